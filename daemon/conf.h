@@ -1,0 +1,116 @@
+/*
+ * beacon.conf, read with libconfig (conf.c is the only user of libconfig).
+ * All strings and arrays below are owned by the struct config and freed by
+ * config_free(). Pointers returned by the lookup functions borrow from it.
+ */
+#ifndef BEACON_CONF_H
+#define BEACON_CONF_H
+
+#include <stddef.h>
+
+#define CONF_ID_MAX 64 /* longest id of a branch, role, responder... */
+
+struct conf_role {
+	char *id;    /* "crisis_worker" */
+	char *label; /* "crisis worker" */
+	int line;
+};
+
+struct conf_branch {
+	char *id;       /* "central": the {branch} topic segment */
+	char *name;     /* "Central Library" */
+	char *timezone; /* "America/Toronto" */
+	int line;
+};
+
+struct conf_responder {
+	char *id;    /* "crisis-1": the {responder} topic segment */
+	char *name;  /* "Crisis worker on duty" */
+	char *role;  /* a conf_role id */
+	char **branches; /* branch ids; "*" covers every branch */
+	size_t nbranches;
+	int line;
+};
+
+struct conf_step {
+	int after;  /* seconds after the previous step (step 0: the report) */
+	int repeat; /* re-notify this step every N s until acked; 0 = never */
+	char **roles; /* role ids: every responder of the role on the branch */
+	size_t nroles;
+	char **responders; /* responder ids named directly */
+	size_t nresponders;
+	int line;
+};
+
+struct conf_policy {
+	char *id;
+	struct conf_step *steps; /* nsteps >= 1 */
+	size_t nsteps;
+	int line;
+};
+
+struct conf_category {
+	char *id;    /* "overdose": the report's "type" */
+	char *label; /* "Suspected overdose" */
+	int severity; /* default severity 1..4 */
+	char *policy; /* a conf_policy id */
+	const struct conf_policy *pol; /* resolved by config_load */
+	int line;
+};
+
+struct config {
+	char *path; /* the file it was read from, or the name given */
+
+	/* beacon: { ... } */
+	char *topic_prefix;   /* "beacon" */
+	char *broker_host;    /* "127.0.0.1" */
+	int broker_port;      /* 1883 */
+	char *client_id;      /* "beacond" */
+	char *database;       /* "/var/lib/beacon/beacon.db" */
+	int session_expiry;   /* seconds, MQTT v5 session expiry (86400) */
+	int keepalive;        /* seconds (30) */
+
+	/* life_threat: { severity = 1; roles = ["emergency"]; } A report at
+	 * this severity or lower (more serious) sets call_911 and adds these
+	 * roles to its first step. */
+	int life_severity;
+	char **life_roles;
+	size_t nlife_roles;
+
+	struct conf_role *roles;
+	size_t nroles;
+	struct conf_branch *branches;
+	size_t nbranches;
+	struct conf_responder *responders;
+	size_t nresponders;
+	struct conf_policy *policies;
+	size_t npolicies;
+	struct conf_category *categories;
+	size_t ncategories;
+};
+
+/*
+ * Read and check a configuration file. On success returns 0 and sets *out.
+ * On failure returns -1 and sets *cause to every error found, one per line,
+ * each "file:line: message" (libconfig's syntax errors and the semantic
+ * checks alike); the caller frees *cause.
+ */
+int config_load(const char *path, struct config **out, char **cause);
+/* The same from a string; name stands in for the file name in errors. */
+int config_load_string(const char *text, const char *name,
+    struct config **out, char **cause);
+void config_free(struct config *);
+/* One line: "conf/beacon.conf: 2 branches, 5 roles, ..."; caller frees. */
+char *config_summary(const struct config *);
+
+const struct conf_role *config_role(const struct config *, const char *id);
+const struct conf_branch *config_branch(const struct config *, const char *id);
+const struct conf_responder *config_responder(const struct config *,
+    const char *id);
+const struct conf_category *config_category(const struct config *,
+    const char *id);
+const struct conf_policy *config_policy(const struct config *, const char *id);
+/* 1 if the responder covers the branch. */
+int config_covers(const struct conf_responder *, const char *branch);
+
+#endif

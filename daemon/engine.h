@@ -1,0 +1,47 @@
+/*
+ * The incident engine: reports in, notifications and statuses out. It owns
+ * the rules of the protocol (docs/protocol.md) but no sockets: everything it
+ * wants to publish goes through a queue that is handed out only after the
+ * store has committed the transaction that justified it (durable before
+ * announced). beacond calls engine_flush() once at the end of each loop turn;
+ * unit tests call it directly.
+ */
+#ifndef BEACON_ENGINE_H
+#define BEACON_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct store;
+struct sched;
+struct engine;
+
+/* Where committed publications go (mqtt_publish in beacond). */
+typedef void (*engine_publish_fn)(void *arg, const char *topic,
+    const char *payload, size_t len, int retain);
+/* Called when the engine has written something and wants a flush at the
+ * end of this loop turn (beacond activates a low-priority event). */
+typedef void (*engine_wakeup_fn)(void *arg);
+
+struct engine *engine_new(const struct config *, struct store *,
+    engine_publish_fn, engine_wakeup_fn, void *arg);
+void engine_free(struct engine *);
+/* The scheduler must call engine_deadline() for each due key. */
+void engine_set_sched(struct engine *, struct sched *);
+/* Swap in a new configuration (SIGHUP). */
+void engine_set_config(struct engine *, const struct config *);
+
+/* Rebuild timers for open incidents from the store (start-up). */
+int engine_restore(struct engine *);
+/* A message from the broker; dispatched by topic. */
+void engine_message(struct engine *, const char *topic, const void *payload,
+    size_t len);
+/* An escalation deadline fired (sched callback). */
+void engine_deadline(struct engine *, int64_t incident, int64_t due);
+/* Commit what this turn wrote and hand its publications out. 0 or -1. */
+int engine_flush(struct engine *);
+/* Topics beacond subscribes to; NULL-terminated, owned by the engine. */
+const char *const *engine_topics(struct engine *);
+
+#endif

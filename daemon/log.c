@@ -1,0 +1,90 @@
+/* Log lines to stderr, one per call, for journald or a terminal. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+static const char *log_name = "beacon";
+static int log_debug_on;
+
+void
+log_init(const char *progname, int verbose)
+{
+	log_name = progname;
+	log_debug_on = verbose;
+}
+
+int
+log_verbose(void)
+{
+	return log_debug_on;
+}
+
+static void
+log_vwrite(const char *level, int err, const char *fmt, va_list ap)
+{
+	char buf[2048];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	if (err != 0)
+		fprintf(stderr, "%s: %s: %s: %s\n", log_name, level, buf,
+		    strerror(err));
+	else
+		fprintf(stderr, "%s: %s: %s\n", log_name, level, buf);
+	fflush(stderr);
+}
+
+#define LOG_BODY(level, err)                                                   \
+	do {                                                                   \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		log_vwrite(level, err, fmt, ap);                               \
+		va_end(ap);                                                    \
+	} while (0)
+
+void
+log_warn(const char *fmt, ...)
+{
+	int err = errno;
+
+	LOG_BODY("warning", err);
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	LOG_BODY("warning", 0);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	LOG_BODY("info", 0);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	if (!log_debug_on)
+		return;
+	LOG_BODY("debug", 0);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	int err = errno;
+
+	LOG_BODY("fatal", err);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	LOG_BODY("fatal", 0);
+	exit(1);
+}

@@ -1,0 +1,64 @@
+/*
+ * MQTT v5 client on libmosquitto inside a libevent loop (mqtt.c is the only
+ * user of mosquitto.h). One event on mosquitto_socket() calls loop_read /
+ * loop_write; a 1 s timer calls loop_misc and drives reconnection with
+ * backoff. Never loop_start/loop_forever. TCP_NODELAY is always set.
+ */
+#ifndef BEACON_MQTT_H
+#define BEACON_MQTT_H
+
+#include <stddef.h>
+
+struct event_base;
+struct mqtt;
+
+struct mqtt_cb {
+	/* Connected (also after each reconnect): subscribe here. */
+	void (*connected)(void *arg);
+	/* Lost the connection; mqtt.c reconnects by itself. */
+	void (*disconnected)(void *arg, const char *why);
+	/* A message; topic and payload are only valid during the call. */
+	void (*message)(void *arg, const char *topic, const void *payload,
+	    size_t len);
+	void *arg;
+};
+
+struct mqtt_opts {
+	const char *client_id;  /* NULL: a random one */
+	int clean_start;        /* 0: keep the session */
+	int session_expiry;     /* seconds; used when clean_start is 0 */
+	int keepalive;          /* seconds */
+	const char *username;   /* may be NULL */
+	const char *password;   /* may be NULL */
+	const char *will_topic; /* may be NULL */
+	const char *will_payload;
+	int will_retain;
+};
+
+/* Returns NULL and logs when the library cannot be set up. */
+struct mqtt *mqtt_new(struct event_base *, const struct mqtt_opts *,
+    const struct mqtt_cb *);
+void mqtt_free(struct mqtt *);
+/* Start connecting; if the broker is not there, retry with backoff
+ * (0.5 s doubling to 10 s) until it is. Returns -1 only on bad arguments. */
+int mqtt_connect(struct mqtt *, const char *host, int port);
+int mqtt_connected(const struct mqtt *);
+/* Subscribe with QoS 1 (qos 0 or 1 allowed); -1 if not connected. */
+int mqtt_subscribe(struct mqtt *, const char *pattern, int qos);
+/*
+ * Publish QoS 1. While disconnected, messages are queued in order and sent
+ * after the next connect, so nothing handed to mqtt_publish is dropped
+ * while the process runs. An empty payload with retain clears a retained
+ * message. Returns 0, or -1 on a bad topic.
+ */
+int mqtt_publish(struct mqtt *, const char *topic, const void *payload,
+    size_t len, int retain);
+/* Messages handed to mqtt_publish and not yet acknowledged (PUBACK). */
+size_t mqtt_pending(const struct mqtt *);
+/* Send a clean DISCONNECT (the will is not published). */
+void mqtt_disconnect(struct mqtt *);
+/* Parse "host:port" or "host" (port defaults to dport); 0 or -1. The
+ * caller frees *host. */
+int mqtt_parse_addr(const char *addr, int dport, char **host, int *port);
+
+#endif

@@ -1,0 +1,43 @@
+/*
+ * Routing and escalation: pure functions over the configuration and plain
+ * structs, no I/O, so they are tested directly.
+ */
+#ifndef BEACON_RULES_H
+#define BEACON_RULES_H
+
+#include "beacon.h"
+#include "conf.h"
+
+#define ROUTE_MAX 64 /* responders one step may notify */
+
+/* Whom one escalation step notifies for a branch. */
+struct route {
+	const struct conf_responder *who[ROUTE_MAX];
+	const char *role[ROUTE_MAX]; /* the role each was picked for */
+	size_t n;
+	const char *empty[ROUTE_MAX]; /* role ids with nobody on the branch */
+	size_t nempty;
+};
+
+/* 1 if a report of this severity must call 911. */
+int rules_call_911(const struct config *, int severity);
+/* The effective severity: the report's, or the category default. */
+int rules_severity(const struct conf_category *, int reported);
+/* Fill *out with the responders of step `step` of the policy for the
+ * incident's branch (step 0 also gets the life-threat roles when the
+ * severity calls for them). Each responder appears once. Returns -1 if the
+ * step does not exist. */
+int rules_route(const struct config *, const struct conf_policy *,
+    const char *branch, int severity, int step, struct route *out);
+
+/*
+ * The next deadline of an incident whose step `step` fired at step_at:
+ * a repeat of the same step when it has `repeat` and that comes first,
+ * else the next step at step_at + after. Sets *due and *due_step and
+ * returns 1, or returns 0 when nothing more is scheduled.
+ * `last` is when the step was last notified (step_at or its last repeat).
+ */
+int rules_next(const struct conf_policy *, int step, int64_t step_at,
+    int64_t last, int64_t *due, int *due_step);
+
+#endif
