@@ -63,6 +63,10 @@ struct incident {
 	int64_t due_at;  /* next escalation deadline, -1 when none */
 	int due_step;    /* step to fire at due_at (== step: a repeat) */
 	char acked_by[ID_MAX + 1]; /* first responder to acknowledge, or "" */
+	/* The latest change, for the incident topic; kept in memory only. */
+	char last_kind[32];
+	char last_by[ID_MAX + 1];
+	int64_t last_ts;
 };
 
 /* One entry of an incident's timeline: a row of the events table. */

@@ -61,6 +61,7 @@ int msg_status_decode(const void *payload, size_t len, struct status *,
 /* beacon/notify/{responder} */
 struct notify {
 	const struct incident *inc;
+	const char *label; /* the category's label */
 	const char *role;  /* the responder's role id */
 	int step;
 	int repeat;        /* 0 first notice, n: the n-th repeat */

@@ -1,0 +1,351 @@
+/*
+ * beacond: routes incident reports from library branches to responders.
+ * main() parses arguments, loads the configuration, sets up the modules and
+ * runs one libevent loop; everything else happens in callbacks.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "beacon.h"
+#include "clock.h"
+#include "conf.h"
+#include "engine.h"
+#include "log.h"
+#include "mqtt.h"
+#include "msg.h"
+#include "sched.h"
+#include "sdnotify.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define DEFAULT_CONFIG "/etc/beacon/beacon.conf"
+
+struct args {
+	const char *config;
+	const char *broker;
+	const char *db;
+	int check;
+	int verbose;
+};
+
+struct daemon {
+	struct args args;
+	struct config *cf;
+	struct event_base *base;
+	struct store *st;
+	struct sched *sched;
+	struct engine *engine;
+	struct mqtt *mqtt;
+	struct event *flush_ev;
+	struct event *sig_ev[3];
+	char *status_topic;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: beacond [-c FILE] [--broker HOST:PORT] [--db PATH] "
+	    "[--check-config] [-v]\n"
+	    "       beacond --version | --help\n"
+	    "\n"
+	    "  -c, --config FILE   configuration (default %s)\n"
+	    "  --broker HOST:PORT  MQTT broker (default: the configuration's)\n"
+	    "  --db PATH           SQLite database (default: the "
+	    "configuration's)\n"
+	    "  --check-config      check the configuration and exit: 0 valid, "
+	    "1 not\n"
+	    "  -v, --verbose       debug log\n"
+	    "  --version           print the version and exit\n",
+	    DEFAULT_CONFIG);
+}
+
+static void
+parse_args(int argc, char **argv, struct args *a)
+{
+	enum { O_BROKER = 256, O_DB, O_CHECK, O_VERSION, O_HELP };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "broker", required_argument, NULL, O_BROKER },
+		{ "db", required_argument, NULL, O_DB },
+		{ "check-config", no_argument, NULL, O_CHECK },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(a, 0, sizeof *a);
+	a->config = DEFAULT_CONFIG;
+	while ((ch = getopt_long(argc, argv, "c:v", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': a->config = optarg; break;
+		case O_BROKER: a->broker = optarg; break;
+		case O_DB: a->db = optarg; break;
+		case O_CHECK: a->check = 1; break;
+		case 'v': a->verbose = 1; break;
+		case O_VERSION: printf("beacond %s\n", BEACON_VERSION); exit(0);
+		case O_HELP: usage(stdout); exit(0);
+		default: usage(stderr); exit(1);
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		exit(1);
+	}
+}
+
+/* Load the configuration, or print every error and exit 1. */
+static struct config *
+config_or_exit(const struct args *a)
+{
+	struct config *cf;
+	char *cause = NULL;
+
+	if (config_load(a->config, &cf, &cause) != 0) {
+		fprintf(stderr, "%s", cause);
+		if (cause[0] != '\0' && cause[strlen(cause) - 1] != '\n')
+			fputc('\n', stderr);
+		free(cause);
+		exit(1);
+	}
+	return cf;
+}
+
+/* ---- callbacks --------------------------------------------------------- */
+
+static void
+on_publish(void *arg, const char *topic, const char *payload, size_t len,
+    int retain)
+{
+	struct daemon *d = arg;
+
+	mqtt_publish(d->mqtt, topic, payload, len, retain);
+}
+
+static void
+on_wakeup(void *arg)
+{
+	struct daemon *d = arg;
+
+	event_active(d->flush_ev, 0, 0);
+}
+
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	engine_flush(d->engine);
+}
+
+static void
+on_deadline(int64_t key, int64_t due, void *arg)
+{
+	struct daemon *d = arg;
+
+	engine_deadline(d->engine, key, due);
+}
+
+static void
+publish_daemon_status(struct daemon *d, const char *state)
+{
+	char *p = msg_daemon_encode(state, clock_now());
+
+	mqtt_publish(d->mqtt, d->status_topic, p, strlen(p), 1);
+	free(p);
+}
+
+static void
+on_connected(void *arg)
+{
+	struct daemon *d = arg;
+	const char *const *t;
+
+	for (t = engine_topics(d->engine); *t != NULL; t++)
+		if (mqtt_subscribe(d->mqtt, *t, 1) != 0)
+			log_warnx("mqtt: cannot subscribe to %s", *t);
+	publish_daemon_status(d, "online");
+	log_info("event=connected");
+	sdnotify_status("connected to the broker");
+}
+
+static void
+on_disconnected(void *arg, const char *why)
+{
+	(void)arg;
+	log_warnx("event=disconnected reason=\"%s\"", why);
+	sdnotify_status("broker connection lost; reconnecting");
+}
+
+static void
+on_message(void *arg, const char *topic, const void *payload, size_t len)
+{
+	struct daemon *d = arg;
+
+	engine_message(d->engine, topic, payload, len);
+}
+
+/* SIGHUP: check the new configuration before it replaces the old one. */
+static void
+reload(struct daemon *d)
+{
+	struct config *cf;
+	char *cause = NULL;
+
+	sdnotify_reloading();
+	if (config_load(d->args.config, &cf, &cause) != 0) {
+		log_warnx("reload failed, keeping the running configuration:\n%s",
+		    cause);
+		free(cause);
+		sdnotify_ready();
+		return;
+	}
+	engine_flush(d->engine);
+	engine_set_config(d->engine, cf);
+	config_free(d->cf);
+	d->cf = cf;
+	log_info("event=reloaded config=%s", d->args.config);
+	sdnotify_ready();
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		reload(d);
+		return;
+	}
+	log_info("event=stopping signal=%d", (int)sig);
+	sdnotify_stopping();
+	engine_flush(d->engine);
+	publish_daemon_status(d, "offline");
+	mqtt_disconnect(d->mqtt);
+	event_base_loopexit(d->base, NULL);
+}
+
+/* ---- setup ------------------------------------------------------------- */
+
+static void
+store_setup(struct daemon *d)
+{
+	const char *path = d->args.db ? d->args.db : d->cf->database;
+	char *cause = NULL;
+
+	if ((d->st = store_open(path, 0, &cause)) == NULL)
+		fatalx("%s", cause);
+	log_info("event=store_open db=%s schema=%d", path,
+	    store_schema_version(d->st));
+}
+
+static void
+loop_setup(struct daemon *d)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((d->base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	for (i = 0; i < 3; i++) {
+		d->sig_ev[i] = evsignal_new(d->base, sigs[i], on_signal, d);
+		if (d->sig_ev[i] == NULL || evsignal_add(d->sig_ev[i], NULL))
+			fatalx("cannot handle signal %d", sigs[i]);
+	}
+	d->flush_ev = event_new(d->base, -1, 0, on_flush, d);
+	d->sched = sched_new(d->base, on_deadline, d);
+	d->engine = engine_new(d->cf, d->st, on_publish, on_wakeup, d);
+	engine_set_sched(d->engine, d->sched);
+	if (engine_restore(d->engine) != 0)
+		fatalx("cannot read pending escalations from the database");
+}
+
+static void
+mqtt_setup(struct daemon *d)
+{
+	struct mqtt_opts o;
+	struct mqtt_cb cb = { on_connected, on_disconnected, on_message, d };
+	char *host = NULL, *offline;
+	int port = d->cf->broker_port;
+
+	d->status_topic = xasprintf("%s/daemon/status", d->cf->topic_prefix);
+	offline = msg_daemon_encode("offline", clock_now());
+	memset(&o, 0, sizeof o);
+	o.client_id = d->cf->client_id;
+	o.clean_start = 0;
+	o.session_expiry = d->cf->session_expiry;
+	o.keepalive = d->cf->keepalive;
+	o.will_topic = d->status_topic;
+	o.will_payload = offline;
+	o.will_retain = 1;
+	if ((d->mqtt = mqtt_new(d->base, &o, &cb)) == NULL)
+		fatalx("cannot set up the MQTT client");
+	free(offline);
+	if (d->args.broker != NULL) {
+		if (mqtt_parse_addr(d->args.broker, 1883, &host, &port) != 0)
+			fatalx("--broker %s: expected HOST:PORT", d->args.broker);
+	} else
+		host = xstrdup(d->cf->broker_host);
+	if (mqtt_connect(d->mqtt, host, port) != 0)
+		fatalx("cannot connect to %s:%d", host, port);
+	log_info("event=connecting broker=%s:%d client_id=%s", host, port,
+	    d->cf->client_id);
+	free(host);
+}
+
+static void
+teardown(struct daemon *d)
+{
+	size_t i;
+
+	engine_flush(d->engine);
+	mqtt_free(d->mqtt);
+	engine_free(d->engine);
+	sched_free(d->sched);
+	event_free(d->flush_ev);
+	for (i = 0; i < 3; i++)
+		event_free(d->sig_ev[i]);
+	event_base_free(d->base);
+	store_close(d->st);
+	config_free(d->cf);
+	free(d->status_topic);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct daemon d;
+
+	memset(&d, 0, sizeof d);
+	parse_args(argc, argv, &d.args);
+	log_init("beacond", d.args.verbose);
+	d.cf = config_or_exit(&d.args);
+	if (d.args.check) {
+		char *sum = config_summary(d.cf);
+
+		printf("%s\n", sum);
+		free(sum);
+		config_free(d.cf);
+		return 0;
+	}
+	store_setup(&d);
+	loop_setup(&d);
+	mqtt_setup(&d);
+	log_info("ready version=%s", BEACON_VERSION);
+	sdnotify_ready();
+	event_base_dispatch(d.base);
+	teardown(&d);
+	log_info("event=stopped");
+	return 0;
+}

@@ -1,0 +1,113 @@
+/*
+ * Routing and escalation rules: who a step notifies and when the next
+ * step is due. Pure functions of the configuration; no I/O.
+ */
+#include <string.h>
+
+#include "rules.h"
+
+int
+rules_call_911(const struct config *cf, int severity)
+{
+	return severity >= 1 && severity <= cf->life_severity;
+}
+
+int
+rules_severity(const struct conf_category *cat, int reported)
+{
+	return reported >= 1 && reported <= 4 ? reported : cat->severity;
+}
+
+static int
+route_has(const struct route *rt, const struct conf_responder *rp)
+{
+	size_t i;
+
+	for (i = 0; i < rt->n; i++)
+		if (rt->who[i] == rp)
+			return 1;
+	return 0;
+}
+
+static void
+route_add(struct route *rt, const struct conf_responder *rp, const char *role)
+{
+	if (rt->n >= ROUTE_MAX || route_has(rt, rp))
+		return;
+	rt->who[rt->n] = rp;
+	rt->role[rt->n] = role;
+	rt->n++;
+}
+
+/* Add every responder of the role who covers the branch; note an empty
+ * role so the reporter can be told nobody is available. */
+static void
+route_role(const struct config *cf, const char *role, const char *branch,
+    struct route *rt)
+{
+	size_t i, found = 0;
+
+	for (i = 0; i < cf->nresponders; i++) {
+		const struct conf_responder *rp = &cf->responders[i];
+
+		if (strcmp(rp->role, role) != 0 || !config_covers(rp, branch))
+			continue;
+		route_add(rt, rp, rp->role);
+		found++;
+	}
+	if (found == 0 && rt->nempty < ROUTE_MAX) {
+		for (i = 0; i < rt->nempty; i++)
+			if (strcmp(rt->empty[i], role) == 0)
+				return;
+		rt->empty[rt->nempty++] = role;
+	}
+}
+
+int
+rules_route(const struct config *cf, const struct conf_policy *pol,
+    const char *branch, int severity, int step, struct route *out)
+{
+	const struct conf_step *st;
+	const struct conf_responder *rp;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (step < 0 || (size_t)step >= pol->nsteps)
+		return -1;
+	st = &pol->steps[step];
+	for (i = 0; i < st->nroles; i++)
+		route_role(cf, st->roles[i], branch, out);
+	if (step == 0 && rules_call_911(cf, severity))
+		for (i = 0; i < cf->nlife_roles; i++)
+			route_role(cf, cf->life_roles[i], branch, out);
+	for (i = 0; i < st->nresponders; i++)
+		if ((rp = config_responder(cf, st->responders[i])) != NULL)
+			route_add(out, rp, rp->role);
+	return 0;
+}
+
+int
+rules_next(const struct conf_policy *pol, int step, int64_t step_at,
+    int64_t last, int64_t *due, int *due_step)
+{
+	const struct conf_step *st;
+	int64_t next = -1, rep = -1;
+
+	if (step < 0 || (size_t)step >= pol->nsteps)
+		return 0;
+	st = &pol->steps[step];
+	if ((size_t)step + 1 < pol->nsteps)
+		next = step_at + (int64_t)pol->steps[step + 1].after * 1000;
+	if (st->repeat > 0)
+		rep = last + (int64_t)st->repeat * 1000;
+	if (rep >= 0 && (next < 0 || rep < next)) {
+		*due = rep;
+		*due_step = step;
+		return 1;
+	}
+	if (next < 0)
+		return 0;
+	*due = next;
+	*due_step = step + 1;
+	return 1;
+}

@@ -1,0 +1,255 @@
+/* Payload decoding and encoding (msg.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "msg.h"
+
+static int
+decode(const char *json, struct report *r, char *err)
+{
+	return msg_report_decode(json, strlen(json), r, err, 256);
+}
+
+static void
+test_report_full(void **state)
+{
+	struct report r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(decode("{\"id\":\"a-1\",\"type\":\"overdose\","
+	    "\"severity\":2,\"location\":\"2nd floor\",\"device\":\"desk-3\","
+	    "\"reporter\":\"clerk\",\"note\":\"n\",\"silent\":true,"
+	    "\"drill\":true,\"future\":[1,2]}", &r, err), MSG_OK);
+	assert_string_equal(r.id, "a-1");
+	assert_string_equal(r.type, "overdose");
+	assert_int_equal(r.severity, 2);
+	assert_string_equal(r.location, "2nd floor");
+	assert_string_equal(r.device, "desk-3");
+	assert_true(r.silent);
+	assert_true(r.drill);
+}
+
+static void
+test_report_minimal(void **state)
+{
+	struct report r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(decode("{\"id\":\"x\",\"type\":\"fire\"}", &r, err),
+	    MSG_OK);
+	assert_int_equal(r.severity, 0);
+	assert_false(r.silent);
+	assert_string_equal(r.location, "");
+}
+
+/* Each bad payload and the words its error must contain. */
+static void
+test_report_errors(void **state)
+{
+	static const struct {
+		const char *json;
+		int rc;
+		const char *words;
+	} cases[] = {
+		{ "not json", MSG_NOID, "not valid JSON" },
+		{ "[1,2]", MSG_NOID, "JSON object" },
+		{ "{\"type\":\"fire\"}", MSG_NOID, "id" },
+		{ "{\"id\":5,\"type\":\"fire\"}", MSG_NOID, "id" },
+		{ "{\"id\":\"a b\",\"type\":\"fire\"}", MSG_NOID, "id" },
+		{ "{\"id\":\"a\"}", MSG_BAD, "type: required" },
+		{ "{\"id\":\"a\",\"type\":\"\"}", MSG_BAD, "type" },
+		{ "{\"id\":\"a\",\"type\":3}", MSG_BAD, "type: must be a string" },
+		{ "{\"id\":\"a\",\"type\":\"f\",\"severity\":9}", MSG_BAD,
+		    "severity: must be 1 to 4" },
+		{ "{\"id\":\"a\",\"type\":\"f\",\"severity\":\"1\"}", MSG_BAD,
+		    "severity: must be an integer" },
+		{ "{\"id\":\"a\",\"type\":\"f\",\"location\":7}", MSG_BAD,
+		    "location" },
+		{ "{\"id\":\"a\",\"type\":\"f\",\"silent\":\"yes\"}", MSG_BAD,
+		    "silent" },
+	};
+	struct report r;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		err[0] = '\0';
+		assert_int_equal(decode(cases[i].json, &r, err), cases[i].rc);
+		if (strstr(err, cases[i].words) == NULL)
+			fail_msg("%s: error \"%s\" lacks \"%s\"", cases[i].json,
+			    err, cases[i].words);
+	}
+	/* A usable id is kept for the rejection. */
+	decode("{\"id\":\"keep\",\"type\":\"f\",\"severity\":0}", &r, err);
+	assert_string_equal(r.id, "keep");
+}
+
+static void
+test_report_limits(void **state)
+{
+	char *big = malloc(PAYLOAD_MAX + 100), note[NOTE_MAX + 200];
+	char json[NOTE_MAX + 400], err[256];
+	struct report r;
+
+	(void)state;
+	memset(big, ' ', PAYLOAD_MAX + 99);
+	big[0] = '{';
+	big[PAYLOAD_MAX + 98] = '}';
+	big[PAYLOAD_MAX + 99] = '\0';
+	assert_int_equal(msg_report_decode(big, strlen(big), &r, err, 256),
+	    MSG_NOID);
+	assert_non_null(strstr(err, "too large"));
+	free(big);
+	/* A long note is cut on a character boundary, not refused. */
+	memset(note, 0, sizeof note);
+	for (size_t i = 0; i + 2 < NOTE_MAX + 100; i += 2)
+		memcpy(note + i, "\xc3\xa9", 2);
+	snprintf(json, sizeof json, "{\"id\":\"a\",\"type\":\"f\",\"note\":"
+	    "\"%s\"}", note);
+	assert_int_equal(decode(json, &r, err), MSG_OK);
+	assert_true(strlen(r.note) <= NOTE_MAX);
+	assert_int_equal(strlen(r.note) % 2, 0);
+}
+
+static void
+test_report_roundtrip(void **state)
+{
+	struct report a, b;
+	char err[256], *s;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	strcpy(a.id, "rt-1");
+	strcpy(a.type, "weapon");
+	strcpy(a.location, "lobby \"east\"");
+	a.severity = 1;
+	a.drill = 1;
+	s = msg_report_encode(&a);
+	assert_int_equal(decode(s, &b, err), MSG_OK);
+	assert_string_equal(b.location, a.location);
+	assert_int_equal(b.severity, 1);
+	assert_true(b.drill);
+	free(s);
+}
+
+static void
+test_respond(void **state)
+{
+	struct respond rs;
+	char err[256];
+	const char *ok = "{\"incident\":4,\"action\":\"decline\",\"note\":\"busy\"}";
+	const char *bad = "{\"incident\":4,\"action\":\"dance\"}";
+	const char *neg = "{\"incident\":-1,\"action\":\"ack\"}";
+
+	(void)state;
+	assert_int_equal(msg_respond_decode(ok, strlen(ok), &rs, err, 256),
+	    MSG_OK);
+	assert_int_equal(rs.incident, 4);
+	assert_int_equal(rs.action, ACT_DECLINE);
+	assert_string_equal(rs.note, "busy");
+	assert_int_equal(msg_respond_decode(bad, strlen(bad), &rs, err, 256),
+	    MSG_BAD);
+	assert_non_null(strstr(err, "action"));
+	assert_int_equal(msg_respond_decode(neg, strlen(neg), &rs, err, 256),
+	    MSG_BAD);
+	assert_non_null(strstr(err, "incident"));
+}
+
+static void
+test_status_roundtrip(void **state)
+{
+	struct status a, b;
+	char err[256], *s;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	strcpy(a.report, "r1");
+	a.incident = 7;
+	a.state = ST_ACKNOWLEDGED;
+	strcpy(a.by, "crisis-1");
+	a.notified = 3;
+	a.call_911 = 1;
+	strcpy(a.message, "acknowledged by crisis-1 (crisis worker)");
+	a.ts = 1795000000123;
+	s = msg_status_encode(&a);
+	assert_int_equal(msg_status_decode(s, strlen(s), &b, err, 256), MSG_OK);
+	assert_int_equal(b.incident, 7);
+	assert_int_equal(b.state, ST_ACKNOWLEDGED);
+	assert_string_equal(b.message, a.message);
+	assert_int_equal(b.ts, a.ts);
+	assert_true(b.call_911);
+	free(s);
+}
+
+static void
+test_incident_roundtrip(void **state)
+{
+	struct incident a, b;
+	char err[256], *s;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	a.id = 12;
+	strcpy(a.branch, "central");
+	strcpy(a.r.id, "r-12");
+	strcpy(a.r.type, "overdose");
+	a.r.severity = 1;
+	a.state = ST_ON_SCENE;
+	strcpy(a.last_kind, "arrived");
+	strcpy(a.last_by, "crisis-1");
+	a.created = 1795000000000;
+	a.updated = a.last_ts = 1795000060500;
+	s = msg_incident_encode(&a);
+	assert_int_equal(msg_incident_decode(s, strlen(s), &b, err, 256),
+	    MSG_OK);
+	assert_int_equal(b.id, 12);
+	assert_int_equal(b.state, ST_ON_SCENE);
+	assert_string_equal(b.last_kind, "arrived");
+	assert_string_equal(b.last_by, "crisis-1");
+	assert_int_equal(b.updated, a.updated);
+	free(s);
+}
+
+static void
+test_error_roundtrip(void **state)
+{
+	char *s, err[256];
+	int64_t inc = 0;
+
+	(void)state;
+	s = msg_error_encode("incident 9 does not exist", "beacon/respond/x",
+	    NULL, 9, 0);
+	assert_int_equal(msg_error_decode(s, strlen(s), err, sizeof err, &inc),
+	    MSG_OK);
+	assert_string_equal(err, "incident 9 does not exist");
+	assert_int_equal(inc, 9);
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_full),
+		cmocka_unit_test(test_report_minimal),
+		cmocka_unit_test(test_report_errors),
+		cmocka_unit_test(test_report_limits),
+		cmocka_unit_test(test_report_roundtrip),
+		cmocka_unit_test(test_respond),
+		cmocka_unit_test(test_status_roundtrip),
+		cmocka_unit_test(test_incident_roundtrip),
+		cmocka_unit_test(test_error_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,148 @@
+/* Routing and escalation rules (rules.c) over the fixture roster. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rules.h"
+
+static struct config *cf;
+
+static int
+setup(void **state)
+{
+	char path[4096], *cause = NULL;
+	const char *src = getenv("BEACON_SRC");
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/tests/unit/fixtures/engine.conf",
+	    src ? src : ".");
+	if (config_load(path, &cf, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	config_free(cf);
+	return 0;
+}
+
+static int
+route_has(const struct route *rt, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rt->n; i++)
+		if (strcmp(rt->who[i]->id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+test_overdose_first_step(void **state)
+{
+	const struct conf_category *cat = config_category(cf, "overdose");
+	struct route rt;
+
+	(void)state;
+	assert_int_equal(rules_route(cf, cat->pol, "central", 1, 0, &rt), 0);
+	assert_int_equal(rt.n, 3);
+	assert_true(route_has(&rt, "crisis-1"));
+	assert_true(route_has(&rt, "security-1"));
+	assert_true(route_has(&rt, "dispatch")); /* added by life_threat */
+	assert_int_equal(rt.nempty, 0);
+	assert_true(rules_call_911(cf, 1));
+}
+
+static void
+test_severity_two_no_dispatch(void **state)
+{
+	const struct conf_category *cat = config_category(cf, "overdose");
+	struct route rt;
+
+	(void)state;
+	assert_int_equal(rules_route(cf, cat->pol, "central", 2, 0, &rt), 0);
+	assert_int_equal(rt.n, 2);
+	assert_false(route_has(&rt, "dispatch"));
+	assert_false(rules_call_911(cf, 2));
+	assert_int_equal(rules_severity(cat, 0), 1);
+	assert_int_equal(rules_severity(cat, 3), 3);
+}
+
+static void
+test_weapon_never_crisis_first(void **state)
+{
+	const struct conf_category *cat = config_category(cf, "weapon");
+	struct route rt;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(rules_route(cf, cat->pol, "central", 1, 0, &rt), 0);
+	assert_true(route_has(&rt, "security-1"));
+	assert_true(route_has(&rt, "dispatch"));
+	for (i = 0; i < rt.n; i++)
+		assert_string_not_equal(rt.who[i]->role, "crisis_worker");
+	/* Dispatch is in the step and in life_threat: notified once. */
+	assert_int_equal(rt.n, 2);
+}
+
+static void
+test_empty_role(void **state)
+{
+	const struct conf_category *cat = config_category(cf, "welfare");
+	struct route rt;
+
+	(void)state;
+	assert_int_equal(rules_route(cf, cat->pol, "annex", 3, 0, &rt), 0);
+	assert_int_equal(rt.n, 0);
+	assert_int_equal(rt.nempty, 1);
+	assert_string_equal(rt.empty[0], "crisis_worker");
+	assert_int_equal(rules_route(cf, cat->pol, "annex", 3, 2, &rt), -1);
+}
+
+static void
+test_next_deadlines(void **state)
+{
+	const struct conf_policy *pol = config_policy(cf, "overdose");
+	int64_t due;
+	int step;
+
+	(void)state;
+	/* After step 0: step 1 at +60 s. */
+	assert_int_equal(rules_next(pol, 0, 1000, 1000, &due, &step), 1);
+	assert_int_equal(due, 61000);
+	assert_int_equal(step, 1);
+	/* Step 1 is the last and repeats every 30 s from its last notice. */
+	assert_int_equal(rules_next(pol, 1, 61000, 61000, &due, &step), 1);
+	assert_int_equal(due, 91000);
+	assert_int_equal(step, 1);
+	assert_int_equal(rules_next(pol, 1, 61000, 91000, &due, &step), 1);
+	assert_int_equal(due, 121000);
+	/* The weapon policy's last step does not repeat: nothing more. */
+	assert_int_equal(rules_next(config_policy(cf, "weapon"), 1, 0, 0, &due,
+	    &step), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_overdose_first_step),
+		cmocka_unit_test(test_severity_two_no_dispatch),
+		cmocka_unit_test(test_weapon_never_crisis_first),
+		cmocka_unit_test(test_empty_role),
+		cmocka_unit_test(test_next_deadlines),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
