@@ -429,7 +429,9 @@ engine_reject(struct engine *e, const char *topic, const char *branch,
 	s.state = ST_REJECTED;
 	s.ts = clock_now();
 	strlcpy_utf8(s.error, error, sizeof s.error);
-	snprintf(s.message, sizeof s.message, "rejected: %s", error);
+	/* The error fills the message; the prefix is what gets cut. */
+	snprintf(s.message, sizeof s.message, "rejected: %.*s",
+	    (int)(sizeof s.message - sizeof "rejected: "), s.error);
 	engine_touch(e);
 	store_reject(e->st, s.ts, topic, id, error, p, len);
 	log_info("event=rejected branch=%s report=%s error=\"%s\"", branch, id,
@@ -697,8 +699,8 @@ engine_repeat(struct engine *e, struct incident *inc, int64_t now)
 		engine_notify_one(e, inc, rt.who[i], rt.role[i], inc->step, n,
 		    now);
 	engine_event(e, inc, now, "repeated", NULL, inc->step,
-	    "no acknowledgment: step %d repeated to %zu responders",
-	    inc->step + 1, rt.n);
+	    "no acknowledgment: step %d repeated to %zu responder%s",
+	    inc->step + 1, rt.n, rt.n == 1 ? "" : "s");
 	if (!rules_next(pol, inc->step, inc->step_at, now, &inc->due_at,
 	    &inc->due_step))
 		inc->due_at = -1;

@@ -398,10 +398,10 @@ static void
 test_nothing_announced_before_commit(void **state)
 {
 	struct fixture *f = *state;
+	const char *p = "{\"id\":\"r1\",\"type\":\"overdose\"}";
 
 	f->npubs = 0;
-	engine_message(f->e, "beacon/report/central",
-	    "{\"id\":\"r1\",\"type\":\"overdose\"}", 32);
+	engine_message(f->e, "beacon/report/central", p, strlen(p));
 	assert_int_equal(f->npubs, 0);
 	assert_true(f->wakeups > 0);
 	assert_int_equal(engine_flush(f->e), 0);
