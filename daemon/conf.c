@@ -1,0 +1,1060 @@
+/*
+ * beacon.conf: read with libconfig (the only module that uses it), then
+ * checked. libconfig gives the structure and the syntax errors; the tables
+ * below say which settings each group holds, with their types, defaults
+ * and limits; a second pass checks what refers to what (roles, branches,
+ * responders, policies). Every error is kept, not only the first, so a
+ * site administrator fixes the whole file in one go.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "beacon.h"
+#include "conf.h"
+#include "xmalloc.h"
+
+#define CONF_ZONEINFO "/usr/share/zoneinfo"
+#define CONF_PREFIX_MAX 128
+
+/* One error, kept until the end so they can be sorted by line. */
+struct conf_err {
+	char *file;
+	int line;
+	size_t seq;
+	char *msg;
+};
+
+/* The errors of one load. */
+struct check {
+	const char *name; /* the file name used when libconfig has none */
+	const char *dir;  /* where @include finds its files, or NULL */
+	struct conf_err *errs;
+	size_t nerrs;
+};
+
+struct field;
+typedef void (*field_read_fn)(struct check *, const config_setting_t *,
+    const char *, const struct field *, void *);
+/* Returns NULL when the value is fine, else why it is not. */
+typedef const char *(*field_valid_fn)(const char *);
+
+/* One setting of a group: how to read it, where it goes, its default. */
+struct field {
+	const char *name;
+	field_read_fn read;
+	size_t off;  /* of the value in the struct */
+	size_t noff; /* of the count, for lists */
+	int required;
+	long long min, max;  /* integers */
+	int idef;            /* integer default */
+	const char *sdef;    /* string default */
+	field_valid_fn valid;
+};
+
+/* One top-level list of groups: roles, branches, responders... */
+struct list_desc {
+	const char *name; /* "roles" */
+	const char *kind; /* "role" */
+	size_t size;
+	const struct field *fields;
+	size_t arr_off, n_off; /* in struct config */
+	size_t line_off;
+	void (*check)(struct check *, struct config *, void *,
+	    const config_setting_t *, const char *);
+	const char *empty; /* the error when there are none, or NULL */
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static void check_vadd(struct check *, const char *, int, const char *,
+    va_list) __attribute__((format(printf, 4, 0)));
+static void check_at(struct check *, const char *, int, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+static void check_err(struct check *, const config_setting_t *, const char *,
+    ...) __attribute__((format(printf, 3, 4)));
+
+static void
+check_vadd(struct check *ck, const char *file, int line, const char *fmt,
+    va_list ap)
+{
+	struct conf_err *e;
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = xstrdup("out of memory");
+	ck->errs = xreallocarray(ck->errs, ck->nerrs + 1, sizeof *ck->errs);
+	e = &ck->errs[ck->nerrs];
+	/* libconfig names an included file as @include wrote it. */
+	if (file == NULL)
+		e->file = xstrdup(ck->name);
+	else if (*file != '/' && ck->dir != NULL)
+		e->file = xasprintf("%s/%s", ck->dir, file);
+	else
+		e->file = xstrdup(file);
+	e->line = line > 0 ? line : 1; /* a file-wide error: point at the top */
+	e->seq = ck->nerrs++;
+	e->msg = msg;
+}
+
+static void
+check_at(struct check *ck, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_vadd(ck, file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* An error about setting s (NULL: the whole file). */
+static void
+check_err(struct check *ck, const config_setting_t *s, const char *fmt, ...)
+{
+	va_list ap;
+	const char *file = NULL;
+	int line = 0;
+
+	if (s != NULL) {
+		file = config_setting_source_file(s);
+		line = (int)config_setting_source_line(s);
+	}
+	va_start(ap, fmt);
+	check_vadd(ck, file, line, fmt, ap);
+	va_end(ap);
+}
+
+static int
+check_cmp(const void *a, const void *b)
+{
+	const struct conf_err *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->file, y->file)) != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* All errors in file and line order, one "file:line: message" a line. */
+static char *
+check_cause(struct check *ck)
+{
+	char *cause = xstrdup(""), *next;
+	size_t i;
+
+	qsort(ck->errs, ck->nerrs, sizeof *ck->errs, check_cmp);
+	for (i = 0; i < ck->nerrs; i++) {
+		next = xasprintf("%s%s:%d: %s\n", cause, ck->errs[i].file,
+		    ck->errs[i].line, ck->errs[i].msg);
+		free(cause);
+		cause = next;
+	}
+	return cause;
+}
+
+static void
+check_clear(struct check *ck)
+{
+	size_t i;
+
+	for (i = 0; i < ck->nerrs; i++) {
+		free(ck->errs[i].file);
+		free(ck->errs[i].msg);
+	}
+	free(ck->errs);
+	ck->errs = NULL;
+	ck->nerrs = 0;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+static const char *
+valid_id(const char *s)
+{
+	if (id_valid(s))
+		return NULL;
+	return "is not valid: use 1 to 64 letters, digits, '.', '_', ':' or "
+	    "'-' (no spaces)";
+}
+
+static const char *
+valid_nonempty(const char *s)
+{
+	return *s == '\0' ? "must not be empty" : NULL;
+}
+
+/* A topic prefix is one or more topic levels, no wildcards. */
+static const char *
+valid_prefix(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CONF_PREFIX_MAX)
+		return "must be 1 to 128 characters";
+	if (strpbrk(s, "+#") != NULL)
+		return "must not contain the MQTT wildcards '+' or '#'";
+	if (s[0] == '/' || s[n - 1] == '/' || strstr(s, "//") != NULL)
+		return "must not start or end with '/' or contain '//'";
+	return NULL;
+}
+
+/* The same test the C library makes when it loads a zone: a regular file
+ * under the zoneinfo directory. "UTC" needs no file. */
+static const char *
+valid_timezone(const char *s)
+{
+	const char *dir = getenv("TZDIR");
+	struct stat sb;
+	char *path;
+	int ok;
+
+	if (strcmp(s, "UTC") == 0)
+		return NULL;
+	if (*s == '\0' || *s == '/' || strstr(s, "..") != NULL)
+		return "is not a time zone name like \"America/Toronto\"";
+	if (dir == NULL || *dir == '\0')
+		dir = CONF_ZONEINFO;
+	path = xasprintf("%s/%s", dir, s);
+	ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(path);
+	if (!ok)
+		return "is not a known time zone (names are like "
+		    "\"America/Toronto\"; see " CONF_ZONEINFO ")";
+	return NULL;
+}
+
+/* host, host:port, [v6], [v6]:port. Returns NULL or why not. */
+static const char *
+conf_split_broker(const char *s, char **host, int *port)
+{
+	const char *end, *colon = NULL;
+	char *ep;
+	long p = 1883;
+
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL || end == s + 1)
+			return "is not host:port ('[' without ']')";
+		if (end[1] != '\0' && end[1] != ':')
+			return "is not host:port";
+		colon = end[1] == ':' ? end + 1 : NULL;
+		*host = xasprintf("%.*s", (int)(end - s - 1), s + 1);
+	} else {
+		/* One colon separates the port; more is a bare IPv6 address. */
+		if ((colon = strchr(s, ':')) != NULL && strchr(colon + 1, ':'))
+			colon = NULL;
+		end = colon != NULL ? colon : s + strlen(s);
+		if (end == s)
+			return "has no host name";
+		*host = xasprintf("%.*s", (int)(end - s), s);
+	}
+	if (strpbrk(*host, " \t") != NULL)
+		return "has a space in the host name";
+	if (colon != NULL) {
+		errno = 0;
+		p = strtol(colon + 1, &ep, 10);
+		if (colon[1] == '\0' || *ep != '\0' || errno != 0 || p < 1 ||
+		    p > 65535)
+			return "has a bad port: use 1 to 65535, e.g. "
+			    "\"127.0.0.1:1883\"";
+	}
+	*port = (int)p;
+	return NULL;
+}
+
+/* ---- field readers: s == NULL means "absent, use the default" ---------- */
+
+#define FIELD(base, f, type) ((type *)(void *)((char *)(base) + (f)->off))
+
+static void
+field_str(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	char **dst = FIELD(base, f, char *);
+	const char *v, *why;
+
+	if (s == NULL) {
+		*dst = xstrdup_null(f->sdef);
+		return;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		check_err(ck, s, "%s: %s must be a string in double quotes",
+		    ctx, f->name);
+		return;
+	}
+	v = config_setting_get_string(s);
+	if (f->valid != NULL && (why = f->valid(v)) != NULL)
+		check_err(ck, s, "%s: %s \"%s\" %s", ctx, f->name, v, why);
+	*dst = xstrdup(v);
+}
+
+static void
+field_int(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	int *dst = FIELD(base, f, int);
+	long long v;
+	int t;
+
+	*dst = f->idef;
+	if (s == NULL)
+		return;
+	t = config_setting_type(s);
+	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) {
+		check_err(ck, s, "%s: %s must be a whole number (no quotes, "
+		    "no decimal point)", ctx, f->name);
+		return;
+	}
+	v = config_setting_get_int64(s);
+	if (v < f->min || v > f->max) {
+		check_err(ck, s, "%s: %s must be %lld to %lld, not %lld", ctx,
+		    f->name, f->min, f->max, v);
+		return;
+	}
+	*dst = (int)v;
+}
+
+/* A list of strings: [ "a", "b" ] or ( "a", "b" ). */
+static void
+field_strs(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	char ***dst = FIELD(base, f, char **);
+	size_t *n = (size_t *)(void *)((char *)base + f->noff);
+	const config_setting_t *el;
+	int i, len, t;
+
+	*dst = NULL;
+	*n = 0;
+	if (s == NULL)
+		return;
+	t = config_setting_type(s);
+	len = config_setting_length(s);
+	for (i = 0; (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) &&
+	    i < len; i++) {
+		el = config_setting_get_elem(s, i);
+		if (config_setting_type(el) != CONFIG_TYPE_STRING)
+			break;
+	}
+	if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || i < len) {
+		check_err(ck, s, "%s: %s must be a list of strings in square "
+		    "brackets, e.g. [ \"a\", \"b\" ]", ctx, f->name);
+		return;
+	}
+	*dst = xcalloc(len, sizeof **dst);
+	for (i = 0; i < len; i++)
+		(*dst)[i] = xstrdup(config_setting_get_string_elem(s, i));
+	*n = len;
+}
+
+static void
+field_broker(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	struct config *cf = base;
+	const char *v = "127.0.0.1:1883", *why;
+
+	if (s != NULL && config_setting_type(s) != CONFIG_TYPE_STRING) {
+		check_err(ck, s, "%s: %s must be a string like "
+		    "\"127.0.0.1:1883\"", ctx, f->name);
+		return;
+	}
+	if (s != NULL)
+		v = config_setting_get_string(s);
+	if ((why = conf_split_broker(v, &cf->broker_host,
+	    &cf->broker_port)) != NULL)
+		check_err(ck, s, "%s: %s \"%s\" %s", ctx, f->name, v, why);
+}
+
+static void field_steps(struct check *, const config_setting_t *,
+    const char *, const struct field *, void *);
+
+/* ---- the tables -------------------------------------------------------- */
+
+/* The setting is named like the member it fills. */
+#define STR(st, m, req, valid) \
+	{ #m, field_str, offsetof(st, m), 0, req, 0, 0, 0, NULL, valid }
+#define STRD(st, m, def, valid) \
+	{ #m, field_str, offsetof(st, m), 0, 0, 0, 0, 0, def, valid }
+#define INT(st, m, req, lo, hi, def) \
+	{ #m, field_int, offsetof(st, m), 0, req, lo, hi, def, NULL, NULL }
+#define STRS(st, m, req) { #m, field_strs, offsetof(st, m), \
+	offsetof(st, n##m), req, 0, 0, 0, NULL, NULL }
+
+static const struct field beacon_fields[] = {
+	STRD(struct config, topic_prefix, "beacon", valid_prefix),
+	{ "broker", field_broker, 0, 0, 0, 0, 0, 0, NULL, NULL },
+	STRD(struct config, client_id, "beacond", valid_id),
+	STRD(struct config, database, "/var/lib/beacon/beacon.db",
+	    valid_nonempty),
+	INT(struct config, session_expiry, 0, 0, INT_MAX, 86400),
+	INT(struct config, keepalive, 0, 5, 3600, 30),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field life_fields[] = {
+	{ "severity", field_int, offsetof(struct config, life_severity), 0,
+	    0, 1, 4, 1, NULL, NULL },
+	{ "roles", field_strs, offsetof(struct config, life_roles),
+	    offsetof(struct config, nlife_roles), 0, 0, 0, 0, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field role_fields[] = {
+	STR(struct conf_role, id, 1, valid_id),
+	STR(struct conf_role, label, 1, valid_nonempty),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field branch_fields[] = {
+	STR(struct conf_branch, id, 1, valid_id),
+	STR(struct conf_branch, name, 1, valid_nonempty),
+	STR(struct conf_branch, timezone, 1, valid_timezone),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field responder_fields[] = {
+	STR(struct conf_responder, id, 1, valid_id),
+	STR(struct conf_responder, name, 1, valid_nonempty),
+	STR(struct conf_responder, role, 1, NULL),
+	STRS(struct conf_responder, branches, 1),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* A day is the longest sensible delay: a larger number is a typo. */
+static const struct field step_fields[] = {
+	INT(struct conf_step, after, 0, 0, 86400, 0),
+	INT(struct conf_step, repeat, 0, 0, 86400, 0),
+	STRS(struct conf_step, roles, 0),
+	STRS(struct conf_step, responders, 0),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field policy_fields[] = {
+	STR(struct conf_policy, id, 1, valid_id),
+	{ "steps", field_steps, offsetof(struct conf_policy, steps),
+	    offsetof(struct conf_policy, nsteps), 1, 0, 0, 0, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field category_fields[] = {
+	STR(struct conf_category, id, 1, valid_id),
+	STR(struct conf_category, label, 1, valid_nonempty),
+	INT(struct conf_category, severity, 1, 1, 4, 0),
+	STR(struct conf_category, policy, 1, NULL),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* ---- groups and lists -------------------------------------------------- */
+
+static const struct field *
+field_find(const struct field *fields, const char *name)
+{
+	for (; fields->name != NULL; fields++)
+		if (strcmp(fields->name, name) == 0)
+			return fields;
+	return NULL;
+}
+
+/* Read every field of group g into base; complain about what is missing
+ * and about settings nobody reads (most likely a misspelling). */
+static void
+group_read(struct check *ck, const config_setting_t *g, const char *ctx,
+    const struct field *fields, void *base)
+{
+	const struct field *f;
+	const config_setting_t *s;
+	int i;
+
+	for (f = fields; f->name != NULL; f++) {
+		s = g != NULL ? config_setting_get_member(g, f->name) : NULL;
+		if (s == NULL && f->required)
+			check_err(ck, g, "%s: missing \"%s\"", ctx, f->name);
+		f->read(ck, s, ctx, f, base);
+	}
+	for (i = 0; g != NULL && i < config_setting_length(g); i++) {
+		s = config_setting_get_elem(g, i);
+		if (field_find(fields, config_setting_name(s)) == NULL)
+			check_err(ck, s, "%s: unknown setting \"%s\"", ctx,
+			    config_setting_name(s));
+	}
+}
+
+/* "role \"security\"" when the element has a readable id, else
+ * "roles[2]"; the caller frees. */
+static char *
+elem_ctx(const config_setting_t *el, const char *list, const char *kind,
+    int i)
+{
+	const char *id;
+
+	if (config_setting_lookup_string(el, "id", &id) == CONFIG_TRUE)
+		return xasprintf("%s \"%s\"", kind, id);
+	return xasprintf("%s[%d]", list, i);
+}
+
+/* A list of groups: ( { ... }, { ... } ). An empty [] is an empty list. */
+static int
+is_list(const config_setting_t *s)
+{
+	int t = config_setting_type(s);
+
+	return t == CONFIG_TYPE_LIST ||
+	    (t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0);
+}
+
+static int
+list_ok(struct check *ck, const config_setting_t *s, const char *ctx,
+    const char *name)
+{
+	if (is_list(s))
+		return 1;
+	check_err(ck, s, "%s%s%s must be a list of groups in parentheses: "
+	    "( { ... }, { ... } )", ctx, *ctx ? ": " : "", name);
+	return 0;
+}
+
+static void
+field_steps(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	struct conf_step **dst = FIELD(base, f, struct conf_step *);
+	size_t *n = (size_t *)(void *)((char *)base + f->noff);
+	const config_setting_t *el;
+	char *sctx;
+	int i, len;
+
+	*dst = NULL;
+	*n = 0;
+	if (s == NULL || !list_ok(ck, s, ctx, f->name))
+		return;
+	len = config_setting_length(s);
+	*dst = xcalloc(len, sizeof **dst);
+	*n = len;
+	for (i = 0; i < len; i++) {
+		el = config_setting_get_elem(s, i);
+		(*dst)[i].line = (int)config_setting_source_line(el);
+		sctx = xasprintf("%s step %d", ctx, i + 1);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			check_err(ck, el, "%s must be a group: { after = 0; "
+			    "roles = [ ... ]; }", sctx);
+		else
+			group_read(ck, el, sctx, step_fields, &(*dst)[i]);
+		free(sctx);
+	}
+}
+
+static void
+list_read(struct check *ck, const config_setting_t *ls,
+    const struct list_desc *d, struct config *cf)
+{
+	const config_setting_t *el;
+	char *arr, *ctx;
+	int i, len;
+
+	if (ls == NULL || !list_ok(ck, ls, "", d->name))
+		return;
+	len = config_setting_length(ls);
+	arr = xcalloc(len, d->size);
+	memcpy((char *)cf + d->arr_off, &arr, sizeof arr);
+	*(size_t *)(void *)((char *)cf + d->n_off) = len;
+	for (i = 0; i < len; i++) {
+		el = config_setting_get_elem(ls, i);
+		*(int *)(void *)(arr + i * d->size + d->line_off) =
+		    (int)config_setting_source_line(el);
+		ctx = elem_ctx(el, d->name, d->kind, i);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			check_err(ck, el, "%s must be a group: { id = ...; }",
+			    ctx);
+		else
+			group_read(ck, el, ctx, d->fields, arr + i * d->size);
+		free(ctx);
+	}
+}
+
+/* ---- lookups ----------------------------------------------------------- */
+
+/* Every list element struct starts with its id. */
+_Static_assert(offsetof(struct conf_role, id) == 0, "id first");
+_Static_assert(offsetof(struct conf_branch, id) == 0, "id first");
+_Static_assert(offsetof(struct conf_responder, id) == 0, "id first");
+_Static_assert(offsetof(struct conf_policy, id) == 0, "id first");
+_Static_assert(offsetof(struct conf_category, id) == 0, "id first");
+
+static const void *
+find_id(const void *arr, size_t n, size_t size, const char *id)
+{
+	const char *p = arr, *eid;
+	size_t i;
+
+	for (i = 0; id != NULL && i < n; i++, p += size) {
+		memcpy(&eid, p, sizeof eid);
+		if (eid != NULL && strcmp(eid, id) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const struct conf_role *
+config_role(const struct config *cf, const char *id)
+{
+	return find_id(cf->roles, cf->nroles, sizeof *cf->roles, id);
+}
+
+const struct conf_branch *
+config_branch(const struct config *cf, const char *id)
+{
+	return find_id(cf->branches, cf->nbranches, sizeof *cf->branches, id);
+}
+
+const struct conf_responder *
+config_responder(const struct config *cf, const char *id)
+{
+	return find_id(cf->responders, cf->nresponders,
+	    sizeof *cf->responders, id);
+}
+
+const struct conf_category *
+config_category(const struct config *cf, const char *id)
+{
+	return find_id(cf->categories, cf->ncategories,
+	    sizeof *cf->categories, id);
+}
+
+const struct conf_policy *
+config_policy(const struct config *cf, const char *id)
+{
+	return find_id(cf->policies, cf->npolicies, sizeof *cf->policies, id);
+}
+
+int
+config_covers(const struct conf_responder *rp, const char *branch)
+{
+	size_t i;
+
+	for (i = 0; i < rp->nbranches; i++)
+		if (strcmp(rp->branches[i], "*") == 0 ||
+		    strcmp(rp->branches[i], branch) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- references -------------------------------------------------------- */
+
+static const config_setting_t *
+member_or(const config_setting_t *el, const char *name)
+{
+	const config_setting_t *s = config_setting_get_member(el, name);
+
+	return s != NULL ? s : el;
+}
+
+/* Each name of a list must be a known role. */
+static void
+check_roles(struct check *ck, const struct config *cf, char **roles,
+    size_t n, const config_setting_t *s, const char *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (config_role(cf, roles[i]) == NULL)
+			check_err(ck, s, "%s: unknown role \"%s\" (not in "
+			    "roles)", ctx, roles[i]);
+}
+
+static void
+check_responder(struct check *ck, struct config *cf, void *p,
+    const config_setting_t *el, const char *ctx)
+{
+	struct conf_responder *rp = p;
+	const config_setting_t *bs = member_or(el, "branches");
+	size_t i;
+
+	if (rp->role != NULL)
+		check_roles(ck, cf, &rp->role, 1, member_or(el, "role"), ctx);
+	if (rp->branches != NULL && rp->nbranches == 0)
+		check_err(ck, bs, "%s: branches is empty: list the branches "
+		    "covered, or [ \"*\" ] for all", ctx);
+	for (i = 0; i < rp->nbranches; i++)
+		if (strcmp(rp->branches[i], "*") != 0 &&
+		    config_branch(cf, rp->branches[i]) == NULL)
+			check_err(ck, bs, "%s: unknown branch \"%s\" (not in "
+			    "branches)", ctx, rp->branches[i]);
+}
+
+static void
+check_step(struct check *ck, const struct config *cf,
+    const struct conf_step *st, const config_setting_t *el, const char *ctx)
+{
+	const config_setting_t *rs = member_or(el, "responders");
+	size_t i;
+
+	check_roles(ck, cf, st->roles, st->nroles, member_or(el, "roles"),
+	    ctx);
+	for (i = 0; i < st->nresponders; i++)
+		if (config_responder(cf, st->responders[i]) == NULL)
+			check_err(ck, rs, "%s: unknown responder \"%s\" (not "
+			    "in responders)", ctx, st->responders[i]);
+	if (st->nroles == 0 && st->nresponders == 0)
+		check_err(ck, el, "%s: nobody to notify: give it roles or "
+		    "responders", ctx);
+}
+
+static void
+check_policy(struct check *ck, struct config *cf, void *p,
+    const config_setting_t *el, const char *ctx)
+{
+	struct conf_policy *pol = p;
+	const config_setting_t *ss = config_setting_get_member(el, "steps");
+	const config_setting_t *sel;
+	char *sctx;
+	size_t i;
+
+	if (ss != NULL && is_list(ss) && pol->nsteps == 0)
+		check_err(ck, ss, "%s: has no steps: give it at least one "
+		    "{ after = 0; roles = [ ... ]; }", ctx);
+	for (i = 0; i < pol->nsteps; i++) {
+		sel = config_setting_get_elem(ss, i);
+		if (config_setting_type(sel) != CONFIG_TYPE_GROUP)
+			continue;
+		sctx = xasprintf("%s step %zu", ctx, i + 1);
+		check_step(ck, cf, &pol->steps[i], sel, sctx);
+		free(sctx);
+	}
+}
+
+static void
+check_category(struct check *ck, struct config *cf, void *p,
+    const config_setting_t *el, const char *ctx)
+{
+	struct conf_category *cat = p;
+
+	if (cat->policy == NULL)
+		return;
+	if ((cat->pol = config_policy(cf, cat->policy)) == NULL)
+		check_err(ck, member_or(el, "policy"), "%s: unknown policy "
+		    "\"%s\" (not in policies)", ctx, cat->policy);
+}
+
+static const struct list_desc lists[] = {
+	{ "roles", "role", sizeof(struct conf_role), role_fields,
+	    offsetof(struct config, roles), offsetof(struct config, nroles),
+	    offsetof(struct conf_role, line), NULL,
+	    "no roles defined: add roles = ( { id = ...; label = ...; } )" },
+	{ "branches", "branch", sizeof(struct conf_branch), branch_fields,
+	    offsetof(struct config, branches),
+	    offsetof(struct config, nbranches),
+	    offsetof(struct conf_branch, line), NULL,
+	    "no branches defined: add branches = ( { id = ...; ... } )" },
+	{ "responders", "responder", sizeof(struct conf_responder),
+	    responder_fields, offsetof(struct config, responders),
+	    offsetof(struct config, nresponders),
+	    offsetof(struct conf_responder, line), check_responder,
+	    "no responders defined: nobody would ever be notified" },
+	{ "policies", "policy", sizeof(struct conf_policy), policy_fields,
+	    offsetof(struct config, policies),
+	    offsetof(struct config, npolicies),
+	    offsetof(struct conf_policy, line), check_policy, NULL },
+	{ "categories", "category", sizeof(struct conf_category),
+	    category_fields, offsetof(struct config, categories),
+	    offsetof(struct config, ncategories),
+	    offsetof(struct conf_category, line), check_category,
+	    "no categories defined: add categories = ( { id = ...; ... } )" },
+};
+#define NLISTS (sizeof lists / sizeof *lists)
+
+/* Two elements of one list with the same id: the second is the error. */
+static void
+check_dups(struct check *ck, const config_setting_t *ls,
+    const struct list_desc *d, const struct config *cf)
+{
+	const char *arr, *a, *b;
+	size_t n, i, j;
+
+	memcpy(&arr, (const char *)cf + d->arr_off, sizeof arr);
+	n = *(const size_t *)(const void *)((const char *)cf + d->n_off);
+	for (i = 1; i < n; i++) {
+		memcpy(&a, arr + i * d->size, sizeof a);
+		for (j = 0; a != NULL && j < i; j++) {
+			memcpy(&b, arr + j * d->size, sizeof b);
+			if (b == NULL || strcmp(a, b) != 0)
+				continue;
+			check_err(ck, member_or(config_setting_get_elem(ls,
+			    i), "id"), "duplicate %s \"%s\" (first defined on "
+			    "line %d)", d->kind, a, *(const int *)(const void *)
+			    (arr + j * d->size + d->line_off));
+			break;
+		}
+	}
+}
+
+/* The second pass: duplicates, references, empty lists. */
+static void
+list_check(struct check *ck, const config_setting_t *root,
+    const struct list_desc *d, struct config *cf)
+{
+	const config_setting_t *ls = config_setting_get_member(root, d->name);
+	const config_setting_t *el;
+	char *arr, *ctx;
+	size_t n, i;
+
+	memcpy(&arr, (char *)cf + d->arr_off, sizeof arr);
+	n = *(size_t *)(void *)((char *)cf + d->n_off);
+	if (n == 0 && d->empty != NULL && (ls == NULL || is_list(ls)))
+		check_err(ck, ls, "%s", d->empty);
+	if (n == 0)
+		return;
+	check_dups(ck, ls, d, cf);
+	for (i = 0; d->check != NULL && i < n; i++) {
+		el = config_setting_get_elem(ls, i);
+		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
+			continue;
+		ctx = elem_ctx(el, d->name, d->kind, i);
+		d->check(ck, cf, arr + i * d->size, el, ctx);
+		free(ctx);
+	}
+}
+
+/* ---- the whole file ---------------------------------------------------- */
+
+static const char *const top_groups[] = { "beacon", "life_threat" };
+
+static int
+top_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof top_groups / sizeof *top_groups; i++)
+		if (strcmp(name, top_groups[i]) == 0)
+			return 1;
+	for (i = 0; i < NLISTS; i++)
+		if (strcmp(name, lists[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/* beacon: { ... } and life_threat: { ... }: optional groups. */
+static void
+top_group(struct check *ck, const config_setting_t *root, const char *name,
+    const struct field *fields, struct config *cf)
+{
+	const config_setting_t *g = config_setting_get_member(root, name);
+
+	if (g != NULL && config_setting_type(g) != CONFIG_TYPE_GROUP) {
+		check_err(ck, g, "%s must be a group: %s: { ... };", name,
+		    name);
+		g = NULL;
+	}
+	group_read(ck, g, name, fields, cf);
+}
+
+static void
+conf_read(struct check *ck, const config_t *lc, struct config *cf)
+{
+	const config_setting_t *root = config_root_setting(lc), *s;
+	size_t i;
+	int j;
+
+	for (j = 0; j < config_setting_length(root); j++) {
+		s = config_setting_get_elem(root, j);
+		if (!top_known(config_setting_name(s)))
+			check_err(ck, s, "unknown setting \"%s\"",
+			    config_setting_name(s));
+	}
+	top_group(ck, root, "beacon", beacon_fields, cf);
+	top_group(ck, root, "life_threat", life_fields, cf);
+	for (i = 0; i < NLISTS; i++)
+		list_read(ck, config_setting_get_member(root, lists[i].name),
+		    &lists[i], cf);
+	check_roles(ck, cf, cf->life_roles, cf->nlife_roles,
+	    config_lookup(lc, "life_threat.roles"), "life_threat");
+	for (i = 0; i < NLISTS; i++)
+		list_check(ck, root, &lists[i], cf);
+}
+
+/* Check a parsed libconfig tree; on success *out owns the result. */
+static int
+conf_finish(config_t *lc, int parsed, const char *name, struct config **out,
+    char **cause)
+{
+	struct check ck = { name, config_get_include_dir(lc), NULL, 0 };
+	struct config *cf = xcalloc(1, sizeof *cf);
+	const char *file;
+
+	cf->path = xstrdup(name);
+	if (!parsed) {
+		file = config_error_file(lc);
+		check_at(&ck, file, config_error_line(lc), "%s",
+		    config_error_text(lc));
+	} else
+		conf_read(&ck, lc, cf);
+	*out = NULL;
+	if (ck.nerrs != 0) {
+		*cause = check_cause(&ck);
+		check_clear(&ck);
+		config_free(cf);
+		return -1;
+	}
+	*out = cf;
+	return 0;
+}
+
+/* libconfig's scanner exits the process when it reads a directory. */
+static FILE *
+conf_open(const char *path, char **cause)
+{
+	struct stat sb;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("%s: cannot open: %s\n", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("%s: cannot open: %s\n", path,
+		    strerror(EISDIR));
+		fclose(fp);
+		return NULL;
+	}
+	return fp;
+}
+
+int
+config_load(const char *path, struct config **out, char **cause)
+{
+	config_t lc;
+	FILE *fp;
+	char *dir, *slash;
+	int rc, parsed;
+
+	*out = NULL;
+	if ((fp = conf_open(path, cause)) == NULL)
+		return -1;
+	config_init(&lc);
+	/* @include "file" is found next to the configuration file. */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		config_set_include_dir(&lc, *dir != '\0' ? dir : "/");
+	}
+	free(dir);
+	parsed = config_read(&lc, fp) == CONFIG_TRUE;
+	fclose(fp);
+	rc = conf_finish(&lc, parsed, path, out, cause);
+	config_destroy(&lc);
+	return rc;
+}
+
+int
+config_load_string(const char *text, const char *name, struct config **out,
+    char **cause)
+{
+	config_t lc;
+	int rc, parsed;
+
+	config_init(&lc);
+	parsed = config_read_string(&lc, text) == CONFIG_TRUE;
+	rc = conf_finish(&lc, parsed, name, out, cause);
+	config_destroy(&lc);
+	return rc;
+}
+
+static void
+strs_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+policy_free(struct conf_policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->nsteps; i++) {
+		strs_free(pol->steps[i].roles, pol->steps[i].nroles);
+		strs_free(pol->steps[i].responders, pol->steps[i].nresponders);
+	}
+	free(pol->steps);
+	free(pol->id);
+}
+
+static void
+config_free_lists(struct config *cf)
+{
+	size_t i;
+
+	for (i = 0; i < cf->nroles; i++) {
+		free(cf->roles[i].id);
+		free(cf->roles[i].label);
+	}
+	for (i = 0; i < cf->nbranches; i++) {
+		free(cf->branches[i].id);
+		free(cf->branches[i].name);
+		free(cf->branches[i].timezone);
+	}
+	for (i = 0; i < cf->nresponders; i++) {
+		free(cf->responders[i].id);
+		free(cf->responders[i].name);
+		free(cf->responders[i].role);
+		strs_free(cf->responders[i].branches,
+		    cf->responders[i].nbranches);
+	}
+	for (i = 0; i < cf->npolicies; i++)
+		policy_free(&cf->policies[i]);
+	for (i = 0; i < cf->ncategories; i++) {
+		free(cf->categories[i].id);
+		free(cf->categories[i].label);
+		free(cf->categories[i].policy);
+	}
+}
+
+void
+config_free(struct config *cf)
+{
+	if (cf == NULL)
+		return;
+	config_free_lists(cf);
+	free(cf->roles);
+	free(cf->branches);
+	free(cf->responders);
+	free(cf->policies);
+	free(cf->categories);
+	strs_free(cf->life_roles, cf->nlife_roles);
+	free(cf->path);
+	free(cf->topic_prefix);
+	free(cf->broker_host);
+	free(cf->client_id);
+	free(cf->database);
+	free(cf);
+}
+
+static const char *
+plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+char *
+config_summary(const struct config *cf)
+{
+	return xasprintf("%s: ok: %zu %s, %zu %s, %zu %s, %zu %s, %zu %s",
+	    cf->path, cf->nbranches, plural(cf->nbranches, "branch", "branches"),
+	    cf->nroles, plural(cf->nroles, "role", "roles"), cf->nresponders,
+	    plural(cf->nresponders, "responder", "responders"),
+	    cf->ncategories, plural(cf->ncategories, "category", "categories"),
+	    cf->npolicies, plural(cf->npolicies, "policy", "policies"));
+}
