@@ -20,6 +20,9 @@ struct store;
 struct store *store_open(const char *path, int flags, char **cause);
 void store_close(struct store *);
 int store_schema_version(struct store *);
+/* Run SQL that returns no rows (maintenance, `beacon db`, tests); the
+ * triggers and constraints still apply. */
+int store_exec(struct store *, const char *sql);
 
 /* Transactions: beacond groups what one loop turn wrote into one. */
 int store_begin(struct store *);

@@ -1,0 +1,837 @@
+/*
+ * The SQLite store: incidents, their append-only timeline and the refused
+ * input. This is the only module that uses sqlite3. Every statement is
+ * prepared once at open and reset after every step, so no statement keeps a
+ * read transaction open between calls.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define nitems(a) (sizeof(a) / sizeof *(a))
+
+/* Must match state_name() for the open states (state_open()). */
+#define OPEN_STATES "('received', 'routed', 'acknowledged', 'on_scene')"
+
+/*
+ * Migration i brings user_version i to i + 1. Never edit one that has
+ * shipped: add the next one.
+ */
+static const char *const store_migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE incidents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  branch TEXT NOT NULL,"
+	"  report_id TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  severity INTEGER NOT NULL,"
+	"  location TEXT NOT NULL DEFAULT '',"
+	"  device TEXT NOT NULL DEFAULT '',"
+	"  reporter TEXT NOT NULL DEFAULT '',"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  silent INTEGER NOT NULL,"
+	"  drill INTEGER NOT NULL,"
+	"  policy TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  call_911 INTEGER NOT NULL,"
+	"  notified INTEGER NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL,"
+	"  step INTEGER NOT NULL,"
+	"  step_at INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  due_step INTEGER NOT NULL,"
+	"  acked_by TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (branch, report_id));"
+	"CREATE INDEX incidents_state ON incidents (state);"
+	/* What a restart re-arms: few rows, so a partial index. */
+	"CREATE INDEX incidents_pending ON incidents (due_at)"
+	"  WHERE due_at >= 0 AND state IN " OPEN_STATES ";"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  incident INTEGER NOT NULL REFERENCES incidents (id),"
+	"  ts INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  actor TEXT NOT NULL DEFAULT '',"
+	"  step INTEGER NOT NULL DEFAULT -1,"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX events_incident ON events (incident, id);"
+	/* The timeline is evidence: nothing rewrites or removes it. */
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TABLE rejects ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts INTEGER NOT NULL,"
+	"  topic TEXT NOT NULL,"
+	"  report_id TEXT,"
+	"  error TEXT NOT NULL,"
+	"  payload BLOB);",
+};
+#define STORE_VERSION ((int)nitems(store_migrations))
+
+/* The column order store_row_incident() reads. */
+#define INCIDENT_COLUMNS                                                       \
+	"id, branch, report_id, type, severity, location, device, reporter, "  \
+	"note, silent, drill, policy, state, call_911, notified, created, "    \
+	"updated, step, step_at, due_at, due_step, acked_by"
+
+enum store_stmt {
+	S_BEGIN,
+	S_BEGIN_READ,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_INCIDENT_INSERT,
+	S_INCIDENT_UPDATE,
+	S_INCIDENT_GET,
+	S_INCIDENT_BY_REPORT,
+	S_INCIDENTS,
+	S_INCIDENTS_OPEN,
+	S_PENDING,
+	S_EVENT_APPEND,
+	S_TIMELINE,
+	S_WAS_NOTIFIED,
+	S_REJECT,
+	S_REJECT_COUNT,
+	S_COUNT
+};
+
+static const struct {
+	const char *sql;
+	int write; /* not prepared in read-only mode */
+} store_sql[S_COUNT] = {
+	[S_BEGIN] = { "BEGIN IMMEDIATE", 1 },
+	/* Read-only: a consistent snapshot for a report over several reads. */
+	[S_BEGIN_READ] = { "BEGIN DEFERRED", 0 },
+	[S_COMMIT] = { "COMMIT", 0 },
+	[S_ROLLBACK] = { "ROLLBACK", 0 },
+	[S_INCIDENT_INSERT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS
+	    ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?)", 1 },
+	[S_INCIDENT_UPDATE] = { "UPDATE incidents SET state = ?, call_911 = ?, "
+	    "notified = ?, updated = ?, step = ?, step_at = ?, due_at = ?, "
+	    "due_step = ?, acked_by = ? WHERE id = ?", 1 },
+	[S_INCIDENT_GET] = { "SELECT " INCIDENT_COLUMNS
+	    " FROM incidents WHERE id = ?", 0 },
+	[S_INCIDENT_BY_REPORT] = { "SELECT " INCIDENT_COLUMNS
+	    " FROM incidents WHERE branch = ? AND report_id = ?", 0 },
+	[S_INCIDENTS] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE ?1 IS NULL OR branch = ?1 ORDER BY id", 0 },
+	[S_INCIDENTS_OPEN] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE state IN " OPEN_STATES
+	    " AND (?1 IS NULL OR branch = ?1) ORDER BY id", 0 },
+	[S_PENDING] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE due_at >= 0 AND state IN " OPEN_STATES
+	    " ORDER BY due_at, id", 0 },
+	[S_EVENT_APPEND] = { "INSERT INTO events (incident, ts, kind, actor, "
+	    "step, detail) VALUES (?, ?, ?, ?, ?, ?)", 1 },
+	[S_TIMELINE] = { "SELECT id, incident, ts, kind, actor, step, detail"
+	    " FROM events WHERE incident = ? ORDER BY id", 0 },
+	[S_WAS_NOTIFIED] = { "SELECT EXISTS (SELECT 1 FROM events WHERE "
+	    "incident = ? AND kind = 'notified' AND actor = ?)", 0 },
+	[S_REJECT] = { "INSERT INTO rejects (ts, topic, report_id, error, "
+	    "payload) VALUES (?, ?, ?, ?, ?)", 1 },
+	[S_REJECT_COUNT] = { "SELECT count(*) FROM rejects", 0 },
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int flags;
+	int version;
+	sqlite3_stmt *stmt[S_COUNT];
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static int
+store_fail(struct store *s, const char *what)
+{
+	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+/* The sentence for the person who asked to open the database. */
+static char *
+store_cause(struct store *s, const char *what)
+{
+	if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOTADB)
+		return xasprintf("%s is not a SQLite database", s->path);
+	return xasprintf("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/* The statement, or NULL (logged) when this mode did not prepare it. */
+static sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt id, const char *what)
+{
+	if (s->stmt[id] == NULL)
+		log_warnx("store: %s: database %s is open read-only", what,
+		    s->path);
+	return s->stmt[id];
+}
+
+/* Forget the last step and its bindings: the statement is ready again. */
+static void
+store_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Step a statement that returns no rows; 0 or -1 (logged). */
+static int
+store_run(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, what);
+	store_done(st);
+	return rc;
+}
+
+static int
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+/* A single integer from a statement such as a PRAGMA; -1 on error. */
+static int64_t
+store_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int
+store_exec_quiet(struct store *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* One migration, in its own transaction. Another process may have run it
+ * between our read of user_version and now, so read it again inside. */
+static int
+store_migrate_one(struct store *s, char **cause)
+{
+	char *sql;
+	int v;
+
+	if (store_exec_quiet(s, "BEGIN IMMEDIATE") != 0) {
+		*cause = store_cause(s, "cannot begin migration");
+		return -1;
+	}
+	if ((v = (int)store_int(s, "PRAGMA user_version")) < 0 ||
+	    v >= STORE_VERSION) {
+		store_exec_quiet(s, "ROLLBACK");
+		s->version = v;
+		return v < 0 ? -1 : 0;
+	}
+	sql = xasprintf("%s; PRAGMA user_version = %d; COMMIT",
+	    store_migrations[v], v + 1);
+	if (store_exec_quiet(s, sql) != 0) {
+		*cause = xasprintf("%s: migration to schema version %d: %s",
+		    s->path, v + 1, sqlite3_errmsg(s->db));
+		if (!sqlite3_get_autocommit(s->db))
+			store_exec_quiet(s, "ROLLBACK");
+		free(sql);
+		return -1;
+	}
+	free(sql);
+	s->version = v + 1;
+	/* A new database is no news; an upgrade of an old one is. */
+	if (v == 0)
+		log_debug("store: created schema in %s", s->path);
+	else
+		log_info("event=store_migrated db=%s schema=%d", s->path,
+		    s->version);
+	return 0;
+}
+
+/* Refuse what this program cannot read: a newer schema, or (read-only, so
+ * we cannot migrate it) an older one. */
+static int
+store_check_version(struct store *s, char **cause)
+{
+	if (s->version < 0) {
+		*cause = store_cause(s, "cannot read the schema version");
+		return -1;
+	}
+	if (s->version > STORE_VERSION) {
+		*cause = xasprintf("database schema version %d is newer than "
+		    "this beacond supports (%d)", s->version, STORE_VERSION);
+		return -1;
+	}
+	if ((s->flags & STORE_RDONLY) && s->version == 0) {
+		*cause = xasprintf("database %s is empty (has beacond run?)",
+		    s->path);
+		return -1;
+	}
+	if ((s->flags & STORE_RDONLY) && s->version < STORE_VERSION) {
+		*cause = xasprintf("database schema version %d is older than "
+		    "this program reads (%d); start beacond to upgrade it",
+		    s->version, STORE_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
+/* WAL lets the CLI read while beacond writes; FULL makes a commit survive
+ * a power cut, which is what "received" promises. */
+static int
+store_setup_rw(struct store *s, char **cause)
+{
+	if (store_exec_quiet(s, "PRAGMA journal_mode = WAL") != 0 ||
+	    store_exec_quiet(s, "PRAGMA synchronous = FULL") != 0) {
+		*cause = store_cause(s, "cannot set up the journal");
+		return -1;
+	}
+	while (s->version < STORE_VERSION)
+		if (store_migrate_one(s, cause) != 0) {
+			if (*cause == NULL)
+				*cause = store_cause(s, "cannot migrate");
+			return -1;
+		}
+	/* A newer beacond may have migrated it while we waited. */
+	return store_check_version(s, cause);
+}
+
+static int
+store_prepare(struct store *s, char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < S_COUNT; i++) {
+		if ((s->flags & STORE_RDONLY) && store_sql[i].write)
+			continue;
+		if (sqlite3_prepare_v3(s->db, store_sql[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL) != SQLITE_OK) {
+			*cause = store_cause(s, "cannot prepare statements");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Read-only never creates: a typo in --db must not look like an empty
+ * history. */
+static int
+store_connect(struct store *s, char **cause)
+{
+	struct stat sb;
+	int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	if (s->flags & STORE_RDONLY) {
+		if (stat(s->path, &sb) == -1) {
+			if (errno == ENOENT)
+				*cause = xasprintf("no database at %s (has "
+				    "beacond run?)", s->path);
+			else
+				*cause = xasprintf("%s: %s", s->path,
+				    strerror(errno));
+			return -1;
+		}
+		oflags = SQLITE_OPEN_READONLY;
+	}
+	if (sqlite3_open_v2(s->path, &s->db, oflags, NULL) != SQLITE_OK) {
+		*cause = s->db == NULL ? xasprintf("%s: out of memory",
+		    s->path) : store_cause(s, "cannot open database");
+		return -1;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+	return 0;
+}
+
+static int
+store_setup(struct store *s, char **cause)
+{
+	if (store_connect(s, cause) != 0)
+		return -1;
+	if (store_exec_quiet(s, "PRAGMA foreign_keys = ON") != 0) {
+		*cause = store_cause(s, "cannot enable foreign keys");
+		return -1;
+	}
+	/* The first read of the file: where a non-database shows. */
+	s->version = (int)store_int(s, "PRAGMA user_version");
+	if (store_check_version(s, cause) != 0)
+		return -1;
+	if (!(s->flags & STORE_RDONLY) && store_setup_rw(s, cause) != 0)
+		return -1;
+	return store_prepare(s, cause);
+}
+
+struct store *
+store_open(const char *path, int flags, char **cause)
+{
+	struct store *s;
+
+	*cause = NULL;
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->flags = flags;
+	if (store_setup(s, cause) != 0) {
+		store_close(s);
+		return NULL;
+	}
+	log_debug("store: opened %s schema=%d%s", path, s->version,
+	    (flags & STORE_RDONLY) ? " read-only" : "");
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	/* An open transaction is rolled back: it was never announced. */
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
+		store_fail(s, "close");
+	free(s->path);
+	free(s);
+}
+
+int
+store_schema_version(struct store *s)
+{
+	return s->version;
+}
+
+int
+store_exec(struct store *s, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("store: exec: %s", err ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+int
+store_begin(struct store *s)
+{
+	enum store_stmt id;
+
+	id = (s->flags & STORE_RDONLY) ? S_BEGIN_READ : S_BEGIN;
+	return store_run(s, s->stmt[id], "begin");
+}
+
+int
+store_commit(struct store *s)
+{
+	return store_run(s, s->stmt[S_COMMIT], "commit");
+}
+
+void
+store_rollback(struct store *s)
+{
+	/* Some errors (a full disk) have already rolled it back. */
+	if (store_in_txn(s))
+		store_run(s, s->stmt[S_ROLLBACK], "rollback");
+}
+
+int
+store_in_txn(struct store *s)
+{
+	return !sqlite3_get_autocommit(s->db);
+}
+
+/* ---- incidents --------------------------------------------------------- */
+
+static void
+store_col_text(sqlite3_stmt *st, int col, char *dst, size_t len)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	strlcpy_utf8(dst, v != NULL ? v : "", len);
+}
+
+static void
+store_row_incident(sqlite3_stmt *st, struct incident *inc)
+{
+	char state[32];
+
+	memset(inc, 0, sizeof *inc);
+	inc->id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, inc->branch, sizeof inc->branch);
+	store_col_text(st, 2, inc->r.id, sizeof inc->r.id);
+	store_col_text(st, 3, inc->r.type, sizeof inc->r.type);
+	inc->r.severity = sqlite3_column_int(st, 4);
+	store_col_text(st, 5, inc->r.location, sizeof inc->r.location);
+	store_col_text(st, 6, inc->r.device, sizeof inc->r.device);
+	store_col_text(st, 7, inc->r.reporter, sizeof inc->r.reporter);
+	store_col_text(st, 8, inc->r.note, sizeof inc->r.note);
+	inc->r.silent = sqlite3_column_int(st, 9);
+	inc->r.drill = sqlite3_column_int(st, 10);
+	store_col_text(st, 11, inc->policy, sizeof inc->policy);
+	store_col_text(st, 12, state, sizeof state);
+	if ((inc->state = state_from_name(state)) == -1)
+		log_warnx("store: incident %lld: unknown state \"%s\"",
+		    (long long)inc->id, state);
+	inc->call_911 = sqlite3_column_int(st, 13);
+	inc->notified = sqlite3_column_int(st, 14);
+	inc->created = sqlite3_column_int64(st, 15);
+	inc->updated = sqlite3_column_int64(st, 16);
+	inc->step = sqlite3_column_int(st, 17);
+	inc->step_at = sqlite3_column_int64(st, 18);
+	inc->due_at = sqlite3_column_int64(st, 19);
+	inc->due_step = sqlite3_column_int(st, 20);
+	store_col_text(st, 21, inc->acked_by, sizeof inc->acked_by);
+}
+
+/* Bind everything after the id, in INCIDENT_COLUMNS order; 0 or an SQLite
+ * error code. */
+static int
+store_bind_incident(sqlite3_stmt *st, const struct incident *inc)
+{
+	const struct report *r = &inc->r;
+	int rc = 0;
+
+	rc |= store_bind_text(st, 1, inc->branch);
+	rc |= store_bind_text(st, 2, r->id);
+	rc |= store_bind_text(st, 3, r->type);
+	rc |= sqlite3_bind_int(st, 4, r->severity);
+	rc |= store_bind_text(st, 5, r->location);
+	rc |= store_bind_text(st, 6, r->device);
+	rc |= store_bind_text(st, 7, r->reporter);
+	rc |= store_bind_text(st, 8, r->note);
+	rc |= sqlite3_bind_int(st, 9, r->silent != 0);
+	rc |= sqlite3_bind_int(st, 10, r->drill != 0);
+	rc |= store_bind_text(st, 11, inc->policy);
+	rc |= store_bind_text(st, 12, state_name(inc->state));
+	rc |= sqlite3_bind_int(st, 13, inc->call_911 != 0);
+	rc |= sqlite3_bind_int(st, 14, inc->notified);
+	rc |= sqlite3_bind_int64(st, 15, inc->created);
+	rc |= sqlite3_bind_int64(st, 16, inc->updated);
+	rc |= sqlite3_bind_int(st, 17, inc->step);
+	rc |= sqlite3_bind_int64(st, 18, inc->step_at);
+	rc |= sqlite3_bind_int64(st, 19, inc->due_at);
+	rc |= sqlite3_bind_int(st, 20, inc->due_step);
+	rc |= store_bind_text(st, 21, inc->acked_by);
+	return rc;
+}
+
+int
+store_incident_insert(struct store *s, struct incident *inc)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, S_INCIDENT_INSERT, "incident insert")) == NULL)
+		return -1;
+	if (state_name(inc->state) == NULL) {
+		log_warnx("store: incident insert: bad state %d", inc->state);
+		return -1;
+	}
+	if (store_bind_incident(st, inc) != SQLITE_OK)
+		rc = store_fail(s, "incident insert");
+	else if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		inc->id = sqlite3_last_insert_rowid(s->db);
+		rc = 0;
+	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		/* Expected: a client retried the same report. */
+		log_debug("store: branch=%s report=%s already recorded",
+		    inc->branch, inc->r.id);
+		rc = -1;
+	} else
+		rc = store_fail(s, "incident insert");
+	store_done(st);
+	return rc;
+}
+
+int
+store_incident_update(struct store *s, const struct incident *inc)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_INCIDENT_UPDATE, "incident update")) == NULL)
+		return -1;
+	if (state_name(inc->state) == NULL) {
+		log_warnx("store: incident %lld: bad state %d",
+		    (long long)inc->id, inc->state);
+		return -1;
+	}
+	rc |= store_bind_text(st, 1, state_name(inc->state));
+	rc |= sqlite3_bind_int(st, 2, inc->call_911 != 0);
+	rc |= sqlite3_bind_int(st, 3, inc->notified);
+	rc |= sqlite3_bind_int64(st, 4, inc->updated);
+	rc |= sqlite3_bind_int(st, 5, inc->step);
+	rc |= sqlite3_bind_int64(st, 6, inc->step_at);
+	rc |= sqlite3_bind_int64(st, 7, inc->due_at);
+	rc |= sqlite3_bind_int(st, 8, inc->due_step);
+	rc |= store_bind_text(st, 9, inc->acked_by);
+	rc |= sqlite3_bind_int64(st, 10, inc->id);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "incident update");
+	}
+	if (store_run(s, st, "incident update") != 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		log_warnx("store: incident update: no incident %lld",
+		    (long long)inc->id);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step a statement expected to return at most one incident. */
+static int
+store_one_incident(struct store *s, sqlite3_stmt *st, struct incident *out,
+    const char *what)
+{
+	int rc;
+
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		store_row_incident(st, out);
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = store_fail(s, what);
+		break;
+	}
+	store_done(st);
+	return rc;
+}
+
+int
+store_incident_get(struct store *s, int64_t id, struct incident *out)
+{
+	sqlite3_stmt *st = s->stmt[S_INCIDENT_GET];
+
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+		return store_fail(s, "incident get");
+	return store_one_incident(s, st, out, "incident get");
+}
+
+int
+store_incident_by_report(struct store *s, const char *branch,
+    const char *report_id, struct incident *out)
+{
+	sqlite3_stmt *st = s->stmt[S_INCIDENT_BY_REPORT];
+
+	if ((store_bind_text(st, 1, branch) |
+	    store_bind_text(st, 2, report_id)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "incident by report");
+	}
+	return store_one_incident(s, st, out, "incident by report");
+}
+
+/* Walk an incident query. A callback may use the store, but not start the
+ * same walk again: the statement is still stepping. */
+static int
+store_walk(struct store *s, sqlite3_stmt *st, store_incident_cb cb,
+    void *arg, const char *what)
+{
+	struct incident inc;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row_incident(st, &inc);
+		if (cb(&inc, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, what);
+	store_done(st);
+	return rc;
+}
+
+static int
+store_walk_busy(sqlite3_stmt *st, const char *what)
+{
+	if (!sqlite3_stmt_busy(st))
+		return 0;
+	log_warnx("store: %s: called again from its own callback", what);
+	return 1;
+}
+
+int
+store_incidents(struct store *s, int flags, const char *branch,
+    store_incident_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+
+	st = s->stmt[(flags & STORE_OPEN_ONLY) ? S_INCIDENTS_OPEN : S_INCIDENTS];
+	if (store_walk_busy(st, "incidents"))
+		return -1;
+	if (store_bind_text(st, 1, branch) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "incidents");
+	}
+	return store_walk(s, st, cb, arg, "incidents");
+}
+
+int
+store_pending(struct store *s, store_incident_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_PENDING];
+
+	if (store_walk_busy(st, "pending"))
+		return -1;
+	return store_walk(s, st, cb, arg, "pending");
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+int
+store_event_append(struct store *s, struct event *ev)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_EVENT_APPEND, "event append")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, ev->incident);
+	rc |= sqlite3_bind_int64(st, 2, ev->ts);
+	rc |= store_bind_text(st, 3, ev->kind);
+	rc |= store_bind_text(st, 4, ev->actor);
+	rc |= sqlite3_bind_int(st, 5, ev->step);
+	rc |= store_bind_text(st, 6, ev->detail);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "event append");
+	}
+	if (store_run(s, st, "event append") != 0)
+		return -1;
+	ev->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static void
+store_row_event(sqlite3_stmt *st, struct event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(st, 0);
+	ev->incident = sqlite3_column_int64(st, 1);
+	ev->ts = sqlite3_column_int64(st, 2);
+	store_col_text(st, 3, ev->kind, sizeof ev->kind);
+	store_col_text(st, 4, ev->actor, sizeof ev->actor);
+	ev->step = sqlite3_column_int(st, 5);
+	store_col_text(st, 6, ev->detail, sizeof ev->detail);
+}
+
+int
+store_timeline(struct store *s, int64_t incident, store_event_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_TIMELINE];
+	struct event ev;
+	int rc;
+
+	if (store_walk_busy(st, "timeline"))
+		return -1;
+	if (sqlite3_bind_int64(st, 1, incident) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "timeline");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row_event(st, &ev);
+		if (cb(&ev, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "timeline");
+	store_done(st);
+	return rc;
+}
+
+int
+store_was_notified(struct store *s, int64_t incident, const char *responder)
+{
+	sqlite3_stmt *st = s->stmt[S_WAS_NOTIFIED];
+	int rc;
+
+	if ((sqlite3_bind_int64(st, 1, incident) |
+	    store_bind_text(st, 2, responder)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "was notified");
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0) != 0;
+	else
+		rc = store_fail(s, "was notified");
+	store_done(st);
+	return rc;
+}
+
+/* ---- refused input ----------------------------------------------------- */
+
+int
+store_reject(struct store *s, int64_t ts, const char *topic,
+    const char *report_id, const char *error, const void *payload,
+    size_t len)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_REJECT, "reject")) == NULL)
+		return -1;
+	if (len > PAYLOAD_MAX)
+		len = PAYLOAD_MAX;
+	rc |= sqlite3_bind_int64(st, 1, ts);
+	rc |= store_bind_text(st, 2, topic);
+	rc |= store_bind_text(st, 3, report_id);
+	rc |= store_bind_text(st, 4, error);
+	if (payload != NULL)
+		rc |= sqlite3_bind_blob(st, 5, payload, (int)len,
+		    SQLITE_STATIC);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "reject");
+	}
+	return store_run(s, st, "reject");
+}
+
+int64_t
+store_reject_count(struct store *s)
+{
+	sqlite3_stmt *st = s->stmt[S_REJECT_COUNT];
+	int64_t n;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		n = store_fail(s, "reject count");
+	store_done(st);
+	return n;
+}
