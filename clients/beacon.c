@@ -1,0 +1,133 @@
+/*
+ * beacon: report incidents, answer them, and follow or replay them, from a
+ * shell. One table of commands (each entry lives with its code, as in
+ * tmux's cmd-*.c), one option catalogue (args.c), one connection module
+ * (conn.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacon.h"
+#include "cli.h"
+#include "log.h"
+
+static const struct cmd *const cmd_table[] = {
+	&cmd_report_entry,
+	&cmd_watch_entry,
+	&cmd_ack_entry,
+	&cmd_decline_entry,
+	&cmd_arrived_entry,
+	&cmd_resolve_entry,
+	&cmd_incidents_entry,
+	&cmd_timeline_entry,
+};
+#define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
+
+static const struct cmd *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CMD_COUNT; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: beacon COMMAND [OPTIONS]\n"
+	    "       beacon help COMMAND | --help | --version\n\ncommands:\n");
+	for (i = 0; i < CMD_COUNT; i++) {
+		fprintf(fp, "  %-10s ", cmd_table[i]->name);
+		fmt_wrap(fp, cmd_table[i]->summary, 13, 13, 79);
+	}
+	fprintf(fp, "\nEvery command takes --broker HOST:PORT, --prefix P and "
+	    "--help;\nbeacon help COMMAND describes its options.\n\n"
+	    "Environment:\n"
+	    "  BEACON_BROKER  the broker (default " CLI_BROKER ")\n"
+	    "  BEACON_PREFIX  the topic prefix (default " CLI_PREFIX ")\n"
+	    "  BEACON_DB      the database (default " CLI_DB ")\n\n"
+	    "Exit status: 0 done, 1 usage or local error, 2 refused or "
+	    "rejected by beacond,\n3 no answer within --timeout.\n");
+}
+
+static void
+cmd_help(const struct cmd *c, FILE *fp)
+{
+	fprintf(fp, "usage: beacon ");
+	fmt_wrap(fp, c->usage, 14, 14, 79);
+	fprintf(fp, "\n");
+	fmt_wrap(fp, c->summary, 0, 0, 79);
+	fprintf(fp, "\noptions:\n");
+	args_help(c, fp);
+}
+
+static int
+cmd_main(const struct cmd *c, int argc, char **argv)
+{
+	struct cli_opts o;
+	char *cause;
+
+	args_defaults(&o);
+	if (args_parse(c, argc, argv, &o, &cause) != 0) {
+		fprintf(stderr, "beacon %s: %s\nusage: beacon ", c->name,
+		    cause);
+		fmt_wrap(stderr, c->usage, 14, 14, 79);
+		free(cause);
+		return EXIT_LOCAL;
+	}
+	if (o.help) {
+		cmd_help(c, stdout);
+		return EXIT_OK;
+	}
+	log_init("beacon", o.verbose);
+	return c->exec(c, &o);
+}
+
+/* beacon help [COMMAND] */
+static int
+help_main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if ((c = cmd_find(argv[1])) == NULL) {
+		fprintf(stderr, "beacon: unknown command \"%s\"\n", argv[1]);
+		return EXIT_LOCAL;
+	}
+	cmd_help(c, stdout);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	log_init("beacon", 0);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_LOCAL;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)
+		return help_main(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("beacon %s\n", BEACON_VERSION);
+		return EXIT_OK;
+	}
+	if ((c = cmd_find(argv[1])) == NULL) {
+		fprintf(stderr, "beacon: unknown command \"%s\"; beacon --help "
+		    "lists them\n", argv[1]);
+		return EXIT_LOCAL;
+	}
+	return cmd_main(c, argc - 1, argv + 1);
+}

@@ -1,0 +1,284 @@
+/*
+ * The commands' connection to the broker: daemon/mqtt.c inside an
+ * event_base that belongs to this module, so that each command is a few
+ * callbacks and never waits by sleeping.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "cli.h"
+#include "conn.h"
+#include "log.h"
+#include "mqtt.h"
+#include "xmalloc.h"
+
+#define CONN_TIMERS 4
+#define CONN_KEEPALIVE 30 /* s */
+
+struct conn;
+
+struct conn_timer {
+	struct conn *c;
+	conn_timer_fn fn;
+	struct event *ev;
+};
+
+struct conn {
+	struct event_base *base;
+	struct mqtt *mqtt;
+	struct conn_cb cb;
+	char *host;
+	int port;
+	char *broker;
+	char *prefix;
+	char **subs;
+	size_t nsubs;
+	struct event *sig[2];
+	struct conn_timer timers[CONN_TIMERS];
+	size_t ntimers;
+	int status;
+	int exiting; /* conn_exit called: the rest of this read is not ours */
+};
+
+static void
+conn_connected_cb(void *arg)
+{
+	struct conn *c = arg;
+	size_t i;
+
+	for (i = 0; i < c->nsubs; i++)
+		if (mqtt_subscribe(c->mqtt, c->subs[i], 1) != 0)
+			log_warnx("cannot subscribe to %s", c->subs[i]);
+	log_debug("connected to %s", c->broker);
+	if (c->cb.ready != NULL)
+		c->cb.ready(c, c->cb.arg);
+}
+
+static void
+conn_disconnected_cb(void *arg, const char *why)
+{
+	struct conn *c = arg;
+
+	log_warnx("connection to %s lost: %s; reconnecting", c->broker, why);
+}
+
+static void
+conn_message_cb(void *arg, const char *topic, const void *payload,
+    size_t len)
+{
+	struct conn *c = arg;
+
+	if (len == 0 || c->exiting || c->cb.message == NULL)
+		return;
+	c->cb.message(c, c->cb.arg, topic, payload, len);
+}
+
+static void
+conn_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)what;
+	log_debug("signal %d", (int)sig);
+	if (c->cb.interrupt != NULL)
+		c->cb.interrupt(c, c->cb.arg);
+	else
+		conn_exit(c, EXIT_INTERRUPT);
+}
+
+static void
+conn_signals(struct conn *c)
+{
+	static const int sigs[2] = { SIGINT, SIGTERM };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		c->sig[i] = evsignal_new(c->base, sigs[i], conn_signal, c);
+		if (c->sig[i] == NULL || evsignal_add(c->sig[i], NULL) != 0)
+			fatalx("cannot handle signal %d", sigs[i]);
+	}
+}
+
+struct conn *
+conn_new(const char *broker, const char *prefix, const struct conn_cb *cb,
+    char **cause)
+{
+	struct mqtt_cb mcb = { conn_connected_cb, conn_disconnected_cb,
+		conn_message_cb, NULL };
+	struct mqtt_opts mo;
+	struct conn *c = xcalloc(1, sizeof *c);
+
+	if (mqtt_parse_addr(broker, 1883, &c->host, &c->port) != 0) {
+		*cause = xasprintf("bad broker address \"%s\": use HOST:PORT",
+		    broker);
+		free(c);
+		return NULL;
+	}
+	if (strchr(c->host, ':') != NULL)
+		c->broker = xasprintf("[%s]:%d", c->host, c->port);
+	else
+		c->broker = xasprintf("%s:%d", c->host, c->port);
+	c->prefix = xstrdup(prefix);
+	c->cb = *cb;
+	if ((c->base = event_base_new()) == NULL)
+		fatalx("cannot create an event base");
+	memset(&mo, 0, sizeof mo);
+	mo.clean_start = 1; /* nothing to resume: every run asks afresh */
+	mo.keepalive = CONN_KEEPALIVE;
+	mcb.arg = c;
+	if ((c->mqtt = mqtt_new(c->base, &mo, &mcb)) == NULL)
+		fatalx("cannot set up the MQTT client");
+	conn_signals(c);
+	return c;
+}
+
+void
+conn_free(struct conn *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	/* What is still queued goes out before the DISCONNECT. */
+	mqtt_disconnect(c->mqtt);
+	mqtt_free(c->mqtt);
+	for (i = 0; i < c->ntimers; i++)
+		event_free(c->timers[i].ev);
+	for (i = 0; i < 2; i++)
+		if (c->sig[i] != NULL)
+			event_free(c->sig[i]);
+	for (i = 0; i < c->nsubs; i++)
+		free(c->subs[i]);
+	free(c->subs);
+	event_base_free(c->base);
+	free(c->host);
+	free(c->broker);
+	free(c->prefix);
+	free(c);
+}
+
+static char *
+conn_vtopic(struct conn *c, const char *fmt, va_list ap)
+{
+	char *rest, *t;
+
+	if (vasprintf(&rest, fmt, ap) == -1)
+		fatal("vasprintf");
+	t = xasprintf("%s/%s", c->prefix, rest);
+	free(rest);
+	return t;
+}
+
+void
+conn_subscribe(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->subs = xreallocarray(c->subs, c->nsubs + 1, sizeof *c->subs);
+	va_start(ap, fmt);
+	c->subs[c->nsubs++] = conn_vtopic(c, fmt, ap);
+	va_end(ap);
+}
+
+char *
+conn_topic(struct conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *t;
+
+	va_start(ap, fmt);
+	t = conn_vtopic(c, fmt, ap);
+	va_end(ap);
+	return t;
+}
+
+const char *
+conn_match(struct conn *c, const char *topic, const char *kind)
+{
+	size_t p = strlen(c->prefix), k = strlen(kind);
+
+	if (strncmp(topic, c->prefix, p) != 0 || topic[p] != '/' ||
+	    strncmp(topic + p + 1, kind, k) != 0 || topic[p + 1 + k] != '/')
+		return NULL;
+	return topic + p + k + 2;
+}
+
+void
+conn_publish(struct conn *c, const char *topic, const char *payload)
+{
+	if (mqtt_publish(c->mqtt, topic, payload, strlen(payload), 0) != 0)
+		log_warnx("cannot publish to %s", topic);
+}
+
+int
+conn_connected(struct conn *c)
+{
+	return mqtt_connected(c->mqtt);
+}
+
+size_t
+conn_pending(struct conn *c)
+{
+	return mqtt_pending(c->mqtt);
+}
+
+static void
+conn_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn_timer *t = arg;
+
+	(void)fd;
+	(void)what;
+	if (!t->c->exiting)
+		t->fn(t->c, t->c->cb.arg);
+}
+
+void
+conn_timer(struct conn *c, int64_t ms, int every, conn_timer_fn fn)
+{
+	struct timeval tv = { (time_t)(ms / 1000),
+		(suseconds_t)(ms % 1000 * 1000) };
+	struct conn_timer *t;
+
+	if (c->ntimers == CONN_TIMERS)
+		fatalx("conn: too many timers");
+	t = &c->timers[c->ntimers++];
+	t->c = c;
+	t->fn = fn;
+	t->ev = event_new(c->base, -1, every ? EV_PERSIST : 0, conn_timer_cb,
+	    t);
+	if (t->ev == NULL || event_add(t->ev, &tv) != 0)
+		fatalx("conn: cannot add a timer");
+}
+
+int
+conn_run(struct conn *c)
+{
+	if (mqtt_connect(c->mqtt, c->host, c->port) != 0) {
+		log_warnx("cannot connect to %s", c->broker);
+		return EXIT_LOCAL;
+	}
+	if (event_base_dispatch(c->base) == -1)
+		fatalx("event loop failed");
+	return c->status;
+}
+
+void
+conn_exit(struct conn *c, int status)
+{
+	if (c->exiting)
+		return; /* the first word stands */
+	c->exiting = 1;
+	c->status = status;
+	event_base_loopbreak(c->base);
+}
+
+const char *
+conn_broker(struct conn *c)
+{
+	return c->broker;
+}

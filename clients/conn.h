@@ -1,0 +1,55 @@
+/*
+ * The one connection module of the beacon commands: an event_base of its
+ * own, an MQTT client on daemon/mqtt.h, the subscriptions (made again after
+ * every reconnection), timers and SIGINT/SIGTERM through the loop. A
+ * command sets it up, runs it, and ends it with conn_exit().
+ */
+#ifndef BEACON_CONN_H
+#define BEACON_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conn;
+
+struct conn_cb {
+	/* Connected and subscribed; again after each reconnection. */
+	void (*ready)(struct conn *, void *arg);
+	/* A message with a payload (empty ones, which only clear a retained
+	 * message, are dropped here). Valid only during the call. */
+	void (*message)(struct conn *, void *arg, const char *topic,
+	    const char *payload, size_t len);
+	/* SIGINT or SIGTERM; NULL: exit EXIT_INTERRUPT. */
+	void (*interrupt)(struct conn *, void *arg);
+	void *arg;
+};
+
+typedef void (*conn_timer_fn)(struct conn *, void *arg);
+
+/* NULL with *cause set (the caller frees it) on a bad broker address. */
+struct conn *conn_new(const char *broker, const char *prefix,
+    const struct conn_cb *, char **cause);
+void conn_free(struct conn *);
+/* Subscribe (QoS 1) to prefix "/" the formatted filter, from the next
+ * connection on. */
+void conn_subscribe(struct conn *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* prefix "/" the formatted rest; the caller frees it. */
+char *conn_topic(struct conn *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* If topic is prefix "/" kind "/" ..., what follows; otherwise NULL. */
+const char *conn_match(struct conn *, const char *topic, const char *kind);
+/* QoS 1, not retained; queued while disconnected. */
+void conn_publish(struct conn *, const char *topic, const char *payload);
+int conn_connected(struct conn *);
+/* Published messages the broker has not acknowledged yet. */
+size_t conn_pending(struct conn *);
+/* Call fn after ms, once or (every) repeatedly, until conn_free. */
+void conn_timer(struct conn *, int64_t ms, int every, conn_timer_fn);
+/* Connect and run until conn_exit; returns its status. */
+int conn_run(struct conn *);
+void conn_exit(struct conn *, int status);
+/* "127.0.0.1:1883", for messages. */
+const char *conn_broker(struct conn *);
+
+#endif

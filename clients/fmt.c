@@ -1,0 +1,191 @@
+/* Text for people: times, elapsed times, report ids and aligned tables. */
+#include <sys/random.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/*
+ * Short intervals need the milliseconds (a route takes a few), minutes
+ * need a tenth of a second at most, and hours read better as hours.
+ */
+char *
+fmt_elapsed(int64_t ms, char *buf, size_t len)
+{
+	char sign = ms < 0 ? '-' : '+';
+	unsigned long long a = ms < 0 ? -(unsigned long long)ms :
+	    (unsigned long long)ms;
+
+	if (a < 10000)
+		snprintf(buf, len, "%c%llu.%03llus", sign, a / 1000, a % 1000);
+	else if (a < 3600000)
+		snprintf(buf, len, "%c%llu.%llus", sign, a / 1000,
+		    a % 1000 / 100);
+	else
+		snprintf(buf, len, "%c%lluh%02llum%02llus", sign, a / 3600000,
+		    a / 60000 % 60, a / 1000 % 60);
+	return buf;
+}
+
+static char *
+fmt_local(int64_t ms, const char *format, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, format, &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+char *
+fmt_hms(int64_t ms, char *buf, size_t len)
+{
+	return fmt_local(ms, "%H:%M:%S", buf, len);
+}
+
+char *
+fmt_date(int64_t ms, char *buf, size_t len)
+{
+	return fmt_local(ms, "%Y-%m-%d %H:%M:%S", buf, len);
+}
+
+char *
+fmt_report_id(char *buf, size_t len)
+{
+	unsigned char b[8];
+	size_t i;
+
+	if (len < 21)
+		fatalx("fmt_report_id: buffer too small");
+	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+		fatal("getrandom");
+	memcpy(buf, "cli-", 5);
+	for (i = 0; i < sizeof b; i++)
+		snprintf(buf + 4 + 2 * i, 3, "%02x", b[i]);
+	return buf;
+}
+
+/* The length of the word at s; a [bracketed group] is one word, so that a
+ * usage line never separates an option from its value. */
+static size_t
+fmt_word(const char *s)
+{
+	size_t n;
+	int depth = 0;
+
+	for (n = 0; s[n] != '\0' && (s[n] != ' ' || depth > 0); n++) {
+		if (s[n] == '[')
+			depth++;
+		else if (s[n] == ']' && depth > 0)
+			depth--;
+	}
+	return n;
+}
+
+/*
+ * Print s from column col, breaking lines at spaces before width; the
+ * lines after the first start at column indent. Ends with a newline.
+ */
+void
+fmt_wrap(FILE *fp, const char *s, size_t col, size_t indent, size_t width)
+{
+	size_t n;
+	int first = 1;
+
+	s += strspn(s, " ");
+	while (*s != '\0') {
+		n = fmt_word(s);
+		if (!first && col + 1 + n > width) {
+			fprintf(fp, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', fp);
+			col++;
+		}
+		fprintf(fp, "%.*s", (int)n, s);
+		col += n;
+		first = 0;
+		s += n;
+		s += strspn(s, " ");
+	}
+	fputc('\n', fp);
+}
+
+const char *
+fmt_dash(const char *s)
+{
+	return s == NULL || *s == '\0' ? "-" : s;
+}
+
+struct table {
+	size_t ncols;
+	size_t nrows;
+	char **cells; /* nrows * ncols */
+	size_t *width;
+};
+
+struct table *
+table_new(size_t ncols)
+{
+	struct table *t = xcalloc(1, sizeof *t);
+
+	t->ncols = ncols;
+	t->width = xcalloc(ncols, sizeof *t->width);
+	return t;
+}
+
+void
+table_add(struct table *t, ...)
+{
+	va_list ap;
+	size_t i, n;
+	char **row;
+
+	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols,
+	    sizeof *t->cells);
+	row = t->cells + t->nrows * t->ncols;
+	va_start(ap, t);
+	for (i = 0; i < t->ncols; i++) {
+		row[i] = xstrdup(fmt_dash(va_arg(ap, const char *)));
+		if ((n = strlen(row[i])) > t->width[i])
+			t->width[i] = n;
+	}
+	va_end(ap);
+	t->nrows++;
+}
+
+void
+table_print(const struct table *t, FILE *fp)
+{
+	size_t r, i;
+	char **row;
+
+	for (r = 0; r < t->nrows; r++) {
+		row = t->cells + r * t->ncols;
+		for (i = 0; i + 1 < t->ncols; i++)
+			fprintf(fp, "%-*s  ", (int)t->width[i], row[i]);
+		fprintf(fp, "%s\n", row[t->ncols - 1]);
+	}
+}
+
+void
+table_free(struct table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->width);
+	free(t);
+}
