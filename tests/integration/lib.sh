@@ -1,0 +1,411 @@
+# shellcheck shell=bash
+# The harness of Beacon's integration tests, sourced by each t_*.sh. Tests
+# drive real processes only: a private mosquitto on a free port, the real
+# beacond and the real `beacon` CLI. Everything a test writes lives in a
+# temporary directory; when the test exits, every process it started is
+# stopped, the logs are shown if it failed, and the directory is removed.
+#
+# Environment: BEACON_SRC (the source tree) and BEACON_BUILD (the build
+# tree with beacond and beacon); ctest sets both. Exit status 77 = skipped.
+#
+# Waiting is always for a condition with a deadline (wait_for), never a
+# sleep that hopes the other side was quick enough.
+
+# The trap handlers below are only ever called from traps.
+# shellcheck disable=SC2317
+set -euo pipefail
+
+BEACON_SRC=${BEACON_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BEACON_BUILD=${BEACON_BUILD:-$BEACON_SRC/build}
+BEACOND=$BEACON_BUILD/beacond
+BEACON=$BEACON_BUILD/beacon
+PREFIX=beacon
+PATH=$PATH:/usr/sbin:/sbin
+export LC_ALL=C.UTF-8 TZ=UTC
+unset BEACON_BROKER BEACON_PREFIX BEACON_DB
+
+TEST=$(basename "$0" .sh)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/beacon-$TEST.XXXXXX")
+CONF=$BEACON_SRC/tests/integration/beacon-test.conf
+DB=$TMP/beacon.db
+PIDS=()
+PORT=
+MOSQ_PID=
+BEACOND_PID=
+CLI_RC=0
+
+say() {
+	echo "$TEST: $*" >&2
+}
+
+skip() {
+	say "SKIP: $*"
+	exit 77
+}
+
+fail() {
+	say "FAIL: $*"
+	exit 1
+}
+
+now_ms() {
+	local t=${EPOCHREALTIME//[!0-9]/}
+
+	echo $((t / 1000))
+}
+
+# "now" as beacond writes time stamps (RFC 3339 UTC, milliseconds), so that
+# the two compare as strings.
+now_rfc3339() {
+	date -u +%Y-%m-%dT%H:%M:%S.%3NZ
+}
+
+# Milliseconds since the epoch of an RFC 3339 time stamp.
+ts_ms() {
+	date -u -d "$1" +%s%3N
+}
+
+alive() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# Wait for a process to exit, up to $2 seconds; 1 if it is still running.
+wait_gone() {
+	local deadline=$(($(now_ms) + $2 * 1000))
+
+	while alive "$1"; do
+		(($(now_ms) < deadline)) || return 1
+		sleep 0.05
+	done
+}
+
+show_log() {
+	[ -s "$1" ] || return 0
+	echo "----- ${1##*/} (last $2 lines)"
+	tail -n "$2" "$1"
+}
+
+# beacond's log first and longest: it usually says what went wrong.
+show_logs() {
+	local f
+
+	{
+		show_log "$TMP/beacond.log" 100
+		for f in "$TMP"/*.out "$TMP"/*.err "$TMP"/*.log; do
+			case ${f##*/} in
+			beacond.log) ;;
+			mosquitto.log) show_log "$f" 15 ;;
+			*) show_log "$f" 40 ;;
+			esac
+		done
+	} >&2
+}
+
+cleanup() {
+	local rc=$? pid
+
+	set +e
+	trap - INT TERM
+	for pid in "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${PIDS[@]}"; do
+		wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	((rc == 0 || rc == 77)) || show_logs
+	rm -rf "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# wait_for SECONDS CMD...: run CMD every 50 ms until it succeeds; fail the
+# test when SECONDS have passed. CMD's standard output is discarded; its
+# errors are not, so that a CMD that calls fail is heard.
+wait_for() {
+	local secs=$1 deadline
+
+	shift
+	deadline=$(($(now_ms) + secs * 1000))
+	until "$@" >/dev/null; do
+		(($(now_ms) < deadline)) ||
+			fail "no success within ${secs}s: $*"
+		sleep 0.05
+	done
+}
+
+need() {
+	local t
+
+	for t; do
+		command -v "$t" >/dev/null 2>&1 ||
+			skip "$t is not installed (make deps installs it)"
+	done
+}
+
+need_beacond() {
+	[ -x "$BEACOND" ] || fail "$BEACOND is missing: build first"
+}
+
+need_cli() {
+	[ -x "$BEACON" ] || fail "$BEACON is missing: build first"
+}
+
+need mosquitto mosquitto_pub mosquitto_sub jq
+
+# ---- the broker ------------------------------------------------------------
+
+random_port() {
+	echo $((20000 + ((RANDOM << 15) | RANDOM) % 40001))
+}
+
+port_busy() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+free_port() {
+	local p
+
+	while p=$(random_port) && port_busy "$p"; do
+		:
+	done
+	echo "$p"
+}
+
+# Started as root, mosquitto would switch to the "mosquitto" user; this
+# broker writes nothing, so it stays as whoever runs the tests (the user
+# need not exist).
+broker_conf() {
+	cat <<EOF
+listener $PORT 127.0.0.1
+allow_anonymous true
+set_tcp_nodelay true
+persistence false
+user $(id -un)
+EOF
+}
+
+# mosquitto says "running" only once its listener is open, which tells our
+# broker apart from anything else that might hold the port.
+broker_up() {
+	alive "$MOSQ_PID" || return 2
+	grep -q ' running$' "$TMP/mosquitto.log" || return 1
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "$PREFIX/_probe" -m x
+}
+
+broker_wait() {
+	local deadline=$(($(now_ms) + 5000)) rc
+
+	while :; do
+		rc=0
+		broker_up >/dev/null 2>&1 || rc=$?
+		((rc != 0)) || return 0
+		((rc != 2)) || return 1
+		(($(now_ms) < deadline)) || return 1
+		sleep 0.05
+	done
+}
+
+# start_broker [PORT]: a private mosquitto on PORT, or on a random free port
+# (another one when the first cannot be bound). Sets PORT.
+# shellcheck disable=SC2120
+start_broker() {
+	local want=${1:-} tries=0
+
+	while :; do
+		PORT=${want:-$(free_port)}
+		broker_conf >"$TMP/mosquitto.conf"
+		: >"$TMP/mosquitto.log"
+		mosquitto -c "$TMP/mosquitto.conf" >>"$TMP/mosquitto.log" 2>&1 &
+		MOSQ_PID=$!
+		PIDS+=("$MOSQ_PID")
+		broker_wait && return 0
+		kill -TERM "$MOSQ_PID" 2>/dev/null || true
+		if [ -n "$want" ] || ((++tries >= 5)); then
+			fail "mosquitto does not start on port $PORT"
+		fi
+	done
+}
+
+pub() {
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$1" -m "$2"
+}
+
+pub_file() {
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$1" -f "$2"
+}
+
+# ---- beacond ---------------------------------------------------------------
+
+# A copy of the test configuration that a test may change.
+write_conf() {
+	cp "$BEACON_SRC/tests/integration/beacon-test.conf" "$TMP/beacon.conf"
+	CONF=$TMP/beacon.conf
+}
+
+# Start beacond without waiting for it (the broker may not be up yet).
+spawn_beacond() {
+	need_beacond
+	"$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT" --db "$DB" -v \
+	    2>>"$TMP/beacond.log" &
+	BEACOND_PID=$!
+	PIDS+=("$BEACOND_PID")
+}
+
+# beacond's retained status says online, stamped at or after $1: a stale
+# "online" left by an earlier beacond does not count.
+daemon_online() {
+	local p
+
+	alive "$BEACOND_PID" || fail "beacond exited"
+	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+	    -t "$PREFIX/daemon/status" 2>/dev/null) || return 1
+	jq -e --arg since "$1" '.state == "online" and .ts >= $since' \
+	    <<<"$p"
+}
+
+daemon_offline() {
+	local p
+
+	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+	    -t "$PREFIX/daemon/status" 2>/dev/null) || return 1
+	jq -e '.state == "offline"' <<<"$p"
+}
+
+start_beacond() {
+	local since
+
+	since=$(now_rfc3339)
+	spawn_beacond
+	wait_for 10 daemon_online "$since"
+}
+
+# SIGTERM; fails the test unless beacond exits 0 within 5 s.
+stop_beacond() {
+	local rc=0
+
+	kill -TERM "$BEACOND_PID"
+	wait_gone "$BEACOND_PID" 5 || fail "beacond ignores SIGTERM"
+	wait "$BEACOND_PID" || rc=$?
+	((rc == 0)) || fail "beacond exited $rc on SIGTERM"
+}
+
+kill9_beacond() {
+	kill -KILL "$BEACOND_PID"
+	wait "$BEACOND_PID" 2>/dev/null || true
+}
+
+# ---- subscribers -----------------------------------------------------------
+
+# sub NAME PROBE FILTER...: record every message matching the filters as
+# "topic payload" lines in $TMP/NAME.log. PROBE is a topic that one of the
+# filters matches: the subscription is live once a message sent there
+# comes back.
+sub() {
+	local name=$1 probe=$2 args=() t
+
+	shift 2
+	for t; do
+		args+=(-t "$t")
+	done
+	mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -v "${args[@]}" \
+	    >"$TMP/$name.log" 2>>"$TMP/$name.err" &
+	PIDS+=("$!")
+	wait_for 5 probe_seen "$name" "$probe"
+}
+
+probe_seen() {
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "$2" -m probe 2>/dev/null &&
+	    grep -q "^$2 probe$" "$TMP/$1.log"
+}
+
+# Every notification, in $TMP/notify.log.
+sub_notify() {
+	sub notify "$PREFIX/notify/_probe" "$PREFIX/notify/#"
+}
+
+# Statuses, incidents and errors, in $TMP/status.log.
+sub_status() {
+	sub status "$PREFIX/status/_probe/_probe" "$PREFIX/status/#" \
+	    "$PREFIX/incident/#" "$PREFIX/error/#"
+}
+
+# A barrier: every notification beacond published before this call has
+# reached $TMP/notify.log once this returns (the broker delivers to one
+# subscriber in order). This is how a test shows that something did NOT
+# happen.
+notify_barrier() {
+	local mark
+
+	mark="$PREFIX/notify/_barrier$(now_ms)"
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$mark" -m probe
+	wait_for 5 grep -q "^$mark probe$" "$TMP/notify.log"
+}
+
+# payloads NAME TOPIC: the payloads received on exactly TOPIC, in order,
+# without the probes and the empty payloads that clear a retained message
+# (mosquitto_sub prints those as "(null)").
+payloads() {
+	awk -v t="$2 " 'index($0, t) == 1 {
+		p = substr($0, length(t) + 1)
+		if (p != "probe" && p != "" && p != "(null)")
+			print p
+	}' "$TMP/$1.log"
+}
+
+# count NAME TOPIC [JQ]: how many payloads on TOPIC (for which JQ is true).
+count() {
+	payloads "$1" "$2" | jq -s "map(select(${3:-true})) | length"
+}
+
+# has NAME TOPIC [JQ]: is there a payload on TOPIC (for which JQ is true)?
+has() {
+	local n
+
+	n=$(count "$@") && ((n > 0))
+}
+
+# ---- the CLI ---------------------------------------------------------------
+
+# cli NAME ARGS...: run `beacon ARGS...` with stdout in $TMP/NAME.out and
+# stderr in $TMP/NAME.err; its exit status is left in CLI_RC. A CLI that
+# hangs is killed after 30 s.
+cli() {
+	local name=$1
+
+	shift
+	need_cli
+	CLI_RC=0
+	timeout -k 2 30 "$BEACON" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" ||
+	    CLI_RC=$?
+}
+
+# expect_rc WANT NAME: the last cli call exited WANT.
+expect_rc() {
+	((CLI_RC == $1)) ||
+		fail "beacon $2: exit status $CLI_RC, expected $1"
+}
+
+# expect_line NAME REGEX: a line of $TMP/NAME.out matches (grep -E).
+expect_line() {
+	grep -Eq -- "$2" "$TMP/$1.out" ||
+		fail "beacon $1 printed no line matching /$2/"
+}
+
+# The incident's timeline as JSON (beacon timeline --json).
+timeline_json() {
+	need_cli
+	timeout -k 2 30 "$BEACON" timeline "$1" --db "$DB" --json
+}
+
+# The kinds of an incident's events, space-separated.
+timeline_kinds() {
+	timeline_json "$1" | jq -r '[.events[].kind] | join(" ")'
+}
+
+# expect_eq GOT WANT WHAT
+expect_eq() {
+	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
+}

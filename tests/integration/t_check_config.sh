@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# beacond --check-config: the shipped configuration passes with a one-line
+# summary; a broken one fails with every error as file:line: message.
+. "$(dirname "$0")/lib.sh"
+
+need_beacond
+rc=0
+"$BEACOND" --check-config -c "$BEACON_SRC/conf/beacon.conf" \
+    >"$TMP/ok.out" 2>"$TMP/ok.err" || rc=$?
+expect_eq "$rc" 0 "exit status for conf/beacon.conf"
+expect_eq "$(wc -l <"$TMP/ok.out")" 1 "summary lines"
+[ -s "$TMP/ok.err" ] && fail "errors for conf/beacon.conf"
+rc=0
+"$BEACOND" --check-config -c "$CONF" >/dev/null 2>"$TMP/test.err" || rc=$?
+expect_eq "$rc" 0 "exit status for the tests' configuration"
+
+# Four mistakes, one per marked line.
+bad=$TMP/broken.conf
+cat >"$bad" <<'CONF'
+roles = ( { id = "security"; label = "security"; } );
+branches = ( { id = "central"; name = "Central"; timezone = "UTC"; } );
+responders = (
+  { id = "s1"; name = "Guard"; role = "guard"; branches = [ "central" ]; },       # ROLE
+  { id = "s2"; name = "Guard"; role = "security"; branches = [ "eastside" ]; }    # BRANCH
+);
+policies = (
+  { id = "p"; steps = ( { after = 0; roles = [ "security" ]; } ); }
+);
+categories = (
+  { id = "theft"; label = "Theft"; severity = 9; policy = "p"; },                 # SEVERITY
+  { id = "fire"; label = "Fire"; severity = 1; policy = "nope"; }                 # POLICY
+);
+CONF
+rc=0
+"$BEACOND" --check-config -c "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err" || rc=$?
+expect_eq "$rc" 1 "exit status for a broken configuration"
+[ -s "$TMP/bad.out" ] && fail "a summary for a broken configuration"
+# line MARK WORD: the error on the line marked MARK mentions WORD.
+line() {
+	local n
+
+	n=$(grep -n "# $1\$" "$bad" | cut -d: -f1)
+	grep -q "^$bad:$n: .*$2" "$TMP/bad.err" ||
+		fail "no error '$bad:$n: ...$2...'; got: $(cat "$TMP/bad.err")"
+}
+line ROLE guard
+line BRANCH eastside
+line SEVERITY severity
+line POLICY nope
+grep -v "^$bad:[0-9][0-9]*: " "$TMP/bad.err" &&
+	fail "lines not in the form file:line: message"
+
+# A syntax error stops the reading: reported alone, with its line.
+printf 'roles = (\n  { id = "x"; label = ; }\n);\n' >"$TMP/syntax.conf"
+rc=0
+"$BEACOND" --check-config -c "$TMP/syntax.conf" 2>"$TMP/syntax.err" || rc=$?
+expect_eq "$rc" 1 "exit status for a syntax error"
+grep -q "^$TMP/syntax.conf:2: " "$TMP/syntax.err" ||
+	fail "syntax error: $(cat "$TMP/syntax.err")"
+
+rc=0
+"$BEACOND" --check-config -c "$TMP/missing.conf" 2>"$TMP/missing.err" ||
+    rc=$?
+expect_eq "$rc" 1 "exit status for a missing file"
+[ -s "$TMP/missing.err" ] || fail "nothing said about a missing file"
+exit 0

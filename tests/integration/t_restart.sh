@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# beacond killed (-9) while an escalation step is pending: once restarted
+# it re-arms the deadline from the database and the step fires, and the
+# timeline keeps every earlier event. A report published while beacond was
+# down waits in its persistent session on the broker and is processed
+# after the restart.
+. "$(dirname "$0")/lib.sh"
+
+start_broker
+start_beacond
+sub_notify
+sub_status
+
+pub "$PREFIX/report/central" '{"id": "rs-1", "type": "welfare"}'
+wait_for 5 has status "$PREFIX/status/central/rs-1" '.state == "routed"'
+kill9_beacond
+# The step (2 s after the report) was still pending when beacond died.
+notify_barrier
+if has notify "$PREFIX/notify/supervisor-1"; then
+	fail "the step fired before beacond was killed"
+fi
+wait_for 5 daemon_offline
+
+pub "$PREFIX/report/central" '{"id": "rs-2", "type": "welfare"}'
+restarted=$(now_rfc3339)
+start_beacond
+
+wait_for 8 has notify "$PREFIX/notify/supervisor-1" \
+    '.incident == 1 and .step == 1'
+tl=$(timeline_json 1)
+expect_eq "$(jq -r '[.events[] | select(.kind != "late") |
+    "\(.kind):\(.actor)"] | join(" ")' <<<"$tl")" \
+    "reported: notified:crisis-1 notified:supervisor-1 escalated:" \
+    "timeline of incident 1"
+jq -e --arg t "$restarted" '.events[] | select(.kind == "escalated") |
+    .ts >= $t' <<<"$tl" >/dev/null ||
+	fail "the step fired before the restart: $tl"
+
+# The report sent while beacond was down.
+wait_for 5 has status "$PREFIX/status/central/rs-2" \
+    '.state == "routed" and .incident == 2'
+has notify "$PREFIX/notify/crisis-1" '.incident == 2' ||
+	fail "the crisis worker was not notified of incident 2"
+stop_beacond
