@@ -27,8 +27,14 @@ static void
 log_vwrite(const char *level, int err, const char *fmt, va_list ap)
 {
 	char buf[2048];
+	char *c;
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
+	/* Values come from the network: one call, one line, no terminal
+	 * escapes. */
+	for (c = buf; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	if (err != 0)
 		fprintf(stderr, "%s: %s: %s: %s\n", log_name, level, buf,
 		    strerror(err));
