@@ -63,6 +63,8 @@ struct incident {
 	int64_t due_at;  /* next escalation deadline, -1 when none */
 	int due_step;    /* step to fire at due_at (== step: a repeat) */
 	char acked_by[ID_MAX + 1]; /* first responder to acknowledge, or "" */
+	int nsteps;      /* steps of its policy when it was opened */
+	int hold;        /* legal hold: never purged while set */
 	/* The latest change, for the incident topic; kept in memory only. */
 	char last_kind[32];
 	char last_by[ID_MAX + 1];
@@ -78,7 +80,81 @@ struct event {
 	char actor[ID_MAX + 1];   /* responder or device id, or "" */
 	int step;                 /* escalation step, or -1 */
 	char detail[DETAIL_MAX + 1]; /* a human sentence, or "" */
+	int64_t corrects;         /* the event this one corrects, or 0 */
 };
+
+/*
+ * A debrief after an incident (docs/protocol.md, "Debriefs"): the wellbeing
+ * debrief (whether it was offered and held, never what people said) and the
+ * operational review. Each edit is a new revision; none is overwritten.
+ */
+#define DATE_MAX 10           /* "YYYY-MM-DD" */
+#define DEBRIEF_LIST_MAX 16   /* notices, referrals, actions */
+
+enum wellbeing {
+	WB_UNSET = 0,
+	WB_OFFERED,    /* offered, not yet held */
+	WB_HELD,
+	WB_DECLINED,   /* offered and declined */
+	WB_NOT_OFFERED,
+	WB_COUNT
+};
+
+enum route_ok { ROUTE_UNSET = 0, ROUTE_RIGHT, ROUTE_WRONG, ROUTE_COUNT };
+
+enum action_status { AS_OPEN = 0, AS_DONE, AS_DROPPED, AS_COUNT };
+
+struct debrief_action {		/* a corrective action */
+	char what[NOTE_MAX + 1];
+	char owner[ID_MAX + 1];
+	char due[DATE_MAX + 1];
+	int status;		/* enum action_status */
+};
+
+struct debrief_referral {	/* referrals to community partners, by type */
+	char type[ID_MAX + 1];	/* one of the configured referral types */
+	int count;		/* >= 1 */
+};
+
+struct debrief {
+	int64_t incident;
+	/* Set by beacond when it records the revision. */
+	int revision;		/* 1, 2, ... */
+	char author[ID_MAX + 1];
+	int64_t ts;
+
+	/* Wellbeing debrief. */
+	int wb;				/* enum wellbeing */
+	int64_t wb_at;			/* when held or offered (ms); 0 unknown */
+	char wb_facilitator[ID_MAX + 1]; /* the facilitator's role */
+	int wb_participants;
+	char wb_follow_up[DATE_MAX + 1]; /* date of the follow-up check */
+	char wb_support[ID_MAX + 1];	 /* support referred, e.g. "eap" */
+
+	/* Operational review. */
+	int route;			/* enum route_ok */
+	char route_note[NOTE_MAX + 1];
+	char went_well[NOTE_MAX + 1];
+	char to_improve[NOTE_MAX + 1];
+	char training[NOTE_MAX + 1];	/* training needs */
+	char notices[DEBRIEF_LIST_MAX][ID_MAX + 1]; /* "trespass", ... */
+	size_t nnotices;
+	struct debrief_referral referrals[DEBRIEF_LIST_MAX];
+	size_t nreferrals;
+	struct debrief_action actions[DEBRIEF_LIST_MAX];
+	size_t nactions;
+};
+
+/* Corrective actions still open in d. */
+int debrief_open_actions(const struct debrief *d);
+const char *wellbeing_name(int);	/* "held", ...; NULL out of range */
+int wellbeing_from_name(const char *);	/* -1 when unknown */
+const char *route_name(int);		/* "", "right", "wrong" */
+int route_from_name(const char *);
+const char *action_status_name(int);	/* "open", "done", "dropped" */
+int action_status_from_name(const char *);
+/* 1 if s is a valid calendar date "YYYY-MM-DD". */
+int date_valid(const char *s);
 
 /* Copy src into dst of size dstlen, cutting on a UTF-8 boundary. */
 void strlcpy_utf8(char *dst, const char *src, size_t dstlen);

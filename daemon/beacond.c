@@ -122,11 +122,13 @@ config_or_exit(const struct args *a)
 
 static void
 on_publish(void *arg, const char *topic, const char *payload, size_t len,
-    int retain)
+    int retain, const void *corr, size_t corrlen)
 {
 	struct daemon *d = arg;
+	struct mqtt_props pr = { NULL, corr, corrlen };
 
-	mqtt_publish(d->mqtt, topic, payload, len, retain);
+	mqtt_publish_props(d->mqtt, topic, payload, len, retain,
+	    corr != NULL ? &pr : NULL);
 }
 
 static void
@@ -187,11 +189,13 @@ on_disconnected(void *arg, const char *why)
 }
 
 static void
-on_message(void *arg, const char *topic, const void *payload, size_t len)
+on_message(void *arg, const char *topic, const void *payload, size_t len,
+    const struct mqtt_props *props)
 {
 	struct daemon *d = arg;
 
-	engine_message(d->engine, topic, payload, len);
+	engine_request(d->engine, topic, payload, len, props->response_topic,
+	    props->corr, props->corrlen);
 }
 
 /* SIGHUP: check the new configuration before it replaces the old one. */

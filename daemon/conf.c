@@ -409,9 +409,34 @@ static const struct field life_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* debrief: { ... }: after an incident is resolved. A week is the longest
+ * sensible reminder; a quarter the longest due time. */
+static const struct field debrief_fields[] = {
+	{ "role", field_str, offsetof(struct config, debrief_role), 0, 0, 0,
+	    0, 0, NULL, valid_id },
+	{ "due", field_int, offsetof(struct config, debrief_due), 0, 0, 1,
+	    90 * 86400, 72 * 3600, NULL, NULL },
+	{ "reminder", field_int, offsetof(struct config, debrief_reminder), 0,
+	    0, 0, 90 * 86400, 24 * 3600, NULL, NULL },
+	{ "referral_types", field_strs, offsetof(struct config,
+	    referral_types), offsetof(struct config, nreferral_types), 0, 0,
+	    0, 0, NULL, NULL },
+	{ "notice_types", field_strs, offsetof(struct config, notice_types),
+	    offsetof(struct config, nnotice_types), 0, 0, 0, 0, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* records: { ... }: retention and who may ask for records. */
+static const struct field records_fields[] = {
+	INT(struct config, retention_days, 0, 0, 100 * 366, 400),
+	STRS(struct config, query_roles, 0),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 static const struct field role_fields[] = {
 	STR(struct conf_role, id, 1, valid_id),
 	STR(struct conf_role, label, 1, valid_nonempty),
+	STR(struct conf_role, reports_to, 0, valid_id),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -637,6 +662,17 @@ config_policy(const struct config *cf, const char *id)
 }
 
 int
+config_has(char *const *list, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+int
 config_covers(const struct conf_responder *rp, const char *branch)
 {
 	size_t i;
@@ -745,10 +781,25 @@ check_category(struct check *ck, struct config *cf, void *p,
 		    "\"%s\" (not in policies)", ctx, cat->policy);
 }
 
+static void
+check_role(struct check *ck, struct config *cf, void *p,
+    const config_setting_t *el, const char *ctx)
+{
+	struct conf_role *r = p;
+
+	if (r->reports_to == NULL)
+		return;
+	check_roles(ck, cf, &r->reports_to, 1, member_or(el, "reports_to"),
+	    ctx);
+	if (r->id != NULL && strcmp(r->id, r->reports_to) == 0)
+		check_err(ck, member_or(el, "reports_to"), "%s: reports_to "
+		    "names the role itself", ctx);
+}
+
 static const struct list_desc lists[] = {
 	{ "roles", "role", sizeof(struct conf_role), role_fields,
 	    offsetof(struct config, roles), offsetof(struct config, nroles),
-	    offsetof(struct conf_role, line), NULL,
+	    offsetof(struct conf_role, line), check_role,
 	    "no roles defined: add roles = ( { id = ...; label = ...; } )" },
 	{ "branches", "branch", sizeof(struct conf_branch), branch_fields,
 	    offsetof(struct config, branches),
@@ -824,9 +875,76 @@ list_check(struct check *ck, const config_setting_t *root,
 	}
 }
 
+/* ---- debrief and records ---------------------------------------------- */
+
+/* Sites may list their own; these are the usual community partners. */
+static const char *const default_referrals[] = { "mental_health",
+	"housing", "addiction", "food", "legal", "newcomer", "other" };
+static const char *const default_notices[] = { "warning", "suspension",
+	"trespass" };
+
+static void
+strs_default(char ***dst, size_t *n, const char *const *def, size_t ndef)
+{
+	size_t i;
+
+	if (*dst != NULL)
+		return;
+	*dst = xcalloc(ndef, sizeof **dst);
+	for (i = 0; i < ndef; i++)
+		(*dst)[i] = xstrdup(def[i]);
+	*n = ndef;
+}
+
+static void
+check_ids(struct check *ck, char **v, size_t n, const config_setting_t *s,
+    const char *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (valid_id(v[i]) != NULL)
+			check_err(ck, s, "%s: \"%s\" %s", ctx, v[i],
+			    valid_id(v[i]));
+}
+
+/* The supervisor role, when the file defines one, is the default for the
+ * debrief and for who may ask for records. */
+static void
+check_records(struct check *ck, const config_t *lc, struct config *cf)
+{
+	const config_setting_t *dg = config_lookup(lc, "debrief");
+	const char *sup = config_role(cf, "supervisor") ? "supervisor" : NULL;
+
+	if (cf->debrief_role == NULL && config_lookup(lc, "debrief.role") ==
+	    NULL)
+		cf->debrief_role = xstrdup_null(sup);
+	else if (cf->debrief_role != NULL)
+		check_roles(ck, cf, &cf->debrief_role, 1,
+		    config_lookup(lc, "debrief.role"), "debrief");
+	if (cf->debrief_reminder >= cf->debrief_due)
+		check_err(ck, dg ? dg : config_root_setting(lc), "debrief: "
+		    "reminder (%d s) must come before due (%d s); 0 for none",
+		    cf->debrief_reminder, cf->debrief_due);
+	strs_default(&cf->referral_types, &cf->nreferral_types,
+	    default_referrals, sizeof default_referrals / sizeof
+	    *default_referrals);
+	strs_default(&cf->notice_types, &cf->nnotice_types, default_notices,
+	    sizeof default_notices / sizeof *default_notices);
+	check_ids(ck, cf->referral_types, cf->nreferral_types,
+	    config_lookup(lc, "debrief.referral_types"), "debrief");
+	check_ids(ck, cf->notice_types, cf->nnotice_types,
+	    config_lookup(lc, "debrief.notice_types"), "debrief");
+	if (cf->query_roles == NULL && sup != NULL)
+		strs_default(&cf->query_roles, &cf->nquery_roles, &sup, 1);
+	check_roles(ck, cf, cf->query_roles, cf->nquery_roles,
+	    config_lookup(lc, "records.query_roles"), "records");
+}
+
 /* ---- the whole file ---------------------------------------------------- */
 
-static const char *const top_groups[] = { "beacon", "life_threat" };
+static const char *const top_groups[] = { "beacon", "life_threat",
+	"debrief", "records" };
 
 static int
 top_known(const char *name)
@@ -872,6 +990,8 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	}
 	top_group(ck, root, "beacon", beacon_fields, cf);
 	top_group(ck, root, "life_threat", life_fields, cf);
+	top_group(ck, root, "debrief", debrief_fields, cf);
+	top_group(ck, root, "records", records_fields, cf);
 	for (i = 0; i < NLISTS; i++)
 		list_read(ck, config_setting_get_member(root, lists[i].name),
 		    &lists[i], cf);
@@ -879,6 +999,7 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	    config_lookup(lc, "life_threat.roles"), "life_threat");
 	for (i = 0; i < NLISTS; i++)
 		list_check(ck, root, &lists[i], cf);
+	check_records(ck, lc, cf);
 }
 
 /* Check a parsed libconfig tree; on success *out owns the result. */
@@ -1000,6 +1121,7 @@ config_free_lists(struct config *cf)
 	for (i = 0; i < cf->nroles; i++) {
 		free(cf->roles[i].id);
 		free(cf->roles[i].label);
+		free(cf->roles[i].reports_to);
 	}
 	for (i = 0; i < cf->nbranches; i++) {
 		free(cf->branches[i].id);
@@ -1034,6 +1156,10 @@ config_free(struct config *cf)
 	free(cf->policies);
 	free(cf->categories);
 	strs_free(cf->life_roles, cf->nlife_roles);
+	free(cf->debrief_role);
+	strs_free(cf->referral_types, cf->nreferral_types);
+	strs_free(cf->notice_types, cf->nnotice_types);
+	strs_free(cf->query_roles, cf->nquery_roles);
 	free(cf->path);
 	free(cf->topic_prefix);
 	free(cf->broker_host);

@@ -13,6 +13,7 @@
 struct conf_role {
 	char *id;    /* "crisis_worker" */
 	char *label; /* "crisis worker" */
+	char *reports_to; /* the role one up (overdue debriefs), or NULL */
 	int line;
 };
 
@@ -77,6 +78,24 @@ struct config {
 	char **life_roles;
 	size_t nlife_roles;
 
+	/* debrief: { ... } After an incident is resolved its debrief is due;
+	 * responders of debrief_role on the branch are told at once, reminded
+	 * at debrief_reminder, and at debrief_due the role it reports_to is
+	 * told it is overdue. Times in seconds after resolution. */
+	char *debrief_role;	/* "supervisor"; NULL: nobody is told */
+	int debrief_due;	/* 259200 (72 h) */
+	int debrief_reminder;	/* 86400 (24 h); 0: no reminder */
+	char **referral_types;	/* community-partner referral types */
+	size_t nreferral_types;
+	char **notice_types;	/* "trespass", "suspension", ... */
+	size_t nnotice_types;
+
+	/* records: { ... } */
+	int retention_days;	/* 400; 0: keep for ever */
+	char **query_roles;	/* roles whose accounts may use
+				 * beacon/query: ["supervisor"] */
+	size_t nquery_roles;
+
 	struct conf_role *roles;
 	size_t nroles;
 	struct conf_branch *branches;
@@ -110,6 +129,8 @@ const struct conf_responder *config_responder(const struct config *,
 const struct conf_category *config_category(const struct config *,
     const char *id);
 const struct conf_policy *config_policy(const struct config *, const char *id);
+/* 1 if the list holds s. */
+int config_has(char *const *list, size_t n, const char *s);
 /* 1 if the responder covers the branch. */
 int config_covers(const struct conf_responder *, const char *branch);
 

@@ -14,15 +14,29 @@
 #include "engine.h"
 #include "log.h"
 #include "msg.h"
+#include "query.h"
 #include "rules.h"
 #include "sched.h"
 #include "store.h"
 #include "xmalloc.h"
 
+/*
+ * One scheduler serves every timer: a key is an id times KEY_KINDS plus
+ * the kind of timer, so an incident's escalation and its debrief never
+ * replace each other.
+ */
+enum key_kind { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_KINDS };
+#define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
+
+#define PURGE_FIRST_MS (5 * 60 * 1000)	/* after start-up */
+#define PURGE_EVERY_MS (24 * 3600 * 1000) /* the daily retention job */
+
 struct outmsg {
 	char *topic;
 	char *payload; /* NULL: an empty payload (clears a retained message) */
 	int retain;
+	void *corr;    /* a reply's correlation data, or NULL */
+	size_t corrlen;
 };
 
 struct engine {
@@ -37,7 +51,7 @@ struct engine {
 	struct outmsg *out;
 	size_t nout, outcap;
 
-	char *topics[3];
+	char *topics[4];
 };
 
 struct engine *
@@ -59,7 +73,8 @@ engine_free_topics(struct engine *e)
 {
 	free(e->topics[0]);
 	free(e->topics[1]);
-	e->topics[0] = e->topics[1] = NULL;
+	free(e->topics[2]);
+	e->topics[0] = e->topics[1] = e->topics[2] = NULL;
 }
 
 void
@@ -72,6 +87,7 @@ engine_free(struct engine *e)
 	for (i = 0; i < e->nout; i++) {
 		free(e->out[i].topic);
 		free(e->out[i].payload);
+		free(e->out[i].corr);
 	}
 	free(e->out);
 	engine_free_topics(e);
@@ -91,7 +107,8 @@ engine_set_config(struct engine *e, const struct config *cf)
 	engine_free_topics(e);
 	e->topics[0] = xasprintf("%s/report/+", cf->topic_prefix);
 	e->topics[1] = xasprintf("%s/respond/+", cf->topic_prefix);
-	e->topics[2] = NULL;
+	e->topics[2] = xasprintf("%s/query/+", cf->topic_prefix);
+	e->topics[3] = NULL;
 }
 
 const char *const *
@@ -120,11 +137,29 @@ engine_queue(struct engine *e, char *topic, char *payload, int retain)
 		e->outcap = e->outcap ? e->outcap * 2 : 16;
 		e->out = xreallocarray(e->out, e->outcap, sizeof *e->out);
 	}
+	memset(&e->out[e->nout], 0, sizeof e->out[e->nout]);
 	e->out[e->nout].topic = topic;
 	e->out[e->nout].payload = payload;
 	e->out[e->nout].retain = retain;
 	e->nout++;
 	engine_touch(e);
+}
+
+/* Queue a reply to a request: to its response topic, with its
+ * correlation data. */
+static void
+engine_queue_reply(struct engine *e, const char *reply_to, const void *corr,
+    size_t corrlen, char *payload)
+{
+	struct outmsg *m;
+
+	engine_queue(e, xstrdup(reply_to), payload, 0);
+	m = &e->out[e->nout - 1];
+	if (corr != NULL && corrlen > 0) {
+		m->corr = xmalloc(corrlen);
+		memcpy(m->corr, corr, corrlen);
+		m->corrlen = corrlen;
+	}
 }
 
 int
@@ -145,9 +180,11 @@ engine_flush(struct engine *e)
 
 		if (rc == 0)
 			e->publish(e->arg, m->topic, m->payload ? m->payload :
-			    "", m->payload ? strlen(m->payload) : 0, m->retain);
+			    "", m->payload ? strlen(m->payload) : 0, m->retain,
+			    m->corr, m->corrlen);
 		free(m->topic);
 		free(m->payload);
+		free(m->corr);
 	}
 	e->nout = 0;
 	return rc;
@@ -255,9 +292,9 @@ engine_save(struct engine *e, struct incident *inc, int64_t now)
 	if (e->sched == NULL)
 		return;
 	if (inc->due_at >= 0 && state_open(inc->state))
-		sched_at(e->sched, inc->id, inc->due_at);
+		sched_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
 	else
-		sched_cancel(e->sched, inc->id);
+		sched_cancel(e->sched, KEY(inc->id, KEY_ESCALATE));
 }
 
 /* ---- routing ---------------------------------------------------------- */
@@ -470,6 +507,7 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 	inc.state = ST_RECEIVED;
 	inc.call_911 = rules_call_911(e->cf, inc.r.severity);
 	inc.created = inc.updated = inc.step_at = now;
+	inc.nsteps = (int)cat->pol->nsteps;
 	inc.step = -1;
 	inc.due_at = -1;
 	engine_touch(e);
@@ -525,6 +563,108 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 		engine_reject(e, topic, branch, r.id, err, p, len);
 	else
 		engine_open(e, branch, &r, cat);
+}
+
+/* ---- debriefs --------------------------------------------------------- */
+
+static void
+engine_debrief_arm(struct engine *e, const struct debrief_due *d)
+{
+	if (e->sched == NULL)
+		return;
+	if (d->next_at >= 0)
+		sched_at(e->sched, KEY(d->incident, KEY_DEBRIEF), d->next_at);
+	else
+		sched_cancel(e->sched, KEY(d->incident, KEY_DEBRIEF));
+}
+
+/* Tell every responder of `role` on the incident's branch; falls back to
+ * the debrief role when `role` has nobody there. Returns how many. */
+static size_t
+engine_debrief_tell(struct engine *e, struct incident *inc,
+    const char *role, const char *kind, int64_t due, const char *message,
+    int64_t now)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	struct route rt;
+	size_t i;
+
+	if (role == NULL)
+		return 0;
+	rules_role(e->cf, role, inc->branch, &rt);
+	if (rt.n == 0 && e->cf->debrief_role != NULL &&
+	    strcmp(role, e->cf->debrief_role) != 0)
+		rules_role(e->cf, e->cf->debrief_role, inc->branch, &rt);
+	for (i = 0; i < rt.n; i++) {
+		engine_event(e, inc, now, "notified", rt.who[i]->id, -1,
+		    "%s", kind);
+		engine_queue(e, engine_topic(e, "notify", rt.who[i]->id, NULL),
+		    msg_debrief_notice_encode(inc, kind, cat ? cat->label :
+		    NULL, due, message, now), 0);
+	}
+	if (rt.n == 0)
+		engine_event(e, inc, now, "no_one_available", NULL, -1,
+		    "nobody with role %s to tell: %s", role, kind);
+	return rt.n;
+}
+
+/* A resolved incident: its debrief is due (docs/protocol.md). */
+static void
+engine_debrief_open(struct engine *e, struct incident *inc, int64_t now)
+{
+	struct debrief_due d;
+	char when[40], msg[DETAIL_MAX + 1];
+
+	memset(&d, 0, sizeof d);
+	d.incident = inc->id;
+	rules_debrief_open(e->cf, now, &d);
+	if (store_debrief_open(e->st, &d) != 0)
+		log_warnx("incident=%lld: debrief not recorded",
+		    (long long)inc->id);
+	clock_fmt(d.due_at, when, sizeof when);
+	snprintf(msg, sizeof msg, "%sdebrief due for incident %lld by %s",
+	    inc->r.drill ? "DRILL: " : "", (long long)inc->id, when);
+	engine_event(e, inc, now, "debrief_due", NULL, -1, "due by %s", when);
+	engine_debrief_tell(e, inc, e->cf->debrief_role, "debrief_due",
+	    d.due_at, msg, now);
+	log_info("incident=%lld event=debrief_due due=%s", (long long)inc->id,
+	    when);
+	engine_debrief_arm(e, &d);
+}
+
+/* The debrief's reminder or overdue timer. */
+static void
+engine_debrief_timer(struct engine *e, int64_t id, int64_t now)
+{
+	struct debrief_due d;
+	struct incident inc;
+	const char *kind, *role;
+	char when[40], msg[DETAIL_MAX + 1];
+
+	memset(&inc, 0, sizeof inc);
+	if (store_debrief_due_get(e->st, id, &d) != 1 ||
+	    store_incident_get(e->st, id, &inc) != 1 ||
+	    (kind = rules_debrief_fire(e->cf, &d, &role)) == NULL)
+		return;
+	engine_touch(e);
+	if (store_debrief_due_update(e->st, &d) != 0)
+		log_warnx("incident=%lld: debrief state not recorded",
+		    (long long)id);
+	clock_fmt(d.due_at, when, sizeof when);
+	snprintf(msg, sizeof msg, "%s%s for incident %lld: due by %s",
+	    inc.r.drill ? "DRILL: " : "", d.stage == DEBRIEF_OVERDUE ?
+	    "debrief overdue" : "reminder: debrief", (long long)id, when);
+	engine_event(e, &inc, now, kind, NULL, -1, "%s", msg);
+	engine_debrief_tell(e, &inc, role, kind, d.due_at, msg, now);
+	log_info("incident=%lld event=%s", (long long)id, kind);
+	engine_debrief_arm(e, &d);
+}
+
+static int
+engine_restore_debrief(const struct debrief_due *d, void *arg)
+{
+	engine_debrief_arm(arg, d);
+	return 0;
 }
 
 /* ---- responses -------------------------------------------------------- */
@@ -593,6 +733,7 @@ engine_resolve(struct engine *e, struct incident *inc, const char *who,
 	inc->state = ST_RESOLVED;
 	inc->due_at = -1;
 	engine_say(e, inc, who, now, "resolved by", "");
+	engine_debrief_open(e, inc, now);
 }
 
 static const action_fn action_table[ACT_COUNT] = {
@@ -647,6 +788,299 @@ engine_respond(struct engine *e, const char *topic, const char *who,
 	action_table[rs.action](e, &inc, who, &rs, clock_now());
 }
 
+/* ---- supervisor requests ----------------------------------------------- */
+
+/* Where a request's answer goes: its response topic, else the asker's
+ * error topic (an answer nobody asked to receive is still never silent). */
+struct request {
+	const char *topic;
+	const char *who;
+	const void *p;
+	size_t len;
+	const char *reply_to;
+	const void *corr;
+	size_t corrlen;
+};
+
+static void
+engine_answer(struct engine *e, const struct request *rq, char *reply)
+{
+	engine_queue_reply(e, rq->reply_to, rq->corr, rq->corrlen, reply);
+}
+
+static void
+engine_refuse(struct engine *e, const struct request *rq, int method,
+    const char *error)
+{
+	engine_touch(e);
+	store_reject(e->st, clock_now(), rq->topic, NULL, error, rq->p,
+	    rq->len);
+	log_info("event=refused topic=%s error=\"%s\"", rq->topic, error);
+	if (rq->reply_to != NULL)
+		engine_answer(e, rq, msg_reply_finish(msg_reply_new(method),
+		    error));
+	else
+		engine_queue(e, engine_topic(e, "error", rq->who, NULL),
+		    msg_error_encode(error, rq->topic, NULL, 0, clock_now()), 0);
+}
+
+/* Why `who` may not use supervisor requests, or NULL when it may. */
+static const char *
+engine_may_query(struct engine *e, const char *who, char *buf, size_t len)
+{
+	const struct conf_responder *rp = config_responder(e->cf, who);
+
+	if (rp != NULL && config_has(e->cf->query_roles, e->cf->nquery_roles,
+	    rp->role))
+		return NULL;
+	snprintf(buf, len, "%s may not make supervisor requests: only "
+	    "accounts with a role listed in records.query_roles may", who);
+	return buf;
+}
+
+typedef const char *(*write_fn)(struct engine *, const char *,
+    const struct query *, struct incident *, struct msg_reply *);
+
+/* Why the debrief names a type the configuration does not, or NULL. */
+static const char *
+engine_check_types(struct engine *e, const struct debrief *d, char *buf,
+    size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < d->nreferrals; i++)
+		if (!config_has(e->cf->referral_types, e->cf->nreferral_types,
+		    d->referrals[i].type)) {
+			snprintf(buf, len, "referrals: unknown referral type "
+			    "\"%s\" (see debrief.referral_types)",
+			    d->referrals[i].type);
+			return buf;
+		}
+	for (i = 0; i < d->nnotices; i++)
+		if (!config_has(e->cf->notice_types, e->cf->nnotice_types,
+		    d->notices[i])) {
+			snprintf(buf, len, "notices: unknown notice type "
+			    "\"%s\" (see debrief.notice_types)", d->notices[i]);
+			return buf;
+		}
+	return NULL;
+}
+
+static int
+engine_latest_debrief(const struct debrief_row *row, void *arg)
+{
+	struct debrief *d = arg;
+
+	if (msg_debrief_decode(row->json, strlen(row->json), d, NULL, 0) !=
+	    MSG_OK)
+		log_warnx("incident=%lld: debrief revision %d unreadable",
+		    (long long)row->incident, row->revision);
+	return 0;
+}
+
+/* The debrief is recorded: no more reminders. */
+static void
+engine_debrief_done(struct engine *e, const struct incident *inc,
+    int64_t now)
+{
+	struct debrief_due d;
+
+	if (store_debrief_due_get(e->st, inc->id, &d) != 1) {
+		memset(&d, 0, sizeof d);
+		d.incident = inc->id;
+		rules_debrief_open(e->cf, now, &d);
+		store_debrief_open(e->st, &d);
+	}
+	if (d.stage == DEBRIEF_RECORDED)
+		return;
+	d.stage = DEBRIEF_RECORDED;
+	d.next_at = -1;
+	if (store_debrief_due_update(e->st, &d) != 0)
+		log_warnx("incident=%lld: debrief state not recorded",
+		    (long long)inc->id);
+	engine_debrief_arm(e, &d);
+}
+
+static const char *
+engine_record(struct engine *e, const char *who, const struct query *q,
+    struct incident *inc, struct msg_reply *r)
+{
+	static char err[DETAIL_MAX + 1];
+	struct debrief old, d = q->debrief;
+	char changed[DETAIL_MAX + 1];
+	char *json;
+	int64_t now = clock_now();
+	int rev = 0;
+
+	if (state_open(inc->state))
+		return "the incident is still open: debrief it once resolved";
+	if (engine_check_types(e, &d, err, sizeof err) != NULL)
+		return err;
+	memset(&old, 0, sizeof old);
+	old.incident = inc->id;
+	if (store_debriefs(e->st, inc->id, 1, engine_latest_debrief,
+	    &old) != 0)
+		return "the database could not be read";
+	d.incident = inc->id;
+	d.revision = old.revision + 1;
+	d.ts = now;
+	strlcpy_utf8(d.author, who, sizeof d.author);
+	msg_debrief_diff(&old, &d, changed, sizeof changed);
+	if (old.revision > 0 && changed[0] == '\0') {
+		snprintf(err, sizeof err, "nothing changed since revision %d",
+		    old.revision);
+		return err;
+	}
+	engine_touch(e);
+	json = msg_debrief_encode(&d);
+	if (store_debrief_add(e->st, inc->id, now, who,
+	    debrief_open_actions(&d), json, &rev) != 0) {
+		free(json);
+		return "the debrief could not be recorded";
+	}
+	free(json);
+	engine_event(e, inc, now, "debrief", who, -1, "revision %d%s%s", rev,
+	    rev == 1 ? " recorded" : ": changed ", rev == 1 ? "" : changed);
+	log_info("incident=%lld event=debrief revision=%d by=%s",
+	    (long long)inc->id, rev, who);
+	engine_debrief_done(e, inc, now);
+	msg_reply_set_int(r, "revision", rev);
+	return NULL;
+}
+
+static const char *
+engine_hold(struct engine *e, const char *who, const struct query *q,
+    struct incident *inc, struct msg_reply *r)
+{
+	int64_t now = clock_now();
+
+	engine_touch(e);
+	if (store_incident_hold(e->st, inc->id, q->hold) != 0)
+		return "the hold could not be recorded";
+	engine_event(e, inc, now, q->hold ? "hold" : "hold_released", who, -1,
+	    "%s", q->note);
+	log_info("incident=%lld event=%s by=%s", (long long)inc->id,
+	    q->hold ? "hold" : "hold_released", who);
+	msg_reply_set_int(r, "hold", q->hold);
+	return NULL;
+}
+
+static const char *
+engine_correct(struct engine *e, const char *who, const struct query *q,
+    struct incident *inc, struct msg_reply *r)
+{
+	static char err[DETAIL_MAX + 1];
+	struct event ev, old;
+
+	if (store_event_get(e->st, q->event, &old) != 1 ||
+	    old.incident != inc->id) {
+		snprintf(err, sizeof err, "event %lld is not on incident "
+		    "%lld's timeline", (long long)q->event,
+		    (long long)inc->id);
+		return err;
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.incident = inc->id;
+	ev.ts = clock_now();
+	ev.step = -1;
+	ev.corrects = q->event;
+	strlcpy_utf8(ev.kind, "correction", sizeof ev.kind);
+	strlcpy_utf8(ev.actor, who, sizeof ev.actor);
+	strlcpy_utf8(ev.detail, q->note, sizeof ev.detail);
+	engine_touch(e);
+	if (store_event_append(e->st, &ev) != 0)
+		return "the correction could not be recorded";
+	log_info("incident=%lld event=correction corrects=%lld by=%s",
+	    (long long)inc->id, (long long)q->event, who);
+	msg_reply_set_int(r, "event", ev.id);
+	return NULL;
+}
+
+static const write_fn write_table[Q_COUNT] = {
+	[Q_RECORD] = engine_record,
+	[Q_HOLD] = engine_hold,
+	[Q_CORRECT] = engine_correct,
+};
+
+/* The retention cutoff, or -1 when retention is off. */
+static int64_t
+engine_cutoff(struct engine *e, int64_t now)
+{
+	if (e->cf->retention_days <= 0)
+		return -1;
+	return now - (int64_t)e->cf->retention_days * 24 * 3600 * 1000;
+}
+
+static const char *
+engine_purge(struct engine *e, int dry_run, struct msg_reply *r)
+{
+	struct purge_counts c;
+	int64_t now = clock_now(), cutoff = engine_cutoff(e, now);
+
+	if (cutoff < 0)
+		return "retention is off (records.retention_days = 0)";
+	if (!dry_run)
+		engine_touch(e);
+	if (store_purge(e->st, cutoff, now, dry_run, &c) != 0)
+		return "the purge failed; nothing was removed";
+	if (r == NULL)
+		return NULL;
+	msg_reply_set_int(r, "incidents", c.incidents);
+	msg_reply_set_int(r, "events", c.events);
+	msg_reply_set_int(r, "debriefs", c.debriefs);
+	msg_reply_set_int(r, "kept_hold", c.kept_hold);
+	msg_reply_set_int(r, "kept_actions", c.kept_actions);
+	msg_reply_set_int(r, "dry_run", dry_run);
+	return NULL;
+}
+
+/* A request that writes: find the incident, act, answer. */
+static const char *
+engine_write(struct engine *e, const char *who, const struct query *q,
+    struct msg_reply *r)
+{
+	static char err[64];
+	struct incident inc;
+
+	if (q->method == Q_PURGE)
+		return engine_purge(e, q->dry_run, r);
+	memset(&inc, 0, sizeof inc);
+	if (store_incident_get(e->st, q->incident, &inc) != 1) {
+		snprintf(err, sizeof err, "incident %lld does not exist",
+		    (long long)q->incident);
+		return err;
+	}
+	return write_table[q->method](e, who, q, &inc, r);
+}
+
+static void
+engine_query(struct engine *e, const struct request *rq)
+{
+	struct query *q = xmalloc(sizeof *q);
+	struct msg_reply *r;
+	char err[DETAIL_MAX + 1];
+	const char *why;
+
+	if (msg_query_decode(rq->p, rq->len, q, err, sizeof err) != MSG_OK)
+		engine_refuse(e, rq, -1, err);
+	else if (rq->reply_to == NULL)
+		engine_refuse(e, rq, q->method, "no MQTT v5 response topic: "
+		    "the answer would have nowhere to go; nothing was done");
+	else if (engine_may_query(e, rq->who, err, sizeof err) != NULL)
+		engine_refuse(e, rq, q->method, err);
+	else if (query_is_read(q->method))
+		engine_answer(e, rq, query_read(e->st, q));
+	else {
+		r = msg_reply_new(q->method);
+		if ((why = engine_write(e, rq->who, q, r)) != NULL) {
+			free(msg_reply_finish(r, why));
+			engine_refuse(e, rq, q->method, why);
+		} else
+			engine_answer(e, rq, msg_reply_finish(r, NULL));
+	}
+	free(q);
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 typedef void (*topic_fn)(struct engine *, const char *, const char *,
@@ -664,6 +1098,13 @@ void
 engine_message(struct engine *e, const char *topic, const void *payload,
     size_t len)
 {
+	engine_request(e, topic, payload, len, NULL, NULL, 0);
+}
+
+void
+engine_request(struct engine *e, const char *topic, const void *payload,
+    size_t len, const char *reply_to, const void *corr, size_t corrlen)
+{
 	size_t plen = strlen(e->cf->topic_prefix), i, klen;
 	const char *rest, *seg;
 
@@ -674,6 +1115,13 @@ engine_message(struct engine *e, const char *topic, const void *payload,
 	    seg[1] == '\0')
 		return;
 	klen = (size_t)(seg - rest);
+	if (klen == 5 && strncmp(rest, "query", 5) == 0) {
+		struct request rq = { topic, seg + 1, payload, len, reply_to,
+			corr, corrlen };
+
+		engine_query(e, &rq);
+		return;
+	}
 	for (i = 0; i < sizeof topic_table / sizeof *topic_table; i++)
 		if (strlen(topic_table[i].kind) == klen &&
 		    strncmp(topic_table[i].kind, rest, klen) == 0)
@@ -707,8 +1155,8 @@ engine_repeat(struct engine *e, struct incident *inc, int64_t now)
 	engine_save(e, inc, now);
 }
 
-void
-engine_deadline(struct engine *e, int64_t id, int64_t due)
+static void
+engine_escalation_due(struct engine *e, int64_t id, int64_t due)
 {
 	struct incident inc;
 	int64_t now = clock_now();
@@ -732,12 +1180,43 @@ engine_deadline(struct engine *e, int64_t id, int64_t due)
 		engine_escalate(e, &inc, inc.due_step, now);
 }
 
+/* The daily retention job (records.retention_days). */
+static void
+engine_purge_job(struct engine *e, int64_t now)
+{
+	const char *err;
+
+	if (e->cf->retention_days > 0 &&
+	    (err = engine_purge(e, 0, NULL)) != NULL)
+		log_warnx("event=purge error=\"%s\"", err);
+	if (e->sched != NULL)
+		sched_at(e->sched, KEY(0, KEY_PURGE), now + PURGE_EVERY_MS);
+}
+
+void
+engine_deadline(struct engine *e, int64_t key, int64_t due)
+{
+	int64_t id = key / KEY_KINDS;
+
+	switch (key % KEY_KINDS) {
+	case KEY_ESCALATE:
+		engine_escalation_due(e, id, due);
+		break;
+	case KEY_DEBRIEF:
+		engine_debrief_timer(e, id, clock_now());
+		break;
+	case KEY_PURGE:
+		engine_purge_job(e, clock_now());
+		break;
+	}
+}
+
 static int
 engine_restore_one(const struct incident *inc, void *arg)
 {
 	struct engine *e = arg;
 
-	sched_at(e->sched, inc->id, inc->due_at);
+	sched_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
 	return 0;
 }
 
@@ -747,6 +1226,9 @@ engine_restore(struct engine *e)
 	int rc;
 
 	rc = store_pending(e->st, engine_restore_one, e);
+	if (rc == 0)
+		rc = store_debrief_pending(e->st, engine_restore_debrief, e);
+	sched_at(e->sched, KEY(0, KEY_PURGE), clock_now() + PURGE_FIRST_MS);
 	log_info("event=restored pending=%zu", sched_count(e->sched));
 	return rc;
 }

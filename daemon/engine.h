@@ -17,9 +17,11 @@ struct store;
 struct sched;
 struct engine;
 
-/* Where committed publications go (mqtt_publish in beacond). */
+/* Where committed publications go (mqtt_publish_props in beacond); corr
+ * is the correlation data of a reply, or NULL. */
 typedef void (*engine_publish_fn)(void *arg, const char *topic,
-    const char *payload, size_t len, int retain);
+    const char *payload, size_t len, int retain, const void *corr,
+    size_t corrlen);
 /* Called when the engine has written something and wants a flush at the
  * end of this loop turn (beacond activates a low-priority event). */
 typedef void (*engine_wakeup_fn)(void *arg);
@@ -37,8 +39,13 @@ int engine_restore(struct engine *);
 /* A message from the broker; dispatched by topic. */
 void engine_message(struct engine *, const char *topic, const void *payload,
     size_t len);
-/* An escalation deadline fired (sched callback). */
-void engine_deadline(struct engine *, int64_t incident, int64_t due);
+/* The same with the MQTT v5 response topic and correlation data of a
+ * request (beacon/query/{responder}); reply_to may be NULL. */
+void engine_request(struct engine *, const char *topic, const void *payload,
+    size_t len, const char *reply_to, const void *corr, size_t corrlen);
+/* A timer fired (sched callback): an escalation, a debrief reminder or
+ * the retention job, by key. */
+void engine_deadline(struct engine *, int64_t key, int64_t due);
 /* Commit what this turn wrote and hand its publications out. 0 or -1. */
 int engine_flush(struct engine *);
 /* Topics beacond subscribes to; NULL-terminated, owned by the engine. */

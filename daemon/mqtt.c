@@ -59,6 +59,9 @@ struct mqtt_msg {
 	void *payload;
 	size_t len;
 	int retain;
+	char *response_topic;
+	void *corr;
+	size_t corrlen;
 };
 
 struct mqtt {
@@ -173,15 +176,36 @@ mqtt_was_refused(int rc)
 	return 0;
 }
 
+/* PUBLISH properties for props, or NULL; the caller frees them. */
+static mosquitto_property *
+mqtt_props_make(const struct mqtt_props *p)
+{
+	mosquitto_property *list = NULL;
+
+	if (p == NULL)
+		return NULL;
+	if (p->response_topic != NULL &&
+	    mosquitto_property_add_string(&list, MQTT_PROP_RESPONSE_TOPIC,
+	    p->response_topic) != MOSQ_ERR_SUCCESS)
+		fatalx("mqtt: out of memory");
+	if (p->corr != NULL && p->corrlen <= UINT16_MAX &&
+	    mosquitto_property_add_binary(&list, MQTT_PROP_CORRELATION_DATA,
+	    p->corr, (uint16_t)p->corrlen) != MOSQ_ERR_SUCCESS)
+		fatalx("mqtt: out of memory");
+	return list;
+}
+
 /* Hand one message to libmosquitto. */
 static void
 mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
-    int retain)
+    int retain, const struct mqtt_props *props)
 {
+	mosquitto_property *pl = mqtt_props_make(props);
 	int mid = 0, rc;
 
 	rc = mosquitto_publish_v5(m->mosq, &mid, topic, (int)len, payload, 1,
-	    retain != 0, NULL);
+	    retain != 0, pl);
+	mosquitto_property_free_all(&pl);
 	if (rc == MOSQ_ERR_NOMEM)
 		fatalx("mqtt: out of memory");
 	if (mqtt_was_refused(rc)) {
@@ -199,7 +223,7 @@ mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
 
 static void
 mqtt_enqueue(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain)
+    size_t len, int retain, const struct mqtt_props *props)
 {
 	struct mqtt_msg *q = xcalloc(1, sizeof *q);
 
@@ -210,6 +234,13 @@ mqtt_enqueue(struct mqtt *m, const char *topic, const void *payload,
 	}
 	q->len = len;
 	q->retain = retain;
+	if (props != NULL && props->response_topic != NULL)
+		q->response_topic = xstrdup(props->response_topic);
+	if (props != NULL && props->corr != NULL && props->corrlen > 0) {
+		q->corr = xmalloc(props->corrlen);
+		memcpy(q->corr, props->corr, props->corrlen);
+		q->corrlen = props->corrlen;
+	}
 	STAILQ_INSERT_TAIL(&m->queue, q, entry);
 	m->nqueue++;
 }
@@ -219,6 +250,8 @@ mqtt_msg_free(struct mqtt_msg *q)
 {
 	free(q->topic);
 	free(q->payload);
+	free(q->response_topic);
+	free(q->corr);
 	free(q);
 }
 
@@ -232,7 +265,10 @@ mqtt_drain(struct mqtt *m, size_t window)
 	    (q = STAILQ_FIRST(&m->queue)) != NULL) {
 		STAILQ_REMOVE_HEAD(&m->queue, entry);
 		m->nqueue--;
-		mqtt_send(m, q->topic, q->payload, q->len, q->retain);
+		struct mqtt_props pr = { q->response_topic, q->corr,
+		    q->corrlen };
+
+		mqtt_send(m, q->topic, q->payload, q->len, q->retain, &pr);
 		mqtt_msg_free(q);
 	}
 }
@@ -397,14 +433,27 @@ mqtt_on_message(struct mosquitto *mosq, void *arg,
     const struct mosquitto_message *msg, const mosquitto_property *props)
 {
 	struct mqtt *m = arg;
+	struct mqtt_props pr = { NULL, NULL, 0 };
+	char *rt = NULL;
+	void *corr = NULL;
+	uint16_t corrlen = 0;
 
 	(void)mosq;
-	(void)props;
+	if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
+	    &rt, false) != NULL)
+		pr.response_topic = rt;
+	if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
+	    &corr, &corrlen, false) != NULL) {
+		pr.corr = corr;
+		pr.corrlen = corrlen;
+	}
 	m->in_cb++;
 	if (m->cb.message != NULL)
 		m->cb.message(m->cb.arg, msg->topic, msg->payload,
-		    (size_t)msg->payloadlen);
+		    (size_t)msg->payloadlen, &pr);
 	m->in_cb--;
+	free(rt);
+	free(corr);
 }
 
 static void
@@ -642,19 +691,27 @@ mqtt_subscribe(struct mqtt *m, const char *pattern, int qos)
 }
 
 int
+mqtt_publish_props(struct mqtt *m, const char *topic, const void *payload,
+    size_t len, int retain, const struct mqtt_props *props)
+{
+	if (!mqtt_topic_ok(topic) || len > INT_MAX ||
+	    (len > 0 && payload == NULL) ||
+	    (props != NULL && props->corrlen > UINT16_MAX))
+		return -1;
+	if (!mqtt_can_send(m)) {
+		mqtt_enqueue(m, topic, payload, len, retain, props);
+		return 0;
+	}
+	mqtt_send(m, topic, payload, len, retain, props);
+	mqtt_update_event(m);
+	return 0;
+}
+
+int
 mqtt_publish(struct mqtt *m, const char *topic, const void *payload,
     size_t len, int retain)
 {
-	if (!mqtt_topic_ok(topic) || len > INT_MAX ||
-	    (len > 0 && payload == NULL))
-		return -1;
-	if (!mqtt_can_send(m)) {
-		mqtt_enqueue(m, topic, payload, len, retain);
-		return 0;
-	}
-	mqtt_send(m, topic, payload, len, retain);
-	mqtt_update_event(m);
-	return 0;
+	return mqtt_publish_props(m, topic, payload, len, retain, NULL);
 }
 
 size_t

@@ -12,14 +12,22 @@
 struct event_base;
 struct mqtt;
 
+/* The MQTT v5 request/response properties of a message. */
+struct mqtt_props {
+	const char *response_topic; /* NULL: none */
+	const void *corr;	    /* correlation data; NULL: none */
+	size_t corrlen;
+};
+
 struct mqtt_cb {
 	/* Connected (also after each reconnect): subscribe here. */
 	void (*connected)(void *arg);
 	/* Lost the connection; mqtt.c reconnects by itself. */
 	void (*disconnected)(void *arg, const char *why);
-	/* A message; topic and payload are only valid during the call. */
+	/* A message; topic, payload and props are only valid during the
+	 * call. props is never NULL; its fields are NULL when absent. */
 	void (*message)(void *arg, const char *topic, const void *payload,
-	    size_t len);
+	    size_t len, const struct mqtt_props *props);
 	void *arg;
 };
 
@@ -53,6 +61,9 @@ int mqtt_subscribe(struct mqtt *, const char *pattern, int qos);
  */
 int mqtt_publish(struct mqtt *, const char *topic, const void *payload,
     size_t len, int retain);
+/* The same with request/response properties (props may be NULL). */
+int mqtt_publish_props(struct mqtt *, const char *topic, const void *payload,
+    size_t len, int retain, const struct mqtt_props *props);
 /* Messages handed to mqtt_publish and not yet acknowledged (PUBACK). */
 size_t mqtt_pending(const struct mqtt *);
 /* Send a clean DISCONNECT (the will is not published). */

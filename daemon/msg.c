@@ -412,6 +412,7 @@ msg_notify_encode(const struct notify *n)
 {
 	json_t *o = msg_incident_base(n->inc);
 
+	json_object_set_new(o, "kind", json_string("incident"));
 	msg_set_str(o, "label", n->label);
 	json_object_set_new(o, "role", json_string(n->role));
 	json_object_set_new(o, "step", json_integer(n->step));
@@ -436,6 +437,8 @@ static const struct field incident_fields[] = {
 	FINT("step", 0, struct incident, step, 0, 0),
 	FTIME("created", struct incident, created),
 	FTIME("updated", struct incident, updated),
+	FINT("nsteps", 0, struct incident, nsteps, 0, 0),
+	FBOOL("hold", struct incident, hold),
 };
 
 int
@@ -468,6 +471,8 @@ msg_incident_encode(const struct incident *inc)
 	json_object_set_new(o, "step", json_integer(inc->step));
 	msg_set_time(o, "created", inc->created);
 	msg_set_time(o, "updated", inc->updated);
+	json_object_set_new(o, "nsteps", json_integer(inc->nsteps));
+	json_object_set_new(o, "hold", json_boolean(inc->hold));
 	if (inc->last_kind[0] != '\0') {
 		last = json_pack("{s:s, s:s}", "kind", inc->last_kind, "by",
 		    inc->last_by);
@@ -519,7 +524,35 @@ msg_event_encode(const struct event *ev)
 	if (o == NULL)
 		fatalx("msg: cannot build event");
 	msg_set_time(o, "ts", ev->ts);
+	if (ev->corrects > 0)
+		json_object_set_new(o, "corrects", json_integer(ev->corrects));
 	return msg_dump(o);
+}
+
+int
+msg_event_decode(const void *payload, size_t len, struct event *ev,
+    char *err, size_t errlen)
+{
+	static const struct field fields[] = {
+		FINT("id", 1, struct event, id, 0, 0),
+		FINT("incident", 1, struct event, incident, 0, 0),
+		FTIME("ts", struct event, ts),
+		FSTR("kind", 1, struct event, kind),
+		FSTR("actor", 0, struct event, actor),
+		FINT("step", 0, struct event, step, 0, 0),
+		FSTR("detail", 0, struct event, detail),
+		FINT("corrects", 0, struct event, corrects, 0, 0),
+	};
+	json_t *root;
+	int rc;
+
+	memset(ev, 0, sizeof *ev);
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	rc = fields_unpack(root, fields, NFIELDS(fields), ev, err, errlen) == 0
+	    ? MSG_OK : MSG_BAD;
+	json_decref(root);
+	return rc;
 }
 
 char *
@@ -575,4 +608,766 @@ msg_daemon_encode(const char *state, int64_t ts)
 	if (o != NULL)
 		msg_set_time(o, "ts", ts);
 	return msg_dump(o);
+}
+
+/* ---- debriefs ------------------------------------------------------------ */
+
+/* A string field naming one of a fixed set (enum <-> name). */
+static int
+msg_enum(json_t *o, const char *key, int (*from)(const char *), int *out,
+    const char *allowed, char *err, size_t errlen)
+{
+	char buf[32] = "";
+	const struct field f = { key, F_STR, 0, 0, sizeof buf, 0, 0 };
+	int v;
+
+	if (field_unpack(o, &f, buf, err, errlen) != 0)
+		return -1;
+	if (buf[0] == '\0')
+		return 0;
+	if ((v = from(buf)) < 0) {
+		msg_err(err, errlen, "%s: must be %s", key, allowed);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+msg_date(json_t *o, const char *key, char *dst, char *err, size_t errlen)
+{
+	const struct field f = { key, F_STR, 0, 0, DATE_MAX + 2, 0, 0 };
+	char buf[DATE_MAX + 2] = "";
+
+	if (field_unpack(o, &f, buf, err, errlen) != 0)
+		return -1;
+	if (buf[0] != '\0' && !date_valid(buf)) {
+		msg_err(err, errlen, "%s: must be a date, YYYY-MM-DD", key);
+		return -1;
+	}
+	memcpy(dst, buf, DATE_MAX + 1);
+	dst[DATE_MAX] = '\0';
+	return 0;
+}
+
+/* The array under key: NULL when absent, -1 (err set) when not an array
+ * or longer than max. */
+static int
+msg_array(json_t *o, const char *key, size_t max, json_t **out, char *err,
+    size_t errlen)
+{
+	json_t *a = json_object_get(o, key);
+
+	*out = NULL;
+	if (a == NULL || json_is_null(a))
+		return 0;
+	if (!json_is_array(a)) {
+		msg_err(err, errlen, "%s: must be an array", key);
+		return -1;
+	}
+	if (json_array_size(a) > max) {
+		msg_err(err, errlen, "%s: at most %zu entries", key, max);
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+static const struct field wellbeing_fields[] = {
+	FTIME("at", struct debrief, wb_at),
+	FSTR("facilitator", 0, struct debrief, wb_facilitator),
+	FINT("participants", 0, struct debrief, wb_participants, 0, 10000),
+	FSTR("support", 0, struct debrief, wb_support),
+};
+
+static const struct field review_fields[] = {
+	FSTR("route_note", 0, struct debrief, route_note),
+	FSTR("went_well", 0, struct debrief, went_well),
+	FSTR("to_improve", 0, struct debrief, to_improve),
+	FSTR("training", 0, struct debrief, training),
+};
+
+static const struct field referral_fields[] = {
+	FSTR("type", 1, struct debrief_referral, type),
+	FINT("count", 0, struct debrief_referral, count, 1, 10000),
+};
+
+static const struct field action_fields[] = {
+	FSTR("what", 1, struct debrief_action, what),
+	FSTR("owner", 0, struct debrief_action, owner),
+};
+
+static int
+msg_wellbeing(json_t *w, struct debrief *d, char *err, size_t errlen)
+{
+	if (msg_enum(w, "status", wellbeing_from_name, &d->wb,
+	    "offered, held, declined or not_offered", err, errlen) != 0 ||
+	    fields_unpack(w, wellbeing_fields, NFIELDS(wellbeing_fields), d,
+	    err, errlen) != 0 ||
+	    msg_date(w, "follow_up", d->wb_follow_up, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+msg_notices(json_t *r, struct debrief *d, char *err, size_t errlen)
+{
+	json_t *a, *v;
+	size_t i;
+
+	if (msg_array(r, "notices", DEBRIEF_LIST_MAX, &a, err, errlen) != 0)
+		return -1;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || !id_valid(json_string_value(v))) {
+			msg_err(err, errlen, "notices[%zu]: must be a notice "
+			    "type id", i);
+			return -1;
+		}
+		strlcpy_utf8(d->notices[i], json_string_value(v),
+		    sizeof d->notices[i]);
+		d->nnotices = i + 1;
+	}
+	return 0;
+}
+
+/* Each element of an array of objects through a field table. */
+static int
+msg_objects(json_t *r, const char *key, const struct field *fields,
+    size_t nfields, void *base, size_t size, size_t *n, char *err,
+    size_t errlen)
+{
+	json_t *a, *v;
+	size_t i;
+	char sub[DETAIL_MAX];
+
+	if (msg_array(r, key, DEBRIEF_LIST_MAX, &a, err, errlen) != 0)
+		return -1;
+	json_array_foreach(a, i, v) {
+		if (!json_is_object(v)) {
+			msg_err(err, errlen, "%s[%zu]: must be an object", key,
+			    i);
+			return -1;
+		}
+		if (fields_unpack(v, fields, nfields, (char *)base + i * size,
+		    sub, sizeof sub) != 0) {
+			msg_err(err, errlen, "%s[%zu].%s", key, i, sub);
+			return -1;
+		}
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int
+msg_actions(json_t *r, struct debrief *d, char *err, size_t errlen)
+{
+	json_t *a = json_object_get(r, "actions");
+	size_t i;
+
+	if (msg_objects(r, "actions", action_fields, NFIELDS(action_fields),
+	    d->actions, sizeof d->actions[0], &d->nactions, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < d->nactions; i++) {
+		json_t *v = json_array_get(a, i);
+		char sub[DETAIL_MAX];
+
+		d->actions[i].status = AS_OPEN;
+		if (msg_date(v, "due", d->actions[i].due, sub,
+		    sizeof sub) != 0 ||
+		    msg_enum(v, "status", action_status_from_name,
+		    &d->actions[i].status, "open, done or dropped", sub,
+		    sizeof sub) != 0) {
+			msg_err(err, errlen, "actions[%zu].%s", i, sub);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+msg_review(json_t *r, struct debrief *d, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (msg_enum(r, "route", route_from_name, &d->route,
+	    "right or wrong", err, errlen) != 0 ||
+	    fields_unpack(r, review_fields, NFIELDS(review_fields), d, err,
+	    errlen) != 0 || msg_notices(r, d, err, errlen) != 0 ||
+	    msg_objects(r, "referrals", referral_fields,
+	    NFIELDS(referral_fields), d->referrals, sizeof d->referrals[0],
+	    &d->nreferrals, err, errlen) != 0 ||
+	    msg_actions(r, d, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < d->nreferrals; i++) {
+		if (d->referrals[i].count == 0)
+			d->referrals[i].count = 1;
+		if (!id_valid(d->referrals[i].type)) {
+			msg_err(err, errlen, "referrals[%zu].type: must be "
+			    "a referral type id", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct field debrief_meta[] = {
+	FINT("incident", 0, struct debrief, incident, 0, 0),
+	FINT("revision", 0, struct debrief, revision, 0, 0),
+	FSTR("author", 0, struct debrief, author),
+	FTIME("ts", struct debrief, ts),
+};
+
+/* One part of the record: an error inside it names the part, as in
+ * "wellbeing.status: must be ...". */
+static int
+msg_debrief_part(json_t *o, const char *key,
+    int (*fn)(json_t *, struct debrief *, char *, size_t), struct debrief *d,
+    char *err, size_t errlen)
+{
+	json_t *p = json_object_get(o, key);
+	char sub[DETAIL_MAX];
+
+	if (p == NULL || json_is_null(p))
+		return 0;
+	if (!json_is_object(p)) {
+		msg_err(err, errlen, "%s: must be an object", key);
+		return -1;
+	}
+	if (fn(p, d, sub, sizeof sub) != 0) {
+		msg_err(err, errlen, "%s.%s", key, sub);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+msg_debrief_json(json_t *o, struct debrief *d, char *err, size_t errlen)
+{
+	memset(d, 0, sizeof *d);
+	if (!json_is_object(o)) {
+		msg_err(err, errlen, "debrief: must be an object");
+		return -1;
+	}
+	if (fields_unpack(o, debrief_meta, NFIELDS(debrief_meta), d, err,
+	    errlen) != 0 ||
+	    msg_debrief_part(o, "wellbeing", msg_wellbeing, d, err,
+	    errlen) != 0 ||
+	    msg_debrief_part(o, "review", msg_review, d, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+int
+msg_debrief_decode(const void *payload, size_t len, struct debrief *d,
+    char *err, size_t errlen)
+{
+	json_t *root;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	rc = msg_debrief_json(root, d, err, errlen) == 0 ? MSG_OK : MSG_BAD;
+	json_decref(root);
+	return rc;
+}
+
+static json_t *
+msg_debrief_wellbeing(const struct debrief *d)
+{
+	json_t *w = json_object();
+
+	msg_set_str(w, "status", wellbeing_name(d->wb));
+	if (d->wb_at > 0)
+		msg_set_time(w, "at", d->wb_at);
+	msg_set_str(w, "facilitator", d->wb_facilitator);
+	if (d->wb_participants > 0)
+		json_object_set_new(w, "participants",
+		    json_integer(d->wb_participants));
+	msg_set_str(w, "follow_up", d->wb_follow_up);
+	msg_set_str(w, "support", d->wb_support);
+	return w;
+}
+
+static json_t *
+msg_debrief_review(const struct debrief *d)
+{
+	json_t *r = json_object(), *a;
+	size_t i;
+
+	msg_set_str(r, "route", route_name(d->route));
+	msg_set_str(r, "route_note", d->route_note);
+	msg_set_str(r, "went_well", d->went_well);
+	msg_set_str(r, "to_improve", d->to_improve);
+	msg_set_str(r, "training", d->training);
+	a = json_array();
+	for (i = 0; i < d->nnotices; i++)
+		json_array_append_new(a, json_string(d->notices[i]));
+	json_object_set_new(r, "notices", a);
+	a = json_array();
+	for (i = 0; i < d->nreferrals; i++)
+		json_array_append_new(a, json_pack("{s:s, s:i}", "type",
+		    d->referrals[i].type, "count", d->referrals[i].count));
+	json_object_set_new(r, "referrals", a);
+	a = json_array();
+	for (i = 0; i < d->nactions; i++) {
+		const struct debrief_action *x = &d->actions[i];
+		json_t *o = json_pack("{s:s, s:s}", "what", x->what, "status",
+		    action_status_name(x->status));
+
+		msg_set_str(o, "owner", x->owner);
+		msg_set_str(o, "due", x->due);
+		json_array_append_new(a, o);
+	}
+	json_object_set_new(r, "actions", a);
+	return r;
+}
+
+static json_t *
+msg_debrief_object(const struct debrief *d)
+{
+	json_t *o = json_pack("{s:I}", "incident", (json_int_t)d->incident);
+
+	if (o == NULL)
+		fatalx("msg: cannot build debrief");
+	if (d->revision > 0)
+		json_object_set_new(o, "revision", json_integer(d->revision));
+	msg_set_str(o, "author", d->author);
+	if (d->ts > 0)
+		msg_set_time(o, "ts", d->ts);
+	json_object_set_new(o, "wellbeing", msg_debrief_wellbeing(d));
+	json_object_set_new(o, "review", msg_debrief_review(d));
+	return o;
+}
+
+char *
+msg_debrief_encode(const struct debrief *d)
+{
+	return msg_dump(msg_debrief_object(d));
+}
+
+/* Append name to buf (", "-separated) when the parts differ. */
+static void
+msg_diff_one(char *buf, size_t len, const char *name, int differs)
+{
+	size_t n = strlen(buf);
+
+	if (!differs || n + 1 >= len)
+		return;
+	snprintf(buf + n, len - n, "%s%s", n > 0 ? ", " : "", name);
+}
+
+#define DIFF_FIELD(buf, len, a, b, name, m)                                    \
+	msg_diff_one(buf, len, name, memcmp(&(a)->m, &(b)->m, sizeof (a)->m))
+#define DIFF_STR(buf, len, a, b, name, m)                                      \
+	msg_diff_one(buf, len, name, strcmp((a)->m, (b)->m) != 0)
+
+void
+msg_debrief_diff(const struct debrief *a, const struct debrief *b, char *buf,
+    size_t len)
+{
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	DIFF_FIELD(buf, len, a, b, "wellbeing.status", wb);
+	DIFF_FIELD(buf, len, a, b, "wellbeing.at", wb_at);
+	DIFF_STR(buf, len, a, b, "wellbeing.facilitator", wb_facilitator);
+	DIFF_FIELD(buf, len, a, b, "wellbeing.participants", wb_participants);
+	DIFF_STR(buf, len, a, b, "wellbeing.follow_up", wb_follow_up);
+	DIFF_STR(buf, len, a, b, "wellbeing.support", wb_support);
+	DIFF_FIELD(buf, len, a, b, "review.route", route);
+	DIFF_STR(buf, len, a, b, "review.route_note", route_note);
+	DIFF_STR(buf, len, a, b, "review.went_well", went_well);
+	DIFF_STR(buf, len, a, b, "review.to_improve", to_improve);
+	DIFF_STR(buf, len, a, b, "review.training", training);
+	msg_diff_one(buf, len, "review.notices", a->nnotices != b->nnotices ||
+	    memcmp(a->notices, b->notices, sizeof a->notices) != 0);
+	msg_diff_one(buf, len, "review.referrals",
+	    a->nreferrals != b->nreferrals ||
+	    memcmp(a->referrals, b->referrals, sizeof a->referrals) != 0);
+	msg_diff_one(buf, len, "review.actions", a->nactions != b->nactions ||
+	    memcmp(a->actions, b->actions, sizeof a->actions) != 0);
+}
+
+/* ---- supervisor requests --------------------------------------------- */
+
+static const char *const query_names[Q_COUNT] = {
+	[Q_INCIDENTS] = "incidents",
+	[Q_TIMELINE] = "timeline",
+	[Q_DEBRIEF] = "debrief",
+	[Q_RECORD] = "record",
+	[Q_HOLD] = "hold",
+	[Q_CORRECT] = "correct",
+	[Q_PURGE] = "purge",
+};
+
+const char *
+query_method_name(int m)
+{
+	return m >= 0 && m < Q_COUNT ? query_names[m] : NULL;
+}
+
+int
+query_method_from_name(const char *s)
+{
+	int i;
+
+	for (i = 0; i < Q_COUNT; i++)
+		if (strcmp(query_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static const struct field query_fields[] = {
+	FINT("incident", 0, struct query, incident, 1, 2147483647),
+	FINT("event", 0, struct query, event, 1, 2147483647),
+	FBOOL("all", struct query, all),
+	FBOOL("hold", struct query, hold),
+	FBOOL("dry_run", struct query, dry_run),
+	FSTR("note", 0, struct query, note),
+	FTIME("since", struct query, since),
+	FTIME("until", struct query, until),
+	FSTR("branch", 0, struct query, branch),
+	FSTR("type", 0, struct query, type),
+	FSTR("responder", 0, struct query, responder),
+	FINT("severity", 0, struct query, severity, 1, 4),
+	FBOOL("open", struct query, open),
+	FINT("limit", 0, struct query, limit, 1, 1000000),
+};
+
+/* The methods that need an incident. */
+static int
+query_needs_incident(int m)
+{
+	return m == Q_TIMELINE || m == Q_DEBRIEF || m == Q_RECORD ||
+	    m == Q_HOLD || m == Q_CORRECT;
+}
+
+static int
+msg_query_fields(json_t *root, struct query *q, char *err, size_t errlen)
+{
+	json_t *v;
+
+	if (fields_unpack(root, query_fields, NFIELDS(query_fields), q, err,
+	    errlen) != 0)
+		return -1;
+	if ((v = json_object_get(root, "drill")) != NULL && !json_is_null(v)) {
+		if (!json_is_boolean(v)) {
+			msg_err(err, errlen, "drill: must be true or false");
+			return -1;
+		}
+		q->drill = json_is_true(v);
+	}
+	if ((v = json_object_get(root, "state")) != NULL && !json_is_null(v) &&
+	    msg_state(root, &q->state, err, errlen) != 0)
+		return -1;
+	if (query_needs_incident(q->method) && q->incident == 0) {
+		msg_err(err, errlen, "incident: required");
+		return -1;
+	}
+	if (q->method == Q_CORRECT && (q->event == 0 || q->note[0] == '\0')) {
+		msg_err(err, errlen, "%s: required",
+		    q->event == 0 ? "event" : "note");
+		return -1;
+	}
+	return 0;
+}
+
+int
+msg_query_decode(const void *payload, size_t len, struct query *q,
+    char *err, size_t errlen)
+{
+	char method[16] = "";
+	const struct field mf = { "method", F_STR, 1, 0, sizeof method, 0, 0 };
+	json_t *root, *d;
+	int rc = MSG_BAD;
+
+	memset(q, 0, sizeof *q);
+	q->state = q->drill = -1;
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	if (field_unpack(root, &mf, method, err, errlen) != 0)
+		goto out;
+	if ((q->method = query_method_from_name(method)) < 0) {
+		msg_err(err, errlen, "method: must be incidents, timeline, "
+		    "debrief, record, hold, correct or purge");
+		goto out;
+	}
+	if (msg_query_fields(root, q, err, errlen) != 0)
+		goto out;
+	if (q->method == Q_RECORD) {
+		char sub[DETAIL_MAX];
+
+		if ((d = json_object_get(root, "debrief")) == NULL) {
+			msg_err(err, errlen, "debrief: required");
+			goto out;
+		}
+		if (msg_debrief_json(d, &q->debrief, sub, sizeof sub) != 0) {
+			msg_err(err, errlen, "debrief.%s", sub);
+			goto out;
+		}
+		q->debrief.incident = q->incident;
+	}
+	rc = MSG_OK;
+out:
+	json_decref(root);
+	return rc;
+}
+
+char *
+msg_query_encode(const struct query *q)
+{
+	json_t *o = json_pack("{s:s}", "method", query_method_name(q->method));
+
+	if (o == NULL)
+		fatalx("msg: cannot build query");
+	if (q->incident > 0)
+		json_object_set_new(o, "incident", json_integer(q->incident));
+	if (q->event > 0)
+		json_object_set_new(o, "event", json_integer(q->event));
+	if (q->all)
+		json_object_set_new(o, "all", json_true());
+	if (q->method == Q_HOLD)
+		json_object_set_new(o, "hold", json_boolean(q->hold));
+	if (q->dry_run)
+		json_object_set_new(o, "dry_run", json_true());
+	msg_set_str(o, "note", q->note);
+	if (q->since > 0)
+		msg_set_time(o, "since", q->since);
+	if (q->until > 0)
+		msg_set_time(o, "until", q->until);
+	msg_set_str(o, "branch", q->branch);
+	msg_set_str(o, "type", q->type);
+	msg_set_str(o, "responder", q->responder);
+	if (q->severity > 0)
+		json_object_set_new(o, "severity", json_integer(q->severity));
+	if (q->state >= 0)
+		msg_set_str(o, "state", state_name(q->state));
+	if (q->open)
+		json_object_set_new(o, "open", json_true());
+	if (q->drill >= 0)
+		json_object_set_new(o, "drill", json_boolean(q->drill));
+	if (q->limit > 0)
+		json_object_set_new(o, "limit", json_integer(q->limit));
+	if (q->method == Q_RECORD)
+		json_object_set_new(o, "debrief",
+		    msg_debrief_object(&q->debrief));
+	return msg_dump(o);
+}
+
+/* ---- replies ----------------------------------------------------------- */
+
+struct msg_reply {
+	json_t *root;
+};
+
+struct msg_reply *
+msg_reply_new(int method)
+{
+	struct msg_reply *r = xcalloc(1, sizeof *r);
+
+	r->root = json_pack("{s:b, s:s}", "ok", 1, "method",
+	    query_method_name(method) ? query_method_name(method) : "");
+	if (r->root == NULL)
+		fatalx("msg: cannot build reply");
+	return r;
+}
+
+static json_t *
+msg_item(char *item)
+{
+	json_error_t jerr;
+	json_t *v;
+
+	if ((v = json_loads(item, 0, &jerr)) == NULL)
+		fatalx("msg: reply item is not JSON: %s", jerr.text);
+	free(item);
+	return v;
+}
+
+void
+msg_reply_add(struct msg_reply *r, const char *key, char *item)
+{
+	json_t *a = json_object_get(r->root, key);
+
+	if (a == NULL) {
+		a = json_array();
+		json_object_set_new(r->root, key, a);
+	}
+	if (item != NULL)
+		json_array_append_new(a, msg_item(item));
+}
+
+void
+msg_reply_set_json(struct msg_reply *r, const char *key, char *item)
+{
+	json_object_set_new(r->root, key, msg_item(item));
+}
+
+void
+msg_reply_set_int(struct msg_reply *r, const char *key, int64_t v)
+{
+	json_object_set_new(r->root, key, json_integer(v));
+}
+
+void
+msg_reply_set_str(struct msg_reply *r, const char *key, const char *v)
+{
+	json_object_set_new(r->root, key, json_string(v));
+}
+
+char *
+msg_reply_finish(struct msg_reply *r, const char *error)
+{
+	json_t *root = r->root;
+
+	if (error != NULL) {
+		json_t *m = json_incref(json_object_get(root, "method"));
+
+		json_decref(root);
+		root = json_pack("{s:b, s:o, s:s}", "ok", 0, "method", m,
+		    "error", error);
+	}
+	free(r);
+	return msg_dump(root);
+}
+
+/* Replies may be far larger than a report: no PAYLOAD_MAX here. */
+static json_t *
+msg_load_reply(const void *payload, size_t len, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(payload, len, 0, &jerr);
+
+	if (root == NULL || !json_is_object(root) ||
+	    !json_is_boolean(json_object_get(root, "ok"))) {
+		msg_err(err, errlen, "not a reply from beacond");
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+int
+msg_reply_decode(const void *payload, size_t len, const char *key,
+    msg_item_cb cb, void *arg, char *err, size_t errlen)
+{
+	json_t *root, *a, *v;
+	size_t i;
+	char *s;
+	int rc = MSG_OK;
+
+	if ((root = msg_load_reply(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	if (!json_is_true(json_object_get(root, "ok"))) {
+		v = json_object_get(root, "error");
+		msg_err(err, errlen, "%s", json_is_string(v) ?
+		    json_string_value(v) : "refused");
+		json_decref(root);
+		return MSG_BAD;
+	}
+	a = key != NULL ? json_object_get(root, key) : NULL;
+	if (json_is_object(a) && cb != NULL) {
+		s = msg_dump(json_incref(a));
+		rc = cb(s, strlen(s), arg) != 0 ? MSG_BAD : MSG_OK;
+		free(s);
+	}
+	json_array_foreach(json_is_array(a) ? a : NULL, i, v) {
+		if (cb == NULL)
+			break;
+		s = msg_dump(json_incref(v));
+		if (cb(s, strlen(s), arg) != 0)
+			rc = MSG_BAD;
+		free(s);
+		if (rc != MSG_OK)
+			break;
+	}
+	json_decref(root);
+	return rc;
+}
+
+int64_t
+msg_reply_int(const void *payload, size_t len, const char *key)
+{
+	json_t *root = msg_load_reply(payload, len, NULL, 0), *v;
+	int64_t n = -1;
+
+	if (root == NULL)
+		return -1;
+	if (json_is_integer(v = json_object_get(root, key)))
+		n = json_integer_value(v);
+	json_decref(root);
+	return n;
+}
+
+/* ---- debrief notices ------------------------------------------------- */
+
+char *
+msg_debrief_notice_encode(const struct incident *inc, const char *kind,
+    const char *label, int64_t due, const char *message, int64_t ts)
+{
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:b, s:s}", "kind",
+	    kind, "incident", (json_int_t)inc->id, "report", inc->r.id,
+	    "branch", inc->branch, "type", inc->r.type, "drill", inc->r.drill,
+	    "message", message);
+
+	if (o == NULL)
+		fatalx("msg: cannot build debrief notice");
+	msg_set_str(o, "label", label);
+	msg_set_time(o, "due", due);
+	msg_set_time(o, "ts", ts);
+	return msg_dump(o);
+}
+
+/* ---- the command line's own outputs ------------------------------------ */
+
+struct msg_obj {
+	json_t *root;
+};
+
+struct msg_obj *
+msg_obj_new(const char *record, const char *json)
+{
+	struct msg_obj *o = xcalloc(1, sizeof *o);
+	json_t *v;
+
+	o->root = json_object();
+	if (o->root == NULL)
+		fatalx("msg: cannot build object");
+	if (record != NULL)
+		msg_obj_set_str(o, "record", record);
+	if (json != NULL) {
+		if ((v = json_loads(json, 0, NULL)) == NULL ||
+		    json_object_update(o->root, v) != 0)
+			fatalx("msg: not an object: %.40s", json);
+		json_decref(v);
+	}
+	return o;
+}
+
+void
+msg_obj_set_str(struct msg_obj *o, const char *key, const char *v)
+{
+	json_object_set_new(o->root, key, json_string(v));
+}
+
+void
+msg_obj_set_int(struct msg_obj *o, const char *key, int64_t v)
+{
+	json_object_set_new(o->root, key, json_integer(v));
+}
+
+void
+msg_obj_set_null(struct msg_obj *o, const char *key)
+{
+	json_object_set_new(o->root, key, json_null());
+}
+
+char *
+msg_obj_finish(struct msg_obj *o)
+{
+	json_t *root = o->root;
+
+	free(o);
+	return msg_dump(root);
 }

@@ -80,6 +80,8 @@ int msg_incident_decode(const void *payload, size_t len, struct incident *,
 
 /* One timeline event, for `beacon timeline --json`. */
 char *msg_event_encode(const struct event *);
+int msg_event_decode(const void *payload, size_t len, struct event *,
+    char *err, size_t errlen);
 
 /* beacon/error/{branch|responder}: {"error", "topic", "report"?,
  * "incident"?, "ts"}. report may be NULL, incident 0. */
@@ -88,7 +90,105 @@ char *msg_error_encode(const char *error, const char *topic,
 int msg_error_decode(const void *payload, size_t len, char *error,
     size_t errlen, int64_t *incident);
 
+/* ---- debriefs -------------------------------------------------------
+ * The debrief record (docs/protocol.md, "Debriefs"). decode validates
+ * every field (dates, enums, counts, list sizes); the referral types are
+ * checked by the caller against the configuration. revision, author and
+ * ts are read when present (a stored revision) and ignored otherwise.
+ */
+char *msg_debrief_encode(const struct debrief *);
+int msg_debrief_decode(const void *payload, size_t len, struct debrief *,
+    char *err, size_t errlen);
+/* The parts that differ, "wellbeing.status, review.actions", or "" when
+ * none. */
+void msg_debrief_diff(const struct debrief *old, const struct debrief *new,
+    char *buf, size_t len);
+
+/* beacon/notify/{responder} about a debrief: {"kind": "debrief_due" |
+ * "debrief_reminder" | "debrief_overdue", "incident", "report", "branch",
+ * "type", "label", "drill", "due", "message", "ts"}. */
+char *msg_debrief_notice_encode(const struct incident *, const char *kind,
+    const char *label, int64_t due, const char *message, int64_t ts);
+
+/* ---- supervisor requests ----------------------------------------------
+ * beacon/query/{responder}: {"method": "...", ...}. Replies go to the MQTT
+ * v5 response topic with the request's correlation data.
+ */
+enum query_method {
+	Q_INCIDENTS = 0,	/* filter fields below */
+	Q_TIMELINE,		/* incident */
+	Q_DEBRIEF,		/* incident; all: every revision */
+	Q_RECORD,		/* debrief: record a revision */
+	Q_HOLD,			/* incident, hold */
+	Q_CORRECT,		/* incident, event, note */
+	Q_PURGE,		/* dry_run */
+	Q_COUNT
+};
+const char *query_method_name(int);
+int query_method_from_name(const char *);
+
+struct query {
+	int method;
+	int64_t incident;
+	int64_t event;
+	int all;
+	int hold;
+	int dry_run;
+	char note[NOTE_MAX + 1];
+	/* Q_INCIDENTS: the filter (store.h's struct incident_filter), with
+	 * its strings held here. */
+	int64_t since, until;
+	char branch[ID_MAX + 1], type[ID_MAX + 1], responder[ID_MAX + 1];
+	int severity, state, open, drill, limit;
+	struct debrief debrief; /* Q_RECORD */
+};
+/* Fills q; unset filter fields are 0/"" (state and drill: -1). */
+int msg_query_decode(const void *payload, size_t len, struct query *,
+    char *err, size_t errlen);
+char *msg_query_encode(const struct query *);
+
+/*
+ * A reply: {"ok": true, "method", "<key>": [items...], ...extra} or
+ * {"ok": false, "method", "error"}. Items are JSON texts (from the
+ * encoders above), taken over by the reply.
+ */
+struct msg_reply;
+struct msg_reply *msg_reply_new(int method);
+/* Append an item (a JSON text, freed by the reply) to the array key;
+ * a NULL item only makes sure the array exists. */
+void msg_reply_add(struct msg_reply *, const char *key, char *item);
+/* Set key to one JSON text (freed by the reply). */
+void msg_reply_set_json(struct msg_reply *, const char *key, char *item);
+void msg_reply_set_int(struct msg_reply *, const char *key, int64_t v);
+void msg_reply_set_str(struct msg_reply *, const char *key, const char *v);
+/* Encode (ok unless error is set) and free the reply. */
+char *msg_reply_finish(struct msg_reply *, const char *error);
+
+/* Walk a reply: cb gets each item of the array key as a JSON text.
+ * Returns 0 when ok, MSG_BAD with the server's error in err, MSG_NOID
+ * when it is not a reply. */
+typedef int (*msg_item_cb)(const char *json, size_t len, void *arg);
+int msg_reply_decode(const void *payload, size_t len, const char *key,
+    msg_item_cb cb, void *arg, char *err, size_t errlen);
+/* An integer field of a reply (e.g. "revision"); -1 when absent. */
+int64_t msg_reply_int(const void *payload, size_t len, const char *key);
+
 /* beacon/daemon/status: {"state": "online", "version", "ts"} */
 char *msg_daemon_encode(const char *state, int64_t ts);
+
+/* ---- the command line's own outputs -----------------------------------
+ * Objects that only `beacon` prints (export records, replay lines and
+ * summaries): an encoder's object with a few keys added.
+ */
+struct msg_obj;
+/* {"record": record} (none when NULL) followed by the members of json, an
+ * object text from an encoder (none when NULL). */
+struct msg_obj *msg_obj_new(const char *record, const char *json);
+void msg_obj_set_str(struct msg_obj *, const char *key, const char *v);
+void msg_obj_set_int(struct msg_obj *, const char *key, int64_t v);
+void msg_obj_set_null(struct msg_obj *, const char *key);
+/* Encode (compact, one line) and free the object; the caller frees the
+ * text. */
+char *msg_obj_finish(struct msg_obj *);
 
 #endif

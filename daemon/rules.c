@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "store.h"
 
 int
 rules_call_911(const struct config *cf, int severity)
@@ -110,4 +111,53 @@ rules_next(const struct conf_policy *pol, int step, int64_t step_at,
 	*due = next;
 	*due_step = step + 1;
 	return 1;
+}
+
+void
+rules_role(const struct config *cf, const char *role, const char *branch,
+    struct route *out)
+{
+	memset(out, 0, sizeof *out);
+	route_role(cf, role, branch, out);
+}
+
+void
+rules_debrief_open(const struct config *cf, int64_t resolved,
+    struct debrief_due *d)
+{
+	d->opened = resolved;
+	d->due_at = resolved + (int64_t)cf->debrief_due * 1000;
+	if (cf->debrief_reminder > 0) {
+		d->stage = DEBRIEF_WAITING;
+		d->next_at = resolved + (int64_t)cf->debrief_reminder * 1000;
+	} else {
+		d->stage = DEBRIEF_REMINDED;
+		d->next_at = d->due_at;
+	}
+}
+
+const char *
+rules_debrief_fire(const struct config *cf, struct debrief_due *d,
+    const char **role)
+{
+	const struct conf_role *r;
+
+	*role = cf->debrief_role;
+	switch (d->stage) {
+	case DEBRIEF_WAITING:
+		d->stage = DEBRIEF_REMINDED;
+		d->next_at = d->due_at;
+		return "debrief_reminder";
+	case DEBRIEF_REMINDED:
+		d->stage = DEBRIEF_OVERDUE;
+		d->next_at = -1;
+		if (cf->debrief_role != NULL &&
+		    (r = config_role(cf, cf->debrief_role)) != NULL &&
+		    r->reports_to != NULL)
+			*role = r->reports_to;
+		return "debrief_overdue";
+	default:
+		d->next_at = -1;
+		return NULL;
+	}
 }

@@ -40,4 +40,23 @@ int rules_route(const struct config *, const struct conf_policy *,
 int rules_next(const struct conf_policy *, int step, int64_t step_at,
     int64_t last, int64_t *due, int *due_step);
 
+/* Every responder of one role on the branch, into *out (cleared first);
+ * the role goes to out->empty when it has nobody there. */
+void rules_role(const struct config *, const char *role, const char *branch,
+    struct route *out);
+
+/*
+ * Debriefs. rules_debrief_open fills the lifecycle of a debrief for an
+ * incident resolved at `resolved`. rules_debrief_fire advances it when its
+ * timer fires: it returns the notice to send ("debrief_reminder" or
+ * "debrief_overdue") and sets *role to whom it goes (the debrief role, or
+ * for an overdue notice the role it reports to, falling back to itself;
+ * NULL when the configuration names nobody); NULL when nothing is due.
+ */
+struct debrief_due;
+void rules_debrief_open(const struct config *, int64_t resolved,
+    struct debrief_due *);
+const char *rules_debrief_fire(const struct config *, struct debrief_due *,
+    const char **role);
+
 #endif

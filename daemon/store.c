@@ -23,6 +23,11 @@
 /* Must match state_name() for the open states (state_open()). */
 #define OPEN_STATES "('received', 'routed', 'acknowledged', 'on_scene')"
 
+/* True inside a purge of OLD's incident (the purges table, below). */
+#define PURGING                                                                \
+	"EXISTS (SELECT 1 FROM purges p, incidents i WHERE p.done = 0"         \
+	" AND i.id = OLD.incident AND i.created < p.cutoff AND i.hold = 0)"
+
 /*
  * Migration i brings user_version i to i + 1. Never edit one that has
  * shipped: add the next one.
@@ -78,6 +83,53 @@ static const char *const store_migrations[] = {
 	"  report_id TEXT,"
 	"  error TEXT NOT NULL,"
 	"  payload BLOB);",
+	/* 1 -> 2: debriefs, legal hold, corrections, retention, and the
+	 * indexes supervisors' queries need. */
+	"ALTER TABLE incidents ADD COLUMN nsteps INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE incidents ADD COLUMN hold INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE events ADD COLUMN corrects INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX incidents_created ON incidents (created);"
+	"CREATE INDEX incidents_branch ON incidents (branch, created);"
+	"CREATE INDEX events_actor ON events (actor, incident)"
+	"  WHERE actor != '';"
+	"CREATE TABLE debrief_due ("
+	"  incident INTEGER PRIMARY KEY REFERENCES incidents (id),"
+	"  opened INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  next_at INTEGER NOT NULL,"
+	"  stage INTEGER NOT NULL);"
+	"CREATE INDEX debrief_due_pending ON debrief_due (next_at)"
+	"  WHERE next_at >= 0;"
+	"CREATE TABLE debriefs ("
+	"  incident INTEGER NOT NULL REFERENCES incidents (id),"
+	"  revision INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  author TEXT NOT NULL,"
+	"  open_actions INTEGER NOT NULL,"
+	"  record TEXT NOT NULL,"
+	"  PRIMARY KEY (incident, revision));"
+	/* A purge in progress is a row with done = 0, inside the purge's own
+	 * transaction: the only time the triggers below let rows go, and
+	 * only rows of incidents older than its cutoff and not on hold. */
+	"CREATE TABLE purges ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts INTEGER NOT NULL,"
+	"  cutoff INTEGER NOT NULL,"
+	"  incidents INTEGER NOT NULL DEFAULT 0,"
+	"  events INTEGER NOT NULL DEFAULT 0,"
+	"  debriefs INTEGER NOT NULL DEFAULT 0,"
+	"  kept_hold INTEGER NOT NULL DEFAULT 0,"
+	"  kept_actions INTEGER NOT NULL DEFAULT 0,"
+	"  done INTEGER NOT NULL DEFAULT 0);"
+	"DROP TRIGGER events_no_delete;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	"  WHEN NOT " PURGING
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER debriefs_no_update BEFORE UPDATE ON debriefs"
+	"  BEGIN SELECT RAISE(ABORT, 'debriefs are append-only'); END;"
+	"CREATE TRIGGER debriefs_no_delete BEFORE DELETE ON debriefs"
+	"  WHEN NOT " PURGING
+	"  BEGIN SELECT RAISE(ABORT, 'debriefs are append-only'); END;",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -85,7 +137,17 @@ static const char *const store_migrations[] = {
 #define INCIDENT_COLUMNS                                                       \
 	"id, branch, report_id, type, severity, location, device, reporter, "  \
 	"note, silent, drill, policy, state, call_911, notified, created, "    \
-	"updated, step, step_at, due_at, due_step, acked_by"
+	"updated, step, step_at, due_at, due_step, acked_by, nsteps, hold"
+#define EVENT_COLUMNS "id, incident, ts, kind, actor, step, detail, corrects"
+/* Closed, created before ?1, and not on hold. */
+#define PURGE_OLD                                                              \
+	"created < ?1 AND hold = 0 AND state NOT IN " OPEN_STATES
+/* The latest revision of incident `id`'s debrief has actions open. */
+#define ACTIONS_OPEN(id)                                                       \
+	"EXISTS (SELECT 1 FROM debriefs d WHERE d.incident = " id              \
+	" AND d.open_actions > 0 AND d.revision = (SELECT max(revision)"       \
+	" FROM debriefs WHERE incident = " id "))"
+#define PURGE_WHERE PURGE_OLD " AND NOT " ACTIONS_OPEN("incidents.id")
 
 enum store_stmt {
 	S_BEGIN,
@@ -102,6 +164,16 @@ enum store_stmt {
 	S_EVENT_APPEND,
 	S_TIMELINE,
 	S_WAS_NOTIFIED,
+	S_FILTER,
+	S_HOLD,
+	S_EVENT_GET,
+	S_DUE_OPEN,
+	S_DUE_GET,
+	S_DUE_UPDATE,
+	S_DUE_PENDING,
+	S_DEBRIEF_ADD,
+	S_DEBRIEFS,
+	S_PURGE_CANDIDATES,
 	S_REJECT,
 	S_REJECT_COUNT,
 	S_COUNT
@@ -118,7 +190,7 @@ static const struct {
 	[S_ROLLBACK] = { "ROLLBACK", 0 },
 	[S_INCIDENT_INSERT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS
 	    ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?)", 1 },
+	    "?, ?, ?, ?, ?, ?, 0)", 1 },
 	[S_INCIDENT_UPDATE] = { "UPDATE incidents SET state = ?, call_911 = ?, "
 	    "notified = ?, updated = ?, step = ?, step_at = ?, due_at = ?, "
 	    "due_step = ?, acked_by = ? WHERE id = ?", 1 },
@@ -135,11 +207,44 @@ static const struct {
 	    " WHERE due_at >= 0 AND state IN " OPEN_STATES
 	    " ORDER BY due_at, id", 0 },
 	[S_EVENT_APPEND] = { "INSERT INTO events (incident, ts, kind, actor, "
-	    "step, detail) VALUES (?, ?, ?, ?, ?, ?)", 1 },
-	[S_TIMELINE] = { "SELECT id, incident, ts, kind, actor, step, detail"
+	    "step, detail, corrects) VALUES (?, ?, ?, ?, ?, ?, ?)", 1 },
+	[S_TIMELINE] = { "SELECT " EVENT_COLUMNS
 	    " FROM events WHERE incident = ? ORDER BY id", 0 },
 	[S_WAS_NOTIFIED] = { "SELECT EXISTS (SELECT 1 FROM events WHERE "
 	    "incident = ? AND kind = 'notified' AND actor = ?)", 0 },
+	/* One statement for every filter: an unset field binds NULL (or 0
+	 * for the numbers) and drops out. The created range comes first so
+	 * that the planner walks incidents_created. */
+	[S_FILTER] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE created >= ?1 AND created < ?2"
+	    " AND (?3 IS NULL OR branch = ?3) AND (?4 IS NULL OR type = ?4)"
+	    " AND (?5 = 0 OR severity = ?5) AND (?6 IS NULL OR state = ?6)"
+	    " AND (?7 = 0 OR state IN " OPEN_STATES ")"
+	    " AND (?8 < 0 OR drill = ?8)"
+	    " AND (?9 IS NULL OR id IN (SELECT incident FROM events"
+	    " WHERE actor = ?9))"
+	    " ORDER BY id LIMIT ?10", 0 },
+	[S_HOLD] = { "UPDATE incidents SET hold = ?2 WHERE id = ?1", 1 },
+	[S_EVENT_GET] = { "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?",
+	    0 },
+	[S_DUE_OPEN] = { "INSERT OR IGNORE INTO debrief_due (incident, opened, "
+	    "due_at, next_at, stage) VALUES (?, ?, ?, ?, ?)", 1 },
+	[S_DUE_GET] = { "SELECT incident, opened, due_at, next_at, stage"
+	    " FROM debrief_due WHERE incident = ?", 0 },
+	[S_DUE_UPDATE] = { "UPDATE debrief_due SET opened = ?2, due_at = ?3, "
+	    "next_at = ?4, stage = ?5 WHERE incident = ?1", 1 },
+	[S_DUE_PENDING] = { "SELECT incident, opened, due_at, next_at, stage"
+	    " FROM debrief_due WHERE next_at >= 0 ORDER BY next_at", 0 },
+	[S_DEBRIEF_ADD] = { "INSERT INTO debriefs (incident, revision, ts, "
+	    "author, open_actions, record) SELECT ?1, coalesce(max(revision), "
+	    "0) + 1, ?2, ?3, ?4, ?5 FROM debriefs WHERE incident = ?1"
+	    " RETURNING revision", 1 },
+	[S_DEBRIEFS] = { "SELECT incident, revision, ts, author, open_actions,"
+	    " record FROM debriefs WHERE incident = ?1 AND (?2 = 0 OR"
+	    " revision = (SELECT max(revision) FROM debriefs"
+	    " WHERE incident = ?1)) ORDER BY revision", 0 },
+	[S_PURGE_CANDIDATES] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE " PURGE_WHERE " ORDER BY id", 0 },
 	[S_REJECT] = { "INSERT INTO rejects (ts, topic, report_id, error, "
 	    "payload) VALUES (?, ?, ?, ?, ?)", 1 },
 	[S_REJECT_COUNT] = { "SELECT count(*) FROM rejects", 0 },
@@ -261,12 +366,6 @@ store_migrate_one(struct store *s, char **cause)
 	}
 	free(sql);
 	s->version = v + 1;
-	/* A new database is no news; an upgrade of an old one is. */
-	if (v == 0)
-		log_debug("store: created schema in %s", s->path);
-	else
-		log_info("event=store_migrated db=%s schema=%d", s->path,
-		    s->version);
 	return 0;
 }
 
@@ -303,6 +402,8 @@ store_check_version(struct store *s, char **cause)
 static int
 store_setup_rw(struct store *s, char **cause)
 {
+	int from = s->version;
+
 	if (store_exec_quiet(s, "PRAGMA journal_mode = WAL") != 0 ||
 	    store_exec_quiet(s, "PRAGMA synchronous = FULL") != 0) {
 		*cause = store_cause(s, "cannot set up the journal");
@@ -314,6 +415,12 @@ store_setup_rw(struct store *s, char **cause)
 				*cause = store_cause(s, "cannot migrate");
 			return -1;
 		}
+	/* A new database is no news; an upgrade of an old one is. */
+	if (from == 0)
+		log_debug("store: created schema in %s", s->path);
+	else if (from < s->version)
+		log_info("event=store_migrated db=%s from=%d schema=%d",
+		    s->path, from, s->version);
 	/* A newer beacond may have migrated it while we waited. */
 	return store_check_version(s, cause);
 }
@@ -508,6 +615,8 @@ store_row_incident(sqlite3_stmt *st, struct incident *inc)
 	inc->due_at = sqlite3_column_int64(st, 19);
 	inc->due_step = sqlite3_column_int(st, 20);
 	store_col_text(st, 21, inc->acked_by, sizeof inc->acked_by);
+	inc->nsteps = sqlite3_column_int(st, 22);
+	inc->hold = sqlite3_column_int(st, 23);
 }
 
 /* Bind everything after the id, in INCIDENT_COLUMNS order; 0 or an SQLite
@@ -539,6 +648,7 @@ store_bind_incident(sqlite3_stmt *st, const struct incident *inc)
 	rc |= sqlite3_bind_int64(st, 19, inc->due_at);
 	rc |= sqlite3_bind_int(st, 20, inc->due_step);
 	rc |= store_bind_text(st, 21, inc->acked_by);
+	rc |= sqlite3_bind_int(st, 22, inc->nsteps);
 	return rc;
 }
 
@@ -726,6 +836,7 @@ store_event_append(struct store *s, struct event *ev)
 	rc |= store_bind_text(st, 4, ev->actor);
 	rc |= sqlite3_bind_int(st, 5, ev->step);
 	rc |= store_bind_text(st, 6, ev->detail);
+	rc |= sqlite3_bind_int64(st, 7, ev->corrects);
 	if (rc != SQLITE_OK) {
 		store_done(st);
 		return store_fail(s, "event append");
@@ -747,6 +858,7 @@ store_row_event(sqlite3_stmt *st, struct event *ev)
 	store_col_text(st, 4, ev->actor, sizeof ev->actor);
 	ev->step = sqlite3_column_int(st, 5);
 	store_col_text(st, 6, ev->detail, sizeof ev->detail);
+	ev->corrects = sqlite3_column_int64(st, 7);
 }
 
 int
@@ -792,6 +904,393 @@ store_was_notified(struct store *s, int64_t incident, const char *responder)
 		rc = store_fail(s, "was notified");
 	store_done(st);
 	return rc;
+}
+
+/* ---- supervisors' filters --------------------------------------------- */
+
+void
+store_filter_init(struct incident_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->state = -1;
+	f->drill = -1;
+}
+
+static int
+store_bind_filter(sqlite3_stmt *st, const struct incident_filter *f)
+{
+	int rc = 0;
+
+	rc |= sqlite3_bind_int64(st, 1, f->since);
+	rc |= sqlite3_bind_int64(st, 2, f->until > 0 ? f->until : INT64_MAX);
+	rc |= store_bind_text(st, 3, f->branch);
+	rc |= store_bind_text(st, 4, f->type);
+	rc |= sqlite3_bind_int(st, 5, f->severity);
+	rc |= store_bind_text(st, 6, f->state >= 0 ? state_name(f->state) :
+	    NULL);
+	rc |= sqlite3_bind_int(st, 7, f->open != 0);
+	rc |= sqlite3_bind_int(st, 8, f->drill < 0 ? -1 : f->drill != 0);
+	rc |= store_bind_text(st, 9, f->responder);
+	rc |= sqlite3_bind_int(st, 10, f->limit > 0 ? f->limit : -1);
+	return rc;
+}
+
+int
+store_incidents_filter(struct store *s, const struct incident_filter *f,
+    store_incident_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_FILTER];
+
+	if (store_walk_busy(st, "incidents filter"))
+		return -1;
+	if (store_bind_filter(st, f) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "incidents filter");
+	}
+	return store_walk(s, st, cb, arg, "incidents filter");
+}
+
+int
+store_incident_hold(struct store *s, int64_t incident, int hold)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, S_HOLD, "hold")) == NULL)
+		return -1;
+	if ((sqlite3_bind_int64(st, 1, incident) |
+	    sqlite3_bind_int(st, 2, hold != 0)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "hold");
+	}
+	if (store_run(s, st, "hold") != 0)
+		return -1;
+	if (sqlite3_changes(s->db) == 0) {
+		log_warnx("store: hold: no incident %lld", (long long)incident);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_event_get(struct store *s, int64_t id, struct event *out)
+{
+	sqlite3_stmt *st = s->stmt[S_EVENT_GET];
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "event get");
+	}
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		store_row_event(st, out);
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = store_fail(s, "event get");
+		break;
+	}
+	store_done(st);
+	return rc;
+}
+
+/* ---- debriefs ---------------------------------------------------------- */
+
+static int
+store_bind_due(sqlite3_stmt *st, const struct debrief_due *d)
+{
+	return sqlite3_bind_int64(st, 1, d->incident) |
+	    sqlite3_bind_int64(st, 2, d->opened) |
+	    sqlite3_bind_int64(st, 3, d->due_at) |
+	    sqlite3_bind_int64(st, 4, d->next_at) |
+	    sqlite3_bind_int(st, 5, d->stage);
+}
+
+static void
+store_row_due(sqlite3_stmt *st, struct debrief_due *d)
+{
+	d->incident = sqlite3_column_int64(st, 0);
+	d->opened = sqlite3_column_int64(st, 1);
+	d->due_at = sqlite3_column_int64(st, 2);
+	d->next_at = sqlite3_column_int64(st, 3);
+	d->stage = sqlite3_column_int(st, 4);
+}
+
+/* Bind a lifecycle row to a write statement and run it. */
+static int
+store_due_write(struct store *s, enum store_stmt id,
+    const struct debrief_due *d, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, id, what)) == NULL)
+		return -1;
+	if (store_bind_due(st, d) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, what);
+	}
+	return store_run(s, st, what);
+}
+
+int
+store_debrief_open(struct store *s, const struct debrief_due *d)
+{
+	return store_due_write(s, S_DUE_OPEN, d, "debrief open");
+}
+
+int
+store_debrief_due_update(struct store *s, const struct debrief_due *d)
+{
+	return store_due_write(s, S_DUE_UPDATE, d, "debrief update");
+}
+
+int
+store_debrief_due_get(struct store *s, int64_t incident,
+    struct debrief_due *out)
+{
+	sqlite3_stmt *st = s->stmt[S_DUE_GET];
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, incident) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "debrief get");
+	}
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		store_row_due(st, out);
+		rc = 1;
+		break;
+	case SQLITE_DONE:
+		rc = 0;
+		break;
+	default:
+		rc = store_fail(s, "debrief get");
+		break;
+	}
+	store_done(st);
+	return rc;
+}
+
+int
+store_debrief_pending(struct store *s, store_due_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_DUE_PENDING];
+	struct debrief_due d;
+	int rc;
+
+	if (store_walk_busy(st, "debrief pending"))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_row_due(st, &d);
+		if (cb(&d, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "debrief pending");
+	store_done(st);
+	return rc;
+}
+
+int
+store_debrief_add(struct store *s, int64_t incident, int64_t ts,
+    const char *author, int open_actions, const char *json, int *revision)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_DEBRIEF_ADD, "debrief add")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, incident);
+	rc |= sqlite3_bind_int64(st, 2, ts);
+	rc |= store_bind_text(st, 3, author);
+	rc |= sqlite3_bind_int(st, 4, open_actions);
+	rc |= store_bind_text(st, 5, json);
+	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, "debrief add");
+		store_done(st);
+		return rc;
+	}
+	*revision = sqlite3_column_int(st, 0);
+	/* RETURNING: the row is written when the statement completes. */
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s,
+	    "debrief add");
+	store_done(st);
+	return rc;
+}
+
+int
+store_debriefs(struct store *s, int64_t incident, int latest_only,
+    store_debrief_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_DEBRIEFS];
+	struct debrief_row row;
+	int rc;
+
+	if (store_walk_busy(st, "debriefs"))
+		return -1;
+	if ((sqlite3_bind_int64(st, 1, incident) |
+	    sqlite3_bind_int(st, 2, latest_only != 0)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "debriefs");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof row);
+		row.incident = sqlite3_column_int64(st, 0);
+		row.revision = sqlite3_column_int(st, 1);
+		row.ts = sqlite3_column_int64(st, 2);
+		store_col_text(st, 3, row.author, sizeof row.author);
+		row.open_actions = sqlite3_column_int(st, 4);
+		row.json = (const char *)sqlite3_column_text(st, 5);
+		if (row.json == NULL)
+			row.json = "{}";
+		if (cb(&row, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "debriefs");
+	store_done(st);
+	return rc;
+}
+
+/* ---- retention --------------------------------------------------------- */
+
+/*
+ * The purge's statements run once a day: prepared when used, not at open.
+ * ?1 is the cutoff, ?2 the purge's row id. Each returns the rows it
+ * changed, or a count for the SELECTs.
+ */
+static const char *const purge_count_sql[] = {
+	"SELECT count(*) FROM incidents WHERE " PURGE_WHERE,
+	"SELECT count(*) FROM events WHERE incident IN (SELECT id FROM"
+	" incidents WHERE " PURGE_WHERE ")",
+	"SELECT count(*) FROM debriefs WHERE incident IN (SELECT id FROM"
+	" incidents WHERE " PURGE_WHERE ")",
+	"SELECT count(*) FROM incidents WHERE created < ?1 AND hold != 0"
+	" AND state NOT IN " OPEN_STATES,
+	"SELECT count(*) FROM incidents WHERE " PURGE_OLD " AND "
+	ACTIONS_OPEN("incidents.id"),
+};
+
+/* Children first: the foreign keys point at incidents. */
+static const char *const purge_delete_sql[] = {
+	"DELETE FROM events WHERE incident IN (SELECT id FROM incidents"
+	" WHERE " PURGE_WHERE ")",
+	"DELETE FROM debriefs WHERE incident IN (SELECT id FROM incidents"
+	" WHERE " PURGE_WHERE ")",
+	"DELETE FROM debrief_due WHERE incident IN (SELECT id FROM incidents"
+	" WHERE " PURGE_WHERE ")",
+	"DELETE FROM incidents WHERE " PURGE_WHERE,
+};
+
+/* Run one purge statement with the cutoff bound; the count (a SELECT's
+ * first column, else the rows changed), or -1. */
+static int64_t
+store_purge_one(struct store *s, const char *sql, int64_t cutoff)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "purge");
+	sqlite3_bind_int64(st, 1, cutoff);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		n = sqlite3_changes64(s->db);
+	else
+		store_fail(s, "purge");
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int
+store_purge_count(struct store *s, int64_t cutoff, struct purge_counts *c)
+{
+	int64_t *dst[] = { &c->incidents, &c->events, &c->debriefs,
+		&c->kept_hold, &c->kept_actions };
+	size_t i;
+
+	for (i = 0; i < nitems(dst); i++)
+		if ((*dst[i] = store_purge_one(s, purge_count_sql[i],
+		    cutoff)) < 0)
+			return -1;
+	return 0;
+}
+
+/* The purges row that opens the triggers, then the deletions, then the
+ * row records what went. */
+static int
+store_purge_delete(struct store *s, int64_t cutoff, int64_t now,
+    const struct purge_counts *c)
+{
+	char *sql;
+	size_t i;
+	int rc;
+
+	sql = sqlite3_mprintf("INSERT INTO purges (ts, cutoff, incidents, "
+	    "events, debriefs, kept_hold, kept_actions) VALUES (%lld, %lld, "
+	    "%lld, %lld, %lld, %lld, %lld)", (long long)now, (long long)cutoff,
+	    (long long)c->incidents, (long long)c->events,
+	    (long long)c->debriefs, (long long)c->kept_hold,
+	    (long long)c->kept_actions);
+	rc = sql != NULL ? store_exec(s, sql) : -1;
+	sqlite3_free(sql);
+	for (i = 0; rc == 0 && i < nitems(purge_delete_sql); i++)
+		if (store_purge_one(s, purge_delete_sql[i], cutoff) < 0)
+			rc = -1;
+	if (rc == 0)
+		rc = store_exec(s, "UPDATE purges SET done = 1 WHERE done = 0");
+	return rc;
+}
+
+int
+store_purge(struct store *s, int64_t cutoff, int64_t now, int dry_run,
+    struct purge_counts *out)
+{
+	int own = 0, rc;
+
+	memset(out, 0, sizeof *out);
+	if (!dry_run && !store_in_txn(s)) {
+		if (store_begin(s) != 0)
+			return -1;
+		own = 1;
+	}
+	rc = store_purge_count(s, cutoff, out);
+	if (rc == 0 && !dry_run && out->incidents > 0)
+		rc = store_purge_delete(s, cutoff, now, out);
+	if (own && rc == 0)
+		rc = store_commit(s);
+	if (own && rc != 0)
+		store_rollback(s);
+	if (rc == 0 && !dry_run)
+		log_info("event=purge cutoff=%lld incidents=%lld events=%lld "
+		    "debriefs=%lld kept_hold=%lld kept_actions=%lld",
+		    (long long)cutoff, (long long)out->incidents,
+		    (long long)out->events, (long long)out->debriefs,
+		    (long long)out->kept_hold, (long long)out->kept_actions);
+	return rc;
+}
+
+int
+store_purge_candidates(struct store *s, int64_t cutoff, store_incident_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_PURGE_CANDIDATES];
+
+	if (store_walk_busy(st, "purge candidates"))
+		return -1;
+	if (sqlite3_bind_int64(st, 1, cutoff) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "purge candidates");
+	}
+	return store_walk(s, st, cb, arg, "purge candidates");
 }
 
 /* ---- refused input ----------------------------------------------------- */

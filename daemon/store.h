@@ -48,17 +48,103 @@ typedef int (*store_event_cb)(const struct event *, void *arg);
  * the walk. */
 int store_incidents(struct store *, int flags, const char *branch,
     store_incident_cb, void *arg);
+
+/* What supervisors filter incidents by. Zero/NULL fields do not filter;
+ * init with store_filter_init(). */
+struct incident_filter {
+	int64_t since;		/* created >= since (ms); 0: no bound */
+	int64_t until;		/* created < until (ms); 0: no bound */
+	const char *branch;
+	const char *type;
+	const char *responder;	/* was notified for it, or acted on it */
+	int severity;		/* 1..4; 0: any */
+	int state;		/* enum state; -1: any */
+	int open;		/* 1: open ones only */
+	int drill;		/* -1 any, 0 real ones only, 1 drills only */
+	int limit;		/* at most this many; 0: no limit */
+};
+void store_filter_init(struct incident_filter *);
+/* Incidents matching f, by id (oldest first). Served by indexes on
+ * created, branch and (events) actor. */
+int store_incidents_filter(struct store *, const struct incident_filter *f,
+    store_incident_cb, void *arg);
+/* Set or clear the legal hold flag (incidents.hold). */
+int store_incident_hold(struct store *, int64_t incident, int hold);
 /* Open incidents with an escalation deadline (due_at >= 0). */
 int store_pending(struct store *, store_incident_cb, void *arg);
 
 /* Append an event; sets ev->id. ev->ts is used as given. */
 int store_event_append(struct store *, struct event *ev);
+/* 1 found, 0 not, -1 error. */
+int store_event_get(struct store *, int64_t id, struct event *out);
 /* The incident's events in order. */
 int store_timeline(struct store *, int64_t incident, store_event_cb,
     void *arg);
 /* 1 if the responder was notified for the incident, 0 if not, -1 error. */
 int store_was_notified(struct store *, int64_t incident,
     const char *responder);
+
+/* ---- debriefs ---------------------------------------------------------
+ * A debrief's lifecycle (one row per resolved incident) and its revisions
+ * (append-only; each holds the whole record as JSON, msg_debrief_encode).
+ */
+enum debrief_stage {
+	DEBRIEF_WAITING = 0,	/* due; the reminder has not fired */
+	DEBRIEF_REMINDED,	/* the reminder fired; due not yet passed */
+	DEBRIEF_OVERDUE,	/* passed its due time unrecorded */
+	DEBRIEF_RECORDED,	/* a revision exists: no more timers */
+};
+
+struct debrief_due {
+	int64_t incident;
+	int64_t opened;		/* when the incident was resolved (ms) */
+	int64_t due_at;		/* when the debrief is due */
+	int64_t next_at;	/* the next timer (reminder, overdue); -1 none */
+	int stage;		/* enum debrief_stage */
+};
+/* Insert the lifecycle row; 0 also when it exists already. */
+int store_debrief_open(struct store *, const struct debrief_due *);
+/* 1 found, 0 not, -1 error. */
+int store_debrief_due_get(struct store *, int64_t incident,
+    struct debrief_due *out);
+int store_debrief_due_update(struct store *, const struct debrief_due *);
+typedef int (*store_due_cb)(const struct debrief_due *, void *arg);
+/* Rows with a timer (next_at >= 0), for restart. */
+int store_debrief_pending(struct store *, store_due_cb, void *arg);
+
+struct debrief_row {
+	int64_t incident;
+	int revision;
+	int64_t ts;
+	char author[ID_MAX + 1];
+	int open_actions;	/* corrective actions open in this revision */
+	const char *json;	/* valid during the callback / until freed */
+};
+/* Append a revision (latest + 1, returned in *revision). */
+int store_debrief_add(struct store *, int64_t incident, int64_t ts,
+    const char *author, int open_actions, const char *json, int *revision);
+typedef int (*store_debrief_cb)(const struct debrief_row *, void *arg);
+/* The incident's revisions, oldest first; latest_only: just the last. */
+int store_debriefs(struct store *, int64_t incident, int latest_only,
+    store_debrief_cb, void *arg);
+
+/* ---- retention --------------------------------------------------------
+ * Closed incidents created before cutoff go, with their events, debriefs
+ * and lifecycle rows, unless held or with a corrective action open in
+ * their latest debrief revision. The only deletion the events table
+ * allows; each purge is recorded in the purges table.
+ */
+struct purge_counts {
+	int64_t incidents, events, debriefs; /* removed (or would be) */
+	int64_t kept_hold, kept_actions;    /* old enough but kept */
+};
+/* dry_run: count only, change nothing. Runs in its own transaction
+ * unless one is open. */
+int store_purge(struct store *, int64_t cutoff, int64_t now, int dry_run,
+    struct purge_counts *out);
+/* The incidents store_purge would remove, by id. */
+int store_purge_candidates(struct store *, int64_t cutoff,
+    store_incident_cb, void *arg);
 
 /* Record refused input (kept, never silently dropped). report_id may be
  * NULL; the payload is kept up to PAYLOAD_MAX bytes. */

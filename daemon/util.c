@@ -1,4 +1,5 @@
 /* Small helpers shared by every module: states, ids, UTF-8 truncation. */
+#include <stdio.h>
 #include <string.h>
 
 #include "beacon.h"
@@ -64,4 +65,109 @@ id_valid(const char *s)
 		return 0;
 	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789._:-") == n;
+}
+
+/* ---- debriefs ---------------------------------------------------------- */
+
+static const char *const wellbeing_names[WB_COUNT] = {
+	[WB_UNSET] = "",
+	[WB_OFFERED] = "offered",
+	[WB_HELD] = "held",
+	[WB_DECLINED] = "declined",
+	[WB_NOT_OFFERED] = "not_offered",
+};
+
+static const char *const route_names[ROUTE_COUNT] = {
+	[ROUTE_UNSET] = "",
+	[ROUTE_RIGHT] = "right",
+	[ROUTE_WRONG] = "wrong",
+};
+
+static const char *const action_status_names[AS_COUNT] = {
+	[AS_OPEN] = "open",
+	[AS_DONE] = "done",
+	[AS_DROPPED] = "dropped",
+};
+
+static const char *
+name_of(const char *const *names, int n, int v)
+{
+	return v >= 0 && v < n ? names[v] : NULL;
+}
+
+static int
+name_find(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+wellbeing_name(int v)
+{
+	return name_of(wellbeing_names, WB_COUNT, v);
+}
+
+int
+wellbeing_from_name(const char *s)
+{
+	return name_find(wellbeing_names, WB_COUNT, s);
+}
+
+const char *
+route_name(int v)
+{
+	return name_of(route_names, ROUTE_COUNT, v);
+}
+
+int
+route_from_name(const char *s)
+{
+	return name_find(route_names, ROUTE_COUNT, s);
+}
+
+const char *
+action_status_name(int v)
+{
+	return name_of(action_status_names, AS_COUNT, v);
+}
+
+int
+action_status_from_name(const char *s)
+{
+	return name_find(action_status_names, AS_COUNT, s);
+}
+
+int
+debrief_open_actions(const struct debrief *d)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < d->nactions; i++)
+		if (d->actions[i].status == AS_OPEN)
+			n++;
+	return n;
+}
+
+int
+date_valid(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int y, m, d, leap;
+	char tail;
+
+	if (strlen(s) != DATE_MAX ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+	    s[4] != '-' || s[7] != '-' || y < 1970 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (m == 2 && !leap)
+		return d <= 28;
+	return d <= mdays[m - 1];
 }

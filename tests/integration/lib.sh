@@ -409,3 +409,25 @@ timeline_kinds() {
 expect_eq() {
 	[ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"
 }
+
+# ---- supervisor requests ---------------------------------------------------
+
+# query NAME WHO JSON: a request on $PREFIX/query/WHO with an MQTT v5
+# response topic and correlation data, as a remote supervisor makes it; the
+# answer is left in $TMP/NAME.json. Fails if none comes within 10 s.
+query() {
+	local name=$1 who=$2 json=$3 rt
+
+	rt="$PREFIX/reply/$who/$name-$(now_ms)"
+	sub "$name-reply" "$rt" "$rt"
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -V mqttv5 -q 1 -t \
+	    "$PREFIX/query/$who" -D publish response-topic "$rt" \
+	    -D publish correlation-data "corr-$name" -m "$json"
+	wait_for 10 has "$name-reply" "$rt" 'has("ok")'
+	payloads "$name-reply" "$rt" | head -n 1 >"$TMP/$name.json"
+}
+
+# answer NAME JQ: evaluate JQ on the answer of query NAME.
+answer() {
+	jq -r "$2" "$TMP/$1.json"
+}

@@ -76,13 +76,13 @@ static void
 test_shipped_counts(void **state)
 {
 	char *sum = config_summary(shipped);
-	const char *want = ": ok: 2 branches, 6 roles, 9 responders, "
+	const char *want = ": ok: 2 branches, 7 roles, 10 responders, "
 	    "14 categories, 10 policies";
 
 	(void)state;
 	assert_int_equal(shipped->nbranches, 2);
-	assert_int_equal(shipped->nroles, 6);
-	assert_int_equal(shipped->nresponders, 9);
+	assert_int_equal(shipped->nroles, 7);
+	assert_int_equal(shipped->nresponders, 10);
 	assert_int_equal(shipped->ncategories, 14);
 	assert_int_equal(shipped->npolicies, 10);
 	assert_true(strlen(sum) > strlen(want));

@@ -28,6 +28,7 @@ struct pub {
 	char topic[128];
 	char payload[4096];
 	int retain;
+	int corr; /* carried the correlation data "c1" */
 };
 
 struct fixture {
@@ -42,7 +43,7 @@ struct fixture {
 
 static void
 sink(void *arg, const char *topic, const char *payload, size_t len,
-    int retain)
+    int retain, const void *corr, size_t corrlen)
 {
 	struct fixture *f = arg;
 	struct pub *p;
@@ -52,6 +53,8 @@ sink(void *arg, const char *topic, const char *payload, size_t len,
 	snprintf(p->topic, sizeof p->topic, "%s", topic);
 	snprintf(p->payload, sizeof p->payload, "%.*s", (int)len, payload);
 	p->retain = retain;
+	/* A reply carries the request's correlation data back. */
+	p->corr = corr != NULL && corrlen == 2 && memcmp(corr, "c1", 2) == 0;
 }
 
 static void
@@ -155,6 +158,27 @@ respond(struct fixture *f, const char *who, int incident, const char *action)
 	deliver(f, topic, payload);
 }
 
+/* A supervisor request with a response topic; returns the reply. */
+static const struct pub *
+request(struct fixture *f, const char *who, const char *payload)
+{
+	char topic[128];
+	size_t i;
+
+	f->npubs = 0;
+	snprintf(topic, sizeof topic, "beacon/query/%s", who);
+	engine_request(f->e, topic, payload, strlen(payload), "reply/x",
+	    "c1", 2);
+	assert_int_equal(engine_flush(f->e), 0);
+	for (i = 0; i < f->npubs; i++)
+		if (strcmp(f->pubs[i].topic, "reply/x") == 0) {
+			assert_true(f->pubs[i].corr);
+			return &f->pubs[i];
+		}
+	fail_msg("no reply to %s", payload);
+	return NULL;
+}
+
 /* Advance the test clock and fire whatever fell due. */
 static void
 advance(struct fixture *f, int64_t ms)
@@ -248,7 +272,8 @@ test_overdose_routed(void **state)
 	assert_int_equal(incident_state(f, 1), ST_ROUTED);
 	/* reported + three notified */
 	assert_int_equal(event_count(f, 1), 4);
-	assert_int_equal(sched_due(f->sched, 1), T0 + 60000);
+	/* Incident 1's escalation key: id * 3 + 0 (engine.c, KEY). */
+	assert_int_equal(sched_due(f->sched, 3), T0 + 60000);
 }
 
 static void
@@ -430,7 +455,9 @@ test_restart_fires_late(void **state)
 	assert_non_null(f->st);
 	fixture_engine(f);
 	assert_int_equal(engine_restore(f->e), 0);
-	assert_int_equal(sched_count(f->sched), 1);
+	/* The escalation, and the daily retention job (key 0 * 3 + 2). */
+	assert_int_equal(sched_count(f->sched), 2);
+	assert_true(sched_due(f->sched, 2) > clock_now());
 	advance(f, 0);
 	assert_non_null(find(f, "beacon/notify/supervisor-1", NULL));
 	/* reported, 3 notified; then late, notified, escalated */
@@ -442,6 +469,180 @@ test_restart_fires_late(void **state)
 	snprintf(path, sizeof path, "%s/beacon.db-shm", dir);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* Did the incident's timeline record an event of this kind whose detail
+ * holds needle? */
+struct find_event {
+	const char *kind, *needle;
+	int found;
+	int64_t id;
+};
+
+static int
+find_event_cb(const struct event *ev, void *arg)
+{
+	struct find_event *fe = arg;
+
+	if (strcmp(ev->kind, fe->kind) == 0 &&
+	    (fe->needle == NULL || strstr(ev->detail, fe->needle) != NULL)) {
+		fe->found++;
+		fe->id = ev->id;
+	}
+	return 0;
+}
+
+static int
+has_event(struct fixture *f, int64_t incident, const char *kind,
+    const char *needle)
+{
+	struct find_event fe = { kind, needle, 0, 0 };
+
+	assert_int_equal(store_timeline(f->st, incident, find_event_cb, &fe),
+	    0);
+	return fe.found;
+}
+
+/* welfare at central, acknowledged and resolved by crisis-1. */
+static void
+resolved_incident(struct fixture *f)
+{
+	report(f, "central", "w1", "welfare");
+	respond(f, "crisis-1", 1, "ack");
+	respond(f, "crisis-1", 1, "resolve");
+}
+
+/* Resolve: the supervisor is told the debrief is due; the reminder and
+ * the overdue notice (to the role it reports to) follow on the timers. */
+static void
+test_debrief_lifecycle(void **state)
+{
+	struct fixture *f = *state;
+
+	resolved_incident(f);
+	assert_non_null(find(f, "beacon/notify/supervisor-1",
+	    "\"kind\":\"debrief_due\""));
+	assert_null(find(f, "beacon/notify/manager-1", NULL));
+	assert_int_equal(has_event(f, 1, "debrief_due", NULL), 1);
+	/* Incident 1's debrief key: 1 * 3 + 1 (engine.c, KEY). */
+	assert_int_equal(sched_due(f->sched, 4), T0 + 600000);
+
+	advance(f, 600000);
+	assert_non_null(find(f, "beacon/notify/supervisor-1",
+	    "\"kind\":\"debrief_reminder\""));
+	assert_int_equal(has_event(f, 1, "debrief_reminder", NULL), 1);
+
+	advance(f, 3000000);
+	assert_non_null(find(f, "beacon/notify/manager-1",
+	    "\"kind\":\"debrief_overdue\""));
+	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
+	assert_int_equal(has_event(f, 1, "debrief_overdue", NULL), 1);
+	assert_int_equal(sched_due(f->sched, 4), -1);
+}
+
+/* Only accounts of a query role are answered; others are told why. */
+static void
+test_query_access(void **state)
+{
+	struct fixture *f = *state;
+	const struct pub *p;
+
+	report(f, "central", "r1", "overdose");
+	p = request(f, "crisis-1", "{\"method\":\"incidents\"}");
+	assert_non_null(strstr(p->payload, "\"ok\":false"));
+	assert_non_null(strstr(p->payload, "may not"));
+	p = request(f, "supervisor-1", "{\"method\":\"incidents\"}");
+	assert_non_null(strstr(p->payload, "\"ok\":true"));
+	assert_non_null(strstr(p->payload, "\"report\":\"r1\""));
+	p = request(f, "supervisor-1",
+	    "{\"method\":\"timeline\",\"incident\":1}");
+	assert_non_null(strstr(p->payload, "\"kind\":\"reported\""));
+	p = request(f, "supervisor-1",
+	    "{\"method\":\"timeline\",\"incident\":9}");
+	assert_non_null(strstr(p->payload, "incident 9 does not exist"));
+	p = request(f, "supervisor-1", "{\"method\":\"explode\"}");
+	assert_non_null(strstr(p->payload, "method: must be"));
+	/* Without a response topic the answer goes to the error topic. */
+	deliver(f, "beacon/query/supervisor-1", "{\"method\":\"incidents\"}");
+	assert_non_null(find(f, "beacon/error/supervisor-1",
+	    "no MQTT v5 response topic"));
+}
+
+#define RECORD(body)                                                           \
+	"{\"method\":\"record\",\"incident\":1,\"debrief\":" body "}"
+
+/* Each edit is a revision; the timeline says who changed what. */
+static void
+test_debrief_revisions(void **state)
+{
+	struct fixture *f = *state;
+	const struct pub *p;
+
+	report(f, "central", "w1", "welfare");
+	p = request(f, "supervisor-1", RECORD("{}"));
+	assert_non_null(strstr(p->payload, "still open"));
+	respond(f, "crisis-1", 1, "ack");
+	respond(f, "crisis-1", 1, "resolve");
+
+	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
+	    "\"held\",\"participants\":3},\"review\":{\"referrals\":"
+	    "[{\"type\":\"housing\"}]}}"));
+	assert_non_null(strstr(p->payload, "\"revision\":1"));
+	assert_int_equal(sched_due(f->sched, 4), -1);
+	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
+	    "\"held\",\"participants\":3},\"review\":{\"route\":"
+	    "\"wrong\",\"referrals\":[{\"type\":\"housing\"}]}}"));
+	assert_non_null(strstr(p->payload, "\"revision\":2"));
+	assert_int_equal(has_event(f, 1, "debrief", "revision 1 recorded"), 1);
+	assert_int_equal(has_event(f, 1, "debrief", "changed review.route"),
+	    1);
+	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
+	    "\"held\",\"participants\":3},\"review\":{\"route\":"
+	    "\"wrong\",\"referrals\":[{\"type\":\"housing\"}]}}"));
+	assert_non_null(strstr(p->payload, "nothing changed since revision 2"));
+	p = request(f, "supervisor-1", RECORD("{\"review\":{\"referrals\":"
+	    "[{\"type\":\"astrology\"}]}}"));
+	assert_non_null(strstr(p->payload, "unknown referral type"));
+	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
+	    "\"maybe\"}}"));
+	assert_non_null(strstr(p->payload, "wellbeing.status"));
+	p = request(f, "supervisor-1",
+	    "{\"method\":\"debrief\",\"incident\":1,\"all\":true}");
+	assert_non_null(strstr(p->payload, "\"revision\":1"));
+	assert_non_null(strstr(p->payload, "\"revision\":2"));
+	/* The reminder no longer fires: the debrief is recorded. */
+	advance(f, 4000000);
+	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
+}
+
+static void
+test_hold_and_correct(void **state)
+{
+	struct fixture *f = *state;
+	struct incident inc;
+	struct find_event fe = { "ack", NULL, 0, 0 };
+	const struct pub *p;
+	char body[160];
+
+	resolved_incident(f);
+	p = request(f, "supervisor-1", "{\"method\":\"hold\",\"incident\":1,"
+	    "\"hold\":true,\"note\":\"records request\"}");
+	assert_non_null(strstr(p->payload, "\"ok\":true"));
+	memset(&inc, 0, sizeof inc);
+	assert_int_equal(store_incident_get(f->st, 1, &inc), 1);
+	assert_true(inc.hold);
+	assert_int_equal(has_event(f, 1, "hold", "records request"), 1);
+
+	assert_int_equal(store_timeline(f->st, 1, find_event_cb, &fe), 0);
+	snprintf(body, sizeof body, "{\"method\":\"correct\",\"incident\":1,"
+	    "\"event\":%lld,\"note\":\"acknowledged by phone\"}",
+	    (long long)fe.id);
+	p = request(f, "supervisor-1", body);
+	assert_non_null(strstr(p->payload, "\"ok\":true"));
+	assert_int_equal(has_event(f, 1, "correction", "by phone"), 1);
+	p = request(f, "supervisor-1", "{\"method\":\"correct\",\"incident\":1,"
+	    "\"event\":99999,\"note\":\"x\"}");
+	assert_non_null(strstr(p->payload, "not on incident 1"));
 }
 
 int
@@ -469,6 +670,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_nothing_announced_before_commit, setup, teardown),
 		cmocka_unit_test(test_restart_fires_late),
+		cmocka_unit_test_setup_teardown(test_debrief_lifecycle, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_query_access, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_debrief_revisions, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hold_and_correct, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -289,11 +289,13 @@ peer_disconnected(void *arg, const char *why)
 }
 
 static void
-peer_message(void *arg, const char *topic, const void *payload, size_t len)
+peer_message(void *arg, const char *topic, const void *payload, size_t len,
+    const struct mqtt_props *props)
 {
 	struct peer *p = arg;
 	long seq;
 
+	assert_non_null(props);
 	p->nmsg++;
 	snprintf(p->last_topic, sizeof p->last_topic, "%s", topic);
 	snprintf(p->last_payload, sizeof p->last_payload, "%.*s", (int)len,

@@ -236,6 +236,147 @@ test_error_roundtrip(void **state)
 	free(s);
 }
 
+static const char debrief_json[] =
+    "{\"incident\":4,\"wellbeing\":{\"status\":\"held\","
+    "\"at\":\"2026-11-23T15:00:00.000Z\",\"facilitator\":\"eap\","
+    "\"participants\":3,\"follow_up\":\"2026-11-30\",\"support\":\"eap\"},"
+    "\"review\":{\"route\":\"right\",\"went_well\":\"calm, fast\","
+    "\"notices\":[\"trespass\"],\"referrals\":[{\"type\":\"housing\","
+    "\"count\":2},{\"type\":\"food\"}],\"actions\":[{\"what\":"
+    "\"move the kit\",\"owner\":\"supervisor-1\",\"due\":\"2026-12-15\"},"
+    "{\"what\":\"train\",\"status\":\"done\"}]}}";
+
+static void
+test_debrief_roundtrip(void **state)
+{
+	struct debrief d, back;
+	char err[256], *s, diff[256];
+
+	(void)state;
+	assert_int_equal(msg_debrief_decode(debrief_json, strlen(debrief_json),
+	    &d, err, sizeof err), MSG_OK);
+	assert_int_equal(d.incident, 4);
+	assert_int_equal(d.wb, WB_HELD);
+	assert_int_equal(d.wb_participants, 3);
+	assert_string_equal(d.wb_follow_up, "2026-11-30");
+	assert_int_equal(d.route, ROUTE_RIGHT);
+	assert_int_equal(d.nnotices, 1);
+	assert_int_equal(d.nreferrals, 2);
+	assert_int_equal(d.referrals[0].count, 2);
+	assert_int_equal(d.referrals[1].count, 1);
+	assert_int_equal(d.nactions, 2);
+	assert_int_equal(d.actions[0].status, AS_OPEN);
+	assert_int_equal(d.actions[1].status, AS_DONE);
+	assert_int_equal(debrief_open_actions(&d), 1);
+	s = msg_debrief_encode(&d);
+	assert_int_equal(msg_debrief_decode(s, strlen(s), &back, err,
+	    sizeof err), MSG_OK);
+	free(s);
+	msg_debrief_diff(&d, &back, diff, sizeof diff);
+	assert_string_equal(diff, "");
+	back.route = ROUTE_WRONG;
+	back.actions[0].status = AS_DONE;
+	msg_debrief_diff(&d, &back, diff, sizeof diff);
+	assert_string_equal(diff, "review.route, review.actions");
+}
+
+static void
+test_debrief_errors(void **state)
+{
+	static const struct {
+		const char *json, *err;
+	} cases[] = {
+		{ "{\"wellbeing\":{\"status\":\"maybe\"}}", "wellbeing" },
+		{ "{\"wellbeing\":{\"follow_up\":\"2026-02-30\"}}",
+		    "follow_up: must be a date" },
+		{ "{\"wellbeing\":{\"participants\":-1}}", "participants" },
+		{ "{\"review\":{\"route\":\"sideways\"}}", "route" },
+		{ "{\"review\":{\"referrals\":[{\"count\":1}]}}",
+		    "referrals[0].type: required" },
+		{ "{\"review\":{\"actions\":[{\"what\":\"x\",\"status\":"
+		    "\"later\"}]}}", "actions[0].status" },
+		{ "{\"review\":{\"notices\":\"trespass\"}}",
+		    "notices: must be an array" },
+		{ "{\"review\":{\"notices\":[\"a b\"]}}", "notices[0]" },
+	};
+	struct debrief d;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(msg_debrief_decode(cases[i].json,
+		    strlen(cases[i].json), &d, err, sizeof err), MSG_BAD);
+		if (strstr(err, cases[i].err) == NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].json, err,
+			    cases[i].err);
+	}
+}
+
+static void
+test_query_codec(void **state)
+{
+	struct query q, back;
+	char err[256], *s;
+	const char *bad = "{\"method\":\"timeline\"}";
+
+	(void)state;
+	memset(&q, 0, sizeof q);
+	q.method = Q_INCIDENTS;
+	q.since = 1795000000000LL;
+	q.state = ST_RESOLVED;
+	q.drill = 0;
+	q.severity = 2;
+	strcpy(q.branch, "central");
+	s = msg_query_encode(&q);
+	assert_int_equal(msg_query_decode(s, strlen(s), &back, err,
+	    sizeof err), MSG_OK);
+	free(s);
+	assert_int_equal(back.method, Q_INCIDENTS);
+	assert_int_equal(back.since, q.since);
+	assert_int_equal(back.state, ST_RESOLVED);
+	assert_int_equal(back.drill, 0);
+	assert_int_equal(back.severity, 2);
+	assert_string_equal(back.branch, "central");
+	assert_int_equal(msg_query_decode(bad, strlen(bad), &back, err,
+	    sizeof err), MSG_BAD);
+	assert_string_equal(err, "incident: required");
+}
+
+static int
+count_items(const char *json, size_t len, void *arg)
+{
+	(void)json;
+	(void)len;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_reply(void **state)
+{
+	struct msg_reply *r = msg_reply_new(Q_INCIDENTS);
+	char err[256], *s;
+	int n = 0;
+
+	(void)state;
+	msg_reply_add(r, "incidents", strdup("{\"a\":1}"));
+	msg_reply_add(r, "incidents", strdup("{\"a\":2}"));
+	msg_reply_set_int(r, "count", 2);
+	s = msg_reply_finish(r, NULL);
+	assert_int_equal(msg_reply_decode(s, strlen(s), "incidents",
+	    count_items, &n, err, sizeof err), MSG_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(msg_reply_int(s, strlen(s), "count"), 2);
+	free(s);
+	r = msg_reply_new(Q_HOLD);
+	s = msg_reply_finish(r, "incident 9 does not exist");
+	assert_int_equal(msg_reply_decode(s, strlen(s), "x", count_items, &n,
+	    err, sizeof err), MSG_BAD);
+	assert_string_equal(err, "incident 9 does not exist");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -249,6 +390,10 @@ main(void)
 		cmocka_unit_test(test_status_roundtrip),
 		cmocka_unit_test(test_incident_roundtrip),
 		cmocka_unit_test(test_error_roundtrip),
+		cmocka_unit_test(test_debrief_roundtrip),
+		cmocka_unit_test(test_debrief_errors),
+		cmocka_unit_test(test_query_codec),
+		cmocka_unit_test(test_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "rules.h"
+#include "store.h"
 
 static struct config *cf;
 
@@ -133,6 +134,30 @@ test_next_deadlines(void **state)
 	    &step), 0);
 }
 
+/* The debrief's timers: reminder, then overdue to the role one up. */
+static void
+test_debrief_stages(void **state)
+{
+	struct debrief_due d;
+	const char *role, *kind;
+
+	(void)state;
+	memset(&d, 0, sizeof d);
+	rules_debrief_open(cf, 1000, &d);
+	assert_int_equal(d.due_at, 1000 + 3600 * 1000);
+	assert_int_equal(d.next_at, 1000 + 600 * 1000);
+	assert_int_equal(d.stage, DEBRIEF_WAITING);
+	kind = rules_debrief_fire(cf, &d, &role);
+	assert_string_equal(kind, "debrief_reminder");
+	assert_string_equal(role, "supervisor");
+	assert_int_equal(d.next_at, d.due_at);
+	kind = rules_debrief_fire(cf, &d, &role);
+	assert_string_equal(kind, "debrief_overdue");
+	assert_string_equal(role, "manager");
+	assert_int_equal(d.next_at, -1);
+	assert_null(rules_debrief_fire(cf, &d, &role));
+}
+
 int
 main(void)
 {
@@ -142,6 +167,7 @@ main(void)
 		cmocka_unit_test(test_weapon_never_crisis_first),
 		cmocka_unit_test(test_empty_role),
 		cmocka_unit_test(test_next_deadlines),
+		cmocka_unit_test(test_debrief_stages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
