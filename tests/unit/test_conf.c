@@ -338,8 +338,38 @@ test_string_valid(void **state)
 	assert_int_equal(cf->categories[0].line, 6);
 	assert_int_equal(cf->policies[0].steps[0].repeat, 0);
 	assert_ptr_equal(cf->categories[0].pol, &cf->policies[0]);
+	/* No supervisor role: nobody is told of debriefs, nobody may ask
+	 * for records; the usual referral types are there. */
+	assert_null(cf->debrief_role);
+	assert_int_equal(cf->nquery_roles, 0);
+	assert_int_equal(cf->debrief_due, 72 * 3600);
+	assert_int_equal(cf->debrief_reminder, 24 * 3600);
+	assert_int_equal(cf->retention_days, 400);
+	assert_true(config_has(cf->referral_types, cf->nreferral_types,
+	    "housing"));
+	assert_true(config_has(cf->notice_types, cf->nnotice_types,
+	    "trespass"));
 	config_free(cf);
 	free(text);
+}
+
+static void
+test_shipped_debrief(void **state)
+{
+	(void)state;
+	assert_string_equal(shipped->debrief_role, "supervisor");
+	assert_string_equal(config_role(shipped, "supervisor")->reports_to,
+	    "manager");
+	assert_int_equal(shipped->debrief_due, 259200);
+	assert_int_equal(shipped->debrief_reminder, 86400);
+	assert_true(config_has(shipped->query_roles, shipped->nquery_roles,
+	    "supervisor"));
+	assert_false(config_has(shipped->query_roles, shipped->nquery_roles,
+	    "crisis_worker"));
+	assert_true(config_has(shipped->referral_types,
+	    shipped->nreferral_types, "newcomer"));
+	assert_false(config_has(shipped->referral_types,
+	    shipped->nreferral_types, "astrology"));
 }
 
 static void
@@ -474,6 +504,25 @@ static const struct {
 	{ 2, "", "bad.conf:1: no roles defined" },
 	{ 3, "branches = { id = \"central\"; };",
 	    "bad.conf:3: branches must be a list of groups" },
+	/* Debriefs and records. */
+	{ 1, "debrief: { role = \"ghost\"; };",
+	    "bad.conf:1: debrief: unknown role \"ghost\"" },
+	{ 1, "debrief: { role = \"security\"; due = 60; reminder = 60; };",
+	    "bad.conf:1: debrief: reminder (60 s) must come before due (60 s)" },
+	{ 1, "debrief: { due = 0; };",
+	    "bad.conf:1: debrief: due must be 1 to" },
+	{ 1, "debrief: { referral_types = [ \"a b\" ]; };",
+	    "bad.conf:1: debrief: \"a b\" is not valid" },
+	{ 1, "records: { query_roles = [ \"ghost\" ]; };",
+	    "bad.conf:1: records: unknown role \"ghost\"" },
+	{ 1, "records: { retention_days = -1; };",
+	    "bad.conf:1: records: retention_days must be 0 to" },
+	{ 2, "roles = ( { id = \"security\"; label = \"security\";"
+	    " reports_to = \"ghost\"; } );",
+	    "bad.conf:2: role \"security\": unknown role \"ghost\"" },
+	{ 2, "roles = ( { id = \"security\"; label = \"security\";"
+	    " reports_to = \"security\"; } );",
+	    "bad.conf:2: role \"security\": reports_to names the role itself" },
 	/* libconfig's own errors carry the line too. */
 	{ 5, "policies = ( { id = \"p\"; steps = ) ;",
 	    "bad.conf:5: syntax error" },
@@ -602,6 +651,7 @@ main(void)
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_covers),
 		cmocka_unit_test(test_string_valid),
+		cmocka_unit_test(test_shipped_debrief),
 		cmocka_unit_test(test_string_broker),
 		cmocka_unit_test(test_string_errors),
 		cmocka_unit_test(test_string_all_errors),
