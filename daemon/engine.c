@@ -1011,6 +1011,26 @@ engine_cutoff(struct engine *e, int64_t now)
 	return now - (int64_t)e->cf->retention_days * 24 * 3600 * 1000;
 }
 
+/* A dry run lists what would go (the first QUERY_LIMIT), so a supervisor
+ * can check it first. */
+struct candidates {
+	struct msg_reply *r;
+	int n;
+};
+
+static int
+engine_purge_candidate(const struct incident *inc, void *arg)
+{
+	struct candidates *c = arg;
+
+	if (c->n++ == QUERY_LIMIT) {
+		msg_reply_set_int(c->r, "more", 1);
+		return 1;
+	}
+	msg_reply_add(c->r, "candidates", msg_incident_encode(inc));
+	return 0;
+}
+
 static const char *
 engine_purge(struct engine *e, int dry_run, struct msg_reply *r)
 {
@@ -1031,6 +1051,14 @@ engine_purge(struct engine *e, int dry_run, struct msg_reply *r)
 	msg_reply_set_int(r, "kept_hold", c.kept_hold);
 	msg_reply_set_int(r, "kept_actions", c.kept_actions);
 	msg_reply_set_int(r, "dry_run", dry_run);
+	if (dry_run) {
+		struct candidates c = { r, 0 };
+
+		msg_reply_add(r, "candidates", NULL);
+		if (store_purge_candidates(e->st, cutoff,
+		    engine_purge_candidate, &c) != 0)
+			return "the database could not be read";
+	}
 	return NULL;
 }
 

@@ -30,6 +30,8 @@ start_beacond
 query dry supervisor-1 '{"method": "purge", "dry_run": true}'
 expect_eq "$(answer dry '"\(.incidents) \(.kept_hold) \(.dry_run)"')" \
     "1 1 1" "dry run counts"
+expect_eq "$(answer dry '[.candidates[].incident] | join(",")')" "1" \
+    "dry run lists what would go"
 expect_eq "$(sqlite3 "$DB" 'SELECT count(*) FROM incidents')" 3 \
     "dry run removed something"
 
