@@ -90,8 +90,9 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE events ADD COLUMN corrects INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX incidents_created ON incidents (created);"
 	"CREATE INDEX incidents_branch ON incidents (branch, created);"
-	"CREATE INDEX events_actor ON events (actor, incident)"
-	"  WHERE actor != '';"
+	/* Not partial: the filter binds the actor, so SQLite could not
+	 * prove a partial index's condition. */
+	"CREATE INDEX events_actor ON events (actor, incident);"
 	"CREATE TABLE debrief_due ("
 	"  incident INTEGER PRIMARY KEY REFERENCES incidents (id),"
 	"  opened INTEGER NOT NULL,"
@@ -221,8 +222,8 @@ static const struct {
 	    " AND (?5 = 0 OR severity = ?5) AND (?6 IS NULL OR state = ?6)"
 	    " AND (?7 = 0 OR state IN " OPEN_STATES ")"
 	    " AND (?8 < 0 OR drill = ?8)"
-	    " AND (?9 IS NULL OR id IN (SELECT incident FROM events"
-	    " WHERE actor = ?9))"
+	    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM events"
+	    " WHERE actor = ?9 AND incident = incidents.id))"
 	    " ORDER BY id LIMIT ?10", 0 },
 	[S_HOLD] = { "UPDATE incidents SET hold = ?2 WHERE id = ?1", 1 },
 	[S_EVENT_GET] = { "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?",
