@@ -13,10 +13,13 @@ PREFIX ?=
 
 # The Debian packages the build, the tests and `make run` need. tzdata
 # because beacon.conf names each branch's time zone; jq and python3 because
-# the integration tests read JSON and act as systemd's notify socket.
+# the integration tests read JSON and act as systemd's notify socket;
+# chromium and fonts-liberation (the font the board report asks for) because
+# t_report_html renders the report headless and checks the picture.
 DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 	libsqlite3-dev sqlite3 libjansson-dev libconfig-dev libcmocka-dev \
-	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3
+	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3 \
+	chromium fonts-liberation
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:

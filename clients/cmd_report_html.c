@@ -1,0 +1,322 @@
+/*
+ * beacon report-html: the board report. Reads the database read-only (as
+ * beacond keeps writing it), turns each incident's timeline and debrief
+ * into the facts stats.c counts, and writes one self-contained HTML page
+ * (html.c). The page replaces the file only once it is complete, so a
+ * board member never opens half a report.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "beacon.h"
+#include "clock.h"
+#include "cli.h"
+#include "html.h"
+#include "msg.h"
+#include "stats.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct report_run {
+	struct store *s;
+	struct stats st;
+	int64_t now;
+};
+
+/* ---- facts from the timeline --------------------------------------------- */
+
+static void
+report_first(int64_t *at, const struct event *ev)
+{
+	if (*at < 0)
+		*at = ev->ts;
+}
+
+/* Debrief notices are "notified" events too, with step -1. */
+static void
+ev_notified(struct stats_fact *f, const struct event *ev)
+{
+	if (ev->step >= 0)
+		report_first(&f->notified, ev);
+}
+
+static void
+ev_ack(struct stats_fact *f, const struct event *ev)
+{
+	report_first(&f->ack, ev);
+}
+
+static void
+ev_arrived(struct stats_fact *f, const struct event *ev)
+{
+	report_first(&f->arrived, ev);
+}
+
+static void
+ev_resolve(struct stats_fact *f, const struct event *ev)
+{
+	report_first(&f->resolved, ev);
+}
+
+static void
+ev_escalated(struct stats_fact *f, const struct event *ev)
+{
+	f->escalations++;
+	if (ev->step > f->top_step)
+		f->top_step = ev->step;
+}
+
+/* Step -1: nobody to send a debrief notice to, not a response gap. */
+static void
+ev_no_one(struct stats_fact *f, const struct event *ev)
+{
+	if (ev->step >= 0)
+		f->no_one++;
+}
+
+static void
+ev_false_alarm(struct stats_fact *f, const struct event *ev)
+{
+	(void)ev;
+	f->false_alarm = 1;
+}
+
+static const struct {
+	const char *kind;
+	void (*fn)(struct stats_fact *, const struct event *);
+} report_kinds[] = {
+	{ "notified", ev_notified },
+	{ "ack", ev_ack },
+	{ "arrived", ev_arrived },
+	{ "resolve", ev_resolve },
+	{ "escalated", ev_escalated },
+	{ "no_one_available", ev_no_one },
+	{ "cancelled", ev_false_alarm },
+	{ "false_alarm", ev_false_alarm },
+};
+
+static int
+report_event(const struct event *ev, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof report_kinds / sizeof report_kinds[0]; i++) {
+		if (strcmp(ev->kind, report_kinds[i].kind) == 0) {
+			report_kinds[i].fn(arg, ev);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---- facts from the debrief ---------------------------------------------- */
+
+static int
+report_revision(const struct debrief_row *row, void *arg)
+{
+	struct stats_fact *f = arg;
+	struct debrief d;
+	char err[256];
+	size_t i;
+
+	f->debrief = SD_RECORDED;
+	f->open_actions = row->open_actions;
+	if (msg_debrief_decode(row->json, strlen(row->json), &d, err,
+	    sizeof err) != MSG_OK) {
+		fprintf(stderr, "beacon report-html: incident %lld: debrief "
+		    "revision %d: %s\n", (long long)row->incident,
+		    row->revision, err);
+		return 0;
+	}
+	if (d.wb == WB_HELD)
+		f->debrief = SD_HELD;
+	f->open_actions = debrief_open_actions(&d);
+	for (i = 0; i < d.nreferrals && i < DEBRIEF_LIST_MAX; i++)
+		f->referrals[i] = d.referrals[i];
+	f->nreferrals = i;
+	return 0;
+}
+
+/* The latest revision decides; without one, the lifecycle row says
+ * whether the debrief is still due or overdue. Past its due time counts
+ * as overdue even if beacond was down when the notice should have gone. */
+static int
+report_debrief(struct report_run *r, int64_t id, struct stats_fact *f)
+{
+	struct debrief_due due;
+	int found;
+
+	f->debrief = SD_NONE;
+	if (store_debriefs(r->s, id, 1, report_revision, f) != 0)
+		return -1;
+	if (f->debrief != SD_NONE)
+		return 0;
+	if ((found = store_debrief_due_get(r->s, id, &due)) < 0)
+		return -1;
+	if (found == 0)
+		return 0;
+	if (due.stage == DEBRIEF_OVERDUE || due.due_at <= r->now)
+		f->debrief = SD_OVERDUE;
+	else
+		f->debrief = SD_PENDING;
+	return 0;
+}
+
+/* ---- incidents ----------------------------------------------------------- */
+
+static void
+report_fact(const struct incident *inc, struct stats_fact *f)
+{
+	stats_fact_init(f);
+	strlcpy_utf8(f->branch, inc->branch, sizeof f->branch);
+	strlcpy_utf8(f->type, inc->r.type, sizeof f->type);
+	f->severity = inc->r.severity;
+	f->created = inc->created;
+	f->drill = inc->r.drill;
+	f->open = state_open(inc->state);
+	f->nsteps = inc->nsteps;
+	stats_fact_local(f);
+}
+
+static int
+report_incident(const struct incident *inc, void *arg)
+{
+	struct report_run *r = arg;
+	struct stats_fact f;
+
+	report_fact(inc, &f);
+	if (store_timeline(r->s, inc->id, report_event, &f) != 0)
+		return -1;
+	/* What is set apart is only counted: no need for its debrief. */
+	if (!f.drill && !f.false_alarm && report_debrief(r, inc->id, &f) != 0)
+		return -1;
+	stats_add(&r->st, &f);
+	return 0;
+}
+
+static int
+report_read(struct report_run *r, const struct cli_opts *o)
+{
+	struct incident_filter f;
+	int last;
+
+	store_filter_init(&f);
+	f.since = o->since;
+	f.until = o->until;
+	f.branch = o->branch;
+	/* The months asked for are shown whole, even those without any. */
+	last = stats_month(o->until > 0 ? o->until - 1 : r->now);
+	stats_init(&r->st, o->since > 0 ? stats_month(o->since) : -1, last);
+	if (store_incidents_filter(r->s, &f, report_incident, r) != 0)
+		return -1;
+	stats_finish(&r->st);
+	return 0;
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+static int
+report_write_fp(FILE *fp, const struct report_run *r,
+    const struct cli_opts *o)
+{
+	struct report_meta m = { o->since, o->until, o->branch, r->now };
+
+	html_report(fp, &r->st, &m);
+	return fflush(fp) != 0 || ferror(fp) ? -1 : 0;
+}
+
+/* Write next to path and rename over it: all or nothing. */
+static int
+report_write(const struct report_run *r, const struct cli_opts *o)
+{
+	char *tmp;
+	FILE *fp;
+	int fd, rc = -1;
+
+	if (strcmp(o->out, "-") == 0)
+		return report_write_fp(stdout, r, o);
+	tmp = xasprintf("%s.XXXXXX", o->out);
+	if ((fd = mkstemp(tmp)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "beacon report-html: %s: %s\n", o->out,
+		    strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, 0644) == 0 && report_write_fp(fp, r, o) == 0)
+		rc = 0;
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, o->out) != 0)
+		rc = -1;
+	if (rc != 0) {
+		fprintf(stderr, "beacon report-html: cannot write %s: %s\n",
+		    o->out, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+static const char *
+report_s(int64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* What went into the file, for whoever ran the command. */
+static void
+report_said(const char *out, const struct stats *st)
+{
+	printf("%s: %lld incident%s; set apart: %lld drill%s, %lld false "
+	    "alarm%s\n", out, (long long)st->total, report_s(st->total),
+	    (long long)st->drills, report_s(st->drills),
+	    (long long)st->false_alarms, report_s(st->false_alarms));
+}
+
+static int
+cmd_report_html(const struct cmd *cmd, struct cli_opts *o)
+{
+	struct report_run r;
+	char *cause = NULL;
+	int rc = EXIT_OK;
+
+	memset(&r, 0, sizeof r);
+	r.now = clock_now();
+	if ((r.s = store_open(o->db, STORE_RDONLY, &cause)) == NULL) {
+		fprintf(stderr, "beacon %s: %s\n", cmd->name, cause ? cause :
+		    "cannot open the database");
+		free(cause);
+		return EXIT_LOCAL;
+	}
+	if (report_read(&r, o) != 0) {
+		fprintf(stderr, "beacon %s: cannot read %s\n", cmd->name,
+		    o->db);
+		rc = EXIT_LOCAL;
+	} else if (report_write(&r, o) != 0)
+		rc = EXIT_LOCAL;
+	else if (strcmp(o->out, "-") != 0)
+		report_said(o->out, &r.st);
+	stats_free(&r.st);
+	store_close(r.s);
+	return rc;
+}
+
+const struct cmd cmd_report_html_entry = {
+	"report-html",
+	"report-html [--since TIME] [--until TIME] [--branch B] [--db PATH] "
+	"--out FILE",
+	"write the board report: one self-contained HTML page with incidents, "
+	"response times and debriefs for a range",
+	"db since until branch out!",
+	0,
+	cmd_report_html,
+};
