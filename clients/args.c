@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "beacon.h"
 #include "cli.h"
@@ -21,6 +22,12 @@ enum arg_type {
 	ARG_PREFIX, /* a topic prefix */
 	ARG_INT,    /* an integer from min to max */
 	ARG_SECS,   /* seconds, decimals allowed; kept in ms */
+	ARG_INT64,  /* an int64_t from min to max */
+	ARG_NUM,    /* a double from min to max */
+	ARG_TIME,   /* a date or time (args_time); kept in ms */
+	ARG_DATE,   /* a calendar date, YYYY-MM-DD */
+	ARG_ENUM,   /* a name that fromname maps to an int from min to max */
+	ARG_LIST,   /* repeatable: each value appended to a struct arg_list */
 };
 
 struct arg_def {
@@ -30,6 +37,20 @@ struct arg_def {
 	size_t off; /* into struct cli_opts */
 	long long min, max;
 	const char *help;
+};
+
+/* The names of ARG_ENUM options: name to value (-1 when unknown) and
+ * back. */
+struct arg_enum {
+	const char *option;
+	int (*fromname)(const char *);
+	const char *(*toname)(int);
+};
+
+static const struct arg_enum arg_enums[] = {
+	{ "state", state_from_name, state_name },
+	{ "wellbeing", wellbeing_from_name, wellbeing_name },
+	{ "route", route_from_name, route_name },
 };
 
 #define OFF(m) offsetof(struct cli_opts, m)
@@ -50,7 +71,8 @@ static const struct arg_def arg_table[] = {
 	{ "type", ARG_STR, "T", OFF(type), 0, 0,
 	    "the incident category (overdose, medical, weapon...)" },
 	{ "severity", ARG_INT, "N", OFF(severity), 1, 4,
-	    "1 threat to life ... 4 record only (default: the category's)" },
+	    "1 threat to life ... 4 record only (a report's default: the "
+	    "category's)" },
 	{ "location", ARG_STR, "L", OFF(location), 0, 0,
 	    "where it is happening (up to 128 bytes)" },
 	{ "note", ARG_STR, "TEXT", OFF(note), 0, 0,
@@ -65,16 +87,85 @@ static const struct arg_def arg_table[] = {
 	{ "silent", ARG_FLAG, NULL, OFF(silent), 0, 0,
 	    "a silent alarm: responders must not call the desk" },
 	{ "drill", ARG_FLAG, NULL, OFF(drill), 0, 0,
-	    "a drill: labelled DRILL everywhere, kept out of statistics" },
+	    "a report: a drill, labelled DRILL everywhere and kept out of "
+	    "statistics; a listing: drills only" },
 	{ "follow", ARG_FLAG, NULL, OFF(follow), 0, 0,
 	    "keep printing until the incident is resolved" },
 	{ "timeout", ARG_SECS, "SECONDS", OFF(timeout), 1, 86400000,
 	    "how long to wait for beacond's answer (default 10)" },
 	{ "as", ARG_ID, "RESPONDER", OFF(as), 0, 0,
-	    "the responder id you answer as" },
+	    "your responder id: the account you answer, ask or record as" },
 	{ "count", ARG_INT, "N", OFF(count), 1, INT_MAX,
 	    "exit after N messages" },
 	{ "open", ARG_FLAG, NULL, OFF(open), 0, 0, "only open incidents" },
+
+	/* Listings, exports, reports. */
+	{ "since", ARG_TIME, "TIME", OFF(since), 0, 0,
+	    "from TIME: YYYY-MM-DD (local midnight), YYYY-MM-DDTHH:MM[:SS] "
+	    "(local) or RFC 3339 with Z or an offset" },
+	{ "until", ARG_TIME, "TIME", OFF(until), 0, 0,
+	    "before TIME (excluded), in the same forms as --since" },
+	{ "out", ARG_STR, "FILE", OFF(out), 0, 0,
+	    "write to FILE instead of standard output" },
+	{ "format", ARG_STR, "FMT", OFF(format), 0, 0,
+	    "the output format (see the usage line)" },
+	{ "responder", ARG_ID, "ID", OFF(responder), 0, 0,
+	    "only incidents this responder was notified for or acted on" },
+	{ "state", ARG_ENUM, "NAME", OFF(state), ST_RECEIVED, ST_RESOLVED,
+	    "only incidents in this state (received, routed, acknowledged, "
+	    "on_scene, resolved)" },
+	{ "no-drill", ARG_FLAG, NULL, OFF(no_drill), 0, 0,
+	    "leave drills out (--drill: only drills)" },
+	{ "redact", ARG_FLAG, NULL, OFF(redact), 0, 0,
+	    "blank names, devices, notes and every free-text field" },
+	{ "all", ARG_FLAG, NULL, OFF(all), 0, 0,
+	    "every revision, not only the latest" },
+
+	/* Supervisor requests through beacond. */
+	{ "remote", ARG_FLAG, NULL, OFF(remote), 0, 0,
+	    "ask beacond over MQTT (with --as) instead of reading --db" },
+	{ "dry-run", ARG_FLAG, NULL, OFF(dry_run), 0, 0,
+	    "only count what would go; change nothing" },
+	{ "release", ARG_FLAG, NULL, OFF(release), 0, 0,
+	    "release the legal hold instead of setting it" },
+	{ "event", ARG_INT64, "ID", OFF(event), 1, INT64_MAX,
+	    "the timeline event (its id in timeline --json)" },
+	{ "speed", ARG_NUM, "N", OFF(speed), 0, 1000000,
+	    "play N times faster than it happened (default 1; 0: at once)" },
+
+	/* Debrief fields. */
+	{ "interactive", ARG_FLAG, NULL, OFF(interactive), 0, 0,
+	    "ask each field in turn, the current value as the default" },
+	{ "wellbeing", ARG_ENUM, "STATUS", OFF(wellbeing), WB_OFFERED,
+	    WB_NOT_OFFERED, "the wellbeing debrief: offered, held, declined "
+	    "or not_offered" },
+	{ "held-at", ARG_TIME, "TIME", OFF(held_at), 0, 0,
+	    "when the wellbeing debrief was held or offered" },
+	{ "facilitator", ARG_ID, "ROLE", OFF(facilitator), 0, 0,
+	    "the facilitator's role (eap_counsellor...)" },
+	{ "participants", ARG_INT, "N", OFF(participants), 0, 10000,
+	    "how many took part" },
+	{ "follow-up", ARG_DATE, "DATE", OFF(follow_up), 0, 0,
+	    "the date of the follow-up check, YYYY-MM-DD" },
+	{ "support", ARG_ID, "ID", OFF(support), 0, 0,
+	    "the support referred (employee_assistance...)" },
+	{ "route", ARG_ENUM, "right|wrong", OFF(route), ROUTE_RIGHT,
+	    ROUTE_WRONG, "was the route right" },
+	{ "route-note", ARG_STR, "TEXT", OFF(route_note), 0, 0,
+	    "why the route was right or wrong" },
+	{ "went-well", ARG_STR, "TEXT", OFF(went_well), 0, 0,
+	    "what went well" },
+	{ "to-improve", ARG_STR, "TEXT", OFF(to_improve), 0, 0,
+	    "what to improve" },
+	{ "training", ARG_STR, "TEXT", OFF(training), 0, 0,
+	    "training needs" },
+	{ "notice", ARG_LIST, "ID", OFF(notices), 0, ARG_LIST_MAX,
+	    "a suspension or trespass notice issued; repeatable" },
+	{ "referral", ARG_LIST, "TYPE[:N]", OFF(referrals), 0, ARG_LIST_MAX,
+	    "N referrals (default 1) to a partner of this type; repeatable" },
+	{ "action", ARG_LIST, "SPEC", OFF(actions), 0, ARG_LIST_MAX,
+	    "a corrective action, \"WHAT;OWNER;YYYY-MM-DD[;open|done|"
+	    "dropped]\"; repeatable" },
 };
 #define ARG_COUNT (sizeof arg_table / sizeof arg_table[0])
 
@@ -93,6 +184,110 @@ args_defaults(struct cli_opts *o)
 	    CLI_PREFIX;
 	o->db = (v = getenv("BEACON_DB")) != NULL && *v ? v : CLI_DB;
 	o->timeout = CLI_TIMEOUT;
+	o->state = -1;
+	o->speed = 1;
+	o->participants = -1;
+}
+
+/* n digits at *p into *v; advances *p. */
+static int
+args_digits(const char **p, int n, int *v)
+{
+	int i;
+
+	for (*v = 0, i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		*v = *v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	return 0;
+}
+
+/* "HH:MM[:SS[.fraction]]" into tm and *msec. */
+static int
+args_clock(const char **p, struct tm *tm, int *msec)
+{
+	int scale = 100;
+
+	if (args_digits(p, 2, &tm->tm_hour) != 0 || *(*p)++ != ':' ||
+	    args_digits(p, 2, &tm->tm_min) != 0 || tm->tm_hour > 23 ||
+	    tm->tm_min > 59)
+		return -1;
+	if (**p != ':')
+		return 0;
+	(*p)++;
+	if (args_digits(p, 2, &tm->tm_sec) != 0 || tm->tm_sec > 60)
+		return -1;
+	if (**p != '.')
+		return 0;
+	if (*++(*p) < '0' || **p > '9')
+		return -1;
+	/* Milliseconds are kept; finer digits are read and dropped. */
+	for (; **p >= '0' && **p <= '9'; (*p)++, scale /= 10)
+		*msec += (**p - '0') * scale;
+	return 0;
+}
+
+/* "" (local time), "Z" or "+HH:MM"/"-HH:MM": *utc and *offset (minutes
+ * east of UTC). */
+static int
+args_zone(const char *p, int *utc, int *offset)
+{
+	int hh, mm, sign;
+
+	*utc = 1;
+	*offset = 0;
+	if (*p == '\0') {
+		*utc = 0;
+		return 0;
+	}
+	if ((*p == 'Z' || *p == 'z') && p[1] == '\0')
+		return 0;
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (args_digits(&p, 2, &hh) != 0 || *p++ != ':' ||
+	    args_digits(&p, 2, &mm) != 0 || *p != '\0' || hh > 23 || mm > 59)
+		return -1;
+	*offset = sign * (hh * 60 + mm);
+	return 0;
+}
+
+int
+args_time(const char *s, int64_t *ms)
+{
+	char date[DATE_MAX + 1];
+	const char *p = s + DATE_MAX;
+	struct tm tm;
+	int msec = 0, utc = 0, offset = 0;
+	time_t t;
+
+	if (strlen(s) < DATE_MAX)
+		return -1;
+	memcpy(date, s, DATE_MAX);
+	date[DATE_MAX] = '\0';
+	memset(&tm, 0, sizeof tm);
+	if (!date_valid(date) || sscanf(date, "%d-%d-%d", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday) != 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon--;
+	if (*p != '\0') {
+		if (*p != 'T' && *p != 't' && *p != ' ')
+			return -1;
+		p++;
+		if (args_clock(&p, &tm, &msec) != 0 ||
+		    args_zone(p, &utc, &offset) != 0)
+			return -1;
+	}
+	tm.tm_isdst = -1;
+	t = utc ? timegm(&tm) - (time_t)offset * 60 : mktime(&tm);
+	/* 0 means "unset" in struct cli_opts. */
+	if (t <= 0)
+		return -1;
+	*ms = (int64_t)t * 1000 + msec;
+	return 0;
 }
 
 static const struct arg_def *
@@ -182,6 +377,99 @@ args_secs(const struct arg_def *d, const char *v, struct cli_opts *o,
 	return 0;
 }
 
+static int
+args_int64(const struct arg_def *d, const char *v, struct cli_opts *o,
+    char **cause)
+{
+	long long n;
+	char *ep;
+
+	errno = 0;
+	n = strtoll(v, &ep, 10);
+	if (*v == '\0' || *ep != '\0' || errno != 0 || n < d->min ||
+	    n > d->max) {
+		*cause = xasprintf("--%s: must be a number from %lld", d->name,
+		    d->min);
+		return -1;
+	}
+	*(int64_t *)((char *)o + d->off) = n;
+	return 0;
+}
+
+static int
+args_num(const struct arg_def *d, const char *v, struct cli_opts *o,
+    char **cause)
+{
+	double n;
+	char *ep;
+
+	errno = 0;
+	n = strtod(v, &ep);
+	/* The negated test also refuses NaN. */
+	if (*v == '\0' || *ep != '\0' || errno != 0 ||
+	    !(n >= (double)d->min && n <= (double)d->max)) {
+		*cause = xasprintf("--%s: must be a number from %lld to %lld",
+		    d->name, d->min, d->max);
+		return -1;
+	}
+	*(double *)((char *)o + d->off) = n;
+	return 0;
+}
+
+static int
+args_enum(const struct arg_def *d, const char *v, struct cli_opts *o,
+    char **cause)
+{
+	const struct arg_enum *e = arg_enums;
+	char choices[256];
+	size_t len = 0;
+	long long i;
+	int n;
+
+	while (strcmp(e->option, d->name) != 0)
+		e++; /* every ARG_ENUM option is in arg_enums */
+	n = e->fromname(v);
+
+	if (n >= d->min && n <= d->max) {
+		*(int *)((char *)o + d->off) = n;
+		return 0;
+	}
+	for (i = d->min; i <= d->max && len < sizeof choices; i++)
+		len += (size_t)snprintf(choices + len, sizeof choices - len,
+		    "%s%s", i == d->min ? "" : i < d->max ? ", " : " or ",
+		    e->toname((int)i));
+	*cause = xasprintf("--%s: \"%s\" is not valid: use %s", d->name, v,
+	    choices);
+	return -1;
+}
+
+static int
+args_list(const struct arg_def *d, const char *v, struct cli_opts *o,
+    char **cause)
+{
+	struct arg_list *l = (struct arg_list *)((char *)o + d->off);
+
+	if (l->n == ARG_LIST_MAX) {
+		*cause = xasprintf("--%s: at most %d", d->name, ARG_LIST_MAX);
+		return -1;
+	}
+	l->v[l->n++] = v;
+	return 0;
+}
+
+static int
+args_when(const struct arg_def *d, const char *v, struct cli_opts *o,
+    char **cause)
+{
+	if (args_time(v, (int64_t *)((char *)o + d->off)) != 0) {
+		*cause = xasprintf("--%s: \"%s\" is not a time: use "
+		    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time) or "
+		    "RFC 3339 (2026-11-22T10:00:00Z)", d->name, v);
+		return -1;
+	}
+	return 0;
+}
+
 /* Check one value and store it. */
 static int
 args_set(const struct arg_def *d, const char *v, struct cli_opts *o,
@@ -197,6 +485,23 @@ args_set(const struct arg_def *d, const char *v, struct cli_opts *o,
 		return args_int(d, v, o, cause);
 	case ARG_SECS:
 		return args_secs(d, v, o, cause);
+	case ARG_INT64:
+		return args_int64(d, v, o, cause);
+	case ARG_NUM:
+		return args_num(d, v, o, cause);
+	case ARG_TIME:
+		return args_when(d, v, o, cause);
+	case ARG_ENUM:
+		return args_enum(d, v, o, cause);
+	case ARG_LIST:
+		return args_list(d, v, o, cause);
+	case ARG_DATE:
+		if (!date_valid(v)) {
+			*cause = xasprintf("--%s: \"%s\" is not a date: use "
+			    "YYYY-MM-DD", d->name, v);
+			return -1;
+		}
+		break;
 	case ARG_ID:
 		if (!id_valid(v)) {
 			*cause = xasprintf("--%s: \"%s\" is not valid: use 1 "

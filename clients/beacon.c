@@ -21,6 +21,13 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_resolve_entry,
 	&cmd_incidents_entry,
 	&cmd_timeline_entry,
+	&cmd_debrief_entry,
+	&cmd_replay_entry,
+	&cmd_export_entry,
+	&cmd_hold_entry,
+	&cmd_correct_entry,
+	&cmd_purge_entry,
+	&cmd_report_html_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 
@@ -43,8 +50,8 @@ usage(FILE *fp)
 	fprintf(fp, "usage: beacon COMMAND [OPTIONS]\n"
 	    "       beacon help COMMAND | --help | --version\n\ncommands:\n");
 	for (i = 0; i < CMD_COUNT; i++) {
-		fprintf(fp, "  %-10s ", cmd_table[i]->name);
-		fmt_wrap(fp, cmd_table[i]->summary, 13, 13, 79);
+		fprintf(fp, "  %-11s ", cmd_table[i]->name);
+		fmt_wrap(fp, cmd_table[i]->summary, 14, 14, 79);
 	}
 	fprintf(fp, "\nEvery command takes --broker HOST:PORT, --prefix P and "
 	    "--help;\nbeacon help COMMAND describes its options.\n\n"

@@ -22,6 +22,14 @@
 #define CLI_DB "/var/lib/beacon/beacon.db"
 #define CLI_TIMEOUT 10000 /* ms */
 
+/* A repeatable option (--notice, --referral, --action): its values in
+ * the order given. As many as a debrief list may hold. */
+#define ARG_LIST_MAX 16
+struct arg_list {
+	const char *v[ARG_LIST_MAX];
+	size_t n;
+};
+
 /*
  * Every option of every command, filled in by args_parse. Strings point
  * into argv or the environment. Which command takes which option is said
@@ -50,6 +58,41 @@ struct cli_opts {
 	int count;	/* 0: no limit */
 	int open;
 	int64_t incident; /* the INCIDENT operand */
+
+	/* Listings, exports and reports. */
+	int64_t since;	/* ms since the epoch; 0: unset */
+	int64_t until;	/* exclusive: before this time; 0: unset */
+	const char *out;	/* output file; NULL: stdout */
+	const char *format;	/* table, json, csv, jsonl...; NULL: default */
+	const char *responder;
+	int state;	/* enum state; -1: any */
+	int no_drill;	/* real incidents only (--drill: drills only) */
+	int redact;
+	int all;
+
+	/* Supervisor requests through beacond. */
+	int remote;
+	int dry_run;
+	int release;
+	int64_t event;	/* --event: the event a correction is about */
+	double speed;	/* replay: 1 real time, 0 at once */
+
+	/* Debrief fields; unset ones keep the latest revision's value. */
+	int interactive;
+	int wellbeing;	/* enum wellbeing; WB_UNSET: not given */
+	int64_t held_at;	/* ms; 0: not given */
+	const char *facilitator;
+	int participants;	/* -1: not given */
+	const char *follow_up;	/* YYYY-MM-DD */
+	const char *support;
+	int route;	/* enum route_ok; ROUTE_UNSET: not given */
+	const char *route_note;
+	const char *went_well;
+	const char *to_improve;
+	const char *training;
+	struct arg_list notices;	/* notice type ids */
+	struct arg_list referrals;	/* TYPE[:COUNT] */
+	struct arg_list actions;	/* WHAT;OWNER;DATE[;STATUS] */
 };
 
 struct cmd;
@@ -73,6 +116,13 @@ extern const struct cmd cmd_arrived_entry;
 extern const struct cmd cmd_resolve_entry;
 extern const struct cmd cmd_incidents_entry;
 extern const struct cmd cmd_timeline_entry;
+extern const struct cmd cmd_debrief_entry;
+extern const struct cmd cmd_replay_entry;
+extern const struct cmd cmd_export_entry;
+extern const struct cmd cmd_hold_entry;
+extern const struct cmd cmd_purge_entry;
+extern const struct cmd cmd_correct_entry;
+extern const struct cmd cmd_report_html_entry;
 
 /* args.c */
 /* Defaults from the environment (BEACON_BROKER, ...) and the built-ins. */
@@ -83,6 +133,10 @@ int args_parse(const struct cmd *, int argc, char **argv,
     struct cli_opts *o, char **cause);
 /* The option lines of the command's help. */
 void args_help(const struct cmd *, FILE *);
+/* A time for --since, --until, --held-at: "YYYY-MM-DD" (local midnight),
+ * "YYYY-MM-DDTHH:MM[:SS]" (local; a space may replace the T) or RFC 3339
+ * with Z or an offset. Sets *ms; -1 when s is none of these. */
+int args_time(const char *s, int64_t *ms);
 
 /* fmt.c */
 /* "+0.004s", "+61.2s", "+1h02m03s"; buf >= 24. */
@@ -98,6 +152,38 @@ void fmt_wrap(FILE *, const char *s, size_t col, size_t indent,
     size_t width);
 /* Print s, or "-" when it is empty. */
 const char *fmt_dash(const char *s);
+
+/* csv.c: RFC 4180. */
+/* One field, quoted when it holds a comma, a quote, CR or LF. */
+void csv_field(FILE *, const char *s);
+/* n fields and CRLF. */
+void csv_row(FILE *, const char *const *fields, size_t n);
+/* An incident's columns, as `beacon incidents --format csv` prints them
+ * and `beacon export` begins its rows with. */
+#define CSV_INCIDENT_COLS 16
+extern const char *const csv_incident_header[CSV_INCIDENT_COLS];
+struct incident;
+struct csv_cells {
+	/* Into the buffers below and into the incident. */
+	const char *v[CSV_INCIDENT_COLS];
+	char id[24], severity[16], notified[16], created[40], updated[40];
+};
+void csv_incident(const struct incident *, struct csv_cells *);
+
+/* cmd_replay.c: one event as a sentence for people ("crisis-1
+ * acknowledged: on my way"). Returns buf. */
+struct event;
+char *replay_sentence(const struct event *, char *buf, size_t len);
+
+/* cmd_export.c: --redact. Blanks ("") what may name or describe people:
+ * the reporter, the device, the note; event details that carry a note
+ * (responses, corrections, holds) and the actor of report events (a
+ * device); a debrief's free text (route note, went well, to improve,
+ * training, each action's what). Nothing else changes. */
+struct debrief;
+void redact_incident(struct incident *);
+void redact_event(struct event *);
+void redact_debrief(struct debrief *);
 
 /* A text table with columns as wide as their widest cell; the last column
  * is not padded. Cells are copied. */

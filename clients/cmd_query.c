@@ -1,7 +1,7 @@
 /*
- * beacon incidents and beacon timeline: read the database, read only, while
- * beacond keeps writing it (WAL lets both run). Nothing here touches the
- * broker.
+ * beacon incidents and beacon timeline: read the history, from the
+ * database (read only, while beacond keeps writing it: WAL lets both run)
+ * or, with --remote, from beacond over MQTT (source.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,52 +10,35 @@
 #include "beacon.h"
 #include "clock.h"
 #include "cli.h"
+#include "log.h"
 #include "msg.h"
+#include "source.h"
 #include "store.h"
 #include "xmalloc.h"
 
-static struct store *
-query_open(const char *name, const struct cli_opts *o)
-{
-	struct store *s;
-	char *cause = NULL;
-
-	if ((s = store_open(o->db, STORE_RDONLY, &cause)) == NULL) {
-		fprintf(stderr, "beacon %s: %s\n", name, cause ? cause :
-		    "cannot open the database");
-		free(cause);
-	}
-	return s;
-}
-
-/* JSON arrays are the encoders' objects joined with commas. */
-static void
-query_json(const char *json, int *n)
-{
-	printf("%s\n%s", *n > 0 ? "," : "", json);
-	(*n)++;
-}
-
 /* ---- beacon incidents --------------------------------------------------- */
+
+enum incidents_format { IF_TABLE, IF_JSON, IF_CSV };
+
+static const char *const incidents_formats[] = {
+	[IF_TABLE] = "table", [IF_JSON] = "json", [IF_CSV] = "csv",
+};
 
 struct incidents_run {
 	const struct cli_opts *o;
+	int format;
 	struct table *t;
 	int n;
 };
 
-static int
-incidents_row(const struct incident *inc, void *arg)
-{
-	struct incidents_run *q = arg;
-	char id[24], sev[16], type[ID_MAX + 16], created[32], *json;
+typedef void (*incidents_fn)(struct incidents_run *,
+    const struct incident *);
 
-	if (q->o->json) {
-		json = msg_incident_encode(inc);
-		query_json(json, &q->n);
-		free(json);
-		return 0;
-	}
+static void
+incidents_table(struct incidents_run *q, const struct incident *inc)
+{
+	char id[24], sev[16], type[ID_MAX + 16], created[32];
+
 	snprintf(id, sizeof id, "%lld", (long long)inc->id);
 	snprintf(sev, sizeof sev, "%d", inc->r.severity);
 	snprintf(type, sizeof type, "%s%s", inc->r.type,
@@ -63,46 +46,142 @@ incidents_row(const struct incident *inc, void *arg)
 	table_add(q->t, id, inc->branch, type, sev, state_name(inc->state),
 	    fmt_date(inc->created, created, sizeof created), inc->acked_by,
 	    inc->r.location);
+}
+
+/* JSON arrays are the encoders' objects joined with commas. */
+static void
+incidents_json(struct incidents_run *q, const struct incident *inc)
+{
+	char *json = msg_incident_encode(inc);
+
+	printf("%s\n%s", q->n > 0 ? "," : "", json);
+	free(json);
+}
+
+static void
+incidents_csv(struct incidents_run *q, const struct incident *inc)
+{
+	struct csv_cells c;
+
+	(void)q;
+	csv_incident(inc, &c);
+	csv_row(stdout, c.v, CSV_INCIDENT_COLS);
+}
+
+static const incidents_fn incidents_row_fns[] = {
+	[IF_TABLE] = incidents_table,
+	[IF_JSON] = incidents_json,
+	[IF_CSV] = incidents_csv,
+};
+
+static int
+incidents_row(const struct incident *inc, void *arg)
+{
+	struct incidents_run *q = arg;
+
+	incidents_row_fns[q->format](q, inc);
 	q->n++;
 	return 0;
+}
+
+/* --format, with --json as another way to say json. */
+static int
+incidents_format(const struct cli_opts *o, int *format)
+{
+	size_t i;
+
+	*format = o->json ? IF_JSON : IF_TABLE;
+	if (o->format == NULL)
+		return 0;
+	for (i = 0; i < sizeof incidents_formats / sizeof *incidents_formats;
+	    i++)
+		if (strcmp(o->format, incidents_formats[i]) == 0 &&
+		    (!o->json || i == IF_JSON)) {
+			*format = (int)i;
+			return 0;
+		}
+	fprintf(stderr, "beacon incidents: --format %s: use table, json or "
+	    "csv (--json is --format json)\n", o->format);
+	return -1;
+}
+
+/* Filters other than --open and --branch, which the empty message names. */
+static int
+incidents_filtered(const struct cli_opts *o)
+{
+	return o->since || o->until || o->type || o->severity ||
+	    o->state >= 0 || o->responder || o->drill || o->no_drill;
+}
+
+static void
+incidents_start(struct incidents_run *q)
+{
+	if (q->format == IF_JSON)
+		printf("[");
+	else if (q->format == IF_CSV)
+		csv_row(stdout, csv_incident_header, CSV_INCIDENT_COLS);
+	else {
+		q->t = table_new(8);
+		table_add(q->t, "ID", "BRANCH", "TYPE", "SEV", "STATE",
+		    "CREATED", "ACKED_BY", "LOCATION");
+	}
+}
+
+static void
+incidents_end(struct incidents_run *q)
+{
+	const struct cli_opts *o = q->o;
+
+	if (q->format == IF_JSON)
+		printf("%s]\n", q->n > 0 ? "\n" : "");
+	else if (q->format == IF_CSV)
+		return;
+	else if (q->n > 0)
+		table_print(q->t, stdout);
+	else if (incidents_filtered(o))
+		printf("no incidents match\n");
+	else
+		printf("no %sincidents%s%s\n", o->open ? "open " : "",
+		    o->branch ? " at " : "", o->branch ? o->branch : "");
+	table_free(q->t);
 }
 
 static int
 cmd_incidents(const struct cmd *cmd, struct cli_opts *o)
 {
-	struct incidents_run q = { o, NULL, 0 };
-	struct store *s;
+	struct incidents_run q = { o, IF_TABLE, NULL, 0 };
+	struct incident_filter f;
+	struct source *s;
 	int rc;
 
-	if ((s = query_open(cmd->name, o)) == NULL)
-		return EXIT_LOCAL;
-	q.t = table_new(8);
-	table_add(q.t, "ID", "BRANCH", "TYPE", "SEV", "STATE", "CREATED",
-	    "ACKED_BY", "LOCATION");
-	if (o->json)
-		printf("[");
-	rc = store_incidents(s, o->open ? STORE_OPEN_ONLY : 0, o->branch,
-	    incidents_row, &q);
-	if (o->json)
-		printf("%s]\n", q.n > 0 ? "\n" : "");
-	else if (q.n > 0)
-		table_print(q.t, stdout);
-	else
-		printf("no %sincidents%s%s\n", o->open ? "open " : "",
-		    o->branch ? " at " : "", o->branch ? o->branch : "");
-	table_free(q.t);
-	store_close(s);
-	if (rc != 0) {
-		fprintf(stderr, "beacon incidents: cannot read %s\n", o->db);
+	if (o->drill && o->no_drill) {
+		fprintf(stderr, "beacon incidents: --drill and --no-drill "
+		    "exclude each other\n");
 		return EXIT_LOCAL;
 	}
-	return EXIT_OK;
+	if (incidents_format(o, &q.format) != 0)
+		return EXIT_LOCAL;
+	if ((s = source_open(cmd->name, o, &rc)) == NULL)
+		return rc;
+	source_filter(o, &f);
+	incidents_start(&q);
+	rc = source_incidents(s, &f, incidents_row, &q);
+	if (rc == EXIT_OK)
+		incidents_end(&q);
+	else
+		table_free(q.t);
+	source_close(s);
+	return rc;
 }
 
 const struct cmd cmd_incidents_entry = {
-	"incidents", "incidents [--open] [--branch B] [--db PATH] [--json]",
-	"list the incidents in the database",
-	"open branch db json",
+	"incidents", "incidents [--open] [--branch B] [--since TIME] "
+	"[--until TIME] [--type T] [--severity N] [--state NAME] "
+	"[--responder ID] [--drill | --no-drill] [--format table|json|csv] "
+	"[--json] [--db PATH | --remote --as R]",
+	"list incidents, filtered, as a table, JSON or CSV",
+	"open branch since until type severity state responder drill no-drill "
+	"format json db remote as timeout",
 	0,
 	cmd_incidents,
 };
@@ -113,6 +192,9 @@ struct timeline_run {
 	const struct cli_opts *o;
 	const struct incident *inc;
 	struct table *t;
+	char *json;	/* --json: the events, joined */
+	size_t jsonlen;
+	FILE *jfp;
 	int n;
 };
 
@@ -120,20 +202,25 @@ static int
 timeline_row(const struct event *ev, void *arg)
 {
 	struct timeline_run *q = arg;
-	char ts[40], el[32], step[16] = "", *json;
+	char id[24], ts[40], el[32], step[16] = "", *json, *detail = NULL;
 
 	if (q->o->json) {
 		json = msg_event_encode(ev);
-		query_json(json, &q->n);
+		fprintf(q->jfp, "%s\n%s", q->n++ > 0 ? "," : "", json);
 		free(json);
 		return 0;
 	}
+	snprintf(id, sizeof id, "%lld", (long long)ev->id);
 	/* Steps count from 1 for people, as beacond's messages do. */
 	if (ev->step >= 0)
 		snprintf(step, sizeof step, "%d", ev->step + 1);
-	table_add(q->t, clock_fmt(ev->ts, ts, sizeof ts),
+	if (ev->corrects > 0)
+		detail = xasprintf("corrects %lld: %s", (long long)ev->corrects,
+		    ev->detail);
+	table_add(q->t, id, clock_fmt(ev->ts, ts, sizeof ts),
 	    fmt_elapsed(ev->ts - q->inc->created, el, sizeof el), ev->kind,
-	    ev->actor, step, ev->detail);
+	    ev->actor, step, detail != NULL ? detail : ev->detail);
+	free(detail);
 	q->n++;
 	return 0;
 }
@@ -141,69 +228,62 @@ timeline_row(const struct event *ev, void *arg)
 static void
 timeline_header(const struct incident *inc)
 {
-	printf("incident %lld: %s, severity %d, %s%s%s\n", (long long)inc->id,
-	    inc->r.type, inc->r.severity, state_name(inc->state),
-	    inc->call_911 ? ", CALL 911" : "", inc->r.drill ? ", DRILL" : "");
+	printf("incident %lld: %s, severity %d, %s%s%s%s\n",
+	    (long long)inc->id, inc->r.type, inc->r.severity,
+	    state_name(inc->state), inc->call_911 ? ", CALL 911" : "",
+	    inc->r.drill ? ", DRILL" : "", inc->hold ? ", on legal hold" : "");
 	printf("branch %s, report %s%s%s\n\n", inc->branch, inc->r.id,
 	    inc->r.location[0] ? ", location " : "", inc->r.location);
 }
 
-static int
-timeline_print(struct store *s, const struct cli_opts *o,
-    const struct incident *inc)
+/* The incident comes with the events, so everything is printed after. */
+static void
+timeline_print(struct timeline_run *q)
 {
-	struct timeline_run q = { o, inc, NULL, 0 };
 	char *json;
-	int rc;
 
-	if (o->json) {
-		json = msg_incident_encode(inc);
-		printf("{\"incident\": %s,\n\"events\": [", json);
+	if (q->o->json) {
+		json = msg_incident_encode(q->inc);
+		printf("{\"incident\": %s,\n\"events\": [%s%s]}\n", json,
+		    q->json, q->n > 0 ? "\n" : "");
 		free(json);
-		rc = store_timeline(s, inc->id, timeline_row, &q);
-		printf("%s]}\n", q.n > 0 ? "\n" : "");
-		return rc;
+		return;
 	}
-	timeline_header(inc);
-	q.t = table_new(6);
-	table_add(q.t, "TIME", "ELAPSED", "EVENT", "BY", "STEP", "DETAIL");
-	rc = store_timeline(s, inc->id, timeline_row, &q);
-	table_print(q.t, stdout);
-	table_free(q.t);
-	return rc;
+	timeline_header(q->inc);
+	table_print(q->t, stdout);
 }
 
 static int
 cmd_timeline(const struct cmd *cmd, struct cli_opts *o)
 {
 	struct incident inc;
-	struct store *s;
-	int found, rc = EXIT_OK;
+	struct timeline_run q = { o, &inc, NULL, NULL, 0, NULL, 0 };
+	struct source *s;
+	int rc;
 
-	if ((s = query_open(cmd->name, o)) == NULL)
-		return EXIT_LOCAL;
-	if ((found = store_incident_get(s, o->incident, &inc)) != 1) {
-		if (found == 0)
-			fprintf(stderr, "beacon timeline: no incident %lld in "
-			    "%s\n", (long long)o->incident, o->db);
-		else
-			fprintf(stderr, "beacon timeline: cannot read %s\n",
-			    o->db);
-		rc = EXIT_LOCAL;
-	} else if (timeline_print(s, o, &inc) != 0) {
-		fprintf(stderr, "beacon timeline: cannot read the timeline "
-		    "from %s\n", o->db);
-		rc = EXIT_LOCAL;
-	}
-	store_close(s);
+	if ((s = source_open(cmd->name, o, &rc)) == NULL)
+		return rc;
+	memset(&inc, 0, sizeof inc);
+	q.t = table_new(7);
+	table_add(q.t, "ID", "TIME", "ELAPSED", "EVENT", "BY", "STEP",
+	    "DETAIL");
+	if ((q.jfp = open_memstream(&q.json, &q.jsonlen)) == NULL)
+		fatal("open_memstream");
+	rc = source_timeline(s, o->incident, &inc, timeline_row, &q);
+	fclose(q.jfp);
+	if (rc == EXIT_OK)
+		timeline_print(&q);
+	free(q.json);
+	table_free(q.t);
+	source_close(s);
 	return rc;
 }
 
 const struct cmd cmd_timeline_entry = {
-	"timeline", "timeline INCIDENT [--db PATH] [--json]",
+	"timeline", "timeline INCIDENT [--json] [--db PATH | --remote --as R]",
 	"show an incident's timeline: every event, with the time since the "
 	"report",
-	"db json",
+	"db json remote as timeout",
 	1,
 	cmd_timeline,
 };

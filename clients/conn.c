@@ -3,6 +3,8 @@
  * event_base that belongs to this module, so that each command is a few
  * callbacks and never waits by sleeping.
  */
+#include <sys/random.h>
+
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +22,19 @@
 #define CONN_KEEPALIVE 30 /* s */
 
 struct conn;
+
+#define CONN_CORR 16 /* bytes of correlation data */
+
+/* The one supervisor request of conn_request. */
+struct conn_req {
+	char *topic;		/* prefix/query/{as} */
+	char *reply_topic;	/* prefix/reply/{as}/{random hex} */
+	const char *request;
+	unsigned char corr[CONN_CORR];
+	int sent;
+	char *reply;
+	size_t len;
+};
 
 struct conn_timer {
 	struct conn *c;
@@ -42,6 +57,7 @@ struct conn {
 	size_t ntimers;
 	int status;
 	int exiting; /* conn_exit called: the rest of this read is not ours */
+	struct conn_req *req; /* conn_request's, or NULL */
 };
 
 static void
@@ -68,13 +84,29 @@ conn_disconnected_cb(void *arg, const char *why)
 
 static void
 conn_message_cb(void *arg, const char *topic, const void *payload,
-    size_t len)
+    size_t len, const struct mqtt_props *props)
 {
 	struct conn *c = arg;
+	struct conn_req *rq = c->req;
 
-	if (len == 0 || c->exiting || c->cb.message == NULL)
+	if (len == 0 || c->exiting)
 		return;
-	c->cb.message(c, c->cb.arg, topic, payload, len);
+	if (rq != NULL) {
+		/* Only our reply: the topic is ours, but anyone may publish
+		 * on it; the correlation data tells the answer apart. */
+		if (strcmp(topic, rq->reply_topic) != 0 ||
+		    props->corrlen != sizeof rq->corr ||
+		    memcmp(props->corr, rq->corr, sizeof rq->corr) != 0)
+			return;
+		rq->reply = xmalloc(len + 1);
+		memcpy(rq->reply, payload, len);
+		rq->reply[len] = '\0';
+		rq->len = len;
+		conn_exit(c, EXIT_OK);
+		return;
+	}
+	if (c->cb.message != NULL)
+		c->cb.message(c, c->cb.arg, topic, payload, len);
 }
 
 static void
@@ -281,4 +313,85 @@ const char *
 conn_broker(struct conn *c)
 {
 	return c->broker;
+}
+
+static void
+conn_req_ready(struct conn *c, void *arg)
+{
+	struct conn_req *rq = arg;
+	struct mqtt_props p = { rq->reply_topic, rq->corr, sizeof rq->corr };
+
+	/* Once: after a reconnection the MQTT layer resends what the broker
+	 * has not acknowledged, and a request that writes must not run
+	 * twice. */
+	if (rq->sent)
+		return;
+	rq->sent = 1;
+	log_debug("request on %s, reply on %s", rq->topic, rq->reply_topic);
+	if (mqtt_publish_props(c->mqtt, rq->topic, rq->request,
+	    strlen(rq->request), 0, &p) != 0)
+		log_warnx("cannot publish to %s", rq->topic);
+}
+
+static void
+conn_req_timeout(struct conn *c, void *arg)
+{
+	(void)arg;
+	conn_exit(c, EXIT_TIMEOUT);
+}
+
+/* The reply topic's last level: 16 random hex digits. */
+static void
+conn_req_random(struct conn_req *rq, char *hex, size_t len)
+{
+	unsigned char b[8];
+	size_t i;
+
+	if (getrandom(rq->corr, sizeof rq->corr, 0) !=
+	    (ssize_t)sizeof rq->corr ||
+	    getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+		fatal("getrandom");
+	for (i = 0; i < sizeof b && 2 * i + 2 < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", b[i]);
+}
+
+int
+conn_request(const char *broker, const char *prefix, const char *as,
+    const char *request, int64_t timeout_ms, char **reply, size_t *len,
+    char **cause)
+{
+	struct conn_req rq;
+	struct conn_cb cb = { conn_req_ready, NULL, NULL, NULL };
+	struct conn *c;
+	char hex[17];
+	int rc;
+
+	memset(&rq, 0, sizeof rq);
+	rq.request = request;
+	cb.arg = &rq;
+	*reply = *cause = NULL;
+	*len = 0;
+	if ((c = conn_new(broker, prefix, &cb, cause)) == NULL)
+		return EXIT_LOCAL;
+	c->req = &rq;
+	conn_req_random(&rq, hex, sizeof hex);
+	rq.topic = conn_topic(c, "query/%s", as);
+	rq.reply_topic = conn_topic(c, "reply/%s/%s", as, hex);
+	conn_subscribe(c, "reply/%s/%s", as, hex);
+	conn_timer(c, timeout_ms, 0, conn_req_timeout);
+	if ((rc = conn_run(c)) == EXIT_OK) {
+		*reply = rq.reply;
+		*len = rq.len;
+	} else if (rc == EXIT_TIMEOUT && !conn_connected(c))
+		*cause = xasprintf("no answer within %g s: cannot reach the "
+		    "broker at %s", (double)timeout_ms / 1000, c->broker);
+	else if (rc == EXIT_TIMEOUT)
+		*cause = xasprintf("no answer from beacond within %g s; is "
+		    "beacond running?", (double)timeout_ms / 1000);
+	else if (rc == EXIT_LOCAL)
+		*cause = xasprintf("cannot connect to %s", c->broker);
+	conn_free(c);
+	free(rq.topic);
+	free(rq.reply_topic);
+	return rc;
 }

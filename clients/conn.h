@@ -49,6 +49,19 @@ void conn_timer(struct conn *, int64_t ms, int every, conn_timer_fn);
 /* Connect and run until conn_exit; returns its status. */
 int conn_run(struct conn *);
 void conn_exit(struct conn *, int status);
+/*
+ * One supervisor request (docs/protocol.md, "Supervisor requests"):
+ * publish request (JSON) on prefix/query/{as} with an MQTT v5 response
+ * topic of its own and correlation data, and wait up to timeout_ms for
+ * the reply with that correlation data. Returns EXIT_OK with *reply (a
+ * NUL-terminated copy the caller frees) and *len; EXIT_TIMEOUT when no
+ * reply came, or EXIT_LOCAL on a bad broker address, both with *cause (a
+ * sentence the caller frees); EXIT_INTERRUPT on SIGINT or SIGTERM.
+ * Whether the reply says ok is for the caller (msg_reply_decode).
+ */
+int conn_request(const char *broker, const char *prefix, const char *as,
+    const char *request, int64_t timeout_ms, char **reply, size_t *len,
+    char **cause);
 /* "127.0.0.1:1883", for messages. */
 const char *conn_broker(struct conn *);
 

@@ -377,6 +377,40 @@ test_reply(void **state)
 	free(s);
 }
 
+/* The CLI's own objects: "record" first, then the encoder's members. */
+static void
+test_obj(void **state)
+{
+	struct event ev;
+	struct msg_obj *o;
+	char *json, *out;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.id = 3;
+	ev.incident = 1;
+	ev.step = -1;
+	strcpy(ev.kind, "ack");
+	strcpy(ev.detail, "a \"quote\"");
+	ev.ts = 1795000000123;
+	json = msg_event_encode(&ev);
+	o = msg_obj_new("event", json);
+	free(json);
+	msg_obj_set_int(o, "elapsed_ms", 42);
+	msg_obj_set_str(o, "sentence", "line\nbreak");
+	msg_obj_set_null(o, "none");
+	out = msg_obj_finish(o);
+	assert_string_equal(out, "{\"record\":\"event\",\"id\":3,"
+	    "\"incident\":1,\"kind\":\"ack\",\"actor\":\"\",\"step\":-1,"
+	    "\"detail\":\"a \\\"quote\\\"\",\"ts\":"
+	    "\"2026-11-18T11:06:40.123Z\",\"elapsed_ms\":42,"
+	    "\"sentence\":\"line\\nbreak\",\"none\":null}");
+	free(out);
+	out = msg_obj_finish(msg_obj_new(NULL, NULL));
+	assert_string_equal(out, "{}");
+	free(out);
+}
+
 int
 main(void)
 {
@@ -394,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_debrief_errors),
 		cmocka_unit_test(test_query_codec),
 		cmocka_unit_test(test_reply),
+		cmocka_unit_test(test_obj),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
