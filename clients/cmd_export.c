@@ -19,11 +19,12 @@
 
 /* ---- redaction ----------------------------------------------------------- */
 
-/* Events whose detail is a note someone typed, and those whose actor is
- * the reporting device rather than a responder account. */
+/* Events whose detail is, or repeats, text someone typed (a note, or the
+ * location in the "reported" summary), and those whose actor is the
+ * reporting device rather than a responder account. */
 static const char *const redact_note_kinds[] = {
-	"ack", "decline", "arrived", "resolve", "correction", "hold",
-	"hold_released",
+	"reported", "ack", "decline", "arrived", "resolve", "correction",
+	"hold", "hold_released",
 };
 static const char *const redact_device_kinds[] = { "reported", "duplicate" };
 
@@ -44,6 +45,7 @@ redact_incident(struct incident *inc)
 	inc->r.reporter[0] = '\0';
 	inc->r.device[0] = '\0';
 	inc->r.note[0] = '\0';
+	inc->r.location[0] = '\0';
 }
 
 void
