@@ -65,6 +65,9 @@ static const struct arg_def arg_table[] = {
 	    "log the connection's progress on stderr" },
 	{ "db", ARG_STR, "PATH", OFF(db), 0, 0,
 	    "the database, read only (BEACON_DB, default " CLI_DB ")" },
+	{ "config", ARG_STR, "FILE", OFF(config), 0, 0,
+	    "beacon.conf, for branch names and category labels (BEACON_CONFIG, "
+	    "default " CLI_CONFIG ")" },
 	{ "json", ARG_FLAG, NULL, OFF(json), 0, 0,
 	    "print JSON for scripts instead of text" },
 	{ "branch", ARG_ID, "B", OFF(branch), 0, 0, "the branch id" },
@@ -183,6 +186,8 @@ args_defaults(struct cli_opts *o)
 	o->prefix = (v = getenv("BEACON_PREFIX")) != NULL && *v ? v :
 	    CLI_PREFIX;
 	o->db = (v = getenv("BEACON_DB")) != NULL && *v ? v : CLI_DB;
+	o->config = (v = getenv("BEACON_CONFIG")) != NULL && *v ? v :
+	    CLI_CONFIG;
 	o->timeout = CLI_TIMEOUT;
 	o->state = -1;
 	o->speed = 1;

@@ -20,6 +20,7 @@
 #define CLI_BROKER "127.0.0.1:1883"
 #define CLI_PREFIX "beacon"
 #define CLI_DB "/var/lib/beacon/beacon.db"
+#define CLI_CONFIG "/etc/beacon/beacon.conf"
 #define CLI_TIMEOUT 10000 /* ms */
 
 /* A repeatable option (--notice, --referral, --action): its values in
@@ -39,6 +40,7 @@ struct cli_opts {
 	const char *broker;
 	const char *prefix;
 	const char *db;
+	const char *config;
 	int help;
 	int verbose;
 	int json;

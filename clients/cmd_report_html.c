@@ -16,6 +16,7 @@
 #include "beacon.h"
 #include "clock.h"
 #include "cli.h"
+#include "conf.h"
 #include "html.h"
 #include "msg.h"
 #include "stats.h"
@@ -24,6 +25,7 @@
 
 struct report_run {
 	struct store *s;
+	struct config *cf;	/* names and labels; NULL: ids */
 	struct stats st;
 	int64_t now;
 };
@@ -169,12 +171,28 @@ report_debrief(struct report_run *r, int64_t id, struct stats_fact *f)
 
 /* ---- incidents ----------------------------------------------------------- */
 
+/* A board reads "Central Library" and "Suspected overdose", not ids. */
 static void
-report_fact(const struct incident *inc, struct stats_fact *f)
+report_names(const struct report_run *r, const struct incident *inc,
+    struct stats_fact *f)
+{
+	const struct conf_branch *b = NULL;
+	const struct conf_category *c = NULL;
+
+	if (r->cf != NULL) {
+		b = config_branch(r->cf, inc->branch);
+		c = config_category(r->cf, inc->r.type);
+	}
+	strlcpy_utf8(f->branch, b ? b->name : inc->branch, sizeof f->branch);
+	strlcpy_utf8(f->type, c ? c->label : inc->r.type, sizeof f->type);
+}
+
+static void
+report_fact(const struct report_run *r, const struct incident *inc,
+    struct stats_fact *f)
 {
 	stats_fact_init(f);
-	strlcpy_utf8(f->branch, inc->branch, sizeof f->branch);
-	strlcpy_utf8(f->type, inc->r.type, sizeof f->type);
+	report_names(r, inc, f);
 	f->severity = inc->r.severity;
 	f->created = inc->created;
 	f->drill = inc->r.drill;
@@ -189,7 +207,7 @@ report_incident(const struct incident *inc, void *arg)
 	struct report_run *r = arg;
 	struct stats_fact f;
 
-	report_fact(inc, &f);
+	report_fact(r, inc, &f);
 	if (store_timeline(r->s, inc->id, report_event, &f) != 0)
 		return -1;
 	/* What is set apart is only counted: no need for its debrief. */
@@ -282,6 +300,24 @@ report_said(const char *out, const struct stats *st)
 	    (long long)st->false_alarms, report_s(st->false_alarms));
 }
 
+/* The configuration is optional: without it the report shows ids. One
+ * named on purpose (--config, BEACON_CONFIG) must load. */
+static int
+report_config(struct report_run *r, const struct cli_opts *o)
+{
+	int given = strcmp(o->config, CLI_CONFIG) != 0;
+	char *cause = NULL;
+
+	if (!given && access(o->config, F_OK) != 0)
+		return 0;
+	if (config_load(o->config, &r->cf, &cause) == 0)
+		return 0;
+	fprintf(stderr, "beacon report-html: %s", cause ? cause :
+	    "cannot read the configuration\n");
+	free(cause);
+	return given ? -1 : 0;
+}
+
 static int
 cmd_report_html(const struct cmd *cmd, struct cli_opts *o)
 {
@@ -291,6 +327,8 @@ cmd_report_html(const struct cmd *cmd, struct cli_opts *o)
 
 	memset(&r, 0, sizeof r);
 	r.now = clock_now();
+	if (report_config(&r, o) != 0)
+		return EXIT_LOCAL;
 	if ((r.s = store_open(o->db, STORE_RDONLY, &cause)) == NULL) {
 		fprintf(stderr, "beacon %s: %s\n", cmd->name, cause ? cause :
 		    "cannot open the database");
@@ -307,16 +345,17 @@ cmd_report_html(const struct cmd *cmd, struct cli_opts *o)
 		report_said(o->out, &r.st);
 	stats_free(&r.st);
 	store_close(r.s);
+	config_free(r.cf);
 	return rc;
 }
 
 const struct cmd cmd_report_html_entry = {
 	"report-html",
 	"report-html [--since TIME] [--until TIME] [--branch B] [--db PATH] "
-	"--out FILE",
+	"[--config FILE] --out FILE",
 	"write the board report: one self-contained HTML page with incidents, "
 	"response times and debriefs for a range",
-	"db since until branch out!",
+	"db config since until branch out!",
 	0,
 	cmd_report_html,
 };

@@ -66,7 +66,9 @@ sqlite3 "$DB" "INSERT INTO events (incident, ts, kind, actor, step, detail)
 # From the first of last month: the monthly trend has two points.
 SINCE=$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m-%d)
 HTML=$TMP/board.html
-cli html report-html --db "$DB" --since "$SINCE" --out "$HTML"
+# With the configuration, branches and categories by their names.
+cli html report-html --db "$DB" --config "$CONF" --since "$SINCE" \
+    --out "$HTML"
 expect_rc 0 report-html
 expect_line html 'board\.html: 4 incidents; set apart: 1 drill, 1 false alarm$'
 
@@ -148,6 +150,15 @@ expect_fact() {
 head -n 1 "$HTML" | grep -qx '<!doctype html>' || fail "no doctype"
 grep -q '<style>' "$HTML" || fail "no inline style"
 grep -Eiq '<script|https?:|[^a-z]url\(' "$HTML" && fail "refers to the outside"
+
+# Without it, by their ids; a configuration named on purpose must load.
+unset BEACON_CONFIG
+cli ids report-html --db "$DB" --since "$SINCE" --out "$TMP/ids.html"
+expect_rc 0 "report-html without a configuration"
+grep -q 'Central Library' "$TMP/ids.html" && fail "names without a config"
+grep -q '>central<' "$TMP/ids.html" || fail "no branch ids without a config"
+cli badconf report-html --db "$DB" --config "$TMP/none.conf" --out "$HTML"
+expect_rc 1 "report-html with a missing --config"
 
 # Empty ranges say so.
 cli empty report-html --db "$DB" --since 2099-01-01 --out "$TMP/empty.html"
@@ -239,15 +250,17 @@ nsvg=$(grep -c '^svg ' "$TMP/dom.facts")
 expect_fact "$TMP/dom.facts" \
     'card Incidents=4' 'card Reached last step=1' 'card No one available=1' \
     'card Debriefs overdue=1' 'card Actions open=1' 'card Set apart=2' \
-    'row central\|2\|2\|.*' 'row eastside\|2\|1\|.*' \
+    'row Central Library\|2\|2\|.*' 'row Eastside Branch\|2\|1\|.*' \
     'row All\|4\|3\|[^|]+\|[^|]+\|2\|[^|]+\|[^|]+' \
-    'row central\|1\|1' 'row All\|1\|1' \
+    'row Central Library\|1\|1' 'row All\|1\|1' \
     'row Incidents never acknowledged\|1' \
-    'title By branch' 'title central: 2' 'title eastside: 2' \
+    'title By branch' 'title Central Library: 2' \
+    'title Eastside Branch: 2' \
     'title 1 · threat to life: 2' 'title 2 · urgent: 1' \
     'title 3 · needs care: 1' \
-    'title overdose: 1' 'title welfare: 1' 'title weapon: 1' \
-    'title child_safety: 1' 'title housing: 1' 'title held: 1' \
+    'title Suspected overdose: 1' 'title Welfare check: 1' \
+    'title Weapon or active threat: 1' 'title Child safety: 1' \
+    'title housing: 1' 'title held: 1' \
     'title overdue: 1' 'title Monthly trend' 'title Hour of the day' \
     'svg Monthly trend: incidents per month'
 grep -q '<h2>Drills and false alarms</h2>' "$TMP/dom.html" ||
