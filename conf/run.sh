@@ -106,6 +106,12 @@ hints() {
     $bin incidents --db var/beacon.db
     $bin timeline 1 --db var/beacon.db
 
+  After it is resolved, the supervisor is told its debrief is due:
+
+    $bin debrief 1 --as supervisor-1 $b --wellbeing held --participants 3 --route right --referral housing
+    $bin replay 1 --db var/beacon.db --speed 10
+    $bin report-html --db var/beacon.db --config conf/beacon.conf --out var/board.html
+
   To skip --broker, set it once: export BEACON_BROKER=127.0.0.1:$PORT
   var/beacon.db is kept between runs: after the first run, look the
   incident number up with "$bin incidents --db var/beacon.db".
