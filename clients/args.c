@@ -343,22 +343,59 @@ args_prefix_ok(const char *s)
 	    s[n - 1] != '/' && strstr(s, "//") == NULL;
 }
 
+/* A whole number within the option's limits; 0, or -1 with *cause. */
+static int
+args_ll(const struct arg_def *d, const char *v, long long *n, char **cause)
+{
+	char *ep;
+
+	errno = 0;
+	*n = strtoll(v, &ep, 10);
+	if (*v == '\0' || *ep != '\0' || errno != 0 || *n < d->min ||
+	    *n > d->max) {
+		/* Ids and the like have no upper bound worth saying. */
+		*cause = d->max > INT_MAX ? xasprintf("--%s: must be a number "
+		    "from %lld", d->name, d->min) : xasprintf("--%s: must be "
+		    "%lld to %lld", d->name, d->min, d->max);
+		return -1;
+	}
+	return 0;
+}
+
+/* A decimal number from lo to hi; 0, or -1 (the caller says why). The
+ * negated test also refuses NaN. */
+static int
+args_real(const char *v, double lo, double hi, double *n)
+{
+	char *ep;
+
+	errno = 0;
+	*n = strtod(v, &ep);
+	return *v == '\0' || *ep != '\0' || errno != 0 ||
+	    !(*n >= lo && *n <= hi) ? -1 : 0;
+}
+
 static int
 args_int(const struct arg_def *d, const char *v, struct cli_opts *o,
     char **cause)
 {
 	long long n;
-	char *ep;
 
-	errno = 0;
-	n = strtoll(v, &ep, 10);
-	if (*v == '\0' || *ep != '\0' || errno != 0 || n < d->min ||
-	    n > d->max) {
-		*cause = xasprintf("--%s: must be %lld to %lld", d->name,
-		    d->min, d->max);
+	if (args_ll(d, v, &n, cause) != 0)
 		return -1;
-	}
 	*(int *)((char *)o + d->off) = (int)n;
+	return 0;
+}
+
+static int
+args_int64(const struct arg_def *d, const char *v, struct cli_opts *o,
+    char **cause)
+{
+	long long n;
+
+	if (args_ll(d, v, &n, cause) != 0)
+		return -1;
+	*(int64_t *)((char *)o + d->off) = n;
 	return 0;
 }
 
@@ -367,13 +404,9 @@ args_secs(const struct arg_def *d, const char *v, struct cli_opts *o,
     char **cause)
 {
 	double s;
-	char *ep;
 
-	errno = 0;
-	s = strtod(v, &ep);
-	/* The negated test also refuses NaN. */
-	if (*v == '\0' || *ep != '\0' || errno != 0 ||
-	    !(s * 1000 >= (double)d->min && s * 1000 <= (double)d->max)) {
+	if (args_real(v, (double)d->min / 1000, (double)d->max / 1000,
+	    &s) != 0) {
 		*cause = xasprintf("--%s: must be a number of seconds from "
 		    "0.001 to %lld", d->name, d->max / 1000);
 		return -1;
@@ -383,36 +416,12 @@ args_secs(const struct arg_def *d, const char *v, struct cli_opts *o,
 }
 
 static int
-args_int64(const struct arg_def *d, const char *v, struct cli_opts *o,
-    char **cause)
-{
-	long long n;
-	char *ep;
-
-	errno = 0;
-	n = strtoll(v, &ep, 10);
-	if (*v == '\0' || *ep != '\0' || errno != 0 || n < d->min ||
-	    n > d->max) {
-		*cause = xasprintf("--%s: must be a number from %lld", d->name,
-		    d->min);
-		return -1;
-	}
-	*(int64_t *)((char *)o + d->off) = n;
-	return 0;
-}
-
-static int
 args_num(const struct arg_def *d, const char *v, struct cli_opts *o,
     char **cause)
 {
 	double n;
-	char *ep;
 
-	errno = 0;
-	n = strtod(v, &ep);
-	/* The negated test also refuses NaN. */
-	if (*v == '\0' || *ep != '\0' || errno != 0 ||
-	    !(n >= (double)d->min && n <= (double)d->max)) {
+	if (args_real(v, (double)d->min, (double)d->max, &n) != 0) {
 		*cause = xasprintf("--%s: must be a number from %lld to %lld",
 		    d->name, d->min, d->max);
 		return -1;

@@ -115,10 +115,10 @@ const struct cmd cmd_correct_entry = {
 
 /* ---- beacon purge -------------------------------------------------------- */
 
+/* The counts of a purge or a dry run. */
 static void
-purge_print(const struct cli_opts *o, const char *reply, size_t len)
+purge_totals(const char *reply, size_t len)
 {
-	(void)o;
 	printf("%s %lld incidents, %lld events, %lld debrief revisions; kept "
 	    "%lld on legal hold and %lld with a corrective action open\n",
 	    msg_reply_int(reply, len, "dry_run") == 1 ? "would purge" :
@@ -128,6 +128,37 @@ purge_print(const struct cli_opts *o, const char *reply, size_t len)
 	    (long long)msg_reply_int(reply, len, "kept_hold"),
 	    (long long)msg_reply_int(reply, len, "kept_actions"));
 }
+
+/* One incident a dry run would remove. */
+static int
+purge_candidate(const char *json, size_t len, void *arg)
+{
+	struct incident inc;
+	char err[256], created[32];
+
+	(void)arg;
+	if (msg_incident_decode(json, len, &inc, err, sizeof err) != MSG_OK)
+		return 0;
+	printf("  incident %lld: %s at %s, reported %s, %s\n",
+	    (long long)inc.id, inc.r.type, inc.branch,
+	    fmt_date(inc.created, created, sizeof created),
+	    state_name(inc.state));
+	return 0;
+}
+
+static void
+purge_print(const struct cli_opts *o, const char *reply, size_t len)
+{
+	char err[256];
+
+	purge_totals(reply, len);
+	if (o->dry_run && msg_reply_decode(reply, len, "candidates",
+	    purge_candidate, NULL, err, sizeof err) == MSG_OK &&
+	    msg_reply_int(reply, len, "more") == 1)
+		printf("  (and more: beacon purge --dry-run --json lists "
+		    "the first 1000)\n");
+}
+
 
 static int
 cmd_purge(const struct cmd *cmd, struct cli_opts *o)

@@ -718,16 +718,19 @@ store_incident_update(struct store *s, const struct incident *inc)
 	return 0;
 }
 
-/* Step a statement expected to return at most one incident. */
+/* Step a bound statement that returns at most one row, read by fn.
+ * 1 found, 0 not, -1 error. */
+typedef void (*store_row_fn)(sqlite3_stmt *, void *out);
+
 static int
-store_one_incident(struct store *s, sqlite3_stmt *st, struct incident *out,
-    const char *what)
+store_step_one(struct store *s, sqlite3_stmt *st, store_row_fn fn,
+    void *out, const char *what)
 {
 	int rc;
 
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW:
-		store_row_incident(st, out);
+		fn(st, out);
 		rc = 1;
 		break;
 	case SQLITE_DONE:
@@ -741,14 +744,31 @@ store_one_incident(struct store *s, sqlite3_stmt *st, struct incident *out,
 	return rc;
 }
 
+/* The same for a statement whose one parameter is an id. */
+static int
+store_get_one(struct store *s, enum store_stmt id, int64_t key,
+    store_row_fn fn, void *out, const char *what)
+{
+	sqlite3_stmt *st = s->stmt[id];
+
+	if (sqlite3_bind_int64(st, 1, key) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, what);
+	}
+	return store_step_one(s, st, fn, out, what);
+}
+
+static void
+store_read_incident(sqlite3_stmt *st, void *out)
+{
+	store_row_incident(st, out);
+}
+
 int
 store_incident_get(struct store *s, int64_t id, struct incident *out)
 {
-	sqlite3_stmt *st = s->stmt[S_INCIDENT_GET];
-
-	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-		return store_fail(s, "incident get");
-	return store_one_incident(s, st, out, "incident get");
+	return store_get_one(s, S_INCIDENT_GET, id, store_read_incident, out,
+	    "incident get");
 }
 
 int
@@ -762,7 +782,8 @@ store_incident_by_report(struct store *s, const char *branch,
 		store_done(st);
 		return store_fail(s, "incident by report");
 	}
-	return store_one_incident(s, st, out, "incident by report");
+	return store_step_one(s, st, store_read_incident, out,
+	    "incident by report");
 }
 
 /* Walk an incident query. A callback may use the store, but not start the
@@ -972,30 +993,17 @@ store_incident_hold(struct store *s, int64_t incident, int hold)
 	return 0;
 }
 
+static void
+store_read_event(sqlite3_stmt *st, void *out)
+{
+	store_row_event(st, out);
+}
+
 int
 store_event_get(struct store *s, int64_t id, struct event *out)
 {
-	sqlite3_stmt *st = s->stmt[S_EVENT_GET];
-	int rc;
-
-	if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
-		store_done(st);
-		return store_fail(s, "event get");
-	}
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		store_row_event(st, out);
-		rc = 1;
-		break;
-	case SQLITE_DONE:
-		rc = 0;
-		break;
-	default:
-		rc = store_fail(s, "event get");
-		break;
-	}
-	store_done(st);
-	return rc;
+	return store_get_one(s, S_EVENT_GET, id, store_read_event, out,
+	    "event get");
 }
 
 /* ---- debriefs ---------------------------------------------------------- */
@@ -1048,31 +1056,18 @@ store_debrief_due_update(struct store *s, const struct debrief_due *d)
 	return store_due_write(s, S_DUE_UPDATE, d, "debrief update");
 }
 
+static void
+store_read_due(sqlite3_stmt *st, void *out)
+{
+	store_row_due(st, out);
+}
+
 int
 store_debrief_due_get(struct store *s, int64_t incident,
     struct debrief_due *out)
 {
-	sqlite3_stmt *st = s->stmt[S_DUE_GET];
-	int rc;
-
-	if (sqlite3_bind_int64(st, 1, incident) != SQLITE_OK) {
-		store_done(st);
-		return store_fail(s, "debrief get");
-	}
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		store_row_due(st, out);
-		rc = 1;
-		break;
-	case SQLITE_DONE:
-		rc = 0;
-		break;
-	default:
-		rc = store_fail(s, "debrief get");
-		break;
-	}
-	store_done(st);
-	return rc;
+	return store_get_one(s, S_DUE_GET, incident, store_read_due, out,
+	    "debrief get");
 }
 
 int

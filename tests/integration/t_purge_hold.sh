@@ -34,6 +34,11 @@ expect_eq "$(answer dry '[.candidates[].incident] | join(",")')" "1" \
     "dry run lists what would go"
 expect_eq "$(sqlite3 "$DB" 'SELECT count(*) FROM incidents')" 3 \
     "dry run removed something"
+cli dry purge --as supervisor-1 --dry-run --broker "127.0.0.1:$PORT"
+expect_rc 0 "purge --dry-run"
+expect_line dry '^would purge 1 incidents, '
+expect_line dry '^  incident 1: welfare at central, reported [0-9-]+ [0-9:]+, resolved$'
+grep -q 'incident [23]:' "$TMP/dry.out" && fail "dry run lists a kept incident"
 
 query purge supervisor-1 '{"method": "purge"}'
 expect_eq "$(answer purge '"\(.incidents) \(.kept_hold)"')" "1 1" \
