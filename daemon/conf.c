@@ -210,6 +210,25 @@ valid_prefix(const char *s)
 
 /* The same test the C library makes when it loads a zone: a regular file
  * under the zoneinfo directory. "UTC" needs no file. */
+/* http:// or https://, then a host: where the push service listens. */
+static const char *
+valid_http_url(const char *s)
+{
+	const char *host;
+
+	if (strncmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return "must start with http:// or https://";
+	if (*host == '\0' || *host == '/' || *host == ':')
+		return "has no host";
+	if (strpbrk(s, " \t\r\n") != NULL)
+		return "must not contain spaces";
+	return NULL;
+}
+
 static const char *
 valid_timezone(const char *s)
 {
@@ -426,6 +445,26 @@ static const struct field debrief_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* devices: { ... }: report devices' health. */
+static const struct field devices_fields[] = {
+	{ "offline", field_int, offsetof(struct config, device_offline), 0, 0,
+	    10, 86400, 300, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* push: { ... }: an HTTP push service. */
+static const struct field push_fields[] = {
+	{ "url", field_str, offsetof(struct config, push_url), 0, 0, 0, 0, 0,
+	    NULL, valid_http_url },
+	{ "token", field_str, offsetof(struct config, push_token), 0, 0, 0, 0,
+	    0, NULL, valid_nonempty },
+	{ "timeout", field_int, offsetof(struct config, push_timeout), 0, 0, 1,
+	    60, 5, NULL, NULL },
+	{ "retries", field_int, offsetof(struct config, push_retries), 0, 0, 0,
+	    10, 3, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 /* records: { ... }: retention and who may ask for records. */
 static const struct field records_fields[] = {
 	INT(struct config, retention_days, 0, 0, 100 * 366, 400),
@@ -444,6 +483,7 @@ static const struct field branch_fields[] = {
 	STR(struct conf_branch, id, 1, valid_id),
 	STR(struct conf_branch, name, 1, valid_nonempty),
 	STR(struct conf_branch, timezone, 1, valid_timezone),
+	STRS(struct conf_branch, buttons, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -707,6 +747,21 @@ check_roles(struct check *ck, const struct config *cf, char **roles,
 			    "roles)", ctx, roles[i]);
 }
 
+/* The staff page's buttons are categories. */
+static void
+check_branch(struct check *ck, struct config *cf, void *p,
+    const config_setting_t *el, const char *ctx)
+{
+	struct conf_branch *b = p;
+	size_t i;
+
+	for (i = 0; i < b->nbuttons; i++)
+		if (config_category(cf, b->buttons[i]) == NULL)
+			check_err(ck, member_or(el, "buttons"), "%s: buttons: "
+			    "unknown category \"%s\" (not in categories)", ctx,
+			    b->buttons[i]);
+}
+
 static void
 check_responder(struct check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
@@ -804,7 +859,7 @@ static const struct list_desc lists[] = {
 	{ "branches", "branch", sizeof(struct conf_branch), branch_fields,
 	    offsetof(struct config, branches),
 	    offsetof(struct config, nbranches),
-	    offsetof(struct conf_branch, line), NULL,
+	    offsetof(struct conf_branch, line), check_branch,
 	    "no branches defined: add branches = ( { id = ...; ... } )" },
 	{ "responders", "responder", sizeof(struct conf_responder),
 	    responder_fields, offsetof(struct config, responders),
@@ -944,7 +999,7 @@ check_records(struct check *ck, const config_t *lc, struct config *cf)
 /* ---- the whole file ---------------------------------------------------- */
 
 static const char *const top_groups[] = { "beacon", "life_threat",
-	"debrief", "records" };
+	"debrief", "records", "devices", "push" };
 
 static int
 top_known(const char *name)
@@ -992,6 +1047,8 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "life_threat", life_fields, cf);
 	top_group(ck, root, "debrief", debrief_fields, cf);
 	top_group(ck, root, "records", records_fields, cf);
+	top_group(ck, root, "devices", devices_fields, cf);
+	top_group(ck, root, "push", push_fields, cf);
 	for (i = 0; i < NLISTS; i++)
 		list_read(ck, config_setting_get_member(root, lists[i].name),
 		    &lists[i], cf);
@@ -1127,6 +1184,7 @@ config_free_lists(struct config *cf)
 		free(cf->branches[i].id);
 		free(cf->branches[i].name);
 		free(cf->branches[i].timezone);
+		strs_free(cf->branches[i].buttons, cf->branches[i].nbuttons);
 	}
 	for (i = 0; i < cf->nresponders; i++) {
 		free(cf->responders[i].id);
@@ -1157,6 +1215,8 @@ config_free(struct config *cf)
 	free(cf->categories);
 	strs_free(cf->life_roles, cf->nlife_roles);
 	free(cf->debrief_role);
+	free(cf->push_url);
+	free(cf->push_token);
 	strs_free(cf->referral_types, cf->nreferral_types);
 	strs_free(cf->notice_types, cf->nnotice_types);
 	strs_free(cf->query_roles, cf->nquery_roles);

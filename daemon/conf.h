@@ -21,6 +21,9 @@ struct conf_branch {
 	char *id;       /* "central": the {branch} topic segment */
 	char *name;     /* "Central Library" */
 	char *timezone; /* "America/Toronto" */
+	char **buttons; /* categories on the staff report page, in order;
+			 * NULL: every category, most severe first */
+	size_t nbuttons;
 	int line;
 };
 
@@ -89,6 +92,18 @@ struct config {
 	size_t nreferral_types;
 	char **notice_types;	/* "trespass", "suspension", ... */
 	size_t nnotice_types;
+
+	/* devices: { ... } Report devices (buttons, report pages) that are
+	 * offline longer than this are reported to the branch's debrief role
+	 * (the supervisor). */
+	int device_offline;	/* seconds (300) */
+
+	/* push: { ... } An HTTP push service (ntfy's JSON publish format) that
+	 * every notification is also POSTed to; off when url is NULL. */
+	char *push_url;		/* "http://ntfy.example.org/" */
+	char *push_token;	/* Authorization: Bearer ...; NULL: none */
+	int push_timeout;	/* seconds for one attempt (5) */
+	int push_retries;	/* attempts after the first (3) */
 
 	/* records: { ... } */
 	int retention_days;	/* 400; 0: keep for ever */
