@@ -52,6 +52,8 @@ static const struct {
 	{ "hold", "$a put it on legal hold$n" },
 	{ "hold_released", "$a released the legal hold$n" },
 	{ "correction", "$a corrected event $c$n" },
+	{ "pushed", "pushed to $a's phone$S: $d" },
+	{ "push_failed", "push to $a's phone failed$S: $d" },
 };
 
 static const char *

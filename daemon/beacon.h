@@ -156,6 +156,41 @@ int action_status_from_name(const char *);
 /* 1 if s is a valid calendar date "YYYY-MM-DD". */
 int date_valid(const char *s);
 
+/*
+ * A branch device (report button, desk page, responder app) as beacond
+ * knows it from its presence on beacon/device/{branch}/{device}
+ * (docs/protocol.md, "Devices").
+ */
+#define DEVKIND_MAX 16
+
+struct device {
+	int64_t id;		/* row id; the device's timer key */
+	char branch[ID_MAX + 1];
+	char device[ID_MAX + 1];
+	char kind[DEVKIND_MAX + 1]; /* "button", "report_page", ... */
+	int online;
+	int64_t last_seen;	/* last presence or self-test (ms) */
+	int64_t since;		/* when it went online or offline */
+	int64_t due_at;		/* when its absence is reported; -1 none */
+	int flagged;		/* its absence was reported */
+	int64_t selftest_at;	/* last self-test received; 0 never */
+	int64_t rtt_ms;		/* its last round trip; -1 unknown */
+};
+
+/* What a device says of itself: {"state", "kind", "ts"}. */
+struct presence {
+	int online;
+	char kind[DEVKIND_MAX + 1];
+	int64_t ts;
+};
+
+/* A self-test: {"id", "ts", "last_rtt_ms"?}. */
+struct selftest {
+	char id[ID_MAX + 1];
+	int64_t ts;
+	int64_t last_rtt_ms;	/* -1 when absent */
+};
+
 /* Copy src into dst of size dstlen, cutting on a UTF-8 boundary. */
 void strlcpy_utf8(char *dst, const char *src, size_t dstlen);
 /* 1 if s is 1..ID_MAX characters of A-Za-z0-9._:- */

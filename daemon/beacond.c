@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mqtt.h"
 #include "msg.h"
+#include "push.h"
 #include "sched.h"
 #include "sdnotify.h"
 #include "store.h"
@@ -41,6 +42,7 @@ struct daemon {
 	struct sched *sched;
 	struct engine *engine;
 	struct mqtt *mqtt;
+	struct push *push; /* NULL: no push service configured */
 	struct event *flush_ev;
 	struct event *sig_ev[3];
 	char *status_topic;
@@ -149,6 +151,26 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	engine_flush(d->engine);
 }
 
+/* A committed notification: POST it to the push service too. */
+static void
+on_push(void *arg, const char *responder, const char *payload)
+{
+	struct daemon *d = arg;
+
+	if (d->push != NULL)
+		push_notify(d->push, responder, payload);
+}
+
+/* A push's outcome goes on the incident's timeline. */
+static void
+on_pushed(void *arg, int64_t incident, const char *kind, const char *actor,
+    int step, const char *detail)
+{
+	struct daemon *d = arg;
+
+	engine_append(d->engine, incident, kind, actor, step, detail);
+}
+
 static void
 on_deadline(int64_t key, int64_t due, void *arg)
 {
@@ -198,6 +220,17 @@ on_message(void *arg, const char *topic, const void *payload, size_t len,
 	    props->corr, props->corrlen);
 }
 
+/* The push notifier, once the configuration names a push service. A
+ * reload that removes it turns pushing off; pushes under way finish. */
+static void
+push_setup(struct daemon *d, const struct config *cf)
+{
+	if (d->push == NULL && cf->push_url != NULL)
+		d->push = push_new(d->base, on_pushed, d);
+	if (d->push != NULL)
+		push_set_config(d->push, cf);
+}
+
 /* SIGHUP: check the new configuration before it replaces the old one. */
 static void
 reload(struct daemon *d)
@@ -215,8 +248,10 @@ reload(struct daemon *d)
 	}
 	engine_flush(d->engine);
 	engine_set_config(d->engine, cf);
+	push_setup(d, cf);
 	config_free(d->cf);
 	d->cf = cf;
+	engine_publish_config(d->engine);
 	log_info("event=reloaded config=%s", d->args.config);
 	sdnotify_ready();
 }
@@ -271,8 +306,12 @@ loop_setup(struct daemon *d)
 	d->sched = sched_new(d->base, on_deadline, d);
 	d->engine = engine_new(d->cf, d->st, on_publish, on_wakeup, d);
 	engine_set_sched(d->engine, d->sched);
+	engine_set_push(d->engine, on_push, d);
+	push_setup(d, d->cf);
 	if (engine_restore(d->engine) != 0)
 		fatalx("cannot read pending escalations from the database");
+	/* Report pages read their branch's buttons from it. */
+	engine_publish_config(d->engine);
 }
 
 static void
@@ -313,6 +352,9 @@ teardown(struct daemon *d)
 {
 	size_t i;
 
+	/* Pushes still under way are recorded as failed, then committed. */
+	push_free(d->push);
+	d->push = NULL;
 	engine_flush(d->engine);
 	mqtt_free(d->mqtt);
 	engine_free(d->engine);

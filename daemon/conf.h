@@ -149,4 +149,55 @@ int config_has(char *const *list, size_t n, const char *s);
 /* 1 if the responder covers the branch. */
 int config_covers(const struct conf_responder *, const char *branch);
 
+/* ---- beacon-button ----------------------------------------------------
+ * beacon-button.conf (docs/button.md): the broker, the spool and one input
+ * device per file. One device per process, because a device's presence
+ * rests on the MQTT will of its own connection. Everything is owned by the
+ * struct conf_button and freed by config_button_free().
+ */
+struct conf_button_key {
+	char *key;	/* "KEY_F1": an evdev code name */
+	int code;	/* its code, from the loader's conf_keycode_fn */
+	char *type;	/* the category it reports */
+	int silent;	/* report it as a silent alarm */
+	int line;
+};
+
+struct conf_button {
+	char *path;		/* the file it was read from */
+	char *topic_prefix;	/* "beacon" */
+	char *broker_host;	/* "127.0.0.1" */
+	int broker_port;	/* 1883 */
+	char *username;		/* NULL: none */
+	char *password;		/* NULL: none */
+	char *spool;		/* unsent reports, one JSON line each */
+	int selftest;		/* seconds between self-tests; 0: none */
+	int keepalive;		/* seconds (30) */
+
+	/* device: { ... } */
+	char *input;		/* "path": /dev/input/by-id/..., or a FIFO */
+	char *device;		/* "id": the {device} topic level */
+	char *branch;		/* the {branch} topic level */
+	char *location;		/* NULL: none */
+	int long_press;		/* ms held for a long press; 0: none */
+	char *long_press_type;	/* the category a long press reports */
+	int grab;		/* 1: keep the key presses from other programs */
+	struct conf_button_key *keys;
+	size_t nkeys;
+};
+
+/* The code of an evdev key name such as "KEY_F1" or "BTN_0", or -1: the
+ * caller knows them (libevdev), conf.c does not. */
+typedef int (*conf_keycode_fn)(const char *name);
+
+/* As config_load: 0 and *out, or -1 and *cause, every error as
+ * "file:line: message" on a line of its own; the caller frees *cause. */
+int config_button_load(const char *path, conf_keycode_fn,
+    struct conf_button **out, char **cause);
+int config_button_load_string(const char *text, const char *name,
+    conf_keycode_fn, struct conf_button **out, char **cause);
+void config_button_free(struct conf_button *);
+/* One line for --check-config; the caller frees it. */
+char *config_button_summary(const struct conf_button *);
+
 #endif

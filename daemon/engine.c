@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
+#include "health.h"
 #include "log.h"
 #include "msg.h"
 #include "query.h"
@@ -25,7 +26,8 @@
  * the kind of timer, so an incident's escalation and its debrief never
  * replace each other.
  */
-enum key_kind { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_KINDS };
+enum key_kind { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
+	KEY_KINDS };
 #define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
 
 #define PURGE_FIRST_MS (5 * 60 * 1000)	/* after start-up */
@@ -47,11 +49,13 @@ struct engine {
 	engine_wakeup_fn wakeup;
 	void *arg;
 	int woken; /* a flush has been asked for this turn */
+	engine_push_fn push; /* notifications, after the commit */
+	void *push_arg;
 
 	struct outmsg *out;
 	size_t nout, outcap;
 
-	char *topics[4];
+	char *topics[6];
 };
 
 struct engine *
@@ -71,10 +75,12 @@ engine_new(const struct config *cf, struct store *st, engine_publish_fn pub,
 static void
 engine_free_topics(struct engine *e)
 {
-	free(e->topics[0]);
-	free(e->topics[1]);
-	free(e->topics[2]);
-	e->topics[0] = e->topics[1] = e->topics[2] = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof e->topics / sizeof *e->topics; i++) {
+		free(e->topics[i]);
+		e->topics[i] = NULL;
+	}
 }
 
 void
@@ -101,6 +107,13 @@ engine_set_sched(struct engine *e, struct sched *s)
 }
 
 void
+engine_set_push(struct engine *e, engine_push_fn fn, void *arg)
+{
+	e->push = fn;
+	e->push_arg = arg;
+}
+
+void
 engine_set_config(struct engine *e, const struct config *cf)
 {
 	e->cf = cf;
@@ -108,7 +121,9 @@ engine_set_config(struct engine *e, const struct config *cf)
 	e->topics[0] = xasprintf("%s/report/+", cf->topic_prefix);
 	e->topics[1] = xasprintf("%s/respond/+", cf->topic_prefix);
 	e->topics[2] = xasprintf("%s/query/+", cf->topic_prefix);
-	e->topics[3] = NULL;
+	e->topics[3] = xasprintf("%s/device/+/+", cf->topic_prefix);
+	e->topics[4] = xasprintf("%s/selftest/+/+", cf->topic_prefix);
+	e->topics[5] = NULL;
 }
 
 const char *const *
@@ -163,6 +178,42 @@ engine_queue_reply(struct engine *e, const char *reply_to, const void *corr,
 }
 
 int
+engine_append(struct engine *e, int64_t incident, const char *kind,
+    const char *actor, int step, const char *detail)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.incident = incident;
+	ev.ts = clock_now();
+	ev.step = step;
+	strlcpy_utf8(ev.kind, kind, sizeof ev.kind);
+	strlcpy_utf8(ev.actor, actor ? actor : "", sizeof ev.actor);
+	strlcpy_utf8(ev.detail, detail ? detail : "", sizeof ev.detail);
+	engine_touch(e);
+	if (store_event_append(e->st, &ev) != 0) {
+		log_warnx("incident=%lld event=%s: not recorded",
+		    (long long)incident, kind);
+		return -1;
+	}
+	return 0;
+}
+
+/* A committed notification goes to the push hook too: the topic says
+ * which, so every kind of notice is pushed alike. */
+static void
+engine_push(struct engine *e, const struct outmsg *m)
+{
+	size_t plen = strlen(e->cf->topic_prefix);
+
+	if (e->push == NULL || m->payload == NULL ||
+	    strncmp(m->topic, e->cf->topic_prefix, plen) != 0 ||
+	    strncmp(m->topic + plen, "/notify/", 8) != 0)
+		return;
+	e->push(e->push_arg, m->topic + plen + 8, m->payload);
+}
+
+int
 engine_flush(struct engine *e)
 {
 	size_t i, n = e->nout;
@@ -178,10 +229,12 @@ engine_flush(struct engine *e)
 	for (i = 0; i < n; i++) {
 		struct outmsg *m = &e->out[i];
 
-		if (rc == 0)
+		if (rc == 0) {
 			e->publish(e->arg, m->topic, m->payload ? m->payload :
 			    "", m->payload ? strlen(m->payload) : 0, m->retain,
 			    m->corr, m->corrlen);
+			engine_push(e, m);
+		}
 		free(m->topic);
 		free(m->payload);
 		free(m->corr);
@@ -1109,18 +1162,119 @@ engine_query(struct engine *e, const struct request *rq)
 	free(q);
 }
 
+/* ---- devices ---------------------------------------------------------- */
+
+static void
+engine_health_queue(void *arg, char *topic, char *payload, int retain)
+{
+	engine_queue(arg, topic, payload, retain);
+}
+
+static void
+engine_health_touch(void *arg)
+{
+	engine_touch(arg);
+}
+
+static void
+engine_health_reject(void *arg, const char *topic, const char *branch,
+    const char *error, const void *p, size_t len)
+{
+	engine_reply_error(arg, topic, branch, NULL, 0, error, p, len);
+}
+
+/* What health.c may use of the engine. */
+static void
+engine_health(struct engine *e, struct health_env *h)
+{
+	h->cf = e->cf;
+	h->st = e->st;
+	h->sched = e->sched;
+	h->key_mul = KEY_KINDS;
+	h->key_add = KEY_DEVICE;
+	h->queue = engine_health_queue;
+	h->touch = engine_health_touch;
+	h->reject = engine_health_reject;
+	h->arg = e;
+}
+
+/* rest is "{branch}/{device}". */
+static void
+engine_device(struct engine *e, const char *topic, const char *rest,
+    const void *payload, size_t len, int selftest)
+{
+	struct health_env h;
+	char branch[ID_MAX + 2];
+	const char *slash = strchr(rest, '/');
+	size_t n = slash != NULL ? (size_t)(slash - rest) : 0;
+
+	if (n == 0 || n >= sizeof branch || slash[1] == '\0')
+		return;
+	memcpy(branch, rest, n);
+	branch[n] = '\0';
+	engine_health(e, &h);
+	if (selftest)
+		health_selftest(&h, topic, branch, slash + 1, payload, len,
+		    clock_now());
+	else
+		health_presence(&h, topic, branch, slash + 1, payload, len,
+		    clock_now());
+}
+
+static void
+engine_presence(struct engine *e, const char *topic, const char *rest,
+    const void *payload, size_t len)
+{
+	engine_device(e, topic, rest, payload, len, 0);
+}
+
+static void
+engine_selftest(struct engine *e, const char *topic, const char *rest,
+    const void *payload, size_t len)
+{
+	engine_device(e, topic, rest, payload, len, 1);
+}
+
+void
+engine_publish_config(struct engine *e)
+{
+	struct health_env h;
+
+	engine_health(e, &h);
+	engine_touch(e);
+	health_config(&h, clock_now());
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 typedef void (*topic_fn)(struct engine *, const char *, const char *,
     const void *, size_t);
 
+/* levels: how many topic levels follow the kind. */
 static const struct {
 	const char *kind;
+	int levels;
 	topic_fn fn;
 } topic_table[] = {
-	{ "report", engine_report },
-	{ "respond", engine_respond },
+	{ "report", 1, engine_report },
+	{ "respond", 1, engine_respond },
+	{ "device", 2, engine_presence },
+	{ "selftest", 2, engine_selftest },
 };
+
+static int
+engine_levels(const char *s)
+{
+	int n = 1;
+
+	for (; *s != '\0'; s++)
+		if (*s == '/') {
+			if (s[1] == '\0' || s[1] == '/')
+				return -1;
+			n++;
+		}
+	return n;
+}
 
 void
 engine_message(struct engine *e, const char *topic, const void *payload,
@@ -1139,11 +1293,11 @@ engine_request(struct engine *e, const char *topic, const void *payload,
 	if (strncmp(topic, e->cf->topic_prefix, plen) != 0 || topic[plen] != '/')
 		return;
 	rest = topic + plen + 1;
-	if ((seg = strchr(rest, '/')) == NULL || strchr(seg + 1, '/') != NULL ||
-	    seg[1] == '\0')
+	if ((seg = strchr(rest, '/')) == NULL || seg[1] == '\0')
 		return;
 	klen = (size_t)(seg - rest);
-	if (klen == 5 && strncmp(rest, "query", 5) == 0) {
+	if (klen == 5 && strncmp(rest, "query", 5) == 0 &&
+	    engine_levels(seg + 1) == 1) {
 		struct request rq = { topic, seg + 1, payload, len, reply_to,
 			corr, corrlen };
 
@@ -1152,7 +1306,8 @@ engine_request(struct engine *e, const char *topic, const void *payload,
 	}
 	for (i = 0; i < sizeof topic_table / sizeof *topic_table; i++)
 		if (strlen(topic_table[i].kind) == klen &&
-		    strncmp(topic_table[i].kind, rest, klen) == 0)
+		    strncmp(topic_table[i].kind, rest, klen) == 0 &&
+		    engine_levels(seg + 1) == topic_table[i].levels)
 			topic_table[i].fn(e, topic, seg + 1, payload, len);
 }
 
@@ -1236,6 +1391,13 @@ engine_deadline(struct engine *e, int64_t key, int64_t due)
 	case KEY_PURGE:
 		engine_purge_job(e, clock_now());
 		break;
+	case KEY_DEVICE: {
+		struct health_env h;
+
+		engine_health(e, &h);
+		health_timer(&h, id, clock_now());
+		break;
+	}
 	}
 }
 
@@ -1256,6 +1418,12 @@ engine_restore(struct engine *e)
 	rc = store_pending(e->st, engine_restore_one, e);
 	if (rc == 0)
 		rc = store_debrief_pending(e->st, engine_restore_debrief, e);
+	if (rc == 0) {
+		struct health_env h;
+
+		engine_health(e, &h);
+		rc = health_restore(&h);
+	}
 	sched_at(e->sched, KEY(0, KEY_PURGE), clock_now() + PURGE_FIRST_MS);
 	log_info("event=restored pending=%zu", sched_count(e->sched));
 	return rc;

@@ -25,6 +25,11 @@ typedef void (*engine_publish_fn)(void *arg, const char *topic,
 /* Called when the engine has written something and wants a flush at the
  * end of this loop turn (beacond activates a low-priority event). */
 typedef void (*engine_wakeup_fn)(void *arg);
+/* Also called, after the commit, for each notification on
+ * beacon/notify/{responder}: the responder and the payload (borrowed for
+ * the call). beacond hands it to the push notifier. */
+typedef void (*engine_push_fn)(void *arg, const char *responder,
+    const char *payload);
 
 struct engine *engine_new(const struct config *, struct store *,
     engine_publish_fn, engine_wakeup_fn, void *arg);
@@ -33,6 +38,13 @@ void engine_free(struct engine *);
 void engine_set_sched(struct engine *, struct sched *);
 /* Swap in a new configuration (SIGHUP). */
 void engine_set_config(struct engine *, const struct config *);
+/* Set (or, with NULL, clear) the push hook. */
+void engine_set_push(struct engine *, engine_push_fn, void *arg);
+/* Append an event to an incident's timeline from outside the engine (the
+ * outcome of a push), in this turn's transaction: it is committed by the
+ * next engine_flush(). step is -1 when none. 0, or -1 if not recorded. */
+int engine_append(struct engine *, int64_t incident, const char *kind,
+    const char *actor, int step, const char *detail);
 
 /* Rebuild timers for open incidents from the store (start-up). */
 int engine_restore(struct engine *);
@@ -46,6 +58,9 @@ void engine_request(struct engine *, const char *topic, const void *payload,
 /* A timer fired (sched callback): an escalation, a debrief reminder or
  * the retention job, by key. */
 void engine_deadline(struct engine *, int64_t key, int64_t due);
+/* Queue every branch's retained beacon/config/{branch} (at start-up and
+ * after a new configuration); they go out with the next flush. */
+void engine_publish_config(struct engine *);
 /* Commit what this turn wrote and hand its publications out. 0 or -1. */
 int engine_flush(struct engine *);
 /* Topics beacond subscribes to; NULL-terminated, owned by the engine. */

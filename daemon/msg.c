@@ -1371,3 +1371,400 @@ msg_obj_finish(struct msg_obj *o)
 	free(o);
 	return msg_dump(root);
 }
+
+/* ---- devices (beacond's side) -------------------------------------------- */
+
+int
+msg_presence_decode(const void *payload, size_t len, struct presence *p,
+    char *err, size_t errlen)
+{
+	static const struct field f[] = {
+		FSTR("kind", 0, struct presence, kind),
+		FTIME("ts", struct presence, ts),
+	};
+	static const struct field fs = { "state", F_STR, 1, 0, 16, 0, 0 };
+	char state[16] = "";
+	json_t *root;
+	int rc = MSG_BAD;
+
+	memset(p, 0, sizeof *p);
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	if (field_unpack(root, &fs, state, err, errlen) != 0 ||
+	    fields_unpack(root, f, NFIELDS(f), p, err, errlen) != 0)
+		goto out;
+	if (strcmp(state, "online") != 0 && strcmp(state, "offline") != 0) {
+		msg_err(err, errlen, "state: must be online or offline");
+		goto out;
+	}
+	if (p->kind[0] != '\0' && !id_valid(p->kind)) {
+		msg_err(err, errlen, "kind: must be an id such as button");
+		goto out;
+	}
+	p->online = strcmp(state, "online") == 0;
+	rc = MSG_OK;
+out:
+	json_decref(root);
+	return rc;
+}
+
+int
+msg_selftest_decode(const void *payload, size_t len, struct selftest *t,
+    char *err, size_t errlen)
+{
+	static const struct field f[] = {
+		FSTR("id", 1, struct selftest, id),
+		FTIME("ts", struct selftest, ts),
+		FINT("last_rtt_ms", 0, struct selftest, last_rtt_ms, 0,
+		    86400000),
+	};
+	json_t *root;
+	int rc = MSG_BAD;
+
+	memset(t, 0, sizeof *t);
+	t->last_rtt_ms = -1;
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	if (fields_unpack(root, f, NFIELDS(f), t, err, errlen) != 0)
+		goto out;
+	if (!id_valid(t->id)) {
+		msg_err(err, errlen, "id: must be 1 to %d characters of "
+		    "A-Za-z0-9._:-", ID_MAX);
+		goto out;
+	}
+	rc = MSG_OK;
+out:
+	json_decref(root);
+	return rc;
+}
+
+char *
+msg_selftest_result_encode(const char *id, int64_t ts)
+{
+	json_t *o = json_pack("{s:s, s:b}", "id", id, "ok", 1);
+
+	if (o == NULL)
+		fatalx("msg: cannot build a self-test result");
+	msg_set_time(o, "ts", ts);
+	return msg_dump(o);
+}
+
+static json_t *
+msg_device_base(const struct device *d)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "branch", d->branch,
+	    "device", d->device, "device_kind", d->kind, "state",
+	    d->online ? "online" : "offline");
+
+	if (o == NULL)
+		fatalx("msg: cannot build a device");
+	msg_set_time(o, "since", d->since);
+	return o;
+}
+
+char *
+msg_device_encode(const struct device *d)
+{
+	json_t *o = msg_device_base(d);
+
+	msg_set_time(o, "last_seen", d->last_seen);
+	json_object_set_new(o, "flagged", json_boolean(d->flagged));
+	if (d->selftest_at > 0)
+		msg_set_time(o, "selftest_at", d->selftest_at);
+	if (d->rtt_ms >= 0)
+		json_object_set_new(o, "rtt_ms", json_integer(d->rtt_ms));
+	return msg_dump(o);
+}
+
+char *
+msg_device_notice_encode(const struct device *d, const char *kind,
+    const char *message, int64_t ts)
+{
+	json_t *o = msg_device_base(d);
+
+	msg_set_str(o, "kind", kind);
+	msg_set_str(o, "message", message);
+	msg_set_time(o, "ts", ts);
+	return msg_dump(o);
+}
+
+struct msg_obj *
+msg_config_new(const char *branch, const char *name, const char *timezone)
+{
+	struct msg_obj *o = msg_obj_new(NULL, NULL);
+
+	msg_obj_set_str(o, "branch", branch);
+	msg_obj_set_str(o, "name", name);
+	msg_obj_set_str(o, "timezone", timezone);
+	json_object_set_new(o->root, "buttons", json_array());
+	return o;
+}
+
+void
+msg_config_button(struct msg_obj *o, const char *type, const char *label,
+    int severity)
+{
+	json_t *b = json_pack("{s:s, s:s, s:i}", "type", type, "label", label,
+	    "severity", severity);
+
+	if (b == NULL)
+		fatalx("msg: cannot build a button");
+	json_array_append_new(json_object_get(o->root, "buttons"), b);
+}
+
+char *
+msg_config_finish(struct msg_obj *o, int64_t ts)
+{
+	msg_set_time(o->root, "ts", ts);
+	return msg_obj_finish(o);
+}
+
+/* ---- push ------------------------------------------------------------
+ * A notification as a push service's JSON publish request, in ntfy's
+ * format (docs/configuration.md, "push"): the push is read by a person
+ * on a phone, so its title and message are sentences, not fields.
+ */
+
+static const struct field push_fields[] = {
+	FINT("incident", 0, struct push_note, incident, 0, 0),
+	FSTR("kind", 0, struct push_note, kind),
+	FSTR("branch", 0, struct push_note, branch),
+	FSTR("type", 0, struct push_note, type),
+	FSTR("label", 0, struct push_note, label),
+	FSTR("device", 0, struct push_note, device),
+	FINT("severity", 0, struct push_note, severity, 0, 0),
+	FSTR("location", 0, struct push_note, location),
+	FSTR("note", 0, struct push_note, note),
+	FSTR("message", 0, struct push_note, message),
+	FINT("step", 0, struct push_note, step, 0, 0),
+	FINT("repeat", 0, struct push_note, repeat, 0, 0),
+	FBOOL("drill", struct push_note, drill),
+	FBOOL("silent", struct push_note, silent),
+	FBOOL("call_911", struct push_note, call_911),
+};
+
+int
+msg_push_decode(const void *payload, size_t len, struct push_note *pn,
+    char *err, size_t errlen)
+{
+	json_t *root;
+	int rc = MSG_BAD;
+
+	memset(pn, 0, sizeof *pn);
+	pn->step = -1;
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	if (fields_unpack(root, push_fields, NFIELDS(push_fields), pn, err,
+	    errlen) == 0)
+		rc = MSG_OK;
+	json_decref(root);
+	if (pn->kind[0] == '\0')
+		strlcpy_utf8(pn->kind, "incident", sizeof pn->kind);
+	return rc;
+}
+
+/* What each kind of notice is called and how urgent it is; a priority
+ * of 0 follows the severity. Unknown kinds are pushed as plain notices. */
+static const struct {
+	const char *kind;
+	const char *title;
+	int priority;
+	const char *tag;
+} push_kinds[] = {
+	{ "incident", NULL, 0, NULL },
+	{ "debrief_due", "Debrief due", 3, "clipboard" },
+	{ "debrief_reminder", "Debrief reminder", 3, "clipboard" },
+	{ "debrief_overdue", "Debrief overdue", 4, "clipboard" },
+	{ "device_offline", "Device offline", 4, "electric_plug" },
+	{ "device_back", "Device back online", 2, "white_check_mark" },
+};
+
+/* ntfy tags that are emoji short codes, by severity. */
+static const char *const push_severity_tags[] = { "bell", "rotating_light",
+	"warning", "bell", "memo" };
+
+static int
+push_kind(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NFIELDS(push_kinds); i++)
+		if (strcmp(push_kinds[i].kind, kind) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+msg_push_priority(const struct push_note *pn)
+{
+	int k = push_kind(pn->kind);
+
+	if (k >= 0 && push_kinds[k].priority > 0)
+		return push_kinds[k].priority;
+	if (pn->severity >= 1 && pn->severity <= 4)
+		return 6 - pn->severity;
+	return 3;
+}
+
+static void
+push_title(const struct push_note *pn, const char *place, char *buf,
+    size_t len)
+{
+	int k = push_kind(pn->kind);
+	const char *prefix = k >= 0 ? push_kinds[k].title : NULL;
+	const char *what = pn->label[0] ? pn->label : pn->device[0] ?
+	    pn->device : pn->type[0] ? pn->type : pn->kind;
+
+	snprintf(buf, len, "%s%s%s%s%s%s", pn->drill ? "DRILL: " : "",
+	    prefix ? prefix : "", prefix ? ": " : "", what,
+	    place[0] ? " at " : "", place);
+}
+
+/* Append one line to buf (of size len, used up to *off). */
+static void
+push_line(char *buf, size_t len, size_t *off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+push_line(char *buf, size_t len, size_t *off, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= len)
+		return;
+	if (*off > 0)
+		buf[(*off)++] = '\n';
+	buf[*off] = '\0';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, len - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
+}
+
+/* The body: what the responder must know first comes first. */
+static void
+push_body(const struct push_note *pn, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	if (pn->drill)
+		push_line(buf, len, &off, "DRILL: this is an exercise.");
+	if (pn->call_911)
+		push_line(buf, len, &off, "Threat to life: branch staff have "
+		    "been told to CALL 911.");
+	if (pn->silent)
+		push_line(buf, len, &off, "Silent alarm: do not call the "
+		    "reporting desk.");
+	if (pn->message[0])
+		push_line(buf, len, &off, "%s", pn->message);
+	if (pn->location[0])
+		push_line(buf, len, &off, "Where: %s", pn->location);
+	if (pn->note[0])
+		push_line(buf, len, &off, "Note: %s", pn->note);
+	if (pn->repeat > 0)
+		push_line(buf, len, &off, "Reminder %d: nobody has "
+		    "acknowledged yet.", pn->repeat);
+	else if (pn->step > 0)
+		push_line(buf, len, &off, "Escalated to step %d: nobody "
+		    "acknowledged in time.", pn->step + 1);
+	if (pn->incident > 0 && pn->severity > 0)
+		push_line(buf, len, &off, "Incident %lld, severity %d.",
+		    (long long)pn->incident, pn->severity);
+	else if (pn->incident > 0)
+		push_line(buf, len, &off, "Incident %lld.",
+		    (long long)pn->incident);
+}
+
+static json_t *
+push_tags(const struct push_note *pn)
+{
+	json_t *tags = json_array();
+	int k = push_kind(pn->kind);
+	const char *tag = k >= 0 && push_kinds[k].tag ? push_kinds[k].tag :
+	    push_severity_tags[pn->severity >= 1 && pn->severity <= 4 ?
+	    pn->severity : 0];
+
+	json_array_append_new(tags, json_string(tag));
+	if (pn->drill)
+		json_array_append_new(tags, json_string("drill"));
+	if (pn->silent)
+		json_array_append_new(tags, json_string("silent"));
+	return tags;
+}
+
+char *
+msg_push_encode(const struct push_note *pn, const char *topic,
+    const char *place, const char *url)
+{
+	char title[DETAIL_MAX + 1], body[2048];
+	json_t *o;
+
+	push_title(pn, place ? place : pn->branch, title, sizeof title);
+	push_body(pn, body, sizeof body);
+	o = json_pack("{s:s, s:s, s:s, s:i, s:o}", "topic", topic, "title",
+	    title, "message", body[0] ? body : title, "priority",
+	    msg_push_priority(pn), "tags", push_tags(pn));
+	if (o == NULL)
+		fatalx("msg: cannot build push");
+	if (url != NULL) {
+		json_object_set_new(o, "click", json_string(url));
+		json_object_set_new(o, "actions", json_pack("[{s:s, s:s, s:s}]",
+		    "action", "view", "label", "Open", "url", url));
+	}
+	return msg_dump(o);
+}
+
+/* ---- devices (clients' side) --------------------------------------------
+ * What a device client (beacon-button) sends and reads back: presence,
+ * self-tests and their results (docs/protocol.md, "Devices").
+ */
+
+char *
+msg_presence_encode(const char *state, const char *kind, int64_t ts)
+{
+	json_t *o = json_pack("{s:s, s:s}", "state", state, "kind", kind);
+
+	if (o == NULL)
+		fatalx("msg: cannot build a presence");
+	/* The will is composed at connect time, long before it is sent: a
+	 * time in it would be wrong, so it has none. */
+	if (ts > 0)
+		msg_set_time(o, "ts", ts);
+	return msg_dump(o);
+}
+
+char *
+msg_selftest_encode(const char *id, int64_t ts, int64_t last_rtt_ms)
+{
+	json_t *o = json_pack("{s:s}", "id", id);
+
+	if (o == NULL)
+		fatalx("msg: cannot build a self-test");
+	msg_set_time(o, "ts", ts);
+	if (last_rtt_ms >= 0)
+		json_object_set_new(o, "last_rtt_ms", json_integer(last_rtt_ms));
+	return msg_dump(o);
+}
+
+int
+msg_selftest_result_decode(const void *payload, size_t len, char *id,
+    size_t idlen)
+{
+	struct field f = { "id", F_STR, 1, 0, idlen, 0, 0 };
+	json_t *root, *ok;
+	int rc = MSG_NOID;
+
+	if (idlen > 0)
+		id[0] = '\0';
+	if ((root = msg_load(payload, len, NULL, 0)) == NULL)
+		return MSG_NOID;
+	if (field_unpack(root, &f, id, NULL, 0) == 0 && id[0] != '\0') {
+		ok = json_object_get(root, "ok");
+		rc = json_is_true(ok) ? MSG_OK : MSG_BAD;
+	}
+	json_decref(root);
+	return rc;
+}

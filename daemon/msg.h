@@ -191,4 +191,76 @@ void msg_obj_set_null(struct msg_obj *, const char *key);
  * text. */
 char *msg_obj_finish(struct msg_obj *);
 
+/* ---- devices (beacond's side) -----------------------------------------
+ * docs/protocol.md, "Devices". Presence and self-tests are decoded with
+ * errors that name the field; the rest are encoders.
+ */
+int msg_presence_decode(const void *payload, size_t len, struct presence *,
+    char *err, size_t errlen);
+int msg_selftest_decode(const void *payload, size_t len, struct selftest *,
+    char *err, size_t errlen);
+/* beacon/selftest/{branch}/{device}/result: {"id", "ok": true, "ts"} */
+char *msg_selftest_result_encode(const char *id, int64_t ts);
+/* A device, for `beacon devices --json`. */
+char *msg_device_encode(const struct device *);
+/* beacon/notify/{responder} about a device: {"kind": "device_offline" |
+ * "device_back", "branch", "device", "device_kind", "since", "message",
+ * "ts"}. */
+char *msg_device_notice_encode(const struct device *, const char *kind,
+    const char *message, int64_t ts);
+/* beacon/config/{branch}: {"branch", "name", "timezone", "buttons":
+ * [{"type", "label", "severity"}...], "ts"}. Build with _new, add the
+ * buttons, then _finish (the caller frees the text). */
+struct msg_obj *msg_config_new(const char *branch, const char *name,
+    const char *timezone);
+void msg_config_button(struct msg_obj *, const char *type, const char *label,
+    int severity);
+char *msg_config_finish(struct msg_obj *, int64_t ts);
+
+/* ---- push --------------------------------------------------------------
+ * A notification (beacon/notify/{responder}: an incident, a debrief or a
+ * device notice) as a JSON publish request in ntfy's format:
+ * {"topic", "title", "message", "priority", "tags"} (docs/configuration.md,
+ * "push").
+ */
+struct push_note {
+	int64_t incident;		/* 0 when the notice names none */
+	char kind[32];			/* "incident" when absent */
+	char branch[ID_MAX + 1];
+	char type[ID_MAX + 1];
+	char label[128];		/* the category's label, or "" */
+	char device[ID_MAX + 1];	/* a device notice's device, or "" */
+	int severity;			/* 1..4; 0 when the notice has none */
+	char location[LOCATION_MAX + 1];
+	char note[NOTE_MAX + 1];
+	char message[DETAIL_MAX + 1];	/* a notice's sentence, or "" */
+	int step;			/* from 0; -1 when none */
+	int repeat;
+	int drill, silent, call_911;
+};
+/* Read a notification's payload; unknown kinds are kept as they are. */
+int msg_push_decode(const void *payload, size_t len, struct push_note *,
+    char *err, size_t errlen);
+/* ntfy's priority, 5 (max) to 1 (min): severity 1 -> 5, 2 -> 4, 3 -> 3,
+ * 4 -> 2; debrief and device notices have their own. */
+int msg_push_priority(const struct push_note *);
+/* The request body. topic is ntfy's topic (the responder id); place names
+ * the branch for people ("Central Library"; NULL: the branch id); url,
+ * when not NULL, becomes "click" and a "view" action. The caller frees. */
+char *msg_push_encode(const struct push_note *, const char *topic,
+    const char *place, const char *url);
+
+/* ---- devices (clients' side) ------------------------------------------
+ * beacon/device/{branch}/{device}: {"state": "online" | "offline", "kind",
+ * "ts"}; ts 0 leaves it out (the will, composed long before it is sent).
+ */
+char *msg_presence_encode(const char *state, const char *kind, int64_t ts);
+/* beacon/selftest/{branch}/{device}: {"id", "ts", "last_rtt_ms"}; a
+ * negative last_rtt_ms leaves it out. */
+char *msg_selftest_encode(const char *id, int64_t ts, int64_t last_rtt_ms);
+/* The id of a beacon/selftest/.../result: MSG_OK when "ok" is true,
+ * MSG_BAD when it is not (id still filled), MSG_NOID without an id. */
+int msg_selftest_result_decode(const void *payload, size_t len, char *id,
+    size_t idlen);
+
 #endif

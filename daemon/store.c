@@ -131,6 +131,33 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER debriefs_no_delete BEFORE DELETE ON debriefs"
 	"  WHEN NOT " PURGING
 	"  BEGIN SELECT RAISE(ABORT, 'debriefs are append-only'); END;",
+	/* 2 -> 3: the branches' devices and what happened to them. */
+	"CREATE TABLE devices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  branch TEXT NOT NULL,"
+	"  device TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  online INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  flagged INTEGER NOT NULL,"
+	"  selftest_at INTEGER NOT NULL DEFAULT 0,"
+	"  rtt_ms INTEGER NOT NULL DEFAULT -1,"
+	"  UNIQUE (branch, device));"
+	"CREATE INDEX devices_due ON devices (due_at) WHERE due_at >= 0;"
+	"CREATE TABLE device_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts INTEGER NOT NULL,"
+	"  branch TEXT NOT NULL,"
+	"  device TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX device_events_device ON device_events (branch, device, id);"
+	"CREATE TRIGGER device_events_no_update BEFORE UPDATE ON device_events"
+	"  BEGIN SELECT RAISE(ABORT, 'device events are append-only'); END;"
+	"CREATE TRIGGER device_events_no_delete BEFORE DELETE ON device_events"
+	"  BEGIN SELECT RAISE(ABORT, 'device events are append-only'); END;",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -139,6 +166,9 @@ static const char *const store_migrations[] = {
 	"id, branch, report_id, type, severity, location, device, reporter, "  \
 	"note, silent, drill, policy, state, call_911, notified, created, "    \
 	"updated, step, step_at, due_at, due_step, acked_by, nsteps, hold"
+#define DEVICE_COLUMNS                                                         \
+	"id, branch, device, kind, online, last_seen, since, due_at, "        \
+	"flagged, selftest_at, rtt_ms"
 #define EVENT_COLUMNS "id, incident, ts, kind, actor, step, detail, corrects"
 /* Closed, created before ?1, and not on hold. */
 #define PURGE_OLD                                                              \
@@ -175,6 +205,12 @@ enum store_stmt {
 	S_DEBRIEF_ADD,
 	S_DEBRIEFS,
 	S_PURGE_CANDIDATES,
+	S_DEVICE_PUT,
+	S_DEVICE_GET,
+	S_DEVICE_BY_ID,
+	S_DEVICES,
+	S_DEVICES_PENDING,
+	S_DEVICE_EVENT,
 	S_REJECT,
 	S_REJECT_COUNT,
 	S_COUNT
@@ -246,6 +282,22 @@ static const struct {
 	    " WHERE incident = ?1)) ORDER BY revision", 0 },
 	[S_PURGE_CANDIDATES] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
 	    " WHERE " PURGE_WHERE " ORDER BY id", 0 },
+	[S_DEVICE_PUT] = { "INSERT INTO devices (branch, device, kind, online, "
+	    "last_seen, since, due_at, flagged, selftest_at, rtt_ms) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (branch, "
+	    "device) DO UPDATE SET kind = ?3, online = ?4, last_seen = ?5, "
+	    "since = ?6, due_at = ?7, flagged = ?8, selftest_at = ?9, "
+	    "rtt_ms = ?10 RETURNING id", 1 },
+	[S_DEVICE_GET] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE branch = ? AND device = ?", 0 },
+	[S_DEVICE_BY_ID] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE id = ?", 0 },
+	[S_DEVICES] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE ?1 IS NULL OR branch = ?1 ORDER BY branch, device", 0 },
+	[S_DEVICES_PENDING] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE due_at >= 0 ORDER BY due_at", 0 },
+	[S_DEVICE_EVENT] = { "INSERT INTO device_events (ts, branch, device, "
+	    "kind, detail) VALUES (?, ?, ?, ?, ?)", 1 },
 	[S_REJECT] = { "INSERT INTO rejects (ts, topic, report_id, error, "
 	    "payload) VALUES (?, ?, ?, ?, ?)", 1 },
 	[S_REJECT_COUNT] = { "SELECT count(*) FROM rejects", 0 },
@@ -1287,6 +1339,142 @@ store_purge_candidates(struct store *s, int64_t cutoff, store_incident_cb cb,
 		return store_fail(s, "purge candidates");
 	}
 	return store_walk(s, st, cb, arg, "purge candidates");
+}
+
+/* ---- devices ----------------------------------------------------------- */
+
+static void
+store_read_device(sqlite3_stmt *st, void *out)
+{
+	struct device *d = out;
+
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, d->branch, sizeof d->branch);
+	store_col_text(st, 2, d->device, sizeof d->device);
+	store_col_text(st, 3, d->kind, sizeof d->kind);
+	d->online = sqlite3_column_int(st, 4);
+	d->last_seen = sqlite3_column_int64(st, 5);
+	d->since = sqlite3_column_int64(st, 6);
+	d->due_at = sqlite3_column_int64(st, 7);
+	d->flagged = sqlite3_column_int(st, 8);
+	d->selftest_at = sqlite3_column_int64(st, 9);
+	d->rtt_ms = sqlite3_column_int64(st, 10);
+}
+
+int
+store_device_put(struct store *s, struct device *d)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_DEVICE_PUT, "device put")) == NULL)
+		return -1;
+	rc |= store_bind_text(st, 1, d->branch);
+	rc |= store_bind_text(st, 2, d->device);
+	rc |= store_bind_text(st, 3, d->kind);
+	rc |= sqlite3_bind_int(st, 4, d->online != 0);
+	rc |= sqlite3_bind_int64(st, 5, d->last_seen);
+	rc |= sqlite3_bind_int64(st, 6, d->since);
+	rc |= sqlite3_bind_int64(st, 7, d->due_at);
+	rc |= sqlite3_bind_int(st, 8, d->flagged != 0);
+	rc |= sqlite3_bind_int64(st, 9, d->selftest_at);
+	rc |= sqlite3_bind_int64(st, 10, d->rtt_ms);
+	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_fail(s, "device put");
+		store_done(st);
+		return rc;
+	}
+	d->id = sqlite3_column_int64(st, 0);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "device put");
+	store_done(st);
+	return rc;
+}
+
+int
+store_device_get(struct store *s, const char *branch, const char *device,
+    struct device *out)
+{
+	sqlite3_stmt *st = s->stmt[S_DEVICE_GET];
+
+	if ((store_bind_text(st, 1, branch) |
+	    store_bind_text(st, 2, device)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "device get");
+	}
+	return store_step_one(s, st, store_read_device, out, "device get");
+}
+
+int
+store_device_by_id(struct store *s, int64_t id, struct device *out)
+{
+	return store_get_one(s, S_DEVICE_BY_ID, id, store_read_device, out,
+	    "device get");
+}
+
+static int
+store_walk_devices(struct store *s, sqlite3_stmt *st, store_device_cb cb,
+    void *arg, const char *what)
+{
+	struct device d;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_read_device(st, &d);
+		if (cb(&d, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, what);
+	store_done(st);
+	return rc;
+}
+
+int
+store_devices(struct store *s, const char *branch, store_device_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_DEVICES];
+
+	if (store_walk_busy(st, "devices"))
+		return -1;
+	if (store_bind_text(st, 1, branch) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "devices");
+	}
+	return store_walk_devices(s, st, cb, arg, "devices");
+}
+
+int
+store_devices_pending(struct store *s, store_device_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_DEVICES_PENDING];
+
+	if (store_walk_busy(st, "devices pending"))
+		return -1;
+	return store_walk_devices(s, st, cb, arg, "devices pending");
+}
+
+int
+store_device_event(struct store *s, int64_t ts, const struct device *d,
+    const char *kind, const char *detail)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_DEVICE_EVENT, "device event")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, ts);
+	rc |= store_bind_text(st, 2, d->branch);
+	rc |= store_bind_text(st, 3, d->device);
+	rc |= store_bind_text(st, 4, kind);
+	rc |= store_bind_text(st, 5, detail != NULL ? detail : "");
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "device event");
+	}
+	return store_run(s, st, "device event");
 }
 
 /* ---- refused input ----------------------------------------------------- */

@@ -146,6 +146,25 @@ int store_purge(struct store *, int64_t cutoff, int64_t now, int dry_run,
 int store_purge_candidates(struct store *, int64_t cutoff,
     store_incident_cb, void *arg);
 
+/* ---- devices ------------------------------------------------------------
+ * One row per device (branch, device), its last state; device_events is
+ * the append-only record of what happened to them.
+ */
+/* Insert or update by (branch, device); sets d->id. */
+int store_device_put(struct store *, struct device *d);
+/* 1 found, 0 not, -1 error. */
+int store_device_get(struct store *, const char *branch, const char *device,
+    struct device *out);
+int store_device_by_id(struct store *, int64_t id, struct device *out);
+typedef int (*store_device_cb)(const struct device *, void *arg);
+/* By branch and device; branch NULL: every branch. */
+int store_devices(struct store *, const char *branch, store_device_cb,
+    void *arg);
+/* Devices whose absence is due to be reported (due_at >= 0). */
+int store_devices_pending(struct store *, store_device_cb, void *arg);
+int store_device_event(struct store *, int64_t ts, const struct device *,
+    const char *kind, const char *detail);
+
 /* Record refused input (kept, never silently dropped). report_id may be
  * NULL; the payload is kept up to PAYLOAD_MAX bytes. */
 int store_reject(struct store *, int64_t ts, const char *topic,

@@ -504,6 +504,17 @@ static const struct {
 	{ 2, "", "bad.conf:1: no roles defined" },
 	{ 3, "branches = { id = \"central\"; };",
 	    "bad.conf:3: branches must be a list of groups" },
+	/* Devices, the push service and the report page's buttons. */
+	{ 1, "devices: { offline = 0; };",
+	    "bad.conf:1: devices: offline must be 1 to 86400, not 0" },
+	{ 1, "push: { url = \"ftp://x\"; };",
+	    "bad.conf:1: push: url \"ftp://x\" must start with http://" },
+	{ 1, "push: { url = \"http://\"; };",
+	    "bad.conf:1: push: url \"http://\" has no host" },
+	{ 3, "branches = ( { id = \"central\"; name = \"Central\";"
+	    " timezone = \"UTC\"; buttons = [ \"ghost\" ]; } );",
+	    "bad.conf:3: branch \"central\": buttons: unknown category "
+	    "\"ghost\"" },
 	/* Debriefs and records. */
 	{ 1, "debrief: { role = \"ghost\"; };",
 	    "bad.conf:1: debrief: unknown role \"ghost\"" },

@@ -1,0 +1,314 @@
+/*
+ * Device health: presence, self-tests and the supervisor told when a
+ * report device is missing. A report button that is off is a silent
+ * failure: nobody notices until the day it is pressed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacon.h"
+#include "clock.h"
+#include "conf.h"
+#include "health.h"
+#include "log.h"
+#include "msg.h"
+#include "rules.h"
+#include "sched.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* The kinds whose absence is reported. A responder app that is closed is
+ * a phone in a pocket, not a fault. */
+static const char *const report_kinds[] = { "button", "report_page" };
+
+int
+health_is_report_device(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof report_kinds / sizeof *report_kinds; i++)
+		if (strcmp(kind, report_kinds[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+health_arm(const struct health_env *h, const struct device *d)
+{
+	int64_t key = d->id * h->key_mul + h->key_add;
+
+	if (h->sched == NULL)
+		return;
+	if (d->due_at >= 0)
+		sched_at(h->sched, key, d->due_at);
+	else
+		sched_cancel(h->sched, key);
+}
+
+/* Write the row and its timer; the turn's transaction commits both. */
+static void
+health_save(const struct health_env *h, struct device *d)
+{
+	if (store_device_put(h->st, d) != 0) {
+		log_warnx("device=%s/%s: state not recorded", d->branch,
+		    d->device);
+		return;
+	}
+	health_arm(h, d);
+}
+
+static void
+health_record(const struct health_env *h, const struct device *d,
+    int64_t now, const char *kind, const char *detail)
+{
+	if (store_device_event(h->st, now, d, kind, detail) != 0)
+		log_warnx("device=%s/%s: event %s not recorded", d->branch,
+		    d->device, kind);
+	log_info("device=%s/%s event=%s%s%s%s", d->branch, d->device, kind,
+	    detail[0] ? " detail=\"" : "", detail, detail[0] ? "\"" : "");
+}
+
+/* Tell the branch's supervisors (the debrief role); returns how many. */
+static size_t
+health_tell(const struct health_env *h, const struct device *d,
+    const char *kind, const char *message, int64_t now)
+{
+	struct route rt;
+	size_t i;
+
+	if (h->cf->debrief_role == NULL)
+		return 0;
+	rules_role(h->cf, h->cf->debrief_role, d->branch, &rt);
+	for (i = 0; i < rt.n; i++)
+		h->queue(h->arg, xasprintf("%s/notify/%s",
+		    h->cf->topic_prefix, rt.who[i]->id),
+		    msg_device_notice_encode(d, kind, message, now), 0);
+	return rt.n;
+}
+
+static const char *
+health_branch_name(const struct health_env *h, const char *branch)
+{
+	const struct conf_branch *b = config_branch(h->cf, branch);
+
+	return b != NULL ? b->name : branch;
+}
+
+/* Tell, and record who was told (or that nobody could be). */
+static void
+health_announce(const struct health_env *h, const struct device *d,
+    const char *kind, const char *message, int64_t now)
+{
+	char detail[DETAIL_MAX + 1];
+	size_t n = health_tell(h, d, kind, message, now);
+
+	if (n == 0)
+		snprintf(detail, sizeof detail, "%s; no one available to tell",
+		    message);
+	else
+		snprintf(detail, sizeof detail, "%s; %zu told", message, n);
+	health_record(h, d, now, kind, detail);
+}
+
+/* The device is reachable: online, and if its absence had been reported,
+ * say it is back. */
+static void
+health_up(const struct health_env *h, struct device *d, int64_t now)
+{
+	char msg[DETAIL_MAX + 1];
+
+	if (!d->online) {
+		d->online = 1;
+		d->since = now;
+		health_record(h, d, now, "online", "");
+	}
+	if (d->flagged) {
+		snprintf(msg, sizeof msg, "%s %s at %s is back online",
+		    d->kind, d->device, health_branch_name(h, d->branch));
+		health_announce(h, d, "device_back", msg, now);
+		d->flagged = 0;
+	}
+	d->due_at = -1;
+}
+
+static void
+health_down(const struct health_env *h, struct device *d, int64_t now)
+{
+	if (!d->online && d->since != 0)
+		return;	/* already known to be offline */
+	d->online = 0;
+	d->since = now;
+	d->due_at = health_is_report_device(d->kind) ?
+	    now + (int64_t)h->cf->device_offline * 1000 : -1;
+	health_record(h, d, now, "offline", "");
+}
+
+/* The device's row, or a new one (since 0: never seen). */
+static int
+health_find(const struct health_env *h, const char *branch,
+    const char *device, struct device *d)
+{
+	int found = store_device_get(h->st, branch, device, d);
+
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		memset(d, 0, sizeof *d);
+		strlcpy_utf8(d->branch, branch, sizeof d->branch);
+		strlcpy_utf8(d->device, device, sizeof d->device);
+		strlcpy_utf8(d->kind, "device", sizeof d->kind);
+		d->due_at = -1;
+		d->rtt_ms = -1;
+	}
+	return 0;
+}
+
+/* Why a device topic cannot be taken, or NULL. */
+static const char *
+health_check(const struct health_env *h, const char *branch,
+    const char *device, char *buf, size_t len)
+{
+	if (config_branch(h->cf, branch) == NULL &&
+	    strcmp(branch, HEALTH_RESPONDERS) != 0) {
+		snprintf(buf, len, "unknown branch \"%.64s\"", branch);
+		return buf;
+	}
+	if (!id_valid(device)) {
+		snprintf(buf, len, "device: must be 1 to %d characters of "
+		    "A-Za-z0-9._:-", ID_MAX);
+		return buf;
+	}
+	return NULL;
+}
+
+void
+health_presence(const struct health_env *h, const char *topic,
+    const char *branch, const char *device, const void *payload, size_t len,
+    int64_t now)
+{
+	struct presence p;
+	struct device d;
+	char err[DETAIL_MAX + 1];
+
+	if (len == 0)	/* a retained presence cleared: nothing said */
+		return;
+	h->touch(h->arg);
+	if (health_check(h, branch, device, err, sizeof err) != NULL ||
+	    msg_presence_decode(payload, len, &p, err, sizeof err) != MSG_OK) {
+		h->reject(h->arg, topic, branch, err, payload, len);
+		return;
+	}
+	if (health_find(h, branch, device, &d) != 0)
+		return;
+	if (p.kind[0] != '\0')
+		strlcpy_utf8(d.kind, p.kind, sizeof d.kind);
+	d.last_seen = now;
+	if (p.online)
+		health_up(h, &d, now);
+	else
+		health_down(h, &d, now);
+	health_save(h, &d);
+}
+
+void
+health_selftest(const struct health_env *h, const char *topic,
+    const char *branch, const char *device, const void *payload, size_t len,
+    int64_t now)
+{
+	struct selftest t;
+	struct device d;
+	char err[DETAIL_MAX + 1];
+
+	h->touch(h->arg);
+	if (health_check(h, branch, device, err, sizeof err) != NULL ||
+	    msg_selftest_decode(payload, len, &t, err, sizeof err) != MSG_OK) {
+		h->reject(h->arg, topic, branch, err, payload, len);
+		return;
+	}
+	if (health_find(h, branch, device, &d) != 0)
+		return;
+	d.last_seen = d.selftest_at = now;
+	if (t.last_rtt_ms >= 0)
+		d.rtt_ms = t.last_rtt_ms;
+	health_up(h, &d, now);
+	health_save(h, &d);
+	log_debug("device=%s/%s event=selftest id=%s rtt_ms=%lld", branch,
+	    device, t.id, (long long)t.last_rtt_ms);
+	h->queue(h->arg, xasprintf("%s/selftest/%s/%s/result",
+	    h->cf->topic_prefix, branch, device),
+	    msg_selftest_result_encode(t.id, now), 0);
+}
+
+void
+health_timer(const struct health_env *h, int64_t id, int64_t now)
+{
+	struct device d;
+	char msg[DETAIL_MAX + 1], since[40];
+
+	if (store_device_by_id(h->st, id, &d) != 1 || d.online || d.flagged ||
+	    d.due_at < 0)
+		return;
+	h->touch(h->arg);
+	if (d.due_at > now) {	/* moved: a new configuration */
+		health_arm(h, &d);
+		return;
+	}
+	snprintf(msg, sizeof msg, "%s %s at %s has been offline since %s: "
+	    "check its power and network", d.kind, d.device,
+	    health_branch_name(h, d.branch),
+	    clock_fmt(d.since, since, sizeof since));
+	health_announce(h, &d, "device_offline", msg, now);
+	d.flagged = 1;
+	d.due_at = -1;
+	health_save(h, &d);
+}
+
+static int
+health_restore_one(const struct device *d, void *arg)
+{
+	health_arm(arg, d);
+	return 0;
+}
+
+int
+health_restore(const struct health_env *h)
+{
+	return store_devices_pending(h->st, health_restore_one, (void *)h);
+}
+
+/* The branch's buttons: its own list, else every category, most severe
+ * first (in the order of the file within a severity). */
+static void
+health_buttons(const struct config *cf, const struct conf_branch *b,
+    struct msg_obj *o)
+{
+	const struct conf_category *c;
+	size_t i;
+	int sev;
+
+	for (i = 0; i < b->nbuttons; i++)
+		if ((c = config_category(cf, b->buttons[i])) != NULL)
+			msg_config_button(o, c->id, c->label, c->severity);
+	for (sev = 1; b->buttons == NULL && sev <= 4; sev++)
+		for (i = 0; i < cf->ncategories; i++)
+			if (cf->categories[i].severity == sev)
+				msg_config_button(o, cf->categories[i].id,
+				    cf->categories[i].label, sev);
+}
+
+void
+health_config(const struct health_env *h, int64_t now)
+{
+	const struct conf_branch *b;
+	struct msg_obj *o;
+	size_t i;
+
+	for (i = 0; i < h->cf->nbranches; i++) {
+		b = &h->cf->branches[i];
+		o = msg_config_new(b->id, b->name, b->timezone);
+		health_buttons(h->cf, b, o);
+		h->queue(h->arg, xasprintf("%s/config/%s",
+		    h->cf->topic_prefix, b->id), msg_config_finish(o, now), 1);
+	}
+}

@@ -1,0 +1,642 @@
+/*
+ * The push notifier: one POST per notification to the configured push
+ * service, on beacond's event loop (libevent's evhttp client, with
+ * bufferevent_openssl for https and evdns so that no name lookup blocks).
+ *
+ * Each push is a struct push_req that owns its connection and one timer.
+ * The timer bounds an attempt (push.timeout), then runs the outcome
+ * outside libevent's HTTP callbacks (a connection must not be freed from
+ * inside its own callback), then waits out the pause before the next
+ * attempt. Freeing a push frees its connection and cancels its timer.
+ */
+#include <sys/queue.h>
+
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/util.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "beacon.h"
+#include "conf.h"
+#include "log.h"
+#include "msg.h"
+#include "push.h"
+#include "xmalloc.h"
+
+#define PUSH_PAUSE_MAX 60	  /* seconds between attempts, at most */
+#define PUSH_ANSWER_MAX 65536 /* a longer answer is an error */
+#define PUSH_HEADERS_MAX 16384
+
+/* One configuration's settings, shared by the pushes made under it: a
+ * reload changes new pushes, never those under way. */
+struct push_target {
+	int refs;
+	int https;
+	char *host;	/* to connect to and verify: no brackets */
+	char *authority; /* host[:port], for Host and for people */
+	char *path;	/* the request target: path[?query] */
+	int port;
+	char *auth;	/* "Bearer ...", or NULL */
+	int timeout;
+	int retries;
+};
+
+enum push_state {
+	PS_SENDING,	/* an attempt under way; the timer is its deadline */
+	PS_ANSWERED,	/* it ended; the timer runs the outcome */
+	PS_PAUSED,	/* the timer starts the next attempt */
+};
+
+struct push_req {
+	TAILQ_ENTRY(push_req) entry;
+	struct push *p;
+	struct push_target *t;
+	int64_t incident;	/* 0: a notice about no incident */
+	int step;
+	char responder[ID_MAX + 1];
+	char *body;
+	enum push_state state;
+	int attempts;
+	struct event *timer;
+	struct evhttp_connection *conn;
+	struct bufferevent *bev; /* conn's; TLS and DNS errors */
+	int status;		/* the last HTTP status; 0: none */
+	int final;		/* another attempt would fail the same way */
+	char result[160];	/* the last attempt's outcome, for people */
+};
+
+struct push {
+	struct event_base *base;
+	struct evdns_base *dns;
+	SSL_CTX *tls;		/* made when an https URL is first used */
+	struct push_target *t;	/* NULL: pushing is off */
+	const struct config *cf;
+	push_record_fn record;
+	void *arg;
+	TAILQ_HEAD(, push_req) reqs;
+	size_t n;
+};
+
+static void push_attempt(struct push_req *);
+
+/* ---- settings ---------------------------------------------------------- */
+
+static void
+push_target_drop(struct push_target *t)
+{
+	if (t == NULL || --t->refs > 0)
+		return;
+	free(t->host);
+	free(t->authority);
+	free(t->path);
+	free(t->auth);
+	free(t);
+}
+
+/* Peers are verified against the system's CA store (or SSL_CERT_FILE,
+ * as OpenSSL reads it), TLS 1.2 at least. */
+static int
+push_tls_init(struct push *p)
+{
+	if (p->tls != NULL)
+		return 0;
+	if ((p->tls = SSL_CTX_new(TLS_client_method())) == NULL)
+		return -1;
+	SSL_CTX_set_min_proto_version(p->tls, TLS1_2_VERSION);
+	SSL_CTX_set_verify(p->tls, SSL_VERIFY_PEER, NULL);
+	if (SSL_CTX_set_default_verify_paths(p->tls) != 1) {
+		SSL_CTX_free(p->tls);
+		p->tls = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The parts of the URL a request needs; NULL with *why set on error. */
+static struct push_target *
+push_target_parse(const char *url, const char **why)
+{
+	struct evhttp_uri *u;
+	struct push_target *t;
+	const char *scheme, *host, *path, *query;
+	size_t hlen;
+
+	if ((u = evhttp_uri_parse_with_flags(url, 0)) == NULL) {
+		*why = "not a URL libevent can read";
+		return NULL;
+	}
+	scheme = evhttp_uri_get_scheme(u);
+	host = evhttp_uri_get_host(u);
+	if (scheme == NULL || host == NULL || *host == '\0' ||
+	    evhttp_uri_get_userinfo(u) != NULL) {
+		*why = "needs http:// or https://, a host and no user name";
+		evhttp_uri_free(u);
+		return NULL;
+	}
+	t = xcalloc(1, sizeof *t);
+	t->refs = 1;
+	t->https = strcasecmp(scheme, "https") == 0;
+	t->port = evhttp_uri_get_port(u);
+	if (t->port <= 0)
+		t->port = t->https ? 443 : 80;
+	hlen = strlen(host);
+	if (host[0] == '[' && hlen > 2 && host[hlen - 1] == ']')
+		t->host = xasprintf("%.*s", (int)hlen - 2, host + 1);
+	else
+		t->host = xstrdup(host);
+	t->authority = evhttp_uri_get_port(u) > 0 ? xasprintf("%s:%d", host,
+	    t->port) : xstrdup(host);
+	path = evhttp_uri_get_path(u);
+	query = evhttp_uri_get_query(u);
+	t->path = xasprintf("%s%s%s", path && *path ? path : "/",
+	    query ? "?" : "", query ? query : "");
+	evhttp_uri_free(u);
+	return t;
+}
+
+static struct push_target *
+push_target_new(struct push *p, const struct config *cf)
+{
+	struct push_target *t;
+	const char *why = NULL;
+
+	if ((t = push_target_parse(cf->push_url, &why)) == NULL) {
+		/* Not the URL itself: its path may hold a secret. */
+		log_warnx("push: url: %s; notifications are not pushed", why);
+		return NULL;
+	}
+	if (cf->push_token != NULL && strpbrk(cf->push_token, "\r\n")) {
+		why = "the token has a line break";
+	} else if (t->https && push_tls_init(p) != 0)
+		why = "OpenSSL cannot load the system's CA certificates";
+	if (why != NULL) {
+		log_warnx("push: %s; notifications are not pushed", why);
+		push_target_drop(t);
+		return NULL;
+	}
+	if (cf->push_token != NULL)
+		t->auth = xasprintf("Bearer %s", cf->push_token);
+	t->timeout = cf->push_timeout;
+	t->retries = cf->push_retries;
+	return t;
+}
+
+int
+push_set_config(struct push *p, const struct config *cf)
+{
+	struct push_target *t = NULL;
+	int rc = 0;
+
+	p->cf = cf;
+	if (cf->push_url != NULL && (t = push_target_new(p, cf)) == NULL)
+		rc = -1;
+	if (t != NULL)
+		log_info("event=push_config host=%s https=%d timeout=%d "
+		    "retries=%d", t->authority, t->https, t->timeout,
+		    t->retries);
+	else if (p->t != NULL)
+		log_info("event=push_config off");
+	push_target_drop(p->t);
+	p->t = t;
+	return rc;
+}
+
+/* ---- one push ---------------------------------------------------------- */
+
+static void
+push_disconnect(struct push_req *r)
+{
+	/* Frees the request too, without calling its callbacks. */
+	if (r->conn != NULL)
+		evhttp_connection_free(r->conn);
+	r->conn = NULL;
+	r->bev = NULL;
+}
+
+static void
+push_req_free(struct push_req *r)
+{
+	TAILQ_REMOVE(&r->p->reqs, r, entry);
+	r->p->n--;
+	push_disconnect(r);
+	event_free(r->timer);
+	push_target_drop(r->t);
+	free(r->body);
+	free(r);
+}
+
+static void
+push_arm(struct push_req *r, int secs)
+{
+	struct timeval tv = { secs, 0 };
+
+	evtimer_add(r->timer, &tv);
+}
+
+/* Record the outcome on the timeline (and the log), then forget it. */
+static void
+push_finish(struct push_req *r, const char *kind, const char *detail)
+{
+	if (strcmp(kind, "pushed") == 0)
+		log_info("event=pushed incident=%lld responder=%s status=%d "
+		    "attempts=%d", (long long)r->incident, r->responder,
+		    r->status, r->attempts);
+	else
+		log_warnx("event=push_failed incident=%lld responder=%s "
+		    "attempts=%d error=\"%s\"", (long long)r->incident,
+		    r->responder, r->attempts, detail);
+	if (r->incident > 0 && r->p->record != NULL)
+		r->p->record(r->p->arg, r->incident, kind, r->responder,
+		    r->step, detail);
+	push_req_free(r);
+}
+
+static void
+push_fail(struct push_req *r, const char *why)
+{
+	char detail[DETAIL_MAX + 1];
+
+	snprintf(detail, sizeof detail, "POST to %s failed after %d "
+	    "attempt%s: %s", r->t->authority, r->attempts,
+	    r->attempts == 1 ? "" : "s", why);
+	push_finish(r, "push_failed", detail);
+}
+
+/* An attempt has ended (or run out of time): done, or try again later. */
+static void
+push_outcome(struct push_req *r)
+{
+	char detail[DETAIL_MAX + 1];
+	int pause;
+
+	push_disconnect(r);
+	if (r->status >= 200 && r->status < 300) {
+		snprintf(detail, sizeof detail, "POST to %s: %s after %d "
+		    "attempt%s", r->t->authority, r->result, r->attempts,
+		    r->attempts == 1 ? "" : "s");
+		push_finish(r, "pushed", detail);
+		return;
+	}
+	if (r->final || r->attempts > r->t->retries) {
+		push_fail(r, r->result);
+		return;
+	}
+	pause = r->attempts - 1 < 6 ? 1 << (r->attempts - 1) : PUSH_PAUSE_MAX;
+	if (pause > PUSH_PAUSE_MAX)
+		pause = PUSH_PAUSE_MAX;
+	log_info("event=push_retry incident=%lld responder=%s attempt=%d "
+	    "error=\"%s\" next_in=%ds", (long long)r->incident, r->responder,
+	    r->attempts, r->result, pause);
+	r->state = PS_PAUSED;
+	push_arm(r, pause);
+}
+
+static void
+push_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct push_req *r = arg;
+
+	(void)fd;
+	(void)what;
+	switch (r->state) {
+	case PS_SENDING:
+		snprintf(r->result, sizeof r->result, "no answer within %d s",
+		    r->t->timeout);
+		push_outcome(r);
+		break;
+	case PS_ANSWERED:
+		push_outcome(r);
+		break;
+	case PS_PAUSED:
+		push_attempt(r);
+		break;
+	}
+}
+
+/* ---- answers ----------------------------------------------------------- */
+
+/* Why a connection failed, as far as TLS and DNS say; 0 if they do not. */
+static int
+push_conn_error(struct push_req *r, char *buf, size_t len)
+{
+	unsigned long e;
+	long v;
+	int dns;
+	SSL *ssl;
+
+	if (r->bev == NULL)
+		return 0;
+	if ((dns = bufferevent_socket_get_dns_error(r->bev)) != 0) {
+		snprintf(buf, len, "cannot resolve %s: %s", r->t->host,
+		    evutil_gai_strerror(dns));
+		return 1;
+	}
+	if (!r->t->https)
+		return 0;
+	ssl = bufferevent_openssl_get_ssl(r->bev);
+	if (ssl != NULL && (v = SSL_get_verify_result(ssl)) != X509_V_OK) {
+		snprintf(buf, len, "TLS: certificate not trusted: %s",
+		    X509_verify_cert_error_string(v));
+		return 1;
+	}
+	if ((e = bufferevent_get_openssl_error(r->bev)) != 0) {
+		snprintf(buf, len, "TLS: %s", ERR_reason_error_string(e) ?
+		    ERR_reason_error_string(e) : "handshake failed");
+		return 1;
+	}
+	return 0;
+}
+
+/* "HTTP 400 Bad Request: {...}": the start of the answer, printable. */
+static void
+push_http_error(struct push_req *r, struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *line = evhttp_request_get_response_code_line(req);
+	char text[101];
+	ev_ssize_t got = evbuffer_copyout(in, text, sizeof text - 1);
+	size_t n = got > 0 ? (size_t)got : 0, i;
+
+	text[n] = '\0';
+	for (i = 0; i < n; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			text[i] = ' ';
+	snprintf(r->result, sizeof r->result, "HTTP %d %s%s%s", r->status,
+	    line ? line : "", n ? ": " : "", text);
+}
+
+/* 4xx will not change by asking again, except for timeouts and rate
+ * limits; nor will a redirect, which beacond does not follow. */
+static int
+push_final(int status)
+{
+	if (status == 408 || status == 429)
+		return 0;
+	return status >= 300 && status < 500;
+}
+
+static void
+push_done(struct evhttp_request *req, void *arg)
+{
+	struct push_req *r = arg;
+
+	if (r->state != PS_SENDING)
+		return;
+	r->state = PS_ANSWERED;
+	push_arm(r, 0);
+	r->status = req != NULL ? evhttp_request_get_response_code(req) : 0;
+	if (r->status >= 200 && r->status < 300) {
+		snprintf(r->result, sizeof r->result, "%d %s", r->status,
+		    evhttp_request_get_response_code_line(req));
+	} else if (r->status > 0) {
+		push_http_error(r, req);
+		r->final = push_final(r->status);
+	} else if (!push_conn_error(r, r->result, sizeof r->result) &&
+	    r->result[0] == '\0')
+		snprintf(r->result, sizeof r->result, "cannot connect");
+}
+
+/* Called before push_done when evhttp knows more than "no answer". */
+static void
+push_error(enum evhttp_request_error e, void *arg)
+{
+	static const char *const why[] = {
+		[EVREQ_HTTP_EOF] = "connection closed before an answer",
+		[EVREQ_HTTP_INVALID_HEADER] = "an answer that is not HTTP",
+		[EVREQ_HTTP_BUFFER_ERROR] = "connection failed",
+		[EVREQ_HTTP_REQUEST_CANCEL] = "cancelled",
+		[EVREQ_HTTP_DATA_TOO_LONG] = "an answer too long",
+	};
+	struct push_req *r = arg;
+
+	if (push_conn_error(r, r->result, sizeof r->result))
+		return;
+	if (e == EVREQ_HTTP_TIMEOUT)
+		snprintf(r->result, sizeof r->result, "no answer within %d s",
+		    r->t->timeout);
+	else
+		snprintf(r->result, sizeof r->result, "%s",
+	    (size_t)e < sizeof why / sizeof *why && why[e] ? why[e] :
+	    "connection failed");
+}
+
+/* ---- attempts ---------------------------------------------------------- */
+
+static struct bufferevent *
+push_tls_bev(struct push_req *r)
+{
+	const char *host = r->t->host;
+	struct in6_addr a;
+	struct bufferevent *bev;
+	SSL *ssl;
+	int ok;
+
+	if ((ssl = SSL_new(r->p->tls)) == NULL)
+		return NULL;
+	/* The certificate must name the host; SNI is for names only. */
+	if (inet_pton(AF_INET, host, &a) == 1 ||
+	    inet_pton(AF_INET6, host, &a) == 1)
+		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
+		    host) == 1;
+	else
+		ok = SSL_set1_host(ssl, host) == 1 &&
+		    SSL_set_tlsext_host_name(ssl, host) == 1;
+	if (!ok) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	bev = bufferevent_openssl_socket_new(r->p->base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING,
+	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	/* Many servers close without a TLS close_notify. */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+static int
+push_connect(struct push_req *r)
+{
+	struct bufferevent *bev = NULL;
+
+	if (r->t->https && (bev = push_tls_bev(r)) == NULL)
+		return -1;
+	r->conn = evhttp_connection_base_bufferevent_new(r->p->base, r->p->dns,
+	    bev, r->t->host, (unsigned short)r->t->port);
+	if (r->conn == NULL) {
+		if (bev != NULL)
+			bufferevent_free(bev);
+		return -1;
+	}
+	r->bev = evhttp_connection_get_bufferevent(r->conn);
+	evhttp_connection_set_timeout(r->conn, r->t->timeout);
+	evhttp_connection_set_max_body_size(r->conn, PUSH_ANSWER_MAX);
+	evhttp_connection_set_max_headers_size(r->conn, PUSH_HEADERS_MAX);
+	return 0;
+}
+
+static struct evhttp_request *
+push_request(struct push_req *r)
+{
+	struct evhttp_request *req;
+	struct evkeyvalq *h;
+
+	if ((req = evhttp_request_new(push_done, r)) == NULL)
+		return NULL;
+	evhttp_request_set_error_cb(req, push_error);
+	h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", r->t->authority);
+	evhttp_add_header(h, "Content-Type", "application/json");
+	evhttp_add_header(h, "User-Agent", "beacond/" BEACON_VERSION);
+	evhttp_add_header(h, "Connection", "close");
+	if (r->t->auth != NULL)
+		evhttp_add_header(h, "Authorization", r->t->auth);
+	evbuffer_add(evhttp_request_get_output_buffer(req), r->body,
+	    strlen(r->body));
+	return req;
+}
+
+/* Start an attempt. Its end, even one evhttp reports at once, is handled
+ * by the timer, so nothing here frees the request. */
+static void
+push_attempt(struct push_req *r)
+{
+	struct evhttp_request *req;
+
+	r->attempts++;
+	r->status = 0;
+	r->final = 0;
+	r->result[0] = '\0';
+	r->state = PS_SENDING;
+	push_arm(r, r->t->timeout);
+	if (push_connect(r) != 0 || (req = push_request(r)) == NULL) {
+		snprintf(r->result, sizeof r->result, "cannot start a request");
+		r->state = PS_ANSWERED;
+		push_arm(r, 0);
+		return;
+	}
+	/* A connection refused at once is reported through push_done before
+	 * this returns. -1 comes only from a failed allocation, which has
+	 * freed the request already. */
+	if (evhttp_make_request(r->conn, req, EVHTTP_REQ_POST, r->t->path) !=
+	    0 && r->state == PS_SENDING) {
+		snprintf(r->result, sizeof r->result, "cannot start a request");
+		r->state = PS_ANSWERED;
+		push_arm(r, 0);
+	}
+}
+
+/* ---- the module -------------------------------------------------------- */
+
+struct push *
+push_new(struct event_base *base, push_record_fn record, void *arg)
+{
+	struct push *p = xcalloc(1, sizeof *p);
+
+	p->base = base;
+	p->record = record;
+	p->arg = arg;
+	TAILQ_INIT(&p->reqs);
+	/* Without a resolver evhttp would look names up, blocking. */
+	p->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
+	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+	if (p->dns == NULL) {
+		log_warnx("push: cannot set up a DNS resolver");
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void
+push_free(struct push *p)
+{
+	struct push_req *r;
+
+	if (p == NULL)
+		return;
+	while ((r = TAILQ_FIRST(&p->reqs)) != NULL) {
+		push_disconnect(r);
+		push_fail(r, "beacond stopped before the outcome was known");
+	}
+	evdns_base_free(p->dns, 0);
+	if (p->tls != NULL)
+		SSL_CTX_free(p->tls);
+	push_target_drop(p->t);
+	free(p);
+}
+
+size_t
+push_pending(const struct push *p)
+{
+	return p->n;
+}
+
+/* "Central Library" for the branch id, when the configuration has it. */
+static const char *
+push_place(struct push *p, const char *branch)
+{
+	const struct conf_branch *b = config_branch(p->cf, branch);
+
+	return b != NULL && b->name != NULL ? b->name : branch;
+}
+
+void
+push_notify(struct push *p, const char *responder, const char *payload)
+{
+	struct push_note pn;
+	struct push_req *r;
+	char err[DETAIL_MAX + 1], detail[DETAIL_MAX + 1];
+
+	if (p->t == NULL)
+		return;
+	if (msg_push_decode(payload, strlen(payload), &pn, err, sizeof err) !=
+	    MSG_OK) {
+		log_warnx("push: responder=%s: notification not pushed: %s",
+		    responder, err);
+		return;
+	}
+	if (p->n >= PUSH_MAX_PENDING) {
+		snprintf(detail, sizeof detail, "POST to %s not made: %d "
+		    "pushes already under way", p->t->authority,
+		    PUSH_MAX_PENDING);
+		log_warnx("event=push_failed incident=%lld responder=%s "
+		    "error=\"queue full\"", (long long)pn.incident, responder);
+		if (pn.incident > 0 && p->record != NULL)
+			p->record(p->arg, pn.incident, "push_failed",
+			    responder, pn.step, detail);
+		return;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->p = p;
+	r->t = p->t;
+	r->t->refs++;
+	r->incident = pn.incident;
+	r->step = pn.step;
+	strlcpy_utf8(r->responder, responder, sizeof r->responder);
+	r->body = msg_push_encode(&pn, responder, push_place(p, pn.branch),
+	    NULL);
+	if ((r->timer = evtimer_new(p->base, push_tick, r)) == NULL)
+		fatalx("push: cannot create a timer");
+	TAILQ_INSERT_TAIL(&p->reqs, r, entry);
+	p->n++;
+	push_attempt(r);
+}
