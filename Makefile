@@ -15,11 +15,19 @@ PREFIX ?=
 # because beacon.conf names each branch's time zone; jq and python3 because
 # the integration tests read JSON and act as systemd's notify socket;
 # chromium and fonts-liberation (the font the board report asks for) because
-# t_report_html renders the report headless and checks the picture.
+# t_report_html renders the report headless and checks the picture;
+# libevdev-dev because beacon-button reads its button through evdev; nodejs
+# and npm because the web pages are bundled from npm packages and their
+# tests drive Chromium with playwright-core; libssl-dev and openssl because
+# beacond's push notifier speaks https (and t_push makes test
+# certificates). A package whose command is
+# already on the PATH counts as installed (a Node.js from elsewhere brings
+# its own npm, and Debian's npm would conflict with it).
 DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
+	libssl-dev openssl \
 	libsqlite3-dev sqlite3 libjansson-dev libconfig-dev libcmocka-dev \
 	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3 \
-	chromium fonts-liberation
+	chromium fonts-liberation libevdev-dev nodejs npm
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:
@@ -37,7 +45,8 @@ deps:
 	missing=""; \
 	for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | \
-		    grep -q 'install ok installed' || missing="$$missing $$p"; \
+		    grep -q 'install ok installed' || \
+		    command -v "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then \
 		echo "deps: every package is installed"; \

@@ -4,6 +4,8 @@
 #
 #   BUILD             build directory (default: build)
 #   BEACON_MQTT_PORT  the private broker's port (default: 18830)
+#   BEACON_WS_PORT    its websockets port, which also serves the web pages
+#                     (default: the MQTT port + 1)
 
 # cleanup and on_signal run from traps: shellcheck cannot see them called.
 # shellcheck disable=SC2317
@@ -13,6 +15,11 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${BUILD:-build}
 PORT=${BEACON_MQTT_PORT:-18830}
+WS_PORT=${BEACON_WS_PORT:-$((PORT + 1))}
+case $BUILD in
+/*) WEB=$BUILD/web ;;
+*) WEB=$ROOT/$BUILD/web ;;
+esac
 VAR=$ROOT/var
 PATH=$PATH:/usr/sbin:/sbin
 MOSQ_PID=
@@ -33,11 +40,17 @@ now_ms() {
 	echo $((t / 1000))
 }
 
-# mosquitto.conf with this checkout's port and absolute paths. When run as
+# mosquitto.conf with this checkout's ports and absolute paths. When run as
 # root, mosquitto would switch to the "mosquitto" user, which cannot write
-# var/ of this checkout: keep it as whoever runs beacond.
+# var/ of this checkout: keep it as whoever runs beacond. mosquitto refuses
+# an http_dir that does not exist: without the built pages, the websockets
+# listener serves MQTT only.
 broker_conf() {
+	local web="s|^http_dir build/web\$|http_dir $WEB|"
+
+	[ -d "$WEB" ] || web='/^http_dir /d'
 	sed -e "s/^listener 18830 /listener $PORT /" \
+	    -e "s/^listener 18831 /listener $WS_PORT /" -e "$web" \
 	    -e "s|^persistence_location var/|persistence_location $VAR/|" \
 	    "$ROOT/conf/mosquitto.conf"
 	printf '\n# Added by conf/run.sh.\nuser %s\n' "$(id -un)"
@@ -82,6 +95,22 @@ on_signal() {
 	return 0
 }
 
+# The pages' addresses, or why there are none.
+web_hints() {
+	if [ ! -d "$WEB" ]; then
+		echo "  The web pages are not built (node and npm are needed: make deps)."
+		return
+	fi
+	cat <<HINTS
+  In a browser on this machine:
+
+    http://127.0.0.1:$WS_PORT/report.html?branch=central
+        (the staff report page: press a button, watch the answer)
+    http://127.0.0.1:$WS_PORT/responder.html
+        (the responder app: sign in as crisis-1, no password here)
+HINTS
+}
+
 hints() {
 	local b="--broker 127.0.0.1:$PORT" bin=$BUILD/beacon
 
@@ -118,6 +147,8 @@ hints() {
   The broker's log is var/mosquitto.log.
 
 HINTS
+	web_hints
+	echo
 }
 
 for bin in beacond beacon; do
@@ -128,7 +159,10 @@ command -v mosquitto_pub >/dev/null ||
 	die "mosquitto_pub is not installed: run 'make deps'"
 port_busy "$PORT" &&
 	die "127.0.0.1:$PORT is already in use; stop what uses it or choose" \
-	    "another port: BEACON_MQTT_PORT=18831 make run"
+	    "another port: BEACON_MQTT_PORT=18840 make run"
+port_busy "$WS_PORT" &&
+	die "127.0.0.1:$WS_PORT (websockets) is already in use; stop what uses" \
+	    "it or choose another port: BEACON_WS_PORT=18841 make run"
 
 mkdir -p "$VAR"
 broker_conf >"$VAR/mosquitto.conf"

@@ -431,3 +431,73 @@ query() {
 answer() {
 	jq -r "$2" "$TMP/$1.json"
 }
+
+# ---- the web pages ---------------------------------------------------------
+
+WS_PORT=
+
+# start_broker_ws DIR: a private mosquitto as start_broker makes it, plus a
+# websockets listener on 127.0.0.1:WS_PORT (another free port) that serves
+# DIR as its http_dir, as conf/mosquitto.conf does for `make run`. Sets PORT
+# and WS_PORT.
+start_broker_ws() {
+	local dir=$1 tries=0
+
+	while :; do
+		PORT=$(free_port)
+		WS_PORT=$(free_port)
+		[ "$WS_PORT" != "$PORT" ] || continue
+		{
+			broker_conf
+			printf 'listener %s 127.0.0.1\nprotocol websockets\n' \
+			    "$WS_PORT"
+			printf 'http_dir %s\n' "$dir"
+		} >"$TMP/mosquitto.conf"
+		: >"$TMP/mosquitto.log"
+		mosquitto -c "$TMP/mosquitto.conf" >>"$TMP/mosquitto.log" 2>&1 &
+		MOSQ_PID=$!
+		PIDS+=("$MOSQ_PID")
+		broker_wait && return 0
+		kill -TERM "$MOSQ_PID" 2>/dev/null || true
+		((++tries < 5)) ||
+			fail "mosquitto does not start on ports $PORT and $WS_PORT"
+	done
+}
+
+# need_web: skip unless the pages are built and node, playwright-core and
+# Chromium are there; sets WEB (the built pages) and CHROMIUM.
+need_web() {
+	WEB=$BEACON_BUILD/web
+	need node
+	[ -s "$WEB/stamp" ] ||
+		skip "the web pages are not built (node and npm are needed)"
+	[ -d "$BEACON_SRC/clients/web/node_modules/playwright-core" ] ||
+		skip "playwright-core is not installed (the build runs npm ci)"
+	CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
+		skip "chromium is not installed (make deps installs it)"
+}
+
+# web_test SCRIPT ARGS...: run clients/web/tests/SCRIPT with node; its
+# output goes to $TMP/SCRIPT.out and .err (shown if the test fails).
+web_test() {
+	local script=$1 rc=0
+
+	shift
+	BEACON_WEB_URL="http://127.0.0.1:$WS_PORT" \
+	    BEACON_BROKER="127.0.0.1:$PORT" BEACON_CLI="$BEACON" \
+	    BEACON_TMP="$TMP" CHROMIUM="$CHROMIUM" \
+	    timeout -k 5 80 node "$BEACON_SRC/clients/web/tests/$script" "$@" \
+	    >"$TMP/${script%.mjs}.out" 2>"$TMP/${script%.mjs}.err" || rc=$?
+	((rc == 0)) || fail "$script exited $rc"
+}
+
+# web_config BRANCH...: beacond's retained beacon/config/{branch}, from which
+# the report page draws its buttons, is there for each BRANCH.
+web_config() {
+	local b
+
+	for b; do
+		wait_for 5 mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 1 \
+		    -t "$PREFIX/config/$b"
+	done
+}

@@ -1,0 +1,434 @@
+// The staff report page (report.html): one big button per category of the
+// branch, from its retained beacon/config/{branch}; after a press, the
+// answer at once and every change of it, from beacon/status/{branch}/{id}.
+//
+// The report id is made here, and the same report is sent again with the
+// same id until beacond answers (and after a reconnection or a reload), so
+// a retry never opens a second incident (docs/protocol.md, "Delivery,
+// retries and idempotency").
+import { Conn, topicPrefix } from './conn.js';
+import { chime, unlock } from './sound.js';
+import { $, clock, el, load, randomHex, registerWorker, save, setting,
+    severityName, validId } from './util.js';
+
+const RETRY_MS = 2000;		/* as the protocol asks */
+const SLOW_MS = 5000;		/* no answer by then: tell staff */
+const SAME_MS = 10 * 60 * 1000;	/* the same button again: the same report */
+const KEEP_MS = 12 * 3600 * 1000;
+const KEEP_N = 10;
+
+const prefix = topicPrefix();
+const deviceId = load('device', null) || `page-${randomHex(6)}`;
+save('device', deviceId);
+const branch = setting('branch', '');
+let config = branch ? load(`config.${branch}`, null) : null;
+let reports = load('reports', []).filter((r) =>
+    Date.now() - Date.parse(r.created) < KEEP_MS);
+let daemonOnline = true;
+let conn = null;
+let connState = 'connecting';
+let connDetail = '';
+let drawnButtons = '';
+let drawnAnswer = '';
+const branches = new Map();	/* id -> name, for setting up the device */
+const timers = new Map();	/* report id -> retry interval */
+const heard = new Set();	/* ids with a status since the last connect */
+
+function topic(...levels) {
+	return [prefix, ...levels].join('/');
+}
+
+function statusTopic(r) {
+	return topic('status', r.branch, r.id);
+}
+
+function keep() {
+	reports = reports.slice(-KEEP_N);
+	save('reports', reports);
+}
+
+function last(r) {
+	return r.statuses.length ? r.statuses[r.statuses.length - 1] : null;
+}
+
+function done(r) {
+	const s = last(r);
+
+	return !!s && (s.state === 'resolved' || s.state === 'rejected');
+}
+
+// ---- sending ---------------------------------------------------------------
+
+function payload(r) {
+	const p = { id: r.id, type: r.type, device: deviceId };
+
+	if (r.location)
+		p.location = r.location;
+	if (r.note)
+		p.note = r.note;
+	if (r.silent)
+		p.silent = true;
+	if (r.drill)
+		p.drill = true;
+	return p;
+}
+
+// Send now, and every 2 s until the first status of this visit arrives.
+function send(r) {
+	conn.subscribe(statusTopic(r));
+	conn.publish(topic('report', r.branch), payload(r));
+	if (!timers.has(r.id))
+		timers.set(r.id, setInterval(() => {
+			if (heard.has(r.id))
+				stopRetry(r);
+			else
+				conn.publish(topic('report', r.branch), payload(r));
+		}, RETRY_MS));
+}
+
+function stopRetry(r) {
+	clearInterval(timers.get(r.id));
+	timers.delete(r.id);
+}
+
+function press(button) {
+	const location = $('#location').value.trim();
+	const note = $('#note').value.trim();
+	const drill = $('#drill').checked;
+	const again = reports.find((r) => r.branch === branch && !done(r) &&
+	    r.type === button.type && r.drill === drill &&
+	    Date.now() - Date.parse(r.created) < SAME_MS);
+
+	unlock();
+	if (again) {
+		again.pressedAgain = Date.now();
+		send(again);
+		render();
+		return;
+	}
+	save('location', location);
+	const r = {
+		id: `${deviceId}-${Date.now().toString(36)}${randomHex(2)}`,
+		branch, type: button.type, label: button.label,
+		severity: button.severity, location, note, drill,
+		silent: $('#silent').checked, created: new Date().toISOString(),
+		statuses: [],
+	};
+	reports.push(r);
+	keep();
+	$('#note').value = '';
+	send(r);
+	setTimeout(render, SLOW_MS + 50);
+	render();
+}
+
+// ---- answers ---------------------------------------------------------------
+
+function onStatus(r, s) {
+	const prev = last(r);
+
+	heard.add(r.id);
+	stopRetry(r);
+	if (prev && prev.message === s.message && prev.state === s.state)
+		return;
+	r.statuses.push({ state: s.state, message: s.message || s.state,
+	    call_911: !!s.call_911, by: s.by || '', ts: s.ts || '' });
+	keep();
+	if (!r.silent && (s.state === 'received' || s.state === 'acknowledged'))
+		chime();
+	render();
+}
+
+function onMessage(t, p) {
+	const [kind, a, b] = t.slice(prefix.length + 1).split('/');
+	const r = kind === 'status' && reports.find((x) => x.id === b &&
+	    x.branch === a);
+
+	if (kind === 'daemon') {
+		daemonOnline = !p || p.state !== 'offline';
+	} else if (kind === 'config' && p) {
+		branches.set(a, p.name || '');
+		if (a === branch) {
+			config = p;
+			save(`config.${branch}`, p);
+		}
+	} else if (r && p) {
+		onStatus(r, p);
+	} else if (kind === 'error' && a === branch && p) {
+		const e = reports.find((x) => x.id === p.report);
+		if (e) {
+			e.error = p.error;
+			heard.add(e.id);
+			stopRetry(e);
+		}
+	}
+	render();
+}
+
+function onState(state, detail) {
+	connState = state;
+	connDetail = detail || '';
+	if (state === 'online') {
+		// The retained status says where an open report stands; one that
+		// had no answer yet, or whose status does not come back, is sent
+		// again with the same id.
+		heard.clear();
+		for (const r of reports) {
+			if (r.branch !== branch || done(r))
+				continue;
+			conn.subscribe(statusTopic(r));
+			if (!last(r))
+				send(r);
+			else
+				setTimeout(() => heard.has(r.id) || send(r), 1000);
+		}
+	}
+	render();
+}
+
+// ---- the page ---------------------------------------------------------------
+
+const STATE_HEAD = {
+	received: 'Received',
+	routed: 'Help is being called',
+	on_scene: 'Help has arrived',
+	resolved: 'Resolved',
+};
+
+function roleOf(message) {
+	const m = /\(([^)]+)\)/.exec(message || '');
+
+	return m ? m[1] : '';
+}
+
+function capital(s) {
+	return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// Told to call the person in charge, and nobody has acknowledged since
+// (a later "received again" must not hide it).
+function nobody(r) {
+	for (let i = r.statuses.length - 1; i >= 0; i--) {
+		const s = r.statuses[i];
+		if (/call the person in charge/.test(s.message))
+			return true;
+		if (s.state !== 'routed' && s.state !== 'received')
+			return false;
+	}
+	return false;
+}
+
+function headline(r) {
+	const s = last(r);
+
+	if (r.error)
+		return `Not sent: ${r.error}`;
+	if (!s)
+		return conn.online ? 'Sending…' : 'Waiting for the connection…';
+	if (s.state === 'rejected')
+		return 'Not sent';
+	if (s.state === 'acknowledged') {
+		const role = roleOf(s.message);
+		return role ? `${capital(role)} acknowledged, on the way` :
+		    'Acknowledged, help is on the way';
+	}
+	if (nobody(r))
+		return 'No one available';
+	return STATE_HEAD[s.state] || s.message;
+}
+
+function banners(r) {
+	const s = last(r);
+	const out = [];
+
+	if (!s || done(r))
+		return out;
+	if (s.call_911)
+		out.push(el('p', { class: 'alarm-banner', role: 'alert',
+		    'data-banner': 'call911' }, 'CALL 911 NOW'));
+	if (nobody(r))
+		out.push(el('p', { class: 'alarm-banner', role: 'alert',
+		    'data-banner': 'nobody' },
+		    'No one available: call the person in charge'));
+	return out;
+}
+
+function slow(r) {
+	return !last(r) && !r.error &&
+	    Date.now() - Date.parse(r.created) > SLOW_MS;
+}
+
+function answerPanel(r) {
+	const s = last(r);
+	const cls = ['answer', r.silent ? 'silent' : '',
+	    s && (s.state === 'rejected' || nobody(r) || r.error) ? 'bad' : '',
+	    s && s.state === 'acknowledged' ? 'good' : '',
+	    s && s.state === 'on_scene' ? 'good' : ''].join(' ');
+
+	return el('section', { class: cls, id: 'answer', 'data-report': r.id,
+	    'data-state': s ? s.state : 'sending' },
+	el('p', { class: 'what' },
+	    r.drill && el('span', { class: 'tag drill-tag' }, 'DRILL'),
+	    r.silent && el('span', { class: 'tag' }, 'silent'),
+	    `${r.label}${r.location ? ` · ${r.location}` : ''}`,
+	    el('span', { class: 'when' }, clock(r.created))),
+	banners(r),
+	el('h2', { class: 'headline' }, headline(r)),
+	s && el('p', { class: 'message' }, s.message),
+	slow(r) && el('p', { class: 'warn', role: 'alert' },
+	    'No answer from Beacon yet; still sending. If help is needed now, ' +
+	    'call the person in charge.'),
+	r.pressedAgain && el('p', { class: 'again' },
+	    'Pressed again: sent again as the same report, not a new one.'),
+	el('ol', { class: 'history' }, r.statuses.map((x) =>
+	    el('li', {}, el('time', {}, clock(x.ts)), ' ',
+		el('span', { class: 'msg' }, x.message)))));
+}
+
+function earlier(current) {
+	const rest = reports.filter((r) => r !== current && r.branch === branch)
+	    .reverse().slice(0, 4);
+
+	if (!rest.length)
+		return null;
+	return el('section', { class: 'earlier' },
+	    el('h2', {}, 'Earlier from this device'),
+	    el('ul', {}, rest.map((r) => el('li', {},
+		el('time', {}, clock(r.created)), ' ',
+		r.drill ? 'DRILL · ' : '', r.label, ': ',
+		last(r) ? last(r).message : 'no answer'))));
+}
+
+function buttonsOf() {
+	if (!config || !Array.isArray(config.buttons) || !config.buttons.length)
+		return [el('p', { class: 'empty' }, connState === 'online' ?
+		    'Waiting for this branch\'s buttons from Beacon…' :
+		    'Connecting to Beacon…')];
+	return config.buttons.map((b) => el('button', {
+		type: 'button', class: `report-button sev${b.severity}`,
+		'data-type': b.type, onclick: () => press(b) },
+	el('span', { class: 'label' }, b.label || b.type),
+	el('span', { class: 'sev' }, `${b.severity} · ${severityName(b.severity)}`)));
+}
+
+function connLine() {
+	if (connState === 'online' && daemonOnline)
+		return ['ok', 'Connected'];
+	if (connState === 'online')
+		return ['bad', 'Beacon is offline'];
+	if (connState === 'refused')
+		return ['bad', `Refused: ${connDetail}`];
+	return ['warn', connState === 'connecting' ? 'Connecting…' :
+	    'Not connected, retrying'];
+}
+
+// Only what changed is drawn again: a button replaced under a finger
+// would lose the press.
+function renderButtons() {
+	const key = JSON.stringify([config && config.buttons, connState]);
+
+	if (key !== drawnButtons) {
+		drawnButtons = key;
+		$('#buttons').replaceChildren(...buttonsOf());
+	}
+}
+
+// The answer is a live region: drawn again only when it changed, or a
+// screen reader would read it out again at every message.
+function renderAnswer(current) {
+	const key = JSON.stringify([current, current && slow(current),
+	    connState === 'online', reports.length]);
+
+	if (key === drawnAnswer)
+		return;
+	drawnAnswer = key;
+	$('#answer-slot').replaceChildren(current ? answerPanel(current) : '');
+	$('#earlier-slot').replaceChildren(earlier(current) || '');
+}
+
+function render() {
+	const current = reports.filter((r) => r.branch === branch).slice(-1)[0];
+	const [cls, text] = connLine();
+
+	document.body.classList.toggle('drilling', $('#drill').checked);
+	document.body.classList.toggle('quiet', $('#silent').checked);
+	$('#branch-name').textContent = (config && config.name) || branch ||
+	    'Beacon';
+	$('#conn').className = `conn ${cls}`;
+	$('#conn').textContent = text;
+	$('#daemon').hidden = daemonOnline || connState !== 'online';
+	$('#offline').hidden = connState === 'online' || !current ||
+	    done(current);
+	renderAnswer(current);
+	renderButtons();
+	$('#device-id').textContent = deviceId;
+	$('#device-branch').textContent = branch || '(not set)';
+}
+
+// ---- setting the device up ---------------------------------------------------
+
+function setupPanel() {
+	const list = el('div', { class: 'branch-list' });
+	const draw = () => list.replaceChildren(...(branches.size ?
+	    [...branches].map(([id, name]) => el('button', {
+		type: 'button', class: 'choice',
+		onclick: () => { location.search = `?branch=${id}`; } },
+	    name || id, el('small', {}, id))) :
+	    [el('p', {}, 'Looking for the branches…')]));
+
+	draw();
+	return { list, draw };
+}
+
+function settings() {
+	const f = $('#settings');
+
+	f.username.value = load('username', '');
+	f.password.value = load('password', '');
+	f.branch.value = branch;
+	f.addEventListener('submit', (e) => {
+		e.preventDefault();
+		save('username', f.username.value.trim());
+		save('password', f.password.value);
+		if (validId(f.branch.value.trim()))
+			location.search = `?branch=${f.branch.value.trim()}`;
+		else
+			location.reload();
+	});
+}
+
+function start() {
+	const topics = [topic('daemon', 'status'), topic('config', '+')];
+
+	if (branch)
+		topics.push(topic('config', branch), topic('error', branch));
+	conn = new Conn({
+		clientId: deviceId, clean: true,
+		username: load('username', ''), password: load('password', ''),
+		presence: branch ? { topic: topic('device', branch, deviceId),
+		    kind: 'report_page' } : null,
+		topics, onMessage, onState,
+	});
+	conn.start();
+	window.addEventListener('pagehide', () => conn.close());
+}
+
+function main() {
+	$('#location').value = load('location', '');
+	$('#drill').addEventListener('change', render);
+	$('#silent').addEventListener('change', render);
+	document.addEventListener('pointerdown', unlock);
+	settings();
+	if (!validId(branch)) {
+		const setup = setupPanel();
+		$('#setup').hidden = false;
+		$('#form').hidden = true;
+		$('#setup-slot').replaceChildren(setup.list);
+		setInterval(setup.draw, 500);
+	}
+	start();
+	render();
+	registerWorker();
+}
+
+main();

@@ -1,0 +1,513 @@
+// The responder app (responder.html): signed in once with the responder's
+// broker account, it keeps a persistent MQTT session on
+// beacon/notify/{responder}, so notifications wait at the broker while the
+// phone is away. An alert fills the screen and sounds until this responder
+// answers; the answer goes to beacon/respond/{responder}, and the incident
+// topic (or beacon/error/{responder}) says how it was taken.
+import { Conn, topicPrefix } from './conn.js';
+import { Alarm, soundReady, unlock } from './sound.js';
+import { $, ago, el, load, randomHex, registerWorker, save, severityName,
+    validId } from './util.js';
+
+// Notifications wait at the broker this long while the phone is away.
+const SESSION_EXPIRY = 24 * 3600;
+const PENDING_MS = 8000;
+
+const prefix = topicPrefix();
+const appDevice = load('app-device', null) || randomHex(4);
+save('app-device', appDevice);
+
+let me = load('responder', null);	/* {id, username, password} */
+let conn = null;
+let connState = 'offline';
+let connDetail = '';
+let daemonOnline = true;
+let shown = null;		/* the incident on the card, or null */
+const alarm = new Alarm();
+let alarmTimer = null;
+const incidents = new Map();	/* id -> incident payload */
+const ackers = new Map();	/* id -> Map(responder -> action) */
+const alerts = new Map();	/* id -> {n, answered, pending, result, error} */
+const resolved = new Map();	/* id -> who resolved it ("" unknown) */
+const notices = [];		/* debrief notices, newest first */
+const drawn = { card: '', home: '' };
+const branchNames = new Map();
+const labels = new Map();	/* category id -> label, from the configs */
+
+function topic(...levels) {
+	return [prefix, ...levels].join('/');
+}
+
+// ---- what comes in ---------------------------------------------------------
+
+function onNotify(n) {
+	if (n.kind && n.kind !== 'incident') {
+		notices.unshift(n);
+		notices.splice(20);
+		return;
+	}
+	const a = alerts.get(n.incident);
+	if (a) {
+		a.n = n;		/* a repeat or the next step */
+		return;
+	}
+	alerts.set(n.incident, { n, answered: null, pending: null,
+	    result: '', error: '', confirm: false });
+	if (!shown || !ringing(alerts.get(shown)))
+		shown = n.incident;
+	notifySystem(n);
+}
+
+function onIncident(id, p) {
+	const last = (p && p.last) || {};
+
+	if (!p) {		/* cleared: it was resolved */
+		if (incidents.delete(id) && !resolved.has(id))
+			resolved.set(id, '');
+		return;
+	}
+	incidents.set(id, p);
+	if (p.state === 'resolved')
+		resolved.set(id, last.kind === 'resolve' ? last.by : '');
+	if (last.by && ['ack', 'decline', 'arrived', 'resolve'].includes(last.kind)) {
+		if (!ackers.has(id))
+			ackers.set(id, new Map());
+		ackers.get(id).set(last.by, last.kind);
+	}
+	const a = alerts.get(id);
+	if (a && a.pending && last.kind === a.pending && last.by === me.id) {
+		a.result = accepted(a.pending, p);
+		a.pending = null;
+	}
+}
+
+function onError(p) {
+	const a = alerts.get(p.incident);
+
+	if (a) {
+		a.error = p.error;
+		a.pending = null;
+		a.result = '';
+	}
+}
+
+function onConfig(branch, p) {
+	if (!p)
+		return;
+	branchNames.set(branch, p.name || branch);
+	for (const b of p.buttons || [])
+		labels.set(b.type, b.label);
+}
+
+function onMessage(t, p) {
+	const [kind, a] = t.slice(prefix.length + 1).split('/');
+
+	if (kind === 'notify' && p)
+		onNotify(p);
+	else if (kind === 'incident' && /^[0-9]+$/.test(a))
+		onIncident(Number(a), p);
+	else if (kind === 'error' && p)
+		onError(p);
+	else if (kind === 'config')
+		onConfig(a, p);
+	else if (kind === 'daemon')
+		daemonOnline = !p || p.state !== 'offline';
+	render();
+}
+
+function onState(state, detail) {
+	connState = state;
+	connDetail = detail || '';
+	if (state === 'refused') {
+		conn = null;
+		$('#login-error').textContent = `The broker refused: ${connDetail}.`;
+		showLogin();
+	}
+	render();
+}
+
+// ---- answering -------------------------------------------------------------
+
+const DONE = {
+	ack: 'You acknowledged: the reporter is told you are on the way.',
+	decline: 'You declined: Beacon calls the next responders.',
+	arrived: 'You are on scene: the reporter is told.',
+	resolve: 'You resolved it: the incident is closed.',
+};
+
+function accepted(action, p) {
+	const first = p.acked_by && p.acked_by !== me.id ?
+	    ` First to acknowledge: ${p.acked_by}.` : '';
+
+	return DONE[action] + first;
+}
+
+function respond(id, action) {
+	const a = alerts.get(id);
+	const note = ($('#card-note') || {}).value || '';
+	const body = { incident: id, action };
+
+	if (note.trim())
+		body.note = note.trim();
+	unlock();
+	a.error = '';
+	a.result = '';
+	a.confirm = false;
+	if (action === 'ack' || action === 'decline' || action === 'arrived')
+		a.answered = a.answered || action;
+	if (!conn || !conn.publish(topic('respond', me.id), body)) {
+		a.error = 'Not connected: not sent. Try again when connected.';
+		render();
+		return;
+	}
+	a.pending = action;
+	a.pendingAt = Date.now();
+	setTimeout(render, PENDING_MS + 50);
+	render();
+}
+
+// ---- the alarm -------------------------------------------------------------
+
+function isOpen(id) {
+	return !resolved.has(id);
+}
+
+// An alert sounds until this responder answers or the incident is closed;
+// one below a threat to life also stops once someone has acknowledged.
+function ringing(a) {
+	if (!a || a.answered || !isOpen(a.n.incident))
+		return false;
+	const p = incidents.get(a.n.incident);
+	return !(p && p.acked_by && a.n.severity > 1);
+}
+
+function updateAlarm() {
+	const ring = [...alerts.values()].some(ringing);
+
+	// A burst of queued messages after a reconnection can announce an
+	// incident and its end together: wait a moment before the first beep.
+	if (ring && !alarm.ringing && !alarmTimer)
+		alarmTimer = setTimeout(() => {
+			alarmTimer = null;
+			if ([...alerts.values()].some(ringing))
+				alarm.start();
+		}, 250);
+	if (!ring) {
+		clearTimeout(alarmTimer);
+		alarmTimer = null;
+		alarm.stop();
+	}
+	document.title = ring ? 'ALERT · Beacon' : 'Beacon responder';
+}
+
+function notifySystem(n) {
+	if (!('Notification' in window) || Notification.permission !== 'granted')
+		return;
+	const title = `${n.drill ? 'DRILL: ' : ''}${n.label || n.type}`;
+	const opts = { body: `${branchNames.get(n.branch) || n.branch}` +
+	    `${n.location ? `, ${n.location}` : ''}`, tag: `incident-${n.incident}`,
+	renotify: true, requireInteraction: true, icon: 'icon-192.png' };
+
+	// Chrome for Android shows them only through a service worker.
+	const sw = navigator.serviceWorker;
+	(sw ? sw.getRegistration() : Promise.resolve(null)).then((reg) =>
+	    (reg ? reg.showNotification(title, opts) :
+		new Notification(title, opts))).catch(() => {});
+}
+
+// ---- the screens -----------------------------------------------------------
+
+function branchName(id) {
+	return branchNames.get(id) || id;
+}
+
+function labelOf(p) {
+	return p.label || labels.get(p.type) || p.type;
+}
+
+const ACTED = { ack: 'acknowledged', decline: 'declined', arrived: 'on scene',
+    resolve: 'resolved' };
+
+function whoLine(id) {
+	const m = ackers.get(id);
+	const p = incidents.get(id);
+	const parts = m ? [...m].map(([who, act]) =>
+	    `${who === me.id ? `${who} (you)` : who} ${ACTED[act]}`) : [];
+
+	if (!parts.length && p && p.acked_by)
+		parts.push(`${p.acked_by} acknowledged`);
+	return parts.length ? parts.join(' · ') : 'Nobody has acknowledged yet';
+}
+
+function actions(id, a) {
+	const p = incidents.get(id);
+	const state = p ? p.state : 'routed';
+	const big = (action, text, cls) => el('button', { type: 'button',
+	    class: `act ${cls}`, 'data-action': action,
+	    disabled: a.pending ? true : null,
+	    onclick: () => respond(id, action) }, text);
+
+	if (!isOpen(id))
+		return [];
+	if (!a.answered || a.answered === 'decline')
+		return [big('ack', 'Acknowledge', 'primary'),
+		    big('decline', 'Decline', 'secondary')];
+	const resolve = el('button', { type: 'button', class: 'act secondary',
+	    'data-action': 'resolve', disabled: a.pending ? true : null,
+	    onclick: () => {
+		if (a.confirm)
+			respond(id, 'resolve');
+		else
+			a.confirm = true;
+		render();
+	} }, a.confirm ? 'Tap again to resolve' : 'Resolve');
+	return state === 'on_scene' ? [resolve] :
+	    [big('arrived', 'Arrived', 'primary'), resolve];
+}
+
+function resultLine(a) {
+	if (a.error)
+		return el('p', { class: 'result bad', role: 'alert' }, a.error);
+	if (a.pending)
+		return el('p', { class: 'result' }, Date.now() - a.pendingAt >
+		    PENDING_MS ? 'No answer from Beacon yet: check the connection.' :
+		    'Sending…');
+	return a.result ? el('p', { class: 'result good', role: 'status' },
+	    a.result) : null;
+}
+
+function card(id) {
+	const a = alerts.get(id);
+	const n = a.n;
+	const closed = !isOpen(id);
+
+	return el('div', { class: `card-inner sev${n.severity}`,
+	    'data-incident': id, 'data-ringing': ringing(a) ? 'true' : 'false' },
+	n.drill && el('p', { class: 'drill-banner' },
+	    el('span', {}, 'DRILL · practice only')),
+	el('p', { class: 'sev-band' },
+	    el('span', {}, `Severity ${n.severity} · ${severityName(n.severity)}`),
+	    el('span', { class: 'ago', 'data-ts': n.ts }, ago(n.ts))),
+	el('div', { class: 'card-body' },
+	    el('h1', { id: 'card-title' }, labelOf(n)),
+	    el('p', { class: 'branch' }, branchName(n.branch)),
+	    el('p', { class: 'location' }, el('span', { class: 'k' }, 'Where'),
+		n.location || 'not given'),
+	    n.note && el('p', { class: 'note' }, el('span', { class: 'k' },
+		'Note'), n.note),
+	    n.call_911 && el('p', { class: 'call911' },
+		'Threat to life: the reporter was told to call 911.'),
+	    n.silent && el('p', { class: 'silent' },
+		'Silent alarm: do not call the desk.'),
+	    el('p', { class: 'meta' }, `Incident ${id} · you are called as ` +
+		`${(n.role || '').replace(/_/g, ' ')} · step ${n.step + 1}` +
+		`${n.repeat ? ` · reminder ${n.repeat}` : ''}`),
+	    el('p', { class: 'who' }, closed ? `Resolved${resolved.get(id) ?
+		` by ${resolved.get(id)}` : ''}` : whoLine(id)),
+	    resultLine(a),
+	    el('div', { class: 'spacer' }),
+	    ringing(a) && el('p', { class: 'sounding' },
+		'The alarm sounds until you acknowledge or decline.'),
+	    isOpen(id) && el('label', { class: 'note-field' }, 'Note (optional)',
+		el('input', { id: 'card-note', maxlength: '512',
+		    autocomplete: 'off' })),
+	    el('div', { class: 'actions' }, actions(id, a)),
+	    el('button', { type: 'button', class: 'back',
+		onclick: () => { shown = null; render(); } }, 'Back to the list')));
+}
+
+function incidentItem(p) {
+	const id = p.incident;
+	const a = alerts.get(id);
+
+	// Only an incident this responder was called to opens its card.
+	return el('li', { class: `incident sev${p.severity}`,
+	    'data-incident': id },
+	el(a ? 'button' : 'div', { type: a ? 'button' : null, class: 'open',
+	    onclick: a ? () => { shown = id; render(); } : null },
+	el('span', { class: 'title' }, p.drill ? 'DRILL · ' : '',
+	    labelOf(p), el('span', { class: 'ago', 'data-ts': p.created },
+		ago(p.created))),
+	el('span', { class: 'line' }, `${branchName(p.branch)}` +
+	    `${p.location ? ` · ${p.location}` : ''}`),
+	el('span', { class: 'line state' },
+	    `${p.state.replace('_', ' ')} · ${whoLine(id)}`),
+	a && ringing(a) && el('span', { class: 'line waiting' },
+	    'Waiting for your answer')));
+}
+
+function home() {
+	const open = [...incidents.values()]
+	    .filter((p) => p.state !== 'resolved')
+	    .sort((x, y) => x.severity - y.severity ||
+		Date.parse(y.created) - Date.parse(x.created));
+
+	const key = JSON.stringify([open, [...ackers.keys()].map((k) =>
+	    [k, ...ackers.get(k)]), [...alerts.values()].map(ringing),
+	    notices.length]);
+
+	if (key === drawn.home)
+		return;
+	drawn.home = key;
+	$('#incidents').replaceChildren(...(open.length ?
+	    open.map(incidentItem) :
+	    [el('li', { class: 'empty' }, 'No open incidents.')]));
+	$('#notices').replaceChildren(...notices.map((n) => el('li', {},
+	    n.message || `${n.kind} for incident ${n.incident}`)));
+	$('#notices-box').hidden = !notices.length;
+}
+
+function status() {
+	const line = !me ? ['warn', 'Not signed in'] :
+	    connState === 'online' ? (daemonOnline ?
+	    ['ok', 'Connected: alerts will sound'] :
+	    ['bad', 'Beacon is offline: no alerts until it is back']) :
+	    connState === 'connecting' ? ['warn', 'Connecting…'] :
+	    ['bad', 'Not connected: no alerts'];
+
+	$('#conn').className = `conn ${line[0]}`;
+	$('#conn').textContent = line[1];
+	$('#who').textContent = me ? me.id : '';
+	$('#sound-hint').hidden = !me || soundReady();
+	$('#notify-hint').hidden = !me || !('Notification' in window) ||
+	    Notification.permission !== 'default';
+	document.body.dataset.ready = connState === 'online' ? '1' : '0';
+}
+
+function render() {
+	const c = $('#card');
+
+	status();
+	if (!me)
+		return;
+	home();
+	if (shown !== null && alerts.has(shown)) {
+		// Drawn again only when it changed: a button replaced under a
+		// finger would lose the press.
+		const key = JSON.stringify([shown, alerts.get(shown), ringing(
+		    alerts.get(shown)), incidents.get(shown), resolved.get(shown),
+		    [...(ackers.get(shown) || [])], branchNames.get(
+		    alerts.get(shown).n.branch), (alerts.get(shown).pending &&
+		    Date.now() - alerts.get(shown).pendingAt > PENDING_MS)]);
+		if (key === drawn.card && !c.hidden) {
+			updateAlarm();
+			return;
+		}
+		drawn.card = key;
+		const focus = document.activeElement && document.activeElement.id;
+		const note = $('#card-note') ? $('#card-note').value : '';
+		c.replaceChildren(card(shown));
+		if ($('#card-note'))
+			$('#card-note').value = note;
+		if (focus === 'card-note')
+			$('#card-note').focus();
+		if (c.hidden) {
+			c.hidden = false;
+			const first = c.querySelector('button.act');
+			if (first)
+				first.focus();
+		}
+	} else {
+		drawn.card = '';
+		c.hidden = true;
+		c.replaceChildren();
+	}
+	updateAlarm();
+}
+
+// "2 min ago" moves on without redrawing the buttons under a finger.
+function tick() {
+	for (const e of document.querySelectorAll('.ago[data-ts]'))
+		e.textContent = ago(e.dataset.ts);
+}
+
+// ---- signing in and out ----------------------------------------------------
+
+function connect() {
+	conn = new Conn({
+		clientId: `app-${me.id}-${appDevice}`,
+		clean: false, sessionExpiry: SESSION_EXPIRY,
+		username: me.username || me.id, password: me.password || '',
+		presence: { topic: topic('device', '_responders', me.id),
+		    kind: 'responder_app' },
+		topics: [topic('notify', me.id), topic('error', me.id),
+		    topic('incident', '+'), topic('config', '+'),
+		    topic('daemon', 'status')],
+		onMessage, onState,
+	});
+	conn.start();
+}
+
+function showLogin() {
+	const f = $('#login-form');
+
+	$('#login').hidden = false;
+	$('#home').hidden = true;
+	if (me) {
+		f.responder.value = me.id;
+		f.username.value = me.username || '';
+	}
+}
+
+function signIn(e) {
+	const f = $('#login-form');
+	const id = f.responder.value.trim();
+
+	e.preventDefault();
+	unlock();
+	if (!validId(id)) {
+		$('#login-error').textContent =
+		    'A responder id is 1 to 64 letters, digits, ".", "_", ":" or "-".';
+		return;
+	}
+	$('#login-error').textContent = '';
+	me = { id, username: f.username.value.trim(), password: f.password.value,
+	    signedIn: true };
+	save('responder', me);
+	if ('Notification' in window && Notification.permission === 'default')
+		Notification.requestPermission().then(render, () => {});
+	$('#login').hidden = true;
+	$('#home').hidden = false;
+	connect();
+	render();
+}
+
+// Signing out ends the session at the broker: nothing waits for this
+// phone any more.
+function signOut() {
+	if (conn) {
+		conn.publish(topic('device', '_responders', me.id),
+		    conn.presence('offline'), true);
+		conn.client.end(false, { properties: { sessionExpiryInterval: 0 } });
+		conn = null;
+	}
+	save('responder', { id: me.id, username: me.username, password: '',
+	    signedIn: false });
+	me = null;
+	alarm.stop();
+	location.reload();
+}
+
+function main() {
+	$('#login-form').addEventListener('submit', signIn);
+	$('#sign-out').addEventListener('click', signOut);
+	$('#sound-hint').addEventListener('click', () => { unlock(); render(); });
+	$('#notify-hint').addEventListener('click', () =>
+	    Notification.requestPermission().then(render, () => {}));
+	document.addEventListener('pointerdown', () => {
+		unlock();
+		setTimeout(status, 100);
+	});
+	window.addEventListener('pagehide', () => conn && conn.close());
+	setInterval(tick, 5000);
+	if (me && me.signedIn && validId(me.id)) {
+		$('#home').hidden = false;
+		connect();
+	} else {
+		showLogin();
+	}
+	render();
+	registerWorker();
+}
+
+main();

@@ -1,0 +1,109 @@
+// The staff report page in a real browser (tests/integration/t_web_report.sh
+// starts the broker, beacond and this). At Central: the overdose button
+// answers "received" within a second, then CALL 911 NOW in red; pressing it
+// again and reloading the page keep to the same report. At Eastside, where
+// no crisis worker works, a child-safety report says in red that no one is
+// available. A drill is labelled DRILL. Writes the overdose report's id to
+// $BEACON_TMP/report-ids and the page's picture to the first argument.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { browser, env, fail, run, say, text, until } from './lib.mjs';
+
+const shot = process.argv[2];
+const DESK = { viewport: { width: 1100, height: 900 } };
+const RED = 'rgb(180, 35, 24)';
+const ids = [];
+
+async function open(page, branch) {
+	await page.goto(`${env.url}/report.html?branch=${branch}`);
+	await until('the buttons', () => page.$('#buttons button[data-type]'),
+	    8000);
+	await until('the connection', async () =>
+	    (await text(page, '#conn')) === 'Connected');
+}
+
+async function history(page) {
+	return page.$$eval('#answer .history .msg', (l) =>
+	    l.map((e) => e.textContent));
+}
+
+async function banner(page, which, want) {
+	const sel = `#answer [data-banner=${which}]`;
+	await until(`the ${which} banner`, () => page.$(sel));
+	const t = await text(page, sel);
+	t.toUpperCase() === want.toUpperCase() || fail(`${which} banner: "${t}"`);
+	const bg = await page.$eval(sel, (e) => getComputedStyle(e)
+	    .backgroundColor);
+	bg === RED || fail(`${which} banner is ${bg}, not red`);
+}
+
+async function overdose(page) {
+	const labels = await page.$$eval('#buttons button[data-type]', (l) =>
+	    l.map((e) => e.dataset.type));
+	say('buttons:', labels.join(' '));
+	labels[0] === 'overdose' || fail('the most severe category is not first');
+	await page.fill('#location', 'Main floor, east washroom');
+	await page.fill('#note', 'Unresponsive, breathing slowly');
+
+	const t0 = Date.now();
+	await page.click('#buttons button[data-type=overdose]');
+	await until('"received"', async () =>
+	    (await history(page)).includes('received'), 1000);
+	say(`received after ${Date.now() - t0} ms`);
+	await banner(page, 'call911', 'CALL 911 NOW');
+	await until('the routing', async () => (await history(page))
+	    .some((m) => m.startsWith('routed: 3 responders notified')));
+	const id = await page.$eval('#answer', (e) => e.dataset.report);
+	ids.push(id);
+	await page.screenshot({ path: shot, fullPage: true });
+	say('screenshot', shot, 'report', id);
+	return id;
+}
+
+// The same button again, then a reload: still the one report.
+async function retries(page, id) {
+	await page.click('#buttons button[data-type=overdose]');
+	await until('the repeat answered', async () => (await history(page))
+	    .some((m) => m.startsWith('received again')));
+	(await page.$eval('#answer', (e) => e.dataset.report)) === id ||
+	    fail('a second press made a second report');
+	await page.reload();
+	await until('the report after a reload', () =>
+	    page.$(`#answer[data-report="${id}"]`));
+	await banner(page, 'call911', 'CALL 911 NOW');
+	(await page.inputValue('#location')) === 'Main floor, east washroom' ||
+	    fail('the location was not kept');
+}
+
+async function nobody(page) {
+	await open(page, 'eastside');
+	await page.click('#buttons button[data-type=child_safety]');
+	await banner(page, 'nobody', 'No one available: call the person in charge');
+	ids.push(await page.$eval('#answer', (e) => e.dataset.report));
+}
+
+async function drill(page) {
+	await open(page, 'central');
+	await page.check('#drill');
+	await until('the drill banner', () => page.isVisible('.page-drill'));
+	await page.click('#buttons button[data-type=welfare]');
+	await until('a drill answered', async () =>
+	    (await text(page, '#answer .what')).startsWith('DRILL') &&
+	    (await history(page)).includes('received'));
+	ids.push(await page.$eval('#answer', (e) => e.dataset.report));
+}
+
+await run(async () => {
+	const ctx = await browser('chrome-report', DESK);
+
+	try {
+		const page = ctx.pages()[0] || await ctx.newPage();
+		await open(page, 'central');
+		await retries(page, await overdose(page));
+		await nobody(page);
+		await drill(page);
+		writeFileSync(join(env.tmp, 'report-ids'), ids.join('\n') + '\n');
+	} finally {
+		await ctx.close();
+	}
+});

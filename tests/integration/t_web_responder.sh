@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The responder app in headless Chromium, served by the broker's websockets
+# listener (http_dir) and talking MQTT over it: a welfare report from the
+# CLI fills crisis-1's screen, Acknowledge reaches the reporter with the
+# responder's name and stops the escalation to the supervisor; a report made
+# while the app is closed is waiting when it opens again. The alert card's
+# picture is left in build/responder-alert.png.
+. "$(dirname "$0")/lib.sh"
+
+need_web
+start_broker_ws "$WEB"
+start_beacond
+sub_notify
+sub_status
+web_config central eastside
+
+web_test responder.mjs "$TMP/responder-alert.png"
+cp "$TMP/responder-alert.png" "$BEACON_BUILD/responder-alert.png"
+
+# The reporter reads the responder's name.
+wait_for 5 has status "$PREFIX/status/central/web-r1" \
+    '.state == "acknowledged" and .by == "crisis-1" and
+     (.message | test("crisis-1"))'
+has status "$PREFIX/incident/1" '.acked_by == "crisis-1"' ||
+	fail "the incident does not name crisis-1"
+
+# The second report, never acknowledged, escalates to the supervisor 2 s
+# after it was made; the first one's deadline came earlier, so had the
+# acknowledgment not stopped it, it would have fired by now.
+wait_for 10 has notify "$PREFIX/notify/supervisor-1" \
+    '.incident == 2 and .step == 1'
+notify_barrier
+expect_eq "$(count notify "$PREFIX/notify/supervisor-1" '.incident == 1')" 0 \
+    "escalations of the acknowledged incident"
+expect_eq "$(timeline_kinds 1)" "reported notified ack" "timeline of 1"
+
+# The app said who it is: retained presence of a responder app.
+p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+    -t "$PREFIX/device/_responders/crisis-1")
+jq -e '.kind == "responder_app" and (.state | test("^(online|offline)$"))' \
+    <<<"$p" >/dev/null || fail "presence of crisis-1's app: $p"
+stop_beacond
