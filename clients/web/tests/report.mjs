@@ -27,14 +27,22 @@ async function history(page) {
 	    l.map((e) => e.textContent));
 }
 
+// The banner may be drawn again while statuses arrive (after a reload
+// they all come back): text and colour are read together, until both
+// are right or the deadline passes.
 async function banner(page, which, want) {
 	const sel = `#answer [data-banner=${which}]`;
-	await until(`the ${which} banner`, () => page.$(sel));
-	const t = await text(page, sel);
-	t.toUpperCase() === want.toUpperCase() || fail(`${which} banner: "${t}"`);
-	const bg = await page.$eval(sel, (e) => getComputedStyle(e)
-	    .backgroundColor);
-	bg === RED || fail(`${which} banner is ${bg}, not red`);
+	let seen = 'nothing';
+
+	await until(`the ${which} banner "${want}" in red`, async () => {
+		const got = await page.$eval(sel, (e) => [e.textContent.trim(),
+		    getComputedStyle(e).backgroundColor]).catch(() => null);
+		if (got === null)
+			return false;
+		seen = `"${got[0]}" on ${got[1]}`;
+		return got[0].toUpperCase() === want.toUpperCase() &&
+		    got[1] === RED;
+	}).catch((e) => fail(`${e.message}; last seen ${seen}`));
 }
 
 async function overdose(page) {

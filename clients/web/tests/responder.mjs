@@ -48,9 +48,11 @@ async function first(ctx) {
 	    (await text(page, '#card .result.good')).includes('You acknowledged'),
 	    5000);
 	await until('silence', () => page.$('#card [data-ringing="false"]'));
-	const who = await text(page, '#card .who');
-	who.includes('crisis-1 (you) acknowledged') ||
-	    fail(`who acknowledged: "${who}"`);
+	// The incident topic names who acknowledged; it may come after the
+	// answer to the button.
+	await until('crisis-1 named as acknowledging', async () =>
+	    (await text(page, '#card .who')).includes(
+	    'crisis-1 (you) acknowledged'));
 	for (const a of ['arrived', 'resolve'])
 		(await page.$(`#card button[data-action=${a}]`)) ||
 		    fail(`no ${a} button after the acknowledgment`);
