@@ -3,6 +3,7 @@
 #   make run        a private broker and beacond in the foreground (Ctrl-C stops)
 #   make check      build and run every test
 #   make sanitize   the same under AddressSanitizer and UBSan
+#   make bench      the benchmarks (docs/benchmarks.md); QUICK=1 for a smoke run
 #   make install    install what `make build` built (PREFIX=/usr to change)
 #
 # BUILD names the build directory (default: build).
@@ -31,7 +32,7 @@ DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:
-.PHONY: all deps build check run sanitize clean install
+.PHONY: all deps build check run sanitize clean install bench
 
 all: build
 
@@ -70,6 +71,17 @@ build:
 
 check: deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j2
+
+# About 9 minutes on 2 cores: the load scenarios (run.sh), then timers,
+# memory, restart and queries. QUICK=1 runs the load scenarios for a few
+# seconds each into bench/results/quick and leaves docs/benchmarks.md alone.
+bench: deps build
+	BUILD=$(BUILD) bench/run.sh $(if $(filter 1,$(QUICK)),--quick)
+ifneq ($(QUICK),1)
+	for s in timers memory restart queries; do \
+		BUILD=$(BUILD) bench/$$s.sh || exit 1; \
+	done
+endif
 
 run: deps build
 	BUILD=$(BUILD) conf/run.sh

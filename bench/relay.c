@@ -1,0 +1,219 @@
+/*
+ * beacon-relay: the benchmarks' floor. It subscribes to {prefix}/report/+,
+ * decodes each report with the same decoder as beacond (msg.c, jansson)
+ * and publishes one notification on {prefix}/notify/floor with the same
+ * encoder: no rules, no escalation, no status. With --store PATH it also
+ * makes one SQLite insert per report, in WAL mode with synchronous FULL as
+ * beacond's store does, before it publishes.
+ *
+ * It runs on the project's mqtt.c inside libevent, as beacond does, so the
+ * difference between the two is beacond's own work. This file is the
+ * relay's only user of sqlite3.
+ */
+#include <sys/types.h>
+
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "mqtt.h"
+#include "msg.h"
+
+struct relay {
+	struct event_base *base;
+	struct mqtt *mqtt;
+	const char *prefix;
+	char notify_topic[256];
+	sqlite3 *db;		/* NULL: the bare floor */
+	sqlite3_stmt *ins;
+	int64_t next_id;
+	struct event *sig_ev[2];
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: beacon-relay --broker HOST:PORT "
+	    "[--prefix P] [--store PATH] [-v]\n");
+	exit(2);
+}
+
+static int
+store_open(struct relay *r, const char *path)
+{
+	static const char schema[] =
+	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    "CREATE TABLE IF NOT EXISTS reports (id INTEGER PRIMARY KEY,"
+	    " report TEXT NOT NULL, branch TEXT NOT NULL,"
+	    " payload TEXT NOT NULL, ts INTEGER NOT NULL)";
+	static const char ins[] = "INSERT INTO reports (report, branch,"
+	    " payload, ts) VALUES (?, ?, ?, ?)";
+
+	if (sqlite3_open(path, &r->db) != SQLITE_OK ||
+	    sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, ins, -1, &r->ins, NULL) != SQLITE_OK) {
+		log_warnx("%s: %s", path, sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* One autocommitted insert: one WAL commit per report. */
+static int
+store_insert(struct relay *r, const char *id, const char *branch,
+    const void *payload, size_t len)
+{
+	int rc;
+
+	sqlite3_bind_text(r->ins, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->ins, 2, branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(r->ins, 3, payload, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(r->ins, 4, clock_now());
+	rc = sqlite3_step(r->ins);
+	sqlite3_reset(r->ins);
+	sqlite3_clear_bindings(r->ins);
+	if (rc != SQLITE_DONE) {
+		log_warnx("insert: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+relay_connected(void *arg)
+{
+	struct relay *r = arg;
+	char topic[256];
+
+	snprintf(topic, sizeof topic, "%s/report/+", r->prefix);
+	mqtt_subscribe(r->mqtt, topic, 1);
+	log_info("event=connected subscribed=%s", topic);
+}
+
+static void
+relay_disconnected(void *arg, const char *why)
+{
+	(void)arg;
+	log_warnx("event=disconnected why=\"%s\"", why);
+}
+
+static void
+relay_notify(struct relay *r, const char *branch, const struct report *rep)
+{
+	struct incident inc;
+	struct notify n;
+	char *json;
+
+	memset(&inc, 0, sizeof inc);
+	inc.id = ++r->next_id;
+	snprintf(inc.branch, sizeof inc.branch, "%s", branch);
+	inc.r = *rep;
+	inc.created = inc.updated = clock_now();
+	n = (struct notify){ &inc, "Welfare check", "floor", 0, 0,
+	    inc.created };
+	json = msg_notify_encode(&n);
+	mqtt_publish(r->mqtt, r->notify_topic, json, strlen(json), 0);
+	free(json);
+}
+
+static void
+relay_message(void *arg, const char *topic, const void *payload, size_t len,
+    const struct mqtt_props *props)
+{
+	struct relay *r = arg;
+	struct report rep;
+	const char *branch;
+	char err[256];
+
+	(void)props;
+	if ((branch = strrchr(topic, '/')) == NULL)
+		return;
+	branch++;
+	if (msg_report_decode(payload, len, &rep, err, sizeof err) != MSG_OK) {
+		log_debug("bad report on %s: %s", topic, err);
+		return;
+	}
+	if (r->db != NULL && store_insert(r, rep.id, branch, payload,
+	    len) != 0)
+		return;
+	relay_notify(r, branch, &rep);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct relay *r = arg;
+
+	(void)sig; (void)what;
+	event_base_loopbreak(r->base);
+}
+
+static void
+relay_setup(struct relay *r, const char *broker)
+{
+	struct mqtt_opts o = { "beacon-relay", 0, 3600, 30, NULL, NULL,
+	    NULL, NULL, 0 };
+	struct mqtt_cb cb = { relay_connected, relay_disconnected,
+	    relay_message, r };
+	static const int sigs[] = { SIGINT, SIGTERM };
+	char *host;
+	int port, i;
+
+	if ((r->base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	for (i = 0; i < 2; i++) {
+		r->sig_ev[i] = evsignal_new(r->base, sigs[i], on_signal, r);
+		if (r->sig_ev[i] == NULL || evsignal_add(r->sig_ev[i], NULL))
+			fatalx("evsignal_add");
+	}
+	if (mqtt_parse_addr(broker, 1883, &host, &port) != 0)
+		fatalx("--broker %s: expected HOST:PORT", broker);
+	if ((r->mqtt = mqtt_new(r->base, &o, &cb)) == NULL ||
+	    mqtt_connect(r->mqtt, host, port) != 0)
+		fatalx("cannot set up the MQTT client");
+	free(host);
+	snprintf(r->notify_topic, sizeof r->notify_topic, "%s/notify/floor",
+	    r->prefix);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "broker", required_argument, NULL, 'b' },
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "store", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct relay r = { .prefix = "beacon" };
+	const char *broker = NULL, *store = NULL;
+	int ch, verbose = 0;
+
+	while ((ch = getopt_long(argc, argv, "v", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'b': broker = optarg; break;
+		case 'p': r.prefix = optarg; break;
+		case 's': store = optarg; break;
+		case 'v': verbose++; break;
+		default: usage();
+		}
+	}
+	if (broker == NULL)
+		usage();
+	log_init("beacon-relay", verbose);
+	if (store != NULL && store_open(&r, store) != 0)
+		exit(1);
+	relay_setup(&r, broker);
+	event_base_dispatch(r.base);
+	mqtt_disconnect(r.mqtt);
+	mqtt_free(r.mqtt);
+	sqlite3_finalize(r.ins);
+	sqlite3_close(r.db);
+	return 0;
+}

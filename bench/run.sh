@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# bench/run.sh: Beacon's benchmarks (docs/benchmarks.md). Starts a private
+# mosquitto on a free loopback port, then runs each scenario against the
+# bare floor (bench/relay.c), the storing floor (relay --store) and beacond,
+# one after the other on the same broker, each with a fresh database. The
+# load generator's JSON files are gathered into OUT/latest.json; then
+# bench/report.py redraws the charts and, unless --no-docs, the table in
+# docs/benchmarks.md.
+#
+#   bench/run.sh [--quick] [--no-docs] [--out DIR]
+#
+# --quick runs each scenario for a few seconds (a smoke test) into
+# bench/results/quick unless --out says otherwise; it never touches the
+# docs. BUILD names the build directory (default: build).
+set -euo pipefail
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$SRC/$BUILD ;; esac
+LOADGEN=$BUILD/bench/beacon-loadgen
+RELAY=$BUILD/bench/beacon-relay
+BEACOND=$BUILD/beacond
+CONF=$SRC/bench/beacon-bench.conf
+PATH=$PATH:/usr/sbin:/sbin
+QUICK=0
+DOCS=1
+OUT=
+
+while (($#)); do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--no-docs) DOCS=0 ;;
+	--out) OUT=$2; shift ;;
+	*) echo "usage: bench/run.sh [--quick] [--no-docs] [--out DIR]" >&2
+	   exit 2 ;;
+	esac
+	shift
+done
+if [ -z "$OUT" ]; then
+	OUT=$SRC/bench/results
+	((QUICK == 0)) || OUT=$SRC/bench/results/quick
+fi
+((QUICK == 0)) || DOCS=0
+
+# name mode rate duration count drain: the scenarios. steady is also the
+# Growth table's 1,000/s point.
+if ((QUICK)); then
+	SCENARIOS=(
+		"steady steady 1000 3 0 10"
+		"burst burst 0 0 5000 30"
+		"growth-100 steady 100 2 0 10"
+		"growth-3000 steady 3000 2 0 20"
+	)
+else
+	SCENARIOS=(
+		"steady steady 1000 30 0 30"
+		"burst burst 0 0 50000 120"
+		"growth-100 steady 100 20 0 30"
+		"growth-3000 steady 3000 20 0 60"
+	)
+fi
+SYSTEMS=(floor store beacond)
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/beacon-bench.XXXXXX")
+PIDS=()
+PORT=
+SYS_PID=
+
+say() {
+	echo "bench: $*" >&2
+}
+
+cleanup() {
+	local rc=$? pid
+
+	set +e
+	for pid in "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	((rc == 0)) || tail -n 20 "$TMP"/*.log >&2
+	rm -rf "$TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for f in "$LOADGEN" "$RELAY" "$BEACOND"; do
+	[ -x "$f" ] || { say "$f is missing: make build first"; exit 1; }
+done
+for t in mosquitto mosquitto_pub jq python3; do
+	command -v "$t" >/dev/null || { say "$t is not installed"; exit 1; }
+done
+
+free_port() {
+	local p
+
+	while p=$((20000 + ((RANDOM << 15) | RANDOM) % 40001)) &&
+	    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do
+		:
+	done
+	echo "$p"
+}
+
+# The subscribers' limits are raised so that the broker never drops a QoS 1
+# message: mosquitto queues at most max_queued_messages (default 1000) per
+# session beyond the max_inflight_messages (default 20) in flight, and
+# silently discards the rest. A 50,000-report burst queues up to 50,000
+# reports for beacond's durable session and 100,000 notifications for the
+# load generator. max_inflight_messages bounds the unacknowledged
+# messages the broker pushes to one client: libmosquitto acknowledges
+# before handing a message over, so a larger window only lets the broker
+# fill the socket.
+broker_conf() {
+	cat <<CONF
+listener $PORT 127.0.0.1
+allow_anonymous true
+set_tcp_nodelay true
+persistence false
+max_inflight_messages 1000
+max_queued_messages 200000
+max_queued_bytes 0
+user $(id -un)
+CONF
+}
+
+start_broker() {
+	local i
+
+	PORT=$(free_port)
+	broker_conf >"$TMP/mosquitto.conf"
+	mosquitto -c "$TMP/mosquitto.conf" >"$TMP/mosquitto.log" 2>&1 &
+	PIDS+=("$!")
+	for ((i = 0; i < 100; i++)); do
+		mosquitto_pub -h 127.0.0.1 -p "$PORT" -t bench/_probe -m x \
+		    2>/dev/null && return 0
+		sleep 0.05
+	done
+	say "mosquitto does not start on port $PORT"
+	exit 1
+}
+
+# start_system SYSTEM RUN: the system under test, in the background.
+start_system() {
+	local cmd=("$RELAY" --broker "127.0.0.1:$PORT")
+
+	case $1 in
+	store) cmd+=(--store "$TMP/$2.db") ;;
+	beacond) cmd=("$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT"
+	    --db "$TMP/$2.db") ;;
+	esac
+	"${cmd[@]}" 2>"$TMP/$2.log" &
+	SYS_PID=$!
+	PIDS+=("$SYS_PID")
+}
+
+# Stop it, then end its durable session (a clean connect with its client
+# id), so that the next system's reports are not queued for it.
+stop_system() {
+	local id=beacon-relay
+
+	[ "$1" != beacond ] || id=beacond-bench
+	kill -TERM "$SYS_PID"
+	wait "$SYS_PID" || { say "$1 exited $? on SIGTERM"; exit 1; }
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -i "$id" -t bench/_end -m x
+}
+
+run_one() {
+	local name=$1 mode=$2 rate=$3 dur=$4 count=$5 drain=$6 sys=$7
+	local expect=1 args=()
+
+	[ "$sys" != beacond ] || expect=2
+	if [ "$mode" = steady ]; then
+		args=(--rate "$rate" --duration "$dur")
+	else
+		args=(--count "$count")
+	fi
+	start_system "$sys" "$name-$sys"
+	"$LOADGEN" --port "$PORT" "${args[@]}" --branches 100 \
+	    --expect "$expect" --drain "$drain" --system "$sys" \
+	    --scenario "$name" --json "$TMP/runs/$name-$sys.json"
+	stop_system "$sys"
+}
+
+machine() {
+	jq -n --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)" \
+	    --argjson cores "$(nproc)" --arg kernel "$(uname -r)" \
+	    --arg mosquitto "$(mosquitto -h 2>&1 | head -n 1)" \
+	    '{cpu: ($cpu | ltrimstr(" ")), cores: $cores, kernel: $kernel,
+	      broker: $mosquitto}'
+}
+
+collect() {
+	mkdir -p "$OUT"
+	jq -s --argjson machine "$(machine)" --argjson quick "$QUICK" \
+	    --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	    '{date: $date, quick: ($quick == 1), machine: $machine,
+	      runs: .}' "$TMP"/runs/*.json >"$OUT/latest.json"
+}
+
+main() {
+	local s sys
+
+	mkdir -p "$TMP/runs"
+	start_broker
+	say "mosquitto on 127.0.0.1:$PORT"
+	for s in "${SCENARIOS[@]}"; do
+		for sys in "${SYSTEMS[@]}"; do
+			# shellcheck disable=SC2086
+			run_one $s "$sys"
+		done
+	done
+	collect
+	say "wrote $OUT/latest.json"
+	if ((DOCS)); then
+		python3 "$SRC/bench/report.py" "$OUT/latest.json" \
+		    --svg-dir "$OUT" --doc "$SRC/docs/benchmarks.md"
+	else
+		python3 "$SRC/bench/report.py" "$OUT/latest.json" \
+		    --svg-dir "$OUT"
+	fi
+}
+
+main
