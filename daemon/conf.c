@@ -588,14 +588,22 @@ list_ok(struct check *ck, const config_setting_t *s, const char *ctx,
 	return 0;
 }
 
+/* A list of groups inside a group: a policy's steps, a button's keys. */
+struct nested {
+	size_t size;		/* of one element */
+	size_t line_off;	/* of its int line */
+	const struct field *fields;
+	char *(*ctx)(const config_setting_t *el, const char *ctx, int i);
+	const char *example;	/* what one element looks like */
+};
+
 static void
-field_steps(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+field_nested(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base, const struct nested *nd)
 {
-	struct conf_step **dst = FIELD(base, f, struct conf_step *);
+	char **dst = FIELD(base, f, char *), *elem, *ectx;
 	size_t *n = (size_t *)(void *)((char *)base + f->noff);
 	const config_setting_t *el;
-	char *sctx;
 	int i, len;
 
 	*dst = NULL;
@@ -603,19 +611,39 @@ field_steps(struct check *ck, const config_setting_t *s, const char *ctx,
 	if (s == NULL || !list_ok(ck, s, ctx, f->name))
 		return;
 	len = config_setting_length(s);
-	*dst = xcalloc(len, sizeof **dst);
+	*dst = xcalloc(len, nd->size);
 	*n = len;
 	for (i = 0; i < len; i++) {
 		el = config_setting_get_elem(s, i);
-		(*dst)[i].line = (int)config_setting_source_line(el);
-		sctx = xasprintf("%s step %d", ctx, i + 1);
+		elem = *dst + (size_t)i * nd->size;
+		*(int *)(void *)(elem + nd->line_off) =
+		    (int)config_setting_source_line(el);
+		ectx = nd->ctx(el, ctx, i);
 		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
-			check_err(ck, el, "%s must be a group: { after = 0; "
-			    "roles = [ ... ]; }", sctx);
+			check_err(ck, el, "%s must be a group: %s", ectx,
+			    nd->example);
 		else
-			group_read(ck, el, sctx, step_fields, &(*dst)[i]);
-		free(sctx);
+			group_read(ck, el, ectx, nd->fields, elem);
+		free(ectx);
 	}
+}
+
+static char *
+step_ctx(const config_setting_t *el, const char *ctx, int i)
+{
+	(void)el;
+	return xasprintf("%s step %d", ctx, i + 1);
+}
+
+static const struct nested step_nested = { sizeof(struct conf_step),
+	offsetof(struct conf_step, line), step_fields, step_ctx,
+	"{ after = 0; roles = [ ... ]; }" };
+
+static void
+field_steps(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	field_nested(ck, s, ctx, f, base, &step_nested);
 }
 
 static void
@@ -1341,43 +1369,25 @@ static const struct field button_key_fields[] = {
 
 /* "device: key \"KEY_F1\"", or "device: keys[2]"; the caller frees. */
 static char *
-button_key_ctx(const config_setting_t *el, int i)
+button_key_ctx(const config_setting_t *el, const char *ctx, int i)
 {
 	const char *k;
 
+	(void)ctx;
 	if (config_setting_lookup_string(el, "key", &k) == CONFIG_TRUE)
 		return xasprintf("device: key \"%s\"", k);
 	return xasprintf("device: keys[%d]", i);
 }
 
+static const struct nested key_nested = { sizeof(struct conf_button_key),
+	offsetof(struct conf_button_key, line), button_key_fields,
+	button_key_ctx, "{ key = \"KEY_F1\"; type = \"medical\"; }" };
+
 static void
 field_keys(struct check *ck, const config_setting_t *s, const char *ctx,
     const struct field *f, void *base)
 {
-	struct conf_button_key **dst = FIELD(base, f, struct conf_button_key *);
-	size_t *n = (size_t *)(void *)((char *)base + f->noff);
-	const config_setting_t *el;
-	char *kctx;
-	int i, len;
-
-	*dst = NULL;
-	*n = 0;
-	if (s == NULL || !list_ok(ck, s, ctx, f->name))
-		return;
-	len = config_setting_length(s);
-	*dst = xcalloc(len, sizeof **dst);
-	*n = len;
-	for (i = 0; i < len; i++) {
-		el = config_setting_get_elem(s, i);
-		(*dst)[i].line = (int)config_setting_source_line(el);
-		kctx = button_key_ctx(el, i);
-		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
-			check_err(ck, el, "%s must be a group: { key = "
-			    "\"KEY_F1\"; type = \"medical\"; }", kctx);
-		else
-			group_read(ck, el, kctx, button_key_fields, &(*dst)[i]);
-		free(kctx);
-	}
+	field_nested(ck, s, ctx, f, base, &key_nested);
 }
 
 static const struct field button_device_fields[] = {
