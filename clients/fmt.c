@@ -1,14 +1,12 @@
 /* Text for people: times, elapsed times, report ids and aligned tables. */
-#include <sys/random.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "beacon.h"
 #include "cli.h"
-#include "log.h"
 #include "xmalloc.h"
 
 /*
@@ -60,17 +58,7 @@ fmt_date(int64_t ms, char *buf, size_t len)
 char *
 fmt_report_id(char *buf, size_t len)
 {
-	unsigned char b[8];
-	size_t i;
-
-	if (len < 21)
-		fatalx("fmt_report_id: buffer too small");
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-		fatal("getrandom");
-	memcpy(buf, "cli-", 5);
-	for (i = 0; i < sizeof b; i++)
-		snprintf(buf + 4 + 2 * i, 3, "%02x", b[i]);
-	return buf;
+	return id_random("cli-", buf, len);
 }
 
 /* The length of the word at s; a [bracketed group] is one word, so that a

@@ -193,6 +193,10 @@ struct selftest {
 
 /* Copy src into dst of size dstlen, cutting on a UTF-8 boundary. */
 void strlcpy_utf8(char *dst, const char *src, size_t dstlen);
+/* prefix and 16 random hex digits into buf ("cli-3f9a..."): an id no
+ * other device will make, with no state kept. Fatal if buf is too small or
+ * the kernel gives no randomness. */
+char *id_random(const char *prefix, char *buf, size_t len);
 /* 1 if s is 1..ID_MAX characters of A-Za-z0-9._:- */
 int id_valid(const char *s);
 

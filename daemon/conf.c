@@ -1135,27 +1135,40 @@ conf_open(const char *path, char **cause)
 	return fp;
 }
 
-int
-config_load(const char *path, struct config **out, char **cause)
+/* Parse the file into *lc (initialised here; the caller destroys it):
+ * 1 parsed, 0 a syntax error for the checks to report, -1 when it cannot
+ * be opened (*cause set, *lc untouched). */
+static int
+conf_parse_file(const char *path, config_t *lc, char **cause)
 {
-	config_t lc;
 	FILE *fp;
 	char *dir, *slash;
-	int rc, parsed;
+	int parsed;
 
-	*out = NULL;
 	if ((fp = conf_open(path, cause)) == NULL)
 		return -1;
-	config_init(&lc);
+	config_init(lc);
 	/* @include "file" is found next to the configuration file. */
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
-		config_set_include_dir(&lc, *dir != '\0' ? dir : "/");
+		config_set_include_dir(lc, *dir != '\0' ? dir : "/");
 	}
 	free(dir);
-	parsed = config_read(&lc, fp) == CONFIG_TRUE;
+	parsed = config_read(lc, fp) == CONFIG_TRUE;
 	fclose(fp);
+	return parsed;
+}
+
+int
+config_load(const char *path, struct config **out, char **cause)
+{
+	config_t lc;
+	int rc, parsed;
+
+	*out = NULL;
+	if ((parsed = conf_parse_file(path, &lc, cause)) < 0)
+		return -1;
 	rc = conf_finish(&lc, parsed, path, out, cause);
 	config_destroy(&lc);
 	return rc;
@@ -1519,22 +1532,11 @@ config_button_load(const char *path, conf_keycode_fn keycode,
     struct conf_button **out, char **cause)
 {
 	config_t lc;
-	FILE *fp;
-	char *dir, *slash;
 	int rc, parsed;
 
 	*out = NULL;
-	if ((fp = conf_open(path, cause)) == NULL)
+	if ((parsed = conf_parse_file(path, &lc, cause)) < 0)
 		return -1;
-	config_init(&lc);
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		config_set_include_dir(&lc, *dir != '\0' ? dir : "/");
-	}
-	free(dir);
-	parsed = config_read(&lc, fp) == CONFIG_TRUE;
-	fclose(fp);
 	rc = button_finish(&lc, parsed, path, keycode, out, cause);
 	config_destroy(&lc);
 	return rc;

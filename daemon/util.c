@@ -1,8 +1,11 @@
 /* Small helpers shared by every module: states, ids, UTF-8 truncation. */
+#include <sys/random.h>
+
 #include <stdio.h>
 #include <string.h>
 
 #include "beacon.h"
+#include "log.h"
 
 static const char *const state_names[] = {
 	[ST_RECEIVED] = "received",
@@ -170,4 +173,20 @@ date_valid(const char *s)
 	if (m == 2 && !leap)
 		return d <= 28;
 	return d <= mdays[m - 1];
+}
+
+char *
+id_random(const char *prefix, char *buf, size_t len)
+{
+	unsigned char b[8];
+	size_t i, n = strlen(prefix);
+
+	if (len < n + 2 * sizeof b + 1)
+		fatalx("id_random: buffer too small");
+	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+		fatal("getrandom");
+	memcpy(buf, prefix, n);
+	for (i = 0; i < sizeof b; i++)
+		snprintf(buf + n + 2 * i, 3, "%02x", b[i]);
+	return buf;
 }

@@ -1,8 +1,6 @@
 /*
  * Key presses into reports, and the device's presence (button.h).
  */
-#include <sys/random.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +31,6 @@ button_mono(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* "btn-" and 16 random hex digits: unique without any state kept. */
-static void
-button_newid(char *id, size_t len)
-{
-	unsigned char b[8];
-	size_t i;
-
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-		fatal("getrandom");
-	snprintf(id, len, "btn-");
-	for (i = 0; i < sizeof b; i++)
-		snprintf(id + 4 + 2 * i, len - 4 - 2 * i, "%02x", b[i]);
-}
-
 int
 button_key_index(const struct conf_button *cf, int code)
 {
@@ -65,7 +49,7 @@ button_report_fill(const struct conf_button *cf,
 	int lng = what == PRESS_LONG;
 
 	memset(r, 0, sizeof *r);
-	button_newid(r->id, sizeof r->id);
+	id_random("btn-", r->id, sizeof r->id);
 	strlcpy_utf8(r->type, lng ? cf->long_press_type : k->type,
 	    sizeof r->type);
 	/* A long press is the duress signal: nothing shows at the desk. */

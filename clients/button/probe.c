@@ -1,6 +1,4 @@
 /* The self-test (probe.h). */
-#include <sys/random.h>
-
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,19 +32,6 @@ struct probe {
 };
 
 static void
-probe_newid(char *id, size_t len)
-{
-	unsigned char b[8];
-	size_t i;
-
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-		fatal("getrandom");
-	snprintf(id, len, "st-");
-	for (i = 0; i < sizeof b; i++)
-		snprintf(id + 3 + 2 * i, len - 3 - 2 * i, "%02x", b[i]);
-}
-
-static void
 probe_missed(struct probe *pr)
 {
 	if (pr->missed++ == 0)
@@ -69,7 +54,7 @@ probe_send(struct probe *pr)
 
 	if (pr->id[0] != '\0')
 		probe_missed(pr);
-	probe_newid(pr->id, sizeof pr->id);
+	id_random("st-", pr->id, sizeof pr->id);
 	pr->sent = button_mono();
 	json = msg_selftest_encode(pr->id, clock_now(), pr->last_rtt);
 	if (mqtt_publish(pr->mqtt, pr->topic, json, strlen(json), 0) != 0)
