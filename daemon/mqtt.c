@@ -19,6 +19,7 @@
 #include <sys/queue.h>
 #include <sys/random.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -37,6 +38,80 @@
 #include "log.h"
 #include "mqtt.h"
 #include "xmalloc.h"
+
+/*
+ * The libmosquitto functions this module calls, reached through dlopen.
+ * libmosquitto brings libssl and libcrypto, whose loading costs about 2 ms
+ * of every process start, and the command line's local reads (beacon
+ * timeline --db) never connect, so they must not pay it. The library is
+ * loaded by the first mqtt_new(); beacond and beacon-button call that at
+ * start, so a missing library still stops them at once, with its name.
+ */
+#define MOSQ_SONAME "libmosquitto.so.1"
+#define MOSQ_FUNCS(X) \
+	X(connect_bind_v5) \
+	X(connect_v5_callback_set) \
+	X(destroy) \
+	X(disconnect_v5) \
+	X(disconnect_v5_callback_set) \
+	X(int_option) \
+	X(lib_cleanup) \
+	X(lib_init) \
+	X(log_callback_set) \
+	X(loop_misc) \
+	X(loop_read) \
+	X(loop_write) \
+	X(message_v5_callback_set) \
+	X(new) \
+	X(property_add_binary) \
+	X(property_add_int32) \
+	X(property_add_string) \
+	X(property_free_all) \
+	X(property_read_binary) \
+	X(property_read_string) \
+	X(pub_topic_check) \
+	X(publish_v5) \
+	X(publish_v5_callback_set) \
+	X(reason_string) \
+	X(socket) \
+	X(strerror) \
+	X(subscribe_v5) \
+	X(username_pw_set) \
+	X(validate_utf8) \
+	X(want_write) \
+	X(will_set_v5)
+
+static struct {
+#define X(n) __typeof__(mosquitto_##n) *n;
+	MOSQ_FUNCS(X)
+#undef X
+	int loaded;
+} mosqlib;
+
+static int
+mqtt_load(void)
+{
+	void *h;
+	const char *missing = NULL;
+
+	if (mosqlib.loaded)
+		return 0;
+	if ((h = dlopen(MOSQ_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		log_warnx("mqtt: cannot load %s: %s", MOSQ_SONAME, dlerror());
+		return -1;
+	}
+#define X(n) \
+	if ((*(void **)&mosqlib.n = dlsym(h, "mosquitto_" #n)) == NULL) \
+		missing = "mosquitto_" #n;
+	MOSQ_FUNCS(X)
+#undef X
+	if (missing != NULL) {
+		log_warnx("mqtt: %s has no %s", MOSQ_SONAME, missing);
+		return -1;
+	}
+	mosqlib.loaded = 1;
+	return 0;
+}
 
 #define MQTT_BACKOFF_MIN 500	/* ms */
 #define MQTT_BACKOFF_MAX 10000	/* ms */
@@ -130,7 +205,7 @@ mqtt_update_event(struct mqtt *m)
 
 	if (m->fd == -1)
 		return;
-	want = mosquitto_want_write(m->mosq);
+	want = mosqlib.want_write(m->mosq);
 	if (want != m->want_write)
 		mqtt_sock_set(m, m->fd, want);
 }
@@ -185,11 +260,11 @@ mqtt_props_make(const struct mqtt_props *p)
 	if (p == NULL)
 		return NULL;
 	if (p->response_topic != NULL &&
-	    mosquitto_property_add_string(&list, MQTT_PROP_RESPONSE_TOPIC,
+	    mosqlib.property_add_string(&list, MQTT_PROP_RESPONSE_TOPIC,
 	    p->response_topic) != MOSQ_ERR_SUCCESS)
 		fatalx("mqtt: out of memory");
 	if (p->corr != NULL && p->corrlen <= UINT16_MAX &&
-	    mosquitto_property_add_binary(&list, MQTT_PROP_CORRELATION_DATA,
+	    mosqlib.property_add_binary(&list, MQTT_PROP_CORRELATION_DATA,
 	    p->corr, (uint16_t)p->corrlen) != MOSQ_ERR_SUCCESS)
 		fatalx("mqtt: out of memory");
 	return list;
@@ -203,19 +278,19 @@ mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
 	mosquitto_property *pl = mqtt_props_make(props);
 	int mid = 0, rc;
 
-	rc = mosquitto_publish_v5(m->mosq, &mid, topic, (int)len, payload, 1,
+	rc = mosqlib.publish_v5(m->mosq, &mid, topic, (int)len, payload, 1,
 	    retain != 0, pl);
-	mosquitto_property_free_all(&pl);
+	mosqlib.property_free_all(&pl);
 	if (rc == MOSQ_ERR_NOMEM)
 		fatalx("mqtt: out of memory");
 	if (mqtt_was_refused(rc)) {
 		log_warnx("mqtt: message to %s dropped: %s", topic,
-		    mosquitto_strerror(rc));
+		    mosqlib.strerror(rc));
 		return;
 	}
 	if (rc != MOSQ_ERR_SUCCESS)
 		log_debug("mqtt: publish to %s held for resending: %s", topic,
-		    mosquitto_strerror(rc));
+		    mosqlib.strerror(rc));
 	if (!mqtt_mid_test(m, mid))
 		m->inflight++;
 	mqtt_mid_set(m, mid, 1);
@@ -285,8 +360,8 @@ mqtt_topic_ok(const char *topic)
 {
 	if (topic == NULL || *topic == '\0')
 		return 0;
-	return mosquitto_pub_topic_check(topic) == MOSQ_ERR_SUCCESS &&
-	    mosquitto_validate_utf8(topic, (int)strlen(topic)) ==
+	return mosqlib.pub_topic_check(topic) == MOSQ_ERR_SUCCESS &&
+	    mosqlib.validate_utf8(topic, (int)strlen(topic)) ==
 	    MOSQ_ERR_SUCCESS;
 }
 
@@ -327,7 +402,7 @@ mqtt_connect_cause(int rc, int err)
 		return strerror(err);
 	if (rc == MOSQ_ERR_EAI)
 		return gai_strerror(err); /* libmosquitto puts it in errno */
-	return mosquitto_strerror(rc);
+	return mosqlib.strerror(rc);
 }
 
 static void
@@ -350,7 +425,7 @@ mqtt_attempt(struct mqtt *m)
 {
 	int rc, fd;
 
-	rc = mosquitto_connect_bind_v5(m->mosq, m->host, m->port, m->keepalive,
+	rc = mosqlib.connect_bind_v5(m->mosq, m->host, m->port, m->keepalive,
 	    NULL, m->props);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		mqtt_log_cause(m, "cannot connect to", mqtt_connect_cause(rc,
@@ -358,10 +433,10 @@ mqtt_attempt(struct mqtt *m)
 		mqtt_retry_later(m);
 		return;
 	}
-	if ((fd = mosquitto_socket(m->mosq)) == -1)
+	if ((fd = mosqlib.socket(m->mosq)) == -1)
 		fatalx("mqtt: connected without a socket");
 	m->state = MQTT_CONNECTING;
-	mqtt_sock_set(m, fd, mosquitto_want_write(m->mosq));
+	mqtt_sock_set(m, fd, mosqlib.want_write(m->mosq));
 	log_debug("mqtt: connecting to %s:%d", m->host, m->port);
 }
 
@@ -377,7 +452,7 @@ mqtt_on_connect(struct mosquitto *mosq, void *arg, int rc, int flags,
 	(void)props;
 	if (rc != 0) {
 		/* libmosquitto then closes the socket; on_disconnect retries */
-		mqtt_log_cause(m, "refused by", mosquitto_reason_string(rc));
+		mqtt_log_cause(m, "refused by", mosqlib.reason_string(rc));
 		return;
 	}
 	m->state = MQTT_CONNECTED;
@@ -400,8 +475,8 @@ mqtt_disconnect_cause(int rc)
 	/* MQTT reason codes from a broker's DISCONNECT are 0 or >= 0x80;
 	 * libmosquitto's own errors are small positive numbers. */
 	if (rc >= 0x80)
-		return mosquitto_reason_string(rc);
-	return mosquitto_strerror(rc);
+		return mosqlib.reason_string(rc);
+	return mosqlib.strerror(rc);
 }
 
 static void
@@ -439,10 +514,10 @@ mqtt_on_message(struct mosquitto *mosq, void *arg,
 	uint16_t corrlen = 0;
 
 	(void)mosq;
-	if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
+	if (mosqlib.property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
 	    &rt, false) != NULL)
 		pr.response_topic = rt;
-	if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
+	if (mosqlib.property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
 	    &corr, &corrlen, false) != NULL) {
 		pr.corr = corr;
 		pr.corrlen = corrlen;
@@ -470,7 +545,7 @@ mqtt_on_publish(struct mosquitto *mosq, void *arg, int mid, int reason,
 	m->inflight--;
 	if (reason >= 0x80)
 		log_warnx("mqtt: broker refused message %d: %s", mid,
-		    mosquitto_reason_string(reason));
+		    mosqlib.reason_string(reason));
 }
 
 static void
@@ -494,7 +569,7 @@ mqtt_read(struct mqtt *m)
 
 	for (i = 0; i < MQTT_READ_BURST && m->fd != -1; i++) {
 		errno = 0;
-		rc = mosquitto_loop_read(m->mosq, 1);
+		rc = mosqlib.loop_read(m->mosq, 1);
 		if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN ||
 		    errno == EWOULDBLOCK)
 			break;
@@ -509,7 +584,7 @@ mqtt_io(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	/* A failure in either call ends in mqtt_on_disconnect (fd = -1). */
 	if (what & EV_WRITE)
-		mosquitto_loop_write(m->mosq, 1);
+		mosqlib.loop_write(m->mosq, 1);
 	if ((what & EV_READ) && m->fd != -1)
 		mqtt_read(m);
 	if (m->fd == -1)
@@ -528,7 +603,7 @@ mqtt_misc(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (m->fd == -1)
 		return;
-	mosquitto_loop_misc(m->mosq);
+	mosqlib.loop_misc(m->mosq);
 	mqtt_update_event(m);
 }
 
@@ -553,18 +628,18 @@ mqtt_set_options(struct mqtt *m, const struct mqtt_opts *o)
 {
 	const char *wp = o->will_payload != NULL ? o->will_payload : "";
 
-	mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION,
+	mosqlib.int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION,
 	    MQTT_PROTOCOL_V5);
-	mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-	if (o->username != NULL && mosquitto_username_pw_set(m->mosq,
+	mosqlib.int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
+	if (o->username != NULL && mosqlib.username_pw_set(m->mosq,
 	    o->username, o->password) != MOSQ_ERR_SUCCESS)
 		return -1;
-	if (o->will_topic != NULL && mosquitto_will_set_v5(m->mosq,
+	if (o->will_topic != NULL && mosqlib.will_set_v5(m->mosq,
 	    o->will_topic, (int)strlen(wp), wp, 1, o->will_retain != 0,
 	    NULL) != MOSQ_ERR_SUCCESS)
 		return -1;
 	if (!o->clean_start && o->session_expiry > 0 &&
-	    mosquitto_property_add_int32(&m->props,
+	    mosqlib.property_add_int32(&m->props,
 	    MQTT_PROP_SESSION_EXPIRY_INTERVAL, (uint32_t)o->session_expiry) !=
 	    MOSQ_ERR_SUCCESS)
 		return -1;
@@ -574,11 +649,11 @@ mqtt_set_options(struct mqtt *m, const struct mqtt_opts *o)
 static void
 mqtt_set_callbacks(struct mqtt *m)
 {
-	mosquitto_connect_v5_callback_set(m->mosq, mqtt_on_connect);
-	mosquitto_disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
-	mosquitto_message_v5_callback_set(m->mosq, mqtt_on_message);
-	mosquitto_publish_v5_callback_set(m->mosq, mqtt_on_publish);
-	mosquitto_log_callback_set(m->mosq, mqtt_on_log);
+	mosqlib.connect_v5_callback_set(m->mosq, mqtt_on_connect);
+	mosqlib.disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
+	mosqlib.message_v5_callback_set(m->mosq, mqtt_on_message);
+	mosqlib.publish_v5_callback_set(m->mosq, mqtt_on_publish);
+	mosqlib.log_callback_set(m->mosq, mqtt_on_log);
 }
 
 static int
@@ -595,11 +670,14 @@ struct mqtt *
 mqtt_new(struct event_base *base, const struct mqtt_opts *o,
     const struct mqtt_cb *cb)
 {
-	struct mqtt *m = xcalloc(1, sizeof *m);
+	struct mqtt *m;
 	struct timeval sec = { 1, 0 };
 	char *id;
 
-	mosquitto_lib_init();
+	if (mqtt_load() != 0)
+		return NULL;
+	m = xcalloc(1, sizeof *m);
+	mosqlib.lib_init();
 	m->base = base;
 	m->cb = *cb;
 	m->fd = -1;
@@ -607,7 +685,7 @@ mqtt_new(struct event_base *base, const struct mqtt_opts *o,
 	m->backoff = MQTT_BACKOFF_MIN;
 	STAILQ_INIT(&m->queue);
 	id = o->client_id != NULL ? xstrdup(o->client_id) : mqtt_random_id();
-	m->mosq = mosquitto_new(id, o->clean_start != 0, m);
+	m->mosq = mosqlib.new(id, o->clean_start != 0, m);
 	if (m->mosq == NULL || mqtt_set_options(m, o) != 0) {
 		log_warnx("mqtt: cannot set up client %s", id);
 		free(id);
@@ -640,13 +718,13 @@ mqtt_free(struct mqtt *m)
 	if (m->retry_ev != NULL)
 		event_free(m->retry_ev);
 	if (m->mosq != NULL)
-		mosquitto_destroy(m->mosq);
-	mosquitto_lib_cleanup();
+		mosqlib.destroy(m->mosq);
+	mosqlib.lib_cleanup();
 	while ((q = STAILQ_FIRST(&m->queue)) != NULL) {
 		STAILQ_REMOVE_HEAD(&m->queue, entry);
 		mqtt_msg_free(q);
 	}
-	mosquitto_property_free_all(&m->props);
+	mosqlib.property_free_all(&m->props);
 	free(m->host);
 	free(m);
 }
@@ -680,10 +758,10 @@ mqtt_subscribe(struct mqtt *m, const char *pattern, int qos)
 
 	if (m->state != MQTT_CONNECTED || (qos != 0 && qos != 1))
 		return -1;
-	rc = mosquitto_subscribe_v5(m->mosq, NULL, pattern, qos, 0, NULL);
+	rc = mosqlib.subscribe_v5(m->mosq, NULL, pattern, qos, 0, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: subscribe %s: %s", pattern,
-		    mosquitto_strerror(rc));
+		    mosqlib.strerror(rc));
 		return -1;
 	}
 	mqtt_update_event(m);
@@ -728,13 +806,13 @@ mqtt_write_out(struct mqtt *m, int64_t deadline)
 	struct pollfd pfd;
 	int64_t left;
 
-	while (m->fd != -1 && mosquitto_want_write(m->mosq) &&
+	while (m->fd != -1 && mosqlib.want_write(m->mosq) &&
 	    (left = deadline - clock_now()) > 0) {
 		pfd.fd = m->fd;
 		pfd.events = POLLOUT;
 		if (poll(&pfd, 1, (int)left) <= 0)
 			break;
-		if (mosquitto_loop_write(m->mosq, 1) != MOSQ_ERR_SUCCESS)
+		if (mosqlib.loop_write(m->mosq, 1) != MOSQ_ERR_SUCCESS)
 			break;
 	}
 }
@@ -747,7 +825,7 @@ mqtt_close(struct mqtt *m)
 
 	mqtt_write_out(m, deadline);
 	if (m->fd != -1)
-		mosquitto_disconnect_v5(m->mosq, 0, NULL);
+		mosqlib.disconnect_v5(m->mosq, 0, NULL);
 	mqtt_write_out(m, deadline);
 	mqtt_sock_close(m);
 }
@@ -772,7 +850,7 @@ mqtt_disconnect(struct mqtt *m)
 	if (m->fd == -1)
 		return;
 	if (m->in_cb > 0) {
-		mosquitto_disconnect_v5(m->mosq, 0, NULL);
+		mosqlib.disconnect_v5(m->mosq, 0, NULL);
 		mqtt_update_event(m);
 		return;
 	}
