@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,33 +303,12 @@ static const struct {
 	[S_REJECT_COUNT] = { "SELECT count(*) FROM rejects", 0 },
 };
 
-/*
- * WAL checkpoints run on a thread of their own, on its own connection. With
- * SQLite's default, the commit that takes the WAL past 1,000 pages also
- * copies them into the database and syncs it, on the event loop: tens of
- * milliseconds during which no escalation fires. Here the writer only
- * counts pages (the WAL hook) and wakes the thread, which checkpoints
- * PASSIVE: it never blocks the writer, and the WAL restarts from its
- * beginning once a checkpoint has caught up.
- */
-#define STORE_CKPT_PAGES 1000
-
-struct store_ckpt {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	sqlite3 *db;
-	int pending;	/* a checkpoint is wanted */
-	int stop;
-};
-
 struct store {
 	sqlite3 *db;
 	char *path;
 	int flags;
 	int version;
 	sqlite3_stmt *stmt[S_COUNT];
-	struct store_ckpt *ckpt; /* NULL: SQLite checkpoints in the commit */
 };
 
 /* ---- errors ------------------------------------------------------------ */
@@ -411,95 +389,6 @@ store_exec_quiet(struct store *s, const char *sql)
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* ---- checkpoints --------------------------------------------------------- */
-
-static void *
-store_ckpt_main(void *arg)
-{
-	struct store_ckpt *c = arg;
-	int frames, done;
-
-	pthread_mutex_lock(&c->lock);
-	for (;;) {
-		while (!c->pending && !c->stop)
-			pthread_cond_wait(&c->wake, &c->lock);
-		if (c->stop)
-			break;
-		c->pending = 0;
-		pthread_mutex_unlock(&c->lock);
-		if (sqlite3_wal_checkpoint_v2(c->db, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, &frames, &done) != SQLITE_OK)
-			log_warnx("store: checkpoint: %s", sqlite3_errmsg(c->db));
-		pthread_mutex_lock(&c->lock);
-	}
-	pthread_mutex_unlock(&c->lock);
-	return NULL;
-}
-
-/* The writer's commit hook: cheap, it only wakes the thread. */
-static int
-store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	struct store_ckpt *c = arg;
-
-	(void)db;
-	(void)name;
-	if (pages >= STORE_CKPT_PAGES) {
-		pthread_mutex_lock(&c->lock);
-		c->pending = 1;
-		pthread_cond_signal(&c->wake);
-		pthread_mutex_unlock(&c->lock);
-	}
-	return SQLITE_OK;
-}
-
-static void
-store_ckpt_stop(struct store *s)
-{
-	struct store_ckpt *c = s->ckpt;
-
-	if (c == NULL)
-		return;
-	sqlite3_wal_hook(s->db, NULL, NULL);
-	pthread_mutex_lock(&c->lock);
-	c->stop = 1;
-	pthread_cond_signal(&c->wake);
-	pthread_mutex_unlock(&c->lock);
-	pthread_join(c->thread, NULL);
-	sqlite3_close(c->db);
-	pthread_cond_destroy(&c->wake);
-	pthread_mutex_destroy(&c->lock);
-	free(c);
-	s->ckpt = NULL;
-}
-
-/* Without the thread SQLite's own checkpoints stay: slower, never wrong. */
-static void
-store_ckpt_start(struct store *s)
-{
-	struct store_ckpt *c = xcalloc(1, sizeof *c);
-
-	if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE,
-	    NULL) != SQLITE_OK) {
-		log_warnx("store: checkpoints stay in the commit: %s",
-		    c->db != NULL ? sqlite3_errmsg(c->db) : "out of memory");
-		sqlite3_close(c->db);
-		free(c);
-		return;
-	}
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->wake, NULL);
-	if (pthread_create(&c->thread, NULL, store_ckpt_main, c) != 0) {
-		log_warnx("store: checkpoints stay in the commit: no thread");
-		sqlite3_close(c->db);
-		free(c);
-		return;
-	}
-	s->ckpt = c;
-	sqlite3_wal_hook(s->db, store_wal_hook, c);
-}
-
-
 /* One migration, in its own transaction. Another process may have run it
  * between our read of user_version and now, so read it again inside. */
 static int
@@ -561,23 +450,6 @@ store_check_version(struct store *s, char **cause)
 	return 0;
 }
 
-static int
-store_is_wal(struct store *s)
-{
-	sqlite3_stmt *st;
-	int wal = 0;
-
-	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st,
-	    NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_text(st, 0) != NULL)
-		wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0),
-		    "wal") == 0;
-	sqlite3_finalize(st);
-	return wal;
-}
-
 /* WAL lets the CLI read while beacond writes; FULL makes a commit survive
  * a power cut, which is what "received" promises. */
 static int
@@ -590,10 +462,6 @@ store_setup_rw(struct store *s, char **cause)
 		*cause = store_cause(s, "cannot set up the journal");
 		return -1;
 	}
-	/* sqlite3_wal_hook replaces the automatic checkpoints; a database
-	 * in memory has no WAL. */
-	if (store_is_wal(s))
-		store_ckpt_start(s);
 	while (s->version < STORE_VERSION)
 		if (store_migrate_one(s, cause) != 0) {
 			if (*cause == NULL)
@@ -700,7 +568,6 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
-	store_ckpt_stop(s);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	/* An open transaction is rolled back: it was never announced. */
