@@ -75,10 +75,13 @@ check: deps build
 # About 9 minutes on 2 cores: the load scenarios (run.sh), then timers,
 # memory, restart and queries. QUICK=1 runs the load scenarios for a few
 # seconds each into bench/results/quick and leaves docs/benchmarks.md alone.
+# valgrind.sh needs valgrind; queries.sh times with hyperfine. A
+# target-specific value reaches the deps prerequisite too.
+bench: DEPS += valgrind hyperfine
 bench: deps build
 	BUILD=$(BUILD) bench/run.sh $(if $(filter 1,$(QUICK)),--quick)
 ifneq ($(QUICK),1)
-	for s in timers memory restart queries; do \
+	for s in timers memory restart queries open valgrind; do \
 		BUILD=$(BUILD) bench/$$s.sh || exit 1; \
 	done
 endif

@@ -49,11 +49,19 @@ median_ms() {
 	done | sort -n | awk '{ v[NR] = $1 } END { printf "%.2f\n", v[int((NR + 1) / 2)] / 1000 }'
 }
 
+# shown CMD: CMD as the result file records it, without this machine's
+# paths: beacon, the configuration and the database by their names.
+shown() {
+	local c=${1//$TMP/\$TMP}
+	c=${c//$BEACON/beacon}
+	echo "${c//$SRC\//}"
+}
+
 res=()
 for q in timeline incidents_month report_html_year; do
 	m=$(median_ms "$q")
 	say "$q: median $m ms (target ${TARGET[$q]} ms)"
-	res+=("\"$q\": {\"median_ms\": $m, \"target_ms\": ${TARGET[$q]}, \"command\": \"${CMDS[$q]//$TMP/\$TMP}\"}")
+	res+=("\"$q\": {\"median_ms\": $m, \"target_ms\": ${TARGET[$q]}, \"command\": \"$(shown "${CMDS[$q]}")\"}")
 done
 tool=loop
 command -v hyperfine >/dev/null 2>&1 && tool=hyperfine

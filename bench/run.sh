@@ -133,7 +133,8 @@ start_broker() {
 	PORT=$(free_port)
 	broker_conf >"$TMP/mosquitto.conf"
 	mosquitto -c "$TMP/mosquitto.conf" >"$TMP/mosquitto.log" 2>&1 &
-	PIDS+=("$!")
+	BROKER_PID=$!
+	PIDS+=("$BROKER_PID")
 	for ((i = 0; i < 100; i++)); do
 		mosquitto_pub -h 127.0.0.1 -p "$PORT" -t bench/_probe -m x \
 		    2>/dev/null && return 0
@@ -168,9 +169,18 @@ stop_system() {
 	mosquitto_pub -h 127.0.0.1 -p "$PORT" -i "$id" -t bench/_end -m x
 }
 
+# cpu_ms PID: the process's user + system CPU time so far, in ms (fields
+# 14 and 15 of /proc/PID/stat; the names here have no spaces).
+TCK=$(getconf CLK_TCK)
+cpu_ms() {
+	local f
+	read -ra f <"/proc/$1/stat"
+	echo $(((f[13] + f[14]) * 1000 / TCK))
+}
+
 run_one() {
 	local name=$1 mode=$2 rate=$3 dur=$4 count=$5 drain=$6 sys=$7
-	local expect=1 args=()
+	local expect=1 args=() sys0 brk0
 
 	[ "$sys" != beacond ] || expect=2
 	if [ "$mode" = steady ]; then
@@ -179,9 +189,17 @@ run_one() {
 		args=(--count "$count")
 	fi
 	start_system "$sys" "$name-$sys"
+	sys0=$(cpu_ms "$SYS_PID")
+	brk0=$(cpu_ms "$BROKER_PID")
 	"$LOADGEN" --port "$PORT" "${args[@]}" --branches 100 \
 	    --expect "$expect" --drain "$drain" --system "$sys" \
-	    --scenario "$name" --json "$TMP/runs/$name-$sys.json"
+	    --scenario "$name" --json "$TMP/$name-$sys.json"
+	# Where the two cores went: the system's CPU and the broker's during
+	# the load generator's run (warm-up and drain included).
+	jq --argjson s $(($(cpu_ms "$SYS_PID") - sys0)) \
+	    --argjson b $(($(cpu_ms "$BROKER_PID") - brk0)) \
+	    '. + {cpu_system_ms: $s, cpu_broker_ms: $b}' \
+	    "$TMP/$name-$sys.json" >"$TMP/runs/$name-$sys.json"
 	stop_system "$sys"
 }
 
