@@ -126,6 +126,7 @@ extern const struct cmd cmd_purge_entry;
 extern const struct cmd cmd_correct_entry;
 extern const struct cmd cmd_report_html_entry;
 extern const struct cmd cmd_devices_entry;
+extern const struct cmd cmd_health_entry;
 
 /* args.c */
 /* Defaults from the environment (BEACON_BROKER, ...) and the built-ins. */

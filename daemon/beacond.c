@@ -44,6 +44,9 @@ struct daemon {
 	struct mqtt *mqtt;
 	struct push *push; /* NULL: no push service configured */
 	struct event *flush_ev;
+	struct event *hb_ev;	/* the heartbeat, every cf->heartbeat s */
+	struct event *wd_ev;	/* systemd's watchdog; NULL: none asked */
+	int64_t started;
 	struct event *sig_ev[3];
 	char *status_topic;
 };
@@ -179,6 +182,36 @@ on_deadline(int64_t key, int64_t due, void *arg)
 	engine_deadline(d->engine, key, due);
 }
 
+/* From the loop, so that a loop that hangs stops both. */
+static void
+on_heartbeat(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	engine_heartbeat(d->engine, d->started);
+}
+
+static void
+on_watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sdnotify_watchdog();
+}
+
+static void
+timer_every(struct event *ev, int64_t ms)
+{
+	struct timeval tv = { (time_t)(ms / 1000),
+	    (suseconds_t)(ms % 1000) * 1000 };
+
+	if (event_add(ev, &tv) != 0)
+		fatalx("cannot arm a timer");
+}
+
 static void
 publish_daemon_status(struct daemon *d, const char *state)
 {
@@ -198,6 +231,7 @@ on_connected(void *arg)
 		if (mqtt_subscribe(d->mqtt, *t, 1) != 0)
 			log_warnx("mqtt: cannot subscribe to %s", *t);
 	publish_daemon_status(d, "online");
+	engine_heartbeat(d->engine, d->started);
 	log_info("event=connected");
 	sdnotify_status("connected to the broker");
 }
@@ -252,6 +286,7 @@ reload(struct daemon *d)
 	config_free(d->cf);
 	d->cf = cf;
 	engine_publish_config(d->engine);
+	timer_every(d->hb_ev, (int64_t)cf->heartbeat * 1000);
 	log_info("event=reloaded config=%s", d->args.config);
 	sdnotify_ready();
 }
@@ -293,6 +328,7 @@ loop_setup(struct daemon *d)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	size_t i;
+	int64_t wd;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((d->base = event_base_new()) == NULL)
@@ -303,6 +339,17 @@ loop_setup(struct daemon *d)
 			fatalx("cannot handle signal %d", sigs[i]);
 	}
 	d->flush_ev = event_new(d->base, -1, 0, on_flush, d);
+	d->hb_ev = event_new(d->base, -1, EV_PERSIST, on_heartbeat, d);
+	if (d->flush_ev == NULL || d->hb_ev == NULL)
+		fatalx("cannot create the loop's events");
+	timer_every(d->hb_ev, (int64_t)d->cf->heartbeat * 1000);
+	if ((wd = sdnotify_watchdog_ms()) > 0) {
+		if ((d->wd_ev = event_new(d->base, -1, EV_PERSIST, on_watchdog,
+		    d)) == NULL)
+			fatalx("cannot create the watchdog timer");
+		timer_every(d->wd_ev, wd / 2 > 0 ? wd / 2 : 1);
+		log_info("event=watchdog interval_ms=%lld", (long long)wd);
+	}
 	d->sched = sched_new(d->base, on_deadline, d);
 	d->engine = engine_new(d->cf, d->st, on_publish, on_wakeup, d);
 	engine_set_sched(d->engine, d->sched);
@@ -360,6 +407,9 @@ teardown(struct daemon *d)
 	engine_free(d->engine);
 	sched_free(d->sched);
 	event_free(d->flush_ev);
+	event_free(d->hb_ev);
+	if (d->wd_ev != NULL)
+		event_free(d->wd_ev);
 	for (i = 0; i < 3; i++)
 		event_free(d->sig_ev[i]);
 	event_base_free(d->base);
@@ -375,6 +425,7 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof d);
 	parse_args(argc, argv, &d.args);
+	d.started = clock_now();
 	log_init("beacond", d.args.verbose);
 	d.cf = config_or_exit(&d.args);
 	if (d.args.check) {

@@ -417,6 +417,7 @@ static const struct field beacon_fields[] = {
 	    valid_nonempty),
 	INT(struct config, session_expiry, 0, 0, INT_MAX, 86400),
 	INT(struct config, keepalive, 0, 5, 3600, 30),
+	INT(struct config, heartbeat, 0, 1, 3600, 10),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

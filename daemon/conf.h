@@ -73,6 +73,7 @@ struct config {
 	char *database;       /* "/var/lib/beacon/beacon.db" */
 	int session_expiry;   /* seconds, MQTT v5 session expiry (86400) */
 	int keepalive;        /* seconds (30) */
+	int heartbeat;        /* seconds between heartbeats (10) */
 
 	/* life_threat: { severity = 1; roles = ["emergency"]; } A report at
 	 * this severity or lower (more serious) sets call_911 and adds these

@@ -1245,6 +1245,36 @@ engine_publish_config(struct engine *e)
 	health_config(&h, clock_now());
 }
 
+static int
+engine_hb_device(const struct device *d, void *arg)
+{
+	struct heartbeat *hb = arg;
+
+	if (d->online || !d->flagged)
+		return 0;
+	if (hb->nlisted < HEARTBEAT_LISTED)
+		hb->listed[hb->nlisted++] = *d;
+	hb->offline++;
+	return 0;
+}
+
+void
+engine_heartbeat(struct engine *e, int64_t started)
+{
+	struct heartbeat *hb = xcalloc(1, sizeof *hb);
+
+	hb->ts = clock_now();
+	hb->started = started;
+	hb->interval = e->cf->heartbeat;
+	hb->open = store_open_count(e->st);
+	if (hb->open < 0 ||
+	    store_devices(e->st, NULL, engine_hb_device, hb) != 0)
+		log_warnx("heartbeat: cannot read the database");
+	engine_queue(e, engine_topic(e, "daemon", "heartbeat", NULL),
+	    msg_heartbeat_encode(hb), 1);
+	free(hb);
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 typedef void (*topic_fn)(struct engine *, const char *, const char *,

@@ -61,6 +61,9 @@ void engine_deadline(struct engine *, int64_t key, int64_t due);
 /* Queue every branch's retained beacon/config/{branch} (at start-up and
  * after a new configuration); they go out with the next flush. */
 void engine_publish_config(struct engine *);
+/* beacon/daemon/heartbeat (retained): the loop runs; open incidents and
+ * the devices reported offline. started: when beacond started (ms). */
+void engine_heartbeat(struct engine *, int64_t started);
 /* Commit what this turn wrote and hand its publications out. 0 or -1. */
 int engine_flush(struct engine *);
 /* Topics beacond subscribes to; NULL-terminated, owned by the engine. */

@@ -610,6 +610,63 @@ msg_daemon_encode(const char *state, int64_t ts)
 	return msg_dump(o);
 }
 
+struct daemon_status {
+	char state[16];
+	int64_t ts;
+};
+
+static const struct field daemon_fields[] = {
+	FSTR("state", 1, struct daemon_status, state),
+	FTIME("ts", struct daemon_status, ts),
+};
+
+int
+msg_daemon_decode(const void *payload, size_t len, char *state, int64_t *ts,
+    char *err, size_t errlen)
+{
+	struct daemon_status ds;
+	json_t *root;
+	int rc = MSG_BAD;
+
+	memset(&ds, 0, sizeof ds);
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_BAD;
+	if (fields_unpack(root, daemon_fields, NFIELDS(daemon_fields), &ds,
+	    err, errlen) == 0) {
+		memcpy(state, ds.state, sizeof ds.state);
+		*ts = ds.ts;
+		rc = MSG_OK;
+	}
+	json_decref(root);
+	return rc;
+}
+
+char *
+msg_heartbeat_encode(const struct heartbeat *hb)
+{
+	json_t *o = json_pack("{s:s, s:i, s:I, s:i, s:[]}", "version",
+	    BEACON_VERSION, "interval", hb->interval, "open",
+	    (json_int_t)hb->open, "devices_offline", hb->offline, "offline");
+	json_t *a = o != NULL ? json_object_get(o, "offline") : NULL;
+	size_t i;
+
+	if (o == NULL)
+		fatalx("msg: cannot build a heartbeat");
+	msg_set_time(o, "ts", hb->ts);
+	msg_set_time(o, "started", hb->started);
+	for (i = 0; i < hb->nlisted; i++) {
+		const struct device *d = &hb->listed[i];
+		json_t *v = json_pack("{s:s, s:s, s:s}", "branch", d->branch,
+		    "device", d->device, "device_kind", d->kind);
+
+		if (v == NULL)
+			fatalx("msg: cannot build a heartbeat");
+		msg_set_time(v, "since", d->since);
+		json_array_append_new(a, v);
+	}
+	return msg_dump(o);
+}
+
 /* ---- debriefs ------------------------------------------------------------ */
 
 /* A string field naming one of a fixed set (enum <-> name). */
@@ -1486,6 +1543,48 @@ msg_device_notice_encode(const struct device *d, const char *kind,
 	msg_set_str(o, "message", message);
 	msg_set_time(o, "ts", ts);
 	return msg_dump(o);
+}
+
+static const struct field heartbeat_fields[] = {
+	FTIME("ts", struct heartbeat, ts),
+	FTIME("started", struct heartbeat, started),
+	FINT("interval", 1, struct heartbeat, interval, 1, 3600),
+	FINT("devices_offline", 0, struct heartbeat, offline, 0, 1000000),
+};
+
+static const struct field offline_fields[] = {
+	FSTR("branch", 1, struct device, branch),
+	FSTR("device", 1, struct device, device),
+	FSTR("device_kind", 0, struct device, kind),
+	FTIME("since", struct device, since),
+};
+
+int
+msg_heartbeat_decode(const void *payload, size_t len, struct heartbeat *hb,
+    char *err, size_t errlen)
+{
+	json_t *root, *open;
+	int rc = MSG_BAD;
+
+	memset(hb, 0, sizeof *hb);
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_BAD;
+	open = json_object_get(root, "open");
+	if (fields_unpack(root, heartbeat_fields, NFIELDS(heartbeat_fields),
+	    hb, err, errlen) == 0 &&
+	    msg_objects(root, "offline", offline_fields,
+	    NFIELDS(offline_fields), hb->listed, sizeof hb->listed[0],
+	    &hb->nlisted, err, errlen) == 0) {
+		if (hb->ts <= 0)
+			msg_err(err, errlen, "ts: missing");
+		else {
+			hb->open = json_is_integer(open) ?
+			    json_integer_value(open) : -1;
+			rc = MSG_OK;
+		}
+	}
+	json_decref(root);
+	return rc;
 }
 
 struct msg_obj *

@@ -175,6 +175,28 @@ int64_t msg_reply_int(const void *payload, size_t len, const char *key);
 
 /* beacon/daemon/status: {"state": "online", "version", "ts"} */
 char *msg_daemon_encode(const char *state, int64_t ts);
+/* state: "online" or "offline" (a buffer of 16). */
+int msg_daemon_decode(const void *payload, size_t len, char *state,
+    int64_t *ts, char *err, size_t errlen);
+
+/*
+ * beacon/daemon/heartbeat (retained), every `heartbeat` seconds from the
+ * loop: beacond runs, how many incidents are open, and the devices whose
+ * absence it has reported (the first HEARTBEAT_LISTED of them by name).
+ */
+#define HEARTBEAT_LISTED DEBRIEF_LIST_MAX
+struct heartbeat {
+	int64_t ts;
+	int64_t started;	/* when this beacond started */
+	int interval;		/* seconds to the next heartbeat */
+	int64_t open;		/* open incidents */
+	int offline;		/* devices reported offline, all of them */
+	size_t nlisted;
+	struct device listed[HEARTBEAT_LISTED];
+};
+char *msg_heartbeat_encode(const struct heartbeat *);
+int msg_heartbeat_decode(const void *payload, size_t len, struct heartbeat *,
+    char *err, size_t errlen);
 
 /* ---- the command line's own outputs -----------------------------------
  * Objects that only `beacon` prints (export records, replay lines and

@@ -29,6 +29,22 @@ sdnotify_status(const char *s)
 {
 	sd_notifyf(0, "STATUS=%s", s);
 }
+
+int64_t
+sdnotify_watchdog_ms(void)
+{
+	uint64_t usec = 0;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0)
+		return 0;
+	return (int64_t)(usec / 1000);
+}
+
+void
+sdnotify_watchdog(void)
+{
+	sd_notify(0, "WATCHDOG=1");
+}
 #else
 void
 sdnotify_ready(void)
@@ -49,5 +65,16 @@ void
 sdnotify_status(const char *s)
 {
 	(void)s;
+}
+
+int64_t
+sdnotify_watchdog_ms(void)
+{
+	return 0;
+}
+
+void
+sdnotify_watchdog(void)
+{
 }
 #endif

@@ -368,6 +368,15 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 
 /* ---- opening ----------------------------------------------------------- */
 
+static int64_t store_int(struct store *, const char *);
+
+int64_t
+store_open_count(struct store *s)
+{
+	return store_int(s, "SELECT count(*) FROM incidents WHERE state IN "
+	    OPEN_STATES);
+}
+
 /* A single integer from a statement such as a PRAGMA; -1 on error. */
 static int64_t
 store_int(struct store *s, const char *sql)

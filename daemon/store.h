@@ -167,6 +167,8 @@ int store_device_event(struct store *, int64_t ts, const struct device *,
 
 /* Record refused input (kept, never silently dropped). report_id may be
  * NULL; the payload is kept up to PAYLOAD_MAX bytes. */
+/* Open incidents; -1 on error. */
+int64_t store_open_count(struct store *);
 int store_reject(struct store *, int64_t ts, const char *topic,
     const char *report_id, const char *error, const void *payload,
     size_t len);

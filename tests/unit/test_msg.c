@@ -411,6 +411,68 @@ test_obj(void **state)
 	free(out);
 }
 
+static void
+test_heartbeat(void **state)
+{
+	struct heartbeat hb, back;
+	char err[256], st[16];
+	char *json;
+	int64_t ts;
+
+	(void)state;
+	memset(&hb, 0, sizeof hb);
+	hb.ts = 1795000000123;
+	hb.started = 1794999000000;
+	hb.interval = 10;
+	hb.open = 7;
+	hb.offline = 3;
+	hb.nlisted = 2;
+	strcpy(hb.listed[0].branch, "central");
+	strcpy(hb.listed[0].device, "desk-1");
+	strcpy(hb.listed[0].kind, "button");
+	hb.listed[0].since = 1794999500000;
+	strcpy(hb.listed[1].branch, "east");
+	strcpy(hb.listed[1].device, "page-2");
+	hb.listed[1].since = 1794999600000;
+	json = msg_heartbeat_encode(&hb);
+	assert_int_equal(msg_heartbeat_decode(json, strlen(json), &back, err,
+	    sizeof err), MSG_OK);
+	free(json);
+	assert_int_equal(back.ts, hb.ts);
+	assert_int_equal(back.started, hb.started);
+	assert_int_equal(back.interval, 10);
+	assert_int_equal(back.open, 7);
+	assert_int_equal(back.offline, 3);
+	assert_int_equal(back.nlisted, 2);
+	assert_string_equal(back.listed[0].device, "desk-1");
+	assert_string_equal(back.listed[0].kind, "button");
+	assert_int_equal(back.listed[1].since, 1794999600000);
+	assert_string_equal(back.listed[1].kind, "");
+
+	/* What is wrong is named. */
+	json = "{\"ts\": \"2026-11-18T11:06:40Z\", \"interval\": 0}";
+	assert_int_equal(msg_heartbeat_decode(json, strlen(json), &back, err,
+	    sizeof err), MSG_BAD);
+	assert_non_null(strstr(err, "interval"));
+	json = "{\"interval\": 5}";
+	assert_int_equal(msg_heartbeat_decode(json, strlen(json), &back, err,
+	    sizeof err), MSG_BAD);
+	assert_non_null(strstr(err, "ts"));
+	json = "{\"ts\": \"2026-11-18T11:06:40Z\", \"interval\": 5, "
+	    "\"offline\": [{\"device\": \"x\"}]}";
+	assert_int_equal(msg_heartbeat_decode(json, strlen(json), &back, err,
+	    sizeof err), MSG_BAD);
+	assert_non_null(strstr(err, "offline[0].branch"));
+
+	/* The daemon status it is read with. */
+	json = msg_daemon_encode("offline", 1795000000123);
+	assert_int_equal(msg_daemon_decode(json, strlen(json), st, &ts, err,
+	    sizeof err), MSG_OK);
+	free(json);
+	assert_string_equal(st, "offline");
+	assert_int_equal(ts, 1795000000123);
+}
+
 int
 main(void)
 {
@@ -429,6 +491,7 @@ main(void)
 		cmocka_unit_test(test_query_codec),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_obj),
+		cmocka_unit_test(test_heartbeat),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,190 @@
+/*
+ * beacon health: one line and an exit status for a monitoring system, read
+ * from the broker's retained beacon/daemon/status and
+ * beacon/daemon/heartbeat. The exit statuses are the monitoring plugins'
+ * (Nagios, Icinga, Zabbix's external checks):
+ *
+ *   0 OK        beacond online, its last heartbeat recent, no device
+ *               reported offline
+ *   1 WARNING   beacond is well but devices are reported offline
+ *   2 CRITICAL  beacond offline, never seen, or stale: no heartbeat for
+ *               three of its intervals (a hung loop, a stopped process)
+ *   3 UNKNOWN   the broker cannot be reached within --timeout
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacon.h"
+#include "clock.h"
+#include "cli.h"
+#include "conn.h"
+#include "log.h"
+#include "msg.h"
+#include "xmalloc.h"
+
+#define HEALTH_OK 0
+#define HEALTH_WARNING 1
+#define HEALTH_CRITICAL 2
+#define HEALTH_UNKNOWN 3
+#define HEALTH_SETTLE 1000	/* ms after subscribing: retained ones came */
+#define HEALTH_MISSED 3		/* heartbeats missed before "stale" */
+
+struct health_run {
+	int have_status;
+	char state[16];
+	int64_t state_ts;
+	int have_hb;
+	struct heartbeat hb;
+};
+
+static void
+health_message(struct conn *c, void *arg, const char *topic,
+    const char *payload, size_t len)
+{
+	struct health_run *h = arg;
+	const char *what = conn_match(c, topic, "daemon");
+	char err[DETAIL_MAX + 1];
+
+	if (what == NULL)
+		return;
+	if (strcmp(what, "status") == 0) {
+		if (msg_daemon_decode(payload, len, h->state, &h->state_ts,
+		    err, sizeof err) == MSG_OK)
+			h->have_status = 1;
+		else
+			log_warnx("unreadable daemon status: %s", err);
+	} else if (strcmp(what, "heartbeat") == 0) {
+		if (msg_heartbeat_decode(payload, len, &h->hb, err,
+		    sizeof err) == MSG_OK)
+			h->have_hb = 1;
+		else
+			log_warnx("unreadable heartbeat: %s", err);
+	}
+	if (h->have_status && h->have_hb)
+		conn_exit(c, HEALTH_OK);
+}
+
+static void
+health_settled(struct conn *c, void *arg)
+{
+	(void)arg;
+	conn_exit(c, HEALTH_OK);
+}
+
+static void
+health_ready(struct conn *c, void *arg)
+{
+	(void)arg;
+	conn_timer(c, HEALTH_SETTLE, 0, health_settled);
+}
+
+static void
+health_timeout(struct conn *c, void *arg)
+{
+	(void)arg;
+	conn_exit(c, HEALTH_UNKNOWN);
+}
+
+/* "central/desk-3 (button) since 14:02:11, ..." */
+static void
+health_devices(const struct heartbeat *hb, char *buf, size_t len)
+{
+	size_t i, n = 0;
+	char t[32];
+
+	buf[0] = '\0';
+	for (i = 0; i < hb->nlisted && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s/%s%s%s%s since %s",
+		    i ? ", " : "", hb->listed[i].branch, hb->listed[i].device,
+		    hb->listed[i].kind[0] ? " (" : "", hb->listed[i].kind,
+		    hb->listed[i].kind[0] ? ")" : "",
+		    fmt_date(hb->listed[i].since, t, sizeof t));
+	if ((size_t)hb->offline > hb->nlisted && n < len)
+		snprintf(buf + n, len - n, " and %zu more",
+		    (size_t)hb->offline - hb->nlisted);
+}
+
+/* The verdict on what was read; prints its line. */
+static int
+health_judge(const struct health_run *h, int64_t now)
+{
+	char t[32], devs[1024];
+	int64_t age;
+
+	if (!h->have_status && !h->have_hb) {
+		printf("CRITICAL: beacond has published no status on this "
+		    "broker\n");
+		return HEALTH_CRITICAL;
+	}
+	if (h->have_status && strcmp(h->state, "online") != 0) {
+		printf("CRITICAL: beacond is %s since %s\n", h->state,
+		    fmt_date(h->state_ts, t, sizeof t));
+		return HEALTH_CRITICAL;
+	}
+	if (!h->have_hb) {
+		printf("CRITICAL: beacond is online but publishes no "
+		    "heartbeat\n");
+		return HEALTH_CRITICAL;
+	}
+	age = now - h->hb.ts;
+	if (age > (int64_t)h->hb.interval * 1000 * HEALTH_MISSED) {
+		printf("CRITICAL: beacond is stale: its last heartbeat was "
+		    "%lld s ago (at %s; one is due every %d s)\n",
+		    (long long)(age / 1000), fmt_date(h->hb.ts, t, sizeof t),
+		    h->hb.interval);
+		return HEALTH_CRITICAL;
+	}
+	if (h->hb.offline > 0) {
+		health_devices(&h->hb, devs, sizeof devs);
+		printf("WARNING: %d device%s offline: %s\n", h->hb.offline,
+		    h->hb.offline == 1 ? "" : "s", devs);
+		return HEALTH_WARNING;
+	}
+	printf("OK: beacond online, heartbeat %lld s ago, %lld open "
+	    "incident%s, no device offline\n", (long long)(age > 0 ?
+	    age / 1000 : 0), (long long)h->hb.open, h->hb.open == 1 ? "" :
+	    "s");
+	return HEALTH_OK;
+}
+
+static int
+cmd_health(const struct cmd *cmd, struct cli_opts *o)
+{
+	struct conn_cb cb = { health_ready, health_message, NULL, NULL };
+	struct health_run *h = xcalloc(1, sizeof *h);
+	struct conn *c;
+	char *cause;
+	int rc;
+
+	(void)cmd;
+	cb.arg = h;
+	if ((c = conn_new(o->broker, o->prefix, &cb, &cause)) == NULL) {
+		printf("UNKNOWN: %s\n", cause);
+		free(cause);
+		free(h);
+		return HEALTH_UNKNOWN;
+	}
+	conn_subscribe(c, "daemon/status");
+	conn_subscribe(c, "daemon/heartbeat");
+	conn_timer(c, o->timeout, 0, health_timeout);
+	rc = conn_run(c);
+	if (rc == HEALTH_UNKNOWN)
+		printf("UNKNOWN: no answer from the broker at %s within "
+		    "%lld s\n", conn_broker(c), (long long)(o->timeout / 1000));
+	else if (rc == HEALTH_OK)
+		rc = health_judge(h, clock_now());
+	conn_free(c);
+	free(h);
+	return rc;
+}
+
+const struct cmd cmd_health_entry = {
+	"health", "health [--timeout S]",
+	"check beacond and the devices for a monitoring system: one line, "
+	"exit 0 OK, 1 devices offline, 2 beacond offline or stale, 3 broker "
+	"unreachable",
+	"timeout",
+	0,
+	cmd_health,
+};
