@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # systemd/beacond.service: systemd-analyze finds nothing wrong with it when
 # it starts the beacond just built, and that beacond does what Type=notify
-# promises (READY=1 once it runs, STOPPING=1 on SIGTERM).
+# promises (READY=1 once it runs, STOPPING=1 on SIGTERM), and WATCHDOG=1
+# from its loop at half of WatchdogSec, none while the loop is stopped.
 . "$(dirname "$0")/lib.sh"
 
 need systemd-analyze python3
@@ -31,6 +32,7 @@ key() {
 		fail "$unit has no line '$1'"
 }
 key 'Type=notify'
+key 'WatchdogSec=30'
 key 'StateDirectory=beacon'
 # shellcheck disable=SC2016
 key 'ExecReload=/bin/kill -HUP $MAINPID'
@@ -44,7 +46,9 @@ import os, signal, socket, subprocess, sys, time
 path, argv = sys.argv[1], sys.argv[2:]
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 sock.bind(path)
-env = dict(os.environ, NOTIFY_SOCKET=path)
+# WatchdogSec=0.4 s: beacond must send WATCHDOG=1 from its loop, and stop
+# when its loop stops.
+env = dict(os.environ, NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
 proc = subprocess.Popen(argv, env=env, stderr=open(path + ".log", "w"))
 
 def expect(word, deadline):
@@ -57,7 +61,25 @@ def expect(word, deadline):
         if word in msg.split("\n"):
             return
 
+def count(word, secs):
+    n, deadline = 0, time.monotonic() + secs
+    while time.monotonic() < deadline:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            n += sock.recv(4096).decode().split("\n").count(word)
+        except socket.timeout:
+            pass
+    return n
+
 expect("READY=1", time.monotonic() + 5)
+if count("WATCHDOG=1", 1.0) < 3:
+    sys.exit("fewer than 3 WATCHDOG=1 in 1 s at WatchdogSec=0.4")
+proc.send_signal(signal.SIGSTOP)
+count("WATCHDOG=1", 0.3)  # what was sent before the stop
+if count("WATCHDOG=1", 1.0) != 0:
+    sys.exit("WATCHDOG=1 while the loop was stopped")
+proc.send_signal(signal.SIGCONT)
+expect("WATCHDOG=1", time.monotonic() + 2)
 proc.send_signal(signal.SIGTERM)
 expect("STOPPING=1", time.monotonic() + 5)
 rc = proc.wait(timeout=5)
