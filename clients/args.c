@@ -561,7 +561,7 @@ args_bad_option(int ch, int argc, char **argv)
 	return xasprintf("unknown or ambiguous option %s", arg);
 }
 
-/* The INCIDENT operand, or none. */
+/* The INCIDENT operand, words, or none. */
 static int
 args_operands(const struct cmd *c, int argc, char **argv, struct cli_opts *o,
     char **cause)
@@ -569,6 +569,18 @@ args_operands(const struct cmd *c, int argc, char **argv, struct cli_opts *o,
 	long long n;
 	char *ep;
 
+	if (c->operand == OPERAND_WORDS) {
+		for (; optind < argc; optind++) {
+			if (o->nwords == (int)(sizeof o->words /
+			    sizeof o->words[0])) {
+				*cause = xasprintf("unexpected argument \"%s\"",
+				    argv[optind]);
+				return -1;
+			}
+			o->words[o->nwords++] = argv[optind];
+		}
+		return 0;
+	}
 	if (!c->operand) {
 		if (optind < argc) {
 			*cause = xasprintf("unexpected argument \"%s\"",

@@ -30,6 +30,7 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_report_html_entry,
 	&cmd_devices_entry,
 	&cmd_health_entry,
+	&cmd_db_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 

@@ -60,6 +60,8 @@ struct cli_opts {
 	int count;	/* 0: no limit */
 	int open;
 	int64_t incident; /* the INCIDENT operand */
+	const char *words[2]; /* OPERAND_WORDS: a subcommand and its argument */
+	int nwords;
 
 	/* Listings, exports and reports. */
 	int64_t since;	/* ms since the epoch; 0: unset */
@@ -100,13 +102,15 @@ struct cli_opts {
 struct cmd;
 typedef int (*cmd_fn)(const struct cmd *, struct cli_opts *);
 
+#define OPERAND_WORDS 2 /* up to two words: a subcommand and its argument */
+
 struct cmd {
 	const char *name;
 	const char *usage;   /* after "beacon " */
 	const char *summary; /* one sentence for help */
 	/* Accepted options, space-separated; "!" marks a required one. */
 	const char *options;
-	int operand;	     /* 1: takes the INCIDENT operand */
+	int operand;	     /* 1: takes the INCIDENT operand; OPERAND_WORDS */
 	cmd_fn exec;
 };
 
@@ -127,6 +131,7 @@ extern const struct cmd cmd_correct_entry;
 extern const struct cmd cmd_report_html_entry;
 extern const struct cmd cmd_devices_entry;
 extern const struct cmd cmd_health_entry;
+extern const struct cmd cmd_db_entry;
 
 /* args.c */
 /* Defaults from the environment (BEACON_BROKER, ...) and the built-ins. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -369,6 +370,111 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 /* ---- opening ----------------------------------------------------------- */
 
 static int64_t store_int(struct store *, const char *);
+
+int64_t
+store_count_incidents(struct store *s)
+{
+	return store_int(s, "SELECT count(*) FROM incidents");
+}
+
+int64_t
+store_count_events(struct store *s)
+{
+	return store_int(s, "SELECT count(*) FROM events");
+}
+
+/* Each row of a check PRAGMA that is not "ok" is a problem. */
+static int
+store_check_one(struct store *s, const char *sql, store_problem_fn fn,
+    void *arg)
+{
+	sqlite3_stmt *st;
+	int n = 0, rc;
+	char buf[512];
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+
+		if (sqlite3_column_count(st) == 1 && a != NULL &&
+		    strcmp(a, "ok") == 0)
+			continue;
+		if (sqlite3_column_count(st) == 1)
+			snprintf(buf, sizeof buf, "%s", a ? a : "?");
+		else	/* foreign_key_check: table, rowid, parent, fkid */
+			snprintf(buf, sizeof buf, "%s row %lld refers to a "
+			    "missing row of %s", a ? a : "?",
+			    (long long)sqlite3_column_int64(st, 1),
+			    sqlite3_column_text(st, 2) ? (const char *)
+			    sqlite3_column_text(st, 2) : "?");
+		fn(buf, arg);
+		n++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int
+store_check(struct store *s, store_problem_fn fn, void *arg)
+{
+	int a, b;
+
+	if ((a = store_check_one(s, "PRAGMA integrity_check", fn, arg)) < 0 ||
+	    (b = store_check_one(s, "PRAGMA foreign_key_check", fn, arg)) < 0)
+		return -1;
+	return a + b;
+}
+
+static int
+store_backup_copy(struct store *s, sqlite3 *dst)
+{
+	sqlite3_backup *b;
+	int rc;
+
+	if ((b = sqlite3_backup_init(dst, "main", s->db, "main")) == NULL)
+		return sqlite3_errcode(dst);
+	/* In one step: one read transaction, so one consistent state. */
+	rc = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int
+store_backup(struct store *s, const char *path, char **cause)
+{
+	sqlite3 *dst = NULL;
+	char *tmp;
+	int rc;
+
+	*cause = NULL;
+	if (access(path, F_OK) == 0) {
+		*cause = xasprintf("%s exists; a backup never replaces a file",
+		    path);
+		return -1;
+	}
+	tmp = xasprintf("%s.partial", path);
+	unlink(tmp);
+	rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK)
+		rc = store_backup_copy(s, dst);
+	/* The copy keeps the source's WAL mode; FULL syncs its last write. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA synchronous = FULL; "
+		    "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		*cause = xasprintf("%s: %s", path, dst != NULL ?
+		    sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+	if (sqlite3_close(dst) != SQLITE_OK && *cause == NULL)
+		*cause = xasprintf("%s: cannot close the copy", path);
+	if (*cause == NULL && rename(tmp, path) != 0)
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if (*cause != NULL)
+		unlink(tmp);
+	free(tmp);
+	return *cause != NULL ? -1 : 0;
+}
 
 int64_t
 store_open_count(struct store *s)

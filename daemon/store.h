@@ -167,6 +167,19 @@ int store_device_event(struct store *, int64_t ts, const struct device *,
 
 /* Record refused input (kept, never silently dropped). report_id may be
  * NULL; the payload is kept up to PAYLOAD_MAX bytes. */
+/* beacon db check: SQLite's integrity and foreign key checks; each
+ * problem goes to fn. Returns the number of problems, -1 if the checks
+ * could not run. */
+typedef void (*store_problem_fn)(const char *problem, void *arg);
+int store_check(struct store *, store_problem_fn, void *arg);
+/* Rows in incidents and events; -1 on error. */
+int64_t store_count_incidents(struct store *);
+int64_t store_count_events(struct store *);
+/* beacon db backup: a consistent copy of the whole database in a new file
+ * at path (SQLite's online backup: beacond may go on writing), synced to
+ * disk; never over an existing file. */
+int store_backup(struct store *, const char *path, char **cause);
+
 /* Open incidents; -1 on error. */
 int64_t store_open_count(struct store *);
 int store_reject(struct store *, int64_t ts, const char *topic,
