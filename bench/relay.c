@@ -160,7 +160,7 @@ relay_setup(struct relay *r, const char *broker)
 	struct mqtt_opts o = { "beacon-relay", 0, 3600, 30, NULL, NULL,
 	    NULL, NULL, 0 };
 	struct mqtt_cb cb = { relay_connected, relay_disconnected,
-	    relay_message, r };
+	    relay_message, r, NULL };
 	static const int sigs[] = { SIGINT, SIGTERM };
 	char *host;
 	int port, i;

@@ -140,7 +140,7 @@ conn_new(const char *broker, const char *prefix, const struct conn_cb *cb,
     char **cause)
 {
 	struct mqtt_cb mcb = { conn_connected_cb, conn_disconnected_cb,
-		conn_message_cb, NULL };
+		conn_message_cb, NULL, NULL };
 	struct mqtt_opts mo;
 	struct conn *c = xcalloc(1, sizeof *c);
 
@@ -319,7 +319,7 @@ static void
 conn_req_ready(struct conn *c, void *arg)
 {
 	struct conn_req *rq = arg;
-	struct mqtt_props p = { rq->reply_topic, rq->corr, sizeof rq->corr };
+	struct mqtt_props p = { rq->reply_topic, rq->corr, sizeof rq->corr, 0 };
 
 	/* Once: after a reconnection the MQTT layer resends what the broker
 	 * has not acknowledged, and a request that writes must not run

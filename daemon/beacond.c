@@ -127,13 +127,22 @@ config_or_exit(const struct args *a)
 
 static void
 on_publish(void *arg, const char *topic, const char *payload, size_t len,
-    int retain, const void *corr, size_t corrlen)
+    int retain, const void *corr, size_t corrlen, int64_t tag)
 {
 	struct daemon *d = arg;
-	struct mqtt_props pr = { NULL, corr, corrlen };
+	struct mqtt_props pr = { NULL, corr, corrlen, tag };
 
 	mqtt_publish_props(d->mqtt, topic, payload, len, retain,
-	    corr != NULL ? &pr : NULL);
+	    corr != NULL || tag != 0 ? &pr : NULL);
+}
+
+/* A notification's PUBACK: its outbox row is delivered. */
+static void
+on_acked(void *arg, long long tag, int ok, const char *why)
+{
+	struct daemon *d = arg;
+
+	engine_acked(d->engine, tag, ok, why);
 }
 
 static void
@@ -365,7 +374,8 @@ static void
 mqtt_setup(struct daemon *d)
 {
 	struct mqtt_opts o;
-	struct mqtt_cb cb = { on_connected, on_disconnected, on_message, d };
+	struct mqtt_cb cb = { on_connected, on_disconnected, on_message, d,
+	    on_acked };
 	char *host = NULL, *offline;
 	int port = d->cf->broker_port;
 

@@ -39,6 +39,13 @@ struct outmsg {
 	int retain;
 	void *corr;    /* a reply's correlation data, or NULL */
 	size_t corrlen;
+	int64_t outbox; /* a notification's outbox row, or 0 */
+};
+
+/* Outbox rows whose new state waits for the next transaction. */
+struct marks {
+	int64_t *id;
+	size_t n, cap;
 };
 
 struct engine {
@@ -54,6 +61,7 @@ struct engine {
 
 	struct outmsg *out;
 	size_t nout, outcap;
+	struct marks published, delivered;
 
 	char *topics[6];
 };
@@ -96,6 +104,8 @@ engine_free(struct engine *e)
 		free(e->out[i].corr);
 	}
 	free(e->out);
+	free(e->published.id);
+	free(e->delivered.id);
 	engine_free_topics(e);
 	free(e);
 }
@@ -213,6 +223,52 @@ engine_push(struct engine *e, const struct outmsg *m)
 	e->push(e->push_arg, m->topic + plen + 8, m->payload);
 }
 
+static void
+marks_add(struct marks *mk, int64_t id)
+{
+	if (mk->n == mk->cap) {
+		mk->cap = mk->cap ? mk->cap * 2 : 64;
+		mk->id = xreallocarray(mk->id, mk->cap, sizeof *mk->id);
+	}
+	mk->id[mk->n++] = id;
+}
+
+/* Write the outbox's new states into this turn's transaction: published
+ * first, so that a PUBACK already seen lands on top of it. A mark that
+ * cannot be written costs a repeat after a restart, never a gap. */
+static void
+engine_write_marks(struct engine *e)
+{
+	struct marks *mk[] = { &e->published, &e->delivered };
+	int64_t now = clock_now();
+	size_t i, j;
+
+	if (e->published.n == 0 && e->delivered.n == 0)
+		return;
+	if (!store_in_txn(e->st) && store_begin(e->st) != 0)
+		return;
+	for (i = 0; i < sizeof mk / sizeof *mk; i++) {
+		for (j = 0; j < mk[i]->n; j++)
+			if (store_outbox_mark(e->st, mk[i]->id[j], (int)i,
+			    now) != 0)
+				log_warnx("outbox=%lld: state not recorded",
+				    (long long)mk[i]->id[j]);
+		mk[i]->n = 0;
+	}
+}
+
+void
+engine_acked(struct engine *e, int64_t tag, int ok, const char *why)
+{
+	if (ok)
+		marks_add(&e->delivered, tag);
+	else
+		log_warnx("outbox=%lld event=notify_refused why=\"%s\": "
+		    "published again at the next start", (long long)tag,
+		    why ? why : "");
+	engine_touch(e);
+}
+
 int
 engine_flush(struct engine *e)
 {
@@ -220,6 +276,7 @@ engine_flush(struct engine *e)
 	int rc = 0;
 
 	e->woken = 0;
+	engine_write_marks(e);
 	if (store_in_txn(e->st) && store_commit(e->st) != 0) {
 		/* Nothing may be announced that is not recorded. */
 		log_warnx("engine: commit failed; %zu messages withheld", n);
@@ -232,7 +289,9 @@ engine_flush(struct engine *e)
 		if (rc == 0) {
 			e->publish(e->arg, m->topic, m->payload ? m->payload :
 			    "", m->payload ? strlen(m->payload) : 0, m->retain,
-			    m->corr, m->corrlen);
+			    m->corr, m->corrlen, m->outbox);
+			if (m->outbox > 0)
+				marks_add(&e->published, m->outbox);
 			engine_push(e, m);
 		}
 		free(m->topic);
@@ -364,6 +423,25 @@ engine_policy(struct engine *e, const struct incident *inc)
 	return pol;
 }
 
+/* Queue a notification for a responder through the outbox: the row is
+ * written in this turn's transaction, and the publication carries its id
+ * so that the PUBACK marks it delivered. payload is taken over. */
+static void
+engine_queue_notice(struct engine *e, int64_t incident, const char *who,
+    char *payload, int64_t now)
+{
+	char *topic = engine_topic(e, "notify", who, NULL);
+	int64_t id;
+
+	engine_touch(e);
+	id = store_outbox_add(e->st, incident, who, topic, payload, now);
+	if (id < 0)
+		log_warnx("incident=%lld responder=%s: outbox row not recorded",
+		    (long long)incident, who);
+	engine_queue(e, topic, payload, 0);
+	e->out[e->nout - 1].outbox = id > 0 ? id : 0;
+}
+
 static void
 engine_notify_one(struct engine *e, struct incident *inc,
     const struct conf_responder *rp, const char *role, int step, int repeat,
@@ -373,8 +451,7 @@ engine_notify_one(struct engine *e, struct incident *inc,
 	struct notify n = { inc, cat ? cat->label : inc->r.type, role, step,
 		repeat, now };
 
-	engine_queue(e, engine_topic(e, "notify", rp->id, NULL),
-	    msg_notify_encode(&n), 0);
+	engine_queue_notice(e, inc->id, rp->id, msg_notify_encode(&n), now);
 }
 
 /* Join role labels into buf: "crisis worker, security". */
@@ -651,9 +728,9 @@ engine_debrief_tell(struct engine *e, struct incident *inc,
 	for (i = 0; i < rt.n; i++) {
 		engine_event(e, inc, now, "notified", rt.who[i]->id, -1,
 		    "%s", kind);
-		engine_queue(e, engine_topic(e, "notify", rt.who[i]->id, NULL),
+		engine_queue_notice(e, inc->id, rt.who[i]->id,
 		    msg_debrief_notice_encode(inc, kind, cat ? cat->label :
-		    NULL, due, message, now), 0);
+		    NULL, due, message, now), now);
 	}
 	if (rt.n == 0)
 		engine_event(e, inc, now, "no_one_available", NULL, -1,
@@ -1440,12 +1517,82 @@ engine_restore_one(const struct incident *inc, void *arg)
 	return 0;
 }
 
+/* An outbox row the broker never acknowledged, copied out of the walk. */
+struct resend {
+	int64_t id, incident;
+	char *responder, *topic, *payload;
+	int attempts;
+};
+
+struct resends {
+	struct resend *r;
+	size_t n, cap;
+};
+
+static int
+engine_resend_collect(const struct outbox_row *row, void *arg)
+{
+	struct resends *rs = arg;
+	struct resend *r;
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 16;
+		rs->r = xreallocarray(rs->r, rs->cap, sizeof *rs->r);
+	}
+	r = &rs->r[rs->n++];
+	r->id = row->id;
+	r->incident = row->incident;
+	r->responder = xstrdup(row->responder);
+	r->topic = xstrdup(row->topic);
+	r->payload = xstrdup(row->payload);
+	r->attempts = row->attempts;
+	return 0;
+}
+
+/* Publish again what the broker never acknowledged, each attempt on the
+ * incident's timeline: a responder may see a repeat, never a gap. */
+static int
+engine_resend(struct engine *e)
+{
+	struct resends rs = { NULL, 0, 0 };
+	char detail[DETAIL_MAX + 1];
+	size_t i;
+	int rc;
+
+	rc = store_outbox_undelivered(e->st, engine_resend_collect, &rs);
+	for (i = 0; i < rs.n; i++) {
+		struct resend *r = &rs.r[i];
+
+		if (r->attempts == 0)
+			snprintf(detail, sizeof detail, "published again after "
+			    "a restart: outbox %lld was pending",
+			    (long long)r->id);
+		else
+			snprintf(detail, sizeof detail, "published again after "
+			    "a restart: outbox %lld had %d attempt%s without "
+			    "a PUBACK", (long long)r->id, r->attempts,
+			    r->attempts == 1 ? "" : "s");
+		engine_append(e, r->incident, "renotified", r->responder, -1,
+		    detail);
+		log_info("incident=%lld event=renotified responder=%s "
+		    "outbox=%lld attempts=%d", (long long)r->incident,
+		    r->responder, (long long)r->id, r->attempts);
+		engine_queue(e, r->topic, r->payload, 0);
+		e->out[e->nout - 1].outbox = r->id;
+		free(r->responder);
+	}
+	free(rs.r);
+	return rc;
+}
+
 int
 engine_restore(struct engine *e)
 {
 	int rc;
 
-	rc = store_pending(e->st, engine_restore_one, e);
+	rc = engine_resend(e);
+	if (rc == 0)
+		rc = store_pending(e->st, engine_restore_one, e);
 	if (rc == 0)
 		rc = store_debrief_pending(e->st, engine_restore_debrief, e);
 	if (rc == 0) {

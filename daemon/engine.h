@@ -18,10 +18,12 @@ struct sched;
 struct engine;
 
 /* Where committed publications go (mqtt_publish_props in beacond); corr
- * is the correlation data of a reply, or NULL. */
+ * is the correlation data of a reply, or NULL. A notification has its
+ * outbox row's id as tag (0 for anything else): its PUBACK must come back
+ * through engine_acked(). */
 typedef void (*engine_publish_fn)(void *arg, const char *topic,
     const char *payload, size_t len, int retain, const void *corr,
-    size_t corrlen);
+    size_t corrlen, int64_t tag);
 /* Called when the engine has written something and wants a flush at the
  * end of this loop turn (beacond activates a low-priority event). */
 typedef void (*engine_wakeup_fn)(void *arg);
@@ -46,8 +48,12 @@ void engine_set_push(struct engine *, engine_push_fn, void *arg);
 int engine_append(struct engine *, int64_t incident, const char *kind,
     const char *actor, int step, const char *detail);
 
-/* Rebuild timers for open incidents from the store (start-up). */
+/* Rebuild timers for open incidents from the store, and queue again the
+ * notifications the broker never acknowledged (start-up). */
 int engine_restore(struct engine *);
+/* The broker acknowledged (ok 1) or refused (ok 0, why) the notification
+ * published with this tag; recorded in the next transaction. */
+void engine_acked(struct engine *, int64_t tag, int ok, const char *why);
 /* A message from the broker; dispatched by topic. */
 void engine_message(struct engine *, const char *topic, const void *payload,
     size_t len);

@@ -141,6 +141,13 @@ struct mqtt_msg {
 	char *response_topic;
 	void *corr;
 	size_t corrlen;
+	long long tag;
+};
+
+/* A tagged message handed to libmosquitto, by its message id. */
+struct mqtt_tag {
+	int mid;
+	long long tag;
 };
 
 struct mqtt {
@@ -167,6 +174,8 @@ struct mqtt {
 	size_t nqueue;
 	size_t inflight;
 	uint8_t mids[65536 / 8]; /* message ids awaiting a PUBACK */
+	struct mqtt_tag *tags;	 /* the tagged ones among them */
+	size_t ntags, tagcap;
 };
 
 static void mqtt_attempt(struct mqtt *);
@@ -233,6 +242,46 @@ mqtt_mid_set(struct mqtt *m, int mid, int on)
 		m->mids[(mid & 0xffff) / 8] &= (uint8_t)~bit;
 }
 
+static void
+mqtt_tag_add(struct mqtt *m, int mid, long long tag)
+{
+	if (m->ntags == m->tagcap) {
+		m->tagcap = m->tagcap ? m->tagcap * 2 : 64;
+		m->tags = xreallocarray(m->tags, m->tagcap, sizeof *m->tags);
+	}
+	m->tags[m->ntags].mid = mid;
+	m->tags[m->ntags].tag = tag;
+	m->ntags++;
+}
+
+/* The tag of mid, removed from the list; 0 if it has none. The list is
+ * as short as the window, so a linear search does. */
+static long long
+mqtt_tag_take(struct mqtt *m, int mid)
+{
+	long long tag;
+	size_t i;
+
+	for (i = 0; i < m->ntags; i++) {
+		if (m->tags[i].mid != mid)
+			continue;
+		tag = m->tags[i].tag;
+		m->tags[i] = m->tags[--m->ntags];
+		return tag;
+	}
+	return 0;
+}
+
+static void
+mqtt_acked(struct mqtt *m, long long tag, int ok, const char *why)
+{
+	if (tag == 0 || m->cb.acked == NULL)
+		return;
+	m->in_cb++;
+	m->cb.acked(m->cb.arg, tag, ok, why);
+	m->in_cb--;
+}
+
 /*
  * mosquitto_publish_v5 results that mean the message was refused before
  * libmosquitto stored it. Any other error (no connection, a failed write)
@@ -290,6 +339,7 @@ mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
 	if (mqtt_was_refused(rc)) {
 		log_warnx("mqtt: message to %s dropped: %s", topic,
 		    mosqlib.strerror(rc));
+		mqtt_acked(m, props ? props->tag : 0, 0, mosqlib.strerror(rc));
 		return;
 	}
 	if (rc != MOSQ_ERR_SUCCESS)
@@ -298,6 +348,8 @@ mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
 	if (!mqtt_mid_test(m, mid))
 		m->inflight++;
 	mqtt_mid_set(m, mid, 1);
+	if (props != NULL && props->tag != 0)
+		mqtt_tag_add(m, mid, props->tag);
 }
 
 static void
@@ -320,6 +372,7 @@ mqtt_enqueue(struct mqtt *m, const char *topic, const void *payload,
 		memcpy(q->corr, props->corr, props->corrlen);
 		q->corrlen = props->corrlen;
 	}
+	q->tag = props != NULL ? props->tag : 0;
 	STAILQ_INSERT_TAIL(&m->queue, q, entry);
 	m->nqueue++;
 }
@@ -345,7 +398,7 @@ mqtt_drain(struct mqtt *m, size_t window)
 		STAILQ_REMOVE_HEAD(&m->queue, entry);
 		m->nqueue--;
 		struct mqtt_props pr = { q->response_topic, q->corr,
-		    q->corrlen };
+		    q->corrlen, q->tag };
 
 		mqtt_send(m, q->topic, q->payload, q->len, q->retain, &pr);
 		mqtt_msg_free(q);
@@ -512,7 +565,7 @@ mqtt_on_message(struct mosquitto *mosq, void *arg,
     const struct mosquitto_message *msg, const mosquitto_property *props)
 {
 	struct mqtt *m = arg;
-	struct mqtt_props pr = { NULL, NULL, 0 };
+	struct mqtt_props pr = { NULL, NULL, 0, 0 };
 	char *rt = NULL;
 	void *corr = NULL;
 	uint16_t corrlen = 0;
@@ -550,6 +603,8 @@ mqtt_on_publish(struct mosquitto *mosq, void *arg, int mid, int reason,
 	if (reason >= 0x80)
 		log_warnx("mqtt: broker refused message %d: %s", mid,
 		    mosqlib.reason_string(reason));
+	mqtt_acked(m, mqtt_tag_take(m, mid), reason < 0x80,
+	    mosqlib.reason_string(reason));
 }
 
 static void
@@ -729,6 +784,7 @@ mqtt_free(struct mqtt *m)
 		mqtt_msg_free(q);
 	}
 	mosqlib.property_free_all(&m->props);
+	free(m->tags);
 	free(m->host);
 	free(m);
 }

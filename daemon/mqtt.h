@@ -17,6 +17,9 @@ struct mqtt_props {
 	const char *response_topic; /* NULL: none */
 	const void *corr;	    /* correlation data; NULL: none */
 	size_t corrlen;
+	/* Publishing only: non-zero asks for cb.acked with this tag when the
+	 * broker acknowledges the message (or refuses it). */
+	long long tag;
 };
 
 struct mqtt_cb {
@@ -29,6 +32,9 @@ struct mqtt_cb {
 	void (*message)(void *arg, const char *topic, const void *payload,
 	    size_t len, const struct mqtt_props *props);
 	void *arg;
+	/* The PUBACK of a tagged publication: ok is 1 when the broker took
+	 * the message, 0 when it refused it (why says how). May be NULL. */
+	void (*acked)(void *arg, long long tag, int ok, const char *why);
 };
 
 struct mqtt_opts {

@@ -159,6 +159,23 @@ static const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'device events are append-only'); END;"
 	"CREATE TRIGGER device_events_no_delete BEFORE DELETE ON device_events"
 	"  BEGIN SELECT RAISE(ABORT, 'device events are append-only'); END;",
+	/* 3 -> 4: the notification outbox. A row is committed with the
+	 * event that caused it (pending), marked published when handed to
+	 * the broker and delivered on its PUBACK; what is not delivered is
+	 * published again after a restart. */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  incident INTEGER NOT NULL REFERENCES incidents (id),"
+	"  responder TEXT NOT NULL,"
+	"  topic TEXT NOT NULL,"
+	"  payload TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending',"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);"
+	"CREATE INDEX outbox_incident ON outbox (incident);"
+	"CREATE INDEX outbox_undelivered ON outbox (id)"
+	"  WHERE state != 'delivered';",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -214,6 +231,10 @@ enum store_stmt {
 	S_DEVICE_EVENT,
 	S_REJECT,
 	S_REJECT_COUNT,
+	S_OUTBOX_ADD,
+	S_OUTBOX_PUBLISHED,
+	S_OUTBOX_DELIVERED,
+	S_OUTBOX_UNDELIVERED,
 	S_COUNT
 };
 
@@ -302,6 +323,16 @@ static const struct {
 	[S_REJECT] = { "INSERT INTO rejects (ts, topic, report_id, error, "
 	    "payload) VALUES (?, ?, ?, ?, ?)", 1 },
 	[S_REJECT_COUNT] = { "SELECT count(*) FROM rejects", 0 },
+	[S_OUTBOX_ADD] = { "INSERT INTO outbox (incident, responder, topic, "
+	    "payload, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", 1 },
+	[S_OUTBOX_PUBLISHED] = { "UPDATE outbox SET state = 'published', "
+	    "attempts = attempts + 1, updated = ?2 WHERE id = ?1"
+	    " AND state != 'delivered'", 1 },
+	[S_OUTBOX_DELIVERED] = { "UPDATE outbox SET state = 'delivered', "
+	    "attempts = max(attempts, 1), updated = ?2 WHERE id = ?1", 1 },
+	[S_OUTBOX_UNDELIVERED] = { "SELECT id, incident, responder, topic, "
+	    "payload, state, attempts FROM outbox WHERE state != 'delivered'"
+	    " ORDER BY id", 0 },
 };
 
 struct store {
@@ -1341,6 +1372,8 @@ static const char *const purge_count_sql[] = {
 
 /* Children first: the foreign keys point at incidents. */
 static const char *const purge_delete_sql[] = {
+	"DELETE FROM outbox WHERE incident IN (SELECT id FROM incidents"
+	" WHERE " PURGE_WHERE ")",
 	"DELETE FROM events WHERE incident IN (SELECT id FROM incidents"
 	" WHERE " PURGE_WHERE ")",
 	"DELETE FROM debriefs WHERE incident IN (SELECT id FROM incidents"
@@ -1632,4 +1665,79 @@ store_reject_count(struct store *s)
 		n = store_fail(s, "reject count");
 	store_done(st);
 	return n;
+}
+
+/* ---- the notification outbox ------------------------------------------ */
+
+int64_t
+store_outbox_add(struct store *s, int64_t incident, const char *responder,
+    const char *topic, const char *payload, int64_t ts)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_OUTBOX_ADD, "outbox add")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, incident);
+	rc |= store_bind_text(st, 2, responder);
+	rc |= store_bind_text(st, 3, topic);
+	rc |= store_bind_text(st, 4, payload);
+	rc |= sqlite3_bind_int64(st, 5, ts);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "outbox add");
+	}
+	if (store_run(s, st, "outbox add") != 0)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_outbox_mark(struct store *s, int64_t id, int delivered, int64_t ts)
+{
+	enum store_stmt sid = delivered ? S_OUTBOX_DELIVERED :
+	    S_OUTBOX_PUBLISHED;
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, sid, "outbox mark")) == NULL)
+		return -1;
+	if ((sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_int64(st, 2, ts)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "outbox mark");
+	}
+	return store_run(s, st, "outbox mark");
+}
+
+int
+store_outbox_undelivered(struct store *s, store_outbox_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_OUTBOX_UNDELIVERED];
+	struct outbox_row r;
+	int rc;
+
+	if (st == NULL)
+		return store_fail(s, "outbox: read-only");
+	if (store_walk_busy(st, "outbox"))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.id = sqlite3_column_int64(st, 0);
+		r.incident = sqlite3_column_int64(st, 1);
+		r.responder = (const char *)sqlite3_column_text(st, 2);
+		r.topic = (const char *)sqlite3_column_text(st, 3);
+		r.payload = (const char *)sqlite3_column_text(st, 4);
+		r.state = (const char *)sqlite3_column_text(st, 5);
+		r.attempts = sqlite3_column_int(st, 6);
+		if (r.responder == NULL || r.topic == NULL ||
+		    r.payload == NULL || r.state == NULL)
+			continue;
+		if (cb(&r, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "outbox");
+	store_done(st);
+	return rc;
 }

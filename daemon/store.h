@@ -188,4 +188,30 @@ int store_reject(struct store *, int64_t ts, const char *topic,
 /* How many rejects are recorded (tests and `beacon db check`). */
 int64_t store_reject_count(struct store *);
 
+/* ---- the notification outbox (docs/reliability.md) ---------------------
+ * Each notification is a row, committed with the event that caused it:
+ * pending, then published (handed to the broker; attempts counts them),
+ * then delivered (the broker's PUBACK). After a restart, what is not
+ * delivered is published again.
+ */
+struct outbox_row {
+	int64_t id;
+	int64_t incident;
+	const char *responder;	/* the strings are borrowed for the call */
+	const char *topic;
+	const char *payload;
+	const char *state;	/* "pending" or "published" */
+	int attempts;
+};
+/* The new row's id, or -1. */
+int64_t store_outbox_add(struct store *, int64_t incident,
+    const char *responder, const char *topic, const char *payload,
+    int64_t ts);
+/* Mark a row published (attempts + 1; never undoes delivered) or
+ * delivered. 0 or -1. */
+int store_outbox_mark(struct store *, int64_t id, int delivered, int64_t ts);
+typedef int (*store_outbox_cb)(const struct outbox_row *, void *arg);
+/* The rows not delivered, oldest first; cb returns non-zero to stop. */
+int store_outbox_undelivered(struct store *, store_outbox_cb, void *arg);
+
 #endif

@@ -177,7 +177,7 @@ mqtt_setup(struct button *b)
 {
 	const struct conf_button *cf = b->cf;
 	struct mqtt_cb cb = { button_connected, button_disconnected,
-		button_message, b };
+		button_message, b, NULL };
 	struct mqtt_opts o;
 	char *will = button_will();
 

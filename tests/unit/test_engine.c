@@ -29,6 +29,7 @@ struct pub {
 	char payload[4096];
 	int retain;
 	int corr; /* carried the correlation data "c1" */
+	int64_t tag; /* a notification's outbox row */
 };
 
 struct fixture {
@@ -43,7 +44,7 @@ struct fixture {
 
 static void
 sink(void *arg, const char *topic, const char *payload, size_t len,
-    int retain, const void *corr, size_t corrlen)
+    int retain, const void *corr, size_t corrlen, int64_t tag)
 {
 	struct fixture *f = arg;
 	struct pub *p;
@@ -55,6 +56,7 @@ sink(void *arg, const char *topic, const char *payload, size_t len,
 	p->retain = retain;
 	/* A reply carries the request's correlation data back. */
 	p->corr = corr != NULL && corrlen == 2 && memcmp(corr, "c1", 2) == 0;
+	p->tag = tag;
 }
 
 static void
@@ -433,6 +435,9 @@ test_nothing_announced_before_commit(void **state)
 	assert_true(f->npubs > 0);
 }
 
+static int has_event(struct fixture *, int64_t, const char *,
+    const char *);
+
 /* A restart rebuilds the timers from the database and fires what became
  * due while beacond was down, late. */
 static void
@@ -460,8 +465,117 @@ test_restart_fires_late(void **state)
 	assert_true(sched_due(f->sched, 2) > clock_now());
 	advance(f, 0);
 	assert_non_null(find(f, "beacon/notify/supervisor-1", NULL));
-	/* reported, 3 notified; then late, notified, escalated */
-	assert_int_equal(event_count(f, 1), 7);
+	/* reported, 3 notified; then, as no broker acknowledged them here,
+	 * 3 renotified; then late, notified, escalated */
+	assert_int_equal(event_count(f, 1), 10);
+	assert_int_equal(has_event(f, 1, "renotified", "was pending"), 3);
+	teardown((void **)&f);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/beacon.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/beacon.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* The outbox rows not delivered, by state. */
+struct undelivered {
+	int pending, published, attempts;
+	int64_t ids[8];
+	size_t n;
+};
+
+static int
+undelivered_cb(const struct outbox_row *r, void *arg)
+{
+	struct undelivered *u = arg;
+
+	if (strcmp(r->state, "pending") == 0)
+		u->pending++;
+	else if (strcmp(r->state, "published") == 0)
+		u->published++;
+	u->attempts += r->attempts;
+	assert_true(strncmp(r->topic, "beacon/notify/", 14) == 0);
+	assert_string_equal(r->topic + 14, r->responder);
+	if (u->n < 8)
+		u->ids[u->n++] = r->id;
+	return 0;
+}
+
+static struct undelivered
+undelivered(struct fixture *f)
+{
+	struct undelivered u;
+
+	memset(&u, 0, sizeof u);
+	assert_int_equal(store_outbox_undelivered(f->st, undelivered_cb, &u),
+	    0);
+	return u;
+}
+
+/* Every notification is an outbox row, committed before it is handed out
+ * and tagged with the row's id: pending, then published, then delivered
+ * on its PUBACK. What the broker never acknowledged is published again
+ * after a restart, and the timeline shows the attempt. */
+static void
+test_outbox(void **state)
+{
+	struct fixture *f;
+	char dir[] = "/tmp/beacon-test-XXXXXX", path[4200];
+	char *cause = NULL;
+	struct undelivered u;
+	const struct pub *crisis, *security;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/beacon.db", dir);
+	assert_int_equal(setup_path((void **)&f, path), 0);
+	report(f, "central", "r1", "welfare");
+	report(f, "central", "r2", "overdose");
+	crisis = find(f, "beacon/notify/crisis-1", NULL);
+	security = find(f, "beacon/notify/security-1", NULL);
+	assert_non_null(crisis);
+	assert_non_null(security);
+	assert_true(crisis->tag > 0 && security->tag > 0);
+	assert_true(crisis->tag != security->tag);
+	/* Statuses are not notifications: no tag. */
+	assert_int_equal(find(f, "beacon/status/central/r2", NULL)->tag, 0);
+
+	/* Handed out in the last turn: published once the next one ends;
+	 * r1's notification (crisis-1) was marked in r2's turn. */
+	u = undelivered(f);
+	assert_int_equal(u.pending + u.published, 4);
+	assert_int_equal(u.published, 1);
+	engine_acked(f->e, crisis->tag, 1, "success");
+	engine_acked(f->e, security->tag, 0, "not authorized");
+	assert_int_equal(engine_flush(f->e), 0);
+	u = undelivered(f);
+	/* r1's crisis-1, r2's security-1 (refused) and dispatch. */
+	assert_int_equal(u.published, 3);
+	assert_int_equal(u.attempts, 3);
+
+	/* A restart: the three go out again with their ids, each attempt
+	 * on the incident's timeline. */
+	fixture_engine_free(f);
+	store_close(f->st);
+	f->st = store_open(path, 0, &cause);
+	assert_non_null(f->st);
+	fixture_engine(f);
+	f->npubs = 0;
+	assert_int_equal(engine_restore(f->e), 0);
+	assert_int_equal(engine_flush(f->e), 0);
+	assert_int_equal(count_prefix(f, "beacon/notify/"), 3);
+	security = find(f, "beacon/notify/security-1", NULL);
+	assert_non_null(security);
+	assert_true(security->tag > 0);
+	assert_int_equal(has_event(f, 2, "renotified",
+	    "had 1 attempt without a PUBACK"), 2);
+	assert_int_equal(has_event(f, 1, "renotified", "had 1 attempt"), 1);
+	engine_acked(f->e, security->tag, 1, "success");
+	assert_int_equal(engine_flush(f->e), 0);
+	u = undelivered(f);
+	assert_int_equal(u.published, 2);
+	assert_int_equal(u.attempts, 4);
 	teardown((void **)&f);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/beacon.db-wal", dir);
@@ -808,6 +922,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_nothing_announced_before_commit, setup, teardown),
 		cmocka_unit_test(test_restart_fires_late),
+		cmocka_unit_test(test_outbox),
 		cmocka_unit_test_setup_teardown(test_debrief_lifecycle, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_query_access, setup,

@@ -314,7 +314,7 @@ peer_new_opts(struct event_base *base, struct peer *p,
     const struct mqtt_opts *o, const char *sub)
 {
 	struct mqtt_cb cb = { peer_connected, peer_disconnected, peer_message,
-		p };
+		p, NULL };
 
 	memset(p, 0, sizeof *p);
 	p->sub = sub;
@@ -606,7 +606,7 @@ static void
 test_disconnect_and_will(void **state)
 {
 	struct event_base *base = event_base_new();
-	struct mqtt_cb cb = { NULL, NULL, NULL, NULL };
+	struct mqtt_cb cb = { NULL, NULL, NULL, NULL, NULL };
 	struct mqtt_opts o;
 	struct peer w;
 	struct mqtt *a;

@@ -278,10 +278,10 @@ struct hooked {
 
 static void
 no_publish(void *arg, const char *topic, const char *payload, size_t len,
-    int retain, const void *corr, size_t corrlen)
+    int retain, const void *corr, size_t corrlen, int64_t tag)
 {
 	(void)arg, (void)topic, (void)payload, (void)len, (void)retain;
-	(void)corr, (void)corrlen;
+	(void)corr, (void)corrlen, (void)tag;
 }
 
 static void
