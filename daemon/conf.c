@@ -1212,6 +1212,81 @@ policy_free(struct conf_policy *pol)
 	free(pol->id);
 }
 
+static char **
+strs_dup(char *const *v, size_t n)
+{
+	char **d = n ? xcalloc(n, sizeof *d) : NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d[i] = xstrdup(v[i]);
+	return d;
+}
+
+static int
+strs_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
+struct conf_policy *
+config_policy_dup(const struct conf_policy *pol)
+{
+	struct conf_policy *d = xcalloc(1, sizeof *d);
+	size_t i;
+
+	d->id = xstrdup(pol->id);
+	d->line = pol->line;
+	d->nsteps = pol->nsteps;
+	d->steps = xcalloc(pol->nsteps, sizeof *d->steps);
+	for (i = 0; i < pol->nsteps; i++) {
+		const struct conf_step *a = &pol->steps[i];
+		struct conf_step *b = &d->steps[i];
+
+		*b = *a;
+		b->roles = strs_dup(a->roles, a->nroles);
+		b->responders = strs_dup(a->responders, a->nresponders);
+	}
+	return d;
+}
+
+void
+config_policy_free(struct conf_policy *pol)
+{
+	if (pol == NULL)
+		return;
+	policy_free(pol);
+	free(pol);
+}
+
+int
+config_policy_equal(const struct conf_policy *a, const struct conf_policy *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->nsteps != b->nsteps)
+		return 0;
+	for (i = 0; i < a->nsteps; i++) {
+		const struct conf_step *x = &a->steps[i], *y = &b->steps[i];
+
+		if (x->after != y->after || x->repeat != y->repeat ||
+		    !strs_equal(x->roles, x->nroles, y->roles, y->nroles) ||
+		    !strs_equal(x->responders, x->nresponders, y->responders,
+		    y->nresponders))
+			return 0;
+	}
+	return 1;
+}
+
 static void
 config_free_lists(struct config *cf)
 {

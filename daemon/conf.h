@@ -145,6 +145,13 @@ const struct conf_responder *config_responder(const struct config *,
 const struct conf_category *config_category(const struct config *,
     const char *id);
 const struct conf_policy *config_policy(const struct config *, const char *id);
+/* A policy that outlives its configuration: an open incident keeps the
+ * policy it started with across a reload (engine.c). */
+struct conf_policy *config_policy_dup(const struct conf_policy *);
+void config_policy_free(struct conf_policy *);
+/* 1 if the two have the same steps (timing, repeats, roles, responders). */
+int config_policy_equal(const struct conf_policy *,
+    const struct conf_policy *);
 /* 1 if the list holds s. */
 int config_has(char *const *list, size_t n, const char *s);
 /* 1 if the responder covers the branch. */

@@ -42,6 +42,13 @@ struct outmsg {
 	int64_t outbox; /* a notification's outbox row, or 0 */
 };
 
+/* An open incident whose policy a reload changed keeps the one it started
+ * with: a copy, until the incident closes. Sorted by incident. */
+struct pin {
+	int64_t incident;
+	struct conf_policy *pol;
+};
+
 /* Outbox rows whose new state waits for the next transaction. */
 struct marks {
 	int64_t *id;
@@ -62,6 +69,8 @@ struct engine {
 	struct outmsg *out;
 	size_t nout, outcap;
 	struct marks published, delivered;
+	struct pin *pins;
+	size_t npins;
 
 	char *topics[6];
 };
@@ -106,6 +115,9 @@ engine_free(struct engine *e)
 	free(e->out);
 	free(e->published.id);
 	free(e->delivered.id);
+	for (i = 0; i < e->npins; i++)
+		config_policy_free(e->pins[i].pol);
+	free(e->pins);
 	engine_free_topics(e);
 	free(e);
 }
@@ -123,9 +135,93 @@ engine_set_push(struct engine *e, engine_push_fn fn, void *arg)
 	e->push_arg = arg;
 }
 
+static int
+pin_cmp(const void *a, const void *b)
+{
+	const struct pin *x = a, *y = b;
+
+	return (x->incident > y->incident) - (x->incident < y->incident);
+}
+
+static struct pin *
+engine_pin_find(struct engine *e, int64_t incident)
+{
+	struct pin key = { incident, NULL };
+
+	if (e->npins == 0)
+		return NULL;
+	return bsearch(&key, e->pins, e->npins, sizeof *e->pins, pin_cmp);
+}
+
+static void
+engine_unpin(struct engine *e, int64_t incident)
+{
+	struct pin *p = engine_pin_find(e, incident);
+
+	if (p == NULL)
+		return;
+	config_policy_free(p->pol);
+	memmove(p, p + 1, (size_t)(e->pins + e->npins - (p + 1)) * sizeof *p);
+	e->npins--;
+}
+
+struct repin {
+	struct engine *e;
+	const struct config *next;
+	struct pin *add;
+	size_t n;
+};
+
+/* An open incident under the old configuration: pin its policy if the
+ * new one differs (or is gone). */
+static int
+engine_repin_one(const struct incident *inc, void *arg)
+{
+	struct repin *r = arg;
+	const struct conf_policy *old, *next;
+
+	if (engine_pin_find(r->e, inc->id) != NULL ||
+	    (old = config_policy(r->e->cf, inc->policy)) == NULL)
+		return 0;
+	next = config_policy(r->next, inc->policy);
+	if (config_policy_equal(old, next))
+		return 0;
+	r->add = xreallocarray(r->add, r->n + 1, sizeof *r->add);
+	r->add[r->n].incident = inc->id;
+	r->add[r->n].pol = config_policy_dup(old);
+	r->n++;
+	return 0;
+}
+
+/* Before a reload takes effect: every open incident whose policy changes
+ * keeps the old one (docs/configuration.md, "Reloading"). */
+static void
+engine_repin(struct engine *e, const struct config *next)
+{
+	struct repin r = { e, next, NULL, 0 };
+
+	if (e->cf == NULL || e->st == NULL)
+		return;
+	if (store_incidents(e->st, STORE_OPEN_ONLY, NULL, engine_repin_one,
+	    &r) != 0)
+		log_warnx("reload: cannot read the open incidents; they follow "
+		    "the new policies");
+	if (r.n == 0) {
+		free(r.add);
+		return;
+	}
+	e->pins = xreallocarray(e->pins, e->npins + r.n, sizeof *e->pins);
+	memcpy(e->pins + e->npins, r.add, r.n * sizeof *r.add);
+	e->npins += r.n;
+	qsort(e->pins, e->npins, sizeof *e->pins, pin_cmp);
+	free(r.add);
+	log_info("event=policy_kept incidents=%zu", r.n);
+}
+
 void
 engine_set_config(struct engine *e, const struct config *cf)
 {
+	engine_repin(e, cf);
 	e->cf = cf;
 	engine_free_topics(e);
 	e->topics[0] = xasprintf("%s/report/+", cf->topic_prefix);
@@ -401,6 +497,8 @@ engine_save(struct engine *e, struct incident *inc, int64_t now)
 	if (store_incident_update(e->st, inc) != 0)
 		log_warnx("incident=%lld: state not recorded",
 		    (long long)inc->id);
+	if (!state_open(inc->state))
+		engine_unpin(e, inc->id);
 	if (e->sched == NULL)
 		return;
 	if (inc->due_at >= 0 && state_open(inc->state))
@@ -414,8 +512,13 @@ engine_save(struct engine *e, struct incident *inc, int64_t now)
 static const struct conf_policy *
 engine_policy(struct engine *e, const struct incident *inc)
 {
-	const struct conf_policy *pol = config_policy(e->cf, inc->policy);
+	const struct pin *pin = engine_pin_find(e, inc->id);
+	const struct conf_policy *pol;
 	const struct conf_category *cat;
+
+	if (pin != NULL)
+		return pin->pol;
+	pol = config_policy(e->cf, inc->policy);
 
 	/* A policy removed by a reload: fall back to the category's. */
 	if (pol == NULL && (cat = config_category(e->cf, inc->r.type)) != NULL)

@@ -585,6 +585,66 @@ test_outbox(void **state)
 	rmdir(dir);
 }
 
+/* The test configuration with the welfare policy's second step sent to
+ * the manager instead of the supervisor. */
+static struct config *
+changed_config(void)
+{
+	char path[4096], *text, *at, *cause = NULL;
+	const char *src = getenv("BEACON_SRC");
+	const char *from = "{ after = 120; roles = [ \"supervisor\" ]; }";
+	const char *to = "{ after = 120; roles = [ \"manager\"    ]; }";
+	struct config *cf = NULL;
+	FILE *fp;
+	long n;
+
+	snprintf(path, sizeof path, "%s/tests/unit/fixtures/engine.conf",
+	    src ? src : ".");
+	assert_non_null(fp = fopen(path, "r"));
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	text = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	assert_non_null(at = strstr(text, from));
+	assert_int_equal(strlen(from), strlen(to));
+	memcpy(at, to, strlen(to));
+	if (config_load_string(text, "changed.conf", &cf, &cause) != 0)
+		fail_msg("%s", cause);
+	free(text);
+	return cf;
+}
+
+/* A reload that changes a policy: the incident open before it keeps the
+ * policy it started with, the one opened after follows the new one, and
+ * the pin goes when the incident closes. */
+static void
+test_reload_keeps_policy(void **state)
+{
+	struct fixture *f = *state;
+	struct config *next = changed_config();
+
+	report(f, "central", "w1", "welfare");
+	engine_set_config(f->e, next);
+	report(f, "central", "w2", "welfare");
+	advance(f, 120000);
+	assert_non_null(find(f, "beacon/notify/supervisor-1",
+	    "\"incident\":1,"));
+	assert_null(find(f, "beacon/notify/manager-1", "\"incident\":1,"));
+	assert_non_null(find(f, "beacon/notify/manager-1", "\"incident\":2,"));
+	assert_null(find(f, "beacon/notify/supervisor-1",
+	    "\"incident\":2,"));
+	/* Back to the original: incident 2 keeps the changed policy. */
+	respond(f, "supervisor-1", 1, "ack");
+	respond(f, "supervisor-1", 1, "resolve");
+	engine_set_config(f->e, f->cf);
+	config_free(next);
+	advance(f, 120000);
+	respond(f, "manager-1", 2, "ack");
+	assert_int_equal(incident_state(f, 2), ST_ACKNOWLEDGED);
+}
+
 /* Did the incident's timeline record an event of this kind whose detail
  * holds needle? */
 struct find_event {
@@ -923,6 +983,8 @@ main(void)
 		    test_nothing_announced_before_commit, setup, teardown),
 		cmocka_unit_test(test_restart_fires_late),
 		cmocka_unit_test(test_outbox),
+		cmocka_unit_test_setup_teardown(test_reload_keeps_policy, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_debrief_lifecycle, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_query_access, setup,
