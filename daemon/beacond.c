@@ -221,10 +221,12 @@ timer_every(struct event *ev, int64_t ms)
 		fatalx("cannot arm a timer");
 }
 
+/* "offline", or NULL for what the engine says: online or degraded. */
 static void
 publish_daemon_status(struct daemon *d, const char *state)
 {
-	char *p = msg_daemon_encode(state, clock_now());
+	char *p = state != NULL ? msg_daemon_encode(state, clock_now()) :
+	    engine_status(d->engine);
 
 	mqtt_publish(d->mqtt, d->status_topic, p, strlen(p), 1);
 	free(p);
@@ -239,7 +241,7 @@ on_connected(void *arg)
 	for (t = engine_topics(d->engine); *t != NULL; t++)
 		if (mqtt_subscribe(d->mqtt, *t, 1) != 0)
 			log_warnx("mqtt: cannot subscribe to %s", *t);
-	publish_daemon_status(d, "online");
+	publish_daemon_status(d, NULL);
 	engine_heartbeat(d->engine, d->started);
 	log_info("event=connected");
 	sdnotify_status("connected to the broker");

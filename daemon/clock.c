@@ -32,6 +32,20 @@ clock_shift(int64_t ms)
 	clock_offset += ms;
 }
 
+void
+clock_save(struct clock_state *cs)
+{
+	cs->fixed = clock_fixed;
+	cs->offset = clock_offset;
+}
+
+void
+clock_restore(const struct clock_state *cs)
+{
+	clock_fixed = cs->fixed;
+	clock_offset = cs->offset;
+}
+
 char *
 clock_fmt(int64_t ms, char *buf, size_t len)
 {

@@ -14,6 +14,13 @@ int64_t clock_now(void);
 void clock_set(int64_t ms);
 /* Add ms to every later reading. */
 void clock_shift(int64_t ms);
+/* Save the clock's setting and put it back (around a replay of inputs
+ * at the times they first came in). */
+struct clock_state {
+	int64_t fixed, offset;
+};
+void clock_save(struct clock_state *);
+void clock_restore(const struct clock_state *);
 /* RFC 3339 UTC with milliseconds, "2026-11-22T10:00:00.123Z"; buf >= 32. */
 char *clock_fmt(int64_t ms, char *buf, size_t len);
 /* Parse the form clock_fmt writes; returns -1 on error. */

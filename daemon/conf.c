@@ -418,6 +418,7 @@ static const struct field beacon_fields[] = {
 	INT(struct config, session_expiry, 0, 0, INT_MAX, 86400),
 	INT(struct config, keepalive, 0, 5, 3600, 30),
 	INT(struct config, heartbeat, 0, 1, 3600, 10),
+	STRS(struct config, admins, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -999,6 +1000,7 @@ check_records(struct check *ck, const config_t *lc, struct config *cf)
 {
 	const config_setting_t *dg = config_lookup(lc, "debrief");
 	const char *sup = config_role(cf, "supervisor") ? "supervisor" : NULL;
+	size_t i;
 
 	if (cf->debrief_role == NULL && config_lookup(lc, "debrief.role") ==
 	    NULL)
@@ -1023,6 +1025,11 @@ check_records(struct check *ck, const config_t *lc, struct config *cf)
 		strs_default(&cf->query_roles, &cf->nquery_roles, &sup, 1);
 	check_roles(ck, cf, cf->query_roles, cf->nquery_roles,
 	    config_lookup(lc, "records.query_roles"), "records");
+	for (i = 0; i < cf->nadmins; i++)
+		if (config_responder(cf, cf->admins[i]) == NULL)
+			check_err(ck, config_lookup(lc, "beacon.admins"),
+			    "beacon: admins: unknown responder \"%s\" (not in "
+			    "responders)", cf->admins[i]);
 }
 
 /* ---- the whole file ---------------------------------------------------- */
@@ -1337,6 +1344,7 @@ config_free(struct config *cf)
 	strs_free(cf->referral_types, cf->nreferral_types);
 	strs_free(cf->notice_types, cf->nnotice_types);
 	strs_free(cf->query_roles, cf->nquery_roles);
+	strs_free(cf->admins, cf->nadmins);
 	free(cf->path);
 	free(cf->topic_prefix);
 	free(cf->broker_host);

@@ -74,6 +74,8 @@ struct config {
 	int session_expiry;   /* seconds, MQTT v5 session expiry (86400) */
 	int keepalive;        /* seconds (30) */
 	int heartbeat;        /* seconds between heartbeats (10) */
+	char **admins;        /* responders told when the database fails */
+	size_t nadmins;
 
 	/* life_threat: { severity = 1; roles = ["emergency"]; } A report at
 	 * this severity or lower (more serious) sets call_911 and adds these

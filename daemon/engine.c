@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backlog.h"
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
@@ -27,11 +28,12 @@
  * replace each other.
  */
 enum key_kind { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
-	KEY_KINDS };
+	KEY_RETRY, KEY_KINDS };
 #define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
 
 #define PURGE_FIRST_MS (5 * 60 * 1000)	/* after start-up */
 #define PURGE_EVERY_MS (24 * 3600 * 1000) /* the daily retention job */
+#define RETRY_MS 2000	/* degraded: try the database again this often */
 
 struct outmsg {
 	char *topic;
@@ -71,6 +73,16 @@ struct engine {
 	struct marks published, delivered;
 	struct pin *pins;
 	size_t npins;
+
+	/* Degraded mode: the database takes no writes. */
+	struct backlog turn;	/* this turn's inputs */
+	struct backlog backlog;	/* every input since the first failure */
+	int in_turn;		/* a transaction was begun this turn */
+	int replaying;		/* inputs are being replayed: no output */
+	int replayed;		/* this turn's transaction holds the backlog */
+	int degraded;
+	int64_t degraded_since;
+	char degraded_why[256];
 
 	char *topics[6];
 };
@@ -115,6 +127,8 @@ engine_free(struct engine *e)
 	free(e->out);
 	free(e->published.id);
 	free(e->delivered.id);
+	backlog_free(&e->turn);
+	backlog_free(&e->backlog);
 	for (i = 0; i < e->npins; i++)
 		config_policy_free(e->pins[i].pol);
 	free(e->pins);
@@ -238,16 +252,50 @@ engine_topics(struct engine *e)
 	return (const char *const *)e->topics;
 }
 
+static void engine_replay(struct engine *);
+static int engine_resend(struct engine *);
+static char *engine_topic(struct engine *, const char *, const char *,
+    const char *);
+
+/* Open this turn's transaction, once: if a failure rolled it back, the
+ * rest of the turn must not write on its own. In degraded mode the
+ * transaction starts with the backlog replayed into it. */
+static void
+engine_begin(struct engine *e)
+{
+	if (e->in_turn || e->replaying || store_in_txn(e->st))
+		return;
+	e->in_turn = 1;
+	if (store_begin(e->st) != 0) {
+		log_warnx("engine: cannot begin a transaction");
+		return;
+	}
+	if (e->degraded)
+		engine_replay(e);
+}
+
 /* Open this turn's transaction and ask for a flush at the end of it. */
 static void
 engine_touch(struct engine *e)
 {
-	if (!store_in_txn(e->st) && store_begin(e->st) != 0)
-		log_warnx("engine: cannot begin a transaction");
+	engine_begin(e);
 	if (!e->woken && e->wakeup != NULL) {
 		e->woken = 1;
 		e->wakeup(e->arg);
 	}
+}
+
+/* An input from outside: 1 if it is to be kept in this turn's backlog
+ * (not while replaying). In degraded mode the replay comes first, so that
+ * the input sees every incident accepted since the failure. */
+static int
+engine_enter(struct engine *e)
+{
+	if (e->replaying)
+		return 0;
+	if (e->degraded)
+		engine_touch(e);
+	return 1;
 }
 
 /* Queue a publication; payload is taken over (NULL: empty). */
@@ -289,6 +337,9 @@ engine_append(struct engine *e, int64_t incident, const char *kind,
 {
 	struct event ev;
 
+	if (engine_enter(e))
+		backlog_append(&e->turn, clock_now(), incident, kind, actor,
+		    step, detail);
 	memset(&ev, 0, sizeof ev);
 	ev.incident = incident;
 	ev.ts = clock_now();
@@ -341,7 +392,8 @@ engine_write_marks(struct engine *e)
 
 	if (e->published.n == 0 && e->delivered.n == 0)
 		return;
-	if (!store_in_txn(e->st) && store_begin(e->st) != 0)
+	engine_begin(e);
+	if (!store_in_txn(e->st))
 		return;
 	for (i = 0; i < sizeof mk / sizeof *mk; i++) {
 		for (j = 0; j < mk[i]->n; j++)
@@ -365,37 +417,177 @@ engine_acked(struct engine *e, int64_t tag, int ok, const char *why)
 	engine_touch(e);
 }
 
+/* ---- degraded mode ------------------------------------------------------
+ * When a turn's transaction cannot be committed (a full disk, an
+ * unwritable or failing database), safety comes first: the turn's
+ * notifications and statuses go out all the same, from memory, and its
+ * inputs join the backlog. Every later turn replays the backlog into its
+ * transaction before its own input, at the times the inputs first came
+ * in, with nothing published or logged again; so responses and deadlines
+ * see every incident accepted since the failure, and the first commit
+ * that succeeds writes them all. beacon/daemon/status says "degraded"
+ * meanwhile, and the admin responders are told once when it starts and
+ * once when it ends.
+ */
+static void
+engine_replay(struct engine *e)
+{
+	struct clock_state cs;
+	size_t i, nout = e->nout;
+
+	clock_save(&cs);
+	e->replaying = 1;
+	log_mute(1);
+	for (i = 0; i < e->backlog.n; i++) {
+		const struct backlog_input *in = &e->backlog.v[i];
+
+		clock_set(in->ts);
+		switch (in->kind) {
+		case BACKLOG_REQUEST:
+			engine_request(e, in->topic, in->payload, in->len,
+			    in->reply_to, in->corr, in->corrlen);
+			break;
+		case BACKLOG_DEADLINE:
+			engine_deadline(e, in->a, in->b);
+			break;
+		case BACKLOG_APPEND:
+			engine_append(e, in->a, in->topic, in->reply_to,
+			    (int)in->b, in->payload);
+			break;
+		}
+	}
+	log_mute(0);
+	e->replaying = 0;
+	clock_restore(&cs);
+	/* What the replay queued went out when the inputs first came in. */
+	for (i = nout; i < e->nout; i++) {
+		free(e->out[i].topic);
+		free(e->out[i].payload);
+		free(e->out[i].corr);
+	}
+	e->nout = nout;
+	e->replayed = 1;
+}
+
+char *
+engine_status(struct engine *e)
+{
+	if (e->degraded)
+		return msg_daemon_degraded_encode(e->degraded_why,
+		    e->degraded_since, e->backlog.n, clock_now());
+	return msg_daemon_encode("online", clock_now());
+}
+
+int
+engine_degraded(const struct engine *e)
+{
+	return e->degraded;
+}
+
+/* Queue beacon/daemon/status and a notice to each admin responder. */
+static void
+engine_tell_admins(struct engine *e, const char *kind, const char *message)
+{
+	size_t i;
+
+	engine_queue(e, xasprintf("%s/daemon/status", e->cf->topic_prefix),
+	    engine_status(e), 1);
+	for (i = 0; i < e->cf->nadmins; i++)
+		engine_queue(e, engine_topic(e, "notify", e->cf->admins[i],
+		    NULL), msg_admin_notice_encode(kind, message,
+		    clock_now()), 0);
+}
+
+static void
+engine_degrade(struct engine *e)
+{
+	char msg[DETAIL_MAX + 1];
+
+	backlog_move(&e->backlog, &e->turn);
+	if (e->sched != NULL)
+		sched_at(e->sched, KEY(0, KEY_RETRY), clock_now() + RETRY_MS);
+	if (e->degraded)
+		return;
+	e->degraded = 1;
+	e->degraded_since = clock_now();
+	strlcpy_utf8(e->degraded_why, store_error(e->st),
+	    sizeof e->degraded_why);
+	log_warnx("event=degraded why=\"%s\": routing from memory; "
+	    "retrying the database every %d s", e->degraded_why,
+	    RETRY_MS / 1000);
+	snprintf(msg, sizeof msg, "beacond cannot write its database (%s). "
+	    "Alerts are still routed and notified, and kept in memory until "
+	    "it can write again: free disk space or fix the database now.",
+	    e->degraded_why);
+	engine_tell_admins(e, "daemon_degraded", msg);
+}
+
+static void
+engine_recover(struct engine *e)
+{
+	char msg[DETAIL_MAX + 1];
+	size_t n = e->backlog.n;
+
+	backlog_clear(&e->backlog);
+	e->degraded = 0;
+	if (e->sched != NULL)
+		sched_cancel(e->sched, KEY(0, KEY_RETRY));
+	log_info("event=recovered backlog=%zu since=%lld", n,
+	    (long long)e->degraded_since);
+	snprintf(msg, sizeof msg, "beacond writes its database again: the "
+	    "%zu inputs kept in memory since the failure are recorded.", n);
+	engine_tell_admins(e, "daemon_recovered", msg);
+}
+
 int
 engine_flush(struct engine *e)
 {
-	size_t i, n = e->nout;
-	int rc = 0;
+	size_t i;
+	int failed, committed = 0, recovered;
 
 	e->woken = 0;
 	engine_write_marks(e);
-	if (store_in_txn(e->st) && store_commit(e->st) != 0) {
-		/* Nothing may be announced that is not recorded. */
-		log_warnx("engine: commit failed; %zu messages withheld", n);
-		store_rollback(e->st);
-		rc = -1;
+	failed = store_failed(e->st);
+	if (store_in_txn(e->st)) {
+		if (!failed && store_commit(e->st) == 0)
+			committed = 1;
+		else {
+			failed = 1;
+			store_rollback(e->st);
+		}
 	}
-	for (i = 0; i < n; i++) {
+	/* in_turn still set: the notices queued here open no transaction. */
+	if (failed)
+		engine_degrade(e);
+	else if (e->degraded && committed && e->replayed)
+		engine_recover(e);
+	e->in_turn = 0;
+	backlog_clear(&e->turn);
+	recovered = e->replayed && !e->degraded;
+	e->replayed = 0;
+	/* Safety first: in degraded mode what this turn decided goes out
+	 * although it is not recorded yet (it is kept in the backlog). */
+	for (i = 0; i < e->nout; i++) {
 		struct outmsg *m = &e->out[i];
 
-		if (rc == 0) {
-			e->publish(e->arg, m->topic, m->payload ? m->payload :
-			    "", m->payload ? strlen(m->payload) : 0, m->retain,
-			    m->corr, m->corrlen, m->outbox);
-			if (m->outbox > 0)
-				marks_add(&e->published, m->outbox);
-			engine_push(e, m);
-		}
+		e->publish(e->arg, m->topic, m->payload ? m->payload : "",
+		    m->payload ? strlen(m->payload) : 0, m->retain, m->corr,
+		    m->corrlen, failed ? 0 : m->outbox);
+		if (m->outbox > 0 && !failed)
+			marks_add(&e->published, m->outbox);
+		engine_push(e, m);
 		free(m->topic);
 		free(m->payload);
 		free(m->corr);
 	}
 	e->nout = 0;
-	return rc;
+	/* What the outage sent from memory has no outbox row of its own, and
+	 * a report whose rows could not even be built was not routed: every
+	 * notification written by the recovery goes out again (a repeat
+	 * rather than a gap), in the next turn. */
+	if (recovered)
+		engine_resend(e);
+	return failed ? -1 : 0;
 }
 
 static const char *
@@ -1500,6 +1692,9 @@ engine_request(struct engine *e, const char *topic, const void *payload,
 	size_t plen = strlen(e->cf->topic_prefix), i, klen;
 	const char *rest, *seg;
 
+	if (engine_enter(e))
+		backlog_request(&e->turn, clock_now(), topic, payload, len,
+		    reply_to, corr, corrlen);
 	if (strncmp(topic, e->cf->topic_prefix, plen) != 0 || topic[plen] != '/')
 		return;
 	rest = topic + plen + 1;
@@ -1591,6 +1786,12 @@ engine_deadline(struct engine *e, int64_t key, int64_t due)
 {
 	int64_t id = key / KEY_KINDS;
 
+	if (key % KEY_KINDS == KEY_RETRY) {
+		engine_touch(e);	/* the flush tries the database again */
+		return;
+	}
+	if (engine_enter(e))
+		backlog_deadline(&e->turn, clock_now(), key, due);
 	switch (key % KEY_KINDS) {
 	case KEY_ESCALATE:
 		engine_escalation_due(e, id, due);
@@ -1659,6 +1860,8 @@ engine_resend(struct engine *e)
 {
 	struct resends rs = { NULL, 0, 0 };
 	char detail[DETAIL_MAX + 1];
+	const char *why = e->degraded_since > 0 ? "database outage" :
+	    "restart";
 	size_t i;
 	int rc;
 
@@ -1668,12 +1871,12 @@ engine_resend(struct engine *e)
 
 		if (r->attempts == 0)
 			snprintf(detail, sizeof detail, "published again after "
-			    "a restart: outbox %lld was pending",
+			    "a %s: outbox %lld was pending", why,
 			    (long long)r->id);
 		else
 			snprintf(detail, sizeof detail, "published again after "
-			    "a restart: outbox %lld had %d attempt%s without "
-			    "a PUBACK", (long long)r->id, r->attempts,
+			    "a %s: outbox %lld had %d attempt%s without "
+			    "a PUBACK", why, (long long)r->id, r->attempts,
 			    r->attempts == 1 ? "" : "s");
 		engine_append(e, r->incident, "renotified", r->responder, -1,
 		    detail);

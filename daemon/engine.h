@@ -70,8 +70,15 @@ void engine_publish_config(struct engine *);
 /* beacon/daemon/heartbeat (retained): the loop runs; open incidents and
  * the devices reported offline. started: when beacond started (ms). */
 void engine_heartbeat(struct engine *, int64_t started);
-/* Commit what this turn wrote and hand its publications out. 0 or -1. */
+/* Commit what this turn wrote and hand its publications out. 0, or -1
+ * when the database took no writes: then beacond is degraded (its
+ * publications go out all the same, its inputs are kept in memory and
+ * written by the first commit that succeeds; docs/reliability.md). */
 int engine_flush(struct engine *);
+/* beacon/daemon/status as it stands: online, or degraded with the reason
+ * (retained; beacond publishes it when it connects). The caller frees. */
+char *engine_status(struct engine *);
+int engine_degraded(const struct engine *);
 /* Topics beacond subscribes to; NULL-terminated, owned by the engine. */
 const char *const *engine_topics(struct engine *);
 

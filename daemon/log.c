@@ -23,12 +23,22 @@ log_verbose(void)
 	return log_debug_on;
 }
 
+static int log_muted;
+
+void
+log_mute(int on)
+{
+	log_muted = on;
+}
+
 static void
 log_vwrite(const char *level, int err, const char *fmt, va_list ap)
 {
 	char buf[2048];
 	char *c;
 
+	if (log_muted)
+		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	/* Values come from the network: one call, one line, no terminal
 	 * escapes. */
@@ -84,6 +94,7 @@ fatal(const char *fmt, ...)
 {
 	int err = errno;
 
+	log_muted = 0;
 	LOG_BODY("fatal", err);
 	exit(1);
 }
@@ -91,6 +102,7 @@ fatal(const char *fmt, ...)
 void
 fatalx(const char *fmt, ...)
 {
+	log_muted = 0;
 	LOG_BODY("fatal", 0);
 	exit(1);
 }

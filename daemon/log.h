@@ -10,6 +10,9 @@
 
 void log_init(const char *progname, int verbose);
 int log_verbose(void);
+/* While on, nothing is written (beacond replaying what it has logged
+ * already; fatal still is). */
+void log_mute(int on);
 void log_warn(const char *, ...) LOGF(1, 2);  /* appends strerror(errno) */
 void log_warnx(const char *, ...) LOGF(1, 2);
 void log_info(const char *, ...) LOGF(1, 2);

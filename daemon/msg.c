@@ -610,6 +610,32 @@ msg_daemon_encode(const char *state, int64_t ts)
 	return msg_dump(o);
 }
 
+char *
+msg_daemon_degraded_encode(const char *reason, int64_t since,
+    size_t backlog, int64_t ts)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "state", "degraded",
+	    "version", BEACON_VERSION, "reason", reason ? reason : "",
+	    "backlog", (json_int_t)backlog);
+
+	if (o != NULL) {
+		msg_set_time(o, "since", since);
+		msg_set_time(o, "ts", ts);
+	}
+	return msg_dump(o);
+}
+
+char *
+msg_admin_notice_encode(const char *kind, const char *message, int64_t ts)
+{
+	json_t *o = json_pack("{s:s, s:s}", "kind", kind, "message",
+	    message ? message : "");
+
+	if (o != NULL)
+		msg_set_time(o, "ts", ts);
+	return msg_dump(o);
+}
+
 struct daemon_status {
 	char state[16];
 	int64_t ts;

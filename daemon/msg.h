@@ -175,6 +175,14 @@ int64_t msg_reply_int(const void *payload, size_t len, const char *key);
 
 /* beacon/daemon/status: {"state": "online", "version", "ts"} */
 char *msg_daemon_encode(const char *state, int64_t ts);
+/* The same while beacond cannot write its database: {"state": "degraded",
+ * "version", "reason", "since", "backlog": inputs kept in memory, "ts"}. */
+char *msg_daemon_degraded_encode(const char *reason, int64_t since,
+    size_t backlog, int64_t ts);
+/* beacon/notify/{admin}: {"kind": "daemon_degraded" | "daemon_recovered",
+ * "message", "ts"}. */
+char *msg_admin_notice_encode(const char *kind, const char *message,
+    int64_t ts);
 /* state: "online" or "offline" (a buffer of 16). */
 int msg_daemon_decode(const void *payload, size_t len, char *state,
     int64_t *ts, char *err, size_t errlen);

@@ -341,14 +341,42 @@ struct store {
 	int flags;
 	int version;
 	sqlite3_stmt *stmt[S_COUNT];
+	int failed;	  /* a statement failed since the last BEGIN */
+	char err[256];	  /* what failed last */
 };
 
 /* ---- errors ------------------------------------------------------------ */
+
+/*
+ * The failures of the database itself (the disk, the file, the locks),
+ * after which this transaction cannot be trusted. A constraint or a bad
+ * value fails its statement only: that is the input's fault, and the
+ * engine has answered it already.
+ */
+static int
+store_resource_error(int code)
+{
+	static const int codes[] = { SQLITE_FULL, SQLITE_IOERR,
+		SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_BUSY, SQLITE_LOCKED,
+		SQLITE_NOMEM, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PROTOCOL,
+		SQLITE_ABORT, SQLITE_INTERRUPT };
+	size_t i;
+
+	for (i = 0; i < sizeof codes / sizeof *codes; i++)
+		if ((code & 0xff) == codes[i])
+			return 1;
+	return 0;
+}
 
 static int
 store_fail(struct store *s, const char *what)
 {
 	log_warnx("store: %s: %s", what, sqlite3_errmsg(s->db));
+	if (store_resource_error(sqlite3_errcode(s->db))) {
+		snprintf(s->err, sizeof s->err, "%s: %s", what,
+		    sqlite3_errmsg(s->db));
+		s->failed = 1;
+	}
 	return -1;
 }
 
@@ -368,6 +396,11 @@ store_stmt(struct store *s, enum store_stmt id, const char *what)
 	if (s->stmt[id] == NULL)
 		log_warnx("store: %s: database %s is open read-only", what,
 		    s->path);
+	else if (s->failed && store_sql[id].write) {
+		log_debug("store: %s: refused after a failure: %s", what,
+		    s->err);
+		return NULL;
+	}
 	return s->stmt[id];
 }
 
@@ -750,13 +783,33 @@ store_begin(struct store *s)
 	enum store_stmt id;
 
 	id = (s->flags & STORE_RDONLY) ? S_BEGIN_READ : S_BEGIN;
+	s->failed = 0;
 	return store_run(s, s->stmt[id], "begin");
 }
 
+/* A transaction in which a statement failed is never committed: some of
+ * its rows would be missing (and a full disk may have rolled it back
+ * already, leaving later statements to run on their own). */
 int
 store_commit(struct store *s)
 {
+	if (s->failed) {
+		log_warnx("store: commit refused: %s", s->err);
+		return -1;
+	}
 	return store_run(s, s->stmt[S_COMMIT], "commit");
+}
+
+int
+store_failed(struct store *s)
+{
+	return s->failed;
+}
+
+const char *
+store_error(struct store *s)
+{
+	return s->err[0] != '\0' ? s->err : "no error";
 }
 
 void

@@ -29,6 +29,11 @@ int store_begin(struct store *);
 int store_commit(struct store *);
 void store_rollback(struct store *);
 int store_in_txn(struct store *);
+/* A statement failed since the last store_begin (the transaction cannot
+ * be committed, and writes are refused until the next begin). */
+int store_failed(struct store *);
+/* What failed last: "commit: database or disk is full". */
+const char *store_error(struct store *);
 
 /* Insert a new incident; sets inc->id. -1 also on a duplicate report. */
 int store_incident_insert(struct store *, struct incident *inc);

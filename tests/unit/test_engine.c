@@ -3,7 +3,10 @@
  * (":memory:" or a temporary file), the scheduler driven by hand and the
  * test clock: every publication it hands out is captured and checked.
  */
+#include <sys/resource.h>
+
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -274,8 +277,8 @@ test_overdose_routed(void **state)
 	assert_int_equal(incident_state(f, 1), ST_ROUTED);
 	/* reported + three notified */
 	assert_int_equal(event_count(f, 1), 4);
-	/* Incident 1's escalation key: id * 4 + 0 (engine.c, KEY). */
-	assert_int_equal(sched_due(f->sched, 4), T0 + 60000);
+	/* Incident 1's escalation key: id * 5 + 0 (engine.c, KEY). */
+	assert_int_equal(sched_due(f->sched, 5), T0 + 60000);
 }
 
 static void
@@ -460,7 +463,7 @@ test_restart_fires_late(void **state)
 	assert_non_null(f->st);
 	fixture_engine(f);
 	assert_int_equal(engine_restore(f->e), 0);
-	/* The escalation, and the daily retention job (key 0 * 4 + 2). */
+	/* The escalation, and the daily retention job (key 0 * 5 + 2). */
 	assert_int_equal(sched_count(f->sched), 2);
 	assert_true(sched_due(f->sched, 2) > clock_now());
 	advance(f, 0);
@@ -645,6 +648,123 @@ test_reload_keeps_policy(void **state)
 	assert_int_equal(incident_state(f, 2), ST_ACKNOWLEDGED);
 }
 
+/* A report or a response whose turn may fail to commit: the flush's
+ * result. */
+static int
+deliver_rc(struct fixture *f, const char *topic, const char *payload)
+{
+	f->npubs = 0;
+	engine_message(f->e, topic, payload, strlen(payload));
+	return engine_flush(f->e);
+}
+
+static int64_t
+incident_of(struct fixture *f, const char *branch, const char *report)
+{
+	struct incident inc;
+
+	memset(&inc, 0, sizeof inc);
+	if (store_incident_by_report(f->st, branch, report, &inc) != 1)
+		return -1;
+	return inc.id;
+}
+
+/* The files may not grow past their size now (a full disk for SQLite:
+ * the WAL cannot take the next commit), or again without limit. */
+static void
+disk_full(int on)
+{
+	struct rlimit rl;
+
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	rl.rlim_cur = on ? 64 * 1024 : rl.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+/* The disk fills (the transaction is built, its commit fails): reports
+ * are still routed and notified from memory, the status says degraded and
+ * the admin is told once; a response to an incident opened meanwhile is
+ * accepted; when the disk has room again the retry timer writes
+ * everything once, the admin is told, and the notifications of the
+ * outage go out again from the outbox (a repeat, never a gap). */
+static void
+test_degraded(void **state)
+{
+	struct fixture *f;
+	char dir[] = "/tmp/beacon-test-XXXXXX", path[4200], payload[256];
+	int64_t inc;
+	int i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/beacon.db", dir);
+	assert_int_equal(setup_path((void **)&f, path), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	report(f, "central", "ok-1", "welfare");
+	/* Past 64 KiB, with the WAL's first commits in it. */
+	for (i = 0; i < 40; i++) {
+		snprintf(payload, sizeof payload, "{\"id\":\"fill-%d\","
+		    "\"type\":\"welfare\",\"note\":\"%0100d\"}", i, 0);
+		assert_int_equal(deliver_rc(f, "beacon/report/central",
+		    payload), 0);
+	}
+	disk_full(1);
+	assert_int_equal(deliver_rc(f, "beacon/report/central",
+	    "{\"id\":\"d-1\",\"type\":\"welfare\"}"), -1);
+	/* Routed from memory, and said so. */
+	assert_non_null(find(f, "beacon/notify/crisis-1", "\"d-1\""));
+	assert_non_null(find(f, "beacon/status/central/d-1",
+	    "\"state\":\"routed\""));
+	assert_non_null(find(f, "beacon/daemon/status",
+	    "\"state\":\"degraded\""));
+	assert_non_null(find(f, "beacon/notify/manager-1",
+	    "\"kind\":\"daemon_degraded\""));
+	assert_int_equal(incident_of(f, "central", "d-1"), -1);
+
+	/* Another report and a response to the first: the replay lets the
+	 * response find it; the admin is not told again. */
+	assert_int_equal(deliver_rc(f, "beacon/report/central",
+	    "{\"id\":\"d-2\",\"type\":\"welfare\"}"), -1);
+	assert_null(find(f, "beacon/notify/manager-1", NULL));
+	assert_non_null(find(f, "beacon/notify/crisis-1", "\"d-2\""));
+	assert_int_equal(deliver_rc(f, "beacon/respond/crisis-1",
+	    "{\"incident\":42,\"action\":\"ack\"}"), -1);
+	assert_non_null(find(f, "beacon/status/central/d-1",
+	    "\"state\":\"acknowledged\""));
+
+	/* Room again: the retry timer writes the backlog. */
+	disk_full(0);
+	advance(f, 2000);
+	assert_non_null(find(f, "beacon/daemon/status",
+	    "\"state\":\"online\""));
+	assert_non_null(find(f, "beacon/notify/manager-1",
+	    "\"kind\":\"daemon_recovered\""));
+	/* The replay published nothing itself. */
+	assert_null(find(f, "beacon/status/central/d-1", NULL));
+	inc = incident_of(f, "central", "d-1");
+	assert_int_equal(inc, 42);
+	assert_int_equal(incident_of(f, "central", "d-2"), 43);
+	assert_int_equal(incident_state(f, 42), ST_ACKNOWLEDGED);
+	assert_int_equal(has_event(f, 42, "notified", NULL), 1);
+	assert_int_equal(has_event(f, 42, "ack", NULL), 1);
+	/* The next turn sends the outage's notifications from the outbox. */
+	f->npubs = 0;
+	assert_int_equal(engine_flush(f->e), 0);
+	assert_non_null(find(f, "beacon/notify/crisis-1", "\"d-2\""));
+	assert_int_equal(has_event(f, 43, "renotified", "database outage"),
+	    1);
+	/* And it carries on as before. */
+	report(f, "central", "ok-2", "welfare");
+	assert_int_equal(incident_of(f, "central", "ok-2"), 44);
+	teardown((void **)&f);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/beacon.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/beacon.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Did the incident's timeline record an event of this kind whose detail
  * holds needle? */
 struct find_event {
@@ -698,8 +818,8 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_due\""));
 	assert_null(find(f, "beacon/notify/manager-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_due", NULL), 1);
-	/* Incident 1's debrief key: 1 * 4 + 1 (engine.c, KEY). */
-	assert_int_equal(sched_due(f->sched, 5), T0 + 600000);
+	/* Incident 1's debrief key: 1 * 5 + 1 (engine.c, KEY). */
+	assert_int_equal(sched_due(f->sched, 6), T0 + 600000);
 
 	advance(f, 600000);
 	assert_non_null(find(f, "beacon/notify/supervisor-1",
@@ -711,7 +831,7 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_overdue\""));
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_overdue", NULL), 1);
-	assert_int_equal(sched_due(f->sched, 5), -1);
+	assert_int_equal(sched_due(f->sched, 6), -1);
 }
 
 /* Only accounts of a query role are answered; others are told why. */
@@ -762,7 +882,7 @@ test_debrief_revisions(void **state)
 	    "\"held\",\"participants\":3},\"review\":{\"referrals\":"
 	    "[{\"type\":\"housing\"}]}}"));
 	assert_non_null(strstr(p->payload, "\"revision\":1"));
-	assert_int_equal(sched_due(f->sched, 5), -1);
+	assert_int_equal(sched_due(f->sched, 6), -1);
 	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
 	    "\"held\",\"participants\":3},\"review\":{\"route\":"
 	    "\"wrong\",\"referrals\":[{\"type\":\"housing\"}]}}"));
@@ -823,8 +943,8 @@ test_hold_and_correct(void **state)
 /* ---- devices ------------------------------------------------------------ */
 
 #define DESK "beacon/device/central/desk-3"
-/* Device 1's timer key: 1 * 4 + 3 (engine.c, KEY_DEVICE). */
-#define DESK_KEY 7
+/* Device 1's timer key: 1 * 5 + 3 (engine.c, KEY_DEVICE). */
+#define DESK_KEY 8
 
 static struct device
 device_row(struct fixture *f, const char *branch, const char *id)
@@ -983,6 +1103,7 @@ main(void)
 		    test_nothing_announced_before_commit, setup, teardown),
 		cmocka_unit_test(test_restart_fires_late),
 		cmocka_unit_test(test_outbox),
+		cmocka_unit_test(test_degraded),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_policy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_debrief_lifecycle, setup,
