@@ -60,6 +60,9 @@ static const struct arg_def arg_table[] = {
 	    "the MQTT broker (BEACON_BROKER, default " CLI_BROKER ")" },
 	{ "prefix", ARG_PREFIX, "P", OFF(prefix), 0, 0,
 	    "the topic prefix (BEACON_PREFIX, default " CLI_PREFIX ")" },
+	{ "username", ARG_STR, "NAME", OFF(username), 0, 0,
+	    "the broker account (BEACON_USERNAME, default: --as, if "
+	    "given); its password comes from BEACON_PASSWORD" },
 	{ "help", ARG_FLAG, NULL, OFF(help), 0, 0, "show this help" },
 	{ "verbose", ARG_FLAG, NULL, OFF(verbose), 0, 0,
 	    "log the connection's progress on stderr" },
@@ -94,6 +97,13 @@ static const struct arg_def arg_table[] = {
 	    "statistics; a listing: drills only" },
 	{ "follow", ARG_FLAG, NULL, OFF(follow), 0, 0,
 	    "keep printing until the incident is resolved" },
+	{ "spool", ARG_STR, "DIR", OFF(spool), 0, 0,
+	    "keep unanswered reports in DIR until they are answered "
+	    "(BEACON_SPOOL, default $XDG_STATE_HOME/beacon/spool or "
+	    "~/.local/state/beacon/spool)" },
+	{ "flush", ARG_FLAG, NULL, OFF(flush), 0, 0,
+	    "make no new report: send the spooled ones and wait for their "
+	    "answers" },
 	{ "timeout", ARG_SECS, "SECONDS", OFF(timeout), 1, 86400000,
 	    "how long to wait for beacond's answer (default 10)" },
 	{ "as", ARG_ID, "RESPONDER", OFF(as), 0, 0,
@@ -173,7 +183,7 @@ static const struct arg_def arg_table[] = {
 #define ARG_COUNT (sizeof arg_table / sizeof arg_table[0])
 
 /* Every command takes these. */
-static const char args_common[] = "broker prefix help verbose";
+static const char args_common[] = "broker prefix username help verbose";
 
 void
 args_defaults(struct cli_opts *o)
@@ -185,7 +195,13 @@ args_defaults(struct cli_opts *o)
 	    CLI_BROKER;
 	o->prefix = (v = getenv("BEACON_PREFIX")) != NULL && *v ? v :
 	    CLI_PREFIX;
+	o->username = (v = getenv("BEACON_USERNAME")) != NULL && *v ? v :
+	    NULL;
+	/* Not an option: a command line is readable by every user. */
+	o->password = (v = getenv("BEACON_PASSWORD")) != NULL && *v ? v :
+	    NULL;
 	o->db = (v = getenv("BEACON_DB")) != NULL && *v ? v : CLI_DB;
+	o->spool = (v = getenv("BEACON_SPOOL")) != NULL && *v ? v : NULL;
 	o->config = (v = getenv("BEACON_CONFIG")) != NULL && *v ? v :
 	    CLI_CONFIG;
 	o->timeout = CLI_TIMEOUT;
@@ -616,13 +632,19 @@ args_check(const struct arg_def **defs, const int *required, size_t n,
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	/* --flush sends what the spool holds: no new report, so none of
+	 * its required options. */
+	for (i = 0; i < n && !o->flush; i++) {
 		if (required[i] &&
 		    *(const char **)((char *)o + defs[i]->off) == NULL) {
 			*cause = xasprintf("--%s is required", defs[i]->name);
 			return -1;
 		}
 	}
+	/* A responder's broker account is normally its id (beacon
+	 * acl-conf). */
+	if (o->username == NULL)
+		o->username = o->as;
 	/* Checked here, not in args_set: it may come from BEACON_PREFIX. */
 	if (!args_prefix_ok(o->prefix)) {
 		*cause = xasprintf("prefix \"%s\" is not valid: 1 to 128 "

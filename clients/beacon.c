@@ -10,6 +10,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "conn.h"
 #include "log.h"
 
 static const struct cmd *const cmd_table[] = {
@@ -31,6 +32,7 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_devices_entry,
 	&cmd_health_entry,
 	&cmd_db_entry,
+	&cmd_acl_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 
@@ -56,12 +58,15 @@ usage(FILE *fp)
 		fprintf(fp, "  %-11s ", cmd_table[i]->name);
 		fmt_wrap(fp, cmd_table[i]->summary, 14, 14, 79);
 	}
-	fprintf(fp, "\nEvery command takes --broker HOST:PORT, --prefix P and "
-	    "--help;\nbeacon help COMMAND describes its options.\n\n"
+	fprintf(fp, "\nEvery command takes --broker HOST:PORT, --prefix P, "
+	    "--username NAME and\n--help; beacon help COMMAND describes its "
+	    "options.\n\n"
 	    "Environment:\n"
-	    "  BEACON_BROKER  the broker (default " CLI_BROKER ")\n"
-	    "  BEACON_PREFIX  the topic prefix (default " CLI_PREFIX ")\n"
-	    "  BEACON_DB      the database (default " CLI_DB ")\n\n"
+	    "  BEACON_BROKER    the broker (default " CLI_BROKER ")\n"
+	    "  BEACON_PREFIX    the topic prefix (default " CLI_PREFIX ")\n"
+	    "  BEACON_USERNAME  the broker account (default: none, or --as)\n"
+	    "  BEACON_PASSWORD  its password\n"
+	    "  BEACON_DB        the database (default " CLI_DB ")\n\n"
 	    "Exit status: 0 done, 1 usage or local error, 2 refused or "
 	    "rejected by beacond,\n3 no answer within --timeout.\n");
 }
@@ -96,6 +101,7 @@ cmd_main(const struct cmd *c, int argc, char **argv)
 		return EXIT_OK;
 	}
 	log_init("beacon", o.verbose);
+	conn_login(o.username, o.password);
 	return c->exec(c, &o);
 }
 

@@ -39,6 +39,8 @@ struct arg_list {
 struct cli_opts {
 	const char *broker;
 	const char *prefix;
+	const char *username;	/* the broker account; NULL: none */
+	const char *password;	/* BEACON_PASSWORD only; NULL: none */
 	const char *db;
 	const char *config;
 	int help;
@@ -55,6 +57,8 @@ struct cli_opts {
 	int silent;
 	int drill;
 	int follow;
+	const char *spool;	/* report: the spool directory; NULL: default */
+	int flush;	/* report: send only what the spool holds */
 	int64_t timeout; /* ms */
 	const char *as;
 	int count;	/* 0: no limit */
@@ -132,6 +136,7 @@ extern const struct cmd cmd_report_html_entry;
 extern const struct cmd cmd_devices_entry;
 extern const struct cmd cmd_health_entry;
 extern const struct cmd cmd_db_entry;
+extern const struct cmd cmd_acl_entry;
 
 /* args.c */
 /* Defaults from the environment (BEACON_BROKER, ...) and the built-ins. */
@@ -178,6 +183,14 @@ struct csv_cells {
 	char id[24], severity[16], notified[16], created[40], updated[40];
 };
 void csv_incident(const struct incident *, struct csv_cells *);
+
+/* cmd_report.c: the wait after a report's n-th try (n >= 1) before the
+ * next: REPORT_RETRY_MIN, doubled after each try up to REPORT_RETRY_MAX,
+ * plus up to a tenth more drawn from jitter (any number), so that clients
+ * cut off together do not come back together. */
+#define REPORT_RETRY_MIN 1000	/* ms */
+#define REPORT_RETRY_MAX 15000	/* ms */
+int64_t report_backoff(int tries, uint32_t jitter);
 
 /* cmd_replay.c: one event as a sentence for people ("crisis-1
  * acknowledged: on my way"). Returns buf. */

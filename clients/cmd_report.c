@@ -2,10 +2,17 @@
  * beacon report: publish a report and print beacond's answers as they come.
  *
  * A PUBACK only says the broker has the report, not that beacond recorded
- * it, so the same report (same id) goes out again every 2 s until the first
- * status for the id arrives; beacond deduplicates by id
- * (docs/protocol.md, "Delivery, retries and idempotency").
+ * it. So the report is written to the spool (spooldir.h) before it is first
+ * published, published again with the same id 1 s, 2 s, 4 s... later (at
+ * most REPORT_RETRY_MAX apart) until the first status for the id arrives,
+ * and taken out of the spool then; beacond deduplicates by id
+ * (docs/protocol.md, "Delivery, retries and idempotency"). What a run
+ * leaves in the spool (no answer in time, interrupted, killed) the next run
+ * sends first, with the same ids, and waits for too; --flush sends only
+ * that.
  */
+#include <sys/random.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,102 +23,250 @@
 #include "conn.h"
 #include "log.h"
 #include "msg.h"
+#include "spooldir.h"
 #include "xmalloc.h"
 
-#define REPORT_RETRY 2000 /* ms */
+#define REPORT_TICK 100 /* ms: how often the retry deadlines are checked */
+
+/* A report on its way: this run's own, or one a run left in the spool. */
+struct pending {
+	char branch[ID_MAX + 1];
+	struct report rep;
+	char *topic;
+	char *payload;
+	int own;
+	int spooled;	/* in the spool until its first status */
+	int answered;	/* a status for it has arrived */
+	int tries;	/* since the last (re)connection */
+	int64_t next;	/* ms: the next try */
+	struct status last; /* the last one printed, to skip repeats */
+};
 
 struct report_run {
 	const struct cli_opts *o;
-	char id[ID_MAX + 1];
-	char *topic;
-	char *payload;
-	int answered;	/* a status for the id has arrived */
-	int routed;	/* routed or later: the reporter has an answer */
-	struct status last; /* the last one printed, to skip repeats */
+	struct spooldir *sd;	/* NULL: no spool to be had */
+	char *spool;		/* its directory, for messages */
+	struct pending *p;
+	size_t n;
+	struct pending *own;	/* NULL with --flush */
+	size_t unanswered;
+	int routed;	/* own: routed or later, the reporter has an answer */
+	int resolved;
+	int rejected;	/* own rejected */
+	int refused;	/* one from the spool rejected */
 	char branch_error[DETAIL_MAX + 1]; /* last seen on error/{branch} */
 };
 
-static void
-report_send(struct conn *c, struct report_run *r)
+int64_t
+report_backoff(int tries, uint32_t jitter)
 {
-	log_debug("report %s to %s", r->id, r->topic);
-	conn_publish(c, r->topic, r->payload);
+	int64_t d = REPORT_RETRY_MIN;
+
+	while (--tries > 0 && d < REPORT_RETRY_MAX)
+		d *= 2;
+	if (d > REPORT_RETRY_MAX)
+		d = REPORT_RETRY_MAX;
+	return d + (int64_t)(jitter % (uint32_t)(d / 10 + 1));
 }
 
+static void
+report_send(struct conn *c, struct pending *p)
+{
+	uint32_t jitter = 0;
+
+	p->tries++;
+	log_debug("report %s to %s, try %d", p->rep.id, p->topic, p->tries);
+	conn_publish(c, p->topic, p->payload);
+	if (getrandom(&jitter, sizeof jitter, 0) != (ssize_t)sizeof jitter)
+		jitter = 0;
+	p->next = clock_now() + report_backoff(p->tries, jitter);
+}
+
+/* (Re)connected: everything unanswered goes out now, and the waits
+ * start again from the shortest. */
 static void
 report_ready(struct conn *c, void *arg)
 {
 	struct report_run *r = arg;
+	size_t i;
 
-	if (!r->answered)
-		report_send(c, r);
+	for (i = 0; i < r->n; i++) {
+		if (r->p[i].answered)
+			continue;
+		r->p[i].tries = 0;
+		report_send(c, &r->p[i]);
+	}
 }
 
+/* While the broker is away nothing is handed to the MQTT layer, whose
+ * queue would fill with copies: the reconnection sends each once. */
 static void
-report_retry(struct conn *c, void *arg)
+report_tick(struct conn *c, void *arg)
 {
 	struct report_run *r = arg;
+	int64_t now = clock_now();
+	size_t i;
 
-	if (!r->answered && conn_connected(c))
-		report_send(c, r);
+	if (!conn_connected(c))
+		return;
+	for (i = 0; i < r->n; i++)
+		if (!r->p[i].answered && r->p[i].next <= now)
+			report_send(c, &r->p[i]);
 }
 
 /* A status the same as the last printed (a retained copy seen again after
  * a reconnection) says nothing new. */
 static int
-report_repeat(struct report_run *r, const struct status *st)
+report_repeat(struct pending *p, const struct status *st)
 {
-	if (r->last.ts == st->ts && r->last.state == st->state &&
-	    strcmp(r->last.message, st->message) == 0)
+	if (p->last.ts == st->ts && p->last.state == st->state &&
+	    strcmp(p->last.message, st->message) == 0)
 		return 1;
-	r->last = *st;
+	p->last = *st;
 	return 0;
 }
 
-static void
-report_print(struct report_run *r, const struct status *st)
+static const char *
+report_text(const struct status *st)
 {
-	char t[32], *json;
-
-	if (report_repeat(r, st))
-		return;
-	if (r->o->json) {
-		json = msg_status_encode(st);
-		printf("%s\n", json);
-		free(json);
-	} else if (st->state != ST_REJECTED)
-		printf("%s %s%s\n", fmt_hms(st->ts ? st->ts : clock_now(), t,
-		    sizeof t), st->drill ? "DRILL: " : "", st->message[0] ?
-		    st->message : state_name(st->state));
-	fflush(stdout);
+	return st->message[0] ? st->message : state_name(st->state);
 }
 
 static void
-report_status(struct conn *c, struct report_run *r, const char *payload,
-    size_t len)
+report_print_json(const struct status *st)
 {
+	char *json = msg_status_encode(st);
+
+	printf("%s\n", json);
+	free(json);
+}
+
+/* This run's report: its statuses are the command's output. */
+static void
+report_own(struct report_run *r, struct pending *p, const struct status *st)
+{
+	char t[32];
+
+	if (!report_repeat(p, st)) {
+		if (r->o->json)
+			report_print_json(st);
+		else if (st->state != ST_REJECTED)
+			printf("%s %s%s\n", fmt_hms(st->ts ? st->ts :
+			    clock_now(), t, sizeof t), st->drill ? "DRILL: " :
+			    "", report_text(st));
+		fflush(stdout);
+	}
+	if (st->state == ST_REJECTED) {
+		if (!r->rejected)
+			fprintf(stderr, "beacon: report %s rejected: %s\n",
+			    p->rep.id, st->error[0] ? st->error : st->message);
+		r->rejected = 1;
+	} else if (st->state != ST_RECEIVED) {
+		r->routed = 1;
+		r->resolved = st->state == ST_RESOLVED;
+	}
+}
+
+/* One from the spool: with --flush its statuses are the output; otherwise
+ * they go to stderr, so that stdout stays this run's report's. */
+static void
+report_old(struct report_run *r, struct pending *p, const struct status *st)
+{
+	char t[32];
+
+	if (report_repeat(p, st))
+		return;
+	if (st->state == ST_REJECTED) {
+		fprintf(stderr, "beacon: spooled report %s rejected: %s; taken "
+		    "out of the spool\n", p->rep.id, st->error[0] ? st->error :
+		    st->message);
+		r->refused = 1;
+	}
+	if (r->o->flush && r->o->json)
+		report_print_json(st);
+	else if (r->o->flush && st->state != ST_REJECTED)
+		printf("%s %s: %s%s\n", fmt_hms(st->ts ? st->ts : clock_now(),
+		    t, sizeof t), p->rep.id, st->drill ? "DRILL: " : "",
+		    report_text(st));
+	else if (st->state != ST_REJECTED)
+		fprintf(stderr, "beacon: spooled report %s: %s\n", p->rep.id,
+		    report_text(st));
+	fflush(stdout);
+}
+
+/* The first status: beacond has recorded the report, or refused it. */
+static void
+report_answered(struct report_run *r, struct pending *p)
+{
+	p->answered = 1;
+	r->unanswered--;
+	if (!p->spooled)
+		return;
+	p->spooled = 0;
+	if (spooldir_remove(r->sd, p->branch, p->rep.id) != 0)
+		log_warnx("report %s is still in the spool %s: the next run "
+		    "sends it again, and beacond knows it", p->rep.id,
+		    r->spool);
+}
+
+/* Done once every report has its first status and this run's has its
+ * answer (with --follow, its resolution). */
+static void
+report_done(struct conn *c, struct report_run *r)
+{
+	if (r->unanswered > 0)
+		return;
+	if (r->own != NULL && !r->rejected &&
+	    (!r->routed || (r->o->follow && !r->resolved)))
+		return;
+	if (r->own != NULL)
+		conn_exit(c, r->rejected ? EXIT_REFUSED : EXIT_OK);
+	else
+		conn_exit(c, r->refused ? EXIT_REFUSED : EXIT_OK);
+}
+
+/* "{branch}/{id}", what follows status/ in the topic. */
+static struct pending *
+report_find(struct report_run *r, const char *rest)
+{
+	const char *slash = strchr(rest, '/');
+	size_t i, len;
+
+	if (slash == NULL)
+		return NULL;
+	len = (size_t)(slash - rest);
+	for (i = 0; i < r->n; i++)
+		if (strlen(r->p[i].branch) == len &&
+		    strncmp(r->p[i].branch, rest, len) == 0 &&
+		    strcmp(r->p[i].rep.id, slash + 1) == 0)
+			return &r->p[i];
+	return NULL;
+}
+
+static void
+report_status(struct conn *c, struct report_run *r, const char *rest,
+    const char *payload, size_t len)
+{
+	struct pending *p;
 	struct status st;
 	char err[DETAIL_MAX + 1];
 
+	if ((p = report_find(r, rest)) == NULL)
+		return;
 	if (msg_status_decode(payload, len, &st, err, sizeof err) != MSG_OK) {
-		log_warnx("unreadable status for report %s: %s", r->id, err);
+		log_warnx("unreadable status for report %s: %s", p->rep.id,
+		    err);
 		return;
 	}
-	if (strcmp(st.report, r->id) != 0)
+	if (strcmp(st.report, p->rep.id) != 0)
 		return;
-	r->answered = 1;
-	report_print(r, &st);
-	if (st.state == ST_REJECTED) {
-		fprintf(stderr, "beacon: report %s rejected: %s\n", r->id,
-		    st.error[0] ? st.error : st.message);
-		conn_exit(c, EXIT_REFUSED);
-		return;
-	}
-	if (st.state == ST_RECEIVED)
-		return;
-	r->routed = 1;
-	if (!r->o->follow || st.state == ST_RESOLVED)
-		conn_exit(c, EXIT_OK);
+	if (!p->answered)
+		report_answered(r, p);
+	if (p->own)
+		report_own(r, p, &st);
+	else
+		report_old(r, p, &st);
+	report_done(c, r);
 }
 
 /*
@@ -136,37 +291,76 @@ report_message(struct conn *c, void *arg, const char *topic,
     const char *payload, size_t len)
 {
 	struct report_run *r = arg;
+	const char *rest;
 
-	if (conn_match(c, topic, "status") != NULL)
-		report_status(c, r, payload, len);
+	if ((rest = conn_match(c, topic, "status")) != NULL)
+		report_status(c, r, rest, payload, len);
 	else if (conn_match(c, topic, "error") != NULL)
 		report_error(r, payload, len);
+}
+
+/* Say what becomes of each report without a status. */
+static void
+report_kept(struct report_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->p[i].answered)
+			continue;
+		if (r->p[i].spooled)
+			fprintf(stderr, "beacon: report %s is kept in the spool "
+			    "%s: the next beacon report sends it again (same "
+			    "id); beacon report --flush sends it now\n",
+			    r->p[i].rep.id, r->spool);
+		else
+			fprintf(stderr, "beacon: report %s is not in the "
+			    "spool: report again with --id %s to learn where "
+			    "it stands\n", r->p[i].rep.id, r->p[i].rep.id);
+	}
+}
+
+/* Why no status came. */
+static void
+report_silence(struct conn *c, struct report_run *r, double secs)
+{
+	if (!conn_connected(c))
+		fprintf(stderr, "beacon: no answer within %g s: cannot reach "
+		    "the broker at %s\n", secs, conn_broker(c));
+	else
+		fprintf(stderr, "beacon: no answer from beacond within %g s; "
+		    "is beacond running?%s%s\n", secs, r->branch_error[0] ?
+		    " It refused a report on this branch: " : "",
+		    r->branch_error);
 }
 
 static void
 report_timeout(struct conn *c, void *arg)
 {
 	struct report_run *r = arg;
+	struct pending *own = r->own;
 	double secs = (double)r->o->timeout / 1000;
 
-	if (r->routed)
-		return; /* --follow waits for the resolution as long as it takes */
-	if (!conn_connected(c))
-		fprintf(stderr, "beacon: no answer within %g s: cannot reach "
-		    "the broker at %s\n", secs, conn_broker(c));
-	else if (r->answered)
-		fprintf(stderr, "beacon: report %s was received but not routed "
-		    "within %g s\n", r->id, secs);
-	else
-		fprintf(stderr, "beacon: no answer from beacond within %g s; "
-		    "is beacond running?%s%s\n", secs, r->branch_error[0] ?
-		    " It refused a report on this branch: " : "",
-		    r->branch_error);
-	/* The report may be waiting at the broker; the same id asks again
-	 * without making a second incident. */
-	fprintf(stderr, "beacon: report again with --id %s to learn where it "
-	    "stands\n", r->id);
-	conn_exit(c, EXIT_TIMEOUT);
+	if (own != NULL && own->answered && !r->routed && !r->rejected) {
+		/* The report may yet be routed: the same id asks again
+		 * without making a second incident. */
+		fprintf(stderr, "beacon: report %s was received but not "
+		    "routed within %g s\n", own->rep.id, secs);
+		fprintf(stderr, "beacon: report again with --id %s to learn "
+		    "where it stands\n", own->rep.id);
+	} else if (own == NULL ? r->unanswered > 0 : !own->answered)
+		report_silence(c, r, secs);
+	report_kept(r);
+	if (own == NULL)
+		conn_exit(c, r->unanswered > 0 ? EXIT_TIMEOUT : r->refused ?
+		    EXIT_REFUSED : EXIT_OK);
+	else if (r->rejected)
+		conn_exit(c, EXIT_REFUSED);
+	else if (!r->routed)
+		conn_exit(c, EXIT_TIMEOUT);
+	else if (!r->o->follow)
+		conn_exit(c, EXIT_OK);
+	/* --follow waits for the resolution as long as it takes. */
 }
 
 static void
@@ -174,6 +368,7 @@ report_interrupt(struct conn *c, void *arg)
 {
 	struct report_run *r = arg;
 
+	report_kept(r);
 	conn_exit(c, r->routed ? EXIT_OK : EXIT_INTERRUPT);
 }
 
@@ -196,55 +391,177 @@ report_fill(const struct cli_opts *o, const char *id, struct report *rep)
 	rep->drill = o->drill;
 }
 
+static struct pending *
+report_add(struct conn *c, struct report_run *r, const char *branch,
+    const struct report *rep)
+{
+	struct pending *p = &r->p[r->n++];
+
+	strlcpy_utf8(p->branch, branch, sizeof p->branch);
+	p->rep = *rep;
+	p->topic = conn_topic(c, "report/%s", branch);
+	p->payload = msg_report_encode(rep);
+	conn_subscribe(c, "status/%s/%s", branch, rep->id);
+	r->unanswered++;
+	return p;
+}
+
+/* The spool; without one a new report still goes out, unkept. */
+static int
+report_spool_open(struct report_run *r)
+{
+	const struct cli_opts *o = r->o;
+	char *cause = NULL;
+
+	if ((r->spool = spooldir_path(o->spool)) == NULL)
+		cause = xstrdup("no home directory for the spool: use --spool "
+		    "or BEACON_SPOOL");
+	else if ((r->sd = spooldir_open(r->spool, o->prefix, &cause)) != NULL)
+		return 0;
+	if (o->flush)
+		fprintf(stderr, "beacon: %s\n", cause);
+	else
+		log_warnx("%s: the report goes out, but is not kept if no "
+		    "answer comes", cause);
+	free(cause);
+	return o->flush ? -1 : 0;
+}
+
+/* What earlier runs left in the spool, then this run's report, spooled
+ * before it is first published. */
+static void
+report_load(struct conn *c, struct report_run *r)
+{
+	const struct cli_opts *o = r->o;
+	const struct report *rep;
+	const char *branch;
+	struct pending *p;
+	struct report own;
+	char id[ID_MAX + 1];
+	size_t i, n = r->sd != NULL ? spooldir_count(r->sd) : 0;
+
+	r->p = xcalloc(n + 1, sizeof *r->p);
+	for (i = 0; i < n; i++) {
+		rep = spooldir_get(r->sd, i, &branch);
+		report_add(c, r, branch, rep)->spooled = 1;
+	}
+	if (o->flush)
+		return;
+	if (o->id != NULL)
+		strlcpy_utf8(id, o->id, sizeof id);
+	else
+		fmt_report_id(id, sizeof id);
+	/* --id of a spooled report: the same report again. */
+	for (i = 0; i < r->n && r->own == NULL; i++)
+		if (strcmp(r->p[i].branch, o->branch) == 0 &&
+		    strcmp(r->p[i].rep.id, id) == 0)
+			r->own = &r->p[i];
+	if (r->own == NULL) {
+		report_fill(o, id, &own);
+		p = report_add(c, r, o->branch, &own);
+		p->spooled = r->sd != NULL &&
+		    spooldir_add(r->sd, o->branch, &own) == 0;
+		r->own = p;
+	}
+	r->own->own = 1;
+}
+
+static void
+report_free(struct report_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->p[i].topic);
+		free(r->p[i].payload);
+	}
+	free(r->p);
+	spooldir_close(r->sd);
+	free(r->spool);
+}
+
+/* --flush makes no report, so it takes none of a report's options. */
+static int
+report_check(const struct cli_opts *o)
+{
+	const char *why = NULL;
+
+	if (o->flush && (o->branch != NULL || o->type != NULL ||
+	    o->id != NULL || o->severity != 0 || o->location != NULL ||
+	    o->note != NULL || o->device != NULL || o->reporter != NULL ||
+	    o->silent || o->drill || o->follow))
+		why = "--flush sends the spooled reports only: it takes no "
+		    "--branch, --type or other option of a new report";
+	else if (!o->flush && *o->type == '\0')
+		why = "--type must not be empty";
+	if (why == NULL)
+		return 0;
+	fprintf(stderr, "beacon report: %s\n", why);
+	return -1;
+}
+
+static int
+report_run(struct conn *c, struct report_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!r->p[i].own)
+			fprintf(stderr, "beacon: sending report %s (%s at %s) "
+			    "again from the spool\n", r->p[i].rep.id,
+			    r->p[i].rep.type, r->p[i].branch);
+	if (r->own != NULL)
+		conn_subscribe(c, "error/%s", r->o->branch);
+	conn_timer(c, r->o->timeout, 0, report_timeout);
+	conn_timer(c, REPORT_TICK, 1, report_tick);
+	return conn_run(c);
+}
+
 static int
 cmd_report(const struct cmd *cmd, struct cli_opts *o)
 {
 	struct conn_cb cb = { report_ready, report_message, report_interrupt,
 		NULL };
 	struct report_run r;
-	struct report rep;
 	struct conn *c;
 	char *cause;
-	int rc;
+	int rc = EXIT_LOCAL;
 
 	(void)cmd;
-	if (*o->type == '\0') {
-		fprintf(stderr, "beacon report: --type must not be empty\n");
+	if (report_check(o) != 0)
 		return EXIT_LOCAL;
-	}
 	memset(&r, 0, sizeof r);
 	r.o = o;
-	if (o->id != NULL)
-		strlcpy_utf8(r.id, o->id, sizeof r.id);
-	else
-		fmt_report_id(r.id, sizeof r.id);
 	cb.arg = &r;
 	if ((c = conn_new(o->broker, o->prefix, &cb, &cause)) == NULL) {
 		fprintf(stderr, "beacon report: %s\n", cause);
 		free(cause);
 		return EXIT_LOCAL;
 	}
-	report_fill(o, r.id, &rep);
-	r.payload = msg_report_encode(&rep);
-	r.topic = conn_topic(c, "report/%s", o->branch);
-	conn_subscribe(c, "status/%s/%s", o->branch, r.id);
-	conn_subscribe(c, "error/%s", o->branch);
-	conn_timer(c, o->timeout, 0, report_timeout);
-	conn_timer(c, REPORT_RETRY, 1, report_retry);
-	rc = conn_run(c);
+	if (report_spool_open(&r) == 0) {
+		report_load(c, &r);
+		if (r.n > 0)
+			rc = report_run(c, &r);
+		else {
+			if (!o->json)
+				printf("no reports in the spool %s\n", r.spool);
+			rc = EXIT_OK;
+		}
+	}
 	conn_free(c);
-	free(r.topic);
-	free(r.payload);
+	report_free(&r);
 	return rc;
 }
 
 const struct cmd cmd_report_entry = {
 	"report",
 	"report --branch B --type T [--severity N] [--location L] [--note TEXT] "
-	"[--silent] [--drill] [--id ID] [--follow] [--json]",
-	"report an incident and print beacond's answers as they come",
+	"[--silent] [--drill] [--id ID] [--follow] [--json] [--spool DIR] | "
+	"report --flush [--timeout SECONDS] [--json] [--spool DIR]",
+	"report an incident and print beacond's answers as they come; a "
+	"report left unanswered waits in a spool for the next run",
 	"branch! type! severity location note device reporter id silent drill "
-	"timeout follow json",
+	"timeout follow json spool flush",
 	0,
 	cmd_report,
 };

@@ -23,6 +23,10 @@
 
 struct conn;
 
+/* conn_login's: one account per process. */
+static const char *conn_username;
+static const char *conn_password;
+
 #define CONN_CORR 16 /* bytes of correlation data */
 
 /* The one supervisor request of conn_request. */
@@ -135,6 +139,13 @@ conn_signals(struct conn *c)
 	}
 }
 
+void
+conn_login(const char *username, const char *password)
+{
+	conn_username = username;
+	conn_password = username != NULL ? password : NULL;
+}
+
 struct conn *
 conn_new(const char *broker, const char *prefix, const struct conn_cb *cb,
     char **cause)
@@ -161,6 +172,8 @@ conn_new(const char *broker, const char *prefix, const struct conn_cb *cb,
 	memset(&mo, 0, sizeof mo);
 	mo.clean_start = 1; /* nothing to resume: every run asks afresh */
 	mo.keepalive = CONN_KEEPALIVE;
+	mo.username = conn_username;
+	mo.password = conn_password;
 	mcb.arg = c;
 	if ((c->mqtt = mqtt_new(c->base, &mo, &mcb)) == NULL)
 		fatalx("cannot set up the MQTT client");

@@ -26,6 +26,9 @@ struct conn_cb {
 
 typedef void (*conn_timer_fn)(struct conn *, void *arg);
 
+/* The broker account of every connection made from now on (either may be
+ * NULL; a password needs a user name). The strings must outlive them. */
+void conn_login(const char *username, const char *password);
 /* NULL with *cause set (the caller frees it) on a bad broker address. */
 struct conn *conn_new(const char *broker, const char *prefix,
     const struct conn_cb *, char **cause);

@@ -2,7 +2,8 @@
  * beacon-button: one USB panic button or foot pedal, one configuration
  * file, one MQTT connection (docs/button.md). main.c sets it up and runs
  * the loop; button.c turns key presses into reports and keeps the device's
- * presence; outbox.c, spool.c and probe.c do the rest.
+ * presence; outbox.c, probe.c and the spool it shares with `beacon
+ * report` (clients/spool.c) do the rest.
  */
 #ifndef BUTTON_BUTTON_H
 #define BUTTON_BUTTON_H

@@ -28,6 +28,8 @@ TEST=$(basename "$0" .sh)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/beacon-$TEST.XXXXXX")
 CONF=$BEACON_SRC/tests/integration/beacon-test.conf
 DB=$TMP/beacon.db
+# beacon report's spool: the test's own, never the user's.
+export BEACON_SPOOL=$TMP/spool
 PIDS=()
 PORT=
 MOSQ_PID=

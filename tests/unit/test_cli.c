@@ -2,6 +2,7 @@
  * The beacon command line's pure parts: option parsing against the real
  * command table, and the text helpers, linked from the beaconcli library.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,6 +75,36 @@ test_args_report(void **state)
 	assert_int_equal(o.timeout, 500);
 	assert_string_equal(o.broker, "10.0.0.1:1884");
 	assert_string_equal(o.prefix, "lib/beacon");
+}
+
+/* --flush makes no report: --branch and --type are not required, and
+ * the spool comes from --spool or BEACON_SPOOL. */
+static void
+test_args_flush(void **state)
+{
+	struct cli_opts o;
+	char *cause;
+
+	(void)state;
+	unsetenv("BEACON_SPOOL");
+	assert_int_equal(parse(&cmd_report_entry, &o, &cause, "--flush",
+	    NULL), 0);
+	assert_true(o.flush);
+	assert_null(o.branch);
+	assert_null(o.spool);
+	assert_int_equal(parse(&cmd_report_entry, &o, &cause, "--flush",
+	    "--spool", "/tmp/s", NULL), 0);
+	assert_string_equal(o.spool, "/tmp/s");
+	setenv("BEACON_SPOOL", "/var/tmp/s", 1);
+	assert_int_equal(parse(&cmd_report_entry, &o, &cause, "--branch",
+	    "c", "--type", "x", NULL), 0);
+	assert_false(o.flush);
+	assert_string_equal(o.spool, "/var/tmp/s");
+	unsetenv("BEACON_SPOOL");
+	assert_int_equal(parse(&cmd_report_entry, &o, &cause, "--type", "x",
+	    NULL), -1);
+	assert_non_null(strstr(cause, "--branch is required"));
+	free(cause);
 }
 
 static void
@@ -891,11 +922,39 @@ test_replay_sentence(void **state)
 	    "x somet");
 }
 
+/* beacon report's retries: 1, 2, 4, 8 s, then every 15 s, each up to a
+ * tenth longer at random. */
+static void
+test_report_backoff(void **state)
+{
+	static const int64_t base[] = { 1000, 2000, 4000, 8000, 15000, 15000,
+		15000 };
+	static const uint32_t jitter[] = { 1, 99, 100, 101, 4321, 65535,
+		UINT32_MAX };
+	int64_t d;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof base / sizeof base[0]; i++) {
+		assert_int_equal(report_backoff((int)i + 1, 0), base[i]);
+		for (j = 0; j < sizeof jitter / sizeof jitter[0]; j++) {
+			d = report_backoff((int)i + 1, jitter[j]);
+			assert_in_range(d, base[i], base[i] + base[i] / 10);
+		}
+	}
+	assert_int_equal(report_backoff(1, 100), 1100);
+	assert_int_equal(report_backoff(1, 101), 1000);
+	assert_int_equal(report_backoff(5, 1500), 16500);
+	/* However many tries, no overflow. */
+	assert_int_equal(report_backoff(INT_MAX, 0), REPORT_RETRY_MAX);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_args_report),
+		cmocka_unit_test(test_args_flush),
 		cmocka_unit_test(test_args_defaults),
 		cmocka_unit_test(test_args_operand),
 		cmocka_unit_test(test_args_help_flag),
@@ -917,6 +976,7 @@ main(void)
 		cmocka_unit_test(test_edit_ask),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_replay_sentence),
+		cmocka_unit_test(test_report_backoff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,17 +175,20 @@ spool_load(struct spool *s, char **cause)
 	return dirty;
 }
 
+/* 0; -1 with *cause, and *busy set when another process holds it. */
 static int
-spool_lock(struct spool *s, char **cause)
+spool_lock(struct spool *s, int *busy, char **cause)
 {
 	char *path = xasprintf("%s.lock", s->path);
 
 	s->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lock == -1)
 		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
-	else if (flock(s->lock, LOCK_EX | LOCK_NB) == -1)
+	else if (flock(s->lock, LOCK_EX | LOCK_NB) == -1) {
+		*busy = errno == EWOULDBLOCK;
 		*cause = xasprintf("spool %s is in use by another process (the "
 		    "same device in two configurations?)", s->path);
+	}
 	free(path);
 	return *cause == NULL ? 0 : -1;
 }
@@ -194,14 +197,16 @@ struct spool *
 spool_open(const char *path, char **cause)
 {
 	struct spool *s = xcalloc(1, sizeof *s);
-	int dirty;
+	int dirty, busy = 0;
 
 	*cause = NULL;
 	s->lock = -1;
 	s->path = xstrdup(path);
 	s->tmp = xasprintf("%s.tmp", path);
-	if (spool_lock(s, cause) != 0 || (dirty = spool_load(s, cause)) < 0) {
+	if (spool_lock(s, &busy, cause) != 0 ||
+	    (dirty = spool_load(s, cause)) < 0) {
 		spool_close(s);
+		errno = busy ? EWOULDBLOCK : 0;
 		return NULL;
 	}
 	if (dirty && spool_rewrite(s) == 0)

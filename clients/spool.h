@@ -1,13 +1,14 @@
 /*
  * The spool: reports that have no status yet, kept in a small file so that
- * a press survives a broker outage and a restart. One line per report, the
- * JSON that is published. A report is appended and synced before it is
- * first published, and taken out once a status for it arrives; taking out
- * rewrites the file beside it and renames it over, so that a crash leaves
- * the old file or the new one, never half of one.
+ * a report survives a broker outage and a restart of its client
+ * (beacon-button, `beacon report`). One line per report, the JSON that is
+ * published. A report is appended and synced before it is first published,
+ * and taken out once a status for it arrives; taking out rewrites the file
+ * beside it and renames it over, so that a crash leaves the old file or
+ * the new one, never half of one.
  */
-#ifndef BUTTON_SPOOL_H
-#define BUTTON_SPOOL_H
+#ifndef BEACON_SPOOL_H
+#define BEACON_SPOOL_H
 
 #include <stddef.h>
 
@@ -20,7 +21,8 @@ struct spool;
  * Open the spool at path (created on the first report) and load it; a
  * line that cannot be read is logged and dropped. A lock on path ".lock"
  * keeps a second process off the same spool. NULL with *cause (the caller
- * frees it) when the file cannot be read or is locked.
+ * frees it) when the file cannot be read or is locked; errno is then
+ * EWOULDBLOCK if another process holds the lock, 0 otherwise.
  */
 struct spool *spool_open(const char *path, char **cause);
 void spool_close(struct spool *);
