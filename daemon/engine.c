@@ -1506,6 +1506,21 @@ engine_write(struct engine *e, const char *who, const struct query *q,
 	return write_table[q->method](e, who, q, &inc, r);
 }
 
+/* The asker's own reply topics: {prefix}/reply/{who}/... The broker's
+ * ACL lets only the asker read them; any other would let a request make
+ * beacond publish where the asker may not. */
+static int
+engine_reply_ok(struct engine *e, const struct request *rq)
+{
+	size_t plen = strlen(e->cf->topic_prefix), wlen = strlen(rq->who);
+	const char *t = rq->reply_to;
+
+	return strncmp(t, e->cf->topic_prefix, plen) == 0 &&
+	    strncmp(t + plen, "/reply/", 7) == 0 &&
+	    strncmp(t + plen + 7, rq->who, wlen) == 0 &&
+	    t[plen + 7 + wlen] == '/' && t[plen + 8 + wlen] != '\0';
+}
+
 static void
 engine_query(struct engine *e, const struct request *rq)
 {
@@ -1514,7 +1529,16 @@ engine_query(struct engine *e, const struct request *rq)
 	char err[DETAIL_MAX + 1];
 	const char *why;
 
-	if (msg_query_decode(rq->p, rq->len, q, err, sizeof err) != MSG_OK)
+	if (rq->reply_to != NULL && !engine_reply_ok(e, rq)) {
+		struct request own = *rq;
+
+		own.reply_to = NULL;
+		snprintf(err, sizeof err, "response topic %.120s is not yours: "
+		    "use %s/reply/%s/...; nothing was done", rq->reply_to,
+		    e->cf->topic_prefix, rq->who);
+		engine_refuse(e, &own, -1, err);
+	} else if (msg_query_decode(rq->p, rq->len, q, err, sizeof err) !=
+	    MSG_OK)
 		engine_refuse(e, rq, -1, err);
 	else if (rq->reply_to == NULL)
 		engine_refuse(e, rq, q->method, "no MQTT v5 response topic: "

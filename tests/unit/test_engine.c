@@ -167,16 +167,16 @@ respond(struct fixture *f, const char *who, int incident, const char *action)
 static const struct pub *
 request(struct fixture *f, const char *who, const char *payload)
 {
-	char topic[128];
+	char topic[128], reply[128];
 	size_t i;
 
 	f->npubs = 0;
 	snprintf(topic, sizeof topic, "beacon/query/%s", who);
-	engine_request(f->e, topic, payload, strlen(payload), "reply/x",
-	    "c1", 2);
+	snprintf(reply, sizeof reply, "beacon/reply/%s/x", who);
+	engine_request(f->e, topic, payload, strlen(payload), reply, "c1", 2);
 	assert_int_equal(engine_flush(f->e), 0);
 	for (i = 0; i < f->npubs; i++)
-		if (strcmp(f->pubs[i].topic, "reply/x") == 0) {
+		if (strcmp(f->pubs[i].topic, reply) == 0) {
 			assert_true(f->pubs[i].corr);
 			return &f->pubs[i];
 		}
@@ -765,6 +765,31 @@ test_degraded(void **state)
 	rmdir(dir);
 }
 
+/* A request whose response topic is not the asker's own
+ * {prefix}/reply/{who}/...: beacond may publish anywhere, the asker may
+ * not, so it is refused on error/{who} and nothing goes to that topic. */
+static void
+test_reply_topic_checked(void **state)
+{
+	struct fixture *f = *state;
+	const char *q = "{\"method\":\"incidents\"}";
+	const char *bad[] = { "beacon/report/central", "beacon/reply/manager-1/x",
+		"beacon/reply/supervisor-1", "elsewhere/x" };
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		f->npubs = 0;
+		engine_request(f->e, "beacon/query/supervisor-1", q,
+		    strlen(q), bad[i], "c1", 2);
+		assert_int_equal(engine_flush(f->e), 0);
+		assert_int_equal(f->npubs, 1);
+		assert_string_equal(f->pubs[0].topic,
+		    "beacon/error/supervisor-1");
+		assert_non_null(strstr(f->pubs[0].payload, "response topic"));
+	}
+	assert_non_null(request(f, "supervisor-1", q));
+}
+
 /* Did the incident's timeline record an event of this kind whose detail
  * holds needle? */
 struct find_event {
@@ -1103,6 +1128,8 @@ main(void)
 		    test_nothing_announced_before_commit, setup, teardown),
 		cmocka_unit_test(test_restart_fires_late),
 		cmocka_unit_test(test_outbox),
+		cmocka_unit_test_setup_teardown(test_reply_topic_checked, setup,
+		    teardown),
 		cmocka_unit_test(test_degraded),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_policy, setup,
 		    teardown),
