@@ -228,7 +228,7 @@ publish_daemon_status(struct daemon *d, const char *state)
 	char *p = state != NULL ? msg_daemon_encode(state, clock_now()) :
 	    engine_status(d->engine);
 
-	mqtt_publish(d->mqtt, d->status_topic, p, strlen(p), 1);
+	mqtt_publish_first(d->mqtt, d->status_topic, p, strlen(p), 1);
 	free(p);
 }
 

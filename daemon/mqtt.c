@@ -354,7 +354,7 @@ mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
 
 static void
 mqtt_enqueue(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain, const struct mqtt_props *props)
+    size_t len, int retain, const struct mqtt_props *props, int first)
 {
 	struct mqtt_msg *q = xcalloc(1, sizeof *q);
 
@@ -373,7 +373,10 @@ mqtt_enqueue(struct mqtt *m, const char *topic, const void *payload,
 		q->corrlen = props->corrlen;
 	}
 	q->tag = props != NULL ? props->tag : 0;
-	STAILQ_INSERT_TAIL(&m->queue, q, entry);
+	if (first)
+		STAILQ_INSERT_HEAD(&m->queue, q, entry);
+	else
+		STAILQ_INSERT_TAIL(&m->queue, q, entry);
 	m->nqueue++;
 }
 
@@ -837,11 +840,26 @@ mqtt_publish_props(struct mqtt *m, const char *topic, const void *payload,
 	    (props != NULL && props->corrlen > UINT16_MAX))
 		return -1;
 	if (!mqtt_can_send(m)) {
-		mqtt_enqueue(m, topic, payload, len, retain, props);
+		mqtt_enqueue(m, topic, payload, len, retain, props, 0);
 		return 0;
 	}
 	mqtt_send(m, topic, payload, len, retain, props);
 	mqtt_update_event(m);
+	return 0;
+}
+
+int
+mqtt_publish_first(struct mqtt *m, const char *topic, const void *payload,
+    size_t len, int retain)
+{
+	if (!mqtt_topic_ok(topic) || len > INT_MAX ||
+	    (len > 0 && payload == NULL))
+		return -1;
+	if (m->state == MQTT_CONNECTED && m->inflight < MQTT_WINDOW) {
+		mqtt_send(m, topic, payload, len, retain, NULL);
+		mqtt_update_event(m);
+	} else
+		mqtt_enqueue(m, topic, payload, len, retain, NULL, 1);
 	return 0;
 }
 

@@ -70,6 +70,10 @@ int mqtt_publish(struct mqtt *, const char *topic, const void *payload,
 /* The same with request/response properties (props may be NULL). */
 int mqtt_publish_props(struct mqtt *, const char *topic, const void *payload,
     size_t len, int retain, const struct mqtt_props *props);
+/* The same ahead of everything still queued (beacond's own status after
+ * a reconnection must not wait behind the backlog it flushes). */
+int mqtt_publish_first(struct mqtt *, const char *topic, const void *payload,
+    size_t len, int retain);
 /* Messages handed to mqtt_publish and not yet acknowledged (PUBACK). */
 size_t mqtt_pending(const struct mqtt *);
 /* Send a clean DISCONNECT (the will is not published). */

@@ -532,6 +532,50 @@ test_round_trip(void **state)
 	broker_stop();
 }
 
+static int
+got_four(void *arg)
+{
+	struct peer *p = arg;
+
+	return p->next_seq >= 4 || p->out_of_order;
+}
+
+/* mqtt_publish_first goes ahead of what is queued: beacond's status after
+ * a reconnection does not wait behind the backlog. */
+static void
+test_publish_first(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct peer sub, pub;
+	char buf[32];
+	int i;
+
+	(void)state;
+	NEED_BROKER();
+	broker_start();
+	peer_new(base, &sub, "beacon-test-sub", "beacon-test/#");
+	peer_new(base, &pub, "beacon-test-pub", NULL);
+	assert_int_equal(mqtt_connect(sub.m, "127.0.0.1", broker.port), 0);
+	assert_true(run_until(base, is_connected, &sub, 5000));
+	sync_peer(base, &sub, "beacon-test/sync");
+	for (i = 1; i <= 3; i++) {
+		snprintf(buf, sizeof buf, "burst %d", i);
+		assert_int_equal(mqtt_publish(pub.m, "beacon-test/q", buf,
+		    strlen(buf), 0), 0);
+	}
+	assert_int_equal(mqtt_publish_first(pub.m, "beacon-test/q",
+	    "burst 0", 7, 0), 0);
+	assert_int_equal(mqtt_pending(pub.m), 4);
+	assert_int_equal(mqtt_connect(pub.m, "127.0.0.1", broker.port), 0);
+	assert_true(run_until(base, got_four, &sub, 5000));
+	assert_false(sub.out_of_order);
+	assert_int_equal(sub.next_seq, 4);
+	mqtt_free(pub.m);
+	mqtt_free(sub.m);
+	event_base_free(base);
+	broker_stop();
+}
+
 /* The client comes up first and keeps trying until the broker does. */
 static void
 test_broker_later(void **state)
@@ -788,6 +832,8 @@ main(void)
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup_broker,
 		    teardown_broker),
+		cmocka_unit_test_setup_teardown(test_publish_first,
+		    setup_broker, teardown_broker),
 		cmocka_unit_test_setup_teardown(test_broker_later,
 		    setup_broker, teardown_broker),
 		cmocka_unit_test_setup_teardown(test_reconnect, setup_broker,
