@@ -1358,6 +1358,14 @@ msg_reply_decode(const void *payload, size_t len, const char *key,
 	json_array_foreach(json_is_array(a) ? a : NULL, i, v) {
 		if (cb == NULL)
 			break;
+		/* Every item is an object; json_dumps cannot encode the
+		 * rest, and a bad reply must not be fatal. */
+		if (!json_is_object(v)) {
+			msg_err(err, errlen, "%s[%zu]: must be an object", key,
+			    i);
+			rc = MSG_BAD;
+			break;
+		}
 		s = msg_dump(json_incref(v));
 		if (cb(s, strlen(s), arg) != 0)
 			rc = MSG_BAD;
@@ -1793,8 +1801,8 @@ push_body(const struct push_note *pn, char *buf, size_t len)
 		push_line(buf, len, &off, "Reminder %d: nobody has "
 		    "acknowledged yet.", pn->repeat);
 	else if (pn->step > 0)
-		push_line(buf, len, &off, "Escalated to step %d: nobody "
-		    "acknowledged in time.", pn->step + 1);
+		push_line(buf, len, &off, "Escalated to step %lld: nobody "
+		    "acknowledged in time.", (long long)pn->step + 1);
 	if (pn->incident > 0 && pn->severity > 0)
 		push_line(buf, len, &off, "Incident %lld, severity %d.",
 		    (long long)pn->incident, pn->severity);

@@ -356,6 +356,7 @@ static void
 test_reply(void **state)
 {
 	struct msg_reply *r = msg_reply_new(Q_INCIDENTS);
+	const char *bad = "{\"ok\": true, \"incidents\": [{\"a\": 1}, 7]}";
 	char err[256], *s;
 	int n = 0;
 
@@ -375,6 +376,12 @@ test_reply(void **state)
 	    err, sizeof err), MSG_BAD);
 	assert_string_equal(err, "incident 9 does not exist");
 	free(s);
+	/* An item that is not an object is refused, not fatal. */
+	n = 0;
+	assert_int_equal(msg_reply_decode(bad, strlen(bad), "incidents",
+	    count_items, &n, err, sizeof err), MSG_BAD);
+	assert_int_equal(n, 1);
+	assert_string_equal(err, "incidents[1]: must be an object");
 }
 
 /* The CLI's own objects: "record" first, then the encoder's members. */
