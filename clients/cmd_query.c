@@ -213,7 +213,7 @@ timeline_row(const struct event *ev, void *arg)
 	snprintf(id, sizeof id, "%lld", (long long)ev->id);
 	/* Steps count from 1 for people, as beacond's messages do. */
 	if (ev->step >= 0)
-		snprintf(step, sizeof step, "%d", ev->step + 1);
+		snprintf(step, sizeof step, "%lld", (long long)ev->step + 1);
 	if (ev->corrects > 0)
 		detail = xasprintf("corrects %lld: %s", (long long)ev->corrects,
 		    ev->detail);

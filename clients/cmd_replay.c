@@ -90,7 +90,7 @@ replay_token(const struct event *ev, char t, char *buf, size_t len)
 		break;
 	case 'S':
 		if (ev->step >= 0)
-			snprintf(buf, len, ", step %d", ev->step + 1);
+			snprintf(buf, len, ", step %lld", (long long)ev->step + 1);
 		break;
 	case 'c':
 		snprintf(buf, len, "%lld", (long long)ev->corrects);

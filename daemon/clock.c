@@ -1,4 +1,5 @@
 /* The injectable clock: every "now" in beacond comes from clock_now(). */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -70,8 +71,16 @@ clock_parse(const char *s)
 	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
 		return -1;
 	s += n;
-	if (*s == '.' && sscanf(s, ".%3d%n", &ms, &n) == 1)
-		s += n;
+	/* A fraction of a second: ".5" is 500 ms; digits past the third are
+	 * below a millisecond and dropped. */
+	if (*s == '.') {
+		int scale = 100;
+
+		if (!isdigit((unsigned char)s[1]))
+			return -1;
+		for (s++; isdigit((unsigned char)*s); s++, scale /= 10)
+			ms += (*s - '0') * scale;
+	}
 	if (strcmp(s, "Z") != 0)
 		return -1;
 	tm.tm_year -= 1900;

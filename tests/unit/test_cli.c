@@ -370,6 +370,13 @@ test_fmt_local(void **state)
 
 	(void)state;
 	assert_true(ms > 0);
+	/* A fraction is a fraction: .5 is 500 ms, past milliseconds it is
+	 * cut; a dot needs digits. */
+	assert_int_equal(clock_parse("2026-11-22T10:00:00.5Z"), ms - 123 + 500);
+	assert_int_equal(clock_parse("2026-11-22T10:00:00.12Z"), ms - 3);
+	assert_int_equal(clock_parse("2026-11-22T10:00:00.123456Z"), ms);
+	assert_int_equal(clock_parse("2026-11-22T10:00:00Z"), ms - 123);
+	assert_int_equal(clock_parse("2026-11-22T10:00:00.Z"), -1);
 	setenv("TZ", "UTC", 1);
 	tzset();
 	assert_string_equal(fmt_hms(ms, buf, sizeof buf), "10:00:00");
