@@ -441,6 +441,29 @@ test_nothing_announced_before_commit(void **state)
 static int has_event(struct fixture *, int64_t, const char *,
     const char *);
 
+/* A database in a new temporary directory: its path in path. */
+static void
+temp_db(char *dir, char *path, size_t len)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, len, "%s/beacon.db", dir);
+}
+
+/* Remove what temp_db made: the database, its WAL files, the directory. */
+static void
+remove_db(const char *dir)
+{
+	const char *files[] = { "beacon.db", "beacon.db-wal", "beacon.db-shm" };
+	char path[4200];
+	size_t i;
+
+	for (i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 /* A restart rebuilds the timers from the database and fires what became
  * due while beacond was down, late. */
 static void
@@ -451,8 +474,7 @@ test_restart_fires_late(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/beacon.db", dir);
+	temp_db(dir, path, sizeof path);
 	assert_int_equal(setup_path((void **)&f, path), 0);
 	report(f, "central", "r1", "overdose");
 	fixture_engine_free(f);
@@ -473,12 +495,7 @@ test_restart_fires_late(void **state)
 	assert_int_equal(event_count(f, 1), 10);
 	assert_int_equal(has_event(f, 1, "renotified", "was pending"), 3);
 	teardown((void **)&f);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/beacon.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/beacon.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	remove_db(dir);
 }
 
 /* The outbox rows not delivered, by state. */
@@ -530,8 +547,7 @@ test_outbox(void **state)
 	const struct pub *crisis, *security;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/beacon.db", dir);
+	temp_db(dir, path, sizeof path);
 	assert_int_equal(setup_path((void **)&f, path), 0);
 	report(f, "central", "r1", "welfare");
 	report(f, "central", "r2", "overdose");
@@ -580,12 +596,7 @@ test_outbox(void **state)
 	assert_int_equal(u.published, 2);
 	assert_int_equal(u.attempts, 4);
 	teardown((void **)&f);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/beacon.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/beacon.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	remove_db(dir);
 }
 
 /* The test configuration with the welfare policy's second step sent to
@@ -696,8 +707,7 @@ test_degraded(void **state)
 	int i;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/beacon.db", dir);
+	temp_db(dir, path, sizeof path);
 	assert_int_equal(setup_path((void **)&f, path), 0);
 	signal(SIGXFSZ, SIG_IGN);
 	report(f, "central", "ok-1", "welfare");
@@ -757,12 +767,7 @@ test_degraded(void **state)
 	report(f, "central", "ok-2", "welfare");
 	assert_int_equal(incident_of(f, "central", "ok-2"), 44);
 	teardown((void **)&f);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/beacon.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/beacon.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	remove_db(dir);
 }
 
 /* A request whose response topic is not the asker's own
