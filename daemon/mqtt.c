@@ -831,16 +831,22 @@ mqtt_subscribe(struct mqtt *m, const char *pattern, int qos)
 	return 0;
 }
 
-int
-mqtt_publish_props(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain, const struct mqtt_props *props)
+/* Send now if the window allows, else queue: at the tail, or ahead of
+ * everything with first. */
+static int
+mqtt_publish_at(struct mqtt *m, const char *topic, const void *payload,
+    size_t len, int retain, const struct mqtt_props *props, int first)
 {
+	int now;
+
 	if (!mqtt_topic_ok(topic) || len > INT_MAX ||
 	    (len > 0 && payload == NULL) ||
 	    (props != NULL && props->corrlen > UINT16_MAX))
 		return -1;
-	if (!mqtt_can_send(m)) {
-		mqtt_enqueue(m, topic, payload, len, retain, props, 0);
+	now = first ? m->state == MQTT_CONNECTED && m->inflight < MQTT_WINDOW :
+	    mqtt_can_send(m);
+	if (!now) {
+		mqtt_enqueue(m, topic, payload, len, retain, props, first);
 		return 0;
 	}
 	mqtt_send(m, topic, payload, len, retain, props);
@@ -849,18 +855,17 @@ mqtt_publish_props(struct mqtt *m, const char *topic, const void *payload,
 }
 
 int
+mqtt_publish_props(struct mqtt *m, const char *topic, const void *payload,
+    size_t len, int retain, const struct mqtt_props *props)
+{
+	return mqtt_publish_at(m, topic, payload, len, retain, props, 0);
+}
+
+int
 mqtt_publish_first(struct mqtt *m, const char *topic, const void *payload,
     size_t len, int retain)
 {
-	if (!mqtt_topic_ok(topic) || len > INT_MAX ||
-	    (len > 0 && payload == NULL))
-		return -1;
-	if (m->state == MQTT_CONNECTED && m->inflight < MQTT_WINDOW) {
-		mqtt_send(m, topic, payload, len, retain, NULL);
-		mqtt_update_event(m);
-	} else
-		mqtt_enqueue(m, topic, payload, len, retain, NULL, 1);
-	return 0;
+	return mqtt_publish_at(m, topic, payload, len, retain, NULL, 1);
 }
 
 int

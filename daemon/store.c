@@ -1769,8 +1769,6 @@ store_outbox_undelivered(struct store *s, store_outbox_cb cb, void *arg)
 	struct outbox_row r;
 	int rc;
 
-	if (st == NULL)
-		return store_fail(s, "outbox: read-only");
 	if (store_walk_busy(st, "outbox"))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1782,6 +1780,8 @@ store_outbox_undelivered(struct store *s, store_outbox_cb cb, void *arg)
 		r.payload = (const char *)sqlite3_column_text(st, 4);
 		r.state = (const char *)sqlite3_column_text(st, 5);
 		r.attempts = sqlite3_column_int(st, 6);
+		/* The columns are NOT NULL; only out of memory leaves one
+		 * NULL, and then the row waits for the next start. */
 		if (r.responder == NULL || r.topic == NULL ||
 		    r.payload == NULL || r.state == NULL)
 			continue;
