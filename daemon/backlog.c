@@ -94,6 +94,23 @@ backlog_move(struct backlog *dst, struct backlog *src)
 }
 
 void
+backlog_pop(struct backlog *b)
+{
+	struct backlog_input *in;
+
+	if (b->n == 0)
+		return;
+	in = &b->v[--b->n];
+	b->bytes -= in->len;
+	if (in->kind == BACKLOG_REQUEST)
+		b->bytes -= strlen(in->topic) + in->corrlen;
+	free(in->topic);
+	free(in->payload);
+	free(in->reply_to);
+	free(in->corr);
+}
+
+void
 backlog_clear(struct backlog *b)
 {
 	size_t i;

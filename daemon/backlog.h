@@ -43,6 +43,8 @@ void backlog_deadline(struct backlog *, int64_t ts, int64_t key,
     int64_t due);
 void backlog_append(struct backlog *, int64_t ts, int64_t incident,
     const char *kind, const char *actor, int step, const char *detail);
+/* Forget the last input (one that was set aside). */
+void backlog_pop(struct backlog *);
 /* Move every input of src to the end of dst; src is left empty. */
 void backlog_move(struct backlog *dst, struct backlog *src);
 void backlog_clear(struct backlog *);

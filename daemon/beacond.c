@@ -414,6 +414,7 @@ teardown(struct daemon *d)
 	/* Pushes still under way are recorded as failed, then committed. */
 	push_free(d->push);
 	d->push = NULL;
+	engine_stop(d->engine);
 	engine_flush(d->engine);
 	mqtt_free(d->mqtt);
 	engine_free(d->engine);

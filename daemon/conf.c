@@ -454,6 +454,18 @@ static const struct field devices_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* limits: { ... }: how many messages one sender may have handled in each
+ * interval; 0 turns a limit off. */
+static const struct field limits_fields[] = {
+	{ "interval", field_int, offsetof(struct config, limit_interval), 0,
+	    0, 1, 3600, 10, NULL, NULL },
+	{ "per_device", field_int, offsetof(struct config, limit_device), 0,
+	    0, 0, 1000000, 30, NULL, NULL },
+	{ "per_source", field_int, offsetof(struct config, limit_source), 0,
+	    0, 0, 1000000, 300, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 /* push: { ... }: an HTTP push service. */
 static const struct field push_fields[] = {
 	{ "url", field_str, offsetof(struct config, push_url), 0, 0, 0, 0, 0,
@@ -1035,7 +1047,7 @@ check_records(struct check *ck, const config_t *lc, struct config *cf)
 /* ---- the whole file ---------------------------------------------------- */
 
 static const char *const top_groups[] = { "beacon", "life_threat",
-	"debrief", "records", "devices", "push" };
+	"debrief", "records", "devices", "limits", "push" };
 
 static int
 top_known(const char *name)
@@ -1084,6 +1096,7 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "debrief", debrief_fields, cf);
 	top_group(ck, root, "records", records_fields, cf);
 	top_group(ck, root, "devices", devices_fields, cf);
+	top_group(ck, root, "limits", limits_fields, cf);
 	top_group(ck, root, "push", push_fields, cf);
 	for (i = 0; i < NLISTS; i++)
 		list_read(ck, config_setting_get_member(root, lists[i].name),

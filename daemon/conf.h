@@ -101,6 +101,14 @@ struct config {
 	 * (the supervisor). */
 	int device_offline;	/* seconds (300) */
 
+	/* limits: { ... } Messages handled per sender in each interval; the
+	 * excess is set aside, answered once and recorded once per interval
+	 * (0: no limit). */
+	int limit_interval;	/* seconds (10) */
+	int limit_device;	/* reports from one branch's device (30) */
+	int limit_source;	/* messages on one branch's or responder's
+				 * topics (300) */
+
 	/* push: { ... } An HTTP push service (ntfy's JSON publish format) that
 	 * every notification is also POSTed to; off when url is NULL. */
 	char *push_url;		/* "http://ntfy.example.org/" */

@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "engine.h"
 #include "health.h"
+#include "limit.h"
 #include "log.h"
 #include "msg.h"
 #include "query.h"
@@ -22,18 +23,10 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/*
- * One scheduler serves every timer: a key is an id times KEY_KINDS plus
- * the kind of timer, so an incident's escalation and its debrief never
- * replace each other.
- */
-enum key_kind { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
-	KEY_RETRY, KEY_KINDS };
-#define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
-
 #define PURGE_FIRST_MS (5 * 60 * 1000)	/* after start-up */
 #define PURGE_EVERY_MS (24 * 3600 * 1000) /* the daily retention job */
 #define RETRY_MS 2000	/* degraded: try the database again this often */
+#define LIMIT_KEYS 4096	/* senders counted in one window (limit.h) */
 
 struct outmsg {
 	char *topic;
@@ -84,6 +77,10 @@ struct engine {
 	int64_t degraded_since;
 	char degraded_why[256];
 
+	/* Per-sender limits: what is over them is set aside. */
+	struct limit *limits;
+	int recorded;		/* this input is in e->turn */
+
 	char *topics[6];
 };
 
@@ -97,6 +94,7 @@ engine_new(const struct config *cf, struct store *st, engine_publish_fn pub,
 	e->publish = pub;
 	e->wakeup = wakeup;
 	e->arg = arg;
+	e->limits = limit_new(LIMIT_KEYS);
 	engine_set_config(e, cf);
 	return e;
 }
@@ -129,6 +127,7 @@ engine_free(struct engine *e)
 	free(e->delivered.id);
 	backlog_free(&e->turn);
 	backlog_free(&e->backlog);
+	limit_free(e->limits);
 	for (i = 0; i < e->npins; i++)
 		config_policy_free(e->pins[i].pol);
 	free(e->pins);
@@ -864,6 +863,162 @@ engine_escalate(struct engine *e, struct incident *inc, int step, int64_t now)
 	engine_announce(e, inc, NULL, text);
 }
 
+/* ---- limits ---------------------------------------------------------- */
+
+/* Topic kinds whose first level names a responder; the others name a
+ * branch. */
+static int
+kind_is_responder(const char *kind)
+{
+	return strcmp(kind, "respond") == 0 || strcmp(kind, "query") == 0;
+}
+
+/* Who a limit entry counts, for people: 'device "desk-3" of branch
+ * "central"'. */
+static void
+engine_limit_who(const struct limit_entry *en, char *buf, size_t len)
+{
+	const char *of = kind_is_responder(en->kind) ? "responder" : "branch";
+	char src[LIMIT_NAME + 16];
+
+	if (en->source[0] != '\0')
+		snprintf(src, sizeof src, "%s \"%s\"", of, en->source);
+	else
+		snprintf(src, sizeof src, "unknown %ses", of);
+	if (!en->device_entry)
+		snprintf(buf, len, "%s", src);
+	else if (en->device[0] != '\0')
+		snprintf(buf, len, "device \"%s\" of %s", en->device, src);
+	else
+		snprintf(buf, len, "the reports of %s that name no device",
+		    src);
+}
+
+/* The topic a limit record is filed under: {prefix}/{kind}/{source}, or
+ * {prefix}/{kind}/+ for the senders the configuration does not know. */
+static char *
+engine_limit_topic(struct engine *e, const struct limit_entry *en)
+{
+	return xasprintf("%s/%s/%s", e->cf->topic_prefix,
+	    en->kind[0] == '*' ? "+" : en->kind,
+	    en->source[0] != '\0' ? en->source : "+");
+}
+
+static void
+engine_limit_text(struct engine *e, const struct limit_entry *en, int final,
+    char *buf, size_t len)
+{
+	char who[3 * LIMIT_NAME + 64];
+
+	engine_limit_who(en, who, sizeof who);
+	if (!final)
+		snprintf(buf, len, "rate limit: %s sent more than %d %s in "
+		    "%d s; the rest of them are set aside until the interval "
+		    "ends: send again then", who, en->max,
+		    en->device_entry ? "reports" : "messages",
+		    e->cf->limit_interval);
+	else
+		snprintf(buf, len, "rate limit: %lld %s from %s over the "
+		    "limit of %d in %d s set aside, in %.1f s", (long long)
+		    en->excess, en->device_entry ? "reports" : "messages", who,
+		    en->max, e->cf->limit_interval,
+		    (double)(en->last_excess - en->first_excess) / 1000);
+}
+
+/* The first message set aside in a window: record it, tell the sender
+ * (after the commit), and make sure the window's end is recorded too. */
+static void
+engine_limit_first(struct engine *e, struct limit_entry *en, const void *p,
+    size_t len)
+{
+	char text[DETAIL_MAX + 1], *topic = engine_limit_topic(e, en);
+
+	engine_limit_text(e, en, 0, text, sizeof text);
+	engine_touch(e);
+	en->record = store_reject_excess(e->st, en->first_excess, topic, text,
+	    p, len, 1);
+	free(topic);
+	log_warnx("event=rate_limited kind=%s source=%s%s%s limit=%d "
+	    "interval=%d", en->kind, en->source[0] ? en->source : "+",
+	    en->device_entry ? " device=" : "", en->device_entry ?
+	    en->device : "", en->max, e->cf->limit_interval);
+	if (en->source[0] != '\0' && en->kind[0] != '*')
+		engine_queue(e, engine_topic(e, "error", en->source, NULL),
+		    msg_error_encode(text, en->kind, NULL, 0, clock_now()), 0);
+	if (e->sched != NULL)
+		sched_at(e->sched, KEY(0, KEY_LIMIT), limit_window_end(e->limits));
+}
+
+/* The window ended: the record of each sender's excess gets its count. */
+static void
+engine_limit_record(void *arg, const struct limit_entry *en)
+{
+	struct engine *e = arg;
+	char text[DETAIL_MAX + 1], *topic = engine_limit_topic(e, en);
+
+	engine_limit_text(e, en, 1, text, sizeof text);
+	engine_touch(e);
+	if (en->record <= 0 || store_reject_recount(e->st, en->record,
+	    en->first_excess, topic, text, en->excess) == 0)
+		store_reject_excess(e->st, en->first_excess, topic, text, NULL,
+		    0, en->excess);
+	free(topic);
+	log_info("event=set_aside kind=%s source=%s%s%s count=%lld limit=%d",
+	    en->kind, en->source[0] ? en->source : "+", en->device_entry ?
+	    " device=" : "", en->device_entry ? en->device : "",
+	    (long long)en->excess, en->max);
+}
+
+static void
+engine_limit_roll(struct engine *e)
+{
+	if (limit_window_end(e->limits) < 0)
+		return;
+	limit_roll(e->limits, engine_limit_record, e);
+	if (e->sched != NULL)
+		sched_cancel(e->sched, KEY(0, KEY_LIMIT));
+}
+
+void
+engine_stop(struct engine *e)
+{
+	engine_limit_roll(e);
+}
+
+/*
+ * Count a message against its sender's limits (device NULL: the source's
+ * only). 1 if it is to be set aside: then it is taken out of this turn's
+ * backlog, so a flood in degraded mode does not grow memory either.
+ */
+static int
+engine_limited(struct engine *e, const char *kind, const char *source,
+    const char *device, const void *p, size_t len)
+{
+	struct limit_entry *en;
+	enum limit_verdict v;
+	int64_t now = clock_now(), end = limit_window_end(e->limits);
+
+	if (e->replaying)
+		return 0;
+	if (end >= 0 && now >= end)
+		engine_limit_roll(e);
+	if (kind_is_responder(kind) ? config_responder(e->cf, source) == NULL :
+	    config_branch(e->cf, source) == NULL &&
+	    strcmp(source, HEALTH_RESPONDERS) != 0)
+		source = "";
+	v = limit_count(e->limits, now, e->cf->limit_interval * 1000, kind,
+	    source, e->cf->limit_source, device, e->cf->limit_device, &en);
+	if (v == LIMIT_OK)
+		return 0;
+	if (e->recorded) {
+		backlog_pop(&e->turn);
+		e->recorded = 0;
+	}
+	if (v == LIMIT_FIRST)
+		engine_limit_first(e, en, p, len);
+	return 1;
+}
+
 /* ---- reports ---------------------------------------------------------- */
 
 static void
@@ -967,6 +1122,8 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	int rc;
 
 	rc = msg_report_decode(p, len, &r, err, sizeof err);
+	if (engine_limited(e, "report", branch, r.device, p, len))
+		return;
 	if (rc == MSG_NOID) {
 		engine_reply_error(e, topic, branch, NULL, 0, err, p, len);
 		return;
@@ -1715,18 +1872,34 @@ engine_request(struct engine *e, const char *topic, const void *payload,
 {
 	size_t plen = strlen(e->cf->topic_prefix), i, klen;
 	const char *rest, *seg;
+	char kind[16], source[LIMIT_NAME];
+	int keep = engine_enter(e);
 
-	if (engine_enter(e))
+	e->recorded = 0;
+	if (strncmp(topic, e->cf->topic_prefix, plen) != 0 ||
+	    topic[plen] != '/' || (seg = strchr(rest = topic + plen + 1,
+	    '/')) == NULL || seg[1] == '\0' ||
+	    (klen = (size_t)(seg - rest)) >= sizeof kind) {
+		if (keep)
+			backlog_request(&e->turn, clock_now(), topic, payload,
+			    len, reply_to, corr, corrlen);
+		return;
+	}
+	memcpy(kind, rest, klen);
+	kind[klen] = '\0';
+	strlcpy_utf8(source, seg + 1, strcspn(seg + 1, "/") + 1 <
+	    sizeof source ? strcspn(seg + 1, "/") + 1 : sizeof source);
+	/* A sender over its limit costs no parsing and no writing. Reports
+	 * are counted once their device is known (engine_report). */
+	if (strcmp(kind, "report") != 0 &&
+	    engine_limited(e, kind, source, NULL, payload, len))
+		return;
+	if (keep) {
 		backlog_request(&e->turn, clock_now(), topic, payload, len,
 		    reply_to, corr, corrlen);
-	if (strncmp(topic, e->cf->topic_prefix, plen) != 0 || topic[plen] != '/')
-		return;
-	rest = topic + plen + 1;
-	if ((seg = strchr(rest, '/')) == NULL || seg[1] == '\0')
-		return;
-	klen = (size_t)(seg - rest);
-	if (klen == 5 && strncmp(rest, "query", 5) == 0 &&
-	    engine_levels(seg + 1) == 1) {
+		e->recorded = 1;
+	}
+	if (strcmp(kind, "query") == 0 && engine_levels(seg + 1) == 1) {
 		struct request rq = { topic, seg + 1, payload, len, reply_to,
 			corr, corrlen };
 
@@ -1734,8 +1907,7 @@ engine_request(struct engine *e, const char *topic, const void *payload,
 		return;
 	}
 	for (i = 0; i < sizeof topic_table / sizeof *topic_table; i++)
-		if (strlen(topic_table[i].kind) == klen &&
-		    strncmp(topic_table[i].kind, rest, klen) == 0 &&
+		if (strcmp(topic_table[i].kind, kind) == 0 &&
 		    engine_levels(seg + 1) == topic_table[i].levels)
 			topic_table[i].fn(e, topic, seg + 1, payload, len);
 }
@@ -1812,6 +1984,10 @@ engine_deadline(struct engine *e, int64_t key, int64_t due)
 
 	if (key % KEY_KINDS == KEY_RETRY) {
 		engine_touch(e);	/* the flush tries the database again */
+		return;
+	}
+	if (key % KEY_KINDS == KEY_LIMIT) {
+		engine_limit_roll(e);
 		return;
 	}
 	if (engine_enter(e))

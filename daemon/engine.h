@@ -12,6 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * One scheduler serves every timer: a key is an id times KEY_KINDS plus
+ * the kind of timer, so an incident's escalation and its debrief never
+ * replace each other.
+ */
+enum engine_key { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
+	KEY_RETRY, KEY_LIMIT, KEY_KINDS };
+#define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
+
 struct config;
 struct store;
 struct sched;
@@ -36,6 +45,9 @@ typedef void (*engine_push_fn)(void *arg, const char *responder,
 struct engine *engine_new(const struct config *, struct store *,
     engine_publish_fn, engine_wakeup_fn, void *arg);
 void engine_free(struct engine *);
+/* Shutting down: record what the senders over their limits sent in the
+ * current window (then engine_flush). */
+void engine_stop(struct engine *);
 /* The scheduler must call engine_deadline() for each due key. */
 void engine_set_sched(struct engine *, struct sched *);
 /* Swap in a new configuration (SIGHUP). */

@@ -223,6 +223,10 @@ msg_report_decode(const void *payload, size_t len, struct report *r,
 	memset(r, 0, sizeof *r);
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
+	/* Whatever else is wrong, the device counts against its limit. */
+	if (json_is_string(json_object_get(root, "device")))
+		strlcpy_utf8(r->device, json_string_value(json_object_get(root,
+		    "device")), sizeof r->device);
 	if (json_unpack_ex(root, &jerr, 0, "{s:s}", "id", &id) != 0) {
 		msg_err(err, errlen, "id: required string");
 		rc = MSG_NOID;

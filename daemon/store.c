@@ -176,6 +176,9 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX outbox_incident ON outbox (incident);"
 	"CREATE INDEX outbox_undelivered ON outbox (id)"
 	"  WHERE state != 'delivered';",
+	/* 4 -> 5: one row may stand for many messages: those a sender sent
+	 * over its limit in one interval. */
+	"ALTER TABLE rejects ADD COLUMN count INTEGER NOT NULL DEFAULT 1;",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -231,6 +234,9 @@ enum store_stmt {
 	S_DEVICE_EVENT,
 	S_REJECT,
 	S_REJECT_COUNT,
+	S_REJECT_MESSAGES,
+	S_REJECT_EXCESS,
+	S_REJECT_RECOUNT,
 	S_OUTBOX_ADD,
 	S_OUTBOX_PUBLISHED,
 	S_OUTBOX_DELIVERED,
@@ -323,6 +329,13 @@ static const struct {
 	[S_REJECT] = { "INSERT INTO rejects (ts, topic, report_id, error, "
 	    "payload) VALUES (?, ?, ?, ?, ?)", 1 },
 	[S_REJECT_COUNT] = { "SELECT count(*) FROM rejects", 0 },
+	[S_REJECT_MESSAGES] = { "SELECT total(count) FROM rejects", 0 },
+	[S_REJECT_EXCESS] = { "INSERT INTO rejects (ts, topic, error, payload, "
+	    "count) VALUES (?, ?, ?, ?, ?)", 1 },
+	/* ts and topic guard against a row id that a rollback freed and
+	 * another row took. */
+	[S_REJECT_RECOUNT] = { "UPDATE rejects SET error = ?2, count = ?3"
+	    " WHERE id = ?1 AND ts = ?4 AND topic = ?5", 1 },
 	[S_OUTBOX_ADD] = { "INSERT INTO outbox (incident, responder, topic, "
 	    "payload, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", 1 },
 	[S_OUTBOX_PUBLISHED] = { "UPDATE outbox SET state = 'published', "
@@ -1707,17 +1720,79 @@ store_reject(struct store *s, int64_t ts, const char *topic,
 }
 
 int64_t
-store_reject_count(struct store *s)
+store_reject_excess(struct store *s, int64_t ts, const char *topic,
+    const char *error, const void *payload, size_t len, int64_t count)
 {
-	sqlite3_stmt *st = s->stmt[S_REJECT_COUNT];
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_REJECT_EXCESS, "reject excess")) == NULL)
+		return -1;
+	if (len > PAYLOAD_MAX)
+		len = PAYLOAD_MAX;
+	rc |= sqlite3_bind_int64(st, 1, ts);
+	rc |= store_bind_text(st, 2, topic);
+	rc |= store_bind_text(st, 3, error);
+	if (payload != NULL)
+		rc |= sqlite3_bind_blob(st, 4, payload, (int)len,
+		    SQLITE_STATIC);
+	rc |= sqlite3_bind_int64(st, 5, count);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "reject excess");
+	}
+	if (store_run(s, st, "reject excess") != 0)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int
+store_reject_recount(struct store *s, int64_t id, int64_t ts,
+    const char *topic, const char *error, int64_t count)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_REJECT_RECOUNT, "reject recount")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, id);
+	rc |= store_bind_text(st, 2, error);
+	rc |= sqlite3_bind_int64(st, 3, count);
+	rc |= sqlite3_bind_int64(st, 4, ts);
+	rc |= store_bind_text(st, 5, topic);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "reject recount");
+	}
+	if (store_run(s, st, "reject recount") != 0)
+		return -1;
+	return sqlite3_changes(s->db) > 0;
+}
+
+static int64_t
+store_count(struct store *s, enum store_stmt id, const char *what)
+{
+	sqlite3_stmt *st = s->stmt[id];
 	int64_t n;
 
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	else
-		n = store_fail(s, "reject count");
+		n = store_fail(s, what);
 	store_done(st);
 	return n;
+}
+
+int64_t
+store_reject_count(struct store *s)
+{
+	return store_count(s, S_REJECT_COUNT, "reject count");
+}
+
+int64_t
+store_reject_messages(struct store *s)
+{
+	return store_count(s, S_REJECT_MESSAGES, "reject messages");
 }
 
 /* ---- the notification outbox ------------------------------------------ */

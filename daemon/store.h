@@ -190,8 +190,18 @@ int64_t store_open_count(struct store *);
 int store_reject(struct store *, int64_t ts, const char *topic,
     const char *report_id, const char *error, const void *payload,
     size_t len);
+/* The messages a sender sent over its limit: one row for count of them
+ * (the payload is the first one's). Returns the row's id, or -1. */
+int64_t store_reject_excess(struct store *, int64_t ts, const char *topic,
+    const char *error, const void *payload, size_t len, int64_t count);
+/* Rewrite that row's error and count at the end of its interval: 1, or 0
+ * when the row is not there (rolled back), or -1 on error. */
+int store_reject_recount(struct store *, int64_t id, int64_t ts,
+    const char *topic, const char *error, int64_t count);
 /* How many rejects are recorded (tests and `beacon db check`). */
 int64_t store_reject_count(struct store *);
+/* How many messages they stand for. */
+int64_t store_reject_messages(struct store *);
 
 /* ---- the notification outbox (docs/reliability.md) ---------------------
  * Each notification is a row, committed with the event that caused it:

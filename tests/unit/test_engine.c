@@ -277,8 +277,8 @@ test_overdose_routed(void **state)
 	assert_int_equal(incident_state(f, 1), ST_ROUTED);
 	/* reported + three notified */
 	assert_int_equal(event_count(f, 1), 4);
-	/* Incident 1's escalation key: id * 5 + 0 (engine.c, KEY). */
-	assert_int_equal(sched_due(f->sched, 5), T0 + 60000);
+	assert_int_equal(sched_due(f->sched, KEY(1, KEY_ESCALATE)),
+	    T0 + 60000);
 }
 
 static void
@@ -485,9 +485,9 @@ test_restart_fires_late(void **state)
 	assert_non_null(f->st);
 	fixture_engine(f);
 	assert_int_equal(engine_restore(f->e), 0);
-	/* The escalation, and the daily retention job (key 0 * 5 + 2). */
+	/* The escalation, and the daily retention job. */
 	assert_int_equal(sched_count(f->sched), 2);
-	assert_true(sched_due(f->sched, 2) > clock_now());
+	assert_true(sched_due(f->sched, KEY(0, KEY_PURGE)) > clock_now());
 	advance(f, 0);
 	assert_non_null(find(f, "beacon/notify/supervisor-1", NULL));
 	/* reported, 3 notified; then, as no broker acknowledged them here,
@@ -848,8 +848,8 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_due\""));
 	assert_null(find(f, "beacon/notify/manager-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_due", NULL), 1);
-	/* Incident 1's debrief key: 1 * 5 + 1 (engine.c, KEY). */
-	assert_int_equal(sched_due(f->sched, 6), T0 + 600000);
+	assert_int_equal(sched_due(f->sched, KEY(1, KEY_DEBRIEF)),
+	    T0 + 600000);
 
 	advance(f, 600000);
 	assert_non_null(find(f, "beacon/notify/supervisor-1",
@@ -861,7 +861,7 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_overdue\""));
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_overdue", NULL), 1);
-	assert_int_equal(sched_due(f->sched, 6), -1);
+	assert_int_equal(sched_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
 }
 
 /* Only accounts of a query role are answered; others are told why. */
@@ -912,7 +912,7 @@ test_debrief_revisions(void **state)
 	    "\"held\",\"participants\":3},\"review\":{\"referrals\":"
 	    "[{\"type\":\"housing\"}]}}"));
 	assert_non_null(strstr(p->payload, "\"revision\":1"));
-	assert_int_equal(sched_due(f->sched, 6), -1);
+	assert_int_equal(sched_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
 	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
 	    "\"held\",\"participants\":3},\"review\":{\"route\":"
 	    "\"wrong\",\"referrals\":[{\"type\":\"housing\"}]}}"));
@@ -973,8 +973,7 @@ test_hold_and_correct(void **state)
 /* ---- devices ------------------------------------------------------------ */
 
 #define DESK "beacon/device/central/desk-3"
-/* Device 1's timer key: 1 * 5 + 3 (engine.c, KEY_DEVICE). */
-#define DESK_KEY 8
+#define DESK_KEY KEY(1, KEY_DEVICE)
 
 static struct device
 device_row(struct fixture *f, const char *branch, const char *id)
@@ -1107,6 +1106,79 @@ test_config_published(void **state)
 	assert_true(a != NULL && b != NULL && c != NULL && a < b && b < c);
 }
 
+/* One device floods its branch with garbage in a single loop turn (the
+ * fixture allows 100 reports per device and 150 messages per branch in
+ * 10 s): the first 100 are refused one by one, the rest are set aside
+ * with one record, one answer and no parsing beyond the device; another
+ * device of the branch and another branch are still routed; when the
+ * window ends the record gets its count. */
+static void
+test_flood(void **state)
+{
+	struct fixture *f = *state;
+	char payload[128];
+	size_t i, errors = 0;
+
+	f->npubs = 0;
+	for (i = 0; i < 5000; i++) {
+		snprintf(payload, sizeof payload, "{\"device\":\"desk-9\","
+		    "\"junk\":%zu}", i);
+		engine_message(f->e, "beacon/report/central", payload,
+		    strlen(payload));
+		if (f->npubs > MAXPUB - 16) {
+			assert_int_equal(engine_flush(f->e), 0);
+			errors += count_prefix(f, "beacon/error/central");
+			f->npubs = 0;
+		}
+	}
+	assert_int_equal(engine_flush(f->e), 0);
+	errors += count_prefix(f, "beacon/error/central");
+	/* 100 refusals, then one rate-limit answer. */
+	assert_int_equal(errors, 101);
+	assert_int_equal(store_reject_count(f->st), 101);
+	assert_non_null(find(f, "beacon/error/central",
+	    "rate limit: device \\\"desk-9\\\" of branch"));
+
+	deliver(f, "beacon/report/central",
+	    "{\"id\":\"ok-1\",\"type\":\"overdose\",\"device\":\"desk-3\"}");
+	assert_non_null(find(f, "beacon/notify/crisis-1", "\"ok-1\""));
+	report(f, "annex", "ok-2", "overdose");
+	assert_non_null(find(f, "beacon/notify/security-1", "\"ok-2\""));
+
+	/* The window ends: the record now stands for all 4,900. */
+	advance(f, 10000);
+	assert_int_equal(store_reject_count(f->st), 101);
+	assert_int_equal(store_reject_messages(f->st), 100 + 4900);
+	/* A new window: desk-9 is heard again. */
+	deliver(f, "beacon/report/central", "{\"device\":\"desk-9\"}");
+	assert_non_null(find(f, "beacon/error/central", "id: required"));
+	assert_int_equal(store_reject_count(f->st), 102);
+}
+
+/* The branch's own limit holds back invented device names, and the
+ * sender is told once. */
+static void
+test_flood_branch(void **state)
+{
+	struct fixture *f = *state;
+	char payload[128];
+	size_t i;
+
+	for (i = 0; i < 400; i++) {
+		snprintf(payload, sizeof payload, "{\"id\":\"x-%zu\","
+		    "\"type\":\"nonsense\",\"device\":\"d-%zu\"}", i, i);
+		deliver(f, "beacon/report/central", payload);
+		if (i == 150)
+			assert_non_null(find(f, "beacon/error/central",
+			    "rate limit: branch \\\"central\\\" sent more "
+			    "than 150 messages"));
+	}
+	/* The excess is recorded once, not per message. */
+	assert_int_equal(store_reject_count(f->st), 150 + 1);
+	advance(f, 10000);
+	assert_int_equal(store_reject_messages(f->st), 400);
+}
+
 int
 main(void)
 {
@@ -1126,6 +1198,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_report, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_reports, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flood, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flood_branch, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refused_responses, setup,
 		    teardown),
