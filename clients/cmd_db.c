@@ -6,6 +6,8 @@
  *                            the schema version, the row counts
  *   beacon db backup FILE    a consistent copy (SQLite's online backup)
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,8 +59,15 @@ static int
 db_backup(struct store *s, const struct cli_opts *o)
 {
 	char *cause = NULL;
+	mode_t mask;
+	int rc;
 
-	if (store_backup(s, o->words[1], &cause) != 0) {
+	/* A copy of the database is as private as the database: SQLite
+	 * creates the file (and its journal) 0644 less the umask. */
+	mask = umask(077);
+	rc = store_backup(s, o->words[1], &cause);
+	umask(mask);
+	if (rc != 0) {
 		fprintf(stderr, "beacon db backup: %s\n", cause);
 		free(cause);
 		return EXIT_LOCAL;

@@ -4,10 +4,14 @@
  * CSV table (docs/cli.md lists the columns). Read from the database, read
  * only; --redact blanks what may name or describe people.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "beacon.h"
 #include "clock.h"
@@ -418,6 +422,30 @@ export_run(struct source *s, struct export_run *x,
 	return rc;
 }
 
+/* --out FILE: a records request names and describes people, so the file
+ * is its owner's only, whatever the umask, and one that was not is made
+ * so. NULL with errno set on error. */
+static FILE *
+export_open(const char *path)
+{
+	struct stat sb;
+	FILE *fp;
+	int fd, e;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1 || (S_ISREG(sb.st_mode) &&
+	    (sb.st_mode & 077) != 0 && fchmod(fd, sb.st_mode & 0700) == -1) ||
+	    (fp = fdopen(fd, "w")) == NULL) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	return fp;
+}
+
 static int
 cmd_export(const struct cmd *cmd, struct cli_opts *o)
 {
@@ -438,7 +466,7 @@ cmd_export(const struct cmd *cmd, struct cli_opts *o)
 	if ((s = source_open(cmd->name, o, &rc)) == NULL)
 		return rc;
 	x.fp = stdout;
-	if (o->out != NULL && (x.fp = fopen(o->out, "w")) == NULL) {
+	if (o->out != NULL && (x.fp = export_open(o->out)) == NULL) {
 		fprintf(stderr, "beacon export: cannot write %s: %s\n", o->out,
 		    strerror(errno));
 		source_close(s);

@@ -3,6 +3,8 @@
  * main() parses arguments, loads the configuration, sets up the modules and
  * runs one libevent loop; everything else happens in callbacks.
  */
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -436,6 +438,11 @@ main(int argc, char **argv)
 {
 	struct daemon d;
 
+	/* The database holds incidents and people's names: whatever umask
+	 * beacond is started with, what it creates (the database, and the
+	 * -wal and -shm files SQLite gives the database's mode) is the
+	 * owner's only. */
+	umask(077);
 	memset(&d, 0, sizeof d);
 	parse_args(argc, argv, &d.args);
 	d.started = clock_now();

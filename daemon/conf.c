@@ -316,6 +316,25 @@ field_str(struct check *ck, const config_setting_t *s, const char *ctx,
 	*dst = xstrdup(v);
 }
 
+/* A string that may be a secret (a token, a URL whose path or query is
+ * one): its errors name the setting, never the value, because a reload's
+ * errors go to the log. */
+static void
+field_secret(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	char **dst = FIELD(base, f, char *);
+	const char *why;
+
+	if (s == NULL || config_setting_type(s) != CONFIG_TYPE_STRING) {
+		field_str(ck, s, ctx, f, base);
+		return;
+	}
+	*dst = xstrdup(config_setting_get_string(s));
+	if (f->valid != NULL && (why = f->valid(*dst)) != NULL)
+		check_err(ck, s, "%s: %s %s", ctx, f->name, why);
+}
+
 static void
 field_int(struct check *ck, const config_setting_t *s, const char *ctx,
     const struct field *f, void *base)
@@ -468,10 +487,10 @@ static const struct field limits_fields[] = {
 
 /* push: { ... }: an HTTP push service. */
 static const struct field push_fields[] = {
-	{ "url", field_str, offsetof(struct config, push_url), 0, 0, 0, 0, 0,
-	    NULL, valid_http_url },
-	{ "token", field_str, offsetof(struct config, push_token), 0, 0, 0, 0,
-	    0, NULL, valid_nonempty },
+	{ "url", field_secret, offsetof(struct config, push_url), 0, 0, 0, 0,
+	    0, NULL, valid_http_url },
+	{ "token", field_secret, offsetof(struct config, push_token), 0, 0, 0,
+	    0, 0, NULL, valid_nonempty },
 	{ "timeout", field_int, offsetof(struct config, push_timeout), 0, 0, 1,
 	    60, 5, NULL, NULL },
 	{ "retries", field_int, offsetof(struct config, push_retries), 0, 0, 0,

@@ -104,7 +104,8 @@ fi
 # ---- a push, and a push tried again after a 500 -----------------------------
 
 start_pushd pushd --fail 1
-push_conf "http://127.0.0.1:$PUSHD_PORT/beacon" 2 2
+# The query holds a secret, as some push services take theirs.
+push_conf "http://127.0.0.1:$PUSHD_PORT/beacon?auth=q5ecret" 2 2
 start_broker
 start_beacond
 sub_notify
@@ -129,7 +130,8 @@ expect_eq "$(requests pushd)" 4 "requests received"
 expect_eq "$(requests pushd '.status == 500')" 1 "requests answered 500"
 
 # What the crisis worker's phone got.
-expect_eq "$(requests pushd '.status == 200 and .path == "/beacon" and
+expect_eq "$(requests pushd '.status == 200 and
+    .path == "/beacon?auth=q5ecret" and
     .headers.authorization == "Bearer t0k" and
     .headers["content-type"] == "application/json" and
     .json.topic == "crisis-1" and .json.priority == 5 and
@@ -144,6 +146,20 @@ has notify "$PREFIX/notify/crisis-1" '.incident == 1' ||
 	fail "crisis-1 was not notified over MQTT"
 grep -q 'event=pushed incident=1 responder=crisis-1 status=200' \
     "$TMP/beacond.log" || fail "beacond did not log the push"
+
+# no_secret WHAT: neither the token nor the URL's secret is in the log or
+# anywhere in the database (the timelines' push outcomes).
+no_secret() {
+	if grep -aE 't0k|q5ecret|s3cret' "$TMP/beacond.log" "$DB"*; then
+		fail "a push secret is in the log or the database ($1)"
+	fi
+}
+no_secret "pushes"
+# A reload refused for a bad URL says why, without the URL.
+push_conf "https://127.0.0.1:$PUSHD_PORT/beacon?auth=s3cret now" 2 2
+kill -HUP "$BEACOND_PID"
+wait_for 5 grep -q 'push: url must not contain spaces' "$TMP/beacond.log"
+no_secret "a refused reload"
 
 # ---- the push service is down ----------------------------------------------
 
@@ -208,3 +224,4 @@ if ((TLS)); then
 	expect_eq "$(requests elsewhere)" 0 "requests to the wrong host"
 fi
 stop_beacond
+no_secret "the end"

@@ -508,9 +508,15 @@ static const struct {
 	{ 1, "devices: { offline = 0; };",
 	    "bad.conf:1: devices: offline must be 1 to 86400, not 0" },
 	{ 1, "push: { url = \"ftp://x\"; };",
-	    "bad.conf:1: push: url \"ftp://x\" must start with http://" },
+	    "bad.conf:1: push: url must start with http://" },
 	{ 1, "push: { url = \"http://\"; };",
-	    "bad.conf:1: push: url \"http://\" has no host" },
+	    "bad.conf:1: push: url has no host" },
+	/* Neither the URL (its path or query may be a secret) nor the token
+	 * is repeated: a reload's errors are logged. */
+	{ 1, "push: { url = \"https://h/t?auth=s3cret x\"; };",
+	    "bad.conf:1: push: url must not contain spaces" },
+	{ 1, "push: { url = \"https://h/\"; token = \"\"; };",
+	    "bad.conf:1: push: token must not be empty" },
 	{ 3, "branches = ( { id = \"central\"; name = \"Central\";"
 	    " timezone = \"UTC\"; buttons = [ \"ghost\" ]; } );",
 	    "bad.conf:3: branch \"central\": buttons: unknown category "
