@@ -5,6 +5,11 @@
  * id. Latency is from the publish call to the first notification of a
  * report, on the monotonic clock, every sample kept (no sampling).
  *
+ * With --garbage RATE, a third client floods one branch's report topic
+ * with malformed reports at RATE a second (QoS 1) for as long as the
+ * valid reports are sent: the valid reports' latency is then measured
+ * under the flood.
+ *
  * A load generator is not beacond: it runs libmosquitto's own threads
  * (loop_start), one client to publish and one to subscribe.
  */
@@ -13,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <mosquitto.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +41,8 @@ struct opts {
 	int branches;
 	int expect;		/* notifications per report */
 	double drain;		/* seconds after the last publish */
+	double garbage;		/* malformed reports/s during the run; 0: none */
+	const char *garbage_branch;
 };
 
 struct run {
@@ -51,6 +59,11 @@ struct run {
 	struct mosquitto *pub;
 	struct mosquitto *sub;
 	int64_t t0, tlast;
+	struct mosquitto *junk;	/* --garbage */
+	pthread_t junk_thread;
+	int junk_stop;		/* atomic */
+	long junk_sent;
+	double junk_rate;	/* achieved */
 };
 
 static const char *locations[] = {
@@ -97,7 +110,8 @@ usage(void)
 	    "    (--rate N --duration S | --count N) [--branches N] "
 	    "[--expect K]\n"
 	    "    [--drain S] [--system NAME] [--scenario NAME] "
-	    "[--json FILE]\n");
+	    "[--json FILE]\n"
+	    "    [--garbage RATE [--garbage-branch BRANCH]]\n");
 	exit(2);
 }
 
@@ -117,12 +131,14 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "branches", required_argument, NULL, 'b' },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "drain", required_argument, NULL, 'D' },
+		{ "garbage", required_argument, NULL, 'g' },
+		{ "garbage-branch", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
 
 	*o = (struct opts){ "127.0.0.1", 0, "beacon", "system", "run", NULL,
-	    0, 0, 0, 100, 1, 30 };
+	    0, 0, 0, 100, 1, 30, 0, "b000" };
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'h': o->host = optarg; break;
@@ -137,10 +153,13 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'b': o->branches = atoi(optarg); break;
 		case 'e': o->expect = atoi(optarg); break;
 		case 'D': o->drain = atof(optarg); break;
+		case 'g': o->garbage = atof(optarg); break;
+		case 'G': o->garbage_branch = optarg; break;
 		default: usage();
 		}
 	}
 	if (o->port <= 0 || o->branches <= 0 || o->expect <= 0 ||
+	    o->garbage < 0 ||
 	    (o->rate > 0 ? o->duration <= 0 : o->count <= 0))
 		usage();
 }
@@ -282,6 +301,83 @@ publish(struct run *r, const char *kind, long seq)
 		die("mosquitto_publish failed");
 }
 
+/* Malformed reports of several kinds, some naming a device, some not. */
+static int
+garbage_payload(long seq, char *buf, size_t len)
+{
+	switch (seq % 4) {
+	case 0:
+		return snprintf(buf, len, "garbage %ld {{{", seq);
+	case 1:
+		return snprintf(buf, len, "{\"device\":\"flood-1\","
+		    "\"type\":\"welfare\",\"seq\":%ld}", seq);
+	case 2:
+		return snprintf(buf, len, "{\"id\":\"bad id %ld\","
+		    "\"type\":7}", seq);
+	default:
+		return snprintf(buf, len, "{\"id\":\"g-%ld\",\"type\":"
+		    "\"no-such-type\",\"device\":\"flood-1\"}", seq);
+	}
+}
+
+/* The flood: batches of 1 ms at the given rate until told to stop. */
+static void *
+junk_main(void *arg)
+{
+	struct run *r = arg;
+	char topic[256], buf[256];
+	int64_t t0 = now_ns(), next;
+	long per_ms = (long)(r->o.garbage / 1000), batch = 0, i;
+	double carry = r->o.garbage / 1000 - (double)per_ms, acc = 0;
+	int n;
+
+	snprintf(topic, sizeof topic, "%s/report/%s", r->o.prefix,
+	    r->o.garbage_branch);
+	while (!__atomic_load_n(&r->junk_stop, __ATOMIC_ACQUIRE)) {
+		acc += carry;
+		n = (int)per_ms + (acc >= 1);
+		if (acc >= 1)
+			acc -= 1;
+		for (i = 0; i < n; i++) {
+			int len = garbage_payload(r->junk_sent, buf,
+			    sizeof buf);
+
+			if (mosquitto_publish(r->junk, NULL, topic, len, buf, 1,
+			    false) != MOSQ_ERR_SUCCESS)
+				die("mosquitto_publish (garbage) failed");
+			r->junk_sent++;
+		}
+		next = t0 + ++batch * (NS / 1000);
+		sleep_until(next);
+	}
+	r->junk_rate = r->junk_sent / ((now_ns() - t0) / 1e9);
+	return NULL;
+}
+
+static void
+junk_start(struct run *r)
+{
+	if (r->o.garbage <= 0)
+		return;
+	client_new(r, "junk", &r->junk);
+	if (pthread_create(&r->junk_thread, NULL, junk_main, r) != 0)
+		die("cannot start the garbage thread");
+}
+
+static void
+junk_stop(struct run *r)
+{
+	if (r->o.garbage <= 0)
+		return;
+	__atomic_store_n(&r->junk_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(r->junk_thread, NULL);
+	printf("  garbage: %ld malformed reports on %s/report/%s at %.0f/s\n",
+	    r->junk_sent, r->o.prefix, r->o.garbage_branch, r->junk_rate);
+	mosquitto_disconnect(r->junk);
+	mosquitto_loop_stop(r->junk, false);
+	mosquitto_destroy(r->junk);
+}
+
 /* Wait for the subscription, then until the system under test answers a
  * warm-up report, so that start-up is not measured. */
 static void
@@ -411,11 +507,12 @@ write_json(FILE *f, const struct run *r, const struct result *res)
 	    "\"expect\":%d,\"sent\":%ld,\"received\":%ld,"
 	    "\"notifications\":%ld,\"lost\":%ld,\"duplicates\":%ld,"
 	    "\"foreign\":%ld,\"elapsed_s\":%.3f,\"throughput_rps\":%.1f,"
-	    "\"publish_rps\":%.1f,", r->o.system, r->o.scenario,
+	    "\"publish_rps\":%.1f,\"garbage_sent\":%ld,"
+	    "\"garbage_rps\":%.0f,", r->o.system, r->o.scenario,
 	    r->o.rate > 0 ? "steady" : "burst", r->o.rate, r->o.duration,
 	    r->o.branches, r->o.expect, res->sent, res->received, res->notes,
 	    res->lost, res->dups, r->other, res->elapsed, res->throughput,
-	    res->pubrate);
+	    res->pubrate, r->junk_sent, r->junk_rate);
 	fprintf(f, "\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 	    "\"p99.9\":%.3f,\"max\":%.3f},\"percentiles\":[",
 	    pct(res->lat, res->nlat, 50), pct(res->lat, res->nlat, 90),
@@ -481,7 +578,9 @@ main(int argc, char **argv)
 	client_new(&r, "sub", &r.sub);
 	client_new(&r, "pub", &r.pub);
 	warm_up(&r);
+	junk_start(&r);
 	send_all(&r);
+	junk_stop(&r);
 	drain(&r);
 	mosquitto_disconnect(r.pub);
 	mosquitto_disconnect(r.sub);

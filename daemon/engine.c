@@ -873,10 +873,11 @@ kind_is_responder(const char *kind)
 	return strcmp(kind, "respond") == 0 || strcmp(kind, "query") == 0;
 }
 
-/* Who a limit entry counts, for people: 'device "desk-3" of branch
- * "central"'. */
+/* What a limit entry counts and whose, for people: "reports" from
+ * 'device "desk-3" of branch "central"'. */
 static void
-engine_limit_who(const struct limit_entry *en, char *buf, size_t len)
+engine_limit_who(const struct limit_entry *en, char *what, size_t wlen,
+    char *who, size_t len)
 {
 	const char *of = kind_is_responder(en->kind) ? "responder" : "branch";
 	char src[LIMIT_NAME + 16];
@@ -885,13 +886,12 @@ engine_limit_who(const struct limit_entry *en, char *buf, size_t len)
 		snprintf(src, sizeof src, "%s \"%s\"", of, en->source);
 	else
 		snprintf(src, sizeof src, "unknown %ses", of);
-	if (!en->device_entry)
-		snprintf(buf, len, "%s", src);
-	else if (en->device[0] != '\0')
-		snprintf(buf, len, "device \"%s\" of %s", en->device, src);
+	snprintf(what, wlen, "%s", !en->device_entry ? "messages" :
+	    en->device[0] != '\0' ? "reports" : "reports naming no device");
+	if (en->device_entry && en->device[0] != '\0')
+		snprintf(who, len, "device \"%s\" of %s", en->device, src);
 	else
-		snprintf(buf, len, "the reports of %s that name no device",
-		    src);
+		snprintf(who, len, "%s", src);
 }
 
 /* The topic a limit record is filed under: {prefix}/{kind}/{source}, or
@@ -908,20 +908,18 @@ static void
 engine_limit_text(struct engine *e, const struct limit_entry *en, int final,
     char *buf, size_t len)
 {
-	char who[3 * LIMIT_NAME + 64];
+	char what[32], who[3 * LIMIT_NAME + 64];
 
-	engine_limit_who(en, who, sizeof who);
+	engine_limit_who(en, what, sizeof what, who, sizeof who);
 	if (!final)
 		snprintf(buf, len, "rate limit: %s sent more than %d %s in "
 		    "%d s; the rest of them are set aside until the interval "
-		    "ends: send again then", who, en->max,
-		    en->device_entry ? "reports" : "messages",
+		    "ends: send again then", who, en->max, what,
 		    e->cf->limit_interval);
 	else
 		snprintf(buf, len, "rate limit: %lld %s from %s over the "
-		    "limit of %d in %d s set aside, in %.1f s", (long long)
-		    en->excess, en->device_entry ? "reports" : "messages", who,
-		    en->max, e->cf->limit_interval,
+		    "limit of %d in %d s set aside, over %.1f s", (long long)
+		    en->excess, what, who, en->max, e->cf->limit_interval,
 		    (double)(en->last_excess - en->first_excess) / 1000);
 }
 
@@ -937,14 +935,15 @@ engine_limit_first(struct engine *e, struct limit_entry *en, const void *p,
 	engine_touch(e);
 	en->record = store_reject_excess(e->st, en->first_excess, topic, text,
 	    p, len, 1);
-	free(topic);
 	log_warnx("event=rate_limited kind=%s source=%s%s%s limit=%d "
 	    "interval=%d", en->kind, en->source[0] ? en->source : "+",
-	    en->device_entry ? " device=" : "", en->device_entry ?
-	    en->device : "", en->max, e->cf->limit_interval);
+	    en->device_entry ? " device=" : "", !en->device_entry ? "" :
+	    en->device[0] ? en->device : "(none)", en->max,
+	    e->cf->limit_interval);
 	if (en->source[0] != '\0' && en->kind[0] != '*')
 		engine_queue(e, engine_topic(e, "error", en->source, NULL),
-		    msg_error_encode(text, en->kind, NULL, 0, clock_now()), 0);
+		    msg_error_encode(text, topic, NULL, 0, clock_now()), 0);
+	free(topic);
 	if (e->sched != NULL)
 		sched_at(e->sched, KEY(0, KEY_LIMIT), limit_window_end(e->limits));
 }
@@ -965,8 +964,8 @@ engine_limit_record(void *arg, const struct limit_entry *en)
 	free(topic);
 	log_info("event=set_aside kind=%s source=%s%s%s count=%lld limit=%d",
 	    en->kind, en->source[0] ? en->source : "+", en->device_entry ?
-	    " device=" : "", en->device_entry ? en->device : "",
-	    (long long)en->excess, en->max);
+	    " device=" : "", !en->device_entry ? "" : en->device[0] ?
+	    en->device : "(none)", (long long)en->excess, en->max);
 }
 
 static void
