@@ -27,6 +27,7 @@
 #define PURGE_EVERY_MS (24 * 3600 * 1000) /* the daily retention job */
 #define RETRY_MS 2000	/* degraded: try the database again this often */
 #define LIMIT_KEYS 4096	/* senders counted in one window (limit.h) */
+#define MARKS_MS 200	/* outbox states wait at most this for a commit */
 
 struct outmsg {
 	char *topic;
@@ -382,6 +383,21 @@ marks_add(struct marks *mk, int64_t id)
 /* Write the outbox's new states into this turn's transaction: published
  * first, so that a PUBACK already seen lands on top of it. A mark that
  * cannot be written costs a repeat after a restart, never a gap. */
+/*
+ * Outbox states are written by the next transaction, whatever opens it;
+ * if none comes within MARKS_MS, the timer opens one. A PUBACK does not
+ * cost a commit of its own: under load, the states ride with the reports'
+ * transactions. A state lost in a crash only means the notification is
+ * published again at the next start (a repeat, never a gap).
+ */
+static void
+engine_marks_due(struct engine *e)
+{
+	if (e->sched != NULL &&
+	    sched_due(e->sched, KEY(0, KEY_MARKS)) < 0)
+		sched_at(e->sched, KEY(0, KEY_MARKS), clock_now() + MARKS_MS);
+}
+
 static void
 engine_write_marks(struct engine *e)
 {
@@ -413,7 +429,7 @@ engine_acked(struct engine *e, int64_t tag, int ok, const char *why)
 		log_warnx("outbox=%lld event=notify_refused why=\"%s\": "
 		    "published again at the next start", (long long)tag,
 		    why ? why : "");
-	engine_touch(e);
+	engine_marks_due(e);
 }
 
 /* ---- degraded mode ------------------------------------------------------
@@ -572,8 +588,10 @@ engine_flush(struct engine *e)
 		e->publish(e->arg, m->topic, m->payload ? m->payload : "",
 		    m->payload ? strlen(m->payload) : 0, m->retain, m->corr,
 		    m->corrlen, failed ? 0 : m->outbox);
-		if (m->outbox > 0 && !failed)
+		if (m->outbox > 0 && !failed) {
 			marks_add(&e->published, m->outbox);
+			engine_marks_due(e);
+		}
 		engine_push(e, m);
 		free(m->topic);
 		free(m->payload);
@@ -1987,6 +2005,11 @@ engine_deadline(struct engine *e, int64_t key, int64_t due)
 	}
 	if (key % KEY_KINDS == KEY_LIMIT) {
 		engine_limit_roll(e);
+		return;
+	}
+	if (key % KEY_KINDS == KEY_MARKS) {
+		if (e->published.n > 0 || e->delivered.n > 0)
+			engine_touch(e);	/* the flush writes them */
 		return;
 	}
 	if (engine_enter(e))

@@ -28,8 +28,10 @@ start_beacond
 wait_for 8 has notify "$PREFIX/notify/supervisor-1" \
     '.incident == 1 and .step == 1'
 tl=$(timeline_json 1)
-expect_eq "$(jq -r '[.events[] | select(.kind != "late") |
-    "\(.kind):\(.actor)"] | join(" ")' <<<"$tl")" \
+# crisis-1's notification may be published again (renotified): beacond
+# writes a PUBACK's "delivered" within 0.2 s, and the kill may come first.
+expect_eq "$(jq -r '[.events[] | select(.kind != "late" and
+    .kind != "renotified") | "\(.kind):\(.actor)"] | join(" ")' <<<"$tl")" \
     "reported: notified:crisis-1 notified:supervisor-1 escalated:" \
     "timeline of incident 1"
 jq -e --arg t "$restarted" '.events[] | select(.kind == "escalated") |
