@@ -1696,6 +1696,9 @@ static const struct field button_fields[] = {
 	STRD(struct conf_button, topic_prefix, "beacon", valid_prefix),
 	STR(struct conf_button, username, 0, valid_nonempty),
 	STR(struct conf_button, password, 0, NULL),
+	STR(struct conf_button, cafile, 0, valid_nonempty),
+	STR(struct conf_button, certfile, 0, valid_nonempty),
+	STR(struct conf_button, keyfile, 0, valid_nonempty),
 	STR(struct conf_button, spool, 0, valid_nonempty),
 	INT(struct conf_button, selftest, 0, 0, 86400, 60),
 	INT(struct conf_button, keepalive, 0, 5, 3600, 30),
@@ -1738,6 +1741,34 @@ button_check_keys(struct check *ck, const config_t *lc,
 	}
 }
 
+/* The same rules as beacon.conf's: each file readable (beacon-button
+ * reads them as itself), a certificate with its key, and only with TLS. */
+static void
+button_check_tls(struct check *ck, const config_t *lc,
+    const struct conf_button *bc)
+{
+	const char *names[] = { "cafile", "certfile", "keyfile" };
+	const char *paths[] = { bc->cafile, bc->certfile, bc->keyfile };
+	const char *why;
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (paths[i] != NULL && (why = conf_file_problem(paths[i], 0,
+		    1, &sb)) != NULL)
+			check_err(ck, config_lookup(lc, names[i]),
+			    "beacon-button: %s \"%s\": %s", names[i],
+			    paths[i], why);
+	if ((bc->certfile != NULL) != (bc->keyfile != NULL))
+		check_err(ck, config_lookup(lc, bc->certfile != NULL ?
+		    "certfile" : "keyfile"), "beacon-button: certfile and "
+		    "keyfile go together: a client certificate needs its key");
+	if (bc->certfile != NULL && bc->cafile == NULL)
+		check_err(ck, config_lookup(lc, "certfile"), "beacon-button: "
+		    "a client certificate needs TLS: set cafile to the CA of "
+		    "the broker's certificate");
+}
+
 static void
 button_check(struct check *ck, const config_t *lc, struct conf_button *bc,
     conf_keycode_fn keycode)
@@ -1746,6 +1777,7 @@ button_check(struct check *ck, const config_t *lc, struct conf_button *bc,
 	if (bc->password != NULL && bc->username == NULL)
 		check_err(ck, config_lookup(lc, "password"), "beacon-button: "
 		    "password without a username");
+	button_check_tls(ck, lc, bc);
 	/* One spool per device, so that buttons may share a machine. */
 	if (bc->spool == NULL && bc->device != NULL)
 		bc->spool = xasprintf("%s/%s.spool", BUTTON_SPOOL_DIR,
@@ -1825,6 +1857,9 @@ config_button_free(struct conf_button *bc)
 	free(bc->broker_host);
 	free(bc->username);
 	free(bc->password);
+	free(bc->cafile);
+	free(bc->certfile);
+	free(bc->keyfile);
 	free(bc->spool);
 	free(bc->input);
 	free(bc->device);

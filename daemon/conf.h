@@ -198,6 +198,9 @@ struct conf_button {
 	int broker_port;	/* 1883 */
 	char *username;		/* NULL: none */
 	char *password;		/* NULL: none */
+	char *cafile;		/* TLS: the broker's CA; NULL: plain MQTT */
+	char *certfile;		/* a client certificate, with keyfile */
+	char *keyfile;
 	char *spool;		/* unsent reports, one JSON line each */
 	int selftest;		/* seconds between self-tests; 0: none */
 	int keepalive;		/* seconds (30) */
