@@ -43,7 +43,7 @@ command -v openssl >/dev/null 2>&1 ||
 	die "openssl is not installed (Debian: apt-get install openssl)"
 for c in $clients; do
 	case $c in
-	ca | server) die "\"$c\" is the name of the CA's or the broker's files:" \
+	ca | server) die "\"$c\" names the CA's or the broker's files:" \
 	    "give the client another name" ;;
 	*[!A-Za-z0-9._:-]* | .*) die "\"$c\" is not a name for a client" \
 	    "certificate: letters, digits, '.', '_', ':' and '-' only" ;;

@@ -253,6 +253,13 @@ write_conf() {
 	CONF=$TMP/beacon.conf
 }
 
+# conf_beacon LINES: add LINES, settings, to the beacon: { } group of the
+# test's copy of the configuration (write_conf first).
+conf_beacon() {
+	ADD=$1 awk '{ print } /^beacon: \{$/ { print ENVIRON["ADD"] }' \
+	    "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
+}
+
 # Start beacond without waiting for it (the broker may not be up yet).
 spawn_beacond() {
 	need_beacond

@@ -84,8 +84,8 @@ none() {
 BEACOND_PW="pw-beacond-$RANDOM$RANDOM"
 (umask 077 && echo "$BEACOND_PW" >"$TMP/beacond.pw")
 write_conf
-sed -i "s|^  keepalive = 5;|&\n  username = \"beacond\";\n  password_file = \"$TMP/beacond.pw\";|" \
-    "$CONF"
+conf_beacon "  username = \"beacond\";
+  password_file = \"$TMP/beacond.pw\";"
 grep -q '^  username = "beacond";' "$CONF" || fail "no username in $CONF"
 
 # A password file that others may read is refused, at its line.
@@ -95,8 +95,8 @@ rc=0
     2>"$TMP/check-open.err" || rc=$?
 ((rc == 1)) || fail "--check-config accepts an open password file ($rc)"
 line=$(grep -n '^  password_file = ' "$CONF" | cut -d: -f1)
-grep -qF "$CONF:$line: beacon: password_file \"$TMP/beacond.pw\" is open to group or others (mode 0640)" \
-    "$TMP/check-open.err" ||
+want="beacon: password_file \"$TMP/beacond.pw\" is open to group or others"
+grep -qF "$CONF:$line: $want (mode 0640)" "$TMP/check-open.err" ||
 	fail "--check-config: no file:line error for an open password file"
 chmod 0600 "$TMP/beacond.pw"
 "$BEACOND" --check-config -c "$CONF" >"$TMP/check.out" 2>"$TMP/check.err" ||

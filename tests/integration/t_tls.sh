@@ -38,7 +38,8 @@ openssl x509 -in "$CERTS/server.crt" -noout -ext subjectAltName |
 # Again, with one more client: the CA stays, what is missing is added.
 cp "$CERTS/ca.crt" "$TMP/ca-before.crt"
 CERTS_DIR=$CERTS CERTS_CLIENTS="central observer crisis-1" make_certs
-cmp -s "$CERTS/ca.crt" "$TMP/ca-before.crt" || fail "make-certs.sh replaced the CA"
+cmp -s "$CERTS/ca.crt" "$TMP/ca-before.crt" ||
+	fail "make-certs.sh replaced the CA"
 openssl verify -CAfile "$CERTS/ca.crt" "$CERTS/crisis-1.crt" \
     "$CERTS/central.crt" >/dev/null || fail "a certificate the CA did not sign"
 
@@ -87,14 +88,13 @@ for u in observer central; do
 done
 (umask 077 && echo "$BEACOND_PW" >"$TMP/beacond.pw")
 
-# tls_conf CAFILE: beacond's configuration, with its account and client
-# certificate, trusting CAFILE.
-tls_conf() {
-	sed "s|^  keepalive = 5;|&\n  username = \"beacond\";\n  password_file = \"$TMP/beacond.pw\";\n  cafile = \"$1\";\n  certfile = \"$CERTS/beacond.crt\";\n  keyfile = \"$CERTS/beacond.key\";|" \
-	    "$BEACON_SRC/tests/integration/beacon-test.conf"
-}
-tls_conf "$CERTS/ca.crt" >"$TMP/beacon.conf"
-CONF=$TMP/beacon.conf
+# beacond: its account and its client certificate.
+write_conf
+conf_beacon "  username = \"beacond\";
+  password_file = \"$TMP/beacond.pw\";
+  cafile = \"$CERTS/ca.crt\";
+  certfile = \"$CERTS/beacond.crt\";
+  keyfile = \"$CERTS/beacond.key\";"
 grep -q '^  certfile = ' "$CONF" || fail "no certfile in $CONF"
 "$BEACOND" --check-config -c "$CONF" >"$TMP/check.out" 2>"$TMP/check.err" ||
 	fail "beacond --check-config refuses the TLS settings"
@@ -196,9 +196,10 @@ refused name "127.0.0.1:$NPORT" "TLS: host name verification failed" \
 
 # It says why once, then keeps retrying with backoff (its -v log shows
 # each retry).
-tls_conf "$TMP/stranger/ca.crt" |
-    sed 's/client_id = "beacond-test"/client_id = "beacond-stranger"/' \
-    >"$TMP/stranger.conf"
+sed -e "s|^  cafile = .*|  cafile = \"$TMP/stranger/ca.crt\";|" \
+    -e 's/client_id = "beacond-test"/client_id = "beacond-stranger"/' \
+    "$CONF" >"$TMP/stranger.conf"
+grep -q "stranger/ca.crt" "$TMP/stranger.conf" || fail "no stranger CA"
 "$BEACOND" -c "$TMP/stranger.conf" --broker "127.0.0.1:$PORT" \
     --db "$TMP/stranger.db" -v 2>"$TMP/beacond-stranger.log" &
 PIDS+=("$!")
@@ -236,11 +237,13 @@ if command -v node >/dev/null 2>&1 &&
 	grep -q 'certificate' "$TMP/wss-noca.err" ||
 		fail "wss:// without the CA: no certificate error"
 else
-	say "node or clients/web/node_modules/mqtt is missing: secure WebSockets not tested"
+	say "no node or no clients/web/node_modules/mqtt:" \
+	    "secure WebSockets not tested"
 fi
 
 stop_beacond
 
 # beacond never wrote its password, even with -v.
 ! grep -qF -- "$BEACOND_PW" "$TMP/beacond.log" "$TMP/beacond-stranger.log" \
-    "$TMP/check.out" "$TMP/check.err" || fail "beacond's password is in its output"
+    "$TMP/check.out" "$TMP/check.err" ||
+	fail "beacond's password is in its output"
