@@ -7,6 +7,7 @@
 #   make bench      the benchmarks (docs/benchmarks.md); QUICK=1 for a smoke run
 #   make soak       the fault tests' long forms (docs/reliability.md)
 #   make install    install what `make build` built (PREFIX=/usr to change)
+#   make certs      a private CA and TLS certificates (docs/security.md)
 #
 # BUILD names the build directory (default: build).
 
@@ -17,6 +18,12 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_TIME ?= 60
 FUZZ_HARNESSES = report respond query device client config
 PREFIX ?=
+# make certs: where the CA and certificates go, the broker's names and
+# addresses (default: this machine's name, localhost, 127.0.0.1) and the
+# client certificates to make besides beacond's (conf/make-certs.sh).
+CERTS_DIR ?= var/certs
+CERTS_HOSTS ?=
+CERTS_CLIENTS ?=
 
 # The Debian packages the build, the tests and `make run` need. tzdata
 # because beacon.conf names each branch's time zone; jq and python3 because
@@ -27,7 +34,7 @@ PREFIX ?=
 # and npm because the web pages are bundled from npm packages and their
 # tests drive Chromium with playwright-core; libssl-dev and openssl because
 # beacond's push notifier speaks https (and t_push makes test
-# certificates). A package whose command is
+# certificates; `make certs` makes a site's). A package whose command is
 # already on the PATH counts as installed (a Node.js from elsewhere brings
 # its own npm, and Debian's npm would conflict with it).
 DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
@@ -38,7 +45,7 @@ DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:
-.PHONY: all deps build check run sanitize clean install bench fuzz
+.PHONY: all deps build check run sanitize clean install bench fuzz certs
 
 all: build
 
@@ -137,6 +144,11 @@ soak: deps build
 	BEACON_RESTARTS=12 BEACON_RATE=30 \
 	    $(SOAK) tests/integration/t_broker_restart.sh
 	BEACON_OUTAGE=60 BEACON_RATE=20 $(SOAK) tests/integration/t_broker_outage.sh
+
+# Never replaces an existing CA: running it again adds what is missing.
+certs:
+	CERTS_DIR='$(CERTS_DIR)' CERTS_HOSTS='$(CERTS_HOSTS)' \
+	    CERTS_CLIENTS='$(CERTS_CLIENTS)' conf/make-certs.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

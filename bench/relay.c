@@ -158,7 +158,7 @@ static void
 relay_setup(struct relay *r, const char *broker)
 {
 	struct mqtt_opts o = { "beacon-relay", 0, 3600, 30, NULL, NULL,
-	    NULL, NULL, 0 };
+	    NULL, NULL, 0, NULL, NULL, NULL, NULL };
 	struct mqtt_cb cb = { relay_connected, relay_disconnected,
 	    relay_message, r, NULL };
 	static const int sigs[] = { SIGINT, SIGTERM };

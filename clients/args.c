@@ -63,6 +63,13 @@ static const struct arg_def arg_table[] = {
 	{ "username", ARG_STR, "NAME", OFF(username), 0, 0,
 	    "the broker account (BEACON_USERNAME, default: --as, if "
 	    "given); its password comes from BEACON_PASSWORD" },
+	{ "cafile", ARG_STR, "FILE", OFF(cafile), 0, 0,
+	    "connect with TLS, trusting the broker's certificate if this CA "
+	    "signed it (BEACON_CAFILE)" },
+	{ "cert", ARG_STR, "FILE", OFF(cert), 0, 0,
+	    "a client certificate for TLS, with --key (BEACON_CERT)" },
+	{ "key", ARG_STR, "FILE", OFF(key), 0, 0,
+	    "the client certificate's private key (BEACON_KEY)" },
 	{ "help", ARG_FLAG, NULL, OFF(help), 0, 0, "show this help" },
 	{ "verbose", ARG_FLAG, NULL, OFF(verbose), 0, 0,
 	    "log the connection's progress on stderr" },
@@ -183,7 +190,8 @@ static const struct arg_def arg_table[] = {
 #define ARG_COUNT (sizeof arg_table / sizeof arg_table[0])
 
 /* Every command takes these. */
-static const char args_common[] = "broker prefix username help verbose";
+static const char args_common[] =
+    "broker prefix username cafile cert key help verbose";
 
 void
 args_defaults(struct cli_opts *o)
@@ -200,6 +208,9 @@ args_defaults(struct cli_opts *o)
 	/* Not an option: a command line is readable by every user. */
 	o->password = (v = getenv("BEACON_PASSWORD")) != NULL && *v ? v :
 	    NULL;
+	o->cafile = (v = getenv("BEACON_CAFILE")) != NULL && *v ? v : NULL;
+	o->cert = (v = getenv("BEACON_CERT")) != NULL && *v ? v : NULL;
+	o->key = (v = getenv("BEACON_KEY")) != NULL && *v ? v : NULL;
 	o->db = (v = getenv("BEACON_DB")) != NULL && *v ? v : CLI_DB;
 	o->spool = (v = getenv("BEACON_SPOOL")) != NULL && *v ? v : NULL;
 	o->config = (v = getenv("BEACON_CONFIG")) != NULL && *v ? v :
@@ -640,6 +651,16 @@ args_check(const struct arg_def **defs, const int *required, size_t n,
 			*cause = xasprintf("--%s is required", defs[i]->name);
 			return -1;
 		}
+	}
+	if ((o->cert != NULL) != (o->key != NULL)) {
+		*cause = xstrdup("--cert and --key go together: a client "
+		    "certificate needs its key");
+		return -1;
+	}
+	if (o->cert != NULL && o->cafile == NULL) {
+		*cause = xstrdup("--cert needs --cafile: a client certificate "
+		    "is for TLS");
+		return -1;
 	}
 	/* A responder's broker account is normally its id (beacon
 	 * acl-conf). */

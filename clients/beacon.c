@@ -59,13 +59,16 @@ usage(FILE *fp)
 		fmt_wrap(fp, cmd_table[i]->summary, 14, 14, 79);
 	}
 	fprintf(fp, "\nEvery command takes --broker HOST:PORT, --prefix P, "
-	    "--username NAME and\n--help; beacon help COMMAND describes its "
-	    "options.\n\n"
+	    "--username NAME,\n--cafile FILE, --cert FILE, --key FILE and "
+	    "--help; beacon help COMMAND\ndescribes its options.\n\n"
 	    "Environment:\n"
 	    "  BEACON_BROKER    the broker (default " CLI_BROKER ")\n"
 	    "  BEACON_PREFIX    the topic prefix (default " CLI_PREFIX ")\n"
 	    "  BEACON_USERNAME  the broker account (default: none, or --as)\n"
 	    "  BEACON_PASSWORD  its password\n"
+	    "  BEACON_CAFILE    TLS: the CA of the broker's certificate\n"
+	    "  BEACON_CERT      TLS: a client certificate\n"
+	    "  BEACON_KEY       its private key\n"
 	    "  BEACON_DB        the database (default " CLI_DB ")\n\n"
 	    "Exit status: 0 done, 1 usage or local error, 2 refused or "
 	    "rejected by beacond,\n3 no answer within --timeout.\n");
@@ -102,6 +105,7 @@ cmd_main(const struct cmd *c, int argc, char **argv)
 	}
 	log_init("beacon", o.verbose);
 	conn_login(o.username, o.password);
+	conn_tls(o.cafile, o.cert, o.key);
 	return c->exec(c, &o);
 }
 

@@ -41,6 +41,9 @@ struct cli_opts {
 	const char *prefix;
 	const char *username;	/* the broker account; NULL: none */
 	const char *password;	/* BEACON_PASSWORD only; NULL: none */
+	const char *cafile;	/* TLS: the broker's CA; NULL: plain MQTT */
+	const char *cert;	/* a client certificate, with key */
+	const char *key;
 	const char *db;
 	const char *config;
 	int help;

@@ -16,7 +16,7 @@
 /* Whose user name an id is, to find two accounts that would share one. */
 struct acl_account {
 	const char *id;
-	const char *what; /* "branch", "responder", "beacond's client_id" */
+	const char *what; /* "branch", "responder", "beacond's user name" */
 	int line;
 };
 
@@ -92,6 +92,13 @@ acl_account_cmp(const void *a, const void *b)
 	return c != 0 ? c : x->line - y->line;
 }
 
+/* beacond's user name: beacon.username, or else its client_id. */
+static const char *
+acl_beacond(const struct config *cf)
+{
+	return cf->username != NULL ? cf->username : cf->client_id;
+}
+
 /* Two accounts with one user name would share their rights. */
 static int
 acl_check_accounts(const struct config *cf)
@@ -101,7 +108,7 @@ acl_check_accounts(const struct config *cf)
 	int bad = 0;
 
 	a = xcalloc(cf->nbranches + cf->nresponders + 1, sizeof *a);
-	a[n++] = (struct acl_account){ cf->client_id, "beacond's client_id",
+	a[n++] = (struct acl_account){ acl_beacond(cf), "beacond's user name",
 		0 };
 	for (i = 0; i < cf->nbranches; i++)
 		a[n++] = (struct acl_account){ cf->branches[i].id, "branch",
@@ -155,8 +162,8 @@ acl_print(FILE *fp, const struct config *cf)
 	    "# Each account reads and publishes only its own topics; the user "
 	    "name is\n# the branch or responder id. Make it again whenever "
 	    "branches or\n# responders change. No anonymous access.\n");
-	fprintf(fp, "\n# beacond, as its client_id: everything under the "
-	    "prefix.\nuser %s\ntopic readwrite %s/#\n", cf->client_id, p);
+	fprintf(fp, "\n# beacond: everything under the prefix.\nuser %s\n"
+	    "topic readwrite %s/#\n", acl_beacond(cf), p);
 	for (i = 0; i < cf->nbranches; i++) {
 		fprintf(fp, "\n# Branch: its report buttons and desk pages.\n"
 		    "user %s\n", cf->branches[i].id);

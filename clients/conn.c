@@ -26,6 +26,10 @@ struct conn;
 /* conn_login's: one account per process. */
 static const char *conn_username;
 static const char *conn_password;
+/* conn_tls's. */
+static const char *conn_cafile;
+static const char *conn_cert;
+static const char *conn_key;
 
 #define CONN_CORR 16 /* bytes of correlation data */
 
@@ -146,6 +150,14 @@ conn_login(const char *username, const char *password)
 	conn_password = username != NULL ? password : NULL;
 }
 
+void
+conn_tls(const char *cafile, const char *cert, const char *key)
+{
+	conn_cafile = cafile;
+	conn_cert = cafile != NULL ? cert : NULL;
+	conn_key = cafile != NULL ? key : NULL;
+}
+
 struct conn *
 conn_new(const char *broker, const char *prefix, const struct conn_cb *cb,
     char **cause)
@@ -174,6 +186,9 @@ conn_new(const char *broker, const char *prefix, const struct conn_cb *cb,
 	mo.keepalive = CONN_KEEPALIVE;
 	mo.username = conn_username;
 	mo.password = conn_password;
+	mo.cafile = conn_cafile;
+	mo.certfile = conn_cert;
+	mo.keyfile = conn_key;
 	mcb.arg = c;
 	if ((c->mqtt = mqtt_new(c->base, &mo, &mcb)) == NULL)
 		fatalx("cannot set up the MQTT client");

@@ -29,6 +29,11 @@ typedef void (*conn_timer_fn)(struct conn *, void *arg);
 /* The broker account of every connection made from now on (either may be
  * NULL; a password needs a user name). The strings must outlive them. */
 void conn_login(const char *username, const char *password);
+/* TLS for every connection made from now on: the broker's certificate
+ * must be signed by cafile's CA and name the host connected to; cert and
+ * key (both or neither) are a client certificate. cafile NULL: plain
+ * MQTT. The strings must outlive the connections. */
+void conn_tls(const char *cafile, const char *cert, const char *key);
 /* NULL with *cause set (the caller frees it) on a bad broker address. */
 struct conn *conn_new(const char *broker, const char *prefix,
     const struct conn_cb *, char **cause);

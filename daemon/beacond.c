@@ -108,14 +108,17 @@ parse_args(int argc, char **argv, struct args *a)
 	}
 }
 
-/* Load the configuration, or print every error and exit 1. */
+/* Load the configuration and beacond's secrets (its broker password), or
+ * print every error and exit 1. */
 static struct config *
 config_or_exit(const struct args *a)
 {
-	struct config *cf;
+	struct config *cf = NULL;
 	char *cause = NULL;
 
-	if (config_load(a->config, &cf, &cause) != 0) {
+	if (config_load(a->config, &cf, &cause) != 0 ||
+	    config_read_secrets(cf, &cause) != 0) {
+		config_free(cf);
 		fprintf(stderr, "%s", cause);
 		if (cause[0] != '\0' && cause[strlen(cause) - 1] != '\n')
 			fputc('\n', stderr);
@@ -393,6 +396,12 @@ mqtt_setup(struct daemon *d)
 	o.will_topic = d->status_topic;
 	o.will_payload = offline;
 	o.will_retain = 1;
+	o.username = d->cf->username;
+	o.password = d->cf->password;
+	o.cafile = d->cf->cafile;
+	o.capath = d->cf->capath;
+	o.certfile = d->cf->certfile;
+	o.keyfile = d->cf->keyfile;
 	if ((d->mqtt = mqtt_new(d->base, &o, &cb)) == NULL)
 		fatalx("cannot set up the MQTT client");
 	free(offline);
@@ -403,8 +412,11 @@ mqtt_setup(struct daemon *d)
 		host = xstrdup(d->cf->broker_host);
 	if (mqtt_connect(d->mqtt, host, port) != 0)
 		fatalx("cannot connect to %s:%d", host, port);
-	log_info("event=connecting broker=%s:%d client_id=%s", host, port,
-	    d->cf->client_id);
+	log_info("event=connecting broker=%s:%d client_id=%s username=%s "
+	    "tls=%s", host, port, d->cf->client_id, d->cf->username != NULL ?
+	    d->cf->username : "-", d->cf->cafile != NULL ||
+	    d->cf->capath != NULL ? (d->cf->certfile != NULL ? "client-cert" :
+	    "on") : "off");
 	free(host);
 }
 

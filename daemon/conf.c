@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libconfig.h>
 
@@ -82,6 +83,18 @@ static void check_at(struct check *, const char *, int, const char *, ...)
 static void check_err(struct check *, const config_setting_t *, const char *,
     ...) __attribute__((format(printf, 3, 4)));
 
+/* The name of file for errors; the caller frees it. libconfig names an
+ * included file as @include wrote it. */
+static char *
+check_file(const struct check *ck, const char *file)
+{
+	if (file == NULL)
+		return xstrdup(ck->name);
+	if (*file != '/' && ck->dir != NULL)
+		return xasprintf("%s/%s", ck->dir, file);
+	return xstrdup(file);
+}
+
 static void
 check_vadd(struct check *ck, const char *file, int line, const char *fmt,
     va_list ap)
@@ -93,13 +106,7 @@ check_vadd(struct check *ck, const char *file, int line, const char *fmt,
 		msg = xstrdup("out of memory");
 	ck->errs = xreallocarray(ck->errs, ck->nerrs + 1, sizeof *ck->errs);
 	e = &ck->errs[ck->nerrs];
-	/* libconfig names an included file as @include wrote it. */
-	if (file == NULL)
-		e->file = xstrdup(ck->name);
-	else if (*file != '/' && ck->dir != NULL)
-		e->file = xasprintf("%s/%s", ck->dir, file);
-	else
-		e->file = xstrdup(file);
+	e->file = check_file(ck, file);
 	e->line = line > 0 ? line : 1; /* a file-wide error: point at the top */
 	e->seq = ck->nerrs++;
 	e->msg = msg;
@@ -438,6 +445,12 @@ static const struct field beacon_fields[] = {
 	INT(struct config, keepalive, 0, 5, 3600, 30),
 	INT(struct config, heartbeat, 0, 1, 3600, 10),
 	STRS(struct config, admins, 0),
+	STR(struct config, username, 0, valid_nonempty),
+	STR(struct config, password_file, 0, valid_nonempty),
+	STR(struct config, cafile, 0, valid_nonempty),
+	STR(struct config, capath, 0, valid_nonempty),
+	STR(struct config, certfile, 0, valid_nonempty),
+	STR(struct config, keyfile, 0, valid_nonempty),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -1063,6 +1076,149 @@ check_records(struct check *ck, const config_t *lc, struct config *cf)
 			    "responders)", cf->admins[i]);
 }
 
+/* ---- beacond's broker account and TLS ---------------------------------- */
+
+/* "file:line" of setting s; the caller frees it. */
+static char *
+check_where(const struct check *ck, const config_setting_t *s)
+{
+	char *file = check_file(ck, config_setting_source_file(s)), *at;
+
+	at = xasprintf("%s:%d", file, (int)config_setting_source_line(s));
+	free(file);
+	return at;
+}
+
+/* A file (or, with dir, a directory) that beacond reads: why it cannot
+ * be, or NULL. */
+static const char *
+conf_file_problem(const char *path, int dir, int readable, struct stat *sb)
+{
+	if (stat(path, sb) != 0)
+		return strerror(errno);
+	if (dir && !S_ISDIR(sb->st_mode))
+		return "is not a directory";
+	if (!dir && !S_ISREG(sb->st_mode))
+		return "is not a file";
+	if (readable && access(path, dir ? R_OK | X_OK : R_OK) != 0)
+		return strerror(errno);
+	return NULL;
+}
+
+/* cafile, capath, certfile: public, so the commands read them too. */
+static void
+check_broker_file(struct check *ck, const config_t *lc, const char *name,
+    const char *path, int dir)
+{
+	const config_setting_t *s;
+	struct stat sb;
+	const char *why;
+	char key[32];
+
+	if (path == NULL)
+		return;
+	snprintf(key, sizeof key, "beacon.%s", name);
+	s = config_lookup(lc, key);
+	if ((why = conf_file_problem(path, dir, 1, &sb)) != NULL)
+		check_err(ck, s, "beacon: %s \"%s\": %s", name, path, why);
+}
+
+/* password_file, keyfile: beacond's secrets, which only its own user may
+ * read; whether it can is config_read_secrets' to say. Returns where the
+ * setting is, for its errors. */
+static char *
+check_secret(struct check *ck, const config_t *lc, const char *name,
+    const char *path)
+{
+	const config_setting_t *s;
+	struct stat sb;
+	const char *why;
+	char key[32];
+
+	snprintf(key, sizeof key, "beacon.%s", name);
+	s = config_lookup(lc, key);
+	if ((why = conf_file_problem(path, 0, 0, &sb)) != NULL)
+		check_err(ck, s, "beacon: %s \"%s\": %s", name, path, why);
+	else if ((sb.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+		check_err(ck, s, "beacon: %s \"%s\" is open to group or others "
+		    "(mode %04o): make it readable by beacond's user only "
+		    "(chmod 600)", name, path, (unsigned)(sb.st_mode & 07777));
+	return check_where(ck, s);
+}
+
+static void
+check_broker(struct check *ck, const config_t *lc, struct config *cf)
+{
+	if (cf->password_file != NULL) {
+		if (cf->username == NULL)
+			check_err(ck, config_lookup(lc, "beacon.password_file"),
+			    "beacon: password_file without a username");
+		cf->password_file_at = check_secret(ck, lc, "password_file",
+		    cf->password_file);
+	}
+	check_broker_file(ck, lc, "cafile", cf->cafile, 0);
+	check_broker_file(ck, lc, "capath", cf->capath, 1);
+	check_broker_file(ck, lc, "certfile", cf->certfile, 0);
+	if (cf->keyfile != NULL)
+		cf->keyfile_at = check_secret(ck, lc, "keyfile", cf->keyfile);
+	if (cf->certfile != NULL && cf->keyfile == NULL)
+		check_err(ck, config_lookup(lc, "beacon.certfile"), "beacon: "
+		    "certfile without keyfile: a client certificate needs its "
+		    "key");
+	if (cf->keyfile != NULL && cf->certfile == NULL)
+		check_err(ck, config_lookup(lc, "beacon.keyfile"), "beacon: "
+		    "keyfile without certfile: a key needs its certificate");
+	if (cf->certfile != NULL && cf->cafile == NULL && cf->capath == NULL)
+		check_err(ck, config_lookup(lc, "beacon.certfile"), "beacon: "
+		    "a client certificate needs TLS: set cafile (or capath) to "
+		    "the CA of the broker's certificate");
+}
+
+/* The first line of password_file, without its line break. */
+static int
+conf_read_password(struct config *cf, char **cause)
+{
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if ((fp = fopen(cf->password_file, "r")) == NULL) {
+		*cause = xasprintf("%s: beacon: password_file \"%s\": cannot "
+		    "read: %s\n", cf->password_file_at, cf->password_file,
+		    strerror(errno));
+		return -1;
+	}
+	n = getline(&line, &cap, fp);
+	fclose(fp);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (n <= 0) {
+		free(line);
+		*cause = xasprintf("%s: beacon: password_file \"%s\" is empty: "
+		    "write the password on its first line\n",
+		    cf->password_file_at, cf->password_file);
+		return -1;
+	}
+	free(cf->password);
+	cf->password = line;
+	return 0;
+}
+
+int
+config_read_secrets(struct config *cf, char **cause)
+{
+	*cause = NULL;
+	if (cf->keyfile != NULL && access(cf->keyfile, R_OK) != 0) {
+		*cause = xasprintf("%s: beacon: keyfile \"%s\": cannot read: "
+		    "%s\n", cf->keyfile_at, cf->keyfile, strerror(errno));
+		return -1;
+	}
+	if (cf->password_file == NULL)
+		return 0;
+	return conf_read_password(cf, cause);
+}
+
 /* ---- the whole file ---------------------------------------------------- */
 
 static const char *const top_groups[] = { "beacon", "life_threat",
@@ -1111,6 +1267,7 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 			    config_setting_name(s));
 	}
 	top_group(ck, root, "beacon", beacon_fields, cf);
+	check_broker(ck, lc, cf);
 	top_group(ck, root, "life_threat", life_fields, cf);
 	top_group(ck, root, "debrief", debrief_fields, cf);
 	top_group(ck, root, "records", records_fields, cf);
@@ -1382,6 +1539,17 @@ config_free(struct config *cf)
 	free(cf->broker_host);
 	free(cf->client_id);
 	free(cf->database);
+	free(cf->username);
+	free(cf->password_file);
+	if (cf->password != NULL)
+		explicit_bzero(cf->password, strlen(cf->password));
+	free(cf->password);
+	free(cf->cafile);
+	free(cf->capath);
+	free(cf->certfile);
+	free(cf->keyfile);
+	free(cf->password_file_at);
+	free(cf->keyfile_at);
 	free(cf);
 }
 
@@ -1560,6 +1728,9 @@ static const struct field button_fields[] = {
 	STRD(struct conf_button, topic_prefix, "beacon", valid_prefix),
 	STR(struct conf_button, username, 0, valid_nonempty),
 	STR(struct conf_button, password, 0, NULL),
+	STR(struct conf_button, cafile, 0, valid_nonempty),
+	STR(struct conf_button, certfile, 0, valid_nonempty),
+	STR(struct conf_button, keyfile, 0, valid_nonempty),
 	STR(struct conf_button, spool, 0, valid_nonempty),
 	INT(struct conf_button, selftest, 0, 0, 86400, 60),
 	INT(struct conf_button, keepalive, 0, 5, 3600, 30),
@@ -1602,6 +1773,34 @@ button_check_keys(struct check *ck, const config_t *lc,
 	}
 }
 
+/* The same rules as beacon.conf's: each file readable (beacon-button
+ * reads them as itself), a certificate with its key, and only with TLS. */
+static void
+button_check_tls(struct check *ck, const config_t *lc,
+    const struct conf_button *bc)
+{
+	const char *names[] = { "cafile", "certfile", "keyfile" };
+	const char *paths[] = { bc->cafile, bc->certfile, bc->keyfile };
+	const char *why;
+	struct stat sb;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (paths[i] != NULL && (why = conf_file_problem(paths[i], 0,
+		    1, &sb)) != NULL)
+			check_err(ck, config_lookup(lc, names[i]),
+			    "beacon-button: %s \"%s\": %s", names[i],
+			    paths[i], why);
+	if ((bc->certfile != NULL) != (bc->keyfile != NULL))
+		check_err(ck, config_lookup(lc, bc->certfile != NULL ?
+		    "certfile" : "keyfile"), "beacon-button: certfile and "
+		    "keyfile go together: a client certificate needs its key");
+	if (bc->certfile != NULL && bc->cafile == NULL)
+		check_err(ck, config_lookup(lc, "certfile"), "beacon-button: "
+		    "a client certificate needs TLS: set cafile to the CA of "
+		    "the broker's certificate");
+}
+
 static void
 button_check(struct check *ck, const config_t *lc, struct conf_button *bc,
     conf_keycode_fn keycode)
@@ -1610,6 +1809,7 @@ button_check(struct check *ck, const config_t *lc, struct conf_button *bc,
 	if (bc->password != NULL && bc->username == NULL)
 		check_err(ck, config_lookup(lc, "password"), "beacon-button: "
 		    "password without a username");
+	button_check_tls(ck, lc, bc);
 	/* One spool per device, so that buttons may share a machine. */
 	if (bc->spool == NULL && bc->device != NULL)
 		bc->spool = xasprintf("%s/%s.spool", BUTTON_SPOOL_DIR,
@@ -1689,6 +1889,9 @@ config_button_free(struct conf_button *bc)
 	free(bc->broker_host);
 	free(bc->username);
 	free(bc->password);
+	free(bc->cafile);
+	free(bc->certfile);
+	free(bc->keyfile);
 	free(bc->spool);
 	free(bc->input);
 	free(bc->device);

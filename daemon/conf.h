@@ -76,6 +76,19 @@ struct config {
 	int heartbeat;        /* seconds between heartbeats (10) */
 	char **admins;        /* responders told when the database fails */
 	size_t nadmins;
+	/* beacond's broker account and TLS (NULL: none). The password is
+	 * not read by config_load but by config_read_secrets: the commands
+	 * load beacon.conf too, as users who may not read beacond's
+	 * secrets. TLS is on when cafile or capath is set. */
+	char *username;
+	char *password_file;  /* holds the password, on its first line */
+	char *password;       /* set by config_read_secrets */
+	char *cafile;         /* the CA that signed the broker's certificate */
+	char *capath;         /* or a directory of CA certificates */
+	char *certfile;       /* beacond's client certificate, with keyfile */
+	char *keyfile;
+	char *password_file_at; /* "file:line" of these two settings, for */
+	char *keyfile_at;	/* the errors of config_read_secrets */
 
 	/* life_threat: { severity = 1; roles = ["emergency"]; } A report at
 	 * this severity or lower (more serious) sets call_911 and adds these
@@ -145,6 +158,11 @@ int config_load(const char *path, struct config **out, char **cause);
 int config_load_string(const char *text, const char *name,
     struct config **out, char **cause);
 void config_free(struct config *);
+/* beacond's own secrets, which config_load only looks at: read the
+ * password from password_file into cf->password, and check that keyfile
+ * can be read. 0, or -1 with *cause ("file:line: message" lines; the
+ * caller frees it). Nothing to do without them. */
+int config_read_secrets(struct config *cf, char **cause);
 /* One line: "conf/beacon.conf: 2 branches, 5 roles, ..."; caller frees. */
 char *config_summary(const struct config *);
 
@@ -188,6 +206,9 @@ struct conf_button {
 	int broker_port;	/* 1883 */
 	char *username;		/* NULL: none */
 	char *password;		/* NULL: none */
+	char *cafile;		/* TLS: the broker's CA; NULL: plain MQTT */
+	char *certfile;		/* a client certificate, with keyfile */
+	char *keyfile;
 	char *spool;		/* unsent reports, one JSON line each */
 	int selftest;		/* seconds between self-tests; 0: none */
 	int keepalive;		/* seconds (30) */

@@ -80,6 +80,9 @@
 	X(socket) \
 	X(strerror) \
 	X(subscribe_v5) \
+	X(tls_insecure_set) \
+	X(tls_opts_set) \
+	X(tls_set) \
 	X(username_pw_set) \
 	X(validate_utf8) \
 	X(want_write) \
@@ -167,6 +170,8 @@ struct mqtt {
 	struct event *retry_ev;
 	int backoff; /* ms before the next attempt */
 	char cause[160]; /* the last failure logged, to log it once */
+	char tls_err[160]; /* what libmosquitto said of this attempt's TLS */
+	int refused;	 /* this attempt's CONNACK refused it (logged) */
 	int flush;	 /* CONNACK seen: flush the queue after the read */
 	int in_cb;	 /* inside a libmosquitto callback (depth) */
 
@@ -485,11 +490,13 @@ mqtt_attempt(struct mqtt *m)
 {
 	int rc, fd;
 
+	m->tls_err[0] = '\0';
+	m->refused = 0;
 	rc = mosqlib.connect_bind_v5(m->mosq, m->host, m->port, m->keepalive,
 	    NULL, m->props);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		mqtt_log_cause(m, "cannot connect to", mqtt_connect_cause(rc,
-		    errno));
+		mqtt_log_cause(m, "cannot connect to", m->tls_err[0] != '\0' ?
+		    m->tls_err : mqtt_connect_cause(rc, errno));
 		mqtt_retry_later(m);
 		return;
 	}
@@ -513,6 +520,7 @@ mqtt_on_connect(struct mosquitto *mosq, void *arg, int rc, int flags,
 	if (rc != 0) {
 		/* libmosquitto then closes the socket; on_disconnect retries */
 		mqtt_log_cause(m, "refused by", mosqlib.reason_string(rc));
+		m->refused = 1;
 		return;
 	}
 	m->state = MQTT_CONNECTED;
@@ -556,6 +564,10 @@ mqtt_on_disconnect(struct mosquitto *mosq, void *arg, int rc,
 	if (was)
 		log_debug("mqtt: connection to %s:%d lost: %s", m->host,
 		    m->port, why);
+	else if (m->tls_err[0] != '\0')
+		mqtt_log_cause(m, "cannot connect to", m->tls_err);
+	else if (!m->refused)
+		mqtt_log_cause(m, "cannot connect to", why);
 	mqtt_retry_later(m);
 	m->in_cb++;
 	if (was && m->cb.disconnected != NULL)
@@ -610,11 +622,40 @@ mqtt_on_publish(struct mosquitto *mosq, void *arg, int mid, int reason,
 	    mosqlib.reason_string(reason));
 }
 
+/*
+ * Keep what libmosquitto says of a failed TLS handshake: its callbacks
+ * only say "A TLS error occurred." (or an errno), while the log has the
+ * reason, as "Error: host name verification failed." and "OpenSSL
+ * Error[0]: error:0A000086:SSL routines::certificate verify failed". The
+ * reason is the part after the last colon; the sentence's full stop goes.
+ */
+static void
+mqtt_tls_note(struct mqtt *m, const char *str)
+{
+	const char *r = strrchr(str, ':');
+	size_t used = strlen(m->tls_err), n;
+
+	r = r != NULL ? r + 1 : str;
+	r += strspn(r, " ");
+	n = strlen(r);
+	if (n > 0 && r[n - 1] == '.')
+		n--;
+	if (n == 0 || (used > 0 && strstr(m->tls_err, r) != NULL))
+		return;
+	snprintf(m->tls_err + used, sizeof m->tls_err - used, "%s%.*s",
+	    used == 0 ? "TLS: " : "; ", (int)n, r);
+}
+
 static void
 mqtt_on_log(struct mosquitto *mosq, void *arg, int level, const char *str)
 {
+	struct mqtt *m = arg;
+
 	(void)mosq;
-	(void)arg;
+	if ((level & MOSQ_LOG_ERR) && m->state != MQTT_CONNECTED &&
+	    (strncmp(str, "OpenSSL Error", 13) == 0 ||
+	    strncmp(str, "Error: ", 7) == 0))
+		mqtt_tls_note(m, str);
 	/* MOSQ_LOG_DEBUG is a line per packet: too much even for -v. */
 	if (level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING | MOSQ_LOG_NOTICE))
 		log_debug("mqtt: libmosquitto: %s", str);
@@ -622,12 +663,27 @@ mqtt_on_log(struct mosquitto *mosq, void *arg, int level, const char *str)
 
 /* ---- loop events --------------------------------------------------------- */
 
+/*
+ * libmosquitto 2.0 runs the TLS handshake inside loop_read, and when it
+ * fails there it closes the socket without calling on_disconnect. Do what
+ * on_disconnect would have done, or the connection would wait for ever on
+ * a socket that is gone.
+ */
+static void
+mqtt_check_closed(struct mqtt *m, int rc)
+{
+	if (m->fd == -1 || mosqlib.socket(m->mosq) != -1)
+		return;
+	mqtt_on_disconnect(m->mosq, m, rc != MOSQ_ERR_SUCCESS ? rc :
+	    MOSQ_ERR_CONN_LOST, NULL);
+}
+
 /* Read until the socket would block, or a bounded number of packets. The
  * event is level-triggered, so what is left is read on the next pass. */
 static void
 mqtt_read(struct mqtt *m)
 {
-	int i, rc;
+	int i, rc = MOSQ_ERR_SUCCESS;
 
 	for (i = 0; i < MQTT_READ_BURST && m->fd != -1; i++) {
 		errno = 0;
@@ -636,6 +692,7 @@ mqtt_read(struct mqtt *m)
 		    errno == EWOULDBLOCK)
 			break;
 	}
+	mqtt_check_closed(m, rc);
 }
 
 static void
@@ -646,7 +703,7 @@ mqtt_io(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	/* A failure in either call ends in mqtt_on_disconnect (fd = -1). */
 	if (what & EV_WRITE)
-		mosqlib.loop_write(m->mosq, 1);
+		mqtt_check_closed(m, mosqlib.loop_write(m->mosq, 1));
 	if ((what & EV_READ) && m->fd != -1)
 		mqtt_read(m);
 	if (m->fd == -1)
@@ -685,6 +742,38 @@ mqtt_random_id(void)
 	return xstrdup(id);
 }
 
+/*
+ * Verify the broker (SSL_VERIFY_PEER) and its host name, TLS 1.2 at least
+ * ("tlsv1.2" lets OpenSSL negotiate 1.3 too). mosquitto_tls_set opens the
+ * files at once, so a missing or unreadable one is known here.
+ */
+static int
+mqtt_set_tls(struct mqtt *m, const struct mqtt_opts *o)
+{
+	int rc;
+
+	if (o->cafile == NULL && o->capath == NULL)
+		return 0;
+	rc = mosqlib.tls_set(m->mosq, o->cafile, o->capath, o->certfile,
+	    o->keyfile, NULL);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		log_warnx("mqtt: TLS files (CA %s, certificate %s, key %s): %s",
+		    o->cafile != NULL ? o->cafile : o->capath,
+		    o->certfile != NULL ? o->certfile : "none",
+		    o->keyfile != NULL ? o->keyfile : "none",
+		    rc == MOSQ_ERR_INVAL ? "missing or unreadable" :
+		    mosqlib.strerror(rc));
+		return -1;
+	}
+	if (mosqlib.tls_opts_set(m->mosq, 1, "tlsv1.2", NULL) !=
+	    MOSQ_ERR_SUCCESS ||
+	    mosqlib.tls_insecure_set(m->mosq, false) != MOSQ_ERR_SUCCESS) {
+		log_warnx("mqtt: cannot set the TLS options");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 mqtt_set_options(struct mqtt *m, const struct mqtt_opts *o)
 {
@@ -695,6 +784,8 @@ mqtt_set_options(struct mqtt *m, const struct mqtt_opts *o)
 	mosqlib.int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	if (o->username != NULL && mosqlib.username_pw_set(m->mosq,
 	    o->username, o->password) != MOSQ_ERR_SUCCESS)
+		return -1;
+	if (mqtt_set_tls(m, o) != 0)
 		return -1;
 	if (o->will_topic != NULL && mosqlib.will_set_v5(m->mosq,
 	    o->will_topic, (int)strlen(wp), wp, 1, o->will_retain != 0,

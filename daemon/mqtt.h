@@ -47,6 +47,14 @@ struct mqtt_opts {
 	const char *will_topic; /* may be NULL */
 	const char *will_payload;
 	int will_retain;
+	/* TLS, when cafile or capath is set (NULL: plain MQTT): the broker's
+	 * certificate must be signed by one of these CAs and name the host
+	 * connected to; TLS 1.2 at least. certfile and keyfile, both or
+	 * neither, are the client certificate and its key. */
+	const char *cafile;
+	const char *capath;
+	const char *certfile;
+	const char *keyfile;
 };
 
 /* Returns NULL and logs when the library cannot be set up. */

@@ -188,6 +188,9 @@ mqtt_setup(struct button *b)
 	o.keepalive = cf->keepalive;
 	o.username = cf->username;
 	o.password = cf->password;
+	o.cafile = cf->cafile;
+	o.certfile = cf->certfile;
+	o.keyfile = cf->keyfile;
 	o.will_topic = b->presence_topic;
 	o.will_payload = will;
 	o.will_retain = 1;

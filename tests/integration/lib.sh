@@ -32,6 +32,9 @@ DB=$TMP/beacon.db
 export BEACON_SPOOL=$TMP/spool
 PIDS=()
 PORT=
+# Options of every mosquitto_pub and mosquitto_sub this file runs on $PORT:
+# a test whose broker asks for an account or TLS sets them (t_acl, t_tls).
+MQTT_OPTS=()
 MOSQ_PID=
 BEACOND_PID=
 CLI_RC=0
@@ -194,7 +197,8 @@ EOF
 broker_up() {
 	alive "$MOSQ_PID" || return 2
 	grep -q ' running$' "$TMP/mosquitto.log" || return 1
-	mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "$PREFIX/_probe" -m x
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" \
+	    -t "$PREFIX/_probe" -m x
 }
 
 broker_wait() {
@@ -232,11 +236,13 @@ start_broker() {
 }
 
 pub() {
-	mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$1" -m "$2"
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -q 1 \
+	    -t "$1" -m "$2"
 }
 
 pub_file() {
-	mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$1" -f "$2"
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -q 1 \
+	    -t "$1" -f "$2"
 }
 
 # ---- beacond ---------------------------------------------------------------
@@ -245,6 +251,13 @@ pub_file() {
 write_conf() {
 	cp "$BEACON_SRC/tests/integration/beacon-test.conf" "$TMP/beacon.conf"
 	CONF=$TMP/beacon.conf
+}
+
+# conf_beacon LINES: add LINES, settings, to the beacon: { } group of the
+# test's copy of the configuration (write_conf first).
+conf_beacon() {
+	ADD=$1 awk '{ print } /^beacon: \{$/ { print ENVIRON["ADD"] }' \
+	    "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
 }
 
 # Start beacond without waiting for it (the broker may not be up yet).
@@ -262,7 +275,7 @@ daemon_online() {
 	local p
 
 	alive "$BEACOND_PID" || fail "beacond exited"
-	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -C 1 -W 2 \
 	    -t "$PREFIX/daemon/status" 2>/dev/null) || return 1
 	jq -e --arg since "$1" '.state == "online" and .ts >= $since' \
 	    <<<"$p"
@@ -271,7 +284,7 @@ daemon_online() {
 daemon_offline() {
 	local p
 
-	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -C 1 -W 2 \
 	    -t "$PREFIX/daemon/status" 2>/dev/null) || return 1
 	jq -e '.state == "offline"' <<<"$p"
 }
@@ -312,14 +325,15 @@ sub() {
 	for t; do
 		args+=(-t "$t")
 	done
-	mosquitto_sub -h 127.0.0.1 -p "$PORT" -q 1 -v "${args[@]}" \
-	    >"$TMP/$name.log" 2>>"$TMP/$name.err" &
+	mosquitto_sub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -q 1 -v \
+	    "${args[@]}" >"$TMP/$name.log" 2>>"$TMP/$name.err" &
 	PIDS+=("$!")
 	wait_for 5 probe_seen "$name" "$probe"
 }
 
 probe_seen() {
-	mosquitto_pub -h 127.0.0.1 -p "$PORT" -t "$2" -m probe 2>/dev/null &&
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -t "$2" \
+	    -m probe 2>/dev/null &&
 	    grep -q "^$2 probe$" "$TMP/$1.log"
 }
 
@@ -342,7 +356,8 @@ notify_barrier() {
 	local mark
 
 	mark="$PREFIX/notify/_barrier$(now_ms)"
-	mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$mark" -m probe
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -q 1 \
+	    -t "$mark" -m probe
 	wait_for 5 grep -q "^$mark probe$" "$TMP/notify.log"
 }
 
@@ -422,8 +437,8 @@ query() {
 
 	rt="$PREFIX/reply/$who/$name-$(now_ms)"
 	sub "$name-reply" "$rt" "$rt"
-	mosquitto_pub -h 127.0.0.1 -p "$PORT" -V mqttv5 -q 1 -t \
-	    "$PREFIX/query/$who" -D publish response-topic "$rt" \
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -V mqttv5 \
+	    -q 1 -t "$PREFIX/query/$who" -D publish response-topic "$rt" \
 	    -D publish correlation-data "corr-$name" -m "$json"
 	wait_for 10 has "$name-reply" "$rt" 'has("ok")'
 	payloads "$name-reply" "$rt" | head -n 1 >"$TMP/$name.json"
@@ -499,7 +514,7 @@ web_config() {
 	local b
 
 	for b; do
-		wait_for 5 mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 1 \
-		    -t "$PREFIX/config/$b"
+		wait_for 5 mosquitto_sub -h 127.0.0.1 -p "$PORT" \
+		    "${MQTT_OPTS[@]}" -C 1 -W 1 -t "$PREFIX/config/$b"
 	done
 }

@@ -8,48 +8,46 @@
 # as another. The permitted paths still work end to end: a branch reports
 # with `beacon report`, the right responders are notified, one
 # acknowledges with `beacon ack`, and a supervisor asks with --remote.
+# beacond signs in with its own account (beacon.username, password_file):
+# the broker has no anonymous listener at all, and beacond's password is
+# in neither its log nor --check-config's output.
 . "$(dirname "$0")/lib.sh"
 
 need mosquitto_passwd
 unset BEACON_USERNAME BEACON_PASSWORD
-APORT=
 
-# The broker as docs/security.md sets one up: the loopback listener $PORT,
-# where beacond (and this test's observers) connect without a password,
-# and the listener $APORT, where every account signs in and the ACL
-# applies. lib.sh's start_broker writes its configuration with this.
+# The broker as docs/security.md sets one up: one listener, where every
+# account signs in and the ACL applies. lib.sh's start_broker writes its
+# configuration with this.
 broker_conf() {
-	while APORT=$(free_port) && [ "$APORT" = "$PORT" ]; do
-		:
-	done
 	cat <<EOF
-per_listener_settings true
 set_tcp_nodelay true
 persistence false
 user $(id -un)
 
 listener $PORT 127.0.0.1
-allow_anonymous true
-
-listener $APORT 127.0.0.1
 allow_anonymous false
 password_file $TMP/passwd
 acl_file $TMP/acl
 EOF
 }
 
-# apub USER ARGS...: mosquitto_pub on $APORT, signed in as USER.
+# The test's own subscribers and publishers (lib.sh's sub, pub, probes
+# and barriers) sign in as an observer that may read and write
+# everything: an account this test adds to the ACL, not beacond's.
+MQTT_OPTS=(-u observer -P pw-observer)
+
+# apub USER ARGS...: mosquitto_pub signed in as USER.
 apub() {
 	local user=$1
 
 	shift
-	mosquitto_pub -h 127.0.0.1 -p "$APORT" -u "$user" -P "pw-$user" -q 1 \
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -u "$user" -P "pw-$user" -q 1 \
 	    "$@"
 }
 
-# asub NAME USER PROBE FILTER...: as lib.sh's sub, signed in as USER on
-# $APORT. PROBE, published on the loopback listener, must be a topic USER
-# may read.
+# asub NAME USER PROBE FILTER...: as lib.sh's sub, signed in as USER.
+# PROBE, published by the observer, must be a topic USER may read.
 asub() {
 	local name=$1 user=$2 probe=$3 args=() t
 
@@ -57,15 +55,15 @@ asub() {
 	for t; do
 		args+=(-t "$t")
 	done
-	mosquitto_sub -h 127.0.0.1 -p "$APORT" -u "$user" -P "pw-$user" -q 1 \
+	mosquitto_sub -h 127.0.0.1 -p "$PORT" -u "$user" -P "pw-$user" -q 1 \
 	    -v "${args[@]}" >"$TMP/$name.log" 2>>"$TMP/$name.err" &
 	PIDS+=("$!")
 	wait_for 5 probe_seen "$name" "$probe"
 }
 
-# barrier NAME TOPIC: a message published on the loopback listener now
-# has reached subscriber NAME, and so has everything the broker would
-# have delivered to it before (it delivers to one subscriber in order).
+# barrier NAME TOPIC: a message published by the observer now has
+# reached subscriber NAME, and so has everything the broker would have
+# delivered to it before (it delivers to one subscriber in order).
 barrier() {
 	local mark
 
@@ -81,6 +79,29 @@ none() {
 		    "$TMP/$1.log" | head -n 1)"
 }
 
+# beacond's account: a user name other than its client_id, so that the
+# ACL must follow beacon.username; the password in a file of its own.
+BEACOND_PW="pw-beacond-$RANDOM$RANDOM"
+(umask 077 && echo "$BEACOND_PW" >"$TMP/beacond.pw")
+write_conf
+conf_beacon "  username = \"beacond\";
+  password_file = \"$TMP/beacond.pw\";"
+grep -q '^  username = "beacond";' "$CONF" || fail "no username in $CONF"
+
+# A password file that others may read is refused, at its line.
+chmod 0640 "$TMP/beacond.pw"
+rc=0
+"$BEACOND" --check-config -c "$CONF" >"$TMP/check-open.out" \
+    2>"$TMP/check-open.err" || rc=$?
+((rc == 1)) || fail "--check-config accepts an open password file ($rc)"
+line=$(grep -n '^  password_file = ' "$CONF" | cut -d: -f1)
+want="beacon: password_file \"$TMP/beacond.pw\" is open to group or others"
+grep -qF "$CONF:$line: $want (mode 0640)" "$TMP/check-open.err" ||
+	fail "--check-config: no file:line error for an open password file"
+chmod 0600 "$TMP/beacond.pw"
+"$BEACOND" --check-config -c "$CONF" >"$TMP/check.out" 2>"$TMP/check.err" ||
+	fail "beacond --check-config refuses its own account"
+
 # Two accounts with one user name would share their rights: refused.
 sed 's/id = "staff-central"/id = "central"/' "$CONF" >"$TMP/clash.conf"
 cli clash acl-conf --config "$TMP/clash.conf"
@@ -91,33 +112,42 @@ grep -Eq ':[0-9]+: responder "central" has the broker user name of branch' \
 
 cli acl acl-conf --config "$CONF"
 expect_rc 0 acl
-cp "$TMP/acl.out" "$TMP/acl"
-mosquitto_passwd -c -b "$TMP/passwd" central pw-central
-for u in eastside crisis-1 security-1 supervisor-1; do
+grep -A1 -x 'user beacond' "$TMP/acl.out" |
+    grep -qx "topic readwrite $PREFIX/#" ||
+	fail "acl-conf: no section for beacond's user name"
+{
+	cat "$TMP/acl.out"
+	printf '\n# The test'"'"'s observer.\nuser observer\n'
+	printf 'topic readwrite %s/#\n' "$PREFIX"
+} >"$TMP/acl"
+mosquitto_passwd -c -b "$TMP/passwd" beacond "$BEACOND_PW"
+for u in observer central eastside crisis-1 security-1 supervisor-1; do
 	mosquitto_passwd -b "$TMP/passwd" "$u" "pw-$u"
 done
 
 start_broker
 start_beacond
+grep -q "as beacond-test (.*u'beacond')" "$TMP/mosquitto.log" ||
+	fail "beacond did not sign in as beacond"
 sub_notify
 sub_status
 
 # ---- no account, no entry --------------------------------------------------
 
 rc=0
-mosquitto_pub -h 127.0.0.1 -p "$APORT" -q 1 -t "$PREFIX/report/central" \
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -t "$PREFIX/report/central" \
     -m '{"id": "anon-1", "type": "overdose"}' 2>"$TMP/anon.err" || rc=$?
 ((rc != 0)) || fail "an anonymous client may publish"
 grep -q 'not authori[sz]ed' "$TMP/anon.err" ||
 	fail "an anonymous publish was not refused as unauthorised"
 rc=0
-mosquitto_sub -h 127.0.0.1 -p "$APORT" -t "$PREFIX/#" -C 1 -W 5 \
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -t "$PREFIX/#" -C 1 -W 5 \
     2>"$TMP/anon-sub.err" >/dev/null || rc=$?
 ((rc != 0)) || fail "an anonymous client may subscribe"
 grep -q 'not authori[sz]ed' "$TMP/anon-sub.err" ||
 	fail "an anonymous subscription was not refused as unauthorised"
 rc=0
-mosquitto_pub -h 127.0.0.1 -p "$APORT" -u central -P wrong -q 1 \
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -u central -P wrong -q 1 \
     -t "$PREFIX/report/central" -m '{"id": "bad-pw-1", "type": "overdose"}' \
     2>"$TMP/bad-pw.err" || rc=$?
 ((rc != 0)) || fail "a wrong password is accepted"
@@ -143,7 +173,7 @@ apub central -t "$PREFIX/notify/crisis-1" \
 apub central -t "$PREFIX/report/eastside" \
     -m '{"id": "forged-east-1", "type": "weapon"}'
 
-BEACON_PASSWORD=pw-central cli report report --broker "127.0.0.1:$APORT" \
+BEACON_PASSWORD=pw-central cli report report --broker "127.0.0.1:$PORT" \
     --username central --branch central --type overdose --id acl-od-1
 expect_rc 0 report
 expect_line report 'routed: 3 responders notified, CALL 911$'
@@ -189,7 +219,7 @@ expect_eq "$(timeline_kinds 1)" "reported notified notified notified" \
 # The crisis worker acknowledges as itself: `beacon ack --as` signs in as
 # the responder id.
 BEACON_PASSWORD=pw-crisis-1 cli ack ack 1 --as crisis-1 \
-    --broker "127.0.0.1:$APORT"
+    --broker "127.0.0.1:$PORT"
 expect_rc 0 ack
 expect_line ack 'incident 1: acknowledged by crisis-1'
 wait_for 5 has status "$PREFIX/status/central/acl-od-1" \
@@ -210,10 +240,14 @@ none central "^$PREFIX/status/eastside/"
 
 BEACON_USERNAME=supervisor-1 BEACON_PASSWORD=pw-supervisor-1 \
     cli remote incidents --remote --as supervisor-1 \
-    --broker "127.0.0.1:$APORT"
+    --broker "127.0.0.1:$PORT"
 expect_rc 0 remote
 expect_line remote '^1 +central +overdose '
 expect_line remote '^2 +eastside +weapon '
 expect_eq "$(jq length <<<"$(timeout 10 "$BEACON" incidents --db "$DB" \
     --json)")" 2 "incidents in the database"
 stop_beacond
+
+# beacond never wrote its password, even with -v.
+! grep -qF -- "$BEACOND_PW" "$TMP/beacond.log" "$TMP"/check*.out \
+    "$TMP"/check*.err || fail "beacond's password is in its output"
