@@ -27,7 +27,7 @@
 #define PURGE_EVERY_MS (24 * 3600 * 1000) /* the daily retention job */
 #define RETRY_MS 2000	/* degraded: try the database again this often */
 #define LIMIT_KEYS 4096	/* senders counted in one window (limit.h) */
-#define MARKS_MS 200	/* outbox states wait at most this for a commit */
+#define MARKS_MS 10	/* outbox states wait at most this for a commit */
 
 struct outmsg {
 	char *topic;

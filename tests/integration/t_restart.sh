@@ -29,7 +29,7 @@ wait_for 8 has notify "$PREFIX/notify/supervisor-1" \
     '.incident == 1 and .step == 1'
 tl=$(timeline_json 1)
 # crisis-1's notification may be published again (renotified): beacond
-# writes a PUBACK's "delivered" within 0.2 s, and the kill may come first.
+# writes a PUBACK's "delivered" within 10 ms, and the kill may come first.
 expect_eq "$(jq -r '[.events[] | select(.kind != "late" and
     .kind != "renotified") | "\(.kind):\(.actor)"] | join(" ")' <<<"$tl")" \
     "reported: notified:crisis-1 notified:supervisor-1 escalated:" \
