@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Flood (issue "Reliability and security", docs/reliability.md): valid
 # reports at BENCH_FLOOD_VALID a second (default 100: a busy library system)
-# over 100 branches for BENCH_FLOOD_SECS (20), once alone and once while
+# over 100 branches for BENCH_FLOOD_SECS (10), once alone and once while
 # one client publishes malformed reports on branch b000 at
 # BENCH_FLOOD_RATE a second (10,000, QoS 1), against beacond with the
 # shipped limits. beacond's VmRSS is sampled every 0.2 s during each run.
@@ -13,7 +13,7 @@
 
 LOADGEN=$BUILD/bench/beacon-loadgen
 VALID=${BENCH_FLOOD_VALID:-100}
-SECS=${BENCH_FLOOD_SECS:-20}
+SECS=${BENCH_FLOOD_SECS:-10}
 RATE=${BENCH_FLOOD_RATE:-10000}
 [ -x "$LOADGEN" ] || die "$LOADGEN is missing: build first"
 

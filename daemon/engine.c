@@ -418,6 +418,10 @@ engine_write_marks(struct engine *e)
 				    (long long)mk[i]->id[j]);
 		mk[i]->n = 0;
 	}
+	/* Written: the timer is for states that wait, not a commit of its
+	 * own every MARKS_MS under load. */
+	if (e->sched != NULL)
+		sched_cancel(e->sched, KEY(0, KEY_MARKS));
 }
 
 void
