@@ -136,9 +136,17 @@ on_publish(void *arg, const char *topic, const char *payload, size_t len,
 {
 	struct daemon *d = arg;
 	struct mqtt_props pr = { NULL, corr, corrlen, tag };
+	size_t n = strlen(d->status_topic) - strlen("status");
 
-	mqtt_publish_props(d->mqtt, topic, payload, len, retain,
-	    corr != NULL || tag != 0 ? &pr : NULL);
+	/* beacond's own liveness (daemon/status, daemon/heartbeat) must not
+	 * wait behind a backlog flushed after a reconnection: monitoring
+	 * would read a stale heartbeat from a daemon that is running. */
+	if (strncmp(topic, d->status_topic, n) == 0 && corr == NULL &&
+	    tag == 0)
+		mqtt_publish_first(d->mqtt, topic, payload, len, retain);
+	else
+		mqtt_publish_props(d->mqtt, topic, payload, len, retain,
+		    corr != NULL || tag != 0 ? &pr : NULL);
 }
 
 /* A notification's PUBACK: its outbox row is delivered. */

@@ -136,6 +136,7 @@ enum mqtt_state {
 };
 
 struct mqtt_msg {
+	int first;		/* queued by mqtt_publish_first */
 	STAILQ_ENTRY(mqtt_msg) entry;
 	char *topic;
 	void *payload;
@@ -378,9 +379,22 @@ mqtt_enqueue(struct mqtt *m, const char *topic, const void *payload,
 		q->corrlen = props->corrlen;
 	}
 	q->tag = props != NULL ? props->tag : 0;
-	if (first)
-		STAILQ_INSERT_HEAD(&m->queue, q, entry);
-	else
+	q->first = first;
+	if (first) {
+		/* Ahead of the rest, behind the earlier firsts: two statuses
+		 * on one retained topic keep their order. */
+		struct mqtt_msg *p, *last = NULL;
+
+		STAILQ_FOREACH(p, &m->queue, entry) {
+			if (!p->first)
+				break;
+			last = p;
+		}
+		if (last != NULL)
+			STAILQ_INSERT_AFTER(&m->queue, last, q, entry);
+		else
+			STAILQ_INSERT_HEAD(&m->queue, q, entry);
+	} else
 		STAILQ_INSERT_TAIL(&m->queue, q, entry);
 	m->nqueue++;
 }
