@@ -90,7 +90,7 @@ check: deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j2
 endif
 
-# About 9 minutes on 2 cores: the load scenarios (run.sh), then timers,
+# About 10 minutes on 2 cores: the load scenarios (run.sh), then timers,
 # memory, restart and queries. QUICK=1 runs the load scenarios for a few
 # seconds each into bench/results/quick and leaves docs/benchmarks.md alone.
 # valgrind.sh needs valgrind; queries.sh times with hyperfine. A
