@@ -341,7 +341,7 @@ store_setup(struct daemon *d)
 	const char *path = d->args.db ? d->args.db : d->cf->database;
 	char *cause = NULL;
 
-	if ((d->st = store_open(path, 0, &cause)) == NULL)
+	if ((d->st = store_open(path, STORE_LATE_CHECKPOINT, &cause)) == NULL)
 		fatalx("%s", cause);
 	log_info("event=store_open db=%s schema=%d", path,
 	    store_schema_version(d->st));

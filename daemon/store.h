@@ -13,6 +13,11 @@
 struct store;
 
 #define STORE_RDONLY 0x1 /* open an existing database read-only */
+/* beacond: the WAL is copied into the database by a thread of the store's
+ * own, then by store_checkpoint() when the caller chooses (after a turn's
+ * publications), not inside whichever commit crosses 1,000 pages of WAL
+ * as SQLite does by itself. Ignored with STORE_RDONLY and ":memory:". */
+#define STORE_LATE_CHECKPOINT 0x2
 
 /* path may be ":memory:". On failure returns NULL and sets *cause (a
  * sentence the caller frees): a missing database in read-only mode, a file
@@ -23,6 +28,13 @@ int store_schema_version(struct store *);
 /* Run SQL that returns no rows (maintenance, `beacon db`, tests); the
  * triggers and constraints still apply. */
 int store_exec(struct store *, const char *sql);
+
+/* With STORE_LATE_CHECKPOINT: 1 when the WAL wants the loop's part of a
+ * checkpoint; store_checkpoint() does it (passive: a reader in the way
+ * leaves the rest for the next one). store_checkpoints() counts them. */
+int store_checkpoint_due(struct store *);
+void store_checkpoint(struct store *);
+long store_checkpoints(struct store *);
 
 /* Transactions: beacond groups what one loop turn wrote into one. */
 int store_begin(struct store *);
