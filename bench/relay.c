@@ -4,7 +4,12 @@
  * and publishes one notification on {prefix}/notify/floor with the same
  * encoder: no rules, no escalation, no status. With --store PATH it also
  * makes one SQLite insert per report, in WAL mode with synchronous FULL as
- * beacond's store does, before it publishes.
+ * beacond's store does, before it publishes. With --mirror it publishes
+ * what beacond publishes for a report routed to two responders: the
+ * reporter's "received" status, a notification on {prefix}/notify/floor
+ * and one on {prefix}/notify/floor-2, the "routed" status and the incident
+ * snapshot (statuses and snapshot retained, all QoS 1 as beacond's are):
+ * the broker's share of beacond's work without beacond's own.
  *
  * It runs on the project's mqtt.c inside libevent, as beacond does, so the
  * difference between the two is beacond's own work. This file is the
@@ -30,6 +35,8 @@ struct relay {
 	struct mqtt *mqtt;
 	const char *prefix;
 	char notify_topic[256];
+	char notify2_topic[256];
+	int mirror;		/* publish what beacond publishes */
 	sqlite3 *db;		/* NULL: the bare floor */
 	sqlite3_stmt *ins;
 	int64_t next_id;
@@ -40,7 +47,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: beacon-relay --broker HOST:PORT "
-	    "[--prefix P] [--store PATH] [-v]\n");
+	    "[--prefix P] [--store PATH] [--mirror] [-v]\n");
 	exit(2);
 }
 
@@ -103,12 +110,42 @@ relay_disconnected(void *arg, const char *why)
 	log_warnx("event=disconnected why=\"%s\"", why);
 }
 
+/* A retained publication on {prefix}/{kind}/{a}[/{b}]; json is freed. */
+static void
+relay_retain(struct relay *r, const char *kind, const char *a, const char *b,
+    char *json)
+{
+	char topic[512];
+
+	snprintf(topic, sizeof topic, "%s/%s/%s%s%s", r->prefix, kind, a,
+	    b != NULL ? "/" : "", b != NULL ? b : "");
+	mqtt_publish(r->mqtt, topic, json, strlen(json), 1);
+	free(json);
+}
+
+static void
+relay_status(struct relay *r, struct incident *inc, int state,
+    const char *message)
+{
+	struct status s;
+
+	memset(&s, 0, sizeof s);
+	snprintf(s.report, sizeof s.report, "%s", inc->r.id);
+	s.incident = inc->id;
+	s.state = inc->state = state;
+	s.notified = inc->notified;
+	snprintf(s.message, sizeof s.message, "%s", message);
+	s.ts = inc->updated;
+	relay_retain(r, "status", inc->branch, inc->r.id,
+	    msg_status_encode(&s));
+}
+
 static void
 relay_notify(struct relay *r, const char *branch, const struct report *rep)
 {
 	struct incident inc;
 	struct notify n;
-	char *json;
+	char *json, id[24];
 
 	memset(&inc, 0, sizeof inc);
 	inc.id = ++r->next_id;
@@ -117,9 +154,19 @@ relay_notify(struct relay *r, const char *branch, const struct report *rep)
 	inc.created = inc.updated = clock_now();
 	n = (struct notify){ &inc, "Welfare check", "floor", 0, 0,
 	    inc.created };
+	if (r->mirror)
+		relay_status(r, &inc, ST_RECEIVED, "received");
 	json = msg_notify_encode(&n);
 	mqtt_publish(r->mqtt, r->notify_topic, json, strlen(json), 0);
+	if (r->mirror)
+		mqtt_publish(r->mqtt, r->notify2_topic, json, strlen(json), 0);
 	free(json);
+	if (!r->mirror)
+		return;
+	inc.notified = 2;
+	relay_status(r, &inc, ST_ROUTED, "routed: 2 responders notified");
+	snprintf(id, sizeof id, "%lld", (long long)inc.id);
+	relay_retain(r, "incident", id, NULL, msg_incident_encode(&inc));
 }
 
 static void
@@ -180,6 +227,8 @@ relay_setup(struct relay *r, const char *broker)
 	free(host);
 	snprintf(r->notify_topic, sizeof r->notify_topic, "%s/notify/floor",
 	    r->prefix);
+	snprintf(r->notify2_topic, sizeof r->notify2_topic,
+	    "%s/notify/floor-2", r->prefix);
 }
 
 int
@@ -189,6 +238,7 @@ main(int argc, char **argv)
 		{ "broker", required_argument, NULL, 'b' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "store", required_argument, NULL, 's' },
+		{ "mirror", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct relay r = { .prefix = "beacon" };
@@ -200,6 +250,7 @@ main(int argc, char **argv)
 		case 'b': broker = optarg; break;
 		case 'p': r.prefix = optarg; break;
 		case 's': store = optarg; break;
+		case 'm': r.mirror = 1; break;
 		case 'v': verbose++; break;
 		default: usage();
 		}

@@ -60,6 +60,9 @@ else
 	)
 fi
 SYSTEMS=(floor store beacond)
+# The burst also runs the mirror floor (relay --mirror): the bare floor
+# publishing what beacond publishes, without storing (docs/benchmarks.md).
+BURST_SYSTEMS=(floor store mirror beacond)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/beacon-bench.XXXXXX")
 PIDS=()
@@ -150,6 +153,7 @@ start_system() {
 
 	case $1 in
 	store) cmd+=(--store "$TMP/$2.db") ;;
+	mirror) cmd+=(--mirror) ;;
 	beacond) cmd=("$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT"
 	    --db "$TMP/$2.db") ;;
 	esac
@@ -182,7 +186,7 @@ run_one() {
 	local name=$1 mode=$2 rate=$3 dur=$4 count=$5 drain=$6 sys=$7
 	local expect=1 args=() sys0 brk0
 
-	[ "$sys" != beacond ] || expect=2
+	[ "$sys" != beacond ] && [ "$sys" != mirror ] || expect=2
 	if [ "$mode" = steady ]; then
 		args=(--rate "$rate" --duration "$dur")
 	else
@@ -220,13 +224,15 @@ collect() {
 }
 
 main() {
-	local s sys
+	local s sys systems
 
 	mkdir -p "$TMP/runs"
 	start_broker
 	say "mosquitto on 127.0.0.1:$PORT"
 	for s in "${SCENARIOS[@]}"; do
-		for sys in "${SYSTEMS[@]}"; do
+		systems=("${SYSTEMS[@]}")
+		[ "${s%% *}" != burst ] || systems=("${BURST_SYSTEMS[@]}")
+		for sys in "${systems[@]}"; do
 			# shellcheck disable=SC2086
 			run_one $s "$sys"
 		done

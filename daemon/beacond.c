@@ -173,7 +173,9 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	mqtt_cork(d->mqtt, 1);
 	engine_flush(d->engine);
+	mqtt_cork(d->mqtt, 0);
 }
 
 /* A committed notification: POST it to the push service too. */

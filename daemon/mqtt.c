@@ -21,12 +21,15 @@
  * 100 messages still fill a loopback round trip many times over.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <sys/random.h>
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -984,6 +987,14 @@ size_t
 mqtt_pending(const struct mqtt *m)
 {
 	return m->inflight + m->nqueue;
+}
+
+void
+mqtt_cork(struct mqtt *m, int on)
+{
+	if (m->fd != -1 && setsockopt(m->fd, IPPROTO_TCP, TCP_CORK, &on,
+	    sizeof on) == -1)
+		log_debug("mqtt: TCP_CORK %d: %s", on, strerror(errno));
 }
 
 /* Write what libmosquitto holds, waiting at most until deadline (ms).

@@ -84,6 +84,10 @@ int mqtt_publish_first(struct mqtt *, const char *topic, const void *payload,
     size_t len, int retain);
 /* Messages handed to mqtt_publish and not yet acknowledged (PUBACK). */
 size_t mqtt_pending(const struct mqtt *);
+/* Hold back (1) the publications that follow, then send them (0) in as few
+ * TCP segments as they fill (TCP_CORK): a loop turn's publications leave
+ * together rather than one segment each. */
+void mqtt_cork(struct mqtt *, int on);
 /* Send a clean DISCONNECT (the will is not published). */
 void mqtt_disconnect(struct mqtt *);
 /* Parse "host:port" or "host" (port defaults to dport); 0 or -1. The

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks as a smoke test: bench/run.sh --quick against the bare
-# floor, the storing floor and beacond. Asserts only on correctness (every
+# floor, the storing floor and beacond (and the mirror floor in the burst). Asserts only on correctness (every
 # report notified, none twice), never on time.
 . "$(dirname "$0")/lib.sh"
 
@@ -14,7 +14,7 @@ BUILD=$BEACON_BUILD timeout -k 5 80 "$BEACON_SRC/bench/run.sh" --quick \
 	fail "bench/run.sh --quick exited $?"
 R=$TMP/results/latest.json
 n=$(jq '.runs | length' "$R")
-((n == 12)) || fail "expected 12 runs, got $n"
+((n == 13)) || fail "expected 13 runs, got $n"
 bad=$(jq -r '.runs[] | select(.lost != 0 or .duplicates != 0 or
     .sent == 0) | "\(.scenario)/\(.system): \(.lost) lost, \(.duplicates) dup"' "$R")
 [ -z "$bad" ] || fail "$bad"
