@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ struct daemon {
 	int64_t started;
 	struct event *sig_ev[3];
 	char *status_topic;
+	char *clock_topic;	/* beacond-test: {prefix}/test/clock */
 };
 
 static void
@@ -256,6 +258,10 @@ on_connected(void *arg)
 	for (t = engine_topics(d->engine); *t != NULL; t++)
 		if (mqtt_subscribe(d->mqtt, *t, 1) != 0)
 			log_warnx("mqtt: cannot subscribe to %s", *t);
+#ifdef BEACON_TEST_CLOCK
+	if (mqtt_subscribe(d->mqtt, d->clock_topic, 1) != 0)
+		log_warnx("mqtt: cannot subscribe to %s", d->clock_topic);
+#endif
 	publish_daemon_status(d, NULL);
 	engine_heartbeat(d->engine, d->started);
 	log_info("event=connected");
@@ -270,12 +276,63 @@ on_disconnected(void *arg, const char *why)
 	sdnotify_status("broker connection lost; reconnecting");
 }
 
+#ifdef BEACON_TEST_CLOCK
+/*
+ * The test clock, in beacond-test only (a build of this file for the
+ * integration tests; beacond has none of it). A message on
+ * {prefix}/test/clock moves beacond's clock: "N" by N milliseconds (N may
+ * be negative), "@2026-03-08T06:59:00.000Z" to that instant. The timers
+ * due by then fire at once, in deadline order, and the new time is
+ * answered on {prefix}/test/clock/now after what they published. An
+ * hour-long shift or a 72-hour rule is then tested in milliseconds.
+ */
+static void
+test_clock(struct daemon *d, const void *payload, size_t len)
+{
+	char buf[64], now[32], *end, *topic;
+	int64_t ms, to;
+
+	if (len == 0 || len >= sizeof buf)
+		return;
+	memcpy(buf, payload, len);
+	buf[len] = '\0';
+	if (buf[0] == '@') {
+		if ((to = clock_parse(buf + 1)) < 0) {
+			log_warnx("test clock: bad time \"%s\"", buf + 1);
+			return;
+		}
+		ms = to - clock_now();
+	} else {
+		errno = 0;
+		ms = strtoll(buf, &end, 10);
+		if (errno != 0 || end == buf || *end != '\0') {
+			log_warnx("test clock: bad shift \"%s\"", buf);
+			return;
+		}
+	}
+	clock_shift(ms);
+	clock_fmt(clock_now(), now, sizeof now);
+	log_info("event=test_clock shift_ms=%lld now=%s", (long long)ms, now);
+	sched_run(d->sched, clock_now());
+	engine_flush(d->engine);
+	topic = xasprintf("%s/now", d->clock_topic);
+	mqtt_publish(d->mqtt, topic, now, strlen(now), 0);
+	free(topic);
+}
+#endif
+
 static void
 on_message(void *arg, const char *topic, const void *payload, size_t len,
     const struct mqtt_props *props)
 {
 	struct daemon *d = arg;
 
+#ifdef BEACON_TEST_CLOCK
+	if (strcmp(topic, d->clock_topic) == 0) {
+		test_clock(d, payload, len);
+		return;
+	}
+#endif
 	engine_request(d->engine, topic, payload, len, props->response_topic,
 	    props->corr, props->corrlen);
 }
@@ -397,6 +454,11 @@ mqtt_setup(struct daemon *d)
 	int port = d->cf->broker_port;
 
 	d->status_topic = xasprintf("%s/daemon/status", d->cf->topic_prefix);
+	d->clock_topic = xasprintf("%s/test/clock", d->cf->topic_prefix);
+#ifdef BEACON_TEST_CLOCK
+	log_warnx("event=test_build: the clock moves on %s; not for service",
+	    d->clock_topic);
+#endif
 	offline = msg_daemon_encode("offline", clock_now());
 	memset(&o, 0, sizeof o);
 	o.client_id = d->cf->client_id;
@@ -453,6 +515,7 @@ teardown(struct daemon *d)
 	store_close(d->st);
 	config_free(d->cf);
 	free(d->status_topic);
+	free(d->clock_topic);
 }
 
 int

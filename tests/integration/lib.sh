@@ -261,8 +261,13 @@ conf_beacon() {
 }
 
 # Start beacond without waiting for it (the broker may not be up yet).
+# With TEST_CLOCK=1 it is beacond-test, whose clock clock_move moves.
 spawn_beacond() {
 	need_beacond
+	if [ "${TEST_CLOCK:-0}" = 1 ]; then
+		BEACOND=$BEACON_BUILD/beacond-test
+		[ -x "$BEACOND" ] || fail "$BEACOND is missing: build first"
+	fi
 	"$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT" --db "$DB" -v \
 	    2>>"$TMP/beacond.log" &
 	BEACOND_PID=$!
@@ -335,6 +340,27 @@ probe_seen() {
 	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -t "$2" \
 	    -m probe 2>/dev/null &&
 	    grep -q "^$2 probe$" "$TMP/$1.log"
+}
+
+# ---- the test clock (TEST_CLOCK=1) -----------------------------------------
+
+# clock_move MS | @RFC3339: move beacond-test's clock by MS milliseconds
+# (negative: back) or to an instant, and return once beacond has fired the
+# timers that fell due and published what they decided (it answers on
+# test/clock/now after those publications; a subscriber sees them first).
+clock_move() {
+	local n
+
+	[ -s "$TMP/clock.log" ] ||
+		sub clock "$PREFIX/test/clock/now" "$PREFIX/test/clock/now"
+	n=$(payloads clock "$PREFIX/test/clock/now" | wc -l)
+	pub "$PREFIX/test/clock" "$1"
+	wait_for 10 clock_moved "$n"
+	CLOCK_NOW=$(payloads clock "$PREFIX/test/clock/now" | tail -n 1)
+}
+
+clock_moved() {
+	(($(payloads clock "$PREFIX/test/clock/now" | wc -l) > $1))
 }
 
 # Every notification, in $TMP/notify.log.
