@@ -29,6 +29,13 @@ int rules_severity(const struct conf_category *, int reported);
  * step does not exist. */
 int rules_route(const struct config *, const struct conf_policy *,
     const char *branch, int severity, int step, struct route *out);
+/* The same with only the responders on duty at the branch at `now`
+ * (duty.h: shifts, and the overrides in dt, which may be NULL); now < 0
+ * counts everyone as on duty, as rules_route does. */
+struct duty;
+int rules_route_at(const struct config *, const struct conf_policy *,
+    const char *branch, int severity, int step, const struct duty *dt,
+    int64_t now, struct route *out);
 
 /*
  * The next deadline of an incident whose step `step` fired at step_at:
