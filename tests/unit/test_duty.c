@@ -1,0 +1,362 @@
+/* Who is on duty (duty.c): shifts across both 2026 daylight-saving changes
+ * in America/Toronto, a shift across midnight, holidays, closures,
+ * overrides, the after-hours policy, routing, and the configuration's
+ * checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "duty.h"
+#include "rules.h"
+
+static const char conf_text[] =
+    "roles = ( { id = \"crisis_worker\"; label = \"crisis worker\"; },\n"
+    "  { id = \"crisis_line\"; label = \"mobile crisis line\"; },\n"
+    "  { id = \"supervisor\"; label = \"supervisor\"; } );\n"
+    "branches = (\n"
+    "  { id = \"central\"; name = \"Central\"; timezone = \"America/Toronto\";\n"
+    "    hours = ( { days = [ \"weekdays\" ]; from = \"09:00\"; until = \"21:00\"; },\n"
+    "              { days = [ \"sat\" ]; from = \"10:00\"; until = \"17:00\"; } );\n"
+    "    holidays = [ \"2026-12-25\" ];\n"
+    "    closures = ( { from = \"2026-07-01\"; until = \"2026-07-14\"; reason = \"renovation\"; } ); },\n"
+    "  { id = \"eastside\"; name = \"Eastside\"; timezone = \"UTC\"; } );\n"
+    "responders = (\n"
+    "  { id = \"day\"; name = \"Day\"; role = \"crisis_worker\"; branches = [ \"central\" ];\n"
+    "    shifts = ( { days = [ \"weekdays\" ]; from = \"09:00\"; until = \"17:00\"; } ); },\n"
+    "  { id = \"sunday\"; name = \"Sunday\"; role = \"crisis_worker\"; branches = [ \"central\" ];\n"
+    "    shifts = ( { days = [ \"sun\" ]; from = \"03:00\"; until = \"09:00\"; },\n"
+    "               { days = [ \"sun\" ]; from = \"00:00\"; until = \"01:30\"; } ); },\n"
+    "  { id = \"night\"; name = \"Night\"; role = \"crisis_worker\"; branches = [ \"*\" ];\n"
+    "    shifts = ( { branch = \"central\"; days = [ \"fri\", \"thu\" ]; from = \"22:00\"; until = \"06:00\"; } ); },\n"
+    "  { id = \"line\"; name = \"Line\"; role = \"crisis_line\"; branches = [ \"*\" ]; },\n"
+    "  { id = \"sup\"; name = \"Sup\"; role = \"supervisor\"; branches = [ \"*\" ]; } );\n"
+    "policies = (\n"
+    "  { id = \"care\"; steps = ( { after = 0; roles = [ \"crisis_worker\" ]; },\n"
+    "                            { after = 60; roles = [ \"supervisor\" ]; } ); },\n"
+    "  { id = \"line\"; steps = ( { after = 0; roles = [ \"crisis_line\" ]; } ); } );\n"
+    "categories = (\n"
+    "  { id = \"welfare\"; label = \"Welfare\"; severity = 3; policy = \"care\";\n"
+    "    after_hours = \"line\"; } );\n";
+
+static struct config *cf;
+
+static int
+setup(void **state)
+{
+	char *cause = NULL;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	if (config_load_string(conf_text, "duty.conf", &cf, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	config_free(cf);
+	return 0;
+}
+
+/* An RFC 3339 instant in ms. */
+static int64_t
+at(const char *s)
+{
+	int64_t ms = clock_parse(s);
+
+	assert_true(ms > 0);
+	return ms;
+}
+
+static int
+on(const struct duty *d, const char *who, const char *branch,
+    const char *when)
+{
+	return duty_on(cf, d, config_responder(cf, who), branch, at(when));
+}
+
+static void
+test_parse(void **state)
+{
+	char *days[] = { "mon", "weekends" }, *bad[] = { "monday" };
+	const char *why = NULL;
+	int v;
+
+	(void)state;
+	assert_int_equal(duty_parse_hhmm("09:30", &v), 0);
+	assert_int_equal(v, 570);
+	assert_int_equal(duty_parse_hhmm("24:00", &v), 0);
+	assert_int_equal(v, 1440);
+	assert_int_equal(duty_parse_hhmm("24:01", &v), -1);
+	assert_int_equal(duty_parse_hhmm("9:30", &v), -1);
+	assert_int_equal(duty_parse_hhmm("09:60", &v), -1);
+	assert_int_equal(duty_parse_days(days, 2, &v, &why), 0);
+	assert_int_equal(v, (1 << 1) | (1 << 0) | (1 << 6));
+	assert_int_equal(duty_parse_days(bad, 1, &v, &why), -1);
+	assert_string_equal(why, "monday");
+	assert_int_equal(duty_parse_date("2028-02-29", &v), 0);
+	assert_int_equal(v, 20280229);
+	assert_int_equal(duty_parse_date("2026-02-29", &v), -1);
+	assert_int_equal(duty_parse_date("2026-13-01", &v), -1);
+}
+
+/* Spring forward, Sunday 2026-03-08: 02:00 EST becomes 03:00 EDT. */
+static void
+test_spring_forward(void **state)
+{
+	struct duty_local lt;
+
+	(void)state;
+	assert_int_equal(duty_local("America/Toronto",
+	    at("2026-03-08T06:59:00.000Z"), &lt), 0);
+	assert_int_equal(lt.min, 1 * 60 + 59);
+	assert_int_equal(duty_local("America/Toronto",
+	    at("2026-03-08T07:01:00.000Z"), &lt), 0);
+	assert_int_equal(lt.min, 3 * 60 + 1);
+	assert_int_equal(lt.wday, 0);
+	/* The shift from 03:00: off at 01:59 EST, on at 03:01 EDT (a fixed
+	 * -5 h would make it 02:01), and until 09:00 EDT = 13:00Z. */
+	assert_false(on(NULL, "sunday", "central", "2026-03-08T06:59:00.000Z"));
+	assert_true(on(NULL, "sunday", "central", "2026-03-08T07:01:00.000Z"));
+	assert_true(on(NULL, "sunday", "central", "2026-03-08T12:59:00.000Z"));
+	assert_false(on(NULL, "sunday", "central", "2026-03-08T13:00:00.000Z"));
+	/* Noon either side of the change. */
+	assert_int_equal(duty_instant("America/Toronto", 2026, 3, 7, 12, 0),
+	    at("2026-03-07T17:00:00.000Z"));
+	assert_int_equal(duty_instant("America/Toronto", 2026, 3, 8, 12, 0),
+	    at("2026-03-08T16:00:00.000Z"));
+	/* TZ is put back. */
+	assert_string_equal(getenv("TZ"), "UTC");
+}
+
+/* Fall back, Sunday 2026-11-01: 01:00-02:00 happens twice. */
+static void
+test_fall_back(void **state)
+{
+	(void)state;
+	/* The shift 00:00-01:30: 01:20 EDT and 01:20 EST both in it, 01:40
+	 * EST not. */
+	assert_true(on(NULL, "sunday", "central", "2026-11-01T05:20:00.000Z"));
+	assert_true(on(NULL, "sunday", "central", "2026-11-01T06:20:00.000Z"));
+	assert_false(on(NULL, "sunday", "central", "2026-11-01T06:40:00.000Z"));
+	/* 03:00 EST is 08:00Z after the change (07:00Z the week before). */
+	assert_false(on(NULL, "sunday", "central", "2026-11-01T07:59:00.000Z"));
+	assert_true(on(NULL, "sunday", "central", "2026-11-01T08:00:00.000Z"));
+	assert_true(on(NULL, "sunday", "central", "2026-10-25T07:00:00.000Z"));
+	assert_int_equal(duty_instant("America/Toronto", 2026, 11, 1, 12, 0),
+	    at("2026-11-01T17:00:00.000Z"));
+	assert_int_equal(duty_instant("America/Toronto", 2026, 10, 31, 12, 0),
+	    at("2026-10-31T16:00:00.000Z"));
+}
+
+/* The night shift, Thursday and Friday 22:00 to 06:00 the next day. */
+static void
+test_across_midnight(void **state)
+{
+	(void)state;
+	/* Friday 2026-03-13 23:00 EDT, Saturday 03:00 EDT: on. */
+	assert_true(on(NULL, "night", "central", "2026-03-14T03:00:00.000Z"));
+	assert_true(on(NULL, "night", "central", "2026-03-14T07:00:00.000Z"));
+	/* Saturday 06:00 EDT: over. Saturday 23:00: no shift starts then. */
+	assert_false(on(NULL, "night", "central", "2026-03-14T10:00:00.000Z"));
+	assert_false(on(NULL, "night", "central", "2026-03-15T03:00:00.000Z"));
+	/* Wednesday 23:00 EDT: no; Friday 05:00 EDT: Thursday's shift. */
+	assert_false(on(NULL, "night", "central", "2026-03-12T03:00:00.000Z"));
+	assert_true(on(NULL, "night", "central", "2026-03-13T09:00:00.000Z"));
+	/* The shift is at central only: at eastside, never. */
+	assert_false(on(NULL, "night", "eastside", "2026-03-14T03:00:00.000Z"));
+}
+
+static void
+test_holiday_closure(void **state)
+{
+	const struct conf_branch *b = config_branch(cf, "central");
+
+	(void)state;
+	/* Friday 2026-12-25, noon EST: a holiday, closed, no day shift. */
+	assert_false(duty_open(b, at("2026-12-25T17:00:00.000Z")));
+	assert_false(on(NULL, "day", "central", "2026-12-25T17:00:00.000Z"));
+	assert_true(duty_open(b, at("2026-12-24T17:00:00.000Z")));
+	assert_true(on(NULL, "day", "central", "2026-12-24T17:00:00.000Z"));
+	/* Thursday 24th's night shift runs into the holiday morning. */
+	assert_true(on(NULL, "night", "central", "2026-12-25T08:00:00.000Z"));
+	/* The night starting on the holiday does not. */
+	assert_false(on(NULL, "night", "central", "2026-12-26T04:00:00.000Z"));
+	/* The closure, 1 to 14 July inclusive. */
+	assert_false(duty_open(b, at("2026-07-01T14:00:00.000Z")));
+	assert_false(duty_open(b, at("2026-07-14T20:00:00.000Z")));
+	assert_true(duty_open(b, at("2026-07-15T14:00:00.000Z")));
+	/* Opening hours: Saturday 10:00-17:00, closed on Sunday. */
+	assert_true(duty_open(b, at("2026-03-14T14:00:00.000Z")));
+	assert_false(duty_open(b, at("2026-03-14T21:30:00.000Z")));
+	assert_false(duty_open(b, at("2026-03-15T16:00:00.000Z")));
+	/* A branch without hours is always open. */
+	assert_true(duty_open(config_branch(cf, "eastside"),
+	    at("2026-12-25T03:00:00.000Z")));
+}
+
+static void
+test_overrides(void **state)
+{
+	struct duty *d = duty_new();
+	struct duty_override ov;
+
+	(void)state;
+	memset(&ov, 0, sizeof ov);
+	strcpy(ov.responder, "day");
+	strcpy(ov.branch, "central");
+	ov.id = 1;
+	ov.on = 0;
+	ov.from = at("2026-03-04T15:00:00.000Z");
+	ov.until = at("2026-03-04T16:00:00.000Z");
+	duty_add(d, &ov);
+	/* Off duty inside the window, in shift outside it. */
+	assert_false(on(d, "day", "central", "2026-03-04T15:30:00.000Z"));
+	assert_true(on(d, "day", "central", "2026-03-04T16:00:00.000Z"));
+	/* A later one wins. */
+	ov.id = 2;
+	ov.on = 1;
+	duty_add(d, &ov);
+	assert_true(on(d, "day", "central", "2026-03-04T15:30:00.000Z"));
+	/* On duty out of shift (Sunday). */
+	ov.id = 3;
+	ov.from = at("2026-03-15T15:00:00.000Z");
+	ov.until = at("2026-03-15T18:00:00.000Z");
+	duty_add(d, &ov);
+	assert_true(on(d, "day", "central", "2026-03-15T16:00:00.000Z"));
+	assert_false(on(d, "day", "central", "2026-03-15T18:00:00.000Z"));
+	duty_expire(d, at("2026-03-05T00:00:00.000Z"));
+	assert_int_equal(d->n, 1);
+	assert_int_equal(duty_remove(d, "day", "eastside"), 0);
+	assert_int_equal(duty_remove(d, "day", NULL), 1);
+	assert_false(on(d, "day", "central", "2026-03-15T16:00:00.000Z"));
+	duty_free(d);
+}
+
+static void
+test_after_hours_route(void **state)
+{
+	const struct conf_category *cat = config_category(cf, "welfare");
+	const struct conf_policy *pol;
+	struct route rt;
+	int after;
+
+	(void)state;
+	/* Wednesday 10:00 EST: open, the care policy, the day worker. */
+	pol = duty_policy(cf, cat, "central", at("2026-03-04T15:00:00.000Z"),
+	    &after);
+	assert_string_equal(pol->id, "care");
+	assert_int_equal(after, 0);
+	assert_int_equal(rules_route_at(cf, pol, "central", 3, 0, NULL,
+	    at("2026-03-04T15:00:00.000Z"), &rt), 0);
+	assert_int_equal(rt.n, 1);
+	assert_string_equal(rt.who[0]->id, "day");
+	/* Wednesday 22:00 EST: closed, the line. */
+	pol = duty_policy(cf, cat, "central", at("2026-03-05T03:00:00.000Z"),
+	    &after);
+	assert_string_equal(pol->id, "line");
+	assert_int_equal(after, 1);
+	/* The care policy then: nobody on duty, the role is empty. */
+	assert_int_equal(rules_route_at(cf, cat->pol, "central", 3, 0, NULL,
+	    at("2026-03-05T03:00:00.000Z"), &rt), 0);
+	assert_int_equal(rt.n, 0);
+	assert_int_equal(rt.nempty, 1);
+	assert_string_equal(rt.empty[0], "crisis_worker");
+	/* Without a time, everyone covering the branch, as before. */
+	assert_int_equal(rules_route(cf, cat->pol, "central", 3, 0, &rt), 0);
+	assert_int_equal(rt.n, 3);
+}
+
+static void
+test_resolve(void **state)
+{
+	int64_t now = at("2026-03-08T06:30:00.000Z"), ms;
+
+	(void)state;
+	/* "HH:MM": today at the branch (Saturday evening EST is Sunday in
+	 * UTC): 01:00 EST. */
+	assert_int_equal(duty_resolve("America/Toronto", now, "01:00", &ms), 0);
+	assert_int_equal(ms, at("2026-03-08T06:00:00.000Z"));
+	assert_int_equal(duty_resolve("America/Toronto", now,
+	    "2026-03-08T04:00", &ms), 0);
+	assert_int_equal(ms, at("2026-03-08T08:00:00.000Z"));
+	assert_int_equal(duty_resolve("America/Toronto", now,
+	    "2026-03-08T04:00:00Z", &ms), 0);
+	assert_int_equal(ms, at("2026-03-08T04:00:00.000Z"));
+	assert_int_equal(duty_resolve("America/Toronto", now,
+	    "2026-03-08T04:00:00-05:00", &ms), 0);
+	assert_int_equal(ms, at("2026-03-08T09:00:00.000Z"));
+	assert_int_equal(duty_resolve("America/Toronto", now, "25:00", &ms),
+	    -1);
+	assert_int_equal(duty_resolve("America/Toronto", now, "tomorrow",
+	    &ms), -1);
+}
+
+/* Every error names the file and line. */
+static void
+test_conf_errors(void **state)
+{
+	static const char bad[] =
+	    "roles = ( { id = \"cw\"; label = \"cw\"; } );\n"
+	    "branches = ( { id = \"b\"; name = \"B\"; timezone = \"UTC\";\n"
+	    "  hours = ( { days = [ \"monday\" ]; from = \"9:00\"; until = \"17:00\"; } );\n"
+	    "  holidays = [ \"2026-02-30\" ];\n"
+	    "  closures = ( { from = \"2026-07-14\"; until = \"2026-07-01\"; } ); },\n"
+	    "  { id = \"c\"; name = \"C\"; timezone = \"UTC\"; } );\n"
+	    "responders = ( { id = \"r\"; name = \"R\"; role = \"cw\"; branches = [ \"b\" ];\n"
+	    "  shifts = ( { branch = \"c\"; days = [ \"mon\" ]; from = \"09:00\"; until = \"09:00\"; } ); } );\n"
+	    "policies = ( { id = \"p\"; steps = ( { roles = [ \"cw\" ]; } ); } );\n"
+	    "categories = ( { id = \"x\"; label = \"X\"; severity = 2; policy = \"p\";\n"
+	    "  after_hours = \"nope\"; } );\n";
+	struct config *c = NULL;
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(config_load_string(bad, "bad.conf", &c, &cause), -1);
+	assert_non_null(strstr(cause, "bad.conf:3: branch \"b\" hours 1: days: "
+	    "\"monday\" is not a day"));
+	assert_non_null(strstr(cause, "bad.conf:3: branch \"b\" hours 1: from "
+	    "\"9:00\" is not a time of day"));
+	assert_non_null(strstr(cause, "bad.conf:4: branch \"b\": holidays: "
+	    "\"2026-02-30\" is not a date"));
+	assert_non_null(strstr(cause, "bad.conf:5: branch \"b\" closure 1: "
+	    "until (2026-07-01) comes before from (2026-07-14)"));
+	assert_non_null(strstr(cause, "bad.conf:8: responder \"r\" shift 1: "
+	    "branch \"c\" is not one of the responder's branches"));
+	assert_non_null(strstr(cause, "bad.conf:8: responder \"r\" shift 1: "
+	    "from and until are the same time"));
+	assert_non_null(strstr(cause, "bad.conf:11: category \"x\": "
+	    "after_hours: unknown policy \"nope\""));
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_spring_forward),
+		cmocka_unit_test(test_fall_back),
+		cmocka_unit_test(test_across_midnight),
+		cmocka_unit_test(test_holiday_closure),
+		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_after_hours_route),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_conf_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
