@@ -36,6 +36,7 @@ static const struct {
 } replay_sentences[] = {
 	{ "reported", "$Areported: $d" },
 	{ "notified", "$a notified$S ($d)" },
+	{ "after_hours", "after hours: $d" },
 	{ "no_one_available", "$d" },
 	{ "escalated", "$d" },
 	{ "repeated", "$d" },

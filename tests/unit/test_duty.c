@@ -343,6 +343,68 @@ test_conf_errors(void **state)
 	free(cause);
 }
 
+/* conf/beacon.conf's example, the lines marked "#~", uncommented. */
+static char *
+shipped_example(void)
+{
+	const char *src = getenv("BEACON_SRC");
+	char path[4096], line[1024], *out = NULL, *p;
+	size_t len = 0;
+	FILE *fp, *mem;
+
+	snprintf(path, sizeof path, "%s/conf/beacon.conf", src ? src : ".");
+	assert_non_null(fp = fopen(path, "r"));
+	assert_non_null(mem = open_memstream(&out, &len));
+	while (fgets(line, sizeof line, fp) != NULL) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, "#~ ", 3) == 0)
+			memmove(p, p + 3, strlen(p + 3) + 1);
+		fputs(line, mem);
+	}
+	fclose(fp);
+	fclose(mem);
+	return out;
+}
+
+static void
+test_shipped_example(void **state)
+{
+	struct config *c = NULL;
+	const struct conf_category *cat;
+	const struct conf_policy *pol;
+	char *text = shipped_example(), *cause = NULL;
+	struct route rt;
+	int after;
+
+	(void)state;
+	if (config_load_string(text, "beacon.conf", &c, &cause) != 0)
+		fail_msg("%s", cause);
+	free(text);
+	assert_int_equal(config_responder(c, "crisis-1")->nshifts, 2);
+	cat = config_category(c, "mental_health");
+	/* Tuesday 2026-03-03 10:00 EST at central: open, crisis-1 on duty. */
+	pol = duty_policy(c, cat, "central", at("2026-03-03T15:00:00.000Z"),
+	    &after);
+	assert_string_equal(pol->id, "care_first");
+	rules_route_at(c, pol, "central", 2, 0, NULL,
+	    at("2026-03-03T15:00:00.000Z"), &rt);
+	assert_int_equal(rt.n, 1);
+	assert_string_equal(rt.who[0]->id, "crisis-1");
+	/* 23:00 EST: closed, the mobile crisis line. */
+	pol = duty_policy(c, cat, "central", at("2026-03-04T04:00:00.000Z"),
+	    &after);
+	assert_string_equal(pol->id, "after_hours_care");
+	rules_route_at(c, pol, "central", 2, 0, NULL,
+	    at("2026-03-04T04:00:00.000Z"), &rt);
+	assert_int_equal(rt.n, 1);
+	assert_string_equal(rt.who[0]->id, "mobile-crisis");
+	/* Thursday at central, open: crisis-1 is at riverside then. */
+	rules_route_at(c, cat->pol, "central", 2, 0, NULL,
+	    at("2026-03-05T18:00:00.000Z"), &rt);
+	assert_int_equal(rt.n, 0);
+	config_free(c);
+}
+
 int
 main(void)
 {
@@ -356,6 +418,7 @@ main(void)
 		cmocka_unit_test(test_after_hours_route),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_conf_errors),
+		cmocka_unit_test(test_shipped_example),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
