@@ -936,10 +936,13 @@ check_window(struct check *ck, struct conf_window *w,
 		    "a time of day: use \"HH:MM\", 00:00 to 24:00", ctx,
 		    w->until);
 	else if (w->from != NULL && w->until != NULL &&
-	    w->from_min % DUTY_DAY_MIN == w->until_min % DUTY_DAY_MIN)
+	    w->from_min == w->until_min)
 		check_err(ck, member_or(el, "until"), "%s: from and until are "
 		    "the same time: use \"00:00\" to \"24:00\" for a whole day",
 		    ctx);
+	if (w->from != NULL && w->from_min == DUTY_DAY_MIN)
+		check_err(ck, member_or(el, "from"), "%s: from \"24:00\" is the "
+		    "end of the day: use \"00:00\"", ctx);
 }
 
 /* Each element of the nested list `name` of el, with its context. */

@@ -391,7 +391,7 @@ duty_on(const struct config *cf, const struct duty *d,
     const struct conf_responder *rp, const char *branch, int64_t now)
 {
 	const struct duty_override *ov;
-	const struct conf_branch *b = config_branch(cf, branch);
+	const struct conf_branch *b;
 	struct duty_local lt;
 	size_t i;
 
@@ -399,7 +399,7 @@ duty_on(const struct config *cf, const struct duty *d,
 		return ov->on;
 	if (rp->nshifts == 0)
 		return 1;
-	if (b == NULL || duty_local(b->timezone, now, &lt) != 0)
+	if ((b = config_branch(cf, branch)) == NULL || duty_local(b->timezone, now, &lt) != 0)
 		return 0;
 	for (i = 0; i < rp->nshifts; i++) {
 		const struct conf_window *w = &rp->shifts[i];

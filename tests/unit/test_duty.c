@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "duty.h"
 #include "rules.h"
+#include "store.h"
 
 static const char conf_text[] =
     "roles = ( { id = \"crisis_worker\"; label = \"crisis worker\"; },\n"
@@ -317,7 +318,8 @@ test_conf_errors(void **state)
 	    "  closures = ( { from = \"2026-07-14\"; until = \"2026-07-01\"; } ); },\n"
 	    "  { id = \"c\"; name = \"C\"; timezone = \"UTC\"; } );\n"
 	    "responders = ( { id = \"r\"; name = \"R\"; role = \"cw\"; branches = [ \"b\" ];\n"
-	    "  shifts = ( { branch = \"c\"; days = [ \"mon\" ]; from = \"09:00\"; until = \"09:00\"; } ); } );\n"
+	    "  shifts = ( { branch = \"c\"; days = [ \"mon\" ]; from = \"09:00\"; until = \"09:00\"; },\n"
+	    "    { days = [ \"daily\" ]; from = \"00:00\"; until = \"24:00\"; } ); } );\n"
 	    "policies = ( { id = \"p\"; steps = ( { roles = [ \"cw\" ]; } ); } );\n"
 	    "categories = ( { id = \"x\"; label = \"X\"; severity = 2; policy = \"p\";\n"
 	    "  after_hours = \"nope\"; } );\n";
@@ -338,7 +340,9 @@ test_conf_errors(void **state)
 	    "branch \"c\" is not one of the responder's branches"));
 	assert_non_null(strstr(cause, "bad.conf:8: responder \"r\" shift 1: "
 	    "from and until are the same time"));
-	assert_non_null(strstr(cause, "bad.conf:11: category \"x\": "
+	/* A whole day is fine. */
+	assert_null(strstr(cause, "shift 2"));
+	assert_non_null(strstr(cause, "bad.conf:12: category \"x\": "
 	    "after_hours: unknown policy \"nope\""));
 	free(cause);
 }
@@ -405,6 +409,78 @@ test_shipped_example(void **state)
 	config_free(c);
 }
 
+static int
+collect(const struct duty_override *ov, void *arg)
+{
+	duty_add(arg, ov);
+	return 0;
+}
+
+static int
+count_events(const struct oncall_event *ev, void *arg)
+{
+	int *n = arg;
+
+	(*n)++;
+	if (*n == 3) {
+		assert_string_equal(ev->kind, "cleared");
+		assert_string_equal(ev->actor, "sup2");
+	}
+	return 0;
+}
+
+/* The overrides and their timeline in the store (schema 6). */
+static void
+test_store_overrides(void **state)
+{
+	struct store *st;
+	struct duty_override ov;
+	struct duty *d = duty_new();
+	char *cause = NULL;
+	int64_t t0 = at("2026-03-04T15:00:00.000Z");
+	int n = 0;
+
+	(void)state;
+	assert_non_null(st = store_open(":memory:", 0, &cause));
+	memset(&ov, 0, sizeof ov);
+	strcpy(ov.responder, "day");
+	strcpy(ov.branch, "central");
+	strcpy(ov.by, "sup");
+	ov.on = 0;
+	ov.from = t0;
+	ov.until = t0 + 3600000;
+	ov.set_at = t0;
+	assert_int_equal(store_oncall_set(st, &ov, "off duty"), 1);
+	strcpy(ov.branch, "eastside");
+	ov.on = 1;
+	assert_int_equal(store_oncall_set(st, &ov, "on duty"), 2);
+	assert_int_equal(store_oncall_active(st, t0, collect, d), 0);
+	assert_int_equal(d->n, 2);
+	assert_int_equal(d->v[0].on, 0);
+	assert_string_equal(d->v[1].branch, "eastside");
+	/* Over at until: not loaded. */
+	d->n = 0;
+	assert_int_equal(store_oncall_active(st, t0 + 3600000, collect, d), 0);
+	assert_int_equal(d->n, 0);
+	/* Clear one branch: one row, one event; nothing more the second
+	 * time. */
+	assert_int_equal(store_oncall_clear(st, "day", "central", "sup2", t0),
+	    1);
+	assert_int_equal(store_oncall_clear(st, "day", "central", "sup2", t0),
+	    0);
+	assert_int_equal(store_oncall_active(st, t0, collect, d), 0);
+	assert_int_equal(d->n, 1);
+	assert_string_equal(d->v[0].branch, "eastside");
+	assert_int_equal(store_oncall_events(st, 0, NULL, count_events, &n), 0);
+	assert_int_equal(n, 3);
+	/* Append-only. */
+	assert_int_not_equal(store_exec(st, "DELETE FROM oncall_events"), 0);
+	assert_int_not_equal(store_exec(st, "UPDATE oncall_events SET "
+	    "actor = 'x'"), 0);
+	store_close(st);
+	duty_free(d);
+}
+
 int
 main(void)
 {
@@ -419,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_conf_errors),
 		cmocka_unit_test(test_shipped_example),
+		cmocka_unit_test(test_store_overrides),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
