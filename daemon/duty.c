@@ -399,7 +399,8 @@ duty_on(const struct config *cf, const struct duty *d,
 		return ov->on;
 	if (rp->nshifts == 0)
 		return 1;
-	if ((b = config_branch(cf, branch)) == NULL || duty_local(b->timezone, now, &lt) != 0)
+	if ((b = config_branch(cf, branch)) == NULL ||
+	    duty_local(b->timezone, now, &lt) != 0)
 		return 0;
 	for (i = 0; i < rp->nshifts; i++) {
 		const struct conf_window *w = &rp->shifts[i];

@@ -111,6 +111,13 @@ cli who oncall set crisis-1 --branch nowhere --from 10:00 --until 11:00 \
     "${AS[@]}"
 expect_rc 2 "oncall set, unknown branch"
 
+# Only accounts of records.query_roles may change who is on duty.
+cli nope oncall set crisis-1 --branch central --from 10:00 --until 11:00 \
+    --as crisis-2 --broker "127.0.0.1:$PORT"
+expect_rc 2 "oncall set by a crisis worker"
+grep -q 'crisis-2 may not make supervisor requests' "$TMP/nope.err" ||
+	fail "oncall set by a crisis worker: $(cat "$TMP/nope.err")"
+
 cli clear1 oncall clear crisis-1 --branch central "${AS[@]}"
 expect_rc 0 "oncall clear"
 expect_line clear1 '^1 override of crisis-1 cleared'

@@ -18,45 +18,20 @@
 #include "rules.h"
 #include "store.h"
 
-static const char conf_text[] =
-    "roles = ( { id = \"crisis_worker\"; label = \"crisis worker\"; },\n"
-    "  { id = \"crisis_line\"; label = \"mobile crisis line\"; },\n"
-    "  { id = \"supervisor\"; label = \"supervisor\"; } );\n"
-    "branches = (\n"
-    "  { id = \"central\"; name = \"Central\"; timezone = \"America/Toronto\";\n"
-    "    hours = ( { days = [ \"weekdays\" ]; from = \"09:00\"; until = \"21:00\"; },\n"
-    "              { days = [ \"sat\" ]; from = \"10:00\"; until = \"17:00\"; } );\n"
-    "    holidays = [ \"2026-12-25\" ];\n"
-    "    closures = ( { from = \"2026-07-01\"; until = \"2026-07-14\"; reason = \"renovation\"; } ); },\n"
-    "  { id = \"eastside\"; name = \"Eastside\"; timezone = \"UTC\"; } );\n"
-    "responders = (\n"
-    "  { id = \"day\"; name = \"Day\"; role = \"crisis_worker\"; branches = [ \"central\" ];\n"
-    "    shifts = ( { days = [ \"weekdays\" ]; from = \"09:00\"; until = \"17:00\"; } ); },\n"
-    "  { id = \"sunday\"; name = \"Sunday\"; role = \"crisis_worker\"; branches = [ \"central\" ];\n"
-    "    shifts = ( { days = [ \"sun\" ]; from = \"03:00\"; until = \"09:00\"; },\n"
-    "               { days = [ \"sun\" ]; from = \"00:00\"; until = \"01:30\"; } ); },\n"
-    "  { id = \"night\"; name = \"Night\"; role = \"crisis_worker\"; branches = [ \"*\" ];\n"
-    "    shifts = ( { branch = \"central\"; days = [ \"fri\", \"thu\" ]; from = \"22:00\"; until = \"06:00\"; } ); },\n"
-    "  { id = \"line\"; name = \"Line\"; role = \"crisis_line\"; branches = [ \"*\" ]; },\n"
-    "  { id = \"sup\"; name = \"Sup\"; role = \"supervisor\"; branches = [ \"*\" ]; } );\n"
-    "policies = (\n"
-    "  { id = \"care\"; steps = ( { after = 0; roles = [ \"crisis_worker\" ]; },\n"
-    "                            { after = 60; roles = [ \"supervisor\" ]; } ); },\n"
-    "  { id = \"line\"; steps = ( { after = 0; roles = [ \"crisis_line\" ]; } ); } );\n"
-    "categories = (\n"
-    "  { id = \"welfare\"; label = \"Welfare\"; severity = 3; policy = \"care\";\n"
-    "    after_hours = \"line\"; } );\n";
 
 static struct config *cf;
 
 static int
 setup(void **state)
 {
-	char *cause = NULL;
+	char path[4096], *cause = NULL;
+	const char *src = getenv("BEACON_SRC");
 
 	(void)state;
 	setenv("TZ", "UTC", 1);
-	if (config_load_string(conf_text, "duty.conf", &cf, &cause) != 0) {
+	snprintf(path, sizeof path, "%s/tests/unit/fixtures/duty.conf",
+	    src ? src : ".");
+	if (config_load(path, &cf, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return -1;
@@ -313,15 +288,22 @@ test_conf_errors(void **state)
 	static const char bad[] =
 	    "roles = ( { id = \"cw\"; label = \"cw\"; } );\n"
 	    "branches = ( { id = \"b\"; name = \"B\"; timezone = \"UTC\";\n"
-	    "  hours = ( { days = [ \"monday\" ]; from = \"9:00\"; until = \"17:00\"; } );\n"
+	    "  hours = ( { days = [ \"monday\" ]; from = \"9:00\"; until = "
+	    "\"17:00\"; } );\n"
 	    "  holidays = [ \"2026-02-30\" ];\n"
-	    "  closures = ( { from = \"2026-07-14\"; until = \"2026-07-01\"; } ); },\n"
+	    "  closures = ( { from = \"2026-07-14\"; until = \"2026-07-01\"; } "
+	    "); },\n"
 	    "  { id = \"c\"; name = \"C\"; timezone = \"UTC\"; } );\n"
-	    "responders = ( { id = \"r\"; name = \"R\"; role = \"cw\"; branches = [ \"b\" ];\n"
-	    "  shifts = ( { branch = \"c\"; days = [ \"mon\" ]; from = \"09:00\"; until = \"09:00\"; },\n"
-	    "    { days = [ \"daily\" ]; from = \"00:00\"; until = \"24:00\"; } ); } );\n"
-	    "policies = ( { id = \"p\"; steps = ( { roles = [ \"cw\" ]; } ); } );\n"
-	    "categories = ( { id = \"x\"; label = \"X\"; severity = 2; policy = \"p\";\n"
+	    "responders = ( { id = \"r\"; name = \"R\"; role = \"cw\"; "
+	    "branches = [ \"b\" ];\n"
+	    "  shifts = ( { branch = \"c\"; days = [ \"mon\" ]; from = "
+	    "\"09:00\"; until = \"09:00\"; },\n"
+	    "    { days = [ \"daily\" ]; from = \"00:00\"; until = \"24:00\"; "
+	    "} ); } );\n"
+	    "policies = ( { id = \"p\"; steps = ( { roles = [ \"cw\" ]; } ); } "
+	    ");\n"
+	    "categories = ( { id = \"x\"; label = \"X\"; severity = 2; policy "
+	    "= \"p\";\n"
 	    "  after_hours = \"nope\"; } );\n";
 	struct config *c = NULL;
 	char *cause = NULL;
