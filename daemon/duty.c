@@ -3,6 +3,10 @@
  * closures, holidays and run-time overrides. Local times come from the C
  * library's zone data: TZ is set to the branch's zone for the conversion
  * and put back afterwards, so daylight saving is the zone file's business.
+ * This is safe in beacond because its only other thread, the store's WAL
+ * checkpointer, reads neither the environment nor local time; nothing
+ * else in Beacon uses local time while a conversion runs. Without shifts
+ * or opening hours nothing here touches TZ at all.
  */
 #include <ctype.h>
 #include <stdio.h>
