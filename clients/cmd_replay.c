@@ -37,6 +37,7 @@ static const struct {
 	{ "reported", "$Areported: $d" },
 	{ "notified", "$a notified$S ($d)" },
 	{ "after_hours", "after hours: $d" },
+	{ "off_duty", "$d$S" },
 	{ "no_one_available", "$d" },
 	{ "escalated", "$d" },
 	{ "repeated", "$d" },

@@ -804,6 +804,22 @@ engine_roles_text(struct engine *e, const struct route *rt, char *buf,
 	return buf;
 }
 
+/* The responders a step passed over because they were off duty (duty.h),
+ * on the timeline: why they were not notified. */
+static void
+engine_off_duty(struct engine *e, struct incident *inc, const struct route *rt,
+    int step, int64_t now)
+{
+	char who[DETAIL_MAX + 1];
+	size_t i, off = 0;
+
+	who[0] = '\0';
+	for (i = 0; i < rt->noff && off < sizeof who; i++)
+		off += snprintf(who + off, sizeof who - off, "%s%s", i ? ", " :
+		    "", rt->off[i]->id);
+	engine_event(e, inc, now, "off_duty", NULL, step, "off duty: %s", who);
+}
+
 /* Notify step `step`; returns how many responders it reached. Roles with
  * nobody are appended to `empty`. */
 static size_t
@@ -827,6 +843,8 @@ engine_fire(struct engine *e, struct incident *inc, int step, int64_t now,
 		log_info("incident=%lld event=notified step=%d responder=%s",
 		    (long long)inc->id, step + 1, rt.who[i]->id);
 	}
+	if (rt.noff > 0)
+		engine_off_duty(e, inc, &rt, step, now);
 	if (rt.nempty > 0) {
 		engine_roles_text(e, &rt, roles, sizeof roles);
 		engine_event(e, inc, now, "no_one_available", NULL, step,

@@ -57,6 +57,18 @@ route_on(const struct config *cf, const struct route_duty *rd,
 	    rd->now);
 }
 
+static void
+route_off(struct route *rt, const struct conf_responder *rp)
+{
+	size_t i;
+
+	for (i = 0; i < rt->noff; i++)
+		if (rt->off[i] == rp)
+			return;
+	if (rt->noff < ROUTE_MAX)
+		rt->off[rt->noff++] = rp;
+}
+
 /* Add every responder of the role who covers the branch (and is on duty
  * there); note an empty role so the reporter can be told nobody is
  * available. */
@@ -69,9 +81,12 @@ route_role(const struct config *cf, const char *role, const char *branch,
 	for (i = 0; i < cf->nresponders; i++) {
 		const struct conf_responder *rp = &cf->responders[i];
 
-		if (strcmp(rp->role, role) != 0 || !config_covers(rp, branch) ||
-		    !route_on(cf, rd, rp, branch))
+		if (strcmp(rp->role, role) != 0 || !config_covers(rp, branch))
 			continue;
+		if (!route_on(cf, rd, rp, branch)) {
+			route_off(rt, rp);
+			continue;
+		}
 		route_add(rt, rp, rp->role);
 		found++;
 	}
@@ -110,9 +125,12 @@ rules_route_at(const struct config *cf, const struct conf_policy *pol,
 		for (i = 0; i < cf->nlife_roles; i++)
 			route_role(cf, cf->life_roles[i], branch, out, &rd);
 	for (i = 0; i < st->nresponders; i++)
-		if ((rp = config_responder(cf, st->responders[i])) != NULL &&
-		    route_on(cf, &rd, rp, branch))
+		if ((rp = config_responder(cf, st->responders[i])) == NULL)
+			continue;
+		else if (route_on(cf, &rd, rp, branch))
 			route_add(out, rp, rp->role);
+		else
+			route_off(out, rp);
 	return 0;
 }
 

@@ -17,6 +17,10 @@ struct route {
 	size_t n;
 	const char *empty[ROUTE_MAX]; /* role ids with nobody on the branch */
 	size_t nempty;
+	/* rules_route_at: responders of the step's roles who cover the
+	 * branch but were off duty, so not notified. */
+	const struct conf_responder *off[ROUTE_MAX];
+	size_t noff;
 };
 
 /* 1 if a report of this severity must call 911. */

@@ -76,6 +76,11 @@ clock_move "@2026-03-04T15:00:00.000Z"
 report d1 mental_health
 expect_eq "$(notified d1 crisis-1)" 1 "crisis-1 in shift"
 expect_eq "$(notified d1 crisis-2)" 0 "crisis-2 out of shift"
+# The timeline says why crisis-2 and crisis-3 were not notified.
+inc=$(payloads status "$PREFIX/status/central/d1" | jq -s 'last.incident')
+timeline_json "$inc" | jq -e '.events[] | select(.kind == "off_duty") |
+    .step == 0 and .detail == "off duty: crisis-2, crisis-3"' >/dev/null ||
+	fail "no off_duty event: $(timeline_kinds "$inc")"
 
 cli show oncall --branch central "${AS[@]}" --json
 expect_rc 0 "oncall"

@@ -251,6 +251,8 @@ test_after_hours_route(void **state)
 	assert_int_equal(rt.n, 0);
 	assert_int_equal(rt.nempty, 1);
 	assert_string_equal(rt.empty[0], "crisis_worker");
+	/* The three crisis workers covering central were passed over. */
+	assert_int_equal(rt.noff, 3);
 	/* Without a time, everyone covering the branch, as before. */
 	assert_int_equal(rules_route(cf, cat->pol, "central", 3, 0, &rt), 0);
 	assert_int_equal(rt.n, 3);
