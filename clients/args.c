@@ -138,6 +138,14 @@ static const struct arg_def arg_table[] = {
 	    "leave drills out (--drill: only drills)" },
 	{ "redact", ARG_FLAG, NULL, OFF(redact), 0, 0,
 	    "blank names, devices, notes and every free-text field" },
+	{ "from", ARG_STR, "TIME", OFF(from_text), 0, 0,
+	    "oncall set: from HH:MM (today at the branch), YYYY-MM-DDTHH:MM "
+	    "(the branch's local time) or RFC 3339" },
+	{ "at", ARG_STR, "TIME", OFF(at_text), 0, 0,
+	    "oncall: at this time instead of now: HH:MM, YYYY-MM-DDTHH:MM "
+	    "(the branch's local time) or RFC 3339" },
+	{ "off", ARG_FLAG, NULL, OFF(off), 0, 0,
+	    "oncall set: off duty in that window instead of on" },
 	{ "all", ARG_FLAG, NULL, OFF(all), 0, 0,
 	    "every revision, not only the latest" },
 
@@ -286,6 +294,28 @@ args_zone(const char *p, int *utc, int *offset)
 	return 0;
 }
 
+/* "HH:MM": today at that local time. 0, or -1 when s is not one. */
+static int
+args_today(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	time_t t = time(NULL);
+	int h, m;
+
+	if (strlen(s) != 5 || s[2] != ':' || sscanf(s, "%2d:%2d", &h, &m) != 2
+	    || h < 0 || h > 23 || m < 0 || m > 59 ||
+	    localtime_r(&t, &tm) == NULL)
+		return -1;
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) <= 0)
+		return -1;
+	*ms = (int64_t)t * 1000;
+	return 0;
+}
+
 int
 args_time(const char *s, int64_t *ms)
 {
@@ -295,6 +325,8 @@ args_time(const char *s, int64_t *ms)
 	int msec = 0, utc = 0, offset = 0;
 	time_t t;
 
+	if (args_today(s, ms) == 0)
+		return 0;
 	if (strlen(s) < DATE_MAX)
 		return -1;
 	memcpy(date, s, DATE_MAX);
@@ -504,10 +536,14 @@ args_when(const struct arg_def *d, const char *v, struct cli_opts *o,
 {
 	if (args_time(v, (int64_t *)((char *)o + d->off)) != 0) {
 		*cause = xasprintf("--%s: \"%s\" is not a time: use "
-		    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time) or "
-		    "RFC 3339 (2026-11-22T10:00:00Z)", d->name, v);
+		    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time), HH:MM "
+		    "(today) or RFC 3339 (2026-11-22T10:00:00Z)", d->name, v);
 		return -1;
 	}
+	/* beacon oncall sends the time as written: beacond reads it in the
+	 * branch's time zone, with its own clock. */
+	if (d->off == OFF(until))
+		o->until_text = v;
 	return 0;
 }
 

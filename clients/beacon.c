@@ -33,6 +33,7 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_health_entry,
 	&cmd_db_entry,
 	&cmd_acl_entry,
+	&cmd_oncall_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 

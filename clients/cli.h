@@ -81,6 +81,13 @@ struct cli_opts {
 	int redact;
 	int all;
 
+	/* beacon oncall: times as written, read by beacond in the branch's
+	 * time zone. */
+	const char *from_text;
+	const char *until_text;
+	const char *at_text;
+	int off;
+
 	/* Supervisor requests through beacond. */
 	int remote;
 	int dry_run;
@@ -140,6 +147,7 @@ extern const struct cmd cmd_devices_entry;
 extern const struct cmd cmd_health_entry;
 extern const struct cmd cmd_db_entry;
 extern const struct cmd cmd_acl_entry;
+extern const struct cmd cmd_oncall_entry;
 
 /* args.c */
 /* Defaults from the environment (BEACON_BROKER, ...) and the built-ins. */

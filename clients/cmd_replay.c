@@ -36,6 +36,8 @@ static const struct {
 } replay_sentences[] = {
 	{ "reported", "$Areported: $d" },
 	{ "notified", "$a notified$S ($d)" },
+	{ "after_hours", "after hours: $d" },
+	{ "off_duty", "$d$S" },
 	{ "no_one_available", "$d" },
 	{ "escalated", "$d" },
 	{ "repeated", "$d" },

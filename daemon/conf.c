@@ -21,6 +21,7 @@
 
 #include "beacon.h"
 #include "conf.h"
+#include "duty.h"
 #include "xmalloc.h"
 
 #define CONF_ZONEINFO "/usr/share/zoneinfo"
@@ -422,6 +423,12 @@ field_broker(struct check *ck, const config_setting_t *s, const char *ctx,
 
 static void field_steps(struct check *, const config_setting_t *,
     const char *, const struct field *, void *);
+static void field_shifts(struct check *, const config_setting_t *,
+    const char *, const struct field *, void *);
+static void field_hours(struct check *, const config_setting_t *,
+    const char *, const struct field *, void *);
+static void field_closures(struct check *, const config_setting_t *,
+    const char *, const struct field *, void *);
 
 /* ---- the tables -------------------------------------------------------- */
 
@@ -530,6 +537,11 @@ static const struct field branch_fields[] = {
 	STR(struct conf_branch, name, 1, valid_nonempty),
 	STR(struct conf_branch, timezone, 1, valid_timezone),
 	STRS(struct conf_branch, buttons, 0),
+	{ "hours", field_hours, offsetof(struct conf_branch, hours),
+	    offsetof(struct conf_branch, nhours), 0, 0, 0, 0, NULL, NULL },
+	{ "closures", field_closures, offsetof(struct conf_branch, closures),
+	    offsetof(struct conf_branch, nclosures), 0, 0, 0, 0, NULL, NULL },
+	STRS(struct conf_branch, holidays, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -538,6 +550,8 @@ static const struct field responder_fields[] = {
 	STR(struct conf_responder, name, 1, valid_nonempty),
 	STR(struct conf_responder, role, 1, NULL),
 	STRS(struct conf_responder, branches, 1),
+	{ "shifts", field_shifts, offsetof(struct conf_responder, shifts),
+	    offsetof(struct conf_responder, nshifts), 0, 0, 0, 0, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -562,6 +576,7 @@ static const struct field category_fields[] = {
 	STR(struct conf_category, label, 1, valid_nonempty),
 	INT(struct conf_category, severity, 1, 1, 4, 0),
 	STR(struct conf_category, policy, 1, NULL),
+	STR(struct conf_category, after_hours, 0, NULL),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -690,6 +705,81 @@ field_steps(struct check *ck, const config_setting_t *s, const char *ctx,
     const struct field *f, void *base)
 {
 	field_nested(ck, s, ctx, f, base, &step_nested);
+}
+
+/* Shifts and opening hours: weekly windows; closures: date ranges. */
+static const struct field shift_fields[] = {
+	STR(struct conf_window, branch, 0, valid_id),
+	STRS(struct conf_window, days, 1),
+	STR(struct conf_window, from, 1, NULL),
+	STR(struct conf_window, until, 1, NULL),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field hours_fields[] = {
+	STRS(struct conf_window, days, 1),
+	STR(struct conf_window, from, 1, NULL),
+	STR(struct conf_window, until, 1, NULL),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static const struct field closure_fields[] = {
+	STR(struct conf_closure, from, 1, NULL),
+	STR(struct conf_closure, until, 1, NULL),
+	STR(struct conf_closure, reason, 0, valid_nonempty),
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+static char *
+shift_ctx(const config_setting_t *el, const char *ctx, int i)
+{
+	(void)el;
+	return xasprintf("%s shift %d", ctx, i + 1);
+}
+
+static char *
+hours_ctx(const config_setting_t *el, const char *ctx, int i)
+{
+	(void)el;
+	return xasprintf("%s hours %d", ctx, i + 1);
+}
+
+static char *
+closure_ctx(const config_setting_t *el, const char *ctx, int i)
+{
+	(void)el;
+	return xasprintf("%s closure %d", ctx, i + 1);
+}
+
+static const struct nested shift_nested = { sizeof(struct conf_window),
+	offsetof(struct conf_window, line), shift_fields, shift_ctx,
+	"{ days = [ \"mon\", ... ]; from = \"09:00\"; until = \"17:00\"; }" };
+static const struct nested hours_nested = { sizeof(struct conf_window),
+	offsetof(struct conf_window, line), hours_fields, hours_ctx,
+	"{ days = [ \"mon\", ... ]; from = \"09:00\"; until = \"21:00\"; }" };
+static const struct nested closure_nested = { sizeof(struct conf_closure),
+	offsetof(struct conf_closure, line), closure_fields, closure_ctx,
+	"{ from = \"2026-07-01\"; until = \"2026-07-14\"; }" };
+
+static void
+field_shifts(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	field_nested(ck, s, ctx, f, base, &shift_nested);
+}
+
+static void
+field_hours(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	field_nested(ck, s, ctx, f, base, &hours_nested);
+}
+
+static void
+field_closures(struct check *ck, const config_setting_t *s, const char *ctx,
+    const struct field *f, void *base)
+{
+	field_nested(ck, s, ctx, f, base, &closure_nested);
 }
 
 static void
@@ -821,6 +911,128 @@ check_roles(struct check *ck, const struct config *cf, char **roles,
 			    "roles)", ctx, roles[i]);
 }
 
+/* ---- duty: shifts, opening hours, closures, holidays -------------------- */
+
+/* The days and times of a weekly window. */
+static void
+check_window(struct check *ck, struct conf_window *w,
+    const config_setting_t *el, const char *ctx)
+{
+	const char *bad = NULL;
+
+	if (w->days != NULL && w->ndays == 0)
+		check_err(ck, member_or(el, "days"), "%s: days is empty: list "
+		    "them, e.g. [ \"mon\", \"tue\" ] or [ \"daily\" ]", ctx);
+	if (duty_parse_days(w->days, w->ndays, &w->dmask, &bad) != 0)
+		check_err(ck, member_or(el, "days"), "%s: days: \"%s\" is not "
+		    "a day: use mon, tue, wed, thu, fri, sat, sun, daily, "
+		    "weekdays or weekends", ctx, bad);
+	if (w->from != NULL && duty_parse_hhmm(w->from, &w->from_min) != 0)
+		check_err(ck, member_or(el, "from"), "%s: from \"%s\" is not "
+		    "a time of day: use \"HH:MM\", 00:00 to 24:00", ctx,
+		    w->from);
+	if (w->until != NULL && duty_parse_hhmm(w->until, &w->until_min) != 0)
+		check_err(ck, member_or(el, "until"), "%s: until \"%s\" is not "
+		    "a time of day: use \"HH:MM\", 00:00 to 24:00", ctx,
+		    w->until);
+	else if (w->from != NULL && w->until != NULL &&
+	    w->from_min == w->until_min)
+		check_err(ck, member_or(el, "until"), "%s: from and until are "
+		    "the same time: use \"00:00\" to \"24:00\" for a whole day",
+		    ctx);
+	if (w->from != NULL && w->from_min == DUTY_DAY_MIN)
+		check_err(ck, member_or(el, "from"), "%s: from \"24:00\" is the "
+		    "end of the day: use \"00:00\"", ctx);
+}
+
+/* Each element of the nested list `name` of el, with its context. */
+static const config_setting_t *
+check_elem(const config_setting_t *el, const char *name, size_t i)
+{
+	const config_setting_t *ls = config_setting_get_member(el, name);
+	const config_setting_t *e = ls != NULL ?
+	    config_setting_get_elem(ls, (unsigned)i) : NULL;
+
+	return e != NULL ? e : el;
+}
+
+static void
+check_shifts(struct check *ck, struct config *cf, struct conf_responder *rp,
+    const config_setting_t *el, const char *ctx)
+{
+	const config_setting_t *sel;
+	struct conf_window *w;
+	char *sctx;
+	size_t i;
+
+	for (i = 0; i < rp->nshifts; i++) {
+		w = &rp->shifts[i];
+		sel = check_elem(el, "shifts", i);
+		sctx = xasprintf("%s shift %zu", ctx, i + 1);
+		check_window(ck, w, sel, sctx);
+		if (w->branch != NULL && config_branch(cf, w->branch) == NULL)
+			check_err(ck, member_or(sel, "branch"), "%s: unknown "
+			    "branch \"%s\" (not in branches)", sctx, w->branch);
+		else if (w->branch != NULL && !config_covers(rp, w->branch))
+			check_err(ck, member_or(sel, "branch"), "%s: branch "
+			    "\"%s\" is not one of the responder's branches",
+			    sctx, w->branch);
+		free(sctx);
+	}
+}
+
+static void
+check_dates(struct check *ck, struct conf_branch *b,
+    const config_setting_t *el, const char *ctx)
+{
+	const config_setting_t *sel;
+	struct conf_closure *c;
+	char *sctx;
+	size_t i;
+
+	b->holiday_ymd = b->nholidays ? xcalloc(b->nholidays, sizeof(int)) :
+	    NULL;
+	for (i = 0; i < b->nholidays; i++)
+		if (duty_parse_date(b->holidays[i], &b->holiday_ymd[i]) != 0)
+			check_err(ck, member_or(el, "holidays"), "%s: holidays: "
+			    "\"%s\" is not a date: use \"YYYY-MM-DD\"", ctx,
+			    b->holidays[i]);
+	for (i = 0; i < b->nclosures; i++) {
+		c = &b->closures[i];
+		sel = check_elem(el, "closures", i);
+		sctx = xasprintf("%s closure %zu", ctx, i + 1);
+		if (c->from != NULL && duty_parse_date(c->from, &c->from_ymd) !=
+		    0)
+			check_err(ck, member_or(sel, "from"), "%s: from \"%s\" "
+			    "is not a date: use \"YYYY-MM-DD\"", sctx, c->from);
+		else if (c->until != NULL && duty_parse_date(c->until,
+		    &c->until_ymd) != 0)
+			check_err(ck, member_or(sel, "until"), "%s: until \"%s\" "
+			    "is not a date: use \"YYYY-MM-DD\"", sctx, c->until);
+		else if (c->from != NULL && c->until != NULL &&
+		    c->until_ymd < c->from_ymd)
+			check_err(ck, member_or(sel, "until"), "%s: until (%s) "
+			    "comes before from (%s)", sctx, c->until, c->from);
+		free(sctx);
+	}
+}
+
+static void
+check_hours(struct check *ck, struct conf_branch *b,
+    const config_setting_t *el, const char *ctx)
+{
+	char *sctx;
+	size_t i;
+
+	for (i = 0; i < b->nhours; i++) {
+		sctx = xasprintf("%s hours %zu", ctx, i + 1);
+		check_window(ck, &b->hours[i], check_elem(el, "hours", i),
+		    sctx);
+		free(sctx);
+	}
+	check_dates(ck, b, el, ctx);
+}
+
 /* The staff page's buttons are categories. */
 static void
 check_branch(struct check *ck, struct config *cf, void *p,
@@ -834,6 +1046,7 @@ check_branch(struct check *ck, struct config *cf, void *p,
 			check_err(ck, member_or(el, "buttons"), "%s: buttons: "
 			    "unknown category \"%s\" (not in categories)", ctx,
 			    b->buttons[i]);
+	check_hours(ck, b, el, ctx);
 }
 
 static void
@@ -854,6 +1067,7 @@ check_responder(struct check *ck, struct config *cf, void *p,
 		    config_branch(cf, rp->branches[i]) == NULL)
 			check_err(ck, bs, "%s: unknown branch \"%s\" (not in "
 			    "branches)", ctx, rp->branches[i]);
+	check_shifts(ck, cf, rp, el, ctx);
 }
 
 static void
@@ -908,6 +1122,11 @@ check_category(struct check *ck, struct config *cf, void *p,
 	if ((cat->pol = config_policy(cf, cat->policy)) == NULL)
 		check_err(ck, member_or(el, "policy"), "%s: unknown policy "
 		    "\"%s\" (not in policies)", ctx, cat->policy);
+	if (cat->after_hours != NULL && (cat->after_pol = config_policy(cf,
+	    cat->after_hours)) == NULL)
+		check_err(ck, member_or(el, "after_hours"), "%s: after_hours: "
+		    "unknown policy \"%s\" (not in policies)", ctx,
+		    cat->after_hours);
 }
 
 static void
@@ -1484,6 +1703,46 @@ config_policy_equal(const struct conf_policy *a, const struct conf_policy *b)
 }
 
 static void
+windows_free(struct conf_window *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(w[i].branch);
+		strs_free(w[i].days, w[i].ndays);
+		free(w[i].from);
+		free(w[i].until);
+	}
+	free(w);
+}
+
+/* What the duty settings hold (duty.h). */
+static void
+config_free_duty(struct config *cf)
+{
+	struct conf_branch *b;
+	size_t i, j;
+
+	for (i = 0; i < cf->nbranches; i++) {
+		b = &cf->branches[i];
+		windows_free(b->hours, b->nhours);
+		for (j = 0; j < b->nclosures; j++) {
+			free(b->closures[j].from);
+			free(b->closures[j].until);
+			free(b->closures[j].reason);
+		}
+		free(b->closures);
+		strs_free(b->holidays, b->nholidays);
+		free(b->holiday_ymd);
+	}
+	for (i = 0; i < cf->nresponders; i++)
+		windows_free(cf->responders[i].shifts,
+		    cf->responders[i].nshifts);
+	for (i = 0; i < cf->ncategories; i++)
+		free(cf->categories[i].after_hours);
+}
+
+static void
 config_free_lists(struct config *cf)
 {
 	size_t i;
@@ -1520,6 +1779,7 @@ config_free(struct config *cf)
 {
 	if (cf == NULL)
 		return;
+	config_free_duty(cf);
 	config_free_lists(cf);
 	free(cf->roles);
 	free(cf->branches);

@@ -17,6 +17,26 @@ struct conf_role {
 	int line;
 };
 
+/* A weekly time window: a responder's shift or a branch's opening hours.
+ * until <= from crosses midnight into the next day. */
+struct conf_window {
+	char *branch;	/* shifts: the branch; NULL: every one covered */
+	char **days;	/* "mon".."sun", "daily", "weekdays", "weekends" */
+	size_t ndays;
+	char *from, *until; /* "HH:MM" */
+	int dmask;	/* the days, bit 0 Sunday (struct tm's tm_wday) */
+	int from_min, until_min;
+	int line;
+};
+
+/* A closure: dates from..until inclusive ("YYYY-MM-DD"). */
+struct conf_closure {
+	char *from, *until;
+	char *reason;	/* NULL: none */
+	int from_ymd, until_ymd;
+	int line;
+};
+
 struct conf_branch {
 	char *id;       /* "central": the {branch} topic segment */
 	char *name;     /* "Central Library" */
@@ -25,6 +45,14 @@ struct conf_branch {
 			 * NULL: every category, most severe first */
 	size_t nbuttons;
 	int line;
+	/* Opening hours; none: open whenever not closed. */
+	struct conf_window *hours;
+	size_t nhours;
+	struct conf_closure *closures;
+	size_t nclosures;
+	char **holidays;	/* "YYYY-MM-DD": closed all day */
+	size_t nholidays;
+	int *holiday_ymd;
 };
 
 struct conf_responder {
@@ -34,6 +62,9 @@ struct conf_responder {
 	char **branches; /* branch ids; "*" covers every branch */
 	size_t nbranches;
 	int line;
+	/* Weekly shifts; none: always on duty. */
+	struct conf_window *shifts;
+	size_t nshifts;
 };
 
 struct conf_step {
@@ -60,6 +91,9 @@ struct conf_category {
 	char *policy; /* a conf_policy id */
 	const struct conf_policy *pol; /* resolved by config_load */
 	int line;
+	/* The policy when the branch is closed; NULL: the same policy. */
+	char *after_hours;
+	const struct conf_policy *after_pol;
 };
 
 struct config {

@@ -12,11 +12,13 @@
 #include "backlog.h"
 #include "clock.h"
 #include "conf.h"
+#include "duty.h"
 #include "engine.h"
 #include "health.h"
 #include "limit.h"
 #include "log.h"
 #include "msg.h"
+#include "oncall.h"
 #include "query.h"
 #include "rules.h"
 #include "sched.h"
@@ -83,6 +85,9 @@ struct engine {
 	int recorded;		/* this input is in e->turn */
 
 	char *topics[6];
+
+	/* Who is on duty: the run-time overrides in force (duty.h). */
+	struct duty *duty;
 };
 
 struct engine *
@@ -96,6 +101,7 @@ engine_new(const struct config *cf, struct store *st, engine_publish_fn pub,
 	e->wakeup = wakeup;
 	e->arg = arg;
 	e->limits = limit_new(LIMIT_KEYS);
+	e->duty = duty_new();
 	engine_set_config(e, cf);
 	return e;
 }
@@ -133,6 +139,7 @@ engine_free(struct engine *e)
 		config_policy_free(e->pins[i].pol);
 	free(e->pins);
 	engine_free_topics(e);
+	duty_free(e->duty);
 	free(e);
 }
 
@@ -797,6 +804,22 @@ engine_roles_text(struct engine *e, const struct route *rt, char *buf,
 	return buf;
 }
 
+/* The responders a step passed over because they were off duty (duty.h),
+ * on the timeline: why they were not notified. */
+static void
+engine_off_duty(struct engine *e, struct incident *inc, const struct route *rt,
+    int step, int64_t now)
+{
+	char who[DETAIL_MAX + 1];
+	size_t i, off = 0;
+
+	who[0] = '\0';
+	for (i = 0; i < rt->noff && off < sizeof who; i++)
+		off += snprintf(who + off, sizeof who - off, "%s%s", i ? ", " :
+		    "", rt->off[i]->id);
+	engine_event(e, inc, now, "off_duty", NULL, step, "off duty: %s", who);
+}
+
 /* Notify step `step`; returns how many responders it reached. Roles with
  * nobody are appended to `empty`. */
 static size_t
@@ -808,8 +831,8 @@ engine_fire(struct engine *e, struct incident *inc, int step, int64_t now,
 	char roles[256];
 	size_t i;
 
-	if (pol == NULL || rules_route(e->cf, pol, inc->branch,
-	    inc->r.severity, step, &rt) != 0)
+	if (pol == NULL || rules_route_at(e->cf, pol, inc->branch,
+	    inc->r.severity, step, e->duty, now, &rt) != 0)
 		return 0;
 	for (i = 0; i < rt.n; i++) {
 		if (store_was_notified(e->st, inc->id, rt.who[i]->id) == 0)
@@ -820,6 +843,8 @@ engine_fire(struct engine *e, struct incident *inc, int step, int64_t now,
 		log_info("incident=%lld event=notified step=%d responder=%s",
 		    (long long)inc->id, step + 1, rt.who[i]->id);
 	}
+	if (rt.noff > 0)
+		engine_off_duty(e, inc, &rt, step, now);
 	if (rt.nempty > 0) {
 		engine_roles_text(e, &rt, roles, sizeof roles);
 		engine_event(e, inc, now, "no_one_available", NULL, step,
@@ -1108,22 +1133,39 @@ engine_duplicate(struct engine *e, struct incident *inc)
 	    "received again: this incident is resolved");
 }
 
+/* The policy of a report at the branch now: the category's after-hours
+ * one when the branch is closed (duty.h). Its id goes into id. */
+static const struct conf_policy *
+engine_duty_policy(struct engine *e, const struct conf_category *cat,
+    const char *branch, int64_t now, char *id, size_t idlen, int *after)
+{
+	const struct conf_policy *pol = duty_policy(e->cf, cat, branch, now,
+	    after);
+
+	strlcpy_utf8(id, pol->id, idlen);
+	return pol;
+}
+
 static void
 engine_open(struct engine *e, const char *branch, const struct report *r,
     const struct conf_category *cat)
 {
 	struct incident inc;
 	int64_t now = clock_now();
+	const struct conf_policy *pol;
+	int after;
 
 	memset(&inc, 0, sizeof inc);
 	strlcpy_utf8(inc.branch, branch, sizeof inc.branch);
 	inc.r = *r;
 	inc.r.severity = rules_severity(cat, r->severity);
 	strlcpy_utf8(inc.policy, cat->policy, sizeof inc.policy);
+	pol = engine_duty_policy(e, cat, branch, now, inc.policy,
+	    sizeof inc.policy, &after);
 	inc.state = ST_RECEIVED;
 	inc.call_911 = rules_call_911(e->cf, inc.r.severity);
 	inc.created = inc.updated = inc.step_at = now;
-	inc.nsteps = (int)cat->pol->nsteps;
+	inc.nsteps = (int)pol->nsteps;
 	inc.step = -1;
 	inc.due_at = -1;
 	engine_touch(e);
@@ -1138,16 +1180,19 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 	log_info("incident=%lld event=reported branch=%s type=%s severity=%d "
 	    "report=%s%s", (long long)inc.id, branch, r->type, inc.r.severity,
 	    r->id, r->drill ? " drill=1" : "");
+	if (after)
+		engine_event(e, &inc, now, "after_hours", NULL, -1, "branch "
+		    "closed: routed by policy %s", pol->id);
 	/* Routed at once, the incident topic's first snapshot is the routed
 	 * one, a moment later in this turn: a "received" one before it would
 	 * cost the broker a publication that every subscriber sees replaced
 	 * at once (docs/benchmarks.md). The reporter is told both. */
-	if (cat->pol->steps[0].after > 0)
+	if (pol->steps[0].after > 0)
 		engine_announce(e, &inc, NULL, "received");
 	else
 		engine_tell(e, &inc, NULL, "received");
-	if (cat->pol->steps[0].after > 0) {
-		inc.due_at = now + (int64_t)cat->pol->steps[0].after * 1000;
+	if (pol->steps[0].after > 0) {
+		inc.due_at = now + (int64_t)pol->steps[0].after * 1000;
 		inc.due_step = 0;
 		engine_save(e, &inc, now);
 	} else
@@ -1721,6 +1766,43 @@ engine_reply_ok(struct engine *e, const struct request *rq)
 	    t[plen + 7 + wlen] == '/' && t[plen + 8 + wlen] != '\0';
 }
 
+/* An on-call request (oncall.h): 1 when it was one, answered or
+ * refused; 0 when it is some other request. */
+static int
+engine_oncall(struct engine *e, const struct request *rq)
+{
+	struct oncall_req q;
+	struct msg_reply *r;
+	char err[DETAIL_MAX + 1];
+	const char *why = NULL;
+	int rc;
+
+	if ((rc = msg_oncall_decode(rq->p, rq->len, &q, err, sizeof err)) ==
+	    MSG_NOID)
+		return 0;
+	if (rc != MSG_OK)
+		why = err;
+	else if (rq->reply_to == NULL)
+		why = "no MQTT v5 response topic: the answer would have nowhere "
+		    "to go; nothing was done";
+	else
+		why = engine_may_query(e, rq->who, err, sizeof err);
+	if (why == NULL) {
+		if (oncall_writes(q.method))
+			engine_touch(e);
+		r = msg_reply_new(-1);
+		why = oncall_answer(e->cf, e->st, e->duty, rq->who, &q,
+		    clock_now(), r, err, sizeof err);
+		if (why == NULL) {
+			engine_answer(e, rq, msg_reply_finish(r, NULL));
+			return 1;
+		}
+		free(msg_reply_finish(r, why));
+	}
+	engine_refuse(e, rq, -1, why);
+	return 1;
+}
+
 static void
 engine_query(struct engine *e, const struct request *rq)
 {
@@ -1737,7 +1819,9 @@ engine_query(struct engine *e, const struct request *rq)
 		    "use %s/reply/%s/...; nothing was done", rq->reply_to,
 		    e->cf->topic_prefix, rq->who);
 		engine_refuse(e, &own, -1, err);
-	} else if (msg_query_decode(rq->p, rq->len, q, err, sizeof err) !=
+	} else if (engine_oncall(e, rq))
+		;
+	else if (msg_query_decode(rq->p, rq->len, q, err, sizeof err) !=
 	    MSG_OK)
 		engine_refuse(e, rq, -1, err);
 	else if (rq->reply_to == NULL)
@@ -1966,8 +2050,8 @@ engine_repeat(struct engine *e, struct incident *inc, int64_t now)
 	int n;
 	size_t i;
 
-	if (pol == NULL || rules_route(e->cf, pol, inc->branch,
-	    inc->r.severity, inc->step, &rt) != 0)
+	if (pol == NULL || rules_route_at(e->cf, pol, inc->branch,
+	    inc->r.severity, inc->step, e->duty, now, &rt) != 0)
 		return;
 	n = (int)((now - inc->step_at) / 1000 /
 	    (pol->steps[inc->step].repeat ? pol->steps[inc->step].repeat : 1));
@@ -2146,6 +2230,8 @@ engine_restore(struct engine *e)
 	int rc;
 
 	rc = engine_resend(e);
+	if (rc == 0)
+		rc = oncall_restore(e->st, e->duty, clock_now());
 	if (rc == 0)
 		rc = store_pending(e->st, engine_restore_one, e);
 	if (rc == 0)

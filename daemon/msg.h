@@ -293,4 +293,43 @@ char *msg_selftest_encode(const char *id, int64_t ts, int64_t last_rtt_ms);
 int msg_selftest_result_decode(const void *payload, size_t len, char *id,
     size_t idlen);
 
+/* ---- on duty (beacon oncall) --------------------------------------------
+ * Supervisor requests on beacon/query/{responder} with their own methods:
+ * "oncall" (who is on duty at a branch, now or at), "oncall_set" and
+ * "oncall_clear" (run-time overrides), "oncall_log" (their timeline). */
+enum { ONCALL_SHOW = 0, ONCALL_SET, ONCALL_CLEAR, ONCALL_LOG, ONCALL_COUNT };
+struct oncall_req {
+	int method;
+	char branch[ID_MAX + 1];	/* "": every branch (show, clear) */
+	char responder[ID_MAX + 1];
+	/* Times as given: "HH:MM", "YYYY-MM-DDTHH:MM" (the branch's local
+	 * time) or RFC 3339; beacond resolves them with its clock. */
+	char at[40], from[40], until[40];
+	int off;			/* set: off duty instead of on */
+	char note[NOTE_MAX + 1];
+	int64_t since;			/* log: from (ms); 0: all */
+};
+const char *oncall_method_name(int);
+/* MSG_OK; MSG_NOID when the payload is no on-call request (not JSON, or
+ * another method); MSG_BAD with err naming the field. */
+int msg_oncall_decode(const void *, size_t, struct oncall_req *,
+    char *err, size_t errlen);
+char *msg_oncall_encode(const struct oncall_req *);
+
+/* A JSON object built a member at a time (the on-call answers). */
+struct msg_doc;
+struct msg_doc *msg_doc_new(void);
+void msg_doc_str(struct msg_doc *, const char *key, const char *v);
+void msg_doc_int(struct msg_doc *, const char *key, int64_t v);
+void msg_doc_bool(struct msg_doc *, const char *key, int v);
+void msg_doc_time(struct msg_doc *, const char *key, int64_t ms);
+/* Append a string (NULL: only make sure the array exists) or an object
+ * (taken over) to the array key. */
+void msg_doc_push_str(struct msg_doc *, const char *key, const char *v);
+void msg_doc_push(struct msg_doc *, const char *key, struct msg_doc *);
+/* Encode and free it; the caller frees the text. */
+char *msg_doc_finish(struct msg_doc *);
+/* The string key of a reply, or NULL; the caller frees it. */
+char *msg_reply_str(const void *payload, size_t len, const char *key);
+
 #endif

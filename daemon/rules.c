@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "duty.h"
 #include "rules.h"
 #include "store.h"
 
@@ -40,11 +41,40 @@ route_add(struct route *rt, const struct conf_responder *rp, const char *role)
 	rt->n++;
 }
 
-/* Add every responder of the role who covers the branch; note an empty
- * role so the reporter can be told nobody is available. */
+/* Whose duty counts: none (everyone covering the branch is on), or the
+ * shifts and overrides at a time. */
+struct route_duty {
+	int check;
+	const struct duty *dt;
+	int64_t now;
+};
+
+static int
+route_on(const struct config *cf, const struct route_duty *rd,
+    const struct conf_responder *rp, const char *branch)
+{
+	return rd == NULL || !rd->check || duty_on(cf, rd->dt, rp, branch,
+	    rd->now);
+}
+
+static void
+route_off(struct route *rt, const struct conf_responder *rp)
+{
+	size_t i;
+
+	for (i = 0; i < rt->noff; i++)
+		if (rt->off[i] == rp)
+			return;
+	if (rt->noff < ROUTE_MAX)
+		rt->off[rt->noff++] = rp;
+}
+
+/* Add every responder of the role who covers the branch (and is on duty
+ * there); note an empty role so the reporter can be told nobody is
+ * available. */
 static void
 route_role(const struct config *cf, const char *role, const char *branch,
-    struct route *rt)
+    struct route *rt, const struct route_duty *rd)
 {
 	size_t i, found = 0;
 
@@ -53,6 +83,10 @@ route_role(const struct config *cf, const char *role, const char *branch,
 
 		if (strcmp(rp->role, role) != 0 || !config_covers(rp, branch))
 			continue;
+		if (!route_on(cf, rd, rp, branch)) {
+			route_off(rt, rp);
+			continue;
+		}
 		route_add(rt, rp, rp->role);
 		found++;
 	}
@@ -68,6 +102,15 @@ int
 rules_route(const struct config *cf, const struct conf_policy *pol,
     const char *branch, int severity, int step, struct route *out)
 {
+	return rules_route_at(cf, pol, branch, severity, step, NULL, -1, out);
+}
+
+int
+rules_route_at(const struct config *cf, const struct conf_policy *pol,
+    const char *branch, int severity, int step, const struct duty *dt,
+    int64_t now, struct route *out)
+{
+	const struct route_duty rd = { now >= 0, dt, now };
 	const struct conf_step *st;
 	const struct conf_responder *rp;
 	size_t i;
@@ -77,13 +120,17 @@ rules_route(const struct config *cf, const struct conf_policy *pol,
 		return -1;
 	st = &pol->steps[step];
 	for (i = 0; i < st->nroles; i++)
-		route_role(cf, st->roles[i], branch, out);
+		route_role(cf, st->roles[i], branch, out, &rd);
 	if (step == 0 && rules_call_911(cf, severity))
 		for (i = 0; i < cf->nlife_roles; i++)
-			route_role(cf, cf->life_roles[i], branch, out);
+			route_role(cf, cf->life_roles[i], branch, out, &rd);
 	for (i = 0; i < st->nresponders; i++)
-		if ((rp = config_responder(cf, st->responders[i])) != NULL)
+		if ((rp = config_responder(cf, st->responders[i])) == NULL)
+			continue;
+		else if (route_on(cf, &rd, rp, branch))
 			route_add(out, rp, rp->role);
+		else
+			route_off(out, rp);
 	return 0;
 }
 
@@ -118,7 +165,7 @@ rules_role(const struct config *cf, const char *role, const char *branch,
     struct route *out)
 {
 	memset(out, 0, sizeof *out);
-	route_role(cf, role, branch, out);
+	route_role(cf, role, branch, out, NULL);
 }
 
 void

@@ -17,6 +17,10 @@ struct route {
 	size_t n;
 	const char *empty[ROUTE_MAX]; /* role ids with nobody on the branch */
 	size_t nempty;
+	/* rules_route_at: responders of the step's roles who cover the
+	 * branch but were off duty, so not notified. */
+	const struct conf_responder *off[ROUTE_MAX];
+	size_t noff;
 };
 
 /* 1 if a report of this severity must call 911. */
@@ -29,6 +33,13 @@ int rules_severity(const struct conf_category *, int reported);
  * step does not exist. */
 int rules_route(const struct config *, const struct conf_policy *,
     const char *branch, int severity, int step, struct route *out);
+/* The same with only the responders on duty at the branch at `now`
+ * (duty.h: shifts, and the overrides in dt, which may be NULL); now < 0
+ * counts everyone as on duty, as rules_route does. */
+struct duty;
+int rules_route_at(const struct config *, const struct conf_policy *,
+    const char *branch, int severity, int step, const struct duty *dt,
+    int64_t now, struct route *out);
 
 /*
  * The next deadline of an incident whose step `step` fired at step_at:

@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "log.h"
+#include "duty.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -180,6 +181,36 @@ static const char *const store_migrations[] = {
 	/* 4 -> 5: one row may stand for many messages: those a sender sent
 	 * over its limit in one interval. */
 	"ALTER TABLE rejects ADD COLUMN count INTEGER NOT NULL DEFAULT 1;",
+	/* 5 -> 6: who is on duty. Overrides a supervisor set at run time
+	 * (beacon oncall set); a cleared one keeps its row, with when and by
+	 * whom. Their timeline, append-only like the incidents'. */
+	"CREATE TABLE oncall_overrides ("
+	"  id INTEGER PRIMARY KEY,"
+	"  responder TEXT NOT NULL,"
+	"  branch TEXT NOT NULL,"
+	"  on_duty INTEGER NOT NULL,"
+	"  from_ts INTEGER NOT NULL,"
+	"  until_ts INTEGER NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at INTEGER NOT NULL,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  cleared_at INTEGER,"
+	"  cleared_by TEXT);"
+	"CREATE INDEX oncall_overrides_active ON oncall_overrides (until_ts)"
+	"  WHERE cleared_at IS NULL;"
+	"CREATE TABLE oncall_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ts INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  override INTEGER NOT NULL REFERENCES oncall_overrides (id),"
+	"  responder TEXT NOT NULL,"
+	"  branch TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT '');"
+	"CREATE TRIGGER oncall_events_no_update BEFORE UPDATE ON oncall_events"
+	"  BEGIN SELECT RAISE(ABORT, 'on-call events are append-only'); END;"
+	"CREATE TRIGGER oncall_events_no_delete BEFORE DELETE ON oncall_events"
+	"  BEGIN SELECT RAISE(ABORT, 'on-call events are append-only'); END;",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -242,6 +273,12 @@ enum store_stmt {
 	S_OUTBOX_PUBLISHED,
 	S_OUTBOX_DELIVERED,
 	S_OUTBOX_UNDELIVERED,
+	S_ONCALL_SET,
+	S_ONCALL_EVENT,
+	S_ONCALL_CLEAR_EVENTS,
+	S_ONCALL_CLEAR,
+	S_ONCALL_ACTIVE,
+	S_ONCALL_EVENTS,
 	S_COUNT
 };
 
@@ -347,6 +384,28 @@ static const struct {
 	[S_OUTBOX_UNDELIVERED] = { "SELECT id, incident, responder, topic, "
 	    "payload, state, attempts FROM outbox WHERE state != 'delivered'"
 	    " ORDER BY id", 0 },
+	[S_ONCALL_SET] = { "INSERT INTO oncall_overrides (responder, branch, "
+	    "on_duty, from_ts, until_ts, set_by, set_at, note) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?)", 1 },
+	[S_ONCALL_EVENT] = { "INSERT INTO oncall_events (ts, kind, override, "
+	    "responder, branch, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    1 },
+	/* The overrides not yet over: ?1 now, ?2 who, ?3 responder, ?4 the
+	 * branch or NULL for all. */
+	[S_ONCALL_CLEAR_EVENTS] = { "INSERT INTO oncall_events (ts, kind, "
+	    "override, responder, branch, actor, detail) SELECT ?1, 'cleared', "
+	    "id, responder, branch, ?2, '' FROM oncall_overrides WHERE "
+	    "cleared_at IS NULL AND until_ts > ?1 AND responder = ?3 AND "
+	    "(?4 IS NULL OR branch = ?4) ORDER BY id", 1 },
+	[S_ONCALL_CLEAR] = { "UPDATE oncall_overrides SET cleared_at = ?1, "
+	    "cleared_by = ?2 WHERE cleared_at IS NULL AND until_ts > ?1 AND "
+	    "responder = ?3 AND (?4 IS NULL OR branch = ?4)", 1 },
+	[S_ONCALL_ACTIVE] = { "SELECT id, responder, branch, on_duty, from_ts, "
+	    "until_ts, set_by, set_at, note FROM oncall_overrides WHERE "
+	    "cleared_at IS NULL AND until_ts > ? ORDER BY id", 0 },
+	[S_ONCALL_EVENTS] = { "SELECT e.ts, e.kind, e.override, e.responder, "
+	    "e.branch, e.actor, e.detail FROM oncall_events e WHERE e.ts >= ?1 "
+	    "AND (?2 IS NULL OR e.branch = ?2) ORDER BY e.id", 0 },
 };
 
 struct store {
@@ -2062,4 +2121,156 @@ store_outbox_undelivered(struct store *s, store_outbox_cb cb, void *arg)
 	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "outbox");
 	store_done(st);
 	return rc;
+}
+
+/* ---- on duty: run-time overrides --------------------------------------- */
+
+static int
+store_oncall_event(struct store *s, int64_t ts, const char *kind,
+    int64_t id, const struct duty_override *ov, const char *actor,
+    const char *detail)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_ONCALL_EVENT, "on-call event")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, ts);
+	rc |= store_bind_text(st, 2, kind);
+	rc |= sqlite3_bind_int64(st, 3, id);
+	rc |= store_bind_text(st, 4, ov->responder);
+	rc |= store_bind_text(st, 5, ov->branch);
+	rc |= store_bind_text(st, 6, actor);
+	rc |= store_bind_text(st, 7, detail);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "on-call event");
+	}
+	return store_run(s, st, "on-call event");
+}
+
+int64_t
+store_oncall_set(struct store *s, const struct duty_override *ov,
+    const char *detail)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_ONCALL_SET, "on-call set")) == NULL)
+		return -1;
+	rc |= store_bind_text(st, 1, ov->responder);
+	rc |= store_bind_text(st, 2, ov->branch);
+	rc |= sqlite3_bind_int(st, 3, ov->on);
+	rc |= sqlite3_bind_int64(st, 4, ov->from);
+	rc |= sqlite3_bind_int64(st, 5, ov->until);
+	rc |= store_bind_text(st, 6, ov->by);
+	rc |= sqlite3_bind_int64(st, 7, ov->set_at);
+	rc |= store_bind_text(st, 8, ov->note);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "on-call set");
+	}
+	if (store_run(s, st, "on-call set") != 0)
+		return -1;
+	id = sqlite3_last_insert_rowid(s->db);
+	if (store_oncall_event(s, ov->set_at, "set", id, ov, ov->by, detail) !=
+	    0)
+		return -1;
+	return id;
+}
+
+/* Bind the four parameters of the two clearing statements. */
+static int
+store_oncall_bind(sqlite3_stmt *st, int64_t now, const char *by,
+    const char *responder, const char *branch)
+{
+	int rc = 0;
+
+	rc |= sqlite3_bind_int64(st, 1, now);
+	rc |= store_bind_text(st, 2, by);
+	rc |= store_bind_text(st, 3, responder);
+	rc |= store_bind_text(st, 4, branch);
+	return rc;
+}
+
+int
+store_oncall_clear(struct store *s, const char *responder, const char *branch,
+    const char *by, int64_t now)
+{
+	enum store_stmt ids[] = { S_ONCALL_CLEAR_EVENTS, S_ONCALL_CLEAR };
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < nitems(ids); i++) {
+		if ((st = store_stmt(s, ids[i], "on-call clear")) == NULL)
+			return -1;
+		if (store_oncall_bind(st, now, by, responder, branch) !=
+		    SQLITE_OK) {
+			store_done(st);
+			return store_fail(s, "on-call clear");
+		}
+		if (store_run(s, st, "on-call clear") != 0)
+			return -1;
+	}
+	return sqlite3_changes(s->db);
+}
+
+int
+store_oncall_active(struct store *s, int64_t now, store_oncall_cb cb,
+    void *arg)
+{
+	struct duty_override ov;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, S_ONCALL_ACTIVE, "on-call overrides")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&ov, 0, sizeof ov);
+		ov.id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, ov.responder, sizeof ov.responder);
+		store_col_text(st, 2, ov.branch, sizeof ov.branch);
+		ov.on = sqlite3_column_int(st, 3);
+		ov.from = sqlite3_column_int64(st, 4);
+		ov.until = sqlite3_column_int64(st, 5);
+		store_col_text(st, 6, ov.by, sizeof ov.by);
+		ov.set_at = sqlite3_column_int64(st, 7);
+		store_col_text(st, 8, ov.note, sizeof ov.note);
+		if (cb(&ov, arg) != 0)
+			break;
+	}
+	store_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    store_fail(s, "on-call overrides");
+}
+
+int
+store_oncall_events(struct store *s, int64_t since, const char *branch,
+    store_oncall_event_cb cb, void *arg)
+{
+	struct oncall_event ev;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = store_stmt(s, S_ONCALL_EVENTS, "on-call events")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	store_bind_text(st, 2, branch);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&ev, 0, sizeof ev);
+		ev.ts = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, ev.kind, sizeof ev.kind);
+		ev.override = sqlite3_column_int64(st, 2);
+		store_col_text(st, 3, ev.responder, sizeof ev.responder);
+		store_col_text(st, 4, ev.branch, sizeof ev.branch);
+		store_col_text(st, 5, ev.actor, sizeof ev.actor);
+		store_col_text(st, 6, ev.detail, sizeof ev.detail);
+		if (cb(&ev, arg) != 0)
+			break;
+	}
+	store_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+	    store_fail(s, "on-call events");
 }

@@ -241,4 +241,36 @@ typedef int (*store_outbox_cb)(const struct outbox_row *, void *arg);
 /* The rows not delivered, oldest first; cb returns non-zero to stop. */
 int store_outbox_undelivered(struct store *, store_outbox_cb, void *arg);
 
+/* ---- on duty (duty.h) ---------------------------------------------------
+ * Run-time overrides of who is on duty, and their own timeline
+ * (oncall_events, append-only): "set" and "cleared". */
+struct duty_override;
+/* Record the override (ov->id ignored) and its "set" event; its id, or
+ * -1. */
+int64_t store_oncall_set(struct store *, const struct duty_override *,
+    const char *detail);
+/* Clear the overrides of responder at branch (NULL: every branch) that
+ * are not over at now, each with a "cleared" event by `by`. How many, or
+ * -1. */
+int store_oncall_clear(struct store *, const char *responder,
+    const char *branch, const char *by, int64_t now);
+typedef int (*store_oncall_cb)(const struct duty_override *, void *arg);
+/* The overrides neither cleared nor over at now, oldest first. */
+int store_oncall_active(struct store *, int64_t now, store_oncall_cb,
+    void *arg);
+struct oncall_event {
+	int64_t ts;
+	char kind[16];
+	int64_t override;
+	char responder[ID_MAX + 1];
+	char branch[ID_MAX + 1];
+	char actor[ID_MAX + 1];
+	char detail[DETAIL_MAX + 1];
+};
+typedef int (*store_oncall_event_cb)(const struct oncall_event *,
+    void *arg);
+/* The on-call timeline from since, of one branch (NULL: all). */
+int store_oncall_events(struct store *, int64_t since, const char *branch,
+    store_oncall_event_cb, void *arg);
+
 #endif

@@ -1,0 +1,431 @@
+/*
+ * Who is on duty, and whether a branch is open: shifts, opening hours,
+ * closures, holidays and run-time overrides. Local times come from the C
+ * library's zone data: TZ is set to the branch's zone for the conversion
+ * and put back afterwards, so daylight saving is the zone file's business.
+ * This is safe in beacond because its only other thread, the store's WAL
+ * checkpointer, reads neither the environment nor local time; nothing
+ * else in Beacon uses local time while a conversion runs. Without shifts
+ * or opening hours nothing here touches TZ at all.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf.h"
+#include "duty.h"
+#include "xmalloc.h"
+
+/* ---- the overrides ------------------------------------------------------ */
+
+struct duty *
+duty_new(void)
+{
+	return xcalloc(1, sizeof(struct duty));
+}
+
+void
+duty_free(struct duty *d)
+{
+	if (d == NULL)
+		return;
+	free(d->v);
+	free(d);
+}
+
+void
+duty_add(struct duty *d, const struct duty_override *ov)
+{
+	d->v = xreallocarray(d->v, d->n + 1, sizeof *d->v);
+	d->v[d->n++] = *ov;
+}
+
+size_t
+duty_remove(struct duty *d, const char *responder, const char *branch)
+{
+	size_t i, j, n = 0;
+
+	for (i = j = 0; i < d->n; i++) {
+		if (strcmp(d->v[i].responder, responder) == 0 &&
+		    (branch == NULL || strcmp(d->v[i].branch, branch) == 0)) {
+			n++;
+			continue;
+		}
+		d->v[j++] = d->v[i];
+	}
+	d->n = j;
+	return n;
+}
+
+void
+duty_expire(struct duty *d, int64_t now)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < d->n; i++)
+		if (d->v[i].until > now)
+			d->v[j++] = d->v[i];
+	d->n = j;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static int
+duty_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+int
+duty_parse_hhmm(const char *s, int *min)
+{
+	int h, m;
+
+	if (strlen(s) != 5 || !duty_digits(s, 2) || s[2] != ':' ||
+	    !duty_digits(s + 3, 2))
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && m != 0))
+		return -1;
+	*min = h * 60 + m;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int mask;
+} duty_days[] = {
+	{ "sun", 1 << 0 }, { "mon", 1 << 1 }, { "tue", 1 << 2 },
+	{ "wed", 1 << 3 }, { "thu", 1 << 4 }, { "fri", 1 << 5 },
+	{ "sat", 1 << 6 }, { "daily", 0x7f }, { "weekdays", 0x3e },
+	{ "weekends", 0x41 },
+};
+
+int
+duty_parse_days(char *const *days, size_t n, int *mask, const char **bad)
+{
+	size_t i, j;
+
+	*mask = 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < sizeof duty_days / sizeof *duty_days; j++)
+			if (strcmp(days[i], duty_days[j].name) == 0)
+				break;
+		if (j == sizeof duty_days / sizeof *duty_days) {
+			*bad = days[i];
+			return -1;
+		}
+		*mask |= duty_days[j].mask;
+	}
+	return 0;
+}
+
+static int
+duty_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+duty_mdays(int y, int m)
+{
+	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
+
+	return m == 2 && duty_leap(y) ? 29 : md[m - 1];
+}
+
+int
+duty_parse_date(const char *s, int *ymd)
+{
+	int y, m, d;
+
+	if (strlen(s) != 10 || !duty_digits(s, 4) || s[4] != '-' ||
+	    !duty_digits(s + 5, 2) || s[7] != '-' || !duty_digits(s + 8, 2))
+		return -1;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > duty_mdays(y, m))
+		return -1;
+	*ymd = y * 10000 + m * 100 + d;
+	return 0;
+}
+
+/* ---- local time --------------------------------------------------------- */
+
+/* Set TZ to zone for a conversion; duty_tz_restore puts the old back. */
+static char *
+duty_tz_set(const char *zone)
+{
+	const char *old = getenv("TZ");
+	char *saved = old != NULL ? xstrdup(old) : NULL;
+
+	setenv("TZ", zone, 1);
+	tzset();
+	return saved;
+}
+
+static void
+duty_tz_restore(char *saved)
+{
+	if (saved != NULL)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
+static int
+duty_ymd_before(int y, int m, int d)
+{
+	if (--d == 0) {
+		if (--m == 0) {
+			m = 12;
+			y--;
+		}
+		d = duty_mdays(y, m);
+	}
+	return y * 10000 + m * 100 + d;
+}
+
+int
+duty_local(const char *tz, int64_t ms, struct duty_local *out)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	struct tm tm;
+	char *saved = duty_tz_set(tz);
+	int ok = localtime_r(&t, &tm) != NULL;
+
+	duty_tz_restore(saved);
+	if (!ok)
+		return -1;
+	out->y = tm.tm_year + 1900;
+	out->m = tm.tm_mon + 1;
+	out->d = tm.tm_mday;
+	out->wday = tm.tm_wday;
+	out->min = tm.tm_hour * 60 + tm.tm_min;
+	out->ymd = out->y * 10000 + out->m * 100 + out->d;
+	out->prev_ymd = duty_ymd_before(out->y, out->m, out->d);
+	return 0;
+}
+
+int64_t
+duty_instant(const char *tz, int y, int m, int d, int hh, int mm)
+{
+	struct tm tm;
+	time_t t;
+	char *saved = duty_tz_set(tz);
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	duty_tz_restore(saved);
+	return (int64_t)t * 1000;
+}
+
+/* RFC 3339 with Z or an offset: seconds optional, fraction ignored. */
+static int
+duty_rfc3339(const char *s, int64_t *ms)
+{
+	int y, mo, d, h, mi, sec = 0, n = 0, oh, om;
+	const char *p;
+	int64_t days;
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &n) != 5
+	    || n != 16)
+		return -1;
+	p = s + n;
+	if (*p == ':') {
+		if (!duty_digits(p + 1, 2))
+			return -1;
+		sec = atoi(p + 1);
+		p += 3;
+		if (*p == '.')
+			for (p++; isdigit((unsigned char)*p); p++)
+				;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > duty_mdays(y, mo) || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	/* Days from the civil date (Howard Hinnant's algorithm). */
+	{
+		int yy = mo <= 2 ? y - 1 : y;
+		int era = (yy >= 0 ? yy : yy - 399) / 400;
+		int yoe = yy - era * 400;
+		int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+		days = (int64_t)era * 146097 + doe - 719468;
+	}
+	*ms = ((days * 86400) + h * 3600 + mi * 60 + sec) * 1000;
+	if (strcmp(p, "Z") == 0)
+		return 0;
+	if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
+	    duty_digits(p + 1, 2) && duty_digits(p + 4, 2)) {
+		oh = atoi(p + 1);
+		om = atoi(p + 4);
+		*ms -= (int64_t)(*p == '+' ? 1 : -1) * (oh * 60 + om) * 60000;
+		return 0;
+	}
+	return -1;
+}
+
+int
+duty_resolve(const char *tz, int64_t now, const char *text, int64_t *ms)
+{
+	struct duty_local lt;
+	int min, ymd;
+	char date[11];
+
+	if (duty_parse_hhmm(text, &min) == 0) {
+		if (duty_local(tz, now, &lt) != 0)
+			return -1;
+		*ms = duty_instant(tz, lt.y, lt.m, lt.d, min / 60, min % 60);
+		return 0;
+	}
+	if (strlen(text) == 16 && (text[10] == 'T' || text[10] == ' ')) {
+		memcpy(date, text, 10);
+		date[10] = '\0';
+		if (duty_parse_date(date, &ymd) != 0 ||
+		    duty_parse_hhmm(text + 11, &min) != 0 || min == DUTY_DAY_MIN)
+			return -1;
+		*ms = duty_instant(tz, ymd / 10000, ymd / 100 % 100, ymd % 100,
+		    min / 60, min % 60);
+		return 0;
+	}
+	return duty_rfc3339(text, ms);
+}
+
+/* ---- questions ---------------------------------------------------------- */
+
+int
+duty_closed_day(const struct conf_branch *b, int ymd)
+{
+	size_t i;
+
+	for (i = 0; i < b->nholidays; i++)
+		if (b->holiday_ymd != NULL && b->holiday_ymd[i] == ymd)
+			return 1;
+	for (i = 0; i < b->nclosures; i++)
+		if (ymd >= b->closures[i].from_ymd &&
+		    ymd <= b->closures[i].until_ymd)
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether local time lt falls in window w. A window that crosses midnight
+ * belongs to the day it starts on; with a branch, a day the branch is
+ * closed has no window.
+ */
+static int
+duty_in_window(const struct conf_window *w, const struct duty_local *lt,
+    const struct conf_branch *b)
+{
+	int yday = (lt->wday + 6) % 7;
+
+	if (w->from_min < w->until_min)
+		return (w->dmask & (1 << lt->wday)) && lt->min >= w->from_min &&
+		    lt->min < w->until_min && !(b && duty_closed_day(b,
+		    lt->ymd));
+	/* Crosses midnight: the evening of today or the morning after
+	 * yesterday. */
+	if ((w->dmask & (1 << lt->wday)) && lt->min >= w->from_min &&
+	    !(b && duty_closed_day(b, lt->ymd)))
+		return 1;
+	return (w->dmask & (1 << yday)) && lt->min < w->until_min &&
+	    !(b && duty_closed_day(b, lt->prev_ymd));
+}
+
+int
+duty_open(const struct conf_branch *b, int64_t now)
+{
+	struct duty_local lt;
+	size_t i;
+
+	if (b->nhours == 0 && b->nholidays == 0 && b->nclosures == 0)
+		return 1;
+	if (duty_local(b->timezone, now, &lt) != 0)
+		return 1;
+	if (b->nhours == 0)
+		return !duty_closed_day(b, lt.ymd);
+	for (i = 0; i < b->nhours; i++)
+		if (duty_in_window(&b->hours[i], &lt, b))
+			return 1;
+	return 0;
+}
+
+const struct duty_override *
+duty_override_at(const struct duty *d, const char *responder,
+    const char *branch, int64_t now)
+{
+	const struct duty_override *best = NULL;
+	size_t i;
+
+	for (i = 0; d != NULL && i < d->n; i++) {
+		const struct duty_override *ov = &d->v[i];
+
+		if (strcmp(ov->responder, responder) != 0 ||
+		    strcmp(ov->branch, branch) != 0 || now < ov->from ||
+		    now >= ov->until)
+			continue;
+		if (best == NULL || ov->id > best->id)
+			best = ov;
+	}
+	return best;
+}
+
+int
+duty_on(const struct config *cf, const struct duty *d,
+    const struct conf_responder *rp, const char *branch, int64_t now)
+{
+	const struct duty_override *ov;
+	const struct conf_branch *b;
+	struct duty_local lt;
+	size_t i;
+
+	if ((ov = duty_override_at(d, rp->id, branch, now)) != NULL)
+		return ov->on;
+	if (rp->nshifts == 0)
+		return 1;
+	if ((b = config_branch(cf, branch)) == NULL ||
+	    duty_local(b->timezone, now, &lt) != 0)
+		return 0;
+	for (i = 0; i < rp->nshifts; i++) {
+		const struct conf_window *w = &rp->shifts[i];
+
+		if (w->branch != NULL && strcmp(w->branch, branch) != 0)
+			continue;
+		if (duty_in_window(w, &lt, b))
+			return 1;
+	}
+	return 0;
+}
+
+const struct conf_policy *
+duty_policy(const struct config *cf, const struct conf_category *cat,
+    const char *branch, int64_t now, int *after)
+{
+	const struct conf_branch *b = config_branch(cf, branch);
+
+	*after = 0;
+	if (cat->after_pol == NULL || b == NULL || duty_open(b, now))
+		return cat->pol;
+	*after = 1;
+	return cat->after_pol;
+}

@@ -1,0 +1,508 @@
+/*
+ * beacon oncall, beacond's side: the answers to "who is on duty", and the
+ * run-time overrides. Everything is computed from the configuration, the
+ * overrides in force and beacond's clock, with the same functions that
+ * route a report (rules_route_at), so the answer is what a report would
+ * get at that time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacon.h"
+#include "clock.h"
+#include "conf.h"
+#include "duty.h"
+#include "log.h"
+#include "msg.h"
+#include "oncall.h"
+#include "rules.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define ONCALL_DAY_MS (24 * 3600 * 1000LL)
+
+/* The answer's text for people, a line at a time. */
+struct text {
+	FILE *fp;
+	char *buf;
+	size_t len;
+};
+
+static void
+text_open(struct text *t)
+{
+	if ((t->fp = open_memstream(&t->buf, &t->len)) == NULL)
+		fatal("open_memstream");
+}
+
+static char *
+text_close(struct text *t)
+{
+	fclose(t->fp);
+	return t->buf;
+}
+
+/* "2026-03-08 01:59" in the zone. */
+static char *
+oncall_local(const char *tz, int64_t ms, char *buf, size_t len)
+{
+	struct duty_local lt;
+
+	if (duty_local(tz, ms, &lt) != 0)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%04d-%02d-%02d %02d:%02d", lt.y, lt.m, lt.d,
+		    lt.min / 60, lt.min % 60);
+	return buf;
+}
+
+static int
+oncall_add(const struct duty_override *ov, void *arg)
+{
+	duty_add(arg, ov);
+	return 0;
+}
+
+int
+oncall_restore(struct store *st, struct duty *d, int64_t now)
+{
+	d->n = 0;
+	if (store_oncall_active(st, now, oncall_add, d) != 0)
+		return -1;
+	if (d->n > 0)
+		log_info("event=oncall_restored overrides=%zu", d->n);
+	return 0;
+}
+
+int
+oncall_writes(int method)
+{
+	return method == ONCALL_SET || method == ONCALL_CLEAR;
+}
+
+/* ---- who is on duty ---------------------------------------------------- */
+
+/* Why the branch is closed at `at`, or NULL when it is open. */
+static const char *
+oncall_closed(const struct conf_branch *b, int64_t at)
+{
+	struct duty_local lt;
+
+	if (duty_open(b, at))
+		return NULL;
+	if (duty_local(b->timezone, at, &lt) == 0 &&
+	    duty_closed_day(b, lt.ymd))
+		return "closed today (holiday or closure)";
+	return "outside opening hours";
+}
+
+static void
+oncall_roles(const struct config *cf, const struct duty *d,
+    const struct conf_branch *b, int64_t at, struct msg_doc *doc,
+    struct text *t)
+{
+	const struct conf_responder *rp;
+	struct msg_doc *r;
+	size_t i, j, non, noff;
+	char on[512], off[512];
+
+	fprintf(t->fp, "  on duty:\n");
+	for (i = 0; i < cf->nroles; i++) {
+		r = msg_doc_new();
+		msg_doc_str(r, "role", cf->roles[i].id);
+		msg_doc_str(r, "label", cf->roles[i].label);
+		msg_doc_push_str(r, "on_duty", NULL);
+		msg_doc_push_str(r, "off_duty", NULL);
+		on[0] = off[0] = '\0';
+		for (j = non = noff = 0; j < cf->nresponders; j++) {
+			rp = &cf->responders[j];
+			if (strcmp(rp->role, cf->roles[i].id) != 0 ||
+			    !config_covers(rp, b->id))
+				continue;
+			if (duty_on(cf, d, rp, b->id, at)) {
+				msg_doc_push_str(r, "on_duty", rp->id);
+				snprintf(on + strlen(on), sizeof on - strlen(on),
+				    "%s%s", non++ ? ", " : "", rp->id);
+			} else {
+				msg_doc_push_str(r, "off_duty", rp->id);
+				snprintf(off + strlen(off), sizeof off -
+				    strlen(off), "%s%s", noff++ ? ", " : "",
+				    rp->id);
+			}
+		}
+		msg_doc_push(doc, "roles", r);
+		if (non + noff == 0)
+			fprintf(t->fp, "    %-20s nobody covers this branch\n",
+			    cf->roles[i].label);
+		else
+			fprintf(t->fp, "    %-20s %s%s%s%s\n", cf->roles[i].label,
+			    non ? on : "no one", noff ? " (off duty: " : "",
+			    off, noff ? ")" : "");
+	}
+}
+
+/* One step of a route: whom it notifies, or skipped as empty. */
+static void
+oncall_step(const struct config *cf, const struct route *rt, int step,
+    struct msg_doc *c, struct text *t)
+{
+	struct msg_doc *s = msg_doc_new();
+	size_t i;
+
+	msg_doc_int(s, "step", step + 1);
+	msg_doc_bool(s, "skipped", rt->n == 0);
+	msg_doc_push_str(s, "notify", NULL);
+	msg_doc_push_str(s, "empty", NULL);
+	fprintf(t->fp, "%sstep %d%s", step ? "; " : "", step + 1,
+	    rt->n ? ": " : " skipped");
+	for (i = 0; i < rt->n; i++) {
+		msg_doc_push_str(s, "notify", rt->who[i]->id);
+		fprintf(t->fp, "%s%s", i ? ", " : "", rt->who[i]->id);
+	}
+	for (i = 0; i < rt->nempty; i++) {
+		const struct conf_role *r = config_role(cf, rt->empty[i]);
+
+		msg_doc_push_str(s, "empty", rt->empty[i]);
+		fprintf(t->fp, "%s%s", i ? ", " : " (no one available: ",
+		    r ? r->label : rt->empty[i]);
+	}
+	if (rt->nempty > 0)
+		fprintf(t->fp, ")");
+	msg_doc_push(c, "steps", s);
+}
+
+static void
+oncall_routes(const struct config *cf, const struct duty *d,
+    const struct conf_branch *b, int64_t at, struct msg_doc *doc,
+    struct text *t)
+{
+	const struct conf_category *cat;
+	const struct conf_policy *pol;
+	struct msg_doc *c;
+	struct route rt;
+	size_t i, k;
+	int after;
+
+	fprintf(t->fp, "  routes:\n");
+	for (i = 0; i < cf->ncategories; i++) {
+		cat = &cf->categories[i];
+		if ((pol = duty_policy(cf, cat, b->id, at, &after)) == NULL)
+			continue;
+		c = msg_doc_new();
+		msg_doc_str(c, "category", cat->id);
+		msg_doc_str(c, "policy", pol->id);
+		msg_doc_bool(c, "after_hours", after);
+		msg_doc_push_str(c, "steps", NULL);
+		fprintf(t->fp, "    %-20s %spolicy %s: ", cat->id,
+		    after ? "after hours, " : "", pol->id);
+		for (k = 0; k < pol->nsteps; k++) {
+			rules_route_at(cf, pol, b->id, cat->severity, (int)k, d,
+			    at, &rt);
+			oncall_step(cf, &rt, (int)k, c, t);
+		}
+		fprintf(t->fp, "\n");
+		msg_doc_push(doc, "routes", c);
+	}
+}
+
+static void
+oncall_overrides(const struct duty *d, const struct conf_branch *b,
+    int64_t at, struct msg_doc *doc, struct text *t)
+{
+	const struct duty_override *ov;
+	struct msg_doc *o;
+	char from[32], until[32];
+	size_t i;
+	int n = 0;
+
+	msg_doc_push_str(doc, "overrides", NULL);
+	for (i = 0; i < d->n; i++) {
+		ov = &d->v[i];
+		if (strcmp(ov->branch, b->id) != 0 || ov->until <= at)
+			continue;
+		o = msg_doc_new();
+		msg_doc_int(o, "id", ov->id);
+		msg_doc_str(o, "responder", ov->responder);
+		msg_doc_bool(o, "on_duty", ov->on);
+		msg_doc_time(o, "from", ov->from);
+		msg_doc_time(o, "until", ov->until);
+		msg_doc_str(o, "by", ov->by);
+		msg_doc_str(o, "note", ov->note);
+		msg_doc_push(doc, "overrides", o);
+		fprintf(t->fp, "%s    %s %s from %s until %s, set by %s%s%s\n",
+		    n++ ? "" : "  overrides:\n", ov->responder, ov->on ?
+		    "on duty" : "off duty", oncall_local(b->timezone, ov->from,
+		    from, sizeof from), oncall_local(b->timezone, ov->until,
+		    until, sizeof until), ov->by, ov->note[0] ? ": " : "",
+		    ov->note);
+	}
+}
+
+static void
+oncall_branch(const struct config *cf, const struct duty *d,
+    const struct conf_branch *b, int64_t at, struct msg_reply *r,
+    struct text *t)
+{
+	struct msg_doc *doc = msg_doc_new();
+	const char *closed = oncall_closed(b, at);
+	char local[32];
+
+	msg_doc_str(doc, "branch", b->id);
+	msg_doc_str(doc, "name", b->name);
+	msg_doc_str(doc, "timezone", b->timezone);
+	msg_doc_time(doc, "at", at);
+	msg_doc_str(doc, "local", oncall_local(b->timezone, at, local,
+	    sizeof local));
+	msg_doc_bool(doc, "open", closed == NULL);
+	if (closed != NULL)
+		msg_doc_str(doc, "closed", closed);
+	fprintf(t->fp, "%s (%s) at %s %s: %s%s\n", b->id, b->name, local,
+	    b->timezone, closed ? "closed, " : "open", closed ? closed : "");
+	msg_doc_push_str(doc, "roles", NULL);
+	msg_doc_push_str(doc, "routes", NULL);
+	oncall_roles(cf, d, b, at, doc, t);
+	oncall_routes(cf, d, b, at, doc, t);
+	oncall_overrides(d, b, at, doc, t);
+	msg_reply_add(r, "branches", msg_doc_finish(doc));
+}
+
+static const char *
+oncall_show(const struct config *cf, const struct duty *d,
+    const struct oncall_req *q, int64_t now, struct msg_reply *r,
+    char *err, size_t errlen)
+{
+	const struct conf_branch *b;
+	struct text t;
+	int64_t at;
+	size_t i;
+
+	if (q->branch[0] != '\0' && config_branch(cf, q->branch) == NULL) {
+		snprintf(err, errlen, "branch: unknown branch \"%s\"",
+		    q->branch);
+		return err;
+	}
+	text_open(&t);
+	msg_reply_add(r, "branches", NULL);
+	for (i = 0; i < cf->nbranches; i++) {
+		b = &cf->branches[i];
+		if (q->branch[0] != '\0' && strcmp(b->id, q->branch) != 0)
+			continue;
+		at = now;
+		if (q->at[0] != '\0' && duty_resolve(b->timezone, now, q->at,
+		    &at) != 0) {
+			free(text_close(&t));
+			snprintf(err, errlen, "at: \"%s\" is not a time: use "
+			    "HH:MM (today at the branch), YYYY-MM-DDTHH:MM (the "
+			    "branch's local time) or RFC 3339", q->at);
+			return err;
+		}
+		oncall_branch(cf, d, b, at, r, &t);
+	}
+	msg_reply_set_str(r, "text", text_close(&t));
+	free(t.buf);
+	return NULL;
+}
+
+/* ---- overrides --------------------------------------------------------- */
+
+/* from and until of a set request, in the branch's zone; an "HH:MM"
+ * until at or before from is on the next day. */
+static const char *
+oncall_window(const struct conf_branch *b, const struct oncall_req *q,
+    int64_t now, int64_t *from, int64_t *until, char *err, size_t errlen)
+{
+	struct duty_local lt;
+	int min;
+
+	if (duty_resolve(b->timezone, now, q->from, from) != 0 ||
+	    duty_resolve(b->timezone, now, q->until, until) != 0) {
+		snprintf(err, errlen, "%s: \"%s\" is not a time: use HH:MM "
+		    "(today at the branch), YYYY-MM-DDTHH:MM (the branch's "
+		    "local time) or RFC 3339", duty_resolve(b->timezone, now,
+		    q->from, from) != 0 ? "from" : "until",
+		    duty_resolve(b->timezone, now, q->from, from) != 0 ?
+		    q->from : q->until);
+		return err;
+	}
+	if (*until <= *from && duty_parse_hhmm(q->until, &min) == 0 &&
+	    duty_local(b->timezone, *from, &lt) == 0)
+		*until = duty_instant(b->timezone, lt.y, lt.m, lt.d + 1,
+		    min / 60, min % 60);
+	if (*until <= *from) {
+		snprintf(err, errlen, "until must come after from");
+		return err;
+	}
+	if (*until <= now) {
+		snprintf(err, errlen, "the override would end before now: "
+		    "nothing was changed");
+		return err;
+	}
+	return NULL;
+}
+
+static const char *
+oncall_who(const struct config *cf, const struct oncall_req *q,
+    const struct conf_branch **b, char *err, size_t errlen)
+{
+	const struct conf_responder *rp = config_responder(cf, q->responder);
+
+	*b = NULL;
+	if (rp == NULL)
+		snprintf(err, errlen, "responder: unknown responder \"%s\"",
+		    q->responder);
+	else if (q->branch[0] != '\0' && (*b = config_branch(cf,
+	    q->branch)) == NULL)
+		snprintf(err, errlen, "branch: unknown branch \"%s\"",
+		    q->branch);
+	else if (*b != NULL && !config_covers(rp, q->branch))
+		snprintf(err, errlen, "%s does not cover branch %s (its "
+		    "branches in beacon.conf): nothing was changed",
+		    q->responder, q->branch);
+	else
+		return NULL;
+	return err;
+}
+
+static const char *
+oncall_set(const struct config *cf, struct store *st, struct duty *d,
+    const char *who, const struct oncall_req *q, int64_t now,
+    struct msg_reply *r, char *err, size_t errlen)
+{
+	const struct conf_branch *b;
+	struct duty_override ov;
+	char from[32], until[32], detail[DETAIL_MAX + 1], *text;
+
+	if (oncall_who(cf, q, &b, err, errlen) != NULL)
+		return err;
+	memset(&ov, 0, sizeof ov);
+	if (oncall_window(b, q, now, &ov.from, &ov.until, err, errlen) != NULL)
+		return err;
+	strlcpy_utf8(ov.responder, q->responder, sizeof ov.responder);
+	strlcpy_utf8(ov.branch, q->branch, sizeof ov.branch);
+	strlcpy_utf8(ov.by, who, sizeof ov.by);
+	strlcpy_utf8(ov.note, q->note, sizeof ov.note);
+	ov.on = !q->off;
+	ov.set_at = now;
+	snprintf(detail, sizeof detail, "%s from %s until %s (%s)%s%.300s",
+	    ov.on ? "on duty" : "off duty", oncall_local(b->timezone, ov.from,
+	    from, sizeof from), oncall_local(b->timezone, ov.until, until,
+	    sizeof until), b->timezone, ov.note[0] ? ": " : "", ov.note);
+	if ((ov.id = store_oncall_set(st, &ov, detail)) < 0) {
+		snprintf(err, errlen, "the override was not recorded (database "
+		    "error): nothing was changed");
+		return err;
+	}
+	duty_add(d, &ov);
+	log_info("event=oncall_set override=%lld responder=%s branch=%s on=%d "
+	    "by=%s", (long long)ov.id, ov.responder, ov.branch, ov.on, who);
+	msg_reply_set_int(r, "override", ov.id);
+	text = xasprintf("%s is %s at %s %s\n", ov.responder, ov.on ?
+	    "on duty" : "off duty", ov.branch, detail + (ov.on ? 8 : 9));
+	msg_reply_set_str(r, "text", text);
+	free(text);
+	return NULL;
+}
+
+static const char *
+oncall_clear(const struct config *cf, struct store *st, struct duty *d,
+    const char *who, const struct oncall_req *q, int64_t now,
+    struct msg_reply *r, char *err, size_t errlen)
+{
+	const struct conf_branch *b;
+	const char *branch = q->branch[0] ? q->branch : NULL;
+	char *text;
+	int n;
+
+	if (oncall_who(cf, q, &b, err, errlen) != NULL)
+		return err;
+	if ((n = store_oncall_clear(st, q->responder, branch, who, now)) < 0) {
+		snprintf(err, errlen, "the clearing was not recorded (database "
+		    "error): nothing was changed");
+		return err;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no override of %s%s%s in force or to "
+		    "come: nothing to clear", q->responder, branch ? " at " :
+		    "", branch ? branch : "");
+		return err;
+	}
+	duty_remove(d, q->responder, branch);
+	log_info("event=oncall_cleared responder=%s branch=%s overrides=%d "
+	    "by=%s", q->responder, branch ? branch : "*", n, who);
+	msg_reply_set_int(r, "cleared", n);
+	text = xasprintf("%d override%s of %s cleared: %s follows the shifts "
+	    "in beacon.conf again\n", n, n == 1 ? "" : "s", q->responder,
+	    q->responder);
+	msg_reply_set_str(r, "text", text);
+	free(text);
+	return NULL;
+}
+
+/* ---- the on-call timeline ---------------------------------------------- */
+
+struct oncall_log {
+	struct msg_reply *r;
+	struct text t;
+};
+
+static int
+oncall_log_one(const struct oncall_event *ev, void *arg)
+{
+	struct oncall_log *lg = arg;
+	struct msg_doc *o = msg_doc_new();
+	char ts[40];
+
+	msg_doc_time(o, "ts", ev->ts);
+	msg_doc_str(o, "kind", ev->kind);
+	msg_doc_int(o, "override", ev->override);
+	msg_doc_str(o, "responder", ev->responder);
+	msg_doc_str(o, "branch", ev->branch);
+	msg_doc_str(o, "actor", ev->actor);
+	msg_doc_str(o, "detail", ev->detail);
+	msg_reply_add(lg->r, "events", msg_doc_finish(o));
+	fprintf(lg->t.fp, "%s  override %lld  %-8s %s at %s by %s%s%s\n",
+	    clock_fmt(ev->ts, ts, sizeof ts), (long long)ev->override,
+	    ev->kind, ev->responder, ev->branch, ev->actor,
+	    ev->detail[0] ? ": " : "", ev->detail);
+	return 0;
+}
+
+static const char *
+oncall_log(struct store *st, const struct oncall_req *q, struct msg_reply *r,
+    char *err, size_t errlen)
+{
+	struct oncall_log lg = { r, { NULL, NULL, 0 } };
+	int rc;
+
+	text_open(&lg.t);
+	msg_reply_add(r, "events", NULL);
+	rc = store_oncall_events(st, q->since, q->branch[0] ? q->branch : NULL,
+	    oncall_log_one, &lg);
+	msg_reply_set_str(r, "text", text_close(&lg.t));
+	free(lg.t.buf);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot read the on-call timeline");
+		return err;
+	}
+	return NULL;
+}
+
+const char *
+oncall_answer(const struct config *cf, struct store *st, struct duty *d,
+    const char *who, const struct oncall_req *q, int64_t now,
+    struct msg_reply *r, char *err, size_t errlen)
+{
+	duty_expire(d, now);
+	msg_reply_set_str(r, "method", oncall_method_name(q->method));
+	switch (q->method) {
+	case ONCALL_SET:
+		return oncall_set(cf, st, d, who, q, now, r, err, errlen);
+	case ONCALL_CLEAR:
+		return oncall_clear(cf, st, d, who, q, now, r, err, errlen);
+	case ONCALL_LOG:
+		return oncall_log(st, q, r, err, errlen);
+	default:
+		return oncall_show(cf, d, q, now, r, err, errlen);
+	}
+}
