@@ -33,6 +33,9 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_health_entry,
 	&cmd_db_entry,
 	&cmd_acl_entry,
+	&cmd_cancel_entry,
+	&cmd_drill_entry,
+	&cmd_branch_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 

@@ -138,6 +138,9 @@ extern const struct cmd cmd_correct_entry;
 extern const struct cmd cmd_report_html_entry;
 extern const struct cmd cmd_devices_entry;
 extern const struct cmd cmd_health_entry;
+extern const struct cmd cmd_cancel_entry;
+extern const struct cmd cmd_drill_entry;
+extern const struct cmd cmd_branch_entry;
 extern const struct cmd cmd_db_entry;
 extern const struct cmd cmd_acl_entry;
 
