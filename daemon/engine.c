@@ -1517,14 +1517,14 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	const struct conf_category *cat = NULL;
 	struct incident inc;
 	struct report r;
-	char err[DETAIL_MAX + 1];
+	char err[DETAIL_MAX + 1], cid[ID_MAX + 1];
 	int rc;
 
 	rc = msg_report_decode(p, len, &r, err, sizeof err);
 	if (engine_limited(e, "report", branch, r.device, p, len))
 		return;
-	if (msg_cancel_decode(p, len, err, sizeof err)) {
-		strlcpy_utf8(r.id, err, sizeof r.id);
+	if (msg_cancel_decode(p, len, cid, sizeof cid)) {
+		strlcpy_utf8(r.id, cid, sizeof r.id);
 		engine_cancel(e, topic, branch, &r, p, len);
 		return;
 	}

@@ -1687,6 +1687,8 @@ static const char *const purge_delete_sql[] = {
 	" WHERE " PURGE_WHERE ")",
 	"DELETE FROM debrief_due WHERE incident IN (SELECT id FROM incidents"
 	" WHERE " PURGE_WHERE ")",
+	"DELETE FROM presses WHERE incident IN (SELECT id FROM incidents"
+	" WHERE " PURGE_WHERE ")",
 	"DELETE FROM incidents WHERE " PURGE_WHERE,
 };
 
