@@ -694,7 +694,9 @@ engine_tell(struct engine *e, const struct incident *inc, const char *by,
 	strlcpy_utf8(s.message, message, sizeof s.message);
 	s.ts = inc->updated;
 	s.presses = inc->presses;
-	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0)
+	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0 &&
+	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
+	    inc->r.severity) > 0)
 		s.cancel_until = inc->due_at;
 	engine_queue(e, engine_topic(e, "status", inc->branch, inc->r.id),
 	    msg_status_encode(&s), open);
@@ -2339,8 +2341,9 @@ engine_repeat(struct engine *e, struct incident *inc, int64_t now)
 	n = (int)((now - inc->step_at) / 1000 /
 	    (pol->steps[inc->step].repeat ? pol->steps[inc->step].repeat : 1));
 	for (i = 0; i < rt.n; i++)
-		engine_notify_one(e, inc, rt.who[i], rt.role[i], inc->step, n,
-		    now);
+		if (!inc->r.drill || !alarms_drill_skips(e->cf, rt.role[i]))
+			engine_notify_one(e, inc, rt.who[i], rt.role[i],
+			    inc->step, n, now);
 	engine_event(e, inc, now, "repeated", NULL, inc->step,
 	    "no acknowledgment: step %d repeated to %zu responder%s",
 	    inc->step + 1, rt.n, rt.n == 1 ? "" : "s");
