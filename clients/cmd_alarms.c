@@ -173,7 +173,8 @@ mode_ask(const char *cmd, struct cli_opts *o, const char *branch,
 		printf("%s: %s until %s\n", branch, strcmp(mode, "drill") == 0 ?
 		    "drill mode: every report is a DRILL" :
 		    "paused for device testing: reports are recorded as tests, "
-		    "nobody is paged", clock_fmt(o->until, until, sizeof until));
+		    "nobody is paged",
+		    clock_fmt(o->until, until, sizeof until));
 	free(reply);
 	return EXIT_OK;
 }

@@ -146,6 +146,12 @@ function onStatus(r, s) {
 
 	heard.add(r.id);
 	stopRetry(r);
+	// A branch in drill mode makes every report a drill: labelled so here
+	// too, whatever the checkbox said.
+	if (s.drill && !r.drill) {
+		r.drill = true;
+		keep();
+	}
 	if (prev && prev.message === s.message && prev.state === s.state)
 		return;
 	r.statuses.push({ state: s.state, message: s.message || s.state,

@@ -2,8 +2,9 @@
 // t_web_report_cancel.sh runs beacond with a cancel window of a few
 // seconds): a welfare check (severity 3) offers "Cancel: pressed by
 // mistake" while it waits; pressed, the page says nobody was notified and
-// the button goes. An overdose (severity 1) never offers it. Writes the
-// two report ids to $BEACON_TMP/report-ids.
+// the button goes. An overdose (severity 1) never offers it. At Eastside,
+// in drill mode, a report made without the drill box is labelled DRILL.
+// Writes the three report ids to $BEACON_TMP/report-ids.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { browser, env, fail, run, say, text, until } from './lib.mjs';
@@ -40,6 +41,14 @@ async function overdose(page) {
 	ids.push(await page.$eval('#answer', (e) => e.dataset.report));
 }
 
+async function drillMode(page) {
+	await open(page, 'eastside');
+	await page.click('#buttons button[data-type=child_safety]');
+	await until('the drill label', async () =>
+	    (await text(page, '#answer .what')).startsWith('DRILL'));
+	ids.push(await page.$eval('#answer', (e) => e.dataset.report));
+}
+
 await run(async () => {
 	const ctx = await browser('chrome-report-cancel',
 	    { viewport: { width: 1100, height: 900 } });
@@ -49,6 +58,7 @@ await run(async () => {
 		await open(page, 'central');
 		await welfare(page);
 		await overdose(page);
+		await drillMode(page);
 		writeFileSync(join(env.tmp, 'report-ids'), ids.join('\n') + '\n');
 	} finally {
 		await ctx.close();
