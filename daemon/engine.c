@@ -84,6 +84,11 @@ struct engine {
 	int recorded;		/* this input is in e->turn */
 
 	char *topics[6];
+
+	/* This report is a drill because its branch is in drill mode (set
+	 * while it is being opened): said on its timeline. */
+	struct branch_mode drill_mode;
+	int in_drill_mode;
 };
 
 struct engine *
@@ -819,6 +824,19 @@ engine_drill_skip(struct engine *e, struct incident *inc, const char *who,
 	return 1;
 }
 
+/* A report made a drill by its branch's drill mode says so. */
+static void
+engine_drill_mode_event(struct engine *e, struct incident *inc, int64_t now)
+{
+	char until[40];
+
+	if (!e->in_drill_mode)
+		return;
+	engine_event(e, inc, now, "drill_mode", e->drill_mode.actor, -1,
+	    "DRILL: the branch is in drill mode until %s",
+	    clock_fmt(e->drill_mode.until, until, sizeof until));
+}
+
 /* Notify step `step`; returns how many responders it reached. Roles with
  * nobody are appended to `empty`. */
 static size_t
@@ -1166,6 +1184,7 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 	log_info("incident=%lld event=reported branch=%s type=%s severity=%d "
 	    "report=%s%s", (long long)inc.id, branch, r->type, inc.r.severity,
 	    r->id, r->drill ? " drill=1" : "");
+	engine_drill_mode_event(e, &inc, now);
 	/* Routed at once, the incident topic's first snapshot is the routed
 	 * one, a moment later in this turn: a "received" one before it would
 	 * cost the broker a publication that every subscriber sees replaced
@@ -1471,8 +1490,10 @@ engine_alarms_divert(struct engine *e, const char *branch, struct report *r,
 		engine_test_report(e, branch, r, cat, &m, now);
 		return 1;
 	}
-	if (!r->drill && engine_in_mode(e, branch, "drill", now, &m))
-		r->drill = 1;
+	e->in_drill_mode = 0;
+	if (!r->drill && engine_in_mode(e, branch, "drill", now,
+	    &e->drill_mode))
+		r->drill = e->in_drill_mode = 1;
 	return engine_join(e, branch, r, cat, now);
 }
 
@@ -1555,6 +1576,7 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 		engine_reject(e, topic, branch, r.id, err, p, len);
 	else if (!engine_alarms_divert(e, branch, &r, cat))
 		engine_open(e, branch, &r, cat);
+	e->in_drill_mode = 0;
 }
 
 /* ---- debriefs --------------------------------------------------------- */

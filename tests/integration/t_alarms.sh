@@ -113,6 +113,8 @@ expect_eq "$(count notify "$PREFIX/notify/crisis-1" '.incident == 5')" 2 \
 cli list incidents --db "$DB" --json
 expect_eq "$(jq -s 'flatten | map(select(.incident == 5))[0].presses' \
     "$TMP/list.out")" 3 "presses of incident 5"
+cli table incidents --db "$DB"
+expect_line table '^5 .*mental_health \(3 presses\)' 
 expect_eq "$(jq -s 'flatten | map(select(.type == "mental_health")) | length' \
     "$TMP/list.out")" 2 "mental_health incidents (3 and 5)"
 # Outside the window, a press is an incident of its own.
@@ -138,6 +140,8 @@ expect_line ds 'drill mode'
 pub "$PREFIX/report/central" '{"id": "dr-2", "type": "overdose"}'
 wait_for 5 status_of central dr-2 '.incident == 8 and .drill == true'
 wait_for 5 has notify "$PREFIX/notify/security-1" '.incident == 8 and .drill'
+[[ $(timeline_kinds 8) == "reported drill_mode"* ]] ||
+	fail "timeline 8: $(timeline_kinds 8)"
 notify_barrier
 expect_eq "$(count notify "$PREFIX/notify/dispatch" '.incident == 8')" 0 \
     "a drill-mode report reached emergency dispatch"
