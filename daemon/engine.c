@@ -1546,7 +1546,9 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	rc = msg_report_decode(p, len, &r, err, sizeof err);
 	if (engine_limited(e, "report", branch, r.device, p, len))
 		return;
-	if (msg_cancel_decode(p, len, cid, sizeof cid)) {
+	/* Only a payload that says "cancel" costs a second parse. */
+	if (rc != MSG_NOID && memmem(p, len, "\"cancel\"", 8) != NULL &&
+	    msg_cancel_decode(p, len, cid, sizeof cid)) {
 		strlcpy_utf8(r.id, cid, sizeof r.id);
 		engine_cancel(e, topic, branch, &r, p, len);
 		return;
@@ -1560,7 +1562,8 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 		engine_duplicate(e, &inc);
 		return;
 	}
-	if (store_press_incident(e->st, branch, r.id, &inc) == 1) {
+	if (e->cf->repeat_window > 0 &&
+	    store_press_incident(e->st, branch, r.id, &inc) == 1) {
 		engine_press_again(e, &inc, &r);
 		return;
 	}
