@@ -29,6 +29,7 @@
 #define RETRY_MS 2000	/* degraded: try the database again this often */
 #define LIMIT_KEYS 4096	/* senders counted in one window (limit.h) */
 #define MARKS_MS 10	/* outbox states wait at most this for a commit */
+#define MODE_MAX_MS (24 * 3600 * 1000LL) /* drill mode, pause: a day */
 
 struct outmsg {
 	char *topic;
@@ -1514,6 +1515,9 @@ engine_mode(struct engine *e, const char *who, const struct query *q,
 	}
 	if (!q->stop && q->until <= now)
 		return "until: must be in the future";
+	/* A forgotten pause would keep a branch from paging anyone. */
+	if (!q->stop && q->until > now + MODE_MAX_MS)
+		return "until: at most 24 hours ahead; start it again then";
 	memset(&m, 0, sizeof m);
 	strlcpy_utf8(m.branch, q->branch, sizeof m.branch);
 	strlcpy_utf8(m.mode, q->mode, sizeof m.mode);

@@ -153,6 +153,12 @@ expect_rc 0 resolve
 pub "$PREFIX/report/central" '{"id": "dr-3", "type": "overdose"}'
 wait_for 5 has notify "$PREFIX/notify/dispatch" '.incident == 9 and
     .drill == false'
+# Never longer than a day.
+far=$(date -u -d "$CLOCK_NOW + 2 days" +%Y-%m-%dT%H:%M:%SZ)
+cli dfar drill start --branch central --until "$far" --as supervisor-1 \
+    --broker "127.0.0.1:$PORT"
+expect_rc 2 "drill start for two days"
+grep -q 'at most 24 hours' "$TMP/dfar.err" || fail "$(cat "$TMP/dfar.err")"
 # Only supervisors may.
 cli dx drill start --branch central --until "$until" --as crisis-1 \
     --broker "127.0.0.1:$PORT"
