@@ -1186,10 +1186,6 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 	    "report=%s%s", (long long)inc.id, branch, r->type, inc.r.severity,
 	    r->id, r->drill ? " drill=1" : "");
 	engine_drill_mode_event(e, &inc, now);
-	/* Routed at once, the incident topic's first snapshot is the routed
-	 * one, a moment later in this turn: a "received" one before it would
-	 * cost the broker a publication that every subscriber sees replaced
-	 * at once (docs/benchmarks.md). The reporter is told both. */
 	/* A report that may be cancelled waits for its window (durably: the
 	 * deadline is the incident's, restored after a restart). */
 	wait = (int64_t)cat->pol->steps[0].after * 1000;
@@ -1204,6 +1200,10 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 		inc.due_at = now + wait;
 		inc.due_step = 0;
 	}
+	/* Routed at once, the incident topic's first snapshot is the routed
+	 * one, a moment later in this turn: a "received" one before it would
+	 * cost the broker a publication that every subscriber sees replaced
+	 * at once (docs/benchmarks.md). The reporter is told both. */
 	if (wait > 0)
 		engine_announce(e, &inc, NULL, cw > 0 ?
 		    "received: you may cancel it before anyone is notified" :
