@@ -34,6 +34,9 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_db_entry,
 	&cmd_acl_entry,
 	&cmd_oncall_entry,
+	&cmd_cancel_entry,
+	&cmd_drill_entry,
+	&cmd_branch_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 

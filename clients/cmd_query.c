@@ -37,12 +37,15 @@ typedef void (*incidents_fn)(struct incidents_run *,
 static void
 incidents_table(struct incidents_run *q, const struct incident *inc)
 {
-	char id[24], sev[16], type[ID_MAX + 16], created[32];
+	char id[24], sev[16], type[ID_MAX + 40], created[32], presses[24] = "";
 
 	snprintf(id, sizeof id, "%lld", (long long)inc->id);
 	snprintf(sev, sizeof sev, "%d", inc->r.severity);
-	snprintf(type, sizeof type, "%s%s", inc->r.type,
-	    inc->r.drill ? " DRILL" : "");
+	if (inc->presses > 1)
+		snprintf(presses, sizeof presses, " (%d presses)",
+		    inc->presses);
+	snprintf(type, sizeof type, "%s%s%s", inc->r.type,
+	    inc->r.drill ? " DRILL" : "", presses);
 	table_add(q->t, id, inc->branch, type, sev, state_name(inc->state),
 	    fmt_date(inc->created, created, sizeof created), inc->acked_by,
 	    inc->r.location);

@@ -154,6 +154,11 @@ report_own(struct report_run *r, struct pending *p, const struct status *st)
 			printf("%s %s%s\n", fmt_hms(st->ts ? st->ts :
 			    clock_now(), t, sizeof t), st->drill ? "DRILL: " :
 			    "", report_text(st));
+		if (!r->o->json && st->cancel_until > 0 &&
+		    st->state == ST_RECEIVED)
+			printf("  pressed by mistake? until %s: beacon cancel "
+			    "--branch %s --id %s\n", fmt_hms(st->cancel_until,
+			    t, sizeof t), p->branch, p->rep.id);
 		fflush(stdout);
 	}
 	if (st->state == ST_REJECTED) {

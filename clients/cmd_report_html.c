@@ -88,6 +88,13 @@ ev_false_alarm(struct stats_fact *f, const struct event *ev)
 	f->false_alarm = 1;
 }
 
+static void
+ev_test(struct stats_fact *f, const struct event *ev)
+{
+	(void)ev;
+	f->test = 1;
+}
+
 static const struct {
 	const char *kind;
 	void (*fn)(struct stats_fact *, const struct event *);
@@ -100,6 +107,7 @@ static const struct {
 	{ "no_one_available", ev_no_one },
 	{ "cancelled", ev_false_alarm },
 	{ "false_alarm", ev_false_alarm },
+	{ "test", ev_test },
 };
 
 static int
@@ -298,6 +306,9 @@ report_said(const char *out, const struct stats *st)
 	    "alarm%s\n", out, (long long)st->total, report_s(st->total),
 	    (long long)st->drills, report_s(st->drills),
 	    (long long)st->false_alarms, report_s(st->false_alarms));
+	if (st->tests > 0)
+		printf("%s: %lld device test%s left out (branch paused)\n",
+		    out, (long long)st->tests, report_s(st->tests));
 }
 
 /* The configuration is optional: without it the report shows ids. One

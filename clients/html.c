@@ -320,9 +320,13 @@ html_summary(FILE *fp, const struct stats *s)
 		    s->debriefs[SD_HELD] == 1 ? " was" : "s were",
 		    (long long)s->debriefs[SD_OVERDUE]);
 	}
-	fprintf(fp, " Set apart: %lld drill%s and %lld false alarm%s.</p>\n",
+	fprintf(fp, " Set apart: %lld drill%s and %lld false alarm%s.",
 	    (long long)s->drills, html_s(s->drills),
 	    (long long)s->false_alarms, html_s(s->false_alarms));
+	if (s->tests > 0)
+		fprintf(fp, " Left out: %lld device test%s while a branch was "
+		    "paused.", (long long)s->tests, html_s(s->tests));
+	fputs("</p>\n", fp);
 }
 
 static void

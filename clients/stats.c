@@ -211,8 +211,12 @@ stats_set_apart(struct stats *s, const struct stats_fact *f)
 {
 	struct stats_group *b, *c;
 
-	if (!f->drill && !f->false_alarm)
+	if (!f->drill && !f->false_alarm && !f->test)
 		return 0;
+	if (f->test) {
+		s->tests++;	/* not an incident at all */
+		return 1;
+	}
 	b = stats_group(&s->branches, f->branch);
 	c = stats_group(&s->categories, f->type);
 	if (f->drill) {

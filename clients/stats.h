@@ -59,6 +59,7 @@ struct stats_fact {
 	int hour;		/* local: 0..23 */
 	int drill;
 	int false_alarm;	/* a cancelled or false_alarm event */
+	int test;		/* a device test: its branch was paused */
 	int open;		/* still open when the report was made */
 	int64_t notified;	/* the first incident notification */
 	int64_t ack;		/* the first acknowledgment */
@@ -104,6 +105,7 @@ struct stats {
 	int64_t total;		/* counted: neither drills nor false alarms */
 	int64_t drills;
 	int64_t false_alarms;
+	int64_t tests;		/* device tests while a branch was paused */
 	int64_t open;		/* counted and still open */
 
 	int64_t severity[STATS_SEVERITIES + 1]; /* [0]: unknown */

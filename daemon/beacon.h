@@ -65,6 +65,7 @@ struct incident {
 	char acked_by[ID_MAX + 1]; /* first responder to acknowledge, or "" */
 	int nsteps;      /* steps of its policy when it was opened */
 	int hold;        /* legal hold: never purged while set */
+	int presses;     /* reports joined into it (1: the first alone) */
 	/* The latest change, for the incident topic; kept in memory only. */
 	char last_kind[32];
 	char last_by[ID_MAX + 1];

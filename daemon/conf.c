@@ -429,6 +429,8 @@ static void field_hours(struct check *, const config_setting_t *,
     const char *, const struct field *, void *);
 static void field_closures(struct check *, const config_setting_t *,
     const char *, const struct field *, void *);
+static void field_bool(struct check *, const config_setting_t *,
+    const char *, const struct field *, void *);
 
 /* ---- the tables -------------------------------------------------------- */
 
@@ -518,6 +520,18 @@ static const struct field push_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* alarms: { ... }: the cancel window and repeated presses. A report of
+ * severity 1-2 never waits; a minute is the longest sensible window. */
+static const struct field alarms_fields[] = {
+	{ "cancel_window", field_int, offsetof(struct config, cancel_window),
+	    0, 0, 0, 60, 5, NULL, NULL },
+	{ "cancel_severity", field_int, offsetof(struct config,
+	    cancel_severity), 0, 0, 3, 4, 3, NULL, NULL },
+	{ "repeat_window", field_int, offsetof(struct config, repeat_window),
+	    0, 0, 0, 3600, 120, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 /* records: { ... }: retention and who may ask for records. */
 static const struct field records_fields[] = {
 	INT(struct config, retention_days, 0, 0, 100 * 366, 400),
@@ -529,6 +543,8 @@ static const struct field role_fields[] = {
 	STR(struct conf_role, id, 1, valid_id),
 	STR(struct conf_role, label, 1, valid_nonempty),
 	STR(struct conf_role, reports_to, 0, valid_id),
+	{ "drill", field_bool, offsetof(struct conf_role, drill), 0, 0, 0, 0,
+	    0, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -577,6 +593,8 @@ static const struct field category_fields[] = {
 	INT(struct conf_category, severity, 1, 1, 4, 0),
 	STR(struct conf_category, policy, 1, NULL),
 	STR(struct conf_category, after_hours, 0, NULL),
+	{ "cancel", field_bool, offsetof(struct conf_category, cancel), 0, 0,
+	    0, 0, -1, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -1117,6 +1135,10 @@ check_category(struct check *ck, struct config *cf, void *p,
 {
 	struct conf_category *cat = p;
 
+	if (cat->cancel == 1 && cat->severity >= 1 && cat->severity <= 2)
+		check_err(ck, member_or(el, "cancel"), "%s: cancel: a category "
+		    "of severity %d never waits for a cancel (only 3-4 may)",
+		    ctx, cat->severity);
 	if (cat->policy == NULL)
 		return;
 	if ((cat->pol = config_policy(cf, cat->policy)) == NULL)
@@ -1441,7 +1463,7 @@ config_read_secrets(struct config *cf, char **cause)
 /* ---- the whole file ---------------------------------------------------- */
 
 static const char *const top_groups[] = { "beacon", "life_threat",
-	"debrief", "records", "devices", "limits", "push" };
+	"debrief", "records", "devices", "limits", "push", "alarms" };
 
 static int
 top_known(const char *name)
@@ -1493,6 +1515,7 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "devices", devices_fields, cf);
 	top_group(ck, root, "limits", limits_fields, cf);
 	top_group(ck, root, "push", push_fields, cf);
+	top_group(ck, root, "alarms", alarms_fields, cf);
 	for (i = 0; i < NLISTS; i++)
 		list_read(ck, config_setting_get_member(root, lists[i].name),
 		    &lists[i], cf);

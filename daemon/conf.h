@@ -14,6 +14,8 @@ struct conf_role {
 	char *id;    /* "crisis_worker" */
 	char *label; /* "crisis worker" */
 	char *reports_to; /* the role one up (overdue debriefs), or NULL */
+	int drill;   /* a life_threat role is notified for drills only
+		      * when set (default 0); other roles always are */
 	int line;
 };
 
@@ -90,6 +92,8 @@ struct conf_category {
 	int severity; /* default severity 1..4 */
 	char *policy; /* a conf_policy id */
 	const struct conf_policy *pol; /* resolved by config_load */
+	int cancel;   /* -1: by alarms.cancel_severity; 0: never wait for a
+		       * cancel; 1: wait (severity 3-4 reports only) */
 	int line;
 	/* The policy when the branch is closed; NULL: the same policy. */
 	char *after_hours;
@@ -168,6 +172,15 @@ struct config {
 	char **query_roles;	/* roles whose accounts may use
 				 * beacon/query: ["supervisor"] */
 	size_t nquery_roles;
+
+	/* alarms: { ... } Alarms that are not real. A report of a category
+	 * that allows it (severity cancel_severity or less serious, never
+	 * 1-2) waits cancel_window seconds before anyone is notified, so the
+	 * reporter can cancel it; a report of the same branch and category
+	 * within repeat_window seconds of an open incident joins it. */
+	int cancel_window;	/* seconds (5); 0: no report waits */
+	int cancel_severity;	/* 3: severity 3 and 4 wait */
+	int repeat_window;	/* seconds (120); 0: never joined */
 
 	struct conf_role *roles;
 	size_t nroles;

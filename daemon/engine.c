@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alarms.h"
 #include "backlog.h"
 #include "clock.h"
 #include "conf.h"
@@ -30,6 +31,7 @@
 #define RETRY_MS 2000	/* degraded: try the database again this often */
 #define LIMIT_KEYS 4096	/* senders counted in one window (limit.h) */
 #define MARKS_MS 10	/* outbox states wait at most this for a commit */
+#define MODE_MAX_MS (24 * 3600 * 1000LL) /* drill mode, pause: a day */
 
 struct outmsg {
 	char *topic;
@@ -88,6 +90,10 @@ struct engine {
 
 	/* Who is on duty: the run-time overrides in force (duty.h). */
 	struct duty *duty;
+	/* This report is a drill because its branch is in drill mode (set
+	 * while it is being opened): said on its timeline. */
+	struct branch_mode drill_mode;
+	int in_drill_mode;
 };
 
 struct engine *
@@ -699,6 +705,11 @@ engine_tell(struct engine *e, const struct incident *inc, const char *by,
 	s.silent = inc->r.silent;
 	strlcpy_utf8(s.message, message, sizeof s.message);
 	s.ts = inc->updated;
+	s.presses = inc->presses;
+	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0 &&
+	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
+	    inc->r.severity) > 0)
+		s.cancel_until = inc->due_at;
 	engine_queue(e, engine_topic(e, "status", inc->branch, inc->r.id),
 	    msg_status_encode(&s), open);
 	if (!open)
@@ -820,6 +831,35 @@ engine_off_duty(struct engine *e, struct incident *inc, const struct route *rt,
 	engine_event(e, inc, now, "off_duty", NULL, step, "off duty: %s", who);
 }
 
+/* A drill never reaches emergency dispatch unless its role takes part in
+ * drills: recorded, not sent. */
+static int
+engine_drill_skip(struct engine *e, struct incident *inc, const char *who,
+    const char *role, int step, int64_t now)
+{
+	if (!inc->r.drill || !alarms_drill_skips(e->cf, role))
+		return 0;
+	engine_event(e, inc, now, "drill_skipped", who, step, "DRILL: %s "
+	    "does not take part in drills: not notified",
+	    role_label(e->cf, role));
+	log_info("incident=%lld event=drill_skipped step=%d responder=%s",
+	    (long long)inc->id, step + 1, who);
+	return 1;
+}
+
+/* A report made a drill by its branch's drill mode says so. */
+static void
+engine_drill_mode_event(struct engine *e, struct incident *inc, int64_t now)
+{
+	char until[40];
+
+	if (!e->in_drill_mode)
+		return;
+	engine_event(e, inc, now, "drill_mode", e->drill_mode.actor, -1,
+	    "DRILL: the branch is in drill mode until %s",
+	    clock_fmt(e->drill_mode.until, until, sizeof until));
+}
+
 /* Notify step `step`; returns how many responders it reached. Roles with
  * nobody are appended to `empty`. */
 static size_t
@@ -829,12 +869,17 @@ engine_fire(struct engine *e, struct incident *inc, int step, int64_t now,
 	const struct conf_policy *pol = engine_policy(e, inc);
 	struct route rt;
 	char roles[256];
-	size_t i;
+	size_t i, skipped = 0;
 
 	if (pol == NULL || rules_route_at(e->cf, pol, inc->branch,
 	    inc->r.severity, step, e->duty, now, &rt) != 0)
 		return 0;
 	for (i = 0; i < rt.n; i++) {
+		if (engine_drill_skip(e, inc, rt.who[i]->id, rt.role[i], step,
+		    now)) {
+			skipped++;
+			continue;
+		}
 		if (store_was_notified(e->st, inc->id, rt.who[i]->id) == 0)
 			inc->notified++;
 		engine_event(e, inc, now, "notified", rt.who[i]->id, step,
@@ -857,7 +902,7 @@ engine_fire(struct engine *e, struct incident *inc, int step, int64_t now,
 	}
 	inc->step = step;
 	inc->step_at = now;
-	return rt.n;
+	return rt.n - skipped;
 }
 
 /* Fire `step`, and the steps after it at once while a step reaches
@@ -1151,13 +1196,14 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
     const struct conf_category *cat)
 {
 	struct incident inc;
-	int64_t now = clock_now();
+	int64_t now = clock_now(), wait, cw;
 	const struct conf_policy *pol;
 	int after;
 
 	memset(&inc, 0, sizeof inc);
 	strlcpy_utf8(inc.branch, branch, sizeof inc.branch);
 	inc.r = *r;
+	inc.presses = 1;
 	inc.r.severity = rules_severity(cat, r->severity);
 	strlcpy_utf8(inc.policy, cat->policy, sizeof inc.policy);
 	pol = engine_duty_policy(e, cat, branch, now, inc.policy,
@@ -1183,20 +1229,356 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 	if (after)
 		engine_event(e, &inc, now, "after_hours", NULL, -1, "branch "
 		    "closed: routed by policy %s", pol->id);
+	engine_drill_mode_event(e, &inc, now);
+	/* A report that may be cancelled waits for its window (durably: the
+	 * deadline is the incident's, restored after a restart). */
+	wait = (int64_t)pol->steps[0].after * 1000;
+	if ((cw = alarms_cancel_ms(e->cf, cat, inc.r.severity)) > 0) {
+		engine_event(e, &inc, now, "cancel_window", NULL, -1,
+		    "notifications wait %lld s for a cancel",
+		    (long long)(cw / 1000));
+		if (cw > wait)
+			wait = cw;
+	}
+	if (wait > 0) {
+		inc.due_at = now + wait;
+		inc.due_step = 0;
+	}
 	/* Routed at once, the incident topic's first snapshot is the routed
 	 * one, a moment later in this turn: a "received" one before it would
 	 * cost the broker a publication that every subscriber sees replaced
 	 * at once (docs/benchmarks.md). The reporter is told both. */
-	if (pol->steps[0].after > 0)
-		engine_announce(e, &inc, NULL, "received");
+	if (wait > 0)
+		engine_announce(e, &inc, NULL, cw > 0 ?
+		    "received: you may cancel it before anyone is notified" :
+		    "received");
 	else
 		engine_tell(e, &inc, NULL, "received");
-	if (pol->steps[0].after > 0) {
-		inc.due_at = now + (int64_t)pol->steps[0].after * 1000;
-		inc.due_step = 0;
+	if (wait > 0)
 		engine_save(e, &inc, now);
-	} else
+	else
 		engine_escalate(e, &inc, 0, now);
+}
+
+/* ---- alarms that are not real ------------------------------------------ */
+
+/* The responders notified for an incident, copied out of the walk. */
+struct names {
+	char (*v)[ID_MAX + 1];
+	size_t n, cap;
+};
+
+static int
+engine_names_add(const char *name, void *arg)
+{
+	struct names *ns = arg;
+
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? ns->cap * 2 : 8;
+		ns->v = xreallocarray(ns->v, ns->cap, sizeof *ns->v);
+	}
+	strlcpy_utf8(ns->v[ns->n++], name ? name : "", sizeof *ns->v);
+	return 0;
+}
+
+/*
+ * Tell everyone notified for the incident, except `except` (NULL: none),
+ * that they are no longer needed: a "stand_down" notification with the
+ * reason ("false_alarm", ...) and who caused it, each on the timeline.
+ * Returns how many were told.
+ */
+static size_t
+engine_stand_down(struct engine *e, struct incident *inc, const char *reason,
+    const char *by, const char *except, const char *message, int64_t now)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	struct names ns = { NULL, 0, 0 };
+	size_t i, told = 0;
+
+	if (store_notified(e->st, inc->id, engine_names_add, &ns) != 0)
+		log_warnx("incident=%lld: who was notified is unknown",
+		    (long long)inc->id);
+	for (i = 0; i < ns.n; i++) {
+		if (except != NULL && strcmp(ns.v[i], except) == 0)
+			continue;
+		engine_event(e, inc, now, "stand_down", ns.v[i], -1,
+		    "%sreason=%s by=%s", inc->r.drill ? "DRILL: " : "", reason,
+		    by);
+		engine_queue_notice(e, inc->id, ns.v[i],
+		    msg_stand_down_encode(inc, cat ? cat->label : inc->r.type,
+		    reason, by, message, now), now);
+		log_info("incident=%lld event=stand_down responder=%s "
+		    "reason=%s", (long long)inc->id, ns.v[i], reason);
+		told++;
+	}
+	free(ns.v);
+	return told;
+}
+
+/* The reporter cancels a report ({"id", "cancel": true}). Before anyone
+ * was notified it is cancelled; after, it is a false alarm and everyone
+ * notified is told to stand down. Either way it is closed, never
+ * deleted. */
+static void
+engine_cancel(struct engine *e, const char *topic, const char *branch,
+    const struct report *r, const void *p, size_t len)
+{
+	struct incident inc;
+	char err[DETAIL_MAX + 1], text[DETAIL_MAX + 1];
+	const char *by;
+	int64_t now = clock_now();
+	size_t n;
+
+	memset(&inc, 0, sizeof inc);
+	if (store_incident_by_report(e->st, branch, r->id, &inc) != 1) {
+		snprintf(err, sizeof err, "cancel: no report \"%s\" from "
+		    "branch \"%s\"", r->id, branch);
+		engine_reject(e, topic, branch, r->id, err, p, len);
+		return;
+	}
+	by = r->reporter[0] ? r->reporter : r->device[0] ? r->device :
+	    inc.r.device[0] ? inc.r.device : "reporter";
+	if (!state_open(inc.state)) {
+		engine_event(e, &inc, now, "cancel_refused", by, -1,
+		    "cancel received after the incident was closed");
+		engine_tell(e, &inc, NULL, "already closed: nothing to cancel");
+		return;
+	}
+	inc.due_at = -1;
+	inc.state = ST_RESOLVED;
+	if (inc.step < 0) {
+		engine_event(e, &inc, now, "cancelled", by, -1, "%scancelled "
+		    "by the reporter before anyone was notified",
+		    inc.r.drill ? "DRILL: " : "");
+		log_info("incident=%lld event=cancelled", (long long)inc.id);
+		engine_save(e, &inc, now);
+		engine_announce(e, &inc, by, "cancelled: nobody was notified");
+		return;
+	}
+	engine_event(e, &inc, now, "false_alarm", by, inc.step, "%sfalse "
+	    "alarm: cancelled by the reporter", inc.r.drill ? "DRILL: " : "");
+	log_info("incident=%lld event=false_alarm", (long long)inc.id);
+	n = engine_stand_down(e, &inc, "false_alarm", by, NULL,
+	    "false alarm: cancelled by the reporter; stand down", now);
+	engine_save(e, &inc, now);
+	snprintf(text, sizeof text, "false alarm: %zu responder%s told to "
+	    "stand down", n, n == 1 ? "" : "s");
+	engine_announce(e, &inc, by, text);
+}
+
+/* The reporter's answer to a press joined to inc, on its own report's
+ * status topic (not retained: the incident's own status carries on). */
+static void
+engine_tell_press(struct engine *e, const struct incident *inc,
+    const struct report *r)
+{
+	struct status s;
+
+	memset(&s, 0, sizeof s);
+	strlcpy_utf8(s.report, r->id, sizeof s.report);
+	s.incident = inc->id;
+	s.state = inc->state;
+	s.notified = inc->notified;
+	s.call_911 = inc->call_911;
+	s.drill = inc->r.drill;
+	s.silent = inc->r.silent;
+	s.presses = inc->presses;
+	alarms_press_text(inc, s.message, sizeof s.message);
+	s.ts = inc->updated;
+	engine_queue(e, engine_topic(e, "status", inc->branch, r->id),
+	    msg_status_encode(&s), 0);
+}
+
+/* A press retried with the same id: it was joined already. */
+static void
+engine_press_again(struct engine *e, struct incident *inc,
+    const struct report *r)
+{
+	engine_event(e, inc, clock_now(), "duplicate", r->device, -1,
+	    "report %s received again", r->id);
+	engine_tell_press(e, inc, r);
+}
+
+/* Send the incident again to everyone notified, saying what changed. */
+static void
+engine_press_resend(struct engine *e, struct incident *inc,
+    const char *update, int64_t now)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	struct names ns = { NULL, 0, 0 };
+	size_t i;
+
+	if (store_notified(e->st, inc->id, engine_names_add, &ns) != 0)
+		log_warnx("incident=%lld: who was notified is unknown",
+		    (long long)inc->id);
+	for (i = 0; i < ns.n; i++) {
+		const char *role = responder_role(e->cf, ns.v[i]);
+		struct notify n = { inc, cat ? cat->label : inc->r.type, role,
+			inc->step, 0, now };
+
+		engine_event(e, inc, now, "updated", ns.v[i], inc->step,
+		    "sent again: %s changed", update);
+		engine_queue_notice(e, inc->id, ns.v[i],
+		    msg_notify_update_encode(&n, update), now);
+	}
+	free(ns.v);
+}
+
+/* A second report of the same branch and category within repeat_window
+ * joins the open incident: counted, and re-sent when it says more. */
+static int
+engine_join(struct engine *e, const char *branch, const struct report *r,
+    const struct conf_category *cat, int64_t now)
+{
+	struct incident inc;
+	int sev = rules_severity(cat, r->severity), loc, higher;
+	char update[32];
+
+	if (e->cf->repeat_window <= 0)
+		return 0;
+	memset(&inc, 0, sizeof inc);
+	if (store_incident_joinable(e->st, branch, r->type, r->drill, now -
+	    (int64_t)e->cf->repeat_window * 1000, &inc) != 1)
+		return 0;
+	alarms_press_changes(&inc, r->location, sev, &loc, &higher);
+	if (loc)
+		strlcpy_utf8(inc.r.location, r->location,
+		    sizeof inc.r.location);
+	if (higher) {
+		inc.r.severity = sev;
+		inc.call_911 |= rules_call_911(e->cf, sev);
+	}
+	inc.updated = now;
+	engine_touch(e);
+	if (store_incident_press(e->st, &inc) != 0 ||
+	    store_press_add(e->st, branch, r->id, inc.id, now) != 0)
+		log_warnx("incident=%lld report=%s: press not recorded",
+		    (long long)inc.id, r->id);
+	engine_event(e, &inc, now, "pressed", r->device, -1, "%spress %d: "
+	    "report %s%s%s%s", r->drill ? "DRILL: " : "", inc.presses, r->id,
+	    loc ? ", at " : "", loc ? r->location : "",
+	    higher ? ", severity raised" : "");
+	log_info("incident=%lld event=pressed presses=%d report=%s",
+	    (long long)inc.id, inc.presses, r->id);
+	snprintf(update, sizeof update, "%s%s%s", loc ? "location" : "",
+	    loc && higher ? ", " : "", higher ? "severity" : "");
+	if (inc.step >= 0 && (loc || higher))
+		engine_press_resend(e, &inc, update, now);
+	engine_tell_press(e, &inc, r);
+	/* Severity 1-2 never waits for a cancel. */
+	if (inc.step < 0 && higher && alarms_cancel_ms(e->cf, cat, sev) == 0)
+		engine_escalate(e, &inc, 0, now);
+	else
+		engine_save(e, &inc, now);
+	engine_announce(e, &inc, NULL, update[0] ? "pressed again: incident "
+	    "updated and sent again" : "pressed again");
+	return 1;
+}
+
+/* The branch is in this mode now (drill, pause): 1, with *m filled. */
+static int
+engine_in_mode(struct engine *e, const char *branch, const char *mode,
+    int64_t now, struct branch_mode *m)
+{
+	return store_mode_get(e->st, branch, mode, m) == 1 && now < m->until;
+}
+
+/* A branch paused for device testing: the report is recorded as a test,
+ * answered, and nobody is paged. */
+static void
+engine_test_report(struct engine *e, const char *branch,
+    const struct report *r, const struct conf_category *cat,
+    const struct branch_mode *m, int64_t now)
+{
+	struct incident inc;
+	char until[40];
+
+	memset(&inc, 0, sizeof inc);
+	strlcpy_utf8(inc.branch, branch, sizeof inc.branch);
+	inc.r = *r;
+	inc.r.severity = rules_severity(cat, r->severity);
+	strlcpy_utf8(inc.policy, cat->policy, sizeof inc.policy);
+	inc.state = ST_RESOLVED;
+	inc.created = inc.updated = inc.step_at = now;
+	inc.nsteps = (int)cat->pol->nsteps;
+	inc.step = -1;
+	inc.due_at = -1;
+	inc.presses = 1;
+	engine_touch(e);
+	if (store_incident_insert(e->st, &inc) != 0) {
+		log_warnx("branch=%s report=%s: test not recorded", branch,
+		    r->id);
+		return;
+	}
+	engine_event(e, &inc, now, "reported", r->device, -1, "TEST: %s, "
+	    "severity %d%s%s", cat->label, inc.r.severity,
+	    r->location[0] ? ", at " : "", r->location);
+	engine_event(e, &inc, now, "test", m->actor, -1, "branch paused for "
+	    "device testing until %s: recorded as a test, nobody was paged",
+	    clock_fmt(m->until, until, sizeof until));
+	log_info("incident=%lld event=test branch=%s report=%s",
+	    (long long)inc.id, branch, r->id);
+	engine_announce(e, &inc, NULL, "test recorded: nobody was paged");
+}
+
+/* Before a valid report opens an incident: a paused branch records it
+ * as a test, a branch in drill mode makes it a drill, a repeated press
+ * joins the open incident. 1 when it was handled here. */
+static int
+engine_alarms_divert(struct engine *e, const char *branch, struct report *r,
+    const struct conf_category *cat)
+{
+	struct branch_mode m;
+	int64_t now = clock_now();
+
+	if (engine_in_mode(e, branch, "pause", now, &m)) {
+		engine_test_report(e, branch, r, cat, &m, now);
+		return 1;
+	}
+	e->in_drill_mode = 0;
+	if (!r->drill && engine_in_mode(e, branch, "drill", now,
+	    &e->drill_mode))
+		r->drill = e->in_drill_mode = 1;
+	return engine_join(e, branch, r, cat, now);
+}
+
+/* branch_mode: a supervisor puts a branch in drill mode or pauses it for
+ * device testing until a time, or stops it. */
+static const char *
+engine_mode(struct engine *e, const char *who, const struct query *q,
+    struct msg_reply *r)
+{
+	static char err[128];
+	struct branch_mode m;
+	char until[40];
+	int64_t now = clock_now();
+
+	if (config_branch(e->cf, q->branch) == NULL) {
+		snprintf(err, sizeof err, "unknown branch \"%s\"", q->branch);
+		return err;
+	}
+	if (!q->stop && q->until <= now)
+		return "until: must be in the future";
+	/* A forgotten pause would keep a branch from paging anyone. */
+	if (!q->stop && q->until > now + MODE_MAX_MS)
+		return "until: at most 24 hours ahead; start it again then";
+	memset(&m, 0, sizeof m);
+	strlcpy_utf8(m.branch, q->branch, sizeof m.branch);
+	strlcpy_utf8(m.mode, q->mode, sizeof m.mode);
+	strlcpy_utf8(m.actor, who, sizeof m.actor);
+	m.ts = now;
+	m.until = q->stop ? now : q->until;
+	engine_touch(e);
+	if (store_mode_set(e->st, &m) != 0)
+		return "the database could not record it";
+	log_info("event=branch_mode branch=%s mode=%s until=%s by=%s",
+	    m.branch, m.mode, clock_fmt(m.until, until, sizeof until), who);
+	msg_reply_set_str(r, "branch", m.branch);
+	msg_reply_set_str(r, "mode", m.mode);
+	msg_reply_set_int(r, "active", !q->stop);
+	if (!q->stop)
+		msg_reply_set_str(r, "until", until);
+	return NULL;
 }
 
 static void
@@ -1206,12 +1588,19 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	const struct conf_category *cat = NULL;
 	struct incident inc;
 	struct report r;
-	char err[DETAIL_MAX + 1];
+	char err[DETAIL_MAX + 1], cid[ID_MAX + 1];
 	int rc;
 
 	rc = msg_report_decode(p, len, &r, err, sizeof err);
 	if (engine_limited(e, "report", branch, r.device, p, len))
 		return;
+	/* Only a payload that says "cancel" costs a second parse. */
+	if (rc != MSG_NOID && memmem(p, len, "\"cancel\"", 8) != NULL &&
+	    msg_cancel_decode(p, len, cid, sizeof cid)) {
+		strlcpy_utf8(r.id, cid, sizeof r.id);
+		engine_cancel(e, topic, branch, &r, p, len);
+		return;
+	}
 	if (rc == MSG_NOID) {
 		engine_reply_error(e, topic, branch, NULL, 0, err, p, len);
 		return;
@@ -1219,6 +1608,11 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	memset(&inc, 0, sizeof inc);
 	if (store_incident_by_report(e->st, branch, r.id, &inc) == 1) {
 		engine_duplicate(e, &inc);
+		return;
+	}
+	if (e->cf->repeat_window > 0 &&
+	    store_press_incident(e->st, branch, r.id, &inc) == 1) {
+		engine_press_again(e, &inc, &r);
 		return;
 	}
 	if (rc == MSG_OK && config_branch(e->cf, branch) == NULL) {
@@ -1231,8 +1625,9 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	}
 	if (rc != MSG_OK)
 		engine_reject(e, topic, branch, r.id, err, p, len);
-	else
+	else if (!engine_alarms_divert(e, branch, &r, cat))
 		engine_open(e, branch, &r, cat);
+	e->in_drill_mode = 0;
 }
 
 /* ---- debriefs --------------------------------------------------------- */
@@ -1742,6 +2137,8 @@ engine_write(struct engine *e, const char *who, const struct query *q,
 
 	if (q->method == Q_PURGE)
 		return engine_purge(e, q->dry_run, r);
+	if (q->method == Q_MODE)
+		return engine_mode(e, who, q, r);
 	memset(&inc, 0, sizeof inc);
 	if (store_incident_get(e->st, q->incident, &inc) != 1) {
 		snprintf(err, sizeof err, "incident %lld does not exist",
@@ -2056,8 +2453,9 @@ engine_repeat(struct engine *e, struct incident *inc, int64_t now)
 	n = (int)((now - inc->step_at) / 1000 /
 	    (pol->steps[inc->step].repeat ? pol->steps[inc->step].repeat : 1));
 	for (i = 0; i < rt.n; i++)
-		engine_notify_one(e, inc, rt.who[i], rt.role[i], inc->step, n,
-		    now);
+		if (!inc->r.drill || !alarms_drill_skips(e->cf, rt.role[i]))
+			engine_notify_one(e, inc, rt.who[i], rt.role[i],
+			    inc->step, n, now);
 	engine_event(e, inc, now, "repeated", NULL, inc->step,
 	    "no acknowledgment: step %d repeated to %zu responder%s",
 	    inc->step + 1, rt.n, rt.n == 1 ? "" : "s");

@@ -345,6 +345,10 @@ msg_status_encode(const struct status *st)
 	msg_set_str(o, "by_role", st->by_role);
 	msg_set_str(o, "error", st->error);
 	msg_set_time(o, "ts", st->ts);
+	if (st->presses > 1)
+		json_object_set_new(o, "presses", json_integer(st->presses));
+	if (st->cancel_until > 0)
+		msg_set_time(o, "cancel_until", st->cancel_until);
 	return msg_dump(o);
 }
 
@@ -360,6 +364,8 @@ static const struct field status_fields[] = {
 	FSTR("message", 0, struct status, message),
 	FSTR("error", 0, struct status, error),
 	FTIME("ts", struct status, ts),
+	FINT("presses", 0, struct status, presses, 0, 0),
+	FTIME("cancel_until", struct status, cancel_until),
 };
 
 /* Decode a "state" field into an enum state. */
@@ -408,6 +414,8 @@ msg_incident_base(const struct incident *inc)
 	    inc->r.drill, "silent", inc->r.silent, "call_911", inc->call_911);
 	if (o == NULL)
 		fatalx("msg: cannot build incident");
+	if (inc->presses > 1)
+		json_object_set_new(o, "presses", json_integer(inc->presses));
 	return o;
 }
 
@@ -421,6 +429,8 @@ msg_notify_encode(const struct notify *n)
 	json_object_set_new(o, "role", json_string(n->role));
 	json_object_set_new(o, "step", json_integer(n->step));
 	json_object_set_new(o, "repeat", json_integer(n->repeat));
+	if (n->inc->r.silent)
+		msg_set_str(o, "advice", MSG_SILENT_ADVICE);
 	msg_set_time(o, "ts", n->ts);
 	return msg_dump(o);
 }
@@ -443,6 +453,7 @@ static const struct field incident_fields[] = {
 	FTIME("updated", struct incident, updated),
 	FINT("nsteps", 0, struct incident, nsteps, 0, 0),
 	FBOOL("hold", struct incident, hold),
+	FINT("presses", 0, struct incident, presses, 0, 0),
 };
 
 int
@@ -1086,6 +1097,7 @@ static const char *const query_names[Q_COUNT] = {
 	[Q_HOLD] = "hold",
 	[Q_CORRECT] = "correct",
 	[Q_PURGE] = "purge",
+	[Q_MODE] = "branch_mode",
 };
 
 const char *
@@ -1120,7 +1132,26 @@ static const struct field query_fields[] = {
 	FINT("severity", 0, struct query, severity, 1, 4),
 	FBOOL("open", struct query, open),
 	FINT("limit", 0, struct query, limit, 1, 1000000),
+	FSTR("mode", 0, struct query, mode),
+	FBOOL("stop", struct query, stop),
 };
+
+/* branch_mode: a branch, a mode, and an end (until) or stop. */
+static int
+msg_mode_check(const struct query *q, char *err, size_t errlen)
+{
+	if (q->branch[0] == '\0')
+		msg_err(err, errlen, "branch: required");
+	else if (strcmp(q->mode, "drill") != 0 && strcmp(q->mode, "pause") != 0)
+		msg_err(err, errlen, "mode: must be drill or pause");
+	else if (!q->stop && q->until <= 0)
+		msg_err(err, errlen, "until: required (or stop: true)");
+	else if (q->stop && q->until > 0)
+		msg_err(err, errlen, "until: not with stop");
+	else
+		return 0;
+	return -1;
+}
 
 /* The methods that need an incident. */
 static int
@@ -1152,6 +1183,8 @@ msg_query_fields(json_t *root, struct query *q, char *err, size_t errlen)
 		msg_err(err, errlen, "incident: required");
 		return -1;
 	}
+	if (q->method == Q_MODE && msg_mode_check(q, err, errlen) != 0)
+		return -1;
 	if (q->method == Q_CORRECT && (q->event == 0 || q->note[0] == '\0')) {
 		msg_err(err, errlen, "%s: required",
 		    q->event == 0 ? "event" : "note");
@@ -1177,7 +1210,7 @@ msg_query_decode(const void *payload, size_t len, struct query *q,
 		goto out;
 	if ((q->method = query_method_from_name(method)) < 0) {
 		msg_err(err, errlen, "method: must be incidents, timeline, "
-		    "debrief, record, hold, correct or purge");
+		    "debrief, record, hold, correct, purge or branch_mode");
 		goto out;
 	}
 	if (msg_query_fields(root, q, err, errlen) != 0)
@@ -1236,6 +1269,9 @@ msg_query_encode(const struct query *q)
 		json_object_set_new(o, "drill", json_boolean(q->drill));
 	if (q->limit > 0)
 		json_object_set_new(o, "limit", json_integer(q->limit));
+	msg_set_str(o, "mode", q->mode);
+	if (q->stop)
+		json_object_set_new(o, "stop", json_true());
 	if (q->method == Q_RECORD)
 		json_object_set_new(o, "debrief",
 		    msg_debrief_object(&q->debrief));
@@ -1714,6 +1750,7 @@ static const struct {
 	{ "debrief_overdue", "Debrief overdue", 4, "clipboard" },
 	{ "device_offline", "Device offline", 4, "electric_plug" },
 	{ "device_back", "Device back online", 2, "white_check_mark" },
+	{ "stand_down", "Stand down", 3, "white_check_mark" },
 };
 
 /* ntfy tags that are emoji short codes, by severity. */
@@ -1793,8 +1830,7 @@ push_body(const struct push_note *pn, char *buf, size_t len)
 		push_line(buf, len, &off, "Threat to life: branch staff have "
 		    "been told to CALL 911.");
 	if (pn->silent)
-		push_line(buf, len, &off, "Silent alarm: do not call the "
-		    "reporting desk.");
+		push_line(buf, len, &off, "%s", MSG_SILENT_ADVICE);
 	if (pn->message[0])
 		push_line(buf, len, &off, "%s", pn->message);
 	if (pn->location[0])
@@ -2089,4 +2125,65 @@ msg_reply_str(const void *payload, size_t len, const char *key)
 		s = xstrdup(json_string_value(v));
 	json_decref(root);
 	return s;
+}
+
+/* ---- alarms that are not real ----------------------------------------- */
+
+int
+msg_cancel_decode(const void *payload, size_t len, char *id, size_t idlen)
+{
+	json_t *root, *v;
+	int rc = 0;
+
+	id[0] = '\0';
+	if ((root = msg_load(payload, len, NULL, 0)) == NULL)
+		return 0;
+	if (json_is_true(json_object_get(root, "cancel")) &&
+	    (v = json_object_get(root, "id")) != NULL && json_is_string(v) &&
+	    id_valid(json_string_value(v))) {
+		strlcpy_utf8(id, json_string_value(v), idlen);
+		rc = 1;
+	}
+	json_decref(root);
+	return rc;
+}
+
+char *
+msg_stand_down_encode(const struct incident *inc, const char *label,
+    const char *reason, const char *by, const char *message, int64_t ts)
+{
+	json_t *o = msg_incident_base(inc);
+
+	json_object_set_new(o, "kind", json_string("stand_down"));
+	msg_set_str(o, "label", label);
+	json_object_set_new(o, "reason", json_string(reason));
+	msg_set_str(o, "by", by);
+	msg_set_str(o, "message", message);
+	msg_set_time(o, "ts", ts);
+	return msg_dump(o);
+}
+
+char *
+msg_notify_update_encode(const struct notify *n, const char *update)
+{
+	char *base = msg_notify_encode(n);
+	json_t *o = json_loads(base, 0, NULL);
+
+	free(base);
+	if (o == NULL)
+		fatalx("msg: cannot build notification");
+	msg_set_str(o, "update", update);
+	return msg_dump(o);
+}
+
+char *
+msg_cancel_encode(const char *id, const char *device, const char *reporter)
+{
+	json_t *o = json_pack("{s:s, s:b}", "id", id, "cancel", 1);
+
+	if (o == NULL)
+		fatalx("msg: cannot build cancel");
+	msg_set_str(o, "device", device);
+	msg_set_str(o, "reporter", reporter);
+	return msg_dump(o);
 }

@@ -53,6 +53,9 @@ struct status {
 	char message[DETAIL_MAX + 1];
 	char error[DETAIL_MAX + 1];
 	int64_t ts;
+	int presses;		/* shown when > 1: reports joined to it */
+	int64_t cancel_until;	/* the report may be cancelled until then
+				 * with nothing sent; 0: no window */
 };
 char *msg_status_encode(const struct status *);
 int msg_status_decode(const void *payload, size_t len, struct status *,
@@ -68,6 +71,12 @@ struct notify {
 	int64_t ts;
 };
 char *msg_notify_encode(const struct notify *);
+/* What a notification of a silent report tells the responder ("advice"). */
+#define MSG_SILENT_ADVICE "Silent alarm: do not call the reporting desk " \
+	"back; approach discreetly."
+/* The same sent again after a repeated press, with "update": what changed
+ * ("location", "severity"). */
+char *msg_notify_update_encode(const struct notify *, const char *update);
 /* Decodes into inc (fields present in a notification) and role. */
 int msg_notify_decode(const void *payload, size_t len, struct incident *inc,
     char *role, size_t rolelen, char *err, size_t errlen);
@@ -122,6 +131,7 @@ enum query_method {
 	Q_HOLD,			/* incident, hold */
 	Q_CORRECT,		/* incident, event, note */
 	Q_PURGE,		/* dry_run */
+	Q_MODE,			/* branch, mode; until, or stop */
 	Q_COUNT
 };
 const char *query_method_name(int);
@@ -141,6 +151,8 @@ struct query {
 	char branch[ID_MAX + 1], type[ID_MAX + 1], responder[ID_MAX + 1];
 	int severity, state, open, drill, limit;
 	struct debrief debrief; /* Q_RECORD */
+	char mode[16];		/* Q_MODE: "drill" or "pause" */
+	int stop;		/* Q_MODE: end it now */
 };
 /* Fills q; unset filter fields are 0/"" (state and drill: -1). */
 int msg_query_decode(const void *payload, size_t len, struct query *,
@@ -331,5 +343,19 @@ void msg_doc_push(struct msg_doc *, const char *key, struct msg_doc *);
 char *msg_doc_finish(struct msg_doc *);
 /* The string key of a reply, or NULL; the caller frees it. */
 char *msg_reply_str(const void *payload, size_t len, const char *key);
+/* ---- alarms that are not real -----------------------------------------
+ * A reporter cancels its report on beacon/report/{branch} with
+ * {"id": <report id>, "cancel": true}.
+ */
+/* 1 when the payload is such a cancel (id filled), else 0. */
+char *msg_cancel_encode(const char *id, const char *device,
+    const char *reporter);
+int msg_cancel_decode(const void *payload, size_t len, char *id,
+    size_t idlen);
+/* beacon/notify/{responder}: {"kind": "stand_down", the incident's
+ * fields, "reason": "false_alarm" | ..., "by", "message", "ts"}: the
+ * responder is no longer needed. */
+char *msg_stand_down_encode(const struct incident *, const char *label,
+    const char *reason, const char *by, const char *message, int64_t ts);
 
 #endif

@@ -211,6 +211,27 @@ static const char *const store_migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'on-call events are append-only'); END;"
 	"CREATE TRIGGER oncall_events_no_delete BEFORE DELETE ON oncall_events"
 	"  BEGIN SELECT RAISE(ABORT, 'on-call events are append-only'); END;",
+	/* 6 -> 7: alarms that are not real. Repeated presses joined to one
+	 * incident are counted; a branch in drill mode or paused for device
+	 * testing has a row per start and per stop (a stop is a row whose
+	 * until is its ts), never changed. */
+	"ALTER TABLE incidents ADD COLUMN presses INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TABLE branch_modes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  branch TEXT NOT NULL,"
+	"  mode TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  until INTEGER NOT NULL,"
+	"  actor TEXT NOT NULL);"
+	"CREATE INDEX branch_modes_branch ON branch_modes (branch, mode, id);"
+	"CREATE TABLE presses ("
+	"  branch TEXT NOT NULL,"
+	"  report_id TEXT NOT NULL,"
+	"  incident INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  UNIQUE (branch, report_id));"
+	"CREATE INDEX incidents_open_type ON incidents (branch, type, created)"
+	"  WHERE state IN " OPEN_STATES ";",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -218,7 +239,8 @@ static const char *const store_migrations[] = {
 #define INCIDENT_COLUMNS                                                       \
 	"id, branch, report_id, type, severity, location, device, reporter, "  \
 	"note, silent, drill, policy, state, call_911, notified, created, "    \
-	"updated, step, step_at, due_at, due_step, acked_by, nsteps, hold"
+	"updated, step, step_at, due_at, due_step, acked_by, nsteps, hold, "   \
+	"presses"
 #define DEVICE_COLUMNS                                                         \
 	"id, branch, device, kind, online, last_seen, since, due_at, "        \
 	"flagged, selftest_at, rtt_ms"
@@ -279,6 +301,13 @@ enum store_stmt {
 	S_ONCALL_CLEAR,
 	S_ONCALL_ACTIVE,
 	S_ONCALL_EVENTS,
+	S_PRESS,
+	S_NOTIFIED,
+	S_JOINABLE,
+	S_MODE_SET,
+	S_MODE_GET,
+	S_PRESS_ADD,
+	S_PRESS_GET,
 	S_COUNT
 };
 
@@ -293,7 +322,7 @@ static const struct {
 	[S_ROLLBACK] = { "ROLLBACK", 0 },
 	[S_INCIDENT_INSERT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS
 	    ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, 0)", 1 },
+	    "?, ?, ?, ?, ?, ?, 0, 1)", 1 },
 	[S_INCIDENT_UPDATE] = { "UPDATE incidents SET state = ?, call_911 = ?, "
 	    "notified = ?, updated = ?, step = ?, step_at = ?, due_at = ?, "
 	    "due_step = ?, acked_by = ? WHERE id = ?", 1 },
@@ -406,6 +435,23 @@ static const struct {
 	[S_ONCALL_EVENTS] = { "SELECT e.ts, e.kind, e.override, e.responder, "
 	    "e.branch, e.actor, e.detail FROM oncall_events e WHERE e.ts >= ?1 "
 	    "AND (?2 IS NULL OR e.branch = ?2) ORDER BY e.id", 0 },
+	[S_PRESS] = { "UPDATE incidents SET presses = presses + 1,"
+	    " severity = ?2, location = ?3, updated = ?4 WHERE id = ?1"
+	    " RETURNING presses", 1 },
+	[S_NOTIFIED] = { "SELECT DISTINCT actor FROM events WHERE incident = ?"
+	    " AND kind = 'notified' ORDER BY actor", 0 },
+	[S_JOINABLE] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE branch = ?1 AND type = ?2 AND created >= ?3 AND drill = ?4"
+	    " AND state IN " OPEN_STATES " ORDER BY id DESC LIMIT 1", 0 },
+	[S_MODE_SET] = { "INSERT INTO branch_modes (branch, mode, ts, until,"
+	    " actor) VALUES (?, ?, ?, ?, ?)", 1 },
+	[S_MODE_GET] = { "SELECT ts, until, actor FROM branch_modes"
+	    " WHERE branch = ? AND mode = ? ORDER BY id DESC LIMIT 1", 0 },
+	[S_PRESS_ADD] = { "INSERT OR IGNORE INTO presses (branch, report_id,"
+	    " incident, ts) VALUES (?, ?, ?, ?)", 1 },
+	[S_PRESS_GET] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE id = (SELECT incident FROM presses WHERE branch = ?"
+	    " AND report_id = ?)", 0 },
 };
 
 struct store {
@@ -1135,6 +1181,7 @@ store_row_incident(sqlite3_stmt *st, struct incident *inc)
 	store_col_text(st, 21, inc->acked_by, sizeof inc->acked_by);
 	inc->nsteps = sqlite3_column_int(st, 22);
 	inc->hold = sqlite3_column_int(st, 23);
+	inc->presses = sqlite3_column_int(st, 24);
 }
 
 /* Bind everything after the id, in INCIDENT_COLUMNS order; 0 or an SQLite
@@ -1698,6 +1745,8 @@ static const char *const purge_delete_sql[] = {
 	"DELETE FROM debriefs WHERE incident IN (SELECT id FROM incidents"
 	" WHERE " PURGE_WHERE ")",
 	"DELETE FROM debrief_due WHERE incident IN (SELECT id FROM incidents"
+	" WHERE " PURGE_WHERE ")",
+	"DELETE FROM presses WHERE incident IN (SELECT id FROM incidents"
 	" WHERE " PURGE_WHERE ")",
 	"DELETE FROM incidents WHERE " PURGE_WHERE,
 };
@@ -2273,4 +2322,145 @@ store_oncall_events(struct store *s, int64_t since, const char *branch,
 	store_done(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
 	    store_fail(s, "on-call events");
+}
+
+/* ---- alarms that are not real ----------------------------------------- */
+
+int
+store_incident_press(struct store *s, struct incident *inc)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_PRESS, "press")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, inc->id);
+	rc |= sqlite3_bind_int(st, 2, inc->r.severity);
+	rc |= store_bind_text(st, 3, inc->r.location);
+	rc |= sqlite3_bind_int64(st, 4, inc->updated);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "press");
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		inc->presses = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else
+		rc = store_fail(s, "press");
+	store_done(st);
+	return rc;
+}
+
+int
+store_notified(struct store *s, int64_t incident, store_name_cb cb, void *arg)
+{
+	sqlite3_stmt *st = s->stmt[S_NOTIFIED];
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, incident) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "notified");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb((const char *)sqlite3_column_text(st, 0), arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "notified");
+	store_done(st);
+	return rc;
+}
+
+int
+store_incident_joinable(struct store *s, const char *branch, const char *type,
+    int drill, int64_t since, struct incident *out)
+{
+	sqlite3_stmt *st = s->stmt[S_JOINABLE];
+
+	if ((store_bind_text(st, 1, branch) | store_bind_text(st, 2, type) |
+	    sqlite3_bind_int64(st, 3, since) |
+	    sqlite3_bind_int(st, 4, drill != 0)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "joinable incident");
+	}
+	return store_step_one(s, st, store_read_incident, out,
+	    "joinable incident");
+}
+
+int
+store_mode_set(struct store *s, const struct branch_mode *m)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_MODE_SET, "branch mode")) == NULL)
+		return -1;
+	rc |= store_bind_text(st, 1, m->branch);
+	rc |= store_bind_text(st, 2, m->mode);
+	rc |= sqlite3_bind_int64(st, 3, m->ts);
+	rc |= sqlite3_bind_int64(st, 4, m->until);
+	rc |= store_bind_text(st, 5, m->actor);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "branch mode");
+	}
+	return store_run(s, st, "branch mode");
+}
+
+static void
+store_read_mode(sqlite3_stmt *st, void *out)
+{
+	struct branch_mode *m = out;
+
+	m->ts = sqlite3_column_int64(st, 0);
+	m->until = sqlite3_column_int64(st, 1);
+	store_col_text(st, 2, m->actor, sizeof m->actor);
+}
+
+int
+store_mode_get(struct store *s, const char *branch, const char *mode,
+    struct branch_mode *out)
+{
+	sqlite3_stmt *st = s->stmt[S_MODE_GET];
+
+	memset(out, 0, sizeof *out);
+	strlcpy_utf8(out->branch, branch, sizeof out->branch);
+	strlcpy_utf8(out->mode, mode, sizeof out->mode);
+	if ((store_bind_text(st, 1, branch) | store_bind_text(st, 2, mode)) !=
+	    SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "branch mode");
+	}
+	return store_step_one(s, st, store_read_mode, out, "branch mode");
+}
+
+int
+store_press_add(struct store *s, const char *branch, const char *report_id,
+    int64_t incident, int64_t ts)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, S_PRESS_ADD, "press add")) == NULL)
+		return -1;
+	if ((store_bind_text(st, 1, branch) | store_bind_text(st, 2,
+	    report_id) | sqlite3_bind_int64(st, 3, incident) |
+	    sqlite3_bind_int64(st, 4, ts)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "press add");
+	}
+	return store_run(s, st, "press add");
+}
+
+int
+store_press_incident(struct store *s, const char *branch,
+    const char *report_id, struct incident *out)
+{
+	sqlite3_stmt *st = s->stmt[S_PRESS_GET];
+
+	if ((store_bind_text(st, 1, branch) |
+	    store_bind_text(st, 2, report_id)) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "press get");
+	}
+	return store_step_one(s, st, store_read_incident, out, "press get");
 }

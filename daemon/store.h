@@ -272,5 +272,41 @@ typedef int (*store_oncall_event_cb)(const struct oncall_event *,
 /* The on-call timeline from since, of one branch (NULL: all). */
 int store_oncall_events(struct store *, int64_t since, const char *branch,
     store_oncall_event_cb, void *arg);
+/* ---- alarms that are not real ------------------------------------------
+ * A repeated press joins an open incident; a branch may be in drill mode
+ * or paused for device testing until a time.
+ */
+/* One more press: presses + 1 (set in inc->presses), and the incident's
+ * severity, location and updated from inc. */
+int store_incident_press(struct store *, struct incident *inc);
+/* The open incident of this branch, category and drill flag created at
+ * or after since (the latest): 1 found, 0 none, -1 error. */
+int store_incident_joinable(struct store *, const char *branch,
+    const char *type, int drill, int64_t since, struct incident *out);
+/* Each responder notified for the incident, once (borrowed for the
+ * call); a callback returning non-zero stops the walk. */
+typedef int (*store_name_cb)(const char *name, void *arg);
+int store_notified(struct store *, int64_t incident, store_name_cb,
+    void *arg);
+
+/* A report joined to an incident as another press (its own id), so that
+ * a retry of it is known: 1 found (the incident), 0 not, -1 error. */
+int store_press_add(struct store *, const char *branch,
+    const char *report_id, int64_t incident, int64_t ts);
+int store_press_incident(struct store *, const char *branch,
+    const char *report_id, struct incident *out);
+
+struct branch_mode {
+	char branch[ID_MAX + 1];
+	char mode[16];		/* "drill" or "pause" */
+	int64_t ts;		/* when it was set (ms) */
+	int64_t until;		/* in force while now < until; a stop: ts */
+	char actor[ID_MAX + 1];	/* the supervisor who set it */
+};
+/* Append a start or a stop (never changes an earlier row). */
+int store_mode_set(struct store *, const struct branch_mode *);
+/* The latest row for branch and mode: 1 found, 0 never set, -1 error. */
+int store_mode_get(struct store *, const char *branch, const char *mode,
+    struct branch_mode *out);
 
 #endif

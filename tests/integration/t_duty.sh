@@ -14,6 +14,9 @@ roles = (
   { id = "supervisor";    label = "supervisor"; }
 );
 records: { query_roles = [ "supervisor" ]; };
+# Each report here is a new incident routed at once: no cancel window, no
+# joining of repeated presses (t_alarms tests those).
+alarms: { cancel_window = 0; repeat_window = 0; };
 branches = (
   { id = "central"; name = "Central Library"; timezone = "America/Toronto";
     hours = ( { days = [ "daily" ]; from = "09:00"; until = "21:00"; } );

@@ -1190,6 +1190,51 @@ test_flood_branch(void **state)
 	assert_int_equal(store_reject_messages(f->st), 400);
 }
 
+/* Alarms that are not real: a welfare check (severity 3) waits for a
+ * cancel; cancelled in time nobody hears of it, cancelled later everyone
+ * notified is told to stand down; a second press joins the incident and a
+ * new location is sent again; a drill never reaches dispatch. */
+static void
+test_cancel_window(void **state)
+{
+	struct fixture *f = *state;
+	const struct pub *p;
+
+	f->cf->cancel_window = 5;
+	f->cf->repeat_window = 120;
+	report(f, "central", "w-1", "welfare");
+	assert_int_equal(count_prefix(f, "beacon/notify/"), 0);
+	assert_non_null(p = find(f, "beacon/status/central/w-1",
+	    "\"cancel_until\""));
+	deliver(f, "beacon/report/central", "{\"id\":\"w-1\",\"cancel\":true}");
+	assert_non_null(find(f, "beacon/status/central/w-1",
+	    "cancelled: nobody was notified"));
+	advance(f, 6000);
+	assert_int_equal(count_prefix(f, "beacon/notify/"), 0);
+
+	report(f, "central", "w-2", "welfare");
+	advance(f, 5000);
+	assert_non_null(find(f, "beacon/notify/crisis-1", "\"incident\":2"));
+	deliver(f, "beacon/report/central", "{\"id\":\"w-3\","
+	    "\"type\":\"welfare\",\"location\":\"stacks\"}");
+	assert_non_null(find(f, "beacon/status/central/w-3", "2 presses"));
+	assert_non_null(p = find(f, "beacon/notify/crisis-1",
+	    "\"update\":\"location\""));
+	assert_non_null(strstr(p->payload, "\"presses\":2"));
+	deliver(f, "beacon/report/central", "{\"id\":\"w-2\",\"cancel\":true}");
+	assert_non_null(p = find(f, "beacon/notify/crisis-1",
+	    "\"kind\":\"stand_down\""));
+	assert_non_null(strstr(p->payload, "\"reason\":\"false_alarm\""));
+	assert_non_null(find(f, "beacon/status/central/w-2",
+	    "false alarm: 1 responder told to stand down"));
+
+	/* Severity 1 never waits; a drill never reaches dispatch. */
+	deliver(f, "beacon/report/central", "{\"id\":\"d-1\","
+	    "\"type\":\"weapon\",\"drill\":true}");
+	assert_non_null(find(f, "beacon/notify/security-1", "\"drill\":true"));
+	assert_null(find(f, "beacon/notify/dispatch", NULL));
+}
+
 int
 main(void)
 {
@@ -1222,6 +1267,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reply_topic_checked, setup,
 		    teardown),
 		cmocka_unit_test(test_degraded),
+		cmocka_unit_test_setup_teardown(test_cancel_window, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_policy, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_debrief_lifecycle, setup,

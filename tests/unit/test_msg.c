@@ -480,10 +480,73 @@ test_heartbeat(void **state)
 	assert_int_equal(ts, 1795000000123);
 }
 
+/* A cancel rides on the report topic; anything else is not one. */
+static void
+test_cancel(void **state)
+{
+	char id[ID_MAX + 1], *s;
+	struct report r;
+	char err[256];
+	const char *no[] = { "{\"id\":\"r-1\",\"type\":\"welfare\"}",
+		"{\"id\":\"r-1\",\"cancel\":false}",
+		"{\"id\":\"bad id\",\"cancel\":true}",
+		"{\"cancel\":true}", "[1]", "not json" };
+	size_t i;
+
+	(void)state;
+	s = msg_cancel_encode("r-1", "desk-3", "");
+	assert_int_equal(msg_cancel_decode(s, strlen(s), id, sizeof id), 1);
+	assert_string_equal(id, "r-1");
+	/* As a report it is not one: it has no type. */
+	assert_int_equal(decode(s, &r, err), MSG_BAD);
+	assert_string_equal(r.device, "desk-3");
+	free(s);
+	for (i = 0; i < sizeof no / sizeof *no; i++)
+		assert_int_equal(msg_cancel_decode(no[i], strlen(no[i]), id,
+		    sizeof id), 0);
+}
+
+static void
+test_branch_mode_query(void **state)
+{
+	struct query q;
+	char err[256];
+	const char *ok = "{\"method\":\"branch_mode\",\"branch\":\"central\","
+	    "\"mode\":\"drill\",\"until\":\"2026-03-08T11:00:00Z\"}";
+	const char *stop = "{\"method\":\"branch_mode\",\"branch\":\"c\","
+	    "\"mode\":\"pause\",\"stop\":true}";
+	const char *bad[][2] = {
+		{ "{\"method\":\"branch_mode\",\"mode\":\"drill\"}",
+		    "branch: required" },
+		{ "{\"method\":\"branch_mode\",\"branch\":\"c\",\"mode\":"
+		    "\"party\",\"stop\":true}", "mode: must be drill or pause" },
+		{ "{\"method\":\"branch_mode\",\"branch\":\"c\",\"mode\":"
+		    "\"drill\"}", "until: required (or stop: true)" },
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(msg_query_decode(ok, strlen(ok), &q, err, sizeof err),
+	    MSG_OK);
+	assert_int_equal(q.method, Q_MODE);
+	assert_string_equal(q.mode, "drill");
+	assert_true(q.until > 0 && !q.stop);
+	assert_int_equal(msg_query_decode(stop, strlen(stop), &q, err,
+	    sizeof err), MSG_OK);
+	assert_true(q.stop);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(msg_query_decode(bad[i][0], strlen(bad[i][0]),
+		    &q, err, sizeof err), MSG_BAD);
+		assert_string_equal(err, bad[i][1]);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_branch_mode_query),
 		cmocka_unit_test(test_report_full),
 		cmocka_unit_test(test_report_minimal),
 		cmocka_unit_test(test_report_errors),

@@ -164,7 +164,8 @@ test_drill_silent(void **state)
 	assert_string_equal(t, "warning,drill,silent");
 	assert_non_null(strstr(str(o, "message"),
 	    "DRILL: this is an exercise.\n"
-	    "Silent alarm: do not call the reporting desk.\n"));
+	    "Silent alarm: do not call the reporting desk back; approach "
+	    "discreetly.\n"));
 	assert_null(strstr(str(o, "message"), "911"));
 	json_decref(o);
 }

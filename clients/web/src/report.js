@@ -91,6 +91,23 @@ function stopRetry(r) {
 	timers.delete(r.id);
 }
 
+// A report of severity 3-4 waits a few seconds before anyone is notified
+// (its status says until when): cancelled in that time, nothing is sent
+// (docs/protocol.md, "Cancel, drills, repeated presses and pauses").
+function cancelOpen(r) {
+	const s = last(r);
+
+	return !!s && !done(r) && !!s.cancel_until &&
+	    Date.now() < Date.parse(s.cancel_until);
+}
+
+function cancel(r) {
+	r.cancelling = true;
+	conn.publish(topic('report', r.branch), { id: r.id, cancel: true,
+	    device: deviceId });
+	render();
+}
+
 function press(button) {
 	const location = $('#location').value.trim();
 	const note = $('#note').value.trim();
@@ -129,11 +146,20 @@ function onStatus(r, s) {
 
 	heard.add(r.id);
 	stopRetry(r);
+	// A branch in drill mode makes every report a drill: labelled so here
+	// too, whatever the checkbox said.
+	if (s.drill && !r.drill) {
+		r.drill = true;
+		keep();
+	}
 	if (prev && prev.message === s.message && prev.state === s.state)
 		return;
 	r.statuses.push({ state: s.state, message: s.message || s.state,
-	    call_911: !!s.call_911, by: s.by || '', ts: s.ts || '' });
+	    call_911: !!s.call_911, by: s.by || '', ts: s.ts || '',
+	    cancel_until: s.cancel_until || '' });
 	keep();
+	if (cancelOpen(r))
+		setTimeout(render, Date.parse(s.cancel_until) - Date.now() + 50);
 	if (!r.silent && (s.state === 'received' || s.state === 'acknowledged'))
 		chime();
 	render();
@@ -227,6 +253,10 @@ function headline(r) {
 		return conn.online ? 'Sending…' : 'Waiting for the connection…';
 	if (s.state === 'rejected')
 		return 'Not sent';
+	if (s.state === 'resolved' && /^cancelled/.test(s.message))
+		return 'Cancelled: nobody was notified';
+	if (s.state === 'resolved' && /^false alarm/.test(s.message))
+		return 'Cancelled: a false alarm';
 	if (s.state === 'acknowledged') {
 		const role = roleOf(s.message);
 		return role ? `${capital(role)} acknowledged, on the way` :
@@ -275,6 +305,9 @@ function answerPanel(r) {
 	banners(r),
 	el('h2', { class: 'headline' }, headline(r)),
 	s && el('p', { class: 'message' }, s.message),
+	cancelOpen(r) && el('button', { type: 'button', class: 'cancel',
+	    disabled: r.cancelling ? true : null, onclick: () => cancel(r) },
+	r.cancelling ? 'Cancelling…' : 'Cancel: pressed by mistake'),
 	slow(r) && el('p', { class: 'warn', role: 'alert' },
 	    'No answer from Beacon yet; still sending. If help is needed now, ' +
 	    'call the person in charge.'),
@@ -337,7 +370,8 @@ function renderButtons() {
 // screen reader would read it out again at every message.
 function renderAnswer(current) {
 	const key = JSON.stringify([current, current && slow(current),
-	    connState === 'online', reports.length]);
+	    current && cancelOpen(current), connState === 'online',
+	    reports.length]);
 
 	if (key === drawnAnswer)
 		return;

@@ -298,7 +298,8 @@ function card(id) {
 	    n.call_911 && el('p', { class: 'call911' },
 		'Threat to life: the reporter was told to call 911.'),
 	    n.silent && el('p', { class: 'silent' },
-		'Silent alarm: do not call the desk.'),
+		n.advice || 'Silent alarm: do not call the desk back; ' +
+		'approach discreetly.'),
 	    el('p', { class: 'meta' }, `Incident ${id} · you are called as ` +
 		`${(n.role || '').replace(/_/g, ' ')} · step ${n.step + 1}` +
 		`${n.repeat ? ` · reminder ${n.repeat}` : ''}`),
