@@ -511,6 +511,15 @@ static const struct field push_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* reminders: { ... }: acknowledged but not on scene. */
+static const struct field reminders_fields[] = {
+	{ "on_scene", field_int, offsetof(struct config, remind_on_scene), 0,
+	    0, 0, 86400, 0, NULL, NULL },
+	{ "escalate", field_int, offsetof(struct config, remind_escalate), 0,
+	    0, 0, 86400, 0, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 /* records: { ... }: retention and who may ask for records. */
 static const struct field records_fields[] = {
 	INT(struct config, retention_days, 0, 0, 100 * 366, 400),
@@ -522,6 +531,7 @@ static const struct field role_fields[] = {
 	STR(struct conf_role, id, 1, valid_id),
 	STR(struct conf_role, label, 1, valid_nonempty),
 	STR(struct conf_role, reports_to, 0, valid_id),
+	INT(struct conf_role, repeat, 0, 0, 86400, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -562,6 +572,7 @@ static const struct field category_fields[] = {
 	STR(struct conf_category, label, 1, valid_nonempty),
 	INT(struct conf_category, severity, 1, 1, 4, 0),
 	STR(struct conf_category, policy, 1, NULL),
+	STRS(struct conf_category, require, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -897,6 +908,32 @@ check_policy(struct check *ck, struct config *cf, void *p,
 	}
 }
 
+/* Each required role must be known, and reached by the policy. */
+static void
+check_require(struct check *ck, const struct config *cf,
+    const struct conf_category *cat, const config_setting_t *el,
+    const char *ctx)
+{
+	const config_setting_t *rs = member_or(el, "require");
+	size_t i, j, k;
+	int found;
+
+	check_roles(ck, cf, cat->require, cat->nrequire, rs, ctx);
+	for (i = 0; cat->pol != NULL && i < cat->nrequire; i++) {
+		found = config_has(cf->life_roles, cf->nlife_roles,
+		    cat->require[i]);
+		for (j = 0; j < cat->pol->nsteps && !found; j++)
+			for (k = 0; k < cat->pol->steps[j].nroles; k++)
+				if (strcmp(cat->pol->steps[j].roles[k],
+				    cat->require[i]) == 0)
+					found = 1;
+		if (!found && config_role(cf, cat->require[i]) != NULL)
+			check_err(ck, rs, "%s: requires role \"%s\" but "
+			    "policy \"%s\" never notifies it", ctx,
+			    cat->require[i], cat->policy);
+	}
+}
+
 static void
 check_category(struct check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
@@ -908,6 +945,7 @@ check_category(struct check *ck, struct config *cf, void *p,
 	if ((cat->pol = config_policy(cf, cat->policy)) == NULL)
 		check_err(ck, member_or(el, "policy"), "%s: unknown policy "
 		    "\"%s\" (not in policies)", ctx, cat->policy);
+	check_require(ck, cf, cat, el, ctx);
 }
 
 static void
@@ -1222,7 +1260,7 @@ config_read_secrets(struct config *cf, char **cause)
 /* ---- the whole file ---------------------------------------------------- */
 
 static const char *const top_groups[] = { "beacon", "life_threat",
-	"debrief", "records", "devices", "limits", "push" };
+	"debrief", "records", "devices", "limits", "push", "reminders" };
 
 static int
 top_known(const char *name)
@@ -1274,6 +1312,7 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "devices", devices_fields, cf);
 	top_group(ck, root, "limits", limits_fields, cf);
 	top_group(ck, root, "push", push_fields, cf);
+	top_group(ck, root, "reminders", reminders_fields, cf);
 	for (i = 0; i < NLISTS; i++)
 		list_read(ck, config_setting_get_member(root, lists[i].name),
 		    &lists[i], cf);
@@ -1512,6 +1551,8 @@ config_free_lists(struct config *cf)
 		free(cf->categories[i].id);
 		free(cf->categories[i].label);
 		free(cf->categories[i].policy);
+		strs_free(cf->categories[i].require,
+		    cf->categories[i].nrequire);
 	}
 }
 

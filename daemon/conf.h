@@ -15,6 +15,8 @@ struct conf_role {
 	char *label; /* "crisis worker" */
 	char *reports_to; /* the role one up (overdue debriefs), or NULL */
 	int line;
+	int repeat; /* re-notify this role every N s until acknowledged, when
+		     * the step gives no repeat; 0 = never */
 };
 
 struct conf_branch {
@@ -60,6 +62,10 @@ struct conf_category {
 	char *policy; /* a conf_policy id */
 	const struct conf_policy *pol; /* resolved by config_load */
 	int line;
+	/* Roles that must each acknowledge before the incident is taken
+	 * ("security", "emergency" for a weapon); empty: one ack will do. */
+	char **require;
+	size_t nrequire;
 };
 
 struct config {
@@ -128,6 +134,12 @@ struct config {
 	char *push_token;	/* Authorization: Bearer ...; NULL: none */
 	int push_timeout;	/* seconds for one attempt (5) */
 	int push_retries;	/* attempts after the first (3) */
+
+	/* reminders: { ... } Acknowledged but not on scene: the responder
+	 * is reminded at on_scene, and the next step notified at escalate
+	 * (seconds after the acknowledgment; 0: off). */
+	int remind_on_scene;
+	int remind_escalate;
 
 	/* records: { ... } */
 	int retention_days;	/* 400; 0: keep for ever */
