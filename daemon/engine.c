@@ -892,6 +892,11 @@ engine_routed_text(const struct incident *inc, size_t reached, int first,
 		snprintf(buf, len, "routed: %d responder%s notified%s%s%s",
 		    inc->notified, inc->notified == 1 ? "" : "s", call,
 		    empty[0] ? "; no one available: " : "", empty);
+	else if (reached > 0 && inc->state >= ST_ACKNOWLEDGED)
+		snprintf(buf, len, "a required role has not acknowledged yet: "
+		    "escalated to step %d, %zu more responder%s notified%s%s%s",
+		    inc->step + 1, reached, reached == 1 ? "" : "s", call,
+		    empty[0] ? "; no one available: " : "", empty);
 	else if (reached > 0)
 		snprintf(buf, len, "no acknowledgment yet: escalated to step "
 		    "%d, %zu more responder%s notified%s%s%s", inc->step + 1,
