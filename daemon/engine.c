@@ -2210,7 +2210,9 @@ struct fb_scan {
 	size_t nnotified;
 	char ackers[STATUS_ACKS][ID_MAX + 1];
 	size_t nackers;
-	int64_t taken_at;	/* the "taken" event; 0: not taken */
+	int64_t taken_at;	/* when it was taken (engine_fb_taken); 0 not */
+	int64_t first_ack;	/* the first "ack" event */
+	int acks;		/* "ack" events */
 	int reminded;		/* a reminder since it was taken */
 	int forgotten;		/* the next step notified since */
 	char empty[DETAIL_MAX + 1]; /* role labels that had nobody */
@@ -2258,8 +2260,11 @@ engine_fb_event(const struct event *ev, void *arg)
 	if (strcmp(ev->kind, "notified") == 0 && ev->step >= 0 &&
 	    ev->actor[0] != '\0')
 		fb_add(f->notified, &f->nnotified, FB_MAX, ev->actor);
-	else if (strcmp(ev->kind, "ack") == 0 && ev->actor[0] != '\0')
+	else if (strcmp(ev->kind, "ack") == 0 && ev->actor[0] != '\0') {
 		fb_add(f->ackers, &f->nackers, STATUS_ACKS, ev->actor);
+		if (f->acks++ == 0)
+			f->first_ack = ev->ts;
+	}
 	else if (strcmp(ev->kind, "taken") == 0) {
 		f->taken_at = ev->ts;
 		f->reminded = f->forgotten = 0;
@@ -2272,11 +2277,21 @@ engine_fb_event(const struct event *ev, void *arg)
 	return 0;
 }
 
+/* Read the incident's timeline into *f. An incident is taken at its
+ * first acknowledgment, or, when its category requires several roles, at
+ * the "taken" event recorded when the last of them acknowledged. */
 static int
-engine_fb_scan(struct engine *e, int64_t incident, struct fb_scan *f)
+engine_fb_scan(struct engine *e, const struct incident *inc,
+    struct fb_scan *f)
 {
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+
 	memset(f, 0, sizeof *f);
-	return store_timeline(e->st, incident, engine_fb_event, f);
+	if (store_timeline(e->st, inc->id, engine_fb_event, f) != 0)
+		return -1;
+	if (f->taken_at == 0 && (cat == NULL || cat->nrequire == 0))
+		f->taken_at = f->first_ack;
+	return 0;
 }
 
 /* The roles the category requires that no acknowledgment has covered. */
@@ -2320,7 +2335,7 @@ engine_fb_awaiting(struct engine *e, const struct incident *inc)
 	const char *aw[STATUS_ACKS];
 	int n = 0;
 
-	if (engine_fb_scan(e, inc->id, f) == 0 && f->taken_at == 0)
+	if (engine_fb_scan(e, inc, f) == 0 && f->taken_at == 0)
 		n = (int)engine_fb_missing(e, inc, f, aw, STATUS_ACKS);
 	free(f);
 	return n > 0;
@@ -2338,7 +2353,7 @@ engine_fb_status(struct engine *e, const struct incident *inc,
 	if (inc->id <= 0)
 		return;
 	f = xmalloc(sizeof *f);
-	if (engine_fb_scan(e, inc->id, f) != 0) {
+	if (engine_fb_scan(e, inc, f) != 0) {
 		free(f);
 		return;
 	}
@@ -2417,7 +2432,7 @@ engine_fb_repeat(struct engine *e, const struct incident *inc,
 		return *n > 0;
 	f = xmalloc(sizeof *f);
 	want = 0;
-	if (engine_fb_scan(e, inc->id, f) == 0 && f->taken_at == 0) {
+	if (engine_fb_scan(e, inc, f) == 0 && f->taken_at == 0) {
 		na = engine_fb_missing(e, inc, f, aw, STATUS_ACKS);
 		for (j = 0; j < na && !want; j++)
 			want = strcmp(aw[j], rt->role[i]) == 0;
@@ -2443,7 +2458,7 @@ engine_stand_down(struct engine *e, struct incident *inc, const char *reason,
 	char who[DETAIL_MAX + 1], msg[DETAIL_MAX + 1], told[DETAIL_MAX + 1];
 	size_t i, n = 0, off = 0;
 
-	if (engine_fb_scan(e, inc->id, f) != 0) {
+	if (engine_fb_scan(e, inc, f) != 0) {
 		free(f);
 		return 0;
 	}
@@ -2540,7 +2555,9 @@ engine_fb_ack(struct engine *e, struct incident *inc, const char *who,
 	size_t i, n, off = 0;
 
 	tail[0] = '\0';
-	if (engine_fb_scan(e, inc->id, f) != 0 || f->taken_at > 0) {
+	/* Taken before this acknowledgment: nothing more to do. */
+	if (engine_fb_scan(e, inc, f) != 0 || (f->taken_at > 0 &&
+	    (cat != NULL && cat->nrequire > 0 ? 1 : f->acks > 1))) {
 		free(f);
 		return tail;
 	}
@@ -2557,12 +2574,13 @@ engine_fb_ack(struct engine *e, struct incident *inc, const char *who,
 		free(f);
 		return tail;
 	}
-	engine_fb_who(e, f->ackers, f->nackers, names, sizeof names);
-	engine_event(e, inc, now, "taken", who, inc->step, "taken by %s",
-	    names);
-	engine_stand_down(e, inc, "taken", who, now);
-	if (cat != NULL && cat->nrequire > 0)
+	if (cat != NULL && cat->nrequire > 0) {
+		engine_fb_who(e, f->ackers, f->nackers, names, sizeof names);
+		engine_event(e, inc, now, "taken", who, inc->step,
+		    "taken by %s", names);
 		snprintf(tail, len, "; every required role has acknowledged");
+	}
+	engine_stand_down(e, inc, "taken", who, now);
 	f->taken_at = now;
 	engine_fb_arm(e, inc->id, f);
 	/* The responder's command waits for its own action as the latest. */
@@ -2653,7 +2671,7 @@ engine_fb_timer(struct engine *e, int64_t id, int64_t now)
 	    inc.state != ST_ACKNOWLEDGED)
 		return;
 	f = xmalloc(sizeof *f);
-	if (engine_fb_scan(e, id, f) != 0 || f->taken_at <= 0) {
+	if (engine_fb_scan(e, &inc, f) != 0 || f->taken_at <= 0) {
 		free(f);
 		return;
 	}
@@ -2694,6 +2712,7 @@ engine_fb_restore(struct engine *e)
 {
 	struct fb_ids ids = { NULL, 0, 0 };
 	struct fb_scan *f;
+	struct incident inc;
 	size_t i;
 	int rc;
 
@@ -2702,9 +2721,15 @@ engine_fb_restore(struct engine *e)
 	rc = store_incidents(e->st, STORE_OPEN_ONLY, NULL, engine_fb_collect,
 	    &ids);
 	f = xmalloc(sizeof *f);
-	for (i = 0; rc == 0 && i < ids.n; i++)
-		if ((rc = engine_fb_scan(e, ids.id[i], f)) == 0)
+	for (i = 0; rc == 0 && i < ids.n; i++) {
+		memset(&inc, 0, sizeof inc);
+		if ((rc = store_incident_get(e->st, ids.id[i], &inc)) != 1)
+			break;
+		if ((rc = engine_fb_scan(e, &inc, f)) == 0)
 			engine_fb_arm(e, ids.id[i], f);
+	}
+	if (rc == 1)
+		rc = 0;
 	free(f);
 	free(ids.id);
 	return rc;

@@ -47,6 +47,8 @@ has notify "$PREFIX/notify/supervisor-1" '.kind == "stand_down" and
 wait_for 5 has status "$PREFIX/status/central/rq-1" '(has("awaiting") | not) and
     ((.acked // []) | map(.by)) == ["security-1", "dispatch"] and
     (.message | endswith("every required role has acknowledged"))'
+[[ $(timeline_kinds 1) == *"ack taken stand_down" ]] ||
+	fail "timeline: expected ack, taken, stand_down: $(timeline_kinds 1)"
 notify_barrier
 for r in security-1 dispatch; do
 	expect_eq "$(count notify "$PREFIX/notify/$r" '.kind == "stand_down"')" \
