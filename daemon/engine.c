@@ -2006,9 +2006,10 @@ engine_repeat(struct engine *e, struct incident *inc, int64_t now)
 			    inc->step, n, now);
 			sent++;
 		}
-	engine_event(e, inc, now, "repeated", NULL, inc->step,
-	    "no acknowledgment: step %d repeated to %zu responder%s",
-	    inc->step + 1, sent, sent == 1 ? "" : "s");
+	if (sent > 0)
+		engine_event(e, inc, now, "repeated", NULL, inc->step,
+		    "no acknowledgment: step %d repeated to %zu responder%s",
+		    inc->step + 1, sent, sent == 1 ? "" : "s");
 	engine_fb_next(e, inc, pol, now);
 	engine_save(e, inc, now);
 }
@@ -2409,9 +2410,11 @@ engine_fb_next(struct engine *e, struct incident *inc,
 		inc->due_at = -1;
 }
 
-/* Which responders of the step a repeat due now goes to, with their
- * repeat number in reps[] (0: not this time): those whose role is due,
- * and once acknowledged only those of the roles still awaited. */
+/* Whether responder i of the step gets a repeat due now, with its repeat
+ * number in *n: those whose role is due; once acknowledged, while a
+ * required role is awaited, those of the awaited roles, or, when the step
+ * has none of them (it was escalated to because of them), those of the
+ * step who have not acknowledged. */
 static int
 engine_fb_repeat(struct engine *e, const struct incident *inc,
     const struct route *rt, size_t i, int *n)
@@ -2420,7 +2423,7 @@ engine_fb_repeat(struct engine *e, const struct incident *inc,
 	const struct conf_step *st = &pol->steps[inc->step];
 	struct fb_scan *f;
 	const char *aw[STATUS_ACKS];
-	size_t j, na;
+	size_t j, k, na;
 	int want;
 
 	if (st->repeat > 0)
@@ -2432,13 +2435,21 @@ engine_fb_repeat(struct engine *e, const struct incident *inc,
 		return *n > 0;
 	f = xmalloc(sizeof *f);
 	want = 0;
-	if (engine_fb_scan(e, inc, f) == 0 && f->taken_at == 0) {
-		na = engine_fb_missing(e, inc, f, aw, STATUS_ACKS);
-		for (j = 0; j < na && !want; j++)
-			want = strcmp(aw[j], rt->role[i]) == 0;
+	if (engine_fb_scan(e, inc, f) == 0 && f->taken_at == 0 &&
+	    (na = engine_fb_missing(e, inc, f, aw, STATUS_ACKS)) > 0) {
+		for (j = 0; j < rt->n && want == 0; j++)
+			for (k = 0; k < na; k++)
+				if (strcmp(aw[k], rt->role[j]) == 0)
+					want = -1;	/* the step has one */
+		for (k = 0; k < na && want != 1; k++)
+			if (strcmp(aw[k], rt->role[i]) == 0)
+				want = 1;
+		if (want == 0 && !fb_has(f->ackers, f->nackers,
+		    rt->who[i]->id))
+			want = 1;
 	}
 	free(f);
-	return want;
+	return want == 1;
 }
 
 /*
