@@ -258,10 +258,6 @@ static char *engine_topic(struct engine *, const char *, const char *,
     const char *);
 
 /* Feedback to the reporter and to responders (the end of this file). */
-struct incident;
-struct route;
-struct status;
-struct conf_policy;
 static void engine_fb_status(struct engine *, const struct incident *,
     struct status *);
 static const char *engine_fb_ack(struct engine *, struct incident *,
@@ -1342,7 +1338,6 @@ engine_ack(struct engine *e, struct incident *inc, const char *who,
 	engine_event(e, inc, now, "ack", who, inc->step, "%s", rs->note);
 	if (inc->acked_by[0] == '\0')
 		strlcpy_utf8(inc->acked_by, who, sizeof inc->acked_by);
-
 	if (inc->state < ST_ACKNOWLEDGED)
 		inc->state = ST_ACKNOWLEDGED;
 	inc->due_at = -1;
@@ -2211,7 +2206,7 @@ struct fb_scan {
 	size_t nnotified;
 	char ackers[STATUS_ACKS][ID_MAX + 1];
 	size_t nackers;
-	int64_t taken_at;	/* when it was taken (engine_fb_taken); 0 not */
+	int64_t taken_at;	/* when it was taken (engine_fb_scan); 0 not */
 	int64_t first_ack;	/* the first "ack" event */
 	int acks;		/* "ack" events */
 	int reminded;		/* a reminder since it was taken */
