@@ -2346,7 +2346,8 @@ engine_fb_status(struct engine *e, const struct incident *inc,
 	const char *aw[STATUS_ACKS], *role;
 	size_t i, n;
 
-	if (inc->id <= 0)
+	/* Before the first step nobody was notified: nothing to add. */
+	if (inc->id <= 0 || inc->step < 0)
 		return;
 	f = xmalloc(sizeof *f);
 	if (engine_fb_scan(e, inc, f) != 0) {
