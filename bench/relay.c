@@ -153,7 +153,7 @@ relay_notify(struct relay *r, const char *branch, const struct report *rep)
 	inc.r = *rep;
 	inc.created = inc.updated = clock_now();
 	n = (struct notify){ &inc, "Welfare check", "floor", 0, 0,
-	    inc.created };
+	    inc.created, NULL, NULL };
 	if (r->mirror)
 		relay_status(r, &inc, ST_RECEIVED, "received");
 	json = msg_notify_encode(&n);

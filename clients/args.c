@@ -115,6 +115,8 @@ static const struct arg_def arg_table[] = {
 	    "how long to wait for beacond's answer (default 10)" },
 	{ "as", ARG_ID, "RESPONDER", OFF(as), 0, 0,
 	    "your responder id: the account you answer, ask or record as" },
+	{ "role", ARG_ID, "ROLE", OFF(role), 0, 0,
+	    "the role to call (a role id of beacon.conf)" },
 	{ "count", ARG_INT, "N", OFF(count), 1, INT_MAX,
 	    "exit after N messages" },
 	{ "open", ARG_FLAG, NULL, OFF(open), 0, 0, "only open incidents" },

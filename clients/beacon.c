@@ -20,6 +20,7 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_decline_entry,
 	&cmd_arrived_entry,
 	&cmd_resolve_entry,
+	&cmd_backup_entry,
 	&cmd_incidents_entry,
 	&cmd_timeline_entry,
 	&cmd_debrief_entry,

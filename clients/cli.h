@@ -64,6 +64,7 @@ struct cli_opts {
 	int flush;	/* report: send only what the spool holds */
 	int64_t timeout; /* ms */
 	const char *as;
+	const char *role;	/* backup: the role asked for */
 	int count;	/* 0: no limit */
 	int open;
 	int64_t incident; /* the INCIDENT operand */
@@ -134,6 +135,7 @@ extern const struct cmd cmd_ack_entry;
 extern const struct cmd cmd_decline_entry;
 extern const struct cmd cmd_arrived_entry;
 extern const struct cmd cmd_resolve_entry;
+extern const struct cmd cmd_backup_entry;
 extern const struct cmd cmd_incidents_entry;
 extern const struct cmd cmd_timeline_entry;
 extern const struct cmd cmd_debrief_entry;

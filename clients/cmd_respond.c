@@ -1,5 +1,6 @@
 /*
- * beacon ack|decline|arrived|resolve: a responder's answer to an incident.
+ * beacon ack|decline|arrived|resolve|backup: a responder's answer to an
+ * incident.
  *
  * Accepted means beacond published the incident with last.kind equal to
  * the action and last.by equal to the responder; refused means an error on
@@ -38,6 +39,7 @@ static const char *const respond_done[ACT_COUNT] = {
 	[ACT_DECLINE] = "declined by",
 	[ACT_ARRIVED] = "on scene:",
 	[ACT_RESOLVE] = "resolved by",
+	[ACT_BACKUP] = "backup requested by",
 };
 
 static void
@@ -138,6 +140,7 @@ respond_payload(const struct respond_run *r)
 	rs.incident = r->o->incident;
 	rs.action = r->action;
 	strlcpy_utf8(rs.note, r->o->note ? r->o->note : "", sizeof rs.note);
+	strlcpy_utf8(rs.role, r->o->role ? r->o->role : "", sizeof rs.role);
 	return msg_respond_encode(&rs);
 }
 
@@ -196,4 +199,12 @@ const struct cmd cmd_resolve_entry = {
 	"resolve", "resolve INCIDENT --as RESPONDER [--note TEXT] [--json]",
 	"close an incident: it is over",
 	RESPOND_OPTIONS, 1, cmd_respond,
+};
+
+const struct cmd cmd_backup_entry = {
+	"backup", "backup INCIDENT --as RESPONDER [--role ROLE] [--note TEXT] "
+	"[--json]",
+	"ask for backup: every responder of ROLE on the branch, or the next "
+	"step when no role is named, is notified at once",
+	"as! role note timeout json", 1, cmd_respond,
 };

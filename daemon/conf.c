@@ -532,6 +532,15 @@ static const struct field alarms_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* reminders: { ... }: acknowledged but not on scene. */
+static const struct field reminders_fields[] = {
+	{ "on_scene", field_int, offsetof(struct config, remind_on_scene), 0,
+	    0, 0, 86400, 0, NULL, NULL },
+	{ "escalate", field_int, offsetof(struct config, remind_escalate), 0,
+	    0, 0, 86400, 0, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 /* records: { ... }: retention and who may ask for records. */
 static const struct field records_fields[] = {
 	INT(struct config, retention_days, 0, 0, 100 * 366, 400),
@@ -545,6 +554,7 @@ static const struct field role_fields[] = {
 	STR(struct conf_role, reports_to, 0, valid_id),
 	{ "drill", field_bool, offsetof(struct conf_role, drill), 0, 0, 0, 0,
 	    0, NULL, NULL },
+	INT(struct conf_role, repeat, 0, 0, 86400, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -595,6 +605,7 @@ static const struct field category_fields[] = {
 	STR(struct conf_category, after_hours, 0, NULL),
 	{ "cancel", field_bool, offsetof(struct conf_category, cancel), 0, 0,
 	    0, 0, -1, NULL, NULL },
+	STRS(struct conf_category, require, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -1129,6 +1140,32 @@ check_policy(struct check *ck, struct config *cf, void *p,
 	}
 }
 
+/* Each required role must be known, and reached by the policy. */
+static void
+check_require(struct check *ck, const struct config *cf,
+    const struct conf_category *cat, const config_setting_t *el,
+    const char *ctx)
+{
+	const config_setting_t *rs = member_or(el, "require");
+	size_t i, j, k;
+	int found;
+
+	check_roles(ck, cf, cat->require, cat->nrequire, rs, ctx);
+	for (i = 0; cat->pol != NULL && i < cat->nrequire; i++) {
+		found = config_has(cf->life_roles, cf->nlife_roles,
+		    cat->require[i]);
+		for (j = 0; j < cat->pol->nsteps && !found; j++)
+			for (k = 0; k < cat->pol->steps[j].nroles; k++)
+				if (strcmp(cat->pol->steps[j].roles[k],
+				    cat->require[i]) == 0)
+					found = 1;
+		if (!found && config_role(cf, cat->require[i]) != NULL)
+			check_err(ck, rs, "%s: requires role \"%s\" but "
+			    "policy \"%s\" never notifies it", ctx,
+			    cat->require[i], cat->policy);
+	}
+}
+
 static void
 check_category(struct check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
@@ -1149,6 +1186,7 @@ check_category(struct check *ck, struct config *cf, void *p,
 		check_err(ck, member_or(el, "after_hours"), "%s: after_hours: "
 		    "unknown policy \"%s\" (not in policies)", ctx,
 		    cat->after_hours);
+	check_require(ck, cf, cat, el, ctx);
 }
 
 static void
@@ -1463,7 +1501,8 @@ config_read_secrets(struct config *cf, char **cause)
 /* ---- the whole file ---------------------------------------------------- */
 
 static const char *const top_groups[] = { "beacon", "life_threat",
-	"debrief", "records", "devices", "limits", "push", "alarms" };
+	"debrief", "records", "devices", "limits", "push", "alarms",
+	"reminders" };
 
 static int
 top_known(const char *name)
@@ -1516,6 +1555,7 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "limits", limits_fields, cf);
 	top_group(ck, root, "push", push_fields, cf);
 	top_group(ck, root, "alarms", alarms_fields, cf);
+	top_group(ck, root, "reminders", reminders_fields, cf);
 	for (i = 0; i < NLISTS; i++)
 		list_read(ck, config_setting_get_member(root, lists[i].name),
 		    &lists[i], cf);
@@ -1794,6 +1834,8 @@ config_free_lists(struct config *cf)
 		free(cf->categories[i].id);
 		free(cf->categories[i].label);
 		free(cf->categories[i].policy);
+		strs_free(cf->categories[i].require,
+		    cf->categories[i].nrequire);
 	}
 }
 

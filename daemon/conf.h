@@ -17,6 +17,8 @@ struct conf_role {
 	int drill;   /* a life_threat role is notified for drills only
 		      * when set (default 0); other roles always are */
 	int line;
+	int repeat; /* re-notify this role every N s until acknowledged, when
+		     * the step gives no repeat; 0 = never */
 };
 
 /* A weekly time window: a responder's shift or a branch's opening hours.
@@ -37,6 +39,8 @@ struct conf_closure {
 	char *reason;	/* NULL: none */
 	int from_ymd, until_ymd;
 	int line;
+	int repeat; /* re-notify this role every N s until acknowledged, when
+		     * the step gives no repeat; 0 = never */
 };
 
 struct conf_branch {
@@ -98,6 +102,10 @@ struct conf_category {
 	/* The policy when the branch is closed; NULL: the same policy. */
 	char *after_hours;
 	const struct conf_policy *after_pol;
+	/* Roles that must each acknowledge before the incident is taken
+	 * ("security", "emergency" for a weapon); empty: one ack will do. */
+	char **require;
+	size_t nrequire;
 };
 
 struct config {
@@ -166,6 +174,12 @@ struct config {
 	char *push_token;	/* Authorization: Bearer ...; NULL: none */
 	int push_timeout;	/* seconds for one attempt (5) */
 	int push_retries;	/* attempts after the first (3) */
+
+	/* reminders: { ... } Acknowledged but not on scene: the responder
+	 * is reminded at on_scene, and the next step notified at escalate
+	 * (seconds after the acknowledgment; 0: off). */
+	int remind_on_scene;
+	int remind_escalate;
 
 	/* records: { ... } */
 	int retention_days;	/* 400; 0: keep for ever */

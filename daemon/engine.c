@@ -270,6 +270,22 @@ static int engine_resend(struct engine *);
 static char *engine_topic(struct engine *, const char *, const char *,
     const char *);
 
+/* Feedback to the reporter and to responders (the end of this file). */
+static void engine_fb_status(struct engine *, const struct incident *,
+    struct status *);
+static const char *engine_fb_ack(struct engine *, struct incident *,
+    const char *, int64_t, char *, size_t);
+static int engine_fb_awaiting(struct engine *, const struct incident *);
+static int engine_fb_repeat(struct engine *, const struct incident *,
+    const struct route *, size_t, int *);
+static void engine_fb_next(struct engine *, struct incident *,
+    const struct conf_policy *, int64_t);
+static void engine_fb_cancel(struct engine *, const struct incident *);
+static void engine_fb_timer(struct engine *, int64_t, int64_t);
+static int engine_fb_restore(struct engine *);
+static void engine_backup(struct engine *, struct incident *, const char *,
+    const struct respond *, int64_t);
+
 /* Open this turn's transaction, once: if a failure rolled it back, the
  * rest of the turn must not write on its own. In degraded mode the
  * transaction starts with the backlog replayed into it. */
@@ -710,6 +726,7 @@ engine_tell(struct engine *e, const struct incident *inc, const char *by,
 	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
 	    inc->r.severity) > 0)
 		s.cancel_until = inc->due_at;
+	engine_fb_status(e, inc, &s);
 	engine_queue(e, engine_topic(e, "status", inc->branch, inc->r.id),
 	    msg_status_encode(&s), open);
 	if (!open)
@@ -796,7 +813,7 @@ engine_notify_one(struct engine *e, struct incident *inc,
 {
 	const struct conf_category *cat = config_category(e->cf, inc->r.type);
 	struct notify n = { inc, cat ? cat->label : inc->r.type, role, step,
-		repeat, now };
+		repeat, now, NULL, NULL };
 
 	engine_queue_notice(e, inc->id, rp->id, msg_notify_encode(&n), now);
 }
@@ -921,9 +938,7 @@ engine_route(struct engine *e, struct incident *inc, int step, int64_t now,
 	for (; (size_t)step < pol->nsteps; step++)
 		if ((n = engine_fire(e, inc, step, now, empty, emptylen)) > 0)
 			break;
-	if (!rules_next(pol, inc->step, inc->step_at, now, &inc->due_at,
-	    &inc->due_step))
-		inc->due_at = -1;
+	engine_fb_next(e, inc, pol, now);
 	if (inc->state == ST_RECEIVED)
 		inc->state = ST_ROUTED;
 	return n;
@@ -942,6 +957,11 @@ engine_routed_text(const struct incident *inc, size_t reached, int first,
 	else if (first)
 		snprintf(buf, len, "routed: %d responder%s notified%s%s%s",
 		    inc->notified, inc->notified == 1 ? "" : "s", call,
+		    empty[0] ? "; no one available: " : "", empty);
+	else if (reached > 0 && inc->state >= ST_ACKNOWLEDGED)
+		snprintf(buf, len, "a required role has not acknowledged yet: "
+		    "escalated to step %d, %zu more responder%s notified%s%s%s",
+		    inc->step + 1, reached, reached == 1 ? "" : "s", call,
 		    empty[0] ? "; no one available: " : "", empty);
 	else if (reached > 0)
 		snprintf(buf, len, "no acknowledgment yet: escalated to step "
@@ -1288,8 +1308,9 @@ engine_names_add(const char *name, void *arg)
  * Returns how many were told.
  */
 static size_t
-engine_stand_down(struct engine *e, struct incident *inc, const char *reason,
-    const char *by, const char *except, const char *message, int64_t now)
+engine_stand_down_all(struct engine *e, struct incident *inc,
+    const char *reason, const char *by, const char *except,
+    const char *message, int64_t now)
 {
 	const struct conf_category *cat = config_category(e->cf, inc->r.type);
 	struct names ns = { NULL, 0, 0 };
@@ -1358,7 +1379,7 @@ engine_cancel(struct engine *e, const char *topic, const char *branch,
 	engine_event(e, &inc, now, "false_alarm", by, inc.step, "%sfalse "
 	    "alarm: cancelled by the reporter", inc.r.drill ? "DRILL: " : "");
 	log_info("incident=%lld event=false_alarm", (long long)inc.id);
-	n = engine_stand_down(e, &inc, "false_alarm", by, NULL,
+	n = engine_stand_down_all(e, &inc, "false_alarm", by, NULL,
 	    "false alarm: cancelled by the reporter; stand down", now);
 	engine_save(e, &inc, now);
 	snprintf(text, sizeof text, "false alarm: %zu responder%s told to "
@@ -1414,7 +1435,7 @@ engine_press_resend(struct engine *e, struct incident *inc,
 	for (i = 0; i < ns.n; i++) {
 		const char *role = responder_role(e->cf, ns.v[i]);
 		struct notify n = { inc, cat ? cat->label : inc->r.type, role,
-			inc->step, 0, now };
+			inc->step, 0, now, NULL, NULL };
 
 		engine_event(e, inc, now, "updated", ns.v[i], inc->step,
 		    "sent again: %s changed", update);
@@ -1753,13 +1774,16 @@ static void
 engine_ack(struct engine *e, struct incident *inc, const char *who,
     const struct respond *rs, int64_t now)
 {
+	char tail[DETAIL_MAX + 1];
+
 	engine_event(e, inc, now, "ack", who, inc->step, "%s", rs->note);
 	if (inc->acked_by[0] == '\0')
 		strlcpy_utf8(inc->acked_by, who, sizeof inc->acked_by);
 	if (inc->state < ST_ACKNOWLEDGED)
 		inc->state = ST_ACKNOWLEDGED;
 	inc->due_at = -1;
-	engine_say(e, inc, who, now, "acknowledged by", "");
+	engine_say(e, inc, who, now, "acknowledged by",
+	    engine_fb_ack(e, inc, who, now, tail, sizeof tail));
 }
 
 static void
@@ -1787,6 +1811,7 @@ engine_arrived(struct engine *e, struct incident *inc, const char *who,
 		strlcpy_utf8(inc->acked_by, who, sizeof inc->acked_by);
 	inc->state = ST_ON_SCENE;
 	inc->due_at = -1;
+	engine_fb_cancel(e, inc);
 	engine_say(e, inc, who, now, "on scene:", "");
 }
 
@@ -1797,6 +1822,7 @@ engine_resolve(struct engine *e, struct incident *inc, const char *who,
 	engine_event(e, inc, now, "resolve", who, inc->step, "%s", rs->note);
 	inc->state = ST_RESOLVED;
 	inc->due_at = -1;
+	engine_fb_cancel(e, inc);
 	engine_say(e, inc, who, now, "resolved by", "");
 	engine_debrief_open(e, inc, now);
 }
@@ -1806,6 +1832,7 @@ static const action_fn action_table[ACT_COUNT] = {
 	[ACT_DECLINE] = engine_decline,
 	[ACT_ARRIVED] = engine_arrived,
 	[ACT_RESOLVE] = engine_resolve,
+	[ACT_BACKUP] = engine_backup,
 };
 
 /* Why a responder may not act on an incident, or NULL when it may. */
@@ -2445,23 +2472,23 @@ engine_repeat(struct engine *e, struct incident *inc, int64_t now)
 	const struct conf_policy *pol = engine_policy(e, inc);
 	struct route rt;
 	int n;
-	size_t i;
+	size_t i, sent = 0;
 
 	if (pol == NULL || rules_route_at(e->cf, pol, inc->branch,
 	    inc->r.severity, inc->step, e->duty, now, &rt) != 0)
 		return;
-	n = (int)((now - inc->step_at) / 1000 /
-	    (pol->steps[inc->step].repeat ? pol->steps[inc->step].repeat : 1));
 	for (i = 0; i < rt.n; i++)
-		if (!inc->r.drill || !alarms_drill_skips(e->cf, rt.role[i]))
+		if ((!inc->r.drill || !alarms_drill_skips(e->cf, rt.role[i])) &&
+		    engine_fb_repeat(e, inc, &rt, i, &n)) {
 			engine_notify_one(e, inc, rt.who[i], rt.role[i],
 			    inc->step, n, now);
-	engine_event(e, inc, now, "repeated", NULL, inc->step,
-	    "no acknowledgment: step %d repeated to %zu responder%s",
-	    inc->step + 1, rt.n, rt.n == 1 ? "" : "s");
-	if (!rules_next(pol, inc->step, inc->step_at, now, &inc->due_at,
-	    &inc->due_step))
-		inc->due_at = -1;
+			sent++;
+		}
+	if (sent > 0)
+		engine_event(e, inc, now, "repeated", NULL, inc->step,
+		    "no acknowledgment: step %d repeated to %zu responder%s",
+		    inc->step + 1, sent, sent == 1 ? "" : "s");
+	engine_fb_next(e, inc, pol, now);
 	engine_save(e, inc, now);
 }
 
@@ -2473,8 +2500,8 @@ engine_escalation_due(struct engine *e, int64_t id, int64_t due)
 
 	memset(&inc, 0, sizeof inc);
 	if (store_incident_get(e->st, id, &inc) != 1 ||
-	    !state_open(inc.state) || inc.state >= ST_ACKNOWLEDGED ||
-	    inc.due_at < 0)
+	    !state_open(inc.state) || inc.due_at < 0 ||
+	    (inc.state >= ST_ACKNOWLEDGED && !engine_fb_awaiting(e, &inc)))
 		return;
 	/* Deadlines missed while beacond was down fire late, never not. */
 	if (now - due > 1000) {
@@ -2532,6 +2559,9 @@ engine_deadline(struct engine *e, int64_t key, int64_t due)
 		break;
 	case KEY_PURGE:
 		engine_purge_job(e, clock_now());
+		break;
+	case KEY_REMIND:
+		engine_fb_timer(e, id, clock_now());
 		break;
 	case KEY_DEVICE: {
 		struct health_env h;
@@ -2634,6 +2664,8 @@ engine_restore(struct engine *e)
 		rc = store_pending(e->st, engine_restore_one, e);
 	if (rc == 0)
 		rc = store_debrief_pending(e->st, engine_restore_debrief, e);
+	if (rc == 0)
+		rc = engine_fb_restore(e);
 	if (rc == 0) {
 		struct health_env h;
 
@@ -2643,4 +2675,633 @@ engine_restore(struct engine *e)
 	sched_at(e->sched, KEY(0, KEY_PURGE), clock_now() + PURGE_FIRST_MS);
 	log_info("event=restored pending=%zu", sched_count(e->sched));
 	return rc;
+}
+
+/* ---- feedback to the reporter and to responders ------------------------
+ * What the reporter and the responders are told besides the routing: who
+ * acknowledged, the roles still awaited, stand-downs, reminders when an
+ * acknowledgment is not followed by arrival, and backup. The state is read
+ * from the incident's timeline, which holds every step of it anyway, so
+ * nothing new is stored and a restart rebuilds the reminder timers.
+ */
+#define FB_MAX ROUTE_MAX
+
+struct fb_scan {
+	char notified[FB_MAX][ID_MAX + 1]; /* distinct, in order */
+	size_t nnotified;
+	char ackers[STATUS_ACKS][ID_MAX + 1];
+	size_t nackers;
+	int64_t taken_at;	/* when it was taken (engine_fb_scan); 0 not */
+	int64_t first_ack;	/* the first "ack" event */
+	int acks;		/* "ack" events */
+	int reminded;		/* a reminder since it was taken */
+	int forgotten;		/* the next step notified since */
+	char empty[DETAIL_MAX + 1]; /* role labels that had nobody */
+};
+
+static int
+fb_has(char (*list)[ID_MAX + 1], size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+fb_add(char (*list)[ID_MAX + 1], size_t *n, size_t max, const char *s)
+{
+	if (*n >= max || fb_has(list, *n, s))
+		return;
+	strlcpy_utf8(list[(*n)++], s, ID_MAX + 1);
+}
+
+static void
+fb_empty(struct fb_scan *f, const char *detail)
+{
+	static const char pre[] = "no one available: ";
+	size_t len = strlen(f->empty);
+
+	if (strncmp(detail, pre, sizeof pre - 1) != 0)
+		return;
+	detail += sizeof pre - 1;
+	if (detail[0] == '\0' || strstr(f->empty, detail) != NULL)
+		return;
+	snprintf(f->empty + len, sizeof f->empty - len, "%s%s",
+	    len > 0 ? ", " : "", detail);
+}
+
+static int
+engine_fb_event(const struct event *ev, void *arg)
+{
+	struct fb_scan *f = arg;
+
+	if (strcmp(ev->kind, "notified") == 0 && ev->step >= 0 &&
+	    ev->actor[0] != '\0')
+		fb_add(f->notified, &f->nnotified, FB_MAX, ev->actor);
+	else if (strcmp(ev->kind, "ack") == 0 && ev->actor[0] != '\0') {
+		fb_add(f->ackers, &f->nackers, STATUS_ACKS, ev->actor);
+		if (f->acks++ == 0)
+			f->first_ack = ev->ts;
+	}
+	else if (strcmp(ev->kind, "taken") == 0) {
+		f->taken_at = ev->ts;
+		f->reminded = f->forgotten = 0;
+	} else if (strcmp(ev->kind, "reminder") == 0)
+		f->reminded = 1;
+	else if (strcmp(ev->kind, "forgotten") == 0)
+		f->forgotten = 1;
+	else if (strcmp(ev->kind, "no_one_available") == 0 && ev->step >= 0)
+		fb_empty(f, ev->detail);
+	return 0;
+}
+
+/* Read the incident's timeline into *f. An incident is taken at its
+ * first acknowledgment, or, when its category requires several roles, at
+ * the "taken" event recorded when the last of them acknowledged. */
+static int
+engine_fb_scan(struct engine *e, const struct incident *inc,
+    struct fb_scan *f)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+
+	memset(f, 0, sizeof *f);
+	if (store_timeline(e->st, inc->id, engine_fb_event, f) != 0)
+		return -1;
+	if (f->taken_at == 0 && (cat == NULL || cat->nrequire == 0))
+		f->taken_at = f->first_ack;
+	return 0;
+}
+
+/* The roles the category requires that no acknowledgment has covered. */
+static size_t
+engine_fb_missing(struct engine *e, const struct incident *inc,
+    const struct fb_scan *f, const char **aw, size_t max)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	size_t i, j, n = 0;
+	int got;
+
+	for (i = 0; cat != NULL && i < cat->nrequire && n < max; i++) {
+		for (got = 0, j = 0; j < f->nackers && !got; j++)
+			got = strcmp(responder_role(e->cf, f->ackers[j]),
+			    cat->require[i]) == 0;
+		if (!got)
+			aw[n++] = cat->require[i];
+	}
+	return n;
+}
+
+/* "security-1 (security) and dispatch (emergency dispatch)" */
+static void
+engine_fb_who(struct engine *e, char (*ids)[ID_MAX + 1], size_t n,
+    char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s (%s)",
+		    i == 0 ? "" : i + 1 == n ? " and " : ", ", ids[i],
+		    role_label(e->cf, responder_role(e->cf, ids[i])));
+}
+
+/* Acknowledged and still waiting for a required role: escalation goes on. */
+static int
+engine_fb_awaiting(struct engine *e, const struct incident *inc)
+{
+	struct fb_scan *f = xmalloc(sizeof *f);
+	const char *aw[STATUS_ACKS];
+	int n = 0;
+
+	if (engine_fb_scan(e, inc, f) == 0 && f->taken_at == 0)
+		n = (int)engine_fb_missing(e, inc, f, aw, STATUS_ACKS);
+	free(f);
+	return n > 0;
+}
+
+static void
+engine_fb_status(struct engine *e, const struct incident *inc,
+    struct status *s)
+{
+	struct fb_scan *f;
+	const struct conf_responder *rp;
+	const char *aw[STATUS_ACKS], *role;
+	size_t i, n;
+
+	/* Before the first step nobody was notified: nothing to add. */
+	if (inc->id <= 0 || inc->step < 0)
+		return;
+	f = xmalloc(sizeof *f);
+	if (engine_fb_scan(e, inc, f) != 0) {
+		free(f);
+		return;
+	}
+	for (i = 0; i < f->nackers; i++) {
+		struct status_ack *a = &s->acked[s->nacked++];
+
+		role = responder_role(e->cf, f->ackers[i]);
+		rp = config_responder(e->cf, f->ackers[i]);
+		strlcpy_utf8(a->by, f->ackers[i], sizeof a->by);
+		strlcpy_utf8(a->role, role, sizeof a->role);
+		strlcpy_utf8(a->label, role[0] ? role_label(e->cf, role) : "",
+		    sizeof a->label);
+		strlcpy_utf8(a->name, rp != NULL ? rp->name : "",
+		    sizeof a->name);
+	}
+	if (state_open(inc->state) && inc->state >= ST_ACKNOWLEDGED &&
+	    f->taken_at == 0) {
+		n = engine_fb_missing(e, inc, f, aw, STATUS_ACKS);
+		for (i = 0; i < n; i++)
+			strlcpy_utf8(s->awaiting[s->nawaiting++], aw[i],
+			    sizeof s->awaiting[0]);
+	}
+	if (state_open(inc->state) && inc->state < ST_ACKNOWLEDGED &&
+	    inc->step >= 0 && (f->empty[0] != '\0' || inc->notified == 0)) {
+		const char *who = f->empty[0] ? f->empty : "one";
+		const char *call = inc->call_911 ? "call 911 now, then the "
+		    "person in charge" : "call the person in charge";
+
+		if (inc->notified == 0)
+			snprintf(s->instruction, sizeof s->instruction,
+			    "No %.300s available: %s", who, call);
+		else
+			snprintf(s->instruction, sizeof s->instruction,
+			    "No %.300s available (%d other responder%s notified): "
+			    "if you need help before they come, %s", who,
+			    inc->notified, inc->notified == 1 ? "" : "s",
+			    call);
+	}
+	free(f);
+}
+
+/* The next deadline of the incident's current step: its repeat (the
+ * step's, or per role) or the next step. */
+static void
+engine_fb_next(struct engine *e, struct incident *inc,
+    const struct conf_policy *pol, int64_t now)
+{
+	struct route rt;
+
+	rules_route(e->cf, pol, inc->branch, inc->r.severity, inc->step, &rt);
+	if (!rules_next_roles(e->cf, pol, &rt, inc->step, inc->step_at, now,
+	    &inc->due_at, &inc->due_step))
+		inc->due_at = -1;
+}
+
+/* Whether responder i of the step gets a repeat due now, with its repeat
+ * number in *n: those whose role is due; once acknowledged, while a
+ * required role is awaited, those of the awaited roles, or, when the step
+ * has none of them (it was escalated to because of them), those of the
+ * step who have not acknowledged. */
+static int
+engine_fb_repeat(struct engine *e, const struct incident *inc,
+    const struct route *rt, size_t i, int *n)
+{
+	const struct conf_policy *pol = engine_policy(e, inc);
+	const struct conf_step *st = &pol->steps[inc->step];
+	struct fb_scan *f;
+	const char *aw[STATUS_ACKS];
+	size_t j, k, na;
+	int want;
+
+	if (st->repeat > 0)
+		*n = (int)((clock_now() - inc->step_at) / 1000 / st->repeat);
+	else
+		*n = rules_role_repeat(e->cf, rt->role[i], 0, inc->step_at,
+		    inc->due_at);
+	if (*n <= 0 || inc->state < ST_ACKNOWLEDGED)
+		return *n > 0;
+	f = xmalloc(sizeof *f);
+	want = 0;
+	if (engine_fb_scan(e, inc, f) == 0 && f->taken_at == 0 &&
+	    (na = engine_fb_missing(e, inc, f, aw, STATUS_ACKS)) > 0) {
+		for (j = 0; j < rt->n && want == 0; j++)
+			for (k = 0; k < na; k++)
+				if (strcmp(aw[k], rt->role[j]) == 0)
+					want = -1;	/* the step has one */
+		for (k = 0; k < na && want != 1; k++)
+			if (strcmp(aw[k], rt->role[i]) == 0)
+				want = 1;
+		if (want == 0 && !fb_has(f->ackers, f->nackers,
+		    rt->who[i]->id))
+			want = 1;
+	}
+	free(f);
+	return want == 1;
+}
+
+/*
+ * Tell every notified responder who has not acknowledged to stand down,
+ * through the outbox: the incident is taken (reason "taken", by whoever
+ * completed it) or was a false alarm ("false_alarm", by whoever said so).
+ * One notice each and one timeline event. Returns how many were told.
+ */
+static size_t
+engine_stand_down(struct engine *e, struct incident *inc, const char *reason,
+    const char *by, int64_t now)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const char *label = cat != NULL ? cat->label : inc->r.type;
+	const char *role = by != NULL ? responder_role(e->cf, by) : "";
+	struct fb_scan *f = xmalloc(sizeof *f);
+	char who[DETAIL_MAX + 1], msg[DETAIL_MAX + 1], told[DETAIL_MAX + 1];
+	size_t i, n = 0, off = 0;
+
+	if (engine_fb_scan(e, inc, f) != 0) {
+		free(f);
+		return 0;
+	}
+	engine_fb_who(e, f->ackers, f->nackers, who, sizeof who);
+	if (strcmp(reason, "taken") == 0)
+		snprintf(msg, sizeof msg, "%sstand down: incident %lld (%.100s) "
+		    "is taken by %.300s", inc->r.drill ? "DRILL: " : "",
+		    (long long)inc->id, label, who);
+	else if (strcmp(reason, "false_alarm") == 0)
+		snprintf(msg, sizeof msg, "%sstand down: incident %lld (%s) "
+		    "was a false alarm", inc->r.drill ? "DRILL: " : "",
+		    (long long)inc->id, label);
+	else
+		snprintf(msg, sizeof msg, "%sstand down: incident %lld (%s): "
+		    "%s", inc->r.drill ? "DRILL: " : "", (long long)inc->id,
+		    label, reason);
+	told[0] = '\0';
+	for (i = 0; i < f->nnotified; i++) {
+		struct notice nt = { inc, "stand_down", label, reason, by,
+			role, role[0] ? role_label(e->cf, role) : NULL, msg,
+			now };
+
+		if (fb_has(f->ackers, f->nackers, f->notified[i]) ||
+		    (by != NULL && strcmp(by, f->notified[i]) == 0))
+			continue;
+		engine_queue_notice(e, inc->id, f->notified[i],
+		    msg_notice_encode(&nt), now);
+		if (off < sizeof told)
+			off += (size_t)snprintf(told + off, sizeof told - off,
+			    "%s%s", n ? ", " : "", f->notified[i]);
+		n++;
+	}
+	if (n > 0)
+		engine_event(e, inc, now, "stand_down", by, inc->step,
+		    "reason=%s; %zu responder%s stood down: %s", reason, n,
+		    n == 1 ? "" : "s", told);
+	log_info("incident=%lld event=stand_down reason=%s by=%s told=%zu",
+	    (long long)inc->id, reason, by ? by : "", n);
+	free(f);
+	return n;
+}
+
+/* When the next reminder or escalation of a taken incident is due. */
+static int64_t
+engine_fb_due(struct engine *e, const struct fb_scan *f)
+{
+	int64_t on = (int64_t)e->cf->remind_on_scene * 1000;
+	int64_t esc = (int64_t)e->cf->remind_escalate * 1000, due = -1;
+
+	if (f->taken_at <= 0 || f->forgotten)
+		return -1;
+	if (on > 0 && !f->reminded)
+		due = f->taken_at + on;
+	if (esc > 0 && (due < 0 || f->taken_at + esc < due))
+		due = f->taken_at + esc;
+	return due;
+}
+
+static void
+engine_fb_arm(struct engine *e, int64_t incident, const struct fb_scan *f)
+{
+	int64_t due = engine_fb_due(e, f);
+
+	if (e->sched == NULL)
+		return;
+	if (due >= 0)
+		sched_at(e->sched, KEY(incident, KEY_REMIND), due);
+	else
+		sched_cancel(e->sched, KEY(incident, KEY_REMIND));
+}
+
+static void
+engine_fb_cancel(struct engine *e, const struct incident *inc)
+{
+	if (e->sched != NULL)
+		sched_cancel(e->sched, KEY(inc->id, KEY_REMIND));
+}
+
+/*
+ * After an acknowledgment (state and event already set): while a required
+ * role has not acknowledged, escalation goes on and nobody is stood down;
+ * once each has, the incident is taken: the others stand down and the
+ * reminders start. Returns the tail of the reporter's sentence.
+ */
+static const char *
+engine_fb_ack(struct engine *e, struct incident *inc, const char *who,
+    int64_t now, char *tail, size_t len)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_policy *pol = engine_policy(e, inc);
+	struct fb_scan *f = xmalloc(sizeof *f);
+	const char *aw[STATUS_ACKS];
+	char names[DETAIL_MAX + 1];
+	size_t i, n, off = 0;
+
+	tail[0] = '\0';
+	/* Taken before this acknowledgment: nothing more to do. */
+	if (engine_fb_scan(e, inc, f) != 0 || (f->taken_at > 0 &&
+	    (cat != NULL && cat->nrequire > 0 ? 1 : f->acks > 1))) {
+		free(f);
+		return tail;
+	}
+	if ((n = engine_fb_missing(e, inc, f, aw, STATUS_ACKS)) > 0) {
+		names[0] = '\0';
+		for (i = 0; i < n && off < sizeof names; i++)
+			off += (size_t)snprintf(names + off, sizeof names - off,
+			    "%s%s", i ? " and " : "", role_label(e->cf, aw[i]));
+		snprintf(tail, len, "; waiting for %s", names);
+		if (pol != NULL && inc->step >= 0)
+			engine_fb_next(e, inc, pol, now);
+		log_info("incident=%lld event=awaiting roles=\"%s\"",
+		    (long long)inc->id, names);
+		free(f);
+		return tail;
+	}
+	if (cat != NULL && cat->nrequire > 0) {
+		engine_fb_who(e, f->ackers, f->nackers, names, sizeof names);
+		engine_event(e, inc, now, "taken", who, inc->step,
+		    "taken by %s", names);
+		snprintf(tail, len, "; every required role has acknowledged");
+	}
+	engine_stand_down(e, inc, "taken", who, now);
+	f->taken_at = now;
+	engine_fb_arm(e, inc->id, f);
+	/* The responder's command waits for its own action as the latest. */
+	strlcpy_utf8(inc->last_kind, "ack", sizeof inc->last_kind);
+	strlcpy_utf8(inc->last_by, who, sizeof inc->last_by);
+	free(f);
+	return tail;
+}
+
+/* Remind those who took the incident that they are not on scene yet. */
+static void
+engine_fb_remind(struct engine *e, struct incident *inc,
+    const struct fb_scan *f, int64_t now)
+{
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const char *label = cat != NULL ? cat->label : inc->r.type;
+	char msg[DETAIL_MAX + 1];
+	size_t i;
+	int mins = (int)((now - f->taken_at) / 60000);
+
+	snprintf(msg, sizeof msg, "%sreminder: incident %lld (%s%s%s) was "
+	    "acknowledged %d min ago and nobody is on scene yet: say arrived "
+	    "when you get there, or decline so that someone else is sent",
+	    inc->r.drill ? "DRILL: " : "", (long long)inc->id, label,
+	    inc->r.location[0] ? ", at " : "", inc->r.location, mins);
+	for (i = 0; i < f->nackers; i++) {
+		struct notice nt = { inc, "reminder", label, NULL, NULL, NULL,
+			NULL, msg, now };
+
+		engine_event(e, inc, now, "reminder", f->ackers[i], inc->step,
+		    "acknowledged %d min ago, not on scene", mins);
+		engine_queue_notice(e, inc->id, f->ackers[i],
+		    msg_notice_encode(&nt), now);
+	}
+	log_info("incident=%lld event=reminder told=%zu", (long long)inc->id,
+	    f->nackers);
+}
+
+/* Still not on scene: notify the next step, and tell the reporter. */
+static void
+engine_fb_forgotten(struct engine *e, struct incident *inc,
+    const struct fb_scan *f, int64_t now)
+{
+	const struct conf_policy *pol = engine_policy(e, inc);
+	char who[DETAIL_MAX + 1], empty[256], text[DETAIL_MAX + 1];
+	int mins = (int)((now - f->taken_at) / 60000);
+	size_t n = 0;
+
+	engine_fb_who(e, (char (*)[ID_MAX + 1])f->ackers, f->nackers, who,
+	    sizeof who);
+	empty[0] = '\0';
+	if (pol != NULL && (size_t)inc->step + 1 < pol->nsteps) {
+		engine_event(e, inc, now, "forgotten", NULL, inc->step + 1,
+		    "acknowledged by %s %d min ago, nobody on scene: "
+		    "notifying step %d", who, mins, inc->step + 2);
+		n = engine_route(e, inc, inc->step + 1, now, empty,
+		    sizeof empty);
+		inc->due_at = -1;
+	} else
+		engine_event(e, inc, now, "forgotten", NULL, inc->step,
+		    "acknowledged by %s %d min ago, nobody on scene: no "
+		    "further step", who, mins);
+	if (n > 0)
+		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
+		    "scene yet: step %d notified, %zu more responder%s%s",
+		    mins, inc->step + 1, n, n == 1 ? "" : "s",
+		    inc->call_911 ? ", CALL 911" : "");
+	else
+		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
+		    "scene yet and no one else available: call the person in "
+		    "charge%s", mins, inc->call_911 ? ", CALL 911" : "");
+	log_info("incident=%lld event=forgotten notified=%zu",
+	    (long long)inc->id, n);
+	engine_save(e, inc, now);
+	engine_announce(e, inc, NULL, text);
+}
+
+static void
+engine_fb_timer(struct engine *e, int64_t id, int64_t now)
+{
+	struct incident inc;
+	struct fb_scan *f;
+	int64_t esc = (int64_t)e->cf->remind_escalate * 1000;
+	int64_t on = (int64_t)e->cf->remind_on_scene * 1000;
+
+	memset(&inc, 0, sizeof inc);
+	if (store_incident_get(e->st, id, &inc) != 1 ||
+	    inc.state != ST_ACKNOWLEDGED)
+		return;
+	f = xmalloc(sizeof *f);
+	if (engine_fb_scan(e, &inc, f) != 0 || f->taken_at <= 0) {
+		free(f);
+		return;
+	}
+	if (esc > 0 && !f->forgotten && now >= f->taken_at + esc) {
+		engine_fb_forgotten(e, &inc, f, now);
+		f->forgotten = 1;
+	} else if (on > 0 && !f->reminded && now >= f->taken_at + on) {
+		engine_fb_remind(e, &inc, f, now);
+		f->reminded = 1;
+	}
+	engine_fb_arm(e, id, f);
+	free(f);
+}
+
+struct fb_ids {
+	int64_t *id;
+	size_t n, cap;
+};
+
+static int
+engine_fb_collect(const struct incident *inc, void *arg)
+{
+	struct fb_ids *ids = arg;
+
+	if (inc->state != ST_ACKNOWLEDGED)
+		return 0;
+	if (ids->n == ids->cap) {
+		ids->cap = ids->cap ? ids->cap * 2 : 16;
+		ids->id = xreallocarray(ids->id, ids->cap, sizeof *ids->id);
+	}
+	ids->id[ids->n++] = inc->id;
+	return 0;
+}
+
+/* Start-up: the reminder timers of the taken incidents. */
+static int
+engine_fb_restore(struct engine *e)
+{
+	struct fb_ids ids = { NULL, 0, 0 };
+	struct fb_scan *f;
+	struct incident inc;
+	size_t i;
+	int rc;
+
+	if (e->cf->remind_on_scene <= 0 && e->cf->remind_escalate <= 0)
+		return 0;
+	rc = store_incidents(e->st, STORE_OPEN_ONLY, NULL, engine_fb_collect,
+	    &ids);
+	f = xmalloc(sizeof *f);
+	for (i = 0; rc == 0 && i < ids.n; i++) {
+		memset(&inc, 0, sizeof inc);
+		if ((rc = store_incident_get(e->st, ids.id[i], &inc)) != 1)
+			break;
+		if ((rc = engine_fb_scan(e, &inc, f)) == 0)
+			engine_fb_arm(e, ids.id[i], f);
+	}
+	if (rc == 1)
+		rc = 0;
+	free(f);
+	free(ids.id);
+	return rc;
+}
+
+/*
+ * A responder asks for backup: every responder of the role named on the
+ * incident's branch, or the next step when none is named, is notified at
+ * once; the timeline and the reporter are told.
+ */
+static void
+engine_backup(struct engine *e, struct incident *inc, const char *who,
+    const struct respond *rs, int64_t now)
+{
+	const struct conf_policy *pol = engine_policy(e, inc);
+	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	struct route rt;
+	char err[DETAIL_MAX + 1], empty[256], tail[DETAIL_MAX + 1];
+	char *topic, *payload;
+	size_t i, n = 0;
+
+	err[0] = empty[0] = '\0';
+	if (rs->role[0] != '\0' && config_role(e->cf, rs->role) == NULL)
+		snprintf(err, sizeof err, "role: unknown role \"%s\"",
+		    rs->role);
+	else if (rs->role[0] == '\0' && (pol == NULL ||
+	    (size_t)inc->step + 1 >= pol->nsteps))
+		snprintf(err, sizeof err, "incident %lld has no further "
+		    "step to call for backup: name a role (role)",
+		    (long long)inc->id);
+	if (err[0] != '\0') {
+		topic = engine_topic(e, "respond", who, NULL);
+		payload = msg_respond_encode(rs);
+		engine_reply_error(e, topic, who, NULL, inc->id, err, payload,
+		    strlen(payload));
+		free(topic);
+		free(payload);
+		return;
+	}
+	if (rs->role[0] != '\0') {
+		rules_role(e->cf, rs->role, inc->branch, &rt);
+		for (i = 0; i < rt.n; i++) {
+			struct notify nt = { inc, cat ? cat->label :
+				inc->r.type, rt.role[i], inc->step, 0, now, who,
+				rs->note };
+
+			if (strcmp(rt.who[i]->id, who) == 0)
+				continue;
+			if (store_was_notified(e->st, inc->id,
+			    rt.who[i]->id) == 0)
+				inc->notified++;
+			engine_event(e, inc, now, "notified", rt.who[i]->id,
+			    inc->step, "role=%s; backup for %s", rt.role[i],
+			    who);
+			engine_queue_notice(e, inc->id, rt.who[i]->id,
+			    msg_notify_encode(&nt), now);
+			n++;
+		}
+		if (n == 0)
+			snprintf(empty, sizeof empty, "%s",
+			    role_label(e->cf, rs->role));
+	} else {
+		n = engine_fire(e, inc, inc->step + 1, now, empty,
+		    sizeof empty);
+		engine_fb_next(e, inc, pol, now);
+	}
+	engine_event(e, inc, now, "backup", who, inc->step, "%s%s: %zu "
+	    "responder%s notified%s%s%s%.200s", rs->role[0] ? "role " :
+	    "next step", rs->role, n, n == 1 ? "" : "s", empty[0] ?
+	    "; no one available: " : "", empty, rs->note[0] ? "; " : "",
+	    rs->note);
+	log_info("incident=%lld event=backup by=%s role=%s notified=%zu",
+	    (long long)inc->id, who, rs->role[0] ? rs->role : "(next step)",
+	    n);
+	if (n > 0)
+		snprintf(tail, sizeof tail, ": %zu more responder%s notified",
+		    n, n == 1 ? "" : "s");
+	else
+		snprintf(tail, sizeof tail, ": no %s available: call the "
+		    "person in charge%s", empty[0] ? empty : "one",
+		    inc->call_911 ? ", CALL 911" : "");
+	engine_say(e, inc, who, now, "backup requested by", tail);
 }

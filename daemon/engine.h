@@ -18,7 +18,7 @@
  * replace each other.
  */
 enum engine_key { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
-	KEY_RETRY, KEY_LIMIT, KEY_MARKS, KEY_KINDS };
+	KEY_RETRY, KEY_LIMIT, KEY_MARKS, KEY_REMIND, KEY_KINDS };
 #define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
 
 struct config;

@@ -20,6 +20,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_DECLINE] = "decline",
 	[ACT_ARRIVED] = "arrived",
 	[ACT_RESOLVE] = "resolve",
+	[ACT_BACKUP] = "backup",
 };
 
 const char *
@@ -277,6 +278,7 @@ msg_respond_decode(const void *payload, size_t len, struct respond *rs,
 	static const struct field fields[] = {
 		FINT("incident", 1, struct respond, incident, 1, 2147483647),
 		FSTR("note", 0, struct respond, note),
+		FSTR("role", 0, struct respond, role),
 	};
 	char action[16] = "";
 	static const struct field afield =
@@ -293,7 +295,8 @@ msg_respond_decode(const void *payload, size_t len, struct respond *rs,
 		goto out;
 	if ((rs->action = action_from_name(action)) < 0) {
 		msg_err(err, errlen,
-		    "action: must be ack, decline, arrived or resolve");
+		    "action: must be ack, decline, arrived, resolve or "
+		    "backup");
 		goto out;
 	}
 	rc = MSG_OK;
@@ -310,6 +313,8 @@ msg_respond_encode(const struct respond *rs)
 
 	if (o != NULL && rs->note[0])
 		json_object_set_new(o, "note", json_string(rs->note));
+	if (o != NULL && rs->role[0])
+		json_object_set_new(o, "role", json_string(rs->role));
 	return msg_dump(o);
 }
 
@@ -326,6 +331,37 @@ msg_set_str(json_t *o, const char *key, const char *s)
 {
 	if (s != NULL && s[0] != '\0')
 		json_object_set_new(o, key, json_string(s));
+}
+
+/* The acknowledgments, awaited roles and instruction of a status. */
+static void
+msg_status_feedback(json_t *o, const struct status *st)
+{
+	json_t *a;
+	size_t i;
+
+	if (st->nacked > 0) {
+		a = json_array();
+		for (i = 0; i < st->nacked && i < STATUS_ACKS; i++) {
+			json_t *x = json_pack("{s:s, s:s}", "by",
+			    st->acked[i].by, "role", st->acked[i].role);
+
+			if (x == NULL)
+				fatalx("msg: cannot build status");
+			msg_set_str(x, "label", st->acked[i].label);
+			msg_set_str(x, "name", st->acked[i].name);
+			json_array_append_new(a, x);
+		}
+		json_object_set_new(o, "acked", a);
+	}
+	if (st->nawaiting > 0) {
+		a = json_array();
+		for (i = 0; i < st->nawaiting && i < STATUS_ACKS; i++)
+			json_array_append_new(a,
+			    json_string(st->awaiting[i]));
+		json_object_set_new(o, "awaiting", a);
+	}
+	msg_set_str(o, "instruction", st->instruction);
 }
 
 char *
@@ -349,6 +385,7 @@ msg_status_encode(const struct status *st)
 		json_object_set_new(o, "presses", json_integer(st->presses));
 	if (st->cancel_until > 0)
 		msg_set_time(o, "cancel_until", st->cancel_until);
+	msg_status_feedback(o, st);
 	return msg_dump(o);
 }
 
@@ -366,6 +403,7 @@ static const struct field status_fields[] = {
 	FTIME("ts", struct status, ts),
 	FINT("presses", 0, struct status, presses, 0, 0),
 	FTIME("cancel_until", struct status, cancel_until),
+	FSTR("instruction", 0, struct status, instruction),
 };
 
 /* Decode a "state" field into an enum state. */
@@ -432,6 +470,14 @@ msg_notify_encode(const struct notify *n)
 	if (n->inc->r.silent)
 		msg_set_str(o, "advice", MSG_SILENT_ADVICE);
 	msg_set_time(o, "ts", n->ts);
+	if (n->backup_by != NULL) {
+		json_t *b = json_pack("{s:s}", "by", n->backup_by);
+
+		if (b == NULL)
+			fatalx("msg: cannot build notification");
+		msg_set_str(b, "note", n->backup_note);
+		json_object_set_new(o, "backup", b);
+	}
 	return msg_dump(o);
 }
 
@@ -1429,6 +1475,24 @@ msg_reply_int(const void *payload, size_t len, const char *key)
 		n = json_integer_value(v);
 	json_decref(root);
 	return n;
+}
+
+/* ---- notices: stand-downs and reminders -------------------------------- */
+
+char *
+msg_notice_encode(const struct notice *n)
+{
+	json_t *o = msg_incident_base(n->inc);
+
+	json_object_set_new(o, "kind", json_string(n->kind));
+	msg_set_str(o, "label", n->label);
+	msg_set_str(o, "reason", n->reason);
+	msg_set_str(o, "by", n->by);
+	msg_set_str(o, "by_role", n->by_role);
+	msg_set_str(o, "by_label", n->by_label);
+	msg_set_str(o, "message", n->message);
+	msg_set_time(o, "ts", n->ts);
+	return msg_dump(o);
 }
 
 /* ---- debrief notices ------------------------------------------------- */

@@ -14,6 +14,7 @@ enum action {
 	ACT_DECLINE,
 	ACT_ARRIVED,
 	ACT_RESOLVE,
+	ACT_BACKUP,
 	ACT_COUNT
 };
 const char *action_name(int); /* "ack", ...; NULL when out of range */
@@ -34,12 +35,15 @@ struct respond {
 	int64_t incident;
 	int action;
 	char note[NOTE_MAX + 1];
+	char role[ID_MAX + 1]; /* backup: the role asked for; "" next step */
 };
 int msg_respond_decode(const void *payload, size_t len, struct respond *,
     char *err, size_t errlen);
 char *msg_respond_encode(const struct respond *);
 
 /* beacon/status/{branch}/{report id} */
+#define STATUS_ACKS 8	/* acknowledgments and awaited roles listed */
+#define LABEL_MAX 128
 struct status {
 	char report[ID_MAX + 1];
 	int64_t incident; /* 0 when none (rejected) */
@@ -56,6 +60,19 @@ struct status {
 	int presses;		/* shown when > 1: reports joined to it */
 	int64_t cancel_until;	/* the report may be cancelled until then
 				 * with nothing sent; 0: no window */
+	/* Who has acknowledged, the required roles still awaited, and what
+	 * to do when nobody could be reached (docs/protocol.md, "What the
+	 * reporter reads"); encoded only when set. */
+	struct status_ack {
+		char by[ID_MAX + 1];
+		char role[ID_MAX + 1];
+		char label[LABEL_MAX + 1];	/* the role's label */
+		char name[LABEL_MAX + 1];	/* the responder's name */
+	} acked[STATUS_ACKS];
+	size_t nacked;
+	char awaiting[STATUS_ACKS][ID_MAX + 1];
+	size_t nawaiting;
+	char instruction[DETAIL_MAX + 1];
 };
 char *msg_status_encode(const struct status *);
 int msg_status_decode(const void *payload, size_t len, struct status *,
@@ -69,6 +86,8 @@ struct notify {
 	int step;
 	int repeat;        /* 0 first notice, n: the n-th repeat */
 	int64_t ts;
+	const char *backup_by;   /* a backup request: who asked, or NULL */
+	const char *backup_note;
 };
 char *msg_notify_encode(const struct notify *);
 /* What a notification of a silent report tells the responder ("advice"). */
@@ -116,6 +135,23 @@ void msg_debrief_diff(const struct debrief *old, const struct debrief *new,
 /* beacon/notify/{responder} about a debrief: {"kind": "debrief_due" |
  * "debrief_reminder" | "debrief_overdue", "incident", "report", "branch",
  * "type", "label", "drill", "due", "message", "ts"}. */
+/* A notice about an incident on beacon/notify/{responder} that is not a
+ * call to come: "stand_down" (reason "taken" or "false_alarm", by whom)
+ * or "reminder" (acknowledged, not yet on scene). NULL strings are left
+ * out. */
+struct notice {
+	const struct incident *inc;
+	const char *kind;
+	const char *label;	/* the category's label */
+	const char *reason;
+	const char *by;
+	const char *by_role;
+	const char *by_label;
+	const char *message;
+	int64_t ts;
+};
+char *msg_notice_encode(const struct notice *);
+
 char *msg_debrief_notice_encode(const struct incident *, const char *kind,
     const char *label, int64_t due, const char *message, int64_t ts);
 

@@ -160,6 +160,54 @@ rules_next(const struct conf_policy *pol, int step, int64_t step_at,
 	return 1;
 }
 
+/* A role's own repeat, in ms (0: none). */
+static int64_t
+rules_role_ms(const struct config *cf, const char *role)
+{
+	const struct conf_role *r = config_role(cf, role);
+
+	return r != NULL ? (int64_t)r->repeat * 1000 : 0;
+}
+
+int
+rules_next_roles(const struct config *cf, const struct conf_policy *pol,
+    const struct route *rt, int step, int64_t step_at, int64_t last,
+    int64_t *due, int *due_step)
+{
+	int64_t rep = -1, ms, at;
+	size_t i;
+	int rc;
+
+	rc = rules_next(pol, step, step_at, last, due, due_step);
+	if (step < 0 || (size_t)step >= pol->nsteps ||
+	    pol->steps[step].repeat > 0)
+		return rc;
+	for (i = 0; i < rt->n; i++) {
+		if ((ms = rules_role_ms(cf, rt->role[i])) <= 0)
+			continue;
+		at = step_at + ((last - step_at) / ms + 1) * ms;
+		if (rep < 0 || at < rep)
+			rep = at;
+	}
+	if (rep < 0 || (rc == 1 && *due <= rep))
+		return rc;
+	*due = rep;
+	*due_step = step;
+	return 1;
+}
+
+int
+rules_role_repeat(const struct config *cf, const char *role,
+    int step_repeat, int64_t step_at, int64_t due)
+{
+	int64_t ms = step_repeat > 0 ? (int64_t)step_repeat * 1000 :
+	    rules_role_ms(cf, role);
+
+	if (ms <= 0 || due <= step_at || (due - step_at) % ms != 0)
+		return 0;
+	return (int)((due - step_at) / ms);
+}
+
 void
 rules_role(const struct config *cf, const char *role, const char *branch,
     struct route *out)

@@ -51,6 +51,20 @@ int rules_route_at(const struct config *, const struct conf_policy *,
 int rules_next(const struct conf_policy *, int step, int64_t step_at,
     int64_t last, int64_t *due, int *due_step);
 
+/*
+ * Repeats per role (roles[].repeat), for a step that gives no repeat of
+ * its own: the same as rules_next, with the earliest role repeat due
+ * after `last` (each role repeats at step_at + k * its repeat).
+ */
+int rules_next_roles(const struct config *, const struct conf_policy *,
+    const struct route *, int step, int64_t step_at, int64_t last,
+    int64_t *due, int *due_step);
+/* The repeat number of role `role` due at `due` for a step fired at
+ * step_at, or 0 when the role has none due then. step_repeat is the
+ * step's own repeat (it wins over the role's). */
+int rules_role_repeat(const struct config *, const char *role,
+    int step_repeat, int64_t step_at, int64_t due);
+
 /* Every responder of one role on the branch, into *out (cleared first);
  * the role goes to out->empty when it has nobody there. */
 void rules_role(const struct config *, const char *role, const char *branch,

@@ -217,6 +217,10 @@ SELECT 'notifications_unrecorded', count(*) FROM n
 SELECT 'notifications_other_report', count(*) FROM n
     JOIN b.incidents i ON i.id = n.incident WHERE i.report_id != n.report;
 SELECT 'outbox_rows', count(*) FROM b.outbox;
+SELECT 'stood_down', coalesce(sum(CAST(substr(detail, instr(detail, '; ') + 2)
+    AS INTEGER)), 0) FROM b.events WHERE kind = 'stand_down';
+SELECT 'outbox_stand_downs', count(*) FROM b.outbox
+    WHERE payload LIKE '%"kind":"stand_down"%';
 SELECT 'outbox_undelivered', count(*) FROM b.outbox
     WHERE state != 'delivered' AND created <= $SETTLED_MS;
 SELECT 'renotified_events', count(*) FROM b.events WHERE kind = 'renotified';
@@ -276,8 +280,11 @@ EOF
 	    "${c[notifications_unrecorded]}"
 	check_zero "notifications naming another report" \
 	    "${c[notifications_other_report]}"
-	expect_eq "${c[outbox_rows]}" "${c[notified_events]}" \
-	    "outbox rows (one per notified event)"
+	expect_eq "${c[outbox_stand_downs]}" "${c[stood_down]}" \
+	    "stand-down rows (one per responder stood down)"
+	expect_eq "${c[outbox_rows]}" \
+	    "$((c[notified_events] + c[stood_down]))" \
+	    "outbox rows (one per notified event and per stand-down)"
 	check_zero "outbox rows undelivered" "${c[outbox_undelivered]}"
 	check_zero "escalations missing" "${r#* }"
 	check_zero "escalations after an acknowledgment" \

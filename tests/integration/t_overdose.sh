@@ -38,7 +38,9 @@ has status "$PREFIX/incident/1" \
      .last.kind == "ack" and .last.by == "crisis-1"' ||
 	fail "the incident topic does not show the acknowledgment"
 
-expect_eq "$(timeline_kinds 1)" "reported notified notified notified ack" \
+# The acknowledgment stands down the two others notified.
+expect_eq "$(timeline_kinds 1)" \
+    "reported notified notified notified ack stand_down" \
     "timeline of incident 1"
 cli timeline timeline 1 --db "$DB"
 expect_rc 0 timeline

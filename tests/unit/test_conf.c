@@ -504,6 +504,21 @@ static const struct {
 	{ 2, "", "bad.conf:1: no roles defined" },
 	{ 3, "branches = { id = \"central\"; };",
 	    "bad.conf:3: branches must be a list of groups" },
+	/* Required roles, repeats per role, reminders. */
+	{ 6, "categories = ( { id = \"theft\"; label = \"T\"; severity = 4;"
+	    " policy = \"p\"; require = [ \"guard\" ]; } );",
+	    "bad.conf:6: category \"theft\": unknown role \"guard\"" },
+	{ 6, "categories = ( { id = \"theft\"; label = \"T\"; severity = 4;"
+	    " policy = \"p\"; require = [ \"crisis_worker\" ]; } );",
+	    "bad.conf:6: category \"theft\": requires role \"crisis_worker\" "
+	    "but policy \"p\" never notifies it" },
+	{ 2, "roles = ( { id = \"security\"; label = \"s\"; repeat = -1; },"
+	    " { id = \"crisis_worker\"; label = \"c\"; } );",
+	    "bad.conf:2: role \"security\": repeat must be 0 to 86400, not -1" },
+	{ 1, "reminders: { on_scene = 90000; };",
+	    "bad.conf:1: reminders: on_scene must be 0 to 86400, not 90000" },
+	{ 1, "reminders: { escalte = 600; };",
+	    "bad.conf:1: reminders: unknown setting \"escalte\"" },
 	/* Devices, the push service and the report page's buttons. */
 	{ 1, "devices: { offline = 0; };",
 	    "bad.conf:1: devices: offline must be 1 to 86400, not 0" },

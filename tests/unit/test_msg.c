@@ -165,6 +165,74 @@ test_respond(void **state)
 	assert_non_null(strstr(err, "incident"));
 }
 
+/* Backup carries a role; statuses their acknowledgments, awaited roles
+ * and instruction; stand-downs who took the incident. */
+static void
+test_feedback_codec(void **state)
+{
+	struct respond rs, back;
+	struct status st, got;
+	struct incident inc;
+	struct notice nt;
+	char err[256], *s;
+
+	(void)state;
+	memset(&rs, 0, sizeof rs);
+	rs.incident = 3;
+	rs.action = ACT_BACKUP;
+	strcpy(rs.role, "security");
+	s = msg_respond_encode(&rs);
+	assert_string_equal(s, "{\"incident\":3,\"action\":\"backup\","
+	    "\"role\":\"security\"}");
+	assert_int_equal(msg_respond_decode(s, strlen(s), &back, err, 256),
+	    MSG_OK);
+	assert_int_equal(back.action, ACT_BACKUP);
+	assert_string_equal(back.role, "security");
+	free(s);
+
+	memset(&st, 0, sizeof st);
+	strcpy(st.report, "r1");
+	st.incident = 3;
+	st.state = ST_ACKNOWLEDGED;
+	strcpy(st.acked[0].by, "security-1");
+	strcpy(st.acked[0].role, "security");
+	strcpy(st.acked[0].label, "security");
+	st.nacked = 1;
+	strcpy(st.awaiting[0], "emergency");
+	st.nawaiting = 1;
+	strcpy(st.instruction, "No crisis worker available: call the person "
+	    "in charge");
+	s = msg_status_encode(&st);
+	assert_non_null(strstr(s, "\"acked\":[{\"by\":\"security-1\","
+	    "\"role\":\"security\",\"label\":\"security\"}]"));
+	assert_non_null(strstr(s, "\"awaiting\":[\"emergency\"]"));
+	assert_int_equal(msg_status_decode(s, strlen(s), &got, err, 256),
+	    MSG_OK);
+	assert_string_equal(got.instruction, st.instruction);
+	free(s);
+	memset(&st, 0, sizeof st);
+	strcpy(st.report, "r2");
+	s = msg_status_encode(&st);
+	assert_null(strstr(s, "acked"));
+	assert_null(strstr(s, "instruction"));
+	free(s);
+
+	memset(&inc, 0, sizeof inc);
+	inc.id = 3;
+	strcpy(inc.r.id, "r1");
+	strcpy(inc.branch, "central");
+	strcpy(inc.r.type, "overdose");
+	nt = (struct notice){ &inc, "stand_down", "Suspected overdose",
+		"taken", "crisis-1", "crisis_worker", "crisis worker",
+		"stand down", 1795000000000 };
+	s = msg_notice_encode(&nt);
+	assert_non_null(strstr(s, "\"kind\":\"stand_down\""));
+	assert_non_null(strstr(s, "\"reason\":\"taken\",\"by\":\"crisis-1\","
+	    "\"by_role\":\"crisis_worker\",\"by_label\":\"crisis worker\""));
+	assert_non_null(strstr(s, "\"incident\":3"));
+	free(s);
+}
+
 static void
 test_status_roundtrip(void **state)
 {
@@ -553,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_report_limits),
 		cmocka_unit_test(test_report_roundtrip),
 		cmocka_unit_test(test_respond),
+		cmocka_unit_test(test_feedback_codec),
 		cmocka_unit_test(test_status_roundtrip),
 		cmocka_unit_test(test_incident_roundtrip),
 		cmocka_unit_test(test_error_roundtrip),

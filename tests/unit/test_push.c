@@ -39,7 +39,7 @@ note_of(const struct incident *inc, int step, int repeat,
     struct push_note *pn)
 {
 	struct notify n = { inc, "Suspected overdose", "crisis_worker", step,
-		repeat, 1795860000000 };
+		repeat, 1795860000000, NULL, NULL };
 	char *p = msg_notify_encode(&n), err[256];
 
 	assert_int_equal(msg_push_decode(p, strlen(p), pn, err, sizeof err),

@@ -134,6 +134,64 @@ test_next_deadlines(void **state)
 	    &step), 0);
 }
 
+/* Repeats per role: a role's own repeat, counted from the step's start,
+ * where the step gives none; the next step wins a tie. */
+static void
+test_role_repeats(void **state)
+{
+	static const char text[] =
+	    "roles = ( { id = \"crisis_worker\"; label = \"crisis worker\";"
+	    " repeat = 20; }, { id = \"security\"; label = \"security\"; } );"
+	    "branches = ( { id = \"central\"; name = \"Central\";"
+	    " timezone = \"UTC\"; } );"
+	    "responders = ( { id = \"c1\"; name = \"C\";"
+	    " role = \"crisis_worker\"; branches = [ \"central\" ]; },"
+	    " { id = \"s1\"; name = \"S\"; role = \"security\";"
+	    " branches = [ \"central\" ]; } );"
+	    "policies = ( { id = \"p\"; steps = ( { after = 0; roles = ["
+	    " \"crisis_worker\", \"security\" ]; }, { after = 60;"
+	    " roles = [ \"security\" ]; } ); } );"
+	    "categories = ( { id = \"t\"; label = \"T\"; severity = 2;"
+	    " policy = \"p\"; } );";
+	struct config *c = NULL;
+	const struct conf_policy *pol;
+	struct route rt;
+	char *cause = NULL;
+	int64_t due;
+	int step;
+
+	(void)state;
+	if (config_load_string(text, "roles.conf", &c, &cause) != 0)
+		fail_msg("%s", cause);
+	pol = config_policy(c, "p");
+	assert_int_equal(rules_route(c, pol, "central", 2, 0, &rt), 0);
+	assert_int_equal(rules_next_roles(c, pol, &rt, 0, 1000, 1000, &due,
+	    &step), 1);
+	assert_int_equal(due, 21000);
+	assert_int_equal(step, 0);
+	assert_int_equal(rules_next_roles(c, pol, &rt, 0, 1000, 21000, &due,
+	    &step), 1);
+	assert_int_equal(due, 41000);
+	/* 61 s: the third repeat and step 2 together: step 2. */
+	assert_int_equal(rules_next_roles(c, pol, &rt, 0, 1000, 41000, &due,
+	    &step), 1);
+	assert_int_equal(due, 61000);
+	assert_int_equal(step, 1);
+	assert_int_equal(rules_role_repeat(c, "crisis_worker", 0, 1000, 21000),
+	    1);
+	assert_int_equal(rules_role_repeat(c, "crisis_worker", 0, 1000, 41000),
+	    2);
+	assert_int_equal(rules_role_repeat(c, "security", 0, 1000, 21000), 0);
+	/* A step's own repeat wins over the role's. */
+	assert_int_equal(rules_role_repeat(c, "crisis_worker", 15, 1000,
+	    16000), 1);
+	/* The last step, no repeat of any kind: nothing more. */
+	assert_int_equal(rules_route(c, pol, "central", 2, 1, &rt), 0);
+	assert_int_equal(rules_next_roles(c, pol, &rt, 1, 61000, 61000, &due,
+	    &step), 0);
+	config_free(c);
+}
+
 /* The debrief's timers: reminder, then overdue to the role one up. */
 static void
 test_debrief_stages(void **state)
@@ -167,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_weapon_never_crisis_first),
 		cmocka_unit_test(test_empty_role),
 		cmocka_unit_test(test_next_deadlines),
+		cmocka_unit_test(test_role_repeats),
 		cmocka_unit_test(test_debrief_stages),
 	};
 

@@ -42,13 +42,20 @@ function topic(...levels) {
 
 function onNotify(n) {
 	if (n.kind && n.kind !== 'incident') {
+		const called = alerts.get(n.incident);
+
+		// Someone else took it (or it was a false alarm): no need to
+		// come, and the alarm stops.
+		if (n.kind === 'stand_down' && called)
+			called.standDown = n.message || 'Stand down';
 		notices.unshift(n);
 		notices.splice(20);
 		return;
 	}
 	const a = alerts.get(n.incident);
 	if (a) {
-		a.n = n;		/* a repeat or the next step */
+		a.n = n;		/* a repeat, the next step or backup */
+		a.standDown = '';
 		return;
 	}
 	alerts.set(n.incident, { n, answered: null, pending: null,
@@ -175,7 +182,7 @@ function isOpen(id) {
 // An alert sounds until this responder answers or the incident is closed;
 // one below a threat to life also stops once someone has acknowledged.
 function ringing(a) {
-	if (!a || a.answered || !isOpen(a.n.incident))
+	if (!a || a.answered || a.standDown || !isOpen(a.n.incident))
 		return false;
 	const p = incidents.get(a.n.incident);
 	return !(p && p.acked_by && a.n.severity > 1);
@@ -305,6 +312,8 @@ function card(id) {
 		`${n.repeat ? ` · reminder ${n.repeat}` : ''}`),
 	    el('p', { class: 'who' }, closed ? `Resolved${resolved.get(id) ?
 		` by ${resolved.get(id)}` : ''}` : whoLine(id)),
+	    a.standDown && el('p', { class: 'result good stand-down',
+		role: 'status' }, a.standDown),
 	    resultLine(a),
 	    el('div', { class: 'spacer' }),
 	    ringing(a) && el('p', { class: 'sounding' },
