@@ -1445,6 +1445,35 @@ engine_press_resend(struct engine *e, struct incident *inc,
 	free(ns.v);
 }
 
+/* A press that makes a routed incident a threat to life brings in at once
+ * what a first report of that severity would have had: the life_threat
+ * roles (emergency dispatch), unless a drill keeps them out. */
+static void
+engine_press_life(struct engine *e, struct incident *inc, int64_t now)
+{
+	struct route rt;
+	size_t i, j;
+
+	for (i = 0; i < e->cf->nlife_roles; i++) {
+		rules_role(e->cf, e->cf->life_roles[i], inc->branch, &rt);
+		for (j = 0; j < rt.n; j++) {
+			if (store_was_notified(e->st, inc->id,
+			    rt.who[j]->id) != 0 || engine_drill_skip(e, inc,
+			    rt.who[j]->id, rt.role[j], inc->step, now))
+				continue;
+			inc->notified++;
+			engine_event(e, inc, now, "notified", rt.who[j]->id,
+			    inc->step, "role=%s; severity raised to %d",
+			    rt.role[j], inc->r.severity);
+			engine_notify_one(e, inc, rt.who[j], rt.role[j],
+			    inc->step, 0, now);
+			log_info("incident=%lld event=notified step=%d "
+			    "responder=%s", (long long)inc->id, inc->step + 1,
+			    rt.who[j]->id);
+		}
+	}
+}
+
 /* A second report of the same branch and category within repeat_window
  * joins the open incident: counted, and re-sent when it says more. */
 static int
@@ -1452,7 +1481,7 @@ engine_join(struct engine *e, const char *branch, const struct report *r,
     const struct conf_category *cat, int64_t now)
 {
 	struct incident inc;
-	int sev = rules_severity(cat, r->severity), loc, higher;
+	int sev = rules_severity(cat, r->severity), loc, higher, was_911;
 	char update[32];
 
 	if (e->cf->repeat_window <= 0)
@@ -1462,6 +1491,7 @@ engine_join(struct engine *e, const char *branch, const struct report *r,
 	    (int64_t)e->cf->repeat_window * 1000, &inc) != 1)
 		return 0;
 	alarms_press_changes(&inc, r->location, sev, &loc, &higher);
+	was_911 = inc.call_911;
 	if (loc)
 		strlcpy_utf8(inc.r.location, r->location,
 		    sizeof inc.r.location);
@@ -1485,6 +1515,8 @@ engine_join(struct engine *e, const char *branch, const struct report *r,
 	    loc && higher ? ", " : "", higher ? "severity" : "");
 	if (inc.step >= 0 && (loc || higher))
 		engine_press_resend(e, &inc, update, now);
+	if (inc.step >= 0 && inc.call_911 && !was_911)
+		engine_press_life(e, &inc, now);
 	engine_tell_press(e, &inc, r);
 	/* Severity 1-2 never waits for a cancel. */
 	if (inc.step < 0 && higher && alarms_cancel_ms(e->cf, cat, sev) == 0)

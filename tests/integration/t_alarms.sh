@@ -121,6 +121,13 @@ expect_eq "$(jq -s 'flatten | map(select(.type == "mental_health")) | length' \
 clock_move 121000
 pub "$PREFIX/report/central" '{"id": "pr-4", "type": "mental_health"}'
 wait_for 5 status_of central pr-4 '.incident == 6'
+# A press that makes it a threat to life brings in emergency dispatch at
+# once, as a first report at that severity would have.
+pub "$PREFIX/report/central" \
+    '{"id": "pr-5", "type": "mental_health", "severity": 1}'
+wait_for 5 status_of central pr-5 '.incident == 6 and .call_911 == true'
+wait_for 5 has notify "$PREFIX/notify/dispatch" \
+    '.incident == 6 and .severity == 1'
 
 # ---- drills ----------------------------------------------------------------
 pub "$PREFIX/report/central" '{"id": "dr-1", "type": "overdose", "drill": true}'
