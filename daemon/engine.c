@@ -1320,14 +1320,18 @@ engine_stand_down_all(struct engine *e, struct incident *inc,
 		log_warnx("incident=%lld: who was notified is unknown",
 		    (long long)inc->id);
 	for (i = 0; i < ns.n; i++) {
+		/* The same notice as a stand-down on acknowledgment
+		 * (engine_stand_down); `by` is the reporter's device here. */
+		struct notice nt = { inc, "stand_down", cat ? cat->label :
+			inc->r.type, reason, by, NULL, NULL, message, now };
+
 		if (except != NULL && strcmp(ns.v[i], except) == 0)
 			continue;
 		engine_event(e, inc, now, "stand_down", ns.v[i], -1,
 		    "%sreason=%s by=%s", inc->r.drill ? "DRILL: " : "", reason,
 		    by);
 		engine_queue_notice(e, inc->id, ns.v[i],
-		    msg_stand_down_encode(inc, cat ? cat->label : inc->r.type,
-		    reason, by, message, now), now);
+		    msg_notice_encode(&nt), now);
 		log_info("incident=%lld event=stand_down responder=%s "
 		    "reason=%s", (long long)inc->id, ns.v[i], reason);
 		told++;

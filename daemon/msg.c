@@ -2213,21 +2213,6 @@ msg_cancel_decode(const void *payload, size_t len, char *id, size_t idlen)
 }
 
 char *
-msg_stand_down_encode(const struct incident *inc, const char *label,
-    const char *reason, const char *by, const char *message, int64_t ts)
-{
-	json_t *o = msg_incident_base(inc);
-
-	json_object_set_new(o, "kind", json_string("stand_down"));
-	msg_set_str(o, "label", label);
-	json_object_set_new(o, "reason", json_string(reason));
-	msg_set_str(o, "by", by);
-	msg_set_str(o, "message", message);
-	msg_set_time(o, "ts", ts);
-	return msg_dump(o);
-}
-
-char *
 msg_notify_update_encode(const struct notify *n, const char *update)
 {
 	char *base = msg_notify_encode(n);

@@ -384,14 +384,10 @@ char *msg_reply_str(const void *payload, size_t len, const char *key);
  * {"id": <report id>, "cancel": true}.
  */
 /* 1 when the payload is such a cancel (id filled), else 0. */
-char *msg_cancel_encode(const char *id, const char *device,
-    const char *reporter);
 int msg_cancel_decode(const void *payload, size_t len, char *id,
     size_t idlen);
-/* beacon/notify/{responder}: {"kind": "stand_down", the incident's
- * fields, "reason": "false_alarm" | ..., "by", "message", "ts"}: the
- * responder is no longer needed. */
-char *msg_stand_down_encode(const struct incident *, const char *label,
-    const char *reason, const char *by, const char *message, int64_t ts);
+/* The cancel the command line and the report page send. */
+char *msg_cancel_encode(const char *id, const char *device,
+    const char *reporter);
 
 #endif
