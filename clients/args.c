@@ -196,6 +196,11 @@ static const struct arg_def arg_table[] = {
 	{ "action", ARG_LIST, "SPEC", OFF(actions), 0, ARG_LIST_MAX,
 	    "a corrective action, \"WHAT;OWNER;YYYY-MM-DD[;open|done|"
 	    "dropped]\"; repeatable" },
+
+	/* bridge-conf. */
+	{ "central", ARG_STR, "HOST:PORT", OFF(central), 0, 0,
+	    "the central broker as the branch reaches it (default: "
+	    "beacon.conf's broker)" },
 };
 #define ARG_COUNT (sizeof arg_table / sizeof arg_table[0])
 

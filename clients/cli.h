@@ -112,6 +112,9 @@ struct cli_opts {
 	struct arg_list notices;	/* notice type ids */
 	struct arg_list referrals;	/* TYPE[:COUNT] */
 	struct arg_list actions;	/* WHAT;OWNER;DATE[;STATUS] */
+
+	/* bridge-conf: the central broker; NULL: beacon.conf's. */
+	const char *central;
 };
 
 struct cmd;
@@ -153,6 +156,7 @@ extern const struct cmd cmd_branch_entry;
 extern const struct cmd cmd_db_entry;
 extern const struct cmd cmd_acl_entry;
 extern const struct cmd cmd_oncall_entry;
+extern const struct cmd cmd_bridge_entry;
 
 /* args.c */
 /* Defaults from the environment (BEACON_BROKER, ...) and the built-ins. */

@@ -492,6 +492,8 @@ static const struct field debrief_fields[] = {
 static const struct field devices_fields[] = {
 	{ "offline", field_int, offsetof(struct config, device_offline), 0, 0,
 	    1, 86400, 300, NULL, NULL },
+	{ "no_answer", field_int, offsetof(struct config, page_no_answer), 0,
+	    0, 1, 3600, 10, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 

@@ -159,6 +159,9 @@ struct config {
 	 * offline longer than this are reported to the branch's debrief role
 	 * (the supervisor). */
 	int device_offline;	/* seconds (300) */
+	/* A report page that has had no answer from beacond for this long
+	 * says "Offline: call directly" (beacon/config/{branch}). */
+	int page_no_answer;	/* seconds (10) */
 
 	/* limits: { ... } Messages handled per sender in each interval; the
 	 * excess is set aside, answered once and recorded once per interval

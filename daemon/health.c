@@ -308,6 +308,7 @@ health_config(const struct health_env *h, int64_t now)
 		b = &h->cf->branches[i];
 		o = msg_config_new(b->id, b->name, b->timezone);
 		health_buttons(h->cf, b, o);
+		msg_obj_set_int(o, "offline_after", h->cf->page_no_answer);
 		h->queue(h->arg, xasprintf("%s/config/%s",
 		    h->cf->topic_prefix, b->id), msg_config_finish(o, now), 1);
 	}

@@ -240,6 +240,29 @@ start_broker() {
 	done
 }
 
+# start_mosquitto NAME CONF PORT: another mosquitto beside start_broker's
+# (a branch's broker, say), run with the configuration file CONF, which
+# opens PORT on 127.0.0.1; its log is $TMP/NAME.log. Returns once it is
+# running and takes a message on PORT; sets OTHER_MOSQ_PID.
+OTHER_MOSQ_PID=
+start_mosquitto() {
+	local name=$1 conf=$2 port=$3 deadline
+
+	deadline=$(($(now_ms) + 5000))
+	: >"$TMP/$name.log"
+	mosquitto -c "$conf" >>"$TMP/$name.log" 2>&1 &
+	OTHER_MOSQ_PID=$!
+	PIDS+=("$OTHER_MOSQ_PID")
+	until grep -q ' running$' "$TMP/$name.log" &&
+	    mosquitto_pub -h 127.0.0.1 -p "$port" "${MQTT_OPTS[@]}" \
+	    -t "$PREFIX/_probe" -m x 2>/dev/null; do
+		alive "$OTHER_MOSQ_PID" || fail "mosquitto $name exited"
+		(($(now_ms) < deadline)) ||
+			fail "mosquitto $name does not start on port $port"
+		sleep 0.05
+	done
+}
+
 pub() {
 	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -q 1 \
 	    -t "$1" -m "$2"

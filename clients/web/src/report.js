@@ -13,6 +13,8 @@ import { $, clock, el, load, randomHex, registerWorker, save, setting,
 
 const RETRY_MS = 2000;		/* as the protocol asks */
 const SLOW_MS = 5000;		/* no answer by then: tell staff */
+const OFFLINE_MS = 10000;	/* no answer by then: offline, call directly;
+				 * beacon/config/{branch} offline_after */
 const SAME_MS = 10 * 60 * 1000;	/* the same button again: the same report */
 const KEEP_MS = 12 * 3600 * 1000;
 const KEEP_N = 10;
@@ -136,6 +138,7 @@ function press(button) {
 	$('#note').value = '';
 	send(r);
 	setTimeout(render, SLOW_MS + 50);
+	setTimeout(render, offlineMs() + 50);
 	render();
 }
 
@@ -203,9 +206,11 @@ function onState(state, detail) {
 			if (r.branch !== branch || done(r))
 				continue;
 			conn.subscribe(statusTopic(r));
-			if (!last(r))
+			if (!last(r)) {
 				send(r);
-			else
+				setTimeout(render, Math.max(0, Date.parse(r.created) +
+				    offlineMs() - Date.now()) + 50);
+			} else
 				setTimeout(() => heard.has(r.id) || send(r), 1000);
 		}
 	}
@@ -288,6 +293,34 @@ function slow(r) {
 	    Date.now() - Date.parse(r.created) > SLOW_MS;
 }
 
+// How long a report waits for its first status before the page says it is
+// offline: the branch's setting (devices.no_answer), else 10 s.
+function offlineMs() {
+	const s = config && Number(config.offline_after);
+
+	return s > 0 ? s * 1000 : OFFLINE_MS;
+}
+
+// No answer from beacond for that long: whatever the connection line says
+// (a branch broker cut off from the centre still takes reports, and its
+// last daemon status says online), nobody has been called yet.
+function offline(r) {
+	return !last(r) && !r.error &&
+	    Date.now() - Date.parse(r.created) > offlineMs();
+}
+
+function offlinePanel(r) {
+	const secs = Math.round(offlineMs() / 1000);
+
+	return [el('p', { class: 'alarm-banner', role: 'alert',
+	    'data-banner': 'offline' }, 'Offline: call directly'),
+	el('p', { class: 'warn offline-help' },
+	    `No answer from Beacon for ${secs} s: nobody may have been ` +
+	    'called yet. Call the person in charge now' +
+	    (r.severity === 1 ? ', and CALL 911.' : '.') +
+	    ' This page keeps sending the report.')];
+}
+
 function answerPanel(r) {
 	const s = last(r);
 	const cls = ['answer', r.silent ? 'silent' : '',
@@ -303,12 +336,13 @@ function answerPanel(r) {
 	    `${r.label}${r.location ? ` · ${r.location}` : ''}`,
 	    el('span', { class: 'when' }, clock(r.created))),
 	banners(r),
+	offline(r) && offlinePanel(r),
 	el('h2', { class: 'headline' }, headline(r)),
 	s && el('p', { class: 'message' }, s.message),
 	cancelOpen(r) && el('button', { type: 'button', class: 'cancel',
 	    disabled: r.cancelling ? true : null, onclick: () => cancel(r) },
 	r.cancelling ? 'Cancelling…' : 'Cancel: pressed by mistake'),
-	slow(r) && el('p', { class: 'warn', role: 'alert' },
+	slow(r) && !offline(r) && el('p', { class: 'warn', role: 'alert' },
 	    'No answer from Beacon yet; still sending. If help is needed now, ' +
 	    'call the person in charge.'),
 	r.pressedAgain && el('p', { class: 'again' },
@@ -370,8 +404,8 @@ function renderButtons() {
 // screen reader would read it out again at every message.
 function renderAnswer(current) {
 	const key = JSON.stringify([current, current && slow(current),
-	    current && cancelOpen(current), connState === 'online',
-	    reports.length]);
+	    current && offline(current), current && cancelOpen(current),
+	    connState === 'online', reports.length]);
 
 	if (key === drawnAnswer)
 		return;
