@@ -249,15 +249,42 @@ publish_daemon_status(struct daemon *d, const char *state)
 	free(p);
 }
 
+/*
+ * beacon: { share_group = "beacond"; }: subscribe to the input topics as
+ * MQTT v5 shared subscriptions, $share/{group}/{topic}, for a clustered
+ * broker. Messages still arrive on their real topics, so the engine's
+ * matching is the same. The plain subscriptions a session may keep from
+ * before the setting are dropped first: with both, each report would
+ * arrive twice. The test clock stays a plain subscription.
+ */
+static void
+subscribe_shared(struct daemon *d)
+{
+	const char *const *t;
+	char *sub;
+
+	for (t = engine_topics(d->engine); *t != NULL; t++) {
+		(void)mqtt_unsubscribe(d->mqtt, *t);
+		sub = xasprintf("$share/%s/%s", d->cf->share_group, *t);
+		if (mqtt_subscribe(d->mqtt, sub, 1) != 0)
+			log_warnx("mqtt: cannot subscribe to %s", sub);
+		free(sub);
+	}
+	log_info("event=shared_subscriptions group=%s", d->cf->share_group);
+}
+
 static void
 on_connected(void *arg)
 {
 	struct daemon *d = arg;
 	const char *const *t;
 
-	for (t = engine_topics(d->engine); *t != NULL; t++)
-		if (mqtt_subscribe(d->mqtt, *t, 1) != 0)
-			log_warnx("mqtt: cannot subscribe to %s", *t);
+	if (d->cf->share_group != NULL)
+		subscribe_shared(d);
+	else
+		for (t = engine_topics(d->engine); *t != NULL; t++)
+			if (mqtt_subscribe(d->mqtt, *t, 1) != 0)
+				log_warnx("mqtt: cannot subscribe to %s", *t);
 #ifdef BEACON_TEST_CLOCK
 	if (mqtt_subscribe(d->mqtt, d->clock_topic, 1) != 0)
 		log_warnx("mqtt: cannot subscribe to %s", d->clock_topic);

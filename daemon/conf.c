@@ -216,6 +216,20 @@ valid_prefix(const char *s)
 	return NULL;
 }
 
+/* A shared subscription's group is one topic level: no '/', and no
+ * wildcards (MQTT v5 4.8.2). */
+static const char *
+valid_share_group(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return "must be 1 to 64 characters";
+	if (strpbrk(s, "/+#") != NULL)
+		return "must not contain '/', '+' or '#'";
+	return NULL;
+}
+
 /* The same test the C library makes when it loads a zone: a regular file
  * under the zoneinfo directory. "UTC" needs no file. */
 /* http:// or https://, then a host: where the push service listens. */
@@ -460,6 +474,7 @@ static const struct field beacon_fields[] = {
 	STR(struct config, capath, 0, valid_nonempty),
 	STR(struct config, certfile, 0, valid_nonempty),
 	STR(struct config, keyfile, 0, valid_nonempty),
+	STR(struct config, share_group, 0, valid_share_group),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -1877,6 +1892,7 @@ config_free(struct config *cf)
 	free(cf->keyfile);
 	free(cf->password_file_at);
 	free(cf->keyfile_at);
+	free(cf->share_group);
 	free(cf);
 }
 

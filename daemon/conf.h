@@ -135,6 +135,9 @@ struct config {
 	char *keyfile;
 	char *password_file_at; /* "file:line" of these two settings, for */
 	char *keyfile_at;	/* the errors of config_read_secrets */
+	char *share_group;	/* MQTT v5 shared subscriptions: beacond
+				 * subscribes as $share/{group}/...;
+				 * NULL: off */
 
 	/* life_threat: { severity = 1; roles = ["emergency"]; } A report at
 	 * this severity or lower (more serious) sets call_911 and adds these

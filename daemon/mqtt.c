@@ -86,6 +86,7 @@
 	X(tls_insecure_set) \
 	X(tls_opts_set) \
 	X(tls_set) \
+	X(unsubscribe_v5) \
 	X(username_pw_set) \
 	X(validate_utf8) \
 	X(want_write) \
@@ -932,6 +933,25 @@ mqtt_subscribe(struct mqtt *m, const char *pattern, int qos)
 	rc = mosqlib.subscribe_v5(m->mosq, NULL, pattern, qos, 0, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: subscribe %s: %s", pattern,
+		    mosqlib.strerror(rc));
+		return -1;
+	}
+	mqtt_update_event(m);
+	return 0;
+}
+
+/* Drop a subscription of the session, if it has one (the broker answers
+ * success either way). */
+int
+mqtt_unsubscribe(struct mqtt *m, const char *pattern)
+{
+	int rc;
+
+	if (m->state != MQTT_CONNECTED)
+		return -1;
+	rc = mosqlib.unsubscribe_v5(m->mosq, NULL, pattern, NULL);
+	if (rc != MOSQ_ERR_SUCCESS) {
+		log_warnx("mqtt: unsubscribe %s: %s", pattern,
 		    mosqlib.strerror(rc));
 		return -1;
 	}

@@ -67,6 +67,7 @@ int mqtt_connect(struct mqtt *, const char *host, int port);
 int mqtt_connected(const struct mqtt *);
 /* Subscribe with QoS 1 (qos 0 or 1 allowed); -1 if not connected. */
 int mqtt_subscribe(struct mqtt *, const char *pattern, int qos);
+int mqtt_unsubscribe(struct mqtt *, const char *pattern);
 /*
  * Publish QoS 1. While disconnected, messages are queued in order and sent
  * after the next connect, so nothing handed to mqtt_publish is dropped

@@ -319,6 +319,23 @@ load_bad(const char *text)
 	return cause;
 }
 
+/* beacon: { share_group }: off by default, kept as given when set. */
+static void
+test_share_group(void **state)
+{
+	char *text, *cause = NULL;
+	struct config *cf = NULL;
+
+	(void)state;
+	assert_null(shipped->share_group);
+	text = conf_text(1, "beacon: { share_group = \"beacond\"; };");
+	assert_int_equal(config_load_string(text, "ok.conf", &cf, &cause), 0);
+	assert_null(cause);
+	assert_string_equal(cf->share_group, "beacond");
+	config_free(cf);
+	free(text);
+}
+
 static void
 test_string_valid(void **state)
 {
@@ -495,6 +512,14 @@ static const struct {
 	    "bad.conf:1: beacon: keepalive must be 5 to 3600, not 1" },
 	{ 1, "beacon: { session_expiry = -1; };",
 	    "bad.conf:1: beacon: session_expiry must be 0 to" },
+	{ 1, "beacon: { share_group = \"a/b\"; };",
+	    "bad.conf:1: beacon: share_group \"a/b\" must not contain '/'" },
+	{ 1, "beacon: { share_group = \"beacond+\"; };",
+	    "bad.conf:1: beacon: share_group \"beacond+\" must not contain" },
+	{ 1, "beacon: { share_group = \"#\"; };",
+	    "bad.conf:1: beacon: share_group \"#\" must not contain" },
+	{ 1, "beacon: { share_group = \"\"; };",
+	    "bad.conf:1: beacon: share_group \"\" must be 1 to 64" },
 	{ 1, "beacon: { colour = \"red\"; };",
 	    "bad.conf:1: beacon: unknown setting \"colour\"" },
 	{ 1, "respnders = ( );", "bad.conf:1: unknown setting \"respnders\"" },
@@ -683,6 +708,7 @@ main(void)
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_covers),
 		cmocka_unit_test(test_string_valid),
+		cmocka_unit_test(test_share_group),
 		cmocka_unit_test(test_shipped_debrief),
 		cmocka_unit_test(test_string_broker),
 		cmocka_unit_test(test_string_errors),
