@@ -63,6 +63,7 @@ struct run {
 	pthread_t junk_thread;
 	int junk_stop;		/* atomic */
 	long junk_sent;
+	long junk_acked;	/* atomic: PUBACKs of the garbage */
 	double junk_rate;	/* achieved */
 };
 
@@ -354,12 +355,24 @@ junk_main(void *arg)
 	return NULL;
 }
 
+/* The broker has the garbage message: only those count as sent. */
+static void
+on_junk_publish(struct mosquitto *m, void *arg, int mid)
+{
+	struct run *r = arg;
+
+	(void)m;
+	(void)mid;
+	__atomic_add_fetch(&r->junk_acked, 1, __ATOMIC_RELEASE);
+}
+
 static void
 junk_start(struct run *r)
 {
 	if (r->o.garbage <= 0)
 		return;
 	client_new(r, "junk", &r->junk);
+	mosquitto_publish_callback_set(r->junk, on_junk_publish);
 	if (pthread_create(&r->junk_thread, NULL, junk_main, r) != 0)
 		die("cannot start the garbage thread");
 }
@@ -367,10 +380,20 @@ junk_start(struct run *r)
 static void
 junk_stop(struct run *r)
 {
+	int64_t deadline;
+
 	if (r->o.garbage <= 0)
 		return;
 	__atomic_store_n(&r->junk_stop, 1, __ATOMIC_RELEASE);
 	pthread_join(r->junk_thread, NULL);
+	/* A disconnect drops what the client has not written yet: wait
+	 * (at most 30 s) for the broker to acknowledge every message, and
+	 * count only what it acknowledged. */
+	deadline = now_ns() + 30 * NS;
+	while (__atomic_load_n(&r->junk_acked, __ATOMIC_ACQUIRE) <
+	    r->junk_sent && now_ns() < deadline)
+		sleep_until(now_ns() + NS / 100);
+	r->junk_sent = __atomic_load_n(&r->junk_acked, __ATOMIC_ACQUIRE);
 	printf("  garbage: %ld malformed reports on %s/report/%s at %.0f/s\n",
 	    r->junk_sent, r->o.prefix, r->o.garbage_branch, r->junk_rate);
 	mosquitto_disconnect(r->junk);
