@@ -15,6 +15,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "source.h"
 #include "conn.h"
 #include "msg.h"
 #include "xmalloc.h"
@@ -85,30 +86,16 @@ static int
 cmd_oncall(const struct cmd *cmd, struct cli_opts *o)
 {
 	struct oncall_req q;
-	char *req, *reply = NULL, *cause = NULL, *text;
-	char err[DETAIL_MAX + 1];
+	char *reply = NULL, *text;
 	size_t len;
 	int rc;
 
 	(void)cmd;
 	if (oncall_request(o, &q) != 0)
 		return EXIT_LOCAL;
-	req = msg_oncall_encode(&q);
-	rc = conn_request(o->broker, o->prefix, o->as, req, o->timeout, &reply,
-	    &len, &cause);
-	free(req);
-	if (rc != EXIT_OK) {
-		if (cause != NULL)
-			fprintf(stderr, "beacon: %s\n", cause);
-		free(cause);
+	rc = source_send("oncall", o, msg_oncall_encode(&q), &reply, &len);
+	if (rc != EXIT_OK)
 		return rc;
-	}
-	if (msg_reply_decode(reply, len, NULL, NULL, NULL, err, sizeof err) !=
-	    MSG_OK) {
-		fprintf(stderr, "beacon: oncall refused: %s\n", err);
-		free(reply);
-		return EXIT_REFUSED;
-	}
 	if (o->json)
 		printf("%s\n", reply);
 	else if ((text = msg_reply_str(reply, len, "text")) != NULL) {

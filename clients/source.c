@@ -92,7 +92,14 @@ int
 source_ask(const char *cmd, const struct cli_opts *o, const struct query *q,
     char **reply, size_t *len)
 {
-	char *req = msg_query_encode(q), *cause = NULL;
+	return source_send(cmd, o, msg_query_encode(q), reply, len);
+}
+
+int
+source_send(const char *cmd, const struct cli_opts *o, char *req,
+    char **reply, size_t *len)
+{
+	char *cause = NULL;
 	char err[DETAIL_MAX + 1];
 	int rc;
 

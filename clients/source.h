@@ -43,6 +43,10 @@ int source_debriefs(struct source *, int64_t incident, int all,
  */
 int source_ask(const char *cmd, const struct cli_opts *,
     const struct query *, char **reply, size_t *len);
+/* The same for a request already encoded (req is freed): the on-call
+ * requests, which are not queries. */
+int source_send(const char *cmd, const struct cli_opts *, char *req,
+    char **reply, size_t *len);
 
 /* The filter the options give (--since ... --open). */
 void source_filter(const struct cli_opts *, struct incident_filter *);

@@ -263,6 +263,15 @@ start_mosquitto() {
 	done
 }
 
+# stop_mosquitto NAME PID: SIGTERM a broker of start_mosquitto and keep its
+# log, so that a later start of the same NAME does not lose it.
+stop_mosquitto() {
+	kill -TERM "$2"
+	wait_gone "$2" 10 || fail "mosquitto $1 ignores SIGTERM"
+	wait "$2" 2>/dev/null || true
+	cat "$TMP/$1.log" >>"$TMP/$1-earlier.log"
+}
+
 pub() {
 	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -q 1 \
 	    -t "$1" -m "$2"

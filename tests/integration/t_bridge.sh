@@ -68,10 +68,7 @@ start_branch() {
 }
 
 stop_branch() {
-	kill -TERM "$BRANCH_PID"
-	wait_gone "$BRANCH_PID" 10 || fail "the branch's mosquitto ignores SIGTERM"
-	wait "$BRANCH_PID" 2>/dev/null || true
-	cat "$TMP/branch-mosquitto.log" >>"$TMP/branch-mosquitto-earlier.log"
+	stop_mosquitto branch-mosquitto "$BRANCH_PID"
 }
 
 # The bridge's state, as the branch's broker announces it (1 up, 0 down).
