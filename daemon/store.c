@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The session extension (replication): Debian's libsqlite3 has it. */
+#define SQLITE_ENABLE_SESSION
+#define SQLITE_ENABLE_PREUPDATE_HOOK
 #include <sqlite3.h>
 
 #include "log.h"
@@ -232,6 +235,25 @@ static const char *const store_migrations[] = {
 	"  UNIQUE (branch, report_id));"
 	"CREATE INDEX incidents_open_type ON incidents (branch, type, created)"
 	"  WHERE state IN " OPEN_STATES ";",
+	/* 7 -> 8: a standby pair (docs/deployment.md). What each instance
+	 * has applied of the other's changes, and its own terms; presses
+	 * gets a primary key, which SQLite's sessions need to replicate a
+	 * table. */
+	"CREATE TABLE replication ("
+	"  instance TEXT PRIMARY KEY,"
+	"  term INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL);"
+	"CREATE TABLE presses_new ("
+	"  branch TEXT NOT NULL,"
+	"  report_id TEXT NOT NULL,"
+	"  incident INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  PRIMARY KEY (branch, report_id));"
+	"INSERT INTO presses_new SELECT branch, report_id, incident, ts"
+	"  FROM presses;"
+	"DROP TABLE presses;"
+	"ALTER TABLE presses_new RENAME TO presses;",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -464,7 +486,12 @@ struct store {
 	int ckpt_due;	  /* the WAL is long and there is no checkpointer */
 	struct checkpointer *ckpt;
 	char err[256];	  /* what failed last */
+	struct replica *rep; /* NULL: not replicating */
 };
+
+static void store_replica_send(struct store *);
+static void store_replica_forget(struct store *);
+static void store_replica_free(struct store *);
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -1059,6 +1086,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	store_ckpt_stop(s);
+	store_replica_free(s);
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	/* An open transaction is rolled back: it was never announced. */
@@ -1109,7 +1137,10 @@ store_commit(struct store *s)
 		log_warnx("store: commit refused: %s", s->err);
 		return -1;
 	}
-	return store_run(s, s->stmt[S_COMMIT], "commit");
+	if (store_run(s, s->stmt[S_COMMIT], "commit") != 0)
+		return -1;
+	store_replica_send(s);
+	return 0;
 }
 
 int
@@ -1130,6 +1161,7 @@ store_rollback(struct store *s)
 	/* Some errors (a full disk) have already rolled it back. */
 	if (store_in_txn(s))
 		store_run(s, s->stmt[S_ROLLBACK], "rollback");
+	store_replica_forget(s);
 }
 
 int
@@ -2463,4 +2495,277 @@ store_press_incident(struct store *s, const char *branch,
 		return store_fail(s, "press get");
 	}
 	return store_step_one(s, st, store_read_incident, out, "press get");
+}
+
+/* ---- replication ------------------------------------------------------- */
+
+/*
+ * A standby pair (docs/deployment.md): the active instance hands each
+ * committed transaction's changes to its caller, who publishes them; the
+ * standby applies them to its own database. SQLite's session extension
+ * records the changes (every table with a primary key, replication's own
+ * bookkeeping excepted) and applies them by primary key, so a row keeps
+ * its id, the timeline its order, and applying twice changes nothing.
+ *
+ * A payload is a header line, "beacon-replica 1 SCHEMA TERM SEQ\n", then
+ * the changeset. TERM is the active's lease and SEQ counts its commits
+ * from 1; the standby keeps the last (TERM, SEQ) it applied in the same
+ * transaction as the rows, and skips anything not after it.
+ */
+#define REPLICA_MAGIC "beacon-replica 1"
+
+struct replica {
+	sqlite3_session *sess;
+	char instance[ID_MAX + 1];
+	int64_t term;
+	int64_t seq;
+	store_changes_fn fn;
+	void *arg;
+};
+
+static int
+store_replica_filter(void *arg, const char *table)
+{
+	(void)arg;
+	return strcmp(table, "replication") != 0;
+}
+
+/* A new session: it records from now on. */
+static int
+store_replica_session(struct store *s)
+{
+	struct replica *r = s->rep;
+
+	if (r->sess != NULL)
+		sqlite3session_delete(r->sess);
+	r->sess = NULL;
+	if (sqlite3session_create(s->db, "main", &r->sess) != SQLITE_OK ||
+	    sqlite3session_attach(r->sess, NULL) != SQLITE_OK) {
+		log_warnx("store: replication: cannot record changes: %s",
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3session_table_filter(r->sess, store_replica_filter, NULL);
+	return 0;
+}
+
+static int
+store_replica_mark(struct store *s, const char *instance, int64_t term,
+    int64_t seq, int64_t ts)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO replication (instance,"
+	    " term, seq, ts) VALUES (?, ?, ?, ?) ON CONFLICT (instance) DO"
+	    " UPDATE SET term = excluded.term, seq = excluded.seq,"
+	    " ts = excluded.ts", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "replication mark");
+	store_bind_text(st, 1, instance);
+	sqlite3_bind_int64(st, 2, term);
+	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_int64(st, 4, ts);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s,
+	    "replication mark");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_replicate(struct store *s, const char *instance, int64_t term,
+    int64_t now, store_changes_fn fn, void *arg)
+{
+	if (s->rep != NULL || store_in_txn(s))
+		return -1;
+	if (store_replica_mark(s, instance, term, 0, now) != 0)
+		return -1;
+	s->rep = xcalloc(1, sizeof *s->rep);
+	strlcpy_utf8(s->rep->instance, instance, sizeof s->rep->instance);
+	s->rep->term = term;
+	s->rep->fn = fn;
+	s->rep->arg = arg;
+	if (store_replica_session(s) != 0) {
+		store_replica_free(s);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+store_replica_free(struct store *s)
+{
+	if (s->rep == NULL)
+		return;
+	if (s->rep->sess != NULL)
+		sqlite3session_delete(s->rep->sess);
+	free(s->rep);
+	s->rep = NULL;
+}
+
+/* A rolled-back transaction's changes were never made. */
+static void
+store_replica_forget(struct store *s)
+{
+	if (s->rep != NULL)
+		store_replica_session(s);
+}
+
+/* After a commit: its changes, framed, to the caller. */
+static void
+store_replica_send(struct store *s)
+{
+	struct replica *r = s->rep;
+	void *cs = NULL;
+	char *buf;
+	int n = 0, h;
+
+	if (r == NULL || r->sess == NULL)
+		return;
+	if (sqlite3session_changeset(r->sess, &n, &cs) != SQLITE_OK) {
+		log_warnx("store: replication: no changeset: %s",
+		    sqlite3_errmsg(s->db));
+		n = 0;
+	}
+	if (n > 0) {
+		buf = xasprintf(REPLICA_MAGIC " %d %lld %lld\n%*s", s->version,
+		    (long long)r->term, (long long)++r->seq, n, "");
+		h = (int)strlen(buf) - n;
+		memcpy(buf + h, cs, (size_t)n);
+		r->fn(r->arg, buf, (size_t)(h + n));
+		free(buf);
+	}
+	sqlite3_free(cs);
+	store_replica_session(s);
+}
+
+struct replica_apply {
+	struct store *s;
+	int differ;	/* rows that were not as the active had them */
+};
+
+/* A row not as the changeset expects: the active's version wins, except
+ * that an existing row is never replaced by an insert (a timeline row is
+ * never rewritten; a copy that diverged is logged for the operator). */
+static int
+store_replica_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
+{
+	struct replica_apply *a = arg;
+
+	(void)it;
+	a->differ++;
+	return kind == SQLITE_CHANGESET_DATA ? SQLITE_CHANGESET_REPLACE :
+	    SQLITE_CHANGESET_OMIT;
+}
+
+/* The header: 0, or -1 with *cause. */
+static int
+store_replica_header(const char *p, size_t len, int *schema, int64_t *term,
+    int64_t *seq, size_t *hlen, char **cause)
+{
+	char line[96];
+	const char *nl = memchr(p, '\n', len < sizeof line ? len :
+	    sizeof line);
+	long long t, q;
+	int v, used = 0;
+
+	if (nl == NULL) {
+		*cause = xstrdup("no header line");
+		return -1;
+	}
+	memcpy(line, p, (size_t)(nl - p));
+	line[nl - p] = '\0';
+	if (sscanf(line, REPLICA_MAGIC " %d %lld %lld%n", &v, &t, &q,
+	    &used) != 3 || line[used] != '\0' || t < 1 || q < 1) {
+		*cause = xasprintf("bad header \"%.60s\"", line);
+		return -1;
+	}
+	*schema = v;
+	*term = t;
+	*seq = q;
+	*hlen = (size_t)(nl - p) + 1;
+	return 0;
+}
+
+static int
+store_replica_last(struct store *s, const char *instance, int64_t *term,
+    int64_t *seq)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*term = *seq = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT term, seq FROM replication"
+	    " WHERE instance = ?", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "replication read");
+	store_bind_text(st, 1, instance);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*term = sqlite3_column_int64(st, 0);
+		*seq = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(s,
+	    "replication read");
+}
+
+int
+store_replica_apply(struct store *s, const char *source, const void *buf,
+    size_t len, int64_t now, char **cause)
+{
+	struct replica_apply a = { s, 0 };
+	int64_t term, seq, lterm, lseq;
+	size_t hlen;
+	int schema, rc;
+
+	*cause = NULL;
+	if (store_replica_header(buf, len, &schema, &term, &seq, &hlen,
+	    cause) != 0)
+		return -1;
+	if (schema != s->version) {
+		*cause = xasprintf("schema %d, this database has %d: run the "
+		    "same beacond version on both", schema, s->version);
+		return -1;
+	}
+	if (store_replica_last(s, source, &lterm, &lseq) != 0) {
+		*cause = xstrdup(store_error(s));
+		return -1;
+	}
+	if (term < lterm || (term == lterm && seq <= lseq))
+		return 0;
+	if (term == lterm && seq != lseq + 1)
+		log_warnx("event=replica_gap source=%s term=%lld after=%lld "
+		    "got=%lld: changes were lost on the way", source,
+		    (long long)term, (long long)lseq, (long long)seq);
+	if (store_begin(s) != 0) {
+		*cause = xstrdup(store_error(s));
+		return -1;
+	}
+	rc = sqlite3changeset_apply(s->db, (int)(len - hlen),
+	    (void *)((const char *)buf + hlen), NULL, store_replica_conflict,
+	    &a);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("cannot apply: %s", sqlite3_errmsg(s->db));
+		store_rollback(s);
+		return -1;
+	}
+	if (store_replica_mark(s, source, term, seq, now) != 0 ||
+	    store_commit(s) != 0) {
+		*cause = xstrdup(store_error(s));
+		store_rollback(s);
+		return -1;
+	}
+	if (a.differ > 0)
+		log_warnx("event=replica_differ source=%s term=%lld seq=%lld "
+		    "rows=%d: this database had rows the active did not; copy "
+		    "the active's database here to be exact", source,
+		    (long long)term, (long long)seq, a.differ);
+	return 1;
+}
+
+int64_t
+store_replica_term(struct store *s)
+{
+	int64_t t = store_int(s, "SELECT coalesce(max(term), 0) FROM"
+	    " replication");
+
+	return t < 0 ? 0 : t;
 }

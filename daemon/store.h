@@ -309,4 +309,21 @@ int store_mode_set(struct store *, const struct branch_mode *);
 int store_mode_get(struct store *, const char *branch, const char *mode,
     struct branch_mode *out);
 
+/*
+ * Replication for a standby pair (docs/deployment.md). store_replicate
+ * records this instance's term (its lease) and from then on hands fn each
+ * committed transaction's changes, framed, after the commit and before
+ * anything that follows it is announced. 0, or -1 (logged).
+ */
+typedef void (*store_changes_fn)(void *arg, const void *buf, size_t len);
+int store_replicate(struct store *, const char *instance, int64_t term,
+    int64_t now, store_changes_fn fn, void *arg);
+/* Apply the changes `source` published, in one transaction, once: 1
+ * applied, 0 had been already, -1 not (*cause, to free). */
+int store_replica_apply(struct store *, const char *source, const void *buf,
+    size_t len, int64_t now, char **cause);
+/* The highest term this database has recorded, its own or its partner's
+ * (0: none): a claim must be above it. */
+int64_t store_replica_term(struct store *);
+
 #endif

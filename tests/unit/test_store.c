@@ -302,7 +302,7 @@ test_file_pragmas(void **state)
 	struct fixture *f = *state;
 
 	use_file(f, 0);
-	assert_int_equal(store_schema_version(f->st), 7);
+	assert_int_equal(store_schema_version(f->st), 8);
 	assert_int_equal(sql_true(f->st, "(SELECT journal_mode FROM "
 	    "pragma_journal_mode) = 'wal'"), 0);
 	assert_int_equal(sql_true(f->st, "(SELECT synchronous FROM "
@@ -312,7 +312,7 @@ test_file_pragmas(void **state)
 	assert_int_equal(sql_true(f->st, "(SELECT timeout FROM "
 	    "pragma_busy_timeout) = 5000"), 0);
 	assert_int_equal(sql_true(f->st, "(SELECT user_version FROM "
-	    "pragma_user_version) = 7"), 0);
+	    "pragma_user_version) = 8"), 0);
 	/* The probe itself can fail. */
 	assert_int_equal(sql_true(f->st, "(SELECT user_version FROM "
 	    "pragma_user_version) = 3"), -1);
@@ -423,7 +423,7 @@ test_newer_schema(void **state)
 	struct fixture *f = *state;
 	static const int modes[] = { 0, STORE_RDONLY };
 	const char *want = "database schema version 999 is newer than this "
-	    "beacond supports (7)";
+	    "beacond supports (8)";
 	char *cause;
 	size_t i;
 
@@ -877,7 +877,7 @@ test_survives_reopen(void **state)
 	    "not valid JSON", "{", 1), 0);
 
 	use_file(f, 0);
-	assert_int_equal(store_schema_version(f->st), 7);
+	assert_int_equal(store_schema_version(f->st), 8);
 	assert_int_equal(store_incident_get(f->st, in.id, &out), 1);
 	assert_incident_equal(&in, &out);
 	s = walk_timeline(f->st, in.id);
@@ -887,7 +887,7 @@ test_survives_reopen(void **state)
 
 	/* Read-only sees it all and writes nothing. */
 	use_file(f, STORE_RDONLY);
-	assert_int_equal(store_schema_version(f->st), 7);
+	assert_int_equal(store_schema_version(f->st), 8);
 	assert_int_equal(store_incident_by_report(f->st, "central", "r1",
 	    &out), 1);
 	assert_incident_equal(&in, &out);
@@ -1276,6 +1276,119 @@ test_purge(void **state)
 	assert_int_equal(c.incidents, 0);
 }
 
+/* ---- replication ---------------------------------------------------------- */
+
+/* What the active handed over: each commit's payload, copied. */
+struct sent {
+	char *buf[8];
+	size_t len[8];
+	int n;
+};
+
+static void
+sent_add(void *arg, const void *buf, size_t len)
+{
+	struct sent *s = arg;
+
+	assert_true(s->n < 8);
+	s->buf[s->n] = malloc(len);
+	assert_non_null(s->buf[s->n]);
+	memcpy(s->buf[s->n], buf, len);
+	s->len[s->n++] = len;
+}
+
+static void
+sent_free(struct sent *s)
+{
+	while (s->n > 0)
+		free(s->buf[--s->n]);
+}
+
+static int
+apply(struct store *st, const struct sent *s, int i)
+{
+	char *cause = NULL;
+	int rc = store_replica_apply(st, "a", s->buf[i], s->len[i], T0,
+	    &cause);
+
+	if (rc < 0)
+		fprintf(stderr, "apply: %s\n", cause);
+	free(cause);
+	return rc;
+}
+
+/*
+ * Each committed transaction reaches the standby once, with its row ids;
+ * a rolled-back one never does; a payload applied again changes nothing;
+ * an update carries over; a damaged header is refused by name.
+ */
+static void
+test_replication(void **state)
+{
+	struct fixture *f = *state;
+	struct store *b;
+	struct sent s = { .n = 0 };
+	struct incident inc, out;
+	struct seen w;
+	char *cause = NULL;
+	int64_t ev, ack;
+
+	b = store_open(":memory:", 0, &cause);
+	assert_non_null(b);
+	assert_int_equal(store_replica_term(f->st), 0);
+	assert_int_equal(store_replicate(f->st, "a", 3, T0, sent_add, &s), 0);
+	assert_int_equal(store_replica_term(f->st), 3);
+
+	assert_int_equal(store_begin(f->st), 0);
+	fill(&inc, "central", "r1");
+	assert_int_equal(store_incident_insert(f->st, &inc), 0);
+	ev = add_event(f->st, inc.id, T0, "reported", "desk-1");
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(s.n, 1);
+	assert_memory_equal(s.buf[0], "beacon-replica 1 8 3 1\n", 23);
+
+	/* Rolled back: nothing to send, and the next commit carries only
+	 * its own rows. */
+	assert_int_equal(store_begin(f->st), 0);
+	add_event(f->st, inc.id, T0 + 1, "rolled_back", "x");
+	store_rollback(f->st);
+	assert_int_equal(store_begin(f->st), 0);
+	inc.state = ST_ACKNOWLEDGED;
+	strlcpy_utf8(inc.acked_by, "crisis-1", sizeof inc.acked_by);
+	assert_int_equal(store_incident_update(f->st, &inc), 0);
+	ack = add_event(f->st, inc.id, T0 + 2, "ack", "crisis-1");
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(s.n, 2);
+
+	/* The standby: in order, then a repeat that is skipped. */
+	assert_int_equal(apply(b, &s, 0), 1);
+	assert_int_equal(store_incident_get(b, inc.id, &out), 1);
+	assert_string_equal(out.r.id, "r1");
+	assert_int_equal(out.state, ST_ROUTED);
+	w = walk_timeline(b, inc.id);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(w.ids[0], ev);
+	assert_int_equal(apply(b, &s, 1), 1);
+	assert_int_equal(apply(b, &s, 0), 0);
+	assert_int_equal(apply(b, &s, 1), 0);
+	assert_int_equal(store_incident_get(b, inc.id, &out), 1);
+	assert_incident_equal(&inc, &out);
+	w = walk_timeline(b, inc.id);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.ids[1], ack);
+	assert_int_equal(store_replica_term(b), 3);
+
+	/* A damaged payload is refused and changes nothing. */
+	s.buf[1][0] = 'X';
+	assert_int_equal(store_replica_apply(b, "a", s.buf[1], s.len[1], T0,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "bad header"));
+	free(cause);
+
+	sent_free(&s);
+	store_close(b);
+}
+
 int
 main(void)
 {
@@ -1283,6 +1396,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_file_pragmas),
 		T(test_late_checkpoint),
+		T(test_replication),
 		T(test_rdonly_missing),
 		T(test_not_a_database),
 		T(test_rdonly_empty_file),
