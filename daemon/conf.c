@@ -549,6 +549,19 @@ static const struct field alarms_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* standby: { ... }: a standby pair (docs/deployment.md). A lease under 2 s
+ * would be renewed faster than a loaded broker answers; over a minute
+ * leaves reports waiting too long after a failure. */
+static const struct field standby_fields[] = {
+	{ "instance", field_str, offsetof(struct config, standby_instance), 0,
+	    1, 0, 0, 0, NULL, valid_id },
+	{ "partner", field_str, offsetof(struct config, standby_partner), 0,
+	    1, 0, 0, 0, NULL, valid_id },
+	{ "lease", field_int, offsetof(struct config, standby_lease), 0, 0, 2,
+	    60, 5, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 /* reminders: { ... }: acknowledged but not on scene. */
 static const struct field reminders_fields[] = {
 	{ "on_scene", field_int, offsetof(struct config, remind_on_scene), 0,
@@ -1519,7 +1532,7 @@ config_read_secrets(struct config *cf, char **cause)
 
 static const char *const top_groups[] = { "beacon", "life_threat",
 	"debrief", "records", "devices", "limits", "push", "alarms",
-	"reminders" };
+	"reminders", "standby" };
 
 static int
 top_known(const char *name)
@@ -1533,6 +1546,32 @@ top_known(const char *name)
 		if (strcmp(name, lists[i].name) == 0)
 			return 1;
 	return 0;
+}
+
+static void top_group(struct check *, const config_setting_t *,
+    const char *, const struct field *, struct config *);
+
+/* standby: { } is optional; given, it names two different instances. */
+static void
+check_standby(struct check *ck, const config_setting_t *root,
+    struct config *cf)
+{
+	const config_setting_t *g = config_setting_get_member(root, "standby");
+
+	cf->standby_lease = 5;
+	if (g == NULL)
+		return;
+	top_group(ck, root, "standby", standby_fields, cf);
+	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+		return;
+	if (cf->standby_instance != NULL && cf->standby_partner != NULL &&
+	    strcmp(cf->standby_instance, cf->standby_partner) == 0)
+		check_err(ck, g, "standby: partner must name the other "
+		    "instance, not this one (\"%s\")", cf->standby_instance);
+	if (cf->share_group != NULL)
+		check_err(ck, g, "standby: a pair takes over one session; "
+		    "share_group spreads reports over several: use one or "
+		    "the other");
 }
 
 /* beacon: { ... } and life_threat: { ... }: optional groups. */
@@ -1573,6 +1612,7 @@ conf_read(struct check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "push", push_fields, cf);
 	top_group(ck, root, "alarms", alarms_fields, cf);
 	top_group(ck, root, "reminders", reminders_fields, cf);
+	check_standby(ck, root, cf);
 	for (i = 0; i < NLISTS; i++)
 		list_read(ck, config_setting_get_member(root, lists[i].name),
 		    &lists[i], cf);
@@ -1893,6 +1933,8 @@ config_free(struct config *cf)
 	free(cf->password_file_at);
 	free(cf->keyfile_at);
 	free(cf->share_group);
+	free(cf->standby_instance);
+	free(cf->standby_partner);
 	free(cf);
 }
 

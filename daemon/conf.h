@@ -202,6 +202,13 @@ struct config {
 	int cancel_severity;	/* 3: severity 3 and 4 wait */
 	int repeat_window;	/* seconds (120); 0: never joined */
 
+	/* standby: { instance = "central-a"; partner = "central-b";
+	 * lease = 5; } A standby pair (docs/deployment.md): NULL instance,
+	 * no group, one beacond alone. */
+	char *standby_instance;
+	char *standby_partner;
+	int standby_lease;	/* seconds (5) */
+
 	struct conf_role *roles;
 	size_t nroles;
 	struct conf_branch *branches;

@@ -2,6 +2,7 @@
  * The protocol's JSON payloads (docs/protocol.md), both ways. This is the
  * only module that uses jansson.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -723,6 +724,49 @@ msg_daemon_decode(const void *payload, size_t len, char *state, int64_t *ts,
 		memcpy(state, ds.state, sizeof ds.state);
 		*ts = ds.ts;
 		rc = MSG_OK;
+	}
+	json_decref(root);
+	return rc;
+}
+
+char *
+msg_lease_encode(const struct lease *l)
+{
+	json_t *o = json_pack("{s:s, s:I, s:i}", "instance", l->instance,
+	    "term", (json_int_t)l->term, "lease", l->lease);
+
+	if (o != NULL) {
+		msg_set_time(o, "expires", l->expires);
+		msg_set_time(o, "ts", l->ts);
+	}
+	return msg_dump(o);
+}
+
+static const struct field lease_fields[] = {
+	FSTR("instance", 1, struct lease, instance),
+	{ "term", F_INT, 1, offsetof(struct lease, term), sizeof(int64_t), 1,
+	    INT_MAX },
+	FINT("lease", 1, struct lease, lease, 1, 3600),
+	FTIME("expires", struct lease, expires),
+	FTIME("ts", struct lease, ts),
+};
+
+int
+msg_lease_decode(const void *payload, size_t len, struct lease *l,
+    char *err, size_t errlen)
+{
+	json_t *root;
+	int rc = MSG_BAD;
+
+	memset(l, 0, sizeof *l);
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_BAD;
+	if (fields_unpack(root, lease_fields, NFIELDS(lease_fields), l, err,
+	    errlen) == 0) {
+		if (l->instance[0] == '\0')
+			msg_err(err, errlen, "instance: must not be empty");
+		else
+			rc = MSG_OK;
 	}
 	json_decref(root);
 	return rc;

@@ -236,6 +236,22 @@ int msg_daemon_decode(const void *payload, size_t len, char *state,
     int64_t *ts, char *err, size_t errlen);
 
 /*
+ * beacon/daemon/leader (retained): the lease of a standby pair's active
+ * instance (docs/deployment.md). {"instance", "term": which lease, counted
+ * up by each takeover, "lease": seconds, "expires", "ts"}.
+ */
+struct lease {
+	char instance[ID_MAX + 1];
+	int64_t term;
+	int lease;		/* seconds */
+	int64_t expires;	/* ms, by the holder's clock */
+	int64_t ts;
+};
+char *msg_lease_encode(const struct lease *);
+int msg_lease_decode(const void *payload, size_t len, struct lease *,
+    char *err, size_t errlen);
+
+/*
  * beacon/daemon/heartbeat (retained), every `heartbeat` seconds from the
  * loop: beacond runs, how many incidents are open, and the devices whose
  * absence it has reported (the first HEARTBEAT_LISTED of them by name).
