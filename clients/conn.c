@@ -347,7 +347,8 @@ static void
 conn_req_ready(struct conn *c, void *arg)
 {
 	struct conn_req *rq = arg;
-	struct mqtt_props p = { rq->reply_topic, rq->corr, sizeof rq->corr, 0 };
+	struct mqtt_props p = { rq->reply_topic, rq->corr, sizeof rq->corr, 0,
+	    0 };
 
 	/* Once: after a reconnection the MQTT layer resends what the broker
 	 * has not acknowledged, and a request that writes must not run

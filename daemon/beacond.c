@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -24,6 +25,7 @@
 #include "push.h"
 #include "sched.h"
 #include "sdnotify.h"
+#include "standby.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -53,7 +55,28 @@ struct daemon {
 	struct event *sig_ev[3];
 	char *status_topic;
 	char *clock_topic;	/* beacond-test: {prefix}/test/clock */
+	char **argv;		/* to start again as the standby */
+	/* A standby pair (standby: { } in the configuration): NULL
+	 * standby, one beacond alone. While it stands by, engine is NULL. */
+	struct standby *standby;
+	int active;		/* 1: the active session, with an engine */
+	struct event *role_ev;	/* a role change, out of the callbacks */
+	int64_t take_term;	/* the term to take over with; 0: none */
+	int step_down;		/* stop being active */
+	int stopping;		/* a signal said stop: no role change */
+	char *leader_topic;	/* {prefix}/daemon/leader */
+	char *replica_in;	/* {prefix}/daemon/replica/{partner} */
+	char *replica_out;	/* {prefix}/daemon/replica/{instance} */
+	char *presence_topic;	/* {prefix}/daemon/standby/{instance} */
 };
+
+static void mqtt_setup(struct daemon *);
+static void engine_setup(struct daemon *);
+static void teardown(struct daemon *);
+static void pair_standing_by(struct daemon *);
+static void pair_presence(struct daemon *, const char *state);
+static int pair_message(struct daemon *, const char *topic,
+    const void *payload, size_t len, const struct mqtt_props *);
 
 static void
 usage(FILE *f)
@@ -137,7 +160,7 @@ on_publish(void *arg, const char *topic, const char *payload, size_t len,
     int retain, const void *corr, size_t corrlen, int64_t tag)
 {
 	struct daemon *d = arg;
-	struct mqtt_props pr = { NULL, corr, corrlen, tag };
+	struct mqtt_props pr = { NULL, corr, corrlen, tag, 0 };
 	size_t n = strlen(d->status_topic) - strlen("status");
 
 	/* beacond's own liveness (daemon/status, daemon/heartbeat) must not
@@ -157,7 +180,8 @@ on_acked(void *arg, long long tag, int ok, const char *why)
 {
 	struct daemon *d = arg;
 
-	engine_acked(d->engine, tag, ok, why);
+	if (d->engine != NULL)
+		engine_acked(d->engine, tag, ok, why);
 }
 
 static void
@@ -175,6 +199,8 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (d->engine == NULL)
+		return;
 	mqtt_cork(d->mqtt, 1);
 	engine_flush(d->engine);
 	mqtt_cork(d->mqtt, 0);
@@ -216,7 +242,8 @@ on_heartbeat(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	engine_heartbeat(d->engine, d->started);
+	if (d->engine != NULL)
+		engine_heartbeat(d->engine, d->started);
 }
 
 static void
@@ -279,6 +306,13 @@ on_connected(void *arg)
 	struct daemon *d = arg;
 	const char *const *t;
 
+	if (!d->active) {
+		pair_standing_by(d);
+		return;
+	}
+	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->leader_topic,
+	    1) != 0)
+		log_warnx("mqtt: cannot subscribe to %s", d->leader_topic);
 	if (d->cf->share_group != NULL)
 		subscribe_shared(d);
 	else
@@ -298,9 +332,17 @@ on_connected(void *arg)
 static void
 on_disconnected(void *arg, const char *why)
 {
-	(void)arg;
+	struct daemon *d = arg;
+
 	log_warnx("event=disconnected reason=\"%s\"", why);
 	sdnotify_status("broker connection lost; reconnecting");
+	/* The broker published our will: the partner takes over. Coming
+	 * back as the active one would take its session from under it. */
+	if (d->standby != NULL && d->active && !d->step_down &&
+	    !d->stopping) {
+		d->step_down = 1;
+		event_active(d->role_ev, 0, 0);
+	}
 }
 
 #ifdef BEACON_TEST_CLOCK
@@ -354,6 +396,9 @@ on_message(void *arg, const char *topic, const void *payload, size_t len,
 {
 	struct daemon *d = arg;
 
+	if (d->standby != NULL && pair_message(d, topic, payload, len,
+	    props))
+		return;
 #ifdef BEACON_TEST_CLOCK
 	if (strcmp(topic, d->clock_topic) == 0) {
 		test_clock(d, payload, len);
@@ -390,12 +435,15 @@ reload(struct daemon *d)
 		sdnotify_ready();
 		return;
 	}
-	engine_flush(d->engine);
-	engine_set_config(d->engine, cf);
-	push_setup(d, cf);
+	if (d->engine != NULL) {
+		engine_flush(d->engine);
+		engine_set_config(d->engine, cf);
+		push_setup(d, cf);
+	}
 	config_free(d->cf);
 	d->cf = cf;
-	engine_publish_config(d->engine);
+	if (d->engine != NULL)
+		engine_publish_config(d->engine);
 	timer_every(d->hb_ev, (int64_t)cf->heartbeat * 1000);
 	log_info("event=reloaded config=%s", d->args.config);
 	sdnotify_ready();
@@ -412,9 +460,13 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_info("event=stopping signal=%d", (int)sig);
+	d->stopping = 1;
 	sdnotify_stopping();
-	engine_flush(d->engine);
-	publish_daemon_status(d, "offline");
+	if (d->active) {
+		engine_flush(d->engine);
+		publish_daemon_status(d, "offline");
+	} else
+		pair_presence(d, "offline");
 	mqtt_disconnect(d->mqtt);
 	event_base_loopexit(d->base, NULL);
 }
@@ -460,6 +512,14 @@ loop_setup(struct daemon *d)
 		timer_every(d->wd_ev, wd / 2 > 0 ? wd / 2 : 1);
 		log_info("event=watchdog interval_ms=%lld", (long long)wd);
 	}
+}
+
+/* The engine, and what it had pending in the database: escalations and
+ * notifications the broker never acknowledged. A standby does this when
+ * it takes over, on the database the active one replicated. */
+static void
+engine_setup(struct daemon *d)
+{
 	d->sched = sched_new(d->base, on_deadline, d);
 	d->engine = engine_new(d->cf, d->st, on_publish, on_wakeup, d);
 	engine_set_sched(d->engine, d->sched);
@@ -477,15 +537,9 @@ mqtt_setup(struct daemon *d)
 	struct mqtt_opts o;
 	struct mqtt_cb cb = { on_connected, on_disconnected, on_message, d,
 	    on_acked };
-	char *host = NULL, *offline;
+	char *host = NULL, *offline, *id = NULL;
 	int port = d->cf->broker_port;
 
-	d->status_topic = xasprintf("%s/daemon/status", d->cf->topic_prefix);
-	d->clock_topic = xasprintf("%s/test/clock", d->cf->topic_prefix);
-#ifdef BEACON_TEST_CLOCK
-	log_warnx("event=test_build: the clock moves on %s; not for service",
-	    d->clock_topic);
-#endif
 	offline = msg_daemon_encode("offline", clock_now());
 	memset(&o, 0, sizeof o);
 	o.client_id = d->cf->client_id;
@@ -495,6 +549,13 @@ mqtt_setup(struct daemon *d)
 	o.will_topic = d->status_topic;
 	o.will_payload = offline;
 	o.will_retain = 1;
+	/* Standing by: a session of its own for the partner's changes, and
+	 * a will that says only this instance is gone. */
+	if (!d->active) {
+		o.client_id = id = xasprintf("%s-%s", d->cf->client_id,
+		    d->cf->standby_instance);
+		o.will_topic = d->presence_topic;
+	}
 	o.username = d->cf->username;
 	o.password = d->cf->password;
 	o.cafile = d->cf->cafile;
@@ -512,11 +573,232 @@ mqtt_setup(struct daemon *d)
 	if (mqtt_connect(d->mqtt, host, port) != 0)
 		fatalx("cannot connect to %s:%d", host, port);
 	log_info("event=connecting broker=%s:%d client_id=%s username=%s "
-	    "tls=%s", host, port, d->cf->client_id, d->cf->username != NULL ?
+	    "tls=%s", host, port, o.client_id, d->cf->username != NULL ?
 	    d->cf->username : "-", d->cf->cafile != NULL ||
 	    d->cf->capath != NULL ? (d->cf->certfile != NULL ? "client-cert" :
 	    "on") : "off");
 	free(host);
+	free(id);
+}
+
+static void
+topics_setup(struct daemon *d)
+{
+	const char *p = d->cf->topic_prefix;
+
+	d->status_topic = xasprintf("%s/daemon/status", p);
+	d->clock_topic = xasprintf("%s/test/clock", p);
+#ifdef BEACON_TEST_CLOCK
+	log_warnx("event=test_build: the clock moves on %s; not for service",
+	    d->clock_topic);
+#endif
+}
+
+/* ---- a standby pair (docs/deployment.md) -------------------------------- */
+
+/*
+ * Each instance stands by first, connected as {client_id}-{instance}: it
+ * applies what its partner publishes on {prefix}/daemon/replica/{partner}
+ * (a persistent session keeps what arrives while it is away) and watches
+ * the lease on {prefix}/daemon/leader (standby.c). When it wins the lease
+ * it disconnects and connects again as {client_id}, the active session:
+ * the subscriptions, the reports queued while nobody was active and the
+ * status will come with it. It then starts its engine on the replicated
+ * database, which arms the pending escalations and sends the
+ * notifications the broker never acknowledged, and publishes each of its
+ * own commits for the partner. An active instance that loses the lease
+ * or its connection starts again as a standby (exec), so that two never
+ * act at once for long: the broker hands the session to one of them.
+ */
+static void
+pair_presence(struct daemon *d, const char *state)
+{
+	char *p = msg_daemon_encode(state, clock_now());
+
+	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
+	free(p);
+}
+
+static void
+pair_standing_by(struct daemon *d)
+{
+	const char *topics[] = { d->leader_topic, d->replica_in,
+		d->status_topic };
+	size_t i;
+
+	for (i = 0; i < sizeof topics / sizeof *topics; i++)
+		if (mqtt_subscribe(d->mqtt, topics[i], 1) != 0)
+			log_warnx("mqtt: cannot subscribe to %s", topics[i]);
+	pair_presence(d, "standby");
+	standby_start(d->standby);
+	log_info("event=connected role=standby partner=%s",
+	    d->cf->standby_partner);
+	sdnotify_status("standing by");
+}
+
+static void
+pair_lease_message(struct daemon *d, const void *payload, size_t len)
+{
+	struct lease l;
+	char err[128];
+
+	/* An empty retained message clears the topic: no lease. */
+	if (len == 0)
+		return;
+	if (msg_lease_decode(payload, len, &l, err, sizeof err) != MSG_OK) {
+		log_warnx("event=bad_lease topic=%s error=\"%s\"",
+		    d->leader_topic, err);
+		return;
+	}
+	standby_lease(d->standby, &l);
+}
+
+static void
+pair_apply(struct daemon *d, const void *payload, size_t len)
+{
+	char *cause = NULL;
+
+	if (store_replica_apply(d->st, d->cf->standby_partner, payload, len,
+	    clock_now(), &cause) < 0) {
+		log_warnx("event=replica_refused source=%s error=\"%s\"",
+		    d->cf->standby_partner, cause ? cause : "?");
+		free(cause);
+	}
+}
+
+/* A message for the pair: 1 when it was (the engine does not see it). */
+static int
+pair_message(struct daemon *d, const char *topic, const void *payload,
+    size_t len, const struct mqtt_props *props)
+{
+	char state[16], err[128];
+	int64_t ts;
+
+	if (strcmp(topic, d->leader_topic) == 0) {
+		pair_lease_message(d, payload, len);
+		return 1;
+	}
+	if (d->active)
+		return 0;
+	if (strcmp(topic, d->replica_in) == 0)
+		pair_apply(d, payload, len);
+	/* The active one's will, or its clean stop; a retained "offline"
+	 * is old news. */
+	else if (strcmp(topic, d->status_topic) == 0 && !props->retained &&
+	    msg_daemon_decode(payload, len, state, &ts, err, sizeof err) ==
+	    MSG_OK && strcmp(state, "offline") == 0)
+		standby_released(d->standby);
+	return 1;
+}
+
+static void
+pair_publish_lease(void *arg, const struct lease *l)
+{
+	struct daemon *d = arg;
+	char *p = msg_lease_encode(l);
+
+	mqtt_publish_first(d->mqtt, d->leader_topic, p, strlen(p), 1);
+	free(p);
+}
+
+static void
+pair_promote(void *arg, int64_t term)
+{
+	struct daemon *d = arg;
+
+	d->take_term = term;
+	event_active(d->role_ev, 0, 0);
+}
+
+static void
+pair_demote(void *arg, const struct lease *l)
+{
+	struct daemon *d = arg;
+
+	log_warnx("event=lease_lost holder=%s term=%lld", l->instance,
+	    (long long)l->term);
+	d->step_down = 1;
+	event_active(d->role_ev, 0, 0);
+}
+
+/* A commit's changes, for the partner, ahead of what the commit lets the
+ * engine announce (store.c calls this inside engine_flush). */
+static void
+pair_changes(void *arg, const void *buf, size_t len)
+{
+	struct daemon *d = arg;
+
+	mqtt_publish(d->mqtt, d->replica_out, buf, len, 0);
+}
+
+static void
+pair_take_over(struct daemon *d)
+{
+	int64_t term = d->take_term;
+
+	d->take_term = 0;
+	log_info("event=take_over instance=%s term=%lld",
+	    d->cf->standby_instance, (long long)term);
+	pair_presence(d, "active");
+	mqtt_disconnect(d->mqtt);
+	mqtt_free(d->mqtt);
+	d->active = 1;
+	mqtt_setup(d);
+	if (store_replicate(d->st, d->cf->standby_instance, term, clock_now(),
+	    pair_changes, d) != 0)
+		fatalx("cannot record changes for the partner");
+	engine_setup(d);
+	sdnotify_status("active");
+}
+
+/* Start again, as a standby: the simplest state to be sure of. */
+static void
+pair_step_down(struct daemon *d)
+{
+	log_warnx("event=step_down instance=%s: starting again as the "
+	    "standby", d->cf->standby_instance);
+	if (d->engine != NULL)
+		engine_flush(d->engine);
+	mqtt_disconnect(d->mqtt);
+	teardown(d);
+	execv("/proc/self/exe", d->argv);
+	fatal("exec /proc/self/exe");
+}
+
+static void
+on_role(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (d->stopping)
+		return;
+	if (d->step_down)
+		pair_step_down(d);
+	else if (d->take_term > 0 && !d->active)
+		pair_take_over(d);
+}
+
+static void
+pair_setup(struct daemon *d)
+{
+	const char *p = d->cf->topic_prefix;
+	struct standby_cb cb = { pair_publish_lease, pair_promote,
+		pair_demote, d };
+
+	d->leader_topic = xasprintf("%s/daemon/leader", p);
+	d->replica_in = xasprintf("%s/daemon/replica/%s", p,
+	    d->cf->standby_partner);
+	d->replica_out = xasprintf("%s/daemon/replica/%s", p,
+	    d->cf->standby_instance);
+	d->presence_topic = xasprintf("%s/daemon/standby/%s", p,
+	    d->cf->standby_instance);
+	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL)
+		fatalx("cannot create the loop's events");
+	d->standby = standby_new(d->base, d->cf->standby_instance,
+	    (int64_t)d->cf->standby_lease * 1000,
+	    store_replica_term(d->st), &cb);
 }
 
 static void
@@ -527,11 +809,16 @@ teardown(struct daemon *d)
 	/* Pushes still under way are recorded as failed, then committed. */
 	push_free(d->push);
 	d->push = NULL;
-	engine_stop(d->engine);
-	engine_flush(d->engine);
+	if (d->engine != NULL) {
+		engine_stop(d->engine);
+		engine_flush(d->engine);
+	}
 	mqtt_free(d->mqtt);
 	engine_free(d->engine);
 	sched_free(d->sched);
+	standby_free(d->standby);
+	if (d->role_ev != NULL)
+		event_free(d->role_ev);
 	event_free(d->flush_ev);
 	event_free(d->hb_ev);
 	if (d->wd_ev != NULL)
@@ -543,6 +830,10 @@ teardown(struct daemon *d)
 	config_free(d->cf);
 	free(d->status_topic);
 	free(d->clock_topic);
+	free(d->leader_topic);
+	free(d->replica_in);
+	free(d->replica_out);
+	free(d->presence_topic);
 }
 
 int
@@ -568,10 +859,20 @@ main(int argc, char **argv)
 		config_free(d.cf);
 		return 0;
 	}
+	d.argv = argv;
 	store_setup(&d);
 	loop_setup(&d);
+	topics_setup(&d);
+	if (d.cf->standby_instance != NULL)
+		pair_setup(&d);
+	else {
+		d.active = 1;
+		engine_setup(&d);
+	}
 	mqtt_setup(&d);
-	log_info("ready version=%s", BEACON_VERSION);
+	log_info("ready version=%s%s%s", BEACON_VERSION, d.standby != NULL ?
+	    " standing_by=" : "", d.standby != NULL ?
+	    d.cf->standby_instance : "");
 	sdnotify_ready();
 	event_base_dispatch(d.base);
 	teardown(&d);

@@ -424,7 +424,7 @@ mqtt_drain(struct mqtt *m, size_t window)
 		STAILQ_REMOVE_HEAD(&m->queue, entry);
 		m->nqueue--;
 		struct mqtt_props pr = { q->response_topic, q->corr,
-		    q->corrlen, q->tag };
+		    q->corrlen, q->tag, 0 };
 
 		mqtt_send(m, q->topic, q->payload, q->len, q->retain, &pr);
 		mqtt_msg_free(q);
@@ -598,7 +598,7 @@ mqtt_on_message(struct mosquitto *mosq, void *arg,
     const struct mosquitto_message *msg, const mosquitto_property *props)
 {
 	struct mqtt *m = arg;
-	struct mqtt_props pr = { NULL, NULL, 0, 0 };
+	struct mqtt_props pr = { NULL, NULL, 0, 0, msg->retain };
 	char *rt = NULL;
 	void *corr = NULL;
 	uint16_t corrlen = 0;

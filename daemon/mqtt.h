@@ -20,6 +20,9 @@ struct mqtt_props {
 	/* Publishing only: non-zero asks for cb.acked with this tag when the
 	 * broker acknowledges the message (or refuses it). */
 	long long tag;
+	/* Receiving only: 1 for a retained message the broker kept, sent
+	 * because of a new subscription (not a live one). */
+	int retained;
 };
 
 struct mqtt_cb {

@@ -489,6 +489,7 @@ struct store {
 	struct replica *rep; /* NULL: not replicating */
 };
 
+static int store_replica_count(struct store *);
 static void store_replica_send(struct store *);
 static void store_replica_forget(struct store *);
 static void store_replica_free(struct store *);
@@ -1137,7 +1138,8 @@ store_commit(struct store *s)
 		log_warnx("store: commit refused: %s", s->err);
 		return -1;
 	}
-	if (store_run(s, s->stmt[S_COMMIT], "commit") != 0)
+	if (store_replica_count(s) != 0 ||
+	    store_run(s, s->stmt[S_COMMIT], "commit") != 0)
 		return -1;
 	store_replica_send(s);
 	return 0;
@@ -2519,6 +2521,8 @@ struct replica {
 	char instance[ID_MAX + 1];
 	int64_t term;
 	int64_t seq;
+	int64_t ts;		/* when replication started */
+	int marked;		/* this transaction took number seq + 1 */
 	store_changes_fn fn;
 	void *arg;
 };
@@ -2582,6 +2586,7 @@ store_replicate(struct store *s, const char *instance, int64_t term,
 	s->rep = xcalloc(1, sizeof *s->rep);
 	strlcpy_utf8(s->rep->instance, instance, sizeof s->rep->instance);
 	s->rep->term = term;
+	s->rep->ts = now;
 	s->rep->fn = fn;
 	s->rep->arg = arg;
 	if (store_replica_session(s) != 0) {
@@ -2606,8 +2611,27 @@ store_replica_free(struct store *s)
 static void
 store_replica_forget(struct store *s)
 {
-	if (s->rep != NULL)
-		store_replica_session(s);
+	if (s->rep == NULL)
+		return;
+	s->rep->marked = 0;
+	store_replica_session(s);
+}
+
+/* Before a commit that changed something: its number, in the same
+ * transaction, so that a copy of this database says which of its changes
+ * it holds (a standby started from a copy skips those). */
+static int
+store_replica_count(struct store *s)
+{
+	struct replica *r = s->rep;
+
+	if (r == NULL || r->sess == NULL || sqlite3session_isempty(r->sess))
+		return 0;
+	if (store_replica_mark(s, r->instance, r->term, r->seq + 1,
+	    r->ts) != 0)
+		return -1;
+	r->marked = 1;
+	return 0;
 }
 
 /* After a commit: its changes, framed, to the caller. */
@@ -2626,9 +2650,12 @@ store_replica_send(struct store *s)
 		    sqlite3_errmsg(s->db));
 		n = 0;
 	}
+	if (r->marked)
+		r->seq++;
+	r->marked = 0;
 	if (n > 0) {
 		buf = xasprintf(REPLICA_MAGIC " %d %lld %lld\n%*s", s->version,
-		    (long long)r->term, (long long)++r->seq, n, "");
+		    (long long)r->term, (long long)r->seq, n, "");
 		h = (int)strlen(buf) - n;
 		memcpy(buf + h, cs, (size_t)n);
 		r->fn(r->arg, buf, (size_t)(h + n));
