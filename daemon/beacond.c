@@ -311,7 +311,7 @@ on_connected(void *arg)
 		return;
 	}
 	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->leader_topic,
-	    1) != 0)
+	    0) != 0)
 		log_warnx("mqtt: cannot subscribe to %s", d->leader_topic);
 	if (d->cf->share_group != NULL)
 		subscribe_shared(d);
@@ -622,12 +622,15 @@ pair_presence(struct daemon *d, const char *state)
 static void
 pair_standing_by(struct daemon *d)
 {
-	const char *topics[] = { d->leader_topic, d->replica_in,
+	/* The lease and the status at QoS 0: the session keeps none of
+	 * them while this instance is away (or active), so it never reads
+	 * old leases as news; a retained one still comes at once. */
+	const char *topics[] = { d->replica_in, d->leader_topic,
 		d->status_topic };
 	size_t i;
 
 	for (i = 0; i < sizeof topics / sizeof *topics; i++)
-		if (mqtt_subscribe(d->mqtt, topics[i], 1) != 0)
+		if (mqtt_subscribe(d->mqtt, topics[i], i == 0 ? 1 : 0) != 0)
 			log_warnx("mqtt: cannot subscribe to %s", topics[i]);
 	pair_presence(d, "standby");
 	standby_start(d->standby);

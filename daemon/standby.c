@@ -25,6 +25,7 @@ struct standby {
 	struct standby_cb cb;
 	enum sb_state state;
 	struct lease cur;	/* the lease last accepted; term 0: none */
+	int64_t claimed;	/* claiming: the term claimed */
 	struct event *timer;	/* waiting: expiry; claiming: retry;
 				 * active: renewal */
 };
@@ -70,11 +71,12 @@ sb_claim(struct standby *s)
 {
 	int64_t term = s->cur.term > s->min_term ? s->cur.term : s->min_term;
 
+	s->claimed = term + 1;
 	sb_set(s, SB_CLAIMING);
 	log_info("event=lease_claim instance=%s term=%lld after=%s",
-	    s->self, (long long)term + 1, s->cur.instance[0] ?
+	    s->self, (long long)s->claimed, s->cur.instance[0] ?
 	    s->cur.instance : "-");
-	sb_publish(s, term + 1);
+	sb_publish(s, s->claimed);
 	/* No answer within a lease (a broker that lost it): claim again. */
 	sb_arm(s, s->lease_ms);
 }
@@ -165,7 +167,11 @@ standby_lease(struct standby *s, const struct lease *l)
 		}
 		break;
 	case SB_CLAIMING:
-		if (mine) {
+		/* Only the claim itself wins; news of an older term changes
+		 * nothing until it comes. */
+		if (l->term < s->claimed)
+			break;
+		if (mine && l->term == s->claimed) {
 			sb_set(s, SB_ACTIVE);
 			sb_arm(s, s->lease_ms / 3);
 			s->cb.promote(s->cb.arg, l->term);

@@ -2670,9 +2670,13 @@ struct replica_apply {
 	int differ;	/* rows that were not as the active had them */
 };
 
-/* A row not as the changeset expects: the active's version wins, except
- * that an existing row is never replaced by an insert (a timeline row is
- * never rewritten; a copy that diverged is logged for the operator). */
+/*
+ * A row not as the changeset expects. The active instance's version wins:
+ * a row here that it does not have was written by this instance while it
+ * was cut off and thought itself active (its publications went nowhere,
+ * so nobody saw it), and the timeline must be the one people were told.
+ * A row to change that is missing, or a constraint, is skipped (counted).
+ */
 static int
 store_replica_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
 {
@@ -2680,7 +2684,8 @@ store_replica_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
 
 	(void)it;
 	a->differ++;
-	return kind == SQLITE_CHANGESET_DATA ? SQLITE_CHANGESET_REPLACE :
+	return kind == SQLITE_CHANGESET_DATA ||
+	    kind == SQLITE_CHANGESET_CONFLICT ? SQLITE_CHANGESET_REPLACE :
 	    SQLITE_CHANGESET_OMIT;
 }
 
@@ -2766,11 +2771,15 @@ store_replica_apply(struct store *s, const char *source, const void *buf,
 		*cause = xstrdup(store_error(s));
 		return -1;
 	}
+	/* The append-only triggers guard what this instance does itself;
+	 * the active one's rows replace those of an instance cut off. */
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	rc = sqlite3changeset_apply(s->db, (int)(len - hlen),
 	    (void *)((const char *)buf + hlen), NULL, store_replica_conflict,
 	    &a);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
 	if (rc != SQLITE_OK) {
-		*cause = xasprintf("cannot apply: %s", sqlite3_errmsg(s->db));
+		*cause = xasprintf("cannot apply: %s", sqlite3_errstr(rc));
 		store_rollback(s);
 		return -1;
 	}
@@ -2782,9 +2791,10 @@ store_replica_apply(struct store *s, const char *source, const void *buf,
 	}
 	if (a.differ > 0)
 		log_warnx("event=replica_differ source=%s term=%lld seq=%lld "
-		    "rows=%d: this database had rows the active did not; copy "
-		    "the active's database here to be exact", source,
-		    (long long)term, (long long)seq, a.differ);
+		    "rows=%d: rows here were not as the active one had them "
+		    "(written while this instance was cut off, or missed); "
+		    "the active one's are kept", source, (long long)term,
+		    (long long)seq, a.differ);
 	return 1;
 }
 

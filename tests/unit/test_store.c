@@ -1329,6 +1329,7 @@ test_replication(void **state)
 	struct store *b;
 	struct sent s = { .n = 0 };
 	struct incident inc, out;
+	struct event evo;
 	struct seen w;
 	char *cause = NULL;
 	int64_t ev, ack;
@@ -1378,9 +1379,36 @@ test_replication(void **state)
 	assert_int_equal(w.ids[1], ack);
 	assert_int_equal(store_replica_term(b), 3);
 
+	/* A row the standby wrote itself while it wrongly thought itself
+	 * active (it was cut off: nobody saw it) gives way to the active
+	 * one's row of the same id, timeline included. */
+	assert_int_equal(store_begin(f->st), 0);
+	fill(&inc, "central", "r2");
+	assert_int_equal(store_incident_insert(f->st, &inc), 0);
+	ev = add_event(f->st, inc.id, T0 + 3, "reported", "desk-1");
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(s.n, 3);
+	fill(&out, "eastside", "zombie");
+	assert_int_equal(store_incident_insert(b, &out), 0);
+	assert_int_equal(out.id, inc.id);
+	assert_int_equal(add_event(b, out.id, T0 + 3, "reported", "x"), ev);
+	assert_int_equal(apply(b, &s, 2), 1);
+	assert_int_equal(store_incident_get(b, inc.id, &out), 1);
+	assert_string_equal(out.r.id, "r2");
+	assert_string_equal(out.branch, "central");
+	w = walk_timeline(b, inc.id);
+	assert_int_equal(w.n, 1);
+	assert_int_equal(store_event_get(b, ev, &evo), 1);
+	assert_string_equal(evo.actor, "desk-1");
+	/* The timeline is append-only again once applied. */
+	assert_int_equal(store_exec(b, "UPDATE events SET actor = 'x'"), -1);
+
 	/* A damaged payload is refused and changes nothing. */
-	s.buf[1][0] = 'X';
-	assert_int_equal(store_replica_apply(b, "a", s.buf[1], s.len[1], T0,
+	sent_free(&s);
+	s.buf[0] = strdup("Xeacon-replica 1 8 3 9\n");
+	s.len[0] = strlen(s.buf[0]);
+	s.n = 1;
+	assert_int_equal(store_replica_apply(b, "a", s.buf[0], s.len[0], T0,
 	    &cause), -1);
 	assert_non_null(strstr(cause, "bad header"));
 	free(cause);

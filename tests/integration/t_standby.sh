@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# A standby pair (docs/deployment.md): two beacond, a and b, each with its
+# own database, on one broker, a 5 s lease. Reports flow at a steady rate
+# (load.sh: each one published again until its status comes) the whole
+# time.
+#
+#  1. a wins the first lease; b stands by and applies a's changes.
+#  2. kill -9 of a: the broker publishes a's will and b takes over; the
+#     time from the kill to b's "online" is measured (under 10 s).
+#  3. a comes back from a copy of b's database (the documented way back
+#     for a failed instance) and stands by.
+#  4. b hangs (SIGSTOP): its connection stays up but its lease is not
+#     renewed; a takes over when the lease runs out (measured: under 10
+#     s), which takes the session from b. b, woken (SIGCONT), finds
+#     itself displaced and starts again as the standby; what it did in
+#     between reached nobody, and a's rows replace it.
+#
+# Then load.sh's checks on a's database: no report lost or doubled, every
+# notification anyone received is on the timeline, every escalation that
+# fell due fired (those due while nobody was active, late), the outbox is
+# all delivered.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/load.sh"
+
+LEASE=5
+[ -z "${KEEP_LOGS:-}" ] || trap 'cp "$TMP"/*.log "$KEEP_LOGS"/; cleanup' EXIT
+RATE=${BEACON_RATE:-40}
+
+need_cli
+write_conf
+BASE_CONF=$CONF
+start_broker
+
+# pair_conf NAME PARTNER: $TMP/NAME.conf
+pair_conf() {
+	cp "$BASE_CONF" "$TMP/$1.conf"
+	printf 'standby: { instance = "%s"; partner = "%s"; lease = %d; };\n' \
+	    "$1" "$2" "$LEASE" >>"$TMP/$1.conf"
+}
+pair_conf a b
+pair_conf b a
+declare -A PID
+
+spawn() {
+	"$BEACOND" -c "$TMP/$1.conf" --broker "127.0.0.1:$PORT" \
+	    --db "$TMP/$1.db" -v 2>>"$TMP/beacond-$1.log" &
+	PID[$1]=$!
+	PIDS+=("$!")
+}
+
+# The retained lease names $1.
+leader_is() {
+	local p
+
+	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+	    -t "$PREFIX/daemon/leader" 2>/dev/null) || return 1
+	jq -e --arg i "$1" '.instance == $i' <<<"$p"
+}
+
+# $1's presence says standby.
+standing_by() {
+	local p
+
+	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+	    -t "$PREFIX/daemon/standby/$1" 2>/dev/null) || return 1
+	jq -e '.state == "standby"' <<<"$p"
+}
+
+# The active one's "online", stamped at or after $1 (RFC 3339); prints
+# its stamp in ms.
+online_since() {
+	local p
+
+	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
+	    -t "$PREFIX/daemon/status" 2>/dev/null) || return 1
+	jq -e --arg since "$1" '.state == "online" and .ts >= $since' \
+	    <<<"$p" >/dev/null || return 1
+	ts_ms "$(jq -r .ts <<<"$p")"
+}
+
+# At least $2 incidents in $1's database.
+incidents_in() {
+	(($(sqlite3 -readonly "$TMP/$1.db" \
+	    'SELECT count(*) FROM incidents' 2>/dev/null || echo 0) >= $2))
+}
+
+# The takeover: from $1 (ms, the failure) to the new active one's online
+# status; fails beyond 10 s.
+takeover() {
+	local t0=$1 since ts ms
+
+	since=$(date -u -d "@$((t0 / 1000)).$(printf %03d $((t0 % 1000)))" \
+	    +%Y-%m-%dT%H:%M:%S.%3NZ)
+	wait_for 15 online_since "$since"
+	ts=$(online_since "$since")
+	ms=$((ts - t0))
+	((ms < 10000)) || fail "takeover took $ms ms (lease $LEASE s)"
+	echo "$ms"
+}
+
+# 1. a holds the first lease; b stands by.
+spawn a
+wait_for 20 leader_is a
+wait_for 10 online_since "1970-01-01T00:00:00.000Z"
+spawn b
+wait_for 10 standing_by b
+start_reporter --rate "$RATE" --drain 40
+wait_for 30 incidents_in a 100
+# b has a's rows as they are committed.
+wait_for 10 incidents_in b 100
+
+# 2. kill -9 of the active one.
+t_kill=$(now_ms)
+kill -KILL "${PID[a]}"
+wait "${PID[a]}" 2>/dev/null || true
+ms_kill=$(takeover "$t_kill")
+wait_for 5 leader_is b
+say "kill -9 of a: b online after $ms_kill ms"
+grep -q 'event=take_over instance=b' "$TMP/beacond-b.log" ||
+	fail "b did not log its takeover"
+n=$(sqlite3 -readonly "$TMP/b.db" 'SELECT count(*) FROM incidents')
+wait_for 30 incidents_in b $((n + 100))
+
+# 3. a comes back from a copy of b's database, as the standby.
+rm -f "$TMP/a.db" "$TMP/a.db-wal" "$TMP/a.db-shm"
+"$BEACON" db backup "$TMP/a.db" --db "$TMP/b.db" ||
+	fail "beacon db backup failed"
+spawn a
+wait_for 10 standing_by a
+n=$(sqlite3 -readonly "$TMP/b.db" 'SELECT count(*) FROM incidents')
+wait_for 30 incidents_in a $((n + 50))
+
+# 4. b hangs: the lease runs out and a takes the session.
+t_stop=$(now_ms)
+kill -STOP "${PID[b]}"
+ms_stop=$(takeover "$t_stop")
+# The lease runs out LEASE s after b's last renewal, which came at most a
+# third of a lease before the stop.
+((ms_stop >= LEASE * 2000 / 3 - 200)) ||
+	fail "a took over after $ms_stop ms, before b's lease ran out"
+wait_for 5 leader_is a
+say "b stopped: a online after $ms_stop ms (lease $LEASE s)"
+n=$(sqlite3 -readonly "$TMP/a.db" 'SELECT count(*) FROM incidents')
+kill -CONT "${PID[b]}"
+wait_for 20 grep -q 'event=step_down instance=b' "$TMP/beacond-b.log"
+wait_for 20 standing_by b
+wait_for 30 incidents_in a $((n + 100))
+leader_is a >/dev/null || fail "the lease left a after b came back"
+
+# The checks, on the active one's database.
+reporter_drain 45
+DB=$TMP/a.db
+load_settle 30
+reporter_finish
+for i in a b; do
+	kill -TERM "${PID[$i]}"
+	wait_gone "${PID[$i]}" 10 || fail "$i ignores SIGTERM"
+done
+load_check
+refused=$(cat "$TMP"/beacond-*.log | grep -c 'event=replica_refused' || true)
+check_zero "replication payloads refused" "$refused"
+say "takeovers: kill -9 $ms_kill ms, hung active $ms_stop ms (lease" \
+    "$LEASE s); replica differences logged:" \
+    "$(cat "$TMP"/beacond-*.log | grep -c 'event=replica_differ' || true)"
