@@ -336,6 +336,55 @@ test_share_group(void **state)
 	free(text);
 }
 
+/* standby: { }: off without the group; with it, two different
+ * instances, a lease of 2 to 60 s (5), and no shared subscriptions. */
+static void
+test_standby(void **state)
+{
+	static const struct {
+		const char *group, *error;
+	} bad[] = {
+		{ "standby: { instance = \"a\"; };",
+		    "standby: missing \"partner\"" },
+		{ "standby: { instance = \"a\"; partner = \"a\"; };",
+		    "partner must name the other instance" },
+		{ "standby: { instance = \"a\"; partner = \"b\"; lease = 1; };",
+		    "lease" },
+		{ "standby: { instance = \"a\"; partner = \"b\"; wait = 1; };",
+		    "unknown setting \"wait\"" },
+	};
+	char *text, *cause = NULL, *conf;
+	struct config *cf = NULL;
+	size_t i;
+
+	(void)state;
+	assert_null(shipped->standby_instance);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		text = conf_text(0, NULL);
+		conf = xasprintf("%s%s\n", text, bad[i].group);
+		cause = load_bad(conf);
+		if (strstr(cause, bad[i].error) == NULL)
+			fail_msg("%s: %s", bad[i].group, cause);
+		free(cause);
+		free(conf);
+		free(text);
+	}
+	text = conf_text(1, "beacon: { share_group = \"g\"; };"
+	    " standby: { instance = \"a\"; partner = \"b\"; };");
+	cause = load_bad(text);
+	assert_non_null(strstr(cause, "use one or the other"));
+	free(cause);
+	free(text);
+	text = conf_text(1, "standby: { instance = \"central-a\";"
+	    " partner = \"central-b\"; };");
+	assert_int_equal(config_load_string(text, "ok.conf", &cf, &cause), 0);
+	assert_string_equal(cf->standby_instance, "central-a");
+	assert_string_equal(cf->standby_partner, "central-b");
+	assert_int_equal(cf->standby_lease, 5);
+	config_free(cf);
+	free(text);
+}
+
 static void
 test_string_valid(void **state)
 {
@@ -709,6 +758,7 @@ main(void)
 		cmocka_unit_test(test_covers),
 		cmocka_unit_test(test_string_valid),
 		cmocka_unit_test(test_share_group),
+		cmocka_unit_test(test_standby),
 		cmocka_unit_test(test_shipped_debrief),
 		cmocka_unit_test(test_string_broker),
 		cmocka_unit_test(test_string_errors),
