@@ -5,6 +5,7 @@
 #   make sanitize   the same under AddressSanitizer and UBSan
 #   make fuzz       each libFuzzer harness for FUZZ_TIME seconds (clang)
 #   make bench      the benchmarks (docs/benchmarks.md); QUICK=1 for a smoke run
+#   make bench-pair the standby pair's cost and takeovers (docs/deployment.md)
 #   make soak       the fault tests' long forms (docs/reliability.md)
 #   make install    install what `make build` built (PREFIX=/usr to change)
 #   make certs      a private CA and TLS certificates (docs/security.md)
@@ -45,7 +46,8 @@ DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:
-.PHONY: all deps build check run sanitize clean install bench fuzz certs
+.PHONY: all deps build check run sanitize clean install bench bench-pair \
+	fuzz certs
 
 all: build
 
@@ -103,6 +105,10 @@ ifneq ($(QUICK),1)
 		BUILD=$(BUILD) bench/$$s.sh || exit 1; \
 	done
 endif
+
+# Apart from make bench, which must stay under 10 minutes: 2 minutes more.
+bench-pair: deps build
+	BUILD=$(BUILD) bench/pair.sh
 
 run: deps build
 	BUILD=$(BUILD) conf/run.sh

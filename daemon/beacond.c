@@ -77,6 +77,7 @@ static void pair_standing_by(struct daemon *);
 static void pair_presence(struct daemon *, const char *state);
 static int pair_message(struct daemon *, const char *topic,
     const void *payload, size_t len, const struct mqtt_props *);
+static void pair_commit(struct daemon *);
 
 static void
 usage(FILE *f)
@@ -199,8 +200,10 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (d->engine == NULL)
+	if (!d->active) {
+		pair_commit(d);
 		return;
+	}
 	mqtt_cork(d->mqtt, 1);
 	engine_flush(d->engine);
 	mqtt_cork(d->mqtt, 0);
@@ -465,8 +468,10 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	if (d->active) {
 		engine_flush(d->engine);
 		publish_daemon_status(d, "offline");
-	} else
+	} else {
+		pair_commit(d);
 		pair_presence(d, "offline");
+	}
 	mqtt_disconnect(d->mqtt);
 	event_base_loopexit(d->base, NULL);
 }
@@ -667,6 +672,22 @@ pair_apply(struct daemon *d, const void *payload, size_t len)
 		    d->cf->standby_partner, cause ? cause : "?");
 		free(cause);
 	}
+	/* Committed once the messages read together are applied. */
+	if (store_in_txn(d->st))
+		event_active(d->flush_ev, 0, 0);
+}
+
+/* The end of a standby's turn: what it applied, in one commit. */
+static void
+pair_commit(struct daemon *d)
+{
+	if (!store_in_txn(d->st))
+		return;
+	if (store_commit(d->st) != 0) {
+		log_warnx("event=replica_refused source=%s error=\"commit: "
+		    "%s\"", d->cf->standby_partner, store_error(d->st));
+		store_rollback(d->st);
+	}
 }
 
 /* A message for the pair: 1 when it was (the engine does not see it). */
@@ -740,6 +761,7 @@ pair_take_over(struct daemon *d)
 	int64_t term = d->take_term;
 
 	d->take_term = 0;
+	pair_commit(d);
 	log_info("event=take_over instance=%s term=%lld",
 	    d->cf->standby_instance, (long long)term);
 	pair_presence(d, "active");

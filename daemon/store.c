@@ -2767,7 +2767,7 @@ store_replica_apply(struct store *s, const char *source, const void *buf,
 		log_warnx("event=replica_gap source=%s term=%lld after=%lld "
 		    "got=%lld: changes were lost on the way", source,
 		    (long long)term, (long long)lseq, (long long)seq);
-	if (store_begin(s) != 0) {
+	if (!store_in_txn(s) && store_begin(s) != 0) {
 		*cause = xstrdup(store_error(s));
 		return -1;
 	}
@@ -2778,15 +2778,14 @@ store_replica_apply(struct store *s, const char *source, const void *buf,
 	    (void *)((const char *)buf + hlen), NULL, store_replica_conflict,
 	    &a);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, NULL);
+	/* A failed apply has undone its own changes (its savepoint); the
+	 * transaction goes on without them. */
 	if (rc != SQLITE_OK) {
 		*cause = xasprintf("cannot apply: %s", sqlite3_errstr(rc));
-		store_rollback(s);
 		return -1;
 	}
-	if (store_replica_mark(s, source, term, seq, now) != 0 ||
-	    store_commit(s) != 0) {
+	if (store_replica_mark(s, source, term, seq, now) != 0) {
 		*cause = xstrdup(store_error(s));
-		store_rollback(s);
 		return -1;
 	}
 	if (a.differ > 0)

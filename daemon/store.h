@@ -318,8 +318,9 @@ int store_mode_get(struct store *, const char *branch, const char *mode,
 typedef void (*store_changes_fn)(void *arg, const void *buf, size_t len);
 int store_replicate(struct store *, const char *instance, int64_t term,
     int64_t now, store_changes_fn fn, void *arg);
-/* Apply the changes `source` published, in one transaction, once: 1
- * applied, 0 had been already, -1 not (*cause, to free). */
+/* Apply the changes `source` published, once, in the transaction open or
+ * one it begins; the caller commits (several payloads may share one
+ * commit). 1 applied, 0 had been already, -1 not (*cause, to free). */
 int store_replica_apply(struct store *, const char *source, const void *buf,
     size_t len, int64_t now, char **cause);
 /* The highest term this database has recorded, its own or its partner's

@@ -1314,6 +1314,8 @@ apply(struct store *st, const struct sent *s, int i)
 	if (rc < 0)
 		fprintf(stderr, "apply: %s\n", cause);
 	free(cause);
+	if (store_in_txn(st))
+		assert_int_equal(store_commit(st), 0);
 	return rc;
 }
 
