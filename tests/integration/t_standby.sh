@@ -4,7 +4,9 @@
 # (load.sh: each one published again until its status comes) the whole
 # time.
 #
-#  1. a wins the first lease; b stands by and applies a's changes.
+#  1. a wins the first lease and works alone for a while; b joins it as
+#     deployment.md says: its session first, then a copy of a's database,
+#     then beacond; it stands by and applies a's changes, with no gap.
 #  2. kill -9 of a: the broker publishes a's will and b takes over; the
 #     time from the kill to b's "online" is measured (under 10 s).
 #  3. a comes back from a copy of b's database (the documented way back
@@ -98,16 +100,23 @@ takeover() {
 	echo "$ms"
 }
 
-# 1. a holds the first lease; b stands by.
+# 1. a holds the first lease and has a history when b joins.
 spawn a
 wait_for 20 leader_is a
 wait_for 10 online_since "1970-01-01T00:00:00.000Z"
+start_reporter --rate "$RATE" --drain 40
+wait_for 30 incidents_in a 50
+mosquitto_sub -h 127.0.0.1 -p "$PORT" -V 5 -c -x 3600 -i beacond-test-b \
+    -q 1 -t "$PREFIX/daemon/replica/a" -E ||
+	fail "cannot create b's session"
+"$BEACON" db backup "$TMP/b.db" --db "$TMP/a.db" >/dev/null ||
+	fail "beacon db backup failed"
 spawn b
 wait_for 10 standing_by b
-start_reporter --rate "$RATE" --drain 40
-wait_for 30 incidents_in a 100
+n=$(sqlite3 -readonly "$TMP/a.db" 'SELECT count(*) FROM incidents')
+wait_for 30 incidents_in a $((n + 100))
 # b has a's rows as they are committed.
-wait_for 10 incidents_in b 100
+wait_for 10 incidents_in b $((n + 100))
 
 # 2. kill -9 of the active one.
 t_kill=$(now_ms)
@@ -123,7 +132,7 @@ wait_for 30 incidents_in b $((n + 100))
 
 # 3. a comes back from a copy of b's database, as the standby.
 rm -f "$TMP/a.db" "$TMP/a.db-wal" "$TMP/a.db-shm"
-"$BEACON" db backup "$TMP/a.db" --db "$TMP/b.db" ||
+"$BEACON" db backup "$TMP/a.db" --db "$TMP/b.db" >/dev/null ||
 	fail "beacon db backup failed"
 spawn a
 wait_for 10 standing_by a
@@ -159,6 +168,8 @@ done
 load_check
 refused=$(cat "$TMP"/beacond-*.log | grep -c 'event=replica_refused' || true)
 check_zero "replication payloads refused" "$refused"
+gaps=$(cat "$TMP"/beacond-*.log | grep -c 'event=replica_gap' || true)
+check_zero "replication gaps" "$gaps"
 say "takeovers: kill -9 $ms_kill ms, hung active $ms_stop ms (lease" \
     "$LEASE s); replica differences logged:" \
     "$(cat "$TMP"/beacond-*.log | grep -c 'event=replica_differ' || true)"
