@@ -68,6 +68,8 @@ struct daemon {
 	char *replica_in;	/* {prefix}/daemon/replica/{partner} */
 	char *replica_out;	/* {prefix}/daemon/replica/{instance} */
 	char *presence_topic;	/* {prefix}/daemon/standby/{instance} */
+	char *instance;		/* standby.instance and .partner, as */
+	char *partner;		/* started */
 };
 
 static void mqtt_setup(struct daemon *);
@@ -558,7 +560,7 @@ mqtt_setup(struct daemon *d)
 	 * a will that says only this instance is gone. */
 	if (!d->active) {
 		o.client_id = id = xasprintf("%s-%s", d->cf->client_id,
-		    d->cf->standby_instance);
+		    d->instance);
 		o.will_topic = d->presence_topic;
 	}
 	o.username = d->cf->username;
@@ -640,7 +642,7 @@ pair_standing_by(struct daemon *d)
 	pair_presence(d, "standby");
 	standby_start(d->standby);
 	log_info("event=connected role=standby partner=%s",
-	    d->cf->standby_partner);
+	    d->partner);
 	sdnotify_status("standing by");
 }
 
@@ -666,10 +668,10 @@ pair_apply(struct daemon *d, const void *payload, size_t len)
 {
 	char *cause = NULL;
 
-	if (store_replica_apply(d->st, d->cf->standby_partner, payload, len,
+	if (store_replica_apply(d->st, d->partner, payload, len,
 	    clock_now(), &cause) < 0) {
 		log_warnx("event=replica_refused source=%s error=\"%s\"",
-		    d->cf->standby_partner, cause ? cause : "?");
+		    d->partner, cause ? cause : "?");
 		free(cause);
 	}
 	/* Committed once the messages read together are applied. */
@@ -685,7 +687,7 @@ pair_commit(struct daemon *d)
 		return;
 	if (store_commit(d->st) != 0) {
 		log_warnx("event=replica_refused source=%s error=\"commit: "
-		    "%s\"", d->cf->standby_partner, store_error(d->st));
+		    "%s\"", d->partner, store_error(d->st));
 		store_rollback(d->st);
 	}
 }
@@ -763,13 +765,13 @@ pair_take_over(struct daemon *d)
 	d->take_term = 0;
 	pair_commit(d);
 	log_info("event=take_over instance=%s term=%lld",
-	    d->cf->standby_instance, (long long)term);
+	    d->instance, (long long)term);
 	pair_presence(d, "active");
 	mqtt_disconnect(d->mqtt);
 	mqtt_free(d->mqtt);
 	d->active = 1;
 	mqtt_setup(d);
-	if (store_replicate(d->st, d->cf->standby_instance, term, clock_now(),
+	if (store_replicate(d->st, d->instance, term, clock_now(),
 	    pair_changes, d) != 0)
 		fatalx("cannot record changes for the partner");
 	engine_setup(d);
@@ -781,7 +783,7 @@ static void
 pair_step_down(struct daemon *d)
 {
 	log_warnx("event=step_down instance=%s: starting again as the "
-	    "standby", d->cf->standby_instance);
+	    "standby", d->instance);
 	if (d->engine != NULL)
 		engine_flush(d->engine);
 	mqtt_disconnect(d->mqtt);
@@ -812,16 +814,19 @@ pair_setup(struct daemon *d)
 	struct standby_cb cb = { pair_publish_lease, pair_promote,
 		pair_demote, d };
 
+	/* Read once: a reload does not change the pair (configuration.md). */
+	d->instance = xstrdup(d->cf->standby_instance);
+	d->partner = xstrdup(d->cf->standby_partner);
 	d->leader_topic = xasprintf("%s/daemon/leader", p);
 	d->replica_in = xasprintf("%s/daemon/replica/%s", p,
-	    d->cf->standby_partner);
+	    d->partner);
 	d->replica_out = xasprintf("%s/daemon/replica/%s", p,
-	    d->cf->standby_instance);
+	    d->instance);
 	d->presence_topic = xasprintf("%s/daemon/standby/%s", p,
-	    d->cf->standby_instance);
+	    d->instance);
 	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL)
 		fatalx("cannot create the loop's events");
-	d->standby = standby_new(d->base, d->cf->standby_instance,
+	d->standby = standby_new(d->base, d->instance,
 	    (int64_t)d->cf->standby_lease * 1000,
 	    store_replica_term(d->st), &cb);
 }
@@ -859,6 +864,8 @@ teardown(struct daemon *d)
 	free(d->replica_in);
 	free(d->replica_out);
 	free(d->presence_topic);
+	free(d->instance);
+	free(d->partner);
 }
 
 int
