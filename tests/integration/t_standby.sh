@@ -25,7 +25,6 @@
 . "$(dirname "$0")/load.sh"
 
 LEASE=5
-[ -z "${KEEP_LOGS:-}" ] || trap 'cp "$TMP"/*.log "$KEEP_LOGS"/; cleanup' EXIT
 RATE=${BEACON_RATE:-40}
 
 need_cli
@@ -80,10 +79,30 @@ online_since() {
 	ts_ms "$(jq -r .ts <<<"$p")"
 }
 
+incidents() {
+	sqlite3 -readonly "$TMP/$1.db" 'SELECT count(*) FROM incidents' \
+	    2>/dev/null || echo 0
+}
+
 # At least $2 incidents in $1's database.
 incidents_in() {
-	(($(sqlite3 -readonly "$TMP/$1.db" \
-	    'SELECT count(*) FROM incidents' 2>/dev/null || echo 0) >= $2))
+	(($(incidents "$1") >= $2))
+}
+
+# Wait until $1's database has $2 incidents more than $3's has now ($3
+# defaults to $1).
+more_incidents() {
+	local n
+
+	n=$(incidents "${3:-$1}")
+	wait_for 30 incidents_in "$1" $((n + $2))
+}
+
+# $2's database, a copy of $1's made while $1 runs (beacon db backup).
+copy_db() {
+	rm -f "$TMP/$2.db" "$TMP/$2.db-wal" "$TMP/$2.db-shm"
+	"$BEACON" db backup "$TMP/$2.db" --db "$TMP/$1.db" >/dev/null ||
+		fail "beacon db backup failed"
 }
 
 # The takeover: from $1 (ms, the failure) to the new active one's online
@@ -109,14 +128,12 @@ wait_for 30 incidents_in a 50
 mosquitto_sub -h 127.0.0.1 -p "$PORT" -V 5 -c -x 3600 -i beacond-test-b \
     -q 1 -t "$PREFIX/daemon/replica/a" -E ||
 	fail "cannot create b's session"
-"$BEACON" db backup "$TMP/b.db" --db "$TMP/a.db" >/dev/null ||
-	fail "beacon db backup failed"
+copy_db a b
 spawn b
 wait_for 10 standing_by b
-n=$(sqlite3 -readonly "$TMP/a.db" 'SELECT count(*) FROM incidents')
-wait_for 30 incidents_in a $((n + 100))
+more_incidents a 100
 # b has a's rows as they are committed.
-wait_for 10 incidents_in b $((n + 100))
+wait_for 10 incidents_in b "$(incidents a)"
 
 # 2. kill -9 of the active one.
 t_kill=$(now_ms)
@@ -127,17 +144,13 @@ wait_for 5 leader_is b
 say "kill -9 of a: b online after $ms_kill ms"
 grep -q 'event=take_over instance=b' "$TMP/beacond-b.log" ||
 	fail "b did not log its takeover"
-n=$(sqlite3 -readonly "$TMP/b.db" 'SELECT count(*) FROM incidents')
-wait_for 30 incidents_in b $((n + 100))
+more_incidents b 100
 
 # 3. a comes back from a copy of b's database, as the standby.
-rm -f "$TMP/a.db" "$TMP/a.db-wal" "$TMP/a.db-shm"
-"$BEACON" db backup "$TMP/a.db" --db "$TMP/b.db" >/dev/null ||
-	fail "beacon db backup failed"
+copy_db b a
 spawn a
 wait_for 10 standing_by a
-n=$(sqlite3 -readonly "$TMP/b.db" 'SELECT count(*) FROM incidents')
-wait_for 30 incidents_in a $((n + 50))
+more_incidents a 50 b
 
 # 4. b hangs: the lease runs out and a takes the session.
 t_stop=$(now_ms)
@@ -149,11 +162,10 @@ ms_stop=$(takeover "$t_stop")
 	fail "a took over after $ms_stop ms, before b's lease ran out"
 wait_for 5 leader_is a
 say "b stopped: a online after $ms_stop ms (lease $LEASE s)"
-n=$(sqlite3 -readonly "$TMP/a.db" 'SELECT count(*) FROM incidents')
 kill -CONT "${PID[b]}"
 wait_for 20 grep -q 'event=step_down instance=b' "$TMP/beacond-b.log"
 wait_for 20 standing_by b
-wait_for 30 incidents_in a $((n + 100))
+more_incidents a 100
 leader_is a >/dev/null || fail "the lease left a after b came back"
 
 # The checks, on the active one's database.
