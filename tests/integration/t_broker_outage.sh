@@ -42,6 +42,11 @@ health() {
 	expect_rc "$1" health
 }
 
+health_ok() {
+	cli health health --broker "127.0.0.1:$PORT" --timeout 3
+	((CLI_RC == 0))
+}
+
 # The delays beacond logged for its connection attempts since line $1.
 retry_delays() {
 	tail -n "+$1" "$TMP/beacond.log" |
@@ -118,7 +123,9 @@ fi
 wait_for 20 daemon_online "$back_ts"
 seen_ms=$(($(now_ms) - back))
 reconnect_ms=$(($(ts_ms "$(retained status | jq -r .ts)") - back))
-health 0
+# The status and the heartbeat are two retained messages: the first may
+# be seen a moment before the second arrives.
+wait_for 10 health_ok
 say "after: $(cat "$TMP/health.out")"
 jq -e --argjson old "$hb" '.started == $old.started' \
     <<<"$(retained heartbeat)" >/dev/null ||
