@@ -6,7 +6,8 @@
  *
  *   0 OK        beacond online, its last heartbeat recent, no device
  *               reported offline
- *   1 WARNING   beacond is well but devices are reported offline
+ *   1 WARNING   beacond is well but devices are reported offline, or it
+ *               is one of a standby pair whose standby is not there
  *   2 CRITICAL  beacond offline, never seen, or stale: no heartbeat for
  *               three of its intervals (a hung loop, a stopped process)
  *   3 UNKNOWN   the broker cannot be reached within --timeout
@@ -30,13 +31,47 @@
 #define HEALTH_SETTLE 1000	/* ms after subscribing: retained ones came */
 #define HEALTH_MISSED 3		/* heartbeats missed before "stale" */
 
+#define HEALTH_PEERS 4		/* standby presences kept */
+
 struct health_run {
+	int have_lease;		/* a standby pair: the active one's lease */
+	struct lease lease;
+	size_t npeers;		/* beacon/daemon/standby/{instance} */
+	struct {
+		char instance[ID_MAX + 1];
+		char state[16];
+		int64_t ts;
+	} peers[HEALTH_PEERS];
 	int have_status;
 	char state[16];
 	int64_t state_ts;
 	int have_hb;
 	struct heartbeat hb;
 };
+
+/* The pair's lease, or one instance's presence. */
+static void
+health_pair_message(struct health_run *h, const char *what,
+    const char *payload, size_t len)
+{
+	char err[DETAIL_MAX + 1];
+
+	if (len == 0)
+		return;
+	if (strcmp(what, "leader") == 0) {
+		h->have_lease = msg_lease_decode(payload, len, &h->lease, err,
+		    sizeof err) == MSG_OK;
+		return;
+	}
+	if (h->npeers == HEALTH_PEERS)
+		return;
+	if (msg_daemon_decode(payload, len, h->peers[h->npeers].state,
+	    &h->peers[h->npeers].ts, err, sizeof err) != MSG_OK)
+		return;
+	strlcpy_utf8(h->peers[h->npeers].instance, what + 8,
+	    sizeof h->peers[h->npeers].instance);
+	h->npeers++;
+}
 
 static void
 health_message(struct conn *c, void *arg, const char *topic,
@@ -48,6 +83,10 @@ health_message(struct conn *c, void *arg, const char *topic,
 
 	if (what == NULL)
 		return;
+	if (strcmp(what, "leader") == 0 || strncmp(what, "standby/", 8) == 0) {
+		health_pair_message(h, what, payload, len);
+		return;
+	}
 	if (strcmp(what, "status") == 0) {
 		if (msg_daemon_decode(payload, len, h->state, &h->state_ts,
 		    err, sizeof err) == MSG_OK)
@@ -105,11 +144,48 @@ health_devices(const struct heartbeat *hb, char *buf, size_t len)
 		    (size_t)hb->offline - hb->nlisted);
 }
 
+/*
+ * A standby pair whose lease is in force (renewed within two leases: a
+ * pair taken apart leaves its last lease retained) needs a standby: an
+ * instance other than the active one whose presence says so. 1 and a
+ * WARNING line when there is none; 0 and *pair (the OK line's words)
+ * otherwise.
+ */
+static int
+health_pair(const struct health_run *h, int64_t now, char *pair, size_t len)
+{
+	const char *active = h->lease.instance, *who = NULL;
+	size_t i;
+
+	pair[0] = '\0';
+	if (!h->have_lease || h->lease.expires + (int64_t)h->lease.lease *
+	    1000 < now)
+		return 0;
+	for (i = 0; i < h->npeers; i++) {
+		if (strcmp(h->peers[i].instance, active) == 0)
+			continue;
+		if (strcmp(h->peers[i].state, "standby") == 0) {
+			snprintf(pair, len, ", %s standing by for %s",
+			    h->peers[i].instance, active);
+			return 0;
+		}
+		who = h->peers[i].instance;
+	}
+	if (who != NULL)
+		printf("WARNING: no standby for %s: %s is offline; a failure "
+		    "of %s would not be covered\n", active, who, active);
+	else
+		printf("WARNING: no standby for %s: none has stood by on this "
+		    "broker; a failure of %s would not be covered\n", active,
+		    active);
+	return 1;
+}
+
 /* The verdict on what was read; prints its line. */
 static int
 health_judge(const struct health_run *h, int64_t now)
 {
-	char t[32], devs[1024];
+	char t[32], devs[1024], pair[2 * ID_MAX + 32];
 	int64_t age;
 
 	if (!h->have_status && !h->have_hb) {
@@ -141,10 +217,12 @@ health_judge(const struct health_run *h, int64_t now)
 		    h->hb.offline == 1 ? "" : "s", devs);
 		return HEALTH_WARNING;
 	}
+	if (health_pair(h, now, pair, sizeof pair) != 0)
+		return HEALTH_WARNING;
 	printf("OK: beacond online, heartbeat %lld s ago, %lld open "
-	    "incident%s, no device offline\n", (long long)(age > 0 ?
+	    "incident%s, no device offline%s\n", (long long)(age > 0 ?
 	    age / 1000 : 0), (long long)h->hb.open, h->hb.open == 1 ? "" :
-	    "s");
+	    "s", pair);
 	return HEALTH_OK;
 }
 
@@ -165,6 +243,11 @@ cmd_health(const struct cmd *cmd, struct cli_opts *o)
 		free(h);
 		return HEALTH_UNKNOWN;
 	}
+	/* The pair's first: the broker sends each subscription's retained
+	 * messages in order, so they are in before the two that end the
+	 * wait. */
+	conn_subscribe(c, "daemon/leader");
+	conn_subscribe(c, "daemon/standby/+");
 	conn_subscribe(c, "daemon/status");
 	conn_subscribe(c, "daemon/heartbeat");
 	conn_timer(c, o->timeout, 0, health_timeout);
@@ -182,8 +265,8 @@ cmd_health(const struct cmd *cmd, struct cli_opts *o)
 const struct cmd cmd_health_entry = {
 	"health", "health [--timeout S]",
 	"check beacond and the devices for a monitoring system: one line, "
-	"exit 0 OK, 1 devices offline, 2 beacond offline or stale, 3 broker "
-	"unreachable",
+	"exit 0 OK, 1 devices offline or a pair without its standby, 2 "
+	"beacond offline or stale, 3 broker unreachable",
 	"timeout",
 	0,
 	cmd_health,

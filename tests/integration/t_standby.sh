@@ -17,10 +17,11 @@
 #     itself displaced and starts again as the standby; what it did in
 #     between reached nobody, and a's rows replace it.
 #
-# Then load.sh's checks on a's database: no report lost or doubled, every
-# notification anyone received is on the timeline, every escalation that
-# fell due fired (those due while nobody was active, late), the outbox is
-# all delivered.
+# Then `beacon health` says OK with b standing by, and WARNING once b is
+# killed. And load.sh's checks on a's database: no report lost or
+# doubled, every notification anyone received is on the timeline, every
+# escalation that fell due fired (those due while nobody was active,
+# late), the outbox is all delivered.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/load.sh"
 
@@ -173,10 +174,21 @@ reporter_drain 45
 DB=$TMP/a.db
 load_settle 30
 reporter_finish
-for i in a b; do
-	kill -TERM "${PID[$i]}"
-	wait_gone "${PID[$i]}" 10 || fail "$i ignores SIGTERM"
-done
+
+# Monitoring sees the pair, and a pair without its standby.
+health_is() {
+	cli health health --broker "127.0.0.1:$PORT" --timeout 3
+	((CLI_RC == $1))
+}
+wait_for 10 health_is 0
+expect_line health 'b standing by for a$'
+kill -KILL "${PID[b]}"
+wait "${PID[b]}" 2>/dev/null || true
+wait_for 10 health_is 1
+expect_line health '^WARNING: no standby for a: b is offline'
+say "health: $(cat "$TMP/health.out")"
+kill -TERM "${PID[a]}"
+wait_gone "${PID[a]}" 10 || fail "a ignores SIGTERM"
 load_check
 refused=$(cat "$TMP"/beacond-*.log | grep -c 'event=replica_refused' || true)
 check_zero "replication payloads refused" "$refused"
