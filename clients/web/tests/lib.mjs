@@ -77,6 +77,15 @@ export async function text(page, sel) {
 	return e ? (await e.innerText()).replace(/\s+/g, ' ').trim() : '';
 }
 
+// The staff report page of a branch, its buttons drawn and connected.
+export async function openReport(page, branch) {
+	await page.goto(`${env.url}/report.html?branch=${branch}`);
+	await until('the buttons', () => page.$('#buttons button[data-type]'),
+	    8000);
+	await until('the connection', async () =>
+	    (await text(page, '#conn')) === 'Connected');
+}
+
 // Run main; any failure is printed and the exit status is 1.
 export async function run(main) {
 	try {

@@ -7,20 +7,14 @@
 // $BEACON_TMP/report-ids and the page's picture to the first argument.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { browser, env, fail, run, say, text, until } from './lib.mjs';
+import {
+	browser, env, fail, openReport, run, say, text, until,
+} from './lib.mjs';
 
 const shot = process.argv[2];
 const DESK = { viewport: { width: 1100, height: 900 } };
 const RED = 'rgb(180, 35, 24)';
 const ids = [];
-
-async function open(page, branch) {
-	await page.goto(`${env.url}/report.html?branch=${branch}`);
-	await until('the buttons', () => page.$('#buttons button[data-type]'),
-	    8000);
-	await until('the connection', async () =>
-	    (await text(page, '#conn')) === 'Connected');
-}
 
 async function history(page) {
 	return page.$$eval('#answer .history .msg', (l) =>
@@ -84,14 +78,14 @@ async function retries(page, id) {
 }
 
 async function nobody(page) {
-	await open(page, 'eastside');
+	await openReport(page, 'eastside');
 	await page.click('#buttons button[data-type=child_safety]');
 	await banner(page, 'nobody', 'No one available: call the person in charge');
 	ids.push(await page.$eval('#answer', (e) => e.dataset.report));
 }
 
 async function drill(page) {
-	await open(page, 'central');
+	await openReport(page, 'central');
 	await page.check('#drill');
 	await until('the drill banner', () => page.isVisible('.page-drill'));
 	await page.click('#buttons button[data-type=welfare]');
@@ -106,7 +100,7 @@ await run(async () => {
 
 	try {
 		const page = ctx.pages()[0] || await ctx.newPage();
-		await open(page, 'central');
+		await openReport(page, 'central');
 		await retries(page, await overdose(page));
 		await nobody(page);
 		await drill(page);

@@ -7,17 +7,11 @@
 // Writes the three report ids to $BEACON_TMP/report-ids.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { browser, env, fail, run, say, text, until } from './lib.mjs';
+import {
+	browser, env, fail, openReport, run, say, text, until,
+} from './lib.mjs';
 
 const ids = [];
-
-async function open(page, branch) {
-	await page.goto(`${env.url}/report.html?branch=${branch}`);
-	await until('the buttons', () => page.$('#buttons button[data-type]'),
-	    8000);
-	await until('the connection', async () =>
-	    (await text(page, '#conn')) === 'Connected');
-}
 
 async function welfare(page) {
 	await page.click('#buttons button[data-type=welfare]');
@@ -42,7 +36,7 @@ async function overdose(page) {
 }
 
 async function drillMode(page) {
-	await open(page, 'eastside');
+	await openReport(page, 'eastside');
 	await page.click('#buttons button[data-type=child_safety]');
 	await until('the drill label', async () =>
 	    (await text(page, '#answer .what')).startsWith('DRILL'));
@@ -55,7 +49,7 @@ await run(async () => {
 
 	try {
 		const page = ctx.pages()[0] || await ctx.newPage();
-		await open(page, 'central');
+		await openReport(page, 'central');
 		await welfare(page);
 		await overdose(page);
 		await drillMode(page);

@@ -10,7 +10,9 @@
 // $BEACON_TMP/report-id.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { browser, env, fail, run, say, text, until } from './lib.mjs';
+import {
+	browser, env, fail, openReport, run, say, text, until,
+} from './lib.mjs';
 
 await run(async () => {
 	const ctx = await browser('chrome-report-offline',
@@ -18,11 +20,7 @@ await run(async () => {
 
 	try {
 		const page = ctx.pages()[0] || await ctx.newPage();
-		await page.goto(`${env.url}/report.html?branch=eastside`);
-		await until('the buttons', () =>
-		    page.$('#buttons button[data-type=weapon]'), 8000);
-		await until('the connection', async () =>
-		    (await text(page, '#conn')) === 'Connected');
+		await openReport(page, 'eastside');
 
 		const t0 = Date.now();
 		await page.click('#buttons button[data-type=weapon]');
