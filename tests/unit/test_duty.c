@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "duty.h"
+#include "fixture.h"
 #include "rules.h"
 #include "store.h"
 
@@ -24,19 +25,10 @@ static struct config *cf;
 static int
 setup(void **state)
 {
-	char path[4096], *cause = NULL;
-	const char *src = getenv("BEACON_SRC");
-
 	(void)state;
 	setenv("TZ", "UTC", 1);
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/duty.conf",
-	    src ? src : ".");
-	if (config_load(path, &cf, &cause) != 0) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
+	cf = fixture_config("duty.conf");
+	return cf != NULL ? 0 : -1;
 }
 
 static int

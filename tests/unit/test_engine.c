@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
+#include "fixture.h"
 #include "msg.h"
 #include "sched.h"
 #include "store.h"
@@ -86,15 +87,10 @@ static int
 setup_path(void **state, const char *db)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char path[4096], *cause = NULL;
-	const char *src = getenv("BEACON_SRC");
+	char *cause = NULL;
 
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/engine.conf",
-	    src ? src : ".");
-	if (config_load(path, &f->cf, &cause) != 0) {
-		fprintf(stderr, "%s\n", cause);
+	if ((f->cf = fixture_config("engine.conf")) == NULL)
 		return -1;
-	}
 	if ((f->st = store_open(db, 0, &cause)) == NULL) {
 		fprintf(stderr, "%s\n", cause);
 		return -1;
@@ -616,16 +612,14 @@ static struct config *
 changed_config(void)
 {
 	char path[4096], *text, *at, *cause = NULL;
-	const char *src = getenv("BEACON_SRC");
 	const char *from = "{ after = 120; roles = [ \"supervisor\" ]; }";
 	const char *to = "{ after = 120; roles = [ \"manager\"    ]; }";
 	struct config *cf = NULL;
 	FILE *fp;
 	long n;
 
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/engine.conf",
-	    src ? src : ".");
-	assert_non_null(fp = fopen(path, "r"));
+	assert_non_null(fp = fopen(fixture_path("engine.conf", path,
+	    sizeof path), "r"));
 	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
 	n = ftell(fp);
 	rewind(fp);

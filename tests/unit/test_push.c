@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
+#include "fixture.h"
 #include "msg.h"
 #include "store.h"
 
@@ -319,13 +320,10 @@ test_engine_hook(void **state)
 	struct config *cf;
 	struct engine *e;
 	struct event ev;
-	char path[4096], *cause = NULL;
-	const char *src = getenv("BEACON_SRC");
+	char *cause = NULL;
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/engine.conf",
-	    src ? src : ".");
-	assert_int_equal(config_load(path, &cf, &cause), 0);
+	assert_non_null(cf = fixture_config("engine.conf"));
 	assert_non_null(h.st = store_open(":memory:", 0, &cause));
 	clock_set(1795000000000LL);
 	e = engine_new(cf, h.st, no_publish, NULL, NULL);

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "rules.h"
 #include "store.h"
 
@@ -17,17 +18,9 @@ static struct config *cf;
 static int
 setup(void **state)
 {
-	char path[4096], *cause = NULL;
-	const char *src = getenv("BEACON_SRC");
-
 	(void)state;
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/engine.conf",
-	    src ? src : ".");
-	if (config_load(path, &cf, &cause) != 0) {
-		fprintf(stderr, "%s\n", cause);
-		return -1;
-	}
-	return 0;
+	cf = fixture_config("engine.conf");
+	return cf != NULL ? 0 : -1;
 }
 
 static int
