@@ -354,6 +354,47 @@ kill9_beacond() {
 	wait "$BEACOND_PID" 2>/dev/null || true
 }
 
+# ---- a branch broker bridged to the central one ----------------------------
+
+# bridge_conf BRANCH: `beacon bridge-conf` for BRANCH, bridged to the
+# central broker on $PORT, in $TMP/bridge.conf; sets BPORT and BWS, the
+# branch broker's MQTT and WebSockets ports.
+bridge_conf() {
+	cli bridge bridge-conf --branch "$1" --config "$CONF" \
+	    --central "127.0.0.1:$PORT" --out "$TMP/bridge.conf"
+	expect_rc 0 bridge
+	BPORT=$(free_port)
+	BWS=$(free_port)
+	mkdir -p "$TMP/branch"
+}
+
+# start_branch [ADDRESS]: the branch broker, from bridge-conf's file made
+# to run here: listeners on loopback ports $BPORT and $BWS (serving the
+# pages in $WEB, when set), anonymous, its store in $TMP/branch/, and the
+# bridge to ADDRESS (default: the generated one). Sets BRANCH_PID.
+start_branch() {
+	local web=() addr=()
+
+	[ -z "${WEB:-}" ] ||
+		web=(-e "s|^protocol websockets\$|&\nhttp_dir $WEB|")
+	[ -z "${1:-}" ] || addr=(-e "s|^address .*|address $1|")
+	sed -e "s|^listener 1883\$|listener $BPORT 127.0.0.1|" \
+	    -e "s|^listener 9001\$|listener $BWS 127.0.0.1|" \
+	    -e 's|^allow_anonymous false$|allow_anonymous true|' \
+	    -e '/^password_file /d' -e '/^acl_file /d' \
+	    -e "s|^persistence_location .*|persistence_location $TMP/branch/|" \
+	    "${web[@]}" "${addr[@]}" "$TMP/bridge.conf" >"$TMP/branch.conf"
+	echo "user $(id -un)" >>"$TMP/branch.conf"
+	grep -q "^listener $BPORT " "$TMP/branch.conf" ||
+		fail "bridge-conf: no MQTT listener on port 1883"
+	start_mosquitto branch-mosquitto "$TMP/branch.conf" "$BPORT"
+	BRANCH_PID=$OTHER_MOSQ_PID
+}
+
+stop_branch() {
+	stop_mosquitto branch-mosquitto "$BRANCH_PID"
+}
+
 # ---- subscribers -----------------------------------------------------------
 
 # sub NAME PROBE FILTER...: record every message matching the filters as

@@ -39,37 +39,13 @@ sub_status
 # ---- the branch's broker: bridge-conf's output, ports and accounts changed --
 
 unset BEACON_USERNAME BEACON_CAFILE BEACON_CERT BEACON_KEY
-cli bridge bridge-conf --branch "$BRANCH" --config "$CONF" \
-    --central "127.0.0.1:$CPORT" --out "$TMP/bridge.conf"
-expect_rc 0 bridge
+bridge_conf "$BRANCH"
 grep -qx "topic $PREFIX/report/$BRANCH out 1" "$TMP/bridge.conf" ||
 	fail "bridge-conf: no report topic out"
 grep -qx "topic $PREFIX/status/$BRANCH/# in 1" "$TMP/bridge.conf" ||
 	fail "bridge-conf: no status topic in"
 grep -qx "address 127.0.0.1:$CPORT" "$TMP/bridge.conf" ||
 	fail "bridge-conf: not bridged to 127.0.0.1:$CPORT"
-
-BPORT=$(free_port)
-WSPORT=$(free_port)
-mkdir -p "$TMP/branch"
-sed -e "s|^listener 1883\$|listener $BPORT 127.0.0.1|" \
-    -e "s|^listener 9001\$|listener $WSPORT 127.0.0.1|" \
-    -e 's|^allow_anonymous false$|allow_anonymous true|' \
-    -e '/^password_file /d' -e '/^acl_file /d' \
-    -e "s|^persistence_location .*|persistence_location $TMP/branch/|" \
-    "$TMP/bridge.conf" >"$TMP/branch.conf"
-echo "user $(id -un)" >>"$TMP/branch.conf"
-grep -q "^listener $BPORT " "$TMP/branch.conf" ||
-	fail "bridge-conf: no MQTT listener on port 1883"
-
-start_branch() {
-	start_mosquitto branch-mosquitto "$TMP/branch.conf" "$BPORT"
-	BRANCH_PID=$OTHER_MOSQ_PID
-}
-
-stop_branch() {
-	stop_mosquitto branch-mosquitto "$BRANCH_PID"
-}
 
 # The bridge's state, as the branch's broker announces it (1 up, 0 down).
 bridge_state() {

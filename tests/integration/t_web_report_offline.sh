@@ -24,37 +24,8 @@ mosquitto_sub -h 127.0.0.1 -p "$CPORT" -C 1 -W 2 \
     -t "$PREFIX/config/eastside" | jq -e '.offline_after == 3' >/dev/null ||
 	fail "beacon/config/eastside has no offline_after of 3"
 
-cli bridge bridge-conf --branch eastside --config "$CONF" \
-    --central "127.0.0.1:$CPORT" --out "$TMP/bridge.conf"
-expect_rc 0 bridge
-BPORT=$(free_port)
-BWS=$(free_port)
+bridge_conf eastside
 DEAD=$(free_port)
-mkdir -p "$TMP/branch"
-
-# branch_conf ADDRESS: bridge-conf's output for this machine, the bridge
-# going to ADDRESS.
-branch_conf() {
-	sed -e "s|^listener 1883\$|listener $BPORT 127.0.0.1|" \
-	    -e "s|^listener 9001\$|listener $BWS 127.0.0.1|" \
-	    -e "s|^protocol websockets\$|protocol websockets\nhttp_dir $WEB|" \
-	    -e 's|^allow_anonymous false$|allow_anonymous true|' \
-	    -e '/^password_file /d' -e '/^acl_file /d' \
-	    -e "s|^persistence_location .*|persistence_location $TMP/branch/|" \
-	    -e "s|^address .*|address $1|" \
-	    "$TMP/bridge.conf" >"$TMP/branch.conf"
-	echo "user $(id -un)" >>"$TMP/branch.conf"
-}
-
-start_branch() {
-	branch_conf "$1"
-	start_mosquitto branch-mosquitto "$TMP/branch.conf" "$BPORT"
-	BRANCH_PID=$OTHER_MOSQ_PID
-}
-
-stop_branch() {
-	stop_mosquitto branch-mosquitto "$BRANCH_PID"
-}
 
 branch_ready() {
 	mosquitto_sub -h 127.0.0.1 -p "$BPORT" -C 2 -W 1 \
