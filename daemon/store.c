@@ -330,6 +330,8 @@ enum store_stmt {
 	S_MODE_GET,
 	S_PRESS_ADD,
 	S_PRESS_GET,
+	S_REPL_MARK,
+	S_REPL_LAST,
 	S_COUNT
 };
 
@@ -474,6 +476,11 @@ static const struct {
 	[S_PRESS_GET] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
 	    " WHERE id = (SELECT incident FROM presses WHERE branch = ?"
 	    " AND report_id = ?)", 0 },
+	[S_REPL_MARK] = { "INSERT INTO replication (instance, term, seq, ts)"
+	    " VALUES (?, ?, ?, ?) ON CONFLICT (instance) DO UPDATE SET"
+	    " term = excluded.term, seq = excluded.seq, ts = excluded.ts", 1 },
+	[S_REPL_LAST] = { "SELECT term, seq FROM replication"
+	    " WHERE instance = ?", 0 },
 };
 
 struct store {
@@ -2558,21 +2565,16 @@ store_replica_mark(struct store *s, const char *instance, int64_t term,
     int64_t seq, int64_t ts)
 {
 	sqlite3_stmt *st;
-	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO replication (instance,"
-	    " term, seq, ts) VALUES (?, ?, ?, ?) ON CONFLICT (instance) DO"
-	    " UPDATE SET term = excluded.term, seq = excluded.seq,"
-	    " ts = excluded.ts", -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, S_REPL_MARK, "replication mark")) == NULL)
+		return -1;
+	if ((store_bind_text(st, 1, instance) |
+	    sqlite3_bind_int64(st, 2, term) | sqlite3_bind_int64(st, 3, seq) |
+	    sqlite3_bind_int64(st, 4, ts)) != SQLITE_OK) {
+		store_done(st);
 		return store_fail(s, "replication mark");
-	store_bind_text(st, 1, instance);
-	sqlite3_bind_int64(st, 2, term);
-	sqlite3_bind_int64(st, 3, seq);
-	sqlite3_bind_int64(st, 4, ts);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s,
-	    "replication mark");
-	sqlite3_finalize(st);
-	return rc;
+	}
+	return store_run(s, st, "replication mark");
 }
 
 int
@@ -2722,19 +2724,19 @@ static int
 store_replica_last(struct store *s, const char *instance, int64_t *term,
     int64_t *seq)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = s->stmt[S_REPL_LAST];
 	int rc;
 
 	*term = *seq = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT term, seq FROM replication"
-	    " WHERE instance = ?", -1, &st, NULL) != SQLITE_OK)
+	if (store_bind_text(st, 1, instance) != SQLITE_OK) {
+		store_done(st);
 		return store_fail(s, "replication read");
-	store_bind_text(st, 1, instance);
+	}
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*term = sqlite3_column_int64(st, 0);
 		*seq = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	store_done(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(s,
 	    "replication read");
 }
