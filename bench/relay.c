@@ -9,11 +9,17 @@
  * reporter's "received" status, a notification on {prefix}/notify/floor
  * and one on {prefix}/notify/floor-2, the "routed" status and the incident
  * snapshot (statuses and snapshot retained, all QoS 1 as beacond's are):
- * the broker's share of beacond's work without beacond's own.
+ * the broker's share of beacond's work without beacond's own. With
+ * --record PATH it publishes the same after writing, in one transaction of
+ * beacond's own store (daemon/store.c: its schema, indexes, WAL with
+ * synchronous FULL and late checkpoints), the record beacond keeps of such
+ * a report: the incident, three timeline events and two outbox rows. That
+ * is the least any program could do that keeps beacond's record and
+ * publishes what it publishes: no rules, no queries, one commit a report.
  *
  * It runs on the project's mqtt.c inside libevent, as beacond does, so the
  * difference between the two is beacond's own work. This file is the
- * relay's only user of sqlite3.
+ * relay's only user of sqlite3 (--store; --record goes through store.c).
  */
 #include <sys/types.h>
 
@@ -29,6 +35,7 @@
 #include "log.h"
 #include "mqtt.h"
 #include "msg.h"
+#include "store.h"
 
 struct relay {
 	struct event_base *base;
@@ -39,6 +46,7 @@ struct relay {
 	int mirror;		/* publish what beacond publishes */
 	sqlite3 *db;		/* NULL: the bare floor */
 	sqlite3_stmt *ins;
+	struct store *st;	/* --record: beacond's store */
 	int64_t next_id;
 	struct event *sig_ev[2];
 };
@@ -47,12 +55,12 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: beacon-relay --broker HOST:PORT "
-	    "[--prefix P] [--store PATH] [--mirror] [-v]\n");
+	    "[--prefix P] [--store PATH | --record PATH] [--mirror] [-v]\n");
 	exit(2);
 }
 
 static int
-store_open(struct relay *r, const char *path)
+floor_open(struct relay *r, const char *path)
 {
 	static const char schema[] =
 	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
@@ -73,7 +81,7 @@ store_open(struct relay *r, const char *path)
 
 /* One autocommitted insert: one WAL commit per report. */
 static int
-store_insert(struct relay *r, const char *id, const char *branch,
+floor_insert(struct relay *r, const char *id, const char *branch,
     const void *payload, size_t len)
 {
 	int rc;
@@ -90,6 +98,53 @@ store_insert(struct relay *r, const char *id, const char *branch,
 		return -1;
 	}
 	return 0;
+}
+
+/* --record: the rows beacond commits for a report routed at once to two
+ * responders (bench/beacon-bench.conf), before anything is published. */
+static int
+record_write(struct relay *r, struct incident *inc, const char *json)
+{
+	static const char *const kinds[] = { "reported", "notified",
+	    "notified" };
+	const char *who[] = { inc->r.device, "floor", "floor-2" };
+	const char *topics[] = { r->notify_topic, r->notify2_topic };
+	struct event ev;
+	size_t i;
+
+	inc->state = ST_ROUTED;
+	inc->notified = 2;
+	inc->step = 0;
+	inc->nsteps = 2;
+	inc->step_at = inc->created;
+	inc->due_at = inc->created + 3600 * 1000;
+	inc->due_step = 1;
+	inc->presses = 1;
+	snprintf(inc->policy, sizeof inc->policy, "%s", inc->r.type);
+	if (store_begin(r->st) != 0 || store_incident_insert(r->st, inc) != 0)
+		goto fail;
+	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.incident = inc->id;
+		ev.ts = inc->created;
+		ev.step = i == 0 ? -1 : 0;
+		snprintf(ev.kind, sizeof ev.kind, "%s", kinds[i]);
+		snprintf(ev.actor, sizeof ev.actor, "%s", who[i]);
+		snprintf(ev.detail, sizeof ev.detail, i == 0 ? "%s, severity "
+		    "%d" : "role=crisis", inc->r.type, inc->r.severity);
+		if (store_event_append(r->st, &ev) != 0)
+			goto fail;
+	}
+	for (i = 0; i < sizeof topics / sizeof *topics; i++)
+		if (store_outbox_add(r->st, inc->id, who[i + 1], topics[i],
+		    json, inc->created) < 0)
+			goto fail;
+	if (store_commit(r->st) == 0)
+		return 0;
+fail:
+	log_warnx("record: %s", store_error(r->st));
+	store_rollback(r->st);
+	return -1;
 }
 
 static void
@@ -154,9 +209,13 @@ relay_notify(struct relay *r, const char *branch, const struct report *rep)
 	inc.created = inc.updated = clock_now();
 	n = (struct notify){ &inc, "Welfare check", "floor", 0, 0,
 	    inc.created, NULL, NULL };
+	json = msg_notify_encode(&n);
+	if (r->st != NULL && record_write(r, &inc, json) != 0) {
+		free(json);
+		return;
+	}
 	if (r->mirror)
 		relay_status(r, &inc, ST_RECEIVED, "received");
-	json = msg_notify_encode(&n);
 	mqtt_publish(r->mqtt, r->notify_topic, json, strlen(json), 0);
 	if (r->mirror)
 		mqtt_publish(r->mqtt, r->notify2_topic, json, strlen(json), 0);
@@ -167,6 +226,9 @@ relay_notify(struct relay *r, const char *branch, const struct report *rep)
 	relay_status(r, &inc, ST_ROUTED, "routed: 2 responders notified");
 	snprintf(id, sizeof id, "%lld", (long long)inc.id);
 	relay_retain(r, "incident", id, NULL, msg_incident_encode(&inc));
+	/* As beacond does after a turn's publications. */
+	if (r->st != NULL && store_checkpoint_due(r->st))
+		store_checkpoint(r->st);
 }
 
 static void
@@ -186,7 +248,7 @@ relay_message(void *arg, const char *topic, const void *payload, size_t len,
 		log_debug("bad report on %s: %s", topic, err);
 		return;
 	}
-	if (r->db != NULL && store_insert(r, rep.id, branch, payload,
+	if (r->db != NULL && floor_insert(r, rep.id, branch, payload,
 	    len) != 0)
 		return;
 	relay_notify(r, branch, &rep);
@@ -239,10 +301,12 @@ main(int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "store", required_argument, NULL, 's' },
 		{ "mirror", no_argument, NULL, 'm' },
+		{ "record", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct relay r = { .prefix = "beacon" };
-	const char *broker = NULL, *store = NULL;
+	const char *broker = NULL, *store = NULL, *record = NULL;
+	char *cause = NULL;
 	int ch, verbose = 0;
 
 	while ((ch = getopt_long(argc, argv, "v", lo, NULL)) != -1) {
@@ -251,20 +315,26 @@ main(int argc, char **argv)
 		case 'p': r.prefix = optarg; break;
 		case 's': store = optarg; break;
 		case 'm': r.mirror = 1; break;
+		case 'r': record = optarg; r.mirror = 1; break;
 		case 'v': verbose++; break;
 		default: usage();
 		}
 	}
-	if (broker == NULL)
+	if (broker == NULL || (store != NULL && record != NULL))
 		usage();
 	log_init("beacon-relay", verbose);
-	if (store != NULL && store_open(&r, store) != 0)
+	if (store != NULL && floor_open(&r, store) != 0)
 		exit(1);
+	if (record != NULL && (r.st = store_open(record,
+	    STORE_LATE_CHECKPOINT, &cause)) == NULL)
+		fatalx("%s: %s", record, cause ? cause : "cannot open");
 	relay_setup(&r, broker);
 	event_base_dispatch(r.base);
 	mqtt_disconnect(r.mqtt);
 	mqtt_free(r.mqtt);
 	sqlite3_finalize(r.ins);
 	sqlite3_close(r.db);
+	if (r.st != NULL)
+		store_close(r.st);
 	return 0;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/run.sh: Beacon's benchmarks (docs/benchmarks.md). Starts a private
 # mosquitto on a free loopback port, then runs each scenario against the
-# bare floor (bench/relay.c), the storing floor (relay --store) and beacond,
-# one after the other on the same broker, each with a fresh database. The
+# bare floor (bench/relay.c), the storing floor (relay --store) and beacond
+# (and in the steady scenario the record floor, in the burst the mirror
+# floor), one after the other on the same broker, each with a fresh database. The
 # load generator's JSON files are gathered into OUT/latest.json; then
 # bench/report.py redraws the charts and, unless --no-docs, the table in
 # docs/benchmarks.md.
@@ -55,11 +56,15 @@ else
 	SCENARIOS=(
 		"steady steady 1000 30 0 30"
 		"burst burst 0 0 50000 120"
-		"growth-100 steady 100 20 0 30"
-		"growth-3000 steady 3000 20 0 60"
+		"growth-100 steady 100 10 0 30"
+		"growth-3000 steady 3000 10 0 60"
 	)
 fi
 SYSTEMS=(floor store beacond)
+# The steady scenario also runs the record floor (relay --record): beacond's
+# record of each report in beacond's store, and its publications, without
+# rules (docs/benchmarks.md).
+STEADY_SYSTEMS=(floor store record beacond)
 # The burst also runs the mirror floor (relay --mirror): the bare floor
 # publishing what beacond publishes, without storing (docs/benchmarks.md).
 BURST_SYSTEMS=(floor store mirror beacond)
@@ -154,6 +159,7 @@ start_system() {
 	case $1 in
 	store) cmd+=(--store "$TMP/$2.db") ;;
 	mirror) cmd+=(--mirror) ;;
+	record) cmd+=(--record "$TMP/$2.db") ;;
 	beacond) cmd=("$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT"
 	    --db "$TMP/$2.db") ;;
 	esac
@@ -186,7 +192,7 @@ run_one() {
 	local name=$1 mode=$2 rate=$3 dur=$4 count=$5 drain=$6 sys=$7
 	local expect=1 args=() sys0 brk0
 
-	[ "$sys" != beacond ] && [ "$sys" != mirror ] || expect=2
+	case $sys in beacond | mirror | record) expect=2 ;; esac
 	if [ "$mode" = steady ]; then
 		args=(--rate "$rate" --duration "$dur")
 	else
@@ -230,8 +236,11 @@ main() {
 	start_broker
 	say "mosquitto on 127.0.0.1:$PORT"
 	for s in "${SCENARIOS[@]}"; do
-		systems=("${SYSTEMS[@]}")
-		[ "${s%% *}" != burst ] || systems=("${BURST_SYSTEMS[@]}")
+		case ${s%% *} in
+		steady) systems=("${STEADY_SYSTEMS[@]}") ;;
+		burst) systems=("${BURST_SYSTEMS[@]}") ;;
+		*) systems=("${SYSTEMS[@]}") ;;
+		esac
 		for sys in "${systems[@]}"; do
 			# shellcheck disable=SC2086
 			run_one $s "$sys"
