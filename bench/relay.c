@@ -13,9 +13,11 @@
  * --record PATH it publishes the same after writing, in one transaction of
  * beacond's own store (daemon/store.c: its schema, indexes, WAL with
  * synchronous FULL and late checkpoints), the record beacond keeps of such
- * a report: the incident, three timeline events and two outbox rows. That
- * is the least any program could do that keeps beacond's record and
- * publishes what it publishes: no rules, no queries, one commit a report.
+ * a report: the incident, three timeline events and two outbox rows. Like
+ * beacond it commits once a turn (the reports read together) and only
+ * then publishes, corked. That is the least any program could do that
+ * keeps beacond's record and publishes what it publishes: no rules, no
+ * queries, no updates.
  *
  * It runs on the project's mqtt.c inside libevent, as beacond does, so the
  * difference between the two is beacond's own work. This file is the
@@ -36,6 +38,7 @@
 #include "mqtt.h"
 #include "msg.h"
 #include "store.h"
+#include "xmalloc.h"
 
 struct relay {
 	struct event_base *base;
@@ -47,6 +50,13 @@ struct relay {
 	sqlite3 *db;		/* NULL: the bare floor */
 	sqlite3_stmt *ins;
 	struct store *st;	/* --record: beacond's store */
+	struct event *flush_ev;	/* --record: the end of a turn */
+	int in_turn, failed;
+	struct pub {
+		char *topic, *payload;
+		int retain;
+	} *out;			/* --record: this turn's publications */
+	size_t nout, outcap;
 	int64_t next_id;
 	struct event *sig_ev[2];
 };
@@ -121,7 +131,12 @@ record_write(struct relay *r, struct incident *inc, const char *json)
 	inc->due_step = 1;
 	inc->presses = 1;
 	snprintf(inc->policy, sizeof inc->policy, "%s", inc->r.type);
-	if (store_begin(r->st) != 0 || store_incident_insert(r->st, inc) != 0)
+	if (!r->in_turn) {
+		r->in_turn = 1;
+		r->failed = store_begin(r->st) != 0;
+		event_active(r->flush_ev, 0, 0);
+	}
+	if (r->failed || store_incident_insert(r->st, inc) != 0)
 		goto fail;
 	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
 		memset(&ev, 0, sizeof ev);
@@ -139,12 +154,60 @@ record_write(struct relay *r, struct incident *inc, const char *json)
 		if (store_outbox_add(r->st, inc->id, who[i + 1], topics[i],
 		    json, inc->created) < 0)
 			goto fail;
-	if (store_commit(r->st) == 0)
-		return 0;
+	return 0;
 fail:
-	log_warnx("record: %s", store_error(r->st));
-	store_rollback(r->st);
+	r->failed = 1;
 	return -1;
+}
+
+/* Publish now, or with --record once the turn is committed. Takes payload
+ * over. */
+static void
+relay_pub(struct relay *r, const char *topic, char *payload, int retain)
+{
+	if (r->st == NULL) {
+		mqtt_publish(r->mqtt, topic, payload, strlen(payload), retain);
+		free(payload);
+		return;
+	}
+	if (r->nout == r->outcap) {
+		r->outcap = r->outcap ? r->outcap * 2 : 64;
+		r->out = xreallocarray(r->out, r->outcap, sizeof *r->out);
+	}
+	r->out[r->nout++] = (struct pub){ xstrdup(topic), payload, retain };
+}
+
+/* --record: the end of a turn, as beacond's: commit, then publish what it
+ * decided, corked; then the late checkpoint. */
+static void
+relay_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct relay *r = arg;
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	if (!r->failed && store_commit(r->st) != 0)
+		r->failed = 1;
+	if (r->failed) {
+		log_warnx("record: %s: %zu publications dropped",
+		    store_error(r->st), r->nout);
+		store_rollback(r->st);
+	}
+	mqtt_cork(r->mqtt, 1);
+	for (i = 0; i < r->nout; i++) {
+		if (!r->failed)
+			mqtt_publish(r->mqtt, r->out[i].topic,
+			    r->out[i].payload, strlen(r->out[i].payload),
+			    r->out[i].retain);
+		free(r->out[i].topic);
+		free(r->out[i].payload);
+	}
+	mqtt_cork(r->mqtt, 0);
+	r->nout = 0;
+	r->in_turn = r->failed = 0;
+	if (store_checkpoint_due(r->st))
+		store_checkpoint(r->st);
 }
 
 static void
@@ -174,8 +237,7 @@ relay_retain(struct relay *r, const char *kind, const char *a, const char *b,
 
 	snprintf(topic, sizeof topic, "%s/%s/%s%s%s", r->prefix, kind, a,
 	    b != NULL ? "/" : "", b != NULL ? b : "");
-	mqtt_publish(r->mqtt, topic, json, strlen(json), 1);
-	free(json);
+	relay_pub(r, topic, json, 1);
 }
 
 static void
@@ -216,9 +278,9 @@ relay_notify(struct relay *r, const char *branch, const struct report *rep)
 	}
 	if (r->mirror)
 		relay_status(r, &inc, ST_RECEIVED, "received");
-	mqtt_publish(r->mqtt, r->notify_topic, json, strlen(json), 0);
+	relay_pub(r, r->notify_topic, xstrdup(json), 0);
 	if (r->mirror)
-		mqtt_publish(r->mqtt, r->notify2_topic, json, strlen(json), 0);
+		relay_pub(r, r->notify2_topic, xstrdup(json), 0);
 	free(json);
 	if (!r->mirror)
 		return;
@@ -226,9 +288,6 @@ relay_notify(struct relay *r, const char *branch, const struct report *rep)
 	relay_status(r, &inc, ST_ROUTED, "routed: 2 responders notified");
 	snprintf(id, sizeof id, "%lld", (long long)inc.id);
 	relay_retain(r, "incident", id, NULL, msg_incident_encode(&inc));
-	/* As beacond does after a turn's publications. */
-	if (r->st != NULL && store_checkpoint_due(r->st))
-		store_checkpoint(r->st);
 }
 
 static void
@@ -287,6 +346,8 @@ relay_setup(struct relay *r, const char *broker)
 	    mqtt_connect(r->mqtt, host, port) != 0)
 		fatalx("cannot set up the MQTT client");
 	free(host);
+	if ((r->flush_ev = event_new(r->base, -1, 0, relay_flush, r)) == NULL)
+		fatalx("event_new");
 	snprintf(r->notify_topic, sizeof r->notify_topic, "%s/notify/floor",
 	    r->prefix);
 	snprintf(r->notify2_topic, sizeof r->notify2_topic,
@@ -336,5 +397,7 @@ main(int argc, char **argv)
 	sqlite3_close(r.db);
 	if (r.st != NULL)
 		store_close(r.st);
+	event_free(r.flush_ev);
+	free(r.out);
 	return 0;
 }

@@ -2,8 +2,8 @@
 # bench/run.sh: Beacon's benchmarks (docs/benchmarks.md). Starts a private
 # mosquitto on a free loopback port, then runs each scenario against the
 # bare floor (bench/relay.c), the storing floor (relay --store) and beacond
-# (and in the steady scenario the record floor, in the burst the mirror
-# floor), one after the other on the same broker, each with a fresh database. The
+# (and the record floor in the steady scenario and the burst, the mirror
+# floor in the burst), one after the other on the same broker, each with a fresh database. The
 # load generator's JSON files are gathered into OUT/latest.json; then
 # bench/report.py redraws the charts and, unless --no-docs, the table in
 # docs/benchmarks.md.
@@ -66,8 +66,9 @@ SYSTEMS=(floor store beacond)
 # rules (docs/benchmarks.md).
 STEADY_SYSTEMS=(floor store record beacond)
 # The burst also runs the mirror floor (relay --mirror): the bare floor
-# publishing what beacond publishes, without storing (docs/benchmarks.md).
-BURST_SYSTEMS=(floor store mirror beacond)
+# publishing what beacond publishes, without storing; and the record floor
+# (docs/benchmarks.md).
+BURST_SYSTEMS=(floor store mirror record beacond)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/beacon-bench.XXXXXX")
 PIDS=()
