@@ -145,8 +145,11 @@ record_write(struct relay *r, struct incident *inc, const char *json)
 		ev.step = i == 0 ? -1 : 0;
 		snprintf(ev.kind, sizeof ev.kind, "%s", kinds[i]);
 		snprintf(ev.actor, sizeof ev.actor, "%s", who[i]);
-		snprintf(ev.detail, sizeof ev.detail, i == 0 ? "%s, severity "
-		    "%d" : "role=crisis", inc->r.type, inc->r.severity);
+		if (i == 0)
+			snprintf(ev.detail, sizeof ev.detail, "%s, severity %d",
+			    inc->r.type, inc->r.severity);
+		else
+			snprintf(ev.detail, sizeof ev.detail, "role=crisis");
 		if (store_event_append(r->st, &ev) != 0)
 			goto fail;
 	}

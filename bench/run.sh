@@ -3,10 +3,10 @@
 # mosquitto on a free loopback port, then runs each scenario against the
 # bare floor (bench/relay.c), the storing floor (relay --store) and beacond
 # (and the record floor in the steady scenario and the burst, the mirror
-# floor in the burst), one after the other on the same broker, each with a fresh database. The
-# load generator's JSON files are gathered into OUT/latest.json; then
-# bench/report.py redraws the charts and, unless --no-docs, the table in
-# docs/benchmarks.md.
+# floor in the burst), one after the other on the same broker, each with a
+# fresh database. The load generator's JSON files are gathered into
+# OUT/latest.json; then bench/report.py redraws the charts and, unless
+# --no-docs, the table in docs/benchmarks.md.
 #
 #   bench/run.sh [--quick] [--no-docs] [--out DIR]
 #
