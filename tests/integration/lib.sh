@@ -162,8 +162,15 @@ need mosquitto mosquitto_pub mosquitto_sub jq
 
 # ---- the broker ------------------------------------------------------------
 
+# A port below the kernel's ephemeral range (ip_local_port_range): one
+# inside it can be taken between the check and the bind by any outgoing
+# connection's local port, as a branch broker's once was.
 random_port() {
-	echo $((20000 + ((RANDOM << 15) | RANDOM) % 40001))
+	local lo=32768 hi
+
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || :
+	((lo > 12000)) || lo=32768
+	echo $((10000 + ((RANDOM << 15) | RANDOM) % (lo - 10000)))
 }
 
 port_busy() {
