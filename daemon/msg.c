@@ -440,6 +440,60 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 	return rc;
 }
 
+/* An incident's lists: every location and note reported, in order, and
+ * the incidents it may be related to. */
+static void
+msg_incident_lists(json_t *o, const struct incident *inc)
+{
+	json_t *l = json_array(), *n = json_array(), *r = json_array();
+	int i;
+
+	if (l == NULL || n == NULL || r == NULL)
+		fatalx("msg: cannot build incident");
+	for (i = 0; i < inc->nlocations; i++)
+		json_array_append_new(l, json_string(inc->locations[i]));
+	for (i = 0; i < inc->nnotes; i++)
+		json_array_append_new(n, json_string(inc->notes[i]));
+	for (i = 0; i < inc->nrelated; i++)
+		json_array_append_new(r, json_integer(inc->related[i]));
+	json_object_set_new(o, "locations", l);
+	json_object_set_new(o, "notes", n);
+	json_object_set_new(o, "related", r);
+}
+
+/* Read a list of strings into up to JOINED_MAX entries of size bytes;
+ * entries that are not strings are skipped. How many. */
+static int
+msg_list_unpack(json_t *a, char *list, size_t size)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; json_is_array(a) && i < json_array_size(a) &&
+	    n < JOINED_MAX; i++)
+		if (json_is_string(json_array_get(a, i)))
+			strlcpy_utf8(list + (size_t)n++ * size,
+			    json_string_value(json_array_get(a, i)), size);
+	return n;
+}
+
+static void
+msg_incident_lists_unpack(json_t *root, struct incident *inc)
+{
+	json_t *r = json_object_get(root, "related");
+	size_t i;
+
+	inc->nlocations = msg_list_unpack(json_object_get(root, "locations"),
+	    inc->locations[0], sizeof inc->locations[0]);
+	inc->nnotes = msg_list_unpack(json_object_get(root, "notes"),
+	    inc->notes[0], sizeof inc->notes[0]);
+	for (i = 0; json_is_array(r) && i < json_array_size(r) &&
+	    inc->nrelated < RELATED_MAX; i++)
+		if (json_integer_value(json_array_get(r, i)) > 0)
+			inc->related[inc->nrelated++] =
+			    json_integer_value(json_array_get(r, i));
+}
+
 /* The fields an incident shares with a notification. */
 static json_t *
 msg_incident_base(const struct incident *inc)
@@ -455,6 +509,7 @@ msg_incident_base(const struct incident *inc)
 		fatalx("msg: cannot build incident");
 	if (inc->presses > 1)
 		json_object_set_new(o, "presses", json_integer(inc->presses));
+	msg_incident_lists(o, inc);
 	return o;
 }
 
@@ -515,8 +570,10 @@ msg_notify_decode(const void *payload, size_t len, struct incident *inc,
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (fields_unpack(root, incident_fields, 10, inc, err, errlen) == 0 &&
-	    field_unpack(root, &rf, role, err, errlen) == 0)
+	    field_unpack(root, &rf, role, err, errlen) == 0) {
+		msg_incident_lists_unpack(root, inc);
 		rc = MSG_OK;
+	}
 	json_decref(root);
 	return rc;
 }
@@ -568,6 +625,7 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 	if (json_is_object(last) && fields_unpack(last, last_fields,
 	    NFIELDS(last_fields), inc, err, errlen) != 0)
 		goto out;
+	msg_incident_lists_unpack(root, inc);
 	rc = MSG_OK;
 out:
 	json_decref(root);
