@@ -722,6 +722,8 @@ engine_tell(struct engine *e, const struct incident *inc, const char *by,
 	strlcpy_utf8(s.message, message, sizeof s.message);
 	s.ts = inc->updated;
 	s.presses = inc->presses;
+	memcpy(s.related, inc->related, sizeof s.related);
+	s.nrelated = inc->nrelated;
 	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0 &&
 	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
 	    inc->r.severity) > 0)

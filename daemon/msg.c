@@ -334,6 +334,34 @@ msg_set_str(json_t *o, const char *key, const char *s)
 		json_object_set_new(o, key, json_string(s));
 }
 
+/* Incident ids as a JSON array. */
+static json_t *
+msg_ids(const int64_t *ids, int n)
+{
+	json_t *a = json_array();
+	int i;
+
+	if (a == NULL)
+		fatalx("msg: cannot build a list of incidents");
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	return a;
+}
+
+/* Up to RELATED_MAX positive incident ids from a JSON array; how many. */
+static int
+msg_ids_unpack(json_t *a, int64_t *ids)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; json_is_array(a) && i < json_array_size(a) &&
+	    n < RELATED_MAX; i++)
+		if (json_integer_value(json_array_get(a, i)) > 0)
+			ids[n++] = json_integer_value(json_array_get(a, i));
+	return n;
+}
+
 /* The acknowledgments, awaited roles and instruction of a status. */
 static void
 msg_status_feedback(json_t *o, const struct status *st)
@@ -387,6 +415,9 @@ msg_status_encode(const struct status *st)
 	if (st->cancel_until > 0)
 		msg_set_time(o, "cancel_until", st->cancel_until);
 	msg_status_feedback(o, st);
+	if (st->nrelated > 0)
+		json_object_set_new(o, "related", msg_ids(st->related,
+		    st->nrelated));
 	return msg_dump(o);
 }
 
@@ -434,8 +465,11 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (fields_unpack(root, status_fields, NFIELDS(status_fields), st,
-	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0)
+	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0) {
+		st->nrelated = msg_ids_unpack(json_object_get(root, "related"),
+		    st->related);
 		rc = MSG_OK;
+	}
 	json_decref(root);
 	return rc;
 }
@@ -445,20 +479,19 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 static void
 msg_incident_lists(json_t *o, const struct incident *inc)
 {
-	json_t *l = json_array(), *n = json_array(), *r = json_array();
+	json_t *l = json_array(), *n = json_array();
 	int i;
 
-	if (l == NULL || n == NULL || r == NULL)
+	if (l == NULL || n == NULL)
 		fatalx("msg: cannot build incident");
 	for (i = 0; i < inc->nlocations; i++)
 		json_array_append_new(l, json_string(inc->locations[i]));
 	for (i = 0; i < inc->nnotes; i++)
 		json_array_append_new(n, json_string(inc->notes[i]));
-	for (i = 0; i < inc->nrelated; i++)
-		json_array_append_new(r, json_integer(inc->related[i]));
 	json_object_set_new(o, "locations", l);
 	json_object_set_new(o, "notes", n);
-	json_object_set_new(o, "related", r);
+	json_object_set_new(o, "related", msg_ids(inc->related,
+	    inc->nrelated));
 }
 
 /* Read a list of strings into up to JOINED_MAX entries of size bytes;
@@ -480,18 +513,12 @@ msg_list_unpack(json_t *a, char *list, size_t size)
 static void
 msg_incident_lists_unpack(json_t *root, struct incident *inc)
 {
-	json_t *r = json_object_get(root, "related");
-	size_t i;
-
 	inc->nlocations = msg_list_unpack(json_object_get(root, "locations"),
 	    inc->locations[0], sizeof inc->locations[0]);
 	inc->nnotes = msg_list_unpack(json_object_get(root, "notes"),
 	    inc->notes[0], sizeof inc->notes[0]);
-	for (i = 0; json_is_array(r) && i < json_array_size(r) &&
-	    inc->nrelated < RELATED_MAX; i++)
-		if (json_integer_value(json_array_get(r, i)) > 0)
-			inc->related[inc->nrelated++] =
-			    json_integer_value(json_array_get(r, i));
+	inc->nrelated = msg_ids_unpack(json_object_get(root, "related"),
+	    inc->related);
 }
 
 /* The fields an incident shares with a notification. */

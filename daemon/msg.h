@@ -73,6 +73,9 @@ struct status {
 	char awaiting[STATUS_ACKS][ID_MAX + 1];
 	size_t nawaiting;
 	char instruction[DETAIL_MAX + 1];
+	/* The incidents this one may be related to (encoded when any). */
+	int64_t related[RELATED_MAX];
+	int nrelated;
 };
 char *msg_status_encode(const struct status *);
 int msg_status_decode(const void *payload, size_t len, struct status *,
