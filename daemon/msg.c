@@ -1923,6 +1923,12 @@ msg_push_decode(const void *payload, size_t len, struct push_note *pn,
 	if (fields_unpack(root, push_fields, NFIELDS(push_fields), pn, err,
 	    errlen) == 0)
 		rc = MSG_OK;
+	pn->nlocations = msg_list_unpack(json_object_get(root, "locations"),
+	    pn->locations[0], sizeof pn->locations[0]);
+	pn->nnotes = msg_list_unpack(json_object_get(root, "notes"),
+	    pn->notes[0], sizeof pn->notes[0]);
+	pn->nrelated = msg_ids_unpack(json_object_get(root, "related"),
+	    pn->related);
 	json_decref(root);
 	if (pn->kind[0] == '\0')
 		strlcpy_utf8(pn->kind, "incident", sizeof pn->kind);
@@ -2010,6 +2016,23 @@ push_line(char *buf, size_t len, size_t *off, const char *fmt, ...)
 		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
 }
 
+/* After the first location and note: those that presses joined to the
+ * incident added, and the incidents it may be related to. */
+static void
+push_more(const struct push_note *pn, char *buf, size_t len, size_t *off)
+{
+	int i;
+
+	for (i = 1; i < pn->nlocations; i++)
+		push_line(buf, len, off, "Also at: %s", pn->locations[i]);
+	for (i = 1; i < pn->nnotes; i++)
+		push_line(buf, len, off, "Note: %s", pn->notes[i]);
+	for (i = 0; i < pn->nrelated; i++)
+		push_line(buf, len, off, "May be related to incident %lld: "
+		    "the same category, reported from another place.",
+		    (long long)pn->related[i]);
+}
+
 /* The body: what the responder must know first comes first. */
 static void
 push_body(const struct push_note *pn, char *buf, size_t len)
@@ -2030,6 +2053,7 @@ push_body(const struct push_note *pn, char *buf, size_t len)
 		push_line(buf, len, &off, "Where: %s", pn->location);
 	if (pn->note[0])
 		push_line(buf, len, &off, "Note: %s", pn->note);
+	push_more(pn, buf, len, &off);
 	if (pn->repeat > 0)
 		push_line(buf, len, &off, "Reminder %d: nobody has "
 		    "acknowledged yet.", pn->repeat);
