@@ -476,6 +476,95 @@ test_incident_round_trip(void **state)
 	    &out), 0);
 }
 
+static int
+collect_ids(const struct incident *inc, void *arg)
+{
+	int64_t *ids = arg;
+
+	while (*ids != 0)
+		ids++;
+	*ids = inc->id;
+	return 0;
+}
+
+/* What joined presses add (locations, notes, devices) and the related
+ * incidents are kept whole, in order; the joinable incidents come newest
+ * first, only those of the branch, category and drill flag, open and
+ * recent. */
+static void
+test_incident_lists(void **state)
+{
+	struct fixture *f = *state;
+	struct incident in, out, other;
+	int64_t ids[8] = { 0 };
+	int i;
+
+	fill(&in, "central", "r1");
+	in.nlocations = in.nnotes = in.ndevices = JOINED_MAX;
+	for (i = 0; i < JOINED_MAX; i++) {
+		snprintf(in.locations[i], sizeof in.locations[i], "room %d", i);
+		memset(in.notes[i], 'a' + i, NOTE_MAX);
+		in.notes[i][NOTE_MAX] = '\0';
+		snprintf(in.devices[i], sizeof in.devices[i], "desk-%d", i);
+	}
+	/* The separator inside an entry becomes a space. */
+	strcpy(in.locations[1], "a\x1e" "b");
+	in.related[in.nrelated++] = 12;
+	in.related[in.nrelated++] = 9;
+	assert_int_equal(store_incident_insert(f->st, &in), 0);
+	assert_int_equal(store_incident_get(f->st, in.id, &out), 1);
+	assert_int_equal(out.nlocations, JOINED_MAX);
+	assert_int_equal(out.nnotes, JOINED_MAX);
+	assert_int_equal(out.ndevices, JOINED_MAX);
+	assert_string_equal(out.locations[0], "room 0");
+	assert_string_equal(out.locations[1], "a b");
+	assert_string_equal(out.locations[7], "room 7");
+	assert_memory_equal(out.notes[3], in.notes[3], NOTE_MAX + 1);
+	assert_string_equal(out.devices[7], "desk-7");
+	assert_int_equal(out.nrelated, 2);
+	assert_int_equal(out.related[0], 12);
+	assert_int_equal(out.related[1], 9);
+
+	/* A press: the lists, the note and the count change. */
+	out.nlocations = 1;
+	strcpy(out.r.note, "first note");
+	out.nnotes = 0;
+	out.ndevices = 1;
+	assert_int_equal(store_incident_press(f->st, &out), 0);
+	assert_int_equal(out.presses, 2);
+	out.nrelated = 1;
+	assert_int_equal(store_incident_related(f->st, &out), 0);
+	assert_int_equal(store_incident_get(f->st, in.id, &in), 1);
+	assert_int_equal(in.presses, 2);
+	assert_int_equal(in.nlocations, 1);
+	assert_int_equal(in.nnotes, 0);
+	assert_int_equal(in.ndevices, 1);
+	assert_string_equal(in.r.note, "first note");
+	assert_int_equal(in.nrelated, 1);
+	assert_int_equal(in.related[0], 12);
+
+	/* Joinable: of central, overdose, drill, open, created since T0. */
+	fill(&other, "central", "r2");
+	other.created = T0 + 10;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "central", "r3");
+	other.state = ST_RESOLVED;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "central", "r4");
+	other.r.drill = 0;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "east", "r5");
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "central", "r6");
+	other.created = T0 - 1;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	assert_int_equal(store_incident_joinable(f->st, "central", "overdose",
+	    1, T0, collect_ids, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(ids[2], 0);
+}
+
 /* Each state goes in and comes back by name. */
 static void
 test_incident_states(void **state)
@@ -1436,6 +1525,7 @@ main(void)
 		T(test_rdonly_empty_file),
 		T(test_newer_schema),
 		T(test_incident_round_trip),
+		T(test_incident_lists),
 		T(test_incident_states),
 		T(test_truncate_on_read),
 		T(test_duplicate_report),
