@@ -140,14 +140,15 @@ alarms_relate(struct incident *inc, int64_t other)
 }
 
 void
-alarms_called_text(const char *const *labels, size_t n, char *buf,
-    size_t len)
+alarms_called_text(const char *const *labels, size_t n, int routed,
+    char *buf, size_t len)
 {
 	size_t i, off = 0;
 
 	buf[0] = '\0';
 	if (n == 0) {
-		snprintf(buf, len, "nobody has been called yet");
+		snprintf(buf, len, routed ? "no one could be called" :
+		    "nobody has been called yet");
 		return;
 	}
 	for (i = 0; i < n && off < len; i++)

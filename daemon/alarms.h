@@ -40,9 +40,11 @@ int alarms_press_add(struct incident *, const struct report *,
 int alarms_relate(struct incident *, int64_t other);
 /* Who is called, in words, from the role labels of the responders
  * notified: "the crisis worker is already called", "the crisis worker and
- * security are ...", or "nobody has been called yet". */
-void alarms_called_text(const char *const *labels, size_t n, char *buf,
-    size_t len);
+ * security are ...", or with none "nobody has been called yet" (before the
+ * first step: the cancel window) or, once routed, "no one could be
+ * called". */
+void alarms_called_text(const char *const *labels, size_t n, int routed,
+    char *buf, size_t len);
 /* The sentence for report r, joined to inc: "joined to incident 9 at
  * Children's area, 1st floor: the crisis worker is already called", with
  * who acknowledged (or "") and the reporter's own location when it

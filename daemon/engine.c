@@ -1473,7 +1473,7 @@ engine_called_text(struct engine *e, const struct incident *inc, char *buf,
 		if (j == n)
 			labels[n++] = l;
 	}
-	alarms_called_text(labels, n, buf, len);
+	alarms_called_text(labels, n, inc->step >= 0, buf, len);
 	free(labels);
 	free(ns.v);
 }
