@@ -165,8 +165,9 @@ alarms_press_text(const struct incident *inc, const struct report *r,
 {
 	size_t off;
 
-	off = (size_t)snprintf(buf, len, "%sjoined to incident %lld",
-	    inc->r.drill ? "DRILL: " : "", (long long)inc->id);
+	/* A drill's status says drill: its clients put DRILL first. */
+	off = (size_t)snprintf(buf, len, "joined to incident %lld",
+	    (long long)inc->id);
 	if (off < len && inc->r.location[0] != '\0')
 		off += (size_t)snprintf(buf + off, len - off, " at %s",
 		    inc->r.location);

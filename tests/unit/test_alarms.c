@@ -283,8 +283,8 @@ test_press_text(void **state)
 	report(&r, "desk-1", "", "");
 	alarms_called_text(labels, 0, 0, called, sizeof called);
 	alarms_press_text(&inc, &r, called, NULL, text, sizeof text);
-	assert_string_equal(text, "DRILL: joined to incident 9: nobody has "
-	    "been called yet");
+	assert_string_equal(text, "joined to incident 9: nobody has been "
+	    "called yet");
 }
 
 int
