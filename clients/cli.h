@@ -186,6 +186,8 @@ void fmt_wrap(FILE *, const char *s, size_t col, size_t indent,
     size_t width);
 /* Print s, or "-" when it is empty. */
 const char *fmt_dash(const char *s);
+/* Incident ids as "9", "9 and 12", "9, 12 and 14"; "" for none. */
+char *fmt_ids(const int64_t *ids, int n, char *buf, size_t len);
 
 /* csv.c: RFC 4180. */
 /* One field, quoted when it holds a comma, a quote, CR or LF. */

@@ -28,9 +28,10 @@
  * reporting device rather than a responder account. */
 static const char *const redact_note_kinds[] = {
 	"reported", "ack", "decline", "arrived", "resolve", "correction",
-	"hold", "hold_released",
+	"hold", "hold_released", "pressed", "related",
 };
-static const char *const redact_device_kinds[] = { "reported", "duplicate" };
+static const char *const redact_device_kinds[] = { "reported", "duplicate",
+	"pressed" };
 
 static int
 redact_kind(const char *kind, const char *const *kinds, size_t n)
@@ -50,6 +51,7 @@ redact_incident(struct incident *inc)
 	inc->r.device[0] = '\0';
 	inc->r.note[0] = '\0';
 	inc->r.location[0] = '\0';
+	inc->nlocations = inc->nnotes = inc->ndevices = 0;
 }
 
 void

@@ -37,18 +37,27 @@ typedef void (*incidents_fn)(struct incidents_run *,
 static void
 incidents_table(struct incidents_run *q, const struct incident *inc)
 {
-	char id[24], sev[16], type[ID_MAX + 40], created[32], presses[24] = "";
+	char id[24], sev[16], type[ID_MAX + 300], created[32], presses[24] = "";
+	char rel[200], where[LOCATION_MAX + 40];
 
 	snprintf(id, sizeof id, "%lld", (long long)inc->id);
 	snprintf(sev, sizeof sev, "%d", inc->r.severity);
 	if (inc->presses > 1)
 		snprintf(presses, sizeof presses, " (%d presses)",
 		    inc->presses);
-	snprintf(type, sizeof type, "%s%s%s", inc->r.type,
-	    inc->r.drill ? " DRILL" : "", presses);
+	fmt_ids(inc->related, inc->nrelated, rel, sizeof rel);
+	snprintf(type, sizeof type, "%s%s%s%s%s", inc->r.type,
+	    inc->r.drill ? " DRILL" : "", presses, rel[0] ?
+	    ", may be related to " : "", rel);
+	/* The first location, and how many more joined presses gave. */
+	if (inc->nlocations > 1)
+		snprintf(where, sizeof where, "%s (+%d more)", inc->r.location,
+		    inc->nlocations - 1);
+	else
+		snprintf(where, sizeof where, "%s", inc->r.location);
 	table_add(q->t, id, inc->branch, type, sev, state_name(inc->state),
 	    fmt_date(inc->created, created, sizeof created), inc->acked_by,
-	    inc->r.location);
+	    where);
 }
 
 /* JSON arrays are the encoders' objects joined with commas. */
@@ -228,6 +237,27 @@ timeline_row(const struct event *ev, void *arg)
 	return 0;
 }
 
+/* What joined presses added, and the incidents it may be related to. */
+static void
+timeline_lists(const struct incident *inc)
+{
+	char rel[200];
+	int i;
+
+	if (inc->nlocations > 1)
+		for (i = 0; i < inc->nlocations; i++)
+			printf("location %d: %s\n", i + 1, inc->locations[i]);
+	if (inc->nnotes > 1 || (inc->nnotes == 1 && inc->presses > 1))
+		for (i = 0; i < inc->nnotes; i++)
+			printf("note %d: %s\n", i + 1, inc->notes[i]);
+	else if (inc->nnotes == 1)
+		printf("note: %s\n", inc->notes[0]);
+	if (inc->nrelated > 0)
+		printf("may be related to incident %s (the same category, "
+		    "another device at another place)\n", fmt_ids(inc->related,
+		    inc->nrelated, rel, sizeof rel));
+}
+
 static void
 timeline_header(const struct incident *inc)
 {
@@ -235,8 +265,10 @@ timeline_header(const struct incident *inc)
 	    (long long)inc->id, inc->r.type, inc->r.severity,
 	    state_name(inc->state), inc->call_911 ? ", CALL 911" : "",
 	    inc->r.drill ? ", DRILL" : "", inc->hold ? ", on legal hold" : "");
-	printf("branch %s, report %s%s%s\n\n", inc->branch, inc->r.id,
+	printf("branch %s, report %s%s%s\n", inc->branch, inc->r.id,
 	    inc->r.location[0] ? ", location " : "", inc->r.location);
+	timeline_lists(inc);
+	printf("\n");
 }
 
 /* The incident comes with the events, so everything is printed after. */

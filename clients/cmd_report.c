@@ -54,6 +54,7 @@ struct report_run {
 	int resolved;
 	int rejected;	/* own rejected */
 	int refused;	/* one from the spool rejected */
+	int related;	/* own: the related incidents were shown */
 	char branch_error[DETAIL_MAX + 1]; /* last seen on error/{branch} */
 };
 
@@ -154,6 +155,15 @@ report_own(struct report_run *r, struct pending *p, const struct status *st)
 			printf("%s %s%s\n", fmt_hms(st->ts ? st->ts :
 			    clock_now(), t, sizeof t), st->drill ? "DRILL: " :
 			    "", report_text(st));
+		if (!r->o->json && st->nrelated > 0 && !r->related) {
+			char rel[200];
+
+			printf("  may be related to incident %s: the same "
+			    "category, from another device at another place; "
+			    "each is handled on its own\n", fmt_ids(st->related,
+			    st->nrelated, rel, sizeof rel));
+			r->related = 1;
+		}
 		if (!r->o->json && st->cancel_until > 0 &&
 		    st->state == ST_RECEIVED)
 			printf("  pressed by mistake? until %s: beacon cancel "

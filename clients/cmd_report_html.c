@@ -205,6 +205,8 @@ report_fact(const struct report_run *r, const struct incident *inc,
 	f->created = inc->created;
 	f->drill = inc->r.drill;
 	f->open = state_open(inc->state);
+	f->joined = inc->presses > 1 ? inc->presses - 1 : 0;
+	f->related = inc->nrelated;
 	f->nsteps = inc->nsteps;
 	stats_fact_local(f);
 }

@@ -72,7 +72,7 @@ watch_incident(struct conn *c, struct watch_run *w, const char *payload,
     size_t len)
 {
 	struct incident inc;
-	char err[DETAIL_MAX + 1], text[ID_MAX + 64], *json;
+	char err[DETAIL_MAX + 1], text[ID_MAX + 300], rel[200], *json;
 
 	if (msg_incident_decode(payload, len, &inc, err, sizeof err) !=
 	    MSG_OK) {
@@ -89,10 +89,12 @@ watch_incident(struct conn *c, struct watch_run *w, const char *payload,
 	} else {
 		/* "by" is whoever the event is about: the responder who
 		 * acked, or the one notified. */
-		snprintf(text, sizeof text, "last: %s%s%s%s",
+		fmt_ids(inc.related, inc.nrelated, rel, sizeof rel);
+		snprintf(text, sizeof text, "last: %s%s%s%s%s%s",
 		    inc.last_kind[0] ? inc.last_kind : "?",
 		    inc.last_by[0] ? " (" : "", inc.last_by,
-		    inc.last_by[0] ? ")" : "");
+		    inc.last_by[0] ? ")" : "", rel[0] ? "; may be related to "
+		    "incident " : "", rel);
 		watch_line(inc.last_ts ? inc.last_ts : inc.updated, inc.id,
 		    inc.branch, inc.r.type, inc.state, inc.r.drill, text);
 	}

@@ -56,6 +56,20 @@ fmt_date(int64_t ms, char *buf, size_t len)
 }
 
 char *
+fmt_ids(const int64_t *ids, int n, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%lld",
+		    i == 0 ? "" : i + 1 == n ? " and " : ", ",
+		    (long long)ids[i]);
+	return buf;
+}
+
+char *
 fmt_report_id(char *buf, size_t len)
 {
 	return id_random("cli-", buf, len);

@@ -148,6 +148,21 @@ sect_hours(FILE *fp, const struct stats *s)
 	sect_figure(fp, svg_columns, &c);
 }
 
+/* Reports joined to an open incident, and incidents reported apart that
+ * may be the same event (docs/protocol.md, "Repeated presses"). */
+static void
+sect_joins(FILE *fp, const struct stats *s)
+{
+	fprintf(fp, "<table class=\"facts\">\n<tbody>\n"
+	    "<tr><td>Incidents with more reports joined to them (the same "
+	    "device again, or the same place)</td><td class=\"num\">%lld"
+	    "</td></tr>\n<tr><td>Incidents that may be related to another "
+	    "(the same category at the same branch, from another device at "
+	    "another place; each handled on its own)</td>"
+	    "<td class=\"num\">%lld</td></tr>\n</tbody>\n</table>\n",
+	    (long long)s->joined, (long long)s->related);
+}
+
 void
 html_incidents(FILE *fp, const struct stats *s)
 {
@@ -170,6 +185,7 @@ html_incidents(FILE *fp, const struct stats *s)
 	sect_groups(fp, &s->categories, &cat, SV_COUNT, NULL);
 	sect_months(fp, s);
 	sect_hours(fp, s);
+	sect_joins(fp, s);
 	fputs("</section>\n", fp);
 }
 

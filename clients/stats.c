@@ -301,6 +301,8 @@ stats_add(struct stats *s, const struct stats_fact *f)
 	s->total++;
 	if (f->open)
 		s->open++;
+	s->joined += f->joined > 0;
+	s->related += f->related > 0;
 	s->severity[f->severity >= 1 && f->severity <= STATS_SEVERITIES ?
 	    f->severity : 0]++;
 	if (f->hour >= 0 && f->hour < STATS_HOURS)

@@ -61,6 +61,8 @@ struct stats_fact {
 	int false_alarm;	/* a cancelled or false_alarm event */
 	int test;		/* a device test: its branch was paused */
 	int open;		/* still open when the report was made */
+	int joined;		/* other presses joined to it */
+	int related;		/* it may be related to another incident */
 	int64_t notified;	/* the first incident notification */
 	int64_t ack;		/* the first acknowledgment */
 	int64_t arrived;	/* the first responder on scene */
@@ -107,6 +109,8 @@ struct stats {
 	int64_t false_alarms;
 	int64_t tests;		/* device tests while a branch was paused */
 	int64_t open;		/* counted and still open */
+	int64_t joined;		/* counted, with presses joined to them */
+	int64_t related;	/* counted, that may be related to another */
 
 	int64_t severity[STATS_SEVERITIES + 1]; /* [0]: unknown */
 	int64_t hours[STATS_HOURS];

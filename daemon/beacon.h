@@ -18,6 +18,11 @@
 #define REPORTER_MAX 64
 #define NOTE_MAX 512
 #define DETAIL_MAX 512
+/* Distinct locations, notes and devices an incident keeps (the first
+ * report's first, then each joined press's), and incidents it may be
+ * related to; more are on its timeline only. */
+#define JOINED_MAX 8
+#define RELATED_MAX 8
 
 enum state {
 	ST_RECEIVED = 0,
@@ -66,6 +71,18 @@ struct incident {
 	int nsteps;      /* steps of its policy when it was opened */
 	int hold;        /* legal hold: never purged while set */
 	int presses;     /* reports joined into it (1: the first alone) */
+	/* Every distinct location, note and device reported, in order: a
+	 * joined press adds to them, never replaces (alarms.h). */
+	char locations[JOINED_MAX][LOCATION_MAX + 1];
+	int nlocations;
+	char notes[JOINED_MAX][NOTE_MAX + 1];
+	int nnotes;
+	char devices[JOINED_MAX][DEVICE_MAX + 1];
+	int ndevices;
+	/* Other open incidents of the same branch and category, reported
+	 * within repeat_window but not joined: they may be the same event. */
+	int64_t related[RELATED_MAX];
+	int nrelated;
 	/* The latest change, for the incident topic; kept in memory only. */
 	char last_kind[32];
 	char last_by[ID_MAX + 1];

@@ -722,6 +722,8 @@ engine_tell(struct engine *e, const struct incident *inc, const char *by,
 	strlcpy_utf8(s.message, message, sizeof s.message);
 	s.ts = inc->updated;
 	s.presses = inc->presses;
+	memcpy(s.related, inc->related, sizeof s.related);
+	s.nrelated = inc->nrelated;
 	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0 &&
 	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
 	    inc->r.severity) > 0)
@@ -734,20 +736,27 @@ engine_tell(struct engine *e, const struct incident *inc, const char *by,
 		    inc->r.id), NULL, 1);
 }
 
-/* Publish the reporter's status and the incident topic (the same rules). */
+/* Publish the incident topic: retained while open, cleared once closed. */
 static void
-engine_announce(struct engine *e, const struct incident *inc,
-    const char *by, const char *message)
+engine_publish_incident(struct engine *e, const struct incident *inc)
 {
 	char id[24];
 	int open = state_open(inc->state);
 
-	engine_tell(e, inc, by, message);
 	snprintf(id, sizeof id, "%lld", (long long)inc->id);
 	engine_queue(e, engine_topic(e, "incident", id, NULL),
 	    msg_incident_encode(inc), open);
 	if (!open)
 		engine_queue(e, engine_topic(e, "incident", id, NULL), NULL, 1);
+}
+
+/* Publish the reporter's status and the incident topic (the same rules). */
+static void
+engine_announce(struct engine *e, const struct incident *inc,
+    const char *by, const char *message)
+{
+	engine_tell(e, inc, by, message);
+	engine_publish_incident(e, inc);
 }
 
 static void
@@ -1211,19 +1220,67 @@ engine_duty_policy(struct engine *e, const struct conf_category *cat,
 	return pol;
 }
 
+/* Open incidents of the same branch and category, reported within
+ * repeat_window, that a new report did not join (alarms_press_joins). */
+struct related {
+	int64_t id[RELATED_MAX];
+	int n;
+};
+
+/* A new incident and the open ones it may be related to say so, each on
+ * its own timeline and incident topic. */
+static void
+engine_relate(struct engine *e, struct incident *inc,
+    const struct related *rel, int64_t now)
+{
+	struct incident other;
+	int i;
+
+	for (i = 0; i < rel->n; i++) {
+		memset(&other, 0, sizeof other);
+		if (store_incident_get(e->st, rel->id[i], &other) != 1 ||
+		    !alarms_relate(inc, other.id))
+			continue;
+		engine_event(e, inc, now, "related", NULL, -1, "may be related "
+		    "to incident %lld%s%s: another report of the same category "
+		    "within repeat_window, from another device at another "
+		    "place", (long long)other.id, other.r.location[0] ?
+		    " at " : "", other.r.location);
+		if (!alarms_relate(&other, inc->id))
+			continue;
+		engine_touch(e);
+		if (store_incident_related(e->st, &other) != 0)
+			log_warnx("incident=%lld: related not recorded",
+			    (long long)other.id);
+		engine_event(e, &other, now, "related", NULL, -1, "may be "
+		    "related to incident %lld%s%s: another report of the same "
+		    "category within repeat_window, from another device at "
+		    "another place", (long long)inc->id, inc->r.location[0] ?
+		    " at " : "", inc->r.location);
+		engine_publish_incident(e, &other);
+		log_info("incident=%lld event=related related=%lld",
+		    (long long)other.id, (long long)inc->id);
+	}
+	engine_touch(e);
+	if (inc->nrelated > 0 && store_incident_related(e->st, inc) != 0)
+		log_warnx("incident=%lld: related not recorded",
+		    (long long)inc->id);
+}
+
 static void
 engine_open(struct engine *e, const char *branch, const struct report *r,
-    const struct conf_category *cat)
+    const struct conf_category *cat, const struct related *rel)
 {
 	struct incident inc;
 	int64_t now = clock_now(), wait, cw;
 	const struct conf_policy *pol;
-	int after;
+	int after, loc, note;
 
 	memset(&inc, 0, sizeof inc);
 	strlcpy_utf8(inc.branch, branch, sizeof inc.branch);
 	inc.r = *r;
 	inc.presses = 1;
+	alarms_press_add(&inc, r, &loc, &note);
 	inc.r.severity = rules_severity(cat, r->severity);
 	strlcpy_utf8(inc.policy, cat->policy, sizeof inc.policy);
 	pol = engine_duty_policy(e, cat, branch, now, inc.policy,
@@ -1250,6 +1307,7 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 		engine_event(e, &inc, now, "after_hours", NULL, -1, "branch "
 		    "closed: routed by policy %s", pol->id);
 	engine_drill_mode_event(e, &inc, now);
+	engine_relate(e, &inc, rel, now);
 	/* A report that may be cancelled waits for its window (durably: the
 	 * deadline is the incident's, restored after a restart). */
 	wait = (int64_t)pol->steps[0].after * 1000;
@@ -1391,6 +1449,35 @@ engine_cancel(struct engine *e, const char *topic, const char *branch,
 	engine_announce(e, &inc, by, text);
 }
 
+/* Who was called for inc, in words (alarms_called_text): the labels of
+ * the roles of everyone notified, each once. */
+static void
+engine_called_text(struct engine *e, const struct incident *inc, char *buf,
+    size_t len)
+{
+	struct names ns = { NULL, 0, 0 };
+	const char **labels;
+	size_t i, j, n = 0;
+
+	if (inc->step >= 0 && store_notified(e->st, inc->id,
+	    engine_names_add, &ns) != 0)
+		log_warnx("incident=%lld: who was notified is unknown",
+		    (long long)inc->id);
+	labels = xcalloc(ns.n + 1, sizeof *labels);
+	for (i = 0; i < ns.n; i++) {
+		const char *role = responder_role(e->cf, ns.v[i]);
+		const char *l = role[0] ? role_label(e->cf, role) : ns.v[i];
+
+		for (j = 0; j < n && strcmp(labels[j], l) != 0; j++)
+			;
+		if (j == n)
+			labels[n++] = l;
+	}
+	alarms_called_text(labels, n, inc->step >= 0, buf, len);
+	free(labels);
+	free(ns.v);
+}
+
 /* The reporter's answer to a press joined to inc, on its own report's
  * status topic (not retained: the incident's own status carries on). */
 static void
@@ -1398,6 +1485,7 @@ engine_tell_press(struct engine *e, const struct incident *inc,
     const struct report *r)
 {
 	struct status s;
+	char called[DETAIL_MAX + 1], acked[2 * ID_MAX + 8];
 
 	memset(&s, 0, sizeof s);
 	strlcpy_utf8(s.report, r->id, sizeof s.report);
@@ -1408,8 +1496,18 @@ engine_tell_press(struct engine *e, const struct incident *inc,
 	s.drill = inc->r.drill;
 	s.silent = inc->r.silent;
 	s.presses = inc->presses;
-	alarms_press_text(inc, s.message, sizeof s.message);
+	engine_called_text(e, inc, called, sizeof called);
+	acked[0] = '\0';
+	if (inc->acked_by[0] != '\0') {
+		const char *role = responder_role(e->cf, inc->acked_by);
+
+		snprintf(acked, sizeof acked, "%s%s%s%s", inc->acked_by,
+		    role[0] ? " (" : "", role[0] ? role_label(e->cf, role) :
+		    "", role[0] ? ")" : "");
+	}
+	alarms_press_text(inc, r, called, acked, s.message, sizeof s.message);
 	s.ts = inc->updated;
+	engine_fb_status(e, inc, &s);
 	engine_queue(e, engine_topic(e, "status", inc->branch, r->id),
 	    msg_status_encode(&s), 0);
 }
@@ -1478,27 +1576,55 @@ engine_press_life(struct engine *e, struct incident *inc, int64_t now)
 	}
 }
 
-/* A second report of the same branch and category within repeat_window
- * joins the open incident: counted, and re-sent when it says more. */
+/* Walking the open incidents a report may join: the first that is the
+ * same event (alarms_press_joins), or else the others, related. */
+struct join_walk {
+	const struct report *r;
+	struct incident *match;
+	int found;
+	struct related *rel;
+};
+
+static int
+engine_join_walk(const struct incident *inc, void *arg)
+{
+	struct join_walk *w = arg;
+
+	if (alarms_press_joins(inc, w->r)) {
+		*w->match = *inc;
+		w->found = 1;
+		return 1;
+	}
+	if (w->rel->n < RELATED_MAX)
+		w->rel->id[w->rel->n++] = inc->id;
+	return 0;
+}
+
+/* A report of the same branch and category within repeat_window joins an
+ * open incident when it is the same event: the same device again, or the
+ * same place. It adds its location and note (never replacing), is
+ * counted, and the incident is re-sent when it says more. The open
+ * incidents it does not join go into rel. */
 static int
 engine_join(struct engine *e, const char *branch, const struct report *r,
-    const struct conf_category *cat, int64_t now)
+    const struct conf_category *cat, int64_t now, struct related *rel)
 {
 	struct incident inc;
-	int sev = rules_severity(cat, r->severity), loc, higher, was_911;
+	struct join_walk w = { r, &inc, 0, rel };
+	int sev = rules_severity(cat, r->severity), loc, note, higher, was_911;
 	char update[32];
 
 	if (e->cf->repeat_window <= 0)
 		return 0;
 	memset(&inc, 0, sizeof inc);
 	if (store_incident_joinable(e->st, branch, r->type, r->drill, now -
-	    (int64_t)e->cf->repeat_window * 1000, &inc) != 1)
+	    (int64_t)e->cf->repeat_window * 1000, engine_join_walk, &w) != 0 ||
+	    !w.found)
 		return 0;
-	alarms_press_changes(&inc, r->location, sev, &loc, &higher);
+	rel->n = 0;
+	alarms_press_add(&inc, r, &loc, &note);
+	higher = sev >= 1 && sev < inc.r.severity;
 	was_911 = inc.call_911;
-	if (loc)
-		strlcpy_utf8(inc.r.location, r->location,
-		    sizeof inc.r.location);
 	if (higher) {
 		inc.r.severity = sev;
 		inc.call_911 |= rules_call_911(e->cf, sev);
@@ -1510,14 +1636,16 @@ engine_join(struct engine *e, const char *branch, const struct report *r,
 		log_warnx("incident=%lld report=%s: press not recorded",
 		    (long long)inc.id, r->id);
 	engine_event(e, &inc, now, "pressed", r->device, -1, "%spress %d: "
-	    "report %s%s%s%s", r->drill ? "DRILL: " : "", inc.presses, r->id,
-	    loc ? ", at " : "", loc ? r->location : "",
-	    higher ? ", severity raised" : "");
+	    "report %s%s%s%s%s%s", r->drill ? "DRILL: " : "", inc.presses,
+	    r->id, r->location[0] ? ", at " : "", r->location,
+	    higher ? ", severity raised" : "", r->note[0] ? ", note: " : "",
+	    r->note);
 	log_info("incident=%lld event=pressed presses=%d report=%s",
 	    (long long)inc.id, inc.presses, r->id);
-	snprintf(update, sizeof update, "%s%s%s", loc ? "location" : "",
-	    loc && higher ? ", " : "", higher ? "severity" : "");
-	if (inc.step >= 0 && (loc || higher))
+	snprintf(update, sizeof update, "%s%s%s%s%s", loc ? "location" : "",
+	    loc && (note || higher) ? ", " : "", note ? "note" : "",
+	    note && higher ? ", " : "", higher ? "severity" : "");
+	if (inc.step >= 0 && update[0])
 		engine_press_resend(e, &inc, update, now);
 	if (inc.step >= 0 && inc.call_911 && !was_911)
 		engine_press_life(e, &inc, now);
@@ -1549,6 +1677,7 @@ engine_test_report(struct engine *e, const char *branch,
 {
 	struct incident inc;
 	char until[40];
+	int loc, note;
 
 	memset(&inc, 0, sizeof inc);
 	strlcpy_utf8(inc.branch, branch, sizeof inc.branch);
@@ -1561,6 +1690,7 @@ engine_test_report(struct engine *e, const char *branch,
 	inc.step = -1;
 	inc.due_at = -1;
 	inc.presses = 1;
+	alarms_press_add(&inc, r, &loc, &note);
 	engine_touch(e);
 	if (store_incident_insert(e->st, &inc) != 0) {
 		log_warnx("branch=%s report=%s: test not recorded", branch,
@@ -1583,7 +1713,7 @@ engine_test_report(struct engine *e, const char *branch,
  * joins the open incident. 1 when it was handled here. */
 static int
 engine_alarms_divert(struct engine *e, const char *branch, struct report *r,
-    const struct conf_category *cat)
+    const struct conf_category *cat, struct related *rel)
 {
 	struct branch_mode m;
 	int64_t now = clock_now();
@@ -1596,7 +1726,7 @@ engine_alarms_divert(struct engine *e, const char *branch, struct report *r,
 	if (!r->drill && engine_in_mode(e, branch, "drill", now,
 	    &e->drill_mode))
 		r->drill = e->in_drill_mode = 1;
-	return engine_join(e, branch, r, cat, now);
+	return engine_join(e, branch, r, cat, now, rel);
 }
 
 /* branch_mode: a supervisor puts a branch in drill mode or pauses it for
@@ -1645,6 +1775,7 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	const struct conf_category *cat = NULL;
 	struct incident inc;
 	struct report r;
+	struct related rel = { { 0 }, 0 };
 	char err[DETAIL_MAX + 1], cid[ID_MAX + 1];
 	int rc;
 
@@ -1682,8 +1813,8 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 	}
 	if (rc != MSG_OK)
 		engine_reject(e, topic, branch, r.id, err, p, len);
-	else if (!engine_alarms_divert(e, branch, &r, cat))
-		engine_open(e, branch, &r, cat);
+	else if (!engine_alarms_divert(e, branch, &r, cat, &rel))
+		engine_open(e, branch, &r, cat, &rel);
 	e->in_drill_mode = 0;
 }
 

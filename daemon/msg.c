@@ -334,6 +334,34 @@ msg_set_str(json_t *o, const char *key, const char *s)
 		json_object_set_new(o, key, json_string(s));
 }
 
+/* Incident ids as a JSON array. */
+static json_t *
+msg_ids(const int64_t *ids, int n)
+{
+	json_t *a = json_array();
+	int i;
+
+	if (a == NULL)
+		fatalx("msg: cannot build a list of incidents");
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(ids[i]));
+	return a;
+}
+
+/* Up to RELATED_MAX positive incident ids from a JSON array; how many. */
+static int
+msg_ids_unpack(json_t *a, int64_t *ids)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; json_is_array(a) && i < json_array_size(a) &&
+	    n < RELATED_MAX; i++)
+		if (json_integer_value(json_array_get(a, i)) > 0)
+			ids[n++] = json_integer_value(json_array_get(a, i));
+	return n;
+}
+
 /* The acknowledgments, awaited roles and instruction of a status. */
 static void
 msg_status_feedback(json_t *o, const struct status *st)
@@ -387,6 +415,9 @@ msg_status_encode(const struct status *st)
 	if (st->cancel_until > 0)
 		msg_set_time(o, "cancel_until", st->cancel_until);
 	msg_status_feedback(o, st);
+	if (st->nrelated > 0)
+		json_object_set_new(o, "related", msg_ids(st->related,
+		    st->nrelated));
 	return msg_dump(o);
 }
 
@@ -434,10 +465,60 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (fields_unpack(root, status_fields, NFIELDS(status_fields), st,
-	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0)
+	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0) {
+		st->nrelated = msg_ids_unpack(json_object_get(root, "related"),
+		    st->related);
 		rc = MSG_OK;
+	}
 	json_decref(root);
 	return rc;
+}
+
+/* An incident's lists: every location and note reported, in order, and
+ * the incidents it may be related to. */
+static void
+msg_incident_lists(json_t *o, const struct incident *inc)
+{
+	json_t *l = json_array(), *n = json_array();
+	int i;
+
+	if (l == NULL || n == NULL)
+		fatalx("msg: cannot build incident");
+	for (i = 0; i < inc->nlocations; i++)
+		json_array_append_new(l, json_string(inc->locations[i]));
+	for (i = 0; i < inc->nnotes; i++)
+		json_array_append_new(n, json_string(inc->notes[i]));
+	json_object_set_new(o, "locations", l);
+	json_object_set_new(o, "notes", n);
+	json_object_set_new(o, "related", msg_ids(inc->related,
+	    inc->nrelated));
+}
+
+/* Read a list of strings into up to JOINED_MAX entries of size bytes;
+ * entries that are not strings are skipped. How many. */
+static int
+msg_list_unpack(json_t *a, char *list, size_t size)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; json_is_array(a) && i < json_array_size(a) &&
+	    n < JOINED_MAX; i++)
+		if (json_is_string(json_array_get(a, i)))
+			strlcpy_utf8(list + (size_t)n++ * size,
+			    json_string_value(json_array_get(a, i)), size);
+	return n;
+}
+
+static void
+msg_incident_lists_unpack(json_t *root, struct incident *inc)
+{
+	inc->nlocations = msg_list_unpack(json_object_get(root, "locations"),
+	    inc->locations[0], sizeof inc->locations[0]);
+	inc->nnotes = msg_list_unpack(json_object_get(root, "notes"),
+	    inc->notes[0], sizeof inc->notes[0]);
+	inc->nrelated = msg_ids_unpack(json_object_get(root, "related"),
+	    inc->related);
 }
 
 /* The fields an incident shares with a notification. */
@@ -455,6 +536,7 @@ msg_incident_base(const struct incident *inc)
 		fatalx("msg: cannot build incident");
 	if (inc->presses > 1)
 		json_object_set_new(o, "presses", json_integer(inc->presses));
+	msg_incident_lists(o, inc);
 	return o;
 }
 
@@ -515,8 +597,10 @@ msg_notify_decode(const void *payload, size_t len, struct incident *inc,
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (fields_unpack(root, incident_fields, 10, inc, err, errlen) == 0 &&
-	    field_unpack(root, &rf, role, err, errlen) == 0)
+	    field_unpack(root, &rf, role, err, errlen) == 0) {
+		msg_incident_lists_unpack(root, inc);
 		rc = MSG_OK;
+	}
 	json_decref(root);
 	return rc;
 }
@@ -568,6 +652,7 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 	if (json_is_object(last) && fields_unpack(last, last_fields,
 	    NFIELDS(last_fields), inc, err, errlen) != 0)
 		goto out;
+	msg_incident_lists_unpack(root, inc);
 	rc = MSG_OK;
 out:
 	json_decref(root);
@@ -1838,6 +1923,12 @@ msg_push_decode(const void *payload, size_t len, struct push_note *pn,
 	if (fields_unpack(root, push_fields, NFIELDS(push_fields), pn, err,
 	    errlen) == 0)
 		rc = MSG_OK;
+	pn->nlocations = msg_list_unpack(json_object_get(root, "locations"),
+	    pn->locations[0], sizeof pn->locations[0]);
+	pn->nnotes = msg_list_unpack(json_object_get(root, "notes"),
+	    pn->notes[0], sizeof pn->notes[0]);
+	pn->nrelated = msg_ids_unpack(json_object_get(root, "related"),
+	    pn->related);
 	json_decref(root);
 	if (pn->kind[0] == '\0')
 		strlcpy_utf8(pn->kind, "incident", sizeof pn->kind);
@@ -1925,6 +2016,23 @@ push_line(char *buf, size_t len, size_t *off, const char *fmt, ...)
 		*off += (size_t)n < len - *off ? (size_t)n : len - *off - 1;
 }
 
+/* After the first location and note: those that presses joined to the
+ * incident added, and the incidents it may be related to. */
+static void
+push_more(const struct push_note *pn, char *buf, size_t len, size_t *off)
+{
+	int i;
+
+	for (i = 1; i < pn->nlocations; i++)
+		push_line(buf, len, off, "Also at: %s", pn->locations[i]);
+	for (i = 1; i < pn->nnotes; i++)
+		push_line(buf, len, off, "Note: %s", pn->notes[i]);
+	for (i = 0; i < pn->nrelated; i++)
+		push_line(buf, len, off, "May be related to incident %lld: "
+		    "the same category, reported from another place.",
+		    (long long)pn->related[i]);
+}
+
 /* The body: what the responder must know first comes first. */
 static void
 push_body(const struct push_note *pn, char *buf, size_t len)
@@ -1945,6 +2053,7 @@ push_body(const struct push_note *pn, char *buf, size_t len)
 		push_line(buf, len, &off, "Where: %s", pn->location);
 	if (pn->note[0])
 		push_line(buf, len, &off, "Note: %s", pn->note);
+	push_more(pn, buf, len, &off);
 	if (pn->repeat > 0)
 		push_line(buf, len, &off, "Reminder %d: nobody has "
 		    "acknowledged yet.", pn->repeat);

@@ -73,6 +73,9 @@ struct status {
 	char awaiting[STATUS_ACKS][ID_MAX + 1];
 	size_t nawaiting;
 	char instruction[DETAIL_MAX + 1];
+	/* The incidents this one may be related to (encoded when any). */
+	int64_t related[RELATED_MAX];
+	int nrelated;
 };
 char *msg_status_encode(const struct status *);
 int msg_status_decode(const void *payload, size_t len, struct status *,
@@ -331,6 +334,14 @@ struct push_note {
 	int step;			/* from 0; -1 when none */
 	int repeat;
 	int drill, silent, call_911;
+	/* Every location and note reported, the first ones first, and the
+	 * incidents it may be related to (Repeated presses). */
+	char locations[JOINED_MAX][LOCATION_MAX + 1];
+	int nlocations;
+	char notes[JOINED_MAX][NOTE_MAX + 1];
+	int nnotes;
+	int64_t related[RELATED_MAX];
+	int nrelated;
 };
 /* Read a notification's payload; unknown kinds are kept as they are. */
 int msg_push_decode(const void *payload, size_t len, struct push_note *,

@@ -260,6 +260,17 @@ static const char *const store_migrations[] = {
 	 * commit and two index changes in each change of state
 	 * (docs/benchmarks.md). */
 	"DROP INDEX incidents_state;",
+	/* 9 -> 10: a press joins an incident only when it is the same event
+	 * (alarms.h), and adds to it without replacing: every distinct
+	 * location, note and device, in order, the first report's first, and
+	 * the incidents it may be related to. Lists are separated by U+001E;
+	 * related ids by spaces. */
+	"ALTER TABLE incidents ADD COLUMN locations TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE incidents ADD COLUMN notes TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE incidents ADD COLUMN devices TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE incidents ADD COLUMN related TEXT NOT NULL DEFAULT '';"
+	"UPDATE incidents SET locations = location, notes = note,"
+	"  devices = device;",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -268,7 +279,7 @@ static const char *const store_migrations[] = {
 	"id, branch, report_id, type, severity, location, device, reporter, "  \
 	"note, silent, drill, policy, state, call_911, notified, created, "    \
 	"updated, step, step_at, due_at, due_step, acked_by, nsteps, hold, "   \
-	"presses"
+	"presses, locations, notes, devices, related"
 #define DEVICE_COLUMNS                                                         \
 	"id, branch, device, kind, online, last_seen, since, due_at, "        \
 	"flagged, selftest_at, rtt_ms"
@@ -330,6 +341,7 @@ enum store_stmt {
 	S_ONCALL_ACTIVE,
 	S_ONCALL_EVENTS,
 	S_PRESS,
+	S_RELATED,
 	S_NOTIFIED,
 	S_JOINABLE,
 	S_MODE_SET,
@@ -352,7 +364,7 @@ static const struct {
 	[S_ROLLBACK] = { "ROLLBACK", 0 },
 	[S_INCIDENT_INSERT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS
 	    ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, 0, 1)", 1 },
+	    "?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)", 1 },
 	[S_INCIDENT_UPDATE] = { "UPDATE incidents SET state = ?, call_911 = ?, "
 	    "notified = ?, updated = ?, step = ?, step_at = ?, due_at = ?, "
 	    "due_step = ?, acked_by = ? WHERE id = ?", 1 },
@@ -466,13 +478,15 @@ static const struct {
 	    "e.branch, e.actor, e.detail FROM oncall_events e WHERE e.ts >= ?1 "
 	    "AND (?2 IS NULL OR e.branch = ?2) ORDER BY e.id", 0 },
 	[S_PRESS] = { "UPDATE incidents SET presses = presses + 1,"
-	    " severity = ?2, location = ?3, updated = ?4 WHERE id = ?1"
+	    " severity = ?2, location = ?3, updated = ?4, note = ?5,"
+	    " locations = ?6, notes = ?7, devices = ?8 WHERE id = ?1"
 	    " RETURNING presses", 1 },
+	[S_RELATED] = { "UPDATE incidents SET related = ?2 WHERE id = ?1", 1 },
 	[S_NOTIFIED] = { "SELECT DISTINCT actor FROM events WHERE incident = ?"
 	    " AND kind = 'notified' ORDER BY actor", 0 },
 	[S_JOINABLE] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
 	    " WHERE branch = ?1 AND type = ?2 AND created >= ?3 AND drill = ?4"
-	    " AND state IN " OPEN_STATES " ORDER BY id DESC LIMIT 1", 0 },
+	    " AND state IN " OPEN_STATES " ORDER BY id DESC", 0 },
 	[S_MODE_SET] = { "INSERT INTO branch_modes (branch, mode, ts, until,"
 	    " actor) VALUES (?, ?, ?, ?, ?)", 1 },
 	[S_MODE_GET] = { "SELECT ts, until, actor FROM branch_modes"
@@ -1195,6 +1209,104 @@ store_col_text(sqlite3_stmt *st, int col, char *dst, size_t len)
 	strlcpy_utf8(dst, v != NULL ? v : "", len);
 }
 
+/* The lists of an incident (migration 10): entries separated by LIST_SEP,
+ * which an entry never holds (store_list_text). */
+#define LIST_SEP '\x1e'
+
+/* Read a list column into JOINED_MAX entries of size bytes; how many. */
+static int
+store_col_list(sqlite3_stmt *st, int col, char *list, size_t size)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col), *end;
+	char buf[NOTE_MAX + 1];
+	int n = 0;
+	size_t len;
+
+	while (v != NULL && *v != '\0' && n < JOINED_MAX) {
+		if ((end = strchr(v, LIST_SEP)) == NULL)
+			end = v + strlen(v);
+		len = (size_t)(end - v) < sizeof buf ? (size_t)(end - v) :
+		    sizeof buf - 1;
+		memcpy(buf, v, len);
+		buf[len] = '\0';
+		strlcpy_utf8(list + (size_t)n++ * size, buf, size);
+		v = *end != '\0' ? end + 1 : end;
+	}
+	return n;
+}
+
+/* Read the related ids ("9 12") into RELATED_MAX entries; how many. */
+static int
+store_col_ids(sqlite3_stmt *st, int col, int64_t *ids)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+	char *end;
+	int n = 0;
+	long long id;
+
+	while (v != NULL && *v != '\0' && n < RELATED_MAX) {
+		id = strtoll(v, &end, 10);
+		if (end == v)
+			break;
+		if (id > 0)
+			ids[n++] = id;
+		v = end;
+	}
+	return n;
+}
+
+/* A list as one text (free it): entries joined by LIST_SEP, any LIST_SEP
+ * inside an entry made a space. */
+static char *
+store_list_text(const char *list, int n, size_t size)
+{
+	char *out = xcalloc(1, (size_t)JOINED_MAX * (size + 1) + 1), *p;
+	int i;
+
+	for (i = 0; i < n && i < JOINED_MAX; i++) {
+		if (i > 0)
+			strcat(out, "\x1e");
+		p = out + strlen(out);
+		strcat(out, list + (size_t)i * size);
+		for (; *p != '\0'; p++)
+			if (*p == LIST_SEP)
+				*p = ' ';
+	}
+	return out;
+}
+
+static char *
+store_ids_text(const int64_t *ids, int n)
+{
+	char *out = xcalloc(1, RELATED_MAX * 21 + 1);
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < n && i < RELATED_MAX; i++)
+		off += (size_t)snprintf(out + off, RELATED_MAX * 21 + 1 - off,
+		    "%s%lld", i ? " " : "", (long long)ids[i]);
+	return out;
+}
+
+/* Bind the lists of inc at a, a + 1, a + 2 (locations, notes, devices);
+ * 0 or an SQLite error code. */
+static int
+store_bind_lists(sqlite3_stmt *st, int a, const struct incident *inc)
+{
+	char *l = store_list_text(inc->locations[0], inc->nlocations,
+	    sizeof inc->locations[0]);
+	char *n = store_list_text(inc->notes[0], inc->nnotes,
+	    sizeof inc->notes[0]);
+	char *d = store_list_text(inc->devices[0], inc->ndevices,
+	    sizeof inc->devices[0]);
+	int rc = 0;
+
+	rc |= sqlite3_bind_text(st, a, l, -1, free);
+	rc |= sqlite3_bind_text(st, a + 1, n, -1, free);
+	rc |= sqlite3_bind_text(st, a + 2, d, -1, free);
+	return rc;
+}
+
 static void
 store_row_incident(sqlite3_stmt *st, struct incident *inc)
 {
@@ -1229,6 +1341,13 @@ store_row_incident(sqlite3_stmt *st, struct incident *inc)
 	inc->nsteps = sqlite3_column_int(st, 22);
 	inc->hold = sqlite3_column_int(st, 23);
 	inc->presses = sqlite3_column_int(st, 24);
+	inc->nlocations = store_col_list(st, 25, inc->locations[0],
+	    sizeof inc->locations[0]);
+	inc->nnotes = store_col_list(st, 26, inc->notes[0],
+	    sizeof inc->notes[0]);
+	inc->ndevices = store_col_list(st, 27, inc->devices[0],
+	    sizeof inc->devices[0]);
+	inc->nrelated = store_col_ids(st, 28, inc->related);
 }
 
 /* Bind everything after the id, in INCIDENT_COLUMNS order; 0 or an SQLite
@@ -1261,6 +1380,9 @@ store_bind_incident(sqlite3_stmt *st, const struct incident *inc)
 	rc |= sqlite3_bind_int(st, 20, inc->due_step);
 	rc |= store_bind_text(st, 21, inc->acked_by);
 	rc |= sqlite3_bind_int(st, 22, inc->nsteps);
+	rc |= store_bind_lists(st, 23, inc);
+	rc |= sqlite3_bind_text(st, 26, store_ids_text(inc->related,
+	    inc->nrelated), -1, free);
 	return rc;
 }
 
@@ -2385,6 +2507,8 @@ store_incident_press(struct store *s, struct incident *inc)
 	rc |= sqlite3_bind_int(st, 2, inc->r.severity);
 	rc |= store_bind_text(st, 3, inc->r.location);
 	rc |= sqlite3_bind_int64(st, 4, inc->updated);
+	rc |= store_bind_text(st, 5, inc->r.note);
+	rc |= store_bind_lists(st, 6, inc);
 	if (rc != SQLITE_OK) {
 		store_done(st);
 		return store_fail(s, "press");
@@ -2420,18 +2544,37 @@ store_notified(struct store *s, int64_t incident, store_name_cb cb, void *arg)
 
 int
 store_incident_joinable(struct store *s, const char *branch, const char *type,
-    int drill, int64_t since, struct incident *out)
+    int drill, int64_t since, store_incident_cb cb, void *arg)
 {
 	sqlite3_stmt *st = s->stmt[S_JOINABLE];
 
+	if (store_walk_busy(st, "joinable incidents"))
+		return -1;
 	if ((store_bind_text(st, 1, branch) | store_bind_text(st, 2, type) |
 	    sqlite3_bind_int64(st, 3, since) |
 	    sqlite3_bind_int(st, 4, drill != 0)) != SQLITE_OK) {
 		store_done(st);
-		return store_fail(s, "joinable incident");
+		return store_fail(s, "joinable incidents");
 	}
-	return store_step_one(s, st, store_read_incident, out,
-	    "joinable incident");
+	return store_walk(s, st, cb, arg, "joinable incidents");
+}
+
+int
+store_incident_related(struct store *s, const struct incident *inc)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if ((st = store_stmt(s, S_RELATED, "related")) == NULL)
+		return -1;
+	rc |= sqlite3_bind_int64(st, 1, inc->id);
+	rc |= sqlite3_bind_text(st, 2, store_ids_text(inc->related,
+	    inc->nrelated), -1, free);
+	if (rc != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "related");
+	}
+	return store_run(s, st, "related");
 }
 
 int

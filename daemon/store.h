@@ -277,12 +277,16 @@ int store_oncall_events(struct store *, int64_t since, const char *branch,
  * or paused for device testing until a time.
  */
 /* One more press: presses + 1 (set in inc->presses), and the incident's
- * severity, location and updated from inc. */
+ * severity, location, note, its lists and updated from inc. */
 int store_incident_press(struct store *, struct incident *inc);
-/* The open incident of this branch, category and drill flag created at
- * or after since (the latest): 1 found, 0 none, -1 error. */
+/* The open incidents of this branch, category and drill flag created at
+ * or after since, the latest first; a callback returning non-zero stops
+ * the walk. 0, or -1 on error. */
 int store_incident_joinable(struct store *, const char *branch,
-    const char *type, int drill, int64_t since, struct incident *out);
+    const char *type, int drill, int64_t since, store_incident_cb,
+    void *arg);
+/* Record inc's related incidents. */
+int store_incident_related(struct store *, const struct incident *inc);
 /* Each responder notified for the incident, once (borrowed for the
  * call); a callback returning non-zero stops the walk. */
 typedef int (*store_name_cb)(const char *name, void *arg);

@@ -3,8 +3,8 @@
 # after it a false alarm and a stand-down to everyone notified; across a
 # restart the wait still ends), severity 1-2 never waiting, silent reports,
 # drills (never reaching emergency dispatch, drill mode, kept out of the
-# board report), repeated presses joined to one incident, and a branch
-# paused for device testing. All on the test clock.
+# board report), a device's repeated presses joined to one incident, and a
+# branch paused for device testing. All on the test clock.
 . "$(dirname "$0")/lib.sh"
 
 TEST_CLOCK=1
@@ -93,18 +93,22 @@ cli r3 resolve 3 --as crisis-1 --broker "127.0.0.1:$PORT"
 expect_rc 0 resolve
 
 # ---- repeated presses ------------------------------------------------------
-pub "$PREFIX/report/central" '{"id": "pr-1", "type": "mental_health"}'
+# The same device pressing again joins its open incident (t_join.sh: what
+# else joins and what does not).
+pub "$PREFIX/report/central" '{"id": "pr-1", "type": "mental_health", "device": "desk-3"}'
 wait_for 5 has notify "$PREFIX/notify/crisis-1" '.incident == 5'
-pub "$PREFIX/report/central" '{"id": "pr-2", "type": "mental_health"}'
-wait_for 5 status_of central pr-2 '.incident == 5 and .presses == 2'
+pub "$PREFIX/report/central" '{"id": "pr-2", "type": "mental_health", "device": "desk-3"}'
+wait_for 5 status_of central pr-2 '.incident == 5 and .presses == 2 and
+    .message == "joined to incident 5: the crisis worker is already called"'
 pub "$PREFIX/report/central" \
-    '{"id": "pr-3", "type": "mental_health", "location": "2nd floor"}'
+    '{"id": "pr-3", "type": "mental_health", "location": "2nd floor", "device": "desk-3"}'
 wait_for 5 status_of central pr-3 '.incident == 5 and .presses == 3'
 wait_for 5 has notify "$PREFIX/notify/crisis-1" '.incident == 5 and
-    .update == "location" and .presses == 3 and .location == "2nd floor"'
+    .update == "location" and .presses == 3 and .location == "2nd floor" and
+    .locations == ["2nd floor"]'
 wait_for 5 has status "$PREFIX/incident/5" '.presses == 3'
 # The same press again (a retry) is not another press.
-pub "$PREFIX/report/central" '{"id": "pr-3", "type": "mental_health"}'
+pub "$PREFIX/report/central" '{"id": "pr-3", "type": "mental_health", "device": "desk-3"}'
 answers() { (($(count status "$PREFIX/status/$1/$2") >= $3)); }
 wait_for 5 answers central pr-3 2
 notify_barrier
@@ -119,12 +123,12 @@ expect_eq "$(jq -s 'flatten | map(select(.type == "mental_health")) | length' \
     "$TMP/list.out")" 2 "mental_health incidents (3 and 5)"
 # Outside the window, a press is an incident of its own.
 clock_move 121000
-pub "$PREFIX/report/central" '{"id": "pr-4", "type": "mental_health"}'
+pub "$PREFIX/report/central" '{"id": "pr-4", "type": "mental_health", "device": "desk-3"}'
 wait_for 5 status_of central pr-4 '.incident == 6'
 # A press that makes it a threat to life brings in emergency dispatch at
 # once, as a first report at that severity would have.
 pub "$PREFIX/report/central" \
-    '{"id": "pr-5", "type": "mental_health", "severity": 1}'
+    '{"id": "pr-5", "type": "mental_health", "severity": 1, "device": "desk-3"}'
 wait_for 5 status_of central pr-5 '.incident == 6 and .call_911 == true'
 wait_for 5 has notify "$PREFIX/notify/dispatch" \
     '.incident == 6 and .severity == 1'

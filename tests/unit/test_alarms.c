@@ -130,31 +130,161 @@ test_drill_dispatch(void **state)
 }
 
 static void
-test_press_changes(void **state)
+test_same_text(void **state)
+{
+	(void)state;
+	assert_true(alarms_same_text("Children's area", "Children's area"));
+	assert_true(alarms_same_text("  children's AREA\t",
+	    "Children's area"));
+	assert_true(alarms_same_text("Parking garage level 2\n",
+	    " PARKING GARAGE LEVEL 2"));
+	assert_false(alarms_same_text("Children's area, 1st floor",
+	    "Parking garage level 2"));
+	assert_false(alarms_same_text("desk 1", "desk 12"));
+	assert_false(alarms_same_text("desk  1", "desk 1"));
+	/* Empty matches nothing, not even empty. */
+	assert_false(alarms_same_text("", ""));
+	assert_false(alarms_same_text("  ", ""));
+	assert_false(alarms_same_text("", "desk"));
+	/* Only ASCII folds: other bytes compare as they are. */
+	assert_true(alarms_same_text("CAF\xc3\xa9", "caf\xc3\xa9"));
+	assert_false(alarms_same_text("caf\xc3\xa9", "caf\xc3\x89"));
+}
+
+static void
+report(struct report *r, const char *device, const char *location,
+    const char *note)
+{
+	memset(r, 0, sizeof *r);
+	strcpy(r->device, device);
+	strcpy(r->location, location);
+	strcpy(r->note, note);
+}
+
+static void
+test_press_joins(void **state)
 {
 	struct incident inc;
-	char text[256];
-	int loc, higher;
+	struct report r;
+	int loc, note;
 
 	(void)state;
 	memset(&inc, 0, sizeof inc);
-	inc.id = 7;
-	inc.r.severity = 3;
+	report(&r, "desk-1", "Children's area, 1st floor", "");
+	inc.r = r;
+	assert_int_equal(alarms_press_add(&inc, &r, &loc, &note), 1);
+	assert_int_equal(inc.nlocations, 1);
+	assert_int_equal(inc.nnotes, 0);
+	assert_int_equal(inc.ndevices, 1);
+
+	/* Another device at another place: its own incident. */
+	report(&r, "desk-7", "Parking garage level 2", "man collapsed");
+	assert_int_equal(alarms_press_joins(&inc, &r), 0);
+	/* Another device, no place: not the same event either. */
+	report(&r, "desk-7", "", "");
+	assert_int_equal(alarms_press_joins(&inc, &r), 0);
+	/* No device, no place: nothing to match. */
+	report(&r, "", "", "");
+	assert_int_equal(alarms_press_joins(&inc, &r), 0);
+	/* The same place, written differently. */
+	report(&r, "desk-7", " children's AREA, 1st floor ", "he is awake");
+	assert_int_equal(alarms_press_joins(&inc, &r), 1);
+	assert_int_equal(alarms_press_add(&inc, &r, &loc, &note), 1);
+	assert_true(!loc && note);
+	assert_int_equal(inc.nlocations, 1);
+	assert_string_equal(inc.r.location, "Children's area, 1st floor");
+	assert_string_equal(inc.r.note, "he is awake");
+	assert_int_equal(inc.ndevices, 2);
+	/* desk-7 joined: its next press joins wherever it says it is. */
+	report(&r, "desk-7", "Parking garage level 2", "man collapsed");
+	assert_int_equal(alarms_press_joins(&inc, &r), 1);
+	assert_int_equal(alarms_press_add(&inc, &r, &loc, &note), 1);
+	assert_true(loc && note);
+	assert_int_equal(inc.nlocations, 2);
+	assert_string_equal(inc.locations[0], "Children's area, 1st floor");
+	assert_string_equal(inc.locations[1], "Parking garage level 2");
+	assert_string_equal(inc.notes[0], "he is awake");
+	assert_string_equal(inc.notes[1], "man collapsed");
+	/* The first location and note stay the incident's own. */
+	assert_string_equal(inc.r.location, "Children's area, 1st floor");
+	assert_string_equal(inc.r.note, "he is awake");
+	/* Nothing new: nothing added. */
+	report(&r, "desk-1", "PARKING GARAGE LEVEL 2", "");
+	assert_int_equal(alarms_press_add(&inc, &r, &loc, &note), 0);
+	assert_int_equal(inc.nlocations, 2);
+}
+
+static void
+test_press_full(void **state)
+{
+	struct incident inc;
+	struct report r;
+	char where[32];
+	int i, loc, note;
+
+	(void)state;
+	memset(&inc, 0, sizeof inc);
+	for (i = 0; i < JOINED_MAX + 2; i++) {
+		snprintf(where, sizeof where, "room %d", i);
+		report(&r, "desk-1", where, "");
+		alarms_press_add(&inc, &r, &loc, &note);
+	}
+	assert_int_equal(inc.nlocations, JOINED_MAX);
+	assert_int_equal(loc, 0);
+	assert_string_equal(inc.locations[JOINED_MAX - 1], "room 7");
+	for (i = 0; i < RELATED_MAX; i++)
+		assert_int_equal(alarms_relate(&inc, 100 + i), 1);
+	assert_int_equal(alarms_relate(&inc, 999), 0);
+	assert_int_equal(alarms_relate(&inc, 100), 0);
+	assert_int_equal(inc.nrelated, RELATED_MAX);
+}
+
+static void
+test_press_text(void **state)
+{
+	const char *labels[] = { "crisis worker", "security",
+		"emergency dispatch" };
+	struct incident inc;
+	struct report r;
+	char called[128], text[256];
+
+	(void)state;
+	alarms_called_text(labels, 0, 0, called, sizeof called);
+	assert_string_equal(called, "nobody has been called yet");
+	alarms_called_text(labels, 0, 1, called, sizeof called);
+	assert_string_equal(called, "no one could be called");
+	alarms_called_text(labels, 1, 1, called, sizeof called);
+	assert_string_equal(called, "the crisis worker is already called");
+	alarms_called_text(labels, 2, 1, called, sizeof called);
+	assert_string_equal(called, "the crisis worker and security are "
+	    "already called");
+	alarms_called_text(labels, 3, 1, called, sizeof called);
+	assert_string_equal(called, "the crisis worker, security and "
+	    "emergency dispatch are already called");
+
+	memset(&inc, 0, sizeof inc);
+	inc.id = 9;
 	inc.state = ST_ROUTED;
-	inc.step = 0;
-	inc.presses = 3;
-	strcpy(inc.r.location, "desk");
-	assert_int_equal(alarms_press_changes(&inc, "", 3, &loc, &higher), 0);
-	assert_int_equal(alarms_press_changes(&inc, "desk", 4, &loc, &higher),
-	    0);
-	assert_int_equal(alarms_press_changes(&inc, "stacks", 3, &loc,
-	    &higher), 1);
-	assert_true(loc && !higher);
-	assert_int_equal(alarms_press_changes(&inc, "", 2, &loc, &higher), 1);
-	assert_true(!loc && higher);
-	alarms_press_text(&inc, text, sizeof text);
-	assert_string_equal(text, "received again: 3 presses, joined to "
-	    "incident 7, already being handled");
+	strcpy(inc.r.location, "Children's area, 1st floor");
+	report(&r, "desk-7", "children's area, 1st floor", "");
+	alarms_called_text(labels, 1, 1, called, sizeof called);
+	alarms_press_text(&inc, &r, called, "", text, sizeof text);
+	assert_string_equal(text, "joined to incident 9 at Children's area, "
+	    "1st floor: the crisis worker is already called");
+	report(&r, "desk-1", "Parking garage level 2", "");
+	alarms_press_text(&inc, &r, called, "crisis-1 (crisis worker)", text,
+	    sizeof text);
+	assert_string_equal(text, "joined to incident 9 at Children's area, "
+	    "1st floor: the crisis worker is already called; crisis-1 (crisis "
+	    "worker) acknowledged; your location, Parking garage level 2, is "
+	    "added to it");
+	inc.r.location[0] = '\0';
+	inc.r.drill = 1;
+	report(&r, "desk-1", "", "");
+	alarms_called_text(labels, 0, 0, called, sizeof called);
+	alarms_press_text(&inc, &r, called, NULL, text, sizeof text);
+	assert_string_equal(text, "joined to incident 9: nobody has been "
+	    "called yet");
 }
 
 int
@@ -165,7 +295,10 @@ main(void)
 		cmocka_unit_test(test_cancel_settings),
 		cmocka_unit_test(test_cancel_errors),
 		cmocka_unit_test(test_drill_dispatch),
-		cmocka_unit_test(test_press_changes),
+		cmocka_unit_test(test_same_text),
+		cmocka_unit_test(test_press_joins),
+		cmocka_unit_test(test_press_full),
+		cmocka_unit_test(test_press_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

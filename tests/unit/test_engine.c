@@ -1206,15 +1206,26 @@ test_cancel_window(void **state)
 	advance(f, 6000);
 	assert_int_equal(count_prefix(f, "beacon/notify/"), 0);
 
-	report(f, "central", "w-2", "welfare");
+	deliver(f, "beacon/report/central", "{\"id\":\"w-2\","
+	    "\"type\":\"welfare\",\"device\":\"desk-1\"}");
 	advance(f, 5000);
 	assert_non_null(find(f, "beacon/notify/crisis-1", "\"incident\":2"));
 	deliver(f, "beacon/report/central", "{\"id\":\"w-3\","
-	    "\"type\":\"welfare\",\"location\":\"stacks\"}");
-	assert_non_null(find(f, "beacon/status/central/w-3", "2 presses"));
+	    "\"type\":\"welfare\",\"location\":\"stacks\","
+	    "\"device\":\"desk-1\"}");
+	assert_non_null(find(f, "beacon/status/central/w-3", "joined to "
+	    "incident 2 at stacks: the crisis worker is already called"));
 	assert_non_null(p = find(f, "beacon/notify/crisis-1",
 	    "\"update\":\"location\""));
 	assert_non_null(strstr(p->payload, "\"presses\":2"));
+	assert_non_null(strstr(p->payload, "\"locations\":[\"stacks\"]"));
+	/* Another device at another place: its own incident, related. */
+	deliver(f, "beacon/report/central", "{\"id\":\"w-4\","
+	    "\"type\":\"welfare\",\"location\":\"lobby\","
+	    "\"device\":\"desk-7\"}");
+	assert_non_null(p = find(f, "beacon/incident/3", "\"related\":[2]"));
+	assert_non_null(find(f, "beacon/incident/2", "\"related\":[3]"));
+	assert_null(find(f, "beacon/status/central/w-4", "joined"));
 	deliver(f, "beacon/report/central", "{\"id\":\"w-2\",\"cancel\":true}");
 	assert_non_null(p = find(f, "beacon/notify/crisis-1",
 	    "\"kind\":\"stand_down\""));

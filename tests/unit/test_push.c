@@ -139,6 +139,27 @@ test_incident(void **state)
 	assert_null(json_object_get(o, "click"));
 	assert_null(json_object_get(o, "actions"));
 	json_decref(o);
+
+	/* Presses joined to it added a place and a note; another incident
+	 * may be related: all of it is in the text. */
+	inc.nlocations = inc.nnotes = 2;
+	strcpy(inc.locations[0], inc.r.location);
+	strcpy(inc.locations[1], "stairwell B");
+	strcpy(inc.notes[0], inc.r.note);
+	strcpy(inc.notes[1], "second person with him");
+	inc.related[inc.nrelated++] = 9;
+	note_of(&inc, 0, 0, &pn);
+	o = encode(&pn, "Central Library", NULL);
+	assert_string_equal(str(o, "message"),
+	    "Threat to life: branch staff have been told to CALL 911.\n"
+	    "Where: 2nd floor washroom\n"
+	    "Note: unresponsive, breathing\n"
+	    "Also at: stairwell B\n"
+	    "Note: second person with him\n"
+	    "May be related to incident 9: the same category, reported from "
+	    "another place.\n"
+	    "Incident 7, severity 1.");
+	json_decref(o);
 }
 
 static void

@@ -302,7 +302,7 @@ test_file_pragmas(void **state)
 	struct fixture *f = *state;
 
 	use_file(f, 0);
-	assert_int_equal(store_schema_version(f->st), 9);
+	assert_int_equal(store_schema_version(f->st), 10);
 	assert_int_equal(sql_true(f->st, "(SELECT journal_mode FROM "
 	    "pragma_journal_mode) = 'wal'"), 0);
 	assert_int_equal(sql_true(f->st, "(SELECT synchronous FROM "
@@ -312,7 +312,7 @@ test_file_pragmas(void **state)
 	assert_int_equal(sql_true(f->st, "(SELECT timeout FROM "
 	    "pragma_busy_timeout) = 5000"), 0);
 	assert_int_equal(sql_true(f->st, "(SELECT user_version FROM "
-	    "pragma_user_version) = 9"), 0);
+	    "pragma_user_version) = 10"), 0);
 	/* Migration 9: the open incidents are found through the partial
 	 * index alone (S_INCIDENTS_OPEN names it: store_open would fail). */
 	assert_int_equal(sql_true(f->st, "NOT EXISTS (SELECT 1 FROM "
@@ -427,7 +427,7 @@ test_newer_schema(void **state)
 	struct fixture *f = *state;
 	static const int modes[] = { 0, STORE_RDONLY };
 	const char *want = "database schema version 999 is newer than this "
-	    "beacond supports (9)";
+	    "beacond supports (10)";
 	char *cause;
 	size_t i;
 
@@ -474,6 +474,95 @@ test_incident_round_trip(void **state)
 	    &out), 0);
 	assert_int_equal(store_incident_by_report(f->st, "central", "other",
 	    &out), 0);
+}
+
+static int
+collect_ids(const struct incident *inc, void *arg)
+{
+	int64_t *ids = arg;
+
+	while (*ids != 0)
+		ids++;
+	*ids = inc->id;
+	return 0;
+}
+
+/* What joined presses add (locations, notes, devices) and the related
+ * incidents are kept whole, in order; the joinable incidents come newest
+ * first, only those of the branch, category and drill flag, open and
+ * recent. */
+static void
+test_incident_lists(void **state)
+{
+	struct fixture *f = *state;
+	struct incident in, out, other;
+	int64_t ids[8] = { 0 };
+	int i;
+
+	fill(&in, "central", "r1");
+	in.nlocations = in.nnotes = in.ndevices = JOINED_MAX;
+	for (i = 0; i < JOINED_MAX; i++) {
+		snprintf(in.locations[i], sizeof in.locations[i], "room %d", i);
+		memset(in.notes[i], 'a' + i, NOTE_MAX);
+		in.notes[i][NOTE_MAX] = '\0';
+		snprintf(in.devices[i], sizeof in.devices[i], "desk-%d", i);
+	}
+	/* The separator inside an entry becomes a space. */
+	strcpy(in.locations[1], "a\x1e" "b");
+	in.related[in.nrelated++] = 12;
+	in.related[in.nrelated++] = 9;
+	assert_int_equal(store_incident_insert(f->st, &in), 0);
+	assert_int_equal(store_incident_get(f->st, in.id, &out), 1);
+	assert_int_equal(out.nlocations, JOINED_MAX);
+	assert_int_equal(out.nnotes, JOINED_MAX);
+	assert_int_equal(out.ndevices, JOINED_MAX);
+	assert_string_equal(out.locations[0], "room 0");
+	assert_string_equal(out.locations[1], "a b");
+	assert_string_equal(out.locations[7], "room 7");
+	assert_memory_equal(out.notes[3], in.notes[3], NOTE_MAX + 1);
+	assert_string_equal(out.devices[7], "desk-7");
+	assert_int_equal(out.nrelated, 2);
+	assert_int_equal(out.related[0], 12);
+	assert_int_equal(out.related[1], 9);
+
+	/* A press: the lists, the note and the count change. */
+	out.nlocations = 1;
+	strcpy(out.r.note, "first note");
+	out.nnotes = 0;
+	out.ndevices = 1;
+	assert_int_equal(store_incident_press(f->st, &out), 0);
+	assert_int_equal(out.presses, 2);
+	out.nrelated = 1;
+	assert_int_equal(store_incident_related(f->st, &out), 0);
+	assert_int_equal(store_incident_get(f->st, in.id, &in), 1);
+	assert_int_equal(in.presses, 2);
+	assert_int_equal(in.nlocations, 1);
+	assert_int_equal(in.nnotes, 0);
+	assert_int_equal(in.ndevices, 1);
+	assert_string_equal(in.r.note, "first note");
+	assert_int_equal(in.nrelated, 1);
+	assert_int_equal(in.related[0], 12);
+
+	/* Joinable: of central, overdose, drill, open, created since T0. */
+	fill(&other, "central", "r2");
+	other.created = T0 + 10;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "central", "r3");
+	other.state = ST_RESOLVED;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "central", "r4");
+	other.r.drill = 0;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "east", "r5");
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	fill(&other, "central", "r6");
+	other.created = T0 - 1;
+	assert_int_equal(store_incident_insert(f->st, &other), 0);
+	assert_int_equal(store_incident_joinable(f->st, "central", "overdose",
+	    1, T0, collect_ids, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(ids[2], 0);
 }
 
 /* Each state goes in and comes back by name. */
@@ -881,7 +970,7 @@ test_survives_reopen(void **state)
 	    "not valid JSON", "{", 1), 0);
 
 	use_file(f, 0);
-	assert_int_equal(store_schema_version(f->st), 9);
+	assert_int_equal(store_schema_version(f->st), 10);
 	assert_int_equal(store_incident_get(f->st, in.id, &out), 1);
 	assert_incident_equal(&in, &out);
 	s = walk_timeline(f->st, in.id);
@@ -891,7 +980,7 @@ test_survives_reopen(void **state)
 
 	/* Read-only sees it all and writes nothing. */
 	use_file(f, STORE_RDONLY);
-	assert_int_equal(store_schema_version(f->st), 9);
+	assert_int_equal(store_schema_version(f->st), 10);
 	assert_int_equal(store_incident_by_report(f->st, "central", "r1",
 	    &out), 1);
 	assert_incident_equal(&in, &out);
@@ -1352,7 +1441,7 @@ test_replication(void **state)
 	ev = add_event(f->st, inc.id, T0, "reported", "desk-1");
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(s.n, 1);
-	assert_memory_equal(s.buf[0], "beacon-replica 1 9 3 1\n", 23);
+	assert_memory_equal(s.buf[0], "beacon-replica 1 10 3 1\n", 24);
 
 	/* Rolled back: nothing to send, and the next commit carries only
 	 * its own rows. */
@@ -1436,6 +1525,7 @@ main(void)
 		T(test_rdonly_empty_file),
 		T(test_newer_schema),
 		T(test_incident_round_trip),
+		T(test_incident_lists),
 		T(test_incident_states),
 		T(test_truncate_on_read),
 		T(test_duplicate_report),

@@ -283,10 +283,31 @@ function resultLine(a) {
 	    a.result) : null;
 }
 
+// Every location or note reported, the first one first (a press joined
+// to the incident adds to them): from the incident topic, else the alert.
+function listOf(p, n, key, first) {
+	const l = (p && p[key]) || n[key];
+
+	return l && l.length ? l : first ? [first] : [];
+}
+
+// Other open incidents of the same category at the branch, from another
+// device at another place: perhaps the same event, each handled on its own.
+function relatedLine(p, n) {
+	const r = (p && p.related) || (n && n.related) || [];
+
+	return r.length > 0 ? `May be related to incident ${r.join(', ')}: ` +
+	    'the same category here, reported from another place' : null;
+}
+
 function card(id) {
 	const a = alerts.get(id);
 	const n = a.n;
+	const p = incidents.get(id);
 	const closed = !isOpen(id);
+	const locs = listOf(p, n, 'locations', n.location);
+	const notes = listOf(p, n, 'notes', n.note);
+	const related = relatedLine(p, n);
 
 	return el('div', { class: `card-inner sev${n.severity}`,
 	    'data-incident': id, 'data-ringing': ringing(a) ? 'true' : 'false' },
@@ -299,9 +320,12 @@ function card(id) {
 	    el('h1', { id: 'card-title' }, labelOf(n)),
 	    el('p', { class: 'branch' }, branchName(n.branch)),
 	    el('p', { class: 'location' }, el('span', { class: 'k' }, 'Where'),
-		n.location || 'not given'),
-	    n.note && el('p', { class: 'note' }, el('span', { class: 'k' },
-		'Note'), n.note),
+		locs[0] || 'not given'),
+	    locs.slice(1).map((l) => el('p', { class: 'location also' },
+		el('span', { class: 'k' }, 'Also at'), l)),
+	    notes.map((t) => el('p', { class: 'note' }, el('span', { class: 'k' },
+		'Note'), t)),
+	    related && el('p', { class: 'note related' }, related),
 	    n.call_911 && el('p', { class: 'call911' },
 		'Threat to life: the reporter was told to call 911.'),
 	    n.silent && el('p', { class: 'silent' },
@@ -342,6 +366,7 @@ function incidentItem(p) {
 	    `${p.location ? ` · ${p.location}` : ''}`),
 	el('span', { class: 'line state' },
 	    `${p.state.replace('_', ' ')} · ${whoLine(id)}`),
+	relatedLine(p) && el('span', { class: 'line related' }, relatedLine(p)),
 	a && ringing(a) && el('span', { class: 'line waiting' },
 	    'Waiting for your answer')));
 }
