@@ -79,6 +79,7 @@ struct cli_opts {
 	const char *responder;
 	int state;	/* enum state; -1: any */
 	int no_drill;	/* real incidents only (--drill: drills only) */
+	int outcome;	/* enum outcome; OUTCOME_UNKNOWN (0): any */
 	int redact;
 	int all;
 

@@ -535,6 +535,8 @@ msg_incident_encode(const struct incident *inc)
 	msg_set_time(o, "updated", inc->updated);
 	json_object_set_new(o, "nsteps", json_integer(inc->nsteps));
 	json_object_set_new(o, "hold", json_boolean(inc->hold));
+	if (outcome_name(inc->outcome) != NULL)
+		msg_set_str(o, "outcome", outcome_name(inc->outcome));
 	if (inc->last_kind[0] != '\0') {
 		last = json_pack("{s:s, s:s}", "kind", inc->last_kind, "by",
 		    inc->last_by);
@@ -564,6 +566,12 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 	if (fields_unpack(root, incident_fields, NFIELDS(incident_fields), inc,
 	    err, errlen) != 0 || msg_state(root, &inc->state, err, errlen) != 0)
 		goto out;
+	/* An outcome this client does not know stays unknown. */
+	if (json_is_string(json_object_get(root, "outcome")))
+		inc->outcome = outcome_from_name(json_string_value(
+		    json_object_get(root, "outcome")));
+	if (inc->outcome < 0)
+		inc->outcome = OUTCOME_UNKNOWN;
 	last = json_object_get(root, "last");
 	if (json_is_object(last) && fields_unpack(last, last_fields,
 	    NFIELDS(last_fields), inc, err, errlen) != 0)
@@ -1269,6 +1277,14 @@ msg_query_fields(json_t *root, struct query *q, char *err, size_t errlen)
 	if ((v = json_object_get(root, "state")) != NULL && !json_is_null(v) &&
 	    msg_state(root, &q->state, err, errlen) != 0)
 		return -1;
+	if ((v = json_object_get(root, "outcome")) != NULL && !json_is_null(v) &&
+	    (!json_is_string(v) || (q->outcome = outcome_from_name(
+	    json_string_value(v))) < 0)) {
+		q->outcome = OUTCOME_UNKNOWN;
+		msg_err(err, errlen, "outcome: must be real, cancelled, "
+		    "false_alarm, drill or test");
+		return -1;
+	}
 	if (query_needs_incident(q->method) && q->incident == 0) {
 		msg_err(err, errlen, "incident: required");
 		return -1;
@@ -1357,6 +1373,8 @@ msg_query_encode(const struct query *q)
 		json_object_set_new(o, "open", json_true());
 	if (q->drill >= 0)
 		json_object_set_new(o, "drill", json_boolean(q->drill));
+	if (outcome_name(q->outcome) != NULL)
+		msg_set_str(o, "outcome", outcome_name(q->outcome));
 	if (q->limit > 0)
 		json_object_set_new(o, "limit", json_integer(q->limit));
 	msg_set_str(o, "mode", q->mode);

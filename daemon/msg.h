@@ -186,6 +186,7 @@ struct query {
 	int64_t since, until;
 	char branch[ID_MAX + 1], type[ID_MAX + 1], responder[ID_MAX + 1];
 	int severity, state, open, drill, limit;
+	int outcome;		/* enum outcome; OUTCOME_UNKNOWN: any */
 	struct debrief debrief; /* Q_RECORD */
 	char mode[16];		/* Q_MODE: "drill" or "pause" */
 	int stop;		/* Q_MODE: end it now */
