@@ -316,7 +316,8 @@ cmd_timeline(const struct cmd *cmd, struct cli_opts *o)
 }
 
 const struct cmd cmd_timeline_entry = {
-	"timeline", "timeline INCIDENT [--json] [--db PATH | --remote --as R]",
+	"timeline", "timeline INCIDENT [--json] [--db PATH | --remote --as R] "
+	"[--timeout SECONDS]",
 	"show an incident's timeline: every event, with the time since the "
 	"report",
 	"db json remote as timeout",

@@ -561,7 +561,8 @@ cmd_report(const struct cmd *cmd, struct cli_opts *o)
 const struct cmd cmd_report_entry = {
 	"report",
 	"report --branch B --type T [--severity N] [--location L] [--note TEXT] "
-	"[--silent] [--drill] [--id ID] [--follow] [--json] [--spool DIR] | "
+	"[--device D] [--reporter R] [--silent] [--drill] [--id ID] [--follow] "
+	"[--json] [--timeout SECONDS] [--spool DIR] | "
 	"report --flush [--timeout SECONDS] [--json] [--spool DIR]",
 	"report an incident and print beacond's answers as they come; a "
 	"report left unanswered waits in a spool for the next run",
