@@ -187,6 +187,11 @@ void fmt_wrap(FILE *, const char *s, size_t col, size_t indent,
     size_t width);
 /* Print s, or "-" when it is empty. */
 const char *fmt_dash(const char *s);
+/* The status an escalation published, in words from its role labels
+ * ("the crisis worker did not answer: security is now called"); NULL for
+ * any other status. buf >= DETAIL_MAX + 1. */
+struct status;
+char *fmt_escalation(const struct status *, char *buf, size_t len);
 
 /* csv.c: RFC 4180. */
 /* One field, quoted when it holds a comma, a quote, CR or LF. */

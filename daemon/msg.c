@@ -365,6 +365,74 @@ msg_status_feedback(json_t *o, const struct status *st)
 	msg_set_str(o, "instruction", st->instruction);
 }
 
+/* labels: n strings of LABEL_MAX + 1 bytes. */
+static json_t *
+msg_labels(const void *labels, size_t n)
+{
+	const char (*v)[LABEL_MAX + 1] = labels;
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n && i < STATUS_ACKS; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static void
+msg_status_escalation(json_t *o, const struct status_escalation *x)
+{
+	json_t *e;
+
+	if (x->step <= 0)
+		return;
+	e = json_pack("{s:i}", "step", x->step);
+	if (e == NULL)
+		fatalx("msg: cannot build status");
+	msg_set_time(e, "at", x->at);
+	json_object_set_new(e, "called", msg_labels(x->called, x->ncalled));
+	json_object_set_new(e, "declined", msg_labels(x->declined,
+	    x->ndeclined));
+	json_object_set_new(e, "unanswered", msg_labels(x->unanswered,
+	    x->nunanswered));
+	json_object_set_new(o, "escalation", e);
+}
+
+/* An array of labels into v; what is not a string is left out. */
+static void
+msg_labels_get(json_t *a, char (*v)[LABEL_MAX + 1], size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	for (i = 0; json_is_array(a) && i < json_array_size(a) &&
+	    *n < STATUS_ACKS; i++)
+		if (json_is_string(json_array_get(a, i)))
+			strlcpy_utf8(v[(*n)++], json_string_value(
+			    json_array_get(a, i)), LABEL_MAX + 1);
+}
+
+static int
+msg_status_escalation_get(json_t *root, struct status_escalation *x,
+    char *err, size_t errlen)
+{
+	static const struct field fields[] = {
+		FINT("step", 1, struct status_escalation, step, 1, 1000),
+		FTIME("at", struct status_escalation, at),
+	};
+	json_t *e = json_object_get(root, "escalation");
+
+	if (!json_is_object(e))
+		return 0;
+	if (fields_unpack(e, fields, NFIELDS(fields), x, err, errlen) != 0)
+		return -1;
+	msg_labels_get(json_object_get(e, "called"), x->called, &x->ncalled);
+	msg_labels_get(json_object_get(e, "declined"), x->declined,
+	    &x->ndeclined);
+	msg_labels_get(json_object_get(e, "unanswered"), x->unanswered,
+	    &x->nunanswered);
+	return 0;
+}
+
 char *
 msg_status_encode(const struct status *st)
 {
@@ -387,6 +455,7 @@ msg_status_encode(const struct status *st)
 	if (st->cancel_until > 0)
 		msg_set_time(o, "cancel_until", st->cancel_until);
 	msg_status_feedback(o, st);
+	msg_status_escalation(o, &st->esc);
 	return msg_dump(o);
 }
 
@@ -434,7 +503,8 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (fields_unpack(root, status_fields, NFIELDS(status_fields), st,
-	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0)
+	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0 &&
+	    msg_status_escalation_get(root, &st->esc, err, errlen) == 0)
 		rc = MSG_OK;
 	json_decref(root);
 	return rc;

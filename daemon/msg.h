@@ -73,6 +73,20 @@ struct status {
 	char awaiting[STATUS_ACKS][ID_MAX + 1];
 	size_t nawaiting;
 	char instruction[DETAIL_MAX + 1];
+	/* While an open incident is past its first step: the step now
+	 * called (from 0; 0: none), when it fired, and, by role label, who
+	 * it calls, who of the earlier steps declined and who did not
+	 * answer. Encoded only when step > 0. */
+	struct status_escalation {
+		int step;
+		int64_t at;
+		char called[STATUS_ACKS][LABEL_MAX + 1];
+		size_t ncalled;
+		char declined[STATUS_ACKS][LABEL_MAX + 1];
+		size_t ndeclined;
+		char unanswered[STATUS_ACKS][LABEL_MAX + 1];
+		size_t nunanswered;
+	} esc;
 };
 char *msg_status_encode(const struct status *);
 int msg_status_decode(const void *payload, size_t len, struct status *,
