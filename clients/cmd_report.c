@@ -150,7 +150,8 @@ report_first(const struct status *st, const char *text, char *buf,
 	if (strcmp(text, "received") == 0)
 		snprintf(buf, len, "received: incident %lld", id);
 	else if (strncmp(text, "received: ", 10) == 0)
-		snprintf(buf, len, "received: incident %lld; %s", id, text + 10);
+		snprintf(buf, len, "received: incident %lld; %s", id,
+		    text + 10);
 	else
 		snprintf(buf, len, "incident %lld: %s", id, text);
 	return buf;

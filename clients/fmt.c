@@ -144,7 +144,8 @@ fmt_escalation(const struct status *st, char *buf, size_t len)
 		    x->nunanswered > 0 ? " and " : "");
 	fmt_labels(buf, len, &off, x->unanswered, x->nunanswered, "the ");
 	if (x->nunanswered > 0 && off < len)
-		off += (size_t)snprintf(buf + off, len - off, " did not answer");
+		off += (size_t)snprintf(buf + off, len - off,
+		    " did not answer");
 	if (x->ndeclined + x->nunanswered == 0 && off < len)
 		off += (size_t)snprintf(buf + off, len - off, "step %d",
 		    x->step + 1);
@@ -152,9 +153,10 @@ fmt_escalation(const struct status *st, char *buf, size_t len)
 		off += (size_t)snprintf(buf + off, len - off, ": ");
 	fmt_labels(buf, len, &off, x->called, x->ncalled, "");
 	if (off < len)
-		off += (size_t)snprintf(buf + off, len - off, " %s now called%s%s",
-		    x->ncalled == 1 ? "is" : "are", st->call_911 && !st->drill ?
-		    ", CALL 911" : "", tail != NULL ? tail : "");
+		off += (size_t)snprintf(buf + off, len - off,
+		    " %s now called%s%s", x->ncalled == 1 ? "is" : "are",
+		    st->call_911 && !st->drill ? ", CALL 911" : "",
+		    tail != NULL ? tail : "");
 	return buf;
 }
 

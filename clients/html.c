@@ -341,8 +341,8 @@ html_footer(FILE *fp, const struct report_meta *m)
 	if (m->zones)
 		fprintf(fp, "<footer>\n<p>Months and hours are those of each "
 		    "incident's branch, in its time zone from beacon.conf; a "
-		    "branch it does not name uses the zone of the computer that "
-		    "made this report (%s, UTC%s). ",
+		    "branch it does not name uses the zone of the computer "
+		    "that made this report (%s, UTC%s). ",
 		    html_date(m->generated, "%Z", zone, sizeof zone),
 		    html_date(m->generated, "%z", off, sizeof off));
 	else

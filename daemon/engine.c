@@ -2724,7 +2724,7 @@ engine_restore(struct engine *e)
 
 struct fb_scan {
 	char notified[FB_MAX][ID_MAX + 1]; /* distinct, in order */
-	int notified_step[FB_MAX];	/* the step each was first called at */
+	int notified_step[FB_MAX]; /* the step each was first called at */
 	size_t nnotified;
 	char decliners[STATUS_ACKS][ID_MAX + 1];
 	size_t ndecliners;

@@ -503,7 +503,8 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (fields_unpack(root, status_fields, NFIELDS(status_fields), st,
-	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0 &&
+	    err, errlen) == 0 &&
+	    msg_state(root, &st->state, err, errlen) == 0 &&
 	    msg_status_escalation_get(root, &st->esc, err, errlen) == 0)
 		rc = MSG_OK;
 	json_decref(root);
@@ -1347,9 +1348,9 @@ msg_query_fields(json_t *root, struct query *q, char *err, size_t errlen)
 	if ((v = json_object_get(root, "state")) != NULL && !json_is_null(v) &&
 	    msg_state(root, &q->state, err, errlen) != 0)
 		return -1;
-	if ((v = json_object_get(root, "outcome")) != NULL && !json_is_null(v) &&
-	    (!json_is_string(v) || (q->outcome = outcome_from_name(
-	    json_string_value(v))) < 0)) {
+	v = json_object_get(root, "outcome");
+	if (v != NULL && !json_is_null(v) && (!json_is_string(v) ||
+	    (q->outcome = outcome_from_name(json_string_value(v))) < 0)) {
 		q->outcome = OUTCOME_UNKNOWN;
 		msg_err(err, errlen, "outcome: must be real, cancelled, "
 		    "false_alarm, drill or test");
