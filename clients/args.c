@@ -51,6 +51,7 @@ static const struct arg_enum arg_enums[] = {
 	{ "state", state_from_name, state_name },
 	{ "wellbeing", wellbeing_from_name, wellbeing_name },
 	{ "route", route_from_name, route_name },
+	{ "outcome", outcome_from_name, outcome_name },
 };
 
 #define OFF(m) offsetof(struct cli_opts, m)
@@ -138,6 +139,9 @@ static const struct arg_def arg_table[] = {
 	    "on_scene, resolved)" },
 	{ "no-drill", ARG_FLAG, NULL, OFF(no_drill), 0, 0,
 	    "leave drills out (--drill: only drills)" },
+	{ "outcome", ARG_ENUM, "NAME", OFF(outcome), OUTCOME_REAL,
+	    OUTCOME_TEST, "only incidents with this outcome (real, cancelled, "
+	    "false_alarm, drill, test)" },
 	{ "redact", ARG_FLAG, NULL, OFF(redact), 0, 0,
 	    "blank names, devices, notes and every free-text field" },
 	{ "from", ARG_STR, "TIME", OFF(from_text), 0, 0,

@@ -79,6 +79,7 @@ struct cli_opts {
 	const char *responder;
 	int state;	/* enum state; -1: any */
 	int no_drill;	/* real incidents only (--drill: drills only) */
+	int outcome;	/* enum outcome; OUTCOME_UNKNOWN (0): any */
 	int redact;
 	int all;
 
@@ -188,6 +189,11 @@ void fmt_wrap(FILE *, const char *s, size_t col, size_t indent,
 const char *fmt_dash(const char *s);
 /* Incident ids as "9", "9 and 12", "9, 12 and 14"; "" for none. */
 char *fmt_ids(const int64_t *ids, int n, char *buf, size_t len);
+/* The status an escalation published, in words from its role labels
+ * ("the crisis worker did not answer: security is now called"); NULL for
+ * any other status. buf >= DETAIL_MAX + 1. */
+struct status;
+char *fmt_escalation(const struct status *, char *buf, size_t len);
 
 /* csv.c: RFC 4180. */
 /* One field, quoted when it holds a comma, a quote, CR or LF. */

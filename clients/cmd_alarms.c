@@ -126,7 +126,8 @@ cmd_cancel(const struct cmd *cmd, struct cli_opts *o)
 
 const struct cmd cmd_cancel_entry = {
 	"cancel",
-	"cancel --branch B --id ID [--device D] [--reporter R] [--json]",
+	"cancel --branch B --id ID [--device D] [--reporter R] [--json] "
+	"[--timeout SECONDS]",
 	"cancel a report: before anyone is notified nothing is sent; after, "
 	"it is a false alarm and responders are told to stand down",
 	"branch! id! device reporter timeout json",
@@ -213,7 +214,7 @@ cmd_branch(const struct cmd *cmd, struct cli_opts *o)
 const struct cmd cmd_drill_entry = {
 	"drill",
 	"drill start --branch B --until TIME --as SUPERVISOR | "
-	"drill stop --branch B --as SUPERVISOR [--json]",
+	"drill stop --branch B --as SUPERVISOR [--json] [--timeout SECONDS]",
 	"put a branch in drill mode until a time: its reports are drills, "
 	"labelled DRILL and kept out of statistics",
 	"branch until as! timeout json",
@@ -224,7 +225,7 @@ const struct cmd cmd_drill_entry = {
 const struct cmd cmd_branch_entry = {
 	"branch",
 	"branch pause B --until TIME --as SUPERVISOR | "
-	"branch resume B --as SUPERVISOR [--json]",
+	"branch resume B --as SUPERVISOR [--json] [--timeout SECONDS]",
 	"pause a branch for device testing: its reports are answered and "
 	"recorded as tests, nobody is paged",
 	"until as! timeout json",

@@ -231,8 +231,14 @@ cmd_debrief(const struct cmd *cmd, struct cli_opts *o)
 
 const struct cmd cmd_debrief_entry = {
 	"debrief",
-	"debrief INCIDENT [--all] [--json] [--db PATH | --remote --as R] | "
-	"debrief INCIDENT --as R [--interactive | --json | field options]",
+	"debrief INCIDENT [--all] [--json] [--db PATH | --remote --as R] "
+	"[--timeout SECONDS] | "
+	"debrief INCIDENT --as R [--interactive | --json | field options: "
+	"[--wellbeing STATUS] [--held-at TIME] [--facilitator ROLE] "
+	"[--participants N] [--follow-up DATE] [--support ID] "
+	"[--route right|wrong] [--route-note TEXT] [--went-well TEXT] "
+	"[--to-improve TEXT] [--training TEXT] [--notice ID]... "
+	"[--referral TYPE[:N]]... [--action SPEC]...] [--timeout SECONDS]",
 	"read an incident's debrief, or record a new revision of it through "
 	"beacond",
 	"db json all remote as timeout interactive wellbeing held-at "

@@ -108,7 +108,8 @@ cmd_oncall(const struct cmd *cmd, struct cli_opts *o)
 
 const struct cmd cmd_oncall_entry = {
 	"oncall", "oncall [show|set R|clear R|log] [--branch B] [--at TIME] "
-	"[--from TIME --until TIME] [--off] --as R [--json]",
+	"[--from TIME --until TIME] [--off] [--note TEXT] [--since TIME] "
+	"--as R [--json] [--timeout SECONDS]",
 	"who would be notified now or at a given time, per role and per "
 	"category, and the steps skipped as empty; set and clear run-time "
 	"overrides of who is on duty",

@@ -34,6 +34,25 @@ struct incidents_run {
 typedef void (*incidents_fn)(struct incidents_run *,
     const struct incident *);
 
+/* The OUTCOME column: blank for a real incident, so the others stand
+ * out. */
+static const char *const incidents_outcomes[OUTCOME_COUNT] = {
+	[OUTCOME_CANCELLED] = "cancelled",
+	[OUTCOME_FALSE_ALARM] = "false alarm",
+	[OUTCOME_DRILL] = "drill",
+	[OUTCOME_TEST] = "test",
+};
+
+static const char *
+incidents_outcome(const struct incident *inc)
+{
+	const char *s = NULL;
+
+	if (inc->outcome > OUTCOME_UNKNOWN && inc->outcome < OUTCOME_COUNT)
+		s = incidents_outcomes[inc->outcome];
+	return s != NULL ? s : "";
+}
+
 static void
 incidents_table(struct incidents_run *q, const struct incident *inc)
 {
@@ -56,8 +75,8 @@ incidents_table(struct incidents_run *q, const struct incident *inc)
 	else
 		snprintf(where, sizeof where, "%s", inc->r.location);
 	table_add(q->t, id, inc->branch, type, sev, state_name(inc->state),
-	    fmt_date(inc->created, created, sizeof created), inc->acked_by,
-	    where);
+	    incidents_outcome(inc), fmt_date(inc->created, created,
+	    sizeof created), inc->acked_by, where);
 }
 
 /* JSON arrays are the encoders' objects joined with commas. */
@@ -74,10 +93,14 @@ static void
 incidents_csv(struct incidents_run *q, const struct incident *inc)
 {
 	struct csv_cells c;
+	const char *v[CSV_INCIDENT_COLS + 1];
 
 	(void)q;
 	csv_incident(inc, &c);
-	csv_row(stdout, c.v, CSV_INCIDENT_COLS);
+	memcpy(v, c.v, sizeof c.v);
+	v[CSV_INCIDENT_COLS] = outcome_name(inc->outcome) ?
+	    outcome_name(inc->outcome) : "";
+	csv_row(stdout, v, CSV_INCIDENT_COLS + 1);
 }
 
 static const incidents_fn incidents_row_fns[] = {
@@ -91,6 +114,9 @@ incidents_row(const struct incident *inc, void *arg)
 {
 	struct incidents_run *q = arg;
 
+	/* beacond filters too; this covers one that does not know how. */
+	if (q->o->outcome != OUTCOME_UNKNOWN && inc->outcome != q->o->outcome)
+		return 0;
 	incidents_row_fns[q->format](q, inc);
 	q->n++;
 	return 0;
@@ -122,7 +148,8 @@ static int
 incidents_filtered(const struct cli_opts *o)
 {
 	return o->since || o->until || o->type || o->severity ||
-	    o->state >= 0 || o->responder || o->drill || o->no_drill;
+	    o->state >= 0 || o->responder || o->drill || o->no_drill ||
+	    o->outcome != OUTCOME_UNKNOWN;
 }
 
 static void
@@ -130,12 +157,16 @@ incidents_start(struct incidents_run *q)
 {
 	if (q->format == IF_JSON)
 		printf("[");
-	else if (q->format == IF_CSV)
-		csv_row(stdout, csv_incident_header, CSV_INCIDENT_COLS);
-	else {
-		q->t = table_new(8);
+	else if (q->format == IF_CSV) {
+		const char *h[CSV_INCIDENT_COLS + 1];
+
+		memcpy(h, csv_incident_header, sizeof csv_incident_header);
+		h[CSV_INCIDENT_COLS] = "outcome";
+		csv_row(stdout, h, CSV_INCIDENT_COLS + 1);
+	} else {
+		q->t = table_new(9);
 		table_add(q->t, "ID", "BRANCH", "TYPE", "SEV", "STATE",
-		    "CREATED", "ACKED_BY", "LOCATION");
+		    "OUTCOME", "CREATED", "ACKED_BY", "LOCATION");
 	}
 }
 
@@ -189,11 +220,13 @@ cmd_incidents(const struct cmd *cmd, struct cli_opts *o)
 const struct cmd cmd_incidents_entry = {
 	"incidents", "incidents [--open] [--branch B] [--since TIME] "
 	"[--until TIME] [--type T] [--severity N] [--state NAME] "
-	"[--responder ID] [--drill | --no-drill] [--format table|json|csv] "
-	"[--json] [--db PATH | --remote --as R]",
-	"list incidents, filtered, as a table, JSON or CSV",
+	"[--responder ID] [--drill | --no-drill] [--outcome NAME] "
+	"[--format table|json|csv] [--json] [--db PATH | --remote --as R] "
+	"[--timeout SECONDS]",
+	"list incidents, filtered, as a table, JSON or CSV, each with its "
+	"outcome (cancelled, false alarm, drill, test)",
 	"open branch since until type severity state responder drill no-drill "
-	"format json db remote as timeout",
+	"outcome format json db remote as timeout",
 	0,
 	cmd_incidents,
 };
@@ -315,7 +348,8 @@ cmd_timeline(const struct cmd *cmd, struct cli_opts *o)
 }
 
 const struct cmd cmd_timeline_entry = {
-	"timeline", "timeline INCIDENT [--json] [--db PATH | --remote --as R]",
+	"timeline", "timeline INCIDENT [--json] [--db PATH | --remote --as R] "
+	"[--timeout SECONDS]",
 	"show an incident's timeline: every event, with the time since the "
 	"report",
 	"db json remote as timeout",

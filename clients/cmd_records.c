@@ -68,7 +68,8 @@ cmd_hold(const struct cmd *cmd, struct cli_opts *o)
 }
 
 const struct cmd cmd_hold_entry = {
-	"hold", "hold INCIDENT --as R [--note TEXT] [--release] [--json]",
+	"hold", "hold INCIDENT --as R [--note TEXT] [--release] [--json] "
+	"[--timeout SECONDS]",
 	"put an incident on legal hold, so that it is never purged, or "
 	"release it",
 	"as! note release json timeout",
@@ -105,7 +106,8 @@ cmd_correct(const struct cmd *cmd, struct cli_opts *o)
 }
 
 const struct cmd cmd_correct_entry = {
-	"correct", "correct INCIDENT --event ID --note TEXT --as R [--json]",
+	"correct", "correct INCIDENT --event ID --note TEXT --as R [--json] "
+	"[--timeout SECONDS]",
 	"add a correction to an incident's timeline: the event it corrects "
 	"stays, and both are shown",
 	"as! event note! json timeout",
@@ -170,7 +172,7 @@ cmd_purge(const struct cmd *cmd, struct cli_opts *o)
 }
 
 const struct cmd cmd_purge_entry = {
-	"purge", "purge --as R [--dry-run] [--json]",
+	"purge", "purge --as R [--dry-run] [--json] [--timeout SECONDS]",
 	"remove the closed incidents past their retention now, except those "
 	"on hold or with a corrective action open",
 	"as! dry-run json timeout",

@@ -334,7 +334,7 @@ cmd_replay(const struct cmd *cmd, struct cli_opts *o)
 
 const struct cmd cmd_replay_entry = {
 	"replay", "replay INCIDENT [--speed N] [--json] "
-	"[--db PATH | --remote --as R]",
+	"[--db PATH | --remote --as R] [--timeout SECONDS]",
 	"play an incident's timeline back in its own rhythm, then the gaps "
 	"that mattered",
 	"speed json db remote as timeout",

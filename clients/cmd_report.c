@@ -40,6 +40,7 @@ struct pending {
 	int tries;	/* since the last (re)connection */
 	int64_t next;	/* ms: the next try */
 	struct status last; /* the last one printed, to skip repeats */
+	int printed;	/* a line of it was printed */
 };
 
 struct report_run {
@@ -127,10 +128,34 @@ report_repeat(struct pending *p, const struct status *st)
 	return 0;
 }
 
+/* beacond's sentence, or, for an escalation, who was called in words. */
 static const char *
-report_text(const struct status *st)
+report_text(const struct status *st, char *buf, size_t len)
 {
+	const char *s = fmt_escalation(st, buf, len);
+
+	if (s != NULL)
+		return s;
 	return st->message[0] ? st->message : state_name(st->state);
+}
+
+/* The first line names the incident: "received: incident 12". */
+static const char *
+report_first(const struct status *st, const char *text, char *buf,
+    size_t len)
+{
+	long long id = (long long)st->incident;
+
+	if (id <= 0)
+		return text;
+	if (strcmp(text, "received") == 0)
+		snprintf(buf, len, "received: incident %lld", id);
+	else if (strncmp(text, "received: ", 10) == 0)
+		snprintf(buf, len, "received: incident %lld; %s", id,
+		    text + 10);
+	else
+		snprintf(buf, len, "incident %lld: %s", id, text);
+	return buf;
 }
 
 static void
@@ -146,15 +171,21 @@ report_print_json(const struct status *st)
 static void
 report_own(struct report_run *r, struct pending *p, const struct status *st)
 {
-	char t[32];
+	char t[32], buf[DETAIL_MAX + 1], first[DETAIL_MAX + 64];
+	const char *text;
 
 	if (!report_repeat(p, st)) {
+		text = report_text(st, buf, sizeof buf);
+		if (!p->printed)
+			text = report_first(st, text, first, sizeof first);
 		if (r->o->json)
 			report_print_json(st);
-		else if (st->state != ST_REJECTED)
+		else if (st->state != ST_REJECTED) {
 			printf("%s %s%s\n", fmt_hms(st->ts ? st->ts :
 			    clock_now(), t, sizeof t), st->drill ? "DRILL: " :
-			    "", report_text(st));
+			    "", text);
+			p->printed = 1;
+		}
 		if (!r->o->json && st->nrelated > 0 && !r->related) {
 			char rel[200];
 
@@ -187,7 +218,7 @@ report_own(struct report_run *r, struct pending *p, const struct status *st)
 static void
 report_old(struct report_run *r, struct pending *p, const struct status *st)
 {
-	char t[32];
+	char t[32], buf[DETAIL_MAX + 1];
 
 	if (report_repeat(p, st))
 		return;
@@ -202,10 +233,10 @@ report_old(struct report_run *r, struct pending *p, const struct status *st)
 	else if (r->o->flush && st->state != ST_REJECTED)
 		printf("%s %s: %s%s\n", fmt_hms(st->ts ? st->ts : clock_now(),
 		    t, sizeof t), p->rep.id, st->drill ? "DRILL: " : "",
-		    report_text(st));
+		    report_text(st, buf, sizeof buf));
 	else if (st->state != ST_REJECTED)
 		fprintf(stderr, "beacon: spooled report %s: %s\n", p->rep.id,
-		    report_text(st));
+		    report_text(st, buf, sizeof buf));
 	fflush(stdout);
 }
 
@@ -571,7 +602,8 @@ cmd_report(const struct cmd *cmd, struct cli_opts *o)
 const struct cmd cmd_report_entry = {
 	"report",
 	"report --branch B --type T [--severity N] [--location L] [--note TEXT] "
-	"[--silent] [--drill] [--id ID] [--follow] [--json] [--spool DIR] | "
+	"[--device D] [--reporter R] [--silent] [--drill] [--id ID] [--follow] "
+	"[--json] [--timeout SECONDS] [--spool DIR] | "
 	"report --flush [--timeout SECONDS] [--json] [--spool DIR]",
 	"report an incident and print beacond's answers as they come; a "
 	"report left unanswered waits in a spool for the next run",

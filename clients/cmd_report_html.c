@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "beacon.h"
 #include "clock.h"
 #include "cli.h"
 #include "conf.h"
+#include "duty.h"
 #include "html.h"
 #include "msg.h"
 #include "stats.h"
@@ -28,6 +30,13 @@ struct report_run {
 	struct config *cf;	/* names and labels; NULL: ids */
 	struct stats st;
 	int64_t now;
+};
+
+/* Reading one incident's debrief: its fact and the day it is now (in the
+ * branch's zone, YYYY-MM-DD), for actions past their due date. */
+struct report_debrief_run {
+	struct stats_fact *f;
+	char today[DATE_MAX + 1];
 };
 
 /* ---- facts from the timeline --------------------------------------------- */
@@ -66,11 +75,15 @@ ev_resolve(struct stats_fact *f, const struct event *ev)
 }
 
 static void
+ev_decline(struct stats_fact *f, const struct event *ev)
+{
+	stats_fact_decline(f, ev->ts, ev->step);
+}
+
+static void
 ev_escalated(struct stats_fact *f, const struct event *ev)
 {
-	f->escalations++;
-	if (ev->step > f->top_step)
-		f->top_step = ev->step;
+	stats_fact_escalated(f, ev->ts, ev->step);
 }
 
 /* Step -1: nobody to send a debrief notice to, not a response gap. */
@@ -103,6 +116,7 @@ static const struct {
 	{ "ack", ev_ack },
 	{ "arrived", ev_arrived },
 	{ "resolve", ev_resolve },
+	{ "decline", ev_decline },
 	{ "escalated", ev_escalated },
 	{ "no_one_available", ev_no_one },
 	{ "cancelled", ev_false_alarm },
@@ -129,7 +143,8 @@ report_event(const struct event *ev, void *arg)
 static int
 report_revision(const struct debrief_row *row, void *arg)
 {
-	struct stats_fact *f = arg;
+	struct report_debrief_run *dr = arg;
+	struct stats_fact *f = dr->f;
 	struct debrief d;
 	char err[256];
 	size_t i;
@@ -146,23 +161,54 @@ report_revision(const struct debrief_row *row, void *arg)
 	if (d.wb == WB_HELD)
 		f->debrief = SD_HELD;
 	f->open_actions = debrief_open_actions(&d);
+	f->overdue_actions = stats_actions_overdue(&d, dr->today);
 	for (i = 0; i < d.nreferrals && i < DEBRIEF_LIST_MAX; i++)
 		f->referrals[i] = d.referrals[i];
 	f->nreferrals = i;
 	return 0;
 }
 
+static const char *
+report_zone(const struct report_run *r, const struct incident *inc)
+{
+	const struct conf_branch *b;
+
+	if (r->cf == NULL || (b = config_branch(r->cf, inc->branch)) == NULL)
+		return NULL;
+	return b->timezone;
+}
+
+/* Today at the incident's branch (the local zone without one). */
+static void
+report_today(const struct report_run *r, const struct incident *inc,
+    char *buf, size_t len)
+{
+	const char *tz = report_zone(r, inc);
+	struct duty_local l;
+	struct tm tm;
+	time_t t = (time_t)(r->now / 1000);
+
+	if (tz != NULL && duty_local(tz, r->now, &l) == 0)
+		snprintf(buf, len, "%04d-%02d-%02d", l.y, l.m, l.d);
+	else if (localtime_r(&t, &tm) != NULL)
+		strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
 /* The latest revision decides; without one, the lifecycle row says
  * whether the debrief is still due or overdue. Past its due time counts
  * as overdue even if beacond was down when the notice should have gone. */
 static int
-report_debrief(struct report_run *r, int64_t id, struct stats_fact *f)
+report_debrief(struct report_run *r, const struct incident *inc,
+    struct stats_fact *f)
 {
+	struct report_debrief_run dr = { f, "" };
 	struct debrief_due due;
+	int64_t id = inc->id;
 	int found;
 
+	report_today(r, inc, dr.today, sizeof dr.today);
 	f->debrief = SD_NONE;
-	if (store_debriefs(r->s, id, 1, report_revision, f) != 0)
+	if (store_debriefs(r->s, id, 1, report_revision, &dr) != 0)
 		return -1;
 	if (f->debrief != SD_NONE)
 		return 0;
@@ -208,7 +254,7 @@ report_fact(const struct report_run *r, const struct incident *inc,
 	f->joined = inc->presses > 1 ? inc->presses - 1 : 0;
 	f->related = inc->nrelated;
 	f->nsteps = inc->nsteps;
-	stats_fact_local(f);
+	stats_fact_zone(f, report_zone(r, inc));
 }
 
 static int
@@ -221,7 +267,7 @@ report_incident(const struct incident *inc, void *arg)
 	if (store_timeline(r->s, inc->id, report_event, &f) != 0)
 		return -1;
 	/* What is set apart is only counted: no need for its debrief. */
-	if (!f.drill && !f.false_alarm && report_debrief(r, inc->id, &f) != 0)
+	if (!f.drill && !f.false_alarm && report_debrief(r, inc, &f) != 0)
 		return -1;
 	stats_add(&r->st, &f);
 	return 0;
@@ -252,7 +298,8 @@ static int
 report_write_fp(FILE *fp, const struct report_run *r,
     const struct cli_opts *o)
 {
-	struct report_meta m = { o->since, o->until, o->branch, r->now };
+	struct report_meta m = { o->since, o->until, o->branch, r->now,
+		r->cf != NULL };
 
 	html_report(fp, &r->st, &m);
 	return fflush(fp) != 0 || ferror(fp) ? -1 : 0;

@@ -178,32 +178,36 @@ cmd_respond(const struct cmd *cmd, struct cli_opts *o)
 #define RESPOND_OPTIONS "as! note timeout json"
 
 const struct cmd cmd_ack_entry = {
-	"ack", "ack INCIDENT --as RESPONDER [--note TEXT] [--json]",
+	"ack", "ack INCIDENT --as RESPONDER [--note TEXT] [--json] "
+	"[--timeout SECONDS]",
 	"acknowledge an incident (I am on it); stops the escalation",
 	RESPOND_OPTIONS, 1, cmd_respond,
 };
 
 const struct cmd cmd_decline_entry = {
-	"decline", "decline INCIDENT --as RESPONDER [--note TEXT] [--json]",
+	"decline", "decline INCIDENT --as RESPONDER [--note TEXT] [--json] "
+	"[--timeout SECONDS]",
 	"decline an incident (I cannot); the next step fires at once",
 	RESPOND_OPTIONS, 1, cmd_respond,
 };
 
 const struct cmd cmd_arrived_entry = {
-	"arrived", "arrived INCIDENT --as RESPONDER [--note TEXT] [--json]",
+	"arrived", "arrived INCIDENT --as RESPONDER [--note TEXT] [--json] "
+	"[--timeout SECONDS]",
 	"say you are on scene; stops the escalation",
 	RESPOND_OPTIONS, 1, cmd_respond,
 };
 
 const struct cmd cmd_resolve_entry = {
-	"resolve", "resolve INCIDENT --as RESPONDER [--note TEXT] [--json]",
+	"resolve", "resolve INCIDENT --as RESPONDER [--note TEXT] [--json] "
+	"[--timeout SECONDS]",
 	"close an incident: it is over",
 	RESPOND_OPTIONS, 1, cmd_respond,
 };
 
 const struct cmd cmd_backup_entry = {
 	"backup", "backup INCIDENT --as RESPONDER [--role ROLE] [--note TEXT] "
-	"[--json]",
+	"[--json] [--timeout SECONDS]",
 	"ask for backup: every responder of ROLE on the branch, or the next "
 	"step when no role is named, is notified at once",
 	"as! role note timeout json", 1, cmd_respond,

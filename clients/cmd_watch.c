@@ -108,6 +108,8 @@ watch_status(struct conn *c, struct watch_run *w, const char *rest,
 {
 	struct status st;
 	char err[DETAIL_MAX + 1], branch[ID_MAX + 1], *json;
+	char buf[DETAIL_MAX + 1];
+	const char *text;
 
 	if (msg_status_decode(payload, len, &st, err, sizeof err) != MSG_OK) {
 		log_warnx("unreadable status message: %s", err);
@@ -119,9 +121,11 @@ watch_status(struct conn *c, struct watch_run *w, const char *rest,
 		json = msg_status_encode(&st);
 		printf("%s\n", json);
 		free(json);
-	} else
+	} else {
+		text = fmt_escalation(&st, buf, sizeof buf);
 		watch_line(st.ts, st.incident, branch, watch_type(w,
-		    st.incident), st.state, st.drill, st.message);
+		    st.incident), st.state, st.drill, text ? text : st.message);
+	}
 	watch_done(c, w);
 }
 

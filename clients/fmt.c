@@ -7,6 +7,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "msg.h"
 #include "xmalloc.h"
 
 /*
@@ -125,6 +126,52 @@ const char *
 fmt_dash(const char *s)
 {
 	return s == NULL || *s == '\0' ? "-" : s;
+}
+
+/* "a", "a and b", "a, b and c", after prefix each; at *off in buf. */
+static void
+fmt_labels(char *buf, size_t len, size_t *off, const void *labels,
+    size_t n, const char *prefix)
+{
+	const char (*v)[LABEL_MAX + 1] = labels;
+	size_t i;
+
+	for (i = 0; i < n && *off < len; i++)
+		*off += (size_t)snprintf(buf + *off, len - *off, "%s%s%s",
+		    i == 0 ? "" : i + 1 == n ? " and " : ", ", prefix, v[i]);
+}
+
+char *
+fmt_escalation(const struct status *st, char *buf, size_t len)
+{
+	const struct status_escalation *x = &st->esc;
+	const char *tail = strstr(st->message, "; no one available: ");
+	size_t off = 0;
+
+	/* Only the status the step's own firing published says it. */
+	if (x->step <= 0 || x->at != st->ts || x->ncalled == 0 || len == 0)
+		return NULL;
+	buf[0] = '\0';
+	fmt_labels(buf, len, &off, x->declined, x->ndeclined, "the ");
+	if (x->ndeclined > 0 && off < len)
+		off += (size_t)snprintf(buf + off, len - off, " declined%s",
+		    x->nunanswered > 0 ? " and " : "");
+	fmt_labels(buf, len, &off, x->unanswered, x->nunanswered, "the ");
+	if (x->nunanswered > 0 && off < len)
+		off += (size_t)snprintf(buf + off, len - off,
+		    " did not answer");
+	if (x->ndeclined + x->nunanswered == 0 && off < len)
+		off += (size_t)snprintf(buf + off, len - off, "step %d",
+		    x->step + 1);
+	if (off < len)
+		off += (size_t)snprintf(buf + off, len - off, ": ");
+	fmt_labels(buf, len, &off, x->called, x->ncalled, "");
+	if (off < len)
+		off += (size_t)snprintf(buf + off, len - off,
+		    " %s now called%s%s", x->ncalled == 1 ? "is" : "are",
+		    st->call_911 && !st->drill ? ", CALL 911" : "",
+		    tail != NULL ? tail : "");
+	return buf;
 }
 
 struct table {

@@ -257,7 +257,7 @@ html_card_count(FILE *fp, const char *tone, const char *key, int64_t n,
 static void
 html_cards(FILE *fp, const struct stats *s)
 {
-	char a[64], b[64], c[64], d[64];
+	char a[64], b[64], c[64], d[64], e[64];
 
 	snprintf(a, sizeof a, "%lld still open", (long long)s->open);
 	snprintf(b, sizeof b, "of %lld escalated", (long long)s->escalated);
@@ -274,8 +274,12 @@ html_cards(FILE *fp, const struct stats *s)
 	    "incidents with an unstaffed step");
 	html_card_count(fp, "warn", "Debriefs overdue",
 	    s->debriefs[SD_OVERDUE], c);
-	html_card_count(fp, "warn", "Actions open", s->actions_open,
-	    "corrective actions from debriefs");
+	if (s->actions_overdue > 0)
+		snprintf(e, sizeof e, "%lld overdue",
+		    (long long)s->actions_overdue);
+	else
+		snprintf(e, sizeof e, "corrective actions from debriefs");
+	html_card_count(fp, "warn", "Actions open", s->actions_open, e);
 	html_card_count(fp, "quiet", "Set apart", s->drills + s->false_alarms,
 	    d);
 	fputs("</div>\n", fp);
@@ -334,11 +338,21 @@ html_footer(FILE *fp, const struct report_meta *m)
 {
 	char zone[64], off[16];
 
-	fprintf(fp, "<footer>\n<p>Months and hours are in the local time zone "
-	    "of the computer that made this report (%s, UTC%s). A range "
-	    "counts the incidents reported in it.</p>\n",
-	    html_date(m->generated, "%Z", zone, sizeof zone),
-	    html_date(m->generated, "%z", off, sizeof off));
+	if (m->zones)
+		fprintf(fp, "<footer>\n<p>Months and hours are those of each "
+		    "incident's branch, in its time zone from beacon.conf; a "
+		    "branch it does not name uses the zone of the computer "
+		    "that made this report (%s, UTC%s). ",
+		    html_date(m->generated, "%Z", zone, sizeof zone),
+		    html_date(m->generated, "%z", off, sizeof off));
+	else
+		fprintf(fp, "<footer>\n<p>Months and hours are in the local "
+		    "time zone of the computer that made this report (%s, "
+		    "UTC%s): no configuration gave the branches' zones. ",
+		    html_date(m->generated, "%Z", zone, sizeof zone),
+		    html_date(m->generated, "%z", off, sizeof off));
+	fputs("The range (--since, --until) is in the computer's zone. A "
+	    "range counts the incidents reported in it.</p>\n", fp);
 	fputs("<p>Response times run from the report to the first "
 	    "acknowledgment and to the first responder on scene. Medians and "
 	    "90th percentiles use the nearest-rank method, so each is a time "

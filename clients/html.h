@@ -50,6 +50,7 @@ struct report_meta {
 	int64_t until;		/* ms, excluded; 0: up to generated */
 	const char *branch;	/* NULL: every branch */
 	int64_t generated;	/* ms */
+	int zones;	/* 1: months and hours in each branch's zone */
 };
 
 /* The whole page, from <!doctype html> to </html>. */

@@ -297,6 +297,8 @@ html_escalation(FILE *fp, const struct stats *s)
 		  "time)", s->escalated },
 		{ "&#8195;of which the escalation reached the last step of "
 		  "its policy", s->last_step },
+		{ "Incidents passed on to the next step because a responder "
+		  "declined", s->declined },
 		{ "Incidents never acknowledged", s->not_acked },
 		{ "Incidents with a step for which no one was available",
 		  s->no_one },
@@ -306,8 +308,9 @@ html_escalation(FILE *fp, const struct stats *s)
 	char a[32], b[32];
 
 	sect_open(fp, "escalation", "Escalation and availability", "An "
-	    "incident escalates when nobody acknowledges it in time; the last "
-	    "step is the policy's final group of people. &#8220;No one "
+	    "incident escalates when nobody acknowledges it in time; a "
+	    "responder who declines passes it on at once, counted apart. The "
+	    "last step is the policy's final group of people. &#8220;No one "
 	    "available&#8221; means a step had a role with nobody on duty.");
 	if (s->total == 0) {
 		sect_empty(fp, "No incidents in this range.");
@@ -374,6 +377,8 @@ html_debriefs(FILE *fp, const struct stats *s)
 		  s->debriefs[SD_NONE] },
 		{ "Referrals to community partners", s->referrals_total },
 		{ "Corrective actions still open", s->actions_open },
+		{ "&#8195;of which overdue (past their due date)",
+		  s->actions_overdue },
 	};
 
 	sect_open(fp, "debriefs", "Debriefs and follow-up", "After each "

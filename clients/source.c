@@ -84,6 +84,7 @@ source_filter(const struct cli_opts *o, struct incident_filter *f)
 	f->state = o->state;
 	f->open = o->open;
 	f->drill = o->drill ? 1 : o->no_drill ? 0 : -1;
+	f->outcome = o->outcome;
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -213,6 +214,7 @@ source_query_filter(struct query *q, const struct incident_filter *f)
 	q->state = f->state;
 	q->open = f->open;
 	q->drill = f->drill;
+	q->outcome = f->outcome;
 }
 
 /*

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "duty.h"
 #include "stats.h"
 #include "xmalloc.h"
 
@@ -71,6 +72,7 @@ stats_fact_init(struct stats_fact *f)
 	memset(f, 0, sizeof *f);
 	f->created = f->notified = f->ack = f->arrived = f->resolved = -1;
 	f->top_step = -1;
+	f->decline_at = -1;
 }
 
 static int
@@ -107,6 +109,55 @@ stats_fact_local(struct stats_fact *f)
 		return;
 	f->month = (tm.tm_year + 1900) * 12 + tm.tm_mon;
 	f->hour = tm.tm_hour;
+}
+
+void
+stats_fact_zone(struct stats_fact *f, const char *tz)
+{
+	struct duty_local l;
+
+	if (tz == NULL || tz[0] == '\0' ||
+	    duty_local(tz, f->created, &l) != 0) {
+		stats_fact_local(f);
+		return;
+	}
+	f->month = l.y * 12 + l.m - 1;
+	f->hour = l.min / 60;
+}
+
+void
+stats_fact_decline(struct stats_fact *f, int64_t ts, int step)
+{
+	f->decline_at = ts;
+	f->decline_step = step;
+}
+
+void
+stats_fact_escalated(struct stats_fact *f, int64_t ts, int step)
+{
+	if (f->decline_at >= 0 && ts == f->decline_at &&
+	    step == f->decline_step + 1) {
+		f->declined++;
+		f->decline_at = -1;
+		return;
+	}
+	f->escalations++;
+	if (step > f->top_step)
+		f->top_step = step;
+}
+
+int
+stats_actions_overdue(const struct debrief *d, const char *today)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < d->nactions && i < DEBRIEF_LIST_MAX; i++)
+		if (d->actions[i].status == AS_OPEN &&
+		    d->actions[i].due[0] != '\0' &&
+		    strcmp(d->actions[i].due, today) < 0)
+			n++;
+	return n;
 }
 
 /* ---- groups -------------------------------------------------------------- */
@@ -271,6 +322,8 @@ stats_escalation(struct stats *s, const struct stats_fact *f)
 		if (f->nsteps > 1 && f->top_step >= f->nsteps - 1)
 			s->last_step++;
 	}
+	if (f->declined > 0)
+		s->declined++;
 	if (f->no_one > 0) {
 		s->no_one++;
 		s->no_one_events += f->no_one;
@@ -286,6 +339,7 @@ stats_debrief(struct stats *s, const struct stats_fact *f)
 	s->debriefs[f->debrief >= 0 && f->debrief < SD_COUNT ? f->debrief :
 	    SD_NONE]++;
 	s->actions_open += f->open_actions;
+	s->actions_overdue += f->overdue_actions;
 	for (i = 0; i < f->nreferrals; i++) {
 		g = stats_group(&s->referrals, f->referrals[i].type);
 		g->n += f->referrals[i].count;

@@ -67,12 +67,16 @@ struct stats_fact {
 	int64_t ack;		/* the first acknowledgment */
 	int64_t arrived;	/* the first responder on scene */
 	int64_t resolved;
-	int escalations;	/* escalated events */
+	int escalations;	/* escalated events: nobody acknowledged */
+	int declined;		/* escalated events a decline caused */
+	int64_t decline_at;	/* reading: the latest decline, -1 none */
+	int decline_step;	/* ... and its step */
 	int top_step;		/* highest step escalated to, -1 none */
 	int nsteps;		/* steps of its policy when opened */
 	int no_one;		/* no_one_available events (incident steps) */
 	int debrief;		/* enum stats_debrief */
 	int open_actions;	/* in the latest debrief revision */
+	int overdue_actions;	/* of those, past their due date */
 	struct debrief_referral referrals[DEBRIEF_LIST_MAX];
 	size_t nreferrals;
 };
@@ -80,6 +84,17 @@ struct stats_fact {
 void stats_fact_init(struct stats_fact *);
 /* Fill in month and hour from created, in the local time zone (TZ). */
 void stats_fact_local(struct stats_fact *);
+/* A "decline" event, then an "escalated" one, in timeline order. A
+ * decline passes the incident on at once: beacond records the next step's
+ * "escalated" at the decline's time, which counts as declined, not as a
+ * step nobody acknowledged in time. */
+void stats_fact_decline(struct stats_fact *, int64_t ts, int step);
+void stats_fact_escalated(struct stats_fact *, int64_t ts, int step);
+/* The same in zone tz ("America/Toronto"): the branch's. */
+void stats_fact_zone(struct stats_fact *, const char *tz);
+/* Corrective actions of d still open whose due date is before today
+ * ("YYYY-MM-DD"): overdue. An action due today is not yet. */
+int stats_actions_overdue(const struct debrief *d, const char *today);
 /* year * 12 + month - 1 of a local time; "YYYY-MM" back from it. */
 int stats_month(int64_t ms);
 char *stats_month_name(int month, char *buf, size_t len);
@@ -124,12 +139,14 @@ struct stats {
 	int64_t not_acked;	/* counted, never acknowledged */
 
 	int64_t escalated;	/* incidents escalated at least once */
+	int64_t declined;	/* incidents a decline passed on */
 	int64_t last_step;	/* ... whose escalation reached the last step */
 	int64_t no_one;		/* incidents with a "no one available" */
 	int64_t no_one_events;
 
 	int64_t debriefs[SD_COUNT];
 	int64_t actions_open;
+	int64_t actions_overdue;	/* open and past their due date */
 	int64_t referrals_total;
 };
 

@@ -39,6 +39,27 @@ int state_from_name(const char *);
 /* Open: received, routed, acknowledged or on_scene. */
 int state_open(int);
 
+/* How an incident turned out, read from what was recorded (no column of
+ * its own): a device test (a "test" event: its branch was paused), a
+ * report cancelled before anyone was notified ("cancelled"), one
+ * cancelled after ("false_alarm"), a drill, or none of these ("real").
+ * The first that applies wins, in that order. OUTCOME_UNKNOWN: not read
+ * (only listings compute it). */
+enum outcome {
+	OUTCOME_UNKNOWN = 0,
+	OUTCOME_REAL,
+	OUTCOME_CANCELLED,
+	OUTCOME_FALSE_ALARM,
+	OUTCOME_DRILL,
+	OUTCOME_TEST,
+	OUTCOME_COUNT
+};
+/* "real", "cancelled", "false_alarm", "drill", "test"; NULL when unknown
+ * or out of range. */
+const char *outcome_name(int);
+/* -1 when unknown. */
+int outcome_from_name(const char *);
+
 /* A report as decoded from beacon/report/{branch}. */
 struct report {
 	char id[ID_MAX + 1];
@@ -83,6 +104,7 @@ struct incident {
 	 * within repeat_window but not joined: they may be the same event. */
 	int64_t related[RELATED_MAX];
 	int nrelated;
+	int outcome;     /* enum outcome; listings only, else UNKNOWN */
 	/* The latest change, for the incident topic; kept in memory only. */
 	char last_kind[32];
 	char last_by[ID_MAX + 1];

@@ -2855,7 +2855,10 @@ engine_restore(struct engine *e)
 
 struct fb_scan {
 	char notified[FB_MAX][ID_MAX + 1]; /* distinct, in order */
+	int notified_step[FB_MAX]; /* the step each was first called at */
 	size_t nnotified;
+	char decliners[STATUS_ACKS][ID_MAX + 1];
+	size_t ndecliners;
 	char ackers[STATUS_ACKS][ID_MAX + 1];
 	size_t nackers;
 	int64_t taken_at;	/* when it was taken (engine_fb_scan); 0 not */
@@ -2906,8 +2909,13 @@ engine_fb_event(const struct event *ev, void *arg)
 	struct fb_scan *f = arg;
 
 	if (strcmp(ev->kind, "notified") == 0 && ev->step >= 0 &&
-	    ev->actor[0] != '\0')
+	    ev->actor[0] != '\0') {
+		if (f->nnotified < FB_MAX &&
+		    !fb_has(f->notified, f->nnotified, ev->actor))
+			f->notified_step[f->nnotified] = ev->step;
 		fb_add(f->notified, &f->nnotified, FB_MAX, ev->actor);
+	} else if (strcmp(ev->kind, "decline") == 0 && ev->actor[0] != '\0')
+		fb_add(f->decliners, &f->ndecliners, STATUS_ACKS, ev->actor);
 	else if (strcmp(ev->kind, "ack") == 0 && ev->actor[0] != '\0') {
 		fb_add(f->ackers, &f->nackers, STATUS_ACKS, ev->actor);
 		if (f->acks++ == 0)
@@ -2989,6 +2997,45 @@ engine_fb_awaiting(struct engine *e, const struct incident *inc)
 	return n > 0;
 }
 
+/* Add a role label to a status list, once. */
+static void
+fb_label(char (*v)[LABEL_MAX + 1], size_t *n, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(v[i], label) == 0)
+			return;
+	if (*n < STATUS_ACKS)
+		strlcpy_utf8(v[(*n)++], label, LABEL_MAX + 1);
+}
+
+/* Past the first step: who the current step calls, and who of the
+ * earlier ones declined or did not answer, by role label, so that the
+ * reporter can be told in words (docs/protocol.md). */
+static void
+engine_fb_escalation(struct engine *e, const struct incident *inc,
+    struct fb_scan *f, struct status_escalation *x)
+{
+	const char *label;
+	size_t i;
+
+	if (!state_open(inc->state) || inc->step <= 0)
+		return;
+	x->step = inc->step;
+	x->at = inc->step_at;
+	for (i = 0; i < f->nnotified; i++) {
+		label = role_label(e->cf, responder_role(e->cf,
+		    f->notified[i]));
+		if (f->notified_step[i] >= inc->step)
+			fb_label(x->called, &x->ncalled, label);
+		else if (fb_has(f->decliners, f->ndecliners, f->notified[i]))
+			fb_label(x->declined, &x->ndeclined, label);
+		else if (!fb_has(f->ackers, f->nackers, f->notified[i]))
+			fb_label(x->unanswered, &x->nunanswered, label);
+	}
+}
+
 static void
 engine_fb_status(struct engine *e, const struct incident *inc,
     struct status *s)
@@ -3041,6 +3088,7 @@ engine_fb_status(struct engine *e, const struct incident *inc,
 			    inc->notified, inc->notified == 1 ? "" : "s",
 			    call);
 	}
+	engine_fb_escalation(e, inc, f, &s->esc);
 	free(f);
 }
 

@@ -393,6 +393,74 @@ msg_status_feedback(json_t *o, const struct status *st)
 	msg_set_str(o, "instruction", st->instruction);
 }
 
+/* labels: n strings of LABEL_MAX + 1 bytes. */
+static json_t *
+msg_labels(const void *labels, size_t n)
+{
+	const char (*v)[LABEL_MAX + 1] = labels;
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n && i < STATUS_ACKS; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static void
+msg_status_escalation(json_t *o, const struct status_escalation *x)
+{
+	json_t *e;
+
+	if (x->step <= 0)
+		return;
+	e = json_pack("{s:i}", "step", x->step);
+	if (e == NULL)
+		fatalx("msg: cannot build status");
+	msg_set_time(e, "at", x->at);
+	json_object_set_new(e, "called", msg_labels(x->called, x->ncalled));
+	json_object_set_new(e, "declined", msg_labels(x->declined,
+	    x->ndeclined));
+	json_object_set_new(e, "unanswered", msg_labels(x->unanswered,
+	    x->nunanswered));
+	json_object_set_new(o, "escalation", e);
+}
+
+/* An array of labels into v; what is not a string is left out. */
+static void
+msg_labels_get(json_t *a, char (*v)[LABEL_MAX + 1], size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	for (i = 0; json_is_array(a) && i < json_array_size(a) &&
+	    *n < STATUS_ACKS; i++)
+		if (json_is_string(json_array_get(a, i)))
+			strlcpy_utf8(v[(*n)++], json_string_value(
+			    json_array_get(a, i)), LABEL_MAX + 1);
+}
+
+static int
+msg_status_escalation_get(json_t *root, struct status_escalation *x,
+    char *err, size_t errlen)
+{
+	static const struct field fields[] = {
+		FINT("step", 1, struct status_escalation, step, 1, 1000),
+		FTIME("at", struct status_escalation, at),
+	};
+	json_t *e = json_object_get(root, "escalation");
+
+	if (!json_is_object(e))
+		return 0;
+	if (fields_unpack(e, fields, NFIELDS(fields), x, err, errlen) != 0)
+		return -1;
+	msg_labels_get(json_object_get(e, "called"), x->called, &x->ncalled);
+	msg_labels_get(json_object_get(e, "declined"), x->declined,
+	    &x->ndeclined);
+	msg_labels_get(json_object_get(e, "unanswered"), x->unanswered,
+	    &x->nunanswered);
+	return 0;
+}
+
 char *
 msg_status_encode(const struct status *st)
 {
@@ -418,6 +486,7 @@ msg_status_encode(const struct status *st)
 	if (st->nrelated > 0)
 		json_object_set_new(o, "related", msg_ids(st->related,
 		    st->nrelated));
+	msg_status_escalation(o, &st->esc);
 	return msg_dump(o);
 }
 
@@ -465,7 +534,9 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (fields_unpack(root, status_fields, NFIELDS(status_fields), st,
-	    err, errlen) == 0 && msg_state(root, &st->state, err, errlen) == 0) {
+	    err, errlen) == 0 &&
+	    msg_state(root, &st->state, err, errlen) == 0 &&
+	    msg_status_escalation_get(root, &st->esc, err, errlen) == 0) {
 		st->nrelated = msg_ids_unpack(json_object_get(root, "related"),
 		    st->related);
 		rc = MSG_OK;
@@ -619,6 +690,8 @@ msg_incident_encode(const struct incident *inc)
 	msg_set_time(o, "updated", inc->updated);
 	json_object_set_new(o, "nsteps", json_integer(inc->nsteps));
 	json_object_set_new(o, "hold", json_boolean(inc->hold));
+	if (outcome_name(inc->outcome) != NULL)
+		msg_set_str(o, "outcome", outcome_name(inc->outcome));
 	if (inc->last_kind[0] != '\0') {
 		last = json_pack("{s:s, s:s}", "kind", inc->last_kind, "by",
 		    inc->last_by);
@@ -648,6 +721,12 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 	if (fields_unpack(root, incident_fields, NFIELDS(incident_fields), inc,
 	    err, errlen) != 0 || msg_state(root, &inc->state, err, errlen) != 0)
 		goto out;
+	/* An outcome this client does not know stays unknown. */
+	if (json_is_string(json_object_get(root, "outcome")))
+		inc->outcome = outcome_from_name(json_string_value(
+		    json_object_get(root, "outcome")));
+	if (inc->outcome < 0)
+		inc->outcome = OUTCOME_UNKNOWN;
 	last = json_object_get(root, "last");
 	if (json_is_object(last) && fields_unpack(last, last_fields,
 	    NFIELDS(last_fields), inc, err, errlen) != 0)
@@ -1354,6 +1433,14 @@ msg_query_fields(json_t *root, struct query *q, char *err, size_t errlen)
 	if ((v = json_object_get(root, "state")) != NULL && !json_is_null(v) &&
 	    msg_state(root, &q->state, err, errlen) != 0)
 		return -1;
+	v = json_object_get(root, "outcome");
+	if (v != NULL && !json_is_null(v) && (!json_is_string(v) ||
+	    (q->outcome = outcome_from_name(json_string_value(v))) < 0)) {
+		q->outcome = OUTCOME_UNKNOWN;
+		msg_err(err, errlen, "outcome: must be real, cancelled, "
+		    "false_alarm, drill or test");
+		return -1;
+	}
 	if (query_needs_incident(q->method) && q->incident == 0) {
 		msg_err(err, errlen, "incident: required");
 		return -1;
@@ -1442,6 +1529,8 @@ msg_query_encode(const struct query *q)
 		json_object_set_new(o, "open", json_true());
 	if (q->drill >= 0)
 		json_object_set_new(o, "drill", json_boolean(q->drill));
+	if (outcome_name(q->outcome) != NULL)
+		msg_set_str(o, "outcome", outcome_name(q->outcome));
 	if (q->limit > 0)
 		json_object_set_new(o, "limit", json_integer(q->limit));
 	msg_set_str(o, "mode", q->mode);

@@ -76,6 +76,20 @@ struct status {
 	/* The incidents this one may be related to (encoded when any). */
 	int64_t related[RELATED_MAX];
 	int nrelated;
+	/* While an open incident is past its first step: the step now
+	 * called (from 0; 0: none), when it fired, and, by role label, who
+	 * it calls, who of the earlier steps declined and who did not
+	 * answer. Encoded only when step > 0. */
+	struct status_escalation {
+		int step;
+		int64_t at;
+		char called[STATUS_ACKS][LABEL_MAX + 1];
+		size_t ncalled;
+		char declined[STATUS_ACKS][LABEL_MAX + 1];
+		size_t ndeclined;
+		char unanswered[STATUS_ACKS][LABEL_MAX + 1];
+		size_t nunanswered;
+	} esc;
 };
 char *msg_status_encode(const struct status *);
 int msg_status_decode(const void *payload, size_t len, struct status *,
@@ -189,6 +203,7 @@ struct query {
 	int64_t since, until;
 	char branch[ID_MAX + 1], type[ID_MAX + 1], responder[ID_MAX + 1];
 	int severity, state, open, drill, limit;
+	int outcome;		/* enum outcome; OUTCOME_UNKNOWN: any */
 	struct debrief debrief; /* Q_RECORD */
 	char mode[16];		/* Q_MODE: "drill" or "pause" */
 	int stop;		/* Q_MODE: end it now */

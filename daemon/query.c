@@ -49,6 +49,7 @@ query_incidents(struct store *st, const struct query *q, struct msg_reply *r)
 	f.state = q->state;
 	f.open = q->open;
 	f.drill = q->drill;
+	f.outcome = q->outcome;
 	f.limit = w.limit + 1; /* one more says there is more */
 	if (store_incidents_filter(st, &f, query_add_incident, &w) != 0)
 		return "the database could not be read";

@@ -293,6 +293,15 @@ static const char *const store_migrations[] = {
 	" AND d.open_actions > 0 AND d.revision = (SELECT max(revision)"       \
 	" FROM debriefs WHERE incident = " id "))"
 #define PURGE_WHERE PURGE_OLD " AND NOT " ACTIONS_OPEN("incidents.id")
+/* An incident's enum outcome (beacon.h), read from its timeline and its
+ * drill flag: test 5, cancelled 2, false_alarm 3, drill 4, else real 1. */
+#define OUTCOME_OF_INCIDENT                                                    \
+	"coalesce((SELECT CASE WHEN max(kind = 'test') THEN 5"                 \
+	" WHEN max(kind = 'cancelled') THEN 2"                                 \
+	" WHEN max(kind = 'false_alarm') THEN 3 END FROM events"               \
+	" WHERE incident = incidents.id"                                       \
+	" AND kind IN ('test', 'cancelled', 'false_alarm')),"                  \
+	" CASE WHEN drill THEN 4 ELSE 1 END)"
 
 enum store_stmt {
 	S_BEGIN,
@@ -389,14 +398,15 @@ static const struct {
 	/* One statement for every filter: an unset field binds NULL (or 0
 	 * for the numbers) and drops out. The created range comes first so
 	 * that the planner walks incidents_created. */
-	[S_FILTER] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
-	    " WHERE created >= ?1 AND created < ?2"
+	[S_FILTER] = { "SELECT " INCIDENT_COLUMNS ", " OUTCOME_OF_INCIDENT
+	    " FROM incidents WHERE created >= ?1 AND created < ?2"
 	    " AND (?3 IS NULL OR branch = ?3) AND (?4 IS NULL OR type = ?4)"
 	    " AND (?5 = 0 OR severity = ?5) AND (?6 IS NULL OR state = ?6)"
 	    " AND (?7 = 0 OR state IN " OPEN_STATES ")"
 	    " AND (?8 < 0 OR drill = ?8)"
 	    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM events"
 	    " WHERE actor = ?9 AND incident = incidents.id))"
+	    " AND (?11 = 0 OR " OUTCOME_OF_INCIDENT " = ?11)"
 	    " ORDER BY id LIMIT ?10", 0 },
 	[S_HOLD] = { "UPDATE incidents SET hold = ?2 WHERE id = ?1", 1 },
 	[S_EVENT_GET] = { "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?",
@@ -1348,6 +1358,10 @@ store_row_incident(sqlite3_stmt *st, struct incident *inc)
 	inc->ndevices = store_col_list(st, 27, inc->devices[0],
 	    sizeof inc->devices[0]);
 	inc->nrelated = store_col_ids(st, 28, inc->related);
+	/* Only the listings' statement reads the outcome, after the
+	 * incident's own columns. */
+	if (sqlite3_column_count(st) > 29)
+		inc->outcome = sqlite3_column_int(st, 29);
 }
 
 /* Bind everything after the id, in INCIDENT_COLUMNS order; 0 or an SQLite
@@ -1687,6 +1701,7 @@ store_bind_filter(sqlite3_stmt *st, const struct incident_filter *f)
 	rc |= sqlite3_bind_int(st, 8, f->drill < 0 ? -1 : f->drill != 0);
 	rc |= store_bind_text(st, 9, f->responder);
 	rc |= sqlite3_bind_int(st, 10, f->limit > 0 ? f->limit : -1);
+	rc |= sqlite3_bind_int(st, 11, f->outcome);
 	return rc;
 }
 

@@ -78,11 +78,12 @@ struct incident_filter {
 	int state;		/* enum state; -1: any */
 	int open;		/* 1: open ones only */
 	int drill;		/* -1 any, 0 real ones only, 1 drills only */
+	int outcome;		/* enum outcome; OUTCOME_UNKNOWN: any */
 	int limit;		/* at most this many; 0: no limit */
 };
 void store_filter_init(struct incident_filter *);
-/* Incidents matching f, by id (oldest first). Served by indexes on
- * created, branch and (events) actor. */
+/* Incidents matching f, by id (oldest first), each with its outcome.
+ * Served by indexes on created, branch and (events) actor. */
 int store_incidents_filter(struct store *, const struct incident_filter *f,
     store_incident_cb, void *arg);
 /* Set or clear the legal hold flag (incidents.hold). */

@@ -41,6 +41,33 @@ state_open(int st)
 	return st >= ST_RECEIVED && st <= ST_ON_SCENE;
 }
 
+static const char *const outcome_names[] = {
+	[OUTCOME_REAL] = "real",
+	[OUTCOME_CANCELLED] = "cancelled",
+	[OUTCOME_FALSE_ALARM] = "false_alarm",
+	[OUTCOME_DRILL] = "drill",
+	[OUTCOME_TEST] = "test",
+};
+
+const char *
+outcome_name(int o)
+{
+	if (o <= OUTCOME_UNKNOWN || o >= OUTCOME_COUNT)
+		return NULL;
+	return outcome_names[o];
+}
+
+int
+outcome_from_name(const char *s)
+{
+	int i;
+
+	for (i = OUTCOME_REAL; i < OUTCOME_COUNT; i++)
+		if (strcmp(outcome_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
 void
 strlcpy_utf8(char *dst, const char *src, size_t dstlen)
 {

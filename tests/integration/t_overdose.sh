@@ -12,7 +12,7 @@ sub_status
 cli report report --broker "127.0.0.1:$PORT" --branch central \
     --type overdose --location "2nd floor washroom" --id od-1
 expect_rc 0 report
-expect_line report '^[0-9]{2}:[0-9]{2}:[0-9]{2}\b.*\breceived$'
+expect_line report '^[0-9]{2}:[0-9]{2}:[0-9]{2}\b.*\breceived: incident 1$'
 expect_line report \
     '^[0-9]{2}:[0-9]{2}:[0-9]{2}\b.*\brouted: 3 responders notified, CALL 911$'
 

@@ -17,6 +17,7 @@
 #include "beacon.h"
 #include "cli.h"
 #include "edit.h"
+#include "msg.h"
 
 #include "clock.h"
 
@@ -446,6 +447,55 @@ table_of(FILE *fp, const void *arg)
 	table_add(t, "12", "", "");
 	table_print(t, fp);
 	table_free(t);
+}
+
+static void
+esc_add(char (*v)[LABEL_MAX + 1], size_t *n, const char *label)
+{
+	strlcpy_utf8(v[(*n)++], label, LABEL_MAX + 1);
+}
+
+/* An escalation's status in words, from the role labels it carries. */
+static void
+test_fmt_escalation(void **state)
+{
+	struct status *st = calloc(1, sizeof *st);
+	char buf[DETAIL_MAX + 1];
+
+	(void)state;
+	assert_non_null(st);
+	st->ts = 1000;
+	snprintf(st->message, sizeof st->message, "no acknowledgment yet: "
+	    "escalated to step 2, 1 more responder notified");
+	assert_null(fmt_escalation(st, buf, sizeof buf)); /* none */
+	st->esc.step = 1;
+	st->esc.at = 1000;
+	esc_add(st->esc.called, &st->esc.ncalled, "security");
+	esc_add(st->esc.unanswered, &st->esc.nunanswered, "crisis worker");
+	assert_string_equal(fmt_escalation(st, buf, sizeof buf),
+	    "the crisis worker did not answer: security is now called");
+	st->call_911 = 1;
+	esc_add(st->esc.declined, &st->esc.ndeclined, "outreach worker");
+	esc_add(st->esc.called, &st->esc.ncalled, "supervisor");
+	esc_add(st->esc.unanswered, &st->esc.nunanswered, "emergency dispatch");
+	assert_string_equal(fmt_escalation(st, buf, sizeof buf),
+	    "the outreach worker declined and the crisis worker and the "
+	    "emergency dispatch did not answer: security and supervisor are "
+	    "now called, CALL 911");
+	st->drill = 1;	/* never CALL 911 for a drill */
+	st->esc.nunanswered = 0;
+	st->esc.ncalled = 1;
+	snprintf(st->message, sizeof st->message, "no acknowledgment yet: "
+	    "escalated to step 2, 1 more responder notified; no one "
+	    "available: branch manager");
+	assert_string_equal(fmt_escalation(st, buf, sizeof buf),
+	    "the outreach worker declined: security is now called; no one "
+	    "available: branch manager");
+	/* A later status of the same step (an acknowledgment) says its own
+	 * sentence. */
+	st->ts = 2000;
+	assert_null(fmt_escalation(st, buf, sizeof buf));
+	free(st);
 }
 
 static void
@@ -972,6 +1022,7 @@ main(void)
 		cmocka_unit_test(test_fmt_local),
 		cmocka_unit_test(test_fmt_report_id),
 		cmocka_unit_test(test_fmt_wrap),
+		cmocka_unit_test(test_fmt_escalation),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_args_time),
 		cmocka_unit_test(test_args_new),

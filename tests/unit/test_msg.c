@@ -256,6 +256,24 @@ test_status_roundtrip(void **state)
 	assert_string_equal(b.message, a.message);
 	assert_int_equal(b.ts, a.ts);
 	assert_true(b.call_911);
+	assert_int_equal(b.esc.step, 0);
+	assert_null(strstr(s, "escalation"));
+	free(s);
+	/* Past the first step: who it calls, by role label. */
+	a.esc.step = 1;
+	a.esc.at = a.ts;
+	strcpy(a.esc.called[a.esc.ncalled++], "security");
+	strcpy(a.esc.unanswered[a.esc.nunanswered++], "crisis worker");
+	strcpy(a.esc.unanswered[a.esc.nunanswered++], "emergency dispatch");
+	s = msg_status_encode(&a);
+	assert_int_equal(msg_status_decode(s, strlen(s), &b, err, 256), MSG_OK);
+	assert_int_equal(b.esc.step, 1);
+	assert_int_equal(b.esc.at, a.ts);
+	assert_int_equal(b.esc.ncalled, 1);
+	assert_string_equal(b.esc.called[0], "security");
+	assert_int_equal(b.esc.ndeclined, 0);
+	assert_int_equal(b.esc.nunanswered, 2);
+	assert_string_equal(b.esc.unanswered[1], "emergency dispatch");
 	free(s);
 }
 
@@ -395,6 +413,7 @@ test_query_codec(void **state)
 	q.state = ST_RESOLVED;
 	q.drill = 0;
 	q.severity = 2;
+	q.outcome = OUTCOME_FALSE_ALARM;
 	strcpy(q.branch, "central");
 	s = msg_query_encode(&q);
 	assert_int_equal(msg_query_decode(s, strlen(s), &back, err,
@@ -405,10 +424,16 @@ test_query_codec(void **state)
 	assert_int_equal(back.state, ST_RESOLVED);
 	assert_int_equal(back.drill, 0);
 	assert_int_equal(back.severity, 2);
+	assert_int_equal(back.outcome, OUTCOME_FALSE_ALARM);
 	assert_string_equal(back.branch, "central");
 	assert_int_equal(msg_query_decode(bad, strlen(bad), &back, err,
 	    sizeof err), MSG_BAD);
 	assert_string_equal(err, "incident: required");
+	bad = "{\"method\":\"incidents\",\"outcome\":\"false-alarm\"}";
+	assert_int_equal(msg_query_decode(bad, strlen(bad), &back, err,
+	    sizeof err), MSG_BAD);
+	assert_string_equal(err, "outcome: must be real, cancelled, "
+	    "false_alarm, drill or test");
 }
 
 static int

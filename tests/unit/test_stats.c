@@ -129,6 +129,132 @@ test_local_buckets(void **state)
 	assert_int_equal(stats_month(T0), 2026 * 12 + 2);
 }
 
+/* The hour and the month are the branch's: 03:00 in Toronto counts at
+ * 03, whatever the zone of the computer (UTC here). */
+static void
+test_branch_zone(void **state)
+{
+	struct stats_fact f;
+	struct stats s;
+	char buf[16];
+	/* 2026-03-02T08:00:00Z, 03:00 in Toronto (EST) */
+	const int64_t t3 = T0 - 75 * 60 * SEC;
+	/* 2026-03-01T04:30:00Z, 23:30 on 28 February in Toronto */
+	const int64_t feb = T0 - (24 * 3600 + 4 * 3600 + 45 * 60) * SEC;
+
+	(void)state;
+	fact(&f, "riverside", "medical", 2, t3);
+	assert_int_equal(f.hour, 8);	/* the computer's zone */
+	stats_fact_zone(&f, "America/Toronto");
+	assert_int_equal(f.hour, 3);
+	assert_string_equal(stats_month_name(f.month, buf, sizeof buf),
+	    "2026-03");
+	stats_init(&s, -1, -1);
+	stats_add(&s, &f);
+	fact(&f, "riverside", "medical", 2, feb);
+	assert_string_equal(stats_month_name(f.month, buf, sizeof buf),
+	    "2026-03");
+	stats_fact_zone(&f, "America/Toronto");
+	assert_int_equal(f.hour, 23);
+	assert_string_equal(stats_month_name(f.month, buf, sizeof buf),
+	    "2026-02");
+	stats_add(&s, &f);
+	stats_finish(&s);
+	assert_int_equal(s.hours[3], 1);
+	assert_int_equal(s.hours[8], 0);
+	assert_int_equal(s.hours[23], 1);
+	assert_int_equal(s.nmonths, 2);
+	assert_int_equal(s.months[0], 1);
+	assert_int_equal(s.months[1], 1);
+	stats_free(&s);
+	/* No zone (no configuration): the computer's. */
+	fact(&f, "riverside", "medical", 2, t3);
+	stats_fact_zone(&f, NULL);
+	assert_int_equal(f.hour, 8);
+}
+
+/* A decline passes the incident on at once; only a step nobody answered
+ * in time is an escalation. */
+static void
+test_declined(void **state)
+{
+	struct stats_fact f;
+	struct stats s;
+
+	(void)state;
+	stats_init(&s, -1, -1);
+	/* Declined at step 1: step 2 at the same moment. */
+	fact(&f, "central", "welfare", 3, T0);
+	stats_fact_decline(&f, T0 + 10 * SEC, 0);
+	stats_fact_escalated(&f, T0 + 10 * SEC, 1);
+	assert_int_equal(f.escalations, 0);
+	assert_int_equal(f.declined, 1);
+	assert_int_equal(f.top_step, -1);
+	stats_add(&s, &f);
+	/* Declined, then step 2's time ran out: one of each. */
+	fact(&f, "central", "welfare", 3, T0);
+	f.nsteps = 3;
+	stats_fact_decline(&f, T0 + 10 * SEC, 0);
+	stats_fact_escalated(&f, T0 + 10 * SEC, 1);
+	stats_fact_escalated(&f, T0 + 70 * SEC, 2);
+	assert_int_equal(f.escalations, 1);
+	assert_int_equal(f.declined, 1);
+	assert_int_equal(f.top_step, 2);
+	stats_add(&s, &f);
+	/* A decline after an acknowledgment passes nothing on; a later
+	 * escalation is one. */
+	fact(&f, "central", "welfare", 3, T0);
+	stats_fact_decline(&f, T0 + 10 * SEC, 0);
+	stats_fact_escalated(&f, T0 + 60 * SEC, 1);
+	assert_int_equal(f.escalations, 1);
+	assert_int_equal(f.declined, 0);
+	stats_add(&s, &f);
+	stats_finish(&s);
+	assert_int_equal(s.escalated, 2);
+	assert_int_equal(s.declined, 2);
+	assert_int_equal(s.last_step, 2);
+	stats_free(&s);
+}
+
+/* An open action past its due date is overdue; one due today, done or
+ * dropped is not. */
+static void
+test_actions_overdue(void **state)
+{
+	struct debrief d;
+	struct stats_fact f;
+	struct stats s;
+
+	(void)state;
+	memset(&d, 0, sizeof d);
+	d.actions[0] = (struct debrief_action){ "signage", "facilities",
+	    "2026-02-27", AS_OPEN };
+	d.actions[1] = (struct debrief_action){ "training", "manager",
+	    "2026-03-02", AS_OPEN };
+	d.actions[2] = (struct debrief_action){ "radio", "security",
+	    "2026-01-15", AS_DONE };
+	d.actions[3] = (struct debrief_action){ "camera", "security",
+	    "2026-01-15", AS_DROPPED };
+	d.actions[4] = (struct debrief_action){ "lock", "facilities",
+	    "2025-12-31", AS_OPEN };
+	d.nactions = 5;
+	assert_int_equal(debrief_open_actions(&d), 3);
+	assert_int_equal(stats_actions_overdue(&d, "2026-03-02"), 2);
+	assert_int_equal(stats_actions_overdue(&d, "2026-03-03"), 3);
+	assert_int_equal(stats_actions_overdue(&d, "2025-12-31"), 0);
+
+	stats_init(&s, -1, -1);
+	fact(&f, "central", "welfare", 3, T0);
+	f.debrief = SD_RECORDED;
+	f.open_actions = 3;
+	f.overdue_actions = stats_actions_overdue(&d, "2026-03-02");
+	stats_add(&s, &f);
+	stats_finish(&s);
+	assert_int_equal(s.actions_open, 3);
+	assert_int_equal(s.actions_overdue, 2);
+	stats_free(&s);
+}
+
 static void
 test_tallies(void **state)
 {
@@ -288,6 +414,9 @@ main(void)
 		cmocka_unit_test(test_percentile_even),
 		cmocka_unit_test(test_percentile_one_and_none),
 		cmocka_unit_test(test_local_buckets),
+		cmocka_unit_test(test_branch_zone),
+		cmocka_unit_test(test_declined),
+		cmocka_unit_test(test_actions_overdue),
 		cmocka_unit_test(test_tallies),
 		cmocka_unit_test(test_set_apart),
 		cmocka_unit_test(test_months),
