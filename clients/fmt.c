@@ -131,14 +131,15 @@ fmt_dash(const char *s)
 /* "a", "a and b", "a, b and c", after prefix each; at *off in buf. */
 static void
 fmt_labels(char *buf, size_t len, size_t *off, const void *labels,
-    size_t n, const char *prefix)
+    size_t n)
 {
 	const char (*v)[LABEL_MAX + 1] = labels;
 	size_t i;
 
 	for (i = 0; i < n && *off < len; i++)
 		*off += (size_t)snprintf(buf + *off, len - *off, "%s%s%s",
-		    i == 0 ? "" : i + 1 == n ? " and " : ", ", prefix, v[i]);
+		    i == 0 ? "" : i + 1 == n ? " and " : ", ",
+		    role_article(v[i]), v[i]);
 }
 
 char *
@@ -152,11 +153,11 @@ fmt_escalation(const struct status *st, char *buf, size_t len)
 	if (x->step <= 0 || x->at != st->ts || x->ncalled == 0 || len == 0)
 		return NULL;
 	buf[0] = '\0';
-	fmt_labels(buf, len, &off, x->declined, x->ndeclined, "the ");
+	fmt_labels(buf, len, &off, x->declined, x->ndeclined);
 	if (x->ndeclined > 0 && off < len)
 		off += (size_t)snprintf(buf + off, len - off, " declined%s",
 		    x->nunanswered > 0 ? " and " : "");
-	fmt_labels(buf, len, &off, x->unanswered, x->nunanswered, "the ");
+	fmt_labels(buf, len, &off, x->unanswered, x->nunanswered);
 	if (x->nunanswered > 0 && off < len)
 		off += (size_t)snprintf(buf + off, len - off,
 		    " did not answer");
@@ -165,7 +166,7 @@ fmt_escalation(const struct status *st, char *buf, size_t len)
 		    x->step + 1);
 	if (off < len)
 		off += (size_t)snprintf(buf + off, len - off, ": ");
-	fmt_labels(buf, len, &off, x->called, x->ncalled, "");
+	fmt_labels(buf, len, &off, x->called, x->ncalled);
 	if (off < len)
 		off += (size_t)snprintf(buf + off, len - off,
 		    " %s now called%s%s", x->ncalled == 1 ? "is" : "are",

@@ -152,8 +152,9 @@ alarms_called_text(const char *const *labels, size_t n, int routed,
 		return;
 	}
 	for (i = 0; i < n && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i == 0 ? "the " :
-		    i + 1 == n ? " and " : ", ", labels[i]);
+		off += snprintf(buf + off, len - off, "%s%s%s", i == 0 ? "" :
+		    i + 1 == n ? " and " : ", ", role_article(labels[i]),
+		    labels[i]);
 	if (off < len)
 		snprintf(buf + off, len - off, " %s already called",
 		    n == 1 ? "is" : "are");

@@ -233,6 +233,10 @@ struct selftest {
 
 /* Copy src into dst of size dstlen, cutting on a UTF-8 boundary. */
 void strlcpy_utf8(char *dst, const char *src, size_t dstlen);
+/* "the " before a role's label in a sentence ("the crisis worker did not
+ * answer"), "" before one that names a service or a group ("security",
+ * "emergency dispatch", "branch staff") or a proper name. */
+const char *role_article(const char *label);
 /* prefix and 16 random hex digits into buf ("cli-3f9a..."): an id no
  * other device will make, with no state kept. Fatal if buf is too small or
  * the kernel gives no randomness. */

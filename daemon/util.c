@@ -1,6 +1,7 @@
 /* Small helpers shared by every module: states, ids, UTF-8 truncation. */
 #include <sys/random.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,6 +85,25 @@ strlcpy_utf8(char *dst, const char *src, size_t dstlen)
 	}
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+const char *
+role_article(const char *label)
+{
+	static const char *const bare[] = { "security", "emergency",
+		"branch staff", "staff", "all staff" };
+	size_t i, n;
+
+	if (label == NULL || label[0] == '\0' ||
+	    isupper((unsigned char)label[0]))
+		return "";
+	for (i = 0; i < sizeof bare / sizeof bare[0]; i++) {
+		n = strlen(bare[i]);
+		if (strncmp(label, bare[i], n) == 0 &&
+		    (label[n] == '\0' || label[n] == ' '))
+			return "";
+	}
+	return "the ";
 }
 
 int

@@ -46,7 +46,7 @@ expect_rc 0 resolve
 wait_gone "$FOLLOW" 10 || fail "report --follow did not end at the resolution"
 expect_eq "$(head -n 1 "$TMP/f1.out" | grep -Ec "$HMS received: incident 1\$")" \
     1 "the first line: $(head -n 1 "$TMP/f1.out")"
-expect_line f1 "$HMS the crisis worker did not answer: supervisor is now called\$"
+expect_line f1 "$HMS the crisis worker did not answer: the supervisor is now called\$"
 grep -q 'escalated to step' "$TMP/f1.out" &&
 	fail "still a step number without names: $(cat "$TMP/f1.out")"
 # After the escalation the status still says who was called (a page that
@@ -71,5 +71,5 @@ expect_line f2 "$HMS the crisis worker declined: security is now called\$"
 # ---- beacon watch says the same ------------------------------------------------
 wait_for 5 grep -q 'the crisis worker declined: security is now called' \
     "$TMP/watch.out"
-grep -Eq "$HMS +1 +central +welfare +routed +the crisis worker did not answer: supervisor is now called\$" \
+grep -Eq "$HMS +1 +central +welfare +routed +the crisis worker did not answer: the supervisor is now called\$" \
     "$TMP/watch.out" || fail "watch: $(cat "$TMP/watch.out")"

@@ -479,9 +479,9 @@ test_fmt_escalation(void **state)
 	esc_add(st->esc.called, &st->esc.ncalled, "supervisor");
 	esc_add(st->esc.unanswered, &st->esc.nunanswered, "emergency dispatch");
 	assert_string_equal(fmt_escalation(st, buf, sizeof buf),
-	    "the outreach worker declined and the crisis worker and the "
-	    "emergency dispatch did not answer: security and supervisor are "
-	    "now called, CALL 911");
+	    "the outreach worker declined and the crisis worker and "
+	    "emergency dispatch did not answer: security and the supervisor "
+	    "are now called, CALL 911");
 	st->drill = 1;	/* never CALL 911 for a drill */
 	st->esc.nunanswered = 0;
 	st->esc.ncalled = 1;
