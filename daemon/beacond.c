@@ -68,11 +68,35 @@ struct daemon {
 	char *replica_in;	/* {prefix}/daemon/replica/{partner} */
 	char *replica_out;	/* {prefix}/daemon/replica/{instance} */
 	char *presence_topic;	/* {prefix}/daemon/standby/{instance} */
+	char *sync_topic;	/* {prefix}/daemon/sync: asks the active one */
+	char *answer_topic;	/* {prefix}/daemon/sync/{instance}: its answer */
 	char *instance;		/* standby.instance and .partner, as */
 	char *partner;		/* started */
+	/* Standing by: where this instance is in the partner's sequence. */
+	int replica_mid;	/* the subscription to the partner's changes */
+	int joined;		/* the broker acknowledged it */
+	int synced;		/* applying: each change follows the last */
+	int ask_whole;		/* the last question asked for a copy */
+	char gap[160];		/* the gap being healed; "": none */
+	struct event *sync_ev;	/* the question again, until answered */
+	struct held *held;	/* changes read before it knew where it was */
+	size_t nheld, heldcap, heldbytes;
+	/* Active: the partner asked where this one is (1) or for a copy
+	 * (2); answered after the turn's commit. */
+	int asked;
 };
 
+/* A change of the partner's, kept until the standby knows where it is. */
+struct held {
+	void *buf;
+	size_t len;
+};
+/* Beyond this, held changes are let go: the copy asked for covers them,
+ * and a change that follows none applied asks for another. */
+#define HELD_MAX_BYTES (256u << 20)
+
 static void mqtt_setup(struct daemon *);
+static void pair_subscribed(void *, int mid, int ok);
 static void engine_setup(struct daemon *);
 static void teardown(struct daemon *);
 static void pair_standing_by(struct daemon *);
@@ -80,6 +104,8 @@ static void pair_presence(struct daemon *, const char *state);
 static int pair_message(struct daemon *, const char *topic,
     const void *payload, size_t len, const struct mqtt_props *);
 static void pair_commit(struct daemon *);
+static void pair_answer_partner(struct daemon *);
+static void pair_held_free(struct daemon *);
 
 static void
 usage(FILE *f)
@@ -209,6 +235,8 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	mqtt_cork(d->mqtt, 1);
 	engine_flush(d->engine);
 	mqtt_cork(d->mqtt, 0);
+	if (d->asked)
+		pair_answer_partner(d);
 }
 
 /* A committed notification: POST it to the push service too. */
@@ -318,6 +346,9 @@ on_connected(void *arg)
 	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->leader_topic,
 	    0) != 0)
 		log_warnx("mqtt: cannot subscribe to %s", d->leader_topic);
+	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->sync_topic,
+	    1) != 0)
+		log_warnx("mqtt: cannot subscribe to %s", d->sync_topic);
 	if (d->cf->share_group != NULL)
 		subscribe_shared(d);
 	else
@@ -571,6 +602,8 @@ mqtt_setup(struct daemon *d)
 	o.keyfile = d->cf->keyfile;
 	if ((d->mqtt = mqtt_new(d->base, &o, &cb)) == NULL)
 		fatalx("cannot set up the MQTT client");
+	if (!d->active)
+		mqtt_on_subscribed(d->mqtt, pair_subscribed, d);
 	free(offline);
 	if (d->args.broker != NULL) {
 		if (mqtt_parse_addr(d->args.broker, 1883, &host, &port) != 0)
@@ -626,24 +659,140 @@ pair_presence(struct daemon *d, const char *state)
 	free(p);
 }
 
+/*
+ * Standing by, after each connection: subscribed to the partner's
+ * changes, the answers to this instance's questions, the lease and the
+ * status. It says "joining" until the broker has acknowledged the
+ * subscription to the changes (from then on, each one reaches it) and the
+ * active one has said where it is in its sequence: then, if this
+ * database is there, "standby"; if not, it asks for a fresh copy and
+ * stands by once it has rebuilt from it (docs/deployment.md).
+ */
 static void
 pair_standing_by(struct daemon *d)
 {
 	/* The lease and the status at QoS 0: the session keeps none of
 	 * them while this instance is away (or active), so it never reads
-	 * old leases as news; a retained one still comes at once. */
-	const char *topics[] = { d->replica_in, d->leader_topic,
+	 * old leases as news; a retained one still comes at once. The
+	 * changes last: their SUBACK comes after the others'. */
+	const char *topics[] = { d->answer_topic, d->leader_topic,
 		d->status_topic };
 	size_t i;
 
+	d->joined = d->synced = 0;
 	for (i = 0; i < sizeof topics / sizeof *topics; i++)
 		if (mqtt_subscribe(d->mqtt, topics[i], i == 0 ? 1 : 0) != 0)
 			log_warnx("mqtt: cannot subscribe to %s", topics[i]);
-	pair_presence(d, "standby");
+	if ((d->replica_mid = mqtt_subscribe_mid(d->mqtt, d->replica_in,
+	    1)) < 0)
+		log_warnx("mqtt: cannot subscribe to %s", d->replica_in);
+	pair_presence(d, d->gap[0] != '\0' ? "gap" : "joining");
 	standby_start(d->standby);
 	log_info("event=connected role=standby partner=%s",
 	    d->partner);
-	sdnotify_status("standing by");
+	sdnotify_status("joining the partner");
+}
+
+/* Ask the active one where it is (whole 0) or for a fresh copy (1):
+ * "beacon-sync 1 INSTANCE position|copy". Asked again every lease until
+ * answered (the partner may not be active yet). */
+static void
+pair_ask(struct daemon *d, int whole)
+{
+	char *p = xasprintf("beacon-sync 1 %s %s", d->instance, whole ?
+	    "copy" : "position");
+	struct timeval tv = { d->cf->standby_lease, 0 };
+
+	d->ask_whole = whole;
+	mqtt_publish(d->mqtt, d->sync_topic, p, strlen(p), 0);
+	free(p);
+	log_debug("pair: asked %s for its %s", d->partner, whole ? "copy" :
+	    "position");
+	if (evtimer_add(d->sync_ev, &tv) != 0)
+		fatalx("cannot arm the replication timer");
+}
+
+static void
+on_sync_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (!d->active && d->joined && !d->synced)
+		pair_ask(d, d->ask_whole);
+}
+
+/* The broker has the subscription to the partner's changes. */
+static void
+pair_subscribed(void *arg, int mid, int ok)
+{
+	struct daemon *d = arg;
+
+	if (d->active || mid != d->replica_mid)
+		return;
+	if (!ok) {
+		log_warnx("event=replica_refused source=%s error=\"the broker "
+		    "refused the subscription to %s\"", d->partner,
+		    d->replica_in);
+		return;
+	}
+	d->joined = 1;
+	pair_ask(d, d->gap[0] != '\0');
+}
+
+static void
+pair_presence_note(struct daemon *d, const char *state, const char *note)
+{
+	char *p = msg_standby_encode(state, note, clock_now());
+
+	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
+	free(p);
+}
+
+/* Keep a change until this instance knows where it is. */
+static void
+pair_hold(struct daemon *d, const void *payload, size_t len)
+{
+	if (d->heldbytes + len > HELD_MAX_BYTES) {
+		log_warnx("event=replica_held_dropped source=%s count=%zu: "
+		    "the copy asked for covers them", d->partner, d->nheld);
+		pair_held_free(d);
+	}
+	if (d->nheld == d->heldcap) {
+		d->heldcap = d->heldcap ? d->heldcap * 2 : 64;
+		d->held = xreallocarray(d->held, d->heldcap, sizeof *d->held);
+	}
+	d->held[d->nheld].buf = xmalloc(len ? len : 1);
+	memcpy(d->held[d->nheld].buf, payload, len);
+	d->held[d->nheld].len = len;
+	d->nheld++;
+	d->heldbytes += len;
+}
+
+static void
+pair_held_free(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nheld; i++)
+		free(d->held[i].buf);
+	d->nheld = d->heldbytes = 0;
+}
+
+/* A change that does not follow the last one applied: said once, in the
+ * log and in the presence (beacon health), until a fresh copy heals it. */
+static void
+pair_gap(struct daemon *d, const char *what)
+{
+	snprintf(d->gap, sizeof d->gap, "missed changes of %s: %s",
+	    d->partner, what);
+	log_warnx("event=replica_gap source=%s %s: changes were lost on the "
+	    "way; asking %s for a fresh copy", d->partner, what, d->partner);
+	d->synced = 0;
+	pair_commit(d);
+	pair_presence_note(d, "gap", d->gap);
+	pair_ask(d, 1);
 }
 
 static void
@@ -663,13 +812,23 @@ pair_lease_message(struct daemon *d, const void *payload, size_t len)
 	standby_lease(d->standby, &l);
 }
 
-static void
-pair_apply(struct daemon *d, const void *payload, size_t len)
+/* Apply a change; 0, or 2 when it does not follow the last one applied
+ * (nothing done; *what says where it is). */
+static int
+pair_apply_one(struct daemon *d, const void *payload, size_t len,
+    char **what)
 {
 	char *cause = NULL;
+	int rc;
 
-	if (store_replica_apply(d->st, d->partner, payload, len,
-	    clock_now(), &cause) < 0) {
+	*what = NULL;
+	rc = store_replica_apply(d->st, d->partner, payload, len,
+	    clock_now(), &cause);
+	if (rc == 2) {
+		*what = cause;
+		return 2;
+	}
+	if (rc < 0) {
 		log_warnx("event=replica_refused source=%s error=\"%s\"",
 		    d->partner, cause ? cause : "?");
 		free(cause);
@@ -677,6 +836,168 @@ pair_apply(struct daemon *d, const void *payload, size_t len)
 	/* Committed once the messages read together are applied. */
 	if (store_in_txn(d->st))
 		event_active(d->flush_ev, 0, 0);
+	return 0;
+}
+
+static void
+pair_apply(struct daemon *d, const void *payload, size_t len)
+{
+	char *what;
+
+	if (!d->synced) {
+		pair_hold(d, payload, len);
+		return;
+	}
+	if (pair_apply_one(d, payload, len, &what) == 2) {
+		pair_hold(d, payload, len);
+		pair_gap(d, what);
+		free(what);
+	}
+}
+
+/* Where the partner said it is, or its copy installed: from here each of
+ * its changes follows the last. The held ones after it are applied; any
+ * that does not follow is let go (the next live change shows whether one
+ * is missing). */
+static void
+pair_synced(struct daemon *d, int64_t term, int64_t seq, const char *how)
+{
+	size_t i, dropped = 0;
+	char *what;
+
+	d->synced = 1;
+	for (i = 0; i < d->nheld; i++)
+		if (dropped > 0 || pair_apply_one(d, d->held[i].buf,
+		    d->held[i].len, &what) == 2) {
+			if (dropped++ == 0)
+				free(what);
+		}
+	pair_held_free(d);
+	if (dropped > 0)
+		log_warnx("event=replica_held_dropped source=%s count=%zu: "
+		    "they do not follow term %lld seq %lld", d->partner,
+		    dropped, (long long)term, (long long)seq);
+	evtimer_del(d->sync_ev);
+	if (d->gap[0] != '\0')
+		log_info("event=replica_healed source=%s term=%lld seq=%lld: "
+		    "rebuilt from a fresh copy (%s)", d->partner,
+		    (long long)term, (long long)seq, d->gap);
+	d->gap[0] = '\0';
+	log_info("event=replica_synced source=%s term=%lld seq=%lld by=%s",
+	    d->partner, (long long)term, (long long)seq, how);
+	pair_presence(d, "standby");
+	sdnotify_status("standing by");
+}
+
+/* The active one's answer on {prefix}/daemon/sync/{instance}: where it
+ * is, or a copy. */
+static void
+pair_answer(struct daemon *d, const void *payload, size_t len)
+{
+	char src[ID_MAX + 1], *cause = NULL;
+	int64_t term, seq, myterm, myseq;
+	size_t hlen;
+	int schema;
+
+	if (d->synced || !d->joined)
+		return;
+	if (store_copy_header_parse(payload, len, &schema, src, sizeof src,
+	    &term, &seq, &hlen, &cause) != 0 || strcmp(src, d->partner) != 0) {
+		log_warnx("event=replica_refused source=%s error=\"answer: %s\"",
+		    d->partner, cause ? cause : "not from the partner");
+		free(cause);
+		return;
+	}
+	pair_commit(d);
+	if (hlen == len) {
+		if (store_replica_position(d->st, d->partner, &myterm,
+		    &myseq) == 0 && myterm == term && myseq == seq)
+			pair_synced(d, term, seq, "position");
+		else if (!d->ask_whole) {
+			log_info("event=replica_behind source=%s term=%lld "
+			    "seq=%lld here_term=%lld here_seq=%lld: asking "
+			    "for a fresh copy", d->partner, (long long)term,
+			    (long long)seq, (long long)myterm,
+			    (long long)myseq);
+			pair_ask(d, 1);
+		}
+		return;
+	}
+	if (store_copy_install(d->st, d->partner, payload, len, &cause) !=
+	    0) {
+		log_warnx("event=replica_refused source=%s error=\"copy: %s\"",
+		    d->partner, cause);
+		free(cause);
+		return;
+	}
+	log_info("event=replica_copied source=%s term=%lld seq=%lld bytes=%zu",
+	    d->partner, (long long)term, (long long)seq, len - hlen);
+	pair_synced(d, term, seq, "copy");
+}
+
+/* Active: "beacon-sync 1 INSTANCE position|copy" from the partner. */
+static void
+pair_asked(struct daemon *d, const void *payload, size_t len)
+{
+	char buf[128], who[ID_MAX + 1], what[16];
+	int used = 0;
+
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	memcpy(buf, payload, len);
+	buf[len] = '\0';
+	if (sscanf(buf, "beacon-sync 1 %64s %15s%n", who, what, &used) != 2 ||
+	    buf[used] != '\0' || (strcmp(what, "copy") != 0 &&
+	    strcmp(what, "position") != 0)) {
+		log_warnx("event=bad_sync topic=%s payload=\"%.60s\"",
+		    d->sync_topic, buf);
+		return;
+	}
+	/* Its own question, asked while standing by and kept by the
+	 * session: nobody waits for it. */
+	if (strcmp(who, d->instance) == 0)
+		return;
+	if (strcmp(who, d->partner) != 0) {
+		log_warnx("event=bad_sync topic=%s from=%s: not the partner",
+		    d->sync_topic, who);
+		return;
+	}
+	if (strcmp(what, "copy") == 0)
+		d->asked = 2;
+	else if (d->asked == 0)
+		d->asked = 1;
+	event_active(d->flush_ev, 0, 0);
+}
+
+/* After the turn's commit, so that the answer holds exactly the changes
+ * published before it. */
+static void
+pair_answer_partner(struct daemon *d)
+{
+	char *p, *cause = NULL, *topic;
+	int64_t term = 0, seq = 0;
+	size_t len;
+
+	if (store_in_txn(d->st))
+		return;
+	if ((p = store_copy_make(d->st, d->asked == 2, &len, &cause)) ==
+	    NULL) {
+		log_warnx("event=replica_copy_failed to=%s error=\"%s\"",
+		    d->partner, cause);
+		free(cause);
+		d->asked = 0;
+		return;
+	}
+	(void)store_replica_self(d->st, &term, &seq);
+	topic = xasprintf("%s/daemon/sync/%s", d->cf->topic_prefix,
+	    d->partner);
+	mqtt_publish(d->mqtt, topic, p, len, 0);
+	log_info("event=replica_%s to=%s term=%lld seq=%lld bytes=%zu",
+	    d->asked == 2 ? "copy_sent" : "position_sent", d->partner,
+	    (long long)term, (long long)seq, len);
+	free(topic);
+	free(p);
+	d->asked = 0;
 }
 
 /* The end of a standby's turn: what it applied, in one commit. */
@@ -704,10 +1025,17 @@ pair_message(struct daemon *d, const char *topic, const void *payload,
 		pair_lease_message(d, payload, len);
 		return 1;
 	}
+	if (strcmp(topic, d->sync_topic) == 0) {
+		if (d->active)
+			pair_asked(d, payload, len);
+		return 1;
+	}
 	if (d->active)
 		return 0;
 	if (strcmp(topic, d->replica_in) == 0)
 		pair_apply(d, payload, len);
+	else if (strcmp(topic, d->answer_topic) == 0)
+		pair_answer(d, payload, len);
 	/* The active one's will, or its clean stop; a retained "offline"
 	 * is old news. */
 	else if (strcmp(topic, d->status_topic) == 0 && !props->retained &&
@@ -764,6 +1092,15 @@ pair_take_over(struct daemon *d)
 
 	d->take_term = 0;
 	pair_commit(d);
+	evtimer_del(d->sync_ev);
+	pair_held_free(d);
+	if (!d->synced)
+		log_warnx("event=take_over_unsynced instance=%s partner=%s "
+		    "gap=\"%s\": this database may not hold all of %s's "
+		    "record; %s.replaced and %s's database hold the rest",
+		    d->instance, d->partner, d->gap[0] ? d->gap :
+		    "never placed in its sequence", d->partner,
+		    d->args.db ? d->args.db : d->cf->database, d->partner);
 	log_info("event=take_over instance=%s term=%lld",
 	    d->instance, (long long)term);
 	pair_presence(d, "active");
@@ -824,7 +1161,10 @@ pair_setup(struct daemon *d)
 	    d->instance);
 	d->presence_topic = xasprintf("%s/daemon/standby/%s", p,
 	    d->instance);
-	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL)
+	d->sync_topic = xasprintf("%s/daemon/sync", p);
+	d->answer_topic = xasprintf("%s/daemon/sync/%s", p, d->instance);
+	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL ||
+	    (d->sync_ev = evtimer_new(d->base, on_sync_timer, d)) == NULL)
 		fatalx("cannot create the loop's events");
 	d->standby = standby_new(d->base, d->instance,
 	    (int64_t)d->cf->standby_lease * 1000,
@@ -849,6 +1189,10 @@ teardown(struct daemon *d)
 	standby_free(d->standby);
 	if (d->role_ev != NULL)
 		event_free(d->role_ev);
+	if (d->sync_ev != NULL)
+		event_free(d->sync_ev);
+	pair_held_free(d);
+	free(d->held);
 	event_free(d->flush_ev);
 	event_free(d->hb_ev);
 	if (d->wd_ev != NULL)
@@ -864,6 +1208,8 @@ teardown(struct daemon *d)
 	free(d->replica_in);
 	free(d->replica_out);
 	free(d->presence_topic);
+	free(d->sync_topic);
+	free(d->answer_topic);
 	free(d->instance);
 	free(d->partner);
 }
