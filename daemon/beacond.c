@@ -787,8 +787,9 @@ pair_gap(struct daemon *d, const char *what)
 {
 	snprintf(d->gap, sizeof d->gap, "missed changes of %s: %s",
 	    d->partner, what);
-	log_warnx("event=replica_gap source=%s %s: changes were lost on the "
-	    "way; asking %s for a fresh copy", d->partner, what, d->partner);
+	log_warnx("event=replica_gap source=%s detail=\"%s\": changes were "
+	    "lost on the way; asking %s for a fresh copy", d->partner, what,
+	    d->partner);
 	d->synced = 0;
 	pair_commit(d);
 	pair_presence_note(d, "gap", d->gap);
