@@ -77,6 +77,7 @@ struct daemon {
 	int joined;		/* the broker acknowledged it */
 	int synced;		/* applying: each change follows the last */
 	int ask_whole;		/* the last question asked for a copy */
+	int64_t ask_term;	/* the lease's term when it was asked */
 	char gap[160];		/* the gap being healed; "": none */
 	struct event *sync_ev;	/* the question again, until answered */
 	struct held *held;	/* changes read before it knew where it was */
@@ -659,6 +660,16 @@ pair_presence(struct daemon *d, const char *state)
 	free(p);
 }
 
+/* The same with a note: what a gap is. */
+static void
+pair_presence_note(struct daemon *d, const char *state, const char *note)
+{
+	char *p = msg_standby_encode(state, note, clock_now());
+
+	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
+	free(p);
+}
+
 /*
  * Standing by, after each connection: subscribed to the partner's
  * changes, the answers to this instance's questions, the lease and the
@@ -686,7 +697,10 @@ pair_standing_by(struct daemon *d)
 	if ((d->replica_mid = mqtt_subscribe_mid(d->mqtt, d->replica_in,
 	    1)) < 0)
 		log_warnx("mqtt: cannot subscribe to %s", d->replica_in);
-	pair_presence(d, d->gap[0] != '\0' ? "gap" : "joining");
+	if (d->gap[0] != '\0')
+		pair_presence_note(d, "gap", d->gap);
+	else
+		pair_presence(d, "joining");
 	standby_start(d->standby);
 	log_info("event=connected role=standby partner=%s",
 	    d->partner);
@@ -704,6 +718,7 @@ pair_ask(struct daemon *d, int whole)
 	struct timeval tv = { d->cf->standby_lease, 0 };
 
 	d->ask_whole = whole;
+	d->ask_term = standby_term(d->standby);
 	mqtt_publish(d->mqtt, d->sync_topic, p, strlen(p), 0);
 	free(p);
 	log_debug("pair: asked %s for its %s", d->partner, whole ? "copy" :
@@ -739,15 +754,6 @@ pair_subscribed(void *arg, int mid, int ok)
 	}
 	d->joined = 1;
 	pair_ask(d, d->gap[0] != '\0');
-}
-
-static void
-pair_presence_note(struct daemon *d, const char *state, const char *note)
-{
-	char *p = msg_standby_encode(state, note, clock_now());
-
-	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
-	free(p);
 }
 
 /* Keep a change until this instance knows where it is. */
@@ -811,6 +817,11 @@ pair_lease_message(struct daemon *d, const void *payload, size_t len)
 		return;
 	}
 	standby_lease(d->standby, &l);
+	/* The partner has just become active: it can answer now. */
+	if (!d->active && d->joined && !d->synced &&
+	    standby_term(d->standby) != d->ask_term &&
+	    strcmp(standby_holder(d->standby), d->partner) == 0)
+		pair_ask(d, d->ask_whole);
 }
 
 /* Apply a change; 0, or 2 when it does not follow the last one applied
@@ -845,13 +856,12 @@ pair_apply(struct daemon *d, const void *payload, size_t len)
 {
 	char *what;
 
-	if (!d->synced) {
-		pair_hold(d, payload, len);
-		return;
-	}
+	/* Joining, a change that follows what this database holds is
+	 * applied all the same: the answer then finds it there. */
 	if (pair_apply_one(d, payload, len, &what) == 2) {
 		pair_hold(d, payload, len);
-		pair_gap(d, what);
+		if (d->synced)
+			pair_gap(d, what);
 		free(what);
 	}
 }
