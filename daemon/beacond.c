@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "beacon.h"
+#include "catchup.h"
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
@@ -72,29 +73,13 @@ struct daemon {
 	char *answer_topic;	/* {prefix}/daemon/sync/{instance}: its answer */
 	char *instance;		/* standby.instance and .partner, as */
 	char *partner;		/* started */
-	/* Standing by: where this instance is in the partner's sequence. */
+	/* Standing by: where this instance is in the partner's changes. */
+	struct catchup *catchup;
 	int replica_mid;	/* the subscription to the partner's changes */
-	int joined;		/* the broker acknowledged it */
-	int synced;		/* applying: each change follows the last */
-	int ask_whole;		/* the last question asked for a copy */
-	int64_t ask_term;	/* the lease's term when it was asked */
-	char gap[160];		/* the gap being healed; "": none */
-	struct event *sync_ev;	/* the question again, until answered */
-	struct held *held;	/* changes read before it knew where it was */
-	size_t nheld, heldcap, heldbytes;
 	/* Active: the partner asked where this one is (1) or for a copy
 	 * (2); answered after the turn's commit. */
 	int asked;
 };
-
-/* A change of the partner's, kept until the standby knows where it is. */
-struct held {
-	void *buf;
-	size_t len;
-};
-/* Beyond this, held changes are let go: the copy asked for covers them,
- * and a change that follows none applied asks for another. */
-#define HELD_MAX_BYTES (256u << 20)
 
 static void mqtt_setup(struct daemon *);
 static void pair_subscribed(void *, int mid, int ok);
@@ -106,7 +91,6 @@ static int pair_message(struct daemon *, const char *topic,
     const void *payload, size_t len, const struct mqtt_props *);
 static void pair_commit(struct daemon *);
 static void pair_answer_partner(struct daemon *);
-static void pair_held_free(struct daemon *);
 
 static void
 usage(FILE *f)
@@ -660,10 +644,11 @@ pair_presence(struct daemon *d, const char *state)
 	free(p);
 }
 
-/* The same with a note: what a gap is. */
+/* The same with a note (what a gap is): the catchup's. */
 static void
-pair_presence_note(struct daemon *d, const char *state, const char *note)
+pair_presence_note(void *arg, const char *state, const char *note)
 {
+	struct daemon *d = arg;
 	char *p = msg_standby_encode(state, note, clock_now());
 
 	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
@@ -690,52 +675,41 @@ pair_standing_by(struct daemon *d)
 		d->status_topic };
 	size_t i;
 
-	d->joined = d->synced = 0;
 	for (i = 0; i < sizeof topics / sizeof *topics; i++)
 		if (mqtt_subscribe(d->mqtt, topics[i], i == 0 ? 1 : 0) != 0)
 			log_warnx("mqtt: cannot subscribe to %s", topics[i]);
 	if ((d->replica_mid = mqtt_subscribe_mid(d->mqtt, d->replica_in,
 	    1)) < 0)
 		log_warnx("mqtt: cannot subscribe to %s", d->replica_in);
-	if (d->gap[0] != '\0')
-		pair_presence_note(d, "gap", d->gap);
-	else
-		pair_presence(d, "joining");
+	catchup_connected(d->catchup);
 	standby_start(d->standby);
 	log_info("event=connected role=standby partner=%s",
 	    d->partner);
 	sdnotify_status("joining the partner");
 }
 
-/* Ask the active one where it is (whole 0) or for a fresh copy (1):
- * "beacon-sync 1 INSTANCE position|copy". Asked again every lease until
- * answered (the partner may not be active yet). */
+/* The catchup's questions to the active one. */
 static void
-pair_ask(struct daemon *d, int whole)
-{
-	char *p = xasprintf("beacon-sync 1 %s %s", d->instance, whole ?
-	    "copy" : "position");
-	struct timeval tv = { d->cf->standby_lease, 0 };
-
-	d->ask_whole = whole;
-	d->ask_term = standby_term(d->standby);
-	mqtt_publish(d->mqtt, d->sync_topic, p, strlen(p), 0);
-	free(p);
-	log_debug("pair: asked %s for its %s", d->partner, whole ? "copy" :
-	    "position");
-	if (evtimer_add(d->sync_ev, &tv) != 0)
-		fatalx("cannot arm the replication timer");
-}
-
-static void
-on_sync_timer(evutil_socket_t fd, short what, void *arg)
+pair_ask(void *arg, const char *question)
 {
 	struct daemon *d = arg;
 
-	(void)fd;
-	(void)what;
-	if (!d->active && d->joined && !d->synced)
-		pair_ask(d, d->ask_whole);
+	mqtt_publish(d->mqtt, d->sync_topic, question, strlen(question), 0);
+}
+
+/* Committed once the messages read together are applied. */
+static void
+pair_applied(void *arg)
+{
+	struct daemon *d = arg;
+
+	event_active(d->flush_ev, 0, 0);
+}
+
+static void
+pair_commit_cb(void *arg)
+{
+	pair_commit(arg);
 }
 
 /* The broker has the subscription to the partner's changes. */
@@ -746,60 +720,12 @@ pair_subscribed(void *arg, int mid, int ok)
 
 	if (d->active || mid != d->replica_mid)
 		return;
-	if (!ok) {
+	if (!ok)
 		log_warnx("event=replica_refused source=%s error=\"the broker "
 		    "refused the subscription to %s\"", d->partner,
 		    d->replica_in);
-		return;
-	}
-	d->joined = 1;
-	pair_ask(d, d->gap[0] != '\0');
-}
-
-/* Keep a change until this instance knows where it is. */
-static void
-pair_hold(struct daemon *d, const void *payload, size_t len)
-{
-	if (d->heldbytes + len > HELD_MAX_BYTES) {
-		log_warnx("event=replica_held_dropped source=%s count=%zu: "
-		    "the copy asked for covers them", d->partner, d->nheld);
-		pair_held_free(d);
-	}
-	if (d->nheld == d->heldcap) {
-		d->heldcap = d->heldcap ? d->heldcap * 2 : 64;
-		d->held = xreallocarray(d->held, d->heldcap, sizeof *d->held);
-	}
-	d->held[d->nheld].buf = xmalloc(len ? len : 1);
-	memcpy(d->held[d->nheld].buf, payload, len);
-	d->held[d->nheld].len = len;
-	d->nheld++;
-	d->heldbytes += len;
-}
-
-static void
-pair_held_free(struct daemon *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nheld; i++)
-		free(d->held[i].buf);
-	d->nheld = d->heldbytes = 0;
-}
-
-/* A change that does not follow the last one applied: said once, in the
- * log and in the presence (beacon health), until a fresh copy heals it. */
-static void
-pair_gap(struct daemon *d, const char *what)
-{
-	snprintf(d->gap, sizeof d->gap, "missed changes of %s: %s",
-	    d->partner, what);
-	log_warnx("event=replica_gap source=%s detail=\"%s\": changes were "
-	    "lost on the way; asking %s for a fresh copy", d->partner, what,
-	    d->partner);
-	d->synced = 0;
-	pair_commit(d);
-	pair_presence_note(d, "gap", d->gap);
-	pair_ask(d, 1);
+	else
+		catchup_subscribed(d->catchup);
 }
 
 static void
@@ -817,166 +743,22 @@ pair_lease_message(struct daemon *d, const void *payload, size_t len)
 		return;
 	}
 	standby_lease(d->standby, &l);
-	/* The partner has just become active: it can answer now. */
-	if (!d->active && d->joined && !d->synced &&
-	    standby_term(d->standby) != d->ask_term &&
-	    strcmp(standby_holder(d->standby), d->partner) == 0)
-		pair_ask(d, d->ask_whole);
+	if (!d->active)
+		catchup_lease(d->catchup, standby_term(d->standby),
+		    standby_holder(d->standby));
 }
 
-/* Apply a change; 0, or 2 when it does not follow the last one applied
- * (nothing done; *what says where it is). */
-static int
-pair_apply_one(struct daemon *d, const void *payload, size_t len,
-    char **what)
-{
-	char *cause = NULL;
-	int rc;
-
-	*what = NULL;
-	rc = store_replica_apply(d->st, d->partner, payload, len,
-	    clock_now(), &cause);
-	if (rc == 2) {
-		*what = cause;
-		return 2;
-	}
-	if (rc < 0) {
-		log_warnx("event=replica_refused source=%s error=\"%s\"",
-		    d->partner, cause ? cause : "?");
-		free(cause);
-	}
-	/* Committed once the messages read together are applied. */
-	if (store_in_txn(d->st))
-		event_active(d->flush_ev, 0, 0);
-	return 0;
-}
-
-static void
-pair_apply(struct daemon *d, const void *payload, size_t len)
-{
-	char *what;
-
-	/* Joining, a change that follows what this database holds is
-	 * applied all the same: the answer then finds it there. */
-	if (pair_apply_one(d, payload, len, &what) == 2) {
-		pair_hold(d, payload, len);
-		if (d->synced)
-			pair_gap(d, what);
-		free(what);
-	}
-}
-
-/* Where the partner said it is, or its copy installed: from here each of
- * its changes follows the last. The held ones after it are applied; any
- * that does not follow is let go (the next live change shows whether one
- * is missing). */
-static void
-pair_synced(struct daemon *d, int64_t term, int64_t seq, const char *how)
-{
-	size_t i, dropped = 0;
-	char *what;
-
-	d->synced = 1;
-	for (i = 0; i < d->nheld; i++)
-		if (dropped > 0 || pair_apply_one(d, d->held[i].buf,
-		    d->held[i].len, &what) == 2) {
-			if (dropped++ == 0)
-				free(what);
-		}
-	pair_held_free(d);
-	if (dropped > 0)
-		log_warnx("event=replica_held_dropped source=%s count=%zu: "
-		    "they do not follow term %lld seq %lld", d->partner,
-		    dropped, (long long)term, (long long)seq);
-	evtimer_del(d->sync_ev);
-	if (d->gap[0] != '\0')
-		log_info("event=replica_healed source=%s term=%lld seq=%lld: "
-		    "rebuilt from a fresh copy (%s)", d->partner,
-		    (long long)term, (long long)seq, d->gap);
-	d->gap[0] = '\0';
-	log_info("event=replica_synced source=%s term=%lld seq=%lld by=%s",
-	    d->partner, (long long)term, (long long)seq, how);
-	pair_presence(d, "standby");
-	sdnotify_status("standing by");
-}
-
-/* The active one's answer on {prefix}/daemon/sync/{instance}: where it
- * is, or a copy. */
-static void
-pair_answer(struct daemon *d, const void *payload, size_t len)
-{
-	char src[ID_MAX + 1], *cause = NULL;
-	int64_t term, seq, myterm, myseq;
-	size_t hlen;
-	int schema;
-
-	if (d->synced || !d->joined)
-		return;
-	if (store_copy_header_parse(payload, len, &schema, src, sizeof src,
-	    &term, &seq, &hlen, &cause) != 0 || strcmp(src, d->partner) != 0) {
-		log_warnx("event=replica_refused source=%s error=\"answer: %s\"",
-		    d->partner, cause ? cause : "not from the partner");
-		free(cause);
-		return;
-	}
-	pair_commit(d);
-	if (hlen == len) {
-		if (store_replica_position(d->st, d->partner, &myterm,
-		    &myseq) == 0 && myterm == term && myseq == seq)
-			pair_synced(d, term, seq, "position");
-		else if (!d->ask_whole) {
-			log_info("event=replica_behind source=%s term=%lld "
-			    "seq=%lld here_term=%lld here_seq=%lld: asking "
-			    "for a fresh copy", d->partner, (long long)term,
-			    (long long)seq, (long long)myterm,
-			    (long long)myseq);
-			pair_ask(d, 1);
-		}
-		return;
-	}
-	if (store_copy_install(d->st, d->partner, payload, len, &cause) !=
-	    0) {
-		log_warnx("event=replica_refused source=%s error=\"copy: %s\"",
-		    d->partner, cause);
-		free(cause);
-		return;
-	}
-	log_info("event=replica_copied source=%s term=%lld seq=%lld bytes=%zu",
-	    d->partner, (long long)term, (long long)seq, len - hlen);
-	pair_synced(d, term, seq, "copy");
-}
-
-/* Active: "beacon-sync 1 INSTANCE position|copy" from the partner. */
+/* Active: a question from the partner, answered after the turn's
+ * commit (a copy wins over where-am-I). */
 static void
 pair_asked(struct daemon *d, const void *payload, size_t len)
 {
-	char buf[128], who[ID_MAX + 1], what[16];
-	int used = 0;
+	int q = catchup_question(payload, len, d->instance, d->partner);
 
-	if (len >= sizeof buf)
-		len = sizeof buf - 1;
-	memcpy(buf, payload, len);
-	buf[len] = '\0';
-	if (sscanf(buf, "beacon-sync 1 %64s %15s%n", who, what, &used) != 2 ||
-	    buf[used] != '\0' || (strcmp(what, "copy") != 0 &&
-	    strcmp(what, "position") != 0)) {
-		log_warnx("event=bad_sync topic=%s payload=\"%.60s\"",
-		    d->sync_topic, buf);
+	if (q == 0)
 		return;
-	}
-	/* Its own question, asked while standing by and kept by the
-	 * session: nobody waits for it. */
-	if (strcmp(who, d->instance) == 0)
-		return;
-	if (strcmp(who, d->partner) != 0) {
-		log_warnx("event=bad_sync topic=%s from=%s: not the partner",
-		    d->sync_topic, who);
-		return;
-	}
-	if (strcmp(what, "copy") == 0)
-		d->asked = 2;
-	else if (d->asked == 0)
-		d->asked = 1;
+	if (q > d->asked)
+		d->asked = q;
 	event_active(d->flush_ev, 0, 0);
 }
 
@@ -1044,9 +826,9 @@ pair_message(struct daemon *d, const char *topic, const void *payload,
 	if (d->active)
 		return 0;
 	if (strcmp(topic, d->replica_in) == 0)
-		pair_apply(d, payload, len);
+		catchup_change(d->catchup, payload, len);
 	else if (strcmp(topic, d->answer_topic) == 0)
-		pair_answer(d, payload, len);
+		catchup_answer(d->catchup, payload, len);
 	/* The active one's will, or its clean stop; a retained "offline"
 	 * is old news. */
 	else if (strcmp(topic, d->status_topic) == 0 && !props->retained &&
@@ -1103,15 +885,14 @@ pair_take_over(struct daemon *d)
 
 	d->take_term = 0;
 	pair_commit(d);
-	evtimer_del(d->sync_ev);
-	pair_held_free(d);
-	if (!d->synced)
+	catchup_stop(d->catchup);
+	if (!catchup_synced(d->catchup))
 		log_warnx("event=take_over_unsynced instance=%s partner=%s "
 		    "gap=\"%s\": this database may not hold all of %s's "
-		    "record; %s.replaced and %s's database hold the rest",
-		    d->instance, d->partner, d->gap[0] ? d->gap :
-		    "never placed in its sequence", d->partner,
-		    d->args.db ? d->args.db : d->cf->database, d->partner);
+		    "record; %s's database holds the rest", d->instance,
+		    d->partner, catchup_gap(d->catchup)[0] ?
+		    catchup_gap(d->catchup) : "not yet placed in its changes",
+		    d->partner, d->partner);
 	log_info("event=take_over instance=%s term=%lld",
 	    d->instance, (long long)term);
 	pair_presence(d, "active");
@@ -1161,6 +942,8 @@ pair_setup(struct daemon *d)
 	const char *p = d->cf->topic_prefix;
 	struct standby_cb cb = { pair_publish_lease, pair_promote,
 		pair_demote, d };
+	struct catchup_cb ccb = { pair_ask, pair_presence_note, pair_applied,
+		pair_commit_cb, d };
 
 	/* Read once: a reload does not change the pair (configuration.md). */
 	d->instance = xstrdup(d->cf->standby_instance);
@@ -1174,12 +957,13 @@ pair_setup(struct daemon *d)
 	    d->instance);
 	d->sync_topic = xasprintf("%s/daemon/sync", p);
 	d->answer_topic = xasprintf("%s/daemon/sync/%s", p, d->instance);
-	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL ||
-	    (d->sync_ev = evtimer_new(d->base, on_sync_timer, d)) == NULL)
+	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL)
 		fatalx("cannot create the loop's events");
 	d->standby = standby_new(d->base, d->instance,
 	    (int64_t)d->cf->standby_lease * 1000,
 	    store_replica_term(d->st), &cb);
+	d->catchup = catchup_new(d->base, d->st, d->instance, d->partner,
+	    (int64_t)d->cf->standby_lease * 1000, &ccb);
 }
 
 static void
@@ -1200,10 +984,7 @@ teardown(struct daemon *d)
 	standby_free(d->standby);
 	if (d->role_ev != NULL)
 		event_free(d->role_ev);
-	if (d->sync_ev != NULL)
-		event_free(d->sync_ev);
-	pair_held_free(d);
-	free(d->held);
+	catchup_free(d->catchup);
 	event_free(d->flush_ev);
 	event_free(d->hb_ev);
 	if (d->wd_ev != NULL)
