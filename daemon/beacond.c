@@ -63,6 +63,10 @@ struct daemon {
 	int active;		/* 1: the active session, with an engine */
 	struct event *role_ev;	/* a role change, out of the callbacks */
 	int64_t take_term;	/* the term to take over with; 0: none */
+	/* Taking over: the barrier sent after the partner's last changes
+	 * (1), back (2); its timer, should it not come back. */
+	int drain;
+	struct event *drain_ev;
 	int step_down;		/* stop being active */
 	int stopping;		/* a signal said stop: no role change */
 	char *leader_topic;	/* {prefix}/daemon/leader */
@@ -91,6 +95,7 @@ static int pair_message(struct daemon *, const char *topic,
     const void *payload, size_t len, const struct mqtt_props *);
 static void pair_commit(struct daemon *);
 static void pair_answer_partner(struct daemon *);
+static void pair_barrier(struct daemon *, const void *, size_t);
 
 static void
 usage(FILE *f)
@@ -825,7 +830,10 @@ pair_message(struct daemon *d, const char *topic, const void *payload,
 	}
 	if (d->active)
 		return 0;
-	if (strcmp(topic, d->replica_in) == 0)
+	if (strcmp(topic, d->replica_in) == 0 && len >= 15 &&
+	    memcmp(payload, "beacon-barrier ", 15) == 0)
+		pair_barrier(d, payload, len);
+	else if (strcmp(topic, d->replica_in) == 0)
 		catchup_change(d->catchup, payload, len);
 	else if (strcmp(topic, d->answer_topic) == 0)
 		catchup_answer(d->catchup, payload, len);
@@ -884,6 +892,7 @@ pair_take_over(struct daemon *d)
 	int64_t term = d->take_term;
 
 	d->take_term = 0;
+	d->drain = 0;
 	pair_commit(d);
 	catchup_stop(d->catchup);
 	if (!catchup_synced(d->catchup))
@@ -921,6 +930,61 @@ pair_step_down(struct daemon *d)
 	fatal("exec /proc/self/exe");
 }
 
+/*
+ * Won the lease: first apply every change of the partner's that the
+ * broker still holds for this instance's standby session (a standby
+ * behind, or one the broker fed slowly, would otherwise take over
+ * without the partner's last commits). A barrier published on the
+ * partner's replica topic comes back after all of them; after a lease
+ * without it, take over all the same.
+ */
+static void
+pair_drain(struct daemon *d)
+{
+	char *p = xasprintf("beacon-barrier 1 %s %lld", d->instance,
+	    (long long)d->take_term);
+	struct timeval tv = { d->cf->standby_lease, 0 };
+
+	d->drain = 1;
+	mqtt_publish(d->mqtt, d->replica_in, p, strlen(p), 0);
+	free(p);
+	if (evtimer_add(d->drain_ev, &tv) != 0)
+		fatalx("cannot arm the takeover timer");
+}
+
+/* A barrier on the partner's replica topic: ours, for this term? */
+static void
+pair_barrier(struct daemon *d, const void *payload, size_t len)
+{
+	char *want = xasprintf("beacon-barrier 1 %s %lld", d->instance,
+	    (long long)d->take_term);
+
+	if (d->drain == 1 && len == strlen(want) &&
+	    memcmp(payload, want, len) == 0) {
+		d->drain = 2;
+		evtimer_del(d->drain_ev);
+		event_active(d->role_ev, 0, 0);
+	}
+	free(want);
+}
+
+static void
+on_drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (d->drain != 1)
+		return;
+	log_warnx("event=take_over_undrained instance=%s partner=%s: the "
+	    "broker did not hand back this instance's barrier within a "
+	    "lease; the partner's last changes may still be on their way",
+	    d->instance, d->partner);
+	d->drain = 2;
+	event_active(d->role_ev, 0, 0);
+}
+
 static void
 on_role(evutil_socket_t fd, short what, void *arg)
 {
@@ -932,7 +996,9 @@ on_role(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (d->step_down)
 		pair_step_down(d);
-	else if (d->take_term > 0 && !d->active)
+	else if (d->take_term > 0 && !d->active && d->drain == 0)
+		pair_drain(d);
+	else if (d->take_term > 0 && !d->active && d->drain == 2)
 		pair_take_over(d);
 }
 
@@ -957,7 +1023,8 @@ pair_setup(struct daemon *d)
 	    d->instance);
 	d->sync_topic = xasprintf("%s/daemon/sync", p);
 	d->answer_topic = xasprintf("%s/daemon/sync/%s", p, d->instance);
-	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL)
+	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL ||
+	    (d->drain_ev = evtimer_new(d->base, on_drain_timeout, d)) == NULL)
 		fatalx("cannot create the loop's events");
 	d->standby = standby_new(d->base, d->instance,
 	    (int64_t)d->cf->standby_lease * 1000,
@@ -984,6 +1051,8 @@ teardown(struct daemon *d)
 	standby_free(d->standby);
 	if (d->role_ev != NULL)
 		event_free(d->role_ev);
+	if (d->drain_ev != NULL)
+		event_free(d->drain_ev);
 	catchup_free(d->catchup);
 	event_free(d->flush_ev);
 	event_free(d->hb_ev);
