@@ -7,7 +7,8 @@
  *   0 OK        beacond online, its last heartbeat recent, no device
  *               reported offline
  *   1 WARNING   beacond is well but devices are reported offline, or it
- *               is one of a standby pair whose standby is not there
+ *               is one of a standby pair whose standby is not there, is
+ *               still joining, or has a gap in its copy of the record
  *   2 CRITICAL  beacond offline, never seen, or stale: no heartbeat for
  *               three of its intervals (a hung loop, a stopped process)
  *   3 UNKNOWN   the broker cannot be reached within --timeout
@@ -41,6 +42,7 @@ struct health_run {
 		char instance[ID_MAX + 1];
 		char state[16];
 		int64_t ts;
+		char note[DETAIL_MAX + 1];	/* a gap: which */
 	} peers[HEALTH_PEERS];
 	int have_status;
 	char state[16];
@@ -70,6 +72,8 @@ health_pair_message(struct health_run *h, const char *what,
 		return;
 	strlcpy_utf8(h->peers[h->npeers].instance, what + 8,
 	    sizeof h->peers[h->npeers].instance);
+	(void)msg_standby_note(payload, len, h->peers[h->npeers].note,
+	    sizeof h->peers[h->npeers].note);
 	h->npeers++;
 }
 
@@ -148,13 +152,15 @@ health_devices(const struct heartbeat *hb, char *buf, size_t len)
  * A standby pair whose lease is in force (renewed within two leases: a
  * pair taken apart leaves its last lease retained) needs a standby: an
  * instance other than the active one whose presence says so. 1 and a
- * WARNING line when there is none; 0 and *pair (the OK line's words)
- * otherwise.
+ * WARNING line when there is none (a standby still joining, or healing a
+ * gap in its copy, does not cover a failure yet); 0 and *pair (the OK
+ * line's words) otherwise.
  */
 static int
 health_pair(const struct health_run *h, int64_t now, char *pair, size_t len)
 {
 	const char *active = h->lease.instance, *who = NULL;
+	const char *state = NULL, *note = "";
 	size_t i;
 
 	pair[0] = '\0';
@@ -169,9 +175,22 @@ health_pair(const struct health_run *h, int64_t now, char *pair, size_t len)
 			    h->peers[i].instance, active);
 			return 0;
 		}
-		who = h->peers[i].instance;
+		if (who == NULL || strcmp(h->peers[i].state, "offline") != 0) {
+			who = h->peers[i].instance;
+			state = h->peers[i].state;
+			note = h->peers[i].note;
+		}
 	}
-	if (who != NULL)
+	if (who != NULL && strcmp(state, "gap") == 0)
+		printf("WARNING: %s's copy of %s has a gap (%s); it is "
+		    "rebuilding from a fresh copy, and until it has, a failure "
+		    "of %s would lose part of the record\n", who, active,
+		    note[0] ? note : "changes missed", active);
+	else if (who != NULL && strcmp(state, "joining") == 0)
+		printf("WARNING: %s is joining %s: it does not yet know where it "
+		    "is in %s's changes; a failure of %s would not be "
+		    "covered\n", who, active, active, active);
+	else if (who != NULL)
 		printf("WARNING: no standby for %s: %s is offline; a failure "
 		    "of %s would not be covered\n", active, who, active);
 	else
@@ -265,7 +284,8 @@ cmd_health(const struct cmd *cmd, struct cli_opts *o)
 const struct cmd cmd_health_entry = {
 	"health", "health [--timeout S]",
 	"check beacond and the devices for a monitoring system: one line, "
-	"exit 0 OK, 1 devices offline or a pair without its standby, 2 "
+	"exit 0 OK, 1 devices offline or a pair without its standby (or "
+	"one still joining or healing a gap), 2 "
 	"beacond offline or stale, 3 broker unreachable",
 	"timeout",
 	0,

@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "beacon.h"
+#include "catchup.h"
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
@@ -62,17 +63,30 @@ struct daemon {
 	int active;		/* 1: the active session, with an engine */
 	struct event *role_ev;	/* a role change, out of the callbacks */
 	int64_t take_term;	/* the term to take over with; 0: none */
+	/* Taking over: the barrier sent after the partner's last changes
+	 * (1), back (2); its timer, should it not come back. */
+	int drain;
+	struct event *drain_ev;
 	int step_down;		/* stop being active */
 	int stopping;		/* a signal said stop: no role change */
 	char *leader_topic;	/* {prefix}/daemon/leader */
 	char *replica_in;	/* {prefix}/daemon/replica/{partner} */
 	char *replica_out;	/* {prefix}/daemon/replica/{instance} */
 	char *presence_topic;	/* {prefix}/daemon/standby/{instance} */
+	char *sync_topic;	/* {prefix}/daemon/sync: asks the active one */
+	char *answer_topic;	/* {prefix}/daemon/sync/{instance}: its answer */
 	char *instance;		/* standby.instance and .partner, as */
 	char *partner;		/* started */
+	/* Standing by: where this instance is in the partner's changes. */
+	struct catchup *catchup;
+	int replica_mid;	/* the subscription to the partner's changes */
+	/* Active: the partner asked where this one is (1) or for a copy
+	 * (2); answered after the turn's commit. */
+	int asked;
 };
 
 static void mqtt_setup(struct daemon *);
+static void pair_subscribed(void *, int mid, int ok);
 static void engine_setup(struct daemon *);
 static void teardown(struct daemon *);
 static void pair_standing_by(struct daemon *);
@@ -80,6 +94,8 @@ static void pair_presence(struct daemon *, const char *state);
 static int pair_message(struct daemon *, const char *topic,
     const void *payload, size_t len, const struct mqtt_props *);
 static void pair_commit(struct daemon *);
+static void pair_answer_partner(struct daemon *);
+static void pair_barrier(struct daemon *, const void *, size_t);
 
 static void
 usage(FILE *f)
@@ -209,6 +225,8 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	mqtt_cork(d->mqtt, 1);
 	engine_flush(d->engine);
 	mqtt_cork(d->mqtt, 0);
+	if (d->asked)
+		pair_answer_partner(d);
 }
 
 /* A committed notification: POST it to the push service too. */
@@ -318,6 +336,9 @@ on_connected(void *arg)
 	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->leader_topic,
 	    0) != 0)
 		log_warnx("mqtt: cannot subscribe to %s", d->leader_topic);
+	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->sync_topic,
+	    1) != 0)
+		log_warnx("mqtt: cannot subscribe to %s", d->sync_topic);
 	if (d->cf->share_group != NULL)
 		subscribe_shared(d);
 	else
@@ -571,6 +592,8 @@ mqtt_setup(struct daemon *d)
 	o.keyfile = d->cf->keyfile;
 	if ((d->mqtt = mqtt_new(d->base, &o, &cb)) == NULL)
 		fatalx("cannot set up the MQTT client");
+	if (!d->active)
+		mqtt_on_subscribed(d->mqtt, pair_subscribed, d);
 	free(offline);
 	if (d->args.broker != NULL) {
 		if (mqtt_parse_addr(d->args.broker, 1883, &host, &port) != 0)
@@ -626,24 +649,88 @@ pair_presence(struct daemon *d, const char *state)
 	free(p);
 }
 
+/* The same with a note (what a gap is): the catchup's. */
+static void
+pair_presence_note(void *arg, const char *state, const char *note)
+{
+	struct daemon *d = arg;
+	char *p = msg_standby_encode(state, note, clock_now());
+
+	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
+	free(p);
+}
+
+/*
+ * Standing by, after each connection: subscribed to the partner's
+ * changes, the answers to this instance's questions, the lease and the
+ * status. It says "joining" until the broker has acknowledged the
+ * subscription to the changes (from then on, each one reaches it) and the
+ * active one has said where it is in its sequence: then, if this
+ * database is there, "standby"; if not, it asks for a fresh copy and
+ * stands by once it has rebuilt from it (docs/deployment.md).
+ */
 static void
 pair_standing_by(struct daemon *d)
 {
 	/* The lease and the status at QoS 0: the session keeps none of
 	 * them while this instance is away (or active), so it never reads
-	 * old leases as news; a retained one still comes at once. */
-	const char *topics[] = { d->replica_in, d->leader_topic,
+	 * old leases as news; a retained one still comes at once. The
+	 * changes last: their SUBACK comes after the others'. */
+	const char *topics[] = { d->answer_topic, d->leader_topic,
 		d->status_topic };
 	size_t i;
 
 	for (i = 0; i < sizeof topics / sizeof *topics; i++)
 		if (mqtt_subscribe(d->mqtt, topics[i], i == 0 ? 1 : 0) != 0)
 			log_warnx("mqtt: cannot subscribe to %s", topics[i]);
-	pair_presence(d, "standby");
+	if ((d->replica_mid = mqtt_subscribe_mid(d->mqtt, d->replica_in,
+	    1)) < 0)
+		log_warnx("mqtt: cannot subscribe to %s", d->replica_in);
+	catchup_connected(d->catchup);
 	standby_start(d->standby);
 	log_info("event=connected role=standby partner=%s",
 	    d->partner);
-	sdnotify_status("standing by");
+	sdnotify_status("joining the partner");
+}
+
+/* The catchup's questions to the active one. */
+static void
+pair_ask(void *arg, const char *question)
+{
+	struct daemon *d = arg;
+
+	mqtt_publish(d->mqtt, d->sync_topic, question, strlen(question), 0);
+}
+
+/* Committed once the messages read together are applied. */
+static void
+pair_applied(void *arg)
+{
+	struct daemon *d = arg;
+
+	event_active(d->flush_ev, 0, 0);
+}
+
+static void
+pair_commit_cb(void *arg)
+{
+	pair_commit(arg);
+}
+
+/* The broker has the subscription to the partner's changes. */
+static void
+pair_subscribed(void *arg, int mid, int ok)
+{
+	struct daemon *d = arg;
+
+	if (d->active || mid != d->replica_mid)
+		return;
+	if (!ok)
+		log_warnx("event=replica_refused source=%s error=\"the broker "
+		    "refused the subscription to %s\"", d->partner,
+		    d->replica_in);
+	else
+		catchup_subscribed(d->catchup);
 }
 
 static void
@@ -661,22 +748,54 @@ pair_lease_message(struct daemon *d, const void *payload, size_t len)
 		return;
 	}
 	standby_lease(d->standby, &l);
+	if (!d->active)
+		catchup_lease(d->catchup, standby_term(d->standby),
+		    standby_holder(d->standby));
 }
 
+/* Active: a question from the partner, answered after the turn's
+ * commit (a copy wins over where-am-I). */
 static void
-pair_apply(struct daemon *d, const void *payload, size_t len)
+pair_asked(struct daemon *d, const void *payload, size_t len)
 {
-	char *cause = NULL;
+	int q = catchup_question(payload, len, d->instance, d->partner);
 
-	if (store_replica_apply(d->st, d->partner, payload, len,
-	    clock_now(), &cause) < 0) {
-		log_warnx("event=replica_refused source=%s error=\"%s\"",
-		    d->partner, cause ? cause : "?");
-		free(cause);
-	}
-	/* Committed once the messages read together are applied. */
+	if (q == 0)
+		return;
+	if (q > d->asked)
+		d->asked = q;
+	event_active(d->flush_ev, 0, 0);
+}
+
+/* After the turn's commit, so that the answer holds exactly the changes
+ * published before it. */
+static void
+pair_answer_partner(struct daemon *d)
+{
+	char *p, *cause = NULL, *topic;
+	int64_t term = 0, seq = 0;
+	size_t len;
+
 	if (store_in_txn(d->st))
-		event_active(d->flush_ev, 0, 0);
+		return;
+	if ((p = store_copy_make(d->st, d->asked == 2, &len, &cause)) ==
+	    NULL) {
+		log_warnx("event=replica_copy_failed to=%s error=\"%s\"",
+		    d->partner, cause);
+		free(cause);
+		d->asked = 0;
+		return;
+	}
+	(void)store_replica_self(d->st, &term, &seq);
+	topic = xasprintf("%s/daemon/sync/%s", d->cf->topic_prefix,
+	    d->partner);
+	mqtt_publish(d->mqtt, topic, p, len, 0);
+	log_info("event=replica_%s to=%s term=%lld seq=%lld bytes=%zu",
+	    d->asked == 2 ? "copy_sent" : "position_sent", d->partner,
+	    (long long)term, (long long)seq, len);
+	free(topic);
+	free(p);
+	d->asked = 0;
 }
 
 /* The end of a standby's turn: what it applied, in one commit. */
@@ -704,10 +823,20 @@ pair_message(struct daemon *d, const char *topic, const void *payload,
 		pair_lease_message(d, payload, len);
 		return 1;
 	}
+	if (strcmp(topic, d->sync_topic) == 0) {
+		if (d->active)
+			pair_asked(d, payload, len);
+		return 1;
+	}
 	if (d->active)
 		return 0;
-	if (strcmp(topic, d->replica_in) == 0)
-		pair_apply(d, payload, len);
+	if (strcmp(topic, d->replica_in) == 0 && len >= 15 &&
+	    memcmp(payload, "beacon-barrier ", 15) == 0)
+		pair_barrier(d, payload, len);
+	else if (strcmp(topic, d->replica_in) == 0)
+		catchup_change(d->catchup, payload, len);
+	else if (strcmp(topic, d->answer_topic) == 0)
+		catchup_answer(d->catchup, payload, len);
 	/* The active one's will, or its clean stop; a retained "offline"
 	 * is old news. */
 	else if (strcmp(topic, d->status_topic) == 0 && !props->retained &&
@@ -763,7 +892,16 @@ pair_take_over(struct daemon *d)
 	int64_t term = d->take_term;
 
 	d->take_term = 0;
+	d->drain = 0;
 	pair_commit(d);
+	catchup_stop(d->catchup);
+	if (!catchup_synced(d->catchup))
+		log_warnx("event=take_over_unsynced instance=%s partner=%s "
+		    "gap=\"%s\": this database may not hold all of %s's "
+		    "record; %s's database holds the rest", d->instance,
+		    d->partner, catchup_gap(d->catchup)[0] ?
+		    catchup_gap(d->catchup) : "not yet placed in its changes",
+		    d->partner, d->partner);
 	log_info("event=take_over instance=%s term=%lld",
 	    d->instance, (long long)term);
 	pair_presence(d, "active");
@@ -792,6 +930,61 @@ pair_step_down(struct daemon *d)
 	fatal("exec /proc/self/exe");
 }
 
+/*
+ * Won the lease: first apply every change of the partner's that the
+ * broker still holds for this instance's standby session (a standby
+ * behind, or one the broker fed slowly, would otherwise take over
+ * without the partner's last commits). A barrier published on the
+ * partner's replica topic comes back after all of them; after a lease
+ * without it, take over all the same.
+ */
+static void
+pair_drain(struct daemon *d)
+{
+	char *p = xasprintf("beacon-barrier 1 %s %lld", d->instance,
+	    (long long)d->take_term);
+	struct timeval tv = { d->cf->standby_lease, 0 };
+
+	d->drain = 1;
+	mqtt_publish(d->mqtt, d->replica_in, p, strlen(p), 0);
+	free(p);
+	if (evtimer_add(d->drain_ev, &tv) != 0)
+		fatalx("cannot arm the takeover timer");
+}
+
+/* A barrier on the partner's replica topic: ours, for this term? */
+static void
+pair_barrier(struct daemon *d, const void *payload, size_t len)
+{
+	char *want = xasprintf("beacon-barrier 1 %s %lld", d->instance,
+	    (long long)d->take_term);
+
+	if (d->drain == 1 && len == strlen(want) &&
+	    memcmp(payload, want, len) == 0) {
+		d->drain = 2;
+		evtimer_del(d->drain_ev);
+		event_active(d->role_ev, 0, 0);
+	}
+	free(want);
+}
+
+static void
+on_drain_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (d->drain != 1)
+		return;
+	log_warnx("event=take_over_undrained instance=%s partner=%s: the "
+	    "broker did not hand back this instance's barrier within a "
+	    "lease; the partner's last changes may still be on their way",
+	    d->instance, d->partner);
+	d->drain = 2;
+	event_active(d->role_ev, 0, 0);
+}
+
 static void
 on_role(evutil_socket_t fd, short what, void *arg)
 {
@@ -803,7 +996,9 @@ on_role(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (d->step_down)
 		pair_step_down(d);
-	else if (d->take_term > 0 && !d->active)
+	else if (d->take_term > 0 && !d->active && d->drain == 0)
+		pair_drain(d);
+	else if (d->take_term > 0 && !d->active && d->drain == 2)
 		pair_take_over(d);
 }
 
@@ -813,6 +1008,8 @@ pair_setup(struct daemon *d)
 	const char *p = d->cf->topic_prefix;
 	struct standby_cb cb = { pair_publish_lease, pair_promote,
 		pair_demote, d };
+	struct catchup_cb ccb = { pair_ask, pair_presence_note, pair_applied,
+		pair_commit_cb, d };
 
 	/* Read once: a reload does not change the pair (configuration.md). */
 	d->instance = xstrdup(d->cf->standby_instance);
@@ -824,11 +1021,16 @@ pair_setup(struct daemon *d)
 	    d->instance);
 	d->presence_topic = xasprintf("%s/daemon/standby/%s", p,
 	    d->instance);
-	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL)
+	d->sync_topic = xasprintf("%s/daemon/sync", p);
+	d->answer_topic = xasprintf("%s/daemon/sync/%s", p, d->instance);
+	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL ||
+	    (d->drain_ev = evtimer_new(d->base, on_drain_timeout, d)) == NULL)
 		fatalx("cannot create the loop's events");
 	d->standby = standby_new(d->base, d->instance,
 	    (int64_t)d->cf->standby_lease * 1000,
 	    store_replica_term(d->st), &cb);
+	d->catchup = catchup_new(d->base, d->st, d->instance, d->partner,
+	    (int64_t)d->cf->standby_lease * 1000, &ccb);
 }
 
 static void
@@ -849,6 +1051,9 @@ teardown(struct daemon *d)
 	standby_free(d->standby);
 	if (d->role_ev != NULL)
 		event_free(d->role_ev);
+	if (d->drain_ev != NULL)
+		event_free(d->drain_ev);
+	catchup_free(d->catchup);
 	event_free(d->flush_ev);
 	event_free(d->hb_ev);
 	if (d->wd_ev != NULL)
@@ -864,6 +1069,8 @@ teardown(struct daemon *d)
 	free(d->replica_in);
 	free(d->replica_out);
 	free(d->presence_topic);
+	free(d->sync_topic);
+	free(d->answer_topic);
 	free(d->instance);
 	free(d->partner);
 }

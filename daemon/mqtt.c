@@ -83,6 +83,7 @@
 	X(socket) \
 	X(strerror) \
 	X(subscribe_v5) \
+	X(subscribe_v5_callback_set) \
 	X(tls_insecure_set) \
 	X(tls_opts_set) \
 	X(tls_set) \
@@ -162,6 +163,8 @@ struct mqtt {
 	struct event_base *base;
 	struct mosquitto *mosq;
 	struct mqtt_cb cb;
+	void (*subscribed)(void *, int, int); /* mqtt_on_subscribed */
+	void *subscribed_arg;
 	mosquitto_property *props; /* CONNECT properties */
 	int keepalive;
 	char *host;
@@ -817,6 +820,34 @@ mqtt_set_options(struct mqtt *m, const struct mqtt_opts *o)
 	return 0;
 }
 
+/* A SUBACK: the broker has the subscription of `mid` (ok 1) or refused
+ * it (ok 0). */
+static void
+mqtt_on_subscribe(struct mosquitto *mosq, void *arg, int mid, int count,
+    const int *granted, const mosquitto_property *props)
+{
+	struct mqtt *m = arg;
+	int i, ok = count > 0;
+
+	(void)mosq;
+	(void)props;
+	for (i = 0; i < count; i++)
+		if (granted[i] >= 0x80)
+			ok = 0;
+	if (m->subscribed == NULL)
+		return;
+	m->in_cb++;
+	m->subscribed(m->subscribed_arg, mid, ok);
+	m->in_cb--;
+}
+
+void
+mqtt_on_subscribed(struct mqtt *m, void (*fn)(void *, int, int), void *arg)
+{
+	m->subscribed = fn;
+	m->subscribed_arg = arg;
+}
+
 static void
 mqtt_set_callbacks(struct mqtt *m)
 {
@@ -824,6 +855,7 @@ mqtt_set_callbacks(struct mqtt *m)
 	mosqlib.disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
 	mosqlib.message_v5_callback_set(m->mosq, mqtt_on_message);
 	mosqlib.publish_v5_callback_set(m->mosq, mqtt_on_publish);
+	mosqlib.subscribe_v5_callback_set(m->mosq, mqtt_on_subscribe);
 	mosqlib.log_callback_set(m->mosq, mqtt_on_log);
 }
 
@@ -926,18 +958,24 @@ mqtt_connected(const struct mqtt *m)
 int
 mqtt_subscribe(struct mqtt *m, const char *pattern, int qos)
 {
-	int rc;
+	return mqtt_subscribe_mid(m, pattern, qos) < 0 ? -1 : 0;
+}
+
+int
+mqtt_subscribe_mid(struct mqtt *m, const char *pattern, int qos)
+{
+	int rc, mid = 0;
 
 	if (m->state != MQTT_CONNECTED || (qos != 0 && qos != 1))
 		return -1;
-	rc = mosqlib.subscribe_v5(m->mosq, NULL, pattern, qos, 0, NULL);
+	rc = mosqlib.subscribe_v5(m->mosq, &mid, pattern, qos, 0, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: subscribe %s: %s", pattern,
 		    mosqlib.strerror(rc));
 		return -1;
 	}
 	mqtt_update_event(m);
-	return 0;
+	return mid;
 }
 
 /* Drop a subscription of the session, if it has one (the broker answers

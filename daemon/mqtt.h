@@ -70,6 +70,13 @@ int mqtt_connect(struct mqtt *, const char *host, int port);
 int mqtt_connected(const struct mqtt *);
 /* Subscribe with QoS 1 (qos 0 or 1 allowed); -1 if not connected. */
 int mqtt_subscribe(struct mqtt *, const char *pattern, int qos);
+/* The same; returns the message id that cb.subscribed will name once
+ * the broker has the subscription, or -1. */
+int mqtt_subscribe_mid(struct mqtt *, const char *pattern, int qos);
+/* Call fn with each SUBACK: ok is 1 when the broker holds the
+ * subscription of `mid`, 0 when it refused it. */
+void mqtt_on_subscribed(struct mqtt *, void (*fn)(void *arg, int mid,
+    int ok), void *arg);
 int mqtt_unsubscribe(struct mqtt *, const char *pattern);
 /*
  * Publish QoS 1. While disconnected, messages are queued in order and sent

@@ -894,6 +894,42 @@ msg_daemon_decode(const void *payload, size_t len, char *state, int64_t *ts,
 }
 
 char *
+msg_standby_encode(const char *state, const char *note, int64_t ts)
+{
+	json_t *o = json_pack("{s:s, s:s}", "state", state, "version",
+	    BEACON_VERSION);
+
+	if (o != NULL && note != NULL && json_object_set_new(o, "note",
+	    json_string(note)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o != NULL)
+		msg_set_time(o, "ts", ts);
+	return msg_dump(o);
+}
+
+int
+msg_standby_note(const void *payload, size_t len, char *note,
+    size_t notelen)
+{
+	char err[64];
+	json_t *root, *v;
+	int rc = -1;
+
+	note[0] = '\0';
+	if ((root = msg_load(payload, len, err, sizeof err)) == NULL)
+		return -1;
+	if ((v = json_object_get(root, "note")) != NULL &&
+	    json_is_string(v)) {
+		strlcpy_utf8(note, json_string_value(v), notelen);
+		rc = 0;
+	}
+	json_decref(root);
+	return rc;
+}
+
+char *
 msg_lease_encode(const struct lease *l)
 {
 	json_t *o = json_pack("{s:s, s:I, s:i}", "instance", l->instance,

@@ -253,6 +253,13 @@ char *msg_admin_notice_encode(const char *kind, const char *message,
 int msg_daemon_decode(const void *payload, size_t len, char *state,
     int64_t *ts, char *err, size_t errlen);
 
+/* beacon/daemon/standby/{instance} (retained): a pair's instance, as
+ * msg_daemon_encode, with "note" when not NULL (what a "gap" is). */
+char *msg_standby_encode(const char *state, const char *note, int64_t ts);
+/* Its note: 0 and the note, or -1 when it has none. */
+int msg_standby_note(const void *payload, size_t len, char *note,
+    size_t notelen);
+
 /*
  * beacon/daemon/leader (retained): the lease of a standby pair's active
  * instance (docs/deployment.md). {"instance", "term": which lease, counted

@@ -325,11 +325,36 @@ int store_replicate(struct store *, const char *instance, int64_t term,
     int64_t now, store_changes_fn fn, void *arg);
 /* Apply the changes `source` published, once, in the transaction open or
  * one it begins; the caller commits (several payloads may share one
- * commit). 1 applied, 0 had been already, -1 not (*cause, to free). */
+ * commit). 1 applied, 0 had been already, 2 a gap: not the next change
+ * after the last one applied (nothing done), -1 not (*cause, to free). */
 int store_replica_apply(struct store *, const char *source, const void *buf,
     size_t len, int64_t now, char **cause);
 /* The highest term this database has recorded, its own or its partner's
  * (0: none): a claim must be above it. */
 int64_t store_replica_term(struct store *);
+/* The last (term, seq) of `source`'s changes applied here ((0, 0):
+ * none): 0, or -1. */
+int store_replica_position(struct store *, const char *source,
+    int64_t *term, int64_t *seq);
+/* Replicating: the (term, seq) of this instance's last change; 0, or -1
+ * when not replicating. */
+int store_replica_self(struct store *, int64_t *term, int64_t *seq);
+
+/*
+ * A fresh copy for a standby (docs/deployment.md). store_copy_make, on the
+ * replicating instance between two transactions: "beacon-copy 1 SCHEMA
+ * SOURCE TERM SEQ\n", then (whole) the database as of that change, or
+ * NULL with *cause; the caller frees either. store_copy_install, on the
+ * standby outside a transaction: replace this database's content with a
+ * copy of `source`, keeping the old content in {path}.replaced; 0, or -1
+ * with *cause (nothing changed). The parse fills *hlen (a header only:
+ * hlen == len).
+ */
+char *store_copy_make(struct store *, int whole, size_t *len, char **cause);
+int store_copy_header_parse(const void *buf, size_t len, int *schema,
+    char *source, size_t sourcelen, int64_t *term, int64_t *seq,
+    size_t *hlen, char **cause);
+int store_copy_install(struct store *, const char *source, const void *buf,
+    size_t len, char **cause);
 
 #endif

@@ -4,13 +4,13 @@
 # (load.sh: each one published again until its status comes) the whole
 # time.
 #
-#  1. a wins the first lease and works alone for a while; b joins it as
-#     deployment.md says: its session first, then a copy of a's database,
-#     then beacond; it stands by and applies a's changes, with no gap.
+#  1. a wins the first lease and works alone for a while; b joins it from
+#     a copy made by hand, as deployment.md allows: its session first,
+#     then a copy of a's database, then beacond; it stands by and applies
+#     a's changes, with no gap.
 #  2. kill -9 of a: the broker publishes a's will and b takes over; the
 #     time from the kill to b's "online" is measured (under 10 s).
-#  3. a comes back from a copy of b's database (the documented way back
-#     for a failed instance) and stands by.
+#  3. a comes back from a copy of b's database and stands by.
 #  4. b hangs (SIGSTOP): its connection stays up but its lease is not
 #     renewed; a takes over when the lease runs out (measured: under 10
 #     s), which takes the session from b. b, woken (SIGCONT), finds

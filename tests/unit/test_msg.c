@@ -571,6 +571,25 @@ test_heartbeat(void **state)
 	free(json);
 	assert_string_equal(st, "offline");
 	assert_int_equal(ts, 1795000000123);
+
+	/* A standby's presence: its state read the same way, and its
+	 * note, when it has one (a gap). */
+	json = msg_standby_encode("gap", "missed changes of a: term 1 seq 3 "
+	    "came after term 1 seq 1", 1795000000123);
+	assert_int_equal(msg_daemon_decode(json, strlen(json), st, &ts, err,
+	    sizeof err), MSG_OK);
+	assert_string_equal(st, "gap");
+	assert_int_equal(msg_standby_note(json, strlen(json), err,
+	    sizeof err), 0);
+	assert_string_equal(err, "missed changes of a: term 1 seq 3 came "
+	    "after term 1 seq 1");
+	free(json);
+	json = msg_standby_encode("standby", NULL, 1795000000123);
+	assert_int_equal(msg_standby_note(json, strlen(json), err,
+	    sizeof err), -1);
+	assert_string_equal(err, "");
+	free(json);
+	assert_int_equal(msg_standby_note("not json", 8, err, sizeof err), -1);
 }
 
 /* A cancel rides on the report topic; anything else is not one. */

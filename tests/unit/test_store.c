@@ -1456,6 +1456,17 @@ test_replication(void **state)
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(s.n, 2);
 
+	/* A standby that has applied nothing cannot place even the first
+	 * change of a term: it needs a copy (store_copy_install) first. */
+	assert_int_equal(apply(b, &s, 0), 2);
+	assert_int_equal(store_incident_get(b, inc.id, &out), 0);
+	/* As started from a copy taken when the term began. */
+	assert_int_equal(store_exec(b, "INSERT INTO replication VALUES"
+	    " ('a', 3, 0, 0)"), 0);
+	/* One that skips a change is a gap: nothing is applied. */
+	assert_int_equal(apply(b, &s, 1), 2);
+	assert_int_equal(store_incident_get(b, inc.id, &out), 0);
+
 	/* The standby: in order, then a repeat that is skipped. */
 	assert_int_equal(apply(b, &s, 0), 1);
 	assert_int_equal(store_incident_get(b, inc.id, &out), 1);
@@ -1512,6 +1523,98 @@ test_replication(void **state)
 	store_close(b);
 }
 
+/*
+ * A fresh copy: the active one's database as of its last commit, tagged
+ * with that commit's (term, seq); the standby rebuilds from it, keeps what
+ * it held aside, and applies the changes that follow. A copy of another
+ * instance, or a damaged one, changes nothing.
+ */
+static void
+test_replication_copy(void **state)
+{
+	struct fixture *f = *state;
+	struct store *b;
+	struct sent s = { .n = 0 };
+	struct incident inc, out;
+	char path[160], src[ID_MAX + 1], *cause = NULL, *copy, *pos;
+	int64_t term, seq;
+	size_t len, plen, hlen;
+	int schema;
+
+	use_file(f, 0);
+	snprintf(path, sizeof path, "%s/other", f->dir);
+	b = store_open(path, 0, &cause);
+	assert_non_null(b);
+	assert_null(store_copy_make(f->st, 1, &len, &cause));
+	free(cause);
+	assert_int_equal(store_replicate(f->st, "a", 2, T0, sent_add, &s), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	fill(&inc, "central", "r1");
+	assert_int_equal(store_incident_insert(f->st, &inc), 0);
+	add_event(f->st, inc.id, T0, "reported", "desk-1");
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(s.n, 1);
+	/* b missed that one: it cannot place the next. */
+	assert_int_equal(store_begin(f->st), 0);
+	add_event(f->st, inc.id, T0 + 1, "notified", "crisis-1");
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(apply(b, &s, 1), 2);
+
+	copy = store_copy_make(f->st, 1, &len, &cause);
+	assert_non_null(copy);
+	pos = store_copy_make(f->st, 0, &plen, &cause);
+	assert_non_null(pos);
+	assert_int_equal(store_copy_header_parse(pos, plen, &schema, src,
+	    sizeof src, &term, &seq, &hlen, &cause), 0);
+	assert_string_equal(src, "a");
+	assert_int_equal(term, 2);
+	assert_int_equal(seq, 2);
+	assert_int_equal(hlen, plen);
+	assert_true(len > plen);
+	assert_memory_equal(copy, pos, plen);
+
+	/* Not a copy of b's partner; a damaged one. */
+	assert_int_equal(store_copy_install(b, "z", copy, len, &cause), -1);
+	assert_non_null(strstr(cause, "not of z"));
+	free(cause);
+	copy[plen] ^= 0x55;
+	assert_int_equal(store_copy_install(b, "a", copy, len, &cause), -1);
+	free(cause);
+	copy[plen] ^= 0x55;
+	assert_int_equal(store_incident_get(b, inc.id, &out), 0);
+
+	fill(&out, "eastside", "cut-off");
+	assert_int_equal(store_incident_insert(b, &out), 0);
+	if (store_copy_install(b, "a", copy, len, &cause) != 0)
+		fail_msg("install: %s", cause);
+	assert_int_equal(store_replica_position(b, "a", &term, &seq), 0);
+	assert_int_equal(term, 2);
+	assert_int_equal(seq, 2);
+	assert_int_equal(store_incident_get(b, inc.id, &out), 1);
+	assert_string_equal(out.r.id, "r1");
+	assert_int_equal(walk_timeline(b, inc.id).n, 2);
+	/* What b held is kept aside. */
+	snprintf(path, sizeof path, "%s/other.replaced", f->dir);
+	assert_int_equal(access(path, F_OK), 0);
+	unlink(path);
+
+	/* The next change follows the copy. */
+	assert_int_equal(store_begin(f->st), 0);
+	add_event(f->st, inc.id, T0 + 2, "ack", "crisis-1");
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(apply(b, &s, 2), 1);
+	assert_int_equal(walk_timeline(b, inc.id).n, 3);
+
+	free(copy);
+	free(pos);
+	sent_free(&s);
+	store_close(b);
+	snprintf(path, sizeof path, "%s/other-wal", f->dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/other-shm", f->dir);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -1520,6 +1623,7 @@ main(void)
 		T(test_file_pragmas),
 		T(test_late_checkpoint),
 		T(test_replication),
+		T(test_replication_copy),
 		T(test_rdonly_missing),
 		T(test_not_a_database),
 		T(test_rdonly_empty_file),
