@@ -29,6 +29,9 @@ int action_from_name(const char *); /* -1 when unknown */
 int msg_report_decode(const void *payload, size_t len, struct report *r,
     char *err, size_t errlen);
 char *msg_report_encode(const struct report *);
+/* "location shortened to 128 bytes, ..." for the REPORT_CUT_* bits; "" for
+ * none. */
+void msg_shortened_text(unsigned bits, char *buf, size_t len);
 
 /* beacon/respond/{responder} */
 struct respond {
@@ -51,9 +54,11 @@ struct status {
 	char by[ID_MAX + 1];
 	char by_role[ID_MAX + 1];
 	int notified;
-	int call_911;
+	int call_911;		/* encoded false for a drill, which says */
+	int would_call_911;	/* this instead */
 	int drill;
 	int silent;
+	unsigned shortened;	/* REPORT_CUT_*: fields of the report cut */
 	char message[DETAIL_MAX + 1];
 	char error[DETAIL_MAX + 1];
 	int64_t ts;
@@ -330,7 +335,7 @@ struct push_note {
 	char message[DETAIL_MAX + 1];	/* a notice's sentence, or "" */
 	int step;			/* from 0; -1 when none */
 	int repeat;
-	int drill, silent, call_911;
+	int drill, silent, call_911, would_call_911;
 };
 /* Read a notification's payload; unknown kinds are kept as they are. */
 int msg_push_decode(const void *payload, size_t len, struct push_note *,
