@@ -1893,6 +1893,48 @@ msg_config_button(struct msg_obj *o, const char *type, const char *label,
 	json_array_append_new(json_object_get(o->root, "buttons"), b);
 }
 
+struct msg_obj *
+msg_library_new(void)
+{
+	struct msg_obj *o = msg_obj_new(NULL, NULL);
+
+	json_object_set_new(o->root, "branches", json_array());
+	json_object_set_new(o->root, "categories", json_array());
+	json_object_set_new(o->root, "responders", json_array());
+	return o;
+}
+
+static void
+msg_library_add(struct msg_obj *o, const char *list, json_t *x)
+{
+	if (x == NULL)
+		fatalx("msg: cannot build the library's configuration");
+	json_array_append_new(json_object_get(o->root, list), x);
+}
+
+void
+msg_library_branch(struct msg_obj *o, const char *id, const char *name)
+{
+	msg_library_add(o, "branches", json_pack("{s:s, s:s}", "branch", id,
+	    "name", name));
+}
+
+void
+msg_library_category(struct msg_obj *o, const char *type, const char *label,
+    int severity)
+{
+	msg_library_add(o, "categories", json_pack("{s:s, s:s, s:i}", "type",
+	    type, "label", label, "severity", severity));
+}
+
+void
+msg_library_responder(struct msg_obj *o, const char *id, const char *role,
+    const char *label)
+{
+	msg_library_add(o, "responders", json_pack("{s:s, s:s, s:s}", "id", id,
+	    "role", role, "label", label));
+}
+
 char *
 msg_config_finish(struct msg_obj *o, int64_t ts)
 {

@@ -315,6 +315,16 @@ struct msg_obj *msg_config_new(const char *branch, const char *name,
 void msg_config_button(struct msg_obj *, const char *type, const char *label,
     int severity);
 char *msg_config_finish(struct msg_obj *, int64_t ts);
+/* beacon/config/_library: what the pages check ids against and name them
+ * by: {"branches": [{"branch", "name"}], "categories": [{"type", "label",
+ * "severity"}], "responders": [{"id", "role", "label"}], "ts"}: ids and
+ * labels, nothing personal. Finished with msg_config_finish. */
+struct msg_obj *msg_library_new(void);
+void msg_library_branch(struct msg_obj *, const char *id, const char *name);
+void msg_library_category(struct msg_obj *, const char *type,
+    const char *label, int severity);
+void msg_library_responder(struct msg_obj *, const char *id,
+    const char *role, const char *label);
 
 /* ---- push --------------------------------------------------------------
  * A notification (beacon/notify/{responder}: an incident, a debrief or a

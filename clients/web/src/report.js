@@ -158,7 +158,8 @@ function onStatus(r, s) {
 	if (prev && prev.message === s.message && prev.state === s.state)
 		return;
 	r.statuses.push({ state: s.state, message: s.message || s.state,
-	    call_911: !!s.call_911, by: s.by || '', ts: s.ts || '',
+	    call_911: !!s.call_911, would_call_911: !!s.would_call_911,
+	    by: s.by || '', ts: s.ts || '',
 	    cancel_until: s.cancel_until || '' });
 	keep();
 	if (cancelOpen(r))
@@ -219,6 +220,8 @@ function onState(state, detail) {
 
 // ---- the page ---------------------------------------------------------------
 
+const DRILL_911 = 'DRILL: in a real event you would call 911 now';
+
 const STATE_HEAD = {
 	received: 'Received',
 	routed: 'Help is being called',
@@ -278,9 +281,13 @@ function banners(r) {
 
 	if (!s || done(r))
 		return out;
-	if (s.call_911)
+	// A drill never shows the red banner, whatever an older beacond says.
+	if (s.call_911 && !r.drill)
 		out.push(el('p', { class: 'alarm-banner', role: 'alert',
 		    'data-banner': 'call911' }, 'CALL 911 NOW'));
+	else if (s.call_911 || s.would_call_911)
+		out.push(el('p', { class: 'drill-911', role: 'alert',
+		    'data-banner': 'would911' }, DRILL_911));
 	if (nobody(r))
 		out.push(el('p', { class: 'alarm-banner', role: 'alert',
 		    'data-banner': 'nobody' },
@@ -317,7 +324,8 @@ function offlinePanel(r) {
 	el('p', { class: 'warn offline-help' },
 	    `No answer from Beacon for ${secs} s: nobody may have been ` +
 	    'called yet. Call the person in charge now' +
-	    (r.severity === 1 ? ', and CALL 911.' : '.') +
+	    (r.severity !== 1 ? '.' : r.drill ? ` (${DRILL_911}).` :
+	    ', and CALL 911.') +
 	    ' This page keeps sending the report.')];
 }
 

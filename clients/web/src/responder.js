@@ -302,8 +302,11 @@ function card(id) {
 		n.location || 'not given'),
 	    n.note && el('p', { class: 'note' }, el('span', { class: 'k' },
 		'Note'), n.note),
-	    n.call_911 && el('p', { class: 'call911' },
+	    n.call_911 && !n.drill && el('p', { class: 'call911' },
 		'Threat to life: the reporter was told to call 911.'),
+	    n.drill && (n.call_911 || n.would_call_911) && el('p',
+		{ class: 'drill-911' }, 'DRILL: in a real event the reporter ' +
+		'would be told to call 911 now.'),
 	    n.silent && el('p', { class: 'silent' },
 		n.advice || 'Silent alarm: do not call the desk back; ' +
 		'approach discreetly.'),
