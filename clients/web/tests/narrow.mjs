@@ -4,7 +4,8 @@
 // and the staff report page's answer, must stay as wide as the screen, the
 // Acknowledge and report buttons on it. The pictures are written to the
 // first argument followed by -responder-card.png, -responder-list.png and
-// -report-page.png.
+// -report-page.png. Given a board report's file as the second argument,
+// the board report is checked the same way instead (-board-report.png).
 import { browser, cli, env, fail, openReport, run, say, text, until }
     from './lib.mjs';
 
@@ -92,10 +93,29 @@ async function report(ctx) {
 	await page.close();
 }
 
+// The board report (beacon report-html) of what the test made, opened
+// from its file.
+async function board(ctx, html) {
+	const page = await ctx.newPage();
+
+	await page.goto(`file://${html}`);
+	await until('the board report', async () =>
+	    (await text(page, 'h1')).length > 0);
+	const shot = `${prefix}-board-report.png`;
+	await page.screenshot({ path: shot, fullPage: true });
+	say('screenshot', shot);
+	await fits(page, 'the board report', 'h1, h2');
+	await page.close();
+}
+
 await run(async () => {
 	const ctx = await browser('chrome-narrow', PHONE);
 
 	try {
+		if (process.argv[3]) {
+			await board(ctx, process.argv[3]);
+			return;
+		}
 		await responder(ctx);
 		await report(ctx);
 	} finally {
