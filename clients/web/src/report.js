@@ -33,6 +33,8 @@ let connDetail = '';
 let drawnButtons = '';
 let drawnAnswer = '';
 const branches = new Map();	/* id -> name, for setting up the device */
+const LIBRARY = '_library';	/* beacon/config/_library: every id and label */
+let known = null;		/* the library's branch ids, once heard */
 const timers = new Map();	/* report id -> retry interval */
 const heard = new Set();	/* ids with a status since the last connect */
 
@@ -176,6 +178,8 @@ function onMessage(t, p) {
 
 	if (kind === 'daemon') {
 		daemonOnline = !p || p.state !== 'offline';
+	} else if (kind === 'config' && a === LIBRARY && p) {
+		known = new Set((p.branches || []).map((b) => b.branch));
 	} else if (kind === 'config' && p) {
 		branches.set(a, p.name || '');
 		if (a === branch) {
@@ -374,7 +378,17 @@ function earlier(current) {
 		last(r) ? last(r).message : 'no answer'))));
 }
 
+// A branch beacond does not know: a report from here would reach no one.
+function unknownBranch() {
+	return !!known && validId(branch) && !known.has(branch);
+}
+
 function buttonsOf() {
+	if (unknownBranch())
+		return [el('p', { class: 'error', role: 'alert',
+		    'data-refused': 'branch' }, `No branch '${branch}' in this ` +
+		    'library\'s configuration: reports from this page would reach ' +
+		    'no one. Choose the branch under "This device".')];
 	if (!config || !Array.isArray(config.buttons) || !config.buttons.length)
 		return [el('p', { class: 'empty' }, connState === 'online' ?
 		    'Waiting for this branch\'s buttons from Beacon…' :
@@ -387,6 +401,8 @@ function buttonsOf() {
 }
 
 function connLine() {
+	if (unknownBranch())
+		return ['bad', `No branch '${branch}'`];
 	if (connState === 'online' && daemonOnline)
 		return ['ok', 'Connected'];
 	if (connState === 'online')
@@ -400,7 +416,8 @@ function connLine() {
 // Only what changed is drawn again: a button replaced under a finger
 // would lose the press.
 function renderButtons() {
-	const key = JSON.stringify([config && config.buttons, connState]);
+	const key = JSON.stringify([config && config.buttons, connState,
+	    unknownBranch()]);
 
 	if (key !== drawnButtons) {
 		drawnButtons = key;
