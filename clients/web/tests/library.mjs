@@ -5,7 +5,8 @@
 // the right one is. The open-incident list names the category and the
 // branch by their labels, also when the page is opened again and the
 // incidents come before the configuration. The report page refuses a
-// branch that is not configured. A picture of the refusal is written to
+// branch that is not configured. A drilled overdose's card says what a
+// real one would need, not that the reporter was told to call 911. A picture of the refusal is written to
 // the first argument.
 import { browser, cli, env, fail, run, say, text, until } from './lib.mjs';
 
@@ -75,6 +76,20 @@ async function known(ctx) {
 	say('list after reopening:', again);
 	(again.includes('child_safety') || again.includes('central ·')) &&
 	    fail(`raw ids in the list: ${again}`);
+
+	// A drilled overdose: what a real one would need, never "told to
+	// call 911".
+	cli('report', '--branch', 'central', '--type', 'overdose', '--drill',
+	    '--id', 'lib-2', '--location', 'Drill room');
+	const drill = await until('the drill\'s card', async () => {
+		const t = await text(page, '#card');
+		return t.includes('Drill room') && t;
+	}, 8000);
+	say('drill card:', drill);
+	drill.includes('DRILL: in a real event the reporter would be told to ' +
+	    'call 911 now.') || fail(`the drill's card: ${drill}`);
+	((await page.$('#card .call911')) || /told to call 911\./.test(drill)) &&
+	    fail('a drill told the responder the reporter must call 911');
 	await page.close();
 }
 
