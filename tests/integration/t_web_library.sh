@@ -34,6 +34,11 @@ web_test library.mjs "$BEACON_BUILD/responder-refused.png"
 p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 1 \
     -t "$PREFIX/device/_responders/crisis1" 2>/dev/null || true)
 [ -z "$p" ] || fail "a presence for the refused crisis1: $p"
+cli devices devices --db "$DB"
+expect_rc 0 devices
+cat "$TMP/devices.out"
+grep -E '\bcrisis1\b' "$TMP/devices.out" | grep -qw online &&
+	fail "beacond still has the refused crisis1 online"
 
 # A branch may not take the topic's name.
 write_conf

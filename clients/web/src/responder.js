@@ -530,9 +530,12 @@ function signOut() {
 }
 
 // An id beacond does not know would never be called: say so, and leave
-// nothing at the broker (no session, no presence) for it.
+// nothing at the broker (no session, no retained presence) for it; beacond
+// is told it went offline.
 function refuse(id) {
 	if (conn) {
+		conn.publish(topic('device', '_responders', id),
+		    conn.presence('offline'), true);
 		conn.publish(topic('device', '_responders', id), '', true);
 		conn.client.end(false, { properties: { sessionExpiryInterval: 0 } });
 		conn = null;
