@@ -296,8 +296,10 @@ timeline_header(const struct incident *inc)
 {
 	printf("incident %lld: %s, severity %d, %s%s%s%s\n",
 	    (long long)inc->id, inc->r.type, inc->r.severity,
-	    state_name(inc->state), inc->call_911 ? ", CALL 911" : "",
-	    inc->r.drill ? ", DRILL" : "", inc->hold ? ", on legal hold" : "");
+	    state_name(inc->state), inc->call_911 && !inc->r.drill ?
+	    ", CALL 911" : "", !inc->r.drill ? "" : inc->call_911 ?
+	    ", DRILL (in a real event: call 911)" : ", DRILL",
+	    inc->hold ? ", on legal hold" : "");
 	printf("branch %s, report %s%s%s\n", inc->branch, inc->r.id,
 	    inc->r.location[0] ? ", location " : "", inc->r.location);
 	timeline_lists(inc);

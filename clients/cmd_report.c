@@ -435,6 +435,11 @@ report_fill(const struct cli_opts *o, const char *id, struct report *rep)
 	    sizeof rep->reporter);
 	rep->silent = o->silent;
 	rep->drill = o->drill;
+	rep->shortened = (o->location && strlen(o->location) > LOCATION_MAX ?
+	    REPORT_CUT_LOCATION : 0) | (o->note && strlen(o->note) > NOTE_MAX ?
+	    REPORT_CUT_NOTE : 0) | (o->device && strlen(o->device) > DEVICE_MAX ?
+	    REPORT_CUT_DEVICE : 0) | (o->reporter && strlen(o->reporter) >
+	    REPORTER_MAX ? REPORT_CUT_REPORTER : 0);
 }
 
 static struct pending *
@@ -504,6 +509,12 @@ report_load(struct conn *c, struct report_run *r)
 			r->own = &r->p[i];
 	if (r->own == NULL) {
 		report_fill(o, id, &own);
+		if (own.shortened != 0) {
+			char cut[DETAIL_MAX + 1];
+
+			msg_shortened_text(own.shortened, cut, sizeof cut);
+			fprintf(stderr, "beacon: %s; the report is sent\n", cut);
+		}
 		p = report_add(c, r, o->branch, &own);
 		p->spooled = r->sd != NULL &&
 		    spooldir_add(r->sd, o->branch, &own) == 0;

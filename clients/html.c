@@ -71,7 +71,7 @@ static const char html_css[] =
     "html{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "body{margin:0;background:#f4f5f7;color:#1f2933;"
     "font:15px/1.5 \"Helvetica Neue\",Helvetica,Arial,\"Liberation Sans\","
-    "sans-serif}\n"
+    "sans-serif;overflow-wrap:anywhere}\n"
     "main{max-width:940px;margin:24px auto;background:#fff;"
     "padding:36px 48px 28px;border-top:6px solid #1d4f7c;"
     "box-shadow:0 1px 3px rgba(0,0,0,.12)}\n"
@@ -139,7 +139,8 @@ static const char html_css[] =
     "font-size:12px;color:#616e7c}\n"
     "footer p{margin:4px 0}\n"
     "@media (max-width:720px){main{padding:20px}.cards{"
-    "grid-template-columns:repeat(2,1fr)}.pair{grid-template-columns:1fr}}\n"
+    "grid-template-columns:repeat(2,1fr)}.pair{grid-template-columns:1fr}"
+    "table{display:block;overflow-x:auto;overflow-wrap:break-word}}\n"
     "@media print{body{background:#fff}main{margin:0;padding:0;"
     "border-top:0;box-shadow:none;max-width:none}h2{break-after:avoid}"
     "section{break-inside:auto}}\n";

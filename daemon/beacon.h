@@ -71,7 +71,14 @@ struct report {
 	char note[NOTE_MAX + 1];
 	int silent;
 	int drill;
+	unsigned shortened; /* REPORT_CUT_* of the fields cut to their limit;
+			     * told to the reporter, never stored */
 };
+/* The fields of a report that are cut, not refused, when too long. */
+#define REPORT_CUT_LOCATION 0x1
+#define REPORT_CUT_NOTE 0x2
+#define REPORT_CUT_DEVICE 0x4
+#define REPORT_CUT_REPORTER 0x8
 
 /* One incident: a row of the incidents table. */
 struct incident {

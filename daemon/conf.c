@@ -1100,6 +1100,11 @@ check_branch(struct check *ck, struct config *cf, void *p,
 	struct conf_branch *b = p;
 	size_t i;
 
+	/* These name topics of their own (docs/protocol.md). */
+	if (b->id != NULL && (strcmp(b->id, "_library") == 0 ||
+	    strcmp(b->id, "_responders") == 0))
+		check_err(ck, member_or(el, "id"), "%s: the id \"%s\" is "
+		    "reserved: choose another", ctx, b->id);
 	for (i = 0; i < b->nbuttons; i++)
 		if (config_category(cf, b->buttons[i]) == NULL)
 			check_err(ck, member_or(el, "buttons"), "%s: buttons: "

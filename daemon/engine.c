@@ -699,14 +699,28 @@ engine_topic(struct engine *e, const char *kind, const char *a, const char *b)
 	return xasprintf("%s/%s/%s", e->cf->topic_prefix, kind, a);
 }
 
+/* What the reporter's sentence adds about 911: a drill says what a real
+ * event would need, never to call. */
+static const char *
+engine_call_911(const struct incident *inc)
+{
+	if (!inc->call_911)
+		return "";
+	return inc->r.drill ? "; DRILL: in a real event you would call 911 "
+	    "now" : ", CALL 911";
+}
+
 /* The reporter's status: retained while the incident is open; when it
- * closes, the last word is sent unretained and the retained copy cleared. */
+ * closes, the last word is sent unretained and the retained copy cleared.
+ * In the turn that opened the incident, the report's fields cut to their
+ * limit are named. */
 static void
 engine_tell(struct engine *e, const struct incident *inc, const char *by,
     const char *message)
 {
 	struct status s;
 	int open = state_open(inc->state);
+	char cut[DETAIL_MAX + 1];
 
 	memset(&s, 0, sizeof s);
 	strlcpy_utf8(s.report, inc->r.id, sizeof s.report);
@@ -720,6 +734,11 @@ engine_tell(struct engine *e, const struct incident *inc, const char *by,
 	s.drill = inc->r.drill;
 	s.silent = inc->r.silent;
 	strlcpy_utf8(s.message, message, sizeof s.message);
+	if ((s.shortened = inc->r.shortened) != 0) {
+		msg_shortened_text(s.shortened, cut, sizeof cut);
+		snprintf(s.message, sizeof s.message, "%.300s; %.200s", message,
+		    cut);
+	}
 	s.ts = inc->updated;
 	s.presses = inc->presses;
 	memcpy(s.related, inc->related, sizeof s.related);
@@ -958,7 +977,7 @@ static void
 engine_routed_text(const struct incident *inc, size_t reached, int first,
     const char *empty, char *buf, size_t len)
 {
-	const char *call = inc->call_911 ? ", CALL 911" : "";
+	const char *call = engine_call_911(inc);
 
 	if (inc->notified == 0)
 		snprintf(buf, len, "no one available: call the person in "
@@ -1275,6 +1294,7 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 	int64_t now = clock_now(), wait, cw;
 	const struct conf_policy *pol;
 	int after, loc, note;
+	char cut[DETAIL_MAX + 1];
 
 	memset(&inc, 0, sizeof inc);
 	strlcpy_utf8(inc.branch, branch, sizeof inc.branch);
@@ -1297,9 +1317,11 @@ engine_open(struct engine *e, const char *branch, const struct report *r,
 		    r->id);
 		return;
 	}
+	msg_shortened_text(r->shortened, cut, sizeof cut);
 	engine_event(e, &inc, now, "reported", r->device, -1,
-	    "%s%s, severity %d%s%s", r->drill ? "DRILL: " : "", cat->label,
-	    inc.r.severity, r->location[0] ? ", at " : "", r->location);
+	    "%s%s, severity %d%s%s%s%s", r->drill ? "DRILL: " : "", cat->label,
+	    inc.r.severity, r->location[0] ? ", at " : "", r->location,
+	    cut[0] ? "; " : "", cut);
 	log_info("incident=%lld event=reported branch=%s type=%s severity=%d "
 	    "report=%s%s", (long long)inc.id, branch, r->type, inc.r.severity,
 	    r->id, r->drill ? " drill=1" : "");
@@ -3075,8 +3097,10 @@ engine_fb_status(struct engine *e, const struct incident *inc,
 	if (state_open(inc->state) && inc->state < ST_ACKNOWLEDGED &&
 	    inc->step >= 0 && (f->empty[0] != '\0' || inc->notified == 0)) {
 		const char *who = f->empty[0] ? f->empty : "one";
-		const char *call = inc->call_911 ? "call 911 now, then the "
-		    "person in charge" : "call the person in charge";
+		const char *call = !inc->call_911 ? "call the person in "
+		    "charge" : inc->r.drill ? "call the person in charge "
+		    "(DRILL: in a real event you would call 911 now)" :
+		    "call 911 now, then the person in charge";
 
 		if (inc->notified == 0)
 			snprintf(s->instruction, sizeof s->instruction,
@@ -3354,11 +3378,11 @@ engine_fb_forgotten(struct engine *e, struct incident *inc,
 		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
 		    "scene yet: step %d notified, %zu more responder%s%s",
 		    mins, inc->step + 1, n, n == 1 ? "" : "s",
-		    inc->call_911 ? ", CALL 911" : "");
+		    engine_call_911(inc));
 	else
 		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
 		    "scene yet and no one else available: call the person in "
-		    "charge%s", mins, inc->call_911 ? ", CALL 911" : "");
+		    "charge%s", mins, engine_call_911(inc));
 	log_info("incident=%lld event=forgotten notified=%zu",
 	    (long long)inc->id, n);
 	engine_save(e, inc, now);
@@ -3517,6 +3541,6 @@ engine_backup(struct engine *e, struct incident *inc, const char *who,
 	else
 		snprintf(tail, sizeof tail, ": no %s available: call the "
 		    "person in charge%s", empty[0] ? empty : "one",
-		    inc->call_911 ? ", CALL 911" : "");
+		    engine_call_911(inc));
 	engine_say(e, inc, who, now, "backup requested by", tail);
 }

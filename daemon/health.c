@@ -297,6 +297,29 @@ health_buttons(const struct config *cf, const struct conf_branch *b,
 				    cf->categories[i].label, sev);
 }
 
+/* The library's ids and labels, for the pages to check a responder or a
+ * branch against and to name them. */
+static char *
+health_library(const struct config *cf, int64_t now)
+{
+	struct msg_obj *o = msg_library_new();
+	const struct conf_role *r;
+	size_t i;
+
+	for (i = 0; i < cf->nbranches; i++)
+		msg_library_branch(o, cf->branches[i].id, cf->branches[i].name);
+	for (i = 0; i < cf->ncategories; i++)
+		msg_library_category(o, cf->categories[i].id,
+		    cf->categories[i].label, cf->categories[i].severity);
+	for (i = 0; i < cf->nresponders; i++) {
+		r = config_role(cf, cf->responders[i].role);
+		msg_library_responder(o, cf->responders[i].id,
+		    cf->responders[i].role, r != NULL ? r->label :
+		    cf->responders[i].role);
+	}
+	return msg_config_finish(o, now);
+}
+
 void
 health_config(const struct health_env *h, int64_t now)
 {
@@ -312,4 +335,6 @@ health_config(const struct health_env *h, int64_t now)
 		h->queue(h->arg, xasprintf("%s/config/%s",
 		    h->cf->topic_prefix, b->id), msg_config_finish(o, now), 1);
 	}
+	h->queue(h->arg, xasprintf("%s/config/%s", h->cf->topic_prefix,
+	    HEALTH_LIBRARY), health_library(h->cf, now), 1);
 }

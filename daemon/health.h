@@ -15,6 +15,8 @@
 
 /* The branch of responder apps, which serve no one branch. */
 #define HEALTH_RESPONDERS "_responders"
+/* beacon/config/{this}: the whole library's ids and labels. */
+#define HEALTH_LIBRARY "_library"
 
 struct config;
 struct store;

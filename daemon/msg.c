@@ -213,6 +213,84 @@ static const struct field report_fields[] = {
 	FBOOL("drill", struct report, drill),
 };
 
+/* The strings of a report that are cut to their limit, not refused: the
+ * reporter is told which (docs/protocol.md, beacon/report). */
+static const struct {
+	const char *key;
+	unsigned bit;
+	size_t max;
+} report_cuts[] = {
+	{ "location", REPORT_CUT_LOCATION, LOCATION_MAX },
+	{ "note", REPORT_CUT_NOTE, NOTE_MAX },
+	{ "device", REPORT_CUT_DEVICE, DEVICE_MAX },
+	{ "reporter", REPORT_CUT_REPORTER, REPORTER_MAX },
+};
+
+static unsigned
+msg_report_cuts(json_t *root)
+{
+	unsigned bits = 0;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < NFIELDS(report_cuts); i++)
+		if (json_is_string(v = json_object_get(root, report_cuts[i].key)) &&
+		    json_string_length(v) > report_cuts[i].max)
+			bits |= report_cuts[i].bit;
+	return bits;
+}
+
+void
+msg_shortened_text(unsigned bits, char *buf, size_t len)
+{
+	size_t i, off = 0;
+	int n;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < NFIELDS(report_cuts) && off < len; i++) {
+		if (!(bits & report_cuts[i].bit))
+			continue;
+		n = snprintf(buf + off, len - off, "%s%s shortened to %zu "
+		    "bytes", off > 0 ? ", " : "", report_cuts[i].key,
+		    report_cuts[i].max);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+static void
+msg_set_shortened(json_t *o, unsigned bits)
+{
+	json_t *a;
+	size_t i;
+
+	if (bits == 0)
+		return;
+	a = json_array();
+	for (i = 0; i < NFIELDS(report_cuts); i++)
+		if (bits & report_cuts[i].bit)
+			json_array_append_new(a,
+			    json_string(report_cuts[i].key));
+	json_object_set_new(o, "shortened", a);
+}
+
+static unsigned
+msg_get_shortened(json_t *root)
+{
+	json_t *a = json_object_get(root, "shortened"), *v;
+	unsigned bits = 0;
+	size_t i, j;
+
+	json_array_foreach(a, i, v)
+		for (j = 0; j < NFIELDS(report_cuts); j++)
+			if (json_is_string(v) && strcmp(json_string_value(v),
+			    report_cuts[j].key) == 0)
+				bits |= report_cuts[j].bit;
+	return bits;
+}
+
 int
 msg_report_decode(const void *payload, size_t len, struct report *r,
     char *err, size_t errlen)
@@ -238,6 +316,7 @@ msg_report_decode(const void *payload, size_t len, struct report *r,
 		rc = MSG_NOID;
 	} else {
 		strlcpy_utf8(r->id, id, sizeof r->id);
+		r->shortened = msg_report_cuts(root);
 		if (fields_unpack(root, report_fields, NFIELDS(report_fields),
 		    r, err, errlen) != 0)
 			rc = MSG_BAD;
@@ -468,10 +547,15 @@ msg_status_encode(const struct status *st)
 
 	o = json_pack("{s:s, s:s, s:i, s:b, s:b, s:b, s:s}", "report",
 	    st->report, "state", state_name(st->state), "notified",
-	    st->notified, "call_911", st->call_911, "drill", st->drill,
-	    "silent", st->silent, "message", st->message);
+	    st->notified, "call_911", st->call_911 && !st->drill, "drill",
+	    st->drill, "silent", st->silent, "message", st->message);
 	if (o == NULL)
 		fatalx("msg: cannot build status");
+	/* A drill never tells anyone to call 911: it says a real event
+	 * would. */
+	if (st->would_call_911 || (st->call_911 && st->drill))
+		json_object_set_new(o, "would_call_911", json_true());
+	msg_set_shortened(o, st->shortened);
 	if (st->incident > 0)
 		json_object_set_new(o, "incident", json_integer(st->incident));
 	msg_set_str(o, "by", st->by);
@@ -497,6 +581,7 @@ static const struct field status_fields[] = {
 	FSTR("by_role", 0, struct status, by_role),
 	FINT("notified", 0, struct status, notified, 0, 0),
 	FBOOL("call_911", struct status, call_911),
+	FBOOL("would_call_911", struct status, would_call_911),
 	FBOOL("drill", struct status, drill),
 	FBOOL("silent", struct status, silent),
 	FSTR("message", 0, struct status, message),
@@ -541,6 +626,7 @@ msg_status_decode(const void *payload, size_t len, struct status *st,
 		    st->related);
 		rc = MSG_OK;
 	}
+	st->shortened = msg_get_shortened(root);
 	json_decref(root);
 	return rc;
 }
@@ -602,9 +688,12 @@ msg_incident_base(const struct incident *inc)
 	    "incident", (json_int_t)inc->id, "report", inc->r.id, "branch",
 	    inc->branch, "type", inc->r.type, "severity", inc->r.severity,
 	    "location", inc->r.location, "note", inc->r.note, "drill",
-	    inc->r.drill, "silent", inc->r.silent, "call_911", inc->call_911);
+	    inc->r.drill, "silent", inc->r.silent, "call_911", inc->call_911 &&
+	    !inc->r.drill);
 	if (o == NULL)
 		fatalx("msg: cannot build incident");
+	if (inc->call_911 && inc->r.drill)
+		json_object_set_new(o, "would_call_911", json_true());
 	if (inc->presses > 1)
 		json_object_set_new(o, "presses", json_integer(inc->presses));
 	msg_incident_lists(o, inc);
@@ -656,6 +745,15 @@ static const struct field incident_fields[] = {
 	FINT("presses", 0, struct incident, presses, 0, 0),
 };
 
+/* A drill's "would_call_911" is the rule's call_911 of struct incident,
+ * as the database keeps it. */
+static void
+msg_would_call(json_t *root, struct incident *inc)
+{
+	if (json_is_true(json_object_get(root, "would_call_911")))
+		inc->call_911 = 1;
+}
+
 int
 msg_notify_decode(const void *payload, size_t len, struct incident *inc,
     char *role, size_t rolelen, char *err, size_t errlen)
@@ -672,6 +770,7 @@ msg_notify_decode(const void *payload, size_t len, struct incident *inc,
 		msg_incident_lists_unpack(root, inc);
 		rc = MSG_OK;
 	}
+	msg_would_call(root, inc);
 	json_decref(root);
 	return rc;
 }
@@ -732,6 +831,7 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 	    NFIELDS(last_fields), inc, err, errlen) != 0)
 		goto out;
 	msg_incident_lists_unpack(root, inc);
+	msg_would_call(root, inc);
 	rc = MSG_OK;
 out:
 	json_decref(root);
@@ -2003,6 +2103,48 @@ msg_config_button(struct msg_obj *o, const char *type, const char *label,
 	json_array_append_new(json_object_get(o->root, "buttons"), b);
 }
 
+struct msg_obj *
+msg_library_new(void)
+{
+	struct msg_obj *o = msg_obj_new(NULL, NULL);
+
+	json_object_set_new(o->root, "branches", json_array());
+	json_object_set_new(o->root, "categories", json_array());
+	json_object_set_new(o->root, "responders", json_array());
+	return o;
+}
+
+static void
+msg_library_add(struct msg_obj *o, const char *list, json_t *x)
+{
+	if (x == NULL)
+		fatalx("msg: cannot build the library's configuration");
+	json_array_append_new(json_object_get(o->root, list), x);
+}
+
+void
+msg_library_branch(struct msg_obj *o, const char *id, const char *name)
+{
+	msg_library_add(o, "branches", json_pack("{s:s, s:s}", "branch", id,
+	    "name", name));
+}
+
+void
+msg_library_category(struct msg_obj *o, const char *type, const char *label,
+    int severity)
+{
+	msg_library_add(o, "categories", json_pack("{s:s, s:s, s:i}", "type",
+	    type, "label", label, "severity", severity));
+}
+
+void
+msg_library_responder(struct msg_obj *o, const char *id, const char *role,
+    const char *label)
+{
+	msg_library_add(o, "responders", json_pack("{s:s, s:s, s:s}", "id", id,
+	    "role", role, "label", label));
+}
+
 char *
 msg_config_finish(struct msg_obj *o, int64_t ts)
 {
@@ -2032,6 +2174,7 @@ static const struct field push_fields[] = {
 	FBOOL("drill", struct push_note, drill),
 	FBOOL("silent", struct push_note, silent),
 	FBOOL("call_911", struct push_note, call_911),
+	FBOOL("would_call_911", struct push_note, would_call_911),
 };
 
 int
@@ -2167,9 +2310,12 @@ push_body(const struct push_note *pn, char *buf, size_t len)
 	buf[0] = '\0';
 	if (pn->drill)
 		push_line(buf, len, &off, "DRILL: this is an exercise.");
-	if (pn->call_911)
+	if (pn->call_911 && !pn->drill)
 		push_line(buf, len, &off, "Threat to life: branch staff have "
 		    "been told to CALL 911.");
+	else if (pn->call_911 || pn->would_call_911)
+		push_line(buf, len, &off, "DRILL: in a real event branch staff "
+		    "would be told to call 911 now.");
 	if (pn->silent)
 		push_line(buf, len, &off, "%s", MSG_SILENT_ADVICE);
 	if (pn->message[0])

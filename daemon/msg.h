@@ -29,6 +29,9 @@ int action_from_name(const char *); /* -1 when unknown */
 int msg_report_decode(const void *payload, size_t len, struct report *r,
     char *err, size_t errlen);
 char *msg_report_encode(const struct report *);
+/* "location shortened to 128 bytes, ..." for the REPORT_CUT_* bits; "" for
+ * none. */
+void msg_shortened_text(unsigned bits, char *buf, size_t len);
 
 /* beacon/respond/{responder} */
 struct respond {
@@ -51,9 +54,11 @@ struct status {
 	char by[ID_MAX + 1];
 	char by_role[ID_MAX + 1];
 	int notified;
-	int call_911;
+	int call_911;		/* encoded false for a drill, which says */
+	int would_call_911;	/* this instead */
 	int drill;
 	int silent;
+	unsigned shortened;	/* REPORT_CUT_*: fields of the report cut */
 	char message[DETAIL_MAX + 1];
 	char error[DETAIL_MAX + 1];
 	int64_t ts;
@@ -335,6 +340,16 @@ struct msg_obj *msg_config_new(const char *branch, const char *name,
 void msg_config_button(struct msg_obj *, const char *type, const char *label,
     int severity);
 char *msg_config_finish(struct msg_obj *, int64_t ts);
+/* beacon/config/_library: what the pages check ids against and name them
+ * by: {"branches": [{"branch", "name"}], "categories": [{"type", "label",
+ * "severity"}], "responders": [{"id", "role", "label"}], "ts"}: ids and
+ * labels, nothing personal. Finished with msg_config_finish. */
+struct msg_obj *msg_library_new(void);
+void msg_library_branch(struct msg_obj *, const char *id, const char *name);
+void msg_library_category(struct msg_obj *, const char *type,
+    const char *label, int severity);
+void msg_library_responder(struct msg_obj *, const char *id,
+    const char *role, const char *label);
 
 /* ---- push --------------------------------------------------------------
  * A notification (beacon/notify/{responder}: an incident, a debrief or a
@@ -355,7 +370,7 @@ struct push_note {
 	char message[DETAIL_MAX + 1];	/* a notice's sentence, or "" */
 	int step;			/* from 0; -1 when none */
 	int repeat;
-	int drill, silent, call_911;
+	int drill, silent, call_911, would_call_911;
 	/* Every location and note reported, the first ones first, and the
 	 * incidents it may be related to (Repeated presses). */
 	char locations[JOINED_MAX][LOCATION_MAX + 1];

@@ -4,7 +4,8 @@
 # branch configuration; an overdose shows "received" within a second and
 # CALL 911 NOW in red; pressing again and reloading make no second
 # incident; at Eastside nobody can be reached and the page says so in red;
-# a drill is recorded as one. The picture is left in build/report-page.png.
+# a drilled overdose says what a real one would need, never CALL 911, and is
+# recorded as a drill. The pictures are left in build/report-page*.png.
 . "$(dirname "$0")/lib.sh"
 
 need_web
@@ -15,6 +16,7 @@ web_config central eastside
 
 web_test report.mjs "$TMP/report-page.png"
 cp "$TMP/report-page.png" "$BEACON_BUILD/report-page.png"
+cp "$TMP/report-page-drill.png" "$BEACON_BUILD/report-page-drill.png"
 mapfile -t ids <"$TMP/report-ids"
 ((${#ids[@]} == 3)) || fail "report ids: ${ids[*]}"
 

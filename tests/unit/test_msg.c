@@ -277,6 +277,55 @@ test_status_roundtrip(void **state)
 	free(s);
 }
 
+/* A drill: call_911 false on the wire, would_call_911 true, both kept when
+ * a client decodes and prints it again; the fields cut are listed. */
+static void
+test_status_drill_shortened(void **state)
+{
+	struct status a, b;
+	char err[256], *s, *t;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	strcpy(a.report, "r2");
+	a.state = ST_ROUTED;
+	a.call_911 = 1;
+	a.drill = 1;
+	a.shortened = REPORT_CUT_LOCATION | REPORT_CUT_REPORTER;
+	s = msg_status_encode(&a);
+	assert_non_null(strstr(s, "\"call_911\":false"));
+	assert_non_null(strstr(s, "\"would_call_911\":true"));
+	assert_non_null(strstr(s, "\"shortened\":[\"location\",\"reporter\"]"));
+	assert_int_equal(msg_status_decode(s, strlen(s), &b, err, 256), MSG_OK);
+	assert_false(b.call_911);
+	assert_true(b.would_call_911);
+	assert_int_equal(b.shortened, a.shortened);
+	t = msg_status_encode(&b);
+	assert_string_equal(s, t);
+	free(s);
+	free(t);
+}
+
+static void
+test_report_shortened(void **state)
+{
+	struct report r;
+	char err[256], buf[256], json[700];
+
+	(void)state;
+	snprintf(json, sizeof json, "{\"id\": \"r3\", \"type\": \"medical\", "
+	    "\"location\": \"%0130d\", \"note\": \"short\"}", 0);
+	assert_int_equal(msg_report_decode(json, strlen(json), &r, err,
+	    sizeof err), MSG_OK);
+	assert_int_equal(r.shortened, REPORT_CUT_LOCATION);
+	assert_int_equal(strlen(r.location), LOCATION_MAX);
+	msg_shortened_text(r.shortened | REPORT_CUT_NOTE, buf, sizeof buf);
+	assert_string_equal(buf, "location shortened to 128 bytes, note "
+	    "shortened to 512 bytes");
+	msg_shortened_text(0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+}
+
 static void
 test_incident_roundtrip(void **state)
 {
@@ -667,6 +716,8 @@ main(void)
 		cmocka_unit_test(test_respond),
 		cmocka_unit_test(test_feedback_codec),
 		cmocka_unit_test(test_status_roundtrip),
+		cmocka_unit_test(test_status_drill_shortened),
+		cmocka_unit_test(test_report_shortened),
 		cmocka_unit_test(test_incident_roundtrip),
 		cmocka_unit_test(test_error_roundtrip),
 		cmocka_unit_test(test_debrief_roundtrip),

@@ -192,6 +192,29 @@ test_drill_silent(void **state)
 	json_decref(o);
 }
 
+/* A drill of a threat to life: what a real one would need, never CALL 911. */
+static void
+test_drill_911(void **state)
+{
+	struct incident inc;
+	struct push_note pn;
+	json_t *o;
+
+	(void)state;
+	overdose(&inc);
+	inc.r.drill = 1;
+	note_of(&inc, 0, 0, &pn);
+	assert_false(pn.call_911);
+	assert_true(pn.would_call_911);
+	o = encode(&pn, "Central Library", NULL);
+	assert_non_null(strstr(str(o, "message"),
+	    "DRILL: this is an exercise.\n"
+	    "DRILL: in a real event branch staff would be told to call 911 "
+	    "now.\n"));
+	assert_null(strstr(str(o, "message"), "CALL 911"));
+	json_decref(o);
+}
+
 static void
 test_escalated_repeated(void **state)
 {
@@ -394,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_priority),
 		cmocka_unit_test(test_incident),
 		cmocka_unit_test(test_drill_silent),
+		cmocka_unit_test(test_drill_911),
 		cmocka_unit_test(test_escalated_repeated),
 		cmocka_unit_test(test_debrief_notice),
 		cmocka_unit_test(test_url),

@@ -33,6 +33,8 @@ let connDetail = '';
 let drawnButtons = '';
 let drawnAnswer = '';
 const branches = new Map();	/* id -> name, for setting up the device */
+const LIBRARY = '_library';	/* beacon/config/_library: every id and label */
+let known = null;		/* the library's branch ids, once heard */
 const timers = new Map();	/* report id -> retry interval */
 const heard = new Set();	/* ids with a status since the last connect */
 
@@ -158,7 +160,8 @@ function onStatus(r, s) {
 	if (prev && prev.message === s.message && prev.state === s.state)
 		return;
 	r.statuses.push({ state: s.state, message: s.message || s.state,
-	    call_911: !!s.call_911, by: s.by || '', ts: s.ts || '',
+	    call_911: !!s.call_911, would_call_911: !!s.would_call_911,
+	    by: s.by || '', ts: s.ts || '',
 	    cancel_until: s.cancel_until || '' });
 	keep();
 	if (cancelOpen(r))
@@ -175,6 +178,8 @@ function onMessage(t, p) {
 
 	if (kind === 'daemon') {
 		daemonOnline = !p || p.state !== 'offline';
+	} else if (kind === 'config' && a === LIBRARY && p) {
+		known = new Set((p.branches || []).map((b) => b.branch));
 	} else if (kind === 'config' && p) {
 		branches.set(a, p.name || '');
 		if (a === branch) {
@@ -218,6 +223,8 @@ function onState(state, detail) {
 }
 
 // ---- the page ---------------------------------------------------------------
+
+const DRILL_911 = 'DRILL: in a real event you would call 911 now';
 
 const STATE_HEAD = {
 	received: 'Received',
@@ -278,9 +285,13 @@ function banners(r) {
 
 	if (!s || done(r))
 		return out;
-	if (s.call_911)
+	// A drill never shows the red banner, whatever an older beacond says.
+	if (s.call_911 && !r.drill)
 		out.push(el('p', { class: 'alarm-banner', role: 'alert',
 		    'data-banner': 'call911' }, 'CALL 911 NOW'));
+	else if (s.call_911 || s.would_call_911)
+		out.push(el('p', { class: 'drill-911', role: 'alert',
+		    'data-banner': 'would911' }, DRILL_911));
 	if (nobody(r))
 		out.push(el('p', { class: 'alarm-banner', role: 'alert',
 		    'data-banner': 'nobody' },
@@ -317,7 +328,8 @@ function offlinePanel(r) {
 	el('p', { class: 'warn offline-help' },
 	    `No answer from Beacon for ${secs} s: nobody may have been ` +
 	    'called yet. Call the person in charge now' +
-	    (r.severity === 1 ? ', and CALL 911.' : '.') +
+	    (r.severity !== 1 ? '.' : r.drill ? ` (${DRILL_911}).` :
+	    ', and CALL 911.') +
 	    ' This page keeps sending the report.')];
 }
 
@@ -366,7 +378,17 @@ function earlier(current) {
 		last(r) ? last(r).message : 'no answer'))));
 }
 
+// A branch beacond does not know: a report from here would reach no one.
+function unknownBranch() {
+	return !!known && validId(branch) && !known.has(branch);
+}
+
 function buttonsOf() {
+	if (unknownBranch())
+		return [el('p', { class: 'error', role: 'alert',
+		    'data-refused': 'branch' }, `No branch '${branch}' in this ` +
+		    'library\'s configuration: reports from this page would reach ' +
+		    'no one. Choose the branch under "This device".')];
 	if (!config || !Array.isArray(config.buttons) || !config.buttons.length)
 		return [el('p', { class: 'empty' }, connState === 'online' ?
 		    'Waiting for this branch\'s buttons from Beacon…' :
@@ -379,6 +401,8 @@ function buttonsOf() {
 }
 
 function connLine() {
+	if (unknownBranch())
+		return ['bad', `No branch '${branch}'`];
 	if (connState === 'online' && daemonOnline)
 		return ['ok', 'Connected'];
 	if (connState === 'online')
@@ -392,7 +416,8 @@ function connLine() {
 // Only what changed is drawn again: a button replaced under a finger
 // would lose the press.
 function renderButtons() {
-	const key = JSON.stringify([config && config.buttons, connState]);
+	const key = JSON.stringify([config && config.buttons, connState,
+	    unknownBranch()]);
 
 	if (key !== drawnButtons) {
 		drawnButtons = key;

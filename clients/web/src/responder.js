@@ -33,6 +33,9 @@ const notices = [];		/* debrief notices, newest first */
 const drawn = { card: '', home: '' };
 const branchNames = new Map();
 const labels = new Map();	/* category id -> label, from the configs */
+const LIBRARY = '_library';	/* beacon/config/_library: every id and label */
+let library = null;		/* its responders: id -> role label */
+const roleLabels = new Map();	/* role id -> label, from the same */
 
 function topic(...levels) {
 	return [prefix, ...levels].join('/');
@@ -98,9 +101,26 @@ function onError(p) {
 	}
 }
 
+// The library's ids and labels: who may sign in, what to call things.
+function onLibrary(p) {
+	library = new Map((p.responders || []).map((r) => [r.id, r.label || '']));
+	for (const r of p.responders || [])
+		roleLabels.set(r.role, r.label || r.role);
+	for (const b of p.branches || [])
+		branchNames.set(b.branch, b.name || b.branch);
+	for (const c of p.categories || [])
+		labels.set(c.type, c.label || c.type);
+	if (me && !library.has(me.id))
+		refuse(me.id);
+}
+
 function onConfig(branch, p) {
 	if (!p)
 		return;
+	if (branch === LIBRARY) {
+		onLibrary(p);
+		return;
+	}
 	branchNames.set(branch, p.name || branch);
 	for (const b of p.buttons || [])
 		labels.set(b.type, b.label);
@@ -326,13 +346,17 @@ function card(id) {
 	    notes.map((t) => el('p', { class: 'note' }, el('span', { class: 'k' },
 		'Note'), t)),
 	    related && el('p', { class: 'note related' }, related),
-	    n.call_911 && el('p', { class: 'call911' },
+	    n.call_911 && !n.drill && el('p', { class: 'call911' },
 		'Threat to life: the reporter was told to call 911.'),
+	    n.drill && (n.call_911 || n.would_call_911) && el('p',
+		{ class: 'drill-911' }, 'DRILL: in a real event the reporter ' +
+		'would be told to call 911 now.'),
 	    n.silent && el('p', { class: 'silent' },
 		n.advice || 'Silent alarm: do not call the desk back; ' +
 		'approach discreetly.'),
 	    el('p', { class: 'meta' }, `Incident ${id} · you are called as ` +
-		`${(n.role || '').replace(/_/g, ' ')} · step ${n.step + 1}` +
+		`${roleLabels.get(n.role) || (n.role || '').replace(/_/g, ' ')}` +
+		` · step ${n.step + 1}` +
 		`${n.repeat ? ` · reminder ${n.repeat}` : ''}`),
 	    el('p', { class: 'who' }, closed ? `Resolved${resolved.get(id) ?
 		` by ${resolved.get(id)}` : ''}` : whoLine(id)),
@@ -359,11 +383,10 @@ function incidentItem(p) {
 	    'data-incident': id },
 	el(a ? 'button' : 'div', { type: a ? 'button' : null, class: 'open',
 	    onclick: a ? () => { shown = id; render(); } : null },
-	el('span', { class: 'title' }, p.drill ? 'DRILL · ' : '',
-	    labelOf(p), el('span', { class: 'ago', 'data-ts': p.created },
-		ago(p.created))),
-	el('span', { class: 'line' }, `${branchName(p.branch)}` +
-	    `${p.location ? ` · ${p.location}` : ''}`),
+	el('span', { class: 'title' }, el('span', {}, p.drill ? 'DRILL · ' : '',
+	    `${labelOf(p)} · ${branchName(p.branch)}`),
+	    el('span', { class: 'ago', 'data-ts': p.created }, ago(p.created))),
+	p.location && el('span', { class: 'line' }, p.location),
 	el('span', { class: 'line state' },
 	    `${p.state.replace('_', ' ')} · ${whoLine(id)}`),
 	relatedLine(p) && el('span', { class: 'line related' }, relatedLine(p)),
@@ -377,9 +400,11 @@ function home() {
 	    .sort((x, y) => x.severity - y.severity ||
 		Date.parse(y.created) - Date.parse(x.created));
 
+	// The names come with the configuration, which may come after the
+	// incidents: drawn again when they do.
 	const key = JSON.stringify([open, [...ackers.keys()].map((k) =>
 	    [k, ...ackers.get(k)]), [...alerts.values()].map(ringing),
-	    notices.length]);
+	    notices.length, [...branchNames], [...labels]]);
 
 	if (key === drawn.home)
 		return;
@@ -393,7 +418,10 @@ function home() {
 }
 
 function status() {
+	const checked = !!me && !!library && library.has(me.id);
 	const line = !me ? ['warn', 'Not signed in'] :
+	    connState === 'online' && !checked ?
+	    ['warn', `Connected: checking ${me.id} with Beacon…`] :
 	    connState === 'online' ? (daemonOnline ?
 	    ['ok', 'Connected: alerts will sound'] :
 	    ['bad', 'Beacon is offline: no alerts until it is back']) :
@@ -402,11 +430,13 @@ function status() {
 
 	$('#conn').className = `conn ${line[0]}`;
 	$('#conn').textContent = line[1];
-	$('#who').textContent = me ? me.id : '';
+	$('#who').textContent = !me ? '' : checked && library.get(me.id) ?
+	    `${me.id} · ${library.get(me.id)}` : me.id;
 	$('#sound-hint').hidden = !me || soundReady();
 	$('#notify-hint').hidden = !me || !('Notification' in window) ||
 	    Notification.permission !== 'default';
-	document.body.dataset.ready = connState === 'online' ? '1' : '0';
+	document.body.dataset.ready = connState === 'online' && checked ?
+	    '1' : '0';
 }
 
 function render() {
@@ -422,7 +452,8 @@ function render() {
 		const key = JSON.stringify([shown, alerts.get(shown), ringing(
 		    alerts.get(shown)), incidents.get(shown), resolved.get(shown),
 		    [...(ackers.get(shown) || [])], branchNames.get(
-		    alerts.get(shown).n.branch), (alerts.get(shown).pending &&
+		    alerts.get(shown).n.branch), roleLabels.get(
+		    alerts.get(shown).n.role), (alerts.get(shown).pending &&
 		    Date.now() - alerts.get(shown).pendingAt > PENDING_MS)]);
 		if (key === drawn.card && !c.hidden) {
 			updateAlarm();
@@ -521,6 +552,29 @@ function signOut() {
 	me = null;
 	alarm.stop();
 	location.reload();
+}
+
+// An id beacond does not know would never be called: say so, and leave
+// nothing at the broker (no session, no retained presence) for it; beacond
+// is told it went offline.
+function refuse(id) {
+	if (conn) {
+		conn.publish(topic('device', '_responders', id),
+		    conn.presence('offline'), true);
+		conn.publish(topic('device', '_responders', id), '', true);
+		conn.client.end(false, { properties: { sessionExpiryInterval: 0 } });
+		conn = null;
+	}
+	connState = 'offline';
+	me.signedIn = false;
+	save('responder', { id, username: me.username, password: '',
+	    signedIn: false });
+	$('#login-error').textContent = `No responder '${id}' in this ` +
+	    'library\'s configuration: no alert would ever reach it. Check ' +
+	    'the responder id you were given.';
+	showLogin();
+	me = null;
+	library = null;
 }
 
 function main() {

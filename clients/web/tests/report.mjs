@@ -3,7 +3,8 @@
 // answers "received" within a second, then CALL 911 NOW in red; pressing it
 // again and reloading the page keep to the same report. At Eastside, where
 // no crisis worker works, a child-safety report says in red that no one is
-// available. A drill is labelled DRILL. Writes the overdose report's id to
+// available. A drill is labelled DRILL, and a drilled overdose shows
+// what a real one would need in yellow, never CALL 911. Writes the overdose report's id to
 // $BEACON_TMP/report-ids and the page's picture to the first argument.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import {
 const shot = process.argv[2];
 const DESK = { viewport: { width: 1100, height: 900 } };
 const RED = 'rgb(180, 35, 24)';
+const YELLOW = 'rgb(250, 204, 21)';
 const ids = [];
 
 async function history(page) {
@@ -84,15 +86,31 @@ async function nobody(page) {
 	ids.push(await page.$eval('#answer', (e) => e.dataset.report));
 }
 
+// A drill of a threat to life: never the red CALL 911 banner, but what a
+// real event would need, in the drill's yellow.
 async function drill(page) {
 	await openReport(page, 'central');
 	await page.check('#drill');
 	await until('the drill banner', () => page.isVisible('.page-drill'));
-	await page.click('#buttons button[data-type=welfare]');
+	await page.click('#buttons button[data-type=overdose]');
 	await until('a drill answered', async () =>
 	    (await text(page, '#answer .what')).startsWith('DRILL') &&
 	    (await history(page)).includes('received'));
 	ids.push(await page.$eval('#answer', (e) => e.dataset.report));
+	await until('the routing of the drill', async () => (await history(page))
+	    .some((m) => m.startsWith('routed')));
+	const got = await until('the drill\'s 911 line', () => page.$eval(
+	    '#answer [data-banner=would911]', (e) => [e.textContent.trim(),
+	    getComputedStyle(e).backgroundColor]).catch(() => null));
+	got[0] === 'DRILL: in a real event you would call 911 now' &&
+	    got[1] === YELLOW || fail(`the drill's 911 line: ${got}`);
+	(await page.$('#answer [data-banner=call911]')) &&
+	    fail('a drill shows the red CALL 911 banner');
+	(await text(page, '#answer')).includes('CALL 911') &&
+	    fail(`a drill says CALL 911: ${await text(page, '#answer')}`);
+	const pic = shot.replace(/\.png$/, '-drill.png');
+	await page.screenshot({ path: pic, fullPage: true });
+	say('screenshot', pic);
 }
 
 await run(async () => {
