@@ -283,6 +283,8 @@ static void engine_fb_next(struct engine *, struct incident *,
 static void engine_fb_cancel(struct engine *, const struct incident *);
 static void engine_fb_timer(struct engine *, int64_t, int64_t);
 static int engine_fb_restore(struct engine *);
+static void engine_called_text(struct engine *, const struct incident *,
+    char *, size_t);
 static void engine_backup(struct engine *, struct incident *, const char *,
     const struct respond *, int64_t);
 
@@ -710,49 +712,104 @@ engine_call_911(const struct incident *inc)
 	    "now" : ", CALL 911";
 }
 
-/* The reporter's status: retained while the incident is open; when it
- * closes, the last word is sent unretained and the retained copy cleared.
- * In the turn that opened the incident, the report's fields cut to their
- * limit are named. */
+/* The reporter's status of inc, saying message and naming the report's
+ * fields cut to their limit (shortened, from the report that opened the
+ * incident or joined it, in the turn it did). */
+static void
+engine_status_fill(struct engine *e, const struct incident *inc,
+    const char *by, const char *message, int shortened, struct status *s)
+{
+	char cut[DETAIL_MAX + 1];
+
+	memset(s, 0, sizeof *s);
+	strlcpy_utf8(s->report, inc->r.id, sizeof s->report);
+	s->incident = inc->id;
+	s->state = inc->state;
+	strlcpy_utf8(s->by, by ? by : "", sizeof s->by);
+	strlcpy_utf8(s->by_role, by ? responder_role(e->cf, by) : "",
+	    sizeof s->by_role);
+	s->notified = inc->notified;
+	s->call_911 = inc->call_911;
+	s->drill = inc->r.drill;
+	s->silent = inc->r.silent;
+	strlcpy_utf8(s->message, message, sizeof s->message);
+	if ((s->shortened = shortened) != 0) {
+		msg_shortened_text(s->shortened, cut, sizeof cut);
+		snprintf(s->message, sizeof s->message, "%.300s; %.200s",
+		    message, cut);
+	}
+	s->ts = inc->updated;
+	s->presses = inc->presses;
+	memcpy(s->related, inc->related, sizeof s->related);
+	s->nrelated = inc->nrelated;
+	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0 &&
+	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
+	    inc->r.severity) > 0)
+		s->cancel_until = inc->due_at;
+	engine_fb_status(e, inc, s);
+}
+
+/* A status on its report's topic: retained while the incident is open;
+ * when it closes, the last word is sent unretained and the retained copy
+ * cleared. */
+static void
+engine_status_publish(struct engine *e, const struct incident *inc,
+    const struct status *s)
+{
+	int open = state_open(inc->state);
+
+	engine_queue(e, engine_topic(e, "status", inc->branch, s->report),
+	    msg_status_encode(s), open);
+	if (!open)
+		engine_queue(e, engine_topic(e, "status", inc->branch,
+		    s->report), NULL, 1);
+}
+
+/* The status of the report that opened inc. */
 static void
 engine_tell(struct engine *e, const struct incident *inc, const char *by,
     const char *message)
 {
 	struct status s;
-	int open = state_open(inc->state);
-	char cut[DETAIL_MAX + 1];
 
-	memset(&s, 0, sizeof s);
-	strlcpy_utf8(s.report, inc->r.id, sizeof s.report);
-	s.incident = inc->id;
-	s.state = inc->state;
-	strlcpy_utf8(s.by, by ? by : "", sizeof s.by);
-	strlcpy_utf8(s.by_role, by ? responder_role(e->cf, by) : "",
-	    sizeof s.by_role);
-	s.notified = inc->notified;
-	s.call_911 = inc->call_911;
-	s.drill = inc->r.drill;
-	s.silent = inc->r.silent;
-	strlcpy_utf8(s.message, message, sizeof s.message);
-	if ((s.shortened = inc->r.shortened) != 0) {
-		msg_shortened_text(s.shortened, cut, sizeof cut);
-		snprintf(s.message, sizeof s.message, "%.300s; %.200s", message,
-		    cut);
-	}
-	s.ts = inc->updated;
-	s.presses = inc->presses;
-	memcpy(s.related, inc->related, sizeof s.related);
-	s.nrelated = inc->nrelated;
-	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0 &&
-	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
-	    inc->r.severity) > 0)
-		s.cancel_until = inc->due_at;
-	engine_fb_status(e, inc, &s);
-	engine_queue(e, engine_topic(e, "status", inc->branch, inc->r.id),
-	    msg_status_encode(&s), open);
-	if (!open)
-		engine_queue(e, engine_topic(e, "status", inc->branch,
-		    inc->r.id), NULL, 1);
+	engine_status_fill(e, inc, by, message, inc->r.shortened, &s);
+	engine_status_publish(e, inc, &s);
+}
+
+struct joined_tell {
+	struct engine *e;
+	const struct incident *inc;
+	struct status *s;
+};
+
+static int
+engine_tell_joined_one(const char *report, void *arg)
+{
+	struct joined_tell *jt = arg;
+
+	strlcpy_utf8(jt->s->report, report, sizeof jt->s->report);
+	engine_status_publish(jt->e, jt->inc, jt->s);
+	return 0;
+}
+
+/* The reports joined to inc as more presses hear what happens to it as
+ * its first report does: acknowledged, escalated, resolved. Only the
+ * first report may cancel it. */
+static void
+engine_tell_joined(struct engine *e, const struct incident *inc,
+    const char *by, const char *message)
+{
+	struct status s;
+	struct joined_tell jt = { e, inc, &s };
+
+	if (inc->presses < 2)
+		return;
+	engine_status_fill(e, inc, by, message, 0, &s);
+	s.cancel_until = 0;
+	if (store_press_reports(e->st, inc->id, engine_tell_joined_one,
+	    &jt) != 0)
+		log_warnx("incident=%lld: the joined reports were not told",
+		    (long long)inc->id);
 }
 
 /* Publish the incident topic: retained while open, cleared once closed. */
@@ -769,12 +826,13 @@ engine_publish_incident(struct engine *e, const struct incident *inc)
 		engine_queue(e, engine_topic(e, "incident", id, NULL), NULL, 1);
 }
 
-/* Publish the reporter's status and the incident topic (the same rules). */
+/* Publish the reporters' status and the incident topic (the same rules). */
 static void
 engine_announce(struct engine *e, const struct incident *inc,
     const char *by, const char *message)
 {
 	engine_tell(e, inc, by, message);
+	engine_tell_joined(e, inc, by, message);
 	engine_publish_incident(e, inc);
 }
 
@@ -1216,14 +1274,20 @@ static void
 engine_duplicate(struct engine *e, struct incident *inc)
 {
 	int64_t now = clock_now();
+	char called[DETAIL_MAX + 1], text[DETAIL_MAX + 1];
 
 	engine_event(e, inc, now, "duplicate", inc->r.device, -1,
 	    "report %s received again", inc->r.id);
 	log_info("incident=%lld event=duplicate report=%s", (long long)inc->id,
 	    inc->r.id);
-	engine_announce(e, inc, inc->acked_by[0] ? inc->acked_by : NULL,
-	    state_open(inc->state) ? "received again: already being handled" :
-	    "received again: this incident is resolved");
+	/* Its own status again, saying where the incident is now; not to
+	 * the reports joined to it, whose news this is not. */
+	engine_called_text(e, inc, called, sizeof called);
+	snprintf(text, sizeof text, "received again: incident %lld, %.400s",
+	    (long long)inc->id, state_open(inc->state) ? called :
+	    "resolved");
+	engine_tell(e, inc, inc->acked_by[0] ? inc->acked_by : NULL, text);
+	engine_publish_incident(e, inc);
 }
 
 /* The policy of a report at the branch now: the category's after-hours
@@ -1501,23 +1565,16 @@ engine_called_text(struct engine *e, const struct incident *inc, char *buf,
 }
 
 /* The reporter's answer to a press joined to inc, on its own report's
- * status topic (not retained: the incident's own status carries on). */
+ * status topic, retained as a first report's is; what happens to the
+ * incident next follows there (engine_tell_joined). */
 static void
 engine_tell_press(struct engine *e, const struct incident *inc,
     const struct report *r)
 {
 	struct status s;
 	char called[DETAIL_MAX + 1], acked[2 * ID_MAX + 8];
+	char text[DETAIL_MAX + 1];
 
-	memset(&s, 0, sizeof s);
-	strlcpy_utf8(s.report, r->id, sizeof s.report);
-	s.incident = inc->id;
-	s.state = inc->state;
-	s.notified = inc->notified;
-	s.call_911 = inc->call_911;
-	s.drill = inc->r.drill;
-	s.silent = inc->r.silent;
-	s.presses = inc->presses;
 	engine_called_text(e, inc, called, sizeof called);
 	acked[0] = '\0';
 	if (inc->acked_by[0] != '\0') {
@@ -1527,11 +1584,11 @@ engine_tell_press(struct engine *e, const struct incident *inc,
 		    role[0] ? " (" : "", role[0] ? role_label(e->cf, role) :
 		    "", role[0] ? ")" : "");
 	}
-	alarms_press_text(inc, r, called, acked, s.message, sizeof s.message);
-	s.ts = inc->updated;
-	engine_fb_status(e, inc, &s);
-	engine_queue(e, engine_topic(e, "status", inc->branch, r->id),
-	    msg_status_encode(&s), 0);
+	alarms_press_text(inc, r, called, acked, text, sizeof text);
+	engine_status_fill(e, inc, NULL, text, r->shortened, &s);
+	strlcpy_utf8(s.report, r->id, sizeof s.report);
+	s.cancel_until = 0;
+	engine_status_publish(e, inc, &s);
 }
 
 /* A press retried with the same id: it was joined already. */
@@ -1677,8 +1734,10 @@ engine_join(struct engine *e, const char *branch, const struct report *r,
 		engine_escalate(e, &inc, 0, now);
 	else
 		engine_save(e, &inc, now);
-	engine_announce(e, &inc, NULL, update[0] ? "pressed again: incident "
+	/* The first report hears of it; the joined one had its own answer. */
+	engine_tell(e, &inc, NULL, update[0] ? "pressed again: incident "
 	    "updated and sent again" : "pressed again");
+	engine_publish_incident(e, &inc);
 	return 1;
 }
 

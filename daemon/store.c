@@ -264,13 +264,15 @@ static const char *const store_migrations[] = {
 	 * (alarms.h), and adds to it without replacing: every distinct
 	 * location, note and device, in order, the first report's first, and
 	 * the incidents it may be related to. Lists are separated by U+001E;
-	 * related ids by spaces. */
+	 * related ids by spaces. The joined reports are found by incident,
+	 * to tell them what happens to it. */
 	"ALTER TABLE incidents ADD COLUMN locations TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE incidents ADD COLUMN notes TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE incidents ADD COLUMN devices TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE incidents ADD COLUMN related TEXT NOT NULL DEFAULT '';"
 	"UPDATE incidents SET locations = location, notes = note,"
-	"  devices = device;",
+	"  devices = device;"
+	"CREATE INDEX presses_incident ON presses (incident);",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 
@@ -357,6 +359,7 @@ enum store_stmt {
 	S_MODE_GET,
 	S_PRESS_ADD,
 	S_PRESS_GET,
+	S_PRESS_REPORTS,
 	S_REPL_MARK,
 	S_REPL_LAST,
 	S_COUNT
@@ -506,6 +509,8 @@ static const struct {
 	[S_PRESS_GET] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
 	    " WHERE id = (SELECT incident FROM presses WHERE branch = ?"
 	    " AND report_id = ?)", 0 },
+	[S_PRESS_REPORTS] = { "SELECT report_id FROM presses WHERE incident = ?"
+	    " ORDER BY ts, rowid", 0 },
 	[S_REPL_MARK] = { "INSERT INTO replication (instance, term, seq, ts)"
 	    " VALUES (?, ?, ?, ?) ON CONFLICT (instance) DO UPDATE SET"
 	    " term = excluded.term, seq = excluded.seq, ts = excluded.ts", 1 },
@@ -2537,24 +2542,41 @@ store_incident_press(struct store *s, struct incident *inc)
 	return rc;
 }
 
-int
-store_notified(struct store *s, int64_t incident, store_name_cb cb, void *arg)
+/* Each name statement `which` gives for the incident, to cb. */
+static int
+store_incident_names(struct store *s, enum store_stmt which,
+    const char *what, int64_t incident, store_name_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_NOTIFIED];
+	sqlite3_stmt *st = s->stmt[which];
 	int rc;
 
 	if (sqlite3_bind_int64(st, 1, incident) != SQLITE_OK) {
 		store_done(st);
-		return store_fail(s, "notified");
+		return store_fail(s, what);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (cb((const char *)sqlite3_column_text(st, 0), arg) != 0) {
 			rc = SQLITE_DONE;
 			break;
 		}
-	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "notified");
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, what);
 	store_done(st);
 	return rc;
+}
+
+int
+store_notified(struct store *s, int64_t incident, store_name_cb cb, void *arg)
+{
+	return store_incident_names(s, S_NOTIFIED, "notified", incident, cb,
+	    arg);
+}
+
+int
+store_press_reports(struct store *s, int64_t incident, store_name_cb cb,
+    void *arg)
+{
+	return store_incident_names(s, S_PRESS_REPORTS, "press reports",
+	    incident, cb, arg);
 }
 
 int

@@ -300,6 +300,10 @@ int store_press_add(struct store *, const char *branch,
     const char *report_id, int64_t incident, int64_t ts);
 int store_press_incident(struct store *, const char *branch,
     const char *report_id, struct incident *out);
+/* The ids of the reports joined to the incident, in the order they came
+ * (borrowed for the call); 0, or -1 on error. */
+int store_press_reports(struct store *, int64_t incident, store_name_cb,
+    void *arg);
 
 struct branch_mode {
 	char branch[ID_MAX + 1];

@@ -82,9 +82,19 @@ wait_for 5 has notify "$PREFIX/notify/crisis-r" '.incident == 2 and
     .notes == ["man collapsed", "a second man is with him"]'
 wait_for 5 incident_has 2 '.presses == 2 and .note == "man collapsed" and
     .locations == ["Parking garage level 2", "Parking garage, ramp B"]'
-# An acknowledgment is named to the next to join.
+# An acknowledgment is named to the next to join, and reaches the desk
+# that joined before it as it reaches the first desk.
 cli ack ack 1 --as crisis-r "${B[@]}"
 expect_rc 0 ack
+wait_for 5 has status "$PREFIX/status/riverside/rv-3" '.incident == 1 and
+    .state == "acknowledged" and .by == "crisis-r" and
+    (.message | test("^acknowledged by crisis-r"))'
+# A retry of the first report says where the incident is, not a vague
+# "already being handled".
+pub "$PREFIX/report/riverside" '{"id": "rv-1", "type": "medical",
+    "device": "desk-1", "location": "Children'"'"'s area, 1st floor"}'
+wait_for 5 has status "$PREFIX/status/riverside/rv-1" '.incident == 1 and
+    .message == "received again: incident 1, the crisis worker is already called"'
 pub "$PREFIX/report/riverside" '{"id": "rv-5", "type": "medical",
     "device": "desk-1"}'
 wait_for 5 has status "$PREFIX/status/riverside/rv-5" '.incident == 1 and
@@ -102,6 +112,15 @@ cli w watch --branch riverside --count 2 "${B[@]}"
 expect_rc 0 watch
 expect_line w 'may be related to incident 2'
 expect_line w 'may be related to incident 1'
+
+# ---- resolved: the joined desks hear the last word too ---------------------
+cli res resolve 1 --as crisis-r --note "both seen by EMS" "${B[@]}"
+expect_rc 0 resolve
+wait_for 5 has status "$PREFIX/status/riverside/rv-3" '.state == "resolved"'
+wait_for 5 has status "$PREFIX/status/riverside/rv-5" '.state == "resolved"'
+retained=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 1 --retained-only \
+    -t "$PREFIX/status/riverside/rv-3" 2>/dev/null || :)
+[ -z "$retained" ] || fail "rv-3's status is still retained: $retained"
 
 # ---- and the board report ---------------------------------------------------
 cli html report-html --since 2000-01-01 --db "$DB" --config "$CONF" \
