@@ -2877,16 +2877,14 @@ store_replica_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
 	    SQLITE_CHANGESET_OMIT;
 }
 
-/* The header: 0, or -1 with *cause. */
+/* The first line of a replica or copy payload, into line (size bytes at
+ * most, with its NUL); *hlen is its length with the newline. 0, or -1
+ * with *cause. */
 static int
-store_replica_header(const char *p, size_t len, int *schema, int64_t *term,
-    int64_t *seq, size_t *hlen, char **cause)
+store_header_line(const void *buf, size_t len, char *line, size_t size,
+    size_t *hlen, char **cause)
 {
-	char line[96];
-	const char *nl = memchr(p, '\n', len < sizeof line ? len :
-	    sizeof line);
-	long long t, q;
-	int v, used = 0;
+	const char *p = buf, *nl = memchr(p, '\n', len < size ? len : size);
 
 	if (nl == NULL) {
 		*cause = xstrdup("no header line");
@@ -2894,6 +2892,21 @@ store_replica_header(const char *p, size_t len, int *schema, int64_t *term,
 	}
 	memcpy(line, p, (size_t)(nl - p));
 	line[nl - p] = '\0';
+	*hlen = (size_t)(nl - p) + 1;
+	return 0;
+}
+
+/* The header: 0, or -1 with *cause. */
+static int
+store_replica_header(const char *p, size_t len, int *schema, int64_t *term,
+    int64_t *seq, size_t *hlen, char **cause)
+{
+	char line[96];
+	long long t, q;
+	int v, used = 0;
+
+	if (store_header_line(p, len, line, sizeof line, hlen, cause) != 0)
+		return -1;
 	if (sscanf(line, REPLICA_MAGIC " %d %lld %lld%n", &v, &t, &q,
 	    &used) != 3 || line[used] != '\0' || t < 1 || q < 1) {
 		*cause = xasprintf("bad header \"%.60s\"", line);
@@ -2902,7 +2915,6 @@ store_replica_header(const char *p, size_t len, int *schema, int64_t *term,
 	*schema = v;
 	*term = t;
 	*seq = q;
-	*hlen = (size_t)(nl - p) + 1;
 	return 0;
 }
 
@@ -3103,17 +3115,11 @@ store_copy_header_parse(const void *buf, size_t len, int *schema,
     size_t *hlen, char **cause)
 {
 	char line[160], src[ID_MAX + 1];
-	const char *p = buf, *nl = memchr(p, '\n', len < sizeof line ? len :
-	    sizeof line);
 	long long t, q;
 	int v, used = 0;
 
-	if (nl == NULL) {
-		*cause = xstrdup("no header line");
+	if (store_header_line(buf, len, line, sizeof line, hlen, cause) != 0)
 		return -1;
-	}
-	memcpy(line, p, (size_t)(nl - p));
-	line[nl - p] = '\0';
 	if (sscanf(line, COPY_MAGIC " %d %64s %lld %lld%n", &v, src, &t, &q,
 	    &used) != 4 || line[used] != '\0' || t < 0 || q < 0) {
 		*cause = xasprintf("bad header \"%.60s\"", line);
@@ -3123,7 +3129,6 @@ store_copy_header_parse(const void *buf, size_t len, int *schema,
 	strlcpy_utf8(source, src, sourcelen);
 	*term = t;
 	*seq = q;
-	*hlen = (size_t)(nl - p) + 1;
 	return 0;
 }
 
