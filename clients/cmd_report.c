@@ -13,6 +13,7 @@
  */
 #include <sys/random.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,14 +140,21 @@ report_text(const struct status *st, char *buf, size_t len)
 	return st->message[0] ? st->message : state_name(st->state);
 }
 
-/* The first line names the incident: "received: incident 12". */
+/* The first line names the incident: "received: incident 12", unless
+ * beacond's sentence does ("joined to incident 12 at ..."). */
 static const char *
 report_first(const struct status *st, const char *text, char *buf,
     size_t len)
 {
 	long long id = (long long)st->incident;
+	char named[40];
+	const char *p;
 
 	if (id <= 0)
+		return text;
+	snprintf(named, sizeof named, "incident %lld", id);
+	if ((p = strstr(text, named)) != NULL &&
+	    !isdigit((unsigned char)p[strlen(named)]))
 		return text;
 	if (strcmp(text, "received") == 0)
 		snprintf(buf, len, "received: incident %lld", id);

@@ -63,7 +63,7 @@ cli r3 report --branch riverside --type medical \
     --location "  children's AREA, 1st floor " --device desk-9 \
     --note "he is breathing" --id rv-3 "${B[@]}"
 expect_rc 0 "report rv-3"
-expect_line r3 "joined to incident 1 at Children's area, 1st floor: the crisis worker is already called$"
+expect_line r3 "^[0-9:]{8} joined to incident 1 at Children's area, 1st floor: the crisis worker is already called$"
 wait_for 5 has status "$PREFIX/status/riverside/rv-3" '.incident == 1 and
     .presses == 2 and .message == "joined to incident 1 at Children'"'"'s area, 1st floor: the crisis worker is already called"'
 wait_for 5 has notify "$PREFIX/notify/crisis-r" '.incident == 1 and
