@@ -3,9 +3,12 @@
 # (clients/web/tests/related.mjs): two welfare reports from two desks at two
 # places are two alerts, each saying it may be related to the other; the
 # first desk pressing again joins the first, whose card then shows both
-# places and the new note.
+# places and the new note. On the test clock: the welfare policy escalates
+# to the supervisor after 2 s, which a slow browser must not let happen
+# before the third report says who is called.
 . "$(dirname "$0")/lib.sh"
 
+TEST_CLOCK=1
 need_web
 write_conf
 sed -i 's/^  repeat_window = 0;/  repeat_window = 120;/' "$CONF"
