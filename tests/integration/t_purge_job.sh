@@ -28,7 +28,7 @@ db() {
 
 # The incidents left, by id: "2,3,4".
 left() {
-	db 'SELECT group_concat(id) FROM incidents ORDER BY id'
+	db 'SELECT group_concat(id) FROM (SELECT id FROM incidents ORDER BY id)'
 }
 
 # Start beacond and note when it started, within [START_LO, START_HI]:
@@ -40,14 +40,8 @@ start_timed() {
 }
 
 report() {	# report ID: a welfare check at Central, paged.
-	local n
-
-	n=$(count notify "$PREFIX/notify/crisis-1" '.kind == "incident" and
-	    .step == 0')
 	pub "$PREFIX/report/central" "{\"id\": \"$1\", \"type\": \"welfare\"}"
 	wait_for 5 has notify "$PREFIX/notify/crisis-1" "\"$1\" == .report"
-	(($(count notify "$PREFIX/notify/crisis-1" '.kind == "incident" and
-	    .step == 0') == n + 1)) || fail "report $1 paged more than once"
 }
 
 resolve() {
