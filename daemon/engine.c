@@ -1030,13 +1030,29 @@ engine_route(struct engine *e, struct incident *inc, int step, int64_t now,
 	return n;
 }
 
+/* "2 more responders notified": `fresh` counts those notified for the
+ * first time (each counts once in `notified`); a step that reached only
+ * people notified before says "1 responder notified again". */
+static void
+engine_more_text(size_t reached, size_t fresh, char *buf, size_t len)
+{
+	if (fresh > 0)
+		snprintf(buf, len, "%zu more responder%s notified", fresh,
+		    fresh == 1 ? "" : "s");
+	else
+		snprintf(buf, len, "%zu responder%s notified again", reached,
+		    reached == 1 ? "" : "s");
+}
+
 /* The reporter's sentence after a routing step. */
 static void
-engine_routed_text(const struct incident *inc, size_t reached, int first,
-    const char *empty, char *buf, size_t len)
+engine_routed_text(const struct incident *inc, size_t reached, size_t fresh,
+    int first, const char *empty, char *buf, size_t len)
 {
 	const char *call = engine_call_911(inc);
+	char more[64];
 
+	engine_more_text(reached, fresh, more, sizeof more);
 	if (inc->notified == 0)
 		snprintf(buf, len, "no one available: call the person in "
 		    "charge%s", call);
@@ -1046,13 +1062,11 @@ engine_routed_text(const struct incident *inc, size_t reached, int first,
 		    empty[0] ? "; no one available: " : "", empty);
 	else if (reached > 0 && inc->state >= ST_ACKNOWLEDGED)
 		snprintf(buf, len, "a required role has not acknowledged yet: "
-		    "escalated to step %d, %zu more responder%s notified%s%s%s",
-		    inc->step + 1, reached, reached == 1 ? "" : "s", call,
+		    "escalated to step %d, %s%s%s%s", inc->step + 1, more, call,
 		    empty[0] ? "; no one available: " : "", empty);
 	else if (reached > 0)
 		snprintf(buf, len, "no acknowledgment yet: escalated to step "
-		    "%d, %zu more responder%s notified%s%s%s", inc->step + 1,
-		    reached, reached == 1 ? "" : "s", call,
+		    "%d, %s%s%s%s", inc->step + 1, more, call,
 		    empty[0] ? "; no one available: " : "", empty);
 	else
 		snprintf(buf, len, "no acknowledgment yet and no one else "
@@ -1063,10 +1077,12 @@ static void
 engine_escalate(struct engine *e, struct incident *inc, int step, int64_t now)
 {
 	char empty[256], text[DETAIL_MAX + 1];
+	int before = inc->notified;
 	size_t n;
 
 	n = engine_route(e, inc, step, now, empty, sizeof empty);
-	engine_routed_text(inc, n, step == 0, empty, text, sizeof text);
+	engine_routed_text(inc, n, (size_t)(inc->notified - before), step == 0,
+	    empty, text, sizeof text);
 	if (step > 0)
 		engine_event(e, inc, now, "escalated", NULL, inc->step, "%s",
 		    text);
@@ -3416,8 +3432,8 @@ engine_fb_forgotten(struct engine *e, struct incident *inc,
 {
 	const struct conf_policy *pol = engine_policy(e, inc);
 	char who[DETAIL_MAX + 1], empty[256], text[DETAIL_MAX + 1];
-	int mins = (int)((now - f->taken_at) / 60000);
-	size_t n = 0;
+	int mins = (int)((now - f->taken_at) / 60000), before = inc->notified;
+	size_t n = 0, fresh;
 
 	engine_fb_who(e, (char (*)[ID_MAX + 1])f->ackers, f->nackers, who,
 	    sizeof who);
@@ -3433,9 +3449,15 @@ engine_fb_forgotten(struct engine *e, struct incident *inc,
 		engine_event(e, inc, now, "forgotten", NULL, inc->step,
 		    "acknowledged by %s %d min ago, nobody on scene: no "
 		    "further step", who, mins);
-	if (n > 0)
+	fresh = (size_t)(inc->notified - before);
+	if (fresh > 0)
 		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
 		    "scene yet: step %d notified, %zu more responder%s%s",
+		    mins, inc->step + 1, fresh, fresh == 1 ? "" : "s",
+		    engine_call_911(inc));
+	else if (n > 0)
+		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
+		    "scene yet: step %d notified, %zu responder%s again%s",
 		    mins, inc->step + 1, n, n == 1 ? "" : "s",
 		    engine_call_911(inc));
 	else
