@@ -13,8 +13,15 @@ FS=$TMP/fs
 mkdir -p "$FS"
 mount -t tmpfs -o size=4m tmpfs "$FS" 2>/dev/null ||
 	skip "cannot mount a small filesystem (needs root)"
-unmount() { umount -l "$FS" 2>/dev/null || true; }
-trap 'unmount; cleanup' EXIT
+# cleanup reads the test's exit status in $?, so unmount returns it; as
+# errexit would end the trap at a failure, unmount's is tested with ||.
+unmount() {
+	local rc=$?
+
+	umount -l "$FS" 2>/dev/null || true
+	return "$rc"
+}
+trap 'unmount || cleanup; cleanup' EXIT
 DB=$FS/beacon.db
 
 write_conf
