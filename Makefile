@@ -35,14 +35,16 @@ CERTS_CLIENTS ?=
 # and npm because the web pages are bundled from npm packages and their
 # tests drive Chromium with playwright-core; libssl-dev and openssl because
 # beacond's push notifier speaks https (and t_push makes test
-# certificates; `make certs` makes a site's). A package whose command is
+# certificates; `make certs` makes a site's); systemd for systemd-analyze,
+# with which t_systemd, t_button_systemd and t_unit_security check the
+# units (a container's minimal Debian may lack it). A package whose command is
 # already on the PATH counts as installed (a Node.js from elsewhere brings
 # its own npm, and Debian's npm would conflict with it).
 DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 	libssl-dev openssl \
 	libsqlite3-dev sqlite3 libjansson-dev libconfig-dev libcmocka-dev \
 	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3 \
-	chromium fonts-liberation libevdev-dev nodejs npm
+	chromium fonts-liberation libevdev-dev nodejs npm systemd
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:

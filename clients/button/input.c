@@ -87,29 +87,50 @@ input_event(struct input *in, const struct input_event *ev)
 		in->cb.key(in->cb.arg, ev->code, ev->value);
 }
 
+_Static_assert(INPUT_READ_EVENT == LIBEVDEV_READ_STATUS_SUCCESS,
+    "INPUT_READ_EVENT is libevdev's");
+_Static_assert(INPUT_READ_SYNC == LIBEVDEV_READ_STATUS_SYNC,
+    "INPUT_READ_SYNC is libevdev's");
+
+enum input_step
+input_evdev_step(int *sync, int rc, const struct input_event *ev)
+{
+	if (rc == INPUT_READ_SYNC)
+		*sync = 1;
+	else if (rc == -EAGAIN && *sync) {
+		/* The resync is over: on with the events as they come. */
+		*sync = 0;
+		return INPUT_NEXT;
+	} else if (rc == -EAGAIN)
+		return INPUT_WAIT;
+	else if (rc < 0)
+		return INPUT_GONE;
+	return ev->type == EV_KEY ? INPUT_KEY : INPUT_NEXT;
+}
+
 /* libevdev: after SYN_DROPPED it replays what changed, in SYNC mode. */
 static void
 input_read_evdev(struct input *in)
 {
 	struct input_event ev;
-	unsigned int flag = LIBEVDEV_READ_FLAG_NORMAL;
-	int rc;
+	int rc, sync = 0;
 
 	for (;;) {
-		rc = libevdev_next_event(in->dev, flag, &ev);
-		if (rc == LIBEVDEV_READ_STATUS_SYNC)
-			flag = LIBEVDEV_READ_FLAG_SYNC;
-		else if (rc == -EAGAIN && flag == LIBEVDEV_READ_FLAG_SYNC) {
-			flag = LIBEVDEV_READ_FLAG_NORMAL;
-			continue;
-		} else if (rc == -EAGAIN)
+		rc = libevdev_next_event(in->dev, sync ?
+		    LIBEVDEV_READ_FLAG_SYNC : LIBEVDEV_READ_FLAG_NORMAL, &ev);
+		switch (input_evdev_step(&sync, rc, &ev)) {
+		case INPUT_KEY:
+			input_event(in, &ev);
+			break;
+		case INPUT_NEXT:
+			break;
+		case INPUT_WAIT:
 			return;
-		else if (rc < 0) {
+		case INPUT_GONE:
 			/* ENODEV: unplugged. */
 			input_lost(in, strerror(-rc));
 			return;
 		}
-		input_event(in, &ev);
 	}
 }
 

@@ -33,4 +33,29 @@ int input_up(const struct input *);
 /* The code of an EV_KEY name ("KEY_F1", "BTN_0"), or -1. */
 int input_keycode(const char *name);
 
+/*
+ * Reading an evdev device is a loop over libevdev_next_event; what to do
+ * with each of its answers is decided here, apart, so that the unit tests
+ * replay recorded answers where there is no device. rc is
+ * INPUT_READ_EVENT (an event), INPUT_READ_SYNC (an event of the resync
+ * libevdev makes after SYN_DROPPED, when the kernel dropped events: first
+ * the SYN_DROPPED, then what changed meanwhile, such as the release of a
+ * key held) or a negative errno (-EAGAIN: nothing more now; -ENODEV:
+ * unplugged). *sync is how to ask next: 1 from a SYN_DROPPED until the
+ * resync's -EAGAIN, then 0 again.
+ */
+#define INPUT_READ_EVENT 0	/* LIBEVDEV_READ_STATUS_SUCCESS */
+#define INPUT_READ_SYNC 1	/* LIBEVDEV_READ_STATUS_SYNC */
+
+enum input_step {
+	INPUT_KEY,	/* ev is a key: tell cb.key, read on */
+	INPUT_NEXT,	/* nothing to tell: read on */
+	INPUT_WAIT,	/* nothing more: wait until the device is readable */
+	INPUT_GONE,	/* the device failed (unplugged): close, try again */
+};
+
+struct input_event;
+enum input_step input_evdev_step(int *sync, int rc,
+    const struct input_event *ev);
+
 #endif

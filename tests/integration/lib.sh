@@ -629,3 +629,17 @@ web_config() {
 		    "${MQTT_OPTS[@]}" -C 1 -W 1 -t "$PREFIX/config/$b"
 	done
 }
+
+# ---- dependencies -----------------------------------------------------------
+
+# require CMD...: fail the test, never skip it, when a CMD is not on the
+# PATH: for the commands of the packages in the Makefile's DEPS, whose
+# absence would otherwise pass for a test that was run.
+require() {
+	local t
+
+	for t; do
+		command -v "$t" >/dev/null 2>&1 ||
+			fail "$t is not installed (make deps installs it)"
+	done
+}

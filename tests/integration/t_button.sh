@@ -3,7 +3,9 @@
 # makes through /dev/uinput. A press is an incident from the device; a
 # long press goes out silent while the key is held; unplugged, the device
 # is offline while beacon-button keeps running. Skipped without write
-# access to /dev/uinput (t_button_spool.sh covers the rest with a FIFO).
+# access to /dev/uinput: t_button_spool.sh covers the rest with a FIFO,
+# test_button what is done with each of libevdev's answers, and
+# docs/reliability.md names the code that only this test runs.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/button.sh"
 

@@ -6,15 +6,41 @@
 # accepted. When space returns, beacond writes the backlog, says "online"
 # and tells the admin; every report of the outage has exactly one incident
 # in the database, with its notification and its acknowledgment.
+#
+# The test runs in a mount namespace of its own, where it may mount the
+# tmpfs: as root, or, without that privilege, in a user namespace of its
+# own too, as that namespace's root (unshare --user --map-root-user). No
+# network namespace: mosquitto and beacond still meet on the loopback.
+# Where neither namespace can be had, the test fails: it never skips.
+if [ -z "${BEACON_DISK_NS:-}" ]; then
+	for ns in "--mount" "--user --map-root-user --mount"; do
+		# shellcheck disable=SC2086
+		unshare $ns true 2>/dev/null || continue
+		# shellcheck disable=SC2086
+		BEACON_DISK_NS="unshare $ns" exec unshare $ns -- bash "$0" "$@"
+	done
+	echo "$(basename "$0" .sh): FAIL: no mount namespace, nor a user" \
+	    "namespace to mount in (unshare --user --map-root-user --mount:" \
+	    "$(unshare --user --map-root-user --mount true 2>&1))" >&2
+	exit 1
+fi
 . "$(dirname "$0")/lib.sh"
-need sqlite3 mount umount
+require sqlite3 mount umount
 
+say "in a namespace of its own ($BEACON_DISK_NS), as uid $(id -u) there"
 FS=$TMP/fs
 mkdir -p "$FS"
-mount -t tmpfs -o size=4m tmpfs "$FS" 2>/dev/null ||
-	skip "cannot mount a small filesystem (needs root)"
-unmount() { umount -l "$FS" 2>/dev/null || true; }
-trap 'unmount; cleanup' EXIT
+mount -t tmpfs -o size=4m tmpfs "$FS" ||
+	fail "cannot mount a 4 MiB tmpfs in the test's own mount namespace"
+# cleanup reads the test's exit status in $?, so unmount returns it; as
+# errexit would end the trap at a failure, unmount's is tested with ||.
+unmount() {
+	local rc=$?
+
+	umount -l "$FS" 2>/dev/null || true
+	return "$rc"
+}
+trap 'unmount || cleanup; cleanup' EXIT
 DB=$FS/beacon.db
 
 write_conf

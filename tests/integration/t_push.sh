@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need python3
+require openssl
 
 # start_pushd NAME ARGS...: the test push service; its port in PUSHD_PORT,
 # its requests in $TMP/NAME.jsonl, its pid in PUSHD_PID.
@@ -89,17 +90,11 @@ report_push() {
 
 # beacond trusts the test's CA as it would a site's own (OpenSSL reads
 # SSL_CERT_FILE in place of the system's CA bundle).
-TLS=0
-if command -v openssl >/dev/null 2>&1; then
-	cert ca self "DNS:ca.invalid"
-	cert good ca "IP:127.0.0.1"
-	cert self self "IP:127.0.0.1"
-	cert elsewhere ca "DNS:elsewhere.invalid"
-	export SSL_CERT_FILE=$TMP/ca.pem
-	TLS=1
-else
-	say "openssl is not installed: https is not tested"
-fi
+cert ca self "DNS:ca.invalid"
+cert good ca "IP:127.0.0.1"
+cert self self "IP:127.0.0.1"
+cert elsewhere ca "DNS:elsewhere.invalid"
+export SSL_CERT_FILE=$TMP/ca.pem
 
 # ---- a push, and a push tried again after a 500 -----------------------------
 
@@ -197,31 +192,29 @@ expect_eq "$(requests slow '.json.topic == "crisis-1" and .path == "/" and
 
 # ---- https ------------------------------------------------------------------
 
-if ((TLS)); then
-	start_pushd good --cert "$TMP/good.pem" --key "$TMP/good.key"
-	reload_push "https://127.0.0.1:$PUSHD_PORT/"
-	report_push 4 cs-3
-	wait_for 5 has_events 4 pushed \
-	    '.detail | endswith("200 OK after 1 attempt")'
-	expect_eq "$(requests good '.json.topic == "crisis-1" and
-	    .headers.authorization == "Bearer t0k"')" 1 "requests over https"
+start_pushd good --cert "$TMP/good.pem" --key "$TMP/good.key"
+reload_push "https://127.0.0.1:$PUSHD_PORT/"
+report_push 4 cs-3
+wait_for 5 has_events 4 pushed \
+    '.detail | endswith("200 OK after 1 attempt")'
+expect_eq "$(requests good '.json.topic == "crisis-1" and
+    .headers.authorization == "Bearer t0k"')" 1 "requests over https"
 
-	# Not signed by a trusted CA: no request is made.
-	start_pushd self --cert "$TMP/self.pem" --key "$TMP/self.key"
-	reload_push "https://127.0.0.1:$PUSHD_PORT/"
-	report_push 5 cs-4
-	wait_for 5 has_events 5 push_failed \
-	    '.detail | test("TLS: certificate not trusted: self.signed")'
-	expect_eq "$(requests self)" 0 "requests to an untrusted service"
+# Not signed by a trusted CA: no request is made.
+start_pushd self --cert "$TMP/self.pem" --key "$TMP/self.key"
+reload_push "https://127.0.0.1:$PUSHD_PORT/"
+report_push 5 cs-4
+wait_for 5 has_events 5 push_failed \
+    '.detail | test("TLS: certificate not trusted: self.signed")'
+expect_eq "$(requests self)" 0 "requests to an untrusted service"
 
-	# Trusted, but issued to another host.
-	start_pushd elsewhere --cert "$TMP/elsewhere.pem" \
-	    --key "$TMP/elsewhere.key"
-	reload_push "https://127.0.0.1:$PUSHD_PORT/"
-	report_push 6 cs-5
-	wait_for 5 has_events 6 push_failed \
-	    '.detail | test("TLS: certificate not trusted: IP address mis")'
-	expect_eq "$(requests elsewhere)" 0 "requests to the wrong host"
-fi
+# Trusted, but issued to another host.
+start_pushd elsewhere --cert "$TMP/elsewhere.pem" \
+    --key "$TMP/elsewhere.key"
+reload_push "https://127.0.0.1:$PUSHD_PORT/"
+report_push 6 cs-5
+wait_for 5 has_events 6 push_failed \
+    '.detail | test("TLS: certificate not trusted: IP address mis")'
+expect_eq "$(requests elsewhere)" 0 "requests to the wrong host"
 stop_beacond
 no_secret "the end"

@@ -1,9 +1,13 @@
 /*
  * beacon-button's pure parts: the spool (across a "restart", with a
  * damaged line), the configuration and its key mapping, the reports a
- * press makes, debounce and long press on made-up times, and the device
- * payloads it sends and reads.
+ * press makes, debounce and long press on made-up times, the device
+ * payloads it sends and reads, and the reading of an evdev device over
+ * recorded answers of libevdev (SYN_DROPPED and its resync, keys, unplug).
  */
+#include <linux/input.h>
+
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -546,6 +550,130 @@ test_msg_devices(void **state)
 	    MSG_NOID);
 }
 
+/* ---- reading an evdev device ------------------------------------------- */
+
+/*
+ * Recorded answers of libevdev_next_event, replayed through
+ * input_evdev_step as input.c's loop reads them. Each answer also records
+ * how it was asked for (sync): libevdev gives a resync's events only to a
+ * reader that asks in sync mode, and drops them if asked otherwise.
+ */
+struct answer {
+	int sync;		/* asked in sync mode */
+	int rc;			/* INPUT_READ_EVENT, INPUT_READ_SYNC, -errno */
+	struct input_event ev;
+};
+
+#define EV(t, c, v) { .type = (t), .code = (c), .value = (v) }
+
+/* The keys told, as code * 10 + value, in told; the count in *ntold. The
+ * step that ended the read (INPUT_WAIT or INPUT_GONE) is returned; the
+ * read must end at the last answer and at no other. */
+static enum input_step
+replay(const struct answer *a, size_t n, int *told, size_t *ntold)
+{
+	enum input_step step = INPUT_NEXT;
+	size_t i;
+	int sync = 0;
+
+	*ntold = 0;
+	for (i = 0; i < n; i++) {
+		if (sync != a[i].sync)
+			fail_msg("answer %zu asked for in %s mode", i,
+			    sync ? "sync" : "normal");
+		step = input_evdev_step(&sync, a[i].rc, &a[i].ev);
+		if (step == INPUT_KEY)
+			told[(*ntold)++] = a[i].ev.code * 10 + a[i].ev.value;
+		if (step == INPUT_WAIT || step == INPUT_GONE)
+			break;
+	}
+	if (i != n - 1)
+		fail_msg("the read ended at answer %zu of %zu", i, n);
+	return step;
+}
+
+/* A press and its release: keys are told, the rest (scan codes, the
+ * SYN_REPORT that closes each frame) is not; -EAGAIN waits. */
+static void
+test_evdev_keys(void **state)
+{
+	static const struct answer a[] = {
+		{ 0, INPUT_READ_EVENT, EV(EV_MSC, MSC_SCAN, 0x7003a) },
+		{ 0, INPUT_READ_EVENT, EV(EV_KEY, KEY_F1, 1) },
+		{ 0, INPUT_READ_EVENT, EV(EV_SYN, SYN_REPORT, 0) },
+		{ 0, INPUT_READ_EVENT, EV(EV_KEY, KEY_F1, 2) },
+		{ 0, INPUT_READ_EVENT, EV(EV_SYN, SYN_REPORT, 0) },
+		{ 0, INPUT_READ_EVENT, EV(EV_KEY, KEY_F1, 0) },
+		{ 0, INPUT_READ_EVENT, EV(EV_SYN, SYN_REPORT, 0) },
+		{ 0, -EAGAIN, EV(0, 0, 0) },
+	};
+	int told[8];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(replay(a, 8, told, &n), INPUT_WAIT);
+	assert_int_equal(n, 3);
+	assert_int_equal(told[0], KEY_F1 * 10 + 1);
+	assert_int_equal(told[1], KEY_F1 * 10 + 2);
+	assert_int_equal(told[2], KEY_F1 * 10 + 0);
+}
+
+/* The kernel dropped events while F1 was held (SYN_DROPPED): libevdev's
+ * resync says F1 went up meanwhile, which must be told, or the button
+ * would think the key still held; after the resync, reading goes on in
+ * normal mode and the next press (F2) is told in the same read. */
+static void
+test_evdev_syn_dropped(void **state)
+{
+	static const struct answer a[] = {
+		{ 0, INPUT_READ_EVENT, EV(EV_KEY, KEY_F1, 1) },
+		{ 0, INPUT_READ_EVENT, EV(EV_SYN, SYN_REPORT, 0) },
+		{ 0, INPUT_READ_SYNC, EV(EV_SYN, SYN_DROPPED, 0) },
+		{ 1, INPUT_READ_SYNC, EV(EV_KEY, KEY_F1, 0) },
+		{ 1, INPUT_READ_SYNC, EV(EV_SYN, SYN_REPORT, 0) },
+		{ 1, -EAGAIN, EV(0, 0, 0) },
+		{ 0, INPUT_READ_EVENT, EV(EV_KEY, KEY_F2, 1) },
+		{ 0, INPUT_READ_EVENT, EV(EV_SYN, SYN_REPORT, 0) },
+		{ 0, -EAGAIN, EV(0, 0, 0) },
+	};
+	int told[8];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(replay(a, 9, told, &n), INPUT_WAIT);
+	assert_int_equal(n, 3);
+	assert_int_equal(told[0], KEY_F1 * 10 + 1);
+	assert_int_equal(told[1], KEY_F1 * 10 + 0);
+	assert_int_equal(told[2], KEY_F2 * 10 + 1);
+}
+
+/* Unplugged (-ENODEV), in normal mode or in the middle of a resync: the
+ * device is gone (input.c closes it and tries again), after the keys
+ * that came before. */
+static void
+test_evdev_unplug(void **state)
+{
+	static const struct answer plain[] = {
+		{ 0, INPUT_READ_EVENT, EV(EV_KEY, KEY_F1, 1) },
+		{ 0, -ENODEV, EV(0, 0, 0) },
+	};
+	static const struct answer resync[] = {
+		{ 0, INPUT_READ_SYNC, EV(EV_SYN, SYN_DROPPED, 0) },
+		{ 1, INPUT_READ_SYNC, EV(EV_KEY, KEY_F2, 1) },
+		{ 1, -ENODEV, EV(0, 0, 0) },
+	};
+	int told[4];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(replay(plain, 2, told, &n), INPUT_GONE);
+	assert_int_equal(n, 1);
+	assert_int_equal(told[0], KEY_F1 * 10 + 1);
+	assert_int_equal(replay(resync, 3, told, &n), INPUT_GONE);
+	assert_int_equal(n, 1);
+	assert_int_equal(told[0], KEY_F2 * 10 + 1);
+}
+
 int
 main(void)
 {
@@ -565,6 +693,9 @@ main(void)
 		cmocka_unit_test(test_press_long_tap),
 		cmocka_unit_test(test_press_reset),
 		cmocka_unit_test(test_msg_devices),
+		cmocka_unit_test(test_evdev_keys),
+		cmocka_unit_test(test_evdev_syn_dropped),
+		cmocka_unit_test(test_evdev_unplug),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
