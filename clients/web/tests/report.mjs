@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-	browser, env, fail, openReport, run, say, text, until,
+	browser, env, fail, openReport, run, say, screenshot, text, until,
 } from './lib.mjs';
 
 const shot = process.argv[2];
@@ -59,8 +59,9 @@ async function overdose(page) {
 	    .some((m) => m.startsWith('routed: 3 responders notified')));
 	const id = await page.$eval('#answer', (e) => e.dataset.report);
 	ids.push(id);
-	await page.screenshot({ path: shot, fullPage: true });
-	say('screenshot', shot, 'report', id);
+	await screenshot(page, shot, ['CALL 911 NOW', 'Suspected overdose',
+	    'routed: 3 responders notified'], { fullPage: true });
+	say('report', id);
 	return id;
 }
 
@@ -109,8 +110,8 @@ async function drill(page) {
 	(await text(page, '#answer')).includes('CALL 911') &&
 	    fail(`a drill says CALL 911: ${await text(page, '#answer')}`);
 	const pic = shot.replace(/\.png$/, '-drill.png');
-	await page.screenshot({ path: pic, fullPage: true });
-	say('screenshot', pic);
+	await screenshot(page, pic, ['DRILL: in a real event you would call ' +
+	    '911 now'], { fullPage: true });
 }
 
 await run(async () => {

@@ -5,7 +5,9 @@
 // the app closed, a second report waits in the persistent session and
 // appears when the app is opened again. The alert card's picture is
 // written to the file given as the first argument.
-import { browser, cli, env, fail, run, say, text, until } from './lib.mjs';
+import {
+	browser, cli, env, fail, run, say, screenshot, text, until,
+} from './lib.mjs';
 
 const shot = process.argv[2];
 const PHONE = { viewport: { width: 412, height: 860 }, deviceScaleFactor: 2,
@@ -40,8 +42,9 @@ async function first(ctx) {
 		c.includes(want) || fail(`the card lacks "${want}": ${c}`);
 	c.includes('DRILL') && fail('a real report is shown as a DRILL');
 	await until('the alarm', () => page.$('#card [data-ringing="true"]'));
-	await page.screenshot({ path: shot });
-	say('screenshot', shot);
+	await screenshot(page, shot, ['Welfare check', 'Central Library',
+	    'Children\'s area, story room', 'SEVERITY 3 · NEEDS CARE',
+	    'Acknowledge', 'Decline']);
 
 	await page.click('#card button[data-action=ack]');
 	await until('the acknowledgment', async () =>
