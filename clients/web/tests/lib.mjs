@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import mqtt from 'mqtt';
 import { chromium } from 'playwright-core';
 
 export const env = {
@@ -272,4 +273,38 @@ export async function screenshot(page, path, words, opts = {}) {
 	    (await page.evaluate(() => document.body.innerText))
 		.replace(/\s+/g, ' ').slice(0, 600));
 	return data;
+}
+
+// ---- MQTT from the test ----------------------------------------------------
+
+// A connection of the test's own to its broker (the mqtt package the pages
+// use), with what it hears on topics kept in .heard as {topic, text}.
+let listeners = 0;
+
+export async function listen(...topics) {
+	const c = await mqtt.connectAsync(`mqtt://${env.broker}`,
+	    { protocolVersion: 5,
+	    clientId: `web-test-${process.pid}-${++listeners}` });
+
+	c.heard = [];
+	c.on('message', (t, p) => c.heard.push({ topic: t, text: p.toString() }));
+	if (topics.length)
+		await c.subscribeAsync(topics, { qos: 1 });
+	return c;
+}
+
+// Move beacond-test's clock by ms (tests/integration/lib.sh clock_move):
+// returns once beacond has answered on test/clock/now, after publishing
+// what the timers that fell due decided.
+export async function clock(ms) {
+	const c = await listen('beacon/test/clock/now');
+
+	try {
+		say('clock', ms);
+		await c.publishAsync('beacon/test/clock', String(ms), { qos: 1 });
+		return await until('the clock moved', () =>
+		    c.heard.length && c.heard[0].text, 10000);
+	} finally {
+		await c.endAsync();
+	}
 }
