@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The staff report page in headless Chromium, served by the broker's
 # websockets listener (http_dir): its buttons come from beacond's retained
-# branch configuration; an overdose shows "received" within a second and
+# branch configuration; an overdose shows "received", then its routing and
 # CALL 911 NOW in red; pressing again and reloading make no second
 # incident; at Eastside nobody can be reached and the page says so in red;
 # a drilled overdose says what a real one would need, never CALL 911, and is

@@ -8,7 +8,9 @@
 // branch that is not configured. A drilled overdose's card says what a
 // real one would need, not that the reporter was told to call 911. A picture of the refusal is written to
 // the first argument.
-import { browser, cli, env, fail, run, say, text, until } from './lib.mjs';
+import {
+	browser, cli, env, fail, run, say, screenshot, text, until,
+} from './lib.mjs';
 
 const shot = process.argv[2];
 const PHONE = { viewport: { width: 412, height: 860 }, isMobile: true,
@@ -36,8 +38,9 @@ async function mistyped(ctx) {
 	(await page.isVisible('#home')) && fail('the incident list is shown');
 	(await text(page, '#conn')) === GREEN &&
 	    fail('still "connected" after the refusal');
-	await page.screenshot({ path: shot });
-	say('screenshot', shot, '; conn:', await text(page, '#conn'));
+	await screenshot(page, shot, ['Sign in once',
+	    'No responder \'crisis1\' in this library\'s configuration']);
+	say('conn:', await text(page, '#conn'));
 	await page.close();
 }
 

@@ -6,8 +6,9 @@
 // first argument followed by -responder-card.png, -responder-list.png and
 // -report-page.png. Given a board report's file as the second argument,
 // the board report is checked the same way instead (-board-report.png).
-import { browser, cli, env, fail, openReport, run, say, text, until }
-    from './lib.mjs';
+import {
+	browser, cli, env, fail, openReport, run, say, screenshot, text, until,
+} from './lib.mjs';
 
 const prefix = process.argv[2];
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1,
@@ -52,9 +53,8 @@ async function responder(ctx) {
 	    '--id', 'narrow-1', '--location', LONG_LOCATION, '--note', LONG_NOTE);
 	await until('the alert card', async () =>
 	    (await text(page, '#card')).includes('LOCATION'), 8000);
-	const shot = `${prefix}-responder-card.png`;
-	await page.screenshot({ path: shot });
-	say('screenshot', shot);
+	await screenshot(page, `${prefix}-responder-card.png`,
+	    ['LOCATION', 'NOTE', 'Acknowledge', 'Decline']);
 	await fits(page, 'the alert card', '#card button.act');
 	const ack = await page.$('#card button[data-action=ack]');
 	ack || fail('no Acknowledge button');
@@ -69,9 +69,8 @@ async function responder(ctx) {
 	await page.click('#card button.back');
 	await until('the list', async () =>
 	    (await text(page, '#incidents')).includes('LOCATION'));
-	const list = `${prefix}-responder-list.png`;
-	await page.screenshot({ path: list, fullPage: true });
-	say('screenshot', list);
+	await screenshot(page, `${prefix}-responder-list.png`,
+	    ['Welfare check · Central Library', 'LOCATION'], { fullPage: true });
 	await fits(page, 'the list', '#incidents li .title, #sign-out');
 	await page.close();
 }
@@ -85,9 +84,8 @@ async function report(ctx) {
 	await page.click('#buttons button[data-type=welfare]');
 	await until('the answer', async () =>
 	    (await text(page, '#answer .history')).includes('routed'));
-	const shot = `${prefix}-report-page.png`;
-	await page.screenshot({ path: shot, fullPage: true });
-	say('screenshot', shot);
+	await screenshot(page, `${prefix}-report-page.png`,
+	    ['Welfare check', 'LOCATION', 'routed'], { fullPage: true });
 	await fits(page, 'the report page', '#buttons button[data-type], ' +
 	    '#answer .what');
 	await page.close();
@@ -101,9 +99,8 @@ async function board(ctx, html) {
 	await page.goto(`file://${html}`);
 	await until('the board report', async () =>
 	    (await text(page, 'h1')).length > 0);
-	const shot = `${prefix}-board-report.png`;
-	await page.screenshot({ path: shot, fullPage: true });
-	say('screenshot', shot);
+	await screenshot(page, `${prefix}-board-report.png`,
+	    ['Incidents and responses'], { fullPage: true });
 	await fits(page, 'the board report', 'h1, h2');
 	await page.close();
 }

@@ -1,6 +1,6 @@
 // The staff report page in a real browser (tests/integration/t_web_report.sh
 // starts the broker, beacond and this). At Central: the overdose button
-// answers "received" within a second, then CALL 911 NOW in red; pressing it
+// answers "received" first, then the routing and CALL 911 NOW in red; pressing it
 // again and reloading the page keep to the same report. At Eastside, where
 // no crisis worker works, a child-safety report says in red that no one is
 // available. A drill is labelled DRILL, and a drilled overdose shows
@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-	browser, env, fail, openReport, run, say, text, until,
+	browser, env, fail, openReport, run, say, screenshot, text, until,
 } from './lib.mjs';
 
 const shot = process.argv[2];
@@ -49,18 +49,26 @@ async function overdose(page) {
 	await page.fill('#location', 'Main floor, east washroom');
 	await page.fill('#note', 'Unresponsive, breathing slowly');
 
-	const t0 = Date.now();
+	// How fast is for the benchmarks; here, the order: "received"
+	// (committed) before the routing, within a deadline for a slow machine.
 	await page.click('#buttons button[data-type=overdose]');
 	await until('"received"', async () =>
-	    (await history(page)).includes('received'), 1000);
-	say(`received after ${Date.now() - t0} ms`);
+	    (await history(page)).includes('received'), 10000);
 	await banner(page, 'call911', 'CALL 911 NOW');
-	await until('the routing', async () => (await history(page))
-	    .some((m) => m.startsWith('routed: 3 responders notified')));
+	const h = await until('the routing', async () => {
+		const l = await history(page);
+		return l.some((m) => m.startsWith('routed: 3 responders notified')) &&
+		    l;
+	});
+	say('history:', h.join(' | '));
+	h.indexOf('received') === 0 && h.findIndex((m) =>
+	    m.startsWith('routed')) > 0 ||
+	    fail(`"received" is not the first answer: ${h.join(' | ')}`);
 	const id = await page.$eval('#answer', (e) => e.dataset.report);
 	ids.push(id);
-	await page.screenshot({ path: shot, fullPage: true });
-	say('screenshot', shot, 'report', id);
+	await screenshot(page, shot, ['CALL 911 NOW', 'Suspected overdose',
+	    'routed: 3 responders notified'], { fullPage: true });
+	say('report', id);
 	return id;
 }
 
@@ -109,8 +117,8 @@ async function drill(page) {
 	(await text(page, '#answer')).includes('CALL 911') &&
 	    fail(`a drill says CALL 911: ${await text(page, '#answer')}`);
 	const pic = shot.replace(/\.png$/, '-drill.png');
-	await page.screenshot({ path: pic, fullPage: true });
-	say('screenshot', pic);
+	await screenshot(page, pic, ['DRILL: in a real event you would call ' +
+	    '911 now'], { fullPage: true });
 }
 
 await run(async () => {

@@ -3,9 +3,13 @@
 // screen, a welfare report made with the CLI fills the screen with its
 // alert, Acknowledge stops the alarm and shows who acknowledged; then, with
 // the app closed, a second report waits in the persistent session and
-// appears when the app is opened again. The alert card's picture is
-// written to the file given as the first argument.
-import { browser, cli, env, fail, run, say, text, until } from './lib.mjs';
+// appears when the app is opened again. While the app is open, its
+// retained presence says online. The alert card's picture is written to
+// the file given as the first argument.
+import { execFileSync } from 'node:child_process';
+import {
+	browser, cli, env, fail, run, say, screenshot, text, until,
+} from './lib.mjs';
 
 const shot = process.argv[2];
 const PHONE = { viewport: { width: 412, height: 860 }, deviceScaleFactor: 2,
@@ -19,6 +23,16 @@ async function signIn(page) {
 	say('signed in and subscribed');
 }
 
+// The state in a responder app's retained presence, or '' if none.
+function presence(id) {
+	const [host, port] = env.broker.split(':');
+	const p = execFileSync('mosquitto_sub', ['-h', host, '-p', port, '-C',
+	    '1', '-W', '2', '-t', `beacon/device/_responders/${id}`],
+	    { encoding: 'utf8' }).trim();
+
+	return p ? JSON.parse(p).state : '';
+}
+
 // The card of an incident, once it shows the report's location.
 async function card(page, location) {
 	await until('alert card', async () =>
@@ -30,6 +44,8 @@ async function first(ctx) {
 	const page = await ctx.newPage();
 
 	await signIn(page);
+	await until('crisis-1\'s app online', () =>
+	    presence('crisis-1') === 'online');
 	cli('report', '--branch', 'central', '--type', 'welfare', '--id', 'web-r1',
 	    '--location', 'Children\'s area, story room',
 	    '--note', 'Adult asleep in a chair, hard to wake, breathing');
@@ -40,8 +56,9 @@ async function first(ctx) {
 		c.includes(want) || fail(`the card lacks "${want}": ${c}`);
 	c.includes('DRILL') && fail('a real report is shown as a DRILL');
 	await until('the alarm', () => page.$('#card [data-ringing="true"]'));
-	await page.screenshot({ path: shot });
-	say('screenshot', shot);
+	await screenshot(page, shot, ['Welfare check', 'Central Library',
+	    'Children\'s area, story room', 'SEVERITY 3 · NEEDS CARE',
+	    'Acknowledge', 'Decline']);
 
 	await page.click('#card button[data-action=ack]');
 	await until('the acknowledgment', async () =>
