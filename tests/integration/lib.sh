@@ -141,12 +141,15 @@ wait_for() {
 	done
 }
 
+# need CMD...: fail the test, never skip it, when a CMD is not on the PATH.
+# Every CMD a test needs comes from a package in the Makefile's DEPS, whose
+# absence would otherwise pass for a test that was run.
 need() {
 	local t
 
 	for t; do
 		command -v "$t" >/dev/null 2>&1 ||
-			skip "$t is not installed (make deps installs it)"
+			fail "$t is not installed (make deps installs it)"
 	done
 }
 
@@ -592,17 +595,18 @@ start_broker_ws() {
 	done
 }
 
-# need_web: skip unless the pages are built and node, playwright-core and
-# Chromium are there; sets WEB (the built pages) and CHROMIUM.
+# need_web: fail unless the pages are built and node, playwright-core and
+# Chromium are there (all of them come with make deps and the build); sets
+# WEB (the built pages) and CHROMIUM.
 need_web() {
 	WEB=$BEACON_BUILD/web
 	need node
 	[ -s "$WEB/stamp" ] ||
-		skip "the web pages are not built (node and npm are needed)"
+		fail "the web pages are not built (node and npm are needed)"
 	[ -d "$BEACON_SRC/clients/web/node_modules/playwright-core" ] ||
-		skip "playwright-core is not installed (the build runs npm ci)"
+		fail "playwright-core is not installed (the build runs npm ci)"
 	CHROMIUM=$(command -v chromium || command -v chromium-browser) ||
-		skip "chromium is not installed (make deps installs it)"
+		fail "chromium is not installed (make deps installs it)"
 }
 
 # web_test SCRIPT ARGS...: run clients/web/tests/SCRIPT with node; its
@@ -627,19 +631,5 @@ web_config() {
 	for b; do
 		wait_for 5 mosquitto_sub -h 127.0.0.1 -p "$PORT" \
 		    "${MQTT_OPTS[@]}" -C 1 -W 1 -t "$PREFIX/config/$b"
-	done
-}
-
-# ---- dependencies -----------------------------------------------------------
-
-# require CMD...: fail the test, never skip it, when a CMD is not on the
-# PATH: for the commands of the packages in the Makefile's DEPS, whose
-# absence would otherwise pass for a test that was run.
-require() {
-	local t
-
-	for t; do
-		command -v "$t" >/dev/null 2>&1 ||
-			fail "$t is not installed (make deps installs it)"
 	done
 }

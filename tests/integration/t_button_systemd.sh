@@ -5,7 +5,7 @@
 # group and devices, and the directory of its default spool.
 . "$(dirname "$0")/lib.sh"
 
-require systemd-analyze
+need systemd-analyze
 BUTTON=$BEACON_BUILD/beacon-button
 [ -x "$BUTTON" ] || fail "$BUTTON is missing: build first"
 unit=$BEACON_SRC/systemd/beacon-button@.service

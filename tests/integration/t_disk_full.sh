@@ -25,7 +25,7 @@ if [ -z "${BEACON_DISK_NS:-}" ]; then
 	exit 1
 fi
 . "$(dirname "$0")/lib.sh"
-require sqlite3 mount umount
+need sqlite3 mount umount
 
 say "in a namespace of its own ($BEACON_DISK_NS), as uid $(id -u) there"
 FS=$TMP/fs

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need python3
-require openssl
+need openssl
 
 # start_pushd NAME ARGS...: the test push service; its port in PUSHD_PORT,
 # its requests in $TMP/NAME.jsonl, its pid in PUSHD_PID.

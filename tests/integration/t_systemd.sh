@@ -5,7 +5,7 @@
 # from its loop at half of WatchdogSec, none while the loop is stopped.
 . "$(dirname "$0")/lib.sh"
 
-require systemd-analyze python3
+need systemd-analyze python3
 need_beacond
 unit=$BEACON_SRC/systemd/beacond.service
 

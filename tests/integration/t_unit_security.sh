@@ -7,7 +7,7 @@
 # t_button_systemd's `systemd-analyze verify`.
 . "$(dirname "$0")/lib.sh"
 
-require systemd-analyze awk
+need systemd-analyze awk
 
 # The exposure of one unit file, from "→ Overall exposure level for
 # NAME: 1.1 OK"; the whole report in $TMP/NAME.security.
