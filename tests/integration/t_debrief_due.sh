@@ -10,8 +10,10 @@
 write_conf
 sed -i -e 's/^  due = 4;$/  due = 600;/' -e 's/^  reminder = 2;$/  reminder = 300;/' \
     "$CONF"
-grep -q '^  due = 600;$' "$CONF" && grep -q '^  reminder = 300;$' "$CONF" ||
-	fail "the test could not set the debrief's delays"
+grep -q '^  due = 600;$' "$CONF" ||
+	fail "the test could not set the debrief's due time"
+grep -q '^  reminder = 300;$' "$CONF" ||
+	fail "the test could not set the debrief's reminder"
 TEST_CLOCK=1
 start_broker
 start_beacond
