@@ -633,3 +633,19 @@ web_config() {
 		    "${MQTT_OPTS[@]}" -C 1 -W 1 -t "$PREFIX/config/$b"
 	done
 }
+
+# ---- negative checks -------------------------------------------------------
+
+# hasnt NAME TOPIC [JQ]: true when no payload on TOPIC (for which JQ is
+# true) is in $TMP/NAME.log, false when one is. A log that is not there or
+# a JQ that cannot be evaluated (a typo, a payload that is not JSON) fails
+# the test: `! has` would take either for "none". Call it after a barrier
+# (notify_barrier), so that "none" means none was published.
+hasnt() {
+	local n
+
+	[ -f "$TMP/$1.log" ] || fail "hasnt: no subscriber $1 ($TMP/$1.log)"
+	n=$(count "$@") || fail "hasnt $*: the payloads cannot be evaluated"
+	[[ $n =~ ^[0-9]+$ ]] || fail "hasnt $*: got '$n', not a count"
+	((n == 0))
+}

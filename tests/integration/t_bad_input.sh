@@ -56,9 +56,21 @@ expect_rc 2 foo
 grep -q 'unknown type "foo"' "$TMP/foo.err" ||
 	fail "beacon report did not say why it was rejected"
 
-# Rejections are not retained, and made no incident.
-retained=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -W 1 --retained-only \
-    -t "$PREFIX/status/#" -t "$PREFIX/incident/#" -F '%t' 2>/dev/null || true)
+# Rejections are not retained, and made no incident. A new subscriber is
+# sent what is retained first; once a probe published after its
+# subscription has come back, it has all of it. One that cannot connect or
+# subscribe never sees the probe, and the test fails.
+mosquitto_sub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" -q 1 \
+    -F '%r %t %p' -t "$PREFIX/status/#" -t "$PREFIX/incident/#" \
+    >"$TMP/retained.log" 2>>"$TMP/retained.err" &
+PIDS+=("$!")
+retained_probe() {
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" "${MQTT_OPTS[@]}" \
+	    -t "$PREFIX/status/_probe/_probe" -m probe 2>/dev/null &&
+	    grep -qx "0 $PREFIX/status/_probe/_probe probe" "$TMP/retained.log"
+}
+wait_for 10 retained_probe
+retained=$(awk '$1 == 1 { print $2 }' "$TMP/retained.log")
 [ -z "$retained" ] || fail "retained after rejections: $retained"
 
 cli good report --branch central --type welfare --id ok-1 \

@@ -287,13 +287,15 @@ test_event_loop(void **state)
 	due = start + 50;
 	sched_at(s, 1, due);
 	sched_at(s, 2, start + 60000); /* must not fire in this test */
-	while (r->n == 0 && clock_now() < start + 2000)
+	/* Not early is exact; "fired" has a generous deadline, for a timer
+	 * that never fires, not a bound on how late a busy machine runs it. */
+	while (r->n == 0 && clock_now() < start + 30000)
 		event_base_loop(base, EVLOOP_ONCE);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->keys[0], 1);
 	assert_int_equal(r->dues[0], due);
 	assert_true(r->at[0] >= due);
-	assert_true(r->at[0] < start + 2000);
+	assert_true(r->at[0] < start + 30000);
 	assert_int_equal(sched_count(s), 1);
 	sched_free(s);
 	event_base_free(base);
