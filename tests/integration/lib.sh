@@ -300,6 +300,17 @@ write_conf() {
 	CONF=$TMP/beacon.conf
 }
 
+# conf_supervisor_after SECONDS: the "quick" policy's second step (the
+# supervisor, 2 s after the first in beacon-test.conf) moved to SECONDS in
+# the test's copy of the configuration (write_conf first), so that only a
+# moved test clock, never the time a test takes, makes it fire.
+conf_supervisor_after() {
+	sed -i "s/{ after = 2; roles = \\[ \"supervisor\" \\]; }/{ after = $1; roles = [ \"supervisor\" ]; }/" \
+	    "$CONF"
+	grep -q "{ after = $1; roles = \\[ \"supervisor\" \\]; }" "$CONF" ||
+		fail "the test could not set the second step's delay"
+}
+
 # conf_beacon LINES: add LINES, settings, to the beacon: { } group of the
 # test's copy of the configuration (write_conf first).
 conf_beacon() {

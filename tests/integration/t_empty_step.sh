@@ -9,10 +9,7 @@
 # notified within the test's deadlines was notified at once, never after
 # that delay.
 write_conf
-sed -i 's/{ after = 2; roles = \[ "supervisor" \]; }/{ after = 600; roles = [ "supervisor" ]; }/' \
-    "$CONF"
-grep -q '{ after = 600; roles = \[ "supervisor" \]; }' "$CONF" ||
-	fail "the test could not set the second step's delay"
+conf_supervisor_after 600
 start_broker
 start_beacond
 sub_notify

@@ -9,10 +9,7 @@
 # The welfare policy's second step 120 s after the first, so that only
 # the moved clock, never the time the test takes, can make it fire.
 write_conf
-sed -i 's/{ after = 2; roles = \[ "supervisor" \]; }/{ after = 120; roles = [ "supervisor" ]; }/' \
-    "$CONF"
-grep -q '{ after = 120; roles = \[ "supervisor" \]; }' "$CONF" ||
-	fail "the test could not set the second step's delay"
+conf_supervisor_after 120
 TEST_CLOCK=1
 start_broker
 start_beacond

@@ -10,10 +10,7 @@
 # The welfare policy's second step 120 s after the first, on the test
 # clock: the reload comes before it however long the test takes.
 write_conf
-sed -i 's/{ after = 2; roles = \[ "supervisor" \]; }/{ after = 120; roles = [ "supervisor" ]; }/' \
-    "$CONF"
-grep -q '{ after = 120; roles = \[ "supervisor" \]; }' "$CONF" ||
-	fail "the test could not set the second step's delay"
+conf_supervisor_after 120
 TEST_CLOCK=1
 start_broker
 start_beacond

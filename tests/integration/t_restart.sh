@@ -10,10 +10,7 @@
 # clock: it is still pending at the kill however long the test takes, and
 # fires once the restarted beacond's clock is moved past it.
 write_conf
-sed -i 's/{ after = 2; roles = \[ "supervisor" \]; }/{ after = 120; roles = [ "supervisor" ]; }/' \
-    "$CONF"
-grep -q '{ after = 120; roles = \[ "supervisor" \]; }' "$CONF" ||
-	fail "the test could not set the second step's delay"
+conf_supervisor_after 120
 TEST_CLOCK=1
 start_broker
 start_beacond

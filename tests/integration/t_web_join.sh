@@ -10,11 +10,9 @@
 
 need_web
 write_conf
-sed -i 's/^  repeat_window = 0;/  repeat_window = 120;/;
-    s/{ after = 2; roles = \[ "supervisor" \]; }/{ after = 600; roles = [ "supervisor" ]; }/' \
-    "$CONF"
-grep -q 'repeat_window = 120;' "$CONF" && grep -q 'after = 600' "$CONF" ||
-	fail "test configuration not set"
+sed -i 's/^  repeat_window = 0;/  repeat_window = 120;/' "$CONF"
+grep -q 'repeat_window = 120;' "$CONF" || fail "test configuration not set"
+conf_supervisor_after 600
 start_broker_ws "$WEB"
 start_beacond
 sub_notify

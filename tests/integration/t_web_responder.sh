@@ -10,9 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 
 write_conf
-sed -i 's/{ after = 2; roles = \[ "supervisor" \]; }/{ after = 600; roles = [ "supervisor" ]; }/' \
-    "$CONF"
-grep -q 'after = 600' "$CONF" || fail "the test configuration was not changed"
+conf_supervisor_after 600
 TEST_CLOCK=1
 need_web
 start_broker_ws "$WEB"
