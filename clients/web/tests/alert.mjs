@@ -9,22 +9,11 @@
 // on it, and Decline on a mental-health crisis; the shell reads what
 // beacond recorded. The pictures of the updated alert are written to the
 // first argument followed by -repeat.png and -step.png.
-import {
-	browser, cli, clock, env, fail, listen, run, say, screenshot, text, until,
-} from './lib.mjs';
+import { browser, cli, clock, env, fail, listen, run, say, screenshot, text,
+    until, PHONE, signIn } from './lib.mjs';
 
 const prefix = process.argv[2];
-const PHONE = { viewport: { width: 412, height: 860 }, deviceScaleFactor: 2,
-	isMobile: true, hasTouch: true };
 const NOTE = 'Coming from the branch office';
-
-async function signIn(page) {
-	await page.goto(`${env.url}/responder.html`);
-	await page.fill('input[name=responder]', 'crisis-1');
-	await page.click('#login-form button[type=submit]');
-	await until('connection', () => page.$('body[data-ready="1"]'), 10000);
-	say('signed in and subscribed');
-}
 
 // The notifications crisis-1 was sent for incident id (what the test's
 // own subscription heard), parsed.

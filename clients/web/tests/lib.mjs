@@ -122,6 +122,22 @@ export async function until(what, fn, ms = 5000) {
 	}
 }
 
+// The phone the responder app is tested on.
+export const PHONE = { viewport: { width: 412, height: 860 },
+	deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+// Sign in to the responder app as id and, unless a refusal is expected
+// (ready false), wait until it is connected and subscribed.
+export async function signIn(page, id = 'crisis-1', ready = true) {
+	await page.goto(`${env.url}/responder.html`);
+	await page.fill('input[name=responder]', id);
+	await page.click('#login-form button[type=submit]');
+	if (!ready)
+		return;
+	await until('connection', () => page.$('body[data-ready="1"]'), 10000);
+	say('signed in and subscribed');
+}
+
 export async function text(page, sel) {
 	const e = await page.$(sel);
 

@@ -8,26 +8,17 @@
 // branch that is not configured. A drilled overdose's card says what a
 // real one would need, not that the reporter was told to call 911. A picture of the refusal is written to
 // the first argument.
-import {
-	browser, cli, env, fail, run, say, screenshot, text, until,
-} from './lib.mjs';
+import { browser, cli, env, fail, run, say, screenshot, text, until, PHONE,
+    signIn } from './lib.mjs';
 
 const shot = process.argv[2];
-const PHONE = { viewport: { width: 412, height: 860 }, isMobile: true,
-	hasTouch: true };
 const GREEN = 'Connected: alerts will sound';
-
-async function signIn(page, id) {
-	await page.goto(`${env.url}/responder.html`);
-	await page.fill('input[name=responder]', id);
-	await page.click('#login-form button[type=submit]');
-}
 
 async function mistyped(ctx) {
 	const page = await ctx.newPage();
 	let green = false;
 
-	await signIn(page, 'crisis1');
+	await signIn(page, 'crisis1', false);
 	await until('the refusal', async () => {
 		green = green || (await text(page, '#conn')) === GREEN;
 		return (await text(page, '#login-error')).includes(
@@ -54,7 +45,7 @@ async function listItem(page) {
 async function known(ctx) {
 	const page = await ctx.newPage();
 
-	await signIn(page, 'crisis-1');
+	await signIn(page, 'crisis-1', false);
 	await until('the connection', () => page.$('body[data-ready="1"]'),
 	    10000);
 	(await text(page, '#conn')) === GREEN ||

@@ -3,10 +3,8 @@
 // two desks at two places they are two alerts, each saying that it may be
 // related to the other; a press from the first desk again joins the first
 // incident, and its card shows both places and the new note.
-import { browser, cli, env, fail, run, say, text, until } from './lib.mjs';
-
-const PHONE = { viewport: { width: 412, height: 860 }, deviceScaleFactor: 2,
-	isMobile: true, hasTouch: true };
+import { browser, cli, env, fail, run, say, text, until, PHONE
+    } from './lib.mjs';
 
 // The text of sel, visible or not (the list is behind the card).
 async function content(page, sel) {

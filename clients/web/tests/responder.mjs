@@ -7,22 +7,10 @@
 // retained presence says online. The alert card's picture is written to
 // the file given as the first argument.
 import { execFileSync } from 'node:child_process';
-import {
-	browser, cli, env, fail, run, say, screenshot, text, until,
-} from './lib.mjs';
+import { browser, cli, env, fail, run, say, screenshot, text, until, PHONE,
+    signIn } from './lib.mjs';
 
 const shot = process.argv[2];
-const PHONE = { viewport: { width: 412, height: 860 }, deviceScaleFactor: 2,
-	isMobile: true, hasTouch: true };
-
-async function signIn(page) {
-	await page.goto(`${env.url}/responder.html`);
-	await page.fill('input[name=responder]', 'crisis-1');
-	await page.click('#login-form button[type=submit]');
-	await until('connection', () => page.$('body[data-ready="1"]'), 10000);
-	say('signed in and subscribed');
-}
-
 // The state in a responder app's retained presence, or '' if none.
 function presence(id) {
 	const [host, port] = env.broker.split(':');

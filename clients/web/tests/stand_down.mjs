@@ -2,10 +2,8 @@
 // crisis-1's phone rings for an overdose; security-1 acknowledges from the
 // CLI; the card says who took it and the alarm stops, without crisis-1
 // answering.
-import { browser, cli, env, fail, run, say, text, until } from './lib.mjs';
-
-const PHONE = { viewport: { width: 412, height: 860 }, deviceScaleFactor: 2,
-	isMobile: true, hasTouch: true };
+import { browser, cli, env, fail, run, say, text, until, PHONE
+    } from './lib.mjs';
 
 await run(async () => {
 	const ctx = await browser('chrome-stand-down', PHONE);
