@@ -311,6 +311,16 @@ conf_supervisor_after() {
 		fail "the test could not set the second step's delay"
 }
 
+# conf_debrief_later: the debrief's reminder and overdue notice (2 s and
+# 4 s after a resolve in beacon-test.conf) an hour and two away, for a test
+# that reads an incident's timeline twice and compares (write_conf first).
+conf_debrief_later() {
+	sed -i 's/^  due = 4;/  due = 7200;/; s/^  reminder = 2;/  reminder = 3600;/' \
+	    "$CONF"
+	grep -q '^  due = 7200;' "$CONF" && grep -q '^  reminder = 3600;' "$CONF" ||
+		fail "the test could not set the debrief's times"
+}
+
 # conf_beacon LINES: add LINES, settings, to the beacon: { } group of the
 # test's copy of the configuration (write_conf first).
 conf_beacon() {

@@ -5,6 +5,10 @@
 # made through beacond; no beacond means exit 3.
 . "$(dirname "$0")/lib.sh"
 
+# The debrief's reminder and overdue notice hours away: falling due
+# between the two reads of one comparison would make them differ.
+write_conf
+conf_debrief_later
 start_broker
 start_beacond
 sub_notify

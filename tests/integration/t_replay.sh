@@ -4,6 +4,10 @@
 # faster replay that still takes its scaled time.
 . "$(dirname "$0")/lib.sh"
 
+# The debrief's reminder and overdue notice hours away: added to the
+# timeline between its reads, they would change what is replayed.
+write_conf
+conf_debrief_later
 start_broker
 start_beacond
 sub_notify
