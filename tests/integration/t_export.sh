@@ -6,6 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 need python3
+# The debrief's reminder hours away: it would add events between the count
+# of the timelines and the export.
+write_conf
+conf_debrief_later
 start_broker
 start_beacond
 sub_notify
