@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# A standby pair on one broker, for the tests of a standby that joins
-# (t_standby_join, t_standby_flowing, t_standby_gap); sourced after lib.sh
+# A standby pair on one broker, for the standby tests (t_standby,
+# t_standby_join, t_standby_flowing, t_standby_gap); sourced after lib.sh
 # and load.sh. Two beacond, a and b, each with its own database, a lease
 # of $LEASE s.
 

@@ -31,28 +31,12 @@
 
 LEASE=5
 RATE=${BEACON_RATE:-40}
-
-need_cli
-write_conf
-BASE_CONF=$CONF
+# pair_conf, spawn, standing_by, incidents, incidents_in.
+. "$(dirname "$0")/standby.sh"
 start_broker
 
-# pair_conf NAME PARTNER: $TMP/NAME.conf
-pair_conf() {
-	cp "$BASE_CONF" "$TMP/$1.conf"
-	printf 'standby: { instance = "%s"; partner = "%s"; lease = %d; };\n' \
-	    "$1" "$2" "$LEASE" >>"$TMP/$1.conf"
-}
 pair_conf a b
 pair_conf b a
-declare -A PID
-
-spawn() {
-	"$BEACOND" -c "$TMP/$1.conf" --broker "127.0.0.1:$PORT" \
-	    --db "$TMP/$1.db" -v 2>>"$TMP/beacond-$1.log" &
-	PID[$1]=$!
-	PIDS+=("$!")
-}
 
 # The retained lease names $1.
 leader_is() {
@@ -61,15 +45,6 @@ leader_is() {
 	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
 	    -t "$PREFIX/daemon/leader" 2>/dev/null) || return 1
 	jq -e --arg i "$1" '.instance == $i' <<<"$p"
-}
-
-# $1's presence says standby.
-standing_by() {
-	local p
-
-	p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
-	    -t "$PREFIX/daemon/standby/$1" 2>/dev/null) || return 1
-	jq -e '.state == "standby"' <<<"$p"
 }
 
 # The active one's "online", stamped at or after $1 (RFC 3339); prints
@@ -82,16 +57,6 @@ online_since() {
 	jq -e --arg since "$1" '.state == "online" and .ts >= $since' \
 	    <<<"$p" >/dev/null || return 1
 	ts_ms "$(jq -r .ts <<<"$p")"
-}
-
-incidents() {
-	sqlite3 -readonly "$TMP/$1.db" 'SELECT count(*) FROM incidents' \
-	    2>/dev/null || echo 0
-}
-
-# At least $2 incidents in $1's database.
-incidents_in() {
-	(($(incidents "$1") >= $2))
 }
 
 # Wait until $1's database has $2 incidents more than $3's has now ($3
