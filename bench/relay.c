@@ -11,7 +11,7 @@
  * snapshot (statuses and snapshot retained, all QoS 1 as beacond's are):
  * the broker's share of beacond's work without beacond's own. With
  * --record PATH it publishes the same after writing, in one transaction of
- * beacond's own store (daemon/store.c: its schema, indexes, WAL with
+ * beacond's own store (lib/store.c: its schema, indexes, WAL with
  * synchronous FULL and late checkpoints), the record beacond keeps of such
  * a report: the incident, three timeline events and two outbox rows. Like
  * beacond it commits once a turn (the reports read together) and only

@@ -24,7 +24,7 @@
 #include "mqtt.h"
 #include "msg.h"
 #include "push.h"
-#include "sched.h"
+#include "timers.h"
 #include "sdnotify.h"
 #include "standby.h"
 #include "store.h"
@@ -45,7 +45,7 @@ struct daemon {
 	struct config *cf;
 	struct event_base *base;
 	struct store *st;
-	struct sched *sched;
+	struct timers *sched;
 	struct engine *engine;
 	struct mqtt *mqtt;
 	struct push *push; /* NULL: no push service configured */
@@ -408,7 +408,7 @@ test_clock(struct daemon *d, const void *payload, size_t len)
 	clock_shift(ms);
 	clock_fmt(clock_now(), now, sizeof now);
 	log_info("event=test_clock shift_ms=%lld now=%s", (long long)ms, now);
-	sched_run(d->sched, clock_now());
+	timers_run(d->sched, clock_now());
 	engine_flush(d->engine);
 	topic = xasprintf("%s/now", d->clock_topic);
 	mqtt_publish(d->mqtt, topic, now, strlen(now), 0);
@@ -548,7 +548,7 @@ loop_setup(struct daemon *d)
 static void
 engine_setup(struct daemon *d)
 {
-	d->sched = sched_new(d->base, on_deadline, d);
+	d->sched = timers_new(d->base, on_deadline, d);
 	d->engine = engine_new(d->cf, d->st, on_publish, on_wakeup, d);
 	engine_set_sched(d->engine, d->sched);
 	engine_set_push(d->engine, on_push, d);
@@ -1047,7 +1047,7 @@ teardown(struct daemon *d)
 	}
 	mqtt_free(d->mqtt);
 	engine_free(d->engine);
-	sched_free(d->sched);
+	timers_free(d->sched);
 	standby_free(d->standby);
 	if (d->role_ev != NULL)
 		event_free(d->role_ev);

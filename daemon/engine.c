@@ -22,7 +22,7 @@
 #include "oncall.h"
 #include "query.h"
 #include "rules.h"
-#include "sched.h"
+#include "timers.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -58,7 +58,7 @@ struct marks {
 struct engine {
 	const struct config *cf;
 	struct store *st;
-	struct sched *sched;
+	struct timers *sched;
 	engine_publish_fn publish;
 	engine_wakeup_fn wakeup;
 	void *arg;
@@ -150,7 +150,7 @@ engine_free(struct engine *e)
 }
 
 void
-engine_set_sched(struct engine *e, struct sched *s)
+engine_set_sched(struct engine *e, struct timers *s)
 {
 	e->sched = s;
 }
@@ -425,8 +425,8 @@ static void
 engine_marks_due(struct engine *e)
 {
 	if (e->sched != NULL &&
-	    sched_due(e->sched, KEY(0, KEY_MARKS)) < 0)
-		sched_at(e->sched, KEY(0, KEY_MARKS), clock_now() + MARKS_MS);
+	    timers_due(e->sched, KEY(0, KEY_MARKS)) < 0)
+		timers_at(e->sched, KEY(0, KEY_MARKS), clock_now() + MARKS_MS);
 }
 
 static void
@@ -452,7 +452,7 @@ engine_write_marks(struct engine *e)
 	/* Written: the timer is for states that wait, not a commit of its
 	 * own every MARKS_MS under load. */
 	if (e->sched != NULL)
-		sched_cancel(e->sched, KEY(0, KEY_MARKS));
+		timers_cancel(e->sched, KEY(0, KEY_MARKS));
 }
 
 void
@@ -555,7 +555,7 @@ engine_degrade(struct engine *e)
 
 	backlog_move(&e->backlog, &e->turn);
 	if (e->sched != NULL)
-		sched_at(e->sched, KEY(0, KEY_RETRY), clock_now() + RETRY_MS);
+		timers_at(e->sched, KEY(0, KEY_RETRY), clock_now() + RETRY_MS);
 	if (e->degraded)
 		return;
 	e->degraded = 1;
@@ -581,7 +581,7 @@ engine_recover(struct engine *e)
 	backlog_clear(&e->backlog);
 	e->degraded = 0;
 	if (e->sched != NULL)
-		sched_cancel(e->sched, KEY(0, KEY_RETRY));
+		timers_cancel(e->sched, KEY(0, KEY_RETRY));
 	log_info("event=recovered backlog=%zu since=%lld", n,
 	    (long long)e->degraded_since);
 	snprintf(msg, sizeof msg, "beacond writes its database again: the "
@@ -849,9 +849,9 @@ engine_save(struct engine *e, struct incident *inc, int64_t now)
 	if (e->sched == NULL)
 		return;
 	if (inc->due_at >= 0 && state_open(inc->state))
-		sched_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
+		timers_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
 	else
-		sched_cancel(e->sched, KEY(inc->id, KEY_ESCALATE));
+		timers_cancel(e->sched, KEY(inc->id, KEY_ESCALATE));
 }
 
 /* ---- routing ---------------------------------------------------------- */
@@ -1172,7 +1172,7 @@ engine_limit_first(struct engine *e, struct limit_entry *en, const void *p,
 		    msg_error_encode(text, topic, NULL, 0, clock_now()), 0);
 	free(topic);
 	if (e->sched != NULL)
-		sched_at(e->sched, KEY(0, KEY_LIMIT), limit_window_end(e->limits));
+		timers_at(e->sched, KEY(0, KEY_LIMIT), limit_window_end(e->limits));
 }
 
 /* The window ended: the record of each sender's excess gets its count. */
@@ -1202,7 +1202,7 @@ engine_limit_roll(struct engine *e)
 		return;
 	limit_roll(e->limits, engine_limit_record, e);
 	if (e->sched != NULL)
-		sched_cancel(e->sched, KEY(0, KEY_LIMIT));
+		timers_cancel(e->sched, KEY(0, KEY_LIMIT));
 }
 
 void
@@ -1923,9 +1923,9 @@ engine_debrief_arm(struct engine *e, const struct debrief_due *d)
 	if (e->sched == NULL)
 		return;
 	if (d->next_at >= 0)
-		sched_at(e->sched, KEY(d->incident, KEY_DEBRIEF), d->next_at);
+		timers_at(e->sched, KEY(d->incident, KEY_DEBRIEF), d->next_at);
 	else
-		sched_cancel(e->sched, KEY(d->incident, KEY_DEBRIEF));
+		timers_cancel(e->sched, KEY(d->incident, KEY_DEBRIEF));
 }
 
 /* Tell every responder of `role` on the incident's branch; falls back to
@@ -2791,7 +2791,7 @@ engine_purge_job(struct engine *e, int64_t now)
 	    (err = engine_purge(e, 0, NULL)) != NULL)
 		log_warnx("event=purge error=\"%s\"", err);
 	if (e->sched != NULL)
-		sched_at(e->sched, KEY(0, KEY_PURGE), now + PURGE_EVERY_MS);
+		timers_at(e->sched, KEY(0, KEY_PURGE), now + PURGE_EVERY_MS);
 }
 
 void
@@ -2842,7 +2842,7 @@ engine_restore_one(const struct incident *inc, void *arg)
 {
 	struct engine *e = arg;
 
-	sched_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
+	timers_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
 	return 0;
 }
 
@@ -2936,8 +2936,8 @@ engine_restore(struct engine *e)
 		engine_health(e, &h);
 		rc = health_restore(&h);
 	}
-	sched_at(e->sched, KEY(0, KEY_PURGE), clock_now() + PURGE_FIRST_MS);
-	log_info("event=restored pending=%zu", sched_count(e->sched));
+	timers_at(e->sched, KEY(0, KEY_PURGE), clock_now() + PURGE_FIRST_MS);
+	log_info("event=restored pending=%zu", timers_count(e->sched));
 	return rc;
 }
 
@@ -3331,16 +3331,16 @@ engine_fb_arm(struct engine *e, int64_t incident, const struct fb_scan *f)
 	if (e->sched == NULL)
 		return;
 	if (due >= 0)
-		sched_at(e->sched, KEY(incident, KEY_REMIND), due);
+		timers_at(e->sched, KEY(incident, KEY_REMIND), due);
 	else
-		sched_cancel(e->sched, KEY(incident, KEY_REMIND));
+		timers_cancel(e->sched, KEY(incident, KEY_REMIND));
 }
 
 static void
 engine_fb_cancel(struct engine *e, const struct incident *inc)
 {
 	if (e->sched != NULL)
-		sched_cancel(e->sched, KEY(inc->id, KEY_REMIND));
+		timers_cancel(e->sched, KEY(inc->id, KEY_REMIND));
 }
 
 /*

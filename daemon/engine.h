@@ -23,7 +23,7 @@ enum engine_key { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
 
 struct config;
 struct store;
-struct sched;
+struct timers;
 struct engine;
 
 /* Where committed publications go (mqtt_publish_props in beacond); corr
@@ -49,7 +49,7 @@ void engine_free(struct engine *);
  * current window (then engine_flush). */
 void engine_stop(struct engine *);
 /* The scheduler must call engine_deadline() for each due key. */
-void engine_set_sched(struct engine *, struct sched *);
+void engine_set_sched(struct engine *, struct timers *);
 /* Swap in a new configuration (SIGHUP). */
 void engine_set_config(struct engine *, const struct config *);
 /* Set (or, with NULL, clear) the push hook. */

@@ -14,7 +14,7 @@
 #include "log.h"
 #include "msg.h"
 #include "rules.h"
-#include "sched.h"
+#include "timers.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -41,9 +41,9 @@ health_arm(const struct health_env *h, const struct device *d)
 	if (h->sched == NULL)
 		return;
 	if (d->due_at >= 0)
-		sched_at(h->sched, key, d->due_at);
+		timers_at(h->sched, key, d->due_at);
 	else
-		sched_cancel(h->sched, key);
+		timers_cancel(h->sched, key);
 }
 
 /* Write the row and its timer; the turn's transaction commits both. */

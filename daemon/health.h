@@ -20,12 +20,12 @@
 
 struct config;
 struct store;
-struct sched;
+struct timers;
 
 struct health_env {
 	const struct config *cf;
 	struct store *st;
-	struct sched *sched;	/* NULL: no timers (some unit tests) */
+	struct timers *sched;	/* NULL: no timers (some unit tests) */
 	int64_t key_mul, key_add; /* a device's timer key: id * mul + add */
 	/* Queue a publication (topic and payload are taken over) to go out
 	 * after this turn's commit; touch opens the turn's transaction. */

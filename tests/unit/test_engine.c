@@ -22,7 +22,7 @@
 #include "engine.h"
 #include "fixture.h"
 #include "msg.h"
-#include "sched.h"
+#include "timers.h"
 #include "store.h"
 
 #define T0 1795000000000LL
@@ -39,7 +39,7 @@ struct pub {
 struct fixture {
 	struct config *cf;
 	struct store *st;
-	struct sched *sched;
+	struct timers *sched;
 	struct engine *e;
 	struct pub pubs[MAXPUB];
 	size_t npubs;
@@ -78,7 +78,7 @@ deadline(int64_t key, int64_t due, void *arg)
 static void
 fixture_engine(struct fixture *f)
 {
-	f->sched = sched_new(NULL, deadline, f);
+	f->sched = timers_new(NULL, deadline, f);
 	f->e = engine_new(f->cf, f->st, sink, wakeup, f);
 	engine_set_sched(f->e, f->sched);
 }
@@ -111,7 +111,7 @@ static void
 fixture_engine_free(struct fixture *f)
 {
 	engine_free(f->e);
-	sched_free(f->sched);
+	timers_free(f->sched);
 }
 
 static int
@@ -186,7 +186,7 @@ advance(struct fixture *f, int64_t ms)
 {
 	f->npubs = 0;
 	clock_shift(ms);
-	sched_run(f->sched, clock_now());
+	timers_run(f->sched, clock_now());
 	assert_int_equal(engine_flush(f->e), 0);
 }
 
@@ -273,7 +273,7 @@ test_overdose_routed(void **state)
 	assert_int_equal(incident_state(f, 1), ST_ROUTED);
 	/* reported + three notified */
 	assert_int_equal(event_count(f, 1), 4);
-	assert_int_equal(sched_due(f->sched, KEY(1, KEY_ESCALATE)),
+	assert_int_equal(timers_due(f->sched, KEY(1, KEY_ESCALATE)),
 	    T0 + 60000);
 }
 
@@ -292,7 +292,7 @@ test_escalation_and_repeat(void **state)
 	advance(f, 30000);
 	assert_non_null(find(f, "beacon/notify/supervisor-1", "\"repeat\":1"));
 	respond(f, "supervisor-1", 1, "ack");
-	assert_int_equal(sched_due(f->sched, KEY(1, KEY_ESCALATE)), -1);
+	assert_int_equal(timers_due(f->sched, KEY(1, KEY_ESCALATE)), -1);
 	advance(f, 600000);
 	assert_int_equal(f->npubs, 0);
 }
@@ -309,7 +309,7 @@ test_ack_stops_escalation(void **state)
 	assert_non_null(find(f, "beacon/incident/1", "\"acked_by\":\"crisis-1\""));
 	assert_non_null(find(f, "beacon/incident/1", "\"kind\":\"ack\""));
 	assert_int_equal(incident_state(f, 1), ST_ACKNOWLEDGED);
-	assert_int_equal(sched_due(f->sched, KEY(1, KEY_ESCALATE)), -1);
+	assert_int_equal(timers_due(f->sched, KEY(1, KEY_ESCALATE)), -1);
 	advance(f, 120000);
 	assert_int_equal(count_prefix(f, "beacon/notify/"), 0);
 }
@@ -482,8 +482,8 @@ test_restart_fires_late(void **state)
 	fixture_engine(f);
 	assert_int_equal(engine_restore(f->e), 0);
 	/* The escalation, and the daily retention job. */
-	assert_int_equal(sched_count(f->sched), 2);
-	assert_true(sched_due(f->sched, KEY(0, KEY_PURGE)) > clock_now());
+	assert_int_equal(timers_count(f->sched), 2);
+	assert_true(timers_due(f->sched, KEY(0, KEY_PURGE)) > clock_now());
 	advance(f, 0);
 	assert_non_null(find(f, "beacon/notify/supervisor-1", NULL));
 	/* reported, 3 notified; then, as no broker acknowledged them here,
@@ -569,10 +569,10 @@ test_outbox(void **state)
 	engine_acked(f->e, security->tag, 0, "not authorized");
 	assert_int_equal(f->wakeups, wakeups);
 	clock_shift(9);
-	sched_run(f->sched, clock_now());
+	timers_run(f->sched, clock_now());
 	assert_int_equal(f->wakeups, wakeups);
 	clock_shift(1);
-	sched_run(f->sched, clock_now());
+	timers_run(f->sched, clock_now());
 	assert_int_equal(f->wakeups, wakeups + 1);
 	assert_int_equal(engine_flush(f->e), 0);
 	u = undelivered(f);
@@ -853,7 +853,7 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_due\""));
 	assert_null(find(f, "beacon/notify/manager-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_due", NULL), 1);
-	assert_int_equal(sched_due(f->sched, KEY(1, KEY_DEBRIEF)),
+	assert_int_equal(timers_due(f->sched, KEY(1, KEY_DEBRIEF)),
 	    T0 + 600000);
 
 	advance(f, 600000);
@@ -866,7 +866,7 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_overdue\""));
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_overdue", NULL), 1);
-	assert_int_equal(sched_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
+	assert_int_equal(timers_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
 }
 
 /* Only accounts of a query role are answered; others are told why. */
@@ -917,7 +917,7 @@ test_debrief_revisions(void **state)
 	    "\"held\",\"participants\":3},\"review\":{\"referrals\":"
 	    "[{\"type\":\"housing\"}]}}"));
 	assert_non_null(strstr(p->payload, "\"revision\":1"));
-	assert_int_equal(sched_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
+	assert_int_equal(timers_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
 	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
 	    "\"held\",\"participants\":3},\"review\":{\"route\":"
 	    "\"wrong\",\"referrals\":[{\"type\":\"housing\"}]}}"));
@@ -1001,7 +1001,7 @@ test_device_offline(void **state)
 	assert_true(device_row(f, "central", "desk-3").online);
 	deliver(f, DESK, "{\"state\":\"offline\",\"kind\":\"button\"}");
 	assert_int_equal(f->npubs, 0);
-	assert_int_equal(sched_due(f->sched, DESK_KEY), T0 + 300000);
+	assert_int_equal(timers_due(f->sched, DESK_KEY), T0 + 300000);
 
 	advance(f, 299999);
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
@@ -1014,7 +1014,7 @@ test_device_offline(void **state)
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
 	/* Offline again while already offline: no new timer. */
 	deliver(f, DESK, "{\"state\":\"offline\",\"kind\":\"button\"}");
-	assert_int_equal(sched_due(f->sched, DESK_KEY), -1);
+	assert_int_equal(timers_due(f->sched, DESK_KEY), -1);
 
 	deliver(f, DESK, "{\"state\":\"online\",\"kind\":\"button\"}");
 	assert_non_null(find(f, "beacon/notify/supervisor-1",

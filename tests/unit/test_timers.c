@@ -1,5 +1,5 @@
 /*
- * The deadline scheduler (sched.c): driven by hand with sched_run, and once
+ * The deadline scheduler (sched.c): driven by hand with timers_run, and once
  * through a real event loop and the real clock.
  */
 #include <setjmp.h>
@@ -14,13 +14,13 @@
 #include <event2/event.h>
 
 #include "clock.h"
-#include "sched.h"
+#include "timers.h"
 
 #define MAXFIRED 20000
 
 /* What the callback saw, and what it does to the scheduler. */
 struct rec {
-	struct sched *s;
+	struct timers *s;
 	int64_t keys[MAXFIRED];
 	int64_t dues[MAXFIRED];
 	int64_t at[MAXFIRED]; /* clock_now() when it fired */
@@ -45,9 +45,9 @@ record(int64_t key, int64_t due, void *arg)
 		return;
 	r->trigger = -1;
 	if (r->act_due >= 0)
-		sched_at(r->s, r->act_key, r->act_due);
+		timers_at(r->s, r->act_key, r->act_due);
 	else
-		sched_cancel(r->s, r->act_key);
+		timers_cancel(r->s, r->act_key);
 }
 
 static int
@@ -58,7 +58,7 @@ setup(void **state)
 	if (r == NULL)
 		return -1;
 	r->trigger = -1;
-	r->s = sched_new(NULL, record, r);
+	r->s = timers_new(NULL, record, r);
 	*state = r;
 	return 0;
 }
@@ -68,7 +68,7 @@ teardown(void **state)
 {
 	struct rec *r = *state;
 
-	sched_free(r->s);
+	timers_free(r->s);
 	free(r);
 	return 0;
 }
@@ -78,22 +78,22 @@ test_order(void **state)
 {
 	struct rec *r = *state;
 
-	sched_at(r->s, 3, 300);
-	sched_at(r->s, 1, 100);
-	sched_at(r->s, 2, 200);
-	sched_at(r->s, 4, 200); /* same deadline as 2, scheduled later */
-	assert_int_equal(sched_count(r->s), 4);
-	assert_int_equal(sched_run(r->s, 99), 0);
-	assert_int_equal(sched_run(r->s, 200), 3);
+	timers_at(r->s, 3, 300);
+	timers_at(r->s, 1, 100);
+	timers_at(r->s, 2, 200);
+	timers_at(r->s, 4, 200); /* same deadline as 2, scheduled later */
+	assert_int_equal(timers_count(r->s), 4);
+	assert_int_equal(timers_run(r->s, 99), 0);
+	assert_int_equal(timers_run(r->s, 200), 3);
 	assert_int_equal(r->n, 3);
 	assert_int_equal(r->keys[0], 1);
 	assert_int_equal(r->dues[0], 100);
 	assert_int_equal(r->keys[1], 2);
 	assert_int_equal(r->keys[2], 4);
-	assert_int_equal(sched_count(r->s), 1);
-	assert_int_equal(sched_run(r->s, 1000), 1);
+	assert_int_equal(timers_count(r->s), 1);
+	assert_int_equal(timers_run(r->s, 1000), 1);
 	assert_int_equal(r->keys[3], 3);
-	assert_int_equal(sched_count(r->s), 0);
+	assert_int_equal(timers_count(r->s), 0);
 }
 
 static void
@@ -101,18 +101,18 @@ test_replace(void **state)
 {
 	struct rec *r = *state;
 
-	sched_at(r->s, 7, 500);
-	sched_at(r->s, 8, 600);
-	sched_at(r->s, 7, 700); /* replaces, so 8 now comes first */
-	assert_int_equal(sched_count(r->s), 2);
-	assert_int_equal(sched_due(r->s, 7), 700);
-	assert_int_equal(sched_run(r->s, 650), 1);
+	timers_at(r->s, 7, 500);
+	timers_at(r->s, 8, 600);
+	timers_at(r->s, 7, 700); /* replaces, so 8 now comes first */
+	assert_int_equal(timers_count(r->s), 2);
+	assert_int_equal(timers_due(r->s, 7), 700);
+	assert_int_equal(timers_run(r->s, 650), 1);
 	assert_int_equal(r->keys[0], 8);
-	sched_at(r->s, 7, 100); /* earlier than before */
-	assert_int_equal(sched_run(r->s, 650), 1);
+	timers_at(r->s, 7, 100); /* earlier than before */
+	assert_int_equal(timers_run(r->s, 650), 1);
 	assert_int_equal(r->keys[1], 7);
 	assert_int_equal(r->dues[1], 100);
-	assert_int_equal(sched_run(r->s, 10000), 0);
+	assert_int_equal(timers_run(r->s, 10000), 0);
 }
 
 static void
@@ -122,13 +122,13 @@ test_cancel(void **state)
 	int64_t k;
 
 	for (k = 1; k <= 5; k++)
-		sched_at(r->s, k, k * 10);
-	assert_int_equal(sched_cancel(r->s, 3), 1);
-	assert_int_equal(sched_cancel(r->s, 3), 0);
-	assert_int_equal(sched_cancel(r->s, 42), 0);
-	assert_int_equal(sched_cancel(r->s, 1), 1); /* the head */
-	assert_int_equal(sched_count(r->s), 3);
-	assert_int_equal(sched_run(r->s, 100), 3);
+		timers_at(r->s, k, k * 10);
+	assert_int_equal(timers_cancel(r->s, 3), 1);
+	assert_int_equal(timers_cancel(r->s, 3), 0);
+	assert_int_equal(timers_cancel(r->s, 42), 0);
+	assert_int_equal(timers_cancel(r->s, 1), 1); /* the head */
+	assert_int_equal(timers_count(r->s), 3);
+	assert_int_equal(timers_run(r->s, 100), 3);
 	assert_int_equal(r->keys[0], 2);
 	assert_int_equal(r->keys[1], 4);
 	assert_int_equal(r->keys[2], 5);
@@ -139,16 +139,16 @@ test_due_and_count(void **state)
 {
 	struct rec *r = *state;
 
-	assert_int_equal(sched_due(r->s, 1), -1);
-	assert_int_equal(sched_count(r->s), 0);
-	sched_at(r->s, 1, 1795000000000LL);
-	sched_at(r->s, -5, 0); /* any key, any deadline */
-	assert_int_equal(sched_due(r->s, 1), 1795000000000LL);
-	assert_int_equal(sched_due(r->s, -5), 0);
-	assert_int_equal(sched_count(r->s), 2);
-	assert_int_equal(sched_run(r->s, 0), 1);
-	assert_int_equal(sched_due(r->s, -5), -1);
-	assert_int_equal(sched_count(r->s), 1);
+	assert_int_equal(timers_due(r->s, 1), -1);
+	assert_int_equal(timers_count(r->s), 0);
+	timers_at(r->s, 1, 1795000000000LL);
+	timers_at(r->s, -5, 0); /* any key, any deadline */
+	assert_int_equal(timers_due(r->s, 1), 1795000000000LL);
+	assert_int_equal(timers_due(r->s, -5), 0);
+	assert_int_equal(timers_count(r->s), 2);
+	assert_int_equal(timers_run(r->s, 0), 1);
+	assert_int_equal(timers_due(r->s, -5), -1);
+	assert_int_equal(timers_count(r->s), 1);
 }
 
 static void
@@ -156,17 +156,17 @@ test_callback_reschedules(void **state)
 {
 	struct rec *r = *state;
 
-	sched_at(r->s, 9, 100);
+	timers_at(r->s, 9, 100);
 	r->trigger = r->act_key = 9;
 	r->act_due = 50; /* already due: waits for the next run */
-	assert_int_equal(sched_run(r->s, 100), 1);
-	assert_int_equal(sched_count(r->s), 1);
-	assert_int_equal(sched_due(r->s, 9), 50);
-	assert_int_equal(sched_run(r->s, 100), 1);
+	assert_int_equal(timers_run(r->s, 100), 1);
+	assert_int_equal(timers_count(r->s), 1);
+	assert_int_equal(timers_due(r->s, 9), 50);
+	assert_int_equal(timers_run(r->s, 100), 1);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->keys[1], 9);
 	assert_int_equal(r->dues[1], 50);
-	assert_int_equal(sched_count(r->s), 0);
+	assert_int_equal(timers_count(r->s), 0);
 }
 
 static void
@@ -174,19 +174,19 @@ test_callback_cancels_due_entry(void **state)
 {
 	struct rec *r = *state;
 
-	sched_at(r->s, 1, 10);
-	sched_at(r->s, 2, 20);
-	sched_at(r->s, 3, 30);
+	timers_at(r->s, 1, 10);
+	timers_at(r->s, 2, 20);
+	timers_at(r->s, 3, 30);
 	/* Key 1's callback cancels key 2, which is due in the same run. */
 	r->trigger = 1;
 	r->act_key = 2;
 	r->act_due = -1;
-	assert_int_equal(sched_count(r->s), 3);
-	assert_int_equal(sched_run(r->s, 100), 2);
+	assert_int_equal(timers_count(r->s), 3);
+	assert_int_equal(timers_run(r->s, 100), 2);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->keys[0], 1);
 	assert_int_equal(r->keys[1], 3);
-	assert_int_equal(sched_count(r->s), 0);
+	assert_int_equal(timers_count(r->s), 0);
 }
 
 static void
@@ -194,18 +194,18 @@ test_callback_moves_due_entry(void **state)
 {
 	struct rec *r = *state;
 
-	sched_at(r->s, 1, 10);
-	sched_at(r->s, 2, 20);
+	timers_at(r->s, 1, 10);
+	timers_at(r->s, 2, 20);
 	/* Key 1's callback moves key 2, due in this run, to later. */
 	r->trigger = 1;
 	r->act_key = 2;
 	r->act_due = 500;
-	assert_int_equal(sched_run(r->s, 100), 1);
+	assert_int_equal(timers_run(r->s, 100), 1);
 	assert_int_equal(r->keys[0], 1);
-	assert_int_equal(sched_due(r->s, 2), 500);
-	assert_int_equal(sched_count(r->s), 1);
-	assert_int_equal(sched_run(r->s, 499), 0);
-	assert_int_equal(sched_run(r->s, 500), 1);
+	assert_int_equal(timers_due(r->s, 2), 500);
+	assert_int_equal(timers_count(r->s), 1);
+	assert_int_equal(timers_run(r->s, 499), 0);
+	assert_int_equal(timers_run(r->s, 500), 1);
 	assert_int_equal(r->keys[1], 2);
 	assert_int_equal(r->dues[1], 500);
 }
@@ -223,22 +223,22 @@ test_random_order(void **state)
 	srandom(1);
 	for (k = 0; k < 10000; k++) {
 		due[k] = random() % 1000000;
-		sched_at(r->s, k, due[k]);
+		timers_at(r->s, k, due[k]);
 	}
 	for (k = 0; k < 10000; k += 7) {
 		due[k] = random() % 1000000;
-		sched_at(r->s, k, due[k]);
+		timers_at(r->s, k, due[k]);
 	}
 	for (k = 3; k < 10000; k += 11) {
-		assert_int_equal(sched_cancel(r->s, k), 1);
+		assert_int_equal(timers_cancel(r->s, k), 1);
 		due[k] = -1;
 	}
 	for (k = 0; k < 10000; k++)
 		live += due[k] >= 0;
-	assert_int_equal(sched_count(r->s), live);
-	fired = sched_run(r->s, 500000);
+	assert_int_equal(timers_count(r->s), live);
+	fired = timers_run(r->s, 500000);
 	assert_true(fired > 0 && (size_t)fired < live);
-	fired += sched_run(r->s, 1000000);
+	fired += timers_run(r->s, 1000000);
 	assert_int_equal(fired, live);
 	assert_int_equal(r->n, live);
 	for (i = 0; i < r->n; i++) {
@@ -246,7 +246,7 @@ test_random_order(void **state)
 		if (i > 0)
 			assert_true(r->dues[i - 1] <= r->dues[i]);
 	}
-	assert_int_equal(sched_count(r->s), 0);
+	assert_int_equal(timers_count(r->s), 0);
 }
 
 /* 100,000 entries: the table grows, and removals keep the rest findable. */
@@ -257,13 +257,13 @@ test_many_keys(void **state)
 	int64_t k;
 
 	for (k = 0; k < 100000; k++)
-		sched_at(r->s, k * 64, 1000000 - k);
+		timers_at(r->s, k * 64, 1000000 - k);
 	for (k = 0; k < 100000; k += 2)
-		assert_int_equal(sched_cancel(r->s, k * 64), 1);
+		assert_int_equal(timers_cancel(r->s, k * 64), 1);
 	for (k = 1; k < 100000; k += 2)
-		assert_int_equal(sched_due(r->s, k * 64), 1000000 - k);
-	assert_int_equal(sched_count(r->s), 50000);
-	assert_int_equal(sched_run(r->s, 1000000 - 99990), 5);
+		assert_int_equal(timers_due(r->s, k * 64), 1000000 - k);
+	assert_int_equal(timers_count(r->s), 50000);
+	assert_int_equal(timers_run(r->s, 1000000 - 99990), 5);
 	assert_int_equal(r->keys[0], 99999 * 64);
 	assert_int_equal(r->keys[4], 99991 * 64);
 }
@@ -274,19 +274,19 @@ test_event_loop(void **state)
 {
 	struct rec *r = *state;
 	struct event_base *base;
-	struct sched *s;
+	struct timers *s;
 	int64_t start, due;
 
-	sched_free(r->s); /* the one setup made without a base */
+	timers_free(r->s); /* the one setup made without a base */
 	clock_set(-1);
 	base = event_base_new();
 	assert_non_null(base);
-	s = sched_new(base, record, r);
+	s = timers_new(base, record, r);
 	r->s = s;
 	start = clock_now();
 	due = start + 50;
-	sched_at(s, 1, due);
-	sched_at(s, 2, start + 60000); /* must not fire in this test */
+	timers_at(s, 1, due);
+	timers_at(s, 2, start + 60000); /* must not fire in this test */
 	/* Not early is exact; "fired" has a generous deadline, for a timer
 	 * that never fires, not a bound on how late a busy machine runs it. */
 	while (r->n == 0 && clock_now() < start + 30000)
@@ -296,8 +296,8 @@ test_event_loop(void **state)
 	assert_int_equal(r->dues[0], due);
 	assert_true(r->at[0] >= due);
 	assert_true(r->at[0] < start + 30000);
-	assert_int_equal(sched_count(s), 1);
-	sched_free(s);
+	assert_int_equal(timers_count(s), 1);
+	timers_free(s);
 	event_base_free(base);
 	r->s = NULL;
 }

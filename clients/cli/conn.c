@@ -1,5 +1,5 @@
 /*
- * The commands' connection to the broker: daemon/mqtt.c inside an
+ * The commands' connection to the broker: lib/mqtt.c inside an
  * event_base that belongs to this module, so that each command is a few
  * callbacks and never waits by sleeping.
  */

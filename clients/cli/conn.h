@@ -1,6 +1,6 @@
 /*
  * The one connection module of the beacon commands: an event_base of its
- * own, an MQTT client on daemon/mqtt.h, the subscriptions (made again after
+ * own, an MQTT client on lib/mqtt.h, the subscriptions (made again after
  * every reconnection), timers and SIGINT/SIGTERM through the loop. A
  * command sets it up, runs it, and ends it with conn_exit().
  */
