@@ -9,7 +9,13 @@
 # --no-docs, the table in docs/benchmarks.md.
 #
 #   bench/run.sh [--quick] [--no-docs] [--out DIR]
+#   bench/run.sh --against OTHER_BUILD [--rounds N] [--out DIR]
 #
+# --against compares two builds of beacond (BUILD's and OTHER_BUILD's) in
+# interleaved rounds on one broker: N rounds (default 3) of the steady
+# scenario (1,000 reports/s for 20 s) and the burst (20,000 reports), each
+# round running both builds, the order alternating. It prints one line per
+# run and leaves OUT/ab.json (default bench/results/ab); never the docs.
 # --quick runs each scenario for a few seconds (a smoke test) into
 # bench/results/quick unless --out says otherwise; it never touches the
 # docs. BUILD names the build directory (default: build).
@@ -26,13 +32,18 @@ PATH=$PATH:/usr/sbin:/sbin
 QUICK=0
 DOCS=1
 OUT=
+AGAINST=
+ROUNDS=3
 
 while (($#)); do
 	case $1 in
 	--quick) QUICK=1 ;;
 	--no-docs) DOCS=0 ;;
 	--out) OUT=$2; shift ;;
-	*) echo "usage: bench/run.sh [--quick] [--no-docs] [--out DIR]" >&2
+	--against) AGAINST=$(cd "$2" && pwd); shift ;;
+	--rounds) ROUNDS=$2; shift ;;
+	*) echo "usage: bench/run.sh [--quick] [--no-docs] [--out DIR]" \
+	       "| --against OTHER_BUILD [--rounds N] [--out DIR]" >&2
 	   exit 2 ;;
 	esac
 	shift
@@ -40,6 +51,7 @@ done
 if [ -z "$OUT" ]; then
 	OUT=$SRC/bench/results
 	((QUICK == 0)) || OUT=$SRC/bench/results/quick
+	[ -z "$AGAINST" ] || OUT=$SRC/bench/results/ab
 fi
 ((QUICK == 0)) || DOCS=0
 
@@ -163,6 +175,8 @@ start_system() {
 	record) cmd+=(--record "$TMP/$2.db") ;;
 	beacond) cmd=("$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT"
 	    --db "$TMP/$2.db") ;;
+	beacond-b) cmd=("$AGAINST/beacond" -c "$CONF" --broker
+	    "127.0.0.1:$PORT" --db "$TMP/$2.db") ;;
 	esac
 	"${cmd[@]}" 2>"$TMP/$2.log" &
 	SYS_PID=$!
@@ -174,7 +188,7 @@ start_system() {
 stop_system() {
 	local id=beacon-relay
 
-	[ "$1" != beacond ] || id=beacond-bench
+	case $1 in beacond*) id=beacond-bench ;; esac
 	kill -TERM "$SYS_PID"
 	wait "$SYS_PID" || { say "$1 exited $? on SIGTERM"; exit 1; }
 	mosquitto_pub -h 127.0.0.1 -p "$PORT" -i "$id" -t bench/_end -m x
@@ -193,7 +207,7 @@ run_one() {
 	local name=$1 mode=$2 rate=$3 dur=$4 count=$5 drain=$6 sys=$7
 	local expect=1 args=() sys0 brk0
 
-	case $sys in beacond | mirror | record) expect=2 ;; esac
+	case $sys in beacond* | mirror | record) expect=2 ;; esac
 	if [ "$mode" = steady ]; then
 		args=(--rate "$rate" --duration "$dur")
 	else
@@ -230,6 +244,31 @@ collect() {
 	      runs: .}' "$TMP"/runs/*.json >"$OUT/latest.json"
 }
 
+# The A/B comparison (--against): rounds of both builds, order alternating.
+ab() {
+	local r s sys pair
+
+	mkdir -p "$TMP/runs"
+	start_broker
+	say "mosquitto on 127.0.0.1:$PORT; A: $BUILD, B: $AGAINST"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		pair=(beacond beacond-b)
+		((r % 2)) || pair=(beacond-b beacond)
+		for s in "steady-$r steady 1000 20 0 30" \
+		    "burst-$r burst 0 0 20000 60"; do
+			for sys in "${pair[@]}"; do
+				# shellcheck disable=SC2086
+				run_one $s "$sys"
+				jq -r '"\(.scenario) \(.system): p50 \(.latency_ms.p50) ms, p99 \(.latency_ms.p99) ms, \(.throughput_rps) reports/s, lost \(.lost), beacond CPU \(.cpu_system_ms) ms, broker CPU \(.cpu_broker_ms) ms"' \
+				    "$TMP/runs/${s%% *}-$sys.json"
+			done
+		done
+	done
+	mkdir -p "$OUT"
+	jq -s '.' "$TMP"/runs/*.json >"$OUT/ab.json"
+	say "wrote $OUT/ab.json"
+}
+
 main() {
 	local s sys systems
 
@@ -258,4 +297,9 @@ main() {
 	fi
 }
 
-main
+if [ -n "$AGAINST" ]; then
+	[ -x "$AGAINST/beacond" ] || { say "$AGAINST/beacond is missing"; exit 1; }
+	ab
+else
+	main
+fi
