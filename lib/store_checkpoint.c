@@ -27,7 +27,7 @@
 #define CKPT_PASSES 2	/* the thread's passes: the second copies the few
 			   pages committed during the first */
 
-struct checkpointer {
+struct store_checkpointer {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -40,16 +40,16 @@ struct checkpointer {
 enum { CK_IDLE, CK_WANTED, CK_COPYING, CK_TAIL };
 
 static void
-ckpt_log(sqlite3 *db, int rc)
+store_ckpt_log(sqlite3 *db, int rc)
 {
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		log_warnx("store: checkpoint: %s", sqlite3_errmsg(db));
 }
 
 static void *
-ckpt_main(void *arg)
+store_ckpt_main(void *arg)
 {
-	struct checkpointer *c = arg;
+	struct store_checkpointer *c = arg;
 	int i, rc = SQLITE_OK;
 
 	pthread_mutex_lock(&c->mu);
@@ -63,7 +63,7 @@ ckpt_main(void *arg)
 		for (i = 0; i < CKPT_PASSES; i++)
 			rc = sqlite3_wal_checkpoint_v2(c->db, NULL,
 			    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		ckpt_log(c->db, rc);
+		store_ckpt_log(c->db, rc);
 		pthread_mutex_lock(&c->mu);
 		c->state = CK_TAIL;
 	}
@@ -72,7 +72,7 @@ ckpt_main(void *arg)
 }
 
 static int
-ckpt_state(struct checkpointer *c)
+store_ckpt_state(struct store_checkpointer *c)
 {
 	int st;
 
@@ -88,7 +88,7 @@ static int
 store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store *s = arg;
-	struct checkpointer *c = s->ckpt;
+	struct store_checkpointer *c = s->ckpt;
 
 	(void)db;
 	(void)name;
@@ -110,16 +110,17 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 int
 store_checkpoint_due(struct store *s)
 {
-	return s->ckpt != NULL ? ckpt_state(s->ckpt) == CK_TAIL : s->ckpt_due;
+	return s->ckpt != NULL ? store_ckpt_state(s->ckpt) == CK_TAIL :
+	    s->ckpt_due;
 }
 
 void
 store_checkpoint(struct store *s)
 {
-	struct checkpointer *c = s->ckpt;
+	struct store_checkpointer *c = s->ckpt;
 
 	s->ckpt_due = 0;
-	ckpt_log(s->db, sqlite3_wal_checkpoint_v2(s->db, NULL,
+	store_ckpt_log(s->db, sqlite3_wal_checkpoint_v2(s->db, NULL,
 	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL));
 	if (c == NULL)
 		return;
@@ -143,7 +144,7 @@ store_checkpoints(struct store *s)
 }
 
 static void
-store_ckpt_free(struct checkpointer *c)
+store_ckpt_free(struct store_checkpointer *c)
 {
 	sqlite3_close(c->db);
 	pthread_cond_destroy(&c->cv);
@@ -154,7 +155,7 @@ store_ckpt_free(struct checkpointer *c)
 void
 store_ckpt_stop(struct store *s)
 {
-	struct checkpointer *c = s->ckpt;
+	struct store_checkpointer *c = s->ckpt;
 
 	if (c == NULL)
 		return;
@@ -172,7 +173,7 @@ store_ckpt_stop(struct store *s)
 void
 store_ckpt_start(struct store *s)
 {
-	struct checkpointer *c = xcalloc(1, sizeof *c);
+	struct store_checkpointer *c = xcalloc(1, sizeof *c);
 	int rc;
 
 	sqlite3_wal_hook(s->db, store_wal_hook, s);
@@ -186,7 +187,7 @@ store_ckpt_start(struct store *s)
 		return;
 	}
 	sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
-	if ((rc = pthread_create(&c->thread, NULL, ckpt_main, c)) != 0) {
+	if ((rc = pthread_create(&c->thread, NULL, store_ckpt_main, c)) != 0) {
 		log_warnx("store: cannot start the checkpointer: %s",
 		    strerror(rc));
 		store_ckpt_free(c);

@@ -100,7 +100,7 @@ extern const struct store_statement store_sql[S_COUNT];
 
 /* Replicating: the session recording this connection's changes
  * (store_replica.c). */
-struct replica {
+struct store_replica {
 	sqlite3_session *sess;
 	char instance[ID_MAX + 1];
 	int64_t term;
@@ -119,9 +119,9 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	int failed;	  /* a statement failed since the last BEGIN */
 	int ckpt_due;	  /* the WAL is long and there is no checkpointer */
-	struct checkpointer *ckpt;
+	struct store_checkpointer *ckpt;
 	char err[256];	  /* what failed last */
-	struct replica *rep; /* NULL: not replicating */
+	struct store_replica *rep; /* NULL: not replicating */
 };
 
 /* Forget the last step and its bindings: the statement is ready again. */

@@ -36,7 +36,7 @@ store_replica_filter(void *arg, const char *table)
 static int
 store_replica_session(struct store *s)
 {
-	struct replica *r = s->rep;
+	struct store_replica *r = s->rep;
 
 	if (r->sess != NULL)
 		sqlite3session_delete(r->sess);
@@ -116,7 +116,7 @@ store_replica_forget(struct store *s)
 int
 store_replica_count(struct store *s)
 {
-	struct replica *r = s->rep;
+	struct store_replica *r = s->rep;
 
 	if (r == NULL || r->sess == NULL || sqlite3session_isempty(r->sess))
 		return 0;
@@ -131,7 +131,7 @@ store_replica_count(struct store *s)
 void
 store_replica_send(struct store *s)
 {
-	struct replica *r = s->rep;
+	struct store_replica *r = s->rep;
 	void *cs = NULL;
 	char *buf;
 	int n = 0, h;
@@ -158,7 +158,7 @@ store_replica_send(struct store *s)
 	store_replica_session(s);
 }
 
-struct replica_apply {
+struct store_apply {
 	struct store *s;
 	int differ;	/* rows that were not as the active had them */
 };
@@ -173,7 +173,7 @@ struct replica_apply {
 static int
 store_replica_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
 {
-	struct replica_apply *a = arg;
+	struct store_apply *a = arg;
 
 	(void)it;
 	a->differ++;
@@ -248,7 +248,7 @@ int
 store_replica_apply(struct store *s, const char *source, const void *buf,
     size_t len, int64_t now, char **cause)
 {
-	struct replica_apply a = { s, 0 };
+	struct store_apply a = { s, 0 };
 	int64_t term, seq, lterm, lseq;
 	size_t hlen;
 	int schema, rc;
