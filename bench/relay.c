@@ -11,7 +11,7 @@
  * snapshot (statuses and snapshot retained, all QoS 1 as beacond's are):
  * the broker's share of beacond's work without beacond's own. With
  * --record PATH it publishes the same after writing, in one transaction of
- * beacond's own store (lib/store.c: its schema, indexes, WAL with
+ * beacond's own store (lib/store*.c: its schema, indexes, WAL with
  * synchronous FULL and late checkpoints), the record beacond keeps of such
  * a report: the incident, three timeline events and two outbox rows. Like
  * beacond it commits once a turn (the reports read together) and only
@@ -21,7 +21,7 @@
  *
  * It runs on the project's mqtt.c inside libevent, as beacond does, so the
  * difference between the two is beacond's own work. This file is the
- * relay's only user of sqlite3 (--store; --record goes through store.c).
+ * relay's only user of sqlite3 (--store; --record goes through lib/store*.c).
  */
 #include <sys/types.h>
 

@@ -1,22 +1,19 @@
 /*
  * Who is on duty, and whether a branch is open: shifts, opening hours,
- * closures, holidays and run-time overrides. Local times come from the C
- * library's zone data: TZ is set to the branch's zone for the conversion
- * and put back afterwards, so daylight saving is the zone file's business.
- * This is safe in beacond because its only other thread, the store's WAL
- * checkpointer, reads neither the environment nor local time; nothing
- * else in Beacon uses local time while a conversion runs. Without shifts
- * or opening hours nothing here touches TZ at all.
+ * closures, holidays and run-time overrides. Local times come from the
+ * branch's zone file, read by zone.c, so daylight saving is the zone
+ * file's business and no conversion sets TZ: the environment is never
+ * written while the store's checkpointer thread runs.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "conf.h"
 #include "duty.h"
 #include "xmalloc.h"
+#include "zone.h"
 
 /* ---- the overrides ------------------------------------------------------ */
 
@@ -162,80 +159,29 @@ duty_parse_date(const char *s, int *ymd)
 
 /* ---- local time --------------------------------------------------------- */
 
-/* Set TZ to zone for a conversion; duty_tz_restore puts the old back. */
-static char *
-duty_tz_set(const char *zone)
-{
-	const char *old = getenv("TZ");
-	char *saved = old != NULL ? xstrdup(old) : NULL;
-
-	setenv("TZ", zone, 1);
-	tzset();
-	return saved;
-}
-
-static void
-duty_tz_restore(char *saved)
-{
-	if (saved != NULL)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
-}
-
-static int
-duty_ymd_before(int y, int m, int d)
-{
-	if (--d == 0) {
-		if (--m == 0) {
-			m = 12;
-			y--;
-		}
-		d = duty_mdays(y, m);
-	}
-	return y * 10000 + m * 100 + d;
-}
-
 int
 duty_local(const char *tz, int64_t ms, struct duty_local *out)
 {
-	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-	struct tm tm;
-	char *saved = duty_tz_set(tz);
-	int ok = localtime_r(&t, &tm) != NULL;
+	int64_t t = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+	int64_t local = t + zone_offset(tz, t);
+	int64_t day = (local >= 0 ? local : local - 86399) / 86400;
+	int y, m, d;
 
-	duty_tz_restore(saved);
-	if (!ok)
-		return -1;
-	out->y = tm.tm_year + 1900;
-	out->m = tm.tm_mon + 1;
-	out->d = tm.tm_mday;
-	out->wday = tm.tm_wday;
-	out->min = tm.tm_hour * 60 + tm.tm_min;
+	zone_civil(day, &out->y, &out->m, &out->d);
+	out->wday = zone_weekday(day);
+	out->min = (int)(local - day * 86400) / 60;
 	out->ymd = out->y * 10000 + out->m * 100 + out->d;
-	out->prev_ymd = duty_ymd_before(out->y, out->m, out->d);
+	zone_civil(day - 1, &y, &m, &d);
+	out->prev_ymd = y * 10000 + m * 100 + d;
 	return 0;
 }
 
 int64_t
 duty_instant(const char *tz, int y, int m, int d, int hh, int mm)
 {
-	struct tm tm;
-	time_t t;
-	char *saved = duty_tz_set(tz);
+	int64_t local = zone_days(y, m, d) * 86400 + hh * 3600 + mm * 60;
 
-	memset(&tm, 0, sizeof tm);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	duty_tz_restore(saved);
-	return (int64_t)t * 1000;
+	return zone_instant(tz, local) * 1000;
 }
 
 /* RFC 3339 with Z or an offset: seconds optional, fraction ignored. */
@@ -262,16 +208,7 @@ duty_rfc3339(const char *s, int64_t *ms)
 	if (mo < 1 || mo > 12 || d < 1 || d > duty_mdays(y, mo) || h > 23 ||
 	    mi > 59 || sec > 60)
 		return -1;
-	/* Days from the civil date (Howard Hinnant's algorithm). */
-	{
-		int yy = mo <= 2 ? y - 1 : y;
-		int era = (yy >= 0 ? yy : yy - 399) / 400;
-		int yoe = yy - era * 400;
-		int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-		days = (int64_t)era * 146097 + doe - 719468;
-	}
+	days = zone_days(y, mo, d);
 	*ms = ((days * 86400) + h * 3600 + mi * 60 + sec) * 1000;
 	if (strcmp(p, "Z") == 0)
 		return 0;

@@ -2,8 +2,8 @@
  * Who is on duty: responders' weekly shifts, branches' opening hours,
  * closures and holidays, and the overrides supervisors set at run time
  * (beacon oncall set). Pure functions of the configuration, the overrides
- * and a time; local times come from the C library's zone data with the
- * branch's time zone (TZ is set for the call and put back).
+ * and a time; local times come from the branch's zone file (zone.h),
+ * without setting TZ.
  */
 #ifndef BEACON_DUTY_H
 #define BEACON_DUTY_H

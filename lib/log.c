@@ -1,43 +1,43 @@
-/* Log lines to stderr, one per call, for journald or a terminal. */
+/*
+ * Log lines to stderr, one per call, for journald or a terminal. The store's
+ * checkpointer thread logs too, so the state below is atomic: log_mute()
+ * from the loop and a warning from the thread may meet. log_init() runs
+ * before any thread starts.
+ */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
-static const char *log_name = "beacon";
-static int log_debug_on;
+static _Atomic(const char *) log_name = "beacon";
+static atomic_int log_debug_on;
+static atomic_int log_muted;
 
 void
 log_init(const char *progname, int verbose)
 {
-	log_name = progname;
-	log_debug_on = verbose;
+	atomic_store(&log_name, progname);
+	atomic_store(&log_debug_on, verbose);
 }
-
-int
-log_verbose(void)
-{
-	return log_debug_on;
-}
-
-static int log_muted;
 
 void
 log_mute(int on)
 {
-	log_muted = on;
+	atomic_store(&log_muted, on);
 }
 
 static void
 log_vwrite(const char *level, int err, const char *fmt, va_list ap)
 {
+	const char *name = atomic_load(&log_name);
 	char buf[2048];
 	char *c;
 
-	if (log_muted)
+	if (atomic_load(&log_muted))
 		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	/* Values come from the network: one call, one line, no terminal
@@ -46,10 +46,10 @@ log_vwrite(const char *level, int err, const char *fmt, va_list ap)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
 	if (err != 0)
-		fprintf(stderr, "%s: %s: %s: %s\n", log_name, level, buf,
+		fprintf(stderr, "%s: %s: %s: %s\n", name, level, buf,
 		    strerror(err));
 	else
-		fprintf(stderr, "%s: %s: %s\n", log_name, level, buf);
+		fprintf(stderr, "%s: %s: %s\n", name, level, buf);
 	fflush(stderr);
 }
 
@@ -84,7 +84,7 @@ log_info(const char *fmt, ...)
 void
 log_debug(const char *fmt, ...)
 {
-	if (!log_debug_on)
+	if (!atomic_load(&log_debug_on))
 		return;
 	LOG_BODY("debug", 0);
 }
@@ -94,7 +94,7 @@ fatal(const char *fmt, ...)
 {
 	int err = errno;
 
-	log_muted = 0;
+	atomic_store(&log_muted, 0);
 	LOG_BODY("fatal", err);
 	exit(1);
 }
@@ -102,7 +102,7 @@ fatal(const char *fmt, ...)
 void
 fatalx(const char *fmt, ...)
 {
-	log_muted = 0;
+	atomic_store(&log_muted, 0);
 	LOG_BODY("fatal", 0);
 	exit(1);
 }

@@ -9,7 +9,6 @@
 #define LOGF(a, b) __attribute__((format(printf, a, b)))
 
 void log_init(const char *progname, int verbose);
-int log_verbose(void);
 /* While on, nothing is written (beacond replaying what it has logged
  * already; fatal still is). */
 void log_mute(int on);

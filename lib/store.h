@@ -1,9 +1,9 @@
 /*
- * The SQLite store (store.c is the only user of sqlite3.h). WAL, synchronous
- * FULL, foreign keys, a user_version schema with stepwise migrations. The
- * events table is append-only (triggers refuse UPDATE and DELETE): it is the
- * evidence. All functions return 0 on success and -1 on error after logging
- * it, unless said otherwise.
+ * The SQLite store (lib/store*.c, the only users of sqlite3.h). WAL,
+ * synchronous FULL, foreign keys, a user_version schema with stepwise
+ * migrations. The events table is append-only (triggers refuse UPDATE and
+ * DELETE): it is the evidence. All functions return 0 on success and -1 on
+ * error after logging it, unless said otherwise.
  */
 #ifndef BEACON_STORE_H
 #define BEACON_STORE_H

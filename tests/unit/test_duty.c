@@ -1,7 +1,7 @@
-/* Who is on duty (duty.c): shifts across both 2026 daylight-saving changes
- * in America/Toronto, a shift across midnight, holidays, closures,
- * overrides, the after-hours policy, routing, and the configuration's
- * checks. */
+/* Who is on duty (duty.c, its local times from zone.c): shifts across both
+ * 2026 daylight-saving changes in America/Toronto, other zones' changes and
+ * offsets, a shift across midnight, holidays, closures, overrides, the
+ * after-hours policy, routing, and the configuration's checks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,6 +128,92 @@ test_fall_back(void **state)
 	    at("2026-11-01T17:00:00.000Z"));
 	assert_int_equal(duty_instant("America/Toronto", 2026, 10, 31, 12, 0),
 	    at("2026-10-31T16:00:00.000Z"));
+}
+
+/* The local time at an instant: date, minutes since midnight, weekday. */
+static void
+local_is(const char *tz, const char *when, int ymd, int min, int wday)
+{
+	struct duty_local lt;
+
+	assert_int_equal(duty_local(tz, at(when), &lt), 0);
+	assert_int_equal(lt.ymd, ymd);
+	assert_int_equal(lt.min, min);
+	assert_int_equal(lt.wday, wday);
+}
+
+/* America/New_York's 2026 changes, both ways, and the local times of a
+ * repeated and a skipped hour. */
+static void
+test_new_york(void **state)
+{
+	(void)state;
+	/* Sunday 2026-03-08: 02:00 EST becomes 03:00 EDT. */
+	local_is("America/New_York", "2026-03-08T06:59:00.000Z", 20260308,
+	    1 * 60 + 59, 0);
+	local_is("America/New_York", "2026-03-08T07:00:00.000Z", 20260308,
+	    3 * 60, 0);
+	/* 02:30 does not exist: the time after the gap, 03:30 EDT. */
+	assert_int_equal(duty_instant("America/New_York", 2026, 3, 8, 2, 30),
+	    at("2026-03-08T07:30:00.000Z"));
+	/* Sunday 2026-11-01: 01:30 happens twice, EDT then EST. */
+	local_is("America/New_York", "2026-11-01T05:30:00.000Z", 20261101,
+	    1 * 60 + 30, 0);
+	local_is("America/New_York", "2026-11-01T06:30:00.000Z", 20261101,
+	    1 * 60 + 30, 0);
+	/* The later of the two. */
+	assert_int_equal(duty_instant("America/New_York", 2026, 11, 1, 1, 30),
+	    at("2026-11-01T06:30:00.000Z"));
+	assert_int_equal(duty_instant("America/New_York", 2026, 11, 1, 3, 0),
+	    at("2026-11-01T08:00:00.000Z"));
+	/* Past the zone file's table (2037), the rule of its footer. */
+	local_is("America/New_York", "2045-03-12T06:59:00.000Z", 20450312,
+	    1 * 60 + 59, 0);
+	local_is("America/New_York", "2045-03-12T07:00:00.000Z", 20450312,
+	    3 * 60, 0);
+	local_is("America/New_York", "2045-11-05T05:59:00.000Z", 20451105,
+	    1 * 60 + 59, 0);
+	local_is("America/New_York", "2045-11-05T06:00:00.000Z", 20451105,
+	    1 * 60, 0);
+	/* A date past its month's end runs into the next. */
+	assert_int_equal(duty_instant("America/New_York", 2026, 3, 32, 12, 0),
+	    at("2026-04-01T16:00:00.000Z"));
+	assert_string_equal(getenv("TZ"), "UTC");
+}
+
+/* Offsets that are not whole hours, and a southern summer. */
+static void
+test_odd_offsets(void **state)
+{
+	(void)state;
+	/* +05:30: midnight local, the day after, and the day before it. */
+	local_is("Asia/Kolkata", "2026-01-15T18:30:00.000Z", 20260116, 0, 5);
+	local_is("Asia/Kolkata", "2026-01-15T18:29:00.000Z", 20260115,
+	    23 * 60 + 59, 4);
+	assert_int_equal(duty_instant("Asia/Kolkata", 2026, 1, 16, 0, 0),
+	    at("2026-01-15T18:30:00.000Z"));
+	/* +05:45 */
+	local_is("Asia/Kathmandu", "2026-06-30T18:14:00.000Z", 20260630,
+	    23 * 60 + 59, 2);
+	assert_int_equal(duty_instant("Asia/Kathmandu", 2026, 7, 1, 0, 0),
+	    at("2026-06-30T18:15:00.000Z"));
+	/* Adelaide, +09:30 and +10:30 in summer: back on Sunday
+	 * 2026-04-05 at 03:00, forward on Sunday 2026-10-04 at 02:00. */
+	local_is("Australia/Adelaide", "2026-04-04T16:29:00.000Z", 20260405,
+	    2 * 60 + 59, 0);
+	local_is("Australia/Adelaide", "2026-04-04T16:30:00.000Z", 20260405,
+	    2 * 60, 0);
+	local_is("Australia/Adelaide", "2026-10-03T16:29:00.000Z", 20261004,
+	    1 * 60 + 59, 0);
+	local_is("Australia/Adelaide", "2026-10-03T16:30:00.000Z", 20261004,
+	    3 * 60, 0);
+	assert_int_equal(duty_instant("Australia/Adelaide", 2026, 1, 15, 12,
+	    0), at("2026-01-15T01:30:00.000Z"));
+	assert_int_equal(duty_instant("Australia/Adelaide", 2026, 7, 15, 12,
+	    0), at("2026-07-15T02:30:00.000Z"));
+	/* A name with no zone file is UTC, as the C library has it. */
+	local_is("Nowhere/Atlantis", "2026-07-15T12:00:00.000Z", 20260715,
+	    12 * 60, 3);
 }
 
 /* The night shift, Thursday and Friday 22:00 to 06:00 the next day. */
@@ -464,6 +550,8 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_spring_forward),
 		cmocka_unit_test(test_fall_back),
+		cmocka_unit_test(test_new_york),
+		cmocka_unit_test(test_odd_offsets),
 		cmocka_unit_test(test_across_midnight),
 		cmocka_unit_test(test_holiday_closure),
 		cmocka_unit_test(test_overrides),

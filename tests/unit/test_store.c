@@ -1,5 +1,5 @@
 /*
- * The SQLite store (store.c), on a real database: ":memory:" for the rows,
+ * The SQLite store (lib/store*.c), on a real database: ":memory:" for the rows,
  * a file in a temporary directory for durability, read-only mode and the
  * refusals at open.
  */

@@ -1,0 +1,177 @@
+/*
+ * The statements of the store, prepared once at open (store_prepare) and
+ * reset after every step.
+ */
+#include <stddef.h>
+
+#include "store_int.h"
+
+/* The column order store_row_incident() reads. */
+#define INCIDENT_COLUMNS                                                       \
+	"id, branch, report_id, type, severity, location, device, reporter, "  \
+	"note, silent, drill, policy, state, call_911, notified, created, "    \
+	"updated, step, step_at, due_at, due_step, acked_by, nsteps, hold, "   \
+	"presses, locations, notes, devices, related"
+#define DEVICE_COLUMNS                                                         \
+	"id, branch, device, kind, online, last_seen, since, due_at, "        \
+	"flagged, selftest_at, rtt_ms"
+#define EVENT_COLUMNS "id, incident, ts, kind, actor, step, detail, corrects"
+/* An incident's enum outcome (beacon.h), read from its timeline and its
+ * drill flag: test 5, cancelled 2, false_alarm 3, drill 4, else real 1. */
+#define OUTCOME_OF_INCIDENT                                                    \
+	"coalesce((SELECT CASE WHEN max(kind = 'test') THEN 5"                 \
+	" WHEN max(kind = 'cancelled') THEN 2"                                 \
+	" WHEN max(kind = 'false_alarm') THEN 3 END FROM events"               \
+	" WHERE incident = incidents.id"                                       \
+	" AND kind IN ('test', 'cancelled', 'false_alarm')),"                  \
+	" CASE WHEN drill THEN 4 ELSE 1 END)"
+
+const struct store_statement store_sql[S_COUNT] = {
+	[S_BEGIN] = { "BEGIN IMMEDIATE", 1 },
+	/* Read-only: a consistent snapshot for a report over several reads. */
+	[S_BEGIN_READ] = { "BEGIN DEFERRED", 0 },
+	[S_COMMIT] = { "COMMIT", 0 },
+	[S_ROLLBACK] = { "ROLLBACK", 0 },
+	[S_INCIDENT_INSERT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS
+	    ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)", 1 },
+	[S_INCIDENT_UPDATE] = { "UPDATE incidents SET state = ?, call_911 = ?, "
+	    "notified = ?, updated = ?, step = ?, step_at = ?, due_at = ?, "
+	    "due_step = ?, acked_by = ? WHERE id = ?", 1 },
+	[S_INCIDENT_GET] = { "SELECT " INCIDENT_COLUMNS
+	    " FROM incidents WHERE id = ?", 0 },
+	[S_INCIDENT_BY_REPORT] = { "SELECT " INCIDENT_COLUMNS
+	    " FROM incidents WHERE branch = ? AND report_id = ?", 0 },
+	[S_INCIDENTS] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE ?1 IS NULL OR branch = ?1 ORDER BY id", 0 },
+	[S_INCIDENTS_OPEN] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " INDEXED BY incidents_open_type WHERE state IN " OPEN_STATES
+	    " AND (?1 IS NULL OR branch = ?1) ORDER BY id", 0 },
+	[S_PENDING] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE due_at >= 0 AND state IN " OPEN_STATES
+	    " ORDER BY due_at, id", 0 },
+	[S_EVENT_APPEND] = { "INSERT INTO events (incident, ts, kind, actor, "
+	    "step, detail, corrects) VALUES (?, ?, ?, ?, ?, ?, ?)", 1 },
+	[S_TIMELINE] = { "SELECT " EVENT_COLUMNS
+	    " FROM events WHERE incident = ? ORDER BY id", 0 },
+	[S_WAS_NOTIFIED] = { "SELECT EXISTS (SELECT 1 FROM events WHERE "
+	    "incident = ? AND kind = 'notified' AND actor = ?)", 0 },
+	/* One statement for every filter: an unset field binds NULL (or 0
+	 * for the numbers) and drops out. The created range comes first so
+	 * that the planner walks incidents_created. */
+	[S_FILTER] = { "SELECT " INCIDENT_COLUMNS ", " OUTCOME_OF_INCIDENT
+	    " FROM incidents WHERE created >= ?1 AND created < ?2"
+	    " AND (?3 IS NULL OR branch = ?3) AND (?4 IS NULL OR type = ?4)"
+	    " AND (?5 = 0 OR severity = ?5) AND (?6 IS NULL OR state = ?6)"
+	    " AND (?7 = 0 OR state IN " OPEN_STATES ")"
+	    " AND (?8 < 0 OR drill = ?8)"
+	    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM events"
+	    " WHERE actor = ?9 AND incident = incidents.id))"
+	    " AND (?11 = 0 OR " OUTCOME_OF_INCIDENT " = ?11)"
+	    " ORDER BY id LIMIT ?10", 0 },
+	[S_HOLD] = { "UPDATE incidents SET hold = ?2 WHERE id = ?1", 1 },
+	[S_EVENT_GET] = { "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?",
+	    0 },
+	[S_DUE_OPEN] = { "INSERT OR IGNORE INTO debrief_due (incident, opened, "
+	    "due_at, next_at, stage) VALUES (?, ?, ?, ?, ?)", 1 },
+	[S_DUE_GET] = { "SELECT incident, opened, due_at, next_at, stage"
+	    " FROM debrief_due WHERE incident = ?", 0 },
+	[S_DUE_UPDATE] = { "UPDATE debrief_due SET opened = ?2, due_at = ?3, "
+	    "next_at = ?4, stage = ?5 WHERE incident = ?1", 1 },
+	[S_DUE_PENDING] = { "SELECT incident, opened, due_at, next_at, stage"
+	    " FROM debrief_due WHERE next_at >= 0 ORDER BY next_at", 0 },
+	[S_DEBRIEF_ADD] = { "INSERT INTO debriefs (incident, revision, ts, "
+	    "author, open_actions, record) SELECT ?1, coalesce(max(revision), "
+	    "0) + 1, ?2, ?3, ?4, ?5 FROM debriefs WHERE incident = ?1"
+	    " RETURNING revision", 1 },
+	[S_DEBRIEFS] = { "SELECT incident, revision, ts, author, open_actions,"
+	    " record FROM debriefs WHERE incident = ?1 AND (?2 = 0 OR"
+	    " revision = (SELECT max(revision) FROM debriefs"
+	    " WHERE incident = ?1)) ORDER BY revision", 0 },
+	[S_PURGE_CANDIDATES] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE " PURGE_WHERE " ORDER BY id", 0 },
+	[S_DEVICE_PUT] = { "INSERT INTO devices (branch, device, kind, online, "
+	    "last_seen, since, due_at, flagged, selftest_at, rtt_ms) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (branch, "
+	    "device) DO UPDATE SET kind = ?3, online = ?4, last_seen = ?5, "
+	    "since = ?6, due_at = ?7, flagged = ?8, selftest_at = ?9, "
+	    "rtt_ms = ?10 RETURNING id", 1 },
+	[S_DEVICE_GET] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE branch = ? AND device = ?", 0 },
+	[S_DEVICE_BY_ID] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE id = ?", 0 },
+	[S_DEVICES] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE ?1 IS NULL OR branch = ?1 ORDER BY branch, device", 0 },
+	[S_DEVICES_PENDING] = { "SELECT " DEVICE_COLUMNS " FROM devices"
+	    " WHERE due_at >= 0 ORDER BY due_at", 0 },
+	[S_DEVICE_EVENT] = { "INSERT INTO device_events (ts, branch, device, "
+	    "kind, detail) VALUES (?, ?, ?, ?, ?)", 1 },
+	[S_REJECT] = { "INSERT INTO rejects (ts, topic, report_id, error, "
+	    "payload) VALUES (?, ?, ?, ?, ?)", 1 },
+	[S_REJECT_COUNT] = { "SELECT count(*) FROM rejects", 0 },
+	[S_REJECT_MESSAGES] = { "SELECT total(count) FROM rejects", 0 },
+	[S_REJECT_EXCESS] = { "INSERT INTO rejects (ts, topic, error, payload, "
+	    "count) VALUES (?, ?, ?, ?, ?)", 1 },
+	/* ts and topic guard against a row id that a rollback freed and
+	 * another row took. */
+	[S_REJECT_RECOUNT] = { "UPDATE rejects SET error = ?2, count = ?3"
+	    " WHERE id = ?1 AND ts = ?4 AND topic = ?5", 1 },
+	[S_OUTBOX_ADD] = { "INSERT INTO outbox (incident, responder, topic, "
+	    "payload, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)", 1 },
+	[S_OUTBOX_PUBLISHED] = { "UPDATE outbox SET state = 'published', "
+	    "attempts = attempts + 1, updated = ?2 WHERE id = ?1"
+	    " AND state != 'delivered'", 1 },
+	[S_OUTBOX_DELIVERED] = { "UPDATE outbox SET state = 'delivered', "
+	    "attempts = max(attempts, 1), updated = ?2 WHERE id = ?1", 1 },
+	[S_OUTBOX_UNDELIVERED] = { "SELECT id, incident, responder, topic, "
+	    "payload, state, attempts FROM outbox WHERE state != 'delivered'"
+	    " ORDER BY id", 0 },
+	[S_ONCALL_SET] = { "INSERT INTO oncall_overrides (responder, branch, "
+	    "on_duty, from_ts, until_ts, set_by, set_at, note) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?)", 1 },
+	[S_ONCALL_EVENT] = { "INSERT INTO oncall_events (ts, kind, override, "
+	    "responder, branch, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    1 },
+	/* The overrides not yet over: ?1 now, ?2 who, ?3 responder, ?4 the
+	 * branch or NULL for all. */
+	[S_ONCALL_CLEAR_EVENTS] = { "INSERT INTO oncall_events (ts, kind, "
+	    "override, responder, branch, actor, detail) SELECT ?1, 'cleared', "
+	    "id, responder, branch, ?2, '' FROM oncall_overrides WHERE "
+	    "cleared_at IS NULL AND until_ts > ?1 AND responder = ?3 AND "
+	    "(?4 IS NULL OR branch = ?4) ORDER BY id", 1 },
+	[S_ONCALL_CLEAR] = { "UPDATE oncall_overrides SET cleared_at = ?1, "
+	    "cleared_by = ?2 WHERE cleared_at IS NULL AND until_ts > ?1 AND "
+	    "responder = ?3 AND (?4 IS NULL OR branch = ?4)", 1 },
+	[S_ONCALL_ACTIVE] = { "SELECT id, responder, branch, on_duty, from_ts, "
+	    "until_ts, set_by, set_at, note FROM oncall_overrides WHERE "
+	    "cleared_at IS NULL AND until_ts > ? ORDER BY id", 0 },
+	[S_ONCALL_EVENTS] = { "SELECT e.ts, e.kind, e.override, e.responder, "
+	    "e.branch, e.actor, e.detail FROM oncall_events e WHERE e.ts >= ?1 "
+	    "AND (?2 IS NULL OR e.branch = ?2) ORDER BY e.id", 0 },
+	[S_PRESS] = { "UPDATE incidents SET presses = presses + 1,"
+	    " severity = ?2, location = ?3, updated = ?4, note = ?5,"
+	    " locations = ?6, notes = ?7, devices = ?8 WHERE id = ?1"
+	    " RETURNING presses", 1 },
+	[S_RELATED] = { "UPDATE incidents SET related = ?2 WHERE id = ?1", 1 },
+	[S_NOTIFIED] = { "SELECT DISTINCT actor FROM events WHERE incident = ?"
+	    " AND kind = 'notified' ORDER BY actor", 0 },
+	[S_JOINABLE] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE branch = ?1 AND type = ?2 AND created >= ?3 AND drill = ?4"
+	    " AND state IN " OPEN_STATES " ORDER BY id DESC", 0 },
+	[S_MODE_SET] = { "INSERT INTO branch_modes (branch, mode, ts, until,"
+	    " actor) VALUES (?, ?, ?, ?, ?)", 1 },
+	[S_MODE_GET] = { "SELECT ts, until, actor FROM branch_modes"
+	    " WHERE branch = ? AND mode = ? ORDER BY id DESC LIMIT 1", 0 },
+	[S_PRESS_ADD] = { "INSERT OR IGNORE INTO presses (branch, report_id,"
+	    " incident, ts) VALUES (?, ?, ?, ?)", 1 },
+	[S_PRESS_GET] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
+	    " WHERE id = (SELECT incident FROM presses WHERE branch = ?"
+	    " AND report_id = ?)", 0 },
+	[S_PRESS_REPORTS] = { "SELECT report_id FROM presses WHERE incident = ?"
+	    " ORDER BY ts, rowid", 0 },
+	[S_REPL_MARK] = { "INSERT INTO replication (instance, term, seq, ts)"
+	    " VALUES (?, ?, ?, ?) ON CONFLICT (instance) DO UPDATE SET"
+	    " term = excluded.term, seq = excluded.seq, ts = excluded.ts", 1 },
+	[S_REPL_LAST] = { "SELECT term, seq FROM replication"
+	    " WHERE instance = ?", 0 },
+};
