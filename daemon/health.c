@@ -281,7 +281,7 @@ health_restore(const struct health_env *h)
  * first (in the order of the file within a severity). */
 static void
 health_buttons(const struct config *cf, const struct conf_branch *b,
-    struct msg_obj *o)
+    struct msg_doc *o)
 {
 	const struct conf_category *c;
 	size_t i;
@@ -302,7 +302,7 @@ health_buttons(const struct config *cf, const struct conf_branch *b,
 static char *
 health_library(const struct config *cf, int64_t now)
 {
-	struct msg_obj *o = msg_library_new();
+	struct msg_doc *o = msg_library_new();
 	const struct conf_role *r;
 	size_t i;
 
@@ -324,14 +324,14 @@ void
 health_config(const struct health_env *h, int64_t now)
 {
 	const struct conf_branch *b;
-	struct msg_obj *o;
+	struct msg_doc *o;
 	size_t i;
 
 	for (i = 0; i < h->cf->nbranches; i++) {
 		b = &h->cf->branches[i];
 		o = msg_config_new(b->id, b->name, b->timezone);
 		health_buttons(h->cf, b, o);
-		msg_obj_set_int(o, "offline_after", h->cf->page_no_answer);
+		msg_doc_int(o, "offline_after", h->cf->page_no_answer);
 		h->queue(h->arg, xasprintf("%s/config/%s",
 		    h->cf->topic_prefix, b->id), msg_config_finish(o, now), 1);
 	}
