@@ -90,7 +90,7 @@ health_tell(const struct health_env *h, const struct device *d,
 static const char *
 health_branch_name(const struct health_env *h, const char *branch)
 {
-	const struct conf_branch *b = config_branch(h->cf, branch);
+	const struct conf_branch *b = conf_branch(h->cf, branch);
 
 	return b != NULL ? b->name : branch;
 }
@@ -169,7 +169,7 @@ static const char *
 health_check(const struct health_env *h, const char *branch,
     const char *device, char *buf, size_t len)
 {
-	if (config_branch(h->cf, branch) == NULL &&
+	if (conf_branch(h->cf, branch) == NULL &&
 	    strcmp(branch, HEALTH_RESPONDERS) != 0) {
 		snprintf(buf, len, "unknown branch \"%.64s\"", branch);
 		return buf;
@@ -288,7 +288,7 @@ health_buttons(const struct config *cf, const struct conf_branch *b,
 	int sev;
 
 	for (i = 0; i < b->nbuttons; i++)
-		if ((c = config_category(cf, b->buttons[i])) != NULL)
+		if ((c = conf_category(cf, b->buttons[i])) != NULL)
 			msg_config_button(o, c->id, c->label, c->severity);
 	for (sev = 1; b->buttons == NULL && sev <= 4; sev++)
 		for (i = 0; i < cf->ncategories; i++)
@@ -312,7 +312,7 @@ health_library(const struct config *cf, int64_t now)
 		msg_library_category(o, cf->categories[i].id,
 		    cf->categories[i].label, cf->categories[i].severity);
 	for (i = 0; i < cf->nresponders; i++) {
-		r = config_role(cf, cf->responders[i].role);
+		r = conf_role(cf, cf->responders[i].role);
 		msg_library_responder(o, cf->responders[i].id,
 		    cf->responders[i].role, r != NULL ? r->label :
 		    cf->responders[i].role);

@@ -53,19 +53,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 
-	if (config_load_string(text, "fuzz.conf", &cf, &cause) == 0) {
+	if (conf_load_string(text, "fuzz.conf", &cf, &cause) == 0) {
 		FUZZ_CHECK(cf != NULL);
-		free(config_summary(cf));
-		config_free(cf);
+		free(conf_summary(cf));
+		conf_free(cf);
 	} else
 		check_cause(cause);
 
 	cause = NULL;
-	if (config_button_load_string(text, "fuzz.conf", keycode, &bc,
+	if (conf_button_load_string(text, "fuzz.conf", keycode, &bc,
 	    &cause) == 0) {
 		FUZZ_CHECK(bc != NULL);
-		free(config_button_summary(bc));
-		config_button_free(bc);
+		free(conf_button_summary(bc));
+		conf_button_free(bc);
 	} else
 		check_cause(cause);
 	free(text);

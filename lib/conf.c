@@ -893,39 +893,39 @@ find_id(const void *arr, size_t n, size_t size, const char *id)
 }
 
 const struct conf_role *
-config_role(const struct config *cf, const char *id)
+conf_role(const struct config *cf, const char *id)
 {
 	return find_id(cf->roles, cf->nroles, sizeof *cf->roles, id);
 }
 
 const struct conf_branch *
-config_branch(const struct config *cf, const char *id)
+conf_branch(const struct config *cf, const char *id)
 {
 	return find_id(cf->branches, cf->nbranches, sizeof *cf->branches, id);
 }
 
 const struct conf_responder *
-config_responder(const struct config *cf, const char *id)
+conf_responder(const struct config *cf, const char *id)
 {
 	return find_id(cf->responders, cf->nresponders,
 	    sizeof *cf->responders, id);
 }
 
 const struct conf_category *
-config_category(const struct config *cf, const char *id)
+conf_category(const struct config *cf, const char *id)
 {
 	return find_id(cf->categories, cf->ncategories,
 	    sizeof *cf->categories, id);
 }
 
 const struct conf_policy *
-config_policy(const struct config *cf, const char *id)
+conf_policy(const struct config *cf, const char *id)
 {
 	return find_id(cf->policies, cf->npolicies, sizeof *cf->policies, id);
 }
 
 int
-config_has(char *const *list, size_t n, const char *s)
+conf_has(char *const *list, size_t n, const char *s)
 {
 	size_t i;
 
@@ -936,7 +936,7 @@ config_has(char *const *list, size_t n, const char *s)
 }
 
 int
-config_covers(const struct conf_responder *rp, const char *branch)
+conf_covers(const struct conf_responder *rp, const char *branch)
 {
 	size_t i;
 
@@ -965,7 +965,7 @@ check_roles(struct check *ck, const struct config *cf, char **roles,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (config_role(cf, roles[i]) == NULL)
+		if (conf_role(cf, roles[i]) == NULL)
 			check_err(ck, s, "%s: unknown role \"%s\" (not in "
 			    "roles)", ctx, roles[i]);
 }
@@ -1029,10 +1029,10 @@ check_shifts(struct check *ck, struct config *cf, struct conf_responder *rp,
 		sel = check_elem(el, "shifts", i);
 		sctx = xasprintf("%s shift %zu", ctx, i + 1);
 		check_window(ck, w, sel, sctx);
-		if (w->branch != NULL && config_branch(cf, w->branch) == NULL)
+		if (w->branch != NULL && conf_branch(cf, w->branch) == NULL)
 			check_err(ck, member_or(sel, "branch"), "%s: unknown "
 			    "branch \"%s\" (not in branches)", sctx, w->branch);
-		else if (w->branch != NULL && !config_covers(rp, w->branch))
+		else if (w->branch != NULL && !conf_covers(rp, w->branch))
 			check_err(ck, member_or(sel, "branch"), "%s: branch "
 			    "\"%s\" is not one of the responder's branches",
 			    sctx, w->branch);
@@ -1106,7 +1106,7 @@ check_branch(struct check *ck, struct config *cf, void *p,
 		check_err(ck, member_or(el, "id"), "%s: the id \"%s\" is "
 		    "reserved: choose another", ctx, b->id);
 	for (i = 0; i < b->nbuttons; i++)
-		if (config_category(cf, b->buttons[i]) == NULL)
+		if (conf_category(cf, b->buttons[i]) == NULL)
 			check_err(ck, member_or(el, "buttons"), "%s: buttons: "
 			    "unknown category \"%s\" (not in categories)", ctx,
 			    b->buttons[i]);
@@ -1128,7 +1128,7 @@ check_responder(struct check *ck, struct config *cf, void *p,
 		    "covered, or [ \"*\" ] for all", ctx);
 	for (i = 0; i < rp->nbranches; i++)
 		if (strcmp(rp->branches[i], "*") != 0 &&
-		    config_branch(cf, rp->branches[i]) == NULL)
+		    conf_branch(cf, rp->branches[i]) == NULL)
 			check_err(ck, bs, "%s: unknown branch \"%s\" (not in "
 			    "branches)", ctx, rp->branches[i]);
 	check_shifts(ck, cf, rp, el, ctx);
@@ -1144,7 +1144,7 @@ check_step(struct check *ck, const struct config *cf,
 	check_roles(ck, cf, st->roles, st->nroles, member_or(el, "roles"),
 	    ctx);
 	for (i = 0; i < st->nresponders; i++)
-		if (config_responder(cf, st->responders[i]) == NULL)
+		if (conf_responder(cf, st->responders[i]) == NULL)
 			check_err(ck, rs, "%s: unknown responder \"%s\" (not "
 			    "in responders)", ctx, st->responders[i]);
 	if (st->nroles == 0 && st->nresponders == 0)
@@ -1187,14 +1187,14 @@ check_require(struct check *ck, const struct config *cf,
 
 	check_roles(ck, cf, cat->require, cat->nrequire, rs, ctx);
 	for (i = 0; cat->pol != NULL && i < cat->nrequire; i++) {
-		found = config_has(cf->life_roles, cf->nlife_roles,
+		found = conf_has(cf->life_roles, cf->nlife_roles,
 		    cat->require[i]);
 		for (j = 0; j < cat->pol->nsteps && !found; j++)
 			for (k = 0; k < cat->pol->steps[j].nroles; k++)
 				if (strcmp(cat->pol->steps[j].roles[k],
 				    cat->require[i]) == 0)
 					found = 1;
-		if (!found && config_role(cf, cat->require[i]) != NULL)
+		if (!found && conf_role(cf, cat->require[i]) != NULL)
 			check_err(ck, rs, "%s: requires role \"%s\" but "
 			    "policy \"%s\" never notifies it", ctx,
 			    cat->require[i], cat->policy);
@@ -1213,10 +1213,10 @@ check_category(struct check *ck, struct config *cf, void *p,
 		    ctx, cat->severity);
 	if (cat->policy == NULL)
 		return;
-	if ((cat->pol = config_policy(cf, cat->policy)) == NULL)
+	if ((cat->pol = conf_policy(cf, cat->policy)) == NULL)
 		check_err(ck, member_or(el, "policy"), "%s: unknown policy "
 		    "\"%s\" (not in policies)", ctx, cat->policy);
-	if (cat->after_hours != NULL && (cat->after_pol = config_policy(cf,
+	if (cat->after_hours != NULL && (cat->after_pol = conf_policy(cf,
 	    cat->after_hours)) == NULL)
 		check_err(ck, member_or(el, "after_hours"), "%s: after_hours: "
 		    "unknown policy \"%s\" (not in policies)", ctx,
@@ -1357,7 +1357,7 @@ static void
 check_records(struct check *ck, const config_t *lc, struct config *cf)
 {
 	const config_setting_t *dg = config_lookup(lc, "debrief");
-	const char *sup = config_role(cf, "supervisor") ? "supervisor" : NULL;
+	const char *sup = conf_role(cf, "supervisor") ? "supervisor" : NULL;
 	size_t i;
 
 	if (cf->debrief_role == NULL && config_lookup(lc, "debrief.role") ==
@@ -1384,7 +1384,7 @@ check_records(struct check *ck, const config_t *lc, struct config *cf)
 	check_roles(ck, cf, cf->query_roles, cf->nquery_roles,
 	    config_lookup(lc, "records.query_roles"), "records");
 	for (i = 0; i < cf->nadmins; i++)
-		if (config_responder(cf, cf->admins[i]) == NULL)
+		if (conf_responder(cf, cf->admins[i]) == NULL)
 			check_err(ck, config_lookup(lc, "beacon.admins"),
 			    "beacon: admins: unknown responder \"%s\" (not in "
 			    "responders)", cf->admins[i]);
@@ -1438,7 +1438,7 @@ check_broker_file(struct check *ck, const config_t *lc, const char *name,
 }
 
 /* password_file, keyfile: beacond's secrets, which only its own user may
- * read; whether it can is config_read_secrets' to say. Returns where the
+ * read; whether it can is conf_read_secrets' to say. Returns where the
  * setting is, for its errors. */
 static char *
 check_secret(struct check *ck, const config_t *lc, const char *name,
@@ -1520,7 +1520,7 @@ conf_read_password(struct config *cf, char **cause)
 }
 
 int
-config_read_secrets(struct config *cf, char **cause)
+conf_read_secrets(struct config *cf, char **cause)
 {
 	*cause = NULL;
 	if (cf->keyfile != NULL && access(cf->keyfile, R_OK) != 0) {
@@ -1648,7 +1648,7 @@ conf_finish(config_t *lc, int parsed, const char *name, struct config **out,
 	if (ck.nerrs != 0) {
 		*cause = check_cause(&ck);
 		check_clear(&ck);
-		config_free(cf);
+		conf_free(cf);
 		return -1;
 	}
 	*out = cf;
@@ -1702,7 +1702,7 @@ conf_parse_file(const char *path, config_t *lc, char **cause)
 }
 
 int
-config_load(const char *path, struct config **out, char **cause)
+conf_load(const char *path, struct config **out, char **cause)
 {
 	config_t lc;
 	int rc, parsed;
@@ -1716,7 +1716,7 @@ config_load(const char *path, struct config **out, char **cause)
 }
 
 int
-config_load_string(const char *text, const char *name, struct config **out,
+conf_load_string(const char *text, const char *name, struct config **out,
     char **cause)
 {
 	config_t lc;
@@ -1777,7 +1777,7 @@ strs_equal(char *const *a, size_t na, char *const *b, size_t nb)
 }
 
 struct conf_policy *
-config_policy_dup(const struct conf_policy *pol)
+conf_policy_dup(const struct conf_policy *pol)
 {
 	struct conf_policy *d = xcalloc(1, sizeof *d);
 	size_t i;
@@ -1798,7 +1798,7 @@ config_policy_dup(const struct conf_policy *pol)
 }
 
 void
-config_policy_free(struct conf_policy *pol)
+conf_policy_free(struct conf_policy *pol)
 {
 	if (pol == NULL)
 		return;
@@ -1807,7 +1807,7 @@ config_policy_free(struct conf_policy *pol)
 }
 
 int
-config_policy_equal(const struct conf_policy *a, const struct conf_policy *b)
+conf_policy_equal(const struct conf_policy *a, const struct conf_policy *b)
 {
 	size_t i;
 
@@ -1843,7 +1843,7 @@ windows_free(struct conf_window *w, size_t n)
 
 /* What the duty settings hold (duty.h). */
 static void
-config_free_duty(struct config *cf)
+conf_free_duty(struct config *cf)
 {
 	struct conf_branch *b;
 	size_t i, j;
@@ -1868,7 +1868,7 @@ config_free_duty(struct config *cf)
 }
 
 static void
-config_free_lists(struct config *cf)
+conf_free_lists(struct config *cf)
 {
 	size_t i;
 
@@ -1902,12 +1902,12 @@ config_free_lists(struct config *cf)
 }
 
 void
-config_free(struct config *cf)
+conf_free(struct config *cf)
 {
 	if (cf == NULL)
 		return;
-	config_free_duty(cf);
-	config_free_lists(cf);
+	conf_free_duty(cf);
+	conf_free_lists(cf);
 	free(cf->roles);
 	free(cf->branches);
 	free(cf->responders);
@@ -1950,7 +1950,7 @@ plural(size_t n, const char *one, const char *many)
 }
 
 char *
-config_summary(const struct config *cf)
+conf_summary(const struct config *cf)
 {
 	return xasprintf("%s: ok: %zu %s, %zu %s, %zu %s, %zu %s, %zu %s",
 	    cf->path, cf->nbranches, plural(cf->nbranches, "branch", "branches"),
@@ -2226,7 +2226,7 @@ button_finish(config_t *lc, int parsed, const char *name,
 	if (ck.nerrs != 0) {
 		*cause = check_cause(&ck);
 		check_clear(&ck);
-		config_button_free(bc);
+		conf_button_free(bc);
 		return -1;
 	}
 	*out = bc;
@@ -2234,7 +2234,7 @@ button_finish(config_t *lc, int parsed, const char *name,
 }
 
 int
-config_button_load(const char *path, conf_keycode_fn keycode,
+conf_button_load(const char *path, conf_keycode_fn keycode,
     struct conf_button **out, char **cause)
 {
 	config_t lc;
@@ -2249,7 +2249,7 @@ config_button_load(const char *path, conf_keycode_fn keycode,
 }
 
 int
-config_button_load_string(const char *text, const char *name,
+conf_button_load_string(const char *text, const char *name,
     conf_keycode_fn keycode, struct conf_button **out, char **cause)
 {
 	config_t lc;
@@ -2263,7 +2263,7 @@ config_button_load_string(const char *text, const char *name,
 }
 
 void
-config_button_free(struct conf_button *bc)
+conf_button_free(struct conf_button *bc)
 {
 	size_t i;
 
@@ -2292,7 +2292,7 @@ config_button_free(struct conf_button *bc)
 }
 
 char *
-config_button_summary(const struct conf_button *bc)
+conf_button_summary(const struct conf_button *bc)
 {
 	char lp[64] = "no long press";
 

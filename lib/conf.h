@@ -1,7 +1,7 @@
 /*
  * beacon.conf, read with libconfig (conf.c is the only user of libconfig).
  * All strings and arrays below are owned by the struct config and freed by
- * config_free(). Pointers returned by the lookup functions borrow from it.
+ * conf_free(). Pointers returned by the lookup functions borrow from it.
  */
 #ifndef BEACON_CONF_H
 #define BEACON_CONF_H
@@ -95,7 +95,7 @@ struct conf_category {
 	char *label; /* "Suspected overdose" */
 	int severity; /* default severity 1..4 */
 	char *policy; /* a conf_policy id */
-	const struct conf_policy *pol; /* resolved by config_load */
+	const struct conf_policy *pol; /* resolved by conf_load */
 	int cancel;   /* -1: by alarms.cancel_severity; 0: never wait for a
 		       * cancel; 1: wait (severity 3-4 reports only) */
 	int line;
@@ -123,18 +123,18 @@ struct config {
 	char **admins;        /* responders told when the database fails */
 	size_t nadmins;
 	/* beacond's broker account and TLS (NULL: none). The password is
-	 * not read by config_load but by config_read_secrets: the commands
+	 * not read by conf_load but by conf_read_secrets: the commands
 	 * load beacon.conf too, as users who may not read beacond's
 	 * secrets. TLS is on when cafile or capath is set. */
 	char *username;
 	char *password_file;  /* holds the password, on its first line */
-	char *password;       /* set by config_read_secrets */
+	char *password;       /* set by conf_read_secrets */
 	char *cafile;         /* the CA that signed the broker's certificate */
 	char *capath;         /* or a directory of CA certificates */
 	char *certfile;       /* beacond's client certificate, with keyfile */
 	char *keyfile;
 	char *password_file_at; /* "file:line" of these two settings, for */
-	char *keyfile_at;	/* the errors of config_read_secrets */
+	char *keyfile_at;	/* the errors of conf_read_secrets */
 	char *share_group;	/* MQTT v5 shared subscriptions: beacond
 				 * subscribes as $share/{group}/...;
 				 * NULL: off */
@@ -227,43 +227,43 @@ struct config {
  * each "file:line: message" (libconfig's syntax errors and the semantic
  * checks alike); the caller frees *cause.
  */
-int config_load(const char *path, struct config **out, char **cause);
+int conf_load(const char *path, struct config **out, char **cause);
 /* The same from a string; name stands in for the file name in errors. */
-int config_load_string(const char *text, const char *name,
+int conf_load_string(const char *text, const char *name,
     struct config **out, char **cause);
-void config_free(struct config *);
-/* beacond's own secrets, which config_load only looks at: read the
+void conf_free(struct config *);
+/* beacond's own secrets, which conf_load only looks at: read the
  * password from password_file into cf->password, and check that keyfile
  * can be read. 0, or -1 with *cause ("file:line: message" lines; the
  * caller frees it). Nothing to do without them. */
-int config_read_secrets(struct config *cf, char **cause);
+int conf_read_secrets(struct config *cf, char **cause);
 /* One line: "conf/beacon.conf: 2 branches, 5 roles, ..."; caller frees. */
-char *config_summary(const struct config *);
+char *conf_summary(const struct config *);
 
-const struct conf_role *config_role(const struct config *, const char *id);
-const struct conf_branch *config_branch(const struct config *, const char *id);
-const struct conf_responder *config_responder(const struct config *,
+const struct conf_role *conf_role(const struct config *, const char *id);
+const struct conf_branch *conf_branch(const struct config *, const char *id);
+const struct conf_responder *conf_responder(const struct config *,
     const char *id);
-const struct conf_category *config_category(const struct config *,
+const struct conf_category *conf_category(const struct config *,
     const char *id);
-const struct conf_policy *config_policy(const struct config *, const char *id);
+const struct conf_policy *conf_policy(const struct config *, const char *id);
 /* A policy that outlives its configuration: an open incident keeps the
  * policy it started with across a reload (engine.c). */
-struct conf_policy *config_policy_dup(const struct conf_policy *);
-void config_policy_free(struct conf_policy *);
+struct conf_policy *conf_policy_dup(const struct conf_policy *);
+void conf_policy_free(struct conf_policy *);
 /* 1 if the two have the same steps (timing, repeats, roles, responders). */
-int config_policy_equal(const struct conf_policy *,
+int conf_policy_equal(const struct conf_policy *,
     const struct conf_policy *);
 /* 1 if the list holds s. */
-int config_has(char *const *list, size_t n, const char *s);
+int conf_has(char *const *list, size_t n, const char *s);
 /* 1 if the responder covers the branch. */
-int config_covers(const struct conf_responder *, const char *branch);
+int conf_covers(const struct conf_responder *, const char *branch);
 
 /* ---- beacon-button ----------------------------------------------------
  * beacon-button.conf (docs/button.md): the broker, the spool and one input
  * device per file. One device per process, because a device's presence
  * rests on the MQTT will of its own connection. Everything is owned by the
- * struct conf_button and freed by config_button_free().
+ * struct conf_button and freed by conf_button_free().
  */
 struct conf_button_key {
 	char *key;	/* "KEY_F1": an evdev code name */
@@ -303,14 +303,14 @@ struct conf_button {
  * caller knows them (libevdev), conf.c does not. */
 typedef int (*conf_keycode_fn)(const char *name);
 
-/* As config_load: 0 and *out, or -1 and *cause, every error as
+/* As conf_load: 0 and *out, or -1 and *cause, every error as
  * "file:line: message" on a line of its own; the caller frees *cause. */
-int config_button_load(const char *path, conf_keycode_fn,
+int conf_button_load(const char *path, conf_keycode_fn,
     struct conf_button **out, char **cause);
-int config_button_load_string(const char *text, const char *name,
+int conf_button_load_string(const char *text, const char *name,
     conf_keycode_fn, struct conf_button **out, char **cause);
-void config_button_free(struct conf_button *);
+void conf_button_free(struct conf_button *);
 /* One line for --check-config; the caller frees it. */
-char *config_button_summary(const struct conf_button *);
+char *conf_button_summary(const struct conf_button *);
 
 #endif

@@ -403,7 +403,7 @@ duty_on(const struct config *cf, const struct duty *d,
 		return ov->on;
 	if (rp->nshifts == 0)
 		return 1;
-	if ((b = config_branch(cf, branch)) == NULL ||
+	if ((b = conf_branch(cf, branch)) == NULL ||
 	    duty_local(b->timezone, now, &lt) != 0)
 		return 0;
 	for (i = 0; i < rp->nshifts; i++) {
@@ -421,7 +421,7 @@ const struct conf_policy *
 duty_policy(const struct config *cf, const struct conf_category *cat,
     const char *branch, int64_t now, int *after)
 {
-	const struct conf_branch *b = config_branch(cf, branch);
+	const struct conf_branch *b = conf_branch(cf, branch);
 
 	*after = 0;
 	if (cat->after_pol == NULL || b == NULL || duty_open(b, now))

@@ -96,7 +96,7 @@ int duty_open(const struct conf_branch *, int64_t now);
  * force decides (the latest set); else a responder without shifts always
  * is, and one with shifts is within one of them at that branch (a shift on
  * a day the branch is closed does not count). Coverage of the branch is
- * the caller's (config_covers).
+ * the caller's (conf_covers).
  */
 int duty_on(const struct config *, const struct duty *,
     const struct conf_responder *, const char *branch, int64_t now);

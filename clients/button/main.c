@@ -93,7 +93,7 @@ config_or_exit(const struct args *a)
 	struct conf_button *cf;
 	char *cause = NULL;
 
-	if (config_button_load(a->config, input_keycode, &cf, &cause) != 0) {
+	if (conf_button_load(a->config, input_keycode, &cf, &cause) != 0) {
 		fprintf(stderr, "%s", cause);
 		if (cause[0] != '\0' && cause[strlen(cause) - 1] != '\n')
 			fputc('\n', stderr);
@@ -254,7 +254,7 @@ teardown(struct button *b, struct event *sig_ev[2])
 	event_free(sig_ev[1]);
 	event_base_free(b->base);
 	free(b->presence_topic);
-	config_button_free(b->cf);
+	conf_button_free(b->cf);
 }
 
 int
@@ -269,11 +269,11 @@ main(int argc, char **argv)
 	log_init("beacon-button", a.verbose);
 	b.cf = config_or_exit(&a);
 	if (a.check) {
-		char *sum = config_button_summary(b.cf);
+		char *sum = conf_button_summary(b.cf);
 
 		printf("%s\n", sum);
 		free(sum);
-		config_button_free(b.cf);
+		conf_button_free(b.cf);
 		return 0;
 	}
 	spool_setup(&b);

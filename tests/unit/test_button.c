@@ -272,7 +272,7 @@ conf_must(const char *text)
 	struct conf_button *cf;
 	char *cause = NULL;
 
-	if (config_button_load_string(text, "t.conf", input_keycode, &cf,
+	if (conf_button_load_string(text, "t.conf", input_keycode, &cf,
 	    &cause) != 0)
 		fail_msg("%s", cause);
 	return cf;
@@ -285,7 +285,7 @@ conf_errors(const char *text)
 	struct conf_button *cf;
 	char *cause = NULL;
 
-	assert_int_equal(config_button_load_string(text, "t.conf",
+	assert_int_equal(conf_button_load_string(text, "t.conf",
 	    input_keycode, &cf, &cause), -1);
 	assert_null(cf);
 	snprintf(buf, sizeof buf, "%s", cause);
@@ -302,7 +302,7 @@ test_conf_shipped(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	if (config_button_load(path, input_keycode, &cf, &cause) != 0)
+	if (conf_button_load(path, input_keycode, &cf, &cause) != 0)
 		fail_msg("%s", cause);
 	assert_string_equal(cf->broker_host, "127.0.0.1");
 	assert_int_equal(cf->broker_port, 1883);
@@ -315,7 +315,7 @@ test_conf_shipped(void **state)
 	assert_string_equal(cf->long_press_type, "duress");
 	assert_true(cf->grab);
 	assert_int_equal(cf->nkeys, 3);
-	config_button_free(cf);
+	conf_button_free(cf);
 	free(path);
 }
 
@@ -344,7 +344,7 @@ test_conf_keys(void **state)
 	assert_int_equal(cf->keepalive, 30);
 	assert_string_equal(cf->spool, "/var/lib/beacon-button/desk-3.spool");
 	assert_null(cf->username);
-	config_button_free(cf);
+	conf_button_free(cf);
 }
 
 static void
@@ -412,7 +412,7 @@ test_report_fill(void **state)
 	button_report_fill(cf, &cf->keys[0], PRESS_LONG, &a);
 	assert_string_equal(a.type, "weapon");
 	assert_true(a.silent);
-	config_button_free(cf);
+	conf_button_free(cf);
 }
 
 /* ---- presses on made-up times ------------------------------------------- */

@@ -35,7 +35,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	config_free(cf);
+	conf_free(cf);
 	return 0;
 }
 
@@ -53,7 +53,7 @@ static int
 on(const struct duty *d, const char *who, const char *branch,
     const char *when)
 {
-	return duty_on(cf, d, config_responder(cf, who), branch, at(when));
+	return duty_on(cf, d, conf_responder(cf, who), branch, at(when));
 }
 
 static void
@@ -151,7 +151,7 @@ test_across_midnight(void **state)
 static void
 test_holiday_closure(void **state)
 {
-	const struct conf_branch *b = config_branch(cf, "central");
+	const struct conf_branch *b = conf_branch(cf, "central");
 
 	(void)state;
 	/* Friday 2026-12-25, noon EST: a holiday, closed, no day shift. */
@@ -172,7 +172,7 @@ test_holiday_closure(void **state)
 	assert_false(duty_open(b, at("2026-03-14T21:30:00.000Z")));
 	assert_false(duty_open(b, at("2026-03-15T16:00:00.000Z")));
 	/* A branch without hours is always open. */
-	assert_true(duty_open(config_branch(cf, "eastside"),
+	assert_true(duty_open(conf_branch(cf, "eastside"),
 	    at("2026-12-25T03:00:00.000Z")));
 }
 
@@ -217,7 +217,7 @@ test_overrides(void **state)
 static void
 test_after_hours_route(void **state)
 {
-	const struct conf_category *cat = config_category(cf, "welfare");
+	const struct conf_category *cat = conf_category(cf, "welfare");
 	const struct conf_policy *pol;
 	struct route rt;
 	int after;
@@ -303,7 +303,7 @@ test_conf_errors(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	assert_int_equal(config_load_string(bad, "bad.conf", &c, &cause), -1);
+	assert_int_equal(conf_load_string(bad, "bad.conf", &c, &cause), -1);
 	assert_non_null(strstr(cause, "bad.conf:3: branch \"b\" hours 1: days: "
 	    "\"monday\" is not a day"));
 	assert_non_null(strstr(cause, "bad.conf:3: branch \"b\" hours 1: from "
@@ -357,11 +357,11 @@ test_shipped_example(void **state)
 	int after;
 
 	(void)state;
-	if (config_load_string(text, "beacon.conf", &c, &cause) != 0)
+	if (conf_load_string(text, "beacon.conf", &c, &cause) != 0)
 		fail_msg("%s", cause);
 	free(text);
-	assert_int_equal(config_responder(c, "crisis-1")->nshifts, 2);
-	cat = config_category(c, "mental_health");
+	assert_int_equal(conf_responder(c, "crisis-1")->nshifts, 2);
+	cat = conf_category(c, "mental_health");
 	/* Tuesday 2026-03-03 10:00 EST at central: open, crisis-1 on duty. */
 	pol = duty_policy(c, cat, "central", at("2026-03-03T15:00:00.000Z"),
 	    &after);
@@ -382,7 +382,7 @@ test_shipped_example(void **state)
 	rules_route_at(c, cat->pol, "central", 2, 0, NULL,
 	    at("2026-03-05T18:00:00.000Z"), &rt);
 	assert_int_equal(rt.n, 0);
-	config_free(c);
+	conf_free(c);
 }
 
 static int
