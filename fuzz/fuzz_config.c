@@ -1,6 +1,6 @@
 /*
  * The configuration checker (`beacond --check-config`, and every start and
- * SIGHUP): libconfig's parser and conf.c's checks, for beacon.conf and
+ * SIGHUP): libconfig's parser and the conf module's checks, for beacon.conf and
  * beacon-button.conf. Each input is read as both. A valid configuration
  * gets its summary; a refused one has a cause to print, ending in a
  * newline.

@@ -1,5 +1,5 @@
 /*
- * beacon.conf, read with libconfig (conf.c is the only user of libconfig).
+ * beacon.conf, read with libconfig (lib/conf*.c are the only users of libconfig).
  * All strings and arrays below are owned by the struct config and freed by
  * conf_free(). Pointers returned by the lookup functions borrow from it.
  */
@@ -300,7 +300,7 @@ struct conf_button {
 };
 
 /* The code of an evdev key name such as "KEY_F1" or "BTN_0", or -1: the
- * caller knows them (libevdev), conf.c does not. */
+ * caller knows them (libevdev), the conf module does not. */
 typedef int (*conf_keycode_fn)(const char *name);
 
 /* As conf_load: 0 and *out, or -1 and *cause, every error as

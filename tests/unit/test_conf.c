@@ -1,5 +1,5 @@
 /*
- * The configuration (conf.c): the shipped beacon.conf, the checks with
+ * The configuration (lib/conf*.c): the shipped beacon.conf, the checks with
  * their "file:line: message" errors, the lookups.
  */
 #include <setjmp.h>
