@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "beacon.h"
+#include "calendar.h"
 #include "clock.h"
 #include "conf.h"
 #include "duty.h"
@@ -325,7 +326,7 @@ oncall_window(const struct conf_branch *b, const struct oncall_req *q,
 		    q->from : q->until);
 		return err;
 	}
-	if (*until <= *from && duty_parse_hhmm(q->until, &min) == 0 &&
+	if (*until <= *from && calendar_parse_hhmm(q->until, &min) == 0 &&
 	    duty_local(b->timezone, *from, &lt) == 0)
 		*until = duty_instant(b->timezone, lt.y, lt.m, lt.d + 1,
 		    min / 60, min % 60);

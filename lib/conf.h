@@ -1,5 +1,5 @@
 /*
- * beacon.conf, read with libconfig (lib/conf*.c are the only users of libconfig).
+ * beacon.conf, read with libconfig (lib/conf*.c are its only users).
  * All strings and arrays below are owned by the struct config and freed by
  * conf_free(). Pointers returned by the lookup functions borrow from it.
  */

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "conf_int.h"
-#include "duty.h"
 #include "xmalloc.h"
 
 /* Shifts and opening hours: weekly windows; closures: date ranges. */
@@ -101,15 +101,15 @@ check_window(struct check *ck, struct conf_window *w,
 	if (w->days != NULL && w->ndays == 0)
 		conf_check_err(ck, conf_member_or(el, "days"), "%s: days is empty: list "
 		    "them, e.g. [ \"mon\", \"tue\" ] or [ \"daily\" ]", ctx);
-	if (duty_parse_days(w->days, w->ndays, &w->dmask, &bad) != 0)
+	if (calendar_parse_days(w->days, w->ndays, &w->dmask, &bad) != 0)
 		conf_check_err(ck, conf_member_or(el, "days"), "%s: days: \"%s\" is not "
 		    "a day: use mon, tue, wed, thu, fri, sat, sun, daily, "
 		    "weekdays or weekends", ctx, bad);
-	if (w->from != NULL && duty_parse_hhmm(w->from, &w->from_min) != 0)
+	if (w->from != NULL && calendar_parse_hhmm(w->from, &w->from_min) != 0)
 		conf_check_err(ck, conf_member_or(el, "from"), "%s: from \"%s\" is not "
 		    "a time of day: use \"HH:MM\", 00:00 to 24:00", ctx,
 		    w->from);
-	if (w->until != NULL && duty_parse_hhmm(w->until, &w->until_min) != 0)
+	if (w->until != NULL && calendar_parse_hhmm(w->until, &w->until_min) != 0)
 		conf_check_err(ck, conf_member_or(el, "until"), "%s: until \"%s\" is not "
 		    "a time of day: use \"HH:MM\", 00:00 to 24:00", ctx,
 		    w->until);
@@ -118,7 +118,7 @@ check_window(struct check *ck, struct conf_window *w,
 		conf_check_err(ck, conf_member_or(el, "until"), "%s: from and until are "
 		    "the same time: use \"00:00\" to \"24:00\" for a whole day",
 		    ctx);
-	if (w->from != NULL && w->from_min == DUTY_DAY_MIN)
+	if (w->from != NULL && w->from_min == CALENDAR_DAY_MIN)
 		conf_check_err(ck, conf_member_or(el, "from"), "%s: from \"24:00\" is the "
 		    "end of the day: use \"00:00\"", ctx);
 }
@@ -171,7 +171,7 @@ check_dates(struct check *ck, struct conf_branch *b,
 	b->holiday_ymd = b->nholidays ? xcalloc(b->nholidays, sizeof(int)) :
 	    NULL;
 	for (i = 0; i < b->nholidays; i++)
-		if (duty_parse_date(b->holidays[i], &b->holiday_ymd[i]) != 0)
+		if (calendar_parse_date(b->holidays[i], &b->holiday_ymd[i]) != 0)
 			conf_check_err(ck, conf_member_or(el, "holidays"), "%s: holidays: "
 			    "\"%s\" is not a date: use \"YYYY-MM-DD\"", ctx,
 			    b->holidays[i]);
@@ -179,11 +179,11 @@ check_dates(struct check *ck, struct conf_branch *b,
 		c = &b->closures[i];
 		sel = check_elem(el, "closures", i);
 		sctx = xasprintf("%s closure %zu", ctx, i + 1);
-		if (c->from != NULL && duty_parse_date(c->from, &c->from_ymd) !=
+		if (c->from != NULL && calendar_parse_date(c->from, &c->from_ymd) !=
 		    0)
 			conf_check_err(ck, conf_member_or(sel, "from"), "%s: from \"%s\" "
 			    "is not a date: use \"YYYY-MM-DD\"", sctx, c->from);
-		else if (c->until != NULL && duty_parse_date(c->until,
+		else if (c->until != NULL && calendar_parse_date(c->until,
 		    &c->until_ymd) != 0)
 			conf_check_err(ck, conf_member_or(sel, "until"), "%s: until \"%s\" "
 			    "is not a date: use \"YYYY-MM-DD\"", sctx, c->until);

@@ -125,7 +125,7 @@ windows_free(struct conf_window *w, size_t n)
 	free(w);
 }
 
-/* What the duty settings hold (duty.h). */
+/* What the duty settings hold (shifts, hours, closures, holidays). */
 static void
 conf_free_duty(struct config *cf)
 {

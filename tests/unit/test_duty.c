@@ -56,31 +56,6 @@ on(const struct duty *d, const char *who, const char *branch,
 	return duty_on(cf, d, conf_responder(cf, who), branch, at(when));
 }
 
-static void
-test_parse(void **state)
-{
-	char *days[] = { "mon", "weekends" }, *bad[] = { "monday" };
-	const char *why = NULL;
-	int v;
-
-	(void)state;
-	assert_int_equal(duty_parse_hhmm("09:30", &v), 0);
-	assert_int_equal(v, 570);
-	assert_int_equal(duty_parse_hhmm("24:00", &v), 0);
-	assert_int_equal(v, 1440);
-	assert_int_equal(duty_parse_hhmm("24:01", &v), -1);
-	assert_int_equal(duty_parse_hhmm("9:30", &v), -1);
-	assert_int_equal(duty_parse_hhmm("09:60", &v), -1);
-	assert_int_equal(duty_parse_days(days, 2, &v, &why), 0);
-	assert_int_equal(v, (1 << 1) | (1 << 0) | (1 << 6));
-	assert_int_equal(duty_parse_days(bad, 1, &v, &why), -1);
-	assert_string_equal(why, "monday");
-	assert_int_equal(duty_parse_date("2028-02-29", &v), 0);
-	assert_int_equal(v, 20280229);
-	assert_int_equal(duty_parse_date("2026-02-29", &v), -1);
-	assert_int_equal(duty_parse_date("2026-13-01", &v), -1);
-}
-
 /* Spring forward, Sunday 2026-03-08: 02:00 EST becomes 03:00 EDT. */
 static void
 test_spring_forward(void **state)
@@ -461,7 +436,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_spring_forward),
 		cmocka_unit_test(test_fall_back),
 		cmocka_unit_test(test_across_midnight),
