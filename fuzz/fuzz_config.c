@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "button_conf.h"
 #include "conf.h"
 #include "fuzz.h"
 
@@ -41,7 +42,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config *cf;
-	struct conf_button *bc;
+	struct button_conf *bc;
 	char *text, *cause = NULL;
 
 	/* @include reads other files (relative to the working directory,
@@ -61,11 +62,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_cause(cause);
 
 	cause = NULL;
-	if (conf_button_load_string(text, "fuzz.conf", keycode, &bc,
+	if (button_conf_load_string(text, "fuzz.conf", keycode, &bc,
 	    &cause) == 0) {
 		FUZZ_CHECK(bc != NULL);
-		free(conf_button_summary(bc));
-		conf_button_free(bc);
+		free(button_conf_summary(bc));
+		button_conf_free(bc);
 	} else
 		check_cause(cause);
 	free(text);

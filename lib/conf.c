@@ -24,13 +24,13 @@
 
 /* ---- errors ------------------------------------------------------------ */
 
-static void check_vadd(struct check *, const char *, int, const char *,
+static void check_vadd(struct conf_check *, const char *, int, const char *,
     va_list) __attribute__((format(printf, 4, 0)));
 
 /* The name of file for errors; the caller frees it. libconfig names an
  * included file as @include wrote it. */
 char *
-conf_check_file(const struct check *ck, const char *file)
+conf_check_file(const struct conf_check *ck, const char *file)
 {
 	if (file == NULL)
 		return xstrdup(ck->name);
@@ -40,7 +40,7 @@ conf_check_file(const struct check *ck, const char *file)
 }
 
 static void
-check_vadd(struct check *ck, const char *file, int line, const char *fmt,
+check_vadd(struct conf_check *ck, const char *file, int line, const char *fmt,
     va_list ap)
 {
 	struct conf_err *e;
@@ -57,7 +57,7 @@ check_vadd(struct check *ck, const char *file, int line, const char *fmt,
 }
 
 void
-conf_check_at(struct check *ck, const char *file, int line, const char *fmt, ...)
+conf_check_at(struct conf_check *ck, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,7 +68,7 @@ conf_check_at(struct check *ck, const char *file, int line, const char *fmt, ...
 
 /* An error about setting s (NULL: the whole file). */
 void
-conf_check_err(struct check *ck, const config_setting_t *s, const char *fmt, ...)
+conf_check_err(struct conf_check *ck, const config_setting_t *s, const char *fmt, ...)
 {
 	va_list ap;
 	const char *file = NULL;
@@ -98,7 +98,7 @@ check_cmp(const void *a, const void *b)
 
 /* All errors in file and line order, one "file:line: message" a line. */
 char *
-conf_check_cause(struct check *ck)
+conf_check_cause(struct conf_check *ck)
 {
 	char *cause = xstrdup(""), *next;
 	size_t i;
@@ -114,7 +114,7 @@ conf_check_cause(struct check *ck)
 }
 
 void
-conf_check_clear(struct check *ck)
+conf_check_clear(struct conf_check *ck)
 {
 	size_t i;
 
@@ -205,7 +205,7 @@ conf_covers(const struct conf_responder *rp, const char *branch)
 	return 0;
 }
 
-const char *
+static const char *
 conf_plural(size_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;

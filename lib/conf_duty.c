@@ -15,25 +15,25 @@
 #include "xmalloc.h"
 
 /* Shifts and opening hours: weekly windows; closures: date ranges. */
-static const struct field shift_fields[] = {
-	STR(struct conf_window, branch, 0, conf_valid_id),
-	STRS(struct conf_window, days, 1),
-	STR(struct conf_window, from, 1, NULL),
-	STR(struct conf_window, until, 1, NULL),
+static const struct conf_field shift_fields[] = {
+	CONF_STR(struct conf_window, branch, 0, conf_valid_id),
+	CONF_STRS(struct conf_window, days, 1),
+	CONF_STR(struct conf_window, from, 1, NULL),
+	CONF_STR(struct conf_window, until, 1, NULL),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
-static const struct field hours_fields[] = {
-	STRS(struct conf_window, days, 1),
-	STR(struct conf_window, from, 1, NULL),
-	STR(struct conf_window, until, 1, NULL),
+static const struct conf_field hours_fields[] = {
+	CONF_STRS(struct conf_window, days, 1),
+	CONF_STR(struct conf_window, from, 1, NULL),
+	CONF_STR(struct conf_window, until, 1, NULL),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
-static const struct field closure_fields[] = {
-	STR(struct conf_closure, from, 1, NULL),
-	STR(struct conf_closure, until, 1, NULL),
-	STR(struct conf_closure, reason, 0, conf_valid_nonempty),
+static const struct conf_field closure_fields[] = {
+	CONF_STR(struct conf_closure, from, 1, NULL),
+	CONF_STR(struct conf_closure, until, 1, NULL),
+	CONF_STR(struct conf_closure, reason, 0, conf_valid_nonempty),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -58,33 +58,33 @@ closure_ctx(const config_setting_t *el, const char *ctx, int i)
 	return xasprintf("%s closure %d", ctx, i + 1);
 }
 
-static const struct nested shift_nested = { sizeof(struct conf_window),
+static const struct conf_nested shift_nested = { sizeof(struct conf_window),
 	offsetof(struct conf_window, line), shift_fields, shift_ctx,
 	"{ days = [ \"mon\", ... ]; from = \"09:00\"; until = \"17:00\"; }" };
-static const struct nested hours_nested = { sizeof(struct conf_window),
+static const struct conf_nested hours_nested = { sizeof(struct conf_window),
 	offsetof(struct conf_window, line), hours_fields, hours_ctx,
 	"{ days = [ \"mon\", ... ]; from = \"09:00\"; until = \"21:00\"; }" };
-static const struct nested closure_nested = { sizeof(struct conf_closure),
+static const struct conf_nested closure_nested = { sizeof(struct conf_closure),
 	offsetof(struct conf_closure, line), closure_fields, closure_ctx,
 	"{ from = \"2026-07-01\"; until = \"2026-07-14\"; }" };
 
 void
-conf_field_shifts(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_shifts(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
 	conf_field_nested(ck, s, ctx, f, base, &shift_nested);
 }
 
 void
-conf_field_hours(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_hours(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
 	conf_field_nested(ck, s, ctx, f, base, &hours_nested);
 }
 
 void
-conf_field_closures(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_closures(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
 	conf_field_nested(ck, s, ctx, f, base, &closure_nested);
 }
@@ -93,7 +93,7 @@ conf_field_closures(struct check *ck, const config_setting_t *s, const char *ctx
 
 /* The days and times of a weekly window. */
 static void
-check_window(struct check *ck, struct conf_window *w,
+check_window(struct conf_check *ck, struct conf_window *w,
     const config_setting_t *el, const char *ctx)
 {
 	const char *bad = NULL;
@@ -135,7 +135,7 @@ check_elem(const config_setting_t *el, const char *name, size_t i)
 }
 
 void
-conf_check_shifts(struct check *ck, struct config *cf, struct conf_responder *rp,
+conf_check_shifts(struct conf_check *ck, struct config *cf, struct conf_responder *rp,
     const config_setting_t *el, const char *ctx)
 {
 	const config_setting_t *sel;
@@ -160,7 +160,7 @@ conf_check_shifts(struct check *ck, struct config *cf, struct conf_responder *rp
 }
 
 static void
-check_dates(struct check *ck, struct conf_branch *b,
+check_dates(struct conf_check *ck, struct conf_branch *b,
     const config_setting_t *el, const char *ctx)
 {
 	const config_setting_t *sel;
@@ -196,7 +196,7 @@ check_dates(struct check *ck, struct conf_branch *b,
 }
 
 void
-conf_check_hours(struct check *ck, struct conf_branch *b,
+conf_check_hours(struct conf_check *ck, struct conf_branch *b,
     const config_setting_t *el, const char *ctx)
 {
 	char *sctx;

@@ -149,10 +149,10 @@ conf_split_broker(const char *s, char **host, int *port)
 
 
 void
-conf_field_str(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_str(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
-	char **dst = FIELD(base, f, char *);
+	char **dst = CONF_FIELD(base, f, char *);
 	const char *v, *why;
 
 	if (s == NULL) {
@@ -174,10 +174,10 @@ conf_field_str(struct check *ck, const config_setting_t *s, const char *ctx,
  * one): its errors name the setting, never the value, because a reload's
  * errors go to the log. */
 void
-conf_field_secret(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_secret(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
-	char **dst = FIELD(base, f, char *);
+	char **dst = CONF_FIELD(base, f, char *);
 	const char *why;
 
 	if (s == NULL || config_setting_type(s) != CONFIG_TYPE_STRING) {
@@ -190,10 +190,10 @@ conf_field_secret(struct check *ck, const config_setting_t *s, const char *ctx,
 }
 
 void
-conf_field_int(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_int(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
-	int *dst = FIELD(base, f, int);
+	int *dst = CONF_FIELD(base, f, int);
 	long long v;
 	int t;
 
@@ -217,10 +217,10 @@ conf_field_int(struct check *ck, const config_setting_t *s, const char *ctx,
 
 /* A list of strings: [ "a", "b" ] or ( "a", "b" ). */
 void
-conf_field_strs(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_strs(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
-	char ***dst = FIELD(base, f, char **);
+	char ***dst = CONF_FIELD(base, f, char **);
 	size_t *n = (size_t *)(void *)((char *)base + f->noff);
 	const config_setting_t *el;
 	int i, len, t;
@@ -249,8 +249,8 @@ conf_field_strs(struct check *ck, const config_setting_t *s, const char *ctx,
 }
 
 void
-conf_field_broker(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_broker(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
 	struct config *cf = base;
 	const char *v = "127.0.0.1:1883", *why;
@@ -268,10 +268,10 @@ conf_field_broker(struct check *ck, const config_setting_t *s, const char *ctx,
 }
 
 void
-conf_field_bool(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+conf_field_bool(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
-	int *dst = FIELD(base, f, int);
+	int *dst = CONF_FIELD(base, f, int);
 
 	*dst = f->idef;
 	if (s == NULL)
@@ -284,10 +284,60 @@ conf_field_bool(struct check *ck, const config_setting_t *s, const char *ctx,
 	*dst = config_setting_get_bool(s);
 }
 
+/* Seconds, whole or not ("2" or "1.5"), kept as milliseconds; 0: none.
+ * A large number is most likely milliseconds, and is refused as such. */
+void
+conf_field_seconds(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
+{
+	int *dst = CONF_FIELD(base, f, int);
+	double v;
+	int t;
+
+	*dst = f->idef;
+	if (s == NULL)
+		return;
+	t = config_setting_type(s);
+	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64 &&
+	    t != CONFIG_TYPE_FLOAT) {
+		conf_check_err(ck, s, "%s: %s must be a number of seconds, e.g. 2.0",
+		    ctx, f->name);
+		return;
+	}
+	v = t == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) :
+	    (double)config_setting_get_int64(s);
+	if (v != 0 && !(v * 1000 >= f->min && v * 1000 <= f->max)) {
+		conf_check_err(ck, s, "%s: %s is in seconds: %g to %g, or 0 for none, "
+		    "not %g", ctx, f->name, f->min / 1000.0, f->max / 1000.0, v);
+		return;
+	}
+	*dst = (int)(v * 1000 + 0.5);
+}
+
+/* "host:port" into the char * at off and the int at noff. */
+void
+conf_field_hostport(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
+{
+	char **host = CONF_FIELD(base, f, char *);
+	int *port = (int *)(void *)((char *)base + f->noff);
+	const char *v = f->sdef, *why;
+
+	if (s != NULL && config_setting_type(s) != CONFIG_TYPE_STRING) {
+		conf_check_err(ck, s, "%s: %s must be a string like "
+		    "\"127.0.0.1:1883\"", ctx, f->name);
+		return;
+	}
+	if (s != NULL)
+		v = config_setting_get_string(s);
+	if ((why = conf_split_broker(v, host, port)) != NULL)
+		conf_check_err(ck, s, "%s: %s \"%s\" %s", ctx, f->name, v, why);
+}
+
 /* ---- groups and lists -------------------------------------------------- */
 
-static const struct field *
-field_find(const struct field *fields, const char *name)
+static const struct conf_field *
+field_find(const struct conf_field *fields, const char *name)
 {
 	for (; fields->name != NULL; fields++)
 		if (strcmp(fields->name, name) == 0)
@@ -298,10 +348,10 @@ field_find(const struct field *fields, const char *name)
 /* Read every field of group g into base; complain about what is missing
  * and about settings nobody reads (most likely a misspelling). */
 void
-conf_group_read(struct check *ck, const config_setting_t *g, const char *ctx,
-    const struct field *fields, void *base)
+conf_group_read(struct conf_check *ck, const config_setting_t *g, const char *ctx,
+    const struct conf_field *fields, void *base)
 {
-	const struct field *f;
+	const struct conf_field *f;
 	const config_setting_t *s;
 	int i;
 
@@ -343,7 +393,7 @@ conf_is_list(const config_setting_t *s)
 }
 
 static int
-list_ok(struct check *ck, const config_setting_t *s, const char *ctx,
+list_ok(struct conf_check *ck, const config_setting_t *s, const char *ctx,
     const char *name)
 {
 	if (conf_is_list(s))
@@ -354,10 +404,10 @@ list_ok(struct check *ck, const config_setting_t *s, const char *ctx,
 }
 
 void
-conf_field_nested(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base, const struct nested *nd)
+conf_field_nested(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base, const struct conf_nested *nd)
 {
-	char **dst = FIELD(base, f, char *), *elem, *ectx;
+	char **dst = CONF_FIELD(base, f, char *), *elem, *ectx;
 	size_t *n = (size_t *)(void *)((char *)base + f->noff);
 	const config_setting_t *el;
 	int i, len;
@@ -385,7 +435,7 @@ conf_field_nested(struct check *ck, const config_setting_t *s, const char *ctx,
 }
 
 void
-conf_list_read(struct check *ck, const config_setting_t *ls,
+conf_list_read(struct conf_check *ck, const config_setting_t *ls,
     const struct list_desc *d, struct config *cf)
 {
 	const config_setting_t *el;

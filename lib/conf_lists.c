@@ -14,67 +14,67 @@
 #include "conf_int.h"
 #include "xmalloc.h"
 
-static void field_steps(struct check *, const config_setting_t *,
-    const char *, const struct field *, void *);
+static void field_steps(struct conf_check *, const config_setting_t *,
+    const char *, const struct conf_field *, void *);
 
-static const struct field role_fields[] = {
-	STR(struct conf_role, id, 1, conf_valid_id),
-	STR(struct conf_role, label, 1, conf_valid_nonempty),
-	STR(struct conf_role, reports_to, 0, conf_valid_id),
+static const struct conf_field role_fields[] = {
+	CONF_STR(struct conf_role, id, 1, conf_valid_id),
+	CONF_STR(struct conf_role, label, 1, conf_valid_nonempty),
+	CONF_STR(struct conf_role, reports_to, 0, conf_valid_id),
 	{ "drill", conf_field_bool, offsetof(struct conf_role, drill), 0, 0, 0, 0,
 	    0, NULL, NULL },
-	INT(struct conf_role, repeat, 0, 0, 86400, 0),
+	CONF_INT(struct conf_role, repeat, 0, 0, 86400, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
-static const struct field branch_fields[] = {
-	STR(struct conf_branch, id, 1, conf_valid_id),
-	STR(struct conf_branch, name, 1, conf_valid_nonempty),
-	STR(struct conf_branch, timezone, 1, conf_valid_timezone),
-	STRS(struct conf_branch, buttons, 0),
+static const struct conf_field branch_fields[] = {
+	CONF_STR(struct conf_branch, id, 1, conf_valid_id),
+	CONF_STR(struct conf_branch, name, 1, conf_valid_nonempty),
+	CONF_STR(struct conf_branch, timezone, 1, conf_valid_timezone),
+	CONF_STRS(struct conf_branch, buttons, 0),
 	{ "hours", conf_field_hours, offsetof(struct conf_branch, hours),
 	    offsetof(struct conf_branch, nhours), 0, 0, 0, 0, NULL, NULL },
 	{ "closures", conf_field_closures, offsetof(struct conf_branch, closures),
 	    offsetof(struct conf_branch, nclosures), 0, 0, 0, 0, NULL, NULL },
-	STRS(struct conf_branch, holidays, 0),
+	CONF_STRS(struct conf_branch, holidays, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
-static const struct field responder_fields[] = {
-	STR(struct conf_responder, id, 1, conf_valid_id),
-	STR(struct conf_responder, name, 1, conf_valid_nonempty),
-	STR(struct conf_responder, role, 1, NULL),
-	STRS(struct conf_responder, branches, 1),
+static const struct conf_field responder_fields[] = {
+	CONF_STR(struct conf_responder, id, 1, conf_valid_id),
+	CONF_STR(struct conf_responder, name, 1, conf_valid_nonempty),
+	CONF_STR(struct conf_responder, role, 1, NULL),
+	CONF_STRS(struct conf_responder, branches, 1),
 	{ "shifts", conf_field_shifts, offsetof(struct conf_responder, shifts),
 	    offsetof(struct conf_responder, nshifts), 0, 0, 0, 0, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
 /* A day is the longest sensible delay: a larger number is a typo. */
-static const struct field step_fields[] = {
-	INT(struct conf_step, after, 0, 0, 86400, 0),
-	INT(struct conf_step, repeat, 0, 0, 86400, 0),
-	STRS(struct conf_step, roles, 0),
-	STRS(struct conf_step, responders, 0),
+static const struct conf_field step_fields[] = {
+	CONF_INT(struct conf_step, after, 0, 0, 86400, 0),
+	CONF_INT(struct conf_step, repeat, 0, 0, 86400, 0),
+	CONF_STRS(struct conf_step, roles, 0),
+	CONF_STRS(struct conf_step, responders, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
-static const struct field policy_fields[] = {
-	STR(struct conf_policy, id, 1, conf_valid_id),
+static const struct conf_field policy_fields[] = {
+	CONF_STR(struct conf_policy, id, 1, conf_valid_id),
 	{ "steps", field_steps, offsetof(struct conf_policy, steps),
 	    offsetof(struct conf_policy, nsteps), 1, 0, 0, 0, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
-static const struct field category_fields[] = {
-	STR(struct conf_category, id, 1, conf_valid_id),
-	STR(struct conf_category, label, 1, conf_valid_nonempty),
-	INT(struct conf_category, severity, 1, 1, 4, 0),
-	STR(struct conf_category, policy, 1, NULL),
-	STR(struct conf_category, after_hours, 0, NULL),
+static const struct conf_field category_fields[] = {
+	CONF_STR(struct conf_category, id, 1, conf_valid_id),
+	CONF_STR(struct conf_category, label, 1, conf_valid_nonempty),
+	CONF_INT(struct conf_category, severity, 1, 1, 4, 0),
+	CONF_STR(struct conf_category, policy, 1, NULL),
+	CONF_STR(struct conf_category, after_hours, 0, NULL),
 	{ "cancel", conf_field_bool, offsetof(struct conf_category, cancel), 0, 0,
 	    0, 0, -1, NULL, NULL },
-	STRS(struct conf_category, require, 0),
+	CONF_STRS(struct conf_category, require, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -85,13 +85,13 @@ step_ctx(const config_setting_t *el, const char *ctx, int i)
 	return xasprintf("%s step %d", ctx, i + 1);
 }
 
-static const struct nested step_nested = { sizeof(struct conf_step),
+static const struct conf_nested step_nested = { sizeof(struct conf_step),
 	offsetof(struct conf_step, line), step_fields, step_ctx,
 	"{ after = 0; roles = [ ... ]; }" };
 
 static void
-field_steps(struct check *ck, const config_setting_t *s, const char *ctx,
-    const struct field *f, void *base)
+field_steps(struct conf_check *ck, const config_setting_t *s, const char *ctx,
+    const struct conf_field *f, void *base)
 {
 	conf_field_nested(ck, s, ctx, f, base, &step_nested);
 }
@@ -108,7 +108,7 @@ conf_member_or(const config_setting_t *el, const char *name)
 
 /* Each name of a list must be a known role. */
 void
-conf_check_roles(struct check *ck, const struct config *cf, char **roles,
+conf_check_roles(struct conf_check *ck, const struct config *cf, char **roles,
     size_t n, const config_setting_t *s, const char *ctx)
 {
 	size_t i;
@@ -120,7 +120,7 @@ conf_check_roles(struct check *ck, const struct config *cf, char **roles,
 }
 
 static void
-check_branch(struct check *ck, struct config *cf, void *p,
+check_branch(struct conf_check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
 {
 	struct conf_branch *b = p;
@@ -140,7 +140,7 @@ check_branch(struct check *ck, struct config *cf, void *p,
 }
 
 static void
-check_responder(struct check *ck, struct config *cf, void *p,
+check_responder(struct conf_check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
 {
 	struct conf_responder *rp = p;
@@ -161,7 +161,7 @@ check_responder(struct check *ck, struct config *cf, void *p,
 }
 
 static void
-check_step(struct check *ck, const struct config *cf,
+check_step(struct conf_check *ck, const struct config *cf,
     const struct conf_step *st, const config_setting_t *el, const char *ctx)
 {
 	const config_setting_t *rs = conf_member_or(el, "responders");
@@ -179,7 +179,7 @@ check_step(struct check *ck, const struct config *cf,
 }
 
 static void
-check_policy(struct check *ck, struct config *cf, void *p,
+check_policy(struct conf_check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
 {
 	struct conf_policy *pol = p;
@@ -203,7 +203,7 @@ check_policy(struct check *ck, struct config *cf, void *p,
 
 /* Each required role must be known, and reached by the policy. */
 static void
-check_require(struct check *ck, const struct config *cf,
+check_require(struct conf_check *ck, const struct config *cf,
     const struct conf_category *cat, const config_setting_t *el,
     const char *ctx)
 {
@@ -228,7 +228,7 @@ check_require(struct check *ck, const struct config *cf,
 }
 
 static void
-check_category(struct check *ck, struct config *cf, void *p,
+check_category(struct conf_check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
 {
 	struct conf_category *cat = p;
@@ -251,7 +251,7 @@ check_category(struct check *ck, struct config *cf, void *p,
 }
 
 static void
-check_role(struct check *ck, struct config *cf, void *p,
+check_role(struct conf_check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
 {
 	struct conf_role *r = p;
@@ -294,7 +294,7 @@ const size_t conf_nlists = sizeof conf_lists / sizeof *conf_lists;
 
 /* Two elements of one list with the same id: the second is the error. */
 static void
-check_dups(struct check *ck, const config_setting_t *ls,
+check_dups(struct conf_check *ck, const config_setting_t *ls,
     const struct list_desc *d, const struct config *cf)
 {
 	const char *arr, *a, *b;
@@ -319,7 +319,7 @@ check_dups(struct check *ck, const config_setting_t *ls,
 
 /* The second pass: duplicates, references, empty lists. */
 void
-conf_list_check(struct check *ck, const config_setting_t *root,
+conf_list_check(struct conf_check *ck, const config_setting_t *root,
     const struct list_desc *d, struct config *cf)
 {
 	const config_setting_t *ls = config_setting_get_member(root, d->name);

@@ -14,27 +14,27 @@
 #include "conf_int.h"
 #include "xmalloc.h"
 
-static const struct field beacon_fields[] = {
-	STRD(struct config, topic_prefix, "beacon", conf_valid_prefix),
+static const struct conf_field beacon_fields[] = {
+	CONF_STRD(struct config, topic_prefix, "beacon", conf_valid_prefix),
 	{ "broker", conf_field_broker, 0, 0, 0, 0, 0, 0, NULL, NULL },
-	STRD(struct config, client_id, "beacond", conf_valid_id),
-	STRD(struct config, database, "/var/lib/beacon/beacon.db",
+	CONF_STRD(struct config, client_id, "beacond", conf_valid_id),
+	CONF_STRD(struct config, database, "/var/lib/beacon/beacon.db",
 	    conf_valid_nonempty),
-	INT(struct config, session_expiry, 0, 0, INT_MAX, 86400),
-	INT(struct config, keepalive, 0, 5, 3600, 30),
-	INT(struct config, heartbeat, 0, 1, 3600, 10),
-	STRS(struct config, admins, 0),
-	STR(struct config, username, 0, conf_valid_nonempty),
-	STR(struct config, password_file, 0, conf_valid_nonempty),
-	STR(struct config, cafile, 0, conf_valid_nonempty),
-	STR(struct config, capath, 0, conf_valid_nonempty),
-	STR(struct config, certfile, 0, conf_valid_nonempty),
-	STR(struct config, keyfile, 0, conf_valid_nonempty),
-	STR(struct config, share_group, 0, conf_valid_share_group),
+	CONF_INT(struct config, session_expiry, 0, 0, INT_MAX, 86400),
+	CONF_INT(struct config, keepalive, 0, 5, 3600, 30),
+	CONF_INT(struct config, heartbeat, 0, 1, 3600, 10),
+	CONF_STRS(struct config, admins, 0),
+	CONF_STR(struct config, username, 0, conf_valid_nonempty),
+	CONF_STR(struct config, password_file, 0, conf_valid_nonempty),
+	CONF_STR(struct config, cafile, 0, conf_valid_nonempty),
+	CONF_STR(struct config, capath, 0, conf_valid_nonempty),
+	CONF_STR(struct config, certfile, 0, conf_valid_nonempty),
+	CONF_STR(struct config, keyfile, 0, conf_valid_nonempty),
+	CONF_STR(struct config, share_group, 0, conf_valid_share_group),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
-static const struct field life_fields[] = {
+static const struct conf_field life_fields[] = {
 	{ "severity", conf_field_int, offsetof(struct config, life_severity), 0,
 	    0, 1, 4, 1, NULL, NULL },
 	{ "roles", conf_field_strs, offsetof(struct config, life_roles),
@@ -44,7 +44,7 @@ static const struct field life_fields[] = {
 
 /* debrief: { ... }: after an incident is resolved. A week is the longest
  * sensible reminder; a quarter the longest due time. */
-static const struct field debrief_fields[] = {
+static const struct conf_field debrief_fields[] = {
 	{ "role", conf_field_str, offsetof(struct config, debrief_role), 0, 0, 0,
 	    0, 0, NULL, conf_valid_id },
 	{ "due", conf_field_int, offsetof(struct config, debrief_due), 0, 0, 1,
@@ -60,7 +60,7 @@ static const struct field debrief_fields[] = {
 };
 
 /* devices: { ... }: report devices' health. */
-static const struct field devices_fields[] = {
+static const struct conf_field devices_fields[] = {
 	{ "offline", conf_field_int, offsetof(struct config, device_offline), 0, 0,
 	    1, 86400, 300, NULL, NULL },
 	{ "no_answer", conf_field_int, offsetof(struct config, page_no_answer), 0,
@@ -70,7 +70,7 @@ static const struct field devices_fields[] = {
 
 /* limits: { ... }: how many messages one sender may have handled in each
  * interval; 0 turns a limit off. */
-static const struct field limits_fields[] = {
+static const struct conf_field limits_fields[] = {
 	{ "interval", conf_field_int, offsetof(struct config, limit_interval), 0,
 	    0, 1, 3600, 10, NULL, NULL },
 	{ "per_device", conf_field_int, offsetof(struct config, limit_device), 0,
@@ -81,7 +81,7 @@ static const struct field limits_fields[] = {
 };
 
 /* push: { ... }: an HTTP push service. */
-static const struct field push_fields[] = {
+static const struct conf_field push_fields[] = {
 	{ "url", conf_field_secret, offsetof(struct config, push_url), 0, 0, 0, 0,
 	    0, NULL, conf_valid_http_url },
 	{ "token", conf_field_secret, offsetof(struct config, push_token), 0, 0, 0,
@@ -95,7 +95,7 @@ static const struct field push_fields[] = {
 
 /* alarms: { ... }: the cancel window and repeated presses. A report of
  * severity 1-2 never waits; a minute is the longest sensible window. */
-static const struct field alarms_fields[] = {
+static const struct conf_field alarms_fields[] = {
 	{ "cancel_window", conf_field_int, offsetof(struct config, cancel_window),
 	    0, 0, 0, 60, 5, NULL, NULL },
 	{ "cancel_severity", conf_field_int, offsetof(struct config,
@@ -108,7 +108,7 @@ static const struct field alarms_fields[] = {
 /* standby: { ... }: a standby pair (docs/deployment.md). A lease under 2 s
  * would be renewed faster than a loaded broker answers; over a minute
  * leaves reports waiting too long after a failure. */
-static const struct field standby_fields[] = {
+static const struct conf_field standby_fields[] = {
 	{ "instance", conf_field_str, offsetof(struct config, standby_instance), 0,
 	    1, 0, 0, 0, NULL, conf_valid_id },
 	{ "partner", conf_field_str, offsetof(struct config, standby_partner), 0,
@@ -119,7 +119,7 @@ static const struct field standby_fields[] = {
 };
 
 /* reminders: { ... }: acknowledged but not on scene. */
-static const struct field reminders_fields[] = {
+static const struct conf_field reminders_fields[] = {
 	{ "on_scene", conf_field_int, offsetof(struct config, remind_on_scene), 0,
 	    0, 0, 86400, 0, NULL, NULL },
 	{ "escalate", conf_field_int, offsetof(struct config, remind_escalate), 0,
@@ -128,9 +128,9 @@ static const struct field reminders_fields[] = {
 };
 
 /* records: { ... }: retention and who may ask for records. */
-static const struct field records_fields[] = {
-	INT(struct config, retention_days, 0, 0, 100 * 366, 400),
-	STRS(struct config, query_roles, 0),
+static const struct conf_field records_fields[] = {
+	CONF_INT(struct config, retention_days, 0, 0, 100 * 366, 400),
+	CONF_STRS(struct config, query_roles, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -138,7 +138,7 @@ static const struct field records_fields[] = {
 
 /* "file:line" of setting s; the caller frees it. */
 static char *
-check_where(const struct check *ck, const config_setting_t *s)
+check_where(const struct conf_check *ck, const config_setting_t *s)
 {
 	char *file = conf_check_file(ck, config_setting_source_file(s)), *at;
 
@@ -165,7 +165,7 @@ conf_file_problem(const char *path, int dir, int readable, struct stat *sb)
 
 /* cafile, capath, certfile: public, so the commands read them too. */
 static void
-check_broker_file(struct check *ck, const config_t *lc, const char *name,
+check_broker_file(struct conf_check *ck, const config_t *lc, const char *name,
     const char *path, int dir)
 {
 	const config_setting_t *s;
@@ -185,7 +185,7 @@ check_broker_file(struct check *ck, const config_t *lc, const char *name,
  * read; whether it can is conf_read_secrets' to say. Returns where the
  * setting is, for its errors. */
 static char *
-check_secret(struct check *ck, const config_t *lc, const char *name,
+check_secret(struct conf_check *ck, const config_t *lc, const char *name,
     const char *path)
 {
 	const config_setting_t *s;
@@ -205,7 +205,7 @@ check_secret(struct check *ck, const config_t *lc, const char *name,
 }
 
 static void
-check_broker(struct check *ck, const config_t *lc, struct config *cf)
+check_broker(struct conf_check *ck, const config_t *lc, struct config *cf)
 {
 	if (cf->password_file != NULL) {
 		if (cf->username == NULL)
@@ -297,12 +297,12 @@ top_known(const char *name)
 	return 0;
 }
 
-static void top_group(struct check *, const config_setting_t *,
-    const char *, const struct field *, struct config *);
+static void top_group(struct conf_check *, const config_setting_t *,
+    const char *, const struct conf_field *, struct config *);
 
 /* standby: { } is optional; given, it names two different instances. */
 static void
-check_standby(struct check *ck, const config_setting_t *root,
+check_standby(struct conf_check *ck, const config_setting_t *root,
     struct config *cf)
 {
 	const config_setting_t *g = config_setting_get_member(root, "standby");
@@ -325,8 +325,8 @@ check_standby(struct check *ck, const config_setting_t *root,
 
 /* beacon: { ... } and life_threat: { ... }: optional groups. */
 static void
-top_group(struct check *ck, const config_setting_t *root, const char *name,
-    const struct field *fields, struct config *cf)
+top_group(struct conf_check *ck, const config_setting_t *root, const char *name,
+    const struct conf_field *fields, struct config *cf)
 {
 	const config_setting_t *g = config_setting_get_member(root, name);
 
@@ -339,7 +339,7 @@ top_group(struct check *ck, const config_setting_t *root, const char *name,
 }
 
 static void
-conf_read(struct check *ck, const config_t *lc, struct config *cf)
+conf_read(struct conf_check *ck, const config_t *lc, struct config *cf)
 {
 	const config_setting_t *root = config_root_setting(lc), *s;
 	size_t i;
@@ -377,7 +377,7 @@ static int
 conf_finish(config_t *lc, int parsed, const char *name, struct config **out,
     char **cause)
 {
-	struct check ck = { name, config_get_include_dir(lc), NULL, 0 };
+	struct conf_check ck = { name, config_get_include_dir(lc), NULL, 0 };
 	struct config *cf = xcalloc(1, sizeof *cf);
 	const char *file;
 

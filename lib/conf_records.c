@@ -34,7 +34,7 @@ strs_default(char ***dst, size_t *n, const char *const *def, size_t ndef)
 }
 
 static void
-check_ids(struct check *ck, char **v, size_t n, const config_setting_t *s,
+check_ids(struct conf_check *ck, char **v, size_t n, const config_setting_t *s,
     const char *ctx)
 {
 	size_t i;
@@ -48,7 +48,7 @@ check_ids(struct check *ck, char **v, size_t n, const config_setting_t *s,
 /* The supervisor role, when the file defines one, is the default for the
  * debrief and for who may ask for records. */
 void
-conf_check_records(struct check *ck, const config_t *lc, struct config *cf)
+conf_check_records(struct conf_check *ck, const config_t *lc, struct config *cf)
 {
 	const config_setting_t *dg = config_lookup(lc, "debrief");
 	const char *sup = conf_role(cf, "supervisor") ? "supervisor" : NULL;
