@@ -53,7 +53,8 @@ calendar_parse_days(char *const *days, size_t n, int *mask, const char **bad)
 
 	*mask = 0;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < sizeof calendar_days / sizeof *calendar_days; j++)
+		for (j = 0; j < sizeof calendar_days / sizeof *calendar_days;
+		    j++)
 			if (strcmp(days[i], calendar_days[j].name) == 0)
 				break;
 		if (j == sizeof calendar_days / sizeof *calendar_days) {
@@ -86,7 +87,8 @@ calendar_parse_date(const char *s, int *ymd)
 	int y, m, d;
 
 	if (strlen(s) != 10 || !calendar_digits(s, 4) || s[4] != '-' ||
-	    !calendar_digits(s + 5, 2) || s[7] != '-' || !calendar_digits(s + 8, 2))
+	    !calendar_digits(s + 5, 2) || s[7] != '-' ||
+	    !calendar_digits(s + 8, 2))
 		return -1;
 	y = atoi(s);
 	m = atoi(s + 5);

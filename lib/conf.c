@@ -57,7 +57,8 @@ check_vadd(struct conf_check *ck, const char *file, int line, const char *fmt,
 }
 
 void
-conf_check_at(struct conf_check *ck, const char *file, int line, const char *fmt, ...)
+conf_check_at(struct conf_check *ck, const char *file, int line,
+    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,7 +69,8 @@ conf_check_at(struct conf_check *ck, const char *file, int line, const char *fmt
 
 /* An error about setting s (NULL: the whole file). */
 void
-conf_check_err(struct conf_check *ck, const config_setting_t *s, const char *fmt, ...)
+conf_check_err(struct conf_check *ck, const config_setting_t *s,
+    const char *fmt, ...)
 {
 	va_list ap;
 	const char *file = NULL;
@@ -215,9 +217,12 @@ char *
 conf_summary(const struct config *cf)
 {
 	return xasprintf("%s: ok: %zu %s, %zu %s, %zu %s, %zu %s, %zu %s",
-	    cf->path, cf->nbranches, conf_plural(cf->nbranches, "branch", "branches"),
-	    cf->nroles, conf_plural(cf->nroles, "role", "roles"), cf->nresponders,
-	    conf_plural(cf->nresponders, "responder", "responders"),
-	    cf->ncategories, conf_plural(cf->ncategories, "category", "categories"),
+	    cf->path,
+	    cf->nbranches, conf_plural(cf->nbranches, "branch", "branches"),
+	    cf->nroles, conf_plural(cf->nroles, "role", "roles"),
+	    cf->nresponders, conf_plural(cf->nresponders, "responder",
+	    "responders"),
+	    cf->ncategories, conf_plural(cf->ncategories, "category",
+	    "categories"),
 	    cf->npolicies, conf_plural(cf->npolicies, "policy", "policies"));
 }

@@ -69,22 +69,22 @@ static const struct conf_nested closure_nested = { sizeof(struct conf_closure),
 	"{ from = \"2026-07-01\"; until = \"2026-07-14\"; }" };
 
 void
-conf_field_shifts(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_shifts(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	conf_field_nested(ck, s, ctx, f, base, &shift_nested);
 }
 
 void
-conf_field_hours(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_hours(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	conf_field_nested(ck, s, ctx, f, base, &hours_nested);
 }
 
 void
-conf_field_closures(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_closures(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	conf_field_nested(ck, s, ctx, f, base, &closure_nested);
 }
@@ -99,28 +99,30 @@ check_window(struct conf_check *ck, struct conf_window *w,
 	const char *bad = NULL;
 
 	if (w->days != NULL && w->ndays == 0)
-		conf_check_err(ck, conf_member_or(el, "days"), "%s: days is empty: list "
-		    "them, e.g. [ \"mon\", \"tue\" ] or [ \"daily\" ]", ctx);
+		conf_check_err(ck, conf_member_or(el, "days"), "%s: days is "
+		    "empty: list them, e.g. [ \"mon\", \"tue\" ] or [ "
+		    "\"daily\" ]", ctx);
 	if (calendar_parse_days(w->days, w->ndays, &w->dmask, &bad) != 0)
-		conf_check_err(ck, conf_member_or(el, "days"), "%s: days: \"%s\" is not "
-		    "a day: use mon, tue, wed, thu, fri, sat, sun, daily, "
-		    "weekdays or weekends", ctx, bad);
+		conf_check_err(ck, conf_member_or(el, "days"), "%s: days: "
+		    "\"%s\" is not a day: use mon, tue, wed, thu, fri, sat, "
+		    "sun, daily, weekdays or weekends", ctx, bad);
 	if (w->from != NULL && calendar_parse_hhmm(w->from, &w->from_min) != 0)
-		conf_check_err(ck, conf_member_or(el, "from"), "%s: from \"%s\" is not "
-		    "a time of day: use \"HH:MM\", 00:00 to 24:00", ctx,
-		    w->from);
-	if (w->until != NULL && calendar_parse_hhmm(w->until, &w->until_min) != 0)
-		conf_check_err(ck, conf_member_or(el, "until"), "%s: until \"%s\" is not "
-		    "a time of day: use \"HH:MM\", 00:00 to 24:00", ctx,
-		    w->until);
+		conf_check_err(ck, conf_member_or(el, "from"), "%s: from "
+		    "\"%s\" is not a time of day: use \"HH:MM\", 00:00 to "
+		    "24:00", ctx, w->from);
+	if (w->until != NULL && calendar_parse_hhmm(w->until,
+	    &w->until_min) != 0)
+		conf_check_err(ck, conf_member_or(el, "until"), "%s: until "
+		    "\"%s\" is not a time of day: use \"HH:MM\", 00:00 to "
+		    "24:00", ctx, w->until);
 	else if (w->from != NULL && w->until != NULL &&
 	    w->from_min == w->until_min)
-		conf_check_err(ck, conf_member_or(el, "until"), "%s: from and until are "
-		    "the same time: use \"00:00\" to \"24:00\" for a whole day",
-		    ctx);
+		conf_check_err(ck, conf_member_or(el, "until"), "%s: from and "
+		    "until are the same time: use \"00:00\" to \"24:00\" for a "
+		    "whole day", ctx);
 	if (w->from != NULL && w->from_min == CALENDAR_DAY_MIN)
-		conf_check_err(ck, conf_member_or(el, "from"), "%s: from \"24:00\" is the "
-		    "end of the day: use \"00:00\"", ctx);
+		conf_check_err(ck, conf_member_or(el, "from"), "%s: from "
+		    "\"24:00\" is the end of the day: use \"00:00\"", ctx);
 }
 
 /* Each element of the nested list `name` of el, with its context. */
@@ -135,8 +137,8 @@ check_elem(const config_setting_t *el, const char *name, size_t i)
 }
 
 void
-conf_check_shifts(struct conf_check *ck, struct config *cf, struct conf_responder *rp,
-    const config_setting_t *el, const char *ctx)
+conf_check_shifts(struct conf_check *ck, struct config *cf,
+    struct conf_responder *rp, const config_setting_t *el, const char *ctx)
 {
 	const config_setting_t *sel;
 	struct conf_window *w;
@@ -149,12 +151,13 @@ conf_check_shifts(struct conf_check *ck, struct config *cf, struct conf_responde
 		sctx = xasprintf("%s shift %zu", ctx, i + 1);
 		check_window(ck, w, sel, sctx);
 		if (w->branch != NULL && conf_branch(cf, w->branch) == NULL)
-			conf_check_err(ck, conf_member_or(sel, "branch"), "%s: unknown "
-			    "branch \"%s\" (not in branches)", sctx, w->branch);
+			conf_check_err(ck, conf_member_or(sel, "branch"),
+			    "%s: unknown branch \"%s\" (not in branches)", sctx,
+			    w->branch);
 		else if (w->branch != NULL && !conf_covers(rp, w->branch))
-			conf_check_err(ck, conf_member_or(sel, "branch"), "%s: branch "
-			    "\"%s\" is not one of the responder's branches",
-			    sctx, w->branch);
+			conf_check_err(ck, conf_member_or(sel, "branch"),
+			    "%s: branch \"%s\" is not one of the responder's "
+			    "branches", sctx, w->branch);
 		free(sctx);
 	}
 }
@@ -171,26 +174,30 @@ check_dates(struct conf_check *ck, struct conf_branch *b,
 	b->holiday_ymd = b->nholidays ? xcalloc(b->nholidays, sizeof(int)) :
 	    NULL;
 	for (i = 0; i < b->nholidays; i++)
-		if (calendar_parse_date(b->holidays[i], &b->holiday_ymd[i]) != 0)
-			conf_check_err(ck, conf_member_or(el, "holidays"), "%s: holidays: "
-			    "\"%s\" is not a date: use \"YYYY-MM-DD\"", ctx,
-			    b->holidays[i]);
+		if (calendar_parse_date(b->holidays[i],
+		    &b->holiday_ymd[i]) != 0)
+			conf_check_err(ck, conf_member_or(el, "holidays"),
+			    "%s: holidays: \"%s\" is not a date: use "
+			    "\"YYYY-MM-DD\"", ctx, b->holidays[i]);
 	for (i = 0; i < b->nclosures; i++) {
 		c = &b->closures[i];
 		sel = check_elem(el, "closures", i);
 		sctx = xasprintf("%s closure %zu", ctx, i + 1);
-		if (c->from != NULL && calendar_parse_date(c->from, &c->from_ymd) !=
-		    0)
-			conf_check_err(ck, conf_member_or(sel, "from"), "%s: from \"%s\" "
-			    "is not a date: use \"YYYY-MM-DD\"", sctx, c->from);
+		if (c->from != NULL && calendar_parse_date(c->from,
+		    &c->from_ymd) != 0)
+			conf_check_err(ck, conf_member_or(sel, "from"),
+			    "%s: from \"%s\" is not a date: use \"YYYY-MM-DD\"",
+			    sctx, c->from);
 		else if (c->until != NULL && calendar_parse_date(c->until,
 		    &c->until_ymd) != 0)
-			conf_check_err(ck, conf_member_or(sel, "until"), "%s: until \"%s\" "
-			    "is not a date: use \"YYYY-MM-DD\"", sctx, c->until);
+			conf_check_err(ck, conf_member_or(sel, "until"),
+			    "%s: until \"%s\" is not a date: use "
+			    "\"YYYY-MM-DD\"", sctx, c->until);
 		else if (c->from != NULL && c->until != NULL &&
 		    c->until_ymd < c->from_ymd)
-			conf_check_err(ck, conf_member_or(sel, "until"), "%s: until (%s) "
-			    "comes before from (%s)", sctx, c->until, c->from);
+			conf_check_err(ck, conf_member_or(sel, "until"),
+			    "%s: until (%s) comes before from (%s)", sctx,
+			    c->until, c->from);
 		free(sctx);
 	}
 }

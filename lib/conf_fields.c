@@ -149,8 +149,8 @@ conf_split_broker(const char *s, char **host, int *port)
 
 
 void
-conf_field_str(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_str(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	char **dst = CONF_FIELD(base, f, char *);
 	const char *v, *why;
@@ -160,8 +160,8 @@ conf_field_str(struct conf_check *ck, const config_setting_t *s, const char *ctx
 		return;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		conf_check_err(ck, s, "%s: %s must be a string in double quotes",
-		    ctx, f->name);
+		conf_check_err(ck, s, "%s: %s must be a string in double "
+		    "quotes", ctx, f->name);
 		return;
 	}
 	v = config_setting_get_string(s);
@@ -174,8 +174,8 @@ conf_field_str(struct conf_check *ck, const config_setting_t *s, const char *ctx
  * one): its errors name the setting, never the value, because a reload's
  * errors go to the log. */
 void
-conf_field_secret(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_secret(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	char **dst = CONF_FIELD(base, f, char *);
 	const char *why;
@@ -190,8 +190,8 @@ conf_field_secret(struct conf_check *ck, const config_setting_t *s, const char *
 }
 
 void
-conf_field_int(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_int(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	int *dst = CONF_FIELD(base, f, int);
 	long long v;
@@ -202,14 +202,14 @@ conf_field_int(struct conf_check *ck, const config_setting_t *s, const char *ctx
 		return;
 	t = config_setting_type(s);
 	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) {
-		conf_check_err(ck, s, "%s: %s must be a whole number (no quotes, "
-		    "no decimal point)", ctx, f->name);
+		conf_check_err(ck, s, "%s: %s must be a whole number (no "
+		    "quotes, no decimal point)", ctx, f->name);
 		return;
 	}
 	v = config_setting_get_int64(s);
 	if (v < f->min || v > f->max) {
-		conf_check_err(ck, s, "%s: %s must be %lld to %lld, not %lld", ctx,
-		    f->name, f->min, f->max, v);
+		conf_check_err(ck, s, "%s: %s must be %lld to %lld, not %lld",
+		    ctx, f->name, f->min, f->max, v);
 		return;
 	}
 	*dst = (int)v;
@@ -217,8 +217,8 @@ conf_field_int(struct conf_check *ck, const config_setting_t *s, const char *ctx
 
 /* A list of strings: [ "a", "b" ] or ( "a", "b" ). */
 void
-conf_field_strs(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_strs(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	char ***dst = CONF_FIELD(base, f, char **);
 	size_t *n = (size_t *)(void *)((char *)base + f->noff);
@@ -238,8 +238,8 @@ conf_field_strs(struct conf_check *ck, const config_setting_t *s, const char *ct
 			break;
 	}
 	if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || i < len) {
-		conf_check_err(ck, s, "%s: %s must be a list of strings in square "
-		    "brackets, e.g. [ \"a\", \"b\" ]", ctx, f->name);
+		conf_check_err(ck, s, "%s: %s must be a list of strings in "
+		    "square brackets, e.g. [ \"a\", \"b\" ]", ctx, f->name);
 		return;
 	}
 	*dst = xcalloc(len, sizeof **dst);
@@ -249,8 +249,8 @@ conf_field_strs(struct conf_check *ck, const config_setting_t *s, const char *ct
 }
 
 void
-conf_field_broker(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_broker(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	struct config *cf = base;
 	const char *v = "127.0.0.1:1883", *why;
@@ -268,8 +268,8 @@ conf_field_broker(struct conf_check *ck, const config_setting_t *s, const char *
 }
 
 void
-conf_field_bool(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_bool(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	int *dst = CONF_FIELD(base, f, int);
 
@@ -277,8 +277,8 @@ conf_field_bool(struct conf_check *ck, const config_setting_t *s, const char *ct
 	if (s == NULL)
 		return;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		conf_check_err(ck, s, "%s: %s must be true or false (no quotes)",
-		    ctx, f->name);
+		conf_check_err(ck, s, "%s: %s must be true or false (no "
+		    "quotes)", ctx, f->name);
 		return;
 	}
 	*dst = config_setting_get_bool(s);
@@ -287,8 +287,8 @@ conf_field_bool(struct conf_check *ck, const config_setting_t *s, const char *ct
 /* Seconds, whole or not ("2" or "1.5"), kept as milliseconds; 0: none.
  * A large number is most likely milliseconds, and is refused as such. */
 void
-conf_field_seconds(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_seconds(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	int *dst = CONF_FIELD(base, f, int);
 	double v;
@@ -300,15 +300,16 @@ conf_field_seconds(struct conf_check *ck, const config_setting_t *s, const char 
 	t = config_setting_type(s);
 	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64 &&
 	    t != CONFIG_TYPE_FLOAT) {
-		conf_check_err(ck, s, "%s: %s must be a number of seconds, e.g. 2.0",
-		    ctx, f->name);
+		conf_check_err(ck, s, "%s: %s must be a number of seconds, "
+		    "e.g. 2.0", ctx, f->name);
 		return;
 	}
 	v = t == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) :
 	    (double)config_setting_get_int64(s);
 	if (v != 0 && !(v * 1000 >= f->min && v * 1000 <= f->max)) {
-		conf_check_err(ck, s, "%s: %s is in seconds: %g to %g, or 0 for none, "
-		    "not %g", ctx, f->name, f->min / 1000.0, f->max / 1000.0, v);
+		conf_check_err(ck, s, "%s: %s is in seconds: %g to %g, or 0 "
+		    "for none, not %g", ctx, f->name, f->min / 1000.0, f->max /
+		    1000.0, v);
 		return;
 	}
 	*dst = (int)(v * 1000 + 0.5);
@@ -316,8 +317,8 @@ conf_field_seconds(struct conf_check *ck, const config_setting_t *s, const char 
 
 /* "host:port" into the char * at off and the int at noff. */
 void
-conf_field_hostport(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base)
+conf_field_hostport(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base)
 {
 	char **host = CONF_FIELD(base, f, char *);
 	int *port = (int *)(void *)((char *)base + f->noff);
@@ -348,8 +349,8 @@ field_find(const struct conf_field *fields, const char *name)
 /* Read every field of group g into base; complain about what is missing
  * and about settings nobody reads (most likely a misspelling). */
 void
-conf_group_read(struct conf_check *ck, const config_setting_t *g, const char *ctx,
-    const struct conf_field *fields, void *base)
+conf_group_read(struct conf_check *ck, const config_setting_t *g,
+    const char *ctx, const struct conf_field *fields, void *base)
 {
 	const struct conf_field *f;
 	const config_setting_t *s;
@@ -358,7 +359,8 @@ conf_group_read(struct conf_check *ck, const config_setting_t *g, const char *ct
 	for (f = fields; f->name != NULL; f++) {
 		s = g != NULL ? config_setting_get_member(g, f->name) : NULL;
 		if (s == NULL && f->required)
-			conf_check_err(ck, g, "%s: missing \"%s\"", ctx, f->name);
+			conf_check_err(ck, g, "%s: missing \"%s\"", ctx,
+			    f->name);
 		f->read(ck, s, ctx, f, base);
 	}
 	for (i = 0; g != NULL && i < config_setting_length(g); i++) {
@@ -404,8 +406,9 @@ list_ok(struct conf_check *ck, const config_setting_t *s, const char *ctx,
 }
 
 void
-conf_field_nested(struct conf_check *ck, const config_setting_t *s, const char *ctx,
-    const struct conf_field *f, void *base, const struct conf_nested *nd)
+conf_field_nested(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base,
+    const struct conf_nested *nd)
 {
 	char **dst = CONF_FIELD(base, f, char *), *elem, *ectx;
 	size_t *n = (size_t *)(void *)((char *)base + f->noff);
@@ -454,10 +457,11 @@ conf_list_read(struct conf_check *ck, const config_setting_t *ls,
 		    (int)config_setting_source_line(el);
 		ctx = conf_elem_ctx(el, d->name, d->kind, i);
 		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
-			conf_check_err(ck, el, "%s must be a group: { id = ...; }",
-			    ctx);
+			conf_check_err(ck, el, "%s must be a group: { id = "
+			    "...; }", ctx);
 		else
-			conf_group_read(ck, el, ctx, d->fields, arr + i * d->size);
+			conf_group_read(ck, el, ctx, d->fields, arr + i *
+			    d->size);
 		free(ctx);
 	}
 }

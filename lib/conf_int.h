@@ -78,8 +78,8 @@ void conf_list_read(struct conf_check *ck, const config_setting_t *ls,
     const struct list_desc *d, struct config *cf);
 
 /* conf_lists.c */
-void conf_check_roles(struct conf_check *ck, const struct config *cf, char **roles,
-    size_t n, const config_setting_t *s, const char *ctx);
+void conf_check_roles(struct conf_check *ck, const struct config *cf,
+    char **roles, size_t n, const config_setting_t *s, const char *ctx);
 void conf_list_check(struct conf_check *ck, const config_setting_t *root,
     const struct list_desc *d, struct config *cf);
 

@@ -21,8 +21,8 @@ static const struct conf_field role_fields[] = {
 	CONF_STR(struct conf_role, id, 1, conf_valid_id),
 	CONF_STR(struct conf_role, label, 1, conf_valid_nonempty),
 	CONF_STR(struct conf_role, reports_to, 0, conf_valid_id),
-	{ "drill", conf_field_bool, offsetof(struct conf_role, drill), 0, 0, 0, 0,
-	    0, NULL, NULL },
+	{ "drill", conf_field_bool, offsetof(struct conf_role, drill), 0, 0, 0,
+	    0, 0, NULL, NULL },
 	CONF_INT(struct conf_role, repeat, 0, 0, 86400, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
@@ -34,8 +34,9 @@ static const struct conf_field branch_fields[] = {
 	CONF_STRS(struct conf_branch, buttons, 0),
 	{ "hours", conf_field_hours, offsetof(struct conf_branch, hours),
 	    offsetof(struct conf_branch, nhours), 0, 0, 0, 0, NULL, NULL },
-	{ "closures", conf_field_closures, offsetof(struct conf_branch, closures),
-	    offsetof(struct conf_branch, nclosures), 0, 0, 0, 0, NULL, NULL },
+	{ "closures", conf_field_closures, offsetof(struct conf_branch,
+	    closures), offsetof(struct conf_branch, nclosures), 0, 0, 0, 0,
+	    NULL, NULL },
 	CONF_STRS(struct conf_branch, holidays, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
@@ -72,8 +73,8 @@ static const struct conf_field category_fields[] = {
 	CONF_INT(struct conf_category, severity, 1, 1, 4, 0),
 	CONF_STR(struct conf_category, policy, 1, NULL),
 	CONF_STR(struct conf_category, after_hours, 0, NULL),
-	{ "cancel", conf_field_bool, offsetof(struct conf_category, cancel), 0, 0,
-	    0, 0, -1, NULL, NULL },
+	{ "cancel", conf_field_bool, offsetof(struct conf_category, cancel), 0,
+	    0, 0, 0, -1, NULL, NULL },
 	CONF_STRS(struct conf_category, require, 0),
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
@@ -129,13 +130,13 @@ check_branch(struct conf_check *ck, struct config *cf, void *p,
 	/* These name topics of their own (docs/protocol.md). */
 	if (b->id != NULL && (strcmp(b->id, "_library") == 0 ||
 	    strcmp(b->id, "_responders") == 0))
-		conf_check_err(ck, conf_member_or(el, "id"), "%s: the id \"%s\" is "
-		    "reserved: choose another", ctx, b->id);
+		conf_check_err(ck, conf_member_or(el, "id"), "%s: the id "
+		    "\"%s\" is reserved: choose another", ctx, b->id);
 	for (i = 0; i < b->nbuttons; i++)
 		if (conf_category(cf, b->buttons[i]) == NULL)
-			conf_check_err(ck, conf_member_or(el, "buttons"), "%s: buttons: "
-			    "unknown category \"%s\" (not in categories)", ctx,
-			    b->buttons[i]);
+			conf_check_err(ck, conf_member_or(el, "buttons"),
+			    "%s: buttons: unknown category \"%s\" (not in "
+			    "categories)", ctx, b->buttons[i]);
 	conf_check_hours(ck, b, el, ctx);
 }
 
@@ -148,15 +149,16 @@ check_responder(struct conf_check *ck, struct config *cf, void *p,
 	size_t i;
 
 	if (rp->role != NULL)
-		conf_check_roles(ck, cf, &rp->role, 1, conf_member_or(el, "role"), ctx);
+		conf_check_roles(ck, cf, &rp->role, 1, conf_member_or(el,
+		    "role"), ctx);
 	if (rp->branches != NULL && rp->nbranches == 0)
-		conf_check_err(ck, bs, "%s: branches is empty: list the branches "
-		    "covered, or [ \"*\" ] for all", ctx);
+		conf_check_err(ck, bs, "%s: branches is empty: list the "
+		    "branches covered, or [ \"*\" ] for all", ctx);
 	for (i = 0; i < rp->nbranches; i++)
 		if (strcmp(rp->branches[i], "*") != 0 &&
 		    conf_branch(cf, rp->branches[i]) == NULL)
-			conf_check_err(ck, bs, "%s: unknown branch \"%s\" (not in "
-			    "branches)", ctx, rp->branches[i]);
+			conf_check_err(ck, bs, "%s: unknown branch \"%s\" (not "
+			    "in branches)", ctx, rp->branches[i]);
 	conf_check_shifts(ck, cf, rp, el, ctx);
 }
 
@@ -167,12 +169,12 @@ check_step(struct conf_check *ck, const struct config *cf,
 	const config_setting_t *rs = conf_member_or(el, "responders");
 	size_t i;
 
-	conf_check_roles(ck, cf, st->roles, st->nroles, conf_member_or(el, "roles"),
-	    ctx);
+	conf_check_roles(ck, cf, st->roles, st->nroles, conf_member_or(el,
+	    "roles"), ctx);
 	for (i = 0; i < st->nresponders; i++)
 		if (conf_responder(cf, st->responders[i]) == NULL)
-			conf_check_err(ck, rs, "%s: unknown responder \"%s\" (not "
-			    "in responders)", ctx, st->responders[i]);
+			conf_check_err(ck, rs, "%s: unknown responder \"%s\" "
+			    "(not in responders)", ctx, st->responders[i]);
 	if (st->nroles == 0 && st->nresponders == 0)
 		conf_check_err(ck, el, "%s: nobody to notify: give it roles or "
 		    "responders", ctx);
@@ -234,19 +236,19 @@ check_category(struct conf_check *ck, struct config *cf, void *p,
 	struct conf_category *cat = p;
 
 	if (cat->cancel == 1 && cat->severity >= 1 && cat->severity <= 2)
-		conf_check_err(ck, conf_member_or(el, "cancel"), "%s: cancel: a category "
-		    "of severity %d never waits for a cancel (only 3-4 may)",
-		    ctx, cat->severity);
+		conf_check_err(ck, conf_member_or(el, "cancel"), "%s: cancel: "
+		    "a category of severity %d never waits for a cancel (only "
+		    "3-4 may)", ctx, cat->severity);
 	if (cat->policy == NULL)
 		return;
 	if ((cat->pol = conf_policy(cf, cat->policy)) == NULL)
-		conf_check_err(ck, conf_member_or(el, "policy"), "%s: unknown policy "
-		    "\"%s\" (not in policies)", ctx, cat->policy);
+		conf_check_err(ck, conf_member_or(el, "policy"), "%s: unknown "
+		    "policy \"%s\" (not in policies)", ctx, cat->policy);
 	if (cat->after_hours != NULL && (cat->after_pol = conf_policy(cf,
 	    cat->after_hours)) == NULL)
-		conf_check_err(ck, conf_member_or(el, "after_hours"), "%s: after_hours: "
-		    "unknown policy \"%s\" (not in policies)", ctx,
-		    cat->after_hours);
+		conf_check_err(ck, conf_member_or(el, "after_hours"),
+		    "%s: after_hours: unknown policy \"%s\" (not in policies)",
+		    ctx, cat->after_hours);
 	check_require(ck, cf, cat, el, ctx);
 }
 
@@ -258,11 +260,11 @@ check_role(struct conf_check *ck, struct config *cf, void *p,
 
 	if (r->reports_to == NULL)
 		return;
-	conf_check_roles(ck, cf, &r->reports_to, 1, conf_member_or(el, "reports_to"),
-	    ctx);
+	conf_check_roles(ck, cf, &r->reports_to, 1, conf_member_or(el,
+	    "reports_to"), ctx);
 	if (r->id != NULL && strcmp(r->id, r->reports_to) == 0)
-		conf_check_err(ck, conf_member_or(el, "reports_to"), "%s: reports_to "
-		    "names the role itself", ctx);
+		conf_check_err(ck, conf_member_or(el, "reports_to"),
+		    "%s: reports_to names the role itself", ctx);
 }
 
 const struct list_desc conf_lists[] = {
@@ -308,10 +310,11 @@ check_dups(struct conf_check *ck, const config_setting_t *ls,
 			memcpy(&b, arr + j * d->size, sizeof b);
 			if (b == NULL || strcmp(a, b) != 0)
 				continue;
-			conf_check_err(ck, conf_member_or(config_setting_get_elem(ls,
-			    i), "id"), "duplicate %s \"%s\" (first defined on "
-			    "line %d)", d->kind, a, *(const int *)(const void *)
-			    (arr + j * d->size + d->line_off));
+			conf_check_err(ck, conf_member_or(
+			    config_setting_get_elem(ls, i), "id"), "duplicate "
+			    "%s \"%s\" (first defined on line %d)", d->kind, a,
+			    *(const int *)(const void *)(arr + j * d->size +
+			    d->line_off));
 			break;
 		}
 	}

@@ -45,63 +45,64 @@ static const struct conf_field life_fields[] = {
 /* debrief: { ... }: after an incident is resolved. A week is the longest
  * sensible reminder; a quarter the longest due time. */
 static const struct conf_field debrief_fields[] = {
-	{ "role", conf_field_str, offsetof(struct config, debrief_role), 0, 0, 0,
-	    0, 0, NULL, conf_valid_id },
+	{ "role", conf_field_str, offsetof(struct config, debrief_role), 0, 0,
+	    0, 0, 0, NULL, conf_valid_id },
 	{ "due", conf_field_int, offsetof(struct config, debrief_due), 0, 0, 1,
 	    90 * 86400, 72 * 3600, NULL, NULL },
-	{ "reminder", conf_field_int, offsetof(struct config, debrief_reminder), 0,
-	    0, 0, 90 * 86400, 24 * 3600, NULL, NULL },
+	{ "reminder", conf_field_int, offsetof(struct config, debrief_reminder),
+	    0, 0, 0, 90 * 86400, 24 * 3600, NULL, NULL },
 	{ "referral_types", conf_field_strs, offsetof(struct config,
 	    referral_types), offsetof(struct config, nreferral_types), 0, 0,
 	    0, 0, NULL, NULL },
-	{ "notice_types", conf_field_strs, offsetof(struct config, notice_types),
-	    offsetof(struct config, nnotice_types), 0, 0, 0, 0, NULL, NULL },
+	{ "notice_types", conf_field_strs, offsetof(struct config,
+	    notice_types), offsetof(struct config, nnotice_types), 0, 0, 0, 0,
+	    NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
 /* devices: { ... }: report devices' health. */
 static const struct conf_field devices_fields[] = {
-	{ "offline", conf_field_int, offsetof(struct config, device_offline), 0, 0,
-	    1, 86400, 300, NULL, NULL },
-	{ "no_answer", conf_field_int, offsetof(struct config, page_no_answer), 0,
-	    0, 1, 3600, 10, NULL, NULL },
+	{ "offline", conf_field_int, offsetof(struct config, device_offline), 0,
+	    0, 1, 86400, 300, NULL, NULL },
+	{ "no_answer", conf_field_int, offsetof(struct config, page_no_answer),
+	    0, 0, 1, 3600, 10, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
 /* limits: { ... }: how many messages one sender may have handled in each
  * interval; 0 turns a limit off. */
 static const struct conf_field limits_fields[] = {
-	{ "interval", conf_field_int, offsetof(struct config, limit_interval), 0,
-	    0, 1, 3600, 10, NULL, NULL },
-	{ "per_device", conf_field_int, offsetof(struct config, limit_device), 0,
-	    0, 0, 1000000, 30, NULL, NULL },
-	{ "per_source", conf_field_int, offsetof(struct config, limit_source), 0,
-	    0, 0, 1000000, 300, NULL, NULL },
+	{ "interval", conf_field_int, offsetof(struct config, limit_interval),
+	    0, 0, 1, 3600, 10, NULL, NULL },
+	{ "per_device", conf_field_int, offsetof(struct config, limit_device),
+	    0, 0, 0, 1000000, 30, NULL, NULL },
+	{ "per_source", conf_field_int, offsetof(struct config, limit_source),
+	    0, 0, 0, 1000000, 300, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
 /* push: { ... }: an HTTP push service. */
 static const struct conf_field push_fields[] = {
-	{ "url", conf_field_secret, offsetof(struct config, push_url), 0, 0, 0, 0,
-	    0, NULL, conf_valid_http_url },
-	{ "token", conf_field_secret, offsetof(struct config, push_token), 0, 0, 0,
-	    0, 0, NULL, conf_valid_nonempty },
-	{ "timeout", conf_field_int, offsetof(struct config, push_timeout), 0, 0, 1,
-	    60, 5, NULL, NULL },
-	{ "retries", conf_field_int, offsetof(struct config, push_retries), 0, 0, 0,
-	    10, 3, NULL, NULL },
+	{ "url", conf_field_secret, offsetof(struct config, push_url), 0, 0, 0,
+	    0, 0, NULL, conf_valid_http_url },
+	{ "token", conf_field_secret, offsetof(struct config, push_token), 0, 0,
+	    0, 0, 0, NULL, conf_valid_nonempty },
+	{ "timeout", conf_field_int, offsetof(struct config, push_timeout), 0,
+	    0, 1, 60, 5, NULL, NULL },
+	{ "retries", conf_field_int, offsetof(struct config, push_retries), 0,
+	    0, 0, 10, 3, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
 /* alarms: { ... }: the cancel window and repeated presses. A report of
  * severity 1-2 never waits; a minute is the longest sensible window. */
 static const struct conf_field alarms_fields[] = {
-	{ "cancel_window", conf_field_int, offsetof(struct config, cancel_window),
-	    0, 0, 0, 60, 5, NULL, NULL },
+	{ "cancel_window", conf_field_int, offsetof(struct config,
+	    cancel_window), 0, 0, 0, 60, 5, NULL, NULL },
 	{ "cancel_severity", conf_field_int, offsetof(struct config,
 	    cancel_severity), 0, 0, 3, 4, 3, NULL, NULL },
-	{ "repeat_window", conf_field_int, offsetof(struct config, repeat_window),
-	    0, 0, 0, 3600, 120, NULL, NULL },
+	{ "repeat_window", conf_field_int, offsetof(struct config,
+	    repeat_window), 0, 0, 0, 3600, 120, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -109,21 +110,21 @@ static const struct conf_field alarms_fields[] = {
  * would be renewed faster than a loaded broker answers; over a minute
  * leaves reports waiting too long after a failure. */
 static const struct conf_field standby_fields[] = {
-	{ "instance", conf_field_str, offsetof(struct config, standby_instance), 0,
-	    1, 0, 0, 0, NULL, conf_valid_id },
-	{ "partner", conf_field_str, offsetof(struct config, standby_partner), 0,
-	    1, 0, 0, 0, NULL, conf_valid_id },
-	{ "lease", conf_field_int, offsetof(struct config, standby_lease), 0, 0, 2,
-	    60, 5, NULL, NULL },
+	{ "instance", conf_field_str, offsetof(struct config, standby_instance),
+	    0, 1, 0, 0, 0, NULL, conf_valid_id },
+	{ "partner", conf_field_str, offsetof(struct config, standby_partner),
+	    0, 1, 0, 0, 0, NULL, conf_valid_id },
+	{ "lease", conf_field_int, offsetof(struct config, standby_lease), 0, 0,
+	    2, 60, 5, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
 /* reminders: { ... }: acknowledged but not on scene. */
 static const struct conf_field reminders_fields[] = {
-	{ "on_scene", conf_field_int, offsetof(struct config, remind_on_scene), 0,
-	    0, 0, 86400, 0, NULL, NULL },
-	{ "escalate", conf_field_int, offsetof(struct config, remind_escalate), 0,
-	    0, 0, 86400, 0, NULL, NULL },
+	{ "on_scene", conf_field_int, offsetof(struct config, remind_on_scene),
+	    0, 0, 0, 86400, 0, NULL, NULL },
+	{ "escalate", conf_field_int, offsetof(struct config, remind_escalate),
+	    0, 0, 0, 86400, 0, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -198,9 +199,10 @@ check_secret(struct conf_check *ck, const config_t *lc, const char *name,
 	if ((why = conf_file_problem(path, 0, 0, &sb)) != NULL)
 		conf_check_err(ck, s, "beacon: %s \"%s\": %s", name, path, why);
 	else if ((sb.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-		conf_check_err(ck, s, "beacon: %s \"%s\" is open to group or others "
-		    "(mode %04o): make it readable by beacond's user only "
-		    "(chmod 600)", name, path, (unsigned)(sb.st_mode & 07777));
+		conf_check_err(ck, s, "beacon: %s \"%s\" is open to group or "
+		    "others (mode %04o): make it readable by beacond's user "
+		    "only (chmod 600)", name, path, (unsigned)(sb.st_mode &
+		    07777));
 	return check_where(ck, s);
 }
 
@@ -209,8 +211,9 @@ check_broker(struct conf_check *ck, const config_t *lc, struct config *cf)
 {
 	if (cf->password_file != NULL) {
 		if (cf->username == NULL)
-			conf_check_err(ck, config_lookup(lc, "beacon.password_file"),
-			    "beacon: password_file without a username");
+			conf_check_err(ck, config_lookup(lc,
+			    "beacon.password_file"), "beacon: password_file "
+			    "without a username");
 		cf->password_file_at = check_secret(ck, lc, "password_file",
 		    cf->password_file);
 	}
@@ -220,16 +223,17 @@ check_broker(struct conf_check *ck, const config_t *lc, struct config *cf)
 	if (cf->keyfile != NULL)
 		cf->keyfile_at = check_secret(ck, lc, "keyfile", cf->keyfile);
 	if (cf->certfile != NULL && cf->keyfile == NULL)
-		conf_check_err(ck, config_lookup(lc, "beacon.certfile"), "beacon: "
-		    "certfile without keyfile: a client certificate needs its "
-		    "key");
+		conf_check_err(ck, config_lookup(lc, "beacon.certfile"),
+		    "beacon: certfile without keyfile: a client certificate "
+		    "needs its key");
 	if (cf->keyfile != NULL && cf->certfile == NULL)
-		conf_check_err(ck, config_lookup(lc, "beacon.keyfile"), "beacon: "
-		    "keyfile without certfile: a key needs its certificate");
+		conf_check_err(ck, config_lookup(lc, "beacon.keyfile"),
+		    "beacon: keyfile without certfile: a key needs its "
+		    "certificate");
 	if (cf->certfile != NULL && cf->cafile == NULL && cf->capath == NULL)
-		conf_check_err(ck, config_lookup(lc, "beacon.certfile"), "beacon: "
-		    "a client certificate needs TLS: set cafile (or capath) to "
-		    "the CA of the broker's certificate");
+		conf_check_err(ck, config_lookup(lc, "beacon.certfile"),
+		    "beacon: a client certificate needs TLS: set cafile (or "
+		    "capath) to the CA of the broker's certificate");
 }
 
 /* The first line of password_file, without its line break. */
@@ -363,8 +367,8 @@ conf_read(struct conf_check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "reminders", reminders_fields, cf);
 	check_standby(ck, root, cf);
 	for (i = 0; i < conf_nlists; i++)
-		conf_list_read(ck, config_setting_get_member(root, conf_lists[i].name),
-		    &conf_lists[i], cf);
+		conf_list_read(ck, config_setting_get_member(root,
+		    conf_lists[i].name), &conf_lists[i], cf);
 	conf_check_roles(ck, cf, cf->life_roles, cf->nlife_roles,
 	    config_lookup(lc, "life_threat.roles"), "life_threat");
 	for (i = 0; i < conf_nlists; i++)

@@ -61,9 +61,9 @@ conf_check_records(struct conf_check *ck, const config_t *lc, struct config *cf)
 		conf_check_roles(ck, cf, &cf->debrief_role, 1,
 		    config_lookup(lc, "debrief.role"), "debrief");
 	if (cf->debrief_reminder >= cf->debrief_due)
-		conf_check_err(ck, dg ? dg : config_root_setting(lc), "debrief: "
-		    "reminder (%d s) must come before due (%d s); 0 for none",
-		    cf->debrief_reminder, cf->debrief_due);
+		conf_check_err(ck, dg ? dg : config_root_setting(lc),
+		    "debrief: reminder (%d s) must come before due (%d s); 0 "
+		    "for none", cf->debrief_reminder, cf->debrief_due);
 	strs_default(&cf->referral_types, &cf->nreferral_types,
 	    default_referrals, sizeof default_referrals / sizeof
 	    *default_referrals);

@@ -85,7 +85,8 @@ int
 msg_field_unpack(json_t *root, const struct field *f, void *dst, char *err,
     size_t errlen)
 {
-	static const char *const fmts[] = { "{s:s}", "{s:I}", "{s:b}", "{s:s}" };
+	static const char *const fmts[] = { "{s:s}", "{s:I}", "{s:b}",
+	    "{s:s}" };
 	json_error_t jerr;
 	const char *s = NULL;
 	json_int_t i = 0;
@@ -152,7 +153,8 @@ msg_set_time(json_t *o, const char *key, int64_t ms)
 {
 	char buf[40];
 
-	json_object_set_new(o, key, json_string(clock_fmt(ms, buf, sizeof buf)));
+	json_object_set_new(o, key,
+	    json_string(clock_fmt(ms, buf, sizeof buf)));
 }
 
 void
@@ -231,8 +233,8 @@ msg_objects(json_t *r, const char *key, const struct field *fields,
 			    i);
 			return -1;
 		}
-		if (msg_fields_unpack(v, fields, nfields, (char *)base + i * size,
-		    sub, sizeof sub) != 0) {
+		if (msg_fields_unpack(v, fields, nfields,
+		    (char *)base + i * size, sub, sizeof sub) != 0) {
 			msg_err(err, errlen, "%s[%zu].%s", key, i, sub);
 			return -1;
 		}

@@ -213,7 +213,8 @@ msg_selftest_encode(const char *id, int64_t ts, int64_t last_rtt_ms)
 		fatalx("msg: cannot build a self-test");
 	msg_set_time(o, "ts", ts);
 	if (last_rtt_ms >= 0)
-		json_object_set_new(o, "last_rtt_ms", json_integer(last_rtt_ms));
+		json_object_set_new(o, "last_rtt_ms",
+		    json_integer(last_rtt_ms));
 	return msg_dump(o);
 }
 

@@ -146,7 +146,8 @@ msg_notify_decode(const void *payload, size_t len, struct incident *inc,
 	memset(inc, 0, sizeof *inc);
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
-	if (msg_fields_unpack(root, incident_fields, 10, inc, err, errlen) == 0 &&
+	if (msg_fields_unpack(root, incident_fields, 10, inc, err,
+	    errlen) == 0 &&
 	    msg_field_unpack(root, &rf, role, err, errlen) == 0) {
 		msg_incident_lists_unpack(root, inc);
 		rc = MSG_OK;
@@ -198,8 +199,9 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 	memset(inc, 0, sizeof *inc);
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
-	if (msg_fields_unpack(root, incident_fields, NFIELDS(incident_fields), inc,
-	    err, errlen) != 0 || msg_state(root, &inc->state, err, errlen) != 0)
+	if (msg_fields_unpack(root, incident_fields, NFIELDS(incident_fields),
+	    inc, err, errlen) != 0 || msg_state(root, &inc->state, err,
+	    errlen) != 0)
 		goto out;
 	/* An outcome this client does not know stays unknown. */
 	if (json_is_string(json_object_get(root, "outcome")))
@@ -256,8 +258,8 @@ msg_event_decode(const void *payload, size_t len, struct event *ev,
 	memset(ev, 0, sizeof *ev);
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
-	rc = msg_fields_unpack(root, fields, NFIELDS(fields), ev, err, errlen) == 0
-	    ? MSG_OK : MSG_BAD;
+	rc = msg_fields_unpack(root, fields, NFIELDS(fields), ev, err,
+	    errlen) == 0 ? MSG_OK : MSG_BAD;
 	json_decref(root);
 	return rc;
 }

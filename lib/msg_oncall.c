@@ -75,8 +75,8 @@ msg_oncall_decode(const void *payload, size_t len, struct oncall_req *q,
 		json_decref(root);
 		return MSG_NOID;
 	}
-	if (msg_fields_unpack(root, oncall_fields, NFIELDS(oncall_fields), q, err,
-	    errlen) == 0 && msg_oncall_check(q, err, errlen) == 0)
+	if (msg_fields_unpack(root, oncall_fields, NFIELDS(oncall_fields), q,
+	    err, errlen) == 0 && msg_oncall_check(q, err, errlen) == 0)
 		rc = MSG_OK;
 	json_decref(root);
 	return rc;

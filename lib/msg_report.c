@@ -68,8 +68,9 @@ msg_report_cuts(json_t *root)
 	size_t i;
 
 	for (i = 0; i < NFIELDS(report_cuts); i++)
-		if (json_is_string(v = json_object_get(root, report_cuts[i].key)) &&
-		    json_string_length(v) > report_cuts[i].max)
+		if (json_is_string(v = json_object_get(root,
+		    report_cuts[i].key)) && json_string_length(v) >
+		    report_cuts[i].max)
 			bits |= report_cuts[i].bit;
 	return bits;
 }
@@ -151,8 +152,8 @@ msg_report_decode(const void *payload, size_t len, struct report *r,
 	} else {
 		strlcpy_utf8(r->id, id, sizeof r->id);
 		r->shortened = msg_report_cuts(root);
-		if (msg_fields_unpack(root, report_fields, NFIELDS(report_fields),
-		    r, err, errlen) != 0)
+		if (msg_fields_unpack(root, report_fields,
+		    NFIELDS(report_fields), r, err, errlen) != 0)
 			rc = MSG_BAD;
 		else if (r->type[0] == '\0') {
 			msg_err(err, errlen, "type: required");
@@ -203,7 +204,8 @@ msg_respond_decode(const void *payload, size_t len, struct respond *rs,
 	memset(rs, 0, sizeof *rs);
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
-	if (msg_fields_unpack(root, fields, NFIELDS(fields), rs, err, errlen) != 0)
+	if (msg_fields_unpack(root, fields, NFIELDS(fields), rs, err,
+	    errlen) != 0)
 		goto out;
 	if (msg_field_unpack(root, &afield, action, err, errlen) != 0)
 		goto out;

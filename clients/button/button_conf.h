@@ -40,7 +40,7 @@ struct button_conf {
 	char *location;		/* NULL: none */
 	int long_press;		/* ms held for a long press; 0: none */
 	char *long_press_type;	/* the category a long press reports */
-	int grab;		/* 1: keep the key presses from other programs */
+	int grab;		/* 1: keep its presses from other programs */
 	struct button_conf_key *keys;
 	size_t nkeys;
 };
