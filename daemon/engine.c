@@ -2140,7 +2140,7 @@ engine_respond(struct engine *e, const char *topic, const char *who,
 		return;
 	}
 	log_info("incident=%lld event=%s responder=%s", (long long)inc.id,
-	    action_name(rs.action), who);
+	    msg_action_name(rs.action), who);
 	action_table[rs.action](e, &inc, who, &rs, clock_now());
 }
 

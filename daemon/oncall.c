@@ -495,7 +495,7 @@ oncall_answer(const struct config *cf, struct store *st, struct duty *d,
     struct msg_reply *r, char *err, size_t errlen)
 {
 	duty_expire(d, now);
-	msg_reply_set_str(r, "method", oncall_method_name(q->method));
+	msg_reply_set_str(r, "method", msg_oncall_method_name(q->method));
 	switch (q->method) {
 	case ONCALL_SET:
 		return oncall_set(cf, st, d, who, q, now, r, err, errlen);

@@ -18,8 +18,8 @@ enum action {
 	ACT_BACKUP,
 	ACT_COUNT
 };
-const char *action_name(int); /* "ack", ...; NULL when out of range */
-int action_from_name(const char *); /* -1 when unknown */
+const char *msg_action_name(int); /* "ack", ...; NULL when out of range */
+int msg_action_from_name(const char *); /* -1 when unknown */
 
 /* Decoder results. */
 #define MSG_OK 0
@@ -212,8 +212,7 @@ enum query_method {
 	Q_MODE,			/* branch, mode; until, or stop */
 	Q_COUNT
 };
-const char *query_method_name(int);
-int query_method_from_name(const char *);
+const char *msg_query_method_name(int);
 
 struct query {
 	int method;
@@ -424,7 +423,7 @@ struct oncall_req {
 	char note[NOTE_MAX + 1];
 	int64_t since;			/* log: from (ms); 0: all */
 };
-const char *oncall_method_name(int);
+const char *msg_oncall_method_name(int);
 /* MSG_OK; MSG_NOID when the payload is no on-call request (not JSON, or
  * another method); MSG_BAD with err naming the field. */
 int msg_oncall_decode(const void *, size_t, struct oncall_req *,

@@ -19,7 +19,7 @@ static const char *const oncall_names[ONCALL_COUNT] = {
 };
 
 const char *
-oncall_method_name(int m)
+msg_oncall_method_name(int m)
 {
 	return m >= 0 && m < ONCALL_COUNT ? oncall_names[m] : NULL;
 }
@@ -86,7 +86,7 @@ char *
 msg_oncall_encode(const struct oncall_req *q)
 {
 	json_t *o = json_pack("{s:s}", "method",
-	    oncall_method_name(q->method));
+	    msg_oncall_method_name(q->method));
 
 	if (o == NULL)
 		fatalx("msg: cannot build on-call request");

@@ -23,13 +23,13 @@ static const char *const query_names[Q_COUNT] = {
 };
 
 const char *
-query_method_name(int m)
+msg_query_method_name(int m)
 {
 	return m >= 0 && m < Q_COUNT ? query_names[m] : NULL;
 }
 
-int
-query_method_from_name(const char *s)
+static int
+msg_query_method_from_name(const char *s)
 {
 	int i;
 
@@ -138,7 +138,7 @@ msg_query_decode(const void *payload, size_t len, struct query *q,
 		return MSG_NOID;
 	if (msg_field_unpack(root, &mf, method, err, errlen) != 0)
 		goto out;
-	if ((q->method = query_method_from_name(method)) < 0) {
+	if ((q->method = msg_query_method_from_name(method)) < 0) {
 		msg_err(err, errlen, "method: must be incidents, timeline, "
 		    "debrief, record, hold, correct, purge or branch_mode");
 		goto out;
@@ -167,7 +167,8 @@ out:
 char *
 msg_query_encode(const struct query *q)
 {
-	json_t *o = json_pack("{s:s}", "method", query_method_name(q->method));
+	json_t *o = json_pack("{s:s}", "method",
+	    msg_query_method_name(q->method));
 
 	if (o == NULL)
 		fatalx("msg: cannot build query");
@@ -222,7 +223,7 @@ msg_reply_new(int method)
 	struct msg_reply *r = xcalloc(1, sizeof *r);
 
 	r->root = json_pack("{s:b, s:s}", "ok", 1, "method",
-	    query_method_name(method) ? query_method_name(method) : "");
+	    msg_query_method_name(method) ? msg_query_method_name(method) : "");
 	if (r->root == NULL)
 		fatalx("msg: cannot build reply");
 	return r;

@@ -18,7 +18,7 @@ static const char *const action_names[ACT_COUNT] = {
 };
 
 const char *
-action_name(int a)
+msg_action_name(int a)
 {
 	if (a < 0 || a >= ACT_COUNT)
 		return NULL;
@@ -26,7 +26,7 @@ action_name(int a)
 }
 
 int
-action_from_name(const char *s)
+msg_action_from_name(const char *s)
 {
 	int a;
 
@@ -209,7 +209,7 @@ msg_respond_decode(const void *payload, size_t len, struct respond *rs,
 		goto out;
 	if (msg_field_unpack(root, &afield, action, err, errlen) != 0)
 		goto out;
-	if ((rs->action = action_from_name(action)) < 0) {
+	if ((rs->action = msg_action_from_name(action)) < 0) {
 		msg_err(err, errlen,
 		    "action: must be ack, decline, arrived, resolve or "
 		    "backup");
@@ -225,7 +225,7 @@ char *
 msg_respond_encode(const struct respond *rs)
 {
 	json_t *o = json_pack("{s:I, s:s}", "incident",
-	    (json_int_t)rs->incident, "action", action_name(rs->action));
+	    (json_int_t)rs->incident, "action", msg_action_name(rs->action));
 
 	if (o != NULL && rs->note[0])
 		json_object_set_new(o, "note", json_string(rs->note));
