@@ -108,7 +108,7 @@ conf_valid_timezone(const char *s)
 }
 
 /* host, host:port, [v6], [v6]:port. Returns NULL or why not. */
-const char *
+static const char *
 conf_split_broker(const char *s, char **host, int *port)
 {
 	const char *end, *colon = NULL;

@@ -65,7 +65,6 @@ void conf_check_clear(struct conf_check *ck);
 const char *conf_valid_share_group(const char *s);
 const char *conf_valid_http_url(const char *s);
 const char *conf_valid_timezone(const char *s);
-const char *conf_split_broker(const char *s, char **host, int *port);
 void conf_field_secret(struct conf_check *ck, const config_setting_t *s,
     const char *ctx, const struct conf_field *f, void *base);
 void conf_field_strs(struct conf_check *ck, const config_setting_t *s,
