@@ -218,4 +218,3 @@ conf_check_hours(struct conf_check *ck, struct conf_branch *b,
 	check_dates(ck, b, el, ctx);
 }
 
-/* The staff page's buttons are categories. */

@@ -120,6 +120,7 @@ conf_check_roles(struct conf_check *ck, const struct config *cf, char **roles,
 			    "roles)", ctx, roles[i]);
 }
 
+/* The staff page's buttons are categories. */
 static void
 check_branch(struct conf_check *ck, struct config *cf, void *p,
     const config_setting_t *el, const char *ctx)
