@@ -528,7 +528,7 @@ test_reply(void **state)
 
 /* The CLI's own objects: "record" first, then the encoder's members. */
 static void
-test_obj(void **state)
+test_doc_record(void **state)
 {
 	struct event ev;
 	struct msg_doc *o;
@@ -724,7 +724,7 @@ main(void)
 		cmocka_unit_test(test_debrief_errors),
 		cmocka_unit_test(test_query_codec),
 		cmocka_unit_test(test_reply),
-		cmocka_unit_test(test_obj),
+		cmocka_unit_test(test_doc_record),
 		cmocka_unit_test(test_heartbeat),
 	};
 
