@@ -354,8 +354,8 @@ const char *conf_valid_id(const char *);
 const char *conf_valid_nonempty(const char *);
 const char *conf_valid_prefix(const char *);
 
-/* Settings: 1 if s is a list (or an array), 1 if a group; element i of
- * a list, or NULL; the string member name of group el, or NULL; the
+/* Settings: 1 if s is a list (or an empty array), 1 if a group; element i
+ * of a list, or NULL; the string member name of group el, or NULL; the
  * member name of el when it has one, else el (where an error points). */
 int conf_is_list(const conf_setting *s);
 int conf_setting_is_group(const conf_setting *s);

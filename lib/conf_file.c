@@ -1,9 +1,15 @@
 /*
- * A configuration file read for another program (beacon-button.conf): the
- * parsed file with its errors, and the few looks at its settings that the
- * program's own checks need, so that libconfig stays in lib/conf*.c.
+ * A configuration file, parsed, with its errors: beacon.conf's load and
+ * another program's (beacon-button.conf) go through it, the latter with
+ * the few looks at its settings that its own checks need, so that
+ * libconfig stays in lib/conf*.c.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "conf_int.h"
 #include "xmalloc.h"
@@ -13,6 +19,52 @@ struct conf_file {
 	int parsed;
 	struct conf_check ck;
 };
+
+/* libconfig's scanner exits the process when it reads a directory. */
+static FILE *
+conf_open(const char *path, char **cause)
+{
+	struct stat sb;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("%s: cannot open: %s\n", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("%s: cannot open: %s\n", path,
+		    strerror(EISDIR));
+		fclose(fp);
+		return NULL;
+	}
+	return fp;
+}
+
+/* Parse the file into *lc (initialised here; the caller destroys it):
+ * 1 parsed, 0 a syntax error for the checks to report, -1 when it cannot
+ * be opened (*cause set, *lc untouched). */
+static int
+conf_parse_file(const char *path, config_t *lc, char **cause)
+{
+	FILE *fp;
+	char *dir, *slash;
+	int parsed;
+
+	if ((fp = conf_open(path, cause)) == NULL)
+		return -1;
+	config_init(lc);
+	/* @include "file" is found next to the configuration file. */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		config_set_include_dir(lc, *dir != '\0' ? dir : "/");
+	}
+	free(dir);
+	parsed = config_read(lc, fp) == CONFIG_TRUE;
+	fclose(fp);
+	return parsed;
+}
 
 /* After the parse: a syntax error is the file's first error. */
 static struct conf_file *
@@ -52,6 +104,12 @@ const conf_setting *
 conf_file_root(struct conf_file *f)
 {
 	return f->parsed ? config_root_setting(&f->lc) : NULL;
+}
+
+const config_t *
+conf_file_config(struct conf_file *f)
+{
+	return &f->lc;
 }
 
 const conf_setting *

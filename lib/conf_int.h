@@ -4,7 +4,7 @@
  * the file and its top-level groups, conf_lists.c the lists and their
  * references, conf_duty.c shifts, hours and closures, conf_records.c the
  * debrief and records groups, conf_free.c freeing and copying,
- * conf_file.c the reader that another program's file goes through.
+ * conf_file.c a file being read, for beacon.conf and another program.
  */
 #ifndef BEACON_CONF_INT_H
 #define BEACON_CONF_INT_H
@@ -99,7 +99,9 @@ void conf_check_records(struct conf_check *ck, const config_t *lc,
     struct config *cf);
 
 /* conf_load.c */
-int conf_parse_file(const char *path, config_t *lc, char **cause);
+
+/* conf_file.c: the libconfig tree of a file being read. */
+const config_t *conf_file_config(struct conf_file *);
 
 /* conf_lists.c: the lists of beacon.conf, in the order they are read. */
 extern const struct list_desc conf_lists[];

@@ -376,26 +376,18 @@ conf_read(struct conf_check *ck, const config_t *lc, struct config *cf)
 	conf_check_records(ck, lc, cf);
 }
 
-/* Check a parsed libconfig tree; on success *out owns the result. */
+/* Check a parsed file; on success *out owns the result. */
 static int
-conf_finish(config_t *lc, int parsed, const char *name, struct config **out,
+conf_finish(struct conf_file *f, const char *name, struct config **out,
     char **cause)
 {
-	struct conf_check ck = { name, config_get_include_dir(lc), NULL, 0 };
 	struct config *cf = xcalloc(1, sizeof *cf);
-	const char *file;
 
 	cf->path = xstrdup(name);
-	if (!parsed) {
-		file = config_error_file(lc);
-		conf_check_at(&ck, file, config_error_line(lc), "%s",
-		    config_error_text(lc));
-	} else
-		conf_read(&ck, lc, cf);
+	if (conf_file_root(f) != NULL)
+		conf_read(conf_file_check(f), conf_file_config(f), cf);
 	*out = NULL;
-	if (ck.nerrs != 0) {
-		*cause = conf_check_cause(&ck);
-		conf_check_clear(&ck);
+	if (conf_file_close(f, cause) != 0) {
 		conf_free(cf);
 		return -1;
 	}
@@ -403,76 +395,20 @@ conf_finish(config_t *lc, int parsed, const char *name, struct config **out,
 	return 0;
 }
 
-/* libconfig's scanner exits the process when it reads a directory. */
-static FILE *
-conf_open(const char *path, char **cause)
-{
-	struct stat sb;
-	FILE *fp;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		*cause = xasprintf("%s: cannot open: %s\n", path,
-		    strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(fp), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		*cause = xasprintf("%s: cannot open: %s\n", path,
-		    strerror(EISDIR));
-		fclose(fp);
-		return NULL;
-	}
-	return fp;
-}
-
-/* Parse the file into *lc (initialised here; the caller destroys it):
- * 1 parsed, 0 a syntax error for the checks to report, -1 when it cannot
- * be opened (*cause set, *lc untouched). */
-int
-conf_parse_file(const char *path, config_t *lc, char **cause)
-{
-	FILE *fp;
-	char *dir, *slash;
-	int parsed;
-
-	if ((fp = conf_open(path, cause)) == NULL)
-		return -1;
-	config_init(lc);
-	/* @include "file" is found next to the configuration file. */
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		config_set_include_dir(lc, *dir != '\0' ? dir : "/");
-	}
-	free(dir);
-	parsed = config_read(lc, fp) == CONFIG_TRUE;
-	fclose(fp);
-	return parsed;
-}
-
 int
 conf_load(const char *path, struct config **out, char **cause)
 {
-	config_t lc;
-	int rc, parsed;
+	struct conf_file *f;
 
 	*out = NULL;
-	if ((parsed = conf_parse_file(path, &lc, cause)) < 0)
+	if ((f = conf_file_open(path, cause)) == NULL)
 		return -1;
-	rc = conf_finish(&lc, parsed, path, out, cause);
-	config_destroy(&lc);
-	return rc;
+	return conf_finish(f, path, out, cause);
 }
 
 int
 conf_load_string(const char *text, const char *name, struct config **out,
     char **cause)
 {
-	config_t lc;
-	int rc, parsed;
-
-	config_init(&lc);
-	parsed = config_read_string(&lc, text) == CONFIG_TRUE;
-	rc = conf_finish(&lc, parsed, name, out, cause);
-	config_destroy(&lc);
-	return rc;
+	return conf_finish(conf_file_string(text, name), name, out, cause);
 }
