@@ -1,6 +1,6 @@
 /*
  * beacon-relay: the benchmarks' floor. It subscribes to {prefix}/report/+,
- * decodes each report with the same decoder as beacond (msg.c, jansson)
+ * decodes each report with the same decoder as beacond (msg*.c, jansson)
  * and publishes one notification on {prefix}/notify/floor with the same
  * encoder: no rules, no escalation, no status. With --store PATH it also
  * makes one SQLite insert per report, in WAL mode with synchronous FULL as

@@ -26,9 +26,9 @@ alarms_drill_skips(const struct config *cf, const char *role)
 {
 	const struct conf_role *r;
 
-	if (!config_has(cf->life_roles, cf->nlife_roles, role))
+	if (!conf_has(cf->life_roles, cf->nlife_roles, role))
 		return 0;
-	r = config_role(cf, role);
+	r = conf_role(cf, role);
 	return r == NULL || !r->drill;
 }
 

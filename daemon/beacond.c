@@ -160,9 +160,9 @@ config_or_exit(const struct args *a)
 	struct config *cf = NULL;
 	char *cause = NULL;
 
-	if (config_load(a->config, &cf, &cause) != 0 ||
-	    config_read_secrets(cf, &cause) != 0) {
-		config_free(cf);
+	if (conf_load(a->config, &cf, &cause) != 0 ||
+	    conf_read_secrets(cf, &cause) != 0) {
+		conf_free(cf);
 		fprintf(stderr, "%s", cause);
 		if (cause[0] != '\0' && cause[strlen(cause) - 1] != '\n')
 			fputc('\n', stderr);
@@ -454,7 +454,7 @@ reload(struct daemon *d)
 	char *cause = NULL;
 
 	sdnotify_reloading();
-	if (config_load(d->args.config, &cf, &cause) != 0) {
+	if (conf_load(d->args.config, &cf, &cause) != 0) {
 		log_warnx("reload failed, keeping the running configuration:\n%s",
 		    cause);
 		free(cause);
@@ -466,7 +466,7 @@ reload(struct daemon *d)
 		engine_set_config(d->engine, cf);
 		push_setup(d, cf);
 	}
-	config_free(d->cf);
+	conf_free(d->cf);
 	d->cf = cf;
 	if (d->engine != NULL)
 		engine_publish_config(d->engine);
@@ -1062,7 +1062,7 @@ teardown(struct daemon *d)
 		event_free(d->sig_ev[i]);
 	event_base_free(d->base);
 	store_close(d->st);
-	config_free(d->cf);
+	conf_free(d->cf);
 	free(d->status_topic);
 	free(d->clock_topic);
 	free(d->leader_topic);
@@ -1091,11 +1091,11 @@ main(int argc, char **argv)
 	log_init("beacond", d.args.verbose);
 	d.cf = config_or_exit(&d.args);
 	if (d.args.check) {
-		char *sum = config_summary(d.cf);
+		char *sum = conf_summary(d.cf);
 
 		printf("%s\n", sum);
 		free(sum);
-		config_free(d.cf);
+		conf_free(d.cf);
 		return 0;
 	}
 	d.argv = argv;

@@ -142,7 +142,7 @@ engine_free(struct engine *e)
 	backlog_free(&e->backlog);
 	limit_free(e->limits);
 	for (i = 0; i < e->npins; i++)
-		config_policy_free(e->pins[i].pol);
+		conf_policy_free(e->pins[i].pol);
 	free(e->pins);
 	engine_free_topics(e);
 	duty_free(e->duty);
@@ -187,7 +187,7 @@ engine_unpin(struct engine *e, int64_t incident)
 
 	if (p == NULL)
 		return;
-	config_policy_free(p->pol);
+	conf_policy_free(p->pol);
 	memmove(p, p + 1, (size_t)(e->pins + e->npins - (p + 1)) * sizeof *p);
 	e->npins--;
 }
@@ -208,14 +208,14 @@ engine_repin_one(const struct incident *inc, void *arg)
 	const struct conf_policy *old, *next;
 
 	if (engine_pin_find(r->e, inc->id) != NULL ||
-	    (old = config_policy(r->e->cf, inc->policy)) == NULL)
+	    (old = conf_policy(r->e->cf, inc->policy)) == NULL)
 		return 0;
-	next = config_policy(r->next, inc->policy);
-	if (config_policy_equal(old, next))
+	next = conf_policy(r->next, inc->policy);
+	if (conf_policy_equal(old, next))
 		return 0;
 	r->add = xreallocarray(r->add, r->n + 1, sizeof *r->add);
 	r->add[r->n].incident = inc->id;
-	r->add[r->n].pol = config_policy_dup(old);
+	r->add[r->n].pol = conf_policy_dup(old);
 	r->n++;
 	return 0;
 }
@@ -649,7 +649,7 @@ engine_flush(struct engine *e)
 static const char *
 role_label(const struct config *cf, const char *role)
 {
-	const struct conf_role *r = config_role(cf, role);
+	const struct conf_role *r = conf_role(cf, role);
 
 	return r != NULL ? r->label : role;
 }
@@ -657,7 +657,7 @@ role_label(const struct config *cf, const char *role)
 static const char *
 responder_role(const struct config *cf, const char *id)
 {
-	const struct conf_responder *rp = config_responder(cf, id);
+	const struct conf_responder *rp = conf_responder(cf, id);
 
 	return rp != NULL ? rp->role : "";
 }
@@ -743,7 +743,7 @@ engine_status_fill(struct engine *e, const struct incident *inc,
 	memcpy(s->related, inc->related, sizeof s->related);
 	s->nrelated = inc->nrelated;
 	if (inc->state == ST_RECEIVED && inc->step < 0 && inc->due_at > 0 &&
-	    alarms_cancel_ms(e->cf, config_category(e->cf, inc->r.type),
+	    alarms_cancel_ms(e->cf, conf_category(e->cf, inc->r.type),
 	    inc->r.severity) > 0)
 		s->cancel_until = inc->due_at;
 	engine_fb_status(e, inc, s);
@@ -865,10 +865,10 @@ engine_policy(struct engine *e, const struct incident *inc)
 
 	if (pin != NULL)
 		return pin->pol;
-	pol = config_policy(e->cf, inc->policy);
+	pol = conf_policy(e->cf, inc->policy);
 
 	/* A policy removed by a reload: fall back to the category's. */
-	if (pol == NULL && (cat = config_category(e->cf, inc->r.type)) != NULL)
+	if (pol == NULL && (cat = conf_category(e->cf, inc->r.type)) != NULL)
 		pol = cat->pol;
 	return pol;
 }
@@ -897,7 +897,7 @@ engine_notify_one(struct engine *e, struct incident *inc,
     const struct conf_responder *rp, const char *role, int step, int repeat,
     int64_t now)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	struct notify n = { inc, cat ? cat->label : inc->r.type, role, step,
 		repeat, now, NULL, NULL };
 
@@ -1230,8 +1230,8 @@ engine_limited(struct engine *e, const char *kind, const char *source,
 		return 0;
 	if (end >= 0 && now >= end)
 		engine_limit_roll(e);
-	if (kind_is_responder(kind) ? config_responder(e->cf, source) == NULL :
-	    config_branch(e->cf, source) == NULL &&
+	if (kind_is_responder(kind) ? conf_responder(e->cf, source) == NULL :
+	    conf_branch(e->cf, source) == NULL &&
 	    strcmp(source, HEALTH_RESPONDERS) != 0)
 		source = "";
 	v = limit_count(e->limits, now, e->cf->limit_interval * 1000, kind,
@@ -1472,7 +1472,7 @@ engine_stand_down_all(struct engine *e, struct incident *inc,
     const char *reason, const char *by, const char *except,
     const char *message, int64_t now)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	struct names ns = { NULL, 0, 0 };
 	size_t i, told = 0;
 
@@ -1622,7 +1622,7 @@ static void
 engine_press_resend(struct engine *e, struct incident *inc,
     const char *update, int64_t now)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	struct names ns = { NULL, 0, 0 };
 	size_t i;
 
@@ -1837,7 +1837,7 @@ engine_mode(struct engine *e, const char *who, const struct query *q,
 	char until[40];
 	int64_t now = clock_now();
 
-	if (config_branch(e->cf, q->branch) == NULL) {
+	if (conf_branch(e->cf, q->branch) == NULL) {
 		snprintf(err, sizeof err, "unknown branch \"%s\"", q->branch);
 		return err;
 	}
@@ -1900,11 +1900,11 @@ engine_report(struct engine *e, const char *topic, const char *branch,
 		engine_press_again(e, &inc, &r);
 		return;
 	}
-	if (rc == MSG_OK && config_branch(e->cf, branch) == NULL) {
+	if (rc == MSG_OK && conf_branch(e->cf, branch) == NULL) {
 		snprintf(err, sizeof err, "unknown branch \"%s\"", branch);
 		rc = MSG_BAD;
 	}
-	if (rc == MSG_OK && (cat = config_category(e->cf, r.type)) == NULL) {
+	if (rc == MSG_OK && (cat = conf_category(e->cf, r.type)) == NULL) {
 		snprintf(err, sizeof err, "type: unknown type \"%s\"", r.type);
 		rc = MSG_BAD;
 	}
@@ -1935,7 +1935,7 @@ engine_debrief_tell(struct engine *e, struct incident *inc,
     const char *role, const char *kind, int64_t due, const char *message,
     int64_t now)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	struct route rt;
 	size_t i;
 
@@ -2140,7 +2140,7 @@ engine_respond(struct engine *e, const char *topic, const char *who,
 		return;
 	}
 	log_info("incident=%lld event=%s responder=%s", (long long)inc.id,
-	    action_name(rs.action), who);
+	    msg_action_name(rs.action), who);
 	action_table[rs.action](e, &inc, who, &rs, clock_now());
 }
 
@@ -2184,9 +2184,9 @@ engine_refuse(struct engine *e, const struct request *rq, int method,
 static const char *
 engine_may_query(struct engine *e, const char *who, char *buf, size_t len)
 {
-	const struct conf_responder *rp = config_responder(e->cf, who);
+	const struct conf_responder *rp = conf_responder(e->cf, who);
 
-	if (rp != NULL && config_has(e->cf->query_roles, e->cf->nquery_roles,
+	if (rp != NULL && conf_has(e->cf->query_roles, e->cf->nquery_roles,
 	    rp->role))
 		return NULL;
 	snprintf(buf, len, "%s may not make supervisor requests: only "
@@ -2205,7 +2205,7 @@ engine_check_types(struct engine *e, const struct debrief *d, char *buf,
 	size_t i;
 
 	for (i = 0; i < d->nreferrals; i++)
-		if (!config_has(e->cf->referral_types, e->cf->nreferral_types,
+		if (!conf_has(e->cf->referral_types, e->cf->nreferral_types,
 		    d->referrals[i].type)) {
 			snprintf(buf, len, "referrals: unknown referral type "
 			    "\"%s\" (see debrief.referral_types)",
@@ -2213,7 +2213,7 @@ engine_check_types(struct engine *e, const struct debrief *d, char *buf,
 			return buf;
 		}
 	for (i = 0; i < d->nnotices; i++)
-		if (!config_has(e->cf->notice_types, e->cf->nnotice_types,
+		if (!conf_has(e->cf->notice_types, e->cf->nnotice_types,
 		    d->notices[i])) {
 			snprintf(buf, len, "notices: unknown notice type "
 			    "\"%s\" (see debrief.notice_types)", d->notices[i]);
@@ -3037,7 +3037,7 @@ static int
 engine_fb_scan(struct engine *e, const struct incident *inc,
     struct fb_scan *f)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 
 	memset(f, 0, sizeof *f);
 	if (store_timeline(e->st, inc->id, engine_fb_event, f) != 0)
@@ -3052,7 +3052,7 @@ static size_t
 engine_fb_missing(struct engine *e, const struct incident *inc,
     const struct fb_scan *f, const char **aw, size_t max)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	size_t i, j, n = 0;
 	int got;
 
@@ -3154,7 +3154,7 @@ engine_fb_status(struct engine *e, const struct incident *inc,
 		struct status_ack *a = &s->acked[s->nacked++];
 
 		role = responder_role(e->cf, f->ackers[i]);
-		rp = config_responder(e->cf, f->ackers[i]);
+		rp = conf_responder(e->cf, f->ackers[i]);
 		strlcpy_utf8(a->by, f->ackers[i], sizeof a->by);
 		strlcpy_utf8(a->role, role, sizeof a->role);
 		strlcpy_utf8(a->label, role[0] ? role_label(e->cf, role) : "",
@@ -3257,7 +3257,7 @@ static size_t
 engine_stand_down(struct engine *e, struct incident *inc, const char *reason,
     const char *by, int64_t now)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	const char *label = cat != NULL ? cat->label : inc->r.type;
 	const char *role = by != NULL ? responder_role(e->cf, by) : "";
 	struct fb_scan *f = xmalloc(sizeof *f);
@@ -3353,7 +3353,7 @@ static const char *
 engine_fb_ack(struct engine *e, struct incident *inc, const char *who,
     int64_t now, char *tail, size_t len)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	const struct conf_policy *pol = engine_policy(e, inc);
 	struct fb_scan *f = xmalloc(sizeof *f);
 	const char *aw[STATUS_ACKS];
@@ -3401,7 +3401,7 @@ static void
 engine_fb_remind(struct engine *e, struct incident *inc,
     const struct fb_scan *f, int64_t now)
 {
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	const char *label = cat != NULL ? cat->label : inc->r.type;
 	char msg[DETAIL_MAX + 1];
 	size_t i;
@@ -3557,14 +3557,14 @@ engine_backup(struct engine *e, struct incident *inc, const char *who,
     const struct respond *rs, int64_t now)
 {
 	const struct conf_policy *pol = engine_policy(e, inc);
-	const struct conf_category *cat = config_category(e->cf, inc->r.type);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	struct route rt;
 	char err[DETAIL_MAX + 1], empty[256], tail[DETAIL_MAX + 1];
 	char *topic, *payload;
 	size_t i, n = 0;
 
 	err[0] = empty[0] = '\0';
-	if (rs->role[0] != '\0' && config_role(e->cf, rs->role) == NULL)
+	if (rs->role[0] != '\0' && conf_role(e->cf, rs->role) == NULL)
 		snprintf(err, sizeof err, "role: unknown role \"%s\"",
 		    rs->role);
 	else if (rs->role[0] == '\0' && (pol == NULL ||

@@ -90,7 +90,7 @@ health_tell(const struct health_env *h, const struct device *d,
 static const char *
 health_branch_name(const struct health_env *h, const char *branch)
 {
-	const struct conf_branch *b = config_branch(h->cf, branch);
+	const struct conf_branch *b = conf_branch(h->cf, branch);
 
 	return b != NULL ? b->name : branch;
 }
@@ -169,7 +169,7 @@ static const char *
 health_check(const struct health_env *h, const char *branch,
     const char *device, char *buf, size_t len)
 {
-	if (config_branch(h->cf, branch) == NULL &&
+	if (conf_branch(h->cf, branch) == NULL &&
 	    strcmp(branch, HEALTH_RESPONDERS) != 0) {
 		snprintf(buf, len, "unknown branch \"%.64s\"", branch);
 		return buf;
@@ -281,14 +281,14 @@ health_restore(const struct health_env *h)
  * first (in the order of the file within a severity). */
 static void
 health_buttons(const struct config *cf, const struct conf_branch *b,
-    struct msg_obj *o)
+    struct msg_doc *o)
 {
 	const struct conf_category *c;
 	size_t i;
 	int sev;
 
 	for (i = 0; i < b->nbuttons; i++)
-		if ((c = config_category(cf, b->buttons[i])) != NULL)
+		if ((c = conf_category(cf, b->buttons[i])) != NULL)
 			msg_config_button(o, c->id, c->label, c->severity);
 	for (sev = 1; b->buttons == NULL && sev <= 4; sev++)
 		for (i = 0; i < cf->ncategories; i++)
@@ -302,7 +302,7 @@ health_buttons(const struct config *cf, const struct conf_branch *b,
 static char *
 health_library(const struct config *cf, int64_t now)
 {
-	struct msg_obj *o = msg_library_new();
+	struct msg_doc *o = msg_library_new();
 	const struct conf_role *r;
 	size_t i;
 
@@ -312,7 +312,7 @@ health_library(const struct config *cf, int64_t now)
 		msg_library_category(o, cf->categories[i].id,
 		    cf->categories[i].label, cf->categories[i].severity);
 	for (i = 0; i < cf->nresponders; i++) {
-		r = config_role(cf, cf->responders[i].role);
+		r = conf_role(cf, cf->responders[i].role);
 		msg_library_responder(o, cf->responders[i].id,
 		    cf->responders[i].role, r != NULL ? r->label :
 		    cf->responders[i].role);
@@ -324,14 +324,14 @@ void
 health_config(const struct health_env *h, int64_t now)
 {
 	const struct conf_branch *b;
-	struct msg_obj *o;
+	struct msg_doc *o;
 	size_t i;
 
 	for (i = 0; i < h->cf->nbranches; i++) {
 		b = &h->cf->branches[i];
 		o = msg_config_new(b->id, b->name, b->timezone);
 		health_buttons(h->cf, b, o);
-		msg_obj_set_int(o, "offline_after", h->cf->page_no_answer);
+		msg_doc_int(o, "offline_after", h->cf->page_no_answer);
 		h->queue(h->arg, xasprintf("%s/config/%s",
 		    h->cf->topic_prefix, b->id), msg_config_finish(o, now), 1);
 	}

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "beacon.h"
+#include "calendar.h"
 #include "clock.h"
 #include "conf.h"
 #include "duty.h"
@@ -118,7 +119,7 @@ oncall_roles(const struct config *cf, const struct duty *d,
 		for (j = non = noff = 0; j < cf->nresponders; j++) {
 			rp = &cf->responders[j];
 			if (strcmp(rp->role, cf->roles[i].id) != 0 ||
-			    !config_covers(rp, b->id))
+			    !conf_covers(rp, b->id))
 				continue;
 			if (duty_on(cf, d, rp, b->id, at)) {
 				msg_doc_push_str(r, "on_duty", rp->id);
@@ -161,7 +162,7 @@ oncall_step(const struct config *cf, const struct route *rt, int step,
 		fprintf(t->fp, "%s%s", i ? ", " : "", rt->who[i]->id);
 	}
 	for (i = 0; i < rt->nempty; i++) {
-		const struct conf_role *r = config_role(cf, rt->empty[i]);
+		const struct conf_role *r = conf_role(cf, rt->empty[i]);
 
 		msg_doc_push_str(s, "empty", rt->empty[i]);
 		fprintf(t->fp, "%s%s", i ? ", " : " (no one available: ",
@@ -277,7 +278,7 @@ oncall_show(const struct config *cf, const struct duty *d,
 	int64_t at;
 	size_t i;
 
-	if (q->branch[0] != '\0' && config_branch(cf, q->branch) == NULL) {
+	if (q->branch[0] != '\0' && conf_branch(cf, q->branch) == NULL) {
 		snprintf(err, errlen, "branch: unknown branch \"%s\"",
 		    q->branch);
 		return err;
@@ -325,7 +326,7 @@ oncall_window(const struct conf_branch *b, const struct oncall_req *q,
 		    q->from : q->until);
 		return err;
 	}
-	if (*until <= *from && duty_parse_hhmm(q->until, &min) == 0 &&
+	if (*until <= *from && calendar_parse_hhmm(q->until, &min) == 0 &&
 	    duty_local(b->timezone, *from, &lt) == 0)
 		*until = duty_instant(b->timezone, lt.y, lt.m, lt.d + 1,
 		    min / 60, min % 60);
@@ -345,17 +346,17 @@ static const char *
 oncall_who(const struct config *cf, const struct oncall_req *q,
     const struct conf_branch **b, char *err, size_t errlen)
 {
-	const struct conf_responder *rp = config_responder(cf, q->responder);
+	const struct conf_responder *rp = conf_responder(cf, q->responder);
 
 	*b = NULL;
 	if (rp == NULL)
 		snprintf(err, errlen, "responder: unknown responder \"%s\"",
 		    q->responder);
-	else if (q->branch[0] != '\0' && (*b = config_branch(cf,
+	else if (q->branch[0] != '\0' && (*b = conf_branch(cf,
 	    q->branch)) == NULL)
 		snprintf(err, errlen, "branch: unknown branch \"%s\"",
 		    q->branch);
-	else if (*b != NULL && !config_covers(rp, q->branch))
+	else if (*b != NULL && !conf_covers(rp, q->branch))
 		snprintf(err, errlen, "%s does not cover branch %s (its "
 		    "branches in beacon.conf): nothing was changed",
 		    q->responder, q->branch);
@@ -494,7 +495,7 @@ oncall_answer(const struct config *cf, struct store *st, struct duty *d,
     struct msg_reply *r, char *err, size_t errlen)
 {
 	duty_expire(d, now);
-	msg_reply_set_str(r, "method", oncall_method_name(q->method));
+	msg_reply_set_str(r, "method", msg_oncall_method_name(q->method));
 	switch (q->method) {
 	case ONCALL_SET:
 		return oncall_set(cf, st, d, who, q, now, r, err, errlen);

@@ -594,7 +594,7 @@ push_pending(const struct push *p)
 static const char *
 push_place(struct push *p, const char *branch)
 {
-	const struct conf_branch *b = config_branch(p->cf, branch);
+	const struct conf_branch *b = conf_branch(p->cf, branch);
 
 	return b != NULL && b->name != NULL ? b->name : branch;
 }

@@ -81,7 +81,7 @@ route_role(const struct config *cf, const char *role, const char *branch,
 	for (i = 0; i < cf->nresponders; i++) {
 		const struct conf_responder *rp = &cf->responders[i];
 
-		if (strcmp(rp->role, role) != 0 || !config_covers(rp, branch))
+		if (strcmp(rp->role, role) != 0 || !conf_covers(rp, branch))
 			continue;
 		if (!route_on(cf, rd, rp, branch)) {
 			route_off(rt, rp);
@@ -125,7 +125,7 @@ rules_route_at(const struct config *cf, const struct conf_policy *pol,
 		for (i = 0; i < cf->nlife_roles; i++)
 			route_role(cf, cf->life_roles[i], branch, out, &rd);
 	for (i = 0; i < st->nresponders; i++)
-		if ((rp = config_responder(cf, st->responders[i])) == NULL)
+		if ((rp = conf_responder(cf, st->responders[i])) == NULL)
 			continue;
 		else if (route_on(cf, &rd, rp, branch))
 			route_add(out, rp, rp->role);
@@ -164,7 +164,7 @@ rules_next(const struct conf_policy *pol, int step, int64_t step_at,
 static int64_t
 rules_role_ms(const struct config *cf, const char *role)
 {
-	const struct conf_role *r = config_role(cf, role);
+	const struct conf_role *r = conf_role(cf, role);
 
 	return r != NULL ? (int64_t)r->repeat * 1000 : 0;
 }
@@ -247,7 +247,7 @@ rules_debrief_fire(const struct config *cf, struct debrief_due *d,
 		d->stage = DEBRIEF_OVERDUE;
 		d->next_at = -1;
 		if (cf->debrief_role != NULL &&
-		    (r = config_role(cf, cf->debrief_role)) != NULL &&
+		    (r = conf_role(cf, cf->debrief_role)) != NULL &&
 		    r->reports_to != NULL)
 			*role = r->reports_to;
 		return "debrief_overdue";

@@ -1,12 +1,13 @@
 /*
  * The configuration checker (`beacond --check-config`, and every start and
- * SIGHUP): libconfig's parser and conf.c's checks, for beacon.conf and
+ * SIGHUP): libconfig's parser and the conf module's checks, for beacon.conf and
  * beacon-button.conf. Each input is read as both. A valid configuration
  * gets its summary; a refused one has a cause to print, ending in a
  * newline.
  */
 #include <string.h>
 
+#include "button_conf.h"
 #include "conf.h"
 #include "fuzz.h"
 
@@ -41,7 +42,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config *cf;
-	struct conf_button *bc;
+	struct button_conf *bc;
 	char *text, *cause = NULL;
 
 	/* @include reads other files (relative to the working directory,
@@ -53,19 +54,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 
-	if (config_load_string(text, "fuzz.conf", &cf, &cause) == 0) {
+	if (conf_load_string(text, "fuzz.conf", &cf, &cause) == 0) {
 		FUZZ_CHECK(cf != NULL);
-		free(config_summary(cf));
-		config_free(cf);
+		free(conf_summary(cf));
+		conf_free(cf);
 	} else
 		check_cause(cause);
 
 	cause = NULL;
-	if (config_button_load_string(text, "fuzz.conf", keycode, &bc,
+	if (button_conf_load_string(text, "fuzz.conf", keycode, &bc,
 	    &cause) == 0) {
 		FUZZ_CHECK(bc != NULL);
-		free(config_button_summary(bc));
-		config_button_free(bc);
+		free(button_conf_summary(bc));
+		button_conf_free(bc);
 	} else
 		check_cause(cause);
 	free(text);

@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(err[0] != '\0');
 		return 0;
 	}
-	FUZZ_CHECK(query_method_name(q.method) != NULL);
+	FUZZ_CHECK(msg_query_method_name(q.method) != NULL);
 	s = msg_query_encode(&q);
 	FUZZ_CHECK(msg_query_decode(s, strlen(s), &back, err,
 	    sizeof err) == MSG_OK);

@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(err[0] != '\0');
 		return 0;
 	}
-	FUZZ_CHECK(action_name(rs.action) != NULL && rs.incident > 0);
+	FUZZ_CHECK(msg_action_name(rs.action) != NULL && rs.incident > 0);
 	s = msg_respond_encode(&rs);
 	FUZZ_CHECK(msg_respond_decode(s, strlen(s), &back, err,
 	    sizeof err) == MSG_OK);

@@ -1,7 +1,7 @@
 /*
- * beacon.conf, read with libconfig (conf.c is the only user of libconfig).
+ * beacon.conf, read with libconfig (lib/conf*.c are its only users).
  * All strings and arrays below are owned by the struct config and freed by
- * config_free(). Pointers returned by the lookup functions borrow from it.
+ * conf_free(). Pointers returned by the lookup functions borrow from it.
  */
 #ifndef BEACON_CONF_H
 #define BEACON_CONF_H
@@ -95,7 +95,7 @@ struct conf_category {
 	char *label; /* "Suspected overdose" */
 	int severity; /* default severity 1..4 */
 	char *policy; /* a conf_policy id */
-	const struct conf_policy *pol; /* resolved by config_load */
+	const struct conf_policy *pol; /* resolved by conf_load */
 	int cancel;   /* -1: by alarms.cancel_severity; 0: never wait for a
 		       * cancel; 1: wait (severity 3-4 reports only) */
 	int line;
@@ -123,18 +123,18 @@ struct config {
 	char **admins;        /* responders told when the database fails */
 	size_t nadmins;
 	/* beacond's broker account and TLS (NULL: none). The password is
-	 * not read by config_load but by config_read_secrets: the commands
+	 * not read by conf_load but by conf_read_secrets: the commands
 	 * load beacon.conf too, as users who may not read beacond's
 	 * secrets. TLS is on when cafile or capath is set. */
 	char *username;
 	char *password_file;  /* holds the password, on its first line */
-	char *password;       /* set by config_read_secrets */
+	char *password;       /* set by conf_read_secrets */
 	char *cafile;         /* the CA that signed the broker's certificate */
 	char *capath;         /* or a directory of CA certificates */
 	char *certfile;       /* beacond's client certificate, with keyfile */
 	char *keyfile;
 	char *password_file_at; /* "file:line" of these two settings, for */
-	char *keyfile_at;	/* the errors of config_read_secrets */
+	char *keyfile_at;	/* the errors of conf_read_secrets */
 	char *share_group;	/* MQTT v5 shared subscriptions: beacond
 				 * subscribes as $share/{group}/...;
 				 * NULL: off */
@@ -227,90 +227,145 @@ struct config {
  * each "file:line: message" (libconfig's syntax errors and the semantic
  * checks alike); the caller frees *cause.
  */
-int config_load(const char *path, struct config **out, char **cause);
+int conf_load(const char *path, struct config **out, char **cause);
 /* The same from a string; name stands in for the file name in errors. */
-int config_load_string(const char *text, const char *name,
+int conf_load_string(const char *text, const char *name,
     struct config **out, char **cause);
-void config_free(struct config *);
-/* beacond's own secrets, which config_load only looks at: read the
+void conf_free(struct config *);
+/* beacond's own secrets, which conf_load only looks at: read the
  * password from password_file into cf->password, and check that keyfile
  * can be read. 0, or -1 with *cause ("file:line: message" lines; the
  * caller frees it). Nothing to do without them. */
-int config_read_secrets(struct config *cf, char **cause);
+int conf_read_secrets(struct config *cf, char **cause);
 /* One line: "conf/beacon.conf: 2 branches, 5 roles, ..."; caller frees. */
-char *config_summary(const struct config *);
+char *conf_summary(const struct config *);
 
-const struct conf_role *config_role(const struct config *, const char *id);
-const struct conf_branch *config_branch(const struct config *, const char *id);
-const struct conf_responder *config_responder(const struct config *,
+const struct conf_role *conf_role(const struct config *, const char *id);
+const struct conf_branch *conf_branch(const struct config *, const char *id);
+const struct conf_responder *conf_responder(const struct config *,
     const char *id);
-const struct conf_category *config_category(const struct config *,
+const struct conf_category *conf_category(const struct config *,
     const char *id);
-const struct conf_policy *config_policy(const struct config *, const char *id);
+const struct conf_policy *conf_policy(const struct config *, const char *id);
 /* A policy that outlives its configuration: an open incident keeps the
  * policy it started with across a reload (engine.c). */
-struct conf_policy *config_policy_dup(const struct conf_policy *);
-void config_policy_free(struct conf_policy *);
+struct conf_policy *conf_policy_dup(const struct conf_policy *);
+void conf_policy_free(struct conf_policy *);
 /* 1 if the two have the same steps (timing, repeats, roles, responders). */
-int config_policy_equal(const struct conf_policy *,
+int conf_policy_equal(const struct conf_policy *,
     const struct conf_policy *);
 /* 1 if the list holds s. */
-int config_has(char *const *list, size_t n, const char *s);
+int conf_has(char *const *list, size_t n, const char *s);
 /* 1 if the responder covers the branch. */
-int config_covers(const struct conf_responder *, const char *branch);
+int conf_covers(const struct conf_responder *, const char *branch);
 
-/* ---- beacon-button ----------------------------------------------------
- * beacon-button.conf (docs/button.md): the broker, the spool and one input
- * device per file. One device per process, because a device's presence
- * rests on the MQTT will of its own connection. Everything is owned by the
- * struct conf_button and freed by config_button_free().
+/* ---- reading another program's file --------------------------------------
+ * beacon-button.conf is read with the same tables, readers and file:line
+ * errors as beacon.conf: its program describes each group with a table of
+ * struct conf_field (ending with a NULL name) and reads the file through
+ * conf_file_*. A conf_setting is one setting of the file, libconfig's, and
+ * only lib/conf*.c looks inside it.
  */
-struct conf_button_key {
-	char *key;	/* "KEY_F1": an evdev code name */
-	int code;	/* its code, from the loader's conf_keycode_fn */
-	char *type;	/* the category it reports */
-	int silent;	/* report it as a silent alarm */
-	int line;
+typedef struct config_setting_t conf_setting;
+struct conf_check;	/* the errors of one file */
+struct conf_file;	/* a file being read */
+struct stat;
+
+struct conf_field;
+typedef void (*conf_read_fn)(struct conf_check *, const conf_setting *,
+    const char *, const struct conf_field *, void *);
+/* Returns NULL when the value is fine, else why it is not. */
+typedef const char *(*conf_valid_fn)(const char *);
+
+/* One setting of a group: how to read it, where it goes, its default. */
+struct conf_field {
+	const char *name;
+	conf_read_fn read;
+	size_t off;  /* of the value in the struct */
+	size_t noff; /* of the count, for lists */
+	int required;
+	long long min, max;  /* integers */
+	int idef;            /* integer default */
+	const char *sdef;    /* string default */
+	conf_valid_fn valid;
 };
 
-struct conf_button {
-	char *path;		/* the file it was read from */
-	char *topic_prefix;	/* "beacon" */
-	char *broker_host;	/* "127.0.0.1" */
-	int broker_port;	/* 1883 */
-	char *username;		/* NULL: none */
-	char *password;		/* NULL: none */
-	char *cafile;		/* TLS: the broker's CA; NULL: plain MQTT */
-	char *certfile;		/* a client certificate, with keyfile */
-	char *keyfile;
-	char *spool;		/* unsent reports, one JSON line each */
-	int selftest;		/* seconds between self-tests; 0: none */
-	int keepalive;		/* seconds (30) */
+/* The setting is named like the member it fills. */
+#define CONF_STR(st, m, req, valid) \
+	{ #m, conf_field_str, offsetof(st, m), 0, req, 0, 0, 0, NULL, valid }
+#define CONF_STRD(st, m, def, valid) \
+	{ #m, conf_field_str, offsetof(st, m), 0, 0, 0, 0, 0, def, valid }
+#define CONF_INT(st, m, req, lo, hi, def) \
+	{ #m, conf_field_int, offsetof(st, m), 0, req, lo, hi, def, NULL, NULL }
 
-	/* device: { ... } */
-	char *input;		/* "path": /dev/input/by-id/..., or a FIFO */
-	char *device;		/* "id": the {device} topic level */
-	char *branch;		/* the {branch} topic level */
-	char *location;		/* NULL: none */
-	int long_press;		/* ms held for a long press; 0: none */
-	char *long_press_type;	/* the category a long press reports */
-	int grab;		/* 1: keep the key presses from other programs */
-	struct conf_button_key *keys;
-	size_t nkeys;
+/* A list of groups inside a group: a policy's steps, a button's keys. */
+struct conf_nested {
+	size_t size;		/* of one element */
+	size_t line_off;	/* of its int line */
+	const struct conf_field *fields;
+	char *(*ctx)(const conf_setting *el, const char *ctx, int i);
+	const char *example;	/* what one element looks like */
 };
 
-/* The code of an evdev key name such as "KEY_F1" or "BTN_0", or -1: the
- * caller knows them (libevdev), conf.c does not. */
-typedef int (*conf_keycode_fn)(const char *name);
+/* A file, parsed; NULL with *cause when it cannot be opened (a syntax
+ * error is kept as an error of the file). */
+struct conf_file *conf_file_open(const char *path, char **cause);
+/* The same from a string; name stands in for the file name in errors. */
+struct conf_file *conf_file_string(const char *text, const char *name);
+/* Its top-level group; NULL after a syntax error. */
+const conf_setting *conf_file_root(struct conf_file *);
+/* The setting at path ("device.keys"), or NULL. */
+const conf_setting *conf_file_lookup(struct conf_file *, const char *path);
+/* Where its errors go. */
+struct conf_check *conf_file_check(struct conf_file *);
+/* Free it: 0 when it had no error, else -1 and *cause, every error as
+ * "file:line: message" on a line of its own (the caller frees it). */
+int conf_file_close(struct conf_file *, char **cause);
 
-/* As config_load: 0 and *out, or -1 and *cause, every error as
- * "file:line: message" on a line of its own; the caller frees *cause. */
-int config_button_load(const char *path, conf_keycode_fn,
-    struct conf_button **out, char **cause);
-int config_button_load_string(const char *text, const char *name,
-    conf_keycode_fn, struct conf_button **out, char **cause);
-void config_button_free(struct conf_button *);
-/* One line for --check-config; the caller frees it. */
-char *config_button_summary(const struct conf_button *);
+/* An error about setting s (NULL: the file), as printf. */
+void conf_check_err(struct conf_check *, const conf_setting *s,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Readers for struct conf_field: s NULL means "absent, use the default". */
+void conf_field_str(struct conf_check *, const conf_setting *s,
+    const char *ctx, const struct conf_field *, void *base);
+void conf_field_int(struct conf_check *, const conf_setting *s,
+    const char *ctx, const struct conf_field *, void *base);
+void conf_field_bool(struct conf_check *, const conf_setting *s,
+    const char *ctx, const struct conf_field *, void *base);
+/* Seconds, whole or not ("2" or "1.5"), kept as milliseconds (min and
+ * max in ms); 0: none. */
+void conf_field_seconds(struct conf_check *, const conf_setting *s,
+    const char *ctx, const struct conf_field *, void *base);
+/* "host:port" into the char * at off and the int at noff. */
+void conf_field_hostport(struct conf_check *, const conf_setting *s,
+    const char *ctx, const struct conf_field *, void *base);
+/* The list s of groups, each read with nd's table. */
+void conf_field_nested(struct conf_check *, const conf_setting *s,
+    const char *ctx, const struct conf_field *, void *base,
+    const struct conf_nested *nd);
+/* Every field of group g (NULL: none given) into base; what is missing
+ * and what nobody reads are errors. */
+void conf_group_read(struct conf_check *, const conf_setting *g,
+    const char *ctx, const struct conf_field *fields, void *base);
+
+/* Checks for a string field: NULL when fine, else why not. */
+const char *conf_valid_id(const char *);
+const char *conf_valid_nonempty(const char *);
+const char *conf_valid_prefix(const char *);
+
+/* Settings: 1 if s is a list (or an empty array), 1 if a group; element i
+ * of a list, or NULL; the string member name of group el, or NULL; the
+ * member name of el when it has one, else el (where an error points). */
+int conf_is_list(const conf_setting *s);
+int conf_setting_is_group(const conf_setting *s);
+const conf_setting *conf_setting_elem(const conf_setting *s, int i);
+const char *conf_setting_string(const conf_setting *el, const char *name);
+const conf_setting *conf_member_or(const conf_setting *el,
+    const char *name);
+/* Why the file at path is not usable (dir: it must be a directory,
+ * readable: by this process), or NULL; sb gets its status. */
+const char *conf_file_problem(const char *path, int dir, int readable,
+    struct stat *sb);
 
 #endif

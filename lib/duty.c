@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "conf.h"
 #include "duty.h"
 #include "xmalloc.h"
@@ -67,96 +68,6 @@ duty_expire(struct duty *d, int64_t now)
 	d->n = j;
 }
 
-/* ---- parsing ------------------------------------------------------------ */
-
-static int
-duty_digits(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return 0;
-	return 1;
-}
-
-int
-duty_parse_hhmm(const char *s, int *min)
-{
-	int h, m;
-
-	if (strlen(s) != 5 || !duty_digits(s, 2) || s[2] != ':' ||
-	    !duty_digits(s + 3, 2))
-		return -1;
-	h = (s[0] - '0') * 10 + (s[1] - '0');
-	m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (m > 59 || h > 24 || (h == 24 && m != 0))
-		return -1;
-	*min = h * 60 + m;
-	return 0;
-}
-
-static const struct {
-	const char *name;
-	int mask;
-} duty_days[] = {
-	{ "sun", 1 << 0 }, { "mon", 1 << 1 }, { "tue", 1 << 2 },
-	{ "wed", 1 << 3 }, { "thu", 1 << 4 }, { "fri", 1 << 5 },
-	{ "sat", 1 << 6 }, { "daily", 0x7f }, { "weekdays", 0x3e },
-	{ "weekends", 0x41 },
-};
-
-int
-duty_parse_days(char *const *days, size_t n, int *mask, const char **bad)
-{
-	size_t i, j;
-
-	*mask = 0;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < sizeof duty_days / sizeof *duty_days; j++)
-			if (strcmp(days[i], duty_days[j].name) == 0)
-				break;
-		if (j == sizeof duty_days / sizeof *duty_days) {
-			*bad = days[i];
-			return -1;
-		}
-		*mask |= duty_days[j].mask;
-	}
-	return 0;
-}
-
-static int
-duty_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-duty_mdays(int y, int m)
-{
-	static const int md[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-		31 };
-
-	return m == 2 && duty_leap(y) ? 29 : md[m - 1];
-}
-
-int
-duty_parse_date(const char *s, int *ymd)
-{
-	int y, m, d;
-
-	if (strlen(s) != 10 || !duty_digits(s, 4) || s[4] != '-' ||
-	    !duty_digits(s + 5, 2) || s[7] != '-' || !duty_digits(s + 8, 2))
-		return -1;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > duty_mdays(y, m))
-		return -1;
-	*ymd = y * 10000 + m * 100 + d;
-	return 0;
-}
-
 /* ---- local time --------------------------------------------------------- */
 
 int
@@ -197,7 +108,7 @@ duty_rfc3339(const char *s, int64_t *ms)
 		return -1;
 	p = s + n;
 	if (*p == ':') {
-		if (!duty_digits(p + 1, 2))
+		if (!calendar_digits(p + 1, 2))
 			return -1;
 		sec = atoi(p + 1);
 		p += 3;
@@ -205,7 +116,7 @@ duty_rfc3339(const char *s, int64_t *ms)
 			for (p++; isdigit((unsigned char)*p); p++)
 				;
 	}
-	if (mo < 1 || mo > 12 || d < 1 || d > duty_mdays(y, mo) || h > 23 ||
+	if (mo < 1 || mo > 12 || d < 1 || d > calendar_mdays(y, mo) || h > 23 ||
 	    mi > 59 || sec > 60)
 		return -1;
 	days = zone_days(y, mo, d);
@@ -213,7 +124,7 @@ duty_rfc3339(const char *s, int64_t *ms)
 	if (strcmp(p, "Z") == 0)
 		return 0;
 	if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
-	    duty_digits(p + 1, 2) && duty_digits(p + 4, 2)) {
+	    calendar_digits(p + 1, 2) && calendar_digits(p + 4, 2)) {
 		oh = atoi(p + 1);
 		om = atoi(p + 4);
 		*ms -= (int64_t)(*p == '+' ? 1 : -1) * (oh * 60 + om) * 60000;
@@ -229,7 +140,7 @@ duty_resolve(const char *tz, int64_t now, const char *text, int64_t *ms)
 	int min, ymd;
 	char date[11];
 
-	if (duty_parse_hhmm(text, &min) == 0) {
+	if (calendar_parse_hhmm(text, &min) == 0) {
 		if (duty_local(tz, now, &lt) != 0)
 			return -1;
 		*ms = duty_instant(tz, lt.y, lt.m, lt.d, min / 60, min % 60);
@@ -238,8 +149,8 @@ duty_resolve(const char *tz, int64_t now, const char *text, int64_t *ms)
 	if (strlen(text) == 16 && (text[10] == 'T' || text[10] == ' ')) {
 		memcpy(date, text, 10);
 		date[10] = '\0';
-		if (duty_parse_date(date, &ymd) != 0 ||
-		    duty_parse_hhmm(text + 11, &min) != 0 || min == DUTY_DAY_MIN)
+		if (calendar_parse_date(date, &ymd) != 0 ||
+		    calendar_parse_hhmm(text + 11, &min) != 0 || min == CALENDAR_DAY_MIN)
 			return -1;
 		*ms = duty_instant(tz, ymd / 10000, ymd / 100 % 100, ymd % 100,
 		    min / 60, min % 60);
@@ -340,7 +251,7 @@ duty_on(const struct config *cf, const struct duty *d,
 		return ov->on;
 	if (rp->nshifts == 0)
 		return 1;
-	if ((b = config_branch(cf, branch)) == NULL ||
+	if ((b = conf_branch(cf, branch)) == NULL ||
 	    duty_local(b->timezone, now, &lt) != 0)
 		return 0;
 	for (i = 0; i < rp->nshifts; i++) {
@@ -358,7 +269,7 @@ const struct conf_policy *
 duty_policy(const struct config *cf, const struct conf_category *cat,
     const char *branch, int64_t now, int *after)
 {
-	const struct conf_branch *b = config_branch(cf, branch);
+	const struct conf_branch *b = conf_branch(cf, branch);
 
 	*after = 0;
 	if (cat->after_pol == NULL || b == NULL || duty_open(b, now))

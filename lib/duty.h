@@ -19,8 +19,6 @@ struct conf_responder;
 struct conf_category;
 struct conf_policy;
 
-#define DUTY_DAY_MIN 1440 /* minutes in a day */
-
 /* One run-time override: responder on (on 1) or off duty (on 0) at the
  * branch from `from` until `until` (ms since the epoch, until exclusive). */
 struct duty_override {
@@ -49,17 +47,6 @@ void duty_add(struct duty *, const struct duty_override *);
 size_t duty_remove(struct duty *, const char *responder, const char *branch);
 /* Forget the overrides that ended before now. */
 void duty_expire(struct duty *, int64_t now);
-
-/* ---- parsing (the configuration and the requests) ---------------------- */
-
-/* "HH:MM", 00:00 to 24:00, into minutes of the day. 0, or -1. */
-int duty_parse_hhmm(const char *s, int *min);
-/* "mon".."sun" (also "daily", "weekdays", "weekends") into a mask, bit 0
- * Sunday as struct tm's tm_wday. 0, or -1 with *bad the name not known. */
-int duty_parse_days(char *const *days, size_t n, int *mask,
-    const char **bad);
-/* "YYYY-MM-DD", a real date, into YYYYMMDD. 0, or -1. */
-int duty_parse_date(const char *s, int *ymd);
 
 /* ---- local time -------------------------------------------------------- */
 
@@ -96,7 +83,7 @@ int duty_open(const struct conf_branch *, int64_t now);
  * force decides (the latest set); else a responder without shifts always
  * is, and one with shifts is within one of them at that branch (a shift on
  * a day the branch is closed does not count). Coverage of the branch is
- * the caller's (config_covers).
+ * the caller's (conf_covers).
  */
 int duty_on(const struct config *, const struct duty *,
     const struct conf_responder *, const char *branch, int64_t now);

@@ -1,6 +1,7 @@
 /*
- * Every JSON payload of the protocol, both ways (msg.c is the only user of
- * jansson). Encoders return a newly allocated compact JSON string that the
+ * Every JSON payload of the protocol, both ways: lib/msg_*.c, one file per
+ * topic family, sharing lib/msg_int.h; they are the only users of
+ * jansson. Encoders return a newly allocated compact JSON string that the
  * caller frees. Decoders validate with json_unpack_ex, ignore unknown keys,
  * and on error write a sentence naming the field into err.
  */
@@ -17,13 +18,32 @@ enum action {
 	ACT_BACKUP,
 	ACT_COUNT
 };
-const char *action_name(int); /* "ack", ...; NULL when out of range */
-int action_from_name(const char *); /* -1 when unknown */
+const char *msg_action_name(int); /* "ack", ...; NULL when out of range */
+int msg_action_from_name(const char *); /* -1 when unknown */
 
 /* Decoder results. */
 #define MSG_OK 0
 #define MSG_NOID (-1) /* not JSON, too big, or no usable id: no reply topic */
 #define MSG_BAD (-2)  /* has a usable id but a bad field: reply "rejected" */
+
+/*
+ * A JSON object built a member at a time (the on-call answers, the
+ * beacon/config payloads, the command line's own outputs). A NULL string
+ * is stored as "".
+ */
+struct msg_doc;
+struct msg_doc *msg_doc_new(void);
+void msg_doc_str(struct msg_doc *, const char *key, const char *v);
+void msg_doc_int(struct msg_doc *, const char *key, int64_t v);
+void msg_doc_bool(struct msg_doc *, const char *key, int v);
+void msg_doc_null(struct msg_doc *, const char *key);
+void msg_doc_time(struct msg_doc *, const char *key, int64_t ms);
+/* Append a string (NULL: only make sure the array exists) or an object
+ * (taken over) to the array key. */
+void msg_doc_push_str(struct msg_doc *, const char *key, const char *v);
+void msg_doc_push(struct msg_doc *, const char *key, struct msg_doc *);
+/* Encode (compact, one line) and free it; the caller frees the text. */
+char *msg_doc_finish(struct msg_doc *);
 
 /* beacon/report/{branch}. On MSG_BAD, r->id holds the usable id. */
 int msg_report_decode(const void *payload, size_t len, struct report *r,
@@ -192,8 +212,7 @@ enum query_method {
 	Q_MODE,			/* branch, mode; until, or stop */
 	Q_COUNT
 };
-const char *query_method_name(int);
-int query_method_from_name(const char *);
+const char *msg_query_method_name(int);
 
 struct query {
 	int method;
@@ -300,21 +319,6 @@ char *msg_heartbeat_encode(const struct heartbeat *);
 int msg_heartbeat_decode(const void *payload, size_t len, struct heartbeat *,
     char *err, size_t errlen);
 
-/* ---- the command line's own outputs -----------------------------------
- * Objects that only `beacon` prints (export records, replay lines and
- * summaries): an encoder's object with a few keys added.
- */
-struct msg_obj;
-/* {"record": record} (none when NULL) followed by the members of json, an
- * object text from an encoder (none when NULL). */
-struct msg_obj *msg_obj_new(const char *record, const char *json);
-void msg_obj_set_str(struct msg_obj *, const char *key, const char *v);
-void msg_obj_set_int(struct msg_obj *, const char *key, int64_t v);
-void msg_obj_set_null(struct msg_obj *, const char *key);
-/* Encode (compact, one line) and free the object; the caller frees the
- * text. */
-char *msg_obj_finish(struct msg_obj *);
-
 /* ---- devices (beacond's side) -----------------------------------------
  * docs/protocol.md, "Devices". Presence and self-tests are decoded with
  * errors that name the field; the rest are encoders.
@@ -325,8 +329,6 @@ int msg_selftest_decode(const void *payload, size_t len, struct selftest *,
     char *err, size_t errlen);
 /* beacon/selftest/{branch}/{device}/result: {"id", "ok": true, "ts"} */
 char *msg_selftest_result_encode(const char *id, int64_t ts);
-/* A device, for `beacon devices --json`. */
-char *msg_device_encode(const struct device *);
 /* beacon/notify/{responder} about a device: {"kind": "device_offline" |
  * "device_back", "branch", "device", "device_kind", "since", "message",
  * "ts"}. */
@@ -335,20 +337,20 @@ char *msg_device_notice_encode(const struct device *, const char *kind,
 /* beacon/config/{branch}: {"branch", "name", "timezone", "buttons":
  * [{"type", "label", "severity"}...], "ts"}. Build with _new, add the
  * buttons, then _finish (the caller frees the text). */
-struct msg_obj *msg_config_new(const char *branch, const char *name,
+struct msg_doc *msg_config_new(const char *branch, const char *name,
     const char *timezone);
-void msg_config_button(struct msg_obj *, const char *type, const char *label,
+void msg_config_button(struct msg_doc *, const char *type, const char *label,
     int severity);
-char *msg_config_finish(struct msg_obj *, int64_t ts);
+char *msg_config_finish(struct msg_doc *, int64_t ts);
 /* beacon/config/_library: what the pages check ids against and name them
  * by: {"branches": [{"branch", "name"}], "categories": [{"type", "label",
  * "severity"}], "responders": [{"id", "role", "label"}], "ts"}: ids and
  * labels, nothing personal. Finished with msg_config_finish. */
-struct msg_obj *msg_library_new(void);
-void msg_library_branch(struct msg_obj *, const char *id, const char *name);
-void msg_library_category(struct msg_obj *, const char *type,
+struct msg_doc *msg_library_new(void);
+void msg_library_branch(struct msg_doc *, const char *id, const char *name);
+void msg_library_category(struct msg_doc *, const char *type,
     const char *label, int severity);
-void msg_library_responder(struct msg_obj *, const char *id,
+void msg_library_responder(struct msg_doc *, const char *id,
     const char *role, const char *label);
 
 /* ---- push --------------------------------------------------------------
@@ -421,26 +423,13 @@ struct oncall_req {
 	char note[NOTE_MAX + 1];
 	int64_t since;			/* log: from (ms); 0: all */
 };
-const char *oncall_method_name(int);
+const char *msg_oncall_method_name(int);
 /* MSG_OK; MSG_NOID when the payload is no on-call request (not JSON, or
  * another method); MSG_BAD with err naming the field. */
 int msg_oncall_decode(const void *, size_t, struct oncall_req *,
     char *err, size_t errlen);
 char *msg_oncall_encode(const struct oncall_req *);
 
-/* A JSON object built a member at a time (the on-call answers). */
-struct msg_doc;
-struct msg_doc *msg_doc_new(void);
-void msg_doc_str(struct msg_doc *, const char *key, const char *v);
-void msg_doc_int(struct msg_doc *, const char *key, int64_t v);
-void msg_doc_bool(struct msg_doc *, const char *key, int v);
-void msg_doc_time(struct msg_doc *, const char *key, int64_t ms);
-/* Append a string (NULL: only make sure the array exists) or an object
- * (taken over) to the array key. */
-void msg_doc_push_str(struct msg_doc *, const char *key, const char *v);
-void msg_doc_push(struct msg_doc *, const char *key, struct msg_doc *);
-/* Encode and free it; the caller frees the text. */
-char *msg_doc_finish(struct msg_doc *);
 /* The string key of a reply, or NULL; the caller frees it. */
 char *msg_reply_str(const void *payload, size_t len, const char *key);
 /* ---- alarms that are not real -----------------------------------------
@@ -453,5 +442,15 @@ int msg_cancel_decode(const void *payload, size_t len, char *id,
 /* The cancel the command line and the report page send. */
 char *msg_cancel_encode(const char *id, const char *device,
     const char *reporter);
+
+/* ---- the clients' own outputs (msg_cli.c) ------------------------------
+ * What only `beacon` prints, never read back by a program.
+ */
+/* A device, for `beacon devices --json`. */
+char *msg_device_encode(const struct device *);
+/* An export record or a replay line: {"record": record} (none when NULL)
+ * followed by the members of json, an object text from an encoder (none
+ * when NULL); add members and finish it as any msg_doc. */
+struct msg_doc *msg_doc_record(const char *record, const char *json);
 
 #endif

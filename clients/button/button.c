@@ -10,8 +10,8 @@
 
 #include "beacon.h"
 #include "button.h"
+#include "button_conf.h"
 #include "clock.h"
-#include "conf.h"
 #include "input.h"
 #include "log.h"
 #include "mqtt.h"
@@ -32,7 +32,7 @@ button_mono(void)
 }
 
 int
-button_key_index(const struct conf_button *cf, int code)
+button_key_index(const struct button_conf *cf, int code)
 {
 	size_t i;
 
@@ -43,8 +43,8 @@ button_key_index(const struct conf_button *cf, int code)
 }
 
 void
-button_report_fill(const struct conf_button *cf,
-    const struct conf_button_key *k, enum press_what what, struct report *r)
+button_report_fill(const struct button_conf *cf,
+    const struct button_conf_key *k, enum press_what what, struct report *r)
 {
 	int lng = what == PRESS_LONG;
 
@@ -64,7 +64,7 @@ button_report_fill(const struct conf_button *cf,
 static void
 button_fire(struct button *b, size_t i, enum press_what what)
 {
-	const struct conf_button_key *k = &b->cf->keys[i];
+	const struct button_conf_key *k = &b->cf->keys[i];
 	struct report r;
 
 	if (what == PRESS_NONE)

@@ -13,8 +13,8 @@
 
 #include "press.h"
 
-struct conf_button;
-struct conf_button_key;
+struct button_conf;
+struct button_conf_key;
 struct event;
 struct event_base;
 struct input;
@@ -26,7 +26,7 @@ struct report;
 struct spool;
 
 struct button {
-	struct conf_button *cf;
+	struct button_conf *cf;
 	struct event_base *base;
 	struct mqtt *mqtt;
 	struct input *input;
@@ -45,11 +45,11 @@ struct button {
 int64_t button_mono(void);
 
 /* The index in cf->keys of a key code, or -1. */
-int button_key_index(const struct conf_button *, int code);
+int button_key_index(const struct button_conf *, int code);
 /* The report a press makes: a fresh id, the key's category (or the long
  * press's, silent), the device and its location. */
-void button_report_fill(const struct conf_button *,
-    const struct conf_button_key *, enum press_what, struct report *);
+void button_report_fill(const struct button_conf *,
+    const struct button_conf_key *, enum press_what, struct report *);
 
 /* The will: the presence that says offline, without a time. The caller
  * frees it. */

@@ -13,7 +13,7 @@
 
 #include "beacon.h"
 #include "button.h"
-#include "conf.h"
+#include "button_conf.h"
 #include "input.h"
 #include "log.h"
 #include "mqtt.h"
@@ -87,13 +87,13 @@ parse_args(int argc, char **argv, struct args *a)
 }
 
 /* Load the configuration, or print every error and exit 1. */
-static struct conf_button *
+static struct button_conf *
 config_or_exit(const struct args *a)
 {
-	struct conf_button *cf;
+	struct button_conf *cf;
 	char *cause = NULL;
 
-	if (config_button_load(a->config, input_keycode, &cf, &cause) != 0) {
+	if (button_conf_load(a->config, input_keycode, &cf, &cause) != 0) {
 		fprintf(stderr, "%s", cause);
 		if (cause[0] != '\0' && cause[strlen(cause) - 1] != '\n')
 			fputc('\n', stderr);
@@ -175,7 +175,7 @@ spool_setup(struct button *b)
 static void
 mqtt_setup(struct button *b)
 {
-	const struct conf_button *cf = b->cf;
+	const struct button_conf *cf = b->cf;
 	struct mqtt_cb cb = { button_connected, button_disconnected,
 		button_message, b, NULL };
 	struct mqtt_opts o;
@@ -219,7 +219,7 @@ mqtt_start(struct button *b, const struct args *a)
 static void
 modules_setup(struct button *b)
 {
-	const struct conf_button *cf = b->cf;
+	const struct button_conf *cf = b->cf;
 	struct input_cb icb = { button_key, button_input_state, b };
 	char *st;
 
@@ -254,7 +254,7 @@ teardown(struct button *b, struct event *sig_ev[2])
 	event_free(sig_ev[1]);
 	event_base_free(b->base);
 	free(b->presence_topic);
-	config_button_free(b->cf);
+	button_conf_free(b->cf);
 }
 
 int
@@ -269,11 +269,11 @@ main(int argc, char **argv)
 	log_init("beacon-button", a.verbose);
 	b.cf = config_or_exit(&a);
 	if (a.check) {
-		char *sum = config_button_summary(b.cf);
+		char *sum = button_conf_summary(b.cf);
 
 		printf("%s\n", sum);
 		free(sum);
-		config_button_free(b.cf);
+		button_conf_free(b.cf);
 		return 0;
 	}
 	spool_setup(&b);

@@ -147,7 +147,7 @@ acl_rules(FILE *fp, const char *prefix, const char *id,
 static int
 acl_may_query(const struct config *cf, const struct conf_responder *r)
 {
-	return config_has(cf->query_roles, cf->nquery_roles, r->role);
+	return conf_has(cf->query_roles, cf->nquery_roles, r->role);
 }
 
 static void
@@ -192,7 +192,7 @@ cmd_acl(const struct cmd *cmd, struct cli_opts *o)
 	char *cause = NULL;
 	int rc = EXIT_OK;
 
-	if (config_load(o->config, &cf, &cause) != 0) {
+	if (conf_load(o->config, &cf, &cause) != 0) {
 		fprintf(stderr, "beacon %s: %s", cmd->name, cause ? cause :
 		    "cannot read the configuration\n");
 		free(cause);
@@ -212,7 +212,7 @@ cmd_acl(const struct cmd *cmd, struct cli_opts *o)
 			rc = EXIT_LOCAL;
 		}
 	}
-	config_free(cf);
+	conf_free(cf);
 	return rc;
 }
 

@@ -187,7 +187,7 @@ cmd_bridge(const struct cmd *cmd, struct cli_opts *o)
 	int rc = EXIT_LOCAL;
 	size_t i;
 
-	if (config_load(o->config, &cf, &cause) != 0) {
+	if (conf_load(o->config, &cf, &cause) != 0) {
 		fprintf(stderr, "beacon %s: %s", cmd->name, cause ? cause :
 		    "cannot read the configuration\n");
 		free(cause);
@@ -199,7 +199,7 @@ cmd_bridge(const struct cmd *cmd, struct cli_opts *o)
 		snprintf(central, sizeof central, "%s:%d", cf->broker_host,
 		    cf->broker_port);
 	cafile = o->cafile != NULL ? o->cafile : cf->cafile;
-	if ((b = config_branch(cf, o->branch)) == NULL) {
+	if ((b = conf_branch(cf, o->branch)) == NULL) {
 		fprintf(stderr, "beacon %s: unknown branch \"%s\": %s has",
 		    cmd->name, o->branch, cf->path);
 		for (i = 0; i < cf->nbranches; i++)
@@ -225,7 +225,7 @@ cmd_bridge(const struct cmd *cmd, struct cli_opts *o)
 		    cmd->name);
 	else if (bridge_write(o->out, cf, b, central, o, cafile) == 0)
 		rc = EXIT_OK;
-	config_free(cf);
+	conf_free(cf);
 	return rc;
 }
 

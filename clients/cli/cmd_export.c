@@ -93,14 +93,14 @@ static void
 export_jsonl(struct export_run *x, const char *record, char *json,
     const struct incident *inc)
 {
-	struct msg_obj *o = msg_obj_new(record, json);
+	struct msg_doc *o = msg_doc_record(record, json);
 
 	free(json);
 	if (inc != NULL) {
-		msg_obj_set_str(o, "reporter", inc->r.reporter);
-		msg_obj_set_str(o, "device", inc->r.device);
+		msg_doc_str(o, "reporter", inc->r.reporter);
+		msg_doc_str(o, "device", inc->r.device);
 	}
-	json = msg_obj_finish(o);
+	json = msg_doc_finish(o);
 	fprintf(x->fp, "%s\n", json);
 	free(json);
 }

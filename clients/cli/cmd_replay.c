@@ -186,31 +186,31 @@ replay_summary_text(const struct replay_summary *s)
 }
 
 static void
-replay_set_ms(struct msg_obj *o, const char *key, int64_t ms)
+replay_set_ms(struct msg_doc *o, const char *key, int64_t ms)
 {
 	if (ms < 0)
-		msg_obj_set_null(o, key);
+		msg_doc_null(o, key);
 	else
-		msg_obj_set_int(o, key, ms);
+		msg_doc_int(o, key, ms);
 }
 
 static void
 replay_summary_json(const struct incident *inc,
     const struct replay_summary *s)
 {
-	struct msg_obj *o = msg_obj_new("summary", NULL);
+	struct msg_doc *o = msg_doc_record("summary", NULL);
 	char *json;
 
-	msg_obj_set_int(o, "incident", inc->id);
+	msg_doc_int(o, "incident", inc->id);
 	replay_set_ms(o, "first_notified_ms", s->notified);
 	replay_set_ms(o, "first_ack_ms", s->ack);
-	msg_obj_set_str(o, "first_ack_by", s->ack_by);
+	msg_doc_str(o, "first_ack_by", s->ack_by);
 	replay_set_ms(o, "on_scene_ms", s->arrived);
 	replay_set_ms(o, "resolved_ms", s->resolved);
-	msg_obj_set_int(o, "escalations", s->escalations);
-	msg_obj_set_int(o, "declines", s->declines);
-	msg_obj_set_int(o, "no_one_available", s->no_one);
-	json = msg_obj_finish(o);
+	msg_doc_int(o, "escalations", s->escalations);
+	msg_doc_int(o, "declines", s->declines);
+	msg_doc_int(o, "no_one_available", s->no_one);
+	json = msg_doc_finish(o);
 	printf("%s\n", json);
 	free(json);
 }
@@ -255,7 +255,7 @@ static void
 replay_line(const struct replay_run *r, const struct event *ev,
     int64_t elapsed)
 {
-	struct msg_obj *o;
+	struct msg_doc *o;
 	char el[32], text[DETAIL_MAX * 2], *json, *evjson;
 
 	replay_sentence(ev, text, sizeof text);
@@ -265,11 +265,11 @@ replay_line(const struct replay_run *r, const struct event *ev,
 		return;
 	}
 	evjson = msg_event_encode(ev);
-	o = msg_obj_new("event", evjson);
+	o = msg_doc_record("event", evjson);
 	free(evjson);
-	msg_obj_set_int(o, "elapsed_ms", elapsed);
-	msg_obj_set_str(o, "sentence", text);
-	json = msg_obj_finish(o);
+	msg_doc_int(o, "elapsed_ms", elapsed);
+	msg_doc_str(o, "sentence", text);
+	json = msg_doc_finish(o);
 	printf("%s\n", json);
 	free(json);
 }

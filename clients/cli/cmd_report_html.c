@@ -173,7 +173,7 @@ report_zone(const struct report_run *r, const struct incident *inc)
 {
 	const struct conf_branch *b;
 
-	if (r->cf == NULL || (b = config_branch(r->cf, inc->branch)) == NULL)
+	if (r->cf == NULL || (b = conf_branch(r->cf, inc->branch)) == NULL)
 		return NULL;
 	return b->timezone;
 }
@@ -234,8 +234,8 @@ report_names(const struct report_run *r, const struct incident *inc,
 	const struct conf_category *c = NULL;
 
 	if (r->cf != NULL) {
-		b = config_branch(r->cf, inc->branch);
-		c = config_category(r->cf, inc->r.type);
+		b = conf_branch(r->cf, inc->branch);
+		c = conf_category(r->cf, inc->r.type);
 	}
 	strlcpy_utf8(f->branch, b ? b->name : inc->branch, sizeof f->branch);
 	strlcpy_utf8(f->type, c ? c->label : inc->r.type, sizeof f->type);
@@ -370,7 +370,7 @@ report_config(struct report_run *r, const struct cli_opts *o)
 
 	if (!given && access(o->config, F_OK) != 0)
 		return 0;
-	if (config_load(o->config, &r->cf, &cause) == 0)
+	if (conf_load(o->config, &r->cf, &cause) == 0)
 		return 0;
 	fprintf(stderr, "beacon report-html: %s", cause ? cause :
 	    "cannot read the configuration\n");
@@ -405,7 +405,7 @@ cmd_report_html(const struct cmd *cmd, struct cli_opts *o)
 		report_said(o->out, &r.st);
 	stats_free(&r.st);
 	store_close(r.s);
-	config_free(r.cf);
+	conf_free(r.cf);
 	return rc;
 }
 

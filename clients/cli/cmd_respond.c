@@ -75,7 +75,7 @@ respond_incident(struct conn *c, struct respond_run *r, const char *payload,
 		return;
 	}
 	if (inc.id != r->o->incident || respond_stale(c, r) ||
-	    strcmp(inc.last_kind, action_name(r->action)) != 0 ||
+	    strcmp(inc.last_kind, msg_action_name(r->action)) != 0 ||
 	    strcmp(inc.last_by, r->o->as) != 0)
 		return;
 	if (r->o->json) {
@@ -98,7 +98,7 @@ respond_error(struct conn *c, struct respond_run *r, const char *payload,
 	if (msg_error_decode(payload, len, error, sizeof error, &incident) !=
 	    MSG_OK || incident != r->o->incident || respond_stale(c, r))
 		return;
-	fprintf(stderr, "beacon: %s refused: %s\n", action_name(r->action),
+	fprintf(stderr, "beacon: %s refused: %s\n", msg_action_name(r->action),
 	    error);
 	conn_exit(c, EXIT_REFUSED);
 }
@@ -155,7 +155,7 @@ cmd_respond(const struct cmd *cmd, struct cli_opts *o)
 
 	memset(&r, 0, sizeof r);
 	r.o = o;
-	if ((r.action = action_from_name(cmd->name)) == -1)
+	if ((r.action = msg_action_from_name(cmd->name)) == -1)
 		fatalx("%s: not an action", cmd->name);
 	cb.arg = &r;
 	if ((c = conn_new(o->broker, o->prefix, &cb, &cause)) == NULL) {

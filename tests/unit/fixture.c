@@ -21,7 +21,7 @@ fixture_config(const char *name)
 	struct config *cf = NULL;
 	char path[4096], *cause = NULL;
 
-	if (config_load(fixture_path(name, path, sizeof path), &cf,
+	if (conf_load(fixture_path(name, path, sizeof path), &cf,
 	    &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);

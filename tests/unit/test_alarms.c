@@ -39,7 +39,7 @@ load(const char *role, const char *cat, const char *alarms, char **cause)
 
 	snprintf(text, sizeof text, ROSTER, role, cat, alarms);
 	*cause = NULL;
-	if (config_load_string(text, "alarms.conf", &cf, cause) != 0)
+	if (conf_load_string(text, "alarms.conf", &cf, cause) != 0)
 		return NULL;
 	return cf;
 }
@@ -55,16 +55,16 @@ test_cancel_defaults(void **state)
 	assert_int_equal(cf->cancel_window, 5);
 	assert_int_equal(cf->repeat_window, 120);
 	/* Severity 1-2 never wait; 3-4 wait 5 s; a category may opt out. */
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s1"), 1), 0);
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s2"), 2), 0);
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s3"), 3),
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s1"), 1), 0);
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s2"), 2), 0);
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s3"), 3),
 	    5000);
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s4"), 4),
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s4"), 4),
 	    5000);
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "no"), 4), 0);
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "no"), 4), 0);
 	/* A report raised to severity 2 does not wait either. */
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s4"), 2), 0);
-	config_free(cf);
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s4"), 2), 0);
+	conf_free(cf);
 }
 
 static void
@@ -79,16 +79,16 @@ test_cancel_settings(void **state)
 	assert_non_null(cf);
 	/* cancel_severity 4: only severity 4 waits by default; a category
 	 * that says cancel = true waits at 3 too. */
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s3"), 3), 0);
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s4"), 4),
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s3"), 3), 0);
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s4"), 4),
 	    10000);
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "yes"), 3),
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "yes"), 3),
 	    10000);
-	config_free(cf);
+	conf_free(cf);
 	cf = load("", "", "alarms = { cancel_window = 0; };", &cause);
 	assert_non_null(cf);
-	assert_int_equal(alarms_cancel_ms(cf, config_category(cf, "s4"), 4), 0);
-	config_free(cf);
+	assert_int_equal(alarms_cancel_ms(cf, conf_category(cf, "s4"), 4), 0);
+	conf_free(cf);
 }
 
 static void
@@ -122,11 +122,11 @@ test_drill_dispatch(void **state)
 	assert_non_null(cf);
 	assert_int_equal(alarms_drill_skips(cf, "emergency"), 1);
 	assert_int_equal(alarms_drill_skips(cf, "care"), 0);
-	config_free(cf);
+	conf_free(cf);
 	cf = load("drill = true;", "", "", &cause);
 	assert_non_null(cf);
 	assert_int_equal(alarms_drill_skips(cf, "emergency"), 0);
-	config_free(cf);
+	conf_free(cf);
 }
 
 static void

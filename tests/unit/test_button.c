@@ -21,7 +21,7 @@
 
 #include "beacon.h"
 #include "button.h"
-#include "conf.h"
+#include "button_conf.h"
 #include "input.h"
 #include "msg.h"
 #include "press.h"
@@ -266,13 +266,13 @@ test_spool_locked(void **state)
 
 /* ---- the configuration and the keys ------------------------------------- */
 
-static struct conf_button *
+static struct button_conf *
 conf_must(const char *text)
 {
-	struct conf_button *cf;
+	struct button_conf *cf;
 	char *cause = NULL;
 
-	if (config_button_load_string(text, "t.conf", input_keycode, &cf,
+	if (button_conf_load_string(text, "t.conf", input_keycode, &cf,
 	    &cause) != 0)
 		fail_msg("%s", cause);
 	return cf;
@@ -282,10 +282,10 @@ static char *
 conf_errors(const char *text)
 {
 	static char buf[4096];
-	struct conf_button *cf;
+	struct button_conf *cf;
 	char *cause = NULL;
 
-	assert_int_equal(config_button_load_string(text, "t.conf",
+	assert_int_equal(button_conf_load_string(text, "t.conf",
 	    input_keycode, &cf, &cause), -1);
 	assert_null(cf);
 	snprintf(buf, sizeof buf, "%s", cause);
@@ -298,11 +298,11 @@ test_conf_shipped(void **state)
 {
 	const char *src = getenv("BEACON_SRC");
 	char *path = xasprintf("%s/conf/beacon-button.conf", src ? src : ".");
-	struct conf_button *cf;
+	struct button_conf *cf;
 	char *cause = NULL;
 
 	(void)state;
-	if (config_button_load(path, input_keycode, &cf, &cause) != 0)
+	if (button_conf_load(path, input_keycode, &cf, &cause) != 0)
 		fail_msg("%s", cause);
 	assert_string_equal(cf->broker_host, "127.0.0.1");
 	assert_int_equal(cf->broker_port, 1883);
@@ -315,7 +315,7 @@ test_conf_shipped(void **state)
 	assert_string_equal(cf->long_press_type, "duress");
 	assert_true(cf->grab);
 	assert_int_equal(cf->nkeys, 3);
-	config_button_free(cf);
+	button_conf_free(cf);
 	free(path);
 }
 
@@ -328,7 +328,7 @@ static const char minimal[] =
 static void
 test_conf_keys(void **state)
 {
-	struct conf_button *cf = conf_must(minimal);
+	struct button_conf *cf = conf_must(minimal);
 
 	(void)state;
 	assert_int_equal(cf->keys[0].code, 59);		/* KEY_F1 */
@@ -344,7 +344,7 @@ test_conf_keys(void **state)
 	assert_int_equal(cf->keepalive, 30);
 	assert_string_equal(cf->spool, "/var/lib/beacon-button/desk-3.spool");
 	assert_null(cf->username);
-	config_button_free(cf);
+	button_conf_free(cf);
 }
 
 static void
@@ -386,7 +386,7 @@ test_conf_errors(void **state)
 static void
 test_report_fill(void **state)
 {
-	struct conf_button *cf = conf_must(minimal);
+	struct button_conf *cf = conf_must(minimal);
 	struct report a, b;
 	size_t i;
 
@@ -412,7 +412,7 @@ test_report_fill(void **state)
 	button_report_fill(cf, &cf->keys[0], PRESS_LONG, &a);
 	assert_string_equal(a.type, "weapon");
 	assert_true(a.silent);
-	config_button_free(cf);
+	button_conf_free(cf);
 }
 
 /* ---- presses on made-up times ------------------------------------------- */

@@ -1,5 +1,5 @@
 /*
- * The configuration (conf.c): the shipped beacon.conf, the checks with
+ * The configuration (lib/conf*.c): the shipped beacon.conf, the checks with
  * their "file:line: message" errors, the lookups.
  */
 #include <setjmp.h>
@@ -33,7 +33,7 @@ setup(void **state)
 	int rc;
 
 	(void)state;
-	if ((rc = config_load(path, &shipped, &cause)) != 0)
+	if ((rc = conf_load(path, &shipped, &cause)) != 0)
 		fprintf(stderr, "%s", cause);
 	free(cause);
 	free(path);
@@ -44,7 +44,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	config_free(shipped);
+	conf_free(shipped);
 	return 0;
 }
 
@@ -75,7 +75,7 @@ route_has(const struct route *rt, const char *id)
 static void
 test_shipped_counts(void **state)
 {
-	char *sum = config_summary(shipped);
+	char *sum = conf_summary(shipped);
 	const char *want = ": ok: 2 branches, 7 roles, 10 responders, "
 	    "14 categories, 10 policies";
 
@@ -110,14 +110,14 @@ test_shipped_daemon_settings(void **state)
 static void
 test_shipped_overdose(void **state)
 {
-	const struct conf_category *cat = config_category(shipped, "overdose");
+	const struct conf_category *cat = conf_category(shipped, "overdose");
 	const struct conf_step *st;
 	struct route rt;
 
 	(void)state;
 	assert_non_null(cat);
 	assert_int_equal(cat->severity, 1);
-	assert_ptr_equal(cat->pol, config_policy(shipped, "overdose"));
+	assert_ptr_equal(cat->pol, conf_policy(shipped, "overdose"));
 	st = &cat->pol->steps[0];
 	assert_int_equal(st->after, 0);
 	assert_int_equal(st->nroles, 3);
@@ -155,7 +155,7 @@ test_shipped_enforcement_goes_to_security(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof enforce / sizeof *enforce; i++) {
-		cat = config_category(shipped, enforce[i]);
+		cat = conf_category(shipped, enforce[i]);
 		assert_non_null(cat);
 		st = &cat->pol->steps[0];
 		assert_false(strs_has(st->roles, st->nroles, "crisis_worker"));
@@ -166,7 +166,7 @@ test_shipped_enforcement_goes_to_security(void **state)
 		assert_true(route_has(&rt, "security-1"));
 	}
 	/* A weapon is a threat to life: dispatch at once. */
-	cat = config_category(shipped, "weapon");
+	cat = conf_category(shipped, "weapon");
 	assert_int_equal(rules_route(shipped, cat->pol, "central", 1, 0, &rt),
 	    0);
 	assert_true(route_has(&rt, "dispatch"));
@@ -182,7 +182,7 @@ test_shipped_care_goes_to_crisis_worker(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof care / sizeof *care; i++) {
-		cat = config_category(shipped, care[i]);
+		cat = conf_category(shipped, care[i]);
 		assert_non_null(cat);
 		assert_true(strs_has(cat->pol->steps[0].roles,
 		    cat->pol->steps[0].nroles, "crisis_worker"));
@@ -220,36 +220,36 @@ test_lookups(void **state)
 	const struct conf_responder *rp;
 
 	(void)state;
-	assert_string_equal(config_role(shipped, "crisis_worker")->label,
+	assert_string_equal(conf_role(shipped, "crisis_worker")->label,
 	    "crisis worker");
-	assert_string_equal(config_role(shipped, "emergency")->label,
+	assert_string_equal(conf_role(shipped, "emergency")->label,
 	    "emergency dispatch");
-	br = config_branch(shipped, "riverside");
+	br = conf_branch(shipped, "riverside");
 	assert_non_null(br);
 	assert_string_equal(br->name, "Riverside Branch");
 	assert_string_equal(br->timezone, "America/Toronto");
-	rp = config_responder(shipped, "dispatch");
+	rp = conf_responder(shipped, "dispatch");
 	assert_non_null(rp);
 	assert_string_equal(rp->role, "emergency");
-	assert_string_equal(config_category(shipped, "theft")->policy,
+	assert_string_equal(conf_category(shipped, "theft")->policy,
 	    "record");
-	assert_int_equal(config_policy(shipped, "duress")->nsteps, 3);
-	assert_int_equal(config_policy(shipped, "duress")->steps[0].repeat,
+	assert_int_equal(conf_policy(shipped, "duress")->nsteps, 3);
+	assert_int_equal(conf_policy(shipped, "duress")->steps[0].repeat,
 	    15);
 
-	assert_null(config_role(shipped, "janitor"));
-	assert_null(config_branch(shipped, "nowhere"));
-	assert_null(config_responder(shipped, "crisis-9"));
-	assert_null(config_category(shipped, "Overdose"));
-	assert_null(config_policy(shipped, ""));
-	assert_null(config_branch(shipped, NULL));
+	assert_null(conf_role(shipped, "janitor"));
+	assert_null(conf_branch(shipped, "nowhere"));
+	assert_null(conf_responder(shipped, "crisis-9"));
+	assert_null(conf_category(shipped, "Overdose"));
+	assert_null(conf_policy(shipped, ""));
+	assert_null(conf_branch(shipped, NULL));
 
 	/* Lines point into the file, in file order. */
-	assert_true(config_category(shipped, "overdose")->line > 1);
-	assert_true(config_category(shipped, "theft")->line >
-	    config_category(shipped, "overdose")->line);
-	assert_true(config_policy(shipped, "overdose")->steps[1].line >=
-	    config_policy(shipped, "overdose")->steps[0].line);
+	assert_true(conf_category(shipped, "overdose")->line > 1);
+	assert_true(conf_category(shipped, "theft")->line >
+	    conf_category(shipped, "overdose")->line);
+	assert_true(conf_policy(shipped, "overdose")->steps[1].line >=
+	    conf_policy(shipped, "overdose")->steps[0].line);
 }
 
 static void
@@ -258,17 +258,17 @@ test_covers(void **state)
 	const struct conf_responder *sup, *sec, *cw;
 
 	(void)state;
-	sup = config_responder(shipped, "supervisor-1");
-	sec = config_responder(shipped, "security-1");
-	cw = config_responder(shipped, "crisis-1");
-	assert_true(config_covers(sup, "central"));
-	assert_true(config_covers(sup, "riverside"));
-	assert_true(config_covers(sup, "a-branch-opened-later"));
-	assert_true(config_covers(sec, "central"));
-	assert_false(config_covers(sec, "riverside"));
-	assert_true(config_covers(cw, "central"));
-	assert_true(config_covers(cw, "riverside"));
-	assert_false(config_covers(cw, "annex"));
+	sup = conf_responder(shipped, "supervisor-1");
+	sec = conf_responder(shipped, "security-1");
+	cw = conf_responder(shipped, "crisis-1");
+	assert_true(conf_covers(sup, "central"));
+	assert_true(conf_covers(sup, "riverside"));
+	assert_true(conf_covers(sup, "a-branch-opened-later"));
+	assert_true(conf_covers(sec, "central"));
+	assert_false(conf_covers(sec, "riverside"));
+	assert_true(conf_covers(cw, "central"));
+	assert_true(conf_covers(cw, "riverside"));
+	assert_false(conf_covers(cw, "annex"));
 }
 
 /* ---- from a string ----------------------------------------------------- */
@@ -312,7 +312,7 @@ load_bad(const char *text)
 	struct config *cf = (struct config *)&cf;
 	char *cause = NULL;
 
-	assert_int_equal(config_load_string(text, "bad.conf", &cf, &cause),
+	assert_int_equal(conf_load_string(text, "bad.conf", &cf, &cause),
 	    -1);
 	assert_null(cf);
 	assert_non_null(cause);
@@ -329,10 +329,10 @@ test_share_group(void **state)
 	(void)state;
 	assert_null(shipped->share_group);
 	text = conf_text(1, "beacon: { share_group = \"beacond\"; };");
-	assert_int_equal(config_load_string(text, "ok.conf", &cf, &cause), 0);
+	assert_int_equal(conf_load_string(text, "ok.conf", &cf, &cause), 0);
 	assert_null(cause);
 	assert_string_equal(cf->share_group, "beacond");
-	config_free(cf);
+	conf_free(cf);
 	free(text);
 }
 
@@ -377,11 +377,11 @@ test_standby(void **state)
 	free(text);
 	text = conf_text(1, "standby: { instance = \"central-a\";"
 	    " partner = \"central-b\"; };");
-	assert_int_equal(config_load_string(text, "ok.conf", &cf, &cause), 0);
+	assert_int_equal(conf_load_string(text, "ok.conf", &cf, &cause), 0);
 	assert_string_equal(cf->standby_instance, "central-a");
 	assert_string_equal(cf->standby_partner, "central-b");
 	assert_int_equal(cf->standby_lease, 5);
-	config_free(cf);
+	conf_free(cf);
 	free(text);
 }
 
@@ -392,7 +392,7 @@ test_string_valid(void **state)
 	struct config *cf = NULL;
 
 	(void)state;
-	assert_int_equal(config_load_string(text, "ok.conf", &cf, &cause), 0);
+	assert_int_equal(conf_load_string(text, "ok.conf", &cf, &cause), 0);
 	assert_non_null(cf);
 	assert_null(cause);
 	assert_string_equal(cf->path, "ok.conf");
@@ -411,11 +411,11 @@ test_string_valid(void **state)
 	assert_int_equal(cf->debrief_due, 72 * 3600);
 	assert_int_equal(cf->debrief_reminder, 24 * 3600);
 	assert_int_equal(cf->retention_days, 400);
-	assert_true(config_has(cf->referral_types, cf->nreferral_types,
+	assert_true(conf_has(cf->referral_types, cf->nreferral_types,
 	    "housing"));
-	assert_true(config_has(cf->notice_types, cf->nnotice_types,
+	assert_true(conf_has(cf->notice_types, cf->nnotice_types,
 	    "trespass"));
-	config_free(cf);
+	conf_free(cf);
 	free(text);
 }
 
@@ -424,17 +424,17 @@ test_shipped_debrief(void **state)
 {
 	(void)state;
 	assert_string_equal(shipped->debrief_role, "supervisor");
-	assert_string_equal(config_role(shipped, "supervisor")->reports_to,
+	assert_string_equal(conf_role(shipped, "supervisor")->reports_to,
 	    "manager");
 	assert_int_equal(shipped->debrief_due, 259200);
 	assert_int_equal(shipped->debrief_reminder, 86400);
-	assert_true(config_has(shipped->query_roles, shipped->nquery_roles,
+	assert_true(conf_has(shipped->query_roles, shipped->nquery_roles,
 	    "supervisor"));
-	assert_false(config_has(shipped->query_roles, shipped->nquery_roles,
+	assert_false(conf_has(shipped->query_roles, shipped->nquery_roles,
 	    "crisis_worker"));
-	assert_true(config_has(shipped->referral_types,
+	assert_true(conf_has(shipped->referral_types,
 	    shipped->nreferral_types, "newcomer"));
-	assert_false(config_has(shipped->referral_types,
+	assert_false(conf_has(shipped->referral_types,
 	    shipped->nreferral_types, "astrology"));
 }
 
@@ -459,11 +459,11 @@ test_string_broker(void **state)
 		line = xasprintf("beacon: { %s };", cases[i].setting);
 		text = conf_text(1, line);
 		cause = NULL;
-		assert_int_equal(config_load_string(text, "b.conf", &cf,
+		assert_int_equal(conf_load_string(text, "b.conf", &cf,
 		    &cause), 0);
 		assert_string_equal(cf->broker_host, cases[i].host);
 		assert_int_equal(cf->broker_port, cases[i].port);
-		config_free(cf);
+		conf_free(cf);
 		free(text);
 		free(line);
 	}
@@ -708,7 +708,7 @@ test_file_errors(void **state)
 	char *cause = NULL, *want;
 
 	(void)state;
-	assert_int_equal(config_load(path, &cf, &cause), -1);
+	assert_int_equal(conf_load(path, &cf, &cause), -1);
 	assert_null(cf);
 	want = xasprintf("%s:15: responder \"crisis-1\": unknown branch "
 	    "\"eastside\"", path);
@@ -737,7 +737,7 @@ test_file_missing(void **state)
 	char *cause = NULL;
 
 	(void)state;
-	assert_int_equal(config_load("/nonexistent/beacon.conf", &cf, &cause),
+	assert_int_equal(conf_load("/nonexistent/beacon.conf", &cf, &cause),
 	    -1);
 	assert_null(cf);
 	assert_non_null(strstr(cause, "/nonexistent/beacon.conf: cannot open"));

@@ -121,7 +121,7 @@ teardown(void **state)
 
 	fixture_engine_free(f);
 	store_close(f->st);
-	config_free(f->cf);
+	conf_free(f->cf);
 	free(f);
 	clock_set(-1);
 	return 0;
@@ -629,7 +629,7 @@ changed_config(void)
 	assert_non_null(at = strstr(text, from));
 	assert_int_equal(strlen(from), strlen(to));
 	memcpy(at, to, strlen(to));
-	if (config_load_string(text, "changed.conf", &cf, &cause) != 0)
+	if (conf_load_string(text, "changed.conf", &cf, &cause) != 0)
 		fail_msg("%s", cause);
 	free(text);
 	return cf;
@@ -658,7 +658,7 @@ test_reload_keeps_policy(void **state)
 	respond(f, "supervisor-1", 1, "ack");
 	respond(f, "supervisor-1", 1, "resolve");
 	engine_set_config(f->e, f->cf);
-	config_free(next);
+	conf_free(next);
 	advance(f, 120000);
 	respond(f, "manager-1", 2, "ack");
 	assert_int_equal(incident_state(f, 2), ST_ACKNOWLEDGED);

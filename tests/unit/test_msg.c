@@ -528,10 +528,10 @@ test_reply(void **state)
 
 /* The CLI's own objects: "record" first, then the encoder's members. */
 static void
-test_obj(void **state)
+test_doc_record(void **state)
 {
 	struct event ev;
-	struct msg_obj *o;
+	struct msg_doc *o;
 	char *json, *out;
 
 	(void)state;
@@ -543,19 +543,19 @@ test_obj(void **state)
 	strcpy(ev.detail, "a \"quote\"");
 	ev.ts = 1795000000123;
 	json = msg_event_encode(&ev);
-	o = msg_obj_new("event", json);
+	o = msg_doc_record("event", json);
 	free(json);
-	msg_obj_set_int(o, "elapsed_ms", 42);
-	msg_obj_set_str(o, "sentence", "line\nbreak");
-	msg_obj_set_null(o, "none");
-	out = msg_obj_finish(o);
+	msg_doc_int(o, "elapsed_ms", 42);
+	msg_doc_str(o, "sentence", "line\nbreak");
+	msg_doc_null(o, "none");
+	out = msg_doc_finish(o);
 	assert_string_equal(out, "{\"record\":\"event\",\"id\":3,"
 	    "\"incident\":1,\"kind\":\"ack\",\"actor\":\"\",\"step\":-1,"
 	    "\"detail\":\"a \\\"quote\\\"\",\"ts\":"
 	    "\"2026-11-18T11:06:40.123Z\",\"elapsed_ms\":42,"
 	    "\"sentence\":\"line\\nbreak\",\"none\":null}");
 	free(out);
-	out = msg_obj_finish(msg_obj_new(NULL, NULL));
+	out = msg_doc_finish(msg_doc_record(NULL, NULL));
 	assert_string_equal(out, "{}");
 	free(out);
 }
@@ -724,7 +724,7 @@ main(void)
 		cmocka_unit_test(test_debrief_errors),
 		cmocka_unit_test(test_query_codec),
 		cmocka_unit_test(test_reply),
-		cmocka_unit_test(test_obj),
+		cmocka_unit_test(test_doc_record),
 		cmocka_unit_test(test_heartbeat),
 	};
 

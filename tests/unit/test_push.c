@@ -406,7 +406,7 @@ test_engine_hook(void **state)
 	assert_int_equal(store_was_notified(h.st, 2, "crisis-1"), 1);
 	engine_free(e);
 	store_close(h.st);
-	config_free(cf);
+	conf_free(cf);
 	clock_set(-1);
 }
 

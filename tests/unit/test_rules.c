@@ -27,7 +27,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	config_free(cf);
+	conf_free(cf);
 	return 0;
 }
 
@@ -45,7 +45,7 @@ route_has(const struct route *rt, const char *id)
 static void
 test_overdose_first_step(void **state)
 {
-	const struct conf_category *cat = config_category(cf, "overdose");
+	const struct conf_category *cat = conf_category(cf, "overdose");
 	struct route rt;
 
 	(void)state;
@@ -61,7 +61,7 @@ test_overdose_first_step(void **state)
 static void
 test_severity_two_no_dispatch(void **state)
 {
-	const struct conf_category *cat = config_category(cf, "overdose");
+	const struct conf_category *cat = conf_category(cf, "overdose");
 	struct route rt;
 
 	(void)state;
@@ -76,7 +76,7 @@ test_severity_two_no_dispatch(void **state)
 static void
 test_weapon_never_crisis_first(void **state)
 {
-	const struct conf_category *cat = config_category(cf, "weapon");
+	const struct conf_category *cat = conf_category(cf, "weapon");
 	struct route rt;
 	size_t i;
 
@@ -93,7 +93,7 @@ test_weapon_never_crisis_first(void **state)
 static void
 test_empty_role(void **state)
 {
-	const struct conf_category *cat = config_category(cf, "welfare");
+	const struct conf_category *cat = conf_category(cf, "welfare");
 	struct route rt;
 
 	(void)state;
@@ -107,7 +107,7 @@ test_empty_role(void **state)
 static void
 test_next_deadlines(void **state)
 {
-	const struct conf_policy *pol = config_policy(cf, "overdose");
+	const struct conf_policy *pol = conf_policy(cf, "overdose");
 	int64_t due;
 	int step;
 
@@ -123,7 +123,7 @@ test_next_deadlines(void **state)
 	assert_int_equal(rules_next(pol, 1, 61000, 91000, &due, &step), 1);
 	assert_int_equal(due, 121000);
 	/* The weapon policy's last step does not repeat: nothing more. */
-	assert_int_equal(rules_next(config_policy(cf, "weapon"), 1, 0, 0, &due,
+	assert_int_equal(rules_next(conf_policy(cf, "weapon"), 1, 0, 0, &due,
 	    &step), 0);
 }
 
@@ -154,9 +154,9 @@ test_role_repeats(void **state)
 	int step;
 
 	(void)state;
-	if (config_load_string(text, "roles.conf", &c, &cause) != 0)
+	if (conf_load_string(text, "roles.conf", &c, &cause) != 0)
 		fail_msg("%s", cause);
-	pol = config_policy(c, "p");
+	pol = conf_policy(c, "p");
 	assert_int_equal(rules_route(c, pol, "central", 2, 0, &rt), 0);
 	assert_int_equal(rules_next_roles(c, pol, &rt, 0, 1000, 1000, &due,
 	    &step), 1);
@@ -182,7 +182,7 @@ test_role_repeats(void **state)
 	assert_int_equal(rules_route(c, pol, "central", 2, 1, &rt), 0);
 	assert_int_equal(rules_next_roles(c, pol, &rt, 1, 61000, 61000, &due,
 	    &step), 0);
-	config_free(c);
+	conf_free(c);
 }
 
 /* The debrief's timers: reminder, then overdue to the role one up. */
