@@ -212,14 +212,6 @@ struct csv_cells {
 };
 void csv_incident(const struct incident *, struct csv_cells *);
 
-/* cmd_report.c: the wait after a report's n-th try (n >= 1) before the
- * next: REPORT_RETRY_MIN, doubled after each try up to REPORT_RETRY_MAX,
- * plus up to a tenth more drawn from jitter (any number), so that clients
- * cut off together do not come back together. */
-#define REPORT_RETRY_MIN 1000	/* ms */
-#define REPORT_RETRY_MAX 15000	/* ms */
-int64_t report_backoff(int tries, uint32_t jitter);
-
 /* cmd_replay.c: one event as a sentence for people ("crisis-1
  * acknowledged: on my way"). Returns buf. */
 struct event;

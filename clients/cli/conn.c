@@ -280,6 +280,12 @@ conn_connected(struct conn *c)
 	return mqtt_connected(c->mqtt);
 }
 
+struct mqtt *
+conn_mqtt(struct conn *c)
+{
+	return c->mqtt;
+}
+
 size_t
 conn_pending(struct conn *c)
 {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct conn;
+struct mqtt;
 
 struct conn_cb {
 	/* Connected and subscribed; again after each reconnection. */
@@ -50,6 +51,8 @@ const char *conn_match(struct conn *, const char *topic, const char *kind);
 /* QoS 1, not retained; queued while disconnected. */
 void conn_publish(struct conn *, const char *topic, const char *payload);
 int conn_connected(struct conn *);
+/* The MQTT client, for a module that publishes on its own (deliver.h). */
+struct mqtt *conn_mqtt(struct conn *);
 /* Published messages the broker has not acknowledged yet. */
 size_t conn_pending(struct conn *);
 /* Call fn after ms, once or (every) repeatedly, until conn_free. */

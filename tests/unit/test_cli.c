@@ -979,33 +979,6 @@ test_replay_sentence(void **state)
 	    "x somet");
 }
 
-/* beacon report's retries: 1, 2, 4, 8 s, then every 15 s, each up to a
- * tenth longer at random. */
-static void
-test_report_backoff(void **state)
-{
-	static const int64_t base[] = { 1000, 2000, 4000, 8000, 15000, 15000,
-		15000 };
-	static const uint32_t jitter[] = { 1, 99, 100, 101, 4321, 65535,
-		UINT32_MAX };
-	int64_t d;
-	size_t i, j;
-
-	(void)state;
-	for (i = 0; i < sizeof base / sizeof base[0]; i++) {
-		assert_int_equal(report_backoff((int)i + 1, 0), base[i]);
-		for (j = 0; j < sizeof jitter / sizeof jitter[0]; j++) {
-			d = report_backoff((int)i + 1, jitter[j]);
-			assert_in_range(d, base[i], base[i] + base[i] / 10);
-		}
-	}
-	assert_int_equal(report_backoff(1, 100), 1100);
-	assert_int_equal(report_backoff(1, 101), 1000);
-	assert_int_equal(report_backoff(5, 1500), 16500);
-	/* However many tries, no overflow. */
-	assert_int_equal(report_backoff(INT_MAX, 0), REPORT_RETRY_MAX);
-}
-
 int
 main(void)
 {
@@ -1034,7 +1007,6 @@ main(void)
 		cmocka_unit_test(test_edit_ask),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_replay_sentence),
-		cmocka_unit_test(test_report_backoff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
