@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "input.h"
 #include "log.h"
+#include "mono.h"
 #include "mqtt.h"
 #include "outbox.h"
 #include "probe.h"
@@ -112,7 +113,7 @@ on_closing(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (mqtt_pending(b->mqtt) > 0 && button_mono() < b->closing_until)
+	if (mqtt_pending(b->mqtt) > 0 && mono_now() < b->closing_until)
 		return;
 	mqtt_disconnect(b->mqtt);
 	event_base_loopexit(b->base, NULL);
@@ -137,7 +138,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	    outbox_count(b->outbox));
 	if (mqtt_connected(b->mqtt))
 		button_presence(b, 0);
-	b->closing_until = button_mono() + CLOSE_WAIT;
+	b->closing_until = mono_now() + CLOSE_WAIT;
 	if ((b->close_ev = event_new(b->base, -1, EV_PERSIST, on_closing,
 	    b)) == NULL || event_add(b->close_ev, &tv) != 0)
 		fatalx("cannot create the closing timer");

@@ -7,9 +7,9 @@
 #include <event2/event.h>
 
 #include "beacon.h"
-#include "button.h"
 #include "clock.h"
 #include "log.h"
+#include "mono.h"
 #include "mqtt.h"
 #include "msg.h"
 #include "probe.h"
@@ -55,7 +55,7 @@ probe_send(struct probe *pr)
 	if (pr->id[0] != '\0')
 		probe_missed(pr);
 	id_random("st-", pr->id, sizeof pr->id);
-	pr->sent = button_mono();
+	pr->sent = mono_now();
 	json = msg_selftest_encode(pr->id, clock_now(), pr->last_rtt);
 	if (mqtt_publish(pr->mqtt, pr->topic, json, strlen(json), 0) != 0)
 		log_warnx("selftest: cannot publish to %s", pr->topic);
@@ -155,7 +155,7 @@ probe_message(struct probe *pr, const char *topic, const void *payload,
 		return 1;
 	}
 	evtimer_del(pr->expire);
-	pr->last_rtt = button_mono() - pr->sent;
+	pr->last_rtt = mono_now() - pr->sent;
 	/* Once a minute a line would drown the journal: the first answer
 	 * is logged, the rest only with -v. */
 	if (pr->missed > 0)
