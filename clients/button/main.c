@@ -21,6 +21,7 @@
 #include "outbox.h"
 #include "probe.h"
 #include "spool.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 #define DEFAULT_CONFIG "/etc/beacon/beacon-button.conf"
@@ -182,8 +183,8 @@ mqtt_setup(struct button *b)
 	struct mqtt_opts o;
 	char *will = button_will();
 
-	b->presence_topic = xasprintf("%s/device/%s/%s", cf->topic_prefix,
-	    cf->branch, cf->device);
+	b->presence_topic = topic_make(cf->topic_prefix, TOPIC_DEVICE,
+	    cf->branch, cf->device, NULL);
 	memset(&o, 0, sizeof o);
 	o.clean_start = 1; /* the reports' own retries make up for it */
 	o.keepalive = cf->keepalive;
@@ -222,15 +223,12 @@ modules_setup(struct button *b)
 {
 	const struct conf_button *cf = b->cf;
 	struct input_cb icb = { button_key, button_input_state, b };
-	char *st;
 
 	b->outbox = outbox_new(b->base, b->mqtt, b->spool, cf->topic_prefix,
 	    cf->branch);
 	outbox_restore(b->outbox);
-	st = xasprintf("%s/selftest/%s/%s", cf->topic_prefix, cf->branch,
-	    cf->device);
-	b->probe = probe_new(b->base, b->mqtt, st, cf->selftest);
-	free(st);
+	b->probe = probe_new(b->base, b->mqtt, cf->topic_prefix, cf->branch,
+	    cf->device, cf->selftest);
 	button_press_setup(b);
 	b->input = input_new(b->base, cf->input, cf->grab, &icb);
 }

@@ -13,6 +13,7 @@
 #include "mqtt.h"
 #include "msg.h"
 #include "probe.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 struct probe {
@@ -88,15 +89,16 @@ probe_expire(evutil_socket_t fd, short what, void *arg)
 }
 
 struct probe *
-probe_new(struct event_base *base, struct mqtt *mqtt, const char *topic,
-    int interval)
+probe_new(struct event_base *base, struct mqtt *mqtt, const char *prefix,
+    const char *branch, const char *device, int interval)
 {
 	struct probe *pr = xcalloc(1, sizeof *pr);
 	struct timeval tv = { interval, 0 };
 
 	pr->mqtt = mqtt;
-	pr->topic = xstrdup(topic);
-	pr->result_topic = xasprintf("%s/result", topic);
+	pr->topic = topic_make(prefix, TOPIC_SELFTEST, branch, device, NULL);
+	pr->result_topic = topic_make(prefix, TOPIC_SELFTEST, branch, device,
+	    "result", NULL);
 	pr->interval = interval * 1000;
 	pr->timeout = pr->interval < PROBE_TIMEOUT ? pr->interval :
 	    PROBE_TIMEOUT;

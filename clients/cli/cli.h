@@ -212,6 +212,15 @@ struct csv_cells {
 };
 void csv_incident(const struct incident *, struct csv_cells *);
 
+/* cmd_acl.c: the topic prefix/kind/level... (the levels up to the first
+ * NULL), with ACL_ID standing for an account's id: the ACL's patterns,
+ * and the bridge's topics, which are a branch account's. The caller
+ * frees it. */
+#define ACL_ID "{id}"
+#define ACL_LEVELS 3
+char *acl_topic(const char *prefix, const char *id, const char *kind,
+    const char *const level[ACL_LEVELS]);
+
 /* cmd_replay.c: one event as a sentence for people ("crisis-1
  * acknowledged: on my way"). Returns buf. */
 struct event;

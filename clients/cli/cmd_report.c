@@ -330,7 +330,7 @@ report_message(struct conn *c, void *arg, const char *topic,
 
 	if (conn_match(c, topic, TOPIC_STATUS) != NULL)
 		report_status(c, r, topic, payload, len);
-	else if (conn_match(c, topic, "error") != NULL)
+	else if (conn_match(c, topic, TOPIC_ERROR) != NULL)
 		report_error(r, payload, len);
 }
 
@@ -438,7 +438,7 @@ report_add(struct conn *c, struct report_run *r, const char *branch,
 	struct pending *p = &r->p[r->n++];
 
 	deliver_init(&p->d, r->o->prefix, branch, rep, DELIVER_MAX_REPORT);
-	conn_subscribe(c, "status/%s/%s", branch, rep->id);
+	conn_subscribe(c, xstrdup(p->d.status_topic));
 	r->unanswered++;
 	return p;
 }
@@ -552,7 +552,8 @@ report_run(struct conn *c, struct report_run *r)
 			    "again from the spool\n", r->p[i].d.r.id,
 			    r->p[i].d.r.type, r->p[i].d.branch);
 	if (r->own != NULL)
-		conn_subscribe(c, "error/%s", r->o->branch);
+		conn_subscribe(c, topic_make(r->o->prefix, TOPIC_ERROR,
+		    r->o->branch, NULL));
 	conn_timer(c, r->o->timeout, 0, report_timeout);
 	conn_timer(c, REPORT_TICK, 1, report_tick);
 	return conn_run(c);

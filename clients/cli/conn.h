@@ -39,14 +39,12 @@ void conn_tls(const char *cafile, const char *cert, const char *key);
 struct conn *conn_new(const char *broker, const char *prefix,
     const struct conn_cb *, char **cause);
 void conn_free(struct conn *);
-/* Subscribe (QoS 1) to prefix "/" the formatted filter, from the next
- * connection on. */
-void conn_subscribe(struct conn *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* prefix "/" the formatted rest; the caller frees it. */
-char *conn_topic(struct conn *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* If topic is prefix "/" kind "/" ..., what follows; otherwise NULL. */
+/* The topic prefix, for topic_make (topic.h). */
+const char *conn_prefix(struct conn *);
+/* Subscribe (QoS 1) to filter, from the next connection on. The filter
+ * is taken (made with topic_make) and freed with the connection. */
+void conn_subscribe(struct conn *, char *filter);
+/* If topic is prefix/kind/REST, REST; otherwise NULL (topic_match). */
 const char *conn_match(struct conn *, const char *topic, const char *kind);
 /* QoS 1, not retained; queued while disconnected. */
 void conn_publish(struct conn *, const char *topic, const char *payload);

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "spool.h"
 #include "spooldir.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 #define SPOOLDIR_HELD 64 /* spools one run holds, all topics together */
@@ -178,7 +179,8 @@ spooldir_open(const char *dir, const char *prefix, char **cause)
 	}
 	sd = xcalloc(1, sizeof *sd);
 	sd->dir = xstrdup(dir);
-	topic = xasprintf("%s/report/", prefix);
+	/* {prefix}/report/: what every report topic starts with. */
+	topic = topic_make(prefix, TOPIC_REPORT, "", NULL);
 	sd->stem = spooldir_encode(topic);
 	free(topic);
 	if (spooldir_scan(sd, cause) != 0) {
