@@ -243,12 +243,6 @@ spooldir_find(const struct spooldir *sd, const char *branch, const char *id)
 	return NULL;
 }
 
-int
-spooldir_has(const struct spooldir *sd, const char *branch, const char *id)
-{
-	return spooldir_find(sd, branch, id) != NULL;
-}
-
 /* A spool of branch's topic that no other run holds, now held here. */
 static struct spooldir_file *
 spooldir_slot(struct spooldir *sd, const char *branch)

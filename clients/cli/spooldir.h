@@ -36,8 +36,6 @@ size_t spooldir_count(const struct spooldir *);
  * changes. NULL past the end. */
 const struct report *spooldir_get(const struct spooldir *, size_t i,
     const char **branch);
-int spooldir_has(const struct spooldir *, const char *branch,
-    const char *id);
 /* Append a report for branch, synced, to a spool of the branch's topic.
  * 0, or -1 (logged) when it could not be written. */
 int spooldir_add(struct spooldir *, const char *branch,
