@@ -226,18 +226,18 @@ char *acl_topic(const char *prefix, const char *id, const char *kind,
 struct event;
 char *replay_sentence(const struct event *, char *buf, size_t len);
 
-/* cmd_export.c: --redact. Blanks ("") what may name or describe people:
- * the reporter, the device, the note; event details that carry a note
- * (responses, corrections, holds) and the actor of report events (a
- * device); a debrief's free text (route note, went well, to improve,
- * training, each action's what). Nothing else changes. */
+/* redact.c: beacon export --redact. Blanks ("") what may name or
+ * describe people: the reporter, the device, the note; event details that
+ * carry a note (responses, corrections, holds) and the actor of report
+ * events (a device); a debrief's free text (route note, went well, to
+ * improve, training, each action's what). Nothing else changes. */
 struct debrief;
 void redact_incident(struct incident *);
 void redact_event(struct event *);
 void redact_debrief(struct debrief *);
 
-/* A text table with columns as wide as their widest cell; the last column
- * is not padded. Cells are copied. */
+/* table.c: a text table with columns as wide as their widest cell; the
+ * last column is not padded. Cells are copied; an empty one prints "-". */
 struct table;
 struct table *table_new(size_t ncols);
 void table_add(struct table *, ...); /* ncols strings */
