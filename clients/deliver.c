@@ -7,6 +7,7 @@
 #include "deliver.h"
 #include "mqtt.h"
 #include "msg.h"
+#include "spool.h"
 #include "topic.h"
 
 int64_t
@@ -42,6 +43,26 @@ deliver_clear(struct deliver *d)
 	free(d->status_topic);
 	free(d->payload);
 	d->topic = d->status_topic = d->payload = NULL;
+}
+
+int
+deliver_spool(struct deliver *d, struct spool *s)
+{
+	if (!spool_has(s, d->r.id) && spool_add(s, &d->r) != 0)
+		return -1;
+	d->spool = s;
+	return 0;
+}
+
+int
+deliver_unspool(struct deliver *d)
+{
+	struct spool *s = d->spool;
+
+	d->spool = NULL;
+	if (s == NULL || !spool_has(s, d->r.id))
+		return 0;
+	return spool_remove(s, d->r.id);
 }
 
 int

@@ -135,23 +135,25 @@ void
 outbox_restore(struct outbox *ob)
 {
 	const struct report *r;
+	struct pending *p;
 	size_t i;
 
 	for (i = 0; (r = spool_get(ob->spool, i)) != NULL; i++) {
 		log_info("report=%s event=restored type=%s: from the spool, "
 		    "sent again with its id", r->id, r->type);
-		pending_send(pending_new(ob, r));
+		p = pending_new(ob, r);
+		(void)deliver_spool(&p->d, ob->spool);
+		pending_send(p);
 	}
 }
 
 void
 outbox_add(struct outbox *ob, const struct report *r)
 {
-	struct pending *p;
+	struct pending *p = pending_new(ob, r);
 
-	if (spool_add(ob->spool, r) == 0)
+	if (deliver_spool(&p->d, ob->spool) == 0)
 		log_debug("report=%s event=spooled", r->id);
-	p = pending_new(ob, r);
 	if (mqtt_connected(ob->mqtt))
 		pending_subscribe(p);
 	else
@@ -187,7 +189,7 @@ outbox_find(struct outbox *ob, const char *id)
 /* The first status: beacond has the report. Later ones (acknowledged,
  * on scene...) are only logged. */
 static void
-outbox_answered(struct outbox *ob, struct pending *p, const struct status *st)
+outbox_answered(struct pending *p, const struct status *st)
 {
 	if (st->state == ST_REJECTED)
 		log_warnx("report=%s event=rejected type=%s error=\"%s\": check "
@@ -196,8 +198,7 @@ outbox_answered(struct outbox *ob, struct pending *p, const struct status *st)
 	else
 		log_info("report=%s event=%s incident=%lld tries=%d", p->d.r.id,
 		    state_name(st->state), (long long)st->incident, p->d.tries);
-	if (spool_has(ob->spool, p->d.r.id) &&
-	    spool_remove(ob->spool, p->d.r.id) != 0)
+	if (deliver_unspool(&p->d) != 0)
 		log_warnx("report=%s still in the spool: it is sent again "
 		    "after a restart, and beacond knows it", p->d.r.id);
 	pending_free(p);
@@ -224,7 +225,7 @@ outbox_message(struct outbox *ob, const char *topic, const void *payload,
 	if (strcmp(st.report, id) != 0)
 		return 1; /* the topic names another report */
 	if ((p = outbox_find(ob, st.report)) != NULL)
-		outbox_answered(ob, p, &st);
+		outbox_answered(p, &st);
 	else
 		log_info("report=%s state=%s message=\"%s\"", st.report,
 		    state_name(st.state), st.message);

@@ -34,7 +34,6 @@
 struct pending {
 	struct deliver d;
 	int own;
-	int spooled;	/* in the spool until its first status */
 	int answered;	/* a status for it has arrived */
 	int64_t next;	/* ms: the next try */
 	struct status last; /* the last one printed, to skip repeats */
@@ -236,10 +235,9 @@ report_answered(struct report_run *r, struct pending *p)
 {
 	p->answered = 1;
 	r->unanswered--;
-	if (!p->spooled)
+	if (p->d.spool == NULL)
 		return;
-	p->spooled = 0;
-	if (spooldir_remove(r->sd, p->d.branch, p->d.r.id) != 0)
+	if (deliver_unspool(&p->d) != 0)
 		log_warnx("report %s is still in the spool %s: the next run "
 		    "sends it again, and beacond knows it", p->d.r.id,
 		    r->spool);
@@ -343,7 +341,7 @@ report_kept(struct report_run *r)
 	for (i = 0; i < r->n; i++) {
 		if (r->p[i].answered)
 			continue;
-		if (r->p[i].spooled)
+		if (r->p[i].d.spool != NULL)
 			fprintf(stderr, "beacon: report %s is kept in the spool "
 			    "%s: the next beacon report sends it again (same "
 			    "id); beacon report --flush sends it now\n",
@@ -473,14 +471,15 @@ report_load(struct conn *c, struct report_run *r)
 	const struct report *rep;
 	const char *branch;
 	struct pending *p;
+	struct spool *s;
 	struct report own;
 	char id[ID_MAX + 1];
 	size_t i, n = r->sd != NULL ? spooldir_count(r->sd) : 0;
 
 	r->p = xcalloc(n + 1, sizeof *r->p);
 	for (i = 0; i < n; i++) {
-		rep = spooldir_get(r->sd, i, &branch);
-		report_add(c, r, branch, rep)->spooled = 1;
+		rep = spooldir_get(r->sd, i, &branch, &s);
+		(void)deliver_spool(&report_add(c, r, branch, rep)->d, s);
 	}
 	if (o->flush)
 		return;
@@ -502,8 +501,9 @@ report_load(struct conn *c, struct report_run *r)
 			fprintf(stderr, "beacon: %s; the report is sent\n", cut);
 		}
 		p = report_add(c, r, o->branch, &own);
-		p->spooled = r->sd != NULL &&
-		    spooldir_add(r->sd, o->branch, &own) == 0;
+		if (r->sd != NULL &&
+		    (s = spooldir_spool(r->sd, o->branch)) != NULL)
+			(void)deliver_spool(&p->d, s);
 		r->own = p;
 	}
 	r->own->own = 1;

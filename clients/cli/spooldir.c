@@ -215,13 +215,15 @@ spooldir_count(const struct spooldir *sd)
 }
 
 const struct report *
-spooldir_get(const struct spooldir *sd, size_t i, const char **branch)
+spooldir_get(const struct spooldir *sd, size_t i, const char **branch,
+    struct spool **s)
 {
 	size_t k, n;
 
 	for (k = 0; k < sd->n; k++) {
 		if (i < (n = spool_count(sd->f[k].s))) {
 			*branch = sd->f[k].branch;
+			*s = sd->f[k].s;
 			return spool_get(sd->f[k].s, i);
 		}
 		i -= n;
@@ -229,17 +231,15 @@ spooldir_get(const struct spooldir *sd, size_t i, const char **branch)
 	return NULL;
 }
 
-/* The held spool of branch that has id, or with id NULL the first held
- * spool of branch. */
+/* The first held spool of branch. */
 static struct spooldir_file *
-spooldir_find(const struct spooldir *sd, const char *branch, const char *id)
+spooldir_find(struct spooldir *sd, const char *branch)
 {
 	size_t i;
 
 	for (i = 0; i < sd->n; i++)
-		if (strcmp(sd->f[i].branch, branch) == 0 &&
-		    (id == NULL || spool_has(sd->f[i].s, id)))
-			return (struct spooldir_file *)&sd->f[i];
+		if (strcmp(sd->f[i].branch, branch) == 0)
+			return &sd->f[i];
 	return NULL;
 }
 
@@ -270,21 +270,13 @@ spooldir_slot(struct spooldir *sd, const char *branch)
 	return rc == 0 ? &sd->f[sd->n - 1] : NULL;
 }
 
-int
-spooldir_add(struct spooldir *sd, const char *branch, const struct report *r)
+struct spool *
+spooldir_spool(struct spooldir *sd, const char *branch)
 {
 	struct spooldir_file *f;
 
-	if ((f = spooldir_find(sd, branch, NULL)) == NULL &&
+	if ((f = spooldir_find(sd, branch)) == NULL &&
 	    (f = spooldir_slot(sd, branch)) == NULL)
-		return -1;
-	return spool_add(f->s, r);
-}
-
-int
-spooldir_remove(struct spooldir *sd, const char *branch, const char *id)
-{
-	struct spooldir_file *f = spooldir_find(sd, branch, id);
-
-	return f == NULL ? -1 : spool_remove(f->s, id);
+		return NULL;
+	return f->s;
 }

@@ -1,20 +1,23 @@
 /*
  * The delivery of reports (deliver.c): the retry schedule of `beacon
  * report` and beacon-button, its bounds and its jitter, and the report's
- * topics.
+ * topics, and its spool.
  */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "beacon.h"
 #include "deliver.h"
+#include "spool.h"
 
 /* beacon report's retries: 1, 2, 4, 8 s, then every 15 s, each up to a
  * tenth longer at random. */
@@ -153,6 +156,50 @@ test_topics(void **state)
 	    branch, 8));
 }
 
+/* Spooled before the first publication, out at the first status; a
+ * report the spool held from before a restart is not written twice. */
+static void
+test_spool(void **state)
+{
+	char dir[] = "/tmp/beacon-deliver-XXXXXX", path[64], *cause;
+	struct spool *s;
+	struct deliver d, again;
+	struct report r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/spool", dir);
+	assert_non_null(s = spool_open(path, &cause));
+	fill(&r, "btn-3");
+	deliver_init(&d, "beacon", "central", &r, DELIVER_MAX_BUTTON);
+	assert_null(d.spool);
+	assert_int_equal(deliver_unspool(&d), 0); /* in none */
+	assert_int_equal(deliver_spool(&d, s), 0);
+	assert_ptr_equal(d.spool, s);
+	assert_int_equal(spool_count(s), 1);
+	deliver_init(&again, "beacon", "central", spool_get(s, 0),
+	    DELIVER_MAX_BUTTON);
+	assert_int_equal(deliver_spool(&again, s), 0);
+	assert_int_equal(spool_count(s), 1);
+	assert_int_equal(deliver_unspool(&d), 0);
+	assert_null(d.spool);
+	assert_int_equal(spool_count(s), 0);
+	assert_int_equal(deliver_unspool(&again), 0); /* already out */
+	deliver_clear(&d);
+	deliver_clear(&again);
+	spool_close(s);
+	/* And after a restart, still out. */
+	assert_non_null(s = spool_open(path, &cause));
+	assert_int_equal(spool_count(s), 0);
+	spool_close(s);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/spool.lock", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/spool.tmp", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -161,6 +208,7 @@ main(void)
 		cmocka_unit_test(test_backoff_button),
 		cmocka_unit_test(test_jitter_spreads),
 		cmocka_unit_test(test_topics),
+		cmocka_unit_test(test_spool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
