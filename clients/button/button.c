@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 
@@ -14,6 +13,7 @@
 #include "clock.h"
 #include "input.h"
 #include "log.h"
+#include "mono.h"
 #include "mqtt.h"
 #include "msg.h"
 #include "outbox.h"
@@ -21,15 +21,6 @@
 #include "xmalloc.h"
 
 #define BUTTON_KIND "button"
-
-int64_t
-button_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 button_key_index(const struct button_conf *cf, int code)
@@ -102,7 +93,7 @@ static void
 button_press_due(evutil_socket_t fd, short what, void *arg)
 {
 	struct button *b = arg;
-	int64_t now = button_mono();
+	int64_t now = mono_now();
 	size_t i;
 
 	(void)fd;
@@ -136,7 +127,7 @@ void
 button_key(void *arg, int code, int value)
 {
 	struct button *b = arg;
-	int64_t now = button_mono();
+	int64_t now = mono_now();
 	int i;
 
 	if ((i = button_key_index(b->cf, code)) < 0) {

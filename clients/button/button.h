@@ -2,8 +2,8 @@
  * beacon-button: one USB panic button or foot pedal, one configuration
  * file, one MQTT connection (docs/button.md). main.c sets it up and runs
  * the loop; button.c turns key presses into reports and keeps the device's
- * presence; outbox.c, probe.c and the spool it shares with `beacon
- * report` (clients/spool.c) do the rest.
+ * presence; outbox.c (on the delivery it shares with `beacon report`,
+ * clients/deliver.h and clients/spool.h) and probe.c do the rest.
  */
 #ifndef BUTTON_BUTTON_H
 #define BUTTON_BUTTON_H
@@ -40,9 +40,6 @@ struct button {
 	struct event *close_ev;	/* stopping: waits for the last PUBACKs */
 	int64_t closing_until;	/* monotonic ms; 0: running */
 };
-
-/* Milliseconds on the monotonic clock: presses and round trips. */
-int64_t button_mono(void);
 
 /* The index in cf->keys of a key code, or -1. */
 int button_key_index(const struct button_conf *, int code);

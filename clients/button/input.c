@@ -40,12 +40,6 @@ input_keycode(const char *name)
 	return libevdev_event_code_from_name(EV_KEY, name);
 }
 
-int
-input_up(const struct input *in)
-{
-	return in->up == 1;
-}
-
 static void
 input_tell(struct input *in, int up, const char *why)
 {

@@ -28,7 +28,6 @@ struct input_cb {
 struct input *input_new(struct event_base *, const char *path, int grab,
     const struct input_cb *);
 void input_free(struct input *);
-int input_up(const struct input *);
 
 /* The code of an EV_KEY name ("KEY_F1", "BTN_0"), or -1. */
 int input_keycode(const char *name);

@@ -16,10 +16,12 @@
 #include "button_conf.h"
 #include "input.h"
 #include "log.h"
+#include "mono.h"
 #include "mqtt.h"
 #include "outbox.h"
 #include "probe.h"
 #include "spool.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 #define DEFAULT_CONFIG "/etc/beacon/beacon-button.conf"
@@ -112,7 +114,7 @@ on_closing(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (mqtt_pending(b->mqtt) > 0 && button_mono() < b->closing_until)
+	if (mqtt_pending(b->mqtt) > 0 && mono_now() < b->closing_until)
 		return;
 	mqtt_disconnect(b->mqtt);
 	event_base_loopexit(b->base, NULL);
@@ -137,7 +139,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	    outbox_count(b->outbox));
 	if (mqtt_connected(b->mqtt))
 		button_presence(b, 0);
-	b->closing_until = button_mono() + CLOSE_WAIT;
+	b->closing_until = mono_now() + CLOSE_WAIT;
 	if ((b->close_ev = event_new(b->base, -1, EV_PERSIST, on_closing,
 	    b)) == NULL || event_add(b->close_ev, &tv) != 0)
 		fatalx("cannot create the closing timer");
@@ -181,8 +183,8 @@ mqtt_setup(struct button *b)
 	struct mqtt_opts o;
 	char *will = button_will();
 
-	b->presence_topic = xasprintf("%s/device/%s/%s", cf->topic_prefix,
-	    cf->branch, cf->device);
+	b->presence_topic = topic_make(cf->topic_prefix, TOPIC_DEVICE,
+	    cf->branch, cf->device, NULL);
 	memset(&o, 0, sizeof o);
 	o.clean_start = 1; /* the reports' own retries make up for it */
 	o.keepalive = cf->keepalive;
@@ -221,15 +223,12 @@ modules_setup(struct button *b)
 {
 	const struct button_conf *cf = b->cf;
 	struct input_cb icb = { button_key, button_input_state, b };
-	char *st;
 
 	b->outbox = outbox_new(b->base, b->mqtt, b->spool, cf->topic_prefix,
 	    cf->branch);
 	outbox_restore(b->outbox);
-	st = xasprintf("%s/selftest/%s/%s", cf->topic_prefix, cf->branch,
-	    cf->device);
-	b->probe = probe_new(b->base, b->mqtt, st, cf->selftest);
-	free(st);
+	b->probe = probe_new(b->base, b->mqtt, cf->topic_prefix, cf->branch,
+	    cf->device, cf->selftest);
 	button_press_setup(b);
 	b->input = input_new(b->base, cf->input, cf->grab, &icb);
 }

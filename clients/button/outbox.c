@@ -8,6 +8,7 @@
 #include <event2/event.h>
 
 #include "beacon.h"
+#include "deliver.h"
 #include "log.h"
 #include "mqtt.h"
 #include "msg.h"
@@ -18,20 +19,16 @@
 struct pending {
 	TAILQ_ENTRY(pending) entry;
 	struct outbox *ob;
-	struct report r;
-	char *payload;
-	char *status_topic;
+	struct deliver d;
 	struct event *timer;	/* the next try */
-	int delay;		/* ms from this try to the next */
-	int tries;
 };
 
 struct outbox {
 	struct event_base *base;
 	struct mqtt *mqtt;
 	struct spool *spool;
-	char *report_topic;
-	char *status_prefix;	/* {prefix}/status/{branch}/ */
+	char *prefix;
+	char branch[ID_MAX + 1];
 	TAILQ_HEAD(, pending) list;
 	size_t n;
 };
@@ -41,11 +38,11 @@ static void outbox_try(evutil_socket_t, short, void *);
 static void
 pending_arm(struct pending *p)
 {
-	struct timeval tv = { p->delay / 1000, p->delay % 1000 * 1000 };
+	int64_t wait = deliver_wait(&p->d);
+	struct timeval tv = { (time_t)(wait / 1000), (suseconds_t)(wait %
+	    1000 * 1000) };
 
 	evtimer_add(p->timer, &tv);
-	if ((p->delay *= 2) > OUTBOX_RETRY_MAX)
-		p->delay = OUTBOX_RETRY_MAX;
 }
 
 /* Publish now when connected; in any case try again later. While the
@@ -57,12 +54,11 @@ pending_send(struct pending *p)
 	struct outbox *ob = p->ob;
 
 	if (mqtt_connected(ob->mqtt)) {
-		p->tries++;
-		log_debug("report=%s event=sent try=%d", p->r.id, p->tries);
-		if (mqtt_publish(ob->mqtt, ob->report_topic, p->payload,
-		    strlen(p->payload), 0) != 0)
-			log_warnx("report=%s cannot publish to %s", p->r.id,
-			    ob->report_topic);
+		log_debug("report=%s event=sent try=%d", p->d.r.id,
+		    p->d.tries + 1);
+		if (deliver_publish(&p->d, ob->mqtt) != 0)
+			log_warnx("report=%s cannot publish to %s", p->d.r.id,
+			    p->d.topic);
 	}
 	pending_arm(p);
 }
@@ -78,9 +74,9 @@ outbox_try(evutil_socket_t fd, short what, void *arg)
 static void
 pending_subscribe(struct pending *p)
 {
-	if (mqtt_subscribe(p->ob->mqtt, p->status_topic, 1) != 0)
-		log_warnx("report=%s cannot subscribe to %s", p->r.id,
-		    p->status_topic);
+	if (mqtt_subscribe(p->ob->mqtt, p->d.status_topic, 1) != 0)
+		log_warnx("report=%s cannot subscribe to %s", p->d.r.id,
+		    p->d.status_topic);
 }
 
 static struct pending *
@@ -89,10 +85,7 @@ pending_new(struct outbox *ob, const struct report *r)
 	struct pending *p = xcalloc(1, sizeof *p);
 
 	p->ob = ob;
-	p->r = *r;
-	p->payload = msg_report_encode(r);
-	p->status_topic = xasprintf("%s%s", ob->status_prefix, r->id);
-	p->delay = OUTBOX_RETRY_MIN;
+	deliver_init(&p->d, ob->prefix, ob->branch, r, DELIVER_MAX_BUTTON);
 	if ((p->timer = evtimer_new(ob->base, outbox_try, p)) == NULL)
 		fatalx("outbox: cannot create a timer");
 	TAILQ_INSERT_TAIL(&ob->list, p, entry);
@@ -106,8 +99,7 @@ pending_free(struct pending *p)
 	TAILQ_REMOVE(&p->ob->list, p, entry);
 	p->ob->n--;
 	event_free(p->timer);
-	free(p->payload);
-	free(p->status_topic);
+	deliver_clear(&p->d);
 	free(p);
 }
 
@@ -120,8 +112,8 @@ outbox_new(struct event_base *base, struct mqtt *mqtt, struct spool *spool,
 	ob->base = base;
 	ob->mqtt = mqtt;
 	ob->spool = spool;
-	ob->report_topic = xasprintf("%s/report/%s", prefix, branch);
-	ob->status_prefix = xasprintf("%s/status/%s/", prefix, branch);
+	ob->prefix = xstrdup(prefix);
+	strlcpy_utf8(ob->branch, branch, sizeof ob->branch);
 	TAILQ_INIT(&ob->list);
 	return ob;
 }
@@ -135,8 +127,7 @@ outbox_free(struct outbox *ob)
 		return;
 	while ((p = TAILQ_FIRST(&ob->list)) != NULL)
 		pending_free(p);
-	free(ob->report_topic);
-	free(ob->status_prefix);
+	free(ob->prefix);
 	free(ob);
 }
 
@@ -144,23 +135,25 @@ void
 outbox_restore(struct outbox *ob)
 {
 	const struct report *r;
+	struct pending *p;
 	size_t i;
 
 	for (i = 0; (r = spool_get(ob->spool, i)) != NULL; i++) {
 		log_info("report=%s event=restored type=%s: from the spool, "
 		    "sent again with its id", r->id, r->type);
-		pending_send(pending_new(ob, r));
+		p = pending_new(ob, r);
+		(void)deliver_spool(&p->d, ob->spool);
+		pending_send(p);
 	}
 }
 
 void
 outbox_add(struct outbox *ob, const struct report *r)
 {
-	struct pending *p;
+	struct pending *p = pending_new(ob, r);
 
-	if (spool_add(ob->spool, r) == 0)
+	if (deliver_spool(&p->d, ob->spool) == 0)
 		log_debug("report=%s event=spooled", r->id);
-	p = pending_new(ob, r);
 	if (mqtt_connected(ob->mqtt))
 		pending_subscribe(p);
 	else
@@ -177,7 +170,7 @@ outbox_connected(struct outbox *ob)
 	TAILQ_FOREACH(p, &ob->list, entry) {
 		pending_subscribe(p);
 		evtimer_del(p->timer);
-		p->delay = OUTBOX_RETRY_MIN;
+		deliver_reset(&p->d);
 		pending_send(p);
 	}
 }
@@ -188,7 +181,7 @@ outbox_find(struct outbox *ob, const char *id)
 	struct pending *p;
 
 	TAILQ_FOREACH(p, &ob->list, entry)
-		if (strcmp(p->r.id, id) == 0)
+		if (strcmp(p->d.r.id, id) == 0)
 			return p;
 	return NULL;
 }
@@ -196,19 +189,18 @@ outbox_find(struct outbox *ob, const char *id)
 /* The first status: beacond has the report. Later ones (acknowledged,
  * on scene...) are only logged. */
 static void
-outbox_answered(struct outbox *ob, struct pending *p, const struct status *st)
+outbox_answered(struct pending *p, const struct status *st)
 {
 	if (st->state == ST_REJECTED)
 		log_warnx("report=%s event=rejected type=%s error=\"%s\": check "
-		    "this key's type against beacond's categories", p->r.id,
-		    p->r.type, st->error[0] ? st->error : st->message);
+		    "this key's type against beacond's categories", p->d.r.id,
+		    p->d.r.type, st->error[0] ? st->error : st->message);
 	else
-		log_info("report=%s event=%s incident=%lld tries=%d", p->r.id,
-		    state_name(st->state), (long long)st->incident, p->tries);
-	if (spool_has(ob->spool, p->r.id) &&
-	    spool_remove(ob->spool, p->r.id) != 0)
+		log_info("report=%s event=%s incident=%lld tries=%d", p->d.r.id,
+		    state_name(st->state), (long long)st->incident, p->d.tries);
+	if (deliver_unspool(&p->d) != 0)
 		log_warnx("report=%s still in the spool: it is sent again "
-		    "after a restart, and beacond knows it", p->r.id);
+		    "after a restart, and beacond knows it", p->d.r.id);
 	pending_free(p);
 }
 
@@ -216,12 +208,13 @@ int
 outbox_message(struct outbox *ob, const char *topic, const void *payload,
     size_t len)
 {
-	size_t plen = strlen(ob->status_prefix);
 	struct pending *p;
 	struct status st;
-	char err[DETAIL_MAX + 1];
+	char err[DETAIL_MAX + 1], branch[ID_MAX + 1];
+	const char *id = deliver_status_id(topic, ob->prefix, branch,
+	    sizeof branch);
 
-	if (strncmp(topic, ob->status_prefix, plen) != 0)
+	if (id == NULL || strcmp(branch, ob->branch) != 0)
 		return 0;
 	if (len == 0)
 		return 1; /* a retained status cleared */
@@ -229,10 +222,10 @@ outbox_message(struct outbox *ob, const char *topic, const void *payload,
 		log_warnx("unreadable status on %s: %s", topic, err);
 		return 1;
 	}
-	if (strcmp(st.report, topic + plen) != 0)
+	if (strcmp(st.report, id) != 0)
 		return 1; /* the topic names another report */
 	if ((p = outbox_find(ob, st.report)) != NULL)
-		outbox_answered(ob, p, &st);
+		outbox_answered(p, &st);
 	else
 		log_info("report=%s state=%s message=\"%s\"", st.report,
 		    state_name(st.state), st.message);

@@ -1,17 +1,14 @@
 /*
- * Reports on their way: each is spooled, published, and published again
- * with the same id (1 s, 2 s, 4 s... at most OUTBOX_RETRY_MAX apart) until
- * a status for it arrives, whatever the status says: beacond has then
- * recorded or refused it, and keeps it from being recorded twice
- * (docs/protocol.md, "Delivery, retries and idempotency").
+ * beacon-button's reports on their way: each is spooled, then delivered
+ * (deliver.h: published, and published again with the same id, 1 s, 2 s,
+ * 4 s... at most DELIVER_MAX_BUTTON apart with jitter) until a status for
+ * it arrives, whatever the status says: beacond has then recorded or
+ * refused it, and keeps it from being recorded twice.
  */
 #ifndef BUTTON_OUTBOX_H
 #define BUTTON_OUTBOX_H
 
 #include <stddef.h>
-
-#define OUTBOX_RETRY_MIN 1000	/* ms */
-#define OUTBOX_RETRY_MAX 30000	/* ms */
 
 struct event_base;
 struct mqtt;
@@ -30,7 +27,7 @@ void outbox_restore(struct outbox *);
 void outbox_add(struct outbox *, const struct report *);
 /* (Re)connected: subscribe to each report's status and send it now. */
 void outbox_connected(struct outbox *);
-/* A message on a status topic; 0 when it is not one. */
+/* A message on a status topic of the branch; 0 when it is not one. */
 int outbox_message(struct outbox *, const char *topic, const void *payload,
     size_t len);
 size_t outbox_count(const struct outbox *);

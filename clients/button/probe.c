@@ -7,12 +7,13 @@
 #include <event2/event.h>
 
 #include "beacon.h"
-#include "button.h"
 #include "clock.h"
 #include "log.h"
+#include "mono.h"
 #include "mqtt.h"
 #include "msg.h"
 #include "probe.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 struct probe {
@@ -55,7 +56,7 @@ probe_send(struct probe *pr)
 	if (pr->id[0] != '\0')
 		probe_missed(pr);
 	id_random("st-", pr->id, sizeof pr->id);
-	pr->sent = button_mono();
+	pr->sent = mono_now();
 	json = msg_selftest_encode(pr->id, clock_now(), pr->last_rtt);
 	if (mqtt_publish(pr->mqtt, pr->topic, json, strlen(json), 0) != 0)
 		log_warnx("selftest: cannot publish to %s", pr->topic);
@@ -88,15 +89,16 @@ probe_expire(evutil_socket_t fd, short what, void *arg)
 }
 
 struct probe *
-probe_new(struct event_base *base, struct mqtt *mqtt, const char *topic,
-    int interval)
+probe_new(struct event_base *base, struct mqtt *mqtt, const char *prefix,
+    const char *branch, const char *device, int interval)
 {
 	struct probe *pr = xcalloc(1, sizeof *pr);
 	struct timeval tv = { interval, 0 };
 
 	pr->mqtt = mqtt;
-	pr->topic = xstrdup(topic);
-	pr->result_topic = xasprintf("%s/result", topic);
+	pr->topic = topic_make(prefix, TOPIC_SELFTEST, branch, device, NULL);
+	pr->result_topic = topic_make(prefix, TOPIC_SELFTEST, branch, device,
+	    "result", NULL);
 	pr->interval = interval * 1000;
 	pr->timeout = pr->interval < PROBE_TIMEOUT ? pr->interval :
 	    PROBE_TIMEOUT;
@@ -155,7 +157,7 @@ probe_message(struct probe *pr, const char *topic, const void *payload,
 		return 1;
 	}
 	evtimer_del(pr->expire);
-	pr->last_rtt = button_mono() - pr->sent;
+	pr->last_rtt = mono_now() - pr->sent;
 	/* Once a minute a line would drown the journal: the first answer
 	 * is logged, the rest only with -v. */
 	if (pr->missed > 0)

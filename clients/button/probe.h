@@ -16,8 +16,10 @@ struct event_base;
 struct mqtt;
 struct probe;
 
-/* interval in seconds; 0: no self-tests. topic is the self-test topic. */
-struct probe *probe_new(struct event_base *, struct mqtt *, const char *topic,
+/* interval in seconds; 0: no self-tests. prefix, branch and device make
+ * the self-test topic. */
+struct probe *probe_new(struct event_base *, struct mqtt *,
+    const char *prefix, const char *branch, const char *device,
     int interval);
 void probe_free(struct probe *);
 /* Connected: subscribe to the answers and test the path now. */

@@ -212,31 +212,32 @@ struct csv_cells {
 };
 void csv_incident(const struct incident *, struct csv_cells *);
 
-/* cmd_report.c: the wait after a report's n-th try (n >= 1) before the
- * next: REPORT_RETRY_MIN, doubled after each try up to REPORT_RETRY_MAX,
- * plus up to a tenth more drawn from jitter (any number), so that clients
- * cut off together do not come back together. */
-#define REPORT_RETRY_MIN 1000	/* ms */
-#define REPORT_RETRY_MAX 15000	/* ms */
-int64_t report_backoff(int tries, uint32_t jitter);
+/* cmd_acl.c: the topic prefix/kind/level... (the levels up to the first
+ * NULL), with ACL_ID standing for an account's id: the ACL's patterns,
+ * and the bridge's topics, which are a branch account's. The caller
+ * frees it. */
+#define ACL_ID "{id}"
+#define ACL_LEVELS 3
+char *acl_topic(const char *prefix, const char *id, const char *kind,
+    const char *const level[ACL_LEVELS]);
 
 /* cmd_replay.c: one event as a sentence for people ("crisis-1
  * acknowledged: on my way"). Returns buf. */
 struct event;
 char *replay_sentence(const struct event *, char *buf, size_t len);
 
-/* cmd_export.c: --redact. Blanks ("") what may name or describe people:
- * the reporter, the device, the note; event details that carry a note
- * (responses, corrections, holds) and the actor of report events (a
- * device); a debrief's free text (route note, went well, to improve,
- * training, each action's what). Nothing else changes. */
+/* redact.c: beacon export --redact. Blanks ("") what may name or
+ * describe people: the reporter, the device, the note; event details that
+ * carry a note (responses, corrections, holds) and the actor of report
+ * events (a device); a debrief's free text (route note, went well, to
+ * improve, training, each action's what). Nothing else changes. */
 struct debrief;
 void redact_incident(struct incident *);
 void redact_event(struct event *);
 void redact_debrief(struct debrief *);
 
-/* A text table with columns as wide as their widest cell; the last column
- * is not padded. Cells are copied. */
+/* table.c: a text table with columns as wide as their widest cell; the
+ * last column is not padded. Cells are copied; an empty one prints "-". */
 struct table;
 struct table *table_new(size_t ncols);
 void table_add(struct table *, ...); /* ncols strings */

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 /* Whose user name an id is, to find two accounts that would share one. */
@@ -20,12 +21,11 @@ struct acl_account {
 	int line;
 };
 
-/* One line per topic an account may use: prefix "/" head, then the
- * account's id and tail when head ends with '/'. */
+/* One line per topic an account may use (acl_topic). */
 struct acl_rule {
 	const char *access; /* read, write, readwrite */
-	const char *head;
-	const char *tail;
+	const char *kind;
+	const char *level[ACL_LEVELS];
 };
 
 /* Every account: whether beacond is up and its loop runs, and the
@@ -35,39 +35,39 @@ struct acl_rule {
  * without %u or %c, and "topic" lines before the first "user" are for
  * anonymous clients only. */
 static const struct acl_rule acl_everyone[] = {
-	{ "read", "daemon/status", "" },
-	{ "read", "daemon/heartbeat", "" },
-	{ "read", "config/+", "" },
+	{ "read", TOPIC_DAEMON, { "status" } },
+	{ "read", TOPIC_DAEMON, { "heartbeat" } },
+	{ "read", TOPIC_CONFIG, { "+" } },
 };
 
 /* A branch's report buttons, desk pages and desk clients. A device's
  * presence is also its MQTT will, and a button reads its own back. */
 static const struct acl_rule acl_branch[] = {
-	{ "write", "report/", "" },
-	{ "read", "status/", "/#" },
-	{ "read", "error/", "" },
-	{ "readwrite", "device/", "/+" },
-	{ "write", "selftest/", "/+" },
-	{ "read", "selftest/", "/+/result" },
+	{ "write", TOPIC_REPORT, { ACL_ID } },
+	{ "read", TOPIC_STATUS, { ACL_ID, "#" } },
+	{ "read", TOPIC_ERROR, { ACL_ID } },
+	{ "readwrite", TOPIC_DEVICE, { ACL_ID, "+" } },
+	{ "write", TOPIC_SELFTEST, { ACL_ID, "+" } },
+	{ "read", TOPIC_SELFTEST, { ACL_ID, "+", "result" } },
 };
 
 /* A responder. Every responder may make requests: beacond answers only
  * the roles of records.query_roles and tells the others so. The reply
  * topic is the one beacon's requests subscribe to (conn_request). */
 static const struct acl_rule acl_responder[] = {
-	{ "read", "notify/", "" },
-	{ "write", "respond/", "" },
-	{ "read", "error/", "" },
-	{ "read", "incident/+", "" },
-	{ "readwrite", "device/_responders/", "" },
-	{ "write", "query/", "" },
-	{ "read", "reply/", "/+" },
+	{ "read", TOPIC_NOTIFY, { ACL_ID } },
+	{ "write", TOPIC_RESPOND, { ACL_ID } },
+	{ "read", TOPIC_ERROR, { ACL_ID } },
+	{ "read", TOPIC_INCIDENT, { "+" } },
+	{ "readwrite", TOPIC_DEVICE, { "_responders", ACL_ID } },
+	{ "write", TOPIC_QUERY, { ACL_ID } },
+	{ "read", TOPIC_REPLY, { ACL_ID, "+" } },
 };
 
 /* A responder whose role may make supervisor requests also follows every
  * report's status (beacon watch). */
 static const struct acl_rule acl_supervisor[] = {
-	{ "read", "status/+/+", "" },
+	{ "read", TOPIC_STATUS, { "+", "+" } },
 };
 
 #define ACL_N(a) (sizeof (a) / sizeof (a)[0])
@@ -130,17 +130,30 @@ acl_check_accounts(const struct config *cf)
 	return bad ? -1 : 0;
 }
 
+char *
+acl_topic(const char *prefix, const char *id, const char *kind,
+    const char *const level[ACL_LEVELS])
+{
+	const char *l[ACL_LEVELS];
+	size_t i;
+
+	for (i = 0; i < ACL_LEVELS; i++)
+		l[i] = level[i] != NULL && strcmp(level[i], ACL_ID) == 0 ? id :
+		    level[i];
+	return topic_make(prefix, kind, l[0], l[1], l[2], NULL);
+}
+
 static void
 acl_rules(FILE *fp, const char *prefix, const char *id,
     const struct acl_rule *r, size_t n)
 {
-	size_t i, len;
+	char *t;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		len = strlen(r[i].head);
-		fprintf(fp, "topic %s %s/%s%s%s\n", r[i].access, prefix,
-		    r[i].head, len > 0 && r[i].head[len - 1] == '/' ? id : "",
-		    r[i].tail);
+		t = acl_topic(prefix, id, r[i].kind, r[i].level);
+		fprintf(fp, "topic %s %s\n", r[i].access, t);
+		free(t);
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "msg.h"
 #include "source.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 /* ---- beacon cancel ------------------------------------------------------ */
@@ -112,10 +113,11 @@ cmd_cancel(const struct cmd *cmd, struct cli_opts *o)
 		free(cause);
 		return EXIT_LOCAL;
 	}
-	r.topic = conn_topic(c, "report/%s", o->branch);
+	r.topic = topic_make(o->prefix, TOPIC_REPORT, o->branch, NULL);
 	r.payload = msg_cancel_encode(o->id, o->device ? o->device : "",
 	    o->reporter ? o->reporter : "");
-	conn_subscribe(c, "status/%s/%s", o->branch, o->id);
+	conn_subscribe(c, topic_make(o->prefix, TOPIC_STATUS, o->branch, o->id,
+	    NULL));
 	conn_timer(c, o->timeout, 0, cancel_timeout);
 	rc = conn_run(c);
 	conn_free(c);

@@ -15,28 +15,32 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "topic.h"
 
 /* The topics of one branch, after "prefix/": what its devices and report
  * pages publish (out) and what they read (in). They are the topics that
  * `beacon acl-conf` allows a branch account, so the bridge may sign in to
  * the central broker as the branch. */
 struct bridge_topic {
-	const char *head; /* the branch id follows when it ends with '/' */
-	const char *tail;
+	const char *kind;
+	const char *level[ACL_LEVELS]; /* ACL_ID: the branch's id */
 	const char *dir;  /* in, out */
 	const char *why;
 };
 
 static const struct bridge_topic bridge_topics[] = {
-	{ "report/", "", "out", "reports and cancellations" },
-	{ "device/", "/+", "out", "device presence (and its MQTT will)" },
-	{ "selftest/", "/+", "out", "button self-tests" },
-	{ "status/", "/#", "in", "where each report stands" },
-	{ "error/", "", "in", "reports that could not be read" },
-	{ "selftest/", "/+/result", "in", "self-test answers" },
-	{ "config/+", "", "in", "the branches' names and report buttons" },
-	{ "daemon/status", "", "in", "whether beacond is online" },
-	{ "daemon/heartbeat", "", "in", "beacond's heartbeat" },
+	{ TOPIC_REPORT, { ACL_ID }, "out", "reports and cancellations" },
+	{ TOPIC_DEVICE, { ACL_ID, "+" }, "out",
+	    "device presence (and its MQTT will)" },
+	{ TOPIC_SELFTEST, { ACL_ID, "+" }, "out", "button self-tests" },
+	{ TOPIC_STATUS, { ACL_ID, "#" }, "in", "where each report stands" },
+	{ TOPIC_ERROR, { ACL_ID }, "in", "reports that could not be read" },
+	{ TOPIC_SELFTEST, { ACL_ID, "+", "result" }, "in",
+	    "self-test answers" },
+	{ TOPIC_CONFIG, { "+" }, "in",
+	    "the branches' names and report buttons" },
+	{ TOPIC_DAEMON, { "status" }, "in", "whether beacond is online" },
+	{ TOPIC_DAEMON, { "heartbeat" }, "in", "beacond's heartbeat" },
 };
 
 #define BRIDGE_N(a) (sizeof (a) / sizeof (a)[0])
@@ -81,7 +85,8 @@ bridge_print(FILE *fp, const struct config *cf, const struct conf_branch *b,
 {
 	const char *p = cf->topic_prefix;
 	const struct bridge_topic *t;
-	size_t i, len;
+	char *topic;
+	size_t i;
 
 	fprintf(fp, "# The mosquitto of branch %s (%s),\n"
 	    "# bridged to the central broker at %s.\n"
@@ -145,10 +150,9 @@ bridge_print(FILE *fp, const struct config *cf, const struct conf_branch *b,
 	    "beacond, in from beacond.\n");
 	for (i = 0; i < BRIDGE_N(bridge_topics); i++) {
 		t = &bridge_topics[i];
-		len = strlen(t->head);
-		fprintf(fp, "# %s\ntopic %s/%s%s%s %s 1\n", t->why, p, t->head,
-		    len > 0 && t->head[len - 1] == '/' ? b->id : "", t->tail,
-		    t->dir);
+		topic = acl_topic(p, b->id, t->kind, t->level);
+		fprintf(fp, "# %s\ntopic %s %s 1\n", t->why, topic, t->dir);
+		free(topic);
 	}
 }
 

@@ -15,7 +15,7 @@
 
 #include "beacon.h"
 #include "cli.h"
-#include "edit.h"
+#include "debrief_edit.h"
 #include "log.h"
 #include "msg.h"
 #include "source.h"
@@ -55,7 +55,7 @@ debrief_show(const struct debrief *d, void *arg)
 	} else {
 		printf("%s", r->n > 0 ? "\n" : "");
 		debrief_header(d);
-		edit_print(stdout, d);
+		debrief_edit_print(stdout, d);
 	}
 	r->n++;
 	return 0;
@@ -137,16 +137,17 @@ debrief_interactive(struct debrief *d)
 	int echo = !isatty(STDIN_FILENO);
 	char *cause = NULL;
 
-	if (edit_ask(stdin, stderr, echo, d, &cause) != 0) {
+	if (debrief_edit_ask(stdin, stderr, echo, d, &cause) != 0) {
 		fprintf(stderr, "beacon debrief: %s; nothing recorded\n",
 		    cause);
 		free(cause);
 		return EXIT_LOCAL;
 	}
 	fprintf(stderr, "\n");
-	edit_print(stderr, d);
+	debrief_edit_print(stderr, d);
 	fprintf(stderr, "\n");
-	if (!edit_confirm(stdin, stderr, echo, "Record this revision?", 1)) {
+	if (!debrief_edit_confirm(stdin, stderr, echo, "Record this revision?",
+	    1)) {
 		fprintf(stderr, "beacon debrief: nothing recorded\n");
 		return EXIT_LOCAL;
 	}
@@ -164,7 +165,7 @@ debrief_compose(const struct cli_opts *o, int ask, struct debrief *d)
 		return debrief_stdin(d);
 	if ((rc = debrief_latest(o, d)) != EXIT_OK)
 		return rc;
-	if (edit_apply(o, d, &cause) != 0) {
+	if (debrief_edit_apply(o, d, &cause) != 0) {
 		fprintf(stderr, "beacon debrief: %s\n", cause);
 		free(cause);
 		return EXIT_LOCAL;
@@ -202,7 +203,7 @@ debrief_record(const struct cli_opts *o, int ask)
 static int
 cmd_debrief(const struct cmd *cmd, struct cli_opts *o)
 {
-	int fields = edit_given(o);
+	int fields = debrief_edit_given(o);
 	int record = fields || o->interactive || (o->json && o->as != NULL &&
 	    !o->remote);
 	int ask = o->interactive || (!record && o->as != NULL && !o->remote &&

@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "log.h"
 #include "msg.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 #define HEALTH_OK 0
@@ -51,16 +52,16 @@ struct health_run {
 	struct heartbeat hb;
 };
 
-/* The pair's lease, or one instance's presence. */
+/* The pair's lease (instance NULL), or one instance's presence. */
 static void
-health_pair_message(struct health_run *h, const char *what,
+health_pair_message(struct health_run *h, const char *instance,
     const char *payload, size_t len)
 {
 	char err[DETAIL_MAX + 1];
 
 	if (len == 0)
 		return;
-	if (strcmp(what, "leader") == 0) {
+	if (instance == NULL) {
 		h->have_lease = msg_lease_decode(payload, len, &h->lease, err,
 		    sizeof err) == MSG_OK;
 		return;
@@ -70,7 +71,7 @@ health_pair_message(struct health_run *h, const char *what,
 	if (msg_daemon_decode(payload, len, h->peers[h->npeers].state,
 	    &h->peers[h->npeers].ts, err, sizeof err) != MSG_OK)
 		return;
-	strlcpy_utf8(h->peers[h->npeers].instance, what + 8,
+	strlcpy_utf8(h->peers[h->npeers].instance, instance,
 	    sizeof h->peers[h->npeers].instance);
 	(void)msg_standby_note(payload, len, h->peers[h->npeers].note,
 	    sizeof h->peers[h->npeers].note);
@@ -82,13 +83,18 @@ health_message(struct conn *c, void *arg, const char *topic,
     const char *payload, size_t len)
 {
 	struct health_run *h = arg;
-	const char *what = conn_match(c, topic, "daemon");
-	char err[DETAIL_MAX + 1];
+	const char *what = conn_match(c, topic, TOPIC_DAEMON), *instance;
+	char err[DETAIL_MAX + 1], level[16];
 
 	if (what == NULL)
 		return;
-	if (strcmp(what, "leader") == 0 || strncmp(what, "standby/", 8) == 0) {
-		health_pair_message(h, what, payload, len);
+	instance = topic_level(what, level, sizeof level);
+	if (strcmp(what, "leader") == 0) {
+		health_pair_message(h, NULL, payload, len);
+		return;
+	}
+	if (strcmp(level, "standby") == 0 && topic_levels(what) > 1) {
+		health_pair_message(h, instance, payload, len);
 		return;
 	}
 	if (strcmp(what, "status") == 0) {
@@ -265,10 +271,14 @@ cmd_health(const struct cmd *cmd, struct cli_opts *o)
 	/* The pair's first: the broker sends each subscription's retained
 	 * messages in order, so they are in before the two that end the
 	 * wait. */
-	conn_subscribe(c, "daemon/leader");
-	conn_subscribe(c, "daemon/standby/+");
-	conn_subscribe(c, "daemon/status");
-	conn_subscribe(c, "daemon/heartbeat");
+	conn_subscribe(c, topic_make(conn_prefix(c), TOPIC_DAEMON, "leader",
+	    NULL));
+	conn_subscribe(c, topic_make(conn_prefix(c), TOPIC_DAEMON, "standby",
+	    "+", NULL));
+	conn_subscribe(c, topic_make(conn_prefix(c), TOPIC_DAEMON, "status",
+	    NULL));
+	conn_subscribe(c, topic_make(conn_prefix(c), TOPIC_DAEMON,
+	    "heartbeat", NULL));
 	conn_timer(c, o->timeout, 0, health_timeout);
 	rc = conn_run(c);
 	if (rc == HEALTH_UNKNOWN)

@@ -4,15 +4,14 @@
  * A PUBACK only says the broker has the report, not that beacond recorded
  * it. So the report is written to the spool (spooldir.h) before it is first
  * published, published again with the same id 1 s, 2 s, 4 s... later (at
- * most REPORT_RETRY_MAX apart) until the first status for the id arrives,
- * and taken out of the spool then; beacond deduplicates by id
- * (docs/protocol.md, "Delivery, retries and idempotency"). What a run
+ * most DELIVER_MAX_REPORT apart, with jitter: deliver.h) until the first
+ * status for the id arrives, and taken out of the spool then; beacond
+ * deduplicates by id (docs/protocol.md, "Delivery, retries and
+ * idempotency"). What a run
  * leaves in the spool (no answer in time, interrupted, killed) the next run
  * sends first, with the same ids, and waits for too; --flush sends only
  * that.
  */
-#include <sys/random.h>
-
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,23 +21,20 @@
 #include "clock.h"
 #include "cli.h"
 #include "conn.h"
+#include "deliver.h"
 #include "log.h"
 #include "msg.h"
 #include "spooldir.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 #define REPORT_TICK 100 /* ms: how often the retry deadlines are checked */
 
 /* A report on its way: this run's own, or one a run left in the spool. */
 struct pending {
-	char branch[ID_MAX + 1];
-	struct report rep;
-	char *topic;
-	char *payload;
+	struct deliver d;
 	int own;
-	int spooled;	/* in the spool until its first status */
 	int answered;	/* a status for it has arrived */
-	int tries;	/* since the last (re)connection */
 	int64_t next;	/* ms: the next try */
 	struct status last; /* the last one printed, to skip repeats */
 	int printed;	/* a line of it was printed */
@@ -60,29 +56,14 @@ struct report_run {
 	char branch_error[DETAIL_MAX + 1]; /* last seen on error/{branch} */
 };
 
-int64_t
-report_backoff(int tries, uint32_t jitter)
-{
-	int64_t d = REPORT_RETRY_MIN;
-
-	while (--tries > 0 && d < REPORT_RETRY_MAX)
-		d *= 2;
-	if (d > REPORT_RETRY_MAX)
-		d = REPORT_RETRY_MAX;
-	return d + (int64_t)(jitter % (uint32_t)(d / 10 + 1));
-}
-
 static void
 report_send(struct conn *c, struct pending *p)
 {
-	uint32_t jitter = 0;
-
-	p->tries++;
-	log_debug("report %s to %s, try %d", p->rep.id, p->topic, p->tries);
-	conn_publish(c, p->topic, p->payload);
-	if (getrandom(&jitter, sizeof jitter, 0) != (ssize_t)sizeof jitter)
-		jitter = 0;
-	p->next = clock_now() + report_backoff(p->tries, jitter);
+	log_debug("report %s to %s, try %d", p->d.r.id, p->d.topic,
+	    p->d.round + 1);
+	if (deliver_publish(&p->d, conn_mqtt(c)) != 0)
+		log_warnx("cannot publish to %s", p->d.topic);
+	p->next = clock_now() + deliver_wait(&p->d);
 }
 
 /* (Re)connected: everything unanswered goes out now, and the waits
@@ -96,7 +77,7 @@ report_ready(struct conn *c, void *arg)
 	for (i = 0; i < r->n; i++) {
 		if (r->p[i].answered)
 			continue;
-		r->p[i].tries = 0;
+		deliver_reset(&r->p[i].d);
 		report_send(c, &r->p[i]);
 	}
 }
@@ -207,13 +188,13 @@ report_own(struct report_run *r, struct pending *p, const struct status *st)
 		    st->state == ST_RECEIVED)
 			printf("  pressed by mistake? until %s: beacon cancel "
 			    "--branch %s --id %s\n", fmt_hms(st->cancel_until,
-			    t, sizeof t), p->branch, p->rep.id);
+			    t, sizeof t), p->d.branch, p->d.r.id);
 		fflush(stdout);
 	}
 	if (st->state == ST_REJECTED) {
 		if (!r->rejected)
 			fprintf(stderr, "beacon: report %s rejected: %s\n",
-			    p->rep.id, st->error[0] ? st->error : st->message);
+			    p->d.r.id, st->error[0] ? st->error : st->message);
 		r->rejected = 1;
 	} else if (st->state != ST_RECEIVED) {
 		r->routed = 1;
@@ -232,7 +213,7 @@ report_old(struct report_run *r, struct pending *p, const struct status *st)
 		return;
 	if (st->state == ST_REJECTED) {
 		fprintf(stderr, "beacon: spooled report %s rejected: %s; taken "
-		    "out of the spool\n", p->rep.id, st->error[0] ? st->error :
+		    "out of the spool\n", p->d.r.id, st->error[0] ? st->error :
 		    st->message);
 		r->refused = 1;
 	}
@@ -240,10 +221,10 @@ report_old(struct report_run *r, struct pending *p, const struct status *st)
 		report_print_json(st);
 	else if (r->o->flush && st->state != ST_REJECTED)
 		printf("%s %s: %s%s\n", fmt_hms(st->ts ? st->ts : clock_now(),
-		    t, sizeof t), p->rep.id, st->drill ? "DRILL: " : "",
+		    t, sizeof t), p->d.r.id, st->drill ? "DRILL: " : "",
 		    report_text(st, buf, sizeof buf));
 	else if (st->state != ST_REJECTED)
-		fprintf(stderr, "beacon: spooled report %s: %s\n", p->rep.id,
+		fprintf(stderr, "beacon: spooled report %s: %s\n", p->d.r.id,
 		    report_text(st, buf, sizeof buf));
 	fflush(stdout);
 }
@@ -254,12 +235,11 @@ report_answered(struct report_run *r, struct pending *p)
 {
 	p->answered = 1;
 	r->unanswered--;
-	if (!p->spooled)
+	if (p->d.spool == NULL)
 		return;
-	p->spooled = 0;
-	if (spooldir_remove(r->sd, p->branch, p->rep.id) != 0)
+	if (deliver_unspool(&p->d) != 0)
 		log_warnx("report %s is still in the spool %s: the next run "
-		    "sends it again, and beacond knows it", p->rep.id,
+		    "sends it again, and beacond knows it", p->d.r.id,
 		    r->spool);
 }
 
@@ -279,40 +259,40 @@ report_done(struct conn *c, struct report_run *r)
 		conn_exit(c, r->refused ? EXIT_REFUSED : EXIT_OK);
 }
 
-/* "{branch}/{id}", what follows status/ in the topic. */
+/* The report a status topic, {prefix}/status/{branch}/{id}, is about. */
 static struct pending *
-report_find(struct report_run *r, const char *rest)
+report_find(struct report_run *r, const char *topic)
 {
-	const char *slash = strchr(rest, '/');
-	size_t i, len;
+	char branch[ID_MAX + 1];
+	const char *id = deliver_status_id(topic, r->o->prefix, branch,
+	    sizeof branch);
+	size_t i;
 
-	if (slash == NULL)
+	if (id == NULL)
 		return NULL;
-	len = (size_t)(slash - rest);
 	for (i = 0; i < r->n; i++)
-		if (strlen(r->p[i].branch) == len &&
-		    strncmp(r->p[i].branch, rest, len) == 0 &&
-		    strcmp(r->p[i].rep.id, slash + 1) == 0)
+		if (strcmp(r->p[i].d.branch, branch) == 0 &&
+		    strcmp(r->p[i].d.r.id, id) == 0)
 			return &r->p[i];
 	return NULL;
 }
 
 static void
-report_status(struct conn *c, struct report_run *r, const char *rest,
+report_status(struct conn *c, struct report_run *r, const char *topic,
     const char *payload, size_t len)
 {
 	struct pending *p;
 	struct status st;
 	char err[DETAIL_MAX + 1];
 
-	if ((p = report_find(r, rest)) == NULL)
+	if ((p = report_find(r, topic)) == NULL)
 		return;
 	if (msg_status_decode(payload, len, &st, err, sizeof err) != MSG_OK) {
-		log_warnx("unreadable status for report %s: %s", p->rep.id,
+		log_warnx("unreadable status for report %s: %s", p->d.r.id,
 		    err);
 		return;
 	}
-	if (strcmp(st.report, p->rep.id) != 0)
+	if (strcmp(st.report, p->d.r.id) != 0)
 		return;
 	if (!p->answered)
 		report_answered(r, p);
@@ -345,11 +325,10 @@ report_message(struct conn *c, void *arg, const char *topic,
     const char *payload, size_t len)
 {
 	struct report_run *r = arg;
-	const char *rest;
 
-	if ((rest = conn_match(c, topic, "status")) != NULL)
-		report_status(c, r, rest, payload, len);
-	else if (conn_match(c, topic, "error") != NULL)
+	if (conn_match(c, topic, TOPIC_STATUS) != NULL)
+		report_status(c, r, topic, payload, len);
+	else if (conn_match(c, topic, TOPIC_ERROR) != NULL)
 		report_error(r, payload, len);
 }
 
@@ -362,15 +341,15 @@ report_kept(struct report_run *r)
 	for (i = 0; i < r->n; i++) {
 		if (r->p[i].answered)
 			continue;
-		if (r->p[i].spooled)
+		if (r->p[i].d.spool != NULL)
 			fprintf(stderr, "beacon: report %s is kept in the spool "
 			    "%s: the next beacon report sends it again (same "
 			    "id); beacon report --flush sends it now\n",
-			    r->p[i].rep.id, r->spool);
+			    r->p[i].d.r.id, r->spool);
 		else
 			fprintf(stderr, "beacon: report %s is not in the "
 			    "spool: report again with --id %s to learn where "
-			    "it stands\n", r->p[i].rep.id, r->p[i].rep.id);
+			    "it stands\n", r->p[i].d.r.id, r->p[i].d.r.id);
 	}
 }
 
@@ -399,9 +378,9 @@ report_timeout(struct conn *c, void *arg)
 		/* The report may yet be routed: the same id asks again
 		 * without making a second incident. */
 		fprintf(stderr, "beacon: report %s was received but not "
-		    "routed within %g s\n", own->rep.id, secs);
+		    "routed within %g s\n", own->d.r.id, secs);
 		fprintf(stderr, "beacon: report again with --id %s to learn "
-		    "where it stands\n", own->rep.id);
+		    "where it stands\n", own->d.r.id);
 	} else if (own == NULL ? r->unanswered > 0 : !own->answered)
 		report_silence(c, r, secs);
 	report_kept(r);
@@ -456,11 +435,8 @@ report_add(struct conn *c, struct report_run *r, const char *branch,
 {
 	struct pending *p = &r->p[r->n++];
 
-	strlcpy_utf8(p->branch, branch, sizeof p->branch);
-	p->rep = *rep;
-	p->topic = conn_topic(c, "report/%s", branch);
-	p->payload = msg_report_encode(rep);
-	conn_subscribe(c, "status/%s/%s", branch, rep->id);
+	deliver_init(&p->d, r->o->prefix, branch, rep, DELIVER_MAX_REPORT);
+	conn_subscribe(c, xstrdup(p->d.status_topic));
 	r->unanswered++;
 	return p;
 }
@@ -495,14 +471,15 @@ report_load(struct conn *c, struct report_run *r)
 	const struct report *rep;
 	const char *branch;
 	struct pending *p;
+	struct spool *s;
 	struct report own;
 	char id[ID_MAX + 1];
 	size_t i, n = r->sd != NULL ? spooldir_count(r->sd) : 0;
 
 	r->p = xcalloc(n + 1, sizeof *r->p);
 	for (i = 0; i < n; i++) {
-		rep = spooldir_get(r->sd, i, &branch);
-		report_add(c, r, branch, rep)->spooled = 1;
+		rep = spooldir_get(r->sd, i, &branch, &s);
+		(void)deliver_spool(&report_add(c, r, branch, rep)->d, s);
 	}
 	if (o->flush)
 		return;
@@ -512,8 +489,8 @@ report_load(struct conn *c, struct report_run *r)
 		fmt_report_id(id, sizeof id);
 	/* --id of a spooled report: the same report again. */
 	for (i = 0; i < r->n && r->own == NULL; i++)
-		if (strcmp(r->p[i].branch, o->branch) == 0 &&
-		    strcmp(r->p[i].rep.id, id) == 0)
+		if (strcmp(r->p[i].d.branch, o->branch) == 0 &&
+		    strcmp(r->p[i].d.r.id, id) == 0)
 			r->own = &r->p[i];
 	if (r->own == NULL) {
 		report_fill(o, id, &own);
@@ -524,8 +501,9 @@ report_load(struct conn *c, struct report_run *r)
 			fprintf(stderr, "beacon: %s; the report is sent\n", cut);
 		}
 		p = report_add(c, r, o->branch, &own);
-		p->spooled = r->sd != NULL &&
-		    spooldir_add(r->sd, o->branch, &own) == 0;
+		if (r->sd != NULL &&
+		    (s = spooldir_spool(r->sd, o->branch)) != NULL)
+			(void)deliver_spool(&p->d, s);
 		r->own = p;
 	}
 	r->own->own = 1;
@@ -536,10 +514,8 @@ report_free(struct report_run *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++) {
-		free(r->p[i].topic);
-		free(r->p[i].payload);
-	}
+	for (i = 0; i < r->n; i++)
+		deliver_clear(&r->p[i].d);
 	free(r->p);
 	spooldir_close(r->sd);
 	free(r->spool);
@@ -573,10 +549,11 @@ report_run(struct conn *c, struct report_run *r)
 	for (i = 0; i < r->n; i++)
 		if (!r->p[i].own)
 			fprintf(stderr, "beacon: sending report %s (%s at %s) "
-			    "again from the spool\n", r->p[i].rep.id,
-			    r->p[i].rep.type, r->p[i].branch);
+			    "again from the spool\n", r->p[i].d.r.id,
+			    r->p[i].d.r.type, r->p[i].d.branch);
 	if (r->own != NULL)
-		conn_subscribe(c, "error/%s", r->o->branch);
+		conn_subscribe(c, topic_make(r->o->prefix, TOPIC_ERROR,
+		    r->o->branch, NULL));
 	conn_timer(c, r->o->timeout, 0, report_timeout);
 	conn_timer(c, REPORT_TICK, 1, report_tick);
 	return conn_run(c);

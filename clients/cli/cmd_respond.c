@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "log.h"
 #include "msg.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 struct respond_run {
@@ -109,9 +110,9 @@ respond_message(struct conn *c, void *arg, const char *topic,
 {
 	struct respond_run *r = arg;
 
-	if (conn_match(c, topic, "incident") != NULL)
+	if (conn_match(c, topic, TOPIC_INCIDENT) != NULL)
 		respond_incident(c, r, payload, len);
-	else if (conn_match(c, topic, "error") != NULL)
+	else if (conn_match(c, topic, TOPIC_ERROR) != NULL)
 		respond_error(c, r, payload, len);
 }
 
@@ -150,7 +151,7 @@ cmd_respond(const struct cmd *cmd, struct cli_opts *o)
 	struct conn_cb cb = { respond_ready, respond_message, NULL, NULL };
 	struct respond_run r;
 	struct conn *c;
-	char *cause;
+	char *cause, id[24];
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -164,9 +165,10 @@ cmd_respond(const struct cmd *cmd, struct cli_opts *o)
 		return EXIT_LOCAL;
 	}
 	r.payload = respond_payload(&r);
-	r.topic = conn_topic(c, "respond/%s", o->as);
-	conn_subscribe(c, "incident/%lld", (long long)o->incident);
-	conn_subscribe(c, "error/%s", o->as);
+	r.topic = topic_make(o->prefix, TOPIC_RESPOND, o->as, NULL);
+	snprintf(id, sizeof id, "%lld", (long long)o->incident);
+	conn_subscribe(c, topic_make(o->prefix, TOPIC_INCIDENT, id, NULL));
+	conn_subscribe(c, topic_make(o->prefix, TOPIC_ERROR, o->as, NULL));
 	conn_timer(c, o->timeout, 0, respond_timeout);
 	rc = conn_run(c);
 	conn_free(c);

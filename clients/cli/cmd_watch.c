@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "log.h"
 #include "msg.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 /* Status messages do not carry the type; incident messages do. A small
@@ -115,8 +116,7 @@ watch_status(struct conn *c, struct watch_run *w, const char *rest,
 		log_warnx("unreadable status message: %s", err);
 		return;
 	}
-	snprintf(branch, sizeof branch, "%.*s", (int)strcspn(rest, "/"),
-	    rest);
+	topic_level(rest, branch, sizeof branch);
 	if (w->o->json) {
 		json = msg_status_encode(&st);
 		printf("%s\n", json);
@@ -136,9 +136,9 @@ watch_message(struct conn *c, void *arg, const char *topic,
 	struct watch_run *w = arg;
 	const char *rest;
 
-	if (conn_match(c, topic, "incident") != NULL)
+	if (conn_match(c, topic, TOPIC_INCIDENT) != NULL)
 		watch_incident(c, w, payload, len);
-	else if ((rest = conn_match(c, topic, "status")) != NULL)
+	else if ((rest = conn_match(c, topic, TOPIC_STATUS)) != NULL)
 		watch_status(c, w, rest, payload, len);
 }
 
@@ -168,8 +168,9 @@ cmd_watch(const struct cmd *cmd, struct cli_opts *o)
 		free(w);
 		return EXIT_LOCAL;
 	}
-	conn_subscribe(c, "incident/+");
-	conn_subscribe(c, "status/%s/+", o->branch ? o->branch : "+");
+	conn_subscribe(c, topic_make(o->prefix, TOPIC_INCIDENT, "+", NULL));
+	conn_subscribe(c, topic_make(o->prefix, TOPIC_STATUS, o->branch ?
+	    o->branch : "+", "+", NULL));
 	rc = conn_run(c);
 	conn_free(c);
 	free(w);

@@ -6,7 +6,6 @@
 #include <sys/random.h>
 
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +15,7 @@
 #include "conn.h"
 #include "log.h"
 #include "mqtt.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 #define CONN_TIMERS 4
@@ -221,50 +221,23 @@ conn_free(struct conn *c)
 	free(c);
 }
 
-static char *
-conn_vtopic(struct conn *c, const char *fmt, va_list ap)
+const char *
+conn_prefix(struct conn *c)
 {
-	char *rest, *t;
-
-	if (vasprintf(&rest, fmt, ap) == -1)
-		fatal("vasprintf");
-	t = xasprintf("%s/%s", c->prefix, rest);
-	free(rest);
-	return t;
+	return c->prefix;
 }
 
 void
-conn_subscribe(struct conn *c, const char *fmt, ...)
+conn_subscribe(struct conn *c, char *filter)
 {
-	va_list ap;
-
 	c->subs = xreallocarray(c->subs, c->nsubs + 1, sizeof *c->subs);
-	va_start(ap, fmt);
-	c->subs[c->nsubs++] = conn_vtopic(c, fmt, ap);
-	va_end(ap);
-}
-
-char *
-conn_topic(struct conn *c, const char *fmt, ...)
-{
-	va_list ap;
-	char *t;
-
-	va_start(ap, fmt);
-	t = conn_vtopic(c, fmt, ap);
-	va_end(ap);
-	return t;
+	c->subs[c->nsubs++] = filter;
 }
 
 const char *
 conn_match(struct conn *c, const char *topic, const char *kind)
 {
-	size_t p = strlen(c->prefix), k = strlen(kind);
-
-	if (strncmp(topic, c->prefix, p) != 0 || topic[p] != '/' ||
-	    strncmp(topic + p + 1, kind, k) != 0 || topic[p + 1 + k] != '/')
-		return NULL;
-	return topic + p + k + 2;
+	return topic_match(topic, c->prefix, kind);
 }
 
 void
@@ -278,6 +251,12 @@ int
 conn_connected(struct conn *c)
 {
 	return mqtt_connected(c->mqtt);
+}
+
+struct mqtt *
+conn_mqtt(struct conn *c)
+{
+	return c->mqtt;
 }
 
 size_t
@@ -404,9 +383,9 @@ conn_request(const char *broker, const char *prefix, const char *as,
 		return EXIT_LOCAL;
 	c->req = &rq;
 	conn_req_random(&rq, hex, sizeof hex);
-	rq.topic = conn_topic(c, "query/%s", as);
-	rq.reply_topic = conn_topic(c, "reply/%s/%s", as, hex);
-	conn_subscribe(c, "reply/%s/%s", as, hex);
+	rq.topic = topic_make(prefix, TOPIC_QUERY, as, NULL);
+	rq.reply_topic = topic_make(prefix, TOPIC_REPLY, as, hex, NULL);
+	conn_subscribe(c, xstrdup(rq.reply_topic));
 	conn_timer(c, timeout_ms, 0, conn_req_timeout);
 	if ((rc = conn_run(c)) == EXIT_OK) {
 		*reply = rq.reply;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct conn;
+struct mqtt;
 
 struct conn_cb {
 	/* Connected and subscribed; again after each reconnection. */
@@ -38,18 +39,18 @@ void conn_tls(const char *cafile, const char *cert, const char *key);
 struct conn *conn_new(const char *broker, const char *prefix,
     const struct conn_cb *, char **cause);
 void conn_free(struct conn *);
-/* Subscribe (QoS 1) to prefix "/" the formatted filter, from the next
- * connection on. */
-void conn_subscribe(struct conn *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* prefix "/" the formatted rest; the caller frees it. */
-char *conn_topic(struct conn *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* If topic is prefix "/" kind "/" ..., what follows; otherwise NULL. */
+/* The topic prefix, for topic_make (topic.h). */
+const char *conn_prefix(struct conn *);
+/* Subscribe (QoS 1) to filter, from the next connection on. The filter
+ * is taken (made with topic_make) and freed with the connection. */
+void conn_subscribe(struct conn *, char *filter);
+/* If topic is prefix/kind/REST, REST; otherwise NULL (topic_match). */
 const char *conn_match(struct conn *, const char *topic, const char *kind);
 /* QoS 1, not retained; queued while disconnected. */
 void conn_publish(struct conn *, const char *topic, const char *payload);
 int conn_connected(struct conn *);
+/* The MQTT client, for a module that publishes on its own (deliver.h). */
+struct mqtt *conn_mqtt(struct conn *);
 /* Published messages the broker has not acknowledged yet. */
 size_t conn_pending(struct conn *);
 /* Call fn after ms, once or (every) repeatedly, until conn_free. */

@@ -65,12 +65,6 @@ source_close(struct source *s)
 	free(s);
 }
 
-const char *
-source_name(const struct source *s)
-{
-	return s->name;
-}
-
 void
 source_filter(const struct cli_opts *o, struct incident_filter *f)
 {

@@ -23,8 +23,6 @@ struct source;
 struct source *source_open(const char *cmd, const struct cli_opts *,
     int *rc);
 void source_close(struct source *);
-/* "central.db" or "beacond (as supervisor-1)", for messages. */
-const char *source_name(const struct source *);
 
 int source_incidents(struct source *, const struct incident_filter *,
     store_incident_cb, void *arg);

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "spool.h"
 #include "spooldir.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 #define SPOOLDIR_HELD 64 /* spools one run holds, all topics together */
@@ -178,7 +179,8 @@ spooldir_open(const char *dir, const char *prefix, char **cause)
 	}
 	sd = xcalloc(1, sizeof *sd);
 	sd->dir = xstrdup(dir);
-	topic = xasprintf("%s/report/", prefix);
+	/* {prefix}/report/: what every report topic starts with. */
+	topic = topic_make(prefix, TOPIC_REPORT, "", NULL);
 	sd->stem = spooldir_encode(topic);
 	free(topic);
 	if (spooldir_scan(sd, cause) != 0) {
@@ -213,13 +215,15 @@ spooldir_count(const struct spooldir *sd)
 }
 
 const struct report *
-spooldir_get(const struct spooldir *sd, size_t i, const char **branch)
+spooldir_get(const struct spooldir *sd, size_t i, const char **branch,
+    struct spool **s)
 {
 	size_t k, n;
 
 	for (k = 0; k < sd->n; k++) {
 		if (i < (n = spool_count(sd->f[k].s))) {
 			*branch = sd->f[k].branch;
+			*s = sd->f[k].s;
 			return spool_get(sd->f[k].s, i);
 		}
 		i -= n;
@@ -227,24 +231,16 @@ spooldir_get(const struct spooldir *sd, size_t i, const char **branch)
 	return NULL;
 }
 
-/* The held spool of branch that has id, or with id NULL the first held
- * spool of branch. */
+/* The first held spool of branch. */
 static struct spooldir_file *
-spooldir_find(const struct spooldir *sd, const char *branch, const char *id)
+spooldir_find(struct spooldir *sd, const char *branch)
 {
 	size_t i;
 
 	for (i = 0; i < sd->n; i++)
-		if (strcmp(sd->f[i].branch, branch) == 0 &&
-		    (id == NULL || spool_has(sd->f[i].s, id)))
-			return (struct spooldir_file *)&sd->f[i];
+		if (strcmp(sd->f[i].branch, branch) == 0)
+			return &sd->f[i];
 	return NULL;
-}
-
-int
-spooldir_has(const struct spooldir *sd, const char *branch, const char *id)
-{
-	return spooldir_find(sd, branch, id) != NULL;
 }
 
 /* A spool of branch's topic that no other run holds, now held here. */
@@ -274,21 +270,13 @@ spooldir_slot(struct spooldir *sd, const char *branch)
 	return rc == 0 ? &sd->f[sd->n - 1] : NULL;
 }
 
-int
-spooldir_add(struct spooldir *sd, const char *branch, const struct report *r)
+struct spool *
+spooldir_spool(struct spooldir *sd, const char *branch)
 {
 	struct spooldir_file *f;
 
-	if ((f = spooldir_find(sd, branch, NULL)) == NULL &&
+	if ((f = spooldir_find(sd, branch)) == NULL &&
 	    (f = spooldir_slot(sd, branch)) == NULL)
-		return -1;
-	return spool_add(f->s, r);
-}
-
-int
-spooldir_remove(struct spooldir *sd, const char *branch, const char *id)
-{
-	struct spooldir_file *f = spooldir_find(sd, branch, id);
-
-	return f == NULL ? -1 : spool_remove(f->s, id);
+		return NULL;
+	return f->s;
 }

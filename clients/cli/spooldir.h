@@ -16,6 +16,7 @@
 #define SPOOLDIR_SLOTS 16 /* spools per topic: runs at once */
 
 struct report;
+struct spool;
 struct spooldir;
 
 /* The directory to use: dir if not NULL (--spool, BEACON_SPOOL), else
@@ -32,17 +33,12 @@ struct spooldir *spooldir_open(const char *dir, const char *prefix,
 void spooldir_close(struct spooldir *);
 /* The reports held, spool by spool, oldest first. */
 size_t spooldir_count(const struct spooldir *);
-/* The i-th report and its branch; valid until the spool directory
- * changes. NULL past the end. */
+/* The i-th report, its branch and the spool that holds it; valid until
+ * the spool directory changes. NULL past the end. */
 const struct report *spooldir_get(const struct spooldir *, size_t i,
-    const char **branch);
-int spooldir_has(const struct spooldir *, const char *branch,
-    const char *id);
-/* Append a report for branch, synced, to a spool of the branch's topic.
- * 0, or -1 (logged) when it could not be written. */
-int spooldir_add(struct spooldir *, const char *branch,
-    const struct report *);
-/* 0; -1 when it is not held here, or (logged) could not be taken out. */
-int spooldir_remove(struct spooldir *, const char *branch, const char *id);
+    const char **branch, struct spool **);
+/* A spool of the branch's topic for a new report: one held here, or the
+ * first free one, now held. NULL (logged) when none can be had. */
+struct spool *spooldir_spool(struct spooldir *, const char *branch);
 
 #endif

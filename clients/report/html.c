@@ -2,8 +2,9 @@
  * The board report page: the stylesheet, the header with the range, the
  * key figures and a summary in words, and the footer that says how the
  * numbers were made. The sections with the charts and tables are in
- * html_sections.c. The page is written for a person reading it on screen
- * or on paper, offline: nothing is loaded from anywhere.
+ * html_sections.c, the escaping of text in html_text.c. The page is
+ * written for a person reading it on screen or on paper, offline: nothing
+ * is loaded from anywhere.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,54 +12,8 @@
 
 #include "beacon.h"
 #include "html.h"
-
-/* Every character that could end a text or an attribute. */
-static const char *const html_entities[256] = {
-	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
-	['\''] = "&#39;",
-};
-
-void
-html_text(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (html_entities[*p] != NULL)
-			fputs(html_entities[*p], fp);
-		else
-			fputc(*p, fp);
-	}
-}
-
-/* Milliseconds under a second (routing takes a few), seconds with a
- * tenth under ten, whole seconds under a minute, then minutes and hours. */
-char *
-html_duration(int64_t ms, char *buf, size_t len)
-{
-	long long s = ms / 1000;
-
-	if (ms < 0)
-		snprintf(buf, len, "none");
-	else if (ms == 0)
-		snprintf(buf, len, "0 s");
-	else if (ms < 1000)
-		snprintf(buf, len, "%lld ms", (long long)ms);
-	else if (ms < 10000 && ms % 1000 != 0)
-		snprintf(buf, len, "%.1f s", (double)ms / 1000);
-	else if (s < 60)
-		snprintf(buf, len, "%lld s", s);
-	else if (s < 3600 && s % 60 == 0)
-		snprintf(buf, len, "%lld min", s / 60);
-	else if (s < 3600)
-		snprintf(buf, len, "%lld min %02lld s", s / 60, s % 60);
-	else if (s % 3600 / 60 == 0)
-		snprintf(buf, len, "%lld h", s / 3600);
-	else
-		snprintf(buf, len, "%lld h %02lld min", s / 3600,
-		    s % 3600 / 60);
-	return buf;
-}
+#include "html_sections.h"
+#include "html_text.h"
 
 /*
  * One palette: blue for counts, the severity scale from red (threat to
@@ -241,8 +196,8 @@ html_card_time(FILE *fp, const char *key, const struct stats_summary *t)
 		snprintf(sub, sizeof sub, "none recorded");
 	else
 		snprintf(sub, sizeof sub, "90%% within %s · n = %zu",
-		    html_duration(t->p90, p, sizeof p), t->n);
-	html_card(fp, "", key, html_duration(t->median, v, sizeof v), sub);
+		    html_text_duration(t->p90, p, sizeof p), t->n);
+	html_card(fp, "", key, html_text_duration(t->median, v, sizeof v), sub);
 }
 
 static void
@@ -309,13 +264,13 @@ html_summary(FILE *fp, const struct stats *s)
 		if (s->ack.n > 0)
 			fprintf(fp, "Half were acknowledged within %s and 90%% "
 			    "within %s",
-			    html_duration(s->ack.median, a, sizeof a),
-			    html_duration(s->ack.p90, b, sizeof b));
+			    html_text_duration(s->ack.median, a, sizeof a),
+			    html_text_duration(s->ack.p90, b, sizeof b));
 		else
 			fputs("None was acknowledged", fp);
 		if (s->scene.n > 0)
 			fprintf(fp, "; the median time to a responder on scene "
-			    "was %s", html_duration(s->scene.median, c,
+			    "was %s", html_text_duration(s->scene.median, c,
 			    sizeof c));
 		fprintf(fp, ". %lld escalation%s reached the last step; no one "
 		    "was available for %lld incident%s. %lld debrief%s held, "
@@ -374,11 +329,11 @@ html_report(FILE *fp, const struct stats *s, const struct report_meta *m)
 	html_header(fp, m);
 	html_cards(fp, s);
 	html_summary(fp, s);
-	html_incidents(fp, s);
-	html_response(fp, s);
-	html_escalation(fp, s);
-	html_debriefs(fp, s);
-	html_apart(fp, s);
+	html_sections_incidents(fp, s);
+	html_sections_response(fp, s);
+	html_sections_escalation(fp, s);
+	html_sections_debriefs(fp, s);
+	html_sections_apart(fp, s);
 	html_footer(fp, m);
 	fputs("</main>\n</body>\n</html>\n", fp);
 }

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "html.h"
+#include "html_sections.h"
+#include "html_text.h"
+#include "stats.h"
+#include "svg.h"
 #include "xmalloc.h"
 
 #define NITEMS(a) (sizeof (a) / sizeof (a)[0])
@@ -164,7 +167,7 @@ sect_joins(FILE *fp, const struct stats *s)
 }
 
 void
-html_incidents(FILE *fp, const struct stats *s)
+html_sections_incidents(FILE *fp, const struct stats *s)
 {
 	struct chart branch = { .title = "By branch", .desc = "incidents per "
 	    "branch", .xlabel = "incidents" };
@@ -203,8 +206,8 @@ sect_time_cells(FILE *fp, const struct stats_summary *t)
 	}
 	fprintf(fp, "<td class=\"num\">%zu</td><td class=\"num\">%s</td>"
 	    "<td class=\"num\">%s</td>", t->n,
-	    html_duration(t->median, a, sizeof a),
-	    html_duration(t->p90, b, sizeof b));
+	    html_text_duration(t->median, a, sizeof a),
+	    html_text_duration(t->p90, b, sizeof b));
 }
 
 static void
@@ -243,7 +246,7 @@ sect_time_table(FILE *fp, const char *what, const struct stats_groups *gs,
 }
 
 void
-html_response(FILE *fp, const struct stats *s)
+html_sections_response(FILE *fp, const struct stats *s)
 {
 	struct chart b = { .title = "Median time to acknowledge, by branch",
 	    .desc = "median time from report to first acknowledgment" };
@@ -290,7 +293,7 @@ sect_facts(FILE *fp, const struct sect_fact *f, size_t n)
 }
 
 void
-html_escalation(FILE *fp, const struct stats *s)
+html_sections_escalation(FILE *fp, const struct stats *s)
 {
 	const struct sect_fact f[] = {
 		{ "Incidents escalated at least once (nobody acknowledged in "
@@ -320,8 +323,8 @@ html_escalation(FILE *fp, const struct stats *s)
 	sect_facts(fp, f, NITEMS(f));
 	fprintf(fp, "<p class=\"lead\">From the report to the first responder "
 	    "notified: median %s, 90%% within %s.</p>\n",
-	    html_duration(s->notify.median, a, sizeof a),
-	    html_duration(s->notify.p90, b, sizeof b));
+	    html_text_duration(s->notify.median, a, sizeof a),
+	    html_text_duration(s->notify.p90, b, sizeof b));
 	fputs("</section>\n", fp);
 }
 
@@ -364,7 +367,7 @@ sect_referrals(FILE *fp, const struct stats *s)
 }
 
 void
-html_debriefs(FILE *fp, const struct stats *s)
+html_sections_debriefs(FILE *fp, const struct stats *s)
 {
 	const struct sect_fact f[] = {
 		{ "Wellbeing debriefs held", s->debriefs[SD_HELD] },
@@ -411,7 +414,7 @@ sect_apart_row(FILE *fp, const char *cls, const char *name, int64_t d,
 }
 
 void
-html_apart(FILE *fp, const struct stats *s)
+html_sections_apart(FILE *fp, const struct stats *s)
 {
 	const struct stats_group *g;
 	size_t i;

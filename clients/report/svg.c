@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "html.h"
+#include "html_text.h"
+#include "svg.h"
 
 /* An average glyph at 12 px is about 7 px wide: enough to size the room
  * for labels without measuring text. */
@@ -84,7 +85,7 @@ svg_value(const struct chart *c, int64_t v, char *buf, size_t len)
 	if (v < 0)
 		snprintf(buf, len, "none");
 	else if (c->duration)
-		html_duration(v, buf, len);
+		html_text_duration(v, buf, len);
 	else
 		snprintf(buf, len, "%lld", (long long)v);
 }

@@ -16,7 +16,7 @@
 
 #include "beacon.h"
 #include "cli.h"
-#include "edit.h"
+#include "debrief_edit.h"
 #include "msg.h"
 
 #include "clock.h"
@@ -637,9 +637,9 @@ test_args_repeat(void **state)
 	assert_int_equal(o.route, ROUTE_WRONG);
 	assert_int_equal(o.held_at, clock_parse("2026-11-23T15:00:00.000Z"));
 	assert_int_equal(o.participants, 0);
-	assert_true(edit_given(&o));
+	assert_true(debrief_edit_given(&o));
 	assert_int_equal(parse(&cmd_debrief_entry, &o, &cause, "1", NULL), 0);
-	assert_false(edit_given(&o));
+	assert_false(debrief_edit_given(&o));
 
 	argv[argc++] = "debrief";
 	argv[argc++] = "1";
@@ -708,14 +708,14 @@ test_edit_referral(void **state)
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
 		cause = NULL;
 		if (t[i].count == 0) {
-			if (edit_referral(t[i].s, &r, &cause) != -1)
+			if (debrief_edit_referral(t[i].s, &r, &cause) != -1)
 				fail_msg("case %zu: \"%s\" accepted", i,
 				    t[i].s);
 			assert_non_null(strstr(cause, "referral"));
 			free(cause);
 			continue;
 		}
-		if (edit_referral(t[i].s, &r, &cause) != 0)
+		if (debrief_edit_referral(t[i].s, &r, &cause) != 0)
 			fail_msg("case %zu: %s", i, cause);
 		assert_string_equal(r.type, t[i].type);
 		assert_int_equal(r.count, t[i].count);
@@ -754,14 +754,14 @@ test_edit_action(void **state)
 	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
 		cause = NULL;
 		if (t[i].status < 0) {
-			if (edit_action(t[i].s, &a, &cause) != -1)
+			if (debrief_edit_action(t[i].s, &a, &cause) != -1)
 				fail_msg("case %zu: \"%s\" accepted", i,
 				    t[i].s);
 			assert_non_null(strstr(cause, "WHAT;OWNER;YYYY-MM-DD"));
 			free(cause);
 			continue;
 		}
-		if (edit_action(t[i].s, &a, &cause) != 0)
+		if (debrief_edit_action(t[i].s, &a, &cause) != 0)
 			fail_msg("case %zu: %s", i, cause);
 		assert_string_equal(a.what, t[i].what);
 		assert_string_equal(a.owner, t[i].owner);
@@ -794,7 +794,7 @@ test_edit_apply(void **state)
 	    "--notice", "warning", "--referral", "housing:2", "--referral",
 	    "food", "--action", "restock;s;2026-12-01;done", "--action",
 	    "train;m;2027-01-01", NULL), 0);
-	assert_int_equal(edit_apply(&o, &d, &cause), 0);
+	assert_int_equal(debrief_edit_apply(&o, &d, &cause), 0);
 	assert_int_equal(d.wb, WB_HELD);
 	assert_int_equal(d.wb_participants, 3);
 	assert_string_equal(d.went_well, "calm");
@@ -812,12 +812,12 @@ test_edit_apply(void **state)
 	/* An empty text clears; a bad one changes nothing after it. */
 	assert_int_equal(parse(&cmd_debrief_entry, &o, &cause, "1",
 	    "--went-well", "", "--facilitator", "eap", NULL), 0);
-	assert_int_equal(edit_apply(&o, &d, &cause), 0);
+	assert_int_equal(debrief_edit_apply(&o, &d, &cause), 0);
 	assert_string_equal(d.went_well, "");
 	assert_string_equal(d.wb_facilitator, "eap");
 	assert_int_equal(parse(&cmd_debrief_entry, &o, &cause, "1",
 	    "--referral", "food:x:0", NULL), 0);
-	assert_int_equal(edit_apply(&o, &d, &cause), -1);
+	assert_int_equal(debrief_edit_apply(&o, &d, &cause), -1);
 	assert_non_null(strstr(cause, "food:x:0"));
 	free(cause);
 }
@@ -844,7 +844,7 @@ test_edit_ask(void **state)
 	d.nactions = 1;
 	in = fmemopen(answers, strlen(answers), "r");
 	out = open_memstream(&text, &len);
-	assert_int_equal(edit_ask(in, out, 1, &d, &cause), 0);
+	assert_int_equal(debrief_edit_ask(in, out, 1, &d, &cause), 0);
 	fclose(in);
 	fclose(out);
 	assert_int_equal(d.wb, WB_OFFERED);
@@ -866,7 +866,7 @@ test_edit_ask(void **state)
 	/* The input ends on a bad answer. */
 	in = fmemopen("sometimes\n", 10, "r");
 	out = open_memstream(&text, &len);
-	assert_int_equal(edit_ask(in, out, 0, &d, &cause), -1);
+	assert_int_equal(debrief_edit_ask(in, out, 0, &d, &cause), -1);
 	assert_non_null(strstr(cause, "no valid answer"));
 	fclose(in);
 	fclose(out);
@@ -979,33 +979,6 @@ test_replay_sentence(void **state)
 	    "x somet");
 }
 
-/* beacon report's retries: 1, 2, 4, 8 s, then every 15 s, each up to a
- * tenth longer at random. */
-static void
-test_report_backoff(void **state)
-{
-	static const int64_t base[] = { 1000, 2000, 4000, 8000, 15000, 15000,
-		15000 };
-	static const uint32_t jitter[] = { 1, 99, 100, 101, 4321, 65535,
-		UINT32_MAX };
-	int64_t d;
-	size_t i, j;
-
-	(void)state;
-	for (i = 0; i < sizeof base / sizeof base[0]; i++) {
-		assert_int_equal(report_backoff((int)i + 1, 0), base[i]);
-		for (j = 0; j < sizeof jitter / sizeof jitter[0]; j++) {
-			d = report_backoff((int)i + 1, jitter[j]);
-			assert_in_range(d, base[i], base[i] + base[i] / 10);
-		}
-	}
-	assert_int_equal(report_backoff(1, 100), 1100);
-	assert_int_equal(report_backoff(1, 101), 1000);
-	assert_int_equal(report_backoff(5, 1500), 16500);
-	/* However many tries, no overflow. */
-	assert_int_equal(report_backoff(INT_MAX, 0), REPORT_RETRY_MAX);
-}
-
 int
 main(void)
 {
@@ -1034,7 +1007,6 @@ main(void)
 		cmocka_unit_test(test_edit_ask),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_replay_sentence),
-		cmocka_unit_test(test_report_backoff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,10 +12,10 @@
 
 #include "beacon.h"
 #include "cli.h"
-#include "edit.h"
+#include "debrief_edit.h"
 #include "xmalloc.h"
 
-enum edit_type {
+enum debrief_edit_type {
 	ET_WELLBEING,	/* int, enum wellbeing */
 	ET_ROUTE,	/* int, enum route_ok */
 	ET_TIME,	/* int64_t ms, shown in local time */
@@ -27,20 +27,20 @@ enum edit_type {
 	ET_REFERRALS,	/* the referrals list */
 };
 
-enum edit_part { EP_WELLBEING, EP_REVIEW };
+enum debrief_edit_part { EP_WELLBEING, EP_REVIEW };
 
-struct edit_field {
-	enum edit_part part;
+struct debrief_edit_field {
+	enum debrief_edit_part part;
 	const char *label;	/* in the printed debrief */
 	const char *prompt;	/* the question */
-	enum edit_type type;
+	enum debrief_edit_type type;
 	size_t off;		/* into struct debrief */
 	size_t size;		/* strings: the buffer's size */
 };
 
 #define DOFF(m) offsetof(struct debrief, m), sizeof(((struct debrief *)0)->m)
 
-static const struct edit_field edit_fields[] = {
+static const struct debrief_edit_field debrief_edit_fields[] = {
 	{ EP_WELLBEING, "status", "Status: offered, held, declined or "
 	    "not_offered", ET_WELLBEING, DOFF(wb) },
 	{ EP_WELLBEING, "when", "When it was held or offered "
@@ -67,9 +67,10 @@ static const struct edit_field edit_fields[] = {
 	{ EP_REVIEW, "referrals", "Referrals by type (TYPE or TYPE:COUNT, "
 	    "separated by spaces)", ET_REFERRALS, DOFF(referrals) },
 };
-#define EDIT_NFIELDS (sizeof edit_fields / sizeof edit_fields[0])
+#define EDIT_NFIELDS \
+    (sizeof debrief_edit_fields / sizeof debrief_edit_fields[0])
 
-static const char *const edit_parts[] = {
+static const char *const debrief_edit_parts[] = {
 	[EP_WELLBEING] = "Wellbeing debrief",
 	[EP_REVIEW] = "Operational review",
 };
@@ -79,7 +80,7 @@ static const char *const edit_parts[] = {
 /* ---- one value ----------------------------------------------------------- */
 
 static int
-edit_number(const char *s, long lo, long hi, long *v)
+debrief_edit_number(const char *s, long lo, long hi, long *v)
 {
 	char *ep;
 
@@ -90,7 +91,7 @@ edit_number(const char *s, long lo, long hi, long *v)
 }
 
 int
-edit_referral(const char *s, struct debrief_referral *r, char **cause)
+debrief_edit_referral(const char *s, struct debrief_referral *r, char **cause)
 {
 	const char *colon = strrchr(s, ':'), *digits;
 	size_t tlen = strlen(s);
@@ -103,7 +104,7 @@ edit_referral(const char *s, struct debrief_referral *r, char **cause)
 	if (*digits != '\0' && strspn(digits, "0123456789") ==
 	    strlen(digits)) {
 		tlen = (size_t)(colon - s);
-		if (edit_number(colon + 1, 1, 10000, &n) != 0) {
+		if (debrief_edit_number(colon + 1, 1, 10000, &n) != 0) {
 			*cause = xasprintf("referral \"%s\": the count must "
 			    "be 1 to 10000", s);
 			return -1;
@@ -123,7 +124,7 @@ edit_referral(const char *s, struct debrief_referral *r, char **cause)
 
 /* Split off the text after the last ';' of s (which is cut there). */
 static char *
-edit_last(char *s)
+debrief_edit_last(char *s)
 {
 	char *p = strrchr(s, ';');
 
@@ -134,20 +135,20 @@ edit_last(char *s)
 }
 
 int
-edit_action(const char *s, struct debrief_action *a, char **cause)
+debrief_edit_action(const char *s, struct debrief_action *a, char **cause)
 {
 	char *copy = xstrdup(s), *last, *due, *owner;
 	int status = AS_OPEN;
 
 	memset(a, 0, sizeof *a);
-	last = edit_last(copy);
+	last = debrief_edit_last(copy);
 	if (last != NULL && (status = action_status_from_name(last)) >= 0)
-		due = edit_last(copy);
+		due = debrief_edit_last(copy);
 	else {
 		status = AS_OPEN;
 		due = last;
 	}
-	owner = due != NULL ? edit_last(copy) : NULL;
+	owner = due != NULL ? debrief_edit_last(copy) : NULL;
 	if (owner == NULL || *copy == '\0' || strlen(copy) > NOTE_MAX ||
 	    !id_valid(owner) || !date_valid(due)) {
 		*cause = xasprintf("action \"%s\": use \"WHAT;OWNER;YYYY-MM-DD"
@@ -165,7 +166,7 @@ edit_action(const char *s, struct debrief_action *a, char **cause)
 }
 
 static void
-edit_add_notice(struct debrief *d, const char *id)
+debrief_edit_add_notice(struct debrief *d, const char *id)
 {
 	size_t i;
 
@@ -176,7 +177,7 @@ edit_add_notice(struct debrief *d, const char *id)
 }
 
 static void
-edit_add_referral(struct debrief *d, const struct debrief_referral *r)
+debrief_edit_add_referral(struct debrief *d, const struct debrief_referral *r)
 {
 	size_t i;
 
@@ -189,7 +190,7 @@ edit_add_referral(struct debrief *d, const struct debrief_referral *r)
 }
 
 static void
-edit_add_action(struct debrief *d, const struct debrief_action *a)
+debrief_edit_add_action(struct debrief *d, const struct debrief_action *a)
 {
 	size_t i;
 
@@ -204,8 +205,8 @@ edit_add_action(struct debrief *d, const struct debrief_action *a)
 /* ---- reading and writing a field ---------------------------------------- */
 
 static void
-edit_get(const struct edit_field *f, const struct debrief *d, char *buf,
-    size_t len)
+debrief_edit_get(const struct debrief_edit_field *f, const struct debrief *d,
+    char *buf, size_t len)
 {
 	const char *p = (const char *)d + f->off;
 	size_t i, n = 0;
@@ -247,8 +248,8 @@ edit_get(const struct edit_field *f, const struct debrief *d, char *buf,
 
 /* A list typed as words separated by spaces or commas. */
 static int
-edit_set_list(const struct edit_field *f, struct debrief *d, const char *s,
-    char **cause)
+debrief_edit_set_list(const struct debrief_edit_field *f, struct debrief *d,
+    const char *s, char **cause)
 {
 	struct debrief_referral r;
 	char *copy = xstrdup(s), *w, *save = NULL;
@@ -262,20 +263,20 @@ edit_set_list(const struct edit_field *f, struct debrief *d, const char *s,
 			*cause = xasprintf("at most %d", DEBRIEF_LIST_MAX);
 			rc = -1;
 		} else if (f->type == ET_REFERRALS) {
-			if ((rc = edit_referral(w, &r, cause)) == 0)
-				edit_add_referral(d, &r);
+			if ((rc = debrief_edit_referral(w, &r, cause)) == 0)
+				debrief_edit_add_referral(d, &r);
 		} else if (!id_valid(w)) {
 			*cause = xasprintf("\"%s\" is not a notice type id", w);
 			rc = -1;
 		} else
-			edit_add_notice(d, w);
+			debrief_edit_add_notice(d, w);
 	}
 	free(copy);
 	return rc;
 }
 
 static int
-edit_set_enum(int *p, int v, const char *s, const char *choices,
+debrief_edit_set_enum(int *p, int v, const char *s, const char *choices,
     char **cause)
 {
 	if (v <= 0 && *s != '\0') {
@@ -288,8 +289,8 @@ edit_set_enum(int *p, int v, const char *s, const char *choices,
 
 /* Set the field from what was typed; "" clears it. */
 static int
-edit_set(const struct edit_field *f, struct debrief *d, const char *s,
-    char **cause)
+debrief_edit_set(const struct debrief_edit_field *f, struct debrief *d,
+    const char *s, char **cause)
 {
 	char *p = (char *)d + f->off;
 	int64_t ms = 0;
@@ -297,10 +298,10 @@ edit_set(const struct edit_field *f, struct debrief *d, const char *s,
 
 	switch (f->type) {
 	case ET_WELLBEING:
-		return edit_set_enum((int *)p, wellbeing_from_name(s), s,
-		    "offered, held, declined or not_offered", cause);
+		return debrief_edit_set_enum((int *)p, wellbeing_from_name(s),
+		    s, "offered, held, declined or not_offered", cause);
 	case ET_ROUTE:
-		return edit_set_enum((int *)p, route_from_name(s), s,
+		return debrief_edit_set_enum((int *)p, route_from_name(s), s,
 		    "right or wrong", cause);
 	case ET_TIME:
 		if (*s != '\0' && args_time(s, &ms) != 0) {
@@ -310,7 +311,7 @@ edit_set(const struct edit_field *f, struct debrief *d, const char *s,
 		*(int64_t *)p = ms;
 		return 0;
 	case ET_NUMBER:
-		if (*s != '\0' && edit_number(s, 0, 10000, &n) != 0) {
+		if (*s != '\0' && debrief_edit_number(s, 0, 10000, &n) != 0) {
 			*cause = xasprintf("\"%s\": use 0 to 10000", s);
 			return -1;
 		}
@@ -318,7 +319,7 @@ edit_set(const struct edit_field *f, struct debrief *d, const char *s,
 		return 0;
 	case ET_NOTICES:
 	case ET_REFERRALS:
-		return edit_set_list(f, d, s, cause);
+		return debrief_edit_set_list(f, d, s, cause);
 	default:
 		break;
 	}
@@ -335,14 +336,14 @@ edit_set(const struct edit_field *f, struct debrief *d, const char *s,
 	return 0;
 }
 
-static const struct edit_field *
-edit_field(const char *label)
+static const struct debrief_edit_field *
+debrief_edit_field(const char *label)
 {
 	size_t i;
 
 	for (i = 0; i < EDIT_NFIELDS; i++)
-		if (strcmp(edit_fields[i].label, label) == 0)
-			return &edit_fields[i];
+		if (strcmp(debrief_edit_fields[i].label, label) == 0)
+			return &debrief_edit_fields[i];
 	return NULL;
 }
 
@@ -352,7 +353,7 @@ edit_field(const char *label)
 static const struct {
 	const char *label;
 	size_t opt; /* a const char * in struct cli_opts */
-} edit_options[] = {
+} debrief_edit_options[] = {
 	{ "facilitator", offsetof(struct cli_opts, facilitator) },
 	{ "follow-up", offsetof(struct cli_opts, follow_up) },
 	{ "support", offsetof(struct cli_opts, support) },
@@ -361,22 +362,23 @@ static const struct {
 	{ "to improve", offsetof(struct cli_opts, to_improve) },
 	{ "training", offsetof(struct cli_opts, training) },
 };
-#define EDIT_NOPTIONS (sizeof edit_options / sizeof edit_options[0])
+#define EDIT_NOPTIONS \
+    (sizeof debrief_edit_options / sizeof debrief_edit_options[0])
 
 static const char *
-edit_option(const struct cli_opts *o, size_t i)
+debrief_edit_option(const struct cli_opts *o, size_t i)
 {
 	return *(const char *const *)((const char *)o +
-	    edit_options[i].opt);
+	    debrief_edit_options[i].opt);
 }
 
 int
-edit_given(const struct cli_opts *o)
+debrief_edit_given(const struct cli_opts *o)
 {
 	size_t i;
 
 	for (i = 0; i < EDIT_NOPTIONS; i++)
-		if (edit_option(o, i) != NULL)
+		if (debrief_edit_option(o, i) != NULL)
 			return 1;
 	return o->wellbeing != WB_UNSET || o->held_at != 0 ||
 	    o->participants >= 0 || o->route != ROUTE_UNSET ||
@@ -385,7 +387,8 @@ edit_given(const struct cli_opts *o)
 
 /* The repeatable options, merged into the lists. */
 static int
-edit_apply_lists(const struct cli_opts *o, struct debrief *d, char **cause)
+debrief_edit_apply_lists(const struct cli_opts *o, struct debrief *d,
+    char **cause)
 {
 	struct debrief_referral r;
 	struct debrief_action a;
@@ -399,21 +402,21 @@ edit_apply_lists(const struct cli_opts *o, struct debrief *d, char **cause)
 		}
 		if (d->nnotices == DEBRIEF_LIST_MAX)
 			goto full;
-		edit_add_notice(d, o->notices.v[i]);
+		debrief_edit_add_notice(d, o->notices.v[i]);
 	}
 	for (i = 0; i < o->referrals.n; i++) {
-		if (edit_referral(o->referrals.v[i], &r, cause) != 0)
+		if (debrief_edit_referral(o->referrals.v[i], &r, cause) != 0)
 			return -1;
 		if (d->nreferrals == DEBRIEF_LIST_MAX)
 			goto full;
-		edit_add_referral(d, &r);
+		debrief_edit_add_referral(d, &r);
 	}
 	for (i = 0; i < o->actions.n; i++) {
-		if (edit_action(o->actions.v[i], &a, cause) != 0)
+		if (debrief_edit_action(o->actions.v[i], &a, cause) != 0)
 			return -1;
 		if (d->nactions == DEBRIEF_LIST_MAX)
 			goto full;
-		edit_add_action(d, &a);
+		debrief_edit_add_action(d, &a);
 	}
 	return 0;
 full:
@@ -423,14 +426,15 @@ full:
 }
 
 int
-edit_apply(const struct cli_opts *o, struct debrief *d, char **cause)
+debrief_edit_apply(const struct cli_opts *o, struct debrief *d, char **cause)
 {
 	size_t i;
 
 	for (i = 0; i < EDIT_NOPTIONS; i++)
-		if (edit_option(o, i) != NULL &&
-		    edit_set(edit_field(edit_options[i].label), d,
-		    edit_option(o, i), cause) != 0)
+		if (debrief_edit_option(o, i) != NULL &&
+		    debrief_edit_set(debrief_edit_field(
+		    debrief_edit_options[i].label), d,
+		    debrief_edit_option(o, i), cause) != 0)
 			return -1;
 	if (o->wellbeing != WB_UNSET)
 		d->wb = o->wellbeing;
@@ -440,12 +444,12 @@ edit_apply(const struct cli_opts *o, struct debrief *d, char **cause)
 		d->wb_participants = o->participants;
 	if (o->route != ROUTE_UNSET)
 		d->route = o->route;
-	return edit_apply_lists(o, d, cause);
+	return debrief_edit_apply_lists(o, d, cause);
 }
 
 /* ---- the questions ------------------------------------------------------- */
 
-struct edit_io {
+struct debrief_edit_io {
 	FILE *in, *out;
 	int echo;
 	char *line;
@@ -454,7 +458,8 @@ struct edit_io {
 
 /* One answer, trimmed; NULL at the end of the input. */
 static const char *
-edit_read(struct edit_io *io, const char *prompt, const char *current)
+debrief_edit_read(struct debrief_edit_io *io, const char *prompt,
+    const char *current)
 {
 	ssize_t n;
 	char *s;
@@ -477,7 +482,7 @@ edit_read(struct edit_io *io, const char *prompt, const char *current)
 }
 
 /* Check and set one answer; "" clears. */
-typedef int (*edit_setter)(struct debrief *, const void *, const char *,
+typedef int (*debrief_edit_setter)(struct debrief *, const void *, const char *,
     char **);
 
 /*
@@ -486,14 +491,15 @@ typedef int (*edit_setter)(struct debrief *, const void *, const char *,
  * input ended on a bad answer.
  */
 static int
-edit_question(struct edit_io *io, const char *prompt, const char *current,
-    edit_setter set, struct debrief *d, const void *arg, char **cause)
+debrief_edit_question(struct debrief_edit_io *io, const char *prompt,
+    const char *current, debrief_edit_setter set, struct debrief *d,
+    const void *arg, char **cause)
 {
 	const char *s;
 	int bad = 0;
 
 	for (;;) {
-		if ((s = edit_read(io, prompt, current)) == NULL) {
+		if ((s = debrief_edit_read(io, prompt, current)) == NULL) {
 			if (bad)
 				*cause = xasprintf("no valid answer to \"%s\"",
 				    prompt);
@@ -512,22 +518,22 @@ edit_question(struct edit_io *io, const char *prompt, const char *current,
 }
 
 static int
-edit_set_field(struct debrief *d, const void *arg, const char *s,
+debrief_edit_set_field(struct debrief *d, const void *arg, const char *s,
     char **cause)
 {
-	return edit_set(arg, d, s, cause);
+	return debrief_edit_set(arg, d, s, cause);
 }
 
 /* Actions: the i-th is replaced by the answer, or removed by "". */
-struct edit_slot {
+struct debrief_edit_slot {
 	size_t i;
 };
 
 static int
-edit_set_action(struct debrief *d, const void *arg, const char *s,
+debrief_edit_set_action(struct debrief *d, const void *arg, const char *s,
     char **cause)
 {
-	const struct edit_slot *slot = arg;
+	const struct debrief_edit_slot *slot = arg;
 	struct debrief_action a;
 
 	if (*s == '\0' && slot->i >= d->nactions)
@@ -538,7 +544,7 @@ edit_set_action(struct debrief *d, const void *arg, const char *s,
 		d->nactions--;
 		return 0;
 	}
-	if (edit_action(s, &a, cause) != 0)
+	if (debrief_edit_action(s, &a, cause) != 0)
 		return -1;
 	d->actions[slot->i] = a;
 	if (slot->i == d->nactions)
@@ -547,16 +553,17 @@ edit_set_action(struct debrief *d, const void *arg, const char *s,
 }
 
 static void
-edit_action_text(const struct debrief_action *a, char *buf, size_t len)
+debrief_edit_action_text(const struct debrief_action *a, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s;%s;%s;%s", a->what, a->owner, a->due,
 	    action_status_name(a->status));
 }
 
 static int
-edit_ask_actions(struct edit_io *io, struct debrief *d, char **cause)
+debrief_edit_ask_actions(struct debrief_edit_io *io, struct debrief *d,
+    char **cause)
 {
-	struct edit_slot slot;
+	struct debrief_edit_slot slot;
 	char cur[NOTE_MAX + 128], prompt[96];
 	size_t n;
 	int rc;
@@ -564,11 +571,11 @@ edit_ask_actions(struct edit_io *io, struct debrief *d, char **cause)
 	fprintf(io->out, "Corrective actions: WHAT;OWNER;YYYY-MM-DD"
 	    "[;open|done|dropped]\n");
 	for (slot.i = 0; slot.i < d->nactions; slot.i++) {
-		edit_action_text(&d->actions[slot.i], cur, sizeof cur);
+		debrief_edit_action_text(&d->actions[slot.i], cur, sizeof cur);
 		snprintf(prompt, sizeof prompt, "Action %zu", slot.i + 1);
 		n = d->nactions;
-		if ((rc = edit_question(io, prompt, cur, edit_set_action, d,
-		    &slot, cause)) != 0)
+		if ((rc = debrief_edit_question(io, prompt, cur,
+		    debrief_edit_set_action, d, &slot, cause)) != 0)
 			return rc;
 		if (d->nactions < n)
 			slot.i--; /* removed: the next one moved here (an
@@ -576,8 +583,9 @@ edit_ask_actions(struct edit_io *io, struct debrief *d, char **cause)
 	}
 	while (d->nactions < DEBRIEF_LIST_MAX) {
 		slot.i = d->nactions;
-		if ((rc = edit_question(io, "New action (Enter: no more)", "",
-		    edit_set_action, d, &slot, cause)) != 0)
+		if ((rc = debrief_edit_question(io,
+		    "New action (Enter: no more)", "", debrief_edit_set_action,
+		    d, &slot, cause)) != 0)
 			return rc;
 		if (d->nactions == slot.i)
 			break; /* Enter */
@@ -586,9 +594,9 @@ edit_ask_actions(struct edit_io *io, struct debrief *d, char **cause)
 }
 
 int
-edit_ask(FILE *in, FILE *out, int echo, struct debrief *d, char **cause)
+debrief_edit_ask(FILE *in, FILE *out, int echo, struct debrief *d, char **cause)
 {
-	struct edit_io io = { in, out, echo, NULL, 0 };
+	struct debrief_edit_io io = { in, out, echo, NULL, 0 };
 	char cur[NOTE_MAX + 1];
 	size_t i;
 	int rc = 0, part = -1;
@@ -596,29 +604,31 @@ edit_ask(FILE *in, FILE *out, int echo, struct debrief *d, char **cause)
 	*cause = NULL;
 	fprintf(out, "Enter keeps the value in brackets; \"-\" clears it.\n");
 	for (i = 0; i < EDIT_NFIELDS && rc == 0; i++) {
-		if ((int)edit_fields[i].part != part) {
-			part = (int)edit_fields[i].part;
-			fprintf(out, "\n%s\n", edit_parts[part]);
+		if ((int)debrief_edit_fields[i].part != part) {
+			part = (int)debrief_edit_fields[i].part;
+			fprintf(out, "\n%s\n", debrief_edit_parts[part]);
 		}
-		edit_get(&edit_fields[i], d, cur, sizeof cur);
-		rc = edit_question(&io, edit_fields[i].prompt, cur,
-		    edit_set_field, d, &edit_fields[i], cause);
+		debrief_edit_get(&debrief_edit_fields[i], d, cur, sizeof cur);
+		rc = debrief_edit_question(&io, debrief_edit_fields[i].prompt,
+		    cur, debrief_edit_set_field, d, &debrief_edit_fields[i],
+		    cause);
 	}
 	if (rc == 0)
-		rc = edit_ask_actions(&io, d, cause);
+		rc = debrief_edit_ask_actions(&io, d, cause);
 	free(io.line);
 	return rc < 0 ? -1 : 0;
 }
 
 int
-edit_confirm(FILE *in, FILE *out, int echo, const char *question, int def)
+debrief_edit_confirm(FILE *in, FILE *out, int echo, const char *question,
+    int def)
 {
-	struct edit_io io = { in, out, echo, NULL, 0 };
+	struct debrief_edit_io io = { in, out, echo, NULL, 0 };
 	const char *s;
 	int yes = def;
 
 	for (;;) {
-		s = edit_read(&io, question, def ? "yes" : "no");
+		s = debrief_edit_read(&io, question, def ? "yes" : "no");
 		if (s == NULL || *s == '\0')
 			break;
 		if (strchr("yY", *s) != NULL || strchr("nN", *s) != NULL) {
@@ -634,46 +644,47 @@ edit_confirm(FILE *in, FILE *out, int echo, const char *question, int def)
 /* ---- the printed record -------------------------------------------------- */
 
 static void
-edit_line(FILE *fp, const char *label, const char *value)
+debrief_edit_line(FILE *fp, const char *label, const char *value)
 {
 	fprintf(fp, "  %-*s", EDIT_COL - 2, label);
 	fmt_wrap(fp, fmt_dash(value), EDIT_COL, EDIT_COL, 79);
 }
 
 static void
-edit_print_actions(FILE *fp, const struct debrief *d)
+debrief_edit_print_actions(FILE *fp, const struct debrief *d)
 {
 	const struct debrief_action *a;
 	char *text;
 	size_t i;
 
 	if (d->nactions == 0)
-		edit_line(fp, "actions", "");
+		debrief_edit_line(fp, "actions", "");
 	for (i = 0; i < d->nactions; i++) {
 		a = &d->actions[i];
 		text = xasprintf("%zu. %s (owner %s, due %s, %s)", i + 1,
 		    a->what, fmt_dash(a->owner), fmt_dash(a->due),
 		    action_status_name(a->status));
-		edit_line(fp, i == 0 ? "actions" : "", text);
+		debrief_edit_line(fp, i == 0 ? "actions" : "", text);
 		free(text);
 	}
 }
 
 void
-edit_print(FILE *fp, const struct debrief *d)
+debrief_edit_print(FILE *fp, const struct debrief *d)
 {
 	char value[NOTE_MAX + 1];
 	size_t i;
 	int part = -1;
 
 	for (i = 0; i < EDIT_NFIELDS; i++) {
-		if ((int)edit_fields[i].part != part) {
-			part = (int)edit_fields[i].part;
+		if ((int)debrief_edit_fields[i].part != part) {
+			part = (int)debrief_edit_fields[i].part;
 			fprintf(fp, "%s%s\n", part > 0 ? "\n" : "",
-			    edit_parts[part]);
+			    debrief_edit_parts[part]);
 		}
-		edit_get(&edit_fields[i], d, value, sizeof value);
-		edit_line(fp, edit_fields[i].label, value);
+		debrief_edit_get(&debrief_edit_fields[i], d, value,
+		    sizeof value);
+		debrief_edit_line(fp, debrief_edit_fields[i].label, value);
 	}
-	edit_print_actions(fp, d);
+	debrief_edit_print_actions(fp, d);
 }
