@@ -16,17 +16,16 @@
 #include <event2/event.h>
 
 #include "beacon.h"
-#include "catchup.h"
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
 #include "log.h"
 #include "mqtt.h"
 #include "msg.h"
+#include "pair.h"
 #include "push.h"
 #include "timers.h"
 #include "sdnotify.h"
-#include "standby.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -58,44 +57,14 @@ struct daemon {
 	char *clock_topic;	/* beacond-test: {prefix}/test/clock */
 	char **argv;		/* to start again as the standby */
 	/* A standby pair (standby: { } in the configuration): NULL
-	 * standby, one beacond alone. While it stands by, engine is NULL. */
-	struct standby *standby;
+	 * pair, one beacond alone. While it stands by, engine is NULL. */
+	struct pair *pair;
 	int active;		/* 1: the active session, with an engine */
-	struct event *role_ev;	/* a role change, out of the callbacks */
-	int64_t take_term;	/* the term to take over with; 0: none */
-	/* Taking over: the barrier sent after the partner's last changes
-	 * (1), back (2); its timer, should it not come back. */
-	int drain;
-	struct event *drain_ev;
-	int step_down;		/* stop being active */
-	int stopping;		/* a signal said stop: no role change */
-	char *leader_topic;	/* {prefix}/daemon/leader */
-	char *replica_in;	/* {prefix}/daemon/replica/{partner} */
-	char *replica_out;	/* {prefix}/daemon/replica/{instance} */
-	char *presence_topic;	/* {prefix}/daemon/standby/{instance} */
-	char *sync_topic;	/* {prefix}/daemon/sync: asks the active one */
-	char *answer_topic;	/* {prefix}/daemon/sync/{instance}: its answer */
-	char *instance;		/* standby.instance and .partner, as */
-	char *partner;		/* started */
-	/* Standing by: where this instance is in the partner's changes. */
-	struct catchup *catchup;
-	int replica_mid;	/* the subscription to the partner's changes */
-	/* Active: the partner asked where this one is (1) or for a copy
-	 * (2); answered after the turn's commit. */
-	int asked;
 };
 
 static void mqtt_setup(struct daemon *);
-static void pair_subscribed(void *, int mid, int ok);
 static void engine_setup(struct daemon *);
 static void teardown(struct daemon *);
-static void pair_standing_by(struct daemon *);
-static void pair_presence(struct daemon *, const char *state);
-static int pair_message(struct daemon *, const char *topic,
-    const void *payload, size_t len, const struct mqtt_props *);
-static void pair_commit(struct daemon *);
-static void pair_answer_partner(struct daemon *);
-static void pair_barrier(struct daemon *, const void *, size_t);
 
 static void
 usage(FILE *f)
@@ -219,14 +188,14 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (!d->active) {
-		pair_commit(d);
+		pair_flushed(d->pair);
 		return;
 	}
 	mqtt_cork(d->mqtt, 1);
 	engine_flush(d->engine);
 	mqtt_cork(d->mqtt, 0);
-	if (d->asked)
-		pair_answer_partner(d);
+	if (d->pair != NULL)
+		pair_flushed(d->pair);
 }
 
 /* A committed notification: POST it to the push service too. */
@@ -329,16 +298,12 @@ on_connected(void *arg)
 	struct daemon *d = arg;
 	const char *const *t;
 
+	if (d->pair != NULL)
+		pair_connected(d->pair);
 	if (!d->active) {
-		pair_standing_by(d);
+		sdnotify_status("joining the partner");
 		return;
 	}
-	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->leader_topic,
-	    0) != 0)
-		log_warnx("mqtt: cannot subscribe to %s", d->leader_topic);
-	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->sync_topic,
-	    1) != 0)
-		log_warnx("mqtt: cannot subscribe to %s", d->sync_topic);
 	if (d->cf->share_group != NULL)
 		subscribe_shared(d);
 	else
@@ -362,13 +327,8 @@ on_disconnected(void *arg, const char *why)
 
 	log_warnx("event=disconnected reason=\"%s\"", why);
 	sdnotify_status("broker connection lost; reconnecting");
-	/* The broker published our will: the partner takes over. Coming
-	 * back as the active one would take its session from under it. */
-	if (d->standby != NULL && d->active && !d->step_down &&
-	    !d->stopping) {
-		d->step_down = 1;
-		event_active(d->role_ev, 0, 0);
-	}
+	if (d->pair != NULL)
+		pair_disconnected(d->pair);
 }
 
 #ifdef BEACON_TEST_CLOCK
@@ -422,7 +382,7 @@ on_message(void *arg, const char *topic, const void *payload, size_t len,
 {
 	struct daemon *d = arg;
 
-	if (d->standby != NULL && pair_message(d, topic, payload, len,
+	if (d->pair != NULL && pair_message(d->pair, topic, payload, len,
 	    props))
 		return;
 #ifdef BEACON_TEST_CLOCK
@@ -486,15 +446,13 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_info("event=stopping signal=%d", (int)sig);
-	d->stopping = 1;
 	sdnotify_stopping();
 	if (d->active) {
 		engine_flush(d->engine);
 		publish_daemon_status(d, "offline");
-	} else {
-		pair_commit(d);
-		pair_presence(d, "offline");
 	}
+	if (d->pair != NULL)
+		pair_stop(d->pair);
 	mqtt_disconnect(d->mqtt);
 	event_base_loopexit(d->base, NULL);
 }
@@ -581,8 +539,8 @@ mqtt_setup(struct daemon *d)
 	 * a will that says only this instance is gone. */
 	if (!d->active) {
 		o.client_id = id = xasprintf("%s-%s", d->cf->client_id,
-		    d->instance);
-		o.will_topic = d->presence_topic;
+		    pair_instance(d->pair));
+		o.will_topic = pair_will_topic(d->pair);
 	}
 	o.username = d->cf->username;
 	o.password = d->cf->password;
@@ -592,8 +550,8 @@ mqtt_setup(struct daemon *d)
 	o.keyfile = d->cf->keyfile;
 	if ((d->mqtt = mqtt_new(d->base, &o, &cb)) == NULL)
 		fatalx("cannot set up the MQTT client");
-	if (!d->active)
-		mqtt_on_subscribed(d->mqtt, pair_subscribed, d);
+	if (d->pair != NULL)
+		pair_set_mqtt(d->pair, d->mqtt);
 	free(offline);
 	if (d->args.broker != NULL) {
 		if (mqtt_parse_addr(d->args.broker, 1883, &host, &port) != 0)
@@ -624,304 +582,34 @@ topics_setup(struct daemon *d)
 #endif
 }
 
-/* ---- a standby pair (docs/deployment.md) -------------------------------- */
+/* ---- a standby pair (pair.c) ------------------------------------------- */
 
-/*
- * Each instance stands by first, connected as {client_id}-{instance}: it
- * applies what its partner publishes on {prefix}/daemon/replica/{partner}
- * (a persistent session keeps what arrives while it is away) and watches
- * the lease on {prefix}/daemon/leader (standby.c). When it wins the lease
- * it disconnects and connects again as {client_id}, the active session:
- * the subscriptions, the reports queued while nobody was active and the
- * status will come with it. It then starts its engine on the replicated
- * database, which arms the pending escalations and sends the
- * notifications the broker never acknowledged, and publishes each of its
- * own commits for the partner. An active instance that loses the lease
- * or its connection starts again as a standby (exec), so that two never
- * act at once for long: the broker hands the session to one of them.
- */
 static void
-pair_presence(struct daemon *d, const char *state)
-{
-	char *p = msg_daemon_encode(state, clock_now());
-
-	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
-	free(p);
-}
-
-/* The same with a note (what a gap is): the catchup's. */
-static void
-pair_presence_note(void *arg, const char *state, const char *note)
-{
-	struct daemon *d = arg;
-	char *p = msg_standby_encode(state, note, clock_now());
-
-	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
-	free(p);
-}
-
-/*
- * Standing by, after each connection: subscribed to the partner's
- * changes, the answers to this instance's questions, the lease and the
- * status. It says "joining" until the broker has acknowledged the
- * subscription to the changes (from then on, each one reaches it) and the
- * active one has said where it is in its sequence: then, if this
- * database is there, "standby"; if not, it asks for a fresh copy and
- * stands by once it has rebuilt from it (docs/deployment.md).
- */
-static void
-pair_standing_by(struct daemon *d)
-{
-	/* The lease and the status at QoS 0: the session keeps none of
-	 * them while this instance is away (or active), so it never reads
-	 * old leases as news; a retained one still comes at once. The
-	 * changes last: their SUBACK comes after the others'. */
-	const char *topics[] = { d->answer_topic, d->leader_topic,
-		d->status_topic };
-	size_t i;
-
-	for (i = 0; i < sizeof topics / sizeof *topics; i++)
-		if (mqtt_subscribe(d->mqtt, topics[i], i == 0 ? 1 : 0) != 0)
-			log_warnx("mqtt: cannot subscribe to %s", topics[i]);
-	if ((d->replica_mid = mqtt_subscribe_mid(d->mqtt, d->replica_in,
-	    1)) < 0)
-		log_warnx("mqtt: cannot subscribe to %s", d->replica_in);
-	catchup_connected(d->catchup);
-	standby_start(d->standby);
-	log_info("event=connected role=standby partner=%s",
-	    d->partner);
-	sdnotify_status("joining the partner");
-}
-
-/* The catchup's questions to the active one. */
-static void
-pair_ask(void *arg, const char *question)
+on_pair_reconnect(void *arg)
 {
 	struct daemon *d = arg;
 
-	mqtt_publish(d->mqtt, d->sync_topic, question, strlen(question), 0);
-}
-
-/* Committed once the messages read together are applied. */
-static void
-pair_applied(void *arg)
-{
-	struct daemon *d = arg;
-
-	event_active(d->flush_ev, 0, 0);
-}
-
-static void
-pair_commit_cb(void *arg)
-{
-	pair_commit(arg);
-}
-
-/* The broker has the subscription to the partner's changes. */
-static void
-pair_subscribed(void *arg, int mid, int ok)
-{
-	struct daemon *d = arg;
-
-	if (d->active || mid != d->replica_mid)
-		return;
-	if (!ok)
-		log_warnx("event=replica_refused source=%s error=\"the broker "
-		    "refused the subscription to %s\"", d->partner,
-		    d->replica_in);
-	else
-		catchup_subscribed(d->catchup);
-}
-
-static void
-pair_lease_message(struct daemon *d, const void *payload, size_t len)
-{
-	struct lease l;
-	char err[128];
-
-	/* An empty retained message clears the topic: no lease. */
-	if (len == 0)
-		return;
-	if (msg_lease_decode(payload, len, &l, err, sizeof err) != MSG_OK) {
-		log_warnx("event=bad_lease topic=%s error=\"%s\"",
-		    d->leader_topic, err);
-		return;
-	}
-	standby_lease(d->standby, &l);
-	if (!d->active)
-		catchup_lease(d->catchup, standby_term(d->standby),
-		    standby_holder(d->standby));
-}
-
-/* Active: a question from the partner, answered after the turn's
- * commit (a copy wins over where-am-I). */
-static void
-pair_asked(struct daemon *d, const void *payload, size_t len)
-{
-	int q = catchup_question(payload, len, d->instance, d->partner);
-
-	if (q == 0)
-		return;
-	if (q > d->asked)
-		d->asked = q;
-	event_active(d->flush_ev, 0, 0);
-}
-
-/* After the turn's commit, so that the answer holds exactly the changes
- * published before it. */
-static void
-pair_answer_partner(struct daemon *d)
-{
-	char *p, *cause = NULL, *topic;
-	int64_t term = 0, seq = 0;
-	size_t len;
-
-	if (store_in_txn(d->st))
-		return;
-	if ((p = store_copy_make(d->st, d->asked == 2, &len, &cause)) ==
-	    NULL) {
-		log_warnx("event=replica_copy_failed to=%s error=\"%s\"",
-		    d->partner, cause);
-		free(cause);
-		d->asked = 0;
-		return;
-	}
-	(void)store_replica_self(d->st, &term, &seq);
-	topic = xasprintf("%s/daemon/sync/%s", d->cf->topic_prefix,
-	    d->partner);
-	mqtt_publish(d->mqtt, topic, p, len, 0);
-	log_info("event=replica_%s to=%s term=%lld seq=%lld bytes=%zu",
-	    d->asked == 2 ? "copy_sent" : "position_sent", d->partner,
-	    (long long)term, (long long)seq, len);
-	free(topic);
-	free(p);
-	d->asked = 0;
-}
-
-/* The end of a standby's turn: what it applied, in one commit. */
-static void
-pair_commit(struct daemon *d)
-{
-	if (!store_in_txn(d->st))
-		return;
-	if (store_commit(d->st) != 0) {
-		log_warnx("event=replica_refused source=%s error=\"commit: "
-		    "%s\"", d->partner, store_error(d->st));
-		store_rollback(d->st);
-	}
-}
-
-/* A message for the pair: 1 when it was (the engine does not see it). */
-static int
-pair_message(struct daemon *d, const char *topic, const void *payload,
-    size_t len, const struct mqtt_props *props)
-{
-	char state[16], err[128];
-	int64_t ts;
-
-	if (strcmp(topic, d->leader_topic) == 0) {
-		pair_lease_message(d, payload, len);
-		return 1;
-	}
-	if (strcmp(topic, d->sync_topic) == 0) {
-		if (d->active)
-			pair_asked(d, payload, len);
-		return 1;
-	}
-	if (d->active)
-		return 0;
-	if (strcmp(topic, d->replica_in) == 0 && len >= 15 &&
-	    memcmp(payload, "beacon-barrier ", 15) == 0)
-		pair_barrier(d, payload, len);
-	else if (strcmp(topic, d->replica_in) == 0)
-		catchup_change(d->catchup, payload, len);
-	else if (strcmp(topic, d->answer_topic) == 0)
-		catchup_answer(d->catchup, payload, len);
-	/* The active one's will, or its clean stop; a retained "offline"
-	 * is old news. */
-	else if (strcmp(topic, d->status_topic) == 0 && !props->retained &&
-	    msg_daemon_decode(payload, len, state, &ts, err, sizeof err) ==
-	    MSG_OK && strcmp(state, "offline") == 0)
-		standby_released(d->standby);
-	return 1;
-}
-
-static void
-pair_publish_lease(void *arg, const struct lease *l)
-{
-	struct daemon *d = arg;
-	char *p = msg_lease_encode(l);
-
-	mqtt_publish_first(d->mqtt, d->leader_topic, p, strlen(p), 1);
-	free(p);
-}
-
-static void
-pair_promote(void *arg, int64_t term)
-{
-	struct daemon *d = arg;
-
-	d->take_term = term;
-	event_active(d->role_ev, 0, 0);
-}
-
-static void
-pair_demote(void *arg, const struct lease *l)
-{
-	struct daemon *d = arg;
-
-	log_warnx("event=lease_lost holder=%s term=%lld", l->instance,
-	    (long long)l->term);
-	d->step_down = 1;
-	event_active(d->role_ev, 0, 0);
-}
-
-/* A commit's changes, for the partner, ahead of what the commit lets the
- * engine announce (store.c calls this inside engine_flush). */
-static void
-pair_changes(void *arg, const void *buf, size_t len)
-{
-	struct daemon *d = arg;
-
-	mqtt_publish(d->mqtt, d->replica_out, buf, len, 0);
-}
-
-static void
-pair_take_over(struct daemon *d)
-{
-	int64_t term = d->take_term;
-
-	d->take_term = 0;
-	d->drain = 0;
-	pair_commit(d);
-	catchup_stop(d->catchup);
-	if (!catchup_synced(d->catchup))
-		log_warnx("event=take_over_unsynced instance=%s partner=%s "
-		    "gap=\"%s\": this database may not hold all of %s's "
-		    "record; %s's database holds the rest", d->instance,
-		    d->partner, catchup_gap(d->catchup)[0] ?
-		    catchup_gap(d->catchup) : "not yet placed in its changes",
-		    d->partner, d->partner);
-	log_info("event=take_over instance=%s term=%lld",
-	    d->instance, (long long)term);
-	pair_presence(d, "active");
 	mqtt_disconnect(d->mqtt);
 	mqtt_free(d->mqtt);
 	d->active = 1;
 	mqtt_setup(d);
-	if (store_replicate(d->st, d->instance, term, clock_now(),
-	    pair_changes, d) != 0)
-		fatalx("cannot record changes for the partner");
+}
+
+static void
+on_pair_activate(void *arg)
+{
+	struct daemon *d = arg;
+
 	engine_setup(d);
 	sdnotify_status("active");
 }
 
 /* Start again, as a standby: the simplest state to be sure of. */
 static void
-pair_step_down(struct daemon *d)
+on_pair_restart(void *arg)
 {
-	log_warnx("event=step_down instance=%s: starting again as the "
-	    "standby", d->instance);
+	struct daemon *d = arg;
+
 	if (d->engine != NULL)
 		engine_flush(d->engine);
 	mqtt_disconnect(d->mqtt);
@@ -930,107 +618,13 @@ pair_step_down(struct daemon *d)
 	fatal("exec /proc/self/exe");
 }
 
-/*
- * Won the lease: first apply every change of the partner's that the
- * broker still holds for this instance's standby session (a standby
- * behind, or one the broker fed slowly, would otherwise take over
- * without the partner's last commits). A barrier published on the
- * partner's replica topic comes back after all of them; after a lease
- * without it, take over all the same.
- */
-static void
-pair_drain(struct daemon *d)
-{
-	char *p = xasprintf("beacon-barrier 1 %s %lld", d->instance,
-	    (long long)d->take_term);
-	struct timeval tv = { d->cf->standby_lease, 0 };
-
-	d->drain = 1;
-	mqtt_publish(d->mqtt, d->replica_in, p, strlen(p), 0);
-	free(p);
-	if (evtimer_add(d->drain_ev, &tv) != 0)
-		fatalx("cannot arm the takeover timer");
-}
-
-/* A barrier on the partner's replica topic: ours, for this term? */
-static void
-pair_barrier(struct daemon *d, const void *payload, size_t len)
-{
-	char *want = xasprintf("beacon-barrier 1 %s %lld", d->instance,
-	    (long long)d->take_term);
-
-	if (d->drain == 1 && len == strlen(want) &&
-	    memcmp(payload, want, len) == 0) {
-		d->drain = 2;
-		evtimer_del(d->drain_ev);
-		event_active(d->role_ev, 0, 0);
-	}
-	free(want);
-}
-
-static void
-on_drain_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon *d = arg;
-
-	(void)fd;
-	(void)what;
-	if (d->drain != 1)
-		return;
-	log_warnx("event=take_over_undrained instance=%s partner=%s: the "
-	    "broker did not hand back this instance's barrier within a "
-	    "lease; the partner's last changes may still be on their way",
-	    d->instance, d->partner);
-	d->drain = 2;
-	event_active(d->role_ev, 0, 0);
-}
-
-static void
-on_role(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon *d = arg;
-
-	(void)fd;
-	(void)what;
-	if (d->stopping)
-		return;
-	if (d->step_down)
-		pair_step_down(d);
-	else if (d->take_term > 0 && !d->active && d->drain == 0)
-		pair_drain(d);
-	else if (d->take_term > 0 && !d->active && d->drain == 2)
-		pair_take_over(d);
-}
-
 static void
 pair_setup(struct daemon *d)
 {
-	const char *p = d->cf->topic_prefix;
-	struct standby_cb cb = { pair_publish_lease, pair_promote,
-		pair_demote, d };
-	struct catchup_cb ccb = { pair_ask, pair_presence_note, pair_applied,
-		pair_commit_cb, d };
+	struct pair_cb cb = { on_wakeup, on_pair_reconnect, on_pair_activate,
+		on_pair_restart, d };
 
-	/* Read once: a reload does not change the pair (configuration.md). */
-	d->instance = xstrdup(d->cf->standby_instance);
-	d->partner = xstrdup(d->cf->standby_partner);
-	d->leader_topic = xasprintf("%s/daemon/leader", p);
-	d->replica_in = xasprintf("%s/daemon/replica/%s", p,
-	    d->partner);
-	d->replica_out = xasprintf("%s/daemon/replica/%s", p,
-	    d->instance);
-	d->presence_topic = xasprintf("%s/daemon/standby/%s", p,
-	    d->instance);
-	d->sync_topic = xasprintf("%s/daemon/sync", p);
-	d->answer_topic = xasprintf("%s/daemon/sync/%s", p, d->instance);
-	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL ||
-	    (d->drain_ev = evtimer_new(d->base, on_drain_timeout, d)) == NULL)
-		fatalx("cannot create the loop's events");
-	d->standby = standby_new(d->base, d->instance,
-	    (int64_t)d->cf->standby_lease * 1000,
-	    store_replica_term(d->st), &cb);
-	d->catchup = catchup_new(d->base, d->st, d->instance, d->partner,
-	    (int64_t)d->cf->standby_lease * 1000, &ccb);
+	d->pair = pair_new(d->base, d->st, d->cf, &cb);
 }
 
 static void
@@ -1048,12 +642,7 @@ teardown(struct daemon *d)
 	mqtt_free(d->mqtt);
 	engine_free(d->engine);
 	timers_free(d->sched);
-	standby_free(d->standby);
-	if (d->role_ev != NULL)
-		event_free(d->role_ev);
-	if (d->drain_ev != NULL)
-		event_free(d->drain_ev);
-	catchup_free(d->catchup);
+	pair_free(d->pair);
 	event_free(d->flush_ev);
 	event_free(d->hb_ev);
 	if (d->wd_ev != NULL)
@@ -1065,14 +654,6 @@ teardown(struct daemon *d)
 	config_free(d->cf);
 	free(d->status_topic);
 	free(d->clock_topic);
-	free(d->leader_topic);
-	free(d->replica_in);
-	free(d->replica_out);
-	free(d->presence_topic);
-	free(d->sync_topic);
-	free(d->answer_topic);
-	free(d->instance);
-	free(d->partner);
 }
 
 int
@@ -1109,8 +690,8 @@ main(int argc, char **argv)
 		engine_setup(&d);
 	}
 	mqtt_setup(&d);
-	log_info("ready version=%s%s%s", BEACON_VERSION, d.standby != NULL ?
-	    " standing_by=" : "", d.standby != NULL ?
+	log_info("ready version=%s%s%s", BEACON_VERSION, d.pair != NULL ?
+	    " standing_by=" : "", d.pair != NULL ?
 	    d.cf->standby_instance : "");
 	sdnotify_ready();
 	event_base_dispatch(d.base);
