@@ -5,8 +5,6 @@
  */
 #include <sys/stat.h>
 
-#include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +14,7 @@
 #include <event2/event.h>
 
 #include "beacon.h"
+#include "beacond.h"
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
@@ -29,117 +28,9 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define DEFAULT_CONFIG "/etc/beacon/beacon.conf"
-
-struct args {
-	const char *config;
-	const char *broker;
-	const char *db;
-	int check;
-	int verbose;
-};
-
-struct daemon {
-	struct args args;
-	struct config *cf;
-	struct event_base *base;
-	struct store *st;
-	struct timers *sched;
-	struct engine *engine;
-	struct mqtt *mqtt;
-	struct push *push; /* NULL: no push service configured */
-	struct event *flush_ev;
-	struct event *hb_ev;	/* the heartbeat, every cf->heartbeat s */
-	struct event *wd_ev;	/* systemd's watchdog; NULL: none asked */
-	int64_t started;
-	struct event *sig_ev[3];
-	char *status_topic;
-	char *clock_topic;	/* beacond-test: {prefix}/test/clock */
-	char **argv;		/* to start again as the standby */
-	/* A standby pair (standby: { } in the configuration): NULL
-	 * pair, one beacond alone. While it stands by, engine is NULL. */
-	struct pair *pair;
-	int active;		/* 1: the active session, with an engine */
-};
-
 static void mqtt_setup(struct daemon *);
 static void engine_setup(struct daemon *);
 static void teardown(struct daemon *);
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: beacond [-c FILE] [--broker HOST:PORT] [--db PATH] "
-	    "[--check-config] [-v]\n"
-	    "       beacond --version | --help\n"
-	    "\n"
-	    "  -c, --config FILE   configuration (default %s)\n"
-	    "  --broker HOST:PORT  MQTT broker (default: the configuration's)\n"
-	    "  --db PATH           SQLite database (default: the "
-	    "configuration's)\n"
-	    "  --check-config      check the configuration and exit: 0 valid, "
-	    "1 not\n"
-	    "  -v, --verbose       debug log\n"
-	    "  --version           print the version and exit\n",
-	    DEFAULT_CONFIG);
-}
-
-static void
-parse_args(int argc, char **argv, struct args *a)
-{
-	enum { O_BROKER = 256, O_DB, O_CHECK, O_VERSION, O_HELP };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "broker", required_argument, NULL, O_BROKER },
-		{ "db", required_argument, NULL, O_DB },
-		{ "check-config", no_argument, NULL, O_CHECK },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
-
-	memset(a, 0, sizeof *a);
-	a->config = DEFAULT_CONFIG;
-	while ((ch = getopt_long(argc, argv, "c:v", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': a->config = optarg; break;
-		case O_BROKER: a->broker = optarg; break;
-		case O_DB: a->db = optarg; break;
-		case O_CHECK: a->check = 1; break;
-		case 'v': a->verbose = 1; break;
-		case O_VERSION: printf("beacond %s\n", BEACON_VERSION); exit(0);
-		case O_HELP: usage(stdout); exit(0);
-		default: usage(stderr); exit(1);
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		exit(1);
-	}
-}
-
-/* Load the configuration and beacond's secrets (its broker password), or
- * print every error and exit 1. */
-static struct config *
-config_or_exit(const struct args *a)
-{
-	struct config *cf = NULL;
-	char *cause = NULL;
-
-	if (config_load(a->config, &cf, &cause) != 0 ||
-	    config_read_secrets(cf, &cause) != 0) {
-		config_free(cf);
-		fprintf(stderr, "%s", cause);
-		if (cause[0] != '\0' && cause[strlen(cause) - 1] != '\n')
-			fputc('\n', stderr);
-		free(cause);
-		exit(1);
-	}
-	return cf;
-}
 
 /* ---- callbacks --------------------------------------------------------- */
 
@@ -331,51 +222,6 @@ on_disconnected(void *arg, const char *why)
 		pair_disconnected(d->pair);
 }
 
-#ifdef BEACON_TEST_CLOCK
-/*
- * The test clock, in beacond-test only (a build of this file for the
- * integration tests; beacond has none of it). A message on
- * {prefix}/test/clock moves beacond's clock: "N" by N milliseconds (N may
- * be negative), "@2026-03-08T06:59:00.000Z" to that instant. The timers
- * due by then fire at once, in deadline order, and the new time is
- * answered on {prefix}/test/clock/now after what they published. An
- * hour-long shift or a 72-hour rule is then tested in milliseconds.
- */
-static void
-test_clock(struct daemon *d, const void *payload, size_t len)
-{
-	char buf[64], now[32], *end, *topic;
-	int64_t ms, to;
-
-	if (len == 0 || len >= sizeof buf)
-		return;
-	memcpy(buf, payload, len);
-	buf[len] = '\0';
-	if (buf[0] == '@') {
-		if ((to = clock_parse(buf + 1)) < 0) {
-			log_warnx("test clock: bad time \"%s\"", buf + 1);
-			return;
-		}
-		ms = to - clock_now();
-	} else {
-		errno = 0;
-		ms = strtoll(buf, &end, 10);
-		if (errno != 0 || end == buf || *end != '\0') {
-			log_warnx("test clock: bad shift \"%s\"", buf);
-			return;
-		}
-	}
-	clock_shift(ms);
-	clock_fmt(clock_now(), now, sizeof now);
-	log_info("event=test_clock shift_ms=%lld now=%s", (long long)ms, now);
-	timers_run(d->sched, clock_now());
-	engine_flush(d->engine);
-	topic = xasprintf("%s/now", d->clock_topic);
-	mqtt_publish(d->mqtt, topic, now, strlen(now), 0);
-	free(topic);
-}
-#endif
-
 static void
 on_message(void *arg, const char *topic, const void *payload, size_t len,
     const struct mqtt_props *props)
@@ -387,7 +233,7 @@ on_message(void *arg, const char *topic, const void *payload, size_t len,
 		return;
 #ifdef BEACON_TEST_CLOCK
 	if (strcmp(topic, d->clock_topic) == 0) {
-		test_clock(d, payload, len);
+		testclock_message(d, payload, len);
 		return;
 	}
 #endif
@@ -667,10 +513,10 @@ main(int argc, char **argv)
 	 * owner's only. */
 	umask(077);
 	memset(&d, 0, sizeof d);
-	parse_args(argc, argv, &d.args);
+	args_parse(argc, argv, &d.args);
 	d.started = clock_now();
 	log_init("beacond", d.args.verbose);
-	d.cf = config_or_exit(&d.args);
+	d.cf = args_config(&d.args);
 	if (d.args.check) {
 		char *sum = config_summary(d.cf);
 
