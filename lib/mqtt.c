@@ -22,9 +22,7 @@
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <sys/random.h>
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -42,88 +40,10 @@
 #include <mqtt_protocol.h>
 
 #include "clock.h"
+#include "id.h"
 #include "log.h"
 #include "mqtt.h"
 #include "xmalloc.h"
-
-/*
- * The libmosquitto functions this module calls, reached through dlopen.
- * libmosquitto brings libssl and libcrypto, whose loading costs about 2 ms
- * of every process start, and the command line's local reads (beacon
- * timeline --db) never connect, so they must not pay it. The library is
- * loaded by the first mqtt_new(); beacond and beacon-button call that at
- * start, so a missing library still stops them at once, with its name.
- */
-#define MOSQ_SONAME "libmosquitto.so.1"
-#define MOSQ_FUNCS(X) \
-	X(connect_bind_v5) \
-	X(connect_v5_callback_set) \
-	X(destroy) \
-	X(disconnect_v5) \
-	X(disconnect_v5_callback_set) \
-	X(int_option) \
-	X(lib_cleanup) \
-	X(lib_init) \
-	X(log_callback_set) \
-	X(loop_misc) \
-	X(loop_read) \
-	X(loop_write) \
-	X(message_v5_callback_set) \
-	X(new) \
-	X(property_add_binary) \
-	X(property_add_int32) \
-	X(property_add_string) \
-	X(property_free_all) \
-	X(property_read_binary) \
-	X(property_read_string) \
-	X(pub_topic_check) \
-	X(publish_v5) \
-	X(publish_v5_callback_set) \
-	X(reason_string) \
-	X(socket) \
-	X(strerror) \
-	X(subscribe_v5) \
-	X(subscribe_v5_callback_set) \
-	X(tls_insecure_set) \
-	X(tls_opts_set) \
-	X(tls_set) \
-	X(unsubscribe_v5) \
-	X(username_pw_set) \
-	X(validate_utf8) \
-	X(want_write) \
-	X(will_set_v5)
-
-static struct {
-#define X(n) __typeof__(mosquitto_##n) *n;
-	MOSQ_FUNCS(X)
-#undef X
-	int loaded;
-} mosqlib;
-
-static int
-mqtt_load(void)
-{
-	void *h;
-	const char *missing = NULL;
-
-	if (mosqlib.loaded)
-		return 0;
-	if ((h = dlopen(MOSQ_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		log_warnx("mqtt: cannot load %s: %s", MOSQ_SONAME, dlerror());
-		return -1;
-	}
-#define X(n) \
-	if ((*(void **)&mosqlib.n = dlsym(h, "mosquitto_" #n)) == NULL) \
-		missing = "mosquitto_" #n;
-	MOSQ_FUNCS(X)
-#undef X
-	if (missing != NULL) {
-		log_warnx("mqtt: %s has no %s", MOSQ_SONAME, missing);
-		return -1;
-	}
-	mosqlib.loaded = 1;
-	return 0;
-}
 
 #define MQTT_BACKOFF_MIN 500	/* ms */
 #define MQTT_BACKOFF_MAX 10000	/* ms */
@@ -231,7 +151,7 @@ mqtt_update_event(struct mqtt *m)
 
 	if (m->fd == -1)
 		return;
-	want = mosqlib.want_write(m->mosq);
+	want = mosquitto_want_write(m->mosq);
 	if (want != m->want_write)
 		mqtt_sock_set(m, m->fd, want);
 }
@@ -326,11 +246,11 @@ mqtt_props_make(const struct mqtt_props *p)
 	if (p == NULL)
 		return NULL;
 	if (p->response_topic != NULL &&
-	    mosqlib.property_add_string(&list, MQTT_PROP_RESPONSE_TOPIC,
+	    mosquitto_property_add_string(&list, MQTT_PROP_RESPONSE_TOPIC,
 	    p->response_topic) != MOSQ_ERR_SUCCESS)
 		fatalx("mqtt: out of memory");
 	if (p->corr != NULL && p->corrlen <= UINT16_MAX &&
-	    mosqlib.property_add_binary(&list, MQTT_PROP_CORRELATION_DATA,
+	    mosquitto_property_add_binary(&list, MQTT_PROP_CORRELATION_DATA,
 	    p->corr, (uint16_t)p->corrlen) != MOSQ_ERR_SUCCESS)
 		fatalx("mqtt: out of memory");
 	return list;
@@ -344,20 +264,20 @@ mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
 	mosquitto_property *pl = mqtt_props_make(props);
 	int mid = 0, rc;
 
-	rc = mosqlib.publish_v5(m->mosq, &mid, topic, (int)len, payload, 1,
+	rc = mosquitto_publish_v5(m->mosq, &mid, topic, (int)len, payload, 1,
 	    retain != 0, pl);
-	mosqlib.property_free_all(&pl);
+	mosquitto_property_free_all(&pl);
 	if (rc == MOSQ_ERR_NOMEM)
 		fatalx("mqtt: out of memory");
 	if (mqtt_was_refused(rc)) {
 		log_warnx("mqtt: message to %s dropped: %s", topic,
-		    mosqlib.strerror(rc));
-		mqtt_acked(m, props ? props->tag : 0, 0, mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
+		mqtt_acked(m, props ? props->tag : 0, 0, mosquitto_strerror(rc));
 		return;
 	}
 	if (rc != MOSQ_ERR_SUCCESS)
 		log_debug("mqtt: publish to %s held for resending: %s", topic,
-		    mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
 	if (!mqtt_mid_test(m, mid))
 		m->inflight++;
 	mqtt_mid_set(m, mid, 1);
@@ -446,8 +366,8 @@ mqtt_topic_ok(const char *topic)
 {
 	if (topic == NULL || *topic == '\0')
 		return 0;
-	return mosqlib.pub_topic_check(topic) == MOSQ_ERR_SUCCESS &&
-	    mosqlib.validate_utf8(topic, (int)strlen(topic)) ==
+	return mosquitto_pub_topic_check(topic) == MOSQ_ERR_SUCCESS &&
+	    mosquitto_validate_utf8(topic, (int)strlen(topic)) ==
 	    MOSQ_ERR_SUCCESS;
 }
 
@@ -488,7 +408,7 @@ mqtt_connect_cause(int rc, int err)
 		return strerror(err);
 	if (rc == MOSQ_ERR_EAI)
 		return gai_strerror(err); /* libmosquitto puts it in errno */
-	return mosqlib.strerror(rc);
+	return mosquitto_strerror(rc);
 }
 
 static void
@@ -513,7 +433,7 @@ mqtt_attempt(struct mqtt *m)
 
 	m->tls_err[0] = '\0';
 	m->refused = 0;
-	rc = mosqlib.connect_bind_v5(m->mosq, m->host, m->port, m->keepalive,
+	rc = mosquitto_connect_bind_v5(m->mosq, m->host, m->port, m->keepalive,
 	    NULL, m->props);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		mqtt_log_cause(m, "cannot connect to", m->tls_err[0] != '\0' ?
@@ -521,10 +441,10 @@ mqtt_attempt(struct mqtt *m)
 		mqtt_retry_later(m);
 		return;
 	}
-	if ((fd = mosqlib.socket(m->mosq)) == -1)
+	if ((fd = mosquitto_socket(m->mosq)) == -1)
 		fatalx("mqtt: connected without a socket");
 	m->state = MQTT_CONNECTING;
-	mqtt_sock_set(m, fd, mosqlib.want_write(m->mosq));
+	mqtt_sock_set(m, fd, mosquitto_want_write(m->mosq));
 	log_debug("mqtt: connecting to %s:%d", m->host, m->port);
 }
 
@@ -540,7 +460,7 @@ mqtt_on_connect(struct mosquitto *mosq, void *arg, int rc, int flags,
 	(void)props;
 	if (rc != 0) {
 		/* libmosquitto then closes the socket; on_disconnect retries */
-		mqtt_log_cause(m, "refused by", mosqlib.reason_string(rc));
+		mqtt_log_cause(m, "refused by", mosquitto_reason_string(rc));
 		m->refused = 1;
 		return;
 	}
@@ -564,8 +484,8 @@ mqtt_disconnect_cause(int rc)
 	/* MQTT reason codes from a broker's DISCONNECT are 0 or >= 0x80;
 	 * libmosquitto's own errors are small positive numbers. */
 	if (rc >= 0x80)
-		return mosqlib.reason_string(rc);
-	return mosqlib.strerror(rc);
+		return mosquitto_reason_string(rc);
+	return mosquitto_strerror(rc);
 }
 
 static void
@@ -607,10 +527,10 @@ mqtt_on_message(struct mosquitto *mosq, void *arg,
 	uint16_t corrlen = 0;
 
 	(void)mosq;
-	if (mosqlib.property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
+	if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
 	    &rt, false) != NULL)
 		pr.response_topic = rt;
-	if (mosqlib.property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
+	if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
 	    &corr, &corrlen, false) != NULL) {
 		pr.corr = corr;
 		pr.corrlen = corrlen;
@@ -638,9 +558,9 @@ mqtt_on_publish(struct mosquitto *mosq, void *arg, int mid, int reason,
 	m->inflight--;
 	if (reason >= 0x80)
 		log_warnx("mqtt: broker refused message %d: %s", mid,
-		    mosqlib.reason_string(reason));
+		    mosquitto_reason_string(reason));
 	mqtt_acked(m, mqtt_tag_take(m, mid), reason < 0x80,
-	    mosqlib.reason_string(reason));
+	    mosquitto_reason_string(reason));
 }
 
 /*
@@ -693,7 +613,7 @@ mqtt_on_log(struct mosquitto *mosq, void *arg, int level, const char *str)
 static void
 mqtt_check_closed(struct mqtt *m, int rc)
 {
-	if (m->fd == -1 || mosqlib.socket(m->mosq) != -1)
+	if (m->fd == -1 || mosquitto_socket(m->mosq) != -1)
 		return;
 	mqtt_on_disconnect(m->mosq, m, rc != MOSQ_ERR_SUCCESS ? rc :
 	    MOSQ_ERR_CONN_LOST, NULL);
@@ -708,7 +628,7 @@ mqtt_read(struct mqtt *m)
 
 	for (i = 0; i < MQTT_READ_BURST && m->fd != -1; i++) {
 		errno = 0;
-		rc = mosqlib.loop_read(m->mosq, 1);
+		rc = mosquitto_loop_read(m->mosq, 1);
 		if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN ||
 		    errno == EWOULDBLOCK)
 			break;
@@ -724,7 +644,7 @@ mqtt_io(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	/* A failure in either call ends in mqtt_on_disconnect (fd = -1). */
 	if (what & EV_WRITE)
-		mqtt_check_closed(m, mosqlib.loop_write(m->mosq, 1));
+		mqtt_check_closed(m, mosquitto_loop_write(m->mosq, 1));
 	if ((what & EV_READ) && m->fd != -1)
 		mqtt_read(m);
 	if (m->fd == -1)
@@ -743,25 +663,11 @@ mqtt_misc(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (m->fd == -1)
 		return;
-	mosqlib.loop_misc(m->mosq);
+	mosquitto_loop_misc(m->mosq);
 	mqtt_update_event(m);
 }
 
 /* ---- interface ----------------------------------------------------------- */
-
-static char *
-mqtt_random_id(void)
-{
-	unsigned char b[8];
-	size_t i;
-	char id[32] = "beacon-";
-
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-		fatal("getrandom");
-	for (i = 0; i < sizeof b; i++)
-		snprintf(id + 7 + 2 * i, 3, "%02x", b[i]);
-	return xstrdup(id);
-}
 
 /*
  * Verify the broker (SSL_VERIFY_PEER) and its host name, TLS 1.2 at least
@@ -775,7 +681,7 @@ mqtt_set_tls(struct mqtt *m, const struct mqtt_opts *o)
 
 	if (o->cafile == NULL && o->capath == NULL)
 		return 0;
-	rc = mosqlib.tls_set(m->mosq, o->cafile, o->capath, o->certfile,
+	rc = mosquitto_tls_set(m->mosq, o->cafile, o->capath, o->certfile,
 	    o->keyfile, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: TLS files (CA %s, certificate %s, key %s): %s",
@@ -783,12 +689,12 @@ mqtt_set_tls(struct mqtt *m, const struct mqtt_opts *o)
 		    o->certfile != NULL ? o->certfile : "none",
 		    o->keyfile != NULL ? o->keyfile : "none",
 		    rc == MOSQ_ERR_INVAL ? "missing or unreadable" :
-		    mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
 		return -1;
 	}
-	if (mosqlib.tls_opts_set(m->mosq, 1, "tlsv1.2", NULL) !=
+	if (mosquitto_tls_opts_set(m->mosq, 1, "tlsv1.2", NULL) !=
 	    MOSQ_ERR_SUCCESS ||
-	    mosqlib.tls_insecure_set(m->mosq, false) != MOSQ_ERR_SUCCESS) {
+	    mosquitto_tls_insecure_set(m->mosq, false) != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: cannot set the TLS options");
 		return -1;
 	}
@@ -800,20 +706,20 @@ mqtt_set_options(struct mqtt *m, const struct mqtt_opts *o)
 {
 	const char *wp = o->will_payload != NULL ? o->will_payload : "";
 
-	mosqlib.int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION,
+	mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION,
 	    MQTT_PROTOCOL_V5);
-	mosqlib.int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-	if (o->username != NULL && mosqlib.username_pw_set(m->mosq,
+	mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
+	if (o->username != NULL && mosquitto_username_pw_set(m->mosq,
 	    o->username, o->password) != MOSQ_ERR_SUCCESS)
 		return -1;
 	if (mqtt_set_tls(m, o) != 0)
 		return -1;
-	if (o->will_topic != NULL && mosqlib.will_set_v5(m->mosq,
+	if (o->will_topic != NULL && mosquitto_will_set_v5(m->mosq,
 	    o->will_topic, (int)strlen(wp), wp, 1, o->will_retain != 0,
 	    NULL) != MOSQ_ERR_SUCCESS)
 		return -1;
 	if (!o->clean_start && o->session_expiry > 0 &&
-	    mosqlib.property_add_int32(&m->props,
+	    mosquitto_property_add_int32(&m->props,
 	    MQTT_PROP_SESSION_EXPIRY_INTERVAL, (uint32_t)o->session_expiry) !=
 	    MOSQ_ERR_SUCCESS)
 		return -1;
@@ -851,12 +757,12 @@ mqtt_on_subscribed(struct mqtt *m, void (*fn)(void *, int, int), void *arg)
 static void
 mqtt_set_callbacks(struct mqtt *m)
 {
-	mosqlib.connect_v5_callback_set(m->mosq, mqtt_on_connect);
-	mosqlib.disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
-	mosqlib.message_v5_callback_set(m->mosq, mqtt_on_message);
-	mosqlib.publish_v5_callback_set(m->mosq, mqtt_on_publish);
-	mosqlib.subscribe_v5_callback_set(m->mosq, mqtt_on_subscribe);
-	mosqlib.log_callback_set(m->mosq, mqtt_on_log);
+	mosquitto_connect_v5_callback_set(m->mosq, mqtt_on_connect);
+	mosquitto_disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
+	mosquitto_message_v5_callback_set(m->mosq, mqtt_on_message);
+	mosquitto_publish_v5_callback_set(m->mosq, mqtt_on_publish);
+	mosquitto_subscribe_v5_callback_set(m->mosq, mqtt_on_subscribe);
+	mosquitto_log_callback_set(m->mosq, mqtt_on_log);
 }
 
 static int
@@ -875,27 +781,25 @@ mqtt_new(struct event_base *base, const struct mqtt_opts *o,
 {
 	struct mqtt *m;
 	struct timeval sec = { 1, 0 };
-	char *id;
+	char rid[32];
+	const char *id;
 
-	if (mqtt_load() != 0)
-		return NULL;
 	m = xcalloc(1, sizeof *m);
-	mosqlib.lib_init();
+	mosquitto_lib_init();
 	m->base = base;
 	m->cb = *cb;
 	m->fd = -1;
 	m->keepalive = mqtt_keepalive(o->keepalive);
 	m->backoff = MQTT_BACKOFF_MIN;
 	STAILQ_INIT(&m->queue);
-	id = o->client_id != NULL ? xstrdup(o->client_id) : mqtt_random_id();
-	m->mosq = mosqlib.new(id, o->clean_start != 0, m);
+	id = o->client_id != NULL ? o->client_id :
+	    id_random("beacon-", rid, sizeof rid);
+	m->mosq = mosquitto_new(id, o->clean_start != 0, m);
 	if (m->mosq == NULL || mqtt_set_options(m, o) != 0) {
 		log_warnx("mqtt: cannot set up client %s", id);
-		free(id);
 		mqtt_free(m);
 		return NULL;
 	}
-	free(id);
 	mqtt_set_callbacks(m);
 	m->misc_ev = event_new(base, -1, EV_PERSIST, mqtt_misc, m);
 	m->retry_ev = evtimer_new(base, mqtt_retry, m);
@@ -921,13 +825,13 @@ mqtt_free(struct mqtt *m)
 	if (m->retry_ev != NULL)
 		event_free(m->retry_ev);
 	if (m->mosq != NULL)
-		mosqlib.destroy(m->mosq);
-	mosqlib.lib_cleanup();
+		mosquitto_destroy(m->mosq);
+	mosquitto_lib_cleanup();
 	while ((q = STAILQ_FIRST(&m->queue)) != NULL) {
 		STAILQ_REMOVE_HEAD(&m->queue, entry);
 		mqtt_msg_free(q);
 	}
-	mosqlib.property_free_all(&m->props);
+	mosquitto_property_free_all(&m->props);
 	free(m->tags);
 	free(m->host);
 	free(m);
@@ -968,10 +872,10 @@ mqtt_subscribe_mid(struct mqtt *m, const char *pattern, int qos)
 
 	if (m->state != MQTT_CONNECTED || (qos != 0 && qos != 1))
 		return -1;
-	rc = mosqlib.subscribe_v5(m->mosq, &mid, pattern, qos, 0, NULL);
+	rc = mosquitto_subscribe_v5(m->mosq, &mid, pattern, qos, 0, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: subscribe %s: %s", pattern,
-		    mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
 		return -1;
 	}
 	mqtt_update_event(m);
@@ -987,10 +891,10 @@ mqtt_unsubscribe(struct mqtt *m, const char *pattern)
 
 	if (m->state != MQTT_CONNECTED)
 		return -1;
-	rc = mosqlib.unsubscribe_v5(m->mosq, NULL, pattern, NULL);
+	rc = mosquitto_unsubscribe_v5(m->mosq, NULL, pattern, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: unsubscribe %s: %s", pattern,
-		    mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
 		return -1;
 	}
 	mqtt_update_event(m);
@@ -1063,13 +967,13 @@ mqtt_write_out(struct mqtt *m, int64_t deadline)
 	struct pollfd pfd;
 	int64_t left;
 
-	while (m->fd != -1 && mosqlib.want_write(m->mosq) &&
+	while (m->fd != -1 && mosquitto_want_write(m->mosq) &&
 	    (left = deadline - clock_now()) > 0) {
 		pfd.fd = m->fd;
 		pfd.events = POLLOUT;
 		if (poll(&pfd, 1, (int)left) <= 0)
 			break;
-		if (mosqlib.loop_write(m->mosq, 1) != MOSQ_ERR_SUCCESS)
+		if (mosquitto_loop_write(m->mosq, 1) != MOSQ_ERR_SUCCESS)
 			break;
 	}
 }
@@ -1082,7 +986,7 @@ mqtt_close(struct mqtt *m)
 
 	mqtt_write_out(m, deadline);
 	if (m->fd != -1)
-		mosqlib.disconnect_v5(m->mosq, 0, NULL);
+		mosquitto_disconnect_v5(m->mosq, 0, NULL);
 	mqtt_write_out(m, deadline);
 	mqtt_sock_close(m);
 }
@@ -1107,7 +1011,7 @@ mqtt_disconnect(struct mqtt *m)
 	if (m->fd == -1)
 		return;
 	if (m->in_cb > 0) {
-		mosqlib.disconnect_v5(m->mosq, 0, NULL);
+		mosquitto_disconnect_v5(m->mosq, 0, NULL);
 		mqtt_update_event(m);
 		return;
 	}

@@ -1,8 +1,9 @@
 /*
  * MQTT v5 client on libmosquitto inside a libevent loop (mqtt.c is the only
  * user of mosquitto.h). One event on mosquitto_socket() calls loop_read /
- * loop_write; a 1 s timer calls loop_misc and drives reconnection with
- * backoff. Never loop_start/loop_forever. TCP_NODELAY is always set.
+ * loop_write; a 1 s timer calls loop_misc (the keepalive); a one-shot
+ * timer retries a lost or refused connection with backoff (0.5 s doubling
+ * to 10 s). Never loop_start/loop_forever. TCP_NODELAY is always set.
  */
 #ifndef BEACON_MQTT_H
 #define BEACON_MQTT_H
