@@ -26,6 +26,7 @@
 #include "timers.h"
 #include "sdnotify.h"
 #include "store.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 static void mqtt_setup(struct daemon *);
@@ -40,13 +41,12 @@ on_publish(void *arg, const char *topic, const char *payload, size_t len,
 {
 	struct daemon *d = arg;
 	struct mqtt_props pr = { NULL, corr, corrlen, tag, 0 };
-	size_t n = strlen(d->status_topic) - strlen("status");
 
 	/* beacond's own liveness (daemon/status, daemon/heartbeat) must not
 	 * wait behind a backlog flushed after a reconnection: monitoring
 	 * would read a stale heartbeat from a daemon that is running. */
-	if (strncmp(topic, d->status_topic, n) == 0 && corr == NULL &&
-	    tag == 0)
+	if (topic_match(topic, d->prefix, TOPIC_DAEMON) != NULL &&
+	    corr == NULL && tag == 0)
 		mqtt_publish_first(d->mqtt, topic, payload, len, retain);
 	else
 		mqtt_publish_props(d->mqtt, topic, payload, len, retain,
@@ -420,8 +420,9 @@ topics_setup(struct daemon *d)
 {
 	const char *p = d->cf->topic_prefix;
 
-	d->status_topic = xasprintf("%s/daemon/status", p);
-	d->clock_topic = xasprintf("%s/test/clock", p);
+	d->prefix = xstrdup(p);
+	d->status_topic = topic_make(p, TOPIC_DAEMON, "status", NULL);
+	d->clock_topic = topic_make(p, TOPIC_TEST, "clock", NULL);
 #ifdef BEACON_TEST_CLOCK
 	log_warnx("event=test_build: the clock moves on %s; not for service",
 	    d->clock_topic);
@@ -498,6 +499,7 @@ teardown(struct daemon *d)
 	event_base_free(d->base);
 	store_close(d->st);
 	config_free(d->cf);
+	free(d->prefix);
 	free(d->status_topic);
 	free(d->clock_topic);
 }

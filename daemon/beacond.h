@@ -43,7 +43,8 @@ struct daemon {
 	struct event *wd_ev;	/* systemd's watchdog; NULL: none asked */
 	int64_t started;
 	struct event *sig_ev[3];
-	char *status_topic;
+	char *prefix;		/* topic_prefix as started: the topics */
+	char *status_topic;	/* {prefix}/daemon/status */
 	char *clock_topic;	/* beacond-test: {prefix}/test/clock */
 	char **argv;		/* to start again as the standby */
 	/* A standby pair (standby: { } in the configuration): NULL

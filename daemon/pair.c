@@ -30,6 +30,7 @@
 #include "pair.h"
 #include "standby.h"
 #include "store.h"
+#include "topic.h"
 #include "xmalloc.h"
 
 struct pair {
@@ -478,18 +479,19 @@ on_role(evutil_socket_t fd, short what, void *arg)
 static void
 pair_topics(struct pair *p, const char *prefix)
 {
-	p->status_topic = xasprintf("%s/daemon/status", prefix);
-	p->leader_topic = xasprintf("%s/daemon/leader", prefix);
-	p->replica_in = xasprintf("%s/daemon/replica/%s", prefix,
-	    p->partner);
-	p->replica_out = xasprintf("%s/daemon/replica/%s", prefix,
-	    p->instance);
-	p->presence_topic = xasprintf("%s/daemon/standby/%s", prefix,
-	    p->instance);
-	p->sync_topic = xasprintf("%s/daemon/sync", prefix);
-	p->answer_topic = xasprintf("%s/daemon/sync/%s", prefix, p->instance);
-	p->partner_answer = xasprintf("%s/daemon/sync/%s", prefix,
-	    p->partner);
+	p->status_topic = topic_make(prefix, TOPIC_DAEMON, "status", NULL);
+	p->leader_topic = topic_make(prefix, TOPIC_DAEMON, "leader", NULL);
+	p->replica_in = topic_make(prefix, TOPIC_DAEMON, "replica",
+	    p->partner, NULL);
+	p->replica_out = topic_make(prefix, TOPIC_DAEMON, "replica",
+	    p->instance, NULL);
+	p->presence_topic = topic_make(prefix, TOPIC_DAEMON, "standby",
+	    p->instance, NULL);
+	p->sync_topic = topic_make(prefix, TOPIC_DAEMON, "sync", NULL);
+	p->answer_topic = topic_make(prefix, TOPIC_DAEMON, "sync",
+	    p->instance, NULL);
+	p->partner_answer = topic_make(prefix, TOPIC_DAEMON, "sync",
+	    p->partner, NULL);
 }
 
 struct pair *

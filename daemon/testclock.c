@@ -18,7 +18,7 @@
 #include "log.h"
 #include "mqtt.h"
 #include "timers.h"
-#include "xmalloc.h"
+#include "topic.h"
 
 void
 testclock_message(struct daemon *d, const void *payload, size_t len)
@@ -49,7 +49,7 @@ testclock_message(struct daemon *d, const void *payload, size_t len)
 	log_info("event=test_clock shift_ms=%lld now=%s", (long long)ms, now);
 	timers_run(d->sched, clock_now());
 	engine_flush(d->engine);
-	topic = xasprintf("%s/now", d->clock_topic);
+	topic = topic_make(d->prefix, TOPIC_TEST, "clock", "now", NULL);
 	mqtt_publish(d->mqtt, topic, now, strlen(now), 0);
 	free(topic);
 }
