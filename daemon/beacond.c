@@ -29,8 +29,6 @@
 #include "topic.h"
 #include "xmalloc.h"
 
-static void mqtt_setup(struct daemon *);
-static void engine_setup(struct daemon *);
 static void teardown(struct daemon *);
 
 /* ---- callbacks --------------------------------------------------------- */
