@@ -5,8 +5,6 @@
  */
 #include <sys/stat.h>
 
-#include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,161 +14,22 @@
 #include <event2/event.h>
 
 #include "beacon.h"
-#include "catchup.h"
+#include "beacond.h"
 #include "clock.h"
 #include "conf.h"
 #include "engine.h"
 #include "log.h"
 #include "mqtt.h"
 #include "msg.h"
+#include "pair.h"
 #include "push.h"
 #include "timers.h"
 #include "sdnotify.h"
-#include "standby.h"
 #include "store.h"
+#include "topic.h"
 #include "xmalloc.h"
 
-#define DEFAULT_CONFIG "/etc/beacon/beacon.conf"
-
-struct args {
-	const char *config;
-	const char *broker;
-	const char *db;
-	int check;
-	int verbose;
-};
-
-struct daemon {
-	struct args args;
-	struct config *cf;
-	struct event_base *base;
-	struct store *st;
-	struct timers *sched;
-	struct engine *engine;
-	struct mqtt *mqtt;
-	struct push *push; /* NULL: no push service configured */
-	struct event *flush_ev;
-	struct event *hb_ev;	/* the heartbeat, every cf->heartbeat s */
-	struct event *wd_ev;	/* systemd's watchdog; NULL: none asked */
-	int64_t started;
-	struct event *sig_ev[3];
-	char *status_topic;
-	char *clock_topic;	/* beacond-test: {prefix}/test/clock */
-	char **argv;		/* to start again as the standby */
-	/* A standby pair (standby: { } in the configuration): NULL
-	 * standby, one beacond alone. While it stands by, engine is NULL. */
-	struct standby *standby;
-	int active;		/* 1: the active session, with an engine */
-	struct event *role_ev;	/* a role change, out of the callbacks */
-	int64_t take_term;	/* the term to take over with; 0: none */
-	/* Taking over: the barrier sent after the partner's last changes
-	 * (1), back (2); its timer, should it not come back. */
-	int drain;
-	struct event *drain_ev;
-	int step_down;		/* stop being active */
-	int stopping;		/* a signal said stop: no role change */
-	char *leader_topic;	/* {prefix}/daemon/leader */
-	char *replica_in;	/* {prefix}/daemon/replica/{partner} */
-	char *replica_out;	/* {prefix}/daemon/replica/{instance} */
-	char *presence_topic;	/* {prefix}/daemon/standby/{instance} */
-	char *sync_topic;	/* {prefix}/daemon/sync: asks the active one */
-	char *answer_topic;	/* {prefix}/daemon/sync/{instance}: its answer */
-	char *instance;		/* standby.instance and .partner, as */
-	char *partner;		/* started */
-	/* Standing by: where this instance is in the partner's changes. */
-	struct catchup *catchup;
-	int replica_mid;	/* the subscription to the partner's changes */
-	/* Active: the partner asked where this one is (1) or for a copy
-	 * (2); answered after the turn's commit. */
-	int asked;
-};
-
-static void mqtt_setup(struct daemon *);
-static void pair_subscribed(void *, int mid, int ok);
-static void engine_setup(struct daemon *);
 static void teardown(struct daemon *);
-static void pair_standing_by(struct daemon *);
-static void pair_presence(struct daemon *, const char *state);
-static int pair_message(struct daemon *, const char *topic,
-    const void *payload, size_t len, const struct mqtt_props *);
-static void pair_commit(struct daemon *);
-static void pair_answer_partner(struct daemon *);
-static void pair_barrier(struct daemon *, const void *, size_t);
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-	    "usage: beacond [-c FILE] [--broker HOST:PORT] [--db PATH] "
-	    "[--check-config] [-v]\n"
-	    "       beacond --version | --help\n"
-	    "\n"
-	    "  -c, --config FILE   configuration (default %s)\n"
-	    "  --broker HOST:PORT  MQTT broker (default: the configuration's)\n"
-	    "  --db PATH           SQLite database (default: the "
-	    "configuration's)\n"
-	    "  --check-config      check the configuration and exit: 0 valid, "
-	    "1 not\n"
-	    "  -v, --verbose       debug log\n"
-	    "  --version           print the version and exit\n",
-	    DEFAULT_CONFIG);
-}
-
-static void
-parse_args(int argc, char **argv, struct args *a)
-{
-	enum { O_BROKER = 256, O_DB, O_CHECK, O_VERSION, O_HELP };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "broker", required_argument, NULL, O_BROKER },
-		{ "db", required_argument, NULL, O_DB },
-		{ "check-config", no_argument, NULL, O_CHECK },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch;
-
-	memset(a, 0, sizeof *a);
-	a->config = DEFAULT_CONFIG;
-	while ((ch = getopt_long(argc, argv, "c:v", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c': a->config = optarg; break;
-		case O_BROKER: a->broker = optarg; break;
-		case O_DB: a->db = optarg; break;
-		case O_CHECK: a->check = 1; break;
-		case 'v': a->verbose = 1; break;
-		case O_VERSION: printf("beacond %s\n", BEACON_VERSION); exit(0);
-		case O_HELP: usage(stdout); exit(0);
-		default: usage(stderr); exit(1);
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		exit(1);
-	}
-}
-
-/* Load the configuration and beacond's secrets (its broker password), or
- * print every error and exit 1. */
-static struct config *
-config_or_exit(const struct args *a)
-{
-	struct config *cf = NULL;
-	char *cause = NULL;
-
-	if (conf_load(a->config, &cf, &cause) != 0 ||
-	    conf_read_secrets(cf, &cause) != 0) {
-		conf_free(cf);
-		fprintf(stderr, "%s", cause);
-		if (cause[0] != '\0' && cause[strlen(cause) - 1] != '\n')
-			fputc('\n', stderr);
-		free(cause);
-		exit(1);
-	}
-	return cf;
-}
 
 /* ---- callbacks --------------------------------------------------------- */
 
@@ -180,13 +39,12 @@ on_publish(void *arg, const char *topic, const char *payload, size_t len,
 {
 	struct daemon *d = arg;
 	struct mqtt_props pr = { NULL, corr, corrlen, tag, 0 };
-	size_t n = strlen(d->status_topic) - strlen("status");
 
 	/* beacond's own liveness (daemon/status, daemon/heartbeat) must not
 	 * wait behind a backlog flushed after a reconnection: monitoring
 	 * would read a stale heartbeat from a daemon that is running. */
-	if (strncmp(topic, d->status_topic, n) == 0 && corr == NULL &&
-	    tag == 0)
+	if (topic_match(topic, d->prefix, TOPIC_DAEMON) != NULL &&
+	    corr == NULL && tag == 0)
 		mqtt_publish_first(d->mqtt, topic, payload, len, retain);
 	else
 		mqtt_publish_props(d->mqtt, topic, payload, len, retain,
@@ -219,14 +77,14 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (!d->active) {
-		pair_commit(d);
+		pair_flushed(d->pair);
 		return;
 	}
 	mqtt_cork(d->mqtt, 1);
 	engine_flush(d->engine);
 	mqtt_cork(d->mqtt, 0);
-	if (d->asked)
-		pair_answer_partner(d);
+	if (d->pair != NULL)
+		pair_flushed(d->pair);
 }
 
 /* A committed notification: POST it to the push service too. */
@@ -329,16 +187,12 @@ on_connected(void *arg)
 	struct daemon *d = arg;
 	const char *const *t;
 
+	if (d->pair != NULL)
+		pair_connected(d->pair);
 	if (!d->active) {
-		pair_standing_by(d);
+		sdnotify_status("joining the partner");
 		return;
 	}
-	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->leader_topic,
-	    0) != 0)
-		log_warnx("mqtt: cannot subscribe to %s", d->leader_topic);
-	if (d->standby != NULL && mqtt_subscribe(d->mqtt, d->sync_topic,
-	    1) != 0)
-		log_warnx("mqtt: cannot subscribe to %s", d->sync_topic);
 	if (d->cf->share_group != NULL)
 		subscribe_shared(d);
 	else
@@ -362,59 +216,9 @@ on_disconnected(void *arg, const char *why)
 
 	log_warnx("event=disconnected reason=\"%s\"", why);
 	sdnotify_status("broker connection lost; reconnecting");
-	/* The broker published our will: the partner takes over. Coming
-	 * back as the active one would take its session from under it. */
-	if (d->standby != NULL && d->active && !d->step_down &&
-	    !d->stopping) {
-		d->step_down = 1;
-		event_active(d->role_ev, 0, 0);
-	}
+	if (d->pair != NULL)
+		pair_disconnected(d->pair);
 }
-
-#ifdef BEACON_TEST_CLOCK
-/*
- * The test clock, in beacond-test only (a build of this file for the
- * integration tests; beacond has none of it). A message on
- * {prefix}/test/clock moves beacond's clock: "N" by N milliseconds (N may
- * be negative), "@2026-03-08T06:59:00.000Z" to that instant. The timers
- * due by then fire at once, in deadline order, and the new time is
- * answered on {prefix}/test/clock/now after what they published. An
- * hour-long shift or a 72-hour rule is then tested in milliseconds.
- */
-static void
-test_clock(struct daemon *d, const void *payload, size_t len)
-{
-	char buf[64], now[32], *end, *topic;
-	int64_t ms, to;
-
-	if (len == 0 || len >= sizeof buf)
-		return;
-	memcpy(buf, payload, len);
-	buf[len] = '\0';
-	if (buf[0] == '@') {
-		if ((to = clock_parse(buf + 1)) < 0) {
-			log_warnx("test clock: bad time \"%s\"", buf + 1);
-			return;
-		}
-		ms = to - clock_now();
-	} else {
-		errno = 0;
-		ms = strtoll(buf, &end, 10);
-		if (errno != 0 || end == buf || *end != '\0') {
-			log_warnx("test clock: bad shift \"%s\"", buf);
-			return;
-		}
-	}
-	clock_shift(ms);
-	clock_fmt(clock_now(), now, sizeof now);
-	log_info("event=test_clock shift_ms=%lld now=%s", (long long)ms, now);
-	timers_run(d->sched, clock_now());
-	engine_flush(d->engine);
-	topic = xasprintf("%s/now", d->clock_topic);
-	mqtt_publish(d->mqtt, topic, now, strlen(now), 0);
-	free(topic);
-}
-#endif
 
 static void
 on_message(void *arg, const char *topic, const void *payload, size_t len,
@@ -422,12 +226,12 @@ on_message(void *arg, const char *topic, const void *payload, size_t len,
 {
 	struct daemon *d = arg;
 
-	if (d->standby != NULL && pair_message(d, topic, payload, len,
+	if (d->pair != NULL && pair_message(d->pair, topic, payload, len,
 	    props))
 		return;
 #ifdef BEACON_TEST_CLOCK
 	if (strcmp(topic, d->clock_topic) == 0) {
-		test_clock(d, payload, len);
+		testclock_message(d, payload, len);
 		return;
 	}
 #endif
@@ -486,15 +290,13 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_info("event=stopping signal=%d", (int)sig);
-	d->stopping = 1;
 	sdnotify_stopping();
 	if (d->active) {
 		engine_flush(d->engine);
 		publish_daemon_status(d, "offline");
-	} else {
-		pair_commit(d);
-		pair_presence(d, "offline");
 	}
+	if (d->pair != NULL)
+		pair_stop(d->pair);
 	mqtt_disconnect(d->mqtt);
 	event_base_loopexit(d->base, NULL);
 }
@@ -581,8 +383,8 @@ mqtt_setup(struct daemon *d)
 	 * a will that says only this instance is gone. */
 	if (!d->active) {
 		o.client_id = id = xasprintf("%s-%s", d->cf->client_id,
-		    d->instance);
-		o.will_topic = d->presence_topic;
+		    pair_instance(d->pair));
+		o.will_topic = pair_will_topic(d->pair);
 	}
 	o.username = d->cf->username;
 	o.password = d->cf->password;
@@ -592,8 +394,8 @@ mqtt_setup(struct daemon *d)
 	o.keyfile = d->cf->keyfile;
 	if ((d->mqtt = mqtt_new(d->base, &o, &cb)) == NULL)
 		fatalx("cannot set up the MQTT client");
-	if (!d->active)
-		mqtt_on_subscribed(d->mqtt, pair_subscribed, d);
+	if (d->pair != NULL)
+		pair_set_mqtt(d->pair, d->mqtt);
 	free(offline);
 	if (d->args.broker != NULL) {
 		if (mqtt_parse_addr(d->args.broker, 1883, &host, &port) != 0)
@@ -616,312 +418,43 @@ topics_setup(struct daemon *d)
 {
 	const char *p = d->cf->topic_prefix;
 
-	d->status_topic = xasprintf("%s/daemon/status", p);
-	d->clock_topic = xasprintf("%s/test/clock", p);
+	d->prefix = xstrdup(p);
+	d->status_topic = topic_make(p, TOPIC_DAEMON, "status", NULL);
+	d->clock_topic = topic_make(p, TOPIC_TEST, "clock", NULL);
 #ifdef BEACON_TEST_CLOCK
 	log_warnx("event=test_build: the clock moves on %s; not for service",
 	    d->clock_topic);
 #endif
 }
 
-/* ---- a standby pair (docs/deployment.md) -------------------------------- */
+/* ---- a standby pair (pair.c) ------------------------------------------- */
 
-/*
- * Each instance stands by first, connected as {client_id}-{instance}: it
- * applies what its partner publishes on {prefix}/daemon/replica/{partner}
- * (a persistent session keeps what arrives while it is away) and watches
- * the lease on {prefix}/daemon/leader (standby.c). When it wins the lease
- * it disconnects and connects again as {client_id}, the active session:
- * the subscriptions, the reports queued while nobody was active and the
- * status will come with it. It then starts its engine on the replicated
- * database, which arms the pending escalations and sends the
- * notifications the broker never acknowledged, and publishes each of its
- * own commits for the partner. An active instance that loses the lease
- * or its connection starts again as a standby (exec), so that two never
- * act at once for long: the broker hands the session to one of them.
- */
 static void
-pair_presence(struct daemon *d, const char *state)
-{
-	char *p = msg_daemon_encode(state, clock_now());
-
-	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
-	free(p);
-}
-
-/* The same with a note (what a gap is): the catchup's. */
-static void
-pair_presence_note(void *arg, const char *state, const char *note)
-{
-	struct daemon *d = arg;
-	char *p = msg_standby_encode(state, note, clock_now());
-
-	mqtt_publish_first(d->mqtt, d->presence_topic, p, strlen(p), 1);
-	free(p);
-}
-
-/*
- * Standing by, after each connection: subscribed to the partner's
- * changes, the answers to this instance's questions, the lease and the
- * status. It says "joining" until the broker has acknowledged the
- * subscription to the changes (from then on, each one reaches it) and the
- * active one has said where it is in its sequence: then, if this
- * database is there, "standby"; if not, it asks for a fresh copy and
- * stands by once it has rebuilt from it (docs/deployment.md).
- */
-static void
-pair_standing_by(struct daemon *d)
-{
-	/* The lease and the status at QoS 0: the session keeps none of
-	 * them while this instance is away (or active), so it never reads
-	 * old leases as news; a retained one still comes at once. The
-	 * changes last: their SUBACK comes after the others'. */
-	const char *topics[] = { d->answer_topic, d->leader_topic,
-		d->status_topic };
-	size_t i;
-
-	for (i = 0; i < sizeof topics / sizeof *topics; i++)
-		if (mqtt_subscribe(d->mqtt, topics[i], i == 0 ? 1 : 0) != 0)
-			log_warnx("mqtt: cannot subscribe to %s", topics[i]);
-	if ((d->replica_mid = mqtt_subscribe_mid(d->mqtt, d->replica_in,
-	    1)) < 0)
-		log_warnx("mqtt: cannot subscribe to %s", d->replica_in);
-	catchup_connected(d->catchup);
-	standby_start(d->standby);
-	log_info("event=connected role=standby partner=%s",
-	    d->partner);
-	sdnotify_status("joining the partner");
-}
-
-/* The catchup's questions to the active one. */
-static void
-pair_ask(void *arg, const char *question)
+on_pair_reconnect(void *arg)
 {
 	struct daemon *d = arg;
 
-	mqtt_publish(d->mqtt, d->sync_topic, question, strlen(question), 0);
-}
-
-/* Committed once the messages read together are applied. */
-static void
-pair_applied(void *arg)
-{
-	struct daemon *d = arg;
-
-	event_active(d->flush_ev, 0, 0);
-}
-
-static void
-pair_commit_cb(void *arg)
-{
-	pair_commit(arg);
-}
-
-/* The broker has the subscription to the partner's changes. */
-static void
-pair_subscribed(void *arg, int mid, int ok)
-{
-	struct daemon *d = arg;
-
-	if (d->active || mid != d->replica_mid)
-		return;
-	if (!ok)
-		log_warnx("event=replica_refused source=%s error=\"the broker "
-		    "refused the subscription to %s\"", d->partner,
-		    d->replica_in);
-	else
-		catchup_subscribed(d->catchup);
-}
-
-static void
-pair_lease_message(struct daemon *d, const void *payload, size_t len)
-{
-	struct lease l;
-	char err[128];
-
-	/* An empty retained message clears the topic: no lease. */
-	if (len == 0)
-		return;
-	if (msg_lease_decode(payload, len, &l, err, sizeof err) != MSG_OK) {
-		log_warnx("event=bad_lease topic=%s error=\"%s\"",
-		    d->leader_topic, err);
-		return;
-	}
-	standby_lease(d->standby, &l);
-	if (!d->active)
-		catchup_lease(d->catchup, standby_term(d->standby),
-		    standby_holder(d->standby));
-}
-
-/* Active: a question from the partner, answered after the turn's
- * commit (a copy wins over where-am-I). */
-static void
-pair_asked(struct daemon *d, const void *payload, size_t len)
-{
-	int q = catchup_question(payload, len, d->instance, d->partner);
-
-	if (q == 0)
-		return;
-	if (q > d->asked)
-		d->asked = q;
-	event_active(d->flush_ev, 0, 0);
-}
-
-/* After the turn's commit, so that the answer holds exactly the changes
- * published before it. */
-static void
-pair_answer_partner(struct daemon *d)
-{
-	char *p, *cause = NULL, *topic;
-	int64_t term = 0, seq = 0;
-	size_t len;
-
-	if (store_in_txn(d->st))
-		return;
-	if ((p = store_copy_make(d->st, d->asked == 2, &len, &cause)) ==
-	    NULL) {
-		log_warnx("event=replica_copy_failed to=%s error=\"%s\"",
-		    d->partner, cause);
-		free(cause);
-		d->asked = 0;
-		return;
-	}
-	(void)store_replica_self(d->st, &term, &seq);
-	topic = xasprintf("%s/daemon/sync/%s", d->cf->topic_prefix,
-	    d->partner);
-	mqtt_publish(d->mqtt, topic, p, len, 0);
-	log_info("event=replica_%s to=%s term=%lld seq=%lld bytes=%zu",
-	    d->asked == 2 ? "copy_sent" : "position_sent", d->partner,
-	    (long long)term, (long long)seq, len);
-	free(topic);
-	free(p);
-	d->asked = 0;
-}
-
-/* The end of a standby's turn: what it applied, in one commit. */
-static void
-pair_commit(struct daemon *d)
-{
-	if (!store_in_txn(d->st))
-		return;
-	if (store_commit(d->st) != 0) {
-		log_warnx("event=replica_refused source=%s error=\"commit: "
-		    "%s\"", d->partner, store_error(d->st));
-		store_rollback(d->st);
-	}
-}
-
-/* A message for the pair: 1 when it was (the engine does not see it). */
-static int
-pair_message(struct daemon *d, const char *topic, const void *payload,
-    size_t len, const struct mqtt_props *props)
-{
-	char state[16], err[128];
-	int64_t ts;
-
-	if (strcmp(topic, d->leader_topic) == 0) {
-		pair_lease_message(d, payload, len);
-		return 1;
-	}
-	if (strcmp(topic, d->sync_topic) == 0) {
-		if (d->active)
-			pair_asked(d, payload, len);
-		return 1;
-	}
-	if (d->active)
-		return 0;
-	if (strcmp(topic, d->replica_in) == 0 && len >= 15 &&
-	    memcmp(payload, "beacon-barrier ", 15) == 0)
-		pair_barrier(d, payload, len);
-	else if (strcmp(topic, d->replica_in) == 0)
-		catchup_change(d->catchup, payload, len);
-	else if (strcmp(topic, d->answer_topic) == 0)
-		catchup_answer(d->catchup, payload, len);
-	/* The active one's will, or its clean stop; a retained "offline"
-	 * is old news. */
-	else if (strcmp(topic, d->status_topic) == 0 && !props->retained &&
-	    msg_daemon_decode(payload, len, state, &ts, err, sizeof err) ==
-	    MSG_OK && strcmp(state, "offline") == 0)
-		standby_released(d->standby);
-	return 1;
-}
-
-static void
-pair_publish_lease(void *arg, const struct lease *l)
-{
-	struct daemon *d = arg;
-	char *p = msg_lease_encode(l);
-
-	mqtt_publish_first(d->mqtt, d->leader_topic, p, strlen(p), 1);
-	free(p);
-}
-
-static void
-pair_promote(void *arg, int64_t term)
-{
-	struct daemon *d = arg;
-
-	d->take_term = term;
-	event_active(d->role_ev, 0, 0);
-}
-
-static void
-pair_demote(void *arg, const struct lease *l)
-{
-	struct daemon *d = arg;
-
-	log_warnx("event=lease_lost holder=%s term=%lld", l->instance,
-	    (long long)l->term);
-	d->step_down = 1;
-	event_active(d->role_ev, 0, 0);
-}
-
-/* A commit's changes, for the partner, ahead of what the commit lets the
- * engine announce (store.c calls this inside engine_flush). */
-static void
-pair_changes(void *arg, const void *buf, size_t len)
-{
-	struct daemon *d = arg;
-
-	mqtt_publish(d->mqtt, d->replica_out, buf, len, 0);
-}
-
-static void
-pair_take_over(struct daemon *d)
-{
-	int64_t term = d->take_term;
-
-	d->take_term = 0;
-	d->drain = 0;
-	pair_commit(d);
-	catchup_stop(d->catchup);
-	if (!catchup_synced(d->catchup))
-		log_warnx("event=take_over_unsynced instance=%s partner=%s "
-		    "gap=\"%s\": this database may not hold all of %s's "
-		    "record; %s's database holds the rest", d->instance,
-		    d->partner, catchup_gap(d->catchup)[0] ?
-		    catchup_gap(d->catchup) : "not yet placed in its changes",
-		    d->partner, d->partner);
-	log_info("event=take_over instance=%s term=%lld",
-	    d->instance, (long long)term);
-	pair_presence(d, "active");
 	mqtt_disconnect(d->mqtt);
 	mqtt_free(d->mqtt);
 	d->active = 1;
 	mqtt_setup(d);
-	if (store_replicate(d->st, d->instance, term, clock_now(),
-	    pair_changes, d) != 0)
-		fatalx("cannot record changes for the partner");
+}
+
+static void
+on_pair_activate(void *arg)
+{
+	struct daemon *d = arg;
+
 	engine_setup(d);
 	sdnotify_status("active");
 }
 
 /* Start again, as a standby: the simplest state to be sure of. */
 static void
-pair_step_down(struct daemon *d)
+on_pair_restart(void *arg)
 {
-	log_warnx("event=step_down instance=%s: starting again as the "
-	    "standby", d->instance);
+	struct daemon *d = arg;
+
 	if (d->engine != NULL)
 		engine_flush(d->engine);
 	mqtt_disconnect(d->mqtt);
@@ -930,107 +463,13 @@ pair_step_down(struct daemon *d)
 	fatal("exec /proc/self/exe");
 }
 
-/*
- * Won the lease: first apply every change of the partner's that the
- * broker still holds for this instance's standby session (a standby
- * behind, or one the broker fed slowly, would otherwise take over
- * without the partner's last commits). A barrier published on the
- * partner's replica topic comes back after all of them; after a lease
- * without it, take over all the same.
- */
-static void
-pair_drain(struct daemon *d)
-{
-	char *p = xasprintf("beacon-barrier 1 %s %lld", d->instance,
-	    (long long)d->take_term);
-	struct timeval tv = { d->cf->standby_lease, 0 };
-
-	d->drain = 1;
-	mqtt_publish(d->mqtt, d->replica_in, p, strlen(p), 0);
-	free(p);
-	if (evtimer_add(d->drain_ev, &tv) != 0)
-		fatalx("cannot arm the takeover timer");
-}
-
-/* A barrier on the partner's replica topic: ours, for this term? */
-static void
-pair_barrier(struct daemon *d, const void *payload, size_t len)
-{
-	char *want = xasprintf("beacon-barrier 1 %s %lld", d->instance,
-	    (long long)d->take_term);
-
-	if (d->drain == 1 && len == strlen(want) &&
-	    memcmp(payload, want, len) == 0) {
-		d->drain = 2;
-		evtimer_del(d->drain_ev);
-		event_active(d->role_ev, 0, 0);
-	}
-	free(want);
-}
-
-static void
-on_drain_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon *d = arg;
-
-	(void)fd;
-	(void)what;
-	if (d->drain != 1)
-		return;
-	log_warnx("event=take_over_undrained instance=%s partner=%s: the "
-	    "broker did not hand back this instance's barrier within a "
-	    "lease; the partner's last changes may still be on their way",
-	    d->instance, d->partner);
-	d->drain = 2;
-	event_active(d->role_ev, 0, 0);
-}
-
-static void
-on_role(evutil_socket_t fd, short what, void *arg)
-{
-	struct daemon *d = arg;
-
-	(void)fd;
-	(void)what;
-	if (d->stopping)
-		return;
-	if (d->step_down)
-		pair_step_down(d);
-	else if (d->take_term > 0 && !d->active && d->drain == 0)
-		pair_drain(d);
-	else if (d->take_term > 0 && !d->active && d->drain == 2)
-		pair_take_over(d);
-}
-
 static void
 pair_setup(struct daemon *d)
 {
-	const char *p = d->cf->topic_prefix;
-	struct standby_cb cb = { pair_publish_lease, pair_promote,
-		pair_demote, d };
-	struct catchup_cb ccb = { pair_ask, pair_presence_note, pair_applied,
-		pair_commit_cb, d };
+	struct pair_cb cb = { on_wakeup, on_pair_reconnect, on_pair_activate,
+		on_pair_restart, d };
 
-	/* Read once: a reload does not change the pair (configuration.md). */
-	d->instance = xstrdup(d->cf->standby_instance);
-	d->partner = xstrdup(d->cf->standby_partner);
-	d->leader_topic = xasprintf("%s/daemon/leader", p);
-	d->replica_in = xasprintf("%s/daemon/replica/%s", p,
-	    d->partner);
-	d->replica_out = xasprintf("%s/daemon/replica/%s", p,
-	    d->instance);
-	d->presence_topic = xasprintf("%s/daemon/standby/%s", p,
-	    d->instance);
-	d->sync_topic = xasprintf("%s/daemon/sync", p);
-	d->answer_topic = xasprintf("%s/daemon/sync/%s", p, d->instance);
-	if ((d->role_ev = event_new(d->base, -1, 0, on_role, d)) == NULL ||
-	    (d->drain_ev = evtimer_new(d->base, on_drain_timeout, d)) == NULL)
-		fatalx("cannot create the loop's events");
-	d->standby = standby_new(d->base, d->instance,
-	    (int64_t)d->cf->standby_lease * 1000,
-	    store_replica_term(d->st), &cb);
-	d->catchup = catchup_new(d->base, d->st, d->instance, d->partner,
-	    (int64_t)d->cf->standby_lease * 1000, &ccb);
+	d->pair = pair_new(d->base, d->st, d->cf, &cb);
 }
 
 static void
@@ -1048,12 +487,7 @@ teardown(struct daemon *d)
 	mqtt_free(d->mqtt);
 	engine_free(d->engine);
 	timers_free(d->sched);
-	standby_free(d->standby);
-	if (d->role_ev != NULL)
-		event_free(d->role_ev);
-	if (d->drain_ev != NULL)
-		event_free(d->drain_ev);
-	catchup_free(d->catchup);
+	pair_free(d->pair);
 	event_free(d->flush_ev);
 	event_free(d->hb_ev);
 	if (d->wd_ev != NULL)
@@ -1063,16 +497,9 @@ teardown(struct daemon *d)
 	event_base_free(d->base);
 	store_close(d->st);
 	conf_free(d->cf);
+	free(d->prefix);
 	free(d->status_topic);
 	free(d->clock_topic);
-	free(d->leader_topic);
-	free(d->replica_in);
-	free(d->replica_out);
-	free(d->presence_topic);
-	free(d->sync_topic);
-	free(d->answer_topic);
-	free(d->instance);
-	free(d->partner);
 }
 
 int
@@ -1086,10 +513,10 @@ main(int argc, char **argv)
 	 * owner's only. */
 	umask(077);
 	memset(&d, 0, sizeof d);
-	parse_args(argc, argv, &d.args);
+	args_parse(argc, argv, &d.args);
 	d.started = clock_now();
 	log_init("beacond", d.args.verbose);
-	d.cf = config_or_exit(&d.args);
+	d.cf = args_config(&d.args);
 	if (d.args.check) {
 		char *sum = conf_summary(d.cf);
 
@@ -1109,8 +536,8 @@ main(int argc, char **argv)
 		engine_setup(&d);
 	}
 	mqtt_setup(&d);
-	log_info("ready version=%s%s%s", BEACON_VERSION, d.standby != NULL ?
-	    " standing_by=" : "", d.standby != NULL ?
+	log_info("ready version=%s%s%s", BEACON_VERSION, d.pair != NULL ?
+	    " standing_by=" : "", d.pair != NULL ?
 	    d.cf->standby_instance : "");
 	sdnotify_ready();
 	event_base_dispatch(d.base);

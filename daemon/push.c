@@ -584,12 +584,6 @@ push_free(struct push *p)
 	free(p);
 }
 
-size_t
-push_pending(const struct push *p)
-{
-	return p->n;
-}
-
 /* "Central Library" for the branch id, when the configuration has it. */
 static const char *
 push_place(struct push *p, const char *branch)

@@ -10,7 +10,6 @@
 #ifndef BEACON_PUSH_H
 #define BEACON_PUSH_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 struct config;
@@ -38,7 +37,5 @@ void push_free(struct push *);
 int push_set_config(struct push *, const struct config *);
 /* POST one notification, a beacon/notify payload, for responder. */
 void push_notify(struct push *, const char *responder, const char *payload);
-/* Pushes under way. */
-size_t push_pending(const struct push *);
 
 #endif

@@ -2,8 +2,6 @@
 #include "sdnotify.h"
 
 #ifdef HAVE_LIBSYSTEMD
-#include <stdio.h>
-
 #include <systemd/sd-daemon.h>
 
 void

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "id.h"
+
 #define BEACON_VERSION "0.1.0"
 
 /* Protocol limits (docs/protocol.md). Lengths are in bytes, without NUL. */
@@ -244,11 +246,5 @@ void strlcpy_utf8(char *dst, const char *src, size_t dstlen);
  * answer"), "" before one that names a service or a group ("security",
  * "emergency dispatch", "branch staff") or a proper name. */
 const char *role_article(const char *label);
-/* prefix and 16 random hex digits into buf ("cli-3f9a..."): an id no
- * other device will make, with no state kept. Fatal if buf is too small or
- * the kernel gives no randomness. */
-char *id_random(const char *prefix, char *buf, size_t len);
-/* 1 if s is 1..ID_MAX characters of A-Za-z0-9._:- */
-int id_valid(const char *s);
 
 #endif

@@ -1,35 +1,17 @@
 /*
- * MQTT v5 client: libmosquitto driven by the caller's libevent loop. This is
- * the only file that includes mosquitto.h.
+ * MQTT v5 client: libmosquitto driven by the caller's libevent loop. This
+ * file and mqtt_publish.c (the publications: its queue and window) are the
+ * only ones that include mosquitto.h; they share mqtt_int.h.
  *
  * One event watches mosquitto_socket(): readable calls loop_read, writable
  * calls loop_write, and EV_WRITE is asked for only while libmosquitto has
  * bytes waiting (memcached's update_event). A 1 s timer calls loop_misc for
  * the keepalive; a one-shot timer retries the connection with backoff.
- *
- * Publishing. libmosquitto keeps every QoS 1 message it has taken until the
- * PUBACK, resends the unacknowledged ones after a reconnect, and holds back
- * what exceeds the broker's receive maximum. On top of that this module
- * keeps its own FIFO queue for what cannot be handed over yet: messages
- * published while disconnected, and anything beyond MQTT_WINDOW messages
- * awaiting a PUBACK. The window keeps libmosquitto's list short (its
- * message ids are 16 bits) and lets the queue keep strict order: after a
- * reconnect libmosquitto first resends what it had, then the queue follows.
- * Short matters: libmosquitto 2.0 walks that whole list on every PUBACK
- * (message__release_to_inflight), so with 1,000 messages in it the walk was
- * a fifth of beacond's CPU in a burst (perf); with 100 it is under 2 %, and
- * 100 messages still fill a loopback round trip many times over.
  */
 #include <sys/queue.h>
-#include <sys/socket.h>
-#include <sys/random.h>
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <limits.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,154 +24,17 @@
 #include <mqtt_protocol.h>
 
 #include "clock.h"
+#include "id.h"
 #include "log.h"
 #include "mqtt.h"
+#include "mqtt_int.h"
 #include "xmalloc.h"
-
-/*
- * The libmosquitto functions this module calls, reached through dlopen.
- * libmosquitto brings libssl and libcrypto, whose loading costs about 2 ms
- * of every process start, and the command line's local reads (beacon
- * timeline --db) never connect, so they must not pay it. The library is
- * loaded by the first mqtt_new(); beacond and beacon-button call that at
- * start, so a missing library still stops them at once, with its name.
- */
-#define MOSQ_SONAME "libmosquitto.so.1"
-#define MOSQ_FUNCS(X) \
-	X(connect_bind_v5) \
-	X(connect_v5_callback_set) \
-	X(destroy) \
-	X(disconnect_v5) \
-	X(disconnect_v5_callback_set) \
-	X(int_option) \
-	X(lib_cleanup) \
-	X(lib_init) \
-	X(log_callback_set) \
-	X(loop_misc) \
-	X(loop_read) \
-	X(loop_write) \
-	X(message_v5_callback_set) \
-	X(new) \
-	X(property_add_binary) \
-	X(property_add_int32) \
-	X(property_add_string) \
-	X(property_free_all) \
-	X(property_read_binary) \
-	X(property_read_string) \
-	X(pub_topic_check) \
-	X(publish_v5) \
-	X(publish_v5_callback_set) \
-	X(reason_string) \
-	X(socket) \
-	X(strerror) \
-	X(subscribe_v5) \
-	X(subscribe_v5_callback_set) \
-	X(tls_insecure_set) \
-	X(tls_opts_set) \
-	X(tls_set) \
-	X(unsubscribe_v5) \
-	X(username_pw_set) \
-	X(validate_utf8) \
-	X(want_write) \
-	X(will_set_v5)
-
-static struct {
-#define X(n) __typeof__(mosquitto_##n) *n;
-	MOSQ_FUNCS(X)
-#undef X
-	int loaded;
-} mosqlib;
-
-static int
-mqtt_load(void)
-{
-	void *h;
-	const char *missing = NULL;
-
-	if (mosqlib.loaded)
-		return 0;
-	if ((h = dlopen(MOSQ_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		log_warnx("mqtt: cannot load %s: %s", MOSQ_SONAME, dlerror());
-		return -1;
-	}
-#define X(n) \
-	if ((*(void **)&mosqlib.n = dlsym(h, "mosquitto_" #n)) == NULL) \
-		missing = "mosquitto_" #n;
-	MOSQ_FUNCS(X)
-#undef X
-	if (missing != NULL) {
-		log_warnx("mqtt: %s has no %s", MOSQ_SONAME, missing);
-		return -1;
-	}
-	mosqlib.loaded = 1;
-	return 0;
-}
 
 #define MQTT_BACKOFF_MIN 500	/* ms */
 #define MQTT_BACKOFF_MAX 10000	/* ms */
 #define MQTT_KEEPALIVE 60	/* s, when the caller gives none */
-#define MQTT_WINDOW 100		/* messages handed over, awaiting PUBACK */
 #define MQTT_READ_BURST 64	/* packets read per readable event */
 #define MQTT_CLOSE_MS 1000	/* what mqtt_disconnect may wait to write */
-
-enum mqtt_state {
-	MQTT_IDLE,	 /* mqtt_connect not called yet */
-	MQTT_WAITING,	 /* the retry timer is armed */
-	MQTT_CONNECTING, /* TCP up, CONNECT sent, no CONNACK yet */
-	MQTT_CONNECTED,	 /* CONNACK success */
-	MQTT_CLOSED,	 /* mqtt_disconnect: stay down */
-};
-
-struct mqtt_msg {
-	int first;		/* queued by mqtt_publish_first */
-	STAILQ_ENTRY(mqtt_msg) entry;
-	char *topic;
-	void *payload;
-	size_t len;
-	int retain;
-	char *response_topic;
-	void *corr;
-	size_t corrlen;
-	long long tag;
-};
-
-/* A tagged message handed to libmosquitto, by its message id. */
-struct mqtt_tag {
-	int mid;
-	long long tag;
-};
-
-struct mqtt {
-	struct event_base *base;
-	struct mosquitto *mosq;
-	struct mqtt_cb cb;
-	void (*subscribed)(void *, int, int); /* mqtt_on_subscribed */
-	void *subscribed_arg;
-	mosquitto_property *props; /* CONNECT properties */
-	int keepalive;
-	char *host;
-	int port;
-	enum mqtt_state state;
-
-	int fd; /* the socket sock_ev watches, or -1 */
-	struct event sock_ev;
-	int want_write;
-	struct event *misc_ev;
-	struct event *retry_ev;
-	int backoff; /* ms before the next attempt */
-	char cause[160]; /* the last failure logged, to log it once */
-	char tls_err[160]; /* what libmosquitto said of this attempt's TLS */
-	int refused;	 /* this attempt's CONNACK refused it (logged) */
-	int flush;	 /* CONNACK seen: flush the queue after the read */
-	int in_cb;	 /* inside a libmosquitto callback (depth) */
-
-	STAILQ_HEAD(, mqtt_msg) queue;
-	size_t nqueue;
-	size_t inflight;
-	uint8_t mids[65536 / 8]; /* message ids awaiting a PUBACK */
-	struct mqtt_tag *tags;	 /* the tagged ones among them */
-	size_t ntags, tagcap;
-};
 
 static void mqtt_attempt(struct mqtt *);
 static void mqtt_close(struct mqtt *);
@@ -224,231 +69,16 @@ mqtt_sock_set(struct mqtt *m, evutil_socket_t fd, int want_write)
 }
 
 /* Ask for EV_WRITE only while libmosquitto has something to write. */
-static void
+void
 mqtt_update_event(struct mqtt *m)
 {
 	int want;
 
 	if (m->fd == -1)
 		return;
-	want = mosqlib.want_write(m->mosq);
+	want = mosquitto_want_write(m->mosq);
 	if (want != m->want_write)
 		mqtt_sock_set(m, m->fd, want);
-}
-
-/* ---- publishing ---------------------------------------------------------- */
-
-static int
-mqtt_mid_test(const struct mqtt *m, int mid)
-{
-	return (m->mids[(mid & 0xffff) / 8] >> (mid % 8)) & 1;
-}
-
-static void
-mqtt_mid_set(struct mqtt *m, int mid, int on)
-{
-	uint8_t bit = (uint8_t)(1 << (mid % 8));
-
-	if (on)
-		m->mids[(mid & 0xffff) / 8] |= bit;
-	else
-		m->mids[(mid & 0xffff) / 8] &= (uint8_t)~bit;
-}
-
-static void
-mqtt_tag_add(struct mqtt *m, int mid, long long tag)
-{
-	if (m->ntags == m->tagcap) {
-		m->tagcap = m->tagcap ? m->tagcap * 2 : 64;
-		m->tags = xreallocarray(m->tags, m->tagcap, sizeof *m->tags);
-	}
-	m->tags[m->ntags].mid = mid;
-	m->tags[m->ntags].tag = tag;
-	m->ntags++;
-}
-
-/* The tag of mid, removed from the list; 0 if it has none. The list is
- * as short as the window, so a linear search does. */
-static long long
-mqtt_tag_take(struct mqtt *m, int mid)
-{
-	long long tag;
-	size_t i;
-
-	for (i = 0; i < m->ntags; i++) {
-		if (m->tags[i].mid != mid)
-			continue;
-		tag = m->tags[i].tag;
-		m->tags[i] = m->tags[--m->ntags];
-		return tag;
-	}
-	return 0;
-}
-
-static void
-mqtt_acked(struct mqtt *m, long long tag, int ok, const char *why)
-{
-	if (tag == 0 || m->cb.acked == NULL)
-		return;
-	m->in_cb++;
-	m->cb.acked(m->cb.arg, tag, ok, why);
-	m->in_cb--;
-}
-
-/*
- * mosquitto_publish_v5 results that mean the message was refused before
- * libmosquitto stored it. Any other error (no connection, a failed write)
- * comes after it is stored, and it is resent after the reconnect.
- */
-static const int mqtt_refused[] = {
-	MOSQ_ERR_INVAL, MOSQ_ERR_NOT_SUPPORTED, MOSQ_ERR_QOS_NOT_SUPPORTED,
-	MOSQ_ERR_MALFORMED_UTF8, MOSQ_ERR_PAYLOAD_SIZE,
-	MOSQ_ERR_OVERSIZE_PACKET, MOSQ_ERR_NOMEM,
-};
-
-static int
-mqtt_was_refused(int rc)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof mqtt_refused / sizeof *mqtt_refused; i++)
-		if (rc == mqtt_refused[i])
-			return 1;
-	return 0;
-}
-
-/* PUBLISH properties for props, or NULL; the caller frees them. */
-static mosquitto_property *
-mqtt_props_make(const struct mqtt_props *p)
-{
-	mosquitto_property *list = NULL;
-
-	if (p == NULL)
-		return NULL;
-	if (p->response_topic != NULL &&
-	    mosqlib.property_add_string(&list, MQTT_PROP_RESPONSE_TOPIC,
-	    p->response_topic) != MOSQ_ERR_SUCCESS)
-		fatalx("mqtt: out of memory");
-	if (p->corr != NULL && p->corrlen <= UINT16_MAX &&
-	    mosqlib.property_add_binary(&list, MQTT_PROP_CORRELATION_DATA,
-	    p->corr, (uint16_t)p->corrlen) != MOSQ_ERR_SUCCESS)
-		fatalx("mqtt: out of memory");
-	return list;
-}
-
-/* Hand one message to libmosquitto. */
-static void
-mqtt_send(struct mqtt *m, const char *topic, const void *payload, size_t len,
-    int retain, const struct mqtt_props *props)
-{
-	mosquitto_property *pl = mqtt_props_make(props);
-	int mid = 0, rc;
-
-	rc = mosqlib.publish_v5(m->mosq, &mid, topic, (int)len, payload, 1,
-	    retain != 0, pl);
-	mosqlib.property_free_all(&pl);
-	if (rc == MOSQ_ERR_NOMEM)
-		fatalx("mqtt: out of memory");
-	if (mqtt_was_refused(rc)) {
-		log_warnx("mqtt: message to %s dropped: %s", topic,
-		    mosqlib.strerror(rc));
-		mqtt_acked(m, props ? props->tag : 0, 0, mosqlib.strerror(rc));
-		return;
-	}
-	if (rc != MOSQ_ERR_SUCCESS)
-		log_debug("mqtt: publish to %s held for resending: %s", topic,
-		    mosqlib.strerror(rc));
-	if (!mqtt_mid_test(m, mid))
-		m->inflight++;
-	mqtt_mid_set(m, mid, 1);
-	if (props != NULL && props->tag != 0)
-		mqtt_tag_add(m, mid, props->tag);
-}
-
-static void
-mqtt_enqueue(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain, const struct mqtt_props *props, int first)
-{
-	struct mqtt_msg *q = xcalloc(1, sizeof *q);
-
-	q->topic = xstrdup(topic);
-	if (len > 0) {
-		q->payload = xmalloc(len);
-		memcpy(q->payload, payload, len);
-	}
-	q->len = len;
-	q->retain = retain;
-	if (props != NULL && props->response_topic != NULL)
-		q->response_topic = xstrdup(props->response_topic);
-	if (props != NULL && props->corr != NULL && props->corrlen > 0) {
-		q->corr = xmalloc(props->corrlen);
-		memcpy(q->corr, props->corr, props->corrlen);
-		q->corrlen = props->corrlen;
-	}
-	q->tag = props != NULL ? props->tag : 0;
-	q->first = first;
-	if (first) {
-		/* Ahead of the rest, behind the earlier firsts: two statuses
-		 * on one retained topic keep their order. */
-		struct mqtt_msg *p, *last = NULL;
-
-		STAILQ_FOREACH(p, &m->queue, entry) {
-			if (!p->first)
-				break;
-			last = p;
-		}
-		if (last != NULL)
-			STAILQ_INSERT_AFTER(&m->queue, last, q, entry);
-		else
-			STAILQ_INSERT_HEAD(&m->queue, q, entry);
-	} else
-		STAILQ_INSERT_TAIL(&m->queue, q, entry);
-	m->nqueue++;
-}
-
-static void
-mqtt_msg_free(struct mqtt_msg *q)
-{
-	free(q->topic);
-	free(q->payload);
-	free(q->response_topic);
-	free(q->corr);
-	free(q);
-}
-
-/* Move queued messages to libmosquitto while the window allows. */
-static void
-mqtt_drain(struct mqtt *m, size_t window)
-{
-	struct mqtt_msg *q;
-
-	while (m->state == MQTT_CONNECTED && m->inflight < window &&
-	    (q = STAILQ_FIRST(&m->queue)) != NULL) {
-		STAILQ_REMOVE_HEAD(&m->queue, entry);
-		m->nqueue--;
-		struct mqtt_props pr = { q->response_topic, q->corr,
-		    q->corrlen, q->tag, 0 };
-
-		mqtt_send(m, q->topic, q->payload, q->len, q->retain, &pr);
-		mqtt_msg_free(q);
-	}
-}
-
-static int
-mqtt_can_send(const struct mqtt *m)
-{
-	return m->state == MQTT_CONNECTED && !m->flush &&
-	    STAILQ_EMPTY(&m->queue) && m->inflight < MQTT_WINDOW;
-}
-
-static int
-mqtt_topic_ok(const char *topic)
-{
-	if (topic == NULL || *topic == '\0')
-		return 0;
-	return mosqlib.pub_topic_check(topic) == MOSQ_ERR_SUCCESS &&
-	    mosqlib.validate_utf8(topic, (int)strlen(topic)) ==
-	    MOSQ_ERR_SUCCESS;
 }
 
 /* ---- connecting ---------------------------------------------------------- */
@@ -488,7 +118,7 @@ mqtt_connect_cause(int rc, int err)
 		return strerror(err);
 	if (rc == MOSQ_ERR_EAI)
 		return gai_strerror(err); /* libmosquitto puts it in errno */
-	return mosqlib.strerror(rc);
+	return mosquitto_strerror(rc);
 }
 
 static void
@@ -513,7 +143,7 @@ mqtt_attempt(struct mqtt *m)
 
 	m->tls_err[0] = '\0';
 	m->refused = 0;
-	rc = mosqlib.connect_bind_v5(m->mosq, m->host, m->port, m->keepalive,
+	rc = mosquitto_connect_bind_v5(m->mosq, m->host, m->port, m->keepalive,
 	    NULL, m->props);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		mqtt_log_cause(m, "cannot connect to", m->tls_err[0] != '\0' ?
@@ -521,10 +151,10 @@ mqtt_attempt(struct mqtt *m)
 		mqtt_retry_later(m);
 		return;
 	}
-	if ((fd = mosqlib.socket(m->mosq)) == -1)
+	if ((fd = mosquitto_socket(m->mosq)) == -1)
 		fatalx("mqtt: connected without a socket");
 	m->state = MQTT_CONNECTING;
-	mqtt_sock_set(m, fd, mosqlib.want_write(m->mosq));
+	mqtt_sock_set(m, fd, mosquitto_want_write(m->mosq));
 	log_debug("mqtt: connecting to %s:%d", m->host, m->port);
 }
 
@@ -540,7 +170,7 @@ mqtt_on_connect(struct mosquitto *mosq, void *arg, int rc, int flags,
 	(void)props;
 	if (rc != 0) {
 		/* libmosquitto then closes the socket; on_disconnect retries */
-		mqtt_log_cause(m, "refused by", mosqlib.reason_string(rc));
+		mqtt_log_cause(m, "refused by", mosquitto_reason_string(rc));
 		m->refused = 1;
 		return;
 	}
@@ -564,8 +194,8 @@ mqtt_disconnect_cause(int rc)
 	/* MQTT reason codes from a broker's DISCONNECT are 0 or >= 0x80;
 	 * libmosquitto's own errors are small positive numbers. */
 	if (rc >= 0x80)
-		return mosqlib.reason_string(rc);
-	return mosqlib.strerror(rc);
+		return mosquitto_reason_string(rc);
+	return mosquitto_strerror(rc);
 }
 
 static void
@@ -607,10 +237,10 @@ mqtt_on_message(struct mosquitto *mosq, void *arg,
 	uint16_t corrlen = 0;
 
 	(void)mosq;
-	if (mosqlib.property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
+	if (mosquitto_property_read_string(props, MQTT_PROP_RESPONSE_TOPIC,
 	    &rt, false) != NULL)
 		pr.response_topic = rt;
-	if (mosqlib.property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
+	if (mosquitto_property_read_binary(props, MQTT_PROP_CORRELATION_DATA,
 	    &corr, &corrlen, false) != NULL) {
 		pr.corr = corr;
 		pr.corrlen = corrlen;
@@ -622,25 +252,6 @@ mqtt_on_message(struct mosquitto *mosq, void *arg,
 	m->in_cb--;
 	free(rt);
 	free(corr);
-}
-
-static void
-mqtt_on_publish(struct mosquitto *mosq, void *arg, int mid, int reason,
-    const mosquitto_property *props)
-{
-	struct mqtt *m = arg;
-
-	(void)mosq;
-	(void)props;
-	if (!mqtt_mid_test(m, mid))
-		return;
-	mqtt_mid_set(m, mid, 0);
-	m->inflight--;
-	if (reason >= 0x80)
-		log_warnx("mqtt: broker refused message %d: %s", mid,
-		    mosqlib.reason_string(reason));
-	mqtt_acked(m, mqtt_tag_take(m, mid), reason < 0x80,
-	    mosqlib.reason_string(reason));
 }
 
 /*
@@ -693,7 +304,7 @@ mqtt_on_log(struct mosquitto *mosq, void *arg, int level, const char *str)
 static void
 mqtt_check_closed(struct mqtt *m, int rc)
 {
-	if (m->fd == -1 || mosqlib.socket(m->mosq) != -1)
+	if (m->fd == -1 || mosquitto_socket(m->mosq) != -1)
 		return;
 	mqtt_on_disconnect(m->mosq, m, rc != MOSQ_ERR_SUCCESS ? rc :
 	    MOSQ_ERR_CONN_LOST, NULL);
@@ -708,7 +319,7 @@ mqtt_read(struct mqtt *m)
 
 	for (i = 0; i < MQTT_READ_BURST && m->fd != -1; i++) {
 		errno = 0;
-		rc = mosqlib.loop_read(m->mosq, 1);
+		rc = mosquitto_loop_read(m->mosq, 1);
 		if (rc != MOSQ_ERR_SUCCESS || errno == EAGAIN ||
 		    errno == EWOULDBLOCK)
 			break;
@@ -724,7 +335,7 @@ mqtt_io(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	/* A failure in either call ends in mqtt_on_disconnect (fd = -1). */
 	if (what & EV_WRITE)
-		mqtt_check_closed(m, mosqlib.loop_write(m->mosq, 1));
+		mqtt_check_closed(m, mosquitto_loop_write(m->mosq, 1));
 	if ((what & EV_READ) && m->fd != -1)
 		mqtt_read(m);
 	if (m->fd == -1)
@@ -743,25 +354,11 @@ mqtt_misc(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (m->fd == -1)
 		return;
-	mosqlib.loop_misc(m->mosq);
+	mosquitto_loop_misc(m->mosq);
 	mqtt_update_event(m);
 }
 
 /* ---- interface ----------------------------------------------------------- */
-
-static char *
-mqtt_random_id(void)
-{
-	unsigned char b[8];
-	size_t i;
-	char id[32] = "beacon-";
-
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-		fatal("getrandom");
-	for (i = 0; i < sizeof b; i++)
-		snprintf(id + 7 + 2 * i, 3, "%02x", b[i]);
-	return xstrdup(id);
-}
 
 /*
  * Verify the broker (SSL_VERIFY_PEER) and its host name, TLS 1.2 at least
@@ -775,7 +372,7 @@ mqtt_set_tls(struct mqtt *m, const struct mqtt_opts *o)
 
 	if (o->cafile == NULL && o->capath == NULL)
 		return 0;
-	rc = mosqlib.tls_set(m->mosq, o->cafile, o->capath, o->certfile,
+	rc = mosquitto_tls_set(m->mosq, o->cafile, o->capath, o->certfile,
 	    o->keyfile, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: TLS files (CA %s, certificate %s, key %s): %s",
@@ -783,12 +380,12 @@ mqtt_set_tls(struct mqtt *m, const struct mqtt_opts *o)
 		    o->certfile != NULL ? o->certfile : "none",
 		    o->keyfile != NULL ? o->keyfile : "none",
 		    rc == MOSQ_ERR_INVAL ? "missing or unreadable" :
-		    mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
 		return -1;
 	}
-	if (mosqlib.tls_opts_set(m->mosq, 1, "tlsv1.2", NULL) !=
+	if (mosquitto_tls_opts_set(m->mosq, 1, "tlsv1.2", NULL) !=
 	    MOSQ_ERR_SUCCESS ||
-	    mosqlib.tls_insecure_set(m->mosq, false) != MOSQ_ERR_SUCCESS) {
+	    mosquitto_tls_insecure_set(m->mosq, false) != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: cannot set the TLS options");
 		return -1;
 	}
@@ -800,20 +397,20 @@ mqtt_set_options(struct mqtt *m, const struct mqtt_opts *o)
 {
 	const char *wp = o->will_payload != NULL ? o->will_payload : "";
 
-	mosqlib.int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION,
+	mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION,
 	    MQTT_PROTOCOL_V5);
-	mosqlib.int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
-	if (o->username != NULL && mosqlib.username_pw_set(m->mosq,
+	mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
+	if (o->username != NULL && mosquitto_username_pw_set(m->mosq,
 	    o->username, o->password) != MOSQ_ERR_SUCCESS)
 		return -1;
 	if (mqtt_set_tls(m, o) != 0)
 		return -1;
-	if (o->will_topic != NULL && mosqlib.will_set_v5(m->mosq,
+	if (o->will_topic != NULL && mosquitto_will_set_v5(m->mosq,
 	    o->will_topic, (int)strlen(wp), wp, 1, o->will_retain != 0,
 	    NULL) != MOSQ_ERR_SUCCESS)
 		return -1;
 	if (!o->clean_start && o->session_expiry > 0 &&
-	    mosqlib.property_add_int32(&m->props,
+	    mosquitto_property_add_int32(&m->props,
 	    MQTT_PROP_SESSION_EXPIRY_INTERVAL, (uint32_t)o->session_expiry) !=
 	    MOSQ_ERR_SUCCESS)
 		return -1;
@@ -851,12 +448,12 @@ mqtt_on_subscribed(struct mqtt *m, void (*fn)(void *, int, int), void *arg)
 static void
 mqtt_set_callbacks(struct mqtt *m)
 {
-	mosqlib.connect_v5_callback_set(m->mosq, mqtt_on_connect);
-	mosqlib.disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
-	mosqlib.message_v5_callback_set(m->mosq, mqtt_on_message);
-	mosqlib.publish_v5_callback_set(m->mosq, mqtt_on_publish);
-	mosqlib.subscribe_v5_callback_set(m->mosq, mqtt_on_subscribe);
-	mosqlib.log_callback_set(m->mosq, mqtt_on_log);
+	mosquitto_connect_v5_callback_set(m->mosq, mqtt_on_connect);
+	mosquitto_disconnect_v5_callback_set(m->mosq, mqtt_on_disconnect);
+	mosquitto_message_v5_callback_set(m->mosq, mqtt_on_message);
+	mosquitto_publish_v5_callback_set(m->mosq, mqtt_on_publish);
+	mosquitto_subscribe_v5_callback_set(m->mosq, mqtt_on_subscribe);
+	mosquitto_log_callback_set(m->mosq, mqtt_on_log);
 }
 
 static int
@@ -875,27 +472,25 @@ mqtt_new(struct event_base *base, const struct mqtt_opts *o,
 {
 	struct mqtt *m;
 	struct timeval sec = { 1, 0 };
-	char *id;
+	char rid[32];
+	const char *id;
 
-	if (mqtt_load() != 0)
-		return NULL;
 	m = xcalloc(1, sizeof *m);
-	mosqlib.lib_init();
+	mosquitto_lib_init();
 	m->base = base;
 	m->cb = *cb;
 	m->fd = -1;
 	m->keepalive = mqtt_keepalive(o->keepalive);
 	m->backoff = MQTT_BACKOFF_MIN;
 	STAILQ_INIT(&m->queue);
-	id = o->client_id != NULL ? xstrdup(o->client_id) : mqtt_random_id();
-	m->mosq = mosqlib.new(id, o->clean_start != 0, m);
+	id = o->client_id != NULL ? o->client_id :
+	    id_random("beacon-", rid, sizeof rid);
+	m->mosq = mosquitto_new(id, o->clean_start != 0, m);
 	if (m->mosq == NULL || mqtt_set_options(m, o) != 0) {
 		log_warnx("mqtt: cannot set up client %s", id);
-		free(id);
 		mqtt_free(m);
 		return NULL;
 	}
-	free(id);
 	mqtt_set_callbacks(m);
 	m->misc_ev = event_new(base, -1, EV_PERSIST, mqtt_misc, m);
 	m->retry_ev = evtimer_new(base, mqtt_retry, m);
@@ -921,13 +516,13 @@ mqtt_free(struct mqtt *m)
 	if (m->retry_ev != NULL)
 		event_free(m->retry_ev);
 	if (m->mosq != NULL)
-		mosqlib.destroy(m->mosq);
-	mosqlib.lib_cleanup();
+		mosquitto_destroy(m->mosq);
+	mosquitto_lib_cleanup();
 	while ((q = STAILQ_FIRST(&m->queue)) != NULL) {
 		STAILQ_REMOVE_HEAD(&m->queue, entry);
 		mqtt_msg_free(q);
 	}
-	mosqlib.property_free_all(&m->props);
+	mosquitto_property_free_all(&m->props);
 	free(m->tags);
 	free(m->host);
 	free(m);
@@ -968,10 +563,10 @@ mqtt_subscribe_mid(struct mqtt *m, const char *pattern, int qos)
 
 	if (m->state != MQTT_CONNECTED || (qos != 0 && qos != 1))
 		return -1;
-	rc = mosqlib.subscribe_v5(m->mosq, &mid, pattern, qos, 0, NULL);
+	rc = mosquitto_subscribe_v5(m->mosq, &mid, pattern, qos, 0, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: subscribe %s: %s", pattern,
-		    mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
 		return -1;
 	}
 	mqtt_update_event(m);
@@ -987,72 +582,14 @@ mqtt_unsubscribe(struct mqtt *m, const char *pattern)
 
 	if (m->state != MQTT_CONNECTED)
 		return -1;
-	rc = mosqlib.unsubscribe_v5(m->mosq, NULL, pattern, NULL);
+	rc = mosquitto_unsubscribe_v5(m->mosq, NULL, pattern, NULL);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		log_warnx("mqtt: unsubscribe %s: %s", pattern,
-		    mosqlib.strerror(rc));
+		    mosquitto_strerror(rc));
 		return -1;
 	}
 	mqtt_update_event(m);
 	return 0;
-}
-
-/* Send now if the window allows, else queue: at the tail, or ahead of
- * everything with first. */
-static int
-mqtt_publish_at(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain, const struct mqtt_props *props, int first)
-{
-	int now;
-
-	if (!mqtt_topic_ok(topic) || len > INT_MAX ||
-	    (len > 0 && payload == NULL) ||
-	    (props != NULL && props->corrlen > UINT16_MAX))
-		return -1;
-	now = first ? m->state == MQTT_CONNECTED && m->inflight < MQTT_WINDOW :
-	    mqtt_can_send(m);
-	if (!now) {
-		mqtt_enqueue(m, topic, payload, len, retain, props, first);
-		return 0;
-	}
-	mqtt_send(m, topic, payload, len, retain, props);
-	mqtt_update_event(m);
-	return 0;
-}
-
-int
-mqtt_publish_props(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain, const struct mqtt_props *props)
-{
-	return mqtt_publish_at(m, topic, payload, len, retain, props, 0);
-}
-
-int
-mqtt_publish_first(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain)
-{
-	return mqtt_publish_at(m, topic, payload, len, retain, NULL, 1);
-}
-
-int
-mqtt_publish(struct mqtt *m, const char *topic, const void *payload,
-    size_t len, int retain)
-{
-	return mqtt_publish_props(m, topic, payload, len, retain, NULL);
-}
-
-size_t
-mqtt_pending(const struct mqtt *m)
-{
-	return m->inflight + m->nqueue;
-}
-
-void
-mqtt_cork(struct mqtt *m, int on)
-{
-	if (m->fd != -1 && setsockopt(m->fd, IPPROTO_TCP, TCP_CORK, &on,
-	    sizeof on) == -1)
-		log_debug("mqtt: TCP_CORK %d: %s", on, strerror(errno));
 }
 
 /* Write what libmosquitto holds, waiting at most until deadline (ms).
@@ -1063,13 +600,13 @@ mqtt_write_out(struct mqtt *m, int64_t deadline)
 	struct pollfd pfd;
 	int64_t left;
 
-	while (m->fd != -1 && mosqlib.want_write(m->mosq) &&
+	while (m->fd != -1 && mosquitto_want_write(m->mosq) &&
 	    (left = deadline - clock_now()) > 0) {
 		pfd.fd = m->fd;
 		pfd.events = POLLOUT;
 		if (poll(&pfd, 1, (int)left) <= 0)
 			break;
-		if (mosqlib.loop_write(m->mosq, 1) != MOSQ_ERR_SUCCESS)
+		if (mosquitto_loop_write(m->mosq, 1) != MOSQ_ERR_SUCCESS)
 			break;
 	}
 }
@@ -1082,7 +619,7 @@ mqtt_close(struct mqtt *m)
 
 	mqtt_write_out(m, deadline);
 	if (m->fd != -1)
-		mosqlib.disconnect_v5(m->mosq, 0, NULL);
+		mosquitto_disconnect_v5(m->mosq, 0, NULL);
 	mqtt_write_out(m, deadline);
 	mqtt_sock_close(m);
 }
@@ -1107,7 +644,7 @@ mqtt_disconnect(struct mqtt *m)
 	if (m->fd == -1)
 		return;
 	if (m->in_cb > 0) {
-		mosqlib.disconnect_v5(m->mosq, 0, NULL);
+		mosquitto_disconnect_v5(m->mosq, 0, NULL);
 		mqtt_update_event(m);
 		return;
 	}

@@ -1,8 +1,9 @@
 /*
- * MQTT v5 client on libmosquitto inside a libevent loop (mqtt.c is the only
- * user of mosquitto.h). One event on mosquitto_socket() calls loop_read /
- * loop_write; a 1 s timer calls loop_misc and drives reconnection with
- * backoff. Never loop_start/loop_forever. TCP_NODELAY is always set.
+ * MQTT v5 client on libmosquitto inside a libevent loop (mqtt.c and
+ * mqtt_publish.c are the only users of mosquitto.h). One event on mosquitto_socket() calls loop_read /
+ * loop_write; a 1 s timer calls loop_misc (the keepalive); a one-shot
+ * timer retries a lost or refused connection with backoff (0.5 s doubling
+ * to 10 s). Never loop_start/loop_forever. TCP_NODELAY is always set.
  */
 #ifndef BEACON_MQTT_H
 #define BEACON_MQTT_H
@@ -60,7 +61,8 @@ struct mqtt_opts {
 	const char *keyfile;
 };
 
-/* Returns NULL and logs when the library cannot be set up. */
+/* Returns NULL and logs when libmosquitto cannot set up the client (its
+ * options, or the TLS files). */
 struct mqtt *mqtt_new(struct event_base *, const struct mqtt_opts *,
     const struct mqtt_cb *);
 void mqtt_free(struct mqtt *);
@@ -70,8 +72,8 @@ int mqtt_connect(struct mqtt *, const char *host, int port);
 int mqtt_connected(const struct mqtt *);
 /* Subscribe with QoS 1 (qos 0 or 1 allowed); -1 if not connected. */
 int mqtt_subscribe(struct mqtt *, const char *pattern, int qos);
-/* The same; returns the message id that cb.subscribed will name once
- * the broker has the subscription, or -1. */
+/* The same; returns the message id that mqtt_on_subscribed's fn will
+ * name once the broker has the subscription, or -1. */
 int mqtt_subscribe_mid(struct mqtt *, const char *pattern, int qos);
 /* Call fn with each SUBACK: ok is 1 when the broker holds the
  * subscription of `mid`, 0 when it refused it. */

@@ -1,12 +1,9 @@
-/* Small helpers shared by every module: states, ids, UTF-8 truncation. */
-#include <sys/random.h>
-
+/* Small helpers shared by every module: states, names, UTF-8 truncation. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "beacon.h"
-#include "log.h"
 
 static const char *const state_names[] = {
 	[ST_RECEIVED] = "received",
@@ -104,17 +101,6 @@ role_article(const char *label)
 			return "";
 	}
 	return "the ";
-}
-
-int
-id_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > ID_MAX)
-		return 0;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	    "0123456789._:-") == n;
 }
 
 /* ---- debriefs ---------------------------------------------------------- */
@@ -220,20 +206,4 @@ date_valid(const char *s)
 	if (m == 2 && !leap)
 		return d <= 28;
 	return d <= mdays[m - 1];
-}
-
-char *
-id_random(const char *prefix, char *buf, size_t len)
-{
-	unsigned char b[8];
-	size_t i, n = strlen(prefix);
-
-	if (len < n + 2 * sizeof b + 1)
-		fatalx("id_random: buffer too small");
-	if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
-		fatal("getrandom");
-	memcpy(buf, prefix, n);
-	for (i = 0; i < sizeof b; i++)
-		snprintf(buf + n + 2 * i, 3, "%02x", b[i]);
-	return buf;
 }
