@@ -34,7 +34,8 @@ typedef void (*engine_publish_fn)(void *arg, const char *topic,
     const char *payload, size_t len, int retain, const void *corr,
     size_t corrlen, int64_t tag);
 /* Called when the engine has written something and wants a flush at the
- * end of this loop turn (beacond activates a low-priority event). */
+ * end of this loop turn (beacond activates an event whose callback calls
+ * engine_flush). */
 typedef void (*engine_wakeup_fn)(void *arg);
 /* Also called, after the commit, for each notification on
  * beacon/notify/{responder}: the responder and the payload (borrowed for
@@ -90,7 +91,6 @@ int engine_flush(struct engine *);
 /* beacon/daemon/status as it stands: online, or degraded with the reason
  * (retained; beacond publishes it when it connects). The caller frees. */
 char *engine_status(struct engine *);
-int engine_degraded(const struct engine *);
 /* Topics beacond subscribes to; NULL-terminated, owned by the engine. */
 const char *const *engine_topics(struct engine *);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "beacon.h"
+#include "engine_int.h"
 #include "clock.h"
 #include "conf.h"
 #include "duty.h"
@@ -505,4 +506,41 @@ oncall_answer(const struct config *cf, struct store *st, struct duty *d,
 	default:
 		return oncall_show(cf, d, q, now, r, err, errlen);
 	}
+}
+
+/* An on-call request (oncall.h): 1 when it was one, answered or
+ * refused; 0 when it is some other request. */
+int
+oncall_request(struct engine *e, const struct request *rq)
+{
+	struct oncall_req q;
+	struct msg_reply *r;
+	char err[DETAIL_MAX + 1];
+	const char *why = NULL;
+	int rc;
+
+	if ((rc = msg_oncall_decode(rq->p, rq->len, &q, err, sizeof err)) ==
+	    MSG_NOID)
+		return 0;
+	if (rc != MSG_OK)
+		why = err;
+	else if (rq->reply_to == NULL)
+		why = "no MQTT v5 response topic: the answer would have nowhere "
+		    "to go; nothing was done";
+	else
+		why = request_may_query(e, rq->who, err, sizeof err);
+	if (why == NULL) {
+		if (oncall_writes(q.method))
+			turn_touch(e);
+		r = msg_reply_new(-1);
+		why = oncall_answer(e->cf, e->st, e->duty, rq->who, &q,
+		    clock_now(), r, err, sizeof err);
+		if (why == NULL) {
+			request_answer(e, rq, msg_reply_finish(r, NULL));
+			return 1;
+		}
+		free(msg_reply_finish(r, why));
+	}
+	request_refuse(e, rq, -1, why);
+	return 1;
 }
