@@ -15,9 +15,10 @@ debriefs_arm(struct engine *e, const struct debrief_due *d)
 	if (e->sched == NULL)
 		return;
 	if (d->next_at >= 0)
-		timers_at(e->sched, KEY(d->incident, KEY_DEBRIEF), d->next_at);
+		timers_at(e->sched, e->debrief_timer, d->incident,
+		    d->next_at);
 	else
-		timers_cancel(e->sched, KEY(d->incident, KEY_DEBRIEF));
+		timers_cancel(e->sched, e->debrief_timer, d->incident);
 }
 
 /* Tell every responder of `role` on the incident's branch; falls back to
@@ -75,8 +76,8 @@ debriefs_open(struct engine *e, struct incident *inc, int64_t now)
 }
 
 /* The debrief's reminder or overdue timer. */
-void
-debriefs_timer(struct engine *e, int64_t id, int64_t now)
+static void
+debriefs_fire(struct engine *e, int64_t id, int64_t now)
 {
 	struct debrief_due d;
 	struct incident inc;
@@ -102,7 +103,7 @@ debriefs_timer(struct engine *e, int64_t id, int64_t now)
 	debriefs_arm(e, &d);
 }
 
-int
+static int
 debriefs_restore_one(const struct debrief_due *d, void *arg)
 {
 	debriefs_arm(arg, d);
@@ -214,4 +215,26 @@ debriefs_record(struct engine *e, const char *who, const struct query *q,
 	debriefs_done(e, inc, now);
 	msg_reply_set_int(r, "revision", rev);
 	return NULL;
+}
+
+/* Start-up: the reminders of the debriefs still due. */
+int
+debriefs_restore(struct engine *e)
+{
+	return store_debrief_pending(e->st, debriefs_restore_one, e);
+}
+
+static void
+debriefs_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	turn_deadline(e, e->debrief_timer, id, due);
+	debriefs_fire(e, id, clock_now());
+}
+
+void
+debriefs_timers(struct engine *e)
+{
+	e->debrief_timer = timers_handler(e->sched, "debrief", debriefs_timer, e);
 }

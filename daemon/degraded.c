@@ -36,7 +36,7 @@ degraded_replay(struct engine *e)
 			    in->reply_to, in->corr, in->corrlen);
 			break;
 		case BACKLOG_DEADLINE:
-			engine_deadline(e, in->a, in->b);
+			timers_fire(e->sched, in->timer, in->a, in->b);
 			break;
 		case BACKLOG_APPEND:
 			turn_append(e, in->a, in->topic, in->reply_to,
@@ -82,7 +82,8 @@ degraded_enter(struct engine *e)
 
 	backlog_move(&e->degraded.backlog, &e->turn.inputs);
 	if (e->sched != NULL)
-		timers_at(e->sched, KEY(0, KEY_RETRY), clock_now() + RETRY_MS);
+		timers_at(e->sched, e->degraded.retry_timer, 0,
+		    clock_now() + RETRY_MS);
 	if (e->degraded.on)
 		return;
 	e->degraded.on = 1;
@@ -108,10 +109,25 @@ degraded_leave(struct engine *e)
 	backlog_clear(&e->degraded.backlog);
 	e->degraded.on = 0;
 	if (e->sched != NULL)
-		timers_cancel(e->sched, KEY(0, KEY_RETRY));
+		timers_cancel(e->sched, e->degraded.retry_timer, 0);
 	log_info("event=recovered backlog=%zu since=%lld", n,
 	    (long long)e->degraded.since);
 	snprintf(msg, sizeof msg, "beacond writes its database again: the "
 	    "%zu inputs kept in memory since the failure are recorded.", n);
 	degraded_tell_admins(e, "daemon_recovered", msg);
+}
+
+static void
+degraded_retry(int64_t id, int64_t due, void *arg)
+{
+	(void)id;
+	(void)due;
+	turn_touch(arg);	/* the flush tries the database again */
+}
+
+void
+degraded_timers(struct engine *e)
+{
+	e->degraded.retry_timer = timers_handler(e->sched, "retry",
+	    degraded_retry, e);
 }

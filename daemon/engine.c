@@ -24,7 +24,7 @@ engine_new(const struct config *cf, struct store *st, engine_publish_fn pub,
 	e->turn.publish = pub;
 	e->turn.wakeup = wakeup;
 	e->turn.arg = arg;
-	e->limits = limit_new(LIMIT_KEYS);
+	e->ratelimit.counts = limit_new(LIMIT_KEYS);
 	e->duty = duty_new();
 	engine_set_config(e, cf);
 	return e;
@@ -48,17 +48,26 @@ engine_free(struct engine *e)
 		return;
 	turn_free(&e->turn);
 	backlog_free(&e->degraded.backlog);
-	limit_free(e->limits);
+	limit_free(e->ratelimit.counts);
 	policy_free(&e->pins);
 	engine_free_topics(e);
 	duty_free(e->duty);
 	free(e);
 }
 
+/* Each room that keeps deadlines registers its kind of timer. */
 void
 engine_set_sched(struct engine *e, struct timers *s)
 {
 	e->sched = s;
+	turn_timers(e);
+	degraded_timers(e);
+	ratelimit_timers(e);
+	escalate_timers(e);
+	remind_timers(e);
+	debriefs_timers(e);
+	purge_timers(e);
+	health_timers(e);
 }
 
 void
@@ -231,45 +240,6 @@ engine_request(struct engine *e, const char *topic, const void *payload,
 			topic_table[i].fn(e, &in);
 }
 
-void
-engine_deadline(struct engine *e, int64_t key, int64_t due)
-{
-	int64_t id = key / KEY_KINDS;
-
-	if (key % KEY_KINDS == KEY_RETRY) {
-		turn_touch(e);	/* the flush tries the database again */
-		return;
-	}
-	if (key % KEY_KINDS == KEY_LIMIT) {
-		ratelimit_roll(e);
-		return;
-	}
-	if (key % KEY_KINDS == KEY_MARKS) {
-		if (e->turn.published.n > 0 || e->turn.delivered.n > 0)
-			turn_touch(e);	/* the flush writes them */
-		return;
-	}
-	if (turn_enter(e))
-		backlog_deadline(&e->turn.inputs, clock_now(), key, due);
-	switch (key % KEY_KINDS) {
-	case KEY_ESCALATE:
-		escalate_due(e, id, due);
-		break;
-	case KEY_DEBRIEF:
-		debriefs_timer(e, id, clock_now());
-		break;
-	case KEY_PURGE:
-		purge_job(e, clock_now());
-		break;
-	case KEY_REMIND:
-		remind_timer(e, id, clock_now());
-		break;
-	case KEY_DEVICE:
-		health_timer(e, id, clock_now());
-		break;
-	}
-}
-
 int
 engine_restore(struct engine *e)
 {
@@ -279,14 +249,14 @@ engine_restore(struct engine *e)
 	if (rc == 0)
 		rc = oncall_restore(e->st, e->duty, clock_now());
 	if (rc == 0)
-		rc = store_pending(e->st, escalate_restore_one, e);
+		rc = escalate_restore(e);
 	if (rc == 0)
-		rc = store_debrief_pending(e->st, debriefs_restore_one, e);
+		rc = debriefs_restore(e);
 	if (rc == 0)
 		rc = remind_restore(e);
 	if (rc == 0)
 		rc = health_restore(e);
-	timers_at(e->sched, KEY(0, KEY_PURGE), clock_now() + PURGE_FIRST_MS);
+	purge_start(e);
 	log_info("event=restored pending=%zu", timers_count(e->sched));
 	return rc;
 }

@@ -12,15 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * One scheduler serves every timer: a key is an id times KEY_KINDS plus
- * the kind of timer, so an incident's escalation and its debrief never
- * replace each other.
- */
-enum engine_key { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
-	KEY_RETRY, KEY_LIMIT, KEY_MARKS, KEY_REMIND, KEY_KINDS };
-#define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
-
 struct config;
 struct store;
 struct timers;
@@ -49,7 +40,8 @@ void engine_free(struct engine *);
 /* Shutting down: record what the senders over their limits sent in the
  * current window (then engine_flush). */
 void engine_stop(struct engine *);
-/* The scheduler must call engine_deadline() for each due key. */
+/* Hand the engine its scheduler: each of its rooms registers there the
+ * kinds of timer it keeps, with what runs when one falls due. */
 void engine_set_sched(struct engine *, struct timers *);
 /* Swap in a new configuration (SIGHUP). */
 void engine_set_config(struct engine *, const struct config *);
@@ -74,9 +66,6 @@ void engine_message(struct engine *, const char *topic, const void *payload,
  * request (beacon/query/{responder}); reply_to may be NULL. */
 void engine_request(struct engine *, const char *topic, const void *payload,
     size_t len, const char *reply_to, const void *corr, size_t corrlen);
-/* A timer fired (sched callback): an escalation, a debrief reminder or
- * the retention job, by key. */
-void engine_deadline(struct engine *, int64_t key, int64_t due);
 /* Queue every branch's retained beacon/config/{branch} (at start-up and
  * after a new configuration); they go out with the next flush. */
 void engine_publish_config(struct engine *);

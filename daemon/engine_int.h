@@ -7,8 +7,13 @@
  * named for it (struct turn in turn.c, struct degraded in degraded.c...):
  * other rooms call its functions rather than touch its fields. Its
  * functions are named for the file and take struct engine * first. A room
- * that keeps deadlines registers its own timer kinds with the scheduler
- * and says what runs when they fall due. Nothing is published directly: a
+ * that keeps deadlines registers its own kind of timer when the engine is
+ * handed its scheduler (engine_set_sched calls the room's *_timers), with
+ * the handler that runs when one falls due, keeps the kind in its part of
+ * the state and schedules by id: timers_at(e->sched, kind, id, due). A
+ * handler whose work writes first records the deadline in the turn
+ * (turn_deadline), so that degraded mode can replay it. Nothing is
+ * published directly: a
  * room writes to the store in this turn's transaction (turn_touch opens
  * it) and queues what to announce with turn_queue or turn_notice; the
  * turn hands it out after the commit (durable before announced). Per-call
@@ -77,6 +82,7 @@ struct turn {
 	struct marks published, delivered;
 	struct backlog inputs;	/* this turn's inputs */
 	int in_txn;		/* a transaction was begun this turn */
+	int marks_timer;	/* outbox states that wait for a commit */
 };
 
 /* degraded.c: the database takes no writes. */
@@ -87,6 +93,7 @@ struct degraded {
 	struct backlog backlog;	/* every input since the first failure */
 	int replaying;		/* inputs are being replayed: no output */
 	int replayed;		/* this turn's transaction holds the backlog */
+	int retry_timer;	/* try the database again */
 };
 
 /* policy.c: an open incident whose policy a reload changed keeps the one
@@ -102,6 +109,12 @@ struct pins {
 	size_t n;
 };
 
+/* ratelimit.c: what each sender sent in the current window. */
+struct ratelimit {
+	struct limit *counts;
+	int timer;		/* the window's end */
+};
+
 struct engine {
 	const struct config *cf;
 	struct store *st;
@@ -111,8 +124,15 @@ struct engine {
 	struct turn turn;
 	struct degraded degraded;
 	struct pins pins;
-	struct limit *limits;	/* ratelimit.c: per-sender counts */
+	struct ratelimit ratelimit;
 	struct duty *duty;	/* oncall.c: the run-time overrides in force */
+
+	/* The kinds of timer of the rooms that keep no other state. */
+	int escalate_timer;	/* escalate.c: an incident's next step */
+	int remind_timer;	/* remind.c: taken, nobody on scene yet */
+	int debrief_timer;	/* debriefs.c: a debrief's reminders */
+	int purge_timer;	/* purge.c: the daily retention job */
+	int device_timer;	/* health.c: a device offline too long */
 };
 
 /* A message from the broker, as the dispatch hands it to a room: rest is
@@ -193,6 +213,8 @@ void turn_acked(struct engine *, int64_t tag, int ok, const char *why);
 int turn_flush(struct engine *);
 int turn_resend(struct engine *);
 void turn_discard(struct engine *, size_t from);
+void turn_deadline(struct engine *, int timer, int64_t id, int64_t due);
+void turn_timers(struct engine *);
 void turn_free(struct turn *);
 
 /* degraded.c */
@@ -200,6 +222,7 @@ void degraded_replay(struct engine *);
 void degraded_enter(struct engine *);
 void degraded_leave(struct engine *);
 char *degraded_status(struct engine *);
+void degraded_timers(struct engine *);
 
 /* incident.c */
 void incident_event(struct engine *, struct incident *, int64_t now,
@@ -239,8 +262,9 @@ size_t escalate_route(struct engine *, struct incident *, int step,
     int64_t now, char *empty, size_t emptylen);
 void escalate_step(struct engine *, struct incident *, int step,
     int64_t now);
-void escalate_due(struct engine *, int64_t id, int64_t due);
-int escalate_restore_one(const struct incident *, void *arg);
+void escalate_arm(struct engine *, const struct incident *);
+int escalate_restore(struct engine *);
+void escalate_timers(struct engine *);
 
 /* feedback.c */
 int feedback_scan(struct engine *, const struct incident *,
@@ -262,8 +286,8 @@ const char *feedback_ack(struct engine *, struct incident *,
 /* remind.c */
 void remind_arm(struct engine *, int64_t incident, const struct feedback *);
 void remind_cancel(struct engine *, const struct incident *);
-void remind_timer(struct engine *, int64_t id, int64_t now);
 int remind_restore(struct engine *);
+void remind_timers(struct engine *);
 
 /* intake.c */
 void intake_report(struct engine *, const struct input *);
@@ -297,8 +321,8 @@ void join_again(struct engine *, struct incident *, const struct report *);
 
 /* debriefs.c */
 void debriefs_open(struct engine *, struct incident *, int64_t now);
-void debriefs_timer(struct engine *, int64_t id, int64_t now);
-int debriefs_restore_one(const struct debrief_due *, void *arg);
+int debriefs_restore(struct engine *);
+void debriefs_timers(struct engine *);
 const char *debriefs_record(struct engine *, const char *who,
     const struct query *, struct incident *, struct msg_reply *);
 
@@ -318,17 +342,19 @@ int oncall_request(struct engine *, const struct request *);
 
 /* purge.c */
 const char *purge_run(struct engine *, int dry_run, struct msg_reply *);
-void purge_job(struct engine *, int64_t now);
+void purge_start(struct engine *);
+void purge_timers(struct engine *);
 
 /* ratelimit.c */
 int ratelimit_check(struct engine *, const char *kind, const char *source,
     const char *device, const void *p, size_t len, int recorded);
 void ratelimit_roll(struct engine *);
+void ratelimit_timers(struct engine *);
 
 /* health.c: devices */
 void health_presence(struct engine *, const struct input *);
 void health_selftest(struct engine *, const struct input *);
-void health_timer(struct engine *, int64_t id, int64_t now);
+void health_timers(struct engine *);
 int health_restore(struct engine *);
 void health_config(struct engine *, int64_t now);
 void health_heartbeat(struct engine *, int64_t started);

@@ -205,7 +205,7 @@ escalate_repeat(struct engine *e, struct incident *inc, int64_t now)
 	incident_save(e, inc, now);
 }
 
-void
+static void
 escalate_due(struct engine *e, int64_t id, int64_t due)
 {
 	struct incident inc;
@@ -230,11 +230,46 @@ escalate_due(struct engine *e, int64_t id, int64_t due)
 		escalate_step(e, &inc, inc.due_step, now);
 }
 
-int
+/* The incident's next deadline, while it is open. */
+void
+escalate_arm(struct engine *e, const struct incident *inc)
+{
+	if (e->sched == NULL)
+		return;
+	if (inc->due_at >= 0 && state_open(inc->state))
+		timers_at(e->sched, e->escalate_timer, inc->id, inc->due_at);
+	else
+		timers_cancel(e->sched, e->escalate_timer, inc->id);
+}
+
+static int
 escalate_restore_one(const struct incident *inc, void *arg)
 {
 	struct engine *e = arg;
 
-	timers_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
+	timers_at(e->sched, e->escalate_timer, inc->id, inc->due_at);
 	return 0;
+}
+
+/* Start-up: the deadlines of the open incidents. */
+int
+escalate_restore(struct engine *e)
+{
+	return store_pending(e->st, escalate_restore_one, e);
+}
+
+static void
+escalate_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	turn_deadline(e, e->escalate_timer, id, due);
+	escalate_due(e, id, due);
+}
+
+void
+escalate_timers(struct engine *e)
+{
+	e->escalate_timer = timers_handler(e->sched, "escalate",
+	    escalate_timer, e);
 }

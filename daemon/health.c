@@ -32,9 +32,9 @@ health_arm(struct engine *e, const struct device *d)
 	if (e->sched == NULL)
 		return;
 	if (d->due_at >= 0)
-		timers_at(e->sched, KEY(d->id, KEY_DEVICE), d->due_at);
+		timers_at(e->sched, e->device_timer, d->id, d->due_at);
 	else
-		timers_cancel(e->sched, KEY(d->id, KEY_DEVICE));
+		timers_cancel(e->sched, e->device_timer, d->id);
 }
 
 /* Write the row and its timer; the turn's transaction commits both. */
@@ -233,8 +233,8 @@ health_test(struct engine *e, const char *topic,
 	    msg_selftest_result_encode(t.id, now), 0);
 }
 
-void
-health_timer(struct engine *e, int64_t id, int64_t now)
+static void
+health_offline(struct engine *e, int64_t id, int64_t now)
 {
 	struct device d;
 	char msg[DETAIL_MAX + 1], since[40];
@@ -391,4 +391,19 @@ health_heartbeat(struct engine *e, int64_t started)
 	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_DAEMON,
 	    "heartbeat", NULL), msg_heartbeat_encode(hb), 1);
 	free(hb);
+}
+
+static void
+health_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	turn_deadline(e, e->device_timer, id, due);
+	health_offline(e, id, clock_now());
+}
+
+void
+health_timers(struct engine *e)
+{
+	e->device_timer = timers_handler(e->sched, "device", health_timer, e);
 }

@@ -44,12 +44,7 @@ incident_save(struct engine *e, struct incident *inc, int64_t now)
 		    (long long)inc->id);
 	if (!state_open(inc->state))
 		policy_unpin(e, inc->id);
-	if (e->sched == NULL)
-		return;
-	if (inc->due_at >= 0 && state_open(inc->state))
-		timers_at(e->sched, KEY(inc->id, KEY_ESCALATE), inc->due_at);
-	else
-		timers_cancel(e->sched, KEY(inc->id, KEY_ESCALATE));
+	escalate_arm(e, inc);
 }
 
 /* Publish the incident topic: retained while open, cleared once closed. */

@@ -71,7 +71,7 @@ purge_run(struct engine *e, int dry_run, struct msg_reply *r)
 }
 
 /* The daily retention job (records.retention_days). */
-void
+static void
 purge_job(struct engine *e, int64_t now)
 {
 	const char *err;
@@ -80,5 +80,27 @@ purge_job(struct engine *e, int64_t now)
 	    (err = purge_run(e, 0, NULL)) != NULL)
 		log_warnx("event=purge error=\"%s\"", err);
 	if (e->sched != NULL)
-		timers_at(e->sched, KEY(0, KEY_PURGE), now + PURGE_EVERY_MS);
+		timers_at(e->sched, e->purge_timer, 0, now + PURGE_EVERY_MS);
+}
+
+/* Start-up: the first run, a few minutes from now. */
+void
+purge_start(struct engine *e)
+{
+	timers_at(e->sched, e->purge_timer, 0, clock_now() + PURGE_FIRST_MS);
+}
+
+static void
+purge_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	turn_deadline(e, e->purge_timer, id, due);
+	purge_job(e, clock_now());
+}
+
+void
+purge_timers(struct engine *e)
+{
+	e->purge_timer = timers_handler(e->sched, "purge", purge_timer, e);
 }

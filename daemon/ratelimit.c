@@ -89,7 +89,8 @@ ratelimit_first(struct engine *e, struct limit_entry *en, const void *p,
 		    msg_error_encode(text, topic, NULL, 0, clock_now()), 0);
 	free(topic);
 	if (e->sched != NULL)
-		timers_at(e->sched, KEY(0, KEY_LIMIT), limit_window_end(e->limits));
+		timers_at(e->sched, e->ratelimit.timer, 0,
+		    limit_window_end(e->ratelimit.counts));
 }
 
 /* The window ended: the record of each sender's excess gets its count. */
@@ -115,11 +116,11 @@ ratelimit_record(void *arg, const struct limit_entry *en)
 void
 ratelimit_roll(struct engine *e)
 {
-	if (limit_window_end(e->limits) < 0)
+	if (limit_window_end(e->ratelimit.counts) < 0)
 		return;
-	limit_roll(e->limits, ratelimit_record, e);
+	limit_roll(e->ratelimit.counts, ratelimit_record, e);
 	if (e->sched != NULL)
-		timers_cancel(e->sched, KEY(0, KEY_LIMIT));
+		timers_cancel(e->sched, e->ratelimit.timer, 0);
 }
 
 /*
@@ -134,7 +135,7 @@ ratelimit_check(struct engine *e, const char *kind, const char *source,
 {
 	struct limit_entry *en;
 	enum limit_verdict v;
-	int64_t now = clock_now(), end = limit_window_end(e->limits);
+	int64_t now = clock_now(), end = limit_window_end(e->ratelimit.counts);
 
 	/* No limits (a load test): no lookups on the path of a report. */
 	if (e->degraded.replaying || (e->cf->limit_source <= 0 &&
@@ -146,7 +147,7 @@ ratelimit_check(struct engine *e, const char *kind, const char *source,
 	    config_branch(e->cf, source) == NULL &&
 	    strcmp(source, HEALTH_RESPONDERS) != 0)
 		source = "";
-	v = limit_count(e->limits, now, e->cf->limit_interval * 1000, kind,
+	v = limit_count(e->ratelimit.counts, now, e->cf->limit_interval * 1000, kind,
 	    source, e->cf->limit_source, device, e->cf->limit_device, &en);
 	if (v == LIMIT_OK)
 		return 0;
@@ -155,4 +156,19 @@ ratelimit_check(struct engine *e, const char *kind, const char *source,
 	if (v == LIMIT_FIRST)
 		ratelimit_first(e, en, p, len);
 	return 1;
+}
+
+static void
+ratelimit_timer(int64_t id, int64_t due, void *arg)
+{
+	(void)id;
+	(void)due;
+	ratelimit_roll(arg);
+}
+
+void
+ratelimit_timers(struct engine *e)
+{
+	e->ratelimit.timer = timers_handler(e->sched, "limit",
+	    ratelimit_timer, e);
 }

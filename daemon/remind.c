@@ -34,16 +34,16 @@ remind_arm(struct engine *e, int64_t incident, const struct feedback *f)
 	if (e->sched == NULL)
 		return;
 	if (due >= 0)
-		timers_at(e->sched, KEY(incident, KEY_REMIND), due);
+		timers_at(e->sched, e->remind_timer, incident, due);
 	else
-		timers_cancel(e->sched, KEY(incident, KEY_REMIND));
+		timers_cancel(e->sched, e->remind_timer, incident);
 }
 
 void
 remind_cancel(struct engine *e, const struct incident *inc)
 {
 	if (e->sched != NULL)
-		timers_cancel(e->sched, KEY(inc->id, KEY_REMIND));
+		timers_cancel(e->sched, e->remind_timer, inc->id);
 }
 
 /* Remind those who took the incident that they are not on scene yet. */
@@ -120,8 +120,8 @@ remind_forgotten(struct engine *e, struct incident *inc,
 	reporter_announce(e, inc, NULL, text);
 }
 
-void
-remind_timer(struct engine *e, int64_t id, int64_t now)
+static void
+remind_fire(struct engine *e, int64_t id, int64_t now)
 {
 	struct incident inc;
 	struct feedback *f;
@@ -195,4 +195,19 @@ remind_restore(struct engine *e)
 	free(f);
 	free(ids.id);
 	return rc;
+}
+
+static void
+remind_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	turn_deadline(e, e->remind_timer, id, due);
+	remind_fire(e, id, clock_now());
+}
+
+void
+remind_timers(struct engine *e)
+{
+	e->remind_timer = timers_handler(e->sched, "remind", remind_timer, e);
 }

@@ -1,12 +1,13 @@
 /*
  * One scheduler of absolute deadlines (after OpenSMTPD's runq.c).
  *
- * A binary min-heap ordered by (due, seq) holds the entries; seq is an
- * insertion counter, so entries with the same deadline fire in the order
- * they were scheduled. An open-addressing table maps each key to its place
- * in the heap, which keeps timers_at, timers_cancel and timers_due at
- * O(log n) or better for the hundred thousand entries a busy site could
- * hold after a long outage.
+ * Each kind of timer has its handler (timers_handler); an entry's key is
+ * its kind and id. A binary min-heap ordered by (due, seq) holds the
+ * entries; seq is an insertion counter, so entries with the same deadline
+ * fire in the order they were scheduled. An open-addressing table maps
+ * each key to its place in the heap, which keeps timers_at, timers_cancel
+ * and timers_due at O(log n) or better (one table lookup each) for the
+ * hundred thousand entries a busy site could hold after a long outage.
  *
  * timers_run first moves every due entry into a batch and then fires the
  * batch in order. While the batch runs, its keys stay visible: a callback
@@ -22,6 +23,7 @@
 
 #include <event2/event.h>
 
+#include "beacon.h"
 #include "clock.h"
 #include "log.h"
 #include "timers.h"
@@ -36,9 +38,10 @@
 #define SCHED_MAXWAIT 10000
 
 struct timers_entry {
-	int64_t key;
+	int64_t id;
 	int64_t due;
 	uint64_t seq;
+	int kind;
 };
 
 /*
@@ -46,16 +49,24 @@ struct timers_entry {
  * (the entry is due and waiting in a running timers_run).
  */
 struct timers_slot {
-	int64_t key;
+	int64_t id;
 	long pos;
+	int kind;
 	int used;
+};
+
+/* A kind of timer: its name and what runs when one falls due. */
+struct timers_kind {
+	char name[TIMERS_NAME];
+	timers_fn fn;
+	void *arg;
 };
 
 struct timers {
 	struct event_base *base;
 	struct event *timer;
-	timers_fn fn;
-	void *arg;
+	struct timers_kind kinds[TIMERS_KINDS];
+	int nkinds;
 
 	struct timers_entry *heap;
 	size_t nheap;
@@ -79,9 +90,9 @@ static void timers_arm(struct timers *);
 /* ---- key index ---------------------------------------------------------- */
 
 static size_t
-timers_hash(int64_t key)
+timers_hash(int kind, int64_t id)
 {
-	uint64_t x = (uint64_t)key;
+	uint64_t x = (uint64_t)id ^ ((uint64_t)kind << 56);
 
 	/* splitmix64's finaliser: incident ids are sequential. */
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -90,12 +101,12 @@ timers_hash(int64_t key)
 }
 
 static struct timers_slot *
-timers_slot(const struct timers *s, int64_t key)
+timers_slot(const struct timers *s, int kind, int64_t id)
 {
-	size_t mask = s->nslots - 1, i = timers_hash(key) & mask;
+	size_t mask = s->nslots - 1, i = timers_hash(kind, id) & mask;
 
 	while (s->slots[i].used) {
-		if (s->slots[i].key == key)
+		if (s->slots[i].id == id && s->slots[i].kind == kind)
 			return &s->slots[i];
 		i = (i + 1) & mask;
 	}
@@ -103,15 +114,17 @@ timers_slot(const struct timers *s, int64_t key)
 }
 
 static void
-timers_slot_put(struct timers *s, int64_t key, long pos)
+timers_slot_put(struct timers *s, int kind, int64_t id, long pos)
 {
-	size_t mask = s->nslots - 1, i = timers_hash(key) & mask;
+	size_t mask = s->nslots - 1, i = timers_hash(kind, id) & mask;
 
-	while (s->slots[i].used && s->slots[i].key != key)
+	while (s->slots[i].used && (s->slots[i].id != id ||
+	    s->slots[i].kind != kind))
 		i = (i + 1) & mask;
 	if (!s->slots[i].used)
 		s->nused++;
-	s->slots[i].key = key;
+	s->slots[i].id = id;
+	s->slots[i].kind = kind;
 	s->slots[i].pos = pos;
 	s->slots[i].used = 1;
 }
@@ -127,7 +140,8 @@ timers_grow(struct timers *s)
 	s->nused = 0;
 	for (i = 0; i < n; i++)
 		if (old[i].used)
-			timers_slot_put(s, old[i].key, old[i].pos);
+			timers_slot_put(s, old[i].kind, old[i].id,
+			    old[i].pos);
 	free(old);
 }
 
@@ -140,7 +154,7 @@ timers_slot_del(struct timers *s, struct timers_slot *sl)
 	s->slots[i].used = 0;
 	s->nused--;
 	for (j = (i + 1) & mask; s->slots[j].used; j = (j + 1) & mask) {
-		home = timers_hash(s->slots[j].key) & mask;
+		home = timers_hash(s->slots[j].kind, s->slots[j].id) & mask;
 		/* Move j into the hole unless its home lies in (i, j]. */
 		if (((j - home) & mask) < ((j - i) & mask))
 			continue;
@@ -164,7 +178,7 @@ static void
 timers_place(struct timers *s, size_t i, const struct timers_entry *e)
 {
 	s->heap[i] = *e;
-	timers_slot(s, e->key)->pos = (long)i;
+	timers_slot(s, e->kind, e->id)->pos = (long)i;
 }
 
 static void
@@ -221,9 +235,9 @@ timers_heap_remove(struct timers *s, size_t i)
 }
 
 static void
-timers_heap_add(struct timers *s, int64_t key, int64_t due)
+timers_heap_add(struct timers *s, int kind, int64_t id, int64_t due)
 {
-	struct timers_entry e = { key, due, s->seq++ };
+	struct timers_entry e = { id, due, s->seq++, kind };
 
 	if (s->nheap == s->heapcap) {
 		s->heapcap = s->heapcap == 0 ? 64 : s->heapcap * 2;
@@ -231,7 +245,7 @@ timers_heap_add(struct timers *s, int64_t key, int64_t due)
 	}
 	if ((s->nused + 1) * 2 > s->nslots)
 		timers_grow(s);
-	timers_slot_put(s, key, (long)s->nheap);
+	timers_slot_put(s, kind, id, (long)s->nheap);
 	s->heap[s->nheap++] = e;
 	timers_up(s, s->nheap - 1);
 }
@@ -287,13 +301,11 @@ timers_arm(struct timers *s)
 /* ---- interface ---------------------------------------------------------- */
 
 struct timers *
-timers_new(struct event_base *base, timers_fn fn, void *arg)
+timers_new(struct event_base *base)
 {
 	struct timers *s = xcalloc(1, sizeof *s);
 
 	s->base = base;
-	s->fn = fn;
-	s->arg = arg;
 	s->nslots = SCHED_MINSLOTS;
 	s->slots = xcalloc(s->nslots, sizeof *s->slots);
 	if (base != NULL && (s->timer = evtimer_new(base, timers_timer, s)) ==
@@ -315,23 +327,50 @@ timers_free(struct timers *s)
 	free(s);
 }
 
+int
+timers_handler(struct timers *s, const char *name, timers_fn fn, void *arg)
+{
+	struct timers_kind *k;
+
+	if (s->nkinds == TIMERS_KINDS || timers_kind(s, name) >= 0)
+		fatalx("timers: cannot register the kind \"%s\"", name);
+	k = &s->kinds[s->nkinds];
+	strlcpy_utf8(k->name, name, sizeof k->name);
+	k->fn = fn;
+	k->arg = arg;
+	return s->nkinds++;
+}
+
+int
+timers_kind(const struct timers *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nkinds; i++)
+		if (strcmp(s->kinds[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
 void
-timers_at(struct timers *s, int64_t key, int64_t due)
+timers_at(struct timers *s, int kind, int64_t id, int64_t due)
 {
 	struct timers_slot *sl;
 
-	if ((sl = timers_slot(s, key)) != NULL)
+	if (kind < 0 || kind >= s->nkinds)
+		fatalx("timers: no handler for kind %d", kind);
+	if ((sl = timers_slot(s, kind, id)) != NULL)
 		timers_drop(s, sl);
-	timers_heap_add(s, key, due);
+	timers_heap_add(s, kind, id, due);
 	timers_arm(s);
 }
 
 int
-timers_cancel(struct timers *s, int64_t key)
+timers_cancel(struct timers *s, int kind, int64_t id)
 {
 	struct timers_slot *sl;
 
-	if ((sl = timers_slot(s, key)) == NULL)
+	if ((sl = timers_slot(s, kind, id)) == NULL)
 		return 0;
 	timers_drop(s, sl);
 	timers_arm(s);
@@ -339,11 +378,11 @@ timers_cancel(struct timers *s, int64_t key)
 }
 
 int64_t
-timers_due(const struct timers *s, int64_t key)
+timers_due(const struct timers *s, int kind, int64_t id)
 {
 	const struct timers_slot *sl;
 
-	if ((sl = timers_slot(s, key)) == NULL)
+	if ((sl = timers_slot(s, kind, id)) == NULL)
 		return -1;
 	if (sl->pos < 0)
 		return s->batch[-sl->pos - 1].due;
@@ -354,6 +393,14 @@ size_t
 timers_count(const struct timers *s)
 {
 	return s->nheap + s->batchlive;
+}
+
+void
+timers_fire(struct timers *s, int kind, int64_t id, int64_t due)
+{
+	struct timers_kind *k = &s->kinds[kind];
+
+	k->fn(id, due, k->arg);
 }
 
 /* Move every entry due at now into the batch, in firing order. */
@@ -372,7 +419,7 @@ timers_collect(struct timers *s, int64_t now)
 		}
 		s->batch[s->nbatch] = e;
 		timers_heap_remove(s, 0);
-		timers_slot(s, e.key)->pos = -(long)++s->nbatch;
+		timers_slot(s, e.kind, e.id)->pos = -(long)++s->nbatch;
 	}
 	s->batchlive = s->nbatch;
 }
@@ -392,13 +439,13 @@ timers_run(struct timers *s, int64_t now)
 	timers_collect(s, now);
 	for (i = 0; i < s->nbatch; i++) {
 		e = s->batch[i];
-		sl = timers_slot(s, e.key);
+		sl = timers_slot(s, e.kind, e.id);
 		/* Cancelled or rescheduled by an earlier callback. */
 		if (sl == NULL || sl->pos != -(long)(i + 1))
 			continue;
 		timers_drop(s, sl);
 		fired++;
-		s->fn(e.key, e.due, s->arg);
+		timers_fire(s, e.kind, e.id, e.due);
 	}
 	s->nbatch = s->batchlive = 0;
 	s->running = 0;

@@ -135,9 +135,6 @@ marks_add(struct marks *mk, int64_t id)
 	mk->id[mk->n++] = id;
 }
 
-/* Write the outbox's new states into this turn's transaction: published
- * first, so that a PUBACK already seen lands on top of it. A mark that
- * cannot be written costs a repeat after a restart, never a gap. */
 /*
  * Outbox states are written by the next transaction, whatever opens it;
  * if none comes within MARKS_MS, the timer opens one. A PUBACK does not
@@ -149,10 +146,14 @@ static void
 turn_marks_due(struct engine *e)
 {
 	if (e->sched != NULL &&
-	    timers_due(e->sched, KEY(0, KEY_MARKS)) < 0)
-		timers_at(e->sched, KEY(0, KEY_MARKS), clock_now() + MARKS_MS);
+	    timers_due(e->sched, e->turn.marks_timer, 0) < 0)
+		timers_at(e->sched, e->turn.marks_timer, 0, clock_now() +
+		    MARKS_MS);
 }
 
+/* Write the outbox's new states into this turn's transaction: published
+ * first, so that a PUBACK already seen lands on top of it. A mark that
+ * cannot be written costs a repeat after a restart, never a gap. */
 static void
 turn_write_marks(struct engine *e)
 {
@@ -176,7 +177,7 @@ turn_write_marks(struct engine *e)
 	/* Written: the timer is for states that wait, not a commit of its
 	 * own every MARKS_MS under load. */
 	if (e->sched != NULL)
-		timers_cancel(e->sched, KEY(0, KEY_MARKS));
+		timers_cancel(e->sched, e->turn.marks_timer, 0);
 }
 
 void
@@ -366,4 +367,31 @@ turn_free(struct turn *t)
 	free(t->published.id);
 	free(t->delivered.id);
 	backlog_free(&t->inputs);
+}
+
+/* A deadline fell due: kept in this turn's inputs (not while replaying),
+ * so that degraded mode replays it with the others. */
+void
+turn_deadline(struct engine *e, int timer, int64_t id, int64_t due)
+{
+	if (turn_enter(e))
+		backlog_deadline(&e->turn.inputs, clock_now(), timer, id, due);
+}
+
+static void
+turn_marks_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	(void)id;
+	(void)due;
+	if (e->turn.published.n > 0 || e->turn.delivered.n > 0)
+		turn_touch(e);	/* the flush writes them */
+}
+
+void
+turn_timers(struct engine *e)
+{
+	e->turn.marks_timer = timers_handler(e->sched, "marks",
+	    turn_marks_timer, e);
 }
