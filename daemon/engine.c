@@ -247,7 +247,7 @@ engine_restore(struct engine *e)
 
 	rc = turn_resend(e);
 	if (rc == 0)
-		rc = oncall_restore(e->st, e->duty, clock_now());
+		rc = oncall_restore(e, clock_now());
 	if (rc == 0)
 		rc = escalate_restore(e);
 	if (rc == 0)

@@ -37,7 +37,6 @@
 #include "limit.h"
 #include "log.h"
 #include "msg.h"
-#include "oncall.h"
 #include "query.h"
 #include "rules.h"
 #include "store.h"
@@ -337,8 +336,9 @@ void request_refuse(struct engine *, const struct request *, int method,
 const char *request_may_query(struct engine *, const char *who, char *buf,
     size_t len);
 
-/* oncall.c: the engine's side */
+/* oncall.c: who is on duty, and the overrides (e->duty) */
 int oncall_request(struct engine *, const struct request *);
+int oncall_restore(struct engine *, int64_t now);
 
 /* purge.c */
 const char *purge_run(struct engine *, int dry_run, struct msg_reply *);
