@@ -67,12 +67,12 @@ degraded_tell_admins(struct engine *e, const char *kind, const char *message)
 {
 	size_t i;
 
-	turn_queue(e, xasprintf("%s/daemon/status", e->cf->topic_prefix),
-	    degraded_status(e), 1);
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_DAEMON, "status",
+	    NULL), degraded_status(e), 1);
 	for (i = 0; i < e->cf->nadmins; i++)
-		turn_queue(e, engine_topic(e, "notify", e->cf->admins[i],
-		    NULL), msg_admin_notice_encode(kind, message,
-		    clock_now()), 0);
+		turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_NOTIFY,
+		    e->cf->admins[i], NULL), msg_admin_notice_encode(kind,
+		    message, clock_now()), 0);
 }
 
 void

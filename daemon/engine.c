@@ -115,14 +115,6 @@ engine_responder_role(const struct config *cf, const char *id)
 	return rp != NULL ? rp->role : "";
 }
 
-char *
-engine_topic(struct engine *e, const char *kind, const char *a, const char *b)
-{
-	if (b != NULL)
-		return xasprintf("%s/%s/%s/%s", e->cf->topic_prefix, kind, a, b);
-	return xasprintf("%s/%s/%s", e->cf->topic_prefix, kind, a);
-}
-
 void
 engine_stop(struct engine *e)
 {

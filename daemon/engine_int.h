@@ -195,8 +195,6 @@ struct feedback {
 /* engine.c */
 const char *engine_role_label(const struct config *, const char *role);
 const char *engine_responder_role(const struct config *, const char *id);
-char *engine_topic(struct engine *, const char *kind, const char *a,
-    const char *b);
 
 /* turn.c */
 void turn_touch(struct engine *);

@@ -55,10 +55,11 @@ incident_publish(struct engine *e, const struct incident *inc)
 	int open = state_open(inc->state);
 
 	snprintf(id, sizeof id, "%lld", (long long)inc->id);
-	turn_queue(e, engine_topic(e, "incident", id, NULL),
-	    msg_incident_encode(inc), open);
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_INCIDENT, id,
+	    NULL), msg_incident_encode(inc), open);
 	if (!open)
-		turn_queue(e, engine_topic(e, "incident", id, NULL), NULL, 1);
+		turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_INCIDENT,
+		    id, NULL), NULL, 1);
 }
 
 int

@@ -19,7 +19,7 @@ intake_reply_error(struct engine *e, const char *topic, const char *segment,
 	turn_touch(e);
 	store_reject(e->st, now, topic, report, error, p, len);
 	log_info("event=refused topic=%s error=\"%s\"", topic, error);
-	turn_queue(e, engine_topic(e, "error", segment, NULL),
+	turn_queue(e, topic_make(e->cf->topic_prefix, "error", segment, NULL),
 	    msg_error_encode(error, topic, report, incident, now), 0);
 }
 
@@ -41,8 +41,8 @@ intake_reject(struct engine *e, const char *topic, const char *branch,
 	store_reject(e->st, s.ts, topic, id, error, p, len);
 	log_info("event=rejected branch=%s report=%s error=\"%s\"", branch, id,
 	    error);
-	turn_queue(e, engine_topic(e, "status", branch, id),
-	    msg_status_encode(&s), 0);
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_STATUS, branch, id,
+	    NULL), msg_status_encode(&s), 0);
 }
 
 /* The same report id again: record it and say where it stands. */

@@ -43,9 +43,9 @@ ratelimit_who(const struct limit_entry *en, char *what, size_t wlen,
 static char *
 ratelimit_topic(struct engine *e, const struct limit_entry *en)
 {
-	return xasprintf("%s/%s/%s", e->cf->topic_prefix,
+	return topic_make(e->cf->topic_prefix,
 	    en->kind[0] == '*' ? "+" : en->kind,
-	    en->source[0] != '\0' ? en->source : "+");
+	    en->source[0] != '\0' ? en->source : "+", NULL);
 }
 
 static void
@@ -85,8 +85,9 @@ ratelimit_first(struct engine *e, struct limit_entry *en, const void *p,
 	    en->device[0] ? en->device : "(none)", en->max,
 	    e->cf->limit_interval);
 	if (en->source[0] != '\0' && en->kind[0] != '*')
-		turn_queue(e, engine_topic(e, "error", en->source, NULL),
-		    msg_error_encode(text, topic, NULL, 0, clock_now()), 0);
+		turn_queue(e, topic_make(e->cf->topic_prefix, "error",
+		    en->source, NULL), msg_error_encode(text, topic, NULL, 0,
+		    clock_now()), 0);
 	free(topic);
 	if (e->sched != NULL)
 		timers_at(e->sched, e->ratelimit.timer, 0,

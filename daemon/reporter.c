@@ -66,11 +66,11 @@ reporter_publish(struct engine *e, const struct incident *inc,
 {
 	int open = state_open(inc->state);
 
-	turn_queue(e, engine_topic(e, "status", inc->branch, s->report),
-	    msg_status_encode(s), open);
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_STATUS,
+	    inc->branch, s->report, NULL), msg_status_encode(s), open);
 	if (!open)
-		turn_queue(e, engine_topic(e, "status", inc->branch,
-		    s->report), NULL, 1);
+		turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_STATUS,
+		    inc->branch, s->report, NULL), NULL, 1);
 }
 
 /* The status of the report that opened inc. */

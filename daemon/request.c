@@ -29,8 +29,9 @@ request_refuse(struct engine *e, const struct request *rq, int method,
 		request_answer(e, rq, msg_reply_finish(msg_reply_new(method),
 		    error));
 	else
-		turn_queue(e, engine_topic(e, "error", rq->who, NULL),
-		    msg_error_encode(error, rq->topic, NULL, 0, clock_now()), 0);
+		turn_queue(e, topic_make(e->cf->topic_prefix, "error", rq->who,
+		    NULL), msg_error_encode(error, rq->topic, NULL, 0,
+		    clock_now()), 0);
 }
 
 /* Why `who` may not use supervisor requests, or NULL when it may. */
@@ -131,13 +132,37 @@ request_write(struct engine *e, const char *who, const struct query *q,
 static int
 request_reply_ok(struct engine *e, const struct request *rq)
 {
-	size_t plen = strlen(e->cf->topic_prefix), wlen = strlen(rq->who);
-	const char *t = rq->reply_to;
+	size_t size = strlen(rq->who) + 2;	/* room to see a longer one */
+	char *who = xmalloc(size);
+	const char *rest, *after;
+	int ok;
 
-	return strncmp(t, e->cf->topic_prefix, plen) == 0 &&
-	    strncmp(t + plen, "/reply/", 7) == 0 &&
-	    strncmp(t + plen + 7, rq->who, wlen) == 0 &&
-	    t[plen + 7 + wlen] == '/' && t[plen + 8 + wlen] != '\0';
+	if ((rest = topic_match(rq->reply_to, e->cf->topic_prefix,
+	    TOPIC_REPLY)) == NULL) {
+		free(who);
+		return 0;
+	}
+	after = topic_level(rest, who, size);
+	ok = strcmp(who, rq->who) == 0 && after[0] != '\0';
+	free(who);
+	return ok;
+}
+
+/* A response topic that is not the asker's: refused on its error
+ * topic, saying which are. */
+static void
+request_not_yours(struct engine *e, const struct request *rq)
+{
+	struct request own = *rq;
+	char err[DETAIL_MAX + 1];
+	char *yours = topic_make(e->cf->topic_prefix, TOPIC_REPLY, rq->who,
+	    "...", NULL);
+
+	own.reply_to = NULL;
+	snprintf(err, sizeof err, "response topic %.120s is not yours: use "
+	    "%s; nothing was done", rq->reply_to, yours);
+	free(yours);
+	request_refuse(e, &own, -1, err);
 }
 
 void
@@ -148,15 +173,9 @@ request_handle(struct engine *e, const struct request *rq)
 	char err[DETAIL_MAX + 1];
 	const char *why;
 
-	if (rq->reply_to != NULL && !request_reply_ok(e, rq)) {
-		struct request own = *rq;
-
-		own.reply_to = NULL;
-		snprintf(err, sizeof err, "response topic %.120s is not yours: "
-		    "use %s/reply/%s/...; nothing was done", rq->reply_to,
-		    e->cf->topic_prefix, rq->who);
-		request_refuse(e, &own, -1, err);
-	} else if (oncall_request(e, rq))
+	if (rq->reply_to != NULL && !request_reply_ok(e, rq))
+		request_not_yours(e, rq);
+	else if (oncall_request(e, rq))
 		;
 	else if (msg_query_decode(rq->p, rq->len, q, err, sizeof err) !=
 	    MSG_OK)

@@ -116,13 +116,12 @@ turn_append(struct engine *e, int64_t incident, const char *kind,
 static void
 turn_push(struct engine *e, const struct outmsg *m)
 {
-	size_t plen = strlen(e->cf->topic_prefix);
+	const char *who;
 
-	if (e->turn.push == NULL || m->payload == NULL ||
-	    strncmp(m->topic, e->cf->topic_prefix, plen) != 0 ||
-	    strncmp(m->topic + plen, "/notify/", 8) != 0)
+	if (e->turn.push == NULL || m->payload == NULL || (who =
+	    topic_match(m->topic, e->cf->topic_prefix, TOPIC_NOTIFY)) == NULL)
 		return;
-	e->turn.push(e->turn.push_arg, m->topic + plen + 8, m->payload);
+	e->turn.push(e->turn.push_arg, who, m->payload);
 }
 
 static void
@@ -256,7 +255,7 @@ void
 turn_notice(struct engine *e, int64_t incident, const char *who,
     char *payload, int64_t now)
 {
-	char *topic = engine_topic(e, "notify", who, NULL);
+	char *topic = topic_make(e->cf->topic_prefix, TOPIC_NOTIFY, who, NULL);
 	int64_t id;
 
 	turn_touch(e);
