@@ -1,13 +1,16 @@
 /*
  * One scheduler of absolute deadlines (after OpenSMTPD's runq.c).
  *
- * Each kind of timer has its handler (timers_handler); an entry's key is
- * its kind and id. A binary min-heap ordered by (due, seq) holds the
- * entries; seq is an insertion counter, so entries with the same deadline
- * fire in the order they were scheduled. An open-addressing table maps
- * each key to its place in the heap, which keeps timers_at, timers_cancel
- * and timers_due at O(log n) or better (one table lookup each) for the
- * hundred thousand entries a busy site could hold after a long outage.
+ * Each kind of timer has its handler (timers_handler). An entry's key
+ * joins its kind and id into one number, here only: id * TIMERS_KINDS +
+ * kind (so ids are within +-2^59), which keeps the index and the heap as
+ * small and fast as with plain keys. A binary min-heap ordered by (due,
+ * seq) holds the entries; seq is an insertion counter, so entries with the
+ * same deadline fire in the order they were scheduled. An open-addressing
+ * table maps each key to its place in the heap, which keeps timers_at,
+ * timers_cancel and timers_due at O(log n) or better (one table lookup
+ * each) for the hundred thousand entries a busy site could hold after a
+ * long outage.
  *
  * timers_run first moves every due entry into a batch and then fires the
  * batch in order. While the batch runs, its keys stay visible: a callback
@@ -38,10 +41,9 @@
 #define SCHED_MAXWAIT 10000
 
 struct timers_entry {
-	int64_t id;
+	int64_t key;
 	int64_t due;
 	uint64_t seq;
-	int kind;
 };
 
 /*
@@ -49,9 +51,8 @@ struct timers_entry {
  * (the entry is due and waiting in a running timers_run).
  */
 struct timers_slot {
-	int64_t id;
+	int64_t key;
 	long pos;
-	int kind;
 	int used;
 };
 
@@ -87,12 +88,31 @@ struct timers {
 
 static void timers_arm(struct timers *);
 
+/* The key of (kind, id), and back. */
+static int64_t
+timers_key(int kind, int64_t id)
+{
+	return (int64_t)((uint64_t)id * TIMERS_KINDS + (uint64_t)kind);
+}
+
+static int
+timers_key_kind(int64_t key)
+{
+	return (int)((uint64_t)key & (TIMERS_KINDS - 1));
+}
+
+static int64_t
+timers_key_id(int64_t key)
+{
+	return (key - timers_key_kind(key)) / TIMERS_KINDS;
+}
+
 /* ---- key index ---------------------------------------------------------- */
 
 static size_t
-timers_hash(int kind, int64_t id)
+timers_hash(int64_t key)
 {
-	uint64_t x = (uint64_t)id ^ ((uint64_t)kind << 56);
+	uint64_t x = (uint64_t)key;
 
 	/* splitmix64's finaliser: incident ids are sequential. */
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -101,12 +121,12 @@ timers_hash(int kind, int64_t id)
 }
 
 static struct timers_slot *
-timers_slot(const struct timers *s, int kind, int64_t id)
+timers_slot(const struct timers *s, int64_t key)
 {
-	size_t mask = s->nslots - 1, i = timers_hash(kind, id) & mask;
+	size_t mask = s->nslots - 1, i = timers_hash(key) & mask;
 
 	while (s->slots[i].used) {
-		if (s->slots[i].id == id && s->slots[i].kind == kind)
+		if (s->slots[i].key == key)
 			return &s->slots[i];
 		i = (i + 1) & mask;
 	}
@@ -114,17 +134,15 @@ timers_slot(const struct timers *s, int kind, int64_t id)
 }
 
 static void
-timers_slot_put(struct timers *s, int kind, int64_t id, long pos)
+timers_slot_put(struct timers *s, int64_t key, long pos)
 {
-	size_t mask = s->nslots - 1, i = timers_hash(kind, id) & mask;
+	size_t mask = s->nslots - 1, i = timers_hash(key) & mask;
 
-	while (s->slots[i].used && (s->slots[i].id != id ||
-	    s->slots[i].kind != kind))
+	while (s->slots[i].used && s->slots[i].key != key)
 		i = (i + 1) & mask;
 	if (!s->slots[i].used)
 		s->nused++;
-	s->slots[i].id = id;
-	s->slots[i].kind = kind;
+	s->slots[i].key = key;
 	s->slots[i].pos = pos;
 	s->slots[i].used = 1;
 }
@@ -140,8 +158,7 @@ timers_grow(struct timers *s)
 	s->nused = 0;
 	for (i = 0; i < n; i++)
 		if (old[i].used)
-			timers_slot_put(s, old[i].kind, old[i].id,
-			    old[i].pos);
+			timers_slot_put(s, old[i].key, old[i].pos);
 	free(old);
 }
 
@@ -154,7 +171,7 @@ timers_slot_del(struct timers *s, struct timers_slot *sl)
 	s->slots[i].used = 0;
 	s->nused--;
 	for (j = (i + 1) & mask; s->slots[j].used; j = (j + 1) & mask) {
-		home = timers_hash(s->slots[j].kind, s->slots[j].id) & mask;
+		home = timers_hash(s->slots[j].key) & mask;
 		/* Move j into the hole unless its home lies in (i, j]. */
 		if (((j - home) & mask) < ((j - i) & mask))
 			continue;
@@ -178,7 +195,7 @@ static void
 timers_place(struct timers *s, size_t i, const struct timers_entry *e)
 {
 	s->heap[i] = *e;
-	timers_slot(s, e->kind, e->id)->pos = (long)i;
+	timers_slot(s, e->key)->pos = (long)i;
 }
 
 static void
@@ -235,9 +252,9 @@ timers_heap_remove(struct timers *s, size_t i)
 }
 
 static void
-timers_heap_add(struct timers *s, int kind, int64_t id, int64_t due)
+timers_heap_add(struct timers *s, int64_t key, int64_t due)
 {
-	struct timers_entry e = { id, due, s->seq++, kind };
+	struct timers_entry e = { key, due, s->seq++ };
 
 	if (s->nheap == s->heapcap) {
 		s->heapcap = s->heapcap == 0 ? 64 : s->heapcap * 2;
@@ -245,7 +262,7 @@ timers_heap_add(struct timers *s, int kind, int64_t id, int64_t due)
 	}
 	if ((s->nused + 1) * 2 > s->nslots)
 		timers_grow(s);
-	timers_slot_put(s, kind, id, (long)s->nheap);
+	timers_slot_put(s, key, (long)s->nheap);
 	s->heap[s->nheap++] = e;
 	timers_up(s, s->nheap - 1);
 }
@@ -356,12 +373,13 @@ void
 timers_at(struct timers *s, int kind, int64_t id, int64_t due)
 {
 	struct timers_slot *sl;
+	int64_t key = timers_key(kind, id);
 
 	if (kind < 0 || kind >= s->nkinds)
 		fatalx("timers: no handler for kind %d", kind);
-	if ((sl = timers_slot(s, kind, id)) != NULL)
+	if ((sl = timers_slot(s, key)) != NULL)
 		timers_drop(s, sl);
-	timers_heap_add(s, kind, id, due);
+	timers_heap_add(s, key, due);
 	timers_arm(s);
 }
 
@@ -370,7 +388,7 @@ timers_cancel(struct timers *s, int kind, int64_t id)
 {
 	struct timers_slot *sl;
 
-	if ((sl = timers_slot(s, kind, id)) == NULL)
+	if ((sl = timers_slot(s, timers_key(kind, id))) == NULL)
 		return 0;
 	timers_drop(s, sl);
 	timers_arm(s);
@@ -382,7 +400,7 @@ timers_due(const struct timers *s, int kind, int64_t id)
 {
 	const struct timers_slot *sl;
 
-	if ((sl = timers_slot(s, kind, id)) == NULL)
+	if ((sl = timers_slot(s, timers_key(kind, id))) == NULL)
 		return -1;
 	if (sl->pos < 0)
 		return s->batch[-sl->pos - 1].due;
@@ -419,7 +437,7 @@ timers_collect(struct timers *s, int64_t now)
 		}
 		s->batch[s->nbatch] = e;
 		timers_heap_remove(s, 0);
-		timers_slot(s, e.kind, e.id)->pos = -(long)++s->nbatch;
+		timers_slot(s, e.key)->pos = -(long)++s->nbatch;
 	}
 	s->batchlive = s->nbatch;
 }
@@ -439,13 +457,14 @@ timers_run(struct timers *s, int64_t now)
 	timers_collect(s, now);
 	for (i = 0; i < s->nbatch; i++) {
 		e = s->batch[i];
-		sl = timers_slot(s, e.kind, e.id);
+		sl = timers_slot(s, e.key);
 		/* Cancelled or rescheduled by an earlier callback. */
 		if (sl == NULL || sl->pos != -(long)(i + 1))
 			continue;
 		timers_drop(s, sl);
 		fired++;
-		timers_fire(s, e.kind, e.id, e.due);
+		timers_fire(s, timers_key_kind(e.key), timers_key_id(e.key),
+		    e.due);
 	}
 	s->nbatch = s->batchlive = 0;
 	s->running = 0;

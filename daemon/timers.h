@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TIMERS_KINDS 16	/* kinds one scheduler can hold */
+#define TIMERS_KINDS 16	/* kinds one scheduler can hold: a power of two */
 #define TIMERS_NAME 16	/* a kind's name and its NUL */
 
 struct event_base;
