@@ -53,8 +53,10 @@ void engine_set_push(struct engine *, engine_push_fn, void *arg);
 int engine_append(struct engine *, int64_t incident, const char *kind,
     const char *actor, int step, const char *detail);
 
-/* Rebuild timers for open incidents from the store, and queue again the
- * notifications the broker never acknowledged (start-up). */
+/* Start-up: rebuild each room's timers from the store (escalations,
+ * reminders, debriefs, devices, the retention job) and the on-call
+ * overrides in force, and queue again the notifications the broker never
+ * acknowledged. Needs the scheduler (engine_set_sched). */
 int engine_restore(struct engine *);
 /* The broker acknowledged (ok 1) or refused (ok 0, why) the notification
  * published with this tag; recorded in the next transaction. */
