@@ -131,3 +131,9 @@ degraded_timers(struct engine *e)
 	e->degraded.retry_timer = timers_handler(e->sched, "retry",
 	    degraded_retry, e);
 }
+
+void
+degraded_free(struct degraded *d)
+{
+	backlog_free(&d->backlog);
+}

@@ -47,7 +47,7 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	turn_free(&e->turn);
-	backlog_free(&e->degraded.backlog);
+	degraded_free(&e->degraded);
 	limit_free(e->ratelimit.counts);
 	policy_free(&e->pins);
 	engine_free_topics(e);

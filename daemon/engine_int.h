@@ -220,6 +220,7 @@ void degraded_enter(struct engine *);
 void degraded_leave(struct engine *);
 char *degraded_status(struct engine *);
 void degraded_timers(struct engine *);
+void degraded_free(struct degraded *);
 
 /* incident.c */
 void incident_event(struct engine *, struct incident *, int64_t now,

@@ -1,7 +1,8 @@
 /*
- * The incident engine (engine.c) with the real rules, a real SQLite store
- * (":memory:" or a temporary file), the scheduler driven by hand and the
- * test clock: every publication it hands out is captured and checked.
+ * The incident engine (engine.c and the rooms that share engine_int.h)
+ * with the real rules, a real SQLite store (":memory:" or a temporary
+ * file), the scheduler driven by hand and the test clock: every
+ * publication it hands out is captured and checked.
  */
 #include <sys/resource.h>
 
