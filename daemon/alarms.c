@@ -235,10 +235,10 @@ alarms_related(struct engine *e, struct incident *inc,
 		if (store_incident_get(e->st, rel->id[i], &other) != 1 ||
 		    !alarms_relate(inc, other.id))
 			continue;
-		incident_event(e, inc, now, "related", NULL, -1, "may be related "
-		    "to incident %lld%s%s: another report of the same category "
-		    "within repeat_window, from another device at another "
-		    "place", (long long)other.id, other.r.location[0] ?
+		incident_event(e, inc, now, "related", NULL, -1, "may be "
+		    "related to incident %lld%s%s: another report of the same "
+		    "category within repeat_window, from another device at "
+		    "another place", (long long)other.id, other.r.location[0] ?
 		    " at " : "", other.r.location);
 		if (!alarms_relate(&other, inc->id))
 			continue;
@@ -326,7 +326,8 @@ alarms_cancel(struct engine *e, const char *topic, const char *branch,
 	if (!state_open(inc.state)) {
 		incident_event(e, &inc, now, "cancel_refused", by, -1,
 		    "cancel received after the incident was closed");
-		reporter_tell(e, &inc, NULL, "already closed: nothing to cancel");
+		reporter_tell(e, &inc, NULL,
+		    "already closed: nothing to cancel");
 		return;
 	}
 	inc.due_at = -1;
@@ -337,7 +338,8 @@ alarms_cancel(struct engine *e, const char *topic, const char *branch,
 		    inc.r.drill ? "DRILL: " : "");
 		log_info("incident=%lld event=cancelled", (long long)inc.id);
 		incident_save(e, &inc, now);
-		reporter_announce(e, &inc, by, "cancelled: nobody was notified");
+		reporter_announce(e, &inc, by,
+		    "cancelled: nobody was notified");
 		return;
 	}
 	incident_event(e, &inc, now, "false_alarm", by, inc.step, "%sfalse "
@@ -368,7 +370,8 @@ alarms_who_called(struct engine *e, const struct incident *inc, char *buf,
 	labels = xcalloc(ns.n + 1, sizeof *labels);
 	for (i = 0; i < ns.n; i++) {
 		const char *role = engine_responder_role(e->cf, ns.v[i]);
-		const char *l = role[0] ? engine_role_label(e->cf, role) : ns.v[i];
+		const char *l = role[0] ? engine_role_label(e->cf, role) :
+		    ns.v[i];
 
 		for (j = 0; j < n && strcmp(labels[j], l) != 0; j++)
 			;

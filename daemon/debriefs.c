@@ -236,5 +236,6 @@ debriefs_timer(int64_t id, int64_t due, void *arg)
 void
 debriefs_timers(struct engine *e)
 {
-	e->debrief_timer = timers_handler(e->sched, "debrief", debriefs_timer, e);
+	e->debrief_timer = timers_handler(e->sched, "debrief", debriefs_timer,
+	    e);
 }

@@ -49,7 +49,8 @@ escalate_off_duty(struct engine *e, struct incident *inc,
 	for (i = 0; i < rt->noff && off < sizeof who; i++)
 		off += snprintf(who + off, sizeof who - off, "%s%s", i ? ", " :
 		    "", rt->off[i]->id);
-	incident_event(e, inc, now, "off_duty", NULL, step, "off duty: %s", who);
+	incident_event(e, inc, now, "off_duty", NULL, step, "off duty: %s",
+	    who);
 }
 
 /* Notify step `step`; returns how many responders it reached. Roles with
@@ -67,8 +68,8 @@ escalate_fire(struct engine *e, struct incident *inc, int step, int64_t now,
 	    inc->r.severity, step, e->duty, now, &rt) != 0)
 		return 0;
 	for (i = 0; i < rt.n; i++) {
-		if (alarms_drill_skipped(e, inc, rt.who[i]->id, rt.role[i], step,
-		    now)) {
+		if (alarms_drill_skipped(e, inc, rt.who[i]->id, rt.role[i],
+		    step, now)) {
 			skipped++;
 			continue;
 		}
@@ -76,7 +77,8 @@ escalate_fire(struct engine *e, struct incident *inc, int step, int64_t now,
 			inc->notified++;
 		incident_event(e, inc, now, "notified", rt.who[i]->id, step,
 		    "role=%s", rt.role[i]);
-		escalate_notify_one(e, inc, rt.who[i], rt.role[i], step, 0, now);
+		escalate_notify_one(e, inc, rt.who[i], rt.role[i], step, 0,
+		    now);
 		log_info("incident=%lld event=notified step=%d responder=%s",
 		    (long long)inc->id, step + 1, rt.who[i]->id);
 	}
@@ -170,8 +172,8 @@ escalate_step(struct engine *e, struct incident *inc, int step, int64_t now)
 	size_t n;
 
 	n = escalate_route(e, inc, step, now, empty, sizeof empty);
-	escalate_routed_text(inc, n, (size_t)(inc->notified - before), step == 0,
-	    empty, text, sizeof text);
+	escalate_routed_text(inc, n, (size_t)(inc->notified - before),
+	    step == 0, empty, text, sizeof text);
 	if (step > 0)
 		incident_event(e, inc, now, "escalated", NULL, inc->step, "%s",
 		    text);

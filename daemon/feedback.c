@@ -122,7 +122,8 @@ feedback_who(struct engine *e, char (*ids)[ID_MAX + 1], size_t n,
 	for (i = 0; i < n && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s (%s)",
 		    i == 0 ? "" : i + 1 == n ? " and " : ", ", ids[i],
-		    engine_role_label(e->cf, engine_responder_role(e->cf, ids[i])));
+		    engine_role_label(e->cf, engine_responder_role(e->cf,
+		    ids[i])));
 }
 
 /* Acknowledged and still waiting for a required role: escalation goes on. */
@@ -202,8 +203,8 @@ feedback_status(struct engine *e, const struct incident *inc,
 		rp = config_responder(e->cf, f->ackers[i]);
 		strlcpy_utf8(a->by, f->ackers[i], sizeof a->by);
 		strlcpy_utf8(a->role, role, sizeof a->role);
-		strlcpy_utf8(a->label, role[0] ? engine_role_label(e->cf, role) : "",
-		    sizeof a->label);
+		strlcpy_utf8(a->label, role[0] ? engine_role_label(e->cf,
+		    role) : "", sizeof a->label);
 		strlcpy_utf8(a->name, rp != NULL ? rp->name : "",
 		    sizeof a->name);
 	}
@@ -329,8 +330,8 @@ feedback_stand_down(struct engine *e, struct incident *inc, const char *reason,
 	told[0] = '\0';
 	for (i = 0; i < f->nnotified; i++) {
 		struct notice nt = { inc, "stand_down", label, reason, by,
-			role, role[0] ? engine_role_label(e->cf, role) : NULL, msg,
-			now };
+			role, role[0] ? engine_role_label(e->cf, role) : NULL,
+			msg, now };
 
 		if (fb_has(f->ackers, f->nackers, f->notified[i]) ||
 		    (by != NULL && strcmp(by, f->notified[i]) == 0))
@@ -380,7 +381,8 @@ feedback_ack(struct engine *e, struct incident *inc, const char *who,
 		names[0] = '\0';
 		for (i = 0; i < n && off < sizeof names; i++)
 			off += (size_t)snprintf(names + off, sizeof names - off,
-			    "%s%s", i ? " and " : "", engine_role_label(e->cf, aw[i]));
+			    "%s%s", i ? " and " : "", engine_role_label(e->cf,
+			    aw[i]));
 		snprintf(tail, len, "; waiting for %s", names);
 		if (pol != NULL && inc->step >= 0)
 			feedback_next(e, inc, pol, now);

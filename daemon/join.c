@@ -28,8 +28,8 @@ join_tell(struct engine *e, const struct incident *inc,
 		const char *role = engine_responder_role(e->cf, inc->acked_by);
 
 		snprintf(acked, sizeof acked, "%s%s%s%s", inc->acked_by,
-		    role[0] ? " (" : "", role[0] ? engine_role_label(e->cf, role) :
-		    "", role[0] ? ")" : "");
+		    role[0] ? " (" : "", role[0] ? engine_role_label(e->cf,
+		    role) : "", role[0] ? ")" : "");
 	}
 	alarms_press_text(inc, r, called, acked, text, sizeof text);
 	reporter_status(e, inc, NULL, text, r->shortened, &s);

@@ -24,7 +24,8 @@ policy_pin_find(struct engine *e, int64_t incident)
 
 	if (e->pins.n == 0)
 		return NULL;
-	return bsearch(&key, e->pins.v, e->pins.n, sizeof *e->pins.v, policy_cmp);
+	return bsearch(&key, e->pins.v, e->pins.n, sizeof *e->pins.v,
+	    policy_cmp);
 }
 
 void
@@ -35,7 +36,8 @@ policy_unpin(struct engine *e, int64_t incident)
 	if (p == NULL)
 		return;
 	config_policy_free(p->pol);
-	memmove(p, p + 1, (size_t)(e->pins.v + e->pins.n - (p + 1)) * sizeof *p);
+	memmove(p, p + 1, (size_t)(e->pins.v + e->pins.n - (p + 1)) *
+	    sizeof *p);
 	e->pins.n--;
 }
 
@@ -84,7 +86,8 @@ policy_repin(struct engine *e, const struct config *next)
 		free(r.add);
 		return;
 	}
-	e->pins.v = xreallocarray(e->pins.v, e->pins.n + r.n, sizeof *e->pins.v);
+	e->pins.v = xreallocarray(e->pins.v, e->pins.n + r.n,
+	    sizeof *e->pins.v);
 	memcpy(e->pins.v + e->pins.n, r.add, r.n * sizeof *r.add);
 	e->pins.n += r.n;
 	qsort(e->pins.v, e->pins.n, sizeof *e->pins.v, policy_cmp);

@@ -148,8 +148,9 @@ ratelimit_check(struct engine *e, const char *kind, const char *source,
 	    config_branch(e->cf, source) == NULL &&
 	    strcmp(source, HEALTH_RESPONDERS) != 0)
 		source = "";
-	v = limit_count(e->ratelimit.counts, now, e->cf->limit_interval * 1000, kind,
-	    source, e->cf->limit_source, device, e->cf->limit_device, &en);
+	v = limit_count(e->ratelimit.counts, now, e->cf->limit_interval * 1000,
+	    kind, source, e->cf->limit_source, device, e->cf->limit_device,
+	    &en);
 	if (v == LIMIT_OK)
 		return 0;
 	if (recorded)

@@ -107,7 +107,8 @@ response_backup(struct engine *e, struct incident *inc, const char *who,
 		    "step to call for backup: name a role (role)",
 		    (long long)inc->id);
 	if (err[0] != '\0') {
-		topic = topic_make(e->cf->topic_prefix, TOPIC_RESPOND, who, NULL);
+		topic = topic_make(e->cf->topic_prefix, TOPIC_RESPOND, who,
+		    NULL);
 		payload = msg_respond_encode(rs);
 		intake_reply_error(e, topic, who, NULL, inc->id, err, payload,
 		    strlen(payload));

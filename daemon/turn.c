@@ -57,15 +57,17 @@ turn_enter(struct engine *e)
 void
 turn_queue(struct engine *e, char *topic, char *payload, int retain)
 {
-	if (e->turn.nout == e->turn.outcap) {
-		e->turn.outcap = e->turn.outcap ? e->turn.outcap * 2 : 16;
-		e->turn.out = xreallocarray(e->turn.out, e->turn.outcap, sizeof *e->turn.out);
+	struct turn *t = &e->turn;
+
+	if (t->nout == t->outcap) {
+		t->outcap = t->outcap ? t->outcap * 2 : 16;
+		t->out = xreallocarray(t->out, t->outcap, sizeof *t->out);
 	}
-	memset(&e->turn.out[e->turn.nout], 0, sizeof e->turn.out[e->turn.nout]);
-	e->turn.out[e->turn.nout].topic = topic;
-	e->turn.out[e->turn.nout].payload = payload;
-	e->turn.out[e->turn.nout].retain = retain;
-	e->turn.nout++;
+	memset(&t->out[t->nout], 0, sizeof t->out[t->nout]);
+	t->out[t->nout].topic = topic;
+	t->out[t->nout].payload = payload;
+	t->out[t->nout].retain = retain;
+	t->nout++;
 	turn_touch(e);
 }
 
@@ -93,8 +95,8 @@ turn_append(struct engine *e, int64_t incident, const char *kind,
 	struct event ev;
 
 	if (turn_enter(e))
-		backlog_append(&e->turn.inputs, clock_now(), incident, kind, actor,
-		    step, detail);
+		backlog_append(&e->turn.inputs, clock_now(), incident, kind,
+		    actor, step, detail);
 	memset(&ev, 0, sizeof ev);
 	ev.incident = incident;
 	ev.ts = clock_now();
@@ -222,9 +224,9 @@ turn_flush(struct engine *e)
 	for (i = 0; i < e->turn.nout; i++) {
 		struct outmsg *m = &e->turn.out[i];
 
-		e->turn.publish(e->turn.arg, m->topic, m->payload ? m->payload : "",
-		    m->payload ? strlen(m->payload) : 0, m->retain, m->corr,
-		    m->corrlen, failed ? 0 : m->outbox);
+		e->turn.publish(e->turn.arg, m->topic, m->payload ?
+		    m->payload : "", m->payload ? strlen(m->payload) : 0,
+		    m->retain, m->corr, m->corrlen, failed ? 0 : m->outbox);
 		if (m->outbox > 0 && !failed) {
 			marks_add(&e->turn.published, m->outbox);
 			turn_marks_due(e);

@@ -84,7 +84,7 @@ test_order(void **state)
 	timers_at(r->s, r->kind, 3, 300);
 	timers_at(r->s, r->kind, 1, 100);
 	timers_at(r->s, r->kind, 2, 200);
-	timers_at(r->s, r->kind, 4, 200); /* same deadline as 2, scheduled later */
+	timers_at(r->s, r->kind, 4, 200); /* as 2's deadline, scheduled later */
 	assert_int_equal(timers_count(r->s), 4);
 	assert_int_equal(timers_run(r->s, 99), 0);
 	assert_int_equal(timers_run(r->s, 200), 3);
@@ -264,7 +264,8 @@ test_many_keys(void **state)
 	for (k = 0; k < 100000; k += 2)
 		assert_int_equal(timers_cancel(r->s, r->kind, k * 64), 1);
 	for (k = 1; k < 100000; k += 2)
-		assert_int_equal(timers_due(r->s, r->kind, k * 64), 1000000 - k);
+		assert_int_equal(timers_due(r->s, r->kind, k * 64),
+		    1000000 - k);
 	assert_int_equal(timers_count(r->s), 50000);
 	assert_int_equal(timers_run(r->s, 1000000 - 99990), 5);
 	assert_int_equal(r->keys[0], 99999 * 64);
@@ -340,7 +341,7 @@ test_event_loop(void **state)
 	start = clock_now();
 	due = start + 50;
 	timers_at(s, r->kind, 1, due);
-	timers_at(s, r->kind, 2, start + 60000); /* must not fire in this test */
+	timers_at(s, r->kind, 2, start + 60000); /* must not fire here */
 	/* Not early is exact; "fired" has a generous deadline, for a timer
 	 * that never fires, not a bound on how late a busy machine runs it. */
 	while (r->n == 0 && clock_now() < start + 30000)
