@@ -13,9 +13,9 @@
  * the state and schedules by id: timers_at(e->sched, kind, id, due). A
  * handler whose work writes first records the deadline in the turn
  * (turn_deadline), so that degraded mode can replay it. Nothing is
- * published directly: a
- * room writes to the store in this turn's transaction (turn_touch opens
- * it) and queues what to announce with turn_queue or turn_notice; the
+ * published directly: a room writes to the store in this turn's
+ * transaction (turn_touch opens it) and queues what to announce with
+ * turn_queue, or turn_notice for a notification through the outbox; the
  * turn hands it out after the commit (durable before announced). Per-call
  * facts are arguments, never fields. Helpers with no engine state (rules,
  * limit, backlog, query, the pure alarms_*) take plain data instead.
@@ -122,7 +122,7 @@ struct engine {
 
 	struct turn turn;
 	struct degraded degraded;
-	struct pins pins;
+	struct pins pins;	/* policy.c */
 	struct ratelimit ratelimit;
 	struct duty *duty;	/* oncall.c: the run-time overrides in force */
 
