@@ -21,9 +21,7 @@ engine_new(const struct config *cf, struct store *st, engine_publish_fn pub,
 	struct engine *e = xcalloc(1, sizeof *e);
 
 	e->st = st;
-	e->turn.publish = pub;
-	e->turn.wakeup = wakeup;
-	e->turn.arg = arg;
+	turn_init(&e->turn, pub, wakeup, arg);
 	e->ratelimit.counts = limit_new(LIMIT_KEYS);
 	e->duty = duty_new();
 	engine_set_config(e, cf);
@@ -73,8 +71,7 @@ engine_set_sched(struct engine *e, struct timers *s)
 void
 engine_set_push(struct engine *e, engine_push_fn fn, void *arg)
 {
-	e->turn.push = fn;
-	e->turn.push_arg = arg;
+	turn_set_push(&e->turn, fn, arg);
 }
 
 void

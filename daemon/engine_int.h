@@ -197,6 +197,9 @@ const char *engine_role_label(const struct config *, const char *role);
 const char *engine_responder_role(const struct config *, const char *id);
 
 /* turn.c */
+void turn_init(struct turn *, engine_publish_fn, engine_wakeup_fn,
+    void *arg);
+void turn_set_push(struct turn *, engine_push_fn, void *arg);
 void turn_touch(struct engine *);
 int turn_enter(struct engine *);
 void turn_queue(struct engine *, char *topic, char *payload, int retain);

@@ -12,6 +12,22 @@
 
 #include "engine_int.h"
 
+void
+turn_init(struct turn *t, engine_publish_fn publish, engine_wakeup_fn wakeup,
+    void *arg)
+{
+	t->publish = publish;
+	t->wakeup = wakeup;
+	t->arg = arg;
+}
+
+void
+turn_set_push(struct turn *t, engine_push_fn push, void *arg)
+{
+	t->push = push;
+	t->push_arg = arg;
+}
+
 /* Open this turn's transaction, once: if a failure rolled it back, the
  * rest of the turn must not write on its own. In degraded mode the
  * transaction starts with the backlog replayed into it. */
