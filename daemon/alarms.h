@@ -2,7 +2,8 @@
  * Alarms that are not real: the cancel window, drills and repeated
  * presses. Pure decisions over the configuration, no I/O, so they are
  * tested directly; the engine acts on them (docs/protocol.md, "Cancel,
- * drills, repeated presses and pauses").
+ * drills, repeated presses and pauses"), in alarms.c and join.c, whose
+ * functions on struct engine are declared in engine_int.h.
  */
 #ifndef BEACON_ALARMS_H
 #define BEACON_ALARMS_H

@@ -54,11 +54,13 @@ backlog_request(struct backlog *b, int64_t ts, const char *topic,
 }
 
 void
-backlog_deadline(struct backlog *b, int64_t ts, int64_t key, int64_t due)
+backlog_deadline(struct backlog *b, int64_t ts, int timer, int64_t id,
+    int64_t due)
 {
 	struct backlog_input *in = backlog_new(b, BACKLOG_DEADLINE, ts);
 
-	in->a = key;
+	in->timer = timer;
+	in->a = id;
 	in->b = due;
 }
 

@@ -14,7 +14,7 @@
 
 enum backlog_kind {
 	BACKLOG_REQUEST,	/* a message (reply_to NULL) or a request */
-	BACKLOG_DEADLINE,	/* a timer fired: key, due */
+	BACKLOG_DEADLINE,	/* a timer fired: its kind, id, due */
 	BACKLOG_APPEND,		/* engine_append from outside the engine */
 };
 
@@ -27,7 +27,8 @@ struct backlog_input {
 	char *reply_to;		/* request: response topic; append: actor */
 	void *corr;
 	size_t corrlen;
-	int64_t a, b;		/* deadline: key, due; append: incident, step */
+	int64_t a, b;		/* deadline: id, due; append: incident, step */
+	int timer;		/* deadline: the kind of timer (timers.h) */
 };
 
 struct backlog {
@@ -39,7 +40,7 @@ struct backlog {
 void backlog_request(struct backlog *, int64_t ts, const char *topic,
     const void *payload, size_t len, const char *reply_to, const void *corr,
     size_t corrlen);
-void backlog_deadline(struct backlog *, int64_t ts, int64_t key,
+void backlog_deadline(struct backlog *, int64_t ts, int timer, int64_t id,
     int64_t due);
 void backlog_append(struct backlog *, int64_t ts, int64_t incident,
     const char *kind, const char *actor, int step, const char *detail);

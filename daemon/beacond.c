@@ -107,14 +107,6 @@ on_pushed(void *arg, int64_t incident, const char *kind, const char *actor,
 	engine_append(d->engine, incident, kind, actor, step, detail);
 }
 
-static void
-on_deadline(int64_t key, int64_t due, void *arg)
-{
-	struct daemon *d = arg;
-
-	engine_deadline(d->engine, key, due);
-}
-
 /* From the loop, so that a loop that hangs stops both. */
 static void
 on_heartbeat(evutil_socket_t fd, short what, void *arg)
@@ -350,7 +342,7 @@ loop_setup(struct daemon *d)
 static void
 engine_setup(struct daemon *d)
 {
-	d->sched = timers_new(d->base, on_deadline, d);
+	d->sched = timers_new(d->base);
 	d->engine = engine_new(d->cf, d->st, on_publish, on_wakeup, d);
 	engine_set_sched(d->engine, d->sched);
 	engine_set_push(d->engine, on_push, d);

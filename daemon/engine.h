@@ -12,15 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- * One scheduler serves every timer: a key is an id times KEY_KINDS plus
- * the kind of timer, so an incident's escalation and its debrief never
- * replace each other.
- */
-enum engine_key { KEY_ESCALATE = 0, KEY_DEBRIEF, KEY_PURGE, KEY_DEVICE,
-	KEY_RETRY, KEY_LIMIT, KEY_MARKS, KEY_REMIND, KEY_KINDS };
-#define KEY(id, kind) ((int64_t)(id) * KEY_KINDS + (kind))
-
 struct config;
 struct store;
 struct timers;
@@ -34,7 +25,8 @@ typedef void (*engine_publish_fn)(void *arg, const char *topic,
     const char *payload, size_t len, int retain, const void *corr,
     size_t corrlen, int64_t tag);
 /* Called when the engine has written something and wants a flush at the
- * end of this loop turn (beacond activates a low-priority event). */
+ * end of this loop turn (beacond activates an event whose callback calls
+ * engine_flush). */
 typedef void (*engine_wakeup_fn)(void *arg);
 /* Also called, after the commit, for each notification on
  * beacon/notify/{responder}: the responder and the payload (borrowed for
@@ -48,7 +40,8 @@ void engine_free(struct engine *);
 /* Shutting down: record what the senders over their limits sent in the
  * current window (then engine_flush). */
 void engine_stop(struct engine *);
-/* The scheduler must call engine_deadline() for each due key. */
+/* Hand the engine its scheduler: each of its rooms registers there the
+ * kinds of timer it keeps, with what runs when one falls due. */
 void engine_set_sched(struct engine *, struct timers *);
 /* Swap in a new configuration (SIGHUP). */
 void engine_set_config(struct engine *, const struct config *);
@@ -60,8 +53,10 @@ void engine_set_push(struct engine *, engine_push_fn, void *arg);
 int engine_append(struct engine *, int64_t incident, const char *kind,
     const char *actor, int step, const char *detail);
 
-/* Rebuild timers for open incidents from the store, and queue again the
- * notifications the broker never acknowledged (start-up). */
+/* Start-up: rebuild each room's timers from the store (escalations,
+ * reminders, debriefs, devices, the retention job) and the on-call
+ * overrides in force, and queue again the notifications the broker never
+ * acknowledged. Needs the scheduler (engine_set_sched). */
 int engine_restore(struct engine *);
 /* The broker acknowledged (ok 1) or refused (ok 0, why) the notification
  * published with this tag; recorded in the next transaction. */
@@ -73,9 +68,6 @@ void engine_message(struct engine *, const char *topic, const void *payload,
  * request (beacon/query/{responder}); reply_to may be NULL. */
 void engine_request(struct engine *, const char *topic, const void *payload,
     size_t len, const char *reply_to, const void *corr, size_t corrlen);
-/* A timer fired (sched callback): an escalation, a debrief reminder or
- * the retention job, by key. */
-void engine_deadline(struct engine *, int64_t key, int64_t due);
 /* Queue every branch's retained beacon/config/{branch} (at start-up and
  * after a new configuration); they go out with the next flush. */
 void engine_publish_config(struct engine *);
@@ -90,7 +82,6 @@ int engine_flush(struct engine *);
 /* beacon/daemon/status as it stands: online, or degraded with the reason
  * (retained; beacond publishes it when it connects). The caller frees. */
 char *engine_status(struct engine *);
-int engine_degraded(const struct engine *);
 /* Topics beacond subscribes to; NULL-terminated, owned by the engine. */
 const char *const *engine_topics(struct engine *);
 

@@ -1,22 +1,15 @@
 /*
  * Device health: presence, self-tests and the supervisor told when a
  * report device is missing. A report button that is off is a silent
- * failure: nobody notices until the day it is pressed.
+ * failure: nobody notices until the day it is pressed. Also each
+ * branch's retained configuration for the report pages, and the
+ * daemon's heartbeat.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "beacon.h"
-#include "clock.h"
-#include "conf.h"
-#include "health.h"
-#include "log.h"
-#include "msg.h"
-#include "rules.h"
-#include "timers.h"
-#include "store.h"
-#include "xmalloc.h"
+#include "engine_int.h"
 
 /* The kinds whose absence is reported. A responder app that is closed is
  * a phone in a pocket, not a fault. */
@@ -34,35 +27,33 @@ health_is_report_device(const char *kind)
 }
 
 static void
-health_arm(const struct health_env *h, const struct device *d)
+health_arm(struct engine *e, const struct device *d)
 {
-	int64_t key = d->id * h->key_mul + h->key_add;
-
-	if (h->sched == NULL)
+	if (e->sched == NULL)
 		return;
 	if (d->due_at >= 0)
-		timers_at(h->sched, key, d->due_at);
+		timers_at(e->sched, e->device_timer, d->id, d->due_at);
 	else
-		timers_cancel(h->sched, key);
+		timers_cancel(e->sched, e->device_timer, d->id);
 }
 
 /* Write the row and its timer; the turn's transaction commits both. */
 static void
-health_save(const struct health_env *h, struct device *d)
+health_save(struct engine *e, struct device *d)
 {
-	if (store_device_put(h->st, d) != 0) {
+	if (store_device_put(e->st, d) != 0) {
 		log_warnx("device=%s/%s: state not recorded", d->branch,
 		    d->device);
 		return;
 	}
-	health_arm(h, d);
+	health_arm(e, d);
 }
 
 static void
-health_record(const struct health_env *h, const struct device *d,
+health_record(struct engine *e, const struct device *d,
     int64_t now, const char *kind, const char *detail)
 {
-	if (store_device_event(h->st, now, d, kind, detail) != 0)
+	if (store_device_event(e->st, now, d, kind, detail) != 0)
 		log_warnx("device=%s/%s: event %s not recorded", d->branch,
 		    d->device, kind);
 	log_info("device=%s/%s event=%s%s%s%s", d->branch, d->device, kind,
@@ -71,85 +62,85 @@ health_record(const struct health_env *h, const struct device *d,
 
 /* Tell the branch's supervisors (the debrief role); returns how many. */
 static size_t
-health_tell(const struct health_env *h, const struct device *d,
+health_tell(struct engine *e, const struct device *d,
     const char *kind, const char *message, int64_t now)
 {
 	struct route rt;
 	size_t i;
 
-	if (h->cf->debrief_role == NULL)
+	if (e->cf->debrief_role == NULL)
 		return 0;
-	rules_role(h->cf, h->cf->debrief_role, d->branch, &rt);
+	rules_role(e->cf, e->cf->debrief_role, d->branch, &rt);
 	for (i = 0; i < rt.n; i++)
-		h->queue(h->arg, xasprintf("%s/notify/%s",
-		    h->cf->topic_prefix, rt.who[i]->id),
+		turn_queue(e, topic_make(e->cf->topic_prefix,
+		    TOPIC_NOTIFY, rt.who[i]->id, NULL),
 		    msg_device_notice_encode(d, kind, message, now), 0);
 	return rt.n;
 }
 
 static const char *
-health_branch_name(const struct health_env *h, const char *branch)
+health_branch_name(struct engine *e, const char *branch)
 {
-	const struct conf_branch *b = conf_branch(h->cf, branch);
+	const struct conf_branch *b = conf_branch(e->cf, branch);
 
 	return b != NULL ? b->name : branch;
 }
 
 /* Tell, and record who was told (or that nobody could be). */
 static void
-health_announce(const struct health_env *h, const struct device *d,
+health_announce(struct engine *e, const struct device *d,
     const char *kind, const char *message, int64_t now)
 {
 	char detail[DETAIL_MAX + 1];
-	size_t n = health_tell(h, d, kind, message, now);
+	size_t n = health_tell(e, d, kind, message, now);
 
 	if (n == 0)
 		snprintf(detail, sizeof detail, "%s; no one available to tell",
 		    message);
 	else
 		snprintf(detail, sizeof detail, "%s; %zu told", message, n);
-	health_record(h, d, now, kind, detail);
+	health_record(e, d, now, kind, detail);
 }
 
 /* The device is reachable: online, and if its absence had been reported,
  * say it is back. */
 static void
-health_up(const struct health_env *h, struct device *d, int64_t now)
+health_up(struct engine *e, struct device *d, int64_t now)
 {
 	char msg[DETAIL_MAX + 1];
 
 	if (!d->online) {
 		d->online = 1;
 		d->since = now;
-		health_record(h, d, now, "online", "");
+		health_record(e, d, now, "online", "");
 	}
 	if (d->flagged) {
 		snprintf(msg, sizeof msg, "%s %s at %s is back online",
-		    d->kind, d->device, health_branch_name(h, d->branch));
-		health_announce(h, d, "device_back", msg, now);
+		    d->kind, d->device, health_branch_name(e, d->branch));
+		health_announce(e, d, "device_back", msg, now);
 		d->flagged = 0;
 	}
 	d->due_at = -1;
 }
 
 static void
-health_down(const struct health_env *h, struct device *d, int64_t now)
+health_down(struct engine *e, struct device *d, int64_t now)
 {
 	if (!d->online && d->since != 0)
 		return;	/* already known to be offline */
 	d->online = 0;
 	d->since = now;
 	d->due_at = health_is_report_device(d->kind) ?
-	    now + (int64_t)h->cf->device_offline * 1000 : -1;
-	health_record(h, d, now, "offline", "");
+	    now + (int64_t)e->cf->device_offline * 1000 : -1;
+	health_record(e, d, now, "offline", "");
 }
 
 /* The device's row, or a new one (since 0: never seen). */
 static int
-health_find(const struct health_env *h, const char *branch,
+health_find(struct engine *e, const char *branch,
     const char *device, struct device *d)
 {
-	int found = store_device_get(h->st, branch, device, d);
+	int found = store_device_get(e->st, branch, device, d);
 
 	if (found < 0)
 		return -1;
@@ -166,10 +157,10 @@ health_find(const struct health_env *h, const char *branch,
 
 /* Why a device topic cannot be taken, or NULL. */
 static const char *
-health_check(const struct health_env *h, const char *branch,
+health_check(struct engine *e, const char *branch,
     const char *device, char *buf, size_t len)
 {
-	if (conf_branch(h->cf, branch) == NULL &&
+	if (conf_branch(e->cf, branch) == NULL &&
 	    strcmp(branch, HEALTH_RESPONDERS) != 0) {
 		snprintf(buf, len, "unknown branch \"%.64s\"", branch);
 		return buf;
@@ -182,8 +173,8 @@ health_check(const struct health_env *h, const char *branch,
 	return NULL;
 }
 
-void
-health_presence(const struct health_env *h, const char *topic,
+static void
+health_present(struct engine *e, const char *topic,
     const char *branch, const char *device, const void *payload, size_t len,
     int64_t now)
 {
@@ -193,26 +184,27 @@ health_presence(const struct health_env *h, const char *topic,
 
 	if (len == 0)	/* a retained presence cleared: nothing said */
 		return;
-	h->touch(h->arg);
-	if (health_check(h, branch, device, err, sizeof err) != NULL ||
+	turn_touch(e);
+	if (health_check(e, branch, device, err, sizeof err) != NULL ||
 	    msg_presence_decode(payload, len, &p, err, sizeof err) != MSG_OK) {
-		h->reject(h->arg, topic, branch, err, payload, len);
+		intake_reply_error(e, topic, branch, NULL, 0, err,
+		    payload, len);
 		return;
 	}
-	if (health_find(h, branch, device, &d) != 0)
+	if (health_find(e, branch, device, &d) != 0)
 		return;
 	if (p.kind[0] != '\0')
 		strlcpy_utf8(d.kind, p.kind, sizeof d.kind);
 	d.last_seen = now;
 	if (p.online)
-		health_up(h, &d, now);
+		health_up(e, &d, now);
 	else
-		health_down(h, &d, now);
-	health_save(h, &d);
+		health_down(e, &d, now);
+	health_save(e, &d);
 }
 
-void
-health_selftest(const struct health_env *h, const char *topic,
+static void
+health_test(struct engine *e, const char *topic,
     const char *branch, const char *device, const void *payload, size_t len,
     int64_t now)
 {
@@ -220,48 +212,49 @@ health_selftest(const struct health_env *h, const char *topic,
 	struct device d;
 	char err[DETAIL_MAX + 1];
 
-	h->touch(h->arg);
-	if (health_check(h, branch, device, err, sizeof err) != NULL ||
+	turn_touch(e);
+	if (health_check(e, branch, device, err, sizeof err) != NULL ||
 	    msg_selftest_decode(payload, len, &t, err, sizeof err) != MSG_OK) {
-		h->reject(h->arg, topic, branch, err, payload, len);
+		intake_reply_error(e, topic, branch, NULL, 0, err,
+		    payload, len);
 		return;
 	}
-	if (health_find(h, branch, device, &d) != 0)
+	if (health_find(e, branch, device, &d) != 0)
 		return;
 	d.last_seen = d.selftest_at = now;
 	if (t.last_rtt_ms >= 0)
 		d.rtt_ms = t.last_rtt_ms;
-	health_up(h, &d, now);
-	health_save(h, &d);
+	health_up(e, &d, now);
+	health_save(e, &d);
 	log_debug("device=%s/%s event=selftest id=%s rtt_ms=%lld", branch,
 	    device, t.id, (long long)t.last_rtt_ms);
-	h->queue(h->arg, xasprintf("%s/selftest/%s/%s/result",
-	    h->cf->topic_prefix, branch, device),
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_SELFTEST,
+	    branch, device, "result", NULL),
 	    msg_selftest_result_encode(t.id, now), 0);
 }
 
-void
-health_timer(const struct health_env *h, int64_t id, int64_t now)
+static void
+health_offline(struct engine *e, int64_t id, int64_t now)
 {
 	struct device d;
 	char msg[DETAIL_MAX + 1], since[40];
 
-	if (store_device_by_id(h->st, id, &d) != 1 || d.online || d.flagged ||
+	if (store_device_by_id(e->st, id, &d) != 1 || d.online || d.flagged ||
 	    d.due_at < 0)
 		return;
-	h->touch(h->arg);
+	turn_touch(e);
 	if (d.due_at > now) {	/* moved: a new configuration */
-		health_arm(h, &d);
+		health_arm(e, &d);
 		return;
 	}
 	snprintf(msg, sizeof msg, "%s %s at %s has been offline since %s: "
 	    "check its power and network", d.kind, d.device,
-	    health_branch_name(h, d.branch),
+	    health_branch_name(e, d.branch),
 	    clock_fmt(d.since, since, sizeof since));
-	health_announce(h, &d, "device_offline", msg, now);
+	health_announce(e, &d, "device_offline", msg, now);
 	d.flagged = 1;
 	d.due_at = -1;
-	health_save(h, &d);
+	health_save(e, &d);
 }
 
 static int
@@ -272,9 +265,9 @@ health_restore_one(const struct device *d, void *arg)
 }
 
 int
-health_restore(const struct health_env *h)
+health_restore(struct engine *e)
 {
-	return store_devices_pending(h->st, health_restore_one, (void *)h);
+	return store_devices_pending(e->st, health_restore_one, e);
 }
 
 /* The branch's buttons: its own list, else every category, most severe
@@ -321,20 +314,96 @@ health_library(const struct config *cf, int64_t now)
 }
 
 void
-health_config(const struct health_env *h, int64_t now)
+health_config(struct engine *e, int64_t now)
 {
 	const struct conf_branch *b;
 	struct msg_doc *o;
 	size_t i;
 
-	for (i = 0; i < h->cf->nbranches; i++) {
-		b = &h->cf->branches[i];
+	for (i = 0; i < e->cf->nbranches; i++) {
+		b = &e->cf->branches[i];
 		o = msg_config_new(b->id, b->name, b->timezone);
-		health_buttons(h->cf, b, o);
-		msg_doc_int(o, "offline_after", h->cf->page_no_answer);
-		h->queue(h->arg, xasprintf("%s/config/%s",
-		    h->cf->topic_prefix, b->id), msg_config_finish(o, now), 1);
+		health_buttons(e->cf, b, o);
+		msg_doc_int(o, "offline_after", e->cf->page_no_answer);
+		turn_queue(e, topic_make(e->cf->topic_prefix,
+		    TOPIC_CONFIG, b->id, NULL), msg_config_finish(o, now), 1);
 	}
-	h->queue(h->arg, xasprintf("%s/config/%s", h->cf->topic_prefix,
-	    HEALTH_LIBRARY), health_library(h->cf, now), 1);
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_CONFIG,
+	    HEALTH_LIBRARY, NULL), health_library(e->cf, now), 1);
+}
+
+/* in->rest is "{branch}/{device}". */
+static void
+health_device(struct engine *e, const struct input *in, int selftest)
+{
+	char branch[ID_MAX + 3];
+	const char *rest = topic_level(in->rest, branch, sizeof branch);
+
+	/* A branch id too long for ID_MAX + 1 bytes is never one. */
+	if (branch[0] == '\0' || strlen(branch) >= ID_MAX + 2 ||
+	    rest[0] == '\0')
+		return;
+	if (selftest)
+		health_test(e, in->topic, branch, rest, in->payload, in->len,
+		    clock_now());
+	else
+		health_present(e, in->topic, branch, rest, in->payload,
+		    in->len, clock_now());
+}
+
+void
+health_presence(struct engine *e, const struct input *in)
+{
+	health_device(e, in, 0);
+}
+
+void
+health_selftest(struct engine *e, const struct input *in)
+{
+	health_device(e, in, 1);
+}
+
+static int
+health_hb_device(const struct device *d, void *arg)
+{
+	struct heartbeat *hb = arg;
+
+	if (d->online || !d->flagged)
+		return 0;
+	if (hb->nlisted < HEARTBEAT_LISTED)
+		hb->listed[hb->nlisted++] = *d;
+	hb->offline++;
+	return 0;
+}
+
+void
+health_heartbeat(struct engine *e, int64_t started)
+{
+	struct heartbeat *hb = xcalloc(1, sizeof *hb);
+
+	hb->ts = clock_now();
+	hb->started = started;
+	hb->interval = e->cf->heartbeat;
+	hb->open = store_open_count(e->st);
+	if (hb->open < 0 ||
+	    store_devices(e->st, NULL, health_hb_device, hb) != 0)
+		log_warnx("heartbeat: cannot read the database");
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_DAEMON,
+	    "heartbeat", NULL), msg_heartbeat_encode(hb), 1);
+	free(hb);
+}
+
+static void
+health_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	turn_deadline(e, e->device_timer, id, due);
+	health_offline(e, id, clock_now());
+}
+
+void
+health_timers(struct engine *e)
+{
+	e->device_timer = timers_handler(e->sched, "device", health_timer, e);
 }

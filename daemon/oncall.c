@@ -1,27 +1,30 @@
 /*
- * beacon oncall, beacond's side: the answers to "who is on duty", and the
- * run-time overrides. Everything is computed from the configuration, the
- * overrides in force and beacond's clock, with the same functions that
- * route a report (rules_route_at), so the answer is what a report would
- * get at that time.
+ * beacon oncall, beacond's side: who is on duty at a branch now or at a
+ * given time (per role, and each category's route with the steps that
+ * would be skipped as empty), and the run-time overrides supervisors set
+ * and clear, recorded on a timeline of their own (store.h) and applied at
+ * once. This room owns the overrides in force (e->duty), which routing
+ * reads. Everything is computed from the configuration, the overrides and
+ * beacond's clock, with the same functions that route a report
+ * (rules_route_at), so the answer is what a report would get at that
+ * time.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "beacon.h"
 #include "calendar.h"
-#include "clock.h"
-#include "conf.h"
-#include "duty.h"
-#include "log.h"
-#include "msg.h"
-#include "oncall.h"
-#include "rules.h"
-#include "store.h"
-#include "xmalloc.h"
+#include "engine_int.h"
 
-#define ONCALL_DAY_MS (24 * 3600 * 1000LL)
+/* One request being answered: who asks, what, when, the reply being
+ * built and, when it is refused, why. */
+struct oncall_ask {
+	const char *who;
+	const struct oncall_req *q;
+	int64_t now;
+	struct msg_reply *r;
+	char err[DETAIL_MAX + 1];
+};
 
 /* The answer's text for people, a line at a time. */
 struct text {
@@ -66,17 +69,18 @@ oncall_add(const struct duty_override *ov, void *arg)
 }
 
 int
-oncall_restore(struct store *st, struct duty *d, int64_t now)
+oncall_restore(struct engine *e, int64_t now)
 {
-	d->n = 0;
-	if (store_oncall_active(st, now, oncall_add, d) != 0)
+	e->duty->n = 0;
+	if (store_oncall_active(e->st, now, oncall_add, e->duty) != 0)
 		return -1;
-	if (d->n > 0)
-		log_info("event=oncall_restored overrides=%zu", d->n);
+	if (e->duty->n > 0)
+		log_info("event=oncall_restored overrides=%zu", e->duty->n);
 	return 0;
 }
 
-int
+/* 1 if the method writes (set, clear). */
+static int
 oncall_writes(int method)
 {
 	return method == ONCALL_SET || method == ONCALL_CLEAR;
@@ -99,10 +103,10 @@ oncall_closed(const struct conf_branch *b, int64_t at)
 }
 
 static void
-oncall_roles(const struct config *cf, const struct duty *d,
-    const struct conf_branch *b, int64_t at, struct msg_doc *doc,
-    struct text *t)
+oncall_roles(struct engine *e, const struct conf_branch *b, int64_t at,
+    struct msg_doc *doc, struct text *t)
 {
+	const struct config *cf = e->cf;
 	const struct conf_responder *rp;
 	struct msg_doc *r;
 	size_t i, j, non, noff;
@@ -121,7 +125,7 @@ oncall_roles(const struct config *cf, const struct duty *d,
 			if (strcmp(rp->role, cf->roles[i].id) != 0 ||
 			    !conf_covers(rp, b->id))
 				continue;
-			if (duty_on(cf, d, rp, b->id, at)) {
+			if (duty_on(cf, e->duty, rp, b->id, at)) {
 				msg_doc_push_str(r, "on_duty", rp->id);
 				snprintf(on + strlen(on), sizeof on - strlen(on),
 				    "%s%s", non++ ? ", " : "", rp->id);
@@ -174,10 +178,10 @@ oncall_step(const struct config *cf, const struct route *rt, int step,
 }
 
 static void
-oncall_routes(const struct config *cf, const struct duty *d,
-    const struct conf_branch *b, int64_t at, struct msg_doc *doc,
-    struct text *t)
+oncall_routes(struct engine *e, const struct conf_branch *b, int64_t at,
+    struct msg_doc *doc, struct text *t)
 {
+	const struct config *cf = e->cf;
 	const struct conf_category *cat;
 	const struct conf_policy *pol;
 	struct msg_doc *c;
@@ -198,8 +202,8 @@ oncall_routes(const struct config *cf, const struct duty *d,
 		fprintf(t->fp, "    %-20s %spolicy %s: ", cat->id,
 		    after ? "after hours, " : "", pol->id);
 		for (k = 0; k < pol->nsteps; k++) {
-			rules_route_at(cf, pol, b->id, cat->severity, (int)k, d,
-			    at, &rt);
+			rules_route_at(cf, pol, b->id, cat->severity, (int)k,
+			    e->duty, at, &rt);
 			oncall_step(cf, &rt, (int)k, c, t);
 		}
 		fprintf(t->fp, "\n");
@@ -241,9 +245,8 @@ oncall_overrides(const struct duty *d, const struct conf_branch *b,
 }
 
 static void
-oncall_branch(const struct config *cf, const struct duty *d,
-    const struct conf_branch *b, int64_t at, struct msg_reply *r,
-    struct text *t)
+oncall_branch(struct engine *e, const struct conf_branch *b, int64_t at,
+    struct msg_reply *r, struct text *t)
 {
 	struct msg_doc *doc = msg_doc_new();
 	const char *closed = oncall_closed(b, at);
@@ -262,45 +265,45 @@ oncall_branch(const struct config *cf, const struct duty *d,
 	    b->timezone, closed ? "closed, " : "open", closed ? closed : "");
 	msg_doc_push_str(doc, "roles", NULL);
 	msg_doc_push_str(doc, "routes", NULL);
-	oncall_roles(cf, d, b, at, doc, t);
-	oncall_routes(cf, d, b, at, doc, t);
-	oncall_overrides(d, b, at, doc, t);
+	oncall_roles(e, b, at, doc, t);
+	oncall_routes(e, b, at, doc, t);
+	oncall_overrides(e->duty, b, at, doc, t);
 	msg_reply_add(r, "branches", msg_doc_finish(doc));
 }
 
 static const char *
-oncall_show(const struct config *cf, const struct duty *d,
-    const struct oncall_req *q, int64_t now, struct msg_reply *r,
-    char *err, size_t errlen)
+oncall_show(struct engine *e, struct oncall_ask *a)
 {
+	const struct oncall_req *q = a->q;
 	const struct conf_branch *b;
 	struct text t;
 	int64_t at;
 	size_t i;
 
-	if (q->branch[0] != '\0' && conf_branch(cf, q->branch) == NULL) {
-		snprintf(err, errlen, "branch: unknown branch \"%s\"",
+	if (q->branch[0] != '\0' && conf_branch(e->cf, q->branch) == NULL) {
+		snprintf(a->err, sizeof a->err, "branch: unknown branch \"%s\"",
 		    q->branch);
-		return err;
+		return a->err;
 	}
 	text_open(&t);
-	msg_reply_add(r, "branches", NULL);
-	for (i = 0; i < cf->nbranches; i++) {
-		b = &cf->branches[i];
+	msg_reply_add(a->r, "branches", NULL);
+	for (i = 0; i < e->cf->nbranches; i++) {
+		b = &e->cf->branches[i];
 		if (q->branch[0] != '\0' && strcmp(b->id, q->branch) != 0)
 			continue;
-		at = now;
-		if (q->at[0] != '\0' && duty_resolve(b->timezone, now, q->at,
-		    &at) != 0) {
+		at = a->now;
+		if (q->at[0] != '\0' && duty_resolve(b->timezone, a->now,
+		    q->at, &at) != 0) {
 			free(text_close(&t));
-			snprintf(err, errlen, "at: \"%s\" is not a time: use "
-			    "HH:MM (today at the branch), YYYY-MM-DDTHH:MM (the "
-			    "branch's local time) or RFC 3339", q->at);
-			return err;
+			snprintf(a->err, sizeof a->err, "at: \"%s\" is not a "
+			    "time: use HH:MM (today at the branch), "
+			    "YYYY-MM-DDTHH:MM (the branch's local time) or RFC "
+			    "3339", q->at);
+			return a->err;
 		}
-		oncall_branch(cf, d, b, at, r, &t);
+		oncall_branch(e, b, at, a->r, &t);
 	}
-	msg_reply_set_str(r, "text", text_close(&t));
+	msg_reply_set_str(a->r, "text", text_close(&t));
 	free(t.buf);
 	return NULL;
 }
@@ -310,9 +313,13 @@ oncall_show(const struct config *cf, const struct duty *d,
 /* from and until of a set request, in the branch's zone; an "HH:MM"
  * until at or before from is on the next day. */
 static const char *
-oncall_window(const struct conf_branch *b, const struct oncall_req *q,
-    int64_t now, int64_t *from, int64_t *until, char *err, size_t errlen)
+oncall_window(const struct conf_branch *b, struct oncall_ask *a,
+    int64_t *from, int64_t *until)
 {
+	const struct oncall_req *q = a->q;
+	int64_t now = a->now;
+	char *err = a->err;
+	size_t errlen = sizeof a->err;
 	struct duty_local lt;
 	int min;
 
@@ -343,10 +350,14 @@ oncall_window(const struct conf_branch *b, const struct oncall_req *q,
 }
 
 static const char *
-oncall_who(const struct config *cf, const struct oncall_req *q,
-    const struct conf_branch **b, char *err, size_t errlen)
+oncall_who(struct engine *e, struct oncall_ask *a,
+    const struct conf_branch **b)
 {
+	const struct oncall_req *q = a->q;
+	const struct config *cf = e->cf;
 	const struct conf_responder *rp = conf_responder(cf, q->responder);
+	char *err = a->err;
+	size_t errlen = sizeof a->err;
 
 	*b = NULL;
 	if (rp == NULL)
@@ -366,76 +377,77 @@ oncall_who(const struct config *cf, const struct oncall_req *q,
 }
 
 static const char *
-oncall_set(const struct config *cf, struct store *st, struct duty *d,
-    const char *who, const struct oncall_req *q, int64_t now,
-    struct msg_reply *r, char *err, size_t errlen)
+oncall_set(struct engine *e, struct oncall_ask *a)
 {
+	const struct oncall_req *q = a->q;
+	const char *who = a->who;
 	const struct conf_branch *b;
 	struct duty_override ov;
 	char from[32], until[32], detail[DETAIL_MAX + 1], *text;
 
-	if (oncall_who(cf, q, &b, err, errlen) != NULL)
-		return err;
+	if (oncall_who(e, a, &b) != NULL)
+		return a->err;
 	memset(&ov, 0, sizeof ov);
-	if (oncall_window(b, q, now, &ov.from, &ov.until, err, errlen) != NULL)
-		return err;
+	if (oncall_window(b, a, &ov.from, &ov.until) != NULL)
+		return a->err;
 	strlcpy_utf8(ov.responder, q->responder, sizeof ov.responder);
 	strlcpy_utf8(ov.branch, q->branch, sizeof ov.branch);
 	strlcpy_utf8(ov.by, who, sizeof ov.by);
 	strlcpy_utf8(ov.note, q->note, sizeof ov.note);
 	ov.on = !q->off;
-	ov.set_at = now;
+	ov.set_at = a->now;
 	snprintf(detail, sizeof detail, "%s from %s until %s (%s)%s%.300s",
 	    ov.on ? "on duty" : "off duty", oncall_local(b->timezone, ov.from,
 	    from, sizeof from), oncall_local(b->timezone, ov.until, until,
 	    sizeof until), b->timezone, ov.note[0] ? ": " : "", ov.note);
-	if ((ov.id = store_oncall_set(st, &ov, detail)) < 0) {
-		snprintf(err, errlen, "the override was not recorded (database "
-		    "error): nothing was changed");
-		return err;
+	if ((ov.id = store_oncall_set(e->st, &ov, detail)) < 0) {
+		snprintf(a->err, sizeof a->err, "the override was not recorded "
+		    "(database error): nothing was changed");
+		return a->err;
 	}
-	duty_add(d, &ov);
+	duty_add(e->duty, &ov);
 	log_info("event=oncall_set override=%lld responder=%s branch=%s on=%d "
 	    "by=%s", (long long)ov.id, ov.responder, ov.branch, ov.on, who);
-	msg_reply_set_int(r, "override", ov.id);
+	msg_reply_set_int(a->r, "override", ov.id);
 	text = xasprintf("%s is %s at %s %s\n", ov.responder, ov.on ?
 	    "on duty" : "off duty", ov.branch, detail + (ov.on ? 8 : 9));
-	msg_reply_set_str(r, "text", text);
+	msg_reply_set_str(a->r, "text", text);
 	free(text);
 	return NULL;
 }
 
 static const char *
-oncall_clear(const struct config *cf, struct store *st, struct duty *d,
-    const char *who, const struct oncall_req *q, int64_t now,
-    struct msg_reply *r, char *err, size_t errlen)
+oncall_clear(struct engine *e, struct oncall_ask *a)
 {
+	const struct oncall_req *q = a->q;
+	const char *who = a->who;
 	const struct conf_branch *b;
 	const char *branch = q->branch[0] ? q->branch : NULL;
 	char *text;
 	int n;
 
-	if (oncall_who(cf, q, &b, err, errlen) != NULL)
-		return err;
-	if ((n = store_oncall_clear(st, q->responder, branch, who, now)) < 0) {
-		snprintf(err, errlen, "the clearing was not recorded (database "
-		    "error): nothing was changed");
-		return err;
+	if (oncall_who(e, a, &b) != NULL)
+		return a->err;
+	if ((n = store_oncall_clear(e->st, q->responder, branch, who,
+	    a->now)) < 0) {
+		snprintf(a->err, sizeof a->err, "the clearing was not recorded "
+		    "(database error): nothing was changed");
+		return a->err;
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "no override of %s%s%s in force or to "
-		    "come: nothing to clear", q->responder, branch ? " at " :
-		    "", branch ? branch : "");
-		return err;
+		snprintf(a->err, sizeof a->err, "no override of %s%s%s in "
+		    "force or to come: nothing to clear", q->responder,
+		    branch ? " at " : "", branch ? branch : "");
+		return a->err;
 	}
-	duty_remove(d, q->responder, branch);
+	duty_remove(e->duty, q->responder, branch);
 	log_info("event=oncall_cleared responder=%s branch=%s overrides=%d "
 	    "by=%s", q->responder, branch ? branch : "*", n, who);
-	msg_reply_set_int(r, "cleared", n);
+	msg_reply_set_int(a->r, "cleared", n);
 	text = xasprintf("%d override%s of %s cleared: %s follows the shifts "
 	    "in beacon.conf again\n", n, n == 1 ? "" : "s", q->responder,
 	    q->responder);
-	msg_reply_set_str(r, "text", text);
+	msg_reply_set_str(a->r, "text", text);
 	free(text);
 	return NULL;
 }
@@ -470,40 +482,84 @@ oncall_log_one(const struct oncall_event *ev, void *arg)
 }
 
 static const char *
-oncall_log(struct store *st, const struct oncall_req *q, struct msg_reply *r,
-    char *err, size_t errlen)
+oncall_log(struct engine *e, struct oncall_ask *a)
 {
-	struct oncall_log lg = { r, { NULL, NULL, 0 } };
+	const struct oncall_req *q = a->q;
+	struct oncall_log lg = { a->r, { NULL, NULL, 0 } };
 	int rc;
 
 	text_open(&lg.t);
-	msg_reply_add(r, "events", NULL);
-	rc = store_oncall_events(st, q->since, q->branch[0] ? q->branch : NULL,
-	    oncall_log_one, &lg);
-	msg_reply_set_str(r, "text", text_close(&lg.t));
+	msg_reply_add(a->r, "events", NULL);
+	rc = store_oncall_events(e->st, q->since, q->branch[0] ? q->branch :
+	    NULL, oncall_log_one, &lg);
+	msg_reply_set_str(a->r, "text", text_close(&lg.t));
 	free(lg.t.buf);
 	if (rc != 0) {
-		snprintf(err, errlen, "cannot read the on-call timeline");
-		return err;
+		snprintf(a->err, sizeof a->err, "cannot read the on-call "
+		    "timeline");
+		return a->err;
 	}
 	return NULL;
 }
 
-const char *
-oncall_answer(const struct config *cf, struct store *st, struct duty *d,
-    const char *who, const struct oncall_req *q, int64_t now,
-    struct msg_reply *r, char *err, size_t errlen)
+/* Answer a into a->r: NULL when done; else why not (in a->err), and
+ * nothing was changed. A write is in this turn's transaction, committed
+ * before the reply goes out. */
+static const char *
+oncall_answer(struct engine *e, struct oncall_ask *a)
 {
-	duty_expire(d, now);
-	msg_reply_set_str(r, "method", msg_oncall_method_name(q->method));
-	switch (q->method) {
+	duty_expire(e->duty, a->now);
+	msg_reply_set_str(a->r, "method", msg_oncall_method_name(a->q->method));
+	switch (a->q->method) {
 	case ONCALL_SET:
-		return oncall_set(cf, st, d, who, q, now, r, err, errlen);
+		return oncall_set(e, a);
 	case ONCALL_CLEAR:
-		return oncall_clear(cf, st, d, who, q, now, r, err, errlen);
+		return oncall_clear(e, a);
 	case ONCALL_LOG:
-		return oncall_log(st, q, r, err, errlen);
+		return oncall_log(e, a);
 	default:
-		return oncall_show(cf, d, q, now, r, err, errlen);
+		return oncall_show(e, a);
 	}
+}
+
+/* An on-call request: 1 when it was one, answered or refused; 0 when it
+ * is some other request. The request room checks who asks; this one
+ * answers. */
+int
+oncall_request(struct engine *e, const struct request *rq)
+{
+	struct oncall_req q;
+	struct oncall_ask a;
+	struct msg_reply *r;
+	char err[DETAIL_MAX + 1];
+	const char *why = NULL;
+	int rc;
+
+	if ((rc = msg_oncall_decode(rq->p, rq->len, &q, err, sizeof err)) ==
+	    MSG_NOID)
+		return 0;
+	if (rc != MSG_OK)
+		why = err;
+	else if (rq->reply_to == NULL)
+		why = "no MQTT v5 response topic: the answer would have nowhere "
+		    "to go; nothing was done";
+	else
+		why = request_may_query(e, rq->who, err, sizeof err);
+	if (why == NULL) {
+		if (oncall_writes(q.method))
+			turn_touch(e);
+		r = msg_reply_new(-1);
+		a.who = rq->who;
+		a.q = &q;
+		a.now = clock_now();
+		a.r = r;
+		why = oncall_answer(e, &a);
+		if (why == NULL) {
+			request_answer(e, rq, msg_reply_finish(r, NULL));
+			return 1;
+		}
+		free(msg_reply_finish(r, why));
+	}
+	request_refuse(e, rq, -1, why);
+	return 1;
 }

@@ -1,12 +1,16 @@
 /*
  * One scheduler of absolute deadlines (after OpenSMTPD's runq.c).
  *
- * A binary min-heap ordered by (due, seq) holds the entries; seq is an
- * insertion counter, so entries with the same deadline fire in the order
- * they were scheduled. An open-addressing table maps each key to its place
- * in the heap, which keeps timers_at, timers_cancel and timers_due at
- * O(log n) or better for the hundred thousand entries a busy site could
- * hold after a long outage.
+ * Each kind of timer has its handler (timers_handler). An entry's key
+ * joins its kind and id into one number, here only: id * TIMERS_KINDS +
+ * kind (so ids are within +-2^59), which keeps the index and the heap as
+ * small and fast as with plain keys. A binary min-heap ordered by (due,
+ * seq) holds the entries; seq is an insertion counter, so entries with the
+ * same deadline fire in the order they were scheduled. An open-addressing
+ * table maps each key to its place in the heap, which keeps timers_at,
+ * timers_cancel and timers_due at O(log n) or better (one table lookup
+ * each) for the hundred thousand entries a busy site could hold after a
+ * long outage.
  *
  * timers_run first moves every due entry into a batch and then fires the
  * batch in order. While the batch runs, its keys stay visible: a callback
@@ -22,6 +26,7 @@
 
 #include <event2/event.h>
 
+#include "beacon.h"
 #include "clock.h"
 #include "log.h"
 #include "timers.h"
@@ -51,11 +56,18 @@ struct timers_slot {
 	int used;
 };
 
+/* A kind of timer: its name and what runs when one falls due. */
+struct timers_kind {
+	char name[TIMERS_NAME];
+	timers_fn fn;
+	void *arg;
+};
+
 struct timers {
 	struct event_base *base;
 	struct event *timer;
-	timers_fn fn;
-	void *arg;
+	struct timers_kind kinds[TIMERS_KINDS];
+	int nkinds;
 
 	struct timers_entry *heap;
 	size_t nheap;
@@ -75,6 +87,25 @@ struct timers {
 };
 
 static void timers_arm(struct timers *);
+
+/* The key of (kind, id), and back. */
+static int64_t
+timers_key(int kind, int64_t id)
+{
+	return (int64_t)((uint64_t)id * TIMERS_KINDS + (uint64_t)kind);
+}
+
+static int
+timers_key_kind(int64_t key)
+{
+	return (int)((uint64_t)key & (TIMERS_KINDS - 1));
+}
+
+static int64_t
+timers_key_id(int64_t key)
+{
+	return (key - timers_key_kind(key)) / TIMERS_KINDS;
+}
 
 /* ---- key index ---------------------------------------------------------- */
 
@@ -287,13 +318,11 @@ timers_arm(struct timers *s)
 /* ---- interface ---------------------------------------------------------- */
 
 struct timers *
-timers_new(struct event_base *base, timers_fn fn, void *arg)
+timers_new(struct event_base *base)
 {
 	struct timers *s = xcalloc(1, sizeof *s);
 
 	s->base = base;
-	s->fn = fn;
-	s->arg = arg;
 	s->nslots = SCHED_MINSLOTS;
 	s->slots = xcalloc(s->nslots, sizeof *s->slots);
 	if (base != NULL && (s->timer = evtimer_new(base, timers_timer, s)) ==
@@ -315,11 +344,39 @@ timers_free(struct timers *s)
 	free(s);
 }
 
+int
+timers_handler(struct timers *s, const char *name, timers_fn fn, void *arg)
+{
+	struct timers_kind *k;
+
+	if (s->nkinds == TIMERS_KINDS || timers_kind(s, name) >= 0)
+		fatalx("timers: cannot register the kind \"%s\"", name);
+	k = &s->kinds[s->nkinds];
+	strlcpy_utf8(k->name, name, sizeof k->name);
+	k->fn = fn;
+	k->arg = arg;
+	return s->nkinds++;
+}
+
+int
+timers_kind(const struct timers *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->nkinds; i++)
+		if (strcmp(s->kinds[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
 void
-timers_at(struct timers *s, int64_t key, int64_t due)
+timers_at(struct timers *s, int kind, int64_t id, int64_t due)
 {
 	struct timers_slot *sl;
+	int64_t key = timers_key(kind, id);
 
+	if (kind < 0 || kind >= s->nkinds)
+		fatalx("timers: no handler for kind %d", kind);
 	if ((sl = timers_slot(s, key)) != NULL)
 		timers_drop(s, sl);
 	timers_heap_add(s, key, due);
@@ -327,11 +384,11 @@ timers_at(struct timers *s, int64_t key, int64_t due)
 }
 
 int
-timers_cancel(struct timers *s, int64_t key)
+timers_cancel(struct timers *s, int kind, int64_t id)
 {
 	struct timers_slot *sl;
 
-	if ((sl = timers_slot(s, key)) == NULL)
+	if ((sl = timers_slot(s, timers_key(kind, id))) == NULL)
 		return 0;
 	timers_drop(s, sl);
 	timers_arm(s);
@@ -339,11 +396,11 @@ timers_cancel(struct timers *s, int64_t key)
 }
 
 int64_t
-timers_due(const struct timers *s, int64_t key)
+timers_due(const struct timers *s, int kind, int64_t id)
 {
 	const struct timers_slot *sl;
 
-	if ((sl = timers_slot(s, key)) == NULL)
+	if ((sl = timers_slot(s, timers_key(kind, id))) == NULL)
 		return -1;
 	if (sl->pos < 0)
 		return s->batch[-sl->pos - 1].due;
@@ -354,6 +411,14 @@ size_t
 timers_count(const struct timers *s)
 {
 	return s->nheap + s->batchlive;
+}
+
+void
+timers_fire(struct timers *s, int kind, int64_t id, int64_t due)
+{
+	struct timers_kind *k = &s->kinds[kind];
+
+	k->fn(id, due, k->arg);
 }
 
 /* Move every entry due at now into the batch, in firing order. */
@@ -398,7 +463,8 @@ timers_run(struct timers *s, int64_t now)
 			continue;
 		timers_drop(s, sl);
 		fired++;
-		s->fn(e.key, e.due, s->arg);
+		timers_fire(s, timers_key_kind(e.key), timers_key_id(e.key),
+		    e.due);
 	}
 	s->nbatch = s->batchlive = 0;
 	s->running = 0;

@@ -14,7 +14,7 @@
 
 /* Protocol limits (docs/protocol.md). Lengths are in bytes, without NUL. */
 #define PAYLOAD_MAX 16384 /* larger payloads are refused whole */
-#define ID_MAX 64         /* report ids: 1-64 of A-Za-z0-9._:- */
+/* ID_MAX, report ids: 1-64 of A-Za-z0-9._:- (id.h) */
 #define LOCATION_MAX 128  /* longer strings are truncated (UTF-8 safe) */
 #define DEVICE_MAX 64
 #define REPORTER_MAX 64

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "beacon.h"
 #include "id.h"
 #include "log.h"
 

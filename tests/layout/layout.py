@@ -2,9 +2,10 @@
 """The source tree's shape (docs/architecture.md): no C file over 800 lines,
 and no include cycle between modules.
 
-A module is a file stem: foo.c and foo.h are module foo, and a header
-foo_int.h (a module's internal header, shared by its files) counts as foo.
-Module A depends on B when a file of A includes B's header with quotes. A
+A module is a file's path without its extension: lib/conf.c and lib/conf.h
+are module lib/conf; a header foo_int.h (a module's internal header, shared
+by its files) counts as foo, and a .c file that includes it is one of foo's
+files. Module A depends on B when a file of A includes B's header. A
 cycle (conf needs duty, duty needs conf) means neither can be read, built
 or tested without the other. Prints each problem; exits 1 if there is one.
 
@@ -30,19 +31,40 @@ def sources(root):
                     yield os.path.join(top, f)
 
 
-def module(path):
-    stem = os.path.splitext(os.path.basename(path))[0]
-    return stem[:-4] if stem.endswith("_int") else stem
+def module(path, root):
+    """dir/stem, a module's internal header (foo_int.h) counting as foo."""
+    rel = os.path.splitext(os.path.relpath(path, root))[0]
+    return rel[:-4] if rel.endswith("_int") else rel
 
 
-def graph(files):
+def resolve(inc, path, root, headers):
+    """The file an #include "inc" in path names: beside it, else in lib/,
+    else the one header of that name elsewhere (None: a system header)."""
+    for d in (os.path.dirname(path), os.path.join(root, "lib")):
+        cand = os.path.normpath(os.path.join(d, inc))
+        if cand in headers:
+            return cand
+    named = [h for h in headers if os.path.basename(h) == inc]
+    return named[0] if len(named) == 1 else None
+
+
+def graph(files, root):
+    """Module A depends on B when a file of A includes B's header. A .c
+    file that includes a module's internal header is one of that module's
+    files (a room of the engine, a table family of the store)."""
+    headers = {os.path.normpath(f) for f in files if f.endswith(".h")}
     deps = {}
     for path in files:
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        m = module(path)
-        for inc in INCLUDE.findall(text):
-            other = module(inc)
+        incs = [resolve(i, path, root, headers) for i in INCLUDE.findall(text)]
+        incs = [i for i in incs if i is not None]
+        m = module(path, root)
+        if path.endswith(".c"):
+            own = [module(i, root) for i in incs if i.endswith("_int.h")]
+            m = own[0] if own else m
+        for i in incs:
+            other = module(i, root)
             if other != m:
                 deps.setdefault(m, set()).add(other)
     return deps
@@ -114,7 +136,7 @@ def main():
         if n > LIMIT:
             print(f"{os.path.relpath(path, root)}: {n} lines (limit {LIMIT})")
             bad = 1
-    for comp in cycles(graph(files)):
+    for comp in cycles(graph(files, root)):
         print("include cycle: " + " <-> ".join(comp))
         bad = 1
     if not bad:

@@ -1,7 +1,8 @@
 /*
- * The incident engine (engine.c) with the real rules, a real SQLite store
- * (":memory:" or a temporary file), the scheduler driven by hand and the
- * test clock: every publication it hands out is captured and checked.
+ * The incident engine (engine.c and the rooms that share engine_int.h)
+ * with the real rules, a real SQLite store (":memory:" or a temporary
+ * file), the scheduler driven by hand and the test clock: every
+ * publication it hands out is captured and checked.
  */
 #include <sys/resource.h>
 
@@ -69,16 +70,21 @@ wakeup(void *arg)
 	((struct fixture *)arg)->wakeups++;
 }
 
-static void
-deadline(int64_t key, int64_t due, void *arg)
+/* The deadline of the engine's timer of this kind (the name its room
+ * registered) for id, or -1. */
+static int64_t
+due_of(struct fixture *f, const char *kind, int64_t id)
 {
-	engine_deadline(((struct fixture *)arg)->e, key, due);
+	int k = timers_kind(f->sched, kind);
+
+	assert_true(k >= 0);
+	return timers_due(f->sched, k, id);
 }
 
 static void
 fixture_engine(struct fixture *f)
 {
-	f->sched = timers_new(NULL, deadline, f);
+	f->sched = timers_new(NULL);
 	f->e = engine_new(f->cf, f->st, sink, wakeup, f);
 	engine_set_sched(f->e, f->sched);
 }
@@ -273,7 +279,7 @@ test_overdose_routed(void **state)
 	assert_int_equal(incident_state(f, 1), ST_ROUTED);
 	/* reported + three notified */
 	assert_int_equal(event_count(f, 1), 4);
-	assert_int_equal(timers_due(f->sched, KEY(1, KEY_ESCALATE)),
+	assert_int_equal(due_of(f, "escalate", 1),
 	    T0 + 60000);
 }
 
@@ -292,7 +298,7 @@ test_escalation_and_repeat(void **state)
 	advance(f, 30000);
 	assert_non_null(find(f, "beacon/notify/supervisor-1", "\"repeat\":1"));
 	respond(f, "supervisor-1", 1, "ack");
-	assert_int_equal(timers_due(f->sched, KEY(1, KEY_ESCALATE)), -1);
+	assert_int_equal(due_of(f, "escalate", 1), -1);
 	advance(f, 600000);
 	assert_int_equal(f->npubs, 0);
 }
@@ -309,7 +315,7 @@ test_ack_stops_escalation(void **state)
 	assert_non_null(find(f, "beacon/incident/1", "\"acked_by\":\"crisis-1\""));
 	assert_non_null(find(f, "beacon/incident/1", "\"kind\":\"ack\""));
 	assert_int_equal(incident_state(f, 1), ST_ACKNOWLEDGED);
-	assert_int_equal(timers_due(f->sched, KEY(1, KEY_ESCALATE)), -1);
+	assert_int_equal(due_of(f, "escalate", 1), -1);
 	advance(f, 120000);
 	assert_int_equal(count_prefix(f, "beacon/notify/"), 0);
 }
@@ -483,7 +489,7 @@ test_restart_fires_late(void **state)
 	assert_int_equal(engine_restore(f->e), 0);
 	/* The escalation, and the daily retention job. */
 	assert_int_equal(timers_count(f->sched), 2);
-	assert_true(timers_due(f->sched, KEY(0, KEY_PURGE)) > clock_now());
+	assert_true(due_of(f, "purge", 0) > clock_now());
 	advance(f, 0);
 	assert_non_null(find(f, "beacon/notify/supervisor-1", NULL));
 	/* reported, 3 notified; then, as no broker acknowledged them here,
@@ -853,7 +859,7 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_due\""));
 	assert_null(find(f, "beacon/notify/manager-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_due", NULL), 1);
-	assert_int_equal(timers_due(f->sched, KEY(1, KEY_DEBRIEF)),
+	assert_int_equal(due_of(f, "debrief", 1),
 	    T0 + 600000);
 
 	advance(f, 600000);
@@ -866,7 +872,7 @@ test_debrief_lifecycle(void **state)
 	    "\"kind\":\"debrief_overdue\""));
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
 	assert_int_equal(has_event(f, 1, "debrief_overdue", NULL), 1);
-	assert_int_equal(timers_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
+	assert_int_equal(due_of(f, "debrief", 1), -1);
 }
 
 /* Only accounts of a query role are answered; others are told why. */
@@ -917,7 +923,7 @@ test_debrief_revisions(void **state)
 	    "\"held\",\"participants\":3},\"review\":{\"referrals\":"
 	    "[{\"type\":\"housing\"}]}}"));
 	assert_non_null(strstr(p->payload, "\"revision\":1"));
-	assert_int_equal(timers_due(f->sched, KEY(1, KEY_DEBRIEF)), -1);
+	assert_int_equal(due_of(f, "debrief", 1), -1);
 	p = request(f, "supervisor-1", RECORD("{\"wellbeing\":{\"status\":"
 	    "\"held\",\"participants\":3},\"review\":{\"route\":"
 	    "\"wrong\",\"referrals\":[{\"type\":\"housing\"}]}}"));
@@ -978,7 +984,6 @@ test_hold_and_correct(void **state)
 /* ---- devices ------------------------------------------------------------ */
 
 #define DESK "beacon/device/central/desk-3"
-#define DESK_KEY KEY(1, KEY_DEVICE)
 
 static struct device
 device_row(struct fixture *f, const char *branch, const char *id)
@@ -1001,7 +1006,7 @@ test_device_offline(void **state)
 	assert_true(device_row(f, "central", "desk-3").online);
 	deliver(f, DESK, "{\"state\":\"offline\",\"kind\":\"button\"}");
 	assert_int_equal(f->npubs, 0);
-	assert_int_equal(timers_due(f->sched, DESK_KEY), T0 + 300000);
+	assert_int_equal(due_of(f, "device", 1), T0 + 300000);
 
 	advance(f, 299999);
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
@@ -1014,7 +1019,7 @@ test_device_offline(void **state)
 	assert_null(find(f, "beacon/notify/supervisor-1", NULL));
 	/* Offline again while already offline: no new timer. */
 	deliver(f, DESK, "{\"state\":\"offline\",\"kind\":\"button\"}");
-	assert_int_equal(timers_due(f->sched, DESK_KEY), -1);
+	assert_int_equal(due_of(f, "device", 1), -1);
 
 	deliver(f, DESK, "{\"state\":\"online\",\"kind\":\"button\"}");
 	assert_non_null(find(f, "beacon/notify/supervisor-1",

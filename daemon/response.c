@@ -1,0 +1,218 @@
+/*
+ * Responses: a responder acknowledges, declines, arrives, resolves or asks
+ * for backup.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+typedef void (*action_fn)(struct engine *, struct incident *, const char *,
+    const struct respond *, int64_t);
+
+static void
+response_say(struct engine *e, struct incident *inc, const char *who,
+    int64_t now, const char *what, const char *tail)
+{
+	char text[DETAIL_MAX + 1];
+
+	snprintf(text, sizeof text, "%s %s (%s)%s", what, who,
+	    engine_role_label(e->cf, engine_responder_role(e->cf, who)), tail);
+	incident_save(e, inc, now);
+	reporter_announce(e, inc, who, text);
+}
+
+static void
+response_ack(struct engine *e, struct incident *inc, const char *who,
+    const struct respond *rs, int64_t now)
+{
+	char tail[DETAIL_MAX + 1];
+
+	incident_event(e, inc, now, "ack", who, inc->step, "%s", rs->note);
+	if (inc->acked_by[0] == '\0')
+		strlcpy_utf8(inc->acked_by, who, sizeof inc->acked_by);
+	if (inc->state < ST_ACKNOWLEDGED)
+		inc->state = ST_ACKNOWLEDGED;
+	inc->due_at = -1;
+	response_say(e, inc, who, now, "acknowledged by",
+	    feedback_ack(e, inc, who, now, tail, sizeof tail));
+}
+
+static void
+response_decline(struct engine *e, struct incident *inc, const char *who,
+    const struct respond *rs, int64_t now)
+{
+	const struct conf_policy *pol = policy_get(e, inc);
+	int waiting = inc->state < ST_ACKNOWLEDGED;
+	int more = pol != NULL && (size_t)inc->step + 1 < pol->nsteps;
+
+	incident_event(e, inc, now, "decline", who, inc->step, "%s", rs->note);
+	response_say(e, inc, who, now, "declined by", !waiting ? "" :
+	    more ? "; escalating" : "; no further step: call the person in "
+	    "charge");
+	if (waiting && more)
+		escalate_step(e, inc, inc->step + 1, now);
+}
+
+static void
+response_arrived(struct engine *e, struct incident *inc, const char *who,
+    const struct respond *rs, int64_t now)
+{
+	incident_event(e, inc, now, "arrived", who, inc->step, "%s", rs->note);
+	if (inc->acked_by[0] == '\0')
+		strlcpy_utf8(inc->acked_by, who, sizeof inc->acked_by);
+	inc->state = ST_ON_SCENE;
+	inc->due_at = -1;
+	remind_cancel(e, inc);
+	response_say(e, inc, who, now, "on scene:", "");
+}
+
+static void
+response_resolve(struct engine *e, struct incident *inc, const char *who,
+    const struct respond *rs, int64_t now)
+{
+	incident_event(e, inc, now, "resolve", who, inc->step, "%s", rs->note);
+	inc->state = ST_RESOLVED;
+	inc->due_at = -1;
+	remind_cancel(e, inc);
+	response_say(e, inc, who, now, "resolved by", "");
+	debriefs_open(e, inc, now);
+}
+
+/*
+ * A responder asks for backup: every responder of the role named on the
+ * incident's branch, or the next step when none is named, is notified at
+ * once; the timeline and the reporter are told.
+ */
+static void
+response_backup(struct engine *e, struct incident *inc, const char *who,
+    const struct respond *rs, int64_t now)
+{
+	const struct conf_policy *pol = policy_get(e, inc);
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
+	struct route rt;
+	char err[DETAIL_MAX + 1], empty[256], tail[DETAIL_MAX + 1];
+	char *topic, *payload;
+	size_t i, n = 0;
+
+	err[0] = empty[0] = '\0';
+	if (rs->role[0] != '\0' && conf_role(e->cf, rs->role) == NULL)
+		snprintf(err, sizeof err, "role: unknown role \"%s\"",
+		    rs->role);
+	else if (rs->role[0] == '\0' && (pol == NULL ||
+	    (size_t)inc->step + 1 >= pol->nsteps))
+		snprintf(err, sizeof err, "incident %lld has no further "
+		    "step to call for backup: name a role (role)",
+		    (long long)inc->id);
+	if (err[0] != '\0') {
+		topic = topic_make(e->cf->topic_prefix, TOPIC_RESPOND, who,
+		    NULL);
+		payload = msg_respond_encode(rs);
+		intake_reply_error(e, topic, who, NULL, inc->id, err, payload,
+		    strlen(payload));
+		free(topic);
+		free(payload);
+		return;
+	}
+	if (rs->role[0] != '\0') {
+		rules_role(e->cf, rs->role, inc->branch, &rt);
+		for (i = 0; i < rt.n; i++) {
+			struct notify nt = { inc, cat ? cat->label :
+				inc->r.type, rt.role[i], inc->step, 0, now, who,
+				rs->note };
+
+			if (strcmp(rt.who[i]->id, who) == 0)
+				continue;
+			if (store_was_notified(e->st, inc->id,
+			    rt.who[i]->id) == 0)
+				inc->notified++;
+			incident_event(e, inc, now, "notified", rt.who[i]->id,
+			    inc->step, "role=%s; backup for %s", rt.role[i],
+			    who);
+			turn_notice(e, inc->id, rt.who[i]->id,
+			    msg_notify_encode(&nt), now);
+			n++;
+		}
+		if (n == 0)
+			snprintf(empty, sizeof empty, "%s",
+			    engine_role_label(e->cf, rs->role));
+	} else {
+		n = escalate_fire(e, inc, inc->step + 1, now, empty,
+		    sizeof empty);
+		feedback_next(e, inc, pol, now);
+	}
+	incident_event(e, inc, now, "backup", who, inc->step, "%s%s: %zu "
+	    "responder%s notified%s%s%s%.200s", rs->role[0] ? "role " :
+	    "next step", rs->role, n, n == 1 ? "" : "s", empty[0] ?
+	    "; no one available: " : "", empty, rs->note[0] ? "; " : "",
+	    rs->note);
+	log_info("incident=%lld event=backup by=%s role=%s notified=%zu",
+	    (long long)inc->id, who, rs->role[0] ? rs->role : "(next step)",
+	    n);
+	if (n > 0)
+		snprintf(tail, sizeof tail, ": %zu more responder%s notified",
+		    n, n == 1 ? "" : "s");
+	else
+		snprintf(tail, sizeof tail, ": no %s available: call the "
+		    "person in charge%s", empty[0] ? empty : "one",
+		    reporter_call_911(inc));
+	response_say(e, inc, who, now, "backup requested by", tail);
+}
+
+static const action_fn action_table[ACT_COUNT] = {
+	[ACT_ACK] = response_ack,
+	[ACT_DECLINE] = response_decline,
+	[ACT_ARRIVED] = response_arrived,
+	[ACT_RESOLVE] = response_resolve,
+	[ACT_BACKUP] = response_backup,
+};
+
+/* Why a responder may not act on an incident, or NULL when it may. */
+static const char *
+response_refusal(struct engine *e, const char *who, const struct incident *inc,
+    int found, char *buf, size_t len)
+{
+	if (found != 1)
+		snprintf(buf, len, "incident %lld does not exist",
+		    (long long)inc->id);
+	else if (!state_open(inc->state))
+		snprintf(buf, len, "incident %lld is already resolved",
+		    (long long)inc->id);
+	else if (store_was_notified(e->st, inc->id, who) != 1)
+		snprintf(buf, len, "%s was not notified for incident %lld",
+		    who, (long long)inc->id);
+	else
+		return NULL;
+	return buf;
+}
+
+/* {prefix}/respond/{who}: in->rest is the responder. */
+void
+response_handle(struct engine *e, const struct input *in)
+{
+	const char *topic = in->topic, *who = in->rest;
+	const void *p = in->payload;
+	size_t len = in->len;
+	struct incident inc;
+	struct respond rs;
+	char err[DETAIL_MAX + 1];
+	int found;
+
+	if (msg_respond_decode(p, len, &rs, err, sizeof err) != MSG_OK) {
+		intake_reply_error(e, topic, who, NULL, 0, err, p, len);
+		return;
+	}
+	memset(&inc, 0, sizeof inc);
+	found = store_incident_get(e->st, rs.incident, &inc);
+	inc.id = rs.incident;
+	if (response_refusal(e, who, &inc, found, err, sizeof err) != NULL) {
+		intake_reply_error(e, topic, who, NULL, rs.incident, err, p,
+		    len);
+		return;
+	}
+	log_info("incident=%lld event=%s responder=%s", (long long)inc.id,
+	    msg_action_name(rs.action), who);
+	action_table[rs.action](e, &inc, who, &rs, clock_now());
+}

@@ -1,0 +1,414 @@
+/*
+ * The transaction and outbox turn: each loop turn's writes go into one
+ * transaction, opened by the first write (turn_touch); what it must
+ * publish waits in struct turn until turn_flush has committed it (durable
+ * before announced). Notifications go through the outbox, whose rows are
+ * marked published and delivered in a later transaction.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+void
+turn_init(struct turn *t, engine_publish_fn publish, engine_wakeup_fn wakeup,
+    void *arg)
+{
+	t->publish = publish;
+	t->wakeup = wakeup;
+	t->arg = arg;
+}
+
+void
+turn_set_push(struct turn *t, engine_push_fn push, void *arg)
+{
+	t->push = push;
+	t->push_arg = arg;
+}
+
+/* Open this turn's transaction, once: if a failure rolled it back, the
+ * rest of the turn must not write on its own. In degraded mode the
+ * transaction starts with the backlog replayed into it. */
+static void
+turn_begin(struct engine *e)
+{
+	if (e->turn.in_txn || e->degraded.replaying || store_in_txn(e->st))
+		return;
+	e->turn.in_txn = 1;
+	if (store_begin(e->st) != 0) {
+		log_warnx("engine: cannot begin a transaction");
+		return;
+	}
+	if (e->degraded.on)
+		degraded_replay(e);
+}
+
+/* Open this turn's transaction and ask for a flush at the end of it. */
+void
+turn_touch(struct engine *e)
+{
+	turn_begin(e);
+	if (!e->turn.woken && e->turn.wakeup != NULL) {
+		e->turn.woken = 1;
+		e->turn.wakeup(e->turn.arg);
+	}
+}
+
+/* An input from outside: 1 if it is to be kept in this turn's backlog
+ * (not while replaying). In degraded mode the replay comes first, so that
+ * the input sees every incident accepted since the failure. */
+int
+turn_enter(struct engine *e)
+{
+	if (e->degraded.replaying)
+		return 0;
+	if (e->degraded.on)
+		turn_touch(e);
+	return 1;
+}
+
+/* Queue a publication; payload is taken over (NULL: empty). */
+void
+turn_queue(struct engine *e, char *topic, char *payload, int retain)
+{
+	struct turn *t = &e->turn;
+
+	if (t->nout == t->outcap) {
+		t->outcap = t->outcap ? t->outcap * 2 : 16;
+		t->out = xreallocarray(t->out, t->outcap, sizeof *t->out);
+	}
+	memset(&t->out[t->nout], 0, sizeof t->out[t->nout]);
+	t->out[t->nout].topic = topic;
+	t->out[t->nout].payload = payload;
+	t->out[t->nout].retain = retain;
+	t->nout++;
+	turn_touch(e);
+}
+
+/* Queue a reply to a request: to its response topic, with its
+ * correlation data. */
+void
+turn_reply(struct engine *e, const char *reply_to, const void *corr,
+    size_t corrlen, char *payload)
+{
+	struct outmsg *m;
+
+	turn_queue(e, xstrdup(reply_to), payload, 0);
+	m = &e->turn.out[e->turn.nout - 1];
+	if (corr != NULL && corrlen > 0) {
+		m->corr = xmalloc(corrlen);
+		memcpy(m->corr, corr, corrlen);
+		m->corrlen = corrlen;
+	}
+}
+
+int
+turn_append(struct engine *e, int64_t incident, const char *kind,
+    const char *actor, int step, const char *detail)
+{
+	struct event ev;
+
+	if (turn_enter(e))
+		backlog_append(&e->turn.inputs, clock_now(), incident, kind,
+		    actor, step, detail);
+	memset(&ev, 0, sizeof ev);
+	ev.incident = incident;
+	ev.ts = clock_now();
+	ev.step = step;
+	strlcpy_utf8(ev.kind, kind, sizeof ev.kind);
+	strlcpy_utf8(ev.actor, actor ? actor : "", sizeof ev.actor);
+	strlcpy_utf8(ev.detail, detail ? detail : "", sizeof ev.detail);
+	turn_touch(e);
+	if (store_event_append(e->st, &ev) != 0) {
+		log_warnx("incident=%lld event=%s: not recorded",
+		    (long long)incident, kind);
+		return -1;
+	}
+	return 0;
+}
+
+/* A committed notification goes to the push hook too: the topic says
+ * which, so every kind of notice is pushed alike. */
+static void
+turn_push(struct engine *e, const struct outmsg *m)
+{
+	const char *who;
+
+	if (e->turn.push == NULL || m->payload == NULL || (who =
+	    topic_match(m->topic, e->cf->topic_prefix, TOPIC_NOTIFY)) == NULL)
+		return;
+	e->turn.push(e->turn.push_arg, who, m->payload);
+}
+
+static void
+marks_add(struct marks *mk, int64_t id)
+{
+	if (mk->n == mk->cap) {
+		mk->cap = mk->cap ? mk->cap * 2 : 64;
+		mk->id = xreallocarray(mk->id, mk->cap, sizeof *mk->id);
+	}
+	mk->id[mk->n++] = id;
+}
+
+/*
+ * Outbox states are written by the next transaction, whatever opens it;
+ * if none comes within MARKS_MS, the timer opens one. A PUBACK does not
+ * cost a commit of its own: under load, the states ride with the reports'
+ * transactions. A state lost in a crash only means the notification is
+ * published again at the next start (a repeat, never a gap).
+ */
+static void
+turn_marks_due(struct engine *e)
+{
+	if (e->sched != NULL &&
+	    timers_due(e->sched, e->turn.marks_timer, 0) < 0)
+		timers_at(e->sched, e->turn.marks_timer, 0, clock_now() +
+		    MARKS_MS);
+}
+
+/* Write the outbox's new states into this turn's transaction: published
+ * first, so that a PUBACK already seen lands on top of it. A mark that
+ * cannot be written costs a repeat after a restart, never a gap. */
+static void
+turn_write_marks(struct engine *e)
+{
+	struct marks *mk[] = { &e->turn.published, &e->turn.delivered };
+	int64_t now = clock_now();
+	size_t i, j;
+
+	if (e->turn.published.n == 0 && e->turn.delivered.n == 0)
+		return;
+	turn_begin(e);
+	if (!store_in_txn(e->st))
+		return;
+	for (i = 0; i < sizeof mk / sizeof *mk; i++) {
+		for (j = 0; j < mk[i]->n; j++)
+			if (store_outbox_mark(e->st, mk[i]->id[j], (int)i,
+			    now) != 0)
+				log_warnx("outbox=%lld: state not recorded",
+				    (long long)mk[i]->id[j]);
+		mk[i]->n = 0;
+	}
+	/* Written: the timer is for states that wait, not a commit of its
+	 * own every MARKS_MS under load. */
+	if (e->sched != NULL)
+		timers_cancel(e->sched, e->turn.marks_timer, 0);
+}
+
+void
+turn_acked(struct engine *e, int64_t tag, int ok, const char *why)
+{
+	if (ok)
+		marks_add(&e->turn.delivered, tag);
+	else
+		log_warnx("outbox=%lld event=notify_refused why=\"%s\": "
+		    "published again at the next start", (long long)tag,
+		    why ? why : "");
+	turn_marks_due(e);
+}
+
+int
+turn_flush(struct engine *e)
+{
+	size_t i;
+	int failed, committed = 0, recovered;
+
+	e->turn.woken = 0;
+	turn_write_marks(e);
+	failed = store_failed(e->st);
+	if (store_in_txn(e->st)) {
+		if (!failed && store_commit(e->st) == 0)
+			committed = 1;
+		else {
+			failed = 1;
+			store_rollback(e->st);
+		}
+	}
+	/* in_turn still set: the notices queued here open no transaction. */
+	if (failed)
+		degraded_enter(e);
+	else if (e->degraded.on && committed && e->degraded.replayed)
+		degraded_leave(e);
+	e->turn.in_txn = 0;
+	backlog_clear(&e->turn.inputs);
+	recovered = e->degraded.replayed && !e->degraded.on;
+	e->degraded.replayed = 0;
+	/* Safety first: in degraded mode what this turn decided goes out
+	 * although it is not recorded yet (it is kept in the backlog). */
+	for (i = 0; i < e->turn.nout; i++) {
+		struct outmsg *m = &e->turn.out[i];
+
+		e->turn.publish(e->turn.arg, m->topic, m->payload ?
+		    m->payload : "", m->payload ? strlen(m->payload) : 0,
+		    m->retain, m->corr, m->corrlen, failed ? 0 : m->outbox);
+		if (m->outbox > 0 && !failed) {
+			marks_add(&e->turn.published, m->outbox);
+			turn_marks_due(e);
+		}
+		turn_push(e, m);
+		free(m->topic);
+		free(m->payload);
+		free(m->corr);
+	}
+	e->turn.nout = 0;
+	/* The WAL's copy into the database waits until this turn's news is
+	 * out (daemon/store.c, "checkpoints"). */
+	if (!failed && store_checkpoint_due(e->st))
+		store_checkpoint(e->st);
+	/* What the outage sent from memory has no outbox row of its own, and
+	 * a report whose rows could not even be built was not routed: every
+	 * notification written by the recovery goes out again (a repeat
+	 * rather than a gap), in the next turn. */
+	if (recovered)
+		turn_resend(e);
+	return failed ? -1 : 0;
+}
+
+/* Queue a notification for a responder through the outbox: the row is
+ * written in this turn's transaction, and the publication carries its id
+ * so that the PUBACK marks it delivered. payload is taken over. */
+void
+turn_notice(struct engine *e, int64_t incident, const char *who,
+    char *payload, int64_t now)
+{
+	char *topic = topic_make(e->cf->topic_prefix, TOPIC_NOTIFY, who, NULL);
+	int64_t id;
+
+	turn_touch(e);
+	id = store_outbox_add(e->st, incident, who, topic, payload, now);
+	if (id < 0)
+		log_warnx("incident=%lld responder=%s: outbox row not recorded",
+		    (long long)incident, who);
+	turn_queue(e, topic, payload, 0);
+	e->turn.out[e->turn.nout - 1].outbox = id > 0 ? id : 0;
+}
+
+/* An outbox row the broker never acknowledged, copied out of the walk. */
+struct resend {
+	int64_t id, incident;
+	char *responder, *topic, *payload;
+	int attempts;
+};
+
+struct resends {
+	struct resend *r;
+	size_t n, cap;
+};
+
+static int
+turn_resend_collect(const struct outbox_row *row, void *arg)
+{
+	struct resends *rs = arg;
+	struct resend *r;
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 16;
+		rs->r = xreallocarray(rs->r, rs->cap, sizeof *rs->r);
+	}
+	r = &rs->r[rs->n++];
+	r->id = row->id;
+	r->incident = row->incident;
+	r->responder = xstrdup(row->responder);
+	r->topic = xstrdup(row->topic);
+	r->payload = xstrdup(row->payload);
+	r->attempts = row->attempts;
+	return 0;
+}
+
+/* Publish again what the broker never acknowledged, each attempt on the
+ * incident's timeline: a responder may see a repeat, never a gap. */
+int
+turn_resend(struct engine *e)
+{
+	struct resends rs = { NULL, 0, 0 };
+	char detail[DETAIL_MAX + 1];
+	const char *why = e->degraded.since > 0 ? "database outage" :
+	    "restart";
+	size_t i;
+	int rc;
+
+	rc = store_outbox_undelivered(e->st, turn_resend_collect, &rs);
+	for (i = 0; i < rs.n; i++) {
+		struct resend *r = &rs.r[i];
+
+		if (r->attempts == 0)
+			snprintf(detail, sizeof detail, "published again after "
+			    "a %s: outbox %lld was pending", why,
+			    (long long)r->id);
+		else
+			snprintf(detail, sizeof detail, "published again after "
+			    "a %s: outbox %lld had %d attempt%s without "
+			    "a PUBACK", why, (long long)r->id, r->attempts,
+			    r->attempts == 1 ? "" : "s");
+		turn_append(e, r->incident, "renotified", r->responder, -1,
+		    detail);
+		log_info("incident=%lld event=renotified responder=%s "
+		    "outbox=%lld attempts=%d", (long long)r->incident,
+		    r->responder, (long long)r->id, r->attempts);
+		turn_queue(e, r->topic, r->payload, 0);
+		e->turn.out[e->turn.nout - 1].outbox = r->id;
+		free(r->responder);
+	}
+	free(rs.r);
+	return rc;
+}
+
+/* Forget the publications queued since from (a replay's: they went out
+ * when its inputs first came in). */
+void
+turn_discard(struct engine *e, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < e->turn.nout; i++) {
+		free(e->turn.out[i].topic);
+		free(e->turn.out[i].payload);
+		free(e->turn.out[i].corr);
+	}
+	e->turn.nout = from;
+}
+
+void
+turn_free(struct turn *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nout; i++) {
+		free(t->out[i].topic);
+		free(t->out[i].payload);
+		free(t->out[i].corr);
+	}
+	free(t->out);
+	free(t->published.id);
+	free(t->delivered.id);
+	backlog_free(&t->inputs);
+}
+
+/* A deadline fell due: kept in this turn's inputs (not while replaying),
+ * so that degraded mode replays it with the others. */
+void
+turn_deadline(struct engine *e, int timer, int64_t id, int64_t due)
+{
+	if (turn_enter(e))
+		backlog_deadline(&e->turn.inputs, clock_now(), timer, id, due);
+}
+
+static void
+turn_marks_timer(int64_t id, int64_t due, void *arg)
+{
+	struct engine *e = arg;
+
+	(void)id;
+	(void)due;
+	if (e->turn.published.n > 0 || e->turn.delivered.n > 0)
+		turn_touch(e);	/* the flush writes them */
+}
+
+void
+turn_timers(struct engine *e)
+{
+	e->turn.marks_timer = timers_handler(e->sched, "marks",
+	    turn_marks_timer, e);
+}
