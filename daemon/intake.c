@@ -19,7 +19,7 @@ intake_reply_error(struct engine *e, const char *topic, const char *segment,
 	turn_touch(e);
 	store_reject(e->st, now, topic, report, error, p, len);
 	log_info("event=refused topic=%s error=\"%s\"", topic, error);
-	turn_queue(e, topic_make(e->cf->topic_prefix, "error", segment, NULL),
+	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_ERROR, segment, NULL),
 	    msg_error_encode(error, topic, report, incident, now), 0);
 }
 

@@ -85,7 +85,7 @@ ratelimit_first(struct engine *e, struct limit_entry *en, const void *p,
 	    en->device[0] ? en->device : "(none)", en->max,
 	    e->cf->limit_interval);
 	if (en->source[0] != '\0' && en->kind[0] != '*')
-		turn_queue(e, topic_make(e->cf->topic_prefix, "error",
+		turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_ERROR,
 		    en->source, NULL), msg_error_encode(text, topic, NULL, 0,
 		    clock_now()), 0);
 	free(topic);

@@ -29,7 +29,7 @@ request_refuse(struct engine *e, const struct request *rq, int method,
 		request_answer(e, rq, msg_reply_finish(msg_reply_new(method),
 		    error));
 	else
-		turn_queue(e, topic_make(e->cf->topic_prefix, "error", rq->who,
+		turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_ERROR, rq->who,
 		    NULL), msg_error_encode(error, rq->topic, NULL, 0,
 		    clock_now()), 0);
 }

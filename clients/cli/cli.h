@@ -218,13 +218,13 @@ void csv_incident(const struct incident *, struct csv_cells *);
  * frees it. */
 #define ACL_ID "{id}"
 #define ACL_LEVELS 3
-char *acl_topic(const char *prefix, const char *id, const char *kind,
+char *cmd_acl_topic(const char *prefix, const char *id, const char *kind,
     const char *const level[ACL_LEVELS]);
 
 /* cmd_replay.c: one event as a sentence for people ("crisis-1
  * acknowledged: on my way"). Returns buf. */
 struct event;
-char *replay_sentence(const struct event *, char *buf, size_t len);
+char *cmd_replay_sentence(const struct event *, char *buf, size_t len);
 
 /* redact.c: beacon export --redact. Blanks ("") what may name or
  * describe people: the reporter, the device, the note; event details that

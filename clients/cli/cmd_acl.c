@@ -21,7 +21,7 @@ struct acl_account {
 	int line;
 };
 
-/* One line per topic an account may use (acl_topic). */
+/* One line per topic an account may use (cmd_acl_topic). */
 struct acl_rule {
 	const char *access; /* read, write, readwrite */
 	const char *kind;
@@ -131,7 +131,7 @@ acl_check_accounts(const struct config *cf)
 }
 
 char *
-acl_topic(const char *prefix, const char *id, const char *kind,
+cmd_acl_topic(const char *prefix, const char *id, const char *kind,
     const char *const level[ACL_LEVELS])
 {
 	const char *l[ACL_LEVELS];
@@ -151,7 +151,7 @@ acl_rules(FILE *fp, const char *prefix, const char *id,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		t = acl_topic(prefix, id, r[i].kind, r[i].level);
+		t = cmd_acl_topic(prefix, id, r[i].kind, r[i].level);
 		fprintf(fp, "topic %s %s\n", r[i].access, t);
 		free(t);
 	}

@@ -150,7 +150,7 @@ bridge_print(FILE *fp, const struct config *cf, const struct conf_branch *b,
 	    "beacond, in from beacond.\n");
 	for (i = 0; i < BRIDGE_N(bridge_topics); i++) {
 		t = &bridge_topics[i];
-		topic = acl_topic(p, b->id, t->kind, t->level);
+		topic = cmd_acl_topic(p, b->id, t->kind, t->level);
 		fprintf(fp, "# %s\ntopic %s %s 1\n", t->why, topic, t->dir);
 		free(topic);
 	}

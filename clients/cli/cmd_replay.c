@@ -104,7 +104,7 @@ replay_token(const struct event *ev, char t, char *buf, size_t len)
 }
 
 char *
-replay_sentence(const struct event *ev, char *buf, size_t len)
+cmd_replay_sentence(const struct event *ev, char *buf, size_t len)
 {
 	const char *t = replay_template(ev->kind);
 	char tok[DETAIL_MAX + 3];
@@ -258,7 +258,7 @@ replay_line(const struct replay_run *r, const struct event *ev,
 	struct msg_doc *o;
 	char el[32], text[DETAIL_MAX * 2], *json, *evjson;
 
-	replay_sentence(ev, text, sizeof text);
+	cmd_replay_sentence(ev, text, sizeof text);
 	if (!r->o->json) {
 		printf("%-10s %-17s %s\n", fmt_elapsed(elapsed, el, sizeof el),
 		    ev->kind, text);

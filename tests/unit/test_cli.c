@@ -972,10 +972,10 @@ test_replay_sentence(void **state)
 		strcpy(e.detail, t[i].detail);
 		e.step = t[i].step;
 		e.corrects = 12;
-		assert_string_equal(replay_sentence(&e, buf, sizeof buf),
+		assert_string_equal(cmd_replay_sentence(&e, buf, sizeof buf),
 		    t[i].want);
 	}
-	assert_string_equal(replay_sentence(&e, small, sizeof small),
+	assert_string_equal(cmd_replay_sentence(&e, small, sizeof small),
 	    "x somet");
 }
 

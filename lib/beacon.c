@@ -1,4 +1,9 @@
-/* Small helpers shared by every module: states, names, UTF-8 truncation. */
+/*
+ * The vocabulary every program shares (beacon.h): the names of states,
+ * outcomes, routes and actions and their parsing, role articles, UTF-8
+ * truncation. As beacon.h is the domain's one header, its functions are named
+ * for what they convert rather than for the file.
+ */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
