@@ -19,6 +19,27 @@
 #include "deliver.h"
 #include "spool.h"
 
+/* Each try's delay against its base: the base without jitter, and up to a
+ * tenth longer with any jitter. */
+static void
+check_schedule(const int64_t *base, size_t n, int64_t max)
+{
+	static const uint32_t jitter[] = { 1, 99, 100, 101, 4321, 65535,
+		UINT32_MAX };
+	int64_t d;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(deliver_backoff((int)i + 1, max, 0), base[i]);
+		for (j = 0; j < sizeof jitter / sizeof jitter[0]; j++) {
+			d = deliver_backoff((int)i + 1, max, jitter[j]);
+			assert_in_range(d, base[i], base[i] + base[i] / 10);
+		}
+	}
+	/* However many tries, no overflow. */
+	assert_int_equal(deliver_backoff(INT_MAX, max, 0), max);
+}
+
 /* beacon report's retries: 1, 2, 4, 8 s, then every 15 s, each up to a
  * tenth longer at random. */
 static void
@@ -26,27 +47,12 @@ test_backoff_report(void **state)
 {
 	static const int64_t base[] = { 1000, 2000, 4000, 8000, 15000, 15000,
 		15000 };
-	static const uint32_t jitter[] = { 1, 99, 100, 101, 4321, 65535,
-		UINT32_MAX };
-	int64_t d;
-	size_t i, j;
 
 	(void)state;
-	for (i = 0; i < sizeof base / sizeof base[0]; i++) {
-		assert_int_equal(deliver_backoff((int)i + 1,
-		    DELIVER_MAX_REPORT, 0), base[i]);
-		for (j = 0; j < sizeof jitter / sizeof jitter[0]; j++) {
-			d = deliver_backoff((int)i + 1, DELIVER_MAX_REPORT,
-			    jitter[j]);
-			assert_in_range(d, base[i], base[i] + base[i] / 10);
-		}
-	}
+	check_schedule(base, sizeof base / sizeof base[0], DELIVER_MAX_REPORT);
 	assert_int_equal(deliver_backoff(1, DELIVER_MAX_REPORT, 100), 1100);
 	assert_int_equal(deliver_backoff(1, DELIVER_MAX_REPORT, 101), 1000);
 	assert_int_equal(deliver_backoff(5, DELIVER_MAX_REPORT, 1500), 16500);
-	/* However many tries, no overflow. */
-	assert_int_equal(deliver_backoff(INT_MAX, DELIVER_MAX_REPORT, 0),
-	    DELIVER_MAX_REPORT);
 }
 
 /* beacon-button's: 1, 2, 4, 8, 16 s, then every 30 s, with the same
@@ -56,25 +62,11 @@ test_backoff_button(void **state)
 {
 	static const int64_t base[] = { 1000, 2000, 4000, 8000, 16000, 30000,
 		30000 };
-	static const uint32_t jitter[] = { 1, 99, 100, 101, 4321, 65535,
-		UINT32_MAX };
-	int64_t d;
-	size_t i, j;
 
 	(void)state;
-	for (i = 0; i < sizeof base / sizeof base[0]; i++) {
-		assert_int_equal(deliver_backoff((int)i + 1,
-		    DELIVER_MAX_BUTTON, 0), base[i]);
-		for (j = 0; j < sizeof jitter / sizeof jitter[0]; j++) {
-			d = deliver_backoff((int)i + 1, DELIVER_MAX_BUTTON,
-			    jitter[j]);
-			assert_in_range(d, base[i], base[i] + base[i] / 10);
-		}
-	}
+	check_schedule(base, sizeof base / sizeof base[0], DELIVER_MAX_BUTTON);
 	assert_int_equal(deliver_backoff(6, DELIVER_MAX_BUTTON, 3000), 33000);
 	assert_int_equal(deliver_backoff(6, DELIVER_MAX_BUTTON, 3001), 30000);
-	assert_int_equal(deliver_backoff(INT_MAX, DELIVER_MAX_BUTTON, 0),
-	    DELIVER_MAX_BUTTON);
 }
 
 static void
