@@ -49,7 +49,10 @@ web_path_ok(const char *path, size_t len)
 {
 	if (len == 0 || path[0] != '/' || strlen(path) != len)
 		return 0;
-	return strstr(path, "..") == NULL && strchr(path, '\\') == NULL;
+	/* "//" would make the path below the root absolute ("/%2fetc"),
+	 * and openat takes an absolute path as it is. */
+	return strstr(path, "..") == NULL && strstr(path, "//") == NULL &&
+	    strchr(path, '\\') == NULL;
 }
 
 /* The extension of the last segment, or NULL. */

@@ -19,7 +19,7 @@ struct web *web_new(struct event_base *base, const char *addr,
 void web_free(struct web *w);
 
 /* A decoded request path (len bytes) that may be looked up under the
- * root: it starts with '/' and has no "..", NUL or backslash. */
+ * root: it starts with '/' and has no "..", "//", NUL or backslash. */
 int web_path_ok(const char *path, size_t len);
 /* The Content-Type of a file by its extension. */
 const char *web_content_type(const char *path);

@@ -40,6 +40,9 @@ test_path(void **state)
 	assert_false(ok("/..."));
 	assert_false(ok("/a\\..\\b"));
 	assert_false(ok("/a\\b"));
+	/* From "/%2fetc/passwd": absolute below the root. */
+	assert_false(ok("//etc/passwd"));
+	assert_false(ok("/a//b"));
 	/* A NUL decoded from %00: the length says there is more. */
 	assert_false(web_path_ok("/a\0b", 4));
 }
