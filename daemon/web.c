@@ -18,11 +18,13 @@
 #include "xmalloc.h"
 
 /* What the pages need and no more: scripts, styles and the service
- * worker from this origin, MQTT over websockets to the broker's port. */
+ * worker from this origin, MQTT over websockets to the broker's port, and
+ * the timers' worker that mqtt.js makes from a blob: URL (worker-timers,
+ * which keeps the keepalive going in a background tab). */
 #define WEB_CSP "default-src 'self'; connect-src 'self' ws: wss:; " \
 	"img-src 'self' data:; style-src 'self'; script-src 'self'; " \
-	"worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; " \
-	"base-uri 'none'; object-src 'none'"
+	"worker-src 'self' blob:; manifest-src 'self'; " \
+	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 struct web {
 	struct evhttp *http;
