@@ -3,7 +3,8 @@
 # kind of built page with its Content-Type, the Content-Security-Policy,
 # nosniff and cache headers on every answer, 404 for a missing file, no
 # file outside the root however the path is spelled, 405 with Allow for
-# other methods, HEAD without a body, and MQTT routing untouched by it all.
+# other methods, HEAD without a body, a listener that a reload keeps, and
+# MQTT routing untouched by it all.
 # The pages are a copy of the build's, with a file beside them that must
 # never be served.
 . "$(dirname "$0")/lib.sh"
@@ -137,6 +138,12 @@ printf 'NONSENSE\r\n\r\n' | timeout 5 curl -s telnet://127.0.0.1:"$HTTP_PORT" \
     >/dev/null 2>&1 || :
 (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT"; printf 'GET /index' >&3) || :
 alive "$BEACOND_PID" || fail "beacond exited"
+
+# A reload keeps the listener as it was started.
+kill -HUP "$BEACOND_PID"
+wait_for 5 grep -q 'event=reloaded' "$TMP/beacond.log"
+expect_eq "$(get reloaded /sw.js)" 200 "GET after a reload"
+expect_eq "$(header reloaded content-type)" "$JS" "Content-Type after a reload"
 
 # MQTT is untouched: a report is still routed.
 sub_status
