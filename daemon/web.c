@@ -159,7 +159,7 @@ web_send_file(struct evhttp_request *req, const char *rel, int fd,
 		evhttp_add_header(h, "Content-Length", len);
 		close(fd);
 	} else if (evbuffer_add_file(body, fd, 0, sb->st_size) != 0) {
-		/* evbuffer_add_file closes fd on failure too. */
+		/* Only when memory or mappings run out. */
 		evbuffer_free(body);
 		web_error(req, 500, "Internal Server Error");
 		return;
@@ -173,11 +173,13 @@ web_send_file(struct evhttp_request *req, const char *rel, int fd,
 static char *
 web_rel(struct evhttp_request *req)
 {
-	const char *path = evhttp_uri_get_path(
-	    evhttp_request_get_evhttp_uri(req));
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	char *dec, *rel;
 	size_t len;
 
+	if (uri == NULL)
+		return NULL;
 	if (path == NULL || *path == '\0')
 		path = "/";
 	if ((dec = evhttp_uridecode(path, 0, &len)) == NULL)
