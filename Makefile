@@ -43,7 +43,7 @@ CERTS_CLIENTS ?=
 DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 	libssl-dev openssl \
 	libsqlite3-dev sqlite3 libjansson-dev libconfig-dev libcmocka-dev \
-	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3 \
+	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3 curl \
 	chromium fonts-liberation libevdev-dev nodejs npm systemd
 
 # Prerequisites run in the order written: deps, then build, then the rest.

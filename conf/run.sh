@@ -4,8 +4,10 @@
 #
 #   BUILD             build directory (default: build)
 #   BEACON_MQTT_PORT  the private broker's port (default: 18830)
-#   BEACON_WS_PORT    its websockets port, which also serves the web pages
-#                     (default: the MQTT port + 1)
+#   BEACON_WS_PORT    its websockets port (default: the MQTT port + 1),
+#                     which also serves the web pages, without Content-Type
+#   BEACON_HTTP_PORT  beacond's own listener for the web pages, with their
+#                     headers (default: the MQTT port + 2)
 
 # cleanup and on_signal run from traps: shellcheck cannot see them called.
 # shellcheck disable=SC2317
@@ -16,6 +18,7 @@ ROOT=$PWD
 BUILD=${BUILD:-build}
 PORT=${BEACON_MQTT_PORT:-18830}
 WS_PORT=${BEACON_WS_PORT:-$((PORT + 1))}
+HTTP_PORT=${BEACON_HTTP_PORT:-$((PORT + 2))}
 case $BUILD in
 /*) WEB=$BUILD/web ;;
 *) WEB=$ROOT/$BUILD/web ;;
@@ -54,6 +57,15 @@ broker_conf() {
 	    -e "s|^persistence_location var/|persistence_location $VAR/|" \
 	    "$ROOT/conf/mosquitto.conf"
 	printf '\n# Added by conf/run.sh.\nuser %s\n' "$(id -un)"
+}
+
+# beacon.conf with an http group: beacond serves the built pages on
+# 127.0.0.1:$HTTP_PORT. Without them, conf/beacon.conf as it is.
+beacond_conf() {
+	cat "$ROOT/conf/beacon.conf"
+	[ -d "$WEB" ] || return 0
+	printf '\n# Added by conf/run.sh.\nhttp = { listen = "127.0.0.1:%s"; root = "%s"; };\n' \
+	    "$HTTP_PORT" "$WEB"
 }
 
 # Wait (5 s at most) until the broker accepts connections.
@@ -101,12 +113,14 @@ web_hints() {
 		echo "  The web pages are not built (node and npm are needed: make deps)."
 		return
 	fi
-	cat <<HINTS
-  In a browser on this machine:
+	local ws="broker=ws://127.0.0.1:$WS_PORT/mqtt"
 
-    http://127.0.0.1:$WS_PORT/report.html?branch=central
+	cat <<HINTS
+  In a browser on this machine, served by beacond (docs/web.md):
+
+    http://127.0.0.1:$HTTP_PORT/report.html?branch=central&$ws
         (the staff report page: press a button, watch the answer)
-    http://127.0.0.1:$WS_PORT/responder.html
+    http://127.0.0.1:$HTTP_PORT/responder.html?$ws
         (the responder app: sign in as crisis-1, no password here)
 HINTS
 }
@@ -163,9 +177,13 @@ port_busy "$PORT" &&
 port_busy "$WS_PORT" &&
 	die "127.0.0.1:$WS_PORT (websockets) is already in use; stop what uses" \
 	    "it or choose another port: BEACON_WS_PORT=18841 make run"
+[ ! -d "$WEB" ] || ! port_busy "$HTTP_PORT" ||
+	die "127.0.0.1:$HTTP_PORT (the web pages) is already in use; stop what" \
+	    "uses it or choose another port: BEACON_HTTP_PORT=18842 make run"
 
 mkdir -p "$VAR"
 broker_conf >"$VAR/mosquitto.conf"
+beacond_conf >"$VAR/beacon.conf"
 trap cleanup EXIT
 trap on_signal INT TERM
 mosquitto -c "$VAR/mosquitto.conf" >>"$VAR/mosquitto.log" 2>&1 &
@@ -173,7 +191,7 @@ MOSQ_PID=$!
 broker_wait
 hints
 
-"$BUILD/beacond" -c conf/beacon.conf --broker "127.0.0.1:$PORT" \
+"$BUILD/beacond" -c "$VAR/beacon.conf" --broker "127.0.0.1:$PORT" \
     --db var/beacon.db &
 BEACOND_PID=$!
 # wait returns early when a signal is trapped: wait again for the exit.

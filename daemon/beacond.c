@@ -27,6 +27,7 @@
 #include "sdnotify.h"
 #include "store.h"
 #include "topic.h"
+#include "web.h"
 #include "xmalloc.h"
 
 static void teardown(struct daemon *);
@@ -240,6 +241,23 @@ push_setup(struct daemon *d, const struct config *cf)
 		d->push = push_new(d->base, on_pushed, d);
 	if (d->push != NULL)
 		push_set_config(d->push, cf);
+}
+
+/* The pages' listener, when the configuration has http: { }. It is
+ * started once: a reload keeps it as it is. */
+static void
+web_setup(struct daemon *d)
+{
+	char *cause;
+
+	if (d->cf->http_listen == NULL)
+		return;
+	d->web = web_new(d->base, d->cf->http_listen, d->cf->http_root,
+	    &cause);
+	if (d->web == NULL)
+		fatalx("%s", cause);
+	log_info("event=http_listening addr=%s root=%s", d->cf->http_listen,
+	    d->cf->http_root);
 }
 
 /* SIGHUP: check the new configuration before it replaces the old one. */
@@ -472,6 +490,8 @@ teardown(struct daemon *d)
 	/* Pushes still under way are recorded as failed, then committed. */
 	push_free(d->push);
 	d->push = NULL;
+	web_free(d->web);
+	d->web = NULL;
 	if (d->engine != NULL) {
 		engine_stop(d->engine);
 		engine_flush(d->engine);
@@ -528,6 +548,7 @@ main(int argc, char **argv)
 		engine_setup(&d);
 	}
 	mqtt_setup(&d);
+	web_setup(&d);
 	log_info("ready version=%s%s%s", BEACON_VERSION, d.pair != NULL ?
 	    " standing_by=" : "", d.pair != NULL ?
 	    d.cf->standby_instance : "");

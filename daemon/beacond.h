@@ -20,6 +20,7 @@ struct pair;
 struct push;
 struct store;
 struct timers;
+struct web;
 
 struct args {
 	const char *config;
@@ -38,6 +39,7 @@ struct daemon {
 	struct engine *engine;
 	struct mqtt *mqtt;
 	struct push *push; /* NULL: no push service configured */
+	struct web *web;   /* the pages' listener; NULL: no http: { } */
 	struct event *flush_ev;
 	struct event *hb_ev;	/* the heartbeat, every cf->heartbeat s */
 	struct event *wd_ev;	/* systemd's watchdog; NULL: none asked */

@@ -216,7 +216,7 @@ conf_plural(size_t n, const char *one, const char *many)
 char *
 conf_summary(const struct config *cf)
 {
-	return xasprintf("%s: ok: %zu %s, %zu %s, %zu %s, %zu %s, %zu %s",
+	return xasprintf("%s: ok: %zu %s, %zu %s, %zu %s, %zu %s, %zu %s%s%s",
 	    cf->path,
 	    cf->nbranches, conf_plural(cf->nbranches, "branch", "branches"),
 	    cf->nroles, conf_plural(cf->nroles, "role", "roles"),
@@ -224,5 +224,7 @@ conf_summary(const struct config *cf)
 	    "responders"),
 	    cf->ncategories, conf_plural(cf->ncategories, "category",
 	    "categories"),
-	    cf->npolicies, conf_plural(cf->npolicies, "policy", "policies"));
+	    cf->npolicies, conf_plural(cf->npolicies, "policy", "policies"),
+	    cf->http_listen != NULL ? ", pages on http://" : "",
+	    cf->http_listen != NULL ? cf->http_listen : "");
 }

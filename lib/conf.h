@@ -181,6 +181,12 @@ struct config {
 	int push_timeout;	/* seconds for one attempt (5) */
 	int push_retries;	/* attempts after the first (3) */
 
+	/* http: { ... } beacond's own HTTP listener for the web pages
+	 * (daemon/web.c); off when http_listen is NULL. Read at start-up
+	 * only: a reload keeps the listener as started. */
+	char *http_listen;	/* "127.0.0.1:8080" */
+	char *http_root;	/* "/usr/share/beacon/web": the built pages */
+
 	/* reminders: { ... } Acknowledged but not on scene: the responder
 	 * is reminded at on_scene, and the next step notified at escalate
 	 * (seconds after the acknowledgment; 0: off). */

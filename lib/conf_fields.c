@@ -84,6 +84,29 @@ conf_valid_http_url(const char *s)
 	return NULL;
 }
 
+/* host:port, a numeric IPv4 address or a name, then a port 1-65535:
+ * where beacond's HTTP listener binds. */
+const char *
+conf_valid_listen(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+
+	if (colon == NULL || colon == s)
+		return "must be host:port, e.g. \"127.0.0.1:8080\"";
+	if (memchr(s, ':', (size_t)(colon - s)) != NULL)
+		return "must be host:port with an IPv4 address or a name";
+	if (strpbrk(s, " \t\r\n/") != NULL)
+		return "must not contain spaces or '/'";
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port < 1 ||
+	    port > 65535)
+		return "has no port 1-65535 after its ':'";
+	return NULL;
+}
+
 const char *
 conf_valid_timezone(const char *s)
 {

@@ -201,6 +201,8 @@ conf_free(struct config *cf)
 	free(cf->debrief_role);
 	free(cf->push_url);
 	free(cf->push_token);
+	free(cf->http_listen);
+	free(cf->http_root);
 	strs_free(cf->referral_types, cf->nreferral_types);
 	strs_free(cf->notice_types, cf->nnotice_types);
 	strs_free(cf->query_roles, cf->nquery_roles);

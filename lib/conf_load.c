@@ -94,6 +94,16 @@ static const struct conf_field push_fields[] = {
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* http: { ... }: beacond's listener for the web pages. Both fields are
+ * needed once the group is there. */
+static const struct conf_field http_fields[] = {
+	{ "listen", conf_field_str, offsetof(struct config, http_listen), 0, 1,
+	    0, 0, 0, NULL, conf_valid_listen },
+	{ "root", conf_field_str, offsetof(struct config, http_root), 0, 1, 0,
+	    0, 0, NULL, conf_valid_nonempty },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
 /* alarms: { ... }: the cancel window and repeated presses. A report of
  * severity 1-2 never waits; a minute is the longest sensible window. */
 static const struct conf_field alarms_fields[] = {
@@ -285,7 +295,7 @@ conf_read_secrets(struct config *cf, char **cause)
 
 static const char *const top_groups[] = { "beacon", "life_threat",
 	"debrief", "records", "devices", "limits", "push", "alarms",
-	"reminders", "standby" };
+	"reminders", "standby", "http" };
 
 static int
 top_known(const char *name)
@@ -327,6 +337,25 @@ check_standby(struct conf_check *ck, const config_setting_t *root,
 		    "the other");
 }
 
+/* http: { } is optional; given, its root is a directory beacond can
+ * read. */
+static void
+check_http(struct conf_check *ck, const config_t *lc, struct config *cf)
+{
+	const config_setting_t *root = config_root_setting(lc);
+	struct stat sb;
+	const char *why;
+
+	if (config_setting_get_member(root, "http") == NULL)
+		return;
+	top_group(ck, root, "http", http_fields, cf);
+	if (cf->http_root != NULL && (why = conf_file_problem(cf->http_root,
+	    1, 1, &sb)) != NULL)
+		conf_check_err(ck, config_lookup(lc, "http.root"), "http: "
+		    "root \"%s\": %s: point it at the built pages "
+		    "(build/web)", cf->http_root, why);
+}
+
 /* beacon: { ... } and life_threat: { ... }: optional groups. */
 static void
 top_group(struct conf_check *ck, const config_setting_t *root, const char *name,
@@ -366,6 +395,7 @@ conf_read(struct conf_check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "alarms", alarms_fields, cf);
 	top_group(ck, root, "reminders", reminders_fields, cf);
 	check_standby(ck, root, cf);
+	check_http(ck, lc, cf);
 	for (i = 0; i < conf_nlists; i++)
 		conf_list_read(ck, config_setting_get_member(root,
 		    conf_lists[i].name), &conf_lists[i], cf);

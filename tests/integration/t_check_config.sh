@@ -58,6 +58,27 @@ expect_eq "$rc" 1 "exit status for a syntax error"
 grep -q "^$TMP/syntax.conf:2: " "$TMP/syntax.err" ||
 	fail "syntax error: $(cat "$TMP/syntax.err")"
 
+# The http group: its address in the summary; a bad one, and a root that
+# is not there, each an error with its line.
+cp "$BEACON_SRC/conf/beacon.conf" "$TMP/http.conf"
+printf 'http = { listen = "127.0.0.1:18832"; root = "%s"; };\n' "$TMP" \
+    >>"$TMP/http.conf"
+"$BEACOND" --check-config -c "$TMP/http.conf" >"$TMP/http.out" ||
+	fail "--check-config with an http group"
+grep -q ', pages on http://127.0.0.1:18832$' "$TMP/http.out" ||
+	fail "summary: $(cat "$TMP/http.out")"
+cp "$BEACON_SRC/conf/beacon.conf" "$TMP/http-bad.conf"
+printf 'http = { listen = "127.0.0.1:0"; root = "%s/none"; };\n' "$TMP" \
+    >>"$TMP/http-bad.conf"
+rc=0
+"$BEACOND" --check-config -c "$TMP/http-bad.conf" 2>"$TMP/http-bad.err" ||
+    rc=$?
+expect_eq "$rc" 1 "exit status for a bad http group"
+grep -q ': http: listen "127.0.0.1:0" has no port 1-65535' \
+    "$TMP/http-bad.err" || fail "bad listen: $(cat "$TMP/http-bad.err")"
+grep -q ": http: root \"$TMP/none\": No such file or directory" \
+    "$TMP/http-bad.err" || fail "missing root: $(cat "$TMP/http-bad.err")"
+
 rc=0
 "$BEACOND" --check-config -c "$TMP/missing.conf" 2>"$TMP/missing.err" ||
     rc=$?

@@ -508,6 +508,9 @@ function start() {
 
 function main() {
 	$('#location').value = load('location', '');
+	// Enter in a field never submits: the buttons report. Here, not as
+	// an inline handler, which the Content-Security-Policy refuses.
+	$('#form').addEventListener('submit', (e) => e.preventDefault());
 	$('#drill').addEventListener('change', render);
 	$('#silent').addEventListener('change', render);
 	document.addEventListener('pointerdown', unlock);

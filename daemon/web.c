@@ -1,0 +1,284 @@
+/* beacond's HTTP listener: the built web pages, read-only (web.h). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "log.h"
+#include "web.h"
+#include "xmalloc.h"
+
+/* What the pages need and no more: scripts, styles and the service
+ * worker from this origin, MQTT over websockets to the broker's port, and
+ * the timers' worker that mqtt.js makes from a blob: URL (worker-timers,
+ * which keeps the keepalive going in a background tab). */
+#define WEB_CSP "default-src 'self'; connect-src 'self' ws: wss:; " \
+	"img-src 'self' data:; style-src 'self'; script-src 'self'; " \
+	"worker-src 'self' blob:; manifest-src 'self'; " \
+	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+struct web {
+	struct evhttp *http;
+	int root_fd;
+};
+
+static const struct {
+	const char *ext;
+	const char *type;
+} web_types[] = {
+	{ "html", "text/html; charset=utf-8" },
+	{ "js", "text/javascript; charset=utf-8" },
+	{ "css", "text/css; charset=utf-8" },
+	{ "webmanifest", "application/manifest+json" },
+	{ "json", "application/json" },
+	{ "svg", "image/svg+xml" },
+	{ "png", "image/png" },
+	{ "ico", "image/x-icon" },
+	{ "txt", "text/plain; charset=utf-8" },
+};
+
+int
+web_path_ok(const char *path, size_t len)
+{
+	if (len == 0 || path[0] != '/' || strlen(path) != len)
+		return 0;
+	/* "//" would make the path below the root absolute ("/%2fetc"),
+	 * and openat takes an absolute path as it is. */
+	return strstr(path, "..") == NULL && strstr(path, "//") == NULL &&
+	    strchr(path, '\\') == NULL;
+}
+
+/* The extension of the last segment, or NULL. */
+static const char *
+web_ext(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base != NULL ? base + 1 : path;
+	dot = strrchr(base, '.');
+	return dot != NULL ? dot + 1 : NULL;
+}
+
+const char *
+web_content_type(const char *path)
+{
+	const char *ext = web_ext(path);
+	size_t i;
+
+	for (i = 0; ext != NULL && i < sizeof web_types / sizeof *web_types;
+	    i++)
+		if (strcmp(ext, web_types[i].ext) == 0)
+			return web_types[i].type;
+	return "application/octet-stream";
+}
+
+const char *
+web_cache_control(const char *path)
+{
+	const char *ext = web_ext(path), *base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	if (strcmp(base, "sw.js") == 0 || (ext != NULL &&
+	    (strcmp(ext, "html") == 0 || strcmp(ext, "webmanifest") == 0)))
+		return "no-cache";
+	return "max-age=3600";
+}
+
+/* ---- answers ----------------------------------------------------------- */
+
+static void
+web_headers(struct evhttp_request *req)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	evhttp_add_header(h, "Content-Security-Policy", WEB_CSP);
+}
+
+/* A short plain-text answer: 403, 404, 405. */
+static void
+web_error(struct evhttp_request *req, int code, const char *reason)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *body = evbuffer_new();
+
+	if (body == NULL)
+		fatalx("evbuffer_new");
+	web_headers(req);
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(h, "Cache-Control", "no-cache");
+	if (code == 405)
+		evhttp_add_header(h, "Allow", "GET, HEAD");
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
+		evbuffer_add_printf(body, "%s\n", reason);
+	evhttp_send_reply(req, code, reason, body);
+	evbuffer_free(body);
+}
+
+/* The file at rel under the root, opened if it is a regular file. */
+static int
+web_open(const struct web *w, const char *rel, struct stat *sb)
+{
+	int fd;
+
+	fd = openat(w->root_fd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+web_send_file(struct evhttp_request *req, const char *rel, int fd,
+    const struct stat *sb)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *body = evbuffer_new();
+	char len[32];
+
+	if (body == NULL)
+		fatalx("evbuffer_new");
+	web_headers(req);
+	evhttp_add_header(h, "Content-Type", web_content_type(rel));
+	evhttp_add_header(h, "Cache-Control", web_cache_control(rel));
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		snprintf(len, sizeof len, "%lld", (long long)sb->st_size);
+		evhttp_add_header(h, "Content-Length", len);
+		close(fd);
+	} else if (evbuffer_add_file(body, fd, 0, sb->st_size) != 0) {
+		/* Only when memory or mappings run out. */
+		evbuffer_free(body);
+		web_error(req, 500, "Internal Server Error");
+		return;
+	}
+	evhttp_send_reply(req, HTTP_OK, "OK", body);
+	evbuffer_free(body);
+}
+
+/* The decoded path below the root ("index.html" for a directory), or
+ * NULL when it may not be looked up. */
+static char *
+web_rel(struct evhttp_request *req)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	char *dec, *rel;
+	size_t len;
+
+	if (uri == NULL)
+		return NULL;
+	if (path == NULL || *path == '\0')
+		path = "/";
+	if ((dec = evhttp_uridecode(path, 0, &len)) == NULL)
+		return NULL;
+	if (!web_path_ok(dec, len)) {
+		free(dec);
+		return NULL;
+	}
+	if (dec[len - 1] == '/')
+		rel = xasprintf("%sindex.html", dec + 1);
+	else
+		rel = xstrdup(dec + 1);
+	free(dec);
+	return rel;
+}
+
+static void
+web_request(struct evhttp_request *req, void *arg)
+{
+	struct web *w = arg;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	struct stat sb;
+	char *rel;
+	int fd;
+
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		web_error(req, 405, "Method Not Allowed");
+		return;
+	}
+	if ((rel = web_rel(req)) == NULL) {
+		web_error(req, 403, "Forbidden");
+		return;
+	}
+	if ((fd = web_open(w, rel, &sb)) == -1)
+		web_error(req, 404, "Not Found");
+	else
+		web_send_file(req, rel, fd, &sb);
+	free(rel);
+}
+
+/* ---- the listener ------------------------------------------------------ */
+
+/* addr's host and port (checked by the configuration). */
+static int
+web_bind(struct web *w, const char *addr, char **cause)
+{
+	const char *colon = strrchr(addr, ':');
+	char *host = xasprintf("%.*s", (int)(colon - addr), addr);
+	int port = atoi(colon + 1);
+
+	if (evhttp_bind_socket_with_handle(w->http, host, (ev_uint16_t)port) ==
+	    NULL) {
+		*cause = xasprintf("http: cannot listen on %s: %s", addr,
+		    errno != 0 ? strerror(errno) : "bind failed");
+		free(host);
+		return -1;
+	}
+	free(host);
+	return 0;
+}
+
+struct web *
+web_new(struct event_base *base, const char *addr, const char *root,
+    char **cause)
+{
+	struct web *w = xcalloc(1, sizeof *w);
+
+	*cause = NULL;
+	w->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->root_fd == -1) {
+		*cause = xasprintf("http: root \"%s\": %s", root,
+		    strerror(errno));
+		free(w);
+		return NULL;
+	}
+	if ((w->http = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new");
+	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_max_headers_size(w->http, 8192);
+	evhttp_set_max_body_size(w->http, 4096);
+	evhttp_set_timeout(w->http, 30);
+	evhttp_set_gencb(w->http, web_request, w);
+	errno = 0;
+	if (web_bind(w, addr, cause) != 0) {
+		web_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+web_free(struct web *w)
+{
+	if (w == NULL)
+		return;
+	evhttp_free(w->http);
+	close(w->root_fd);
+	free(w);
+}
