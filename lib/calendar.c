@@ -39,7 +39,7 @@ calendar_parse_hhmm(const char *s, int *min)
 static const struct {
 	const char *name;
 	int mask;
-} calendar_days[] = {
+} calendar_names[] = {
 	{ "sun", 1 << 0 }, { "mon", 1 << 1 }, { "tue", 1 << 2 },
 	{ "wed", 1 << 3 }, { "thu", 1 << 4 }, { "fri", 1 << 5 },
 	{ "sat", 1 << 6 }, { "daily", 0x7f }, { "weekdays", 0x3e },
@@ -53,20 +53,20 @@ calendar_parse_days(char *const *days, size_t n, int *mask, const char **bad)
 
 	*mask = 0;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < sizeof calendar_days / sizeof *calendar_days;
+		for (j = 0; j < sizeof calendar_names / sizeof *calendar_names;
 		    j++)
-			if (strcmp(days[i], calendar_days[j].name) == 0)
+			if (strcmp(days[i], calendar_names[j].name) == 0)
 				break;
-		if (j == sizeof calendar_days / sizeof *calendar_days) {
+		if (j == sizeof calendar_names / sizeof *calendar_names) {
 			*bad = days[i];
 			return -1;
 		}
-		*mask |= calendar_days[j].mask;
+		*mask |= calendar_names[j].mask;
 	}
 	return 0;
 }
 
-static int
+int
 calendar_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -97,4 +97,38 @@ calendar_parse_date(const char *s, int *ymd)
 		return -1;
 	*ymd = y * 10000 + m * 100 + d;
 	return 0;
+}
+
+/* Howard Hinnant's days_from_civil and civil_from_days. */
+int64_t
+calendar_days(int y, int m, int d)
+{
+	int yy = m <= 2 ? y - 1 : y;
+	int era = (yy >= 0 ? yy : yy - 399) / 400;
+	int yoe = yy - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return (int64_t)era * 146097 + doe - 719468;
+}
+
+void
+calendar_civil(int64_t days, int *y, int *m, int *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = (int)(z - era * 146097);
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yoe + era * 400) + (*m <= 2);
+}
+
+int
+calendar_weekday(int64_t days)
+{
+	return (int)(((days + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
 }

@@ -78,11 +78,11 @@ duty_local(const char *tz, int64_t ms, struct duty_local *out)
 	int64_t day = (local >= 0 ? local : local - 86399) / 86400;
 	int y, m, d;
 
-	zone_civil(day, &out->y, &out->m, &out->d);
-	out->wday = zone_weekday(day);
+	calendar_civil(day, &out->y, &out->m, &out->d);
+	out->wday = calendar_weekday(day);
 	out->min = (int)(local - day * 86400) / 60;
 	out->ymd = out->y * 10000 + out->m * 100 + out->d;
-	zone_civil(day - 1, &y, &m, &d);
+	calendar_civil(day - 1, &y, &m, &d);
 	out->prev_ymd = y * 10000 + m * 100 + d;
 	return 0;
 }
@@ -90,7 +90,7 @@ duty_local(const char *tz, int64_t ms, struct duty_local *out)
 int64_t
 duty_instant(const char *tz, int y, int m, int d, int hh, int mm)
 {
-	int64_t local = zone_days(y, m, d) * 86400 + hh * 3600 + mm * 60;
+	int64_t local = calendar_days(y, m, d) * 86400 + hh * 3600 + mm * 60;
 
 	return zone_instant(tz, local) * 1000;
 }
@@ -119,7 +119,7 @@ duty_rfc3339(const char *s, int64_t *ms)
 	if (mo < 1 || mo > 12 || d < 1 || d > calendar_mdays(y, mo) || h > 23 ||
 	    mi > 59 || sec > 60)
 		return -1;
-	days = zone_days(y, mo, d);
+	days = calendar_days(y, mo, d);
 	*ms = ((days * 86400) + h * 3600 + mi * 60 + sec) * 1000;
 	if (strcmp(p, "Z") == 0)
 		return 0;

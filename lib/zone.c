@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "xmalloc.h"
 #include "zone.h"
 
@@ -57,42 +58,6 @@ struct zone_counts {
 
 static pthread_mutex_t zone_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct zone *zone_list;
-
-/* ---- the calendar ------------------------------------------------------- */
-
-/* Howard Hinnant's days_from_civil and civil_from_days. */
-int64_t
-zone_days(int y, int m, int d)
-{
-	int yy = m <= 2 ? y - 1 : y;
-	int era = (yy >= 0 ? yy : yy - 399) / 400;
-	int yoe = yy - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return (int64_t)era * 146097 + doe - 719468;
-}
-
-void
-zone_civil(int64_t days, int *y, int *m, int *d)
-{
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int doe = (int)(z - era * 146097);
-	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int mp = (5 * doy + 2) / 153;
-
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yoe + era * 400) + (*m <= 2);
-}
-
-int
-zone_weekday(int64_t days)
-{
-	return (int)(((days + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
-}
 
 /* ---- POSIX TZ rules ---------------------------------------------------- */
 
@@ -192,16 +157,16 @@ zone_rule_day(const struct zone_rule *r, int y)
 	int64_t day;
 
 	if (r->kind == 'J')
-		return zone_days(y, 1, 1) + r->d - 1 + (r->d >= 60 &&
-		    zone_days(y, 3, 1) - zone_days(y, 2, 1) == 29);
+		return calendar_days(y, 1, 1) + r->d - 1 +
+		    (r->d >= 60 && calendar_leap(y));
 	if (r->kind == 'n')
-		return zone_days(y, 1, 1) + r->d;
+		return calendar_days(y, 1, 1) + r->d;
 	if (r->w == 5) {	/* the last such weekday of the month */
-		day = zone_days(r->m == 12 ? y + 1 : y, r->m % 12 + 1, 1) - 1;
-		return day - (zone_weekday(day) - r->d + 7) % 7;
+		day = calendar_days(r->m == 12 ? y + 1 : y, r->m % 12 + 1, 1) - 1;
+		return day - (calendar_weekday(day) - r->d + 7) % 7;
 	}
-	day = zone_days(y, r->m, 1);
-	return day + (r->d - zone_weekday(day) + 7) % 7 + (r->w - 1) * 7;
+	day = calendar_days(y, r->m, 1);
+	return day + (r->d - calendar_weekday(day) + 7) % 7 + (r->w - 1) * 7;
 }
 
 static long
@@ -212,7 +177,7 @@ zone_posix_offset(const struct zone_posix *p, int64_t t)
 
 	if (!p->has_dst)
 		return p->std;
-	zone_civil((local >= 0 ? local : local - 86399) / 86400, &y, &m, &d);
+	calendar_civil((local >= 0 ? local : local - 86399) / 86400, &y, &m, &d);
 	start = zone_rule_day(&p->start, y) * 86400 + p->start.secs - p->std;
 	end = zone_rule_day(&p->end, y) * 86400 + p->end.secs - p->dst;
 	if (start < end)

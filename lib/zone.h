@@ -1,7 +1,7 @@
 /*
  * Time zones by name ("America/Toronto"), read from the system's zone
  * files by this module itself, so that a conversion never sets TZ (see
- * zone.c), and the civil calendar the conversions need. Times are seconds
+ * zone.c). Times are seconds
  * since the epoch; offsets are seconds east of UTC.
  */
 #ifndef BEACON_ZONE_H
@@ -17,11 +17,5 @@ long zone_offset(const char *name, int64_t t);
  * epoch of a local date and time): the later one of a repeated hour, the
  * one after a skipped hour. */
 int64_t zone_instant(const char *name, int64_t local);
-
-/* Days since 1970-01-01 of a date (d may run past its month's end), and
- * back; the weekday of a day, 0 Sunday. */
-int64_t zone_days(int y, int m, int d);
-void zone_civil(int64_t days, int *y, int *m, int *d);
-int zone_weekday(int64_t days);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * The calendar's written forms (calendar.c): "HH:MM", day names, dates.
+ * The calendar (calendar.c): "HH:MM", day names, dates, and days since 1970.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -37,11 +37,30 @@ test_parse(void **state)
 	assert_int_equal(calendar_parse_date("2026-13-01", &v), -1);
 }
 
+static void
+test_days(void **state)
+{
+	int y, m, d;
+
+	(void)state;
+	assert_int_equal(calendar_days(1970, 1, 1), 0);
+	assert_int_equal(calendar_weekday(0), 4);
+	assert_int_equal(calendar_days(2000, 3, 1), 11017);
+	assert_int_equal(calendar_days(2028, 2, 30), calendar_days(2028, 3, 1));
+	calendar_civil(calendar_days(2028, 2, 29), &y, &m, &d);
+	assert_int_equal(y * 10000 + m * 100 + d, 20280229);
+	calendar_civil(-1, &y, &m, &d);
+	assert_int_equal(y * 10000 + m * 100 + d, 19691231);
+	assert_int_equal(calendar_weekday(-1), 3);
+	assert_int_equal(calendar_weekday(calendar_days(2026, 12, 7)), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_days),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 /*
- * Time zones (zone.c): the calendar, zone files, and the POSIX TZ rules
+ * Time zones (zone.c): zone files, and the POSIX TZ rules
  * that give the changes after a zone file's table, all without TZ.
  */
 #include <setjmp.h>
@@ -22,24 +22,6 @@ at(const char *s)
 
 	assert_true(ms > 0);
 	return ms / 1000;
-}
-
-static void
-test_calendar(void **state)
-{
-	int y, m, d;
-
-	(void)state;
-	assert_int_equal(zone_days(1970, 1, 1), 0);
-	assert_int_equal(zone_weekday(0), 4);
-	assert_int_equal(zone_days(2000, 3, 1), 11017);
-	assert_int_equal(zone_days(2028, 2, 30), zone_days(2028, 3, 1));
-	zone_civil(zone_days(2028, 2, 29), &y, &m, &d);
-	assert_int_equal(y * 10000 + m * 100 + d, 20280229);
-	zone_civil(-1, &y, &m, &d);
-	assert_int_equal(y * 10000 + m * 100 + d, 19691231);
-	assert_int_equal(zone_weekday(-1), 3);
-	assert_int_equal(zone_weekday(zone_days(2026, 12, 7)), 1);
 }
 
 static void
@@ -120,7 +102,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_calendar),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_posix),
 		cmocka_unit_test(test_instant),
