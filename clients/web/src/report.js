@@ -125,6 +125,7 @@ function press(button) {
 		again.pressedAgain = Date.now();
 		send(again);
 		render();
+		showAnswer();
 		return;
 	}
 	save('location', location);
@@ -142,6 +143,13 @@ function press(button) {
 	setTimeout(render, SLOW_MS + 50);
 	setTimeout(render, offlineMs() + 50);
 	render();
+	showAnswer();
+}
+
+// The answer sits above the buttons: on a phone the pressed button may be
+// far down the list, so bring the answer into sight at once.
+function showAnswer() {
+	$('#answer-slot').scrollIntoView({ block: 'start' });
 }
 
 // ---- answers ---------------------------------------------------------------
