@@ -186,6 +186,25 @@ struct config {
 	 * only: a reload keeps the listener as started. */
 	char *http_listen;	/* "127.0.0.1:8080" */
 	char *http_root;	/* "/usr/share/beacon/web": the built pages */
+	char *http_url;		/* "https://beacon.example.org": how phones
+				 * reach it, for the links in pushes; NULL:
+				 * http(s)://listen */
+	char *http_tls_cert;	/* PEM chain: serve HTTPS; NULL: plain HTTP */
+	char *http_tls_key;	/* PEM private key, with tls_cert */
+
+	/* webpush: { ... } Web Push to the responder app's subscriptions
+	 * (daemon/webpush.c); on when the http listener is. */
+	char *webpush_subject;	/* VAPID "sub": mailto: or https: */
+	char *webpush_key_file;	/* the VAPID key pair (PEM, 0600); NULL:
+				 * vapid.pem beside the database */
+	int webpush_ttl;	/* seconds a push service keeps one (3600) */
+	int webpush_timeout;	/* seconds for one attempt (10) */
+	int webpush_retries;	/* attempts after the first (2) */
+
+	/* links: { ... } The signed action links in pushes (daemon/link.c). */
+	char *links_secret_file; /* HMAC key (0600); NULL: links.key beside
+				  * the database */
+	int links_lifetime;	/* seconds a link acts (14400) */
 
 	/* reminders: { ... } Acknowledged but not on scene: the responder
 	 * is reminded at on_scene, and the next step notified at escalate

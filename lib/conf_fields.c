@@ -84,6 +84,34 @@ conf_valid_http_url(const char *s)
 	return NULL;
 }
 
+/* The address phones use for the listener: an http(s) URL with no path
+ * past "/", no query and no fragment (links are made under it). */
+const char *
+conf_valid_base_url(const char *s)
+{
+	const char *why = conf_valid_http_url(s), *slash;
+
+	if (why != NULL)
+		return why;
+	slash = strchr(strstr(s, "//") + 2, '/');
+	if (strpbrk(s, "?#") != NULL || (slash != NULL && slash[1] != '\0'))
+		return "must be scheme://host[:port] only, with no path or "
+		    "query (\"https://beacon.example.org\")";
+	return NULL;
+}
+
+/* RFC 8292's "sub": who the push services may contact. */
+const char *
+conf_valid_vapid_subject(const char *s)
+{
+	if (strncmp(s, "mailto:", 7) != 0 && strncmp(s, "https://", 8) != 0)
+		return "must be a mailto: or https: address "
+		    "(\"mailto:it@library.example.org\")";
+	if (strpbrk(s, " \t\r\n\"") != NULL)
+		return "must not contain spaces or quotes";
+	return NULL;
+}
+
 /* host:port, a numeric IPv4 address or a name, then a port 1-65535:
  * where beacond's HTTP listener binds. */
 const char *

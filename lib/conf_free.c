@@ -203,6 +203,12 @@ conf_free(struct config *cf)
 	free(cf->push_token);
 	free(cf->http_listen);
 	free(cf->http_root);
+	free(cf->http_url);
+	free(cf->http_tls_cert);
+	free(cf->http_tls_key);
+	free(cf->webpush_subject);
+	free(cf->webpush_key_file);
+	free(cf->links_secret_file);
 	strs_free(cf->referral_types, cf->nreferral_types);
 	strs_free(cf->notice_types, cf->nnotice_types);
 	strs_free(cf->query_roles, cf->nquery_roles);

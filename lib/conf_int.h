@@ -64,6 +64,8 @@ void conf_check_clear(struct conf_check *ck);
 /* conf_fields.c */
 const char *conf_valid_share_group(const char *s);
 const char *conf_valid_http_url(const char *s);
+const char *conf_valid_base_url(const char *s);
+const char *conf_valid_vapid_subject(const char *s);
 const char *conf_valid_listen(const char *s);
 const char *conf_valid_timezone(const char *s);
 void conf_field_secret(struct conf_check *ck, const config_setting_t *s,

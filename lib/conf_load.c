@@ -101,6 +101,37 @@ static const struct conf_field http_fields[] = {
 	    0, 0, 0, NULL, conf_valid_listen },
 	{ "root", conf_field_str, offsetof(struct config, http_root), 0, 1, 0,
 	    0, 0, NULL, conf_valid_nonempty },
+	{ "url", conf_field_str, offsetof(struct config, http_url), 0, 0, 0,
+	    0, 0, NULL, conf_valid_base_url },
+	{ "tls_cert", conf_field_str, offsetof(struct config, http_tls_cert),
+	    0, 0, 0, 0, 0, NULL, conf_valid_nonempty },
+	{ "tls_key", conf_field_str, offsetof(struct config, http_tls_key),
+	    0, 0, 0, 0, 0, NULL, conf_valid_nonempty },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* webpush: { ... }: Web Push to the responder app. */
+static const struct conf_field webpush_fields[] = {
+	{ "subject", conf_field_str, offsetof(struct config, webpush_subject),
+	    0, 0, 0, 0, 0, NULL, conf_valid_vapid_subject },
+	{ "key_file", conf_field_str, offsetof(struct config,
+	    webpush_key_file), 0, 0, 0, 0, 0, NULL, conf_valid_nonempty },
+	{ "ttl", conf_field_int, offsetof(struct config, webpush_ttl), 0, 0,
+	    0, 2419200, 3600, NULL, NULL },
+	{ "timeout", conf_field_int, offsetof(struct config, webpush_timeout),
+	    0, 0, 1, 60, 10, NULL, NULL },
+	{ "retries", conf_field_int, offsetof(struct config, webpush_retries),
+	    0, 0, 0, 10, 2, NULL, NULL },
+	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+/* links: { ... }: the signed action links. A link outliving a shift is
+ * a link a lost phone can still use. */
+static const struct conf_field links_fields[] = {
+	{ "secret_file", conf_field_str, offsetof(struct config,
+	    links_secret_file), 0, 0, 0, 0, 0, NULL, conf_valid_nonempty },
+	{ "lifetime", conf_field_int, offsetof(struct config, links_lifetime),
+	    0, 0, 60, 43200, 14400, NULL, NULL },
 	{ NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
@@ -295,7 +326,7 @@ conf_read_secrets(struct config *cf, char **cause)
 
 static const char *const top_groups[] = { "beacon", "life_threat",
 	"debrief", "records", "devices", "limits", "push", "alarms",
-	"reminders", "standby", "http" };
+	"reminders", "standby", "http", "webpush", "links" };
 
 static int
 top_known(const char *name)
@@ -354,6 +385,11 @@ check_http(struct conf_check *ck, const config_t *lc, struct config *cf)
 		conf_check_err(ck, config_lookup(lc, "http.root"), "http: "
 		    "root \"%s\": %s: point it at the built pages "
 		    "(build/web)", cf->http_root, why);
+	if ((cf->http_tls_cert == NULL) != (cf->http_tls_key == NULL))
+		conf_check_err(ck, config_lookup(lc, cf->http_tls_cert ?
+		    "http.tls_cert" : "http.tls_key"), "http: tls_cert and "
+		    "tls_key go together: give both to serve HTTPS, or "
+		    "neither");
 }
 
 /* beacon: { ... } and life_threat: { ... }: optional groups. */
@@ -396,6 +432,8 @@ conf_read(struct conf_check *ck, const config_t *lc, struct config *cf)
 	top_group(ck, root, "reminders", reminders_fields, cf);
 	check_standby(ck, root, cf);
 	check_http(ck, lc, cf);
+	top_group(ck, root, "webpush", webpush_fields, cf);
+	top_group(ck, root, "links", links_fields, cf);
 	for (i = 0; i < conf_nlists; i++)
 		conf_list_read(ck, config_setting_get_member(root,
 		    conf_lists[i].name), &conf_lists[i], cf);
