@@ -24,11 +24,22 @@
 #define WEB_CSP "default-src 'self'; connect-src 'self' ws: wss:; " \
 	"img-src 'self' data:; style-src 'self'; script-src 'self'; " \
 	"worker-src 'self' blob:; manifest-src 'self'; " \
-	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'; " \
+	"form-action 'self'"
+
+#define WEB_ROUTES 4
+
+struct web_route {
+	const char *prefix;
+	web_route_fn fn;
+	void *arg;
+};
 
 struct web {
 	struct evhttp *http;
 	int root_fd;
+	struct web_route routes[WEB_ROUTES];
+	size_t nroutes;
 };
 
 static const struct {
@@ -103,6 +114,64 @@ web_headers(struct evhttp_request *req)
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 	evhttp_add_header(h, "Content-Security-Policy", WEB_CSP);
+}
+
+void
+web_reply(struct evhttp_request *req, int code, const char *reason,
+    const char *type, const char *body, size_t len)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *b = evbuffer_new();
+
+	if (b == NULL)
+		fatalx("evbuffer_new");
+	web_headers(req);
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)
+		evbuffer_add(b, body, len);
+	evhttp_send_reply(req, code, reason, b);
+	evbuffer_free(b);
+}
+
+const char *
+web_peer(struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	const char *addr = NULL;
+	ev_uint16_t port;
+
+	if (c != NULL)
+		evhttp_connection_get_peer(c, (char **)&addr, &port);
+	return addr != NULL ? addr : "";
+}
+
+void
+web_route(struct web *w, const char *prefix, web_route_fn fn, void *arg)
+{
+	if (w->nroutes == WEB_ROUTES)
+		fatalx("web: too many routes");
+	w->routes[w->nroutes++] = (struct web_route){ prefix, fn, arg };
+}
+
+/* The route whose prefix the request's path starts with, or NULL; *rest
+ * is the path after it, as sent (still encoded). */
+static const struct web_route *
+web_find_route(const struct web *w, struct evhttp_request *req,
+    const char **rest)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	size_t i, n;
+
+	for (i = 0; path != NULL && i < w->nroutes; i++) {
+		n = strlen(w->routes[i].prefix);
+		if (strncmp(path, w->routes[i].prefix, n) == 0) {
+			*rest = path + n;
+			return &w->routes[i];
+		}
+	}
+	return NULL;
 }
 
 /* A short plain-text answer: 403, 404, 405. */
@@ -201,10 +270,16 @@ web_request(struct evhttp_request *req, void *arg)
 {
 	struct web *w = arg;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	const struct web_route *rt;
+	const char *rest;
 	struct stat sb;
 	char *rel;
 	int fd;
 
+	if ((rt = web_find_route(w, req, &rest)) != NULL) {
+		rt->fn(req, rest, rt->arg);
+		return;
+	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		web_error(req, 405, "Method Not Allowed");
 		return;

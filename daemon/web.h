@@ -10,13 +10,28 @@
 #include <stddef.h>
 
 struct event_base;
+struct evhttp_request;
 struct web;
+
+/* Answers the requests whose path starts with a route's prefix: rest is
+ * the path after the prefix, still percent-encoded. It must answer. */
+typedef void (*web_route_fn)(struct evhttp_request *, const char *rest,
+    void *arg);
 
 /* Listen on addr ("host:port") and serve the files under root; NULL and
  * *cause (to free) when the address cannot be bound or root opened. */
 struct web *web_new(struct event_base *base, const char *addr,
     const char *root, char **cause);
 void web_free(struct web *w);
+/* Send the requests under prefix (a string that outlives w, "/a/") to fn,
+ * whatever their method. */
+void web_route(struct web *w, const char *prefix, web_route_fn fn,
+    void *arg);
+/* An answer with the listener's security headers and no caching. */
+void web_reply(struct evhttp_request *, int code, const char *reason,
+    const char *type, const char *body, size_t len);
+/* The address the request came from ("" when unknown). */
+const char *web_peer(struct evhttp_request *);
 
 /* A decoded request path (len bytes) that may be looked up under the
  * root: it starts with '/' and has no "..", "//", NUL or backslash. */
