@@ -52,21 +52,18 @@ static const char b64url_alphabet[] =
 static int __attribute__((format(printf, 3, 4)))
 crypto_fail(char *err, size_t errlen, const char *fmt, ...)
 {
-	char ossl[160] = "";
-	unsigned long e = ERR_get_error();
+	const char *why = ERR_reason_error_string(ERR_get_error());
 	va_list ap;
 	int n;
 
-	if (e != 0)
-		ERR_error_string_n(e, ossl, sizeof ossl);
 	ERR_clear_error();
 	if (err == NULL || errlen == 0)
 		return -1;
 	va_start(ap, fmt);
 	n = vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-	if (e != 0 && n >= 0 && (size_t)n < errlen)
-		snprintf(err + n, errlen - n, " (%s)", ossl);
+	if (why != NULL && n >= 0 && (size_t)n < errlen)
+		snprintf(err + n, errlen - n, " (%s)", why);
 	return -1;
 }
 
@@ -250,7 +247,8 @@ vapid_read(int fd, const char *path, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
-	key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	/* An empty passphrase: an encrypted key is refused, never asked for. */
+	key = PEM_read_PrivateKey(fp, NULL, NULL, (void *)"");
 	fclose(fp);
 	if (key == NULL) {
 		crypto_fail(err, errlen, "%s: not a PEM private key", path);

@@ -308,6 +308,7 @@ test_vapid(void **state)
 	char err[256], json[512], *auth, *jwt, *path;
 	unsigned char pub[65];
 	const char *k;
+	FILE *fp;
 
 	(void)state;
 	assert_null(crypto_vapid_load(tmppath("none/vapid.pem"), err,
@@ -317,6 +318,11 @@ test_vapid(void **state)
 	v = crypto_vapid_load(path, err, sizeof err);
 	assert_non_null(v);
 	assert_int_equal(file_mode(path), 0600);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(json, sizeof json, fp));
+	assert_string_equal(json, "-----BEGIN PRIVATE KEY-----\n");
+	fclose(fp);
 	decode(crypto_vapid_public(v), pub, sizeof pub);
 	assert_int_equal(pub[0], 0x04);
 	v2 = crypto_vapid_load(path, err, sizeof err);
