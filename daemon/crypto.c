@@ -458,7 +458,7 @@ p256_fromdata(const BIGNUM *d, const unsigned char *pub)
 	return key;
 }
 
-/* The uncompressed public point d·G of the P-256 scalar d, through the
+/* The uncompressed public point d*G of the P-256 scalar d, through the
  * EC_GROUP and EC_POINT functions (EC_KEY is what OpenSSL 3 deprecates). */
 static int
 p256_public_of(const BIGNUM *d, unsigned char *pub)
