@@ -424,11 +424,21 @@ push_free(struct push *p)
 
 /* "Central Library" for the branch id, when the configuration has it. */
 const char *
-push_place(struct push *p, const char *branch)
+push_branch_name(const struct config *cf, const char *branch)
 {
-	const struct conf_branch *b = conf_branch(p->cf, branch);
+	const struct conf_branch *b = cf != NULL ? conf_branch(cf, branch) :
+	    NULL;
 
 	return b != NULL && b->name != NULL ? b->name : branch;
+}
+
+void
+push_record(struct push *p, int64_t incident, const char *responder,
+    int step, const char *detail)
+{
+	if (incident > 0 && p->record != NULL)
+		p->record(p->arg, incident, "push_failed", responder, step,
+		    detail);
 }
 
 void
@@ -497,7 +507,7 @@ push_ntfy_body(struct push *p, const struct push_note *pn,
 		    ACT_DECLINE, now);
 		l = (struct push_links){ click, ack, decline };
 	}
-	body = msg_push_encode(pn, responder, push_place(p, pn->branch),
+	body = msg_push_encode(pn, responder, push_branch_name(p->cf, pn->branch),
 	    p->links != NULL && pn->incident > 0 ? &l : NULL);
 	free(click);
 	free(ack);

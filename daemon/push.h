@@ -60,6 +60,11 @@ int push_set_config(struct push *, const struct config *);
 void push_set_links(struct push *, const struct link *);
 /* POST one notification, a beacon/notify payload, for responder. */
 void push_notify(struct push *, const char *responder, const char *payload);
+/* Record a push that could not even be tried (push_failed). */
+void push_record(struct push *, int64_t incident, const char *responder,
+    int step, const char *detail);
+/* The branch's name for people ("Central Library"), else its id. */
+const char *push_branch_name(const struct config *, const char *branch);
 /* POST one Web Push request; 0, or -1 when it cannot be made (logged
  * and recorded as push_failed). */
 int push_post(struct push *, const struct push_post *);

@@ -79,8 +79,7 @@ struct push {
 
 /* push.c: start a request made up by the caller (r->t, hdrs, body set). */
 void push_start(struct push *, struct push_req *);
-/* The branch's name for people, when the configuration has one. */
-const char *push_place(struct push *, const char *branch);
+
 
 /* push_target.c */
 void push_target_drop(struct push_target *);
