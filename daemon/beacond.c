@@ -247,8 +247,9 @@ push_setup(struct daemon *d, const struct config *cf)
 	phone_engine(d, cf);
 }
 
-/* The pages' listener, when the configuration has http: { }. It is
- * started once: a reload keeps it as it is. */
+/* The pages' listener, when the configuration has http: { }, over HTTPS
+ * with tls_cert and tls_key. It is started once: a reload keeps it as it
+ * is (certificate included). */
 static void
 web_setup(struct daemon *d)
 {
@@ -257,11 +258,11 @@ web_setup(struct daemon *d)
 	if (d->cf->http_listen == NULL)
 		return;
 	d->web = web_new(d->base, d->cf->http_listen, d->cf->http_root,
-	    &cause);
+	    d->cf->http_tls_cert, d->cf->http_tls_key, &cause);
 	if (d->web == NULL)
 		fatalx("%s", cause);
-	log_info("event=http_listening addr=%s root=%s", d->cf->http_listen,
-	    d->cf->http_root);
+	log_info("event=http_listening addr=%s root=%s tls=%d",
+	    d->cf->http_listen, d->cf->http_root, d->cf->http_tls_cert != NULL);
 }
 
 /* SIGHUP: check the new configuration before it replaces the old one. */
