@@ -350,6 +350,9 @@ const char *request_may_query(struct engine *, const char *who, char *buf,
 
 /* oncall.c: who is on duty, and the overrides (e->duty) */
 int oncall_request(struct engine *, const struct request *);
+/* enroll.c: a phone's credential for a one-time claim ("enroll",
+ * "enroll_revoke"): 1 when the request was one, answered or refused. */
+int enroll_request(struct engine *, const struct request *);
 int oncall_restore(struct engine *, int64_t now);
 
 /* purge.c */

@@ -456,6 +456,34 @@ char *msg_selftest_encode(const char *id, int64_t ts, int64_t last_rtt_ms);
 int msg_selftest_result_decode(const void *payload, size_t len, char *id,
     size_t idlen);
 
+/* ---- phones (beacon enroll) -------------------------------------------
+ * Supervisor requests on beacon/query/{responder} with their own methods:
+ * "enroll" hands beacond a device's broker account {"responder", "device",
+ * "username", "password"} for a one-time claim (the reply's "code");
+ * "enroll_revoke" {"responder", "device"} forgets an unclaimed one. The
+ * claim (POST /e/{code}) answers {"username", "password", "responder",
+ * "device"}.
+ */
+#define ENROLL_SECRET_MAX 64
+enum { ENROLL_ADD = 0, ENROLL_REVOKE, ENROLL_COUNT };
+struct enroll_req {
+	int method;
+	char responder[ID_MAX + 1];
+	char device[ID_MAX + 1];
+	char username[2 * ID_MAX + 2];	/* responder@device */
+	char password[ENROLL_SECRET_MAX + 1];
+};
+const char *msg_enroll_method_name(int);
+/* MSG_OK; MSG_NOID when the payload is no enroll request; MSG_BAD with
+ * err naming the field. */
+int msg_enroll_decode(const void *, size_t, struct enroll_req *,
+    char *err, size_t errlen);
+char *msg_enroll_encode(const struct enroll_req *);
+/* The claim's answer, with the credential. */
+char *msg_enroll_claimed(const struct enroll_req *);
+/* {"ok": false, "error": error} */
+char *msg_enroll_error(const char *error);
+
 /* ---- on duty (beacon oncall) --------------------------------------------
  * Supervisor requests on beacon/query/{responder} with their own methods:
  * "oncall" (who is on duty at a branch, now or at), "oncall_set" and

@@ -126,6 +126,23 @@ int store_link_used(struct store *, const char *key);
 int store_link_use(struct store *, const char *key, int64_t incident,
     const char *responder, const char *action, int64_t now);
 
+/* ---- phones being enrolled (beacon enroll) ------------------------------
+ * A device's broker account waiting for its one-time code.
+ */
+struct enroll_req;
+/* Keep e for code until expires (ms), in place of any unclaimed one of
+ * the same responder and device; expired unclaimed ones are forgotten
+ * (now, ms). */
+int store_enroll_put(struct store *, const struct enroll_req *,
+    const char *code, int64_t expires, int64_t now);
+/* Forget the device's unclaimed enrollments; how many, or -1. */
+int store_enroll_forget(struct store *, const char *responder,
+    const char *device);
+/* Claim code at now: 1 with *e filled and the row's password erased, 0
+ * when no unclaimed, unexpired enrollment has that code, -1 error. */
+int store_enroll_claim(struct store *, const char *code, int64_t now,
+    struct enroll_req *e);
+
 /* ---- debriefs ---------------------------------------------------------
  * A debrief's lifecycle (one row per resolved incident) and its revisions
  * (append-only; each holds the whole record as JSON, msg_debrief_encode).

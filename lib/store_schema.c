@@ -268,7 +268,18 @@ static const char *const store_migrations[] = {
 	"  incident INTEGER NOT NULL,"
 	"  responder TEXT NOT NULL,"
 	"  action TEXT NOT NULL,"
-	"  ts INTEGER NOT NULL);",
+	"  ts INTEGER NOT NULL);"
+	/* Phones being enrolled (beacon enroll): a device's own broker
+	 * account, handed out once for its one-time code before expires;
+	 * claimed (the time, 0: not yet) erases the password. */
+	"CREATE TABLE enrollments ("
+	"  code TEXT PRIMARY KEY,"
+	"  responder TEXT NOT NULL,"
+	"  device TEXT NOT NULL,"
+	"  username TEXT NOT NULL,"
+	"  password TEXT NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  claimed INTEGER NOT NULL DEFAULT 0);",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 

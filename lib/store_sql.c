@@ -187,4 +187,16 @@ const struct store_statement store_sql[S_COUNT] = {
 	[S_LINK_USE] = { "INSERT INTO links_used"
 	    " (key, incident, responder, action, ts) VALUES (?, ?, ?, ?, ?)",
 	    1 },
+	[S_ENROLL_EXPIRE] = { "DELETE FROM enrollments"
+	    " WHERE claimed = 0 AND expires <= ?", 1 },
+	[S_ENROLL_FORGET] = { "DELETE FROM enrollments"
+	    " WHERE responder = ? AND device = ? AND claimed = 0", 1 },
+	[S_ENROLL_PUT] = { "INSERT INTO enrollments"
+	    " (code, responder, device, username, password, expires)"
+	    " VALUES (?, ?, ?, ?, ?, ?)", 1 },
+	[S_ENROLL_GET] = { "SELECT responder, device, username, password"
+	    " FROM enrollments WHERE code = ? AND claimed = 0"
+	    " AND expires > ?", 0 },
+	[S_ENROLL_CLAIM] = { "UPDATE enrollments SET password = '',"
+	    " claimed = ? WHERE code = ? AND claimed = 0", 1 },
 };
