@@ -44,7 +44,8 @@ DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 	libssl-dev openssl \
 	libsqlite3-dev sqlite3 libjansson-dev libconfig-dev libcmocka-dev \
 	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3 curl \
-	chromium fonts-liberation libevdev-dev nodejs npm systemd
+	chromium fonts-liberation libevdev-dev nodejs npm systemd \
+	libqrencode-dev
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:

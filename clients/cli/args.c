@@ -92,7 +92,7 @@ static const struct arg_def arg_table[] = {
 	{ "note", ARG_STR, "TEXT", OFF(note), 0, 0,
 	    "a short note (up to 512 bytes)" },
 	{ "device", ARG_STR, "D", OFF(device), 0, 0,
-	    "the reporting device (up to 64 bytes)" },
+	    "the reporting device (up to 64 bytes); enroll: the phone, an id" },
 	{ "reporter", ARG_STR, "R", OFF(reporter), 0, 0,
 	    "who reports (up to 64 bytes; the least that serves)" },
 	{ "id", ARG_ID, "ID", OFF(id), 0, 0,
@@ -205,6 +205,21 @@ static const struct arg_def arg_table[] = {
 	{ "central", ARG_STR, "HOST:PORT", OFF(central), 0, 0,
 	    "the central broker as the branch reaches it (default: "
 	    "beacon.conf's broker)" },
+
+	/* acl-conf and enroll: the broker's files. */
+	{ "passwd", ARG_STR, "FILE", OFF(passwd), 0, 0,
+	    "the broker's password file, whose phones (beacon enroll) the "
+	    "ACL names (enroll's default " CLI_PASSWD ")" },
+	{ "acl", ARG_STR, "FILE", OFF(acl), 0, 0,
+	    "the broker's ACL, made again from beacon.conf and the password "
+	    "file (default " CLI_ACL ")" },
+	{ "url", ARG_STR, "BASE", OFF(url), 0, 0,
+	    "the address phones open the app at (default: beacon.conf's "
+	    "http.url, else http://http.listen)" },
+	{ "revoke", ARG_FLAG, NULL, OFF(revoke), 0, 0,
+	    "remove the device's account instead of making one" },
+	{ "list", ARG_FLAG, NULL, OFF(list), 0, 0,
+	    "list the enrolled devices of the password file" },
 };
 #define ARG_COUNT (sizeof arg_table / sizeof arg_table[0])
 

@@ -39,6 +39,7 @@ static const struct cmd *const cmd_table[] = {
 	&cmd_drill_entry,
 	&cmd_branch_entry,
 	&cmd_bridge_entry,
+	&cmd_enroll_entry,
 };
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
 

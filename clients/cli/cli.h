@@ -22,6 +22,8 @@
 #define CLI_DB "/var/lib/beacon/beacon.db"
 #define CLI_CONFIG "/etc/beacon/beacon.conf"
 #define CLI_TIMEOUT 10000 /* ms */
+#define CLI_PASSWD "/etc/mosquitto/beacon.passwd"
+#define CLI_ACL "/etc/mosquitto/beacon.acl"
 
 /* A repeatable option (--notice, --referral, --action): its values in
  * the order given. As many as a debrief list may hold. */
@@ -116,6 +118,13 @@ struct cli_opts {
 
 	/* bridge-conf: the central broker; NULL: beacon.conf's. */
 	const char *central;
+
+	/* acl-conf and enroll: the broker's files; enroll's link. */
+	const char *passwd;
+	const char *acl;
+	const char *url;
+	int revoke;
+	int list;
 };
 
 struct cmd;
@@ -158,6 +167,7 @@ extern const struct cmd cmd_db_entry;
 extern const struct cmd cmd_acl_entry;
 extern const struct cmd cmd_oncall_entry;
 extern const struct cmd cmd_bridge_entry;
+extern const struct cmd cmd_enroll_entry;
 
 /* args.c */
 /* Defaults from the environment (BEACON_BROKER, ...) and the built-ins. */
@@ -220,6 +230,32 @@ void csv_incident(const struct incident *, struct csv_cells *);
 #define ACL_LEVELS 3
 char *cmd_acl_topic(const char *prefix, const char *id, const char *kind,
     const char *const level[ACL_LEVELS]);
+
+/* phones.c: the phones of the broker's password file, the accounts
+ * {responder}@{device} of beacon enroll. */
+#define PHONE_ID 65	/* an id and its NUL */
+struct phone {
+	char responder[PHONE_ID];
+	char device[PHONE_ID];
+};
+/* The phones of the password file at path, in its order, *n of them
+ * (the caller frees the array); NULL with *cause (to free) when it cannot
+ * be read. */
+struct phone *phones_read(const char *path, size_t *n, char **cause);
+int phones_has(const struct phone *, size_t n, const char *responder,
+    const char *device);
+
+/* cmd_acl.c: the ACL for beacon.conf, with a section for each phone of
+ * the password file passwd whose responder is in it (NULL: no phones).
+ * 0, or -1 with the reason printed. */
+struct config;
+int cmd_acl_write(FILE *, const struct config *, const char *passwd);
+
+/* qr.c: text as a QR code of libqrencode, drawn in Unicode half blocks
+ * (two rows of modules a line, light modules as blocks) with a quiet
+ * zone of 4 modules; color: set a white-on-black terminal's colours.
+ * 0, or -1 with the reason printed. */
+int qr_print(FILE *, const char *text, int color);
 
 /* cmd_replay.c: one event as a sentence for people ("crisis-1
  * acknowledged: on my way"). Returns buf. */

@@ -164,8 +164,40 @@ acl_may_query(const struct config *cf, const struct conf_responder *r)
 	return conf_has(cf->query_roles, cf->nquery_roles, r->role);
 }
 
+/* A responder's section, for its own user name or a phone's. */
 static void
-acl_print(FILE *fp, const struct config *cf)
+acl_responder_rules(FILE *fp, const struct config *cf,
+    const struct conf_responder *r)
+{
+	const char *p = cf->topic_prefix;
+
+	acl_rules(fp, p, "", acl_everyone, ACL_N(acl_everyone));
+	acl_rules(fp, p, r->id, acl_responder, ACL_N(acl_responder));
+	if (acl_may_query(cf, r))
+		acl_rules(fp, p, r->id, acl_supervisor, ACL_N(acl_supervisor));
+}
+
+/* Each phone of beacon enroll has its responder's rights under its own
+ * user name; a phone whose responder left beacon.conf gets none. */
+static void
+acl_phones(FILE *fp, const struct config *cf, const struct phone *v,
+    size_t n)
+{
+	const struct conf_responder *r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if ((r = conf_responder(cf, v[i].responder)) == NULL)
+			continue;
+		fprintf(fp, "\n# Phone %s of responder %s (beacon enroll).\n"
+		    "user %s@%s\n", v[i].device, r->id, r->id, v[i].device);
+		acl_responder_rules(fp, cf, r);
+	}
+}
+
+static void
+acl_print(FILE *fp, const struct config *cf, const struct phone *v,
+    size_t n)
 {
 	const char *p = cf->topic_prefix;
 	const struct conf_responder *r;
@@ -190,13 +222,34 @@ acl_print(FILE *fp, const struct config *cf)
 		fprintf(fp, "\n# Responder, role %s%s.\nuser %s\n", r->role,
 		    acl_may_query(cf, r) ? " (records.query_roles)" : "",
 		    r->id);
-		acl_rules(fp, p, "", acl_everyone, ACL_N(acl_everyone));
-		acl_rules(fp, p, r->id, acl_responder,
-		    ACL_N(acl_responder));
-		if (acl_may_query(cf, r))
-			acl_rules(fp, p, r->id, acl_supervisor,
-			    ACL_N(acl_supervisor));
+		acl_responder_rules(fp, cf, r);
 	}
+	acl_phones(fp, cf, v, n);
+}
+
+int
+cmd_acl_write(FILE *fp, const struct config *cf, const char *passwd)
+{
+	struct phone *v = NULL;
+	char *cause = NULL;
+	size_t n = 0;
+
+	if (!acl_prefix_ok(cf->topic_prefix)) {
+		fprintf(stderr, "beacon: topic_prefix \"%s\" cannot be "
+		    "written in a mosquitto ACL: no spaces or control "
+		    "characters\n", cf->topic_prefix);
+		return -1;
+	}
+	if (acl_check_accounts(cf) != 0)
+		return -1;
+	if (passwd != NULL && (v = phones_read(passwd, &n, &cause)) == NULL) {
+		fprintf(stderr, "beacon: the password file %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	acl_print(fp, cf, v, n);
+	free(v);
+	return 0;
 }
 
 static int
@@ -212,30 +265,23 @@ cmd_acl(const struct cmd *cmd, struct cli_opts *o)
 		free(cause);
 		return EXIT_LOCAL;
 	}
-	if (!acl_prefix_ok(cf->topic_prefix)) {
-		fprintf(stderr, "beacon %s: topic_prefix \"%s\" cannot be "
-		    "written in a mosquitto ACL: no spaces or control "
-		    "characters\n", cmd->name, cf->topic_prefix);
+	if (cmd_acl_write(stdout, cf, o->passwd) != 0)
 		rc = EXIT_LOCAL;
-	} else if (acl_check_accounts(cf) != 0)
+	else if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("beacon acl-conf: standard output");
 		rc = EXIT_LOCAL;
-	else {
-		acl_print(stdout, cf);
-		if (fflush(stdout) != 0 || ferror(stdout)) {
-			perror("beacon acl-conf: standard output");
-			rc = EXIT_LOCAL;
-		}
 	}
 	conf_free(cf);
 	return rc;
 }
 
 const struct cmd cmd_acl_entry = {
-	"acl-conf", "acl-conf [--config FILE]",
+	"acl-conf", "acl-conf [--config FILE] [--passwd FILE]",
 	"print the broker's access control list (mosquitto's acl_file) for "
 	"beacon.conf: each branch and responder account may read and publish "
-	"only its own topics",
-	"config",
+	"only its own topics, and each phone of the password file (beacon "
+	"enroll) its responder's",
+	"config passwd",
 	0,
 	cmd_acl,
 };
