@@ -78,10 +78,6 @@ void phone_notify(struct daemon *d, const char *responder,
     const char *payload);
 void phone_free(struct daemon *d);
 
-/* The phones' one-time enrollment claims, POST /e/{code}, on the
- * listener (enroll.c). */
-void enroll_serve(struct daemon *d);
-
 /* A message on {prefix}/test/clock (beacond-test only; testclock.c). */
 void testclock_message(struct daemon *d, const void *payload, size_t len);
 

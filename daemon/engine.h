@@ -104,4 +104,11 @@ char *engine_status(struct engine *);
 /* Topics beacond subscribes to; NULL-terminated, owned by the engine. */
 const char *const *engine_topics(struct engine *);
 
+/* The phones' one-time enrollment claims, POST /e/{code} on the listener
+ * w (enroll.c): *engine is the daemon's engine (NULL while it stands by),
+ * *active whether it is the active one; both outlive w. */
+struct web;
+void enroll_serve(struct web *w, struct engine *const *engine,
+    const int *active);
+
 #endif

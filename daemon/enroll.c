@@ -14,7 +14,6 @@
 
 #include <event2/http.h>
 
-#include "beacond.h"
 #include "crypto.h"
 #include "engine_int.h"
 #include "web.h"
@@ -201,14 +200,22 @@ enroll_refuse(struct evhttp_request *req, int code, const char *reason,
 	enroll_json(req, code, reason, msg_enroll_error(error));
 }
 
+/* Where the engine is: the daemon's own slot, NULL while it stands by
+ * for its partner, and whether it is the active one. */
+struct enroll_serve {
+	struct engine *const *engine;
+	const int *active;
+};
+
 /* Claim code: 1 claimed (committed) into *q, 0 no such code, -1 not now. */
 static int
-enroll_claim(struct daemon *d, const char *code, struct enroll_req *q)
+enroll_claim(const struct enroll_serve *sv, const char *code,
+    struct enroll_req *q)
 {
-	struct engine *e = d->engine;
+	struct engine *e = *sv->engine;
 	int rc;
 
-	if (!d->active || e == NULL)
+	if (!*sv->active || e == NULL)
 		return -1;
 	turn_touch(e);
 	rc = store_enroll_claim(e->st, code, clock_now(), q);
@@ -256,7 +263,11 @@ enroll_http(struct evhttp_request *req, const char *rest, void *arg)
 }
 
 void
-enroll_serve(struct daemon *d)
+enroll_serve(struct web *w, struct engine *const *engine, const int *active)
 {
-	web_route(d->web, "/e/", enroll_http, d);
+	static struct enroll_serve sv;
+
+	sv.engine = engine;
+	sv.active = active;
+	web_route(w, "/e/", enroll_http, &sv);
 }

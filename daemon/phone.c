@@ -107,7 +107,7 @@ phone_links(struct daemon *d)
 	d->links = link_new(secret, base, d->cf->links_lifetime);
 	explicit_bzero(secret, sizeof secret);
 	link_serve(d->links, d->web, phone_act, phone_describe, d);
-	enroll_serve(d);
+	enroll_serve(d->web, &d->engine, &d->active);
 	log_info("event=links_ready base=%s secret=%s", base, path);
 	free(path);
 	free(base);
