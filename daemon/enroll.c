@@ -89,14 +89,20 @@ static const char *
 enroll_revoke(struct engine *e, const char *who, const struct enroll_req *q,
     struct msg_reply *r)
 {
-	int n;
+	int n, subs;
 
 	turn_touch(e);
 	if ((n = store_enroll_forget(e->st, q->responder, q->device)) < 0)
 		return "the enrollment could not be forgotten";
+	/* The phone's Web Push subscription, registered under the same
+	 * device name, goes too: a lost phone is rung no more. */
+	if ((subs = store_pushsub_delete(e->st, q->responder, q->device)) < 0)
+		return "the device's push subscription could not be removed";
 	log_info("event=enroll_revoke responder=%s device=%s by=%s "
-	    "unclaimed=%d", q->responder, q->device, who, n);
+	    "unclaimed=%d subscriptions=%d", q->responder, q->device, who, n,
+	    subs);
 	msg_reply_set_int(r, "forgotten", n);
+	msg_reply_set_int(r, "subscriptions", subs);
 	return NULL;
 }
 

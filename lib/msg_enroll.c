@@ -1,5 +1,5 @@
 /* Phones being enrolled: the requests of beacon enroll, and the claim's
- * answer (docs/protocol.md, "Enrolling a phone"). */
+ * answer (docs/security.md, "Enrolling a phone"). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

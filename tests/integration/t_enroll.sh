@@ -8,14 +8,16 @@
 # the database); the phone then signs in to a real mosquitto with
 # password_file and acl_file, receives crisis-1's notification, reads
 # nothing of another responder's, and acknowledges as crisis-1. Revoked
-# and the broker reloaded, the same credential is refused. An unclaimed
+# (which drops the device's Web Push subscription too) and the broker
+# reloaded, the phone still connected is cut off and the same credential
+# is refused. An unclaimed
 # code is forgotten by the revocation, an expired one (test clock) is 404,
 # a responder who is no supervisor cannot enroll, and `acl-conf --passwd`
 # gives no section to a phone whose responder left beacon.conf.
 TEST_CLOCK=1
 . "$(dirname "$0")/lib.sh"
 
-need mosquitto_passwd curl jq sqlite3
+need mosquitto_passwd curl jq sqlite3 openssl
 unset BEACON_USERNAME BEACON_PASSWORD
 
 broker_conf() {
@@ -178,6 +180,20 @@ expect_line ack 'incident 1: acknowledged by crisis-1'
 expect_eq "$(timeline_json 1 | jq '[.events[] | select(.kind == "ack")
     | .actor] | join(" ")')" '"crisis-1"' "who acknowledged incident 1"
 
+# The app registers its Web Push subscription under its device name.
+P256=$(openssl ecparam -name prime256v1 -genkey -noout |
+    openssl ec -pubout -outform DER 2>/dev/null | tail -c 65 | base64 -w0 |
+    tr '+/' '-_' | tr -d '=')
+AUTH=$(head -c 16 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=')
+phone_pub -t "$PREFIX/push/crisis-1" -m "{\"device\": \"phone-a\",
+    \"subscription\": {\"endpoint\": \"https://push.example.org/p/a\",
+    \"keys\": {\"p256dh\": \"$P256\", \"auth\": \"$AUTH\"}}}"
+subs() {
+	sqlite3 "$DB" "SELECT count(*) FROM push_subscriptions
+	    WHERE responder = 'crisis-1' AND device = '$1'"
+}
+wait_for 5 test "$(subs phone-a)" = 1
+
 # ---- revoke ------------------------------------------------------------------
 
 enroll revoke-a supervisor-1 phone-a --revoke
@@ -188,6 +204,7 @@ expect_line revoke-a 'systemctl reload mosquitto'
 ! grep -qx 'user crisis-1@phone-a' "$TMP/acl" ||
 	fail "crisis-1@phone-a is still in the ACL"
 grep -qx 'user crisis-1' "$TMP/acl" || fail "crisis-1 lost its section"
+expect_eq "$(subs phone-a)" 0 "the revoked phone's push subscriptions"
 reload
 # The phone still connected is cut off, and cannot come back.
 wait_for 5 grep -q 'not authori[sz]ed' "$TMP/phone.err"
