@@ -249,6 +249,15 @@ expect_rc 0 enroll-y
 grep -q '^  https://beacon.example.org/responder.html#enroll=' \
     "$TMP/enroll-y.out" || fail "--url is not the link's base"
 
+# One address may try 10 claims a minute.
+for i in $(seq 12); do
+	st=$(claim guess "AAAAAAAAAAAAAAAAAAAAA$i")
+	[ "$st" = 404 ] || break
+done
+expect_eq "$st" 429 "a guesser's claims"
+grep -qi '^Retry-After: 60' <(curl -s -D - -o /dev/null -X POST \
+    "$BASE/e/x") || fail "429 without Retry-After"
+
 # ---- acl-conf --passwd ------------------------------------------------------
 
 mosquitto_passwd -b "$TMP/passwd" left@phone-z pw-left
