@@ -366,6 +366,16 @@ enroll_revoke(struct enroll *en)
 }
 
 static int
+enroll_phone_cmp(const void *a, const void *b)
+{
+	const struct phone *x = a, *y = b;
+	int c = strcmp(x->responder, y->responder);
+
+	return c != 0 ? c : strcmp(x->device, y->device);
+}
+
+/* The phones of the password file, by responder. */
+static int
 enroll_list(const struct enroll *en)
 {
 	struct phone *v;
@@ -378,6 +388,7 @@ enroll_list(const struct enroll *en)
 		free(cause);
 		return EXIT_LOCAL;
 	}
+	qsort(v, n, sizeof *v, enroll_phone_cmp);
 	t = table_new(3);
 	table_add(t, "RESPONDER", "DEVICE", "ACCOUNT");
 	for (i = 0; i < n; i++) {

@@ -128,9 +128,13 @@ grep -Fq "topic read $PREFIX/notify/crisis-1" <(section crisis-1@phone-a) ||
 	fail "the phone's section does not let it read crisis-1's notifications"
 reload
 
+mosquitto_passwd -b "$TMP/passwd" central@desk-2 pw-desk
 cli list enroll --list --passwd "$TMP/passwd"
 expect_rc 0 list
-expect_line list '^crisis-1 +phone-a +crisis-1@phone-a$'
+expect_eq "$(awk 'NR > 1 { print $1, $2, $3 }' "$TMP/list.out" | paste -sd,)" \
+    "central desk-2 central@desk-2,crisis-1 phone-a crisis-1@phone-a" \
+    "enroll --list"
+mosquitto_passwd -D "$TMP/passwd" central@desk-2
 
 # ---- claim once --------------------------------------------------------------
 
