@@ -1,7 +1,8 @@
 /*
  * The push notifier: one POST per notification to the configured push
  * service, on beacond's event loop (libevent's evhttp client, with
- * bufferevent_openssl for https and evdns so that no name lookup blocks).
+ * bufferevent_openssl for https, its TLS from crypto_tls.c, and evdns so
+ * that no name lookup blocks).
  *
  * Each push is a struct push_req that owns its connection and one timer.
  * The timer bounds an attempt (push.timeout), then runs the outcome
@@ -11,10 +12,6 @@
  */
 #include <sys/queue.h>
 
-#include <sys/socket.h>
-#include <netinet/in.h>
-
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +23,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/util.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include "beacon.h"
 #include "conf.h"
+#include "crypto.h"
 #include "clock.h"
 #include "link.h"
 #include "log.h"
@@ -171,10 +166,7 @@ push_tick(evutil_socket_t fd, short what, void *arg)
 static int
 push_conn_error(struct push_req *r, char *buf, size_t len)
 {
-	unsigned long e;
-	long v;
 	int dns;
-	SSL *ssl;
 
 	if (r->bev == NULL)
 		return 0;
@@ -185,18 +177,8 @@ push_conn_error(struct push_req *r, char *buf, size_t len)
 	}
 	if (!r->t->https)
 		return 0;
-	ssl = bufferevent_openssl_get_ssl(r->bev);
-	if (ssl != NULL && (v = SSL_get_verify_result(ssl)) != X509_V_OK) {
-		snprintf(buf, len, "TLS: certificate not trusted: %s",
-		    X509_verify_cert_error_string(v));
-		return 1;
-	}
-	if ((e = bufferevent_get_openssl_error(r->bev)) != 0) {
-		snprintf(buf, len, "TLS: %s", ERR_reason_error_string(e) ?
-		    ERR_reason_error_string(e) : "handshake failed");
-		return 1;
-	}
-	return 0;
+	return crypto_tls_why(bufferevent_openssl_get_ssl(r->bev),
+	    bufferevent_get_openssl_error(r->bev), buf, len);
 }
 
 /* "HTTP 400 Bad Request: {...}": the start of the answer, printable. */
@@ -277,31 +259,16 @@ push_error(enum evhttp_request_error e, void *arg)
 static struct bufferevent *
 push_tls_bev(struct push_req *r)
 {
-	const char *host = r->t->host;
-	struct in6_addr a;
 	struct bufferevent *bev;
-	SSL *ssl;
-	int ok;
+	struct ssl_st *ssl;
 
-	if ((ssl = SSL_new(r->p->tls)) == NULL)
+	if ((ssl = crypto_tls_connect(r->p->tls, r->t->host)) == NULL)
 		return NULL;
-	/* The certificate must name the host; SNI is for names only. */
-	if (inet_pton(AF_INET, host, &a) == 1 ||
-	    inet_pton(AF_INET6, host, &a) == 1)
-		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
-		    host) == 1;
-	else
-		ok = SSL_set1_host(ssl, host) == 1 &&
-		    SSL_set_tlsext_host_name(ssl, host) == 1;
-	if (!ok) {
-		SSL_free(ssl);
-		return NULL;
-	}
 	bev = bufferevent_openssl_socket_new(r->p->base, -1, ssl,
 	    BUFFEREVENT_SSL_CONNECTING,
 	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	if (bev == NULL) {
-		SSL_free(ssl);
+		crypto_tls_drop(ssl);
 		return NULL;
 	}
 	/* Many servers close without a TLS close_notify. */
@@ -417,7 +384,7 @@ push_free(struct push *p)
 	}
 	evdns_base_free(p->dns, 0);
 	if (p->tls != NULL)
-		SSL_CTX_free(p->tls);
+		crypto_tls_free(p->tls);
 	push_target_drop(p->t);
 	free(p);
 }

@@ -11,7 +11,6 @@
 
 #include <event2/event.h>
 #include <event2/http.h>
-#include <openssl/ssl.h>
 
 #include "beacon.h"
 #include "push.h"
@@ -67,7 +66,7 @@ struct push_req {
 struct push {
 	struct event_base *base;
 	struct evdns_base *dns;
-	SSL_CTX *tls;		/* made when an https URL is first used */
+	struct ssl_ctx_st *tls;	/* made when an https URL is first used */
 	struct push_target *t;	/* NULL: pushing is off */
 	const struct config *cf;
 	push_record_fn record;
