@@ -94,6 +94,7 @@ enum store_stmt {
 	S_PUSHSUB_LIST,
 	S_LINK_USED,
 	S_LINK_USE,
+	S_LINK_FORGET,
 	S_COUNT
 };
 

@@ -187,4 +187,5 @@ const struct store_statement store_sql[S_COUNT] = {
 	[S_LINK_USE] = { "INSERT INTO links_used"
 	    " (key, incident, responder, action, ts) VALUES (?, ?, ?, ?, ?)",
 	    1 },
+	[S_LINK_FORGET] = { "DELETE FROM links_used WHERE ts < ?", 1 },
 };
