@@ -14,15 +14,6 @@ need python3
 need curl
 need jq
 
-start_pushd() {
-	python3 "$BEACON_SRC/tests/integration/push_server.py" \
-	    --log "$TMP/pushd.jsonl" --port-file "$TMP/pushd.port" \
-	    2>>"$TMP/pushd.err" &
-	PIDS+=("$!")
-	wait_for 5 test -s "$TMP/pushd.port"
-	: >>"$TMP/pushd.jsonl"
-}
-
 events() {
 	timeline_json "$1" | jq --arg k "$2" \
 	    "[.events[] | select(.kind == \$k) | select(${3:-true})] | length"
@@ -56,7 +47,7 @@ report() {
 	wait_for 10 has_link "$1" Acknowledge
 }
 
-start_pushd
+start_pushd pushd
 write_conf
 HTTP_PORT=$(free_port)
 cat >>"$CONF" <<EOF2
