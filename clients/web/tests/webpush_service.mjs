@@ -9,9 +9,11 @@
 // itself keeps no arrival times and no headers.
 //
 //   node webpush_service.mjs serve [--port N] [--port-file F] [--log F]
+//       [--defer 1]
 //       foreground until SIGTERM or SIGINT (then exit 0); --port 0 (the
 //       default) lets the kernel choose, and F receives the port once the
 //       service listens. Endpoints are http://127.0.0.1:PORT/notify/HASH.
+//       --defer 1, for the benchmark: see deferrer() below.
 //   node webpush_service.mjs subscribe --port N --key KEY
 //       a subscription for applicationServerKey KEY: prints
 //       {"hash": ..., "subscription": PushSubscription.toJSON()}
@@ -36,7 +38,7 @@ const HEADERS = ['ttl', 'urgency', 'topic', 'content-type', 'x-content-encoding'
 
 function usage() {
 	console.error('usage: webpush_service.mjs serve [--port N] [--port-file F] ' +
-	    '[--log F]\n' +
+	    '[--log F] [--defer 1]\n' +
 	    '       webpush_service.mjs subscribe --port N --key KEY\n' +
 	    '       webpush_service.mjs messages --port N --hash H\n' +
 	    '       webpush_service.mjs expire --port N --hash H');
@@ -69,35 +71,77 @@ function vapidClaims(auth) {
 	}
 }
 
-// Logs each request to /notify/HASH once it is answered. The arrival time
-// is taken when the body has been read, before anything is checked.
+// What a push request's log line says besides its outcome.
+function arrival(req) {
+	const headers = {};
+
+	for (const h of HEADERS)
+		if (req.headers[h] !== undefined)
+			headers[h] = req.headers[h];
+	return { t_ns: process.hrtime.bigint().toString(), ts_ms: Date.now(),
+		hash: req.params.hash ?? req.path.replace(/^\//, ''), headers,
+		vapid: vapidClaims(req.headers.authorization) };
+}
+
+function record(log, model, a, status, answer) {
+	const got = status === 201 ? model.messages[a.hash] : null;
+
+	appendFileSync(log, JSON.stringify({ ...a, status,
+		answer: status === 201 ? null : answer,
+		message: got ? got[got.length - 1] : null }) + '\n');
+}
+
+// Logs each request to /notify/HASH once the stand-in has answered it. The
+// arrival time is taken when the body has been read, before anything is
+// checked.
 function recorder(model, log) {
 	return (req, res, next) => {
-		const t = process.hrtime.bigint();
-		const ts = Date.now();
-		const hash = req.path.replace(/^\//, '');
-		const headers = {};
+		const a = arrival(req);
 		let answer = null;
 		const send = res.send.bind(res);
 
-		for (const h of HEADERS)
-			if (req.headers[h] !== undefined)
-				headers[h] = req.headers[h];
 		res.send = (body) => {
 			answer ??= body;
 			return send(body);
 		};
-		res.on('finish', () => {
-			const got = res.statusCode === 201 ? model.messages[hash] : null;
-			appendFileSync(log, JSON.stringify({
-				t_ns: t.toString(), ts_ms: ts, hash, status: res.statusCode,
-				answer: res.statusCode === 201 ? null : answer, headers,
-				vapid: vapidClaims(req.headers.authorization),
-				message: got ? got[got.length - 1] : null,
-			}) + '\n');
-		});
+		res.on('finish', () => record(log, model, a, res.statusCode, answer));
 		next();
 	};
+}
+
+// --defer: each push is answered 201 at once and kept; POST /flush then
+// checks and decrypts those kept, as the stand-in would have, and logs
+// them with their arrival times; POST /pending says how many wait. The
+// benchmark's push service so spends its CPU between rounds, not on the
+// cores beacond is measured on (a real push service runs elsewhere).
+function deferrer(app, model, log) {
+	const { SubscriptionExpiredError } =
+	    require('web-push-testing/src/PushApiModel.js');
+	const queue = [];
+
+	app.post('/notify/:hash', (req, res) => {
+		queue.push({ a: arrival(req), body: req.body, headers: {
+			encoding: req.get('X-Content-Encoding'),
+			encryption: req.get('Encryption'),
+			cryptoKey: req.get('Crypto-Key'),
+			authorization: req.get('Authorization'), ttl: req.get('TTL') } });
+		res.status(201).end();
+	});
+	app.post('/pending', (req, res) => res.send({ pending: queue.length }));
+	app.post('/flush', async (req, res) => {
+		const q = queue.splice(0);
+
+		for (const p of q) {
+			try {
+				await model.handleNotification(p.a.hash, p.headers, p.body);
+				record(log, model, p.a, 201, null);
+			} catch (e) {
+				record(log, model, p.a, e instanceof SubscriptionExpiredError ?
+				    410 : 400, { error: { message: e.message } });
+			}
+		}
+		res.send({ checked: q.length });
+	});
 }
 
 function serve(o) {
@@ -112,7 +156,10 @@ function serve(o) {
 	// The stand-in reads a body only when it is application/octet-stream;
 	// RFC 8030 asks for no Content-Type, so any is taken (and logged).
 	app.use('/notify', express.raw({ type: () => true }));
-	app.use('/notify', recorder(model, log));
+	if (o.defer === '1')
+		deferrer(app, model, log);
+	else
+		app.use('/notify', recorder(model, log));
 	service.setRequestHandlers();
 	const server = app.listen(Number(o.port || 0), HOST, () => {
 		const port = server.address().port;
