@@ -55,6 +55,10 @@ delivered() {
 	    "$TMP/wps.jsonl"
 }
 
+has_delivered() {
+	[ -n "$(delivered "$@")" ]
+}
+
 # request HASH INCIDENT KIND: the log line of that push (headers, VAPID).
 request() {
 	jq -sc --arg h "$1" --argjson n "$2" --arg k "$3" '[.[] |
@@ -207,7 +211,7 @@ wait_for 5 has status "$PREFIX/status/central/cs-1" \
 # An overdose notifies crisis-1, security-1 and dispatch; security-1 takes
 # it, and crisis-1 is told to stand down.
 report report-2 overdose od-1 2
-wait_for 10 test -n "$(delivered "$HASH_A" 2 incident)"
+wait_for 10 has_delivered "$HASH_A" 2 incident
 jq -e '.headers.urgency == "high" and .headers.topic == "incident-2"' \
     <<<"$(request "$HASH_A" 2 incident)" >/dev/null ||
 	fail "incident 2's push request: $(request "$HASH_A" 2 incident)"
@@ -215,7 +219,7 @@ cli ack-2 ack 2 --as security-1 --broker "127.0.0.1:$PORT"
 expect_rc 0 ack-2
 wait_for 5 has notify "$PREFIX/notify/crisis-1" \
     '.incident == 2 and .kind == "stand_down"'
-wait_for 10 test -n "$(delivered "$HASH_A" 2 stand_down)"
+wait_for 10 has_delivered "$HASH_A" 2 stand_down
 msg=$(delivered "$HASH_A" 2 stand_down)
 jq -e '.v == 1 and .tag == "incident-2" and .actions == [] and
     (.title | startswith("Stand down: Suspected overdose")) and
@@ -241,7 +245,7 @@ register phone-b b
 wait_for 5 reply '.ok == true and .device == "phone-b" and
     .subscriptions == 1'
 report report-4 child_safety cs-3 4
-wait_for 10 test -n "$(delivered "$HASH_B" 4 incident)"
+wait_for 10 has_delivered "$HASH_B" 4 incident
 wait_for 5 has_events 4 pushed '.actor == "crisis-1"'
 expect_eq "$(events 4 push_failed)" 0 "push failures of incident 4"
 expect_eq "$(pushes ".hash == \"$HASH_A\"")" 4 \
