@@ -232,7 +232,8 @@ expect_eq "$(jq -r .headers.topic <<<"$(request "$HASH_A" 2 stand_down)")" \
 
 wps expire --hash "$HASH_A"
 report report-3 child_safety cs-2 3
-wait_for 10 has_events 3 push_failed '.actor == "crisis-1"'
+wait_for 10 has_events 3 push_failed '.actor == "crisis-1" and
+    (.detail | test("gone|410"))'
 expect_eq "$(events 3 pushed)" 0 "pushes of incident 3"
 # Answered 410 once, and not tried again (retries = 1).
 expect_eq "$(pushes ".hash == \"$HASH_A\" and .status == 410")" 1 \
@@ -262,7 +263,8 @@ took=$(($(now_ms) - t0))
 ((took < 1500)) ||
 	fail "the MQTT notification took ${took} ms with the push service hung"
 expect_eq "$(events 5 push_failed)" 0 "push failures before the timeouts"
-wait_for 10 has_events 5 push_failed '.actor == "crisis-1"'
+wait_for 10 has_events 5 push_failed '.actor == "crisis-1" and
+    (.detail | test("no answer within 2 s"))'
 expect_eq "$(events 5 pushed)" 0 "pushes of incident 5"
 kill -CONT "$WPS_PID"
 kill -TERM "$WPS_PID"
@@ -273,7 +275,8 @@ report report-6 child_safety cs-5 6
 took=$(($(now_ms) - t0))
 ((took < 1500)) ||
 	fail "the MQTT notification took ${took} ms with the push service down"
-wait_for 10 has_events 6 push_failed '.actor == "crisis-1"'
+wait_for 10 has_events 6 push_failed '.actor == "crisis-1" and
+    (.detail | test("cannot connect"))'
 expect_eq "$(events 6 pushed)" 0 "pushes of incident 6"
 # Routing and answers go on as before.
 cli ack-6 ack 6 --as crisis-1 --broker "127.0.0.1:$PORT"
