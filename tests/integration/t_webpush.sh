@@ -167,7 +167,8 @@ jq -e --arg base "http://127.0.0.1:$HTTP_PORT/a/" '.v == 1 and
     (.body | contains("Where: children'"'"'s area")) and
     (.body | contains("Incident 1, severity 2.")) and
     .severity == 2 and .drill == false and .silent == false and
-    .url == "/responder.html#incident=1" and
+    (.url | . == "/responder.html#incident=1" or
+     . == $base[:-3] + "/responder.html#incident=1") and
     ([.actions[] | .action] == ["ack", "decline"]) and
     ([.actions[] | .title] == ["Acknowledge", "Decline"]) and
     all(.actions[]; .url | startswith($base))' <<<"$msg" >/dev/null ||
