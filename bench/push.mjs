@@ -18,6 +18,10 @@
 //
 //   node bench/push.mjs --broker HOST:PORT --service PORT --log FILE
 //       [--rate 100] [--secs 10] [--rounds 4] [--drain 30] [--json FILE]
+//       [--pid PID --tck HZ]
+// With --pid (beacond's) each round also reports the CPU time PID used
+// from the round's first publish to its end (/proc/PID/stat, in ticks of
+// 1/HZ s: getconf CLK_TCK).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -34,7 +38,7 @@ const LOCATIONS = ['2nd floor washroom', "children's area", 'main entrance',
 	'meeting room B'];
 
 function options(argv) {
-	const o = { rate: 100, secs: 10, rounds: 4, drain: 30 };
+	const o = { rate: 100, secs: 10, rounds: 4, drain: 30, pid: 0, tck: 100 };
 
 	for (let i = 0; i < argv.length; i += 2) {
 		const k = argv[i].replace(/^--/, '');
@@ -43,8 +47,8 @@ function options(argv) {
 		    ['broker', 'service', 'log', 'json'].includes(k)))
 			die(`usage: push.mjs --broker HOST:PORT --service PORT ` +
 			    `--log FILE [--rate N] [--secs S] [--rounds N] ` +
-			    `[--drain S] [--json FILE]`);
-		o[k] = k in { rate: 1, secs: 1, rounds: 1, drain: 1 } ?
+			    `[--drain S] [--json FILE] [--pid PID --tck HZ]`);
+		o[k] = k in { rate: 1, secs: 1, rounds: 1, drain: 1, pid: 1, tck: 1 } ?
 		    Number(argv[i + 1]) : argv[i + 1];
 	}
 	if (!o.broker || !o.service || !o.log)
@@ -237,9 +241,20 @@ function pushesOf(rs, subs) {
 	return got;
 }
 
+// The CPU time, in ms, that --pid has used so far (0 without --pid).
+function cpuMs() {
+	if (!o.pid)
+		return 0;
+	const f = readFileSync(`/proc/${o.pid}/stat`, 'utf8')
+	    .replace(/^.*\) /, '').split(' ');
+
+	return ((Number(f[11]) + Number(f[12])) * 1000) / o.tck;
+}
+
 async function round(name, subs, on) {
 	await setPush(subs, on);
 	const t0 = Date.now();
+	const cpu0 = cpuMs();
 	const rs = await publish(name, Math.round(o.rate * o.secs));
 	const want = on ? rs.length * subs.size : 0;
 	const end = Date.now() + o.drain * 1000;
@@ -247,6 +262,7 @@ async function round(name, subs, on) {
 	while (Date.now() < end && !(rs.every((r) => r.hits >= RESPONDERS.length) &&
 	    (await service('/pending')).pending >= want))
 		await sleep(50);
+	const cpu = cpuMs() - cpu0;
 	// Between rounds, the stand-in checks and decrypts what it received.
 	await service('/flush');
 	readLog();
@@ -258,11 +274,12 @@ async function round(name, subs, on) {
 		mqtt_ms: rs.filter((r) => r.first !== null).map((r) => ms(r.first - r.sent)),
 		pushes_expected: want, pushes_received: push.length,
 		pushes_unexpected: on ? 0 : push.length, push_ms: on ? push : [],
-		seconds: (Date.now() - t0) / 1000,
+		seconds: (Date.now() - t0) / 1000, cpu_ms: cpu,
 	};
 	const s = stats(res.mqtt_ms);
 	console.log(`round ${name} (push ${on ? 'on' : 'off'}): ${res.sent} ` +
-	    `reports, ${res.lost} lost; MQTT p50 ${s.p50} ms p99 ${s.p99} ms` +
+	    `reports, ${res.lost} lost; beacond CPU ${cpu} ms; ` +
+	    `MQTT p50 ${s.p50} ms p99 ${s.p99} ms` +
 	    (on ? `; push ${push.length}/${want}, p50 ` +
 	    `${stats(push).p50} ms p99 ${stats(push).p99} ms` : ''));
 	return res;
@@ -312,8 +329,11 @@ async function main() {
 			refused: refused.length,
 			latency_ms: stats(on.flatMap((r) => r.push_ms)) },
 		foreign_notifications: foreign,
+		beacond_cpu_ms: { with_push: sum(on, 'cpu_ms'),
+			without_push: sum(off, 'cpu_ms') },
 		per_round: rounds.map((r) => ({ round: r.round, push: r.push,
-			sent: r.sent, lost: r.lost, mqtt_ms: stats(r.mqtt_ms),
+			sent: r.sent, lost: r.lost, cpu_ms: r.cpu_ms,
+			mqtt_ms: stats(r.mqtt_ms),
 			push_ms: r.push ? stats(r.push_ms) : null,
 			pushes: `${r.pushes_received}/${r.pushes_expected}` })),
 	};
