@@ -18,7 +18,7 @@
 //
 //   node bench/push.mjs --broker HOST:PORT --service PORT --log FILE
 //       [--rate 100] [--secs 10] [--rounds 4] [--drain 30] [--json FILE]
-//       [--pid PID --tck HZ]
+//       [--warmup 3] [--pid PID --tck HZ]
 // With --pid (beacond's) each round also reports the CPU time PID used
 // from the round's first publish to its end (/proc/PID/stat, in ticks of
 // 1/HZ s: getconf CLK_TCK).
@@ -38,7 +38,8 @@ const LOCATIONS = ['2nd floor washroom', "children's area", 'main entrance',
 	'meeting room B'];
 
 function options(argv) {
-	const o = { rate: 100, secs: 10, rounds: 4, drain: 30, pid: 0, tck: 100 };
+	const o = { rate: 100, secs: 10, rounds: 4, drain: 30, warmup: 3, pid: 0,
+		tck: 100 };
 
 	for (let i = 0; i < argv.length; i += 2) {
 		const k = argv[i].replace(/^--/, '');
@@ -47,8 +48,9 @@ function options(argv) {
 		    ['broker', 'service', 'log', 'json'].includes(k)))
 			die(`usage: push.mjs --broker HOST:PORT --service PORT ` +
 			    `--log FILE [--rate N] [--secs S] [--rounds N] ` +
-			    `[--drain S] [--json FILE] [--pid PID --tck HZ]`);
-		o[k] = k in { rate: 1, secs: 1, rounds: 1, drain: 1, pid: 1, tck: 1 } ?
+			    `[--drain S] [--warmup S] [--json FILE] [--pid PID --tck HZ]`);
+		o[k] = k in { rate: 1, secs: 1, rounds: 1, drain: 1, warmup: 1, pid: 1,
+		    tck: 1 } ?
 		    Number(argv[i + 1]) : argv[i + 1];
 	}
 	if (!o.broker || !o.service || !o.log)
@@ -298,9 +300,10 @@ async function main() {
 	for (const who of RESPONDERS)
 		subs.set(who, await subscribe(libraryConfig.webpush.public_key));
 
-	// Warm-up, push on, not measured: connections, caches, the JIT.
+	// Warm-up, push on, not measured: connections, caches, the JIT of
+	// the stand-in.
 	const saved = o.secs;
-	o.secs = 1;
+	o.secs = o.warmup;
 	await round('warmup', subs, true);
 	o.secs = saved;
 
