@@ -140,7 +140,8 @@ register phone-a a
 wait_for 5 reply '.ok == true and .device == "phone-a" and
     .subscriptions == 1'
 
-# Refused, each with the field at fault named; nothing is kept.
+# Refused, each with the field at fault named, and not kept (phone-b's
+# registration below counts one subscription).
 pub "$PREFIX/push/crisis-1" "$(jq -c '{device: "phone-x", subscription:
     (.subscription | .keys.p256dh = "AAAA")}' "$TMP/a.sub")"
 wait_for 5 reply '.ok == false and .device == "phone-x" and
