@@ -36,6 +36,53 @@
 
 static void push_attempt(struct push_req *);
 
+/* ---- outcomes ---------------------------------------------------------- */
+
+/*
+ * Outcomes reach the timeline together, PUSH_OUTCOME_MS after the first
+ * of them: each on its own would be a commit, and at a hundred pushes a
+ * second the commits would hold up the alerts themselves. An outcome
+ * announces nothing, so it may wait.
+ */
+static void
+push_outcomes_record(struct push *p)
+{
+	struct push_outcome *o;
+
+	while ((o = STAILQ_FIRST(&p->outcomes)) != NULL) {
+		STAILQ_REMOVE_HEAD(&p->outcomes, entry);
+		if (p->record != NULL)
+			p->record(p->arg, o->incident, o->kind, o->responder,
+			    o->step, o->detail);
+		free(o);
+	}
+}
+
+static void
+push_outcomes_due(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	push_outcomes_record(arg);
+}
+
+static void
+push_note_outcome(struct push *p, int64_t incident, const char *kind,
+    const char *responder, int step, const char *detail)
+{
+	struct push_outcome *o = xcalloc(1, sizeof *o);
+	struct timeval tv = { 0, PUSH_OUTCOME_MS * 1000 };
+
+	o->incident = incident;
+	strlcpy_utf8(o->kind, kind, sizeof o->kind);
+	strlcpy_utf8(o->responder, responder, sizeof o->responder);
+	o->step = step;
+	strlcpy_utf8(o->detail, detail, sizeof o->detail);
+	STAILQ_INSERT_TAIL(&p->outcomes, o, entry);
+	if (!evtimer_pending(p->outcome_ev, NULL))
+		evtimer_add(p->outcome_ev, &tv);
+}
+
 /* ---- one push ---------------------------------------------------------- */
 
 static void
@@ -85,7 +132,7 @@ push_finish(struct push_req *r, const char *kind, const char *detail)
 		    "attempts=%d error=\"%s\"", (long long)r->incident,
 		    r->responder, r->attempts, detail);
 	if (r->incident > 0 && r->p->record != NULL)
-		r->p->record(r->p->arg, r->incident, kind, r->responder,
+		push_note_outcome(r->p, r->incident, kind, r->responder,
 		    r->step, detail);
 	push_req_free(r);
 }
@@ -360,11 +407,15 @@ push_new(struct event_base *base, push_record_fn record, void *arg)
 	p->record = record;
 	p->arg = arg;
 	TAILQ_INIT(&p->reqs);
+	STAILQ_INIT(&p->outcomes);
+	if ((p->outcome_ev = evtimer_new(base, push_outcomes_due, p)) == NULL)
+		fatalx("push: cannot create a timer");
 	/* Without a resolver evhttp would look names up, blocking. */
 	p->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	if (p->dns == NULL) {
 		log_warnx("push: cannot set up a DNS resolver");
+		event_free(p->outcome_ev);
 		free(p);
 		return NULL;
 	}
@@ -382,6 +433,8 @@ push_free(struct push *p)
 		push_disconnect(r);
 		push_fail(r, "beacond stopped before the outcome was known");
 	}
+	push_outcomes_record(p);
+	event_free(p->outcome_ev);
 	evdns_base_free(p->dns, 0);
 	if (p->tls != NULL)
 		crypto_tls_free(p->tls);
@@ -404,7 +457,7 @@ push_record(struct push *p, int64_t incident, const char *responder,
     int step, const char *detail)
 {
 	if (incident > 0 && p->record != NULL)
-		p->record(p->arg, incident, "push_failed", responder, step,
+		push_note_outcome(p, incident, "push_failed", responder, step,
 		    detail);
 }
 
@@ -428,7 +481,7 @@ push_full(struct push *p, const char *where, int64_t incident, int step,
 	log_warnx("event=push_failed incident=%lld responder=%s "
 	    "error=\"queue full\"", (long long)incident, responder);
 	if (incident > 0 && p->record != NULL)
-		p->record(p->arg, incident, "push_failed", responder, step,
+		push_note_outcome(p, incident, "push_failed", responder, step,
 		    detail);
 	return 1;
 }
@@ -532,7 +585,7 @@ push_post(struct push *p, const struct push_post *pp)
 		log_warnx("event=push_failed incident=%lld responder=%s "
 		    "error=\"%s\"", (long long)pp->incident, pp->responder, why);
 		if (pp->incident > 0 && p->record != NULL)
-			p->record(p->arg, pp->incident, "push_failed",
+			push_note_outcome(p, pp->incident, "push_failed",
 			    pp->responder, pp->step, detail);
 		return -1;
 	}

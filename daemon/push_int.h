@@ -18,6 +18,17 @@
 #define PUSH_PAUSE_MAX 60	  /* seconds between attempts, at most */
 #define PUSH_ANSWER_MAX 65536 /* a longer answer is an error */
 #define PUSH_HEADERS_MAX 16384
+#define PUSH_OUTCOME_MS 250	/* outcomes go to the timeline together */
+
+/* An outcome waiting for the timeline. */
+struct push_outcome {
+	STAILQ_ENTRY(push_outcome) entry;
+	int64_t incident;
+	char kind[16];
+	char responder[ID_MAX + 1];
+	int step;
+	char detail[DETAIL_MAX + 1];
+};
 
 /* One configuration's settings, shared by the pushes made under it: a
  * reload changes new pushes, never those under way. */
@@ -74,6 +85,8 @@ struct push {
 	const struct link *links; /* ntfy's action links; NULL: none */
 	TAILQ_HEAD(, push_req) reqs;
 	size_t n;
+	STAILQ_HEAD(, push_outcome) outcomes;
+	struct event *outcome_ev; /* records them, PUSH_OUTCOME_MS later */
 };
 
 /* push.c: start a request made up by the caller (r->t, hdrs, body set). */
