@@ -314,14 +314,12 @@ async function subscription(key) {
 
 function pushBlocked() {
 	if (!('serviceWorker' in navigator) || !('PushManager' in window) ||
+	    !('Notification' in window) ||
 	    !window.isSecureContext)
 		return NO_PUSH;
 	if (Notification.permission === 'denied')
 		return 'Notifications are blocked for this page: alerts only ' +
 		    'while the app is open. Allow them in the browser\'s settings.';
-	if (Notification.permission !== 'granted')
-		return 'Allow notifications so that alerts reach this phone ' +
-		    'when it is locked.';
 	return '';
 }
 
@@ -335,6 +333,11 @@ async function pushSync() {
 	const blocked = pushBlocked();
 	if (blocked) {
 		pushLine(false, blocked);
+		return;
+	}
+	// Not asked yet: the hint above asks, and this runs again after.
+	if (Notification.permission !== 'granted') {
+		pushLine(null, '');
 		return;
 	}
 	push.busy = true;

@@ -6,7 +6,8 @@
 // stand-in and registered with beacond over MQTT brings beacond's real,
 // encrypted push for a report; its plaintext is delivered to the app's
 // service worker through the DevTools protocol, which shows the incident
-// with Acknowledge and Decline. Acknowledge, as the notification's button
+// with Acknowledge and Decline (and a message that is not JSON as a plain
+// "open the app" notification, never nothing). Acknowledge, as the notification's button
 // runs it, POSTs beacond's action link: the reporter is told crisis-1 is
 // coming and the answer replaces the notification. The picture after
 // sign-in is written to the first argument followed by -signed-in.png.
@@ -133,6 +134,12 @@ async function deliver(ctx, page, payload) {
 
 	await cdp.send('ServiceWorker.deliverPushMessage',
 	    { origin: http, registrationId: registration, data: payload });
+	// A message the worker cannot read still rings.
+	await cdp.send('ServiceWorker.deliverPushMessage',
+	    { origin: http, registrationId: registration, data: 'not JSON' });
+	await until('a notification for the message that is not JSON',
+	    async () => (await shown(page, 'beacon')).some((x) =>
+	    x.title === 'Beacon: open the app'));
 	const n = await until('the notification with its two buttons',
 	    async () => (await shown(page, 'incident-1')).find((x) =>
 	    x.actions.length === 2), 8000);
