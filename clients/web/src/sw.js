@@ -101,10 +101,11 @@ async function post(url) {
 	}
 	if (res.ok && body.ok)
 		return { ok: true, text: body.message || 'Recorded.' };
-	if (res.status === 429)
-		return { ok: false, text: 'Beacon is busy, try again in ' +
-		    `${res.headers.get('Retry-After') || 'a few'} s` };
-	return { ok: false, text: body.error || `Beacon answered ${res.status}` };
+	if (typeof body.error === 'string' && body.error)
+		return { ok: false, text: body.error.replace(/\.$/, '') };
+	return { ok: false, text: res.status === 429 ? 'too many requests, ' +
+	    `try again in ${res.headers.get('Retry-After') || 60} s` :
+	    `Beacon answered ${res.status}` };
 }
 
 // Acknowledge or Decline pressed on notification n: POST to its link, then
