@@ -147,7 +147,7 @@ async function deliver(ctx, page, payload) {
 	JSON.stringify(n.actions) === JSON.stringify([['ack', 'Acknowledge'],
 	    ['decline', 'Decline']]) || fail(`the buttons: ${n.actions}`);
 	n.title.includes('Mental-health crisis') && n.requireInteraction &&
-	    n.data.url === '/responder.html#incident=1' ||
+	    /\/responder\.html#incident=1$/.test(n.data.url) ||
 	    fail(`the notification: ${JSON.stringify(n)}`);
 }
 
