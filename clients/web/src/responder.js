@@ -149,7 +149,8 @@ function onMessage(t, p) {
 		onConfig(a, p);
 	else if (kind === 'daemon')
 		daemonOnline = !p || p.state !== 'offline';
-	else if (kind === 'reply' && p && t === topic('reply', me.id, 'push'))
+	else if (kind === 'reply' && p && me && t === topic('reply', me.id,
+	    'push'))
 		onPushReply(p);
 	render();
 }
@@ -364,9 +365,9 @@ function onPushReply(p) {
 	    'alerts only while the app is open');
 }
 
-// Signing out: beacond forgets this phone's subscription.
+// Signing out: beacond forgets this phone's subscription (if it had one).
 function pushForget() {
-	if (push.sent && conn)
+	if (push.key && conn)
 		conn.publish(topic('push', me.id), { device, subscription: null });
 }
 
