@@ -88,7 +88,8 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 		pair_flushed(d->pair);
 }
 
-/* A committed notification: POST it to the push service too. */
+/* A committed notification: to the push service and the responder's
+ * phones too. */
 static void
 on_push(void *arg, const char *responder, const char *payload)
 {
@@ -96,6 +97,7 @@ on_push(void *arg, const char *responder, const char *payload)
 
 	if (d->push != NULL)
 		push_notify(d->push, responder, payload);
+	phone_notify(d, responder, payload);
 }
 
 /* A push's outcome goes on the incident's timeline. */
@@ -232,19 +234,22 @@ on_message(void *arg, const char *topic, const void *payload, size_t len,
 	    props->corr, props->corrlen);
 }
 
-/* The push notifier, once the configuration names a push service. A
- * reload that removes it turns pushing off; pushes under way finish. */
+/* The push notifier, once the configuration names a push service or
+ * Web Push is on. A reload that removes the push service turns it off;
+ * pushes under way finish. */
 static void
 push_setup(struct daemon *d, const struct config *cf)
 {
-	if (d->push == NULL && cf->push_url != NULL)
+	if (d->push == NULL && (cf->push_url != NULL || d->wp != NULL))
 		d->push = push_new(d->base, on_pushed, d);
 	if (d->push != NULL)
 		push_set_config(d->push, cf);
+	phone_engine(d, cf);
 }
 
-/* The pages' listener, when the configuration has http: { }. It is
- * started once: a reload keeps it as it is. */
+/* The pages' listener, when the configuration has http: { }, over HTTPS
+ * with tls_cert and tls_key. It is started once: a reload keeps it as it
+ * is (certificate included). */
 static void
 web_setup(struct daemon *d)
 {
@@ -253,11 +258,11 @@ web_setup(struct daemon *d)
 	if (d->cf->http_listen == NULL)
 		return;
 	d->web = web_new(d->base, d->cf->http_listen, d->cf->http_root,
-	    &cause);
+	    d->cf->http_tls_cert, d->cf->http_tls_key, &cause);
 	if (d->web == NULL)
 		fatalx("%s", cause);
-	log_info("event=http_listening addr=%s root=%s", d->cf->http_listen,
-	    d->cf->http_root);
+	log_info("event=http_listening addr=%s root=%s tls=%d",
+	    d->cf->http_listen, d->cf->http_root, d->cf->http_tls_cert != NULL);
 }
 
 /* SIGHUP: check the new configuration before it replaces the old one. */
@@ -492,6 +497,7 @@ teardown(struct daemon *d)
 	d->push = NULL;
 	web_free(d->web);
 	d->web = NULL;
+	phone_free(d);
 	if (d->engine != NULL) {
 		engine_stop(d->engine);
 		engine_flush(d->engine);
@@ -541,6 +547,8 @@ main(int argc, char **argv)
 	store_setup(&d);
 	loop_setup(&d);
 	topics_setup(&d);
+	web_setup(&d);
+	phone_setup(&d);
 	if (d.cf->standby_instance != NULL)
 		pair_setup(&d);
 	else {
@@ -548,7 +556,6 @@ main(int argc, char **argv)
 		engine_setup(&d);
 	}
 	mqtt_setup(&d);
-	web_setup(&d);
 	log_info("ready version=%s%s%s", BEACON_VERSION, d.pair != NULL ?
 	    " standing_by=" : "", d.pair != NULL ?
 	    d.cf->standby_instance : "");

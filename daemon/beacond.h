@@ -1,7 +1,8 @@
 /*
  * beacond's own header, shared by the files of the beacond program:
  * beacond.c (main, start-up, the loop's callbacks, shutdown), args.c (its
- * command line) and testclock.c (beacond-test's clock). The modules it
+ * command line), phone.c (Web Push and the action links) and testclock.c
+ * (beacond-test's clock). The modules it
  * drives (engine, pair, push, ...) have their own headers and never see
  * struct daemon.
  */
@@ -15,12 +16,14 @@ struct config;
 struct engine;
 struct event;
 struct event_base;
+struct link;
 struct mqtt;
 struct pair;
 struct push;
 struct store;
 struct timers;
 struct web;
+struct webpush;
 
 struct args {
 	const char *config;
@@ -40,6 +43,8 @@ struct daemon {
 	struct mqtt *mqtt;
 	struct push *push; /* NULL: no push service configured */
 	struct web *web;   /* the pages' listener; NULL: no http: { } */
+	struct webpush *wp;  /* Web Push; NULL: no listener */
+	struct link *links;  /* the action links; NULL: no listener */
 	struct event *flush_ev;
 	struct event *hb_ev;	/* the heartbeat, every cf->heartbeat s */
 	struct event *wd_ev;	/* systemd's watchdog; NULL: none asked */
@@ -61,6 +66,17 @@ void args_parse(int argc, char **argv, struct args *a);
 /* Load the configuration and beacond's secrets (its broker password), or
  * print every error and exit 1. */
 struct config *args_config(const struct args *a);
+
+/* Web Push and the action links, when the listener is on (phone.c):
+ * the keys, made at first start; the /a/ route. Fatal when a key file
+ * cannot be read or made. */
+void phone_setup(struct daemon *d);
+/* The engine learns the VAPID key (and the config topic carries it). */
+void phone_engine(struct daemon *d, const struct config *cf);
+/* A committed notification for responder: Web Push to its phones. */
+void phone_notify(struct daemon *d, const char *responder,
+    const char *payload);
+void phone_free(struct daemon *d);
 
 /* A message on {prefix}/test/clock (beacond-test only; testclock.c). */
 void testclock_message(struct daemon *d, const void *payload, size_t len);

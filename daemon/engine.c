@@ -50,6 +50,7 @@ engine_free(struct engine *e)
 	policy_free(&e->pins);
 	engine_free_topics(e);
 	duty_free(e->duty);
+	free(e->webpush_key);
 	free(e);
 }
 
@@ -87,7 +88,8 @@ engine_set_config(struct engine *e, const struct config *cf)
 	    NULL);
 	e->topics[4] = topic_make(cf->topic_prefix, TOPIC_SELFTEST, "+", "+",
 	    NULL);
-	e->topics[5] = NULL;
+	e->topics[5] = topic_make(cf->topic_prefix, TOPIC_PUSH, "+", NULL);
+	e->topics[6] = NULL;
 }
 
 const char *const *
@@ -124,6 +126,33 @@ engine_append(struct engine *e, int64_t incident, const char *kind,
     const char *actor, int step, const char *detail)
 {
 	return turn_append(e, incident, kind, actor, step, detail);
+}
+
+void
+engine_set_webpush(struct engine *e, const char *public_key)
+{
+	free(e->webpush_key);
+	e->webpush_key = public_key != NULL ? xstrdup(public_key) : NULL;
+}
+
+void
+engine_pushsub_gone(struct engine *e, const char *responder,
+    const char *endpoint, const char *why)
+{
+	pushsub_gone(e, responder, endpoint, why);
+}
+
+int
+engine_act(struct engine *e, const char *who, int64_t incident, int action,
+    const char *key, char *msg, size_t len)
+{
+	struct respond rs;
+
+	memset(&rs, 0, sizeof rs);
+	rs.incident = incident;
+	rs.action = action;
+	strlcpy_utf8(rs.via, "push", sizeof rs.via);
+	return response_act(e, who, &rs, key, msg, len);
 }
 
 void
@@ -169,6 +198,7 @@ static const struct {
 	{ TOPIC_RESPOND, 1, response_handle },
 	{ TOPIC_DEVICE, 2, health_presence },
 	{ TOPIC_SELFTEST, 2, health_selftest },
+	{ TOPIC_PUSH, 1, pushsub_handle },
 };
 
 void

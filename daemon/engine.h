@@ -58,6 +58,25 @@ int engine_append(struct engine *, int64_t incident, const char *kind,
  * overrides in force, and queue again the notifications the broker never
  * acknowledged. Needs the scheduler (engine_set_sched). */
 int engine_restore(struct engine *);
+/* Web Push is on with this VAPID public key (base64url), published in
+ * beacon/config/_library for the app; NULL: off. */
+void engine_set_webpush(struct engine *, const char *public_key);
+/* A push service said the subscription at endpoint is gone (404, 410):
+ * forget it, in this turn's transaction. */
+void engine_pushsub_gone(struct engine *, const char *responder,
+    const char *endpoint, const char *why);
+/* An action link (daemon/link.c) used: responder who answers incident
+ * with action (ACT_ACK, ACT_DECLINE), as on beacon/respond/{who}, marked
+ * via push. key identifies the link: a second use does nothing. msg gets
+ * a sentence for the person. ENGINE_ACT_DONE, ENGINE_ACT_REPEAT, or
+ * ENGINE_ACT_REFUSED (msg says why: the same refusals as
+ * beacon/respond). The caller flushes. */
+#define ENGINE_ACT_DONE 0
+#define ENGINE_ACT_REPEAT 1
+#define ENGINE_ACT_REFUSED (-1)
+int engine_act(struct engine *, const char *who, int64_t incident,
+    int action, const char *key, char *msg, size_t len);
+
 /* The broker acknowledged (ok 1) or refused (ok 0, why) the notification
  * published with this tag; recorded in the next transaction. */
 void engine_acked(struct engine *, int64_t tag, int ok, const char *why);

@@ -118,13 +118,14 @@ struct engine {
 	const struct config *cf;
 	struct store *st;
 	struct timers *sched;	/* NULL: no timers (some unit tests) */
-	char *topics[6];	/* engine.c: what beacond subscribes to */
+	char *topics[7];	/* engine.c: what beacond subscribes to */
 
 	struct turn turn;
 	struct degraded degraded;
 	struct pins pins;	/* policy.c */
 	struct ratelimit ratelimit;
 	struct duty *duty;	/* oncall.c: the run-time overrides in force */
+	char *webpush_key;	/* pushsub.c: the VAPID public key; NULL: off */
 
 	/* The kinds of timer of the rooms that keep no other state. */
 	int escalate_timer;	/* escalate.c: an incident's next step */
@@ -297,6 +298,15 @@ void intake_reply_error(struct engine *, const char *topic,
     const char *error, const void *p, size_t len);
 void intake_reject(struct engine *, const char *topic, const char *branch,
     const char *id, const char *error, const void *p, size_t len);
+
+/* pushsub.c: the responders' Web Push subscriptions. */
+void pushsub_handle(struct engine *, const struct input *);
+void pushsub_gone(struct engine *, const char *responder,
+    const char *endpoint, const char *why);
+
+/* response.c: an action link's answer (engine_act). */
+int response_act(struct engine *, const char *who, const struct respond *,
+    const char *key, char *msg, size_t len);
 
 /* alarms.c: the engine's side (the pure helpers are in alarms.h) */
 int alarms_drill_skipped(struct engine *, struct incident *,

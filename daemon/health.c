@@ -293,7 +293,7 @@ health_buttons(const struct config *cf, const struct conf_branch *b,
 /* The library's ids and labels, for the pages to check a responder or a
  * branch against and to name them. */
 static char *
-health_library(const struct config *cf, int64_t now)
+health_library(const struct config *cf, const char *webpush_key, int64_t now)
 {
 	struct msg_doc *o = msg_library_new();
 	const struct conf_role *r;
@@ -310,6 +310,8 @@ health_library(const struct config *cf, int64_t now)
 		    cf->responders[i].role, r != NULL ? r->label :
 		    cf->responders[i].role);
 	}
+	if (webpush_key != NULL)
+		msg_library_webpush(o, webpush_key);
 	return msg_config_finish(o, now);
 }
 
@@ -329,7 +331,8 @@ health_config(struct engine *e, int64_t now)
 		    TOPIC_CONFIG, b->id, NULL), msg_config_finish(o, now), 1);
 	}
 	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_CONFIG,
-	    HEALTH_LIBRARY, NULL), health_library(e->cf, now), 1);
+	    HEALTH_LIBRARY, NULL), health_library(e->cf, e->webpush_key, now),
+	    1);
 }
 
 /* in->rest is "{branch}/{device}". */

@@ -32,6 +32,8 @@
 
 #include "beacon.h"
 #include "conf.h"
+#include "clock.h"
+#include "link.h"
 #include "log.h"
 #include "msg.h"
 #include "push_int.h"
@@ -59,7 +61,11 @@ push_req_free(struct push_req *r)
 	push_disconnect(r);
 	event_free(r->timer);
 	push_target_drop(r->t);
+	for (char **h = r->hdrs; h != NULL && *h != NULL; h++)
+		free(*h);
+	free(r->hdrs);
 	free(r->body);
+	free(r->endpoint);
 	free(r);
 }
 
@@ -94,8 +100,8 @@ push_fail(struct push_req *r, const char *why)
 {
 	char detail[DETAIL_MAX + 1];
 
-	snprintf(detail, sizeof detail, "POST to %s failed after %d "
-	    "attempt%s: %s", r->t->authority, r->attempts,
+	snprintf(detail, sizeof detail, "%s to %s failed after %d "
+	    "attempt%s: %s", r->what, r->t->authority, r->attempts,
 	    r->attempts == 1 ? "" : "s", why);
 	push_finish(r, "push_failed", detail);
 }
@@ -109,10 +115,18 @@ push_outcome(struct push_req *r)
 
 	push_disconnect(r);
 	if (r->status >= 200 && r->status < 300) {
-		snprintf(detail, sizeof detail, "POST to %s: %s after %d "
-		    "attempt%s", r->t->authority, r->result, r->attempts,
+		snprintf(detail, sizeof detail, "%s to %s: %s after %d "
+		    "attempt%s", r->what, r->t->authority, r->result,
+		    r->attempts,
 		    r->attempts == 1 ? "" : "s");
 		push_finish(r, "pushed", detail);
+		return;
+	}
+	if (r->gone != NULL && (r->status == 404 || r->status == 410)) {
+		r->gone(r->gone_arg, r->responder, r->endpoint, r->result);
+		snprintf(detail, sizeof detail, "%s", r->result);
+		push_fail(r, "the subscription is gone (the phone unsubscribed "
+		    "or the app was removed): forgotten");
 		return;
 	}
 	if (r->final || r->attempts > r->t->retries) {
@@ -321,19 +335,20 @@ push_request(struct push_req *r)
 {
 	struct evhttp_request *req;
 	struct evkeyvalq *h;
+	size_t i;
 
 	if ((req = evhttp_request_new(push_done, r)) == NULL)
 		return NULL;
 	evhttp_request_set_error_cb(req, push_error);
 	h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Host", r->t->authority);
-	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "User-Agent", "beacond/" BEACON_VERSION);
 	evhttp_add_header(h, "Connection", "close");
 	if (r->t->auth != NULL)
 		evhttp_add_header(h, "Authorization", r->t->auth);
-	evbuffer_add(evhttp_request_get_output_buffer(req), r->body,
-	    strlen(r->body));
+	for (i = 0; r->hdrs != NULL && r->hdrs[i] != NULL; i += 2)
+		evhttp_add_header(h, r->hdrs[i], r->hdrs[i + 1]);
+	evbuffer_add(evhttp_request_get_output_buffer(req), r->body, r->len);
 	return req;
 }
 
@@ -408,20 +423,106 @@ push_free(struct push *p)
 }
 
 /* "Central Library" for the branch id, when the configuration has it. */
-static const char *
-push_place(struct push *p, const char *branch)
+const char *
+push_branch_name(const struct config *cf, const char *branch)
 {
-	const struct conf_branch *b = conf_branch(p->cf, branch);
+	const struct conf_branch *b = cf != NULL ? conf_branch(cf, branch) :
+	    NULL;
 
 	return b != NULL && b->name != NULL ? b->name : branch;
 }
 
 void
+push_record(struct push *p, int64_t incident, const char *responder,
+    int step, const char *detail)
+{
+	if (incident > 0 && p->record != NULL)
+		p->record(p->arg, incident, "push_failed", responder, step,
+		    detail);
+}
+
+void
+push_set_links(struct push *p, const struct link *l)
+{
+	p->links = l;
+}
+
+/* Too many under way: recorded as failed, never queued. */
+static int
+push_full(struct push *p, const char *where, int64_t incident, int step,
+    const char *responder)
+{
+	char detail[DETAIL_MAX + 1];
+
+	if (p->n < PUSH_MAX_PENDING)
+		return 0;
+	snprintf(detail, sizeof detail, "%s not made: %d pushes already "
+	    "under way", where, PUSH_MAX_PENDING);
+	log_warnx("event=push_failed incident=%lld responder=%s "
+	    "error=\"queue full\"", (long long)incident, responder);
+	if (incident > 0 && p->record != NULL)
+		p->record(p->arg, incident, "push_failed", responder, step,
+		    detail);
+	return 1;
+}
+
+void
+push_start(struct push *p, struct push_req *r)
+{
+	r->p = p;
+	if ((r->timer = evtimer_new(p->base, push_tick, r)) == NULL)
+		fatalx("push: cannot create a timer");
+	TAILQ_INSERT_TAIL(&p->reqs, r, entry);
+	p->n++;
+	push_attempt(r);
+}
+
+static char **
+push_headers(const char *const *h)
+{
+	size_t n = 0, i;
+	char **v;
+
+	while (h != NULL && h[n] != NULL)
+		n++;
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++)
+		v[i] = xstrdup(h[i]);
+	return v;
+}
+
+/* ntfy's links: open the app at the incident, and the two answers. */
+static char *
+push_ntfy_body(struct push *p, const struct push_note *pn,
+    const char *responder)
+{
+	struct push_links l = { NULL, NULL, NULL };
+	char *click = NULL, *ack = NULL, *decline = NULL, *body;
+	int64_t now = clock_now();
+
+	if (p->links != NULL && pn->incident > 0) {
+		click = link_app_url(p->links, pn->incident);
+		ack = link_url(p->links, responder, pn->incident, ACT_ACK, now);
+		decline = link_url(p->links, responder, pn->incident,
+		    ACT_DECLINE, now);
+		l = (struct push_links){ click, ack, decline };
+	}
+	body = msg_push_encode(pn, responder, push_branch_name(p->cf, pn->branch),
+	    p->links != NULL && pn->incident > 0 ? &l : NULL);
+	free(click);
+	free(ack);
+	free(decline);
+	return body;
+}
+
+void
 push_notify(struct push *p, const char *responder, const char *payload)
 {
+	static const char *const json[] = { "Content-Type",
+		"application/json", NULL };
 	struct push_note pn;
 	struct push_req *r;
-	char err[DETAIL_MAX + 1], detail[DETAIL_MAX + 1];
+	char err[DETAIL_MAX + 1], where[300];
 
 	if (p->t == NULL)
 		return;
@@ -431,29 +532,56 @@ push_notify(struct push *p, const char *responder, const char *payload)
 		    responder, err);
 		return;
 	}
-	if (p->n >= PUSH_MAX_PENDING) {
-		snprintf(detail, sizeof detail, "POST to %s not made: %d "
-		    "pushes already under way", p->t->authority,
-		    PUSH_MAX_PENDING);
-		log_warnx("event=push_failed incident=%lld responder=%s "
-		    "error=\"queue full\"", (long long)pn.incident, responder);
-		if (pn.incident > 0 && p->record != NULL)
-			p->record(p->arg, pn.incident, "push_failed",
-			    responder, pn.step, detail);
+	snprintf(where, sizeof where, "POST to %s", p->t->authority);
+	if (push_full(p, where, pn.incident, pn.step, responder))
 		return;
-	}
 	r = xcalloc(1, sizeof *r);
-	r->p = p;
 	r->t = p->t;
 	r->t->refs++;
+	r->what = "POST";
 	r->incident = pn.incident;
 	r->step = pn.step;
 	strlcpy_utf8(r->responder, responder, sizeof r->responder);
-	r->body = msg_push_encode(&pn, responder, push_place(p, pn.branch),
-	    NULL);
-	if ((r->timer = evtimer_new(p->base, push_tick, r)) == NULL)
-		fatalx("push: cannot create a timer");
-	TAILQ_INSERT_TAIL(&p->reqs, r, entry);
-	p->n++;
-	push_attempt(r);
+	r->hdrs = push_headers(json);
+	r->body = (unsigned char *)push_ntfy_body(p, &pn, responder);
+	r->len = strlen((char *)r->body);
+	push_start(p, r);
+}
+
+int
+push_post(struct push *p, const struct push_post *pp)
+{
+	struct push_target *t;
+	struct push_req *r;
+	const char *why = NULL;
+	char detail[DETAIL_MAX + 1];
+
+	if (push_full(p, "Web Push", pp->incident, pp->step, pp->responder))
+		return -1;
+	if ((t = push_target_url(p, pp->url, pp->timeout, pp->retries,
+	    &why)) == NULL) {
+		snprintf(detail, sizeof detail, "Web Push not made: the "
+		    "subscription's endpoint %s", why);
+		log_warnx("event=push_failed incident=%lld responder=%s "
+		    "error=\"%s\"", (long long)pp->incident, pp->responder, why);
+		if (pp->incident > 0 && p->record != NULL)
+			p->record(p->arg, pp->incident, "push_failed",
+			    pp->responder, pp->step, detail);
+		return -1;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->t = t;
+	r->what = "Web Push";
+	r->incident = pp->incident;
+	r->step = pp->step;
+	strlcpy_utf8(r->responder, pp->responder, sizeof r->responder);
+	r->hdrs = push_headers(pp->headers);
+	r->body = xmalloc(pp->len);
+	memcpy(r->body, pp->body, pp->len);
+	r->len = pp->len;
+	r->endpoint = xstrdup(pp->url);
+	r->gone = pp->gone;
+	r->gone_arg = pp->gone_arg;
+	push_start(p, r);
+	return 0;
 }

@@ -47,7 +47,13 @@ struct push_req {
 	int64_t incident;	/* 0: a notice about no incident */
 	int step;
 	char responder[ID_MAX + 1];
-	char *body;
+	const char *what;	/* "POST" (ntfy) or "Web Push", for people */
+	char **hdrs;		/* name, value, ..., NULL */
+	unsigned char *body;
+	size_t len;
+	char *endpoint;		/* a Web Push subscription's, or NULL */
+	push_gone_fn gone;	/* told when the endpoint is gone */
+	void *gone_arg;
 	enum push_state state;
 	int attempts;
 	struct event *timer;
@@ -66,11 +72,20 @@ struct push {
 	const struct config *cf;
 	push_record_fn record;
 	void *arg;
+	const struct link *links; /* ntfy's action links; NULL: none */
 	TAILQ_HEAD(, push_req) reqs;
 	size_t n;
 };
 
+/* push.c: start a request made up by the caller (r->t, hdrs, body set). */
+void push_start(struct push *, struct push_req *);
+
+
 /* push_target.c */
 void push_target_drop(struct push_target *);
+/* A target for url with these limits; NULL with *why when it cannot be
+ * used. */
+struct push_target *push_target_url(struct push *, const char *url,
+    int timeout, int retries, const char **why);
 
 #endif

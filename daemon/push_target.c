@@ -88,6 +88,25 @@ push_target_parse(const char *url, const char **why)
 	return t;
 }
 
+struct push_target *
+push_target_url(struct push *p, const char *url, int timeout, int retries,
+    const char **why)
+{
+	struct push_target *t;
+
+	if ((t = push_target_parse(url, why)) == NULL)
+		return NULL;
+	if (t->https && push_tls_init(p) != 0) {
+		*why = "needs https, and OpenSSL cannot load the system's CA "
+		    "certificates";
+		push_target_drop(t);
+		return NULL;
+	}
+	t->timeout = timeout;
+	t->retries = retries;
+	return t;
+}
+
 static struct push_target *
 push_target_new(struct push *p, const struct config *cf)
 {

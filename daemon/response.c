@@ -12,6 +12,18 @@
 typedef void (*action_fn)(struct engine *, struct incident *, const char *,
     const struct respond *, int64_t);
 
+/* The event's detail: the note, and how the answer came when not by the
+ * app or the command line ("via push; on my way"). */
+static const char *
+response_detail(const struct respond *rs, char *buf, size_t len)
+{
+	if (rs->via[0] == '\0')
+		return rs->note;
+	snprintf(buf, len, "via %s%s%.480s", rs->via, rs->note[0] ? "; " :
+	    "", rs->note);
+	return buf;
+}
+
 static void
 response_say(struct engine *e, struct incident *inc, const char *who,
     int64_t now, const char *what, const char *tail)
@@ -28,9 +40,11 @@ static void
 response_ack(struct engine *e, struct incident *inc, const char *who,
     const struct respond *rs, int64_t now)
 {
+	char detail[DETAIL_MAX + 1];
 	char tail[DETAIL_MAX + 1];
 
-	incident_event(e, inc, now, "ack", who, inc->step, "%s", rs->note);
+	incident_event(e, inc, now, "ack", who, inc->step, "%s",
+	    response_detail(rs, detail, sizeof detail));
 	if (inc->acked_by[0] == '\0')
 		strlcpy_utf8(inc->acked_by, who, sizeof inc->acked_by);
 	if (inc->state < ST_ACKNOWLEDGED)
@@ -44,11 +58,13 @@ static void
 response_decline(struct engine *e, struct incident *inc, const char *who,
     const struct respond *rs, int64_t now)
 {
+	char detail[DETAIL_MAX + 1];
 	const struct conf_policy *pol = policy_get(e, inc);
 	int waiting = inc->state < ST_ACKNOWLEDGED;
 	int more = pol != NULL && (size_t)inc->step + 1 < pol->nsteps;
 
-	incident_event(e, inc, now, "decline", who, inc->step, "%s", rs->note);
+	incident_event(e, inc, now, "decline", who, inc->step, "%s",
+	    response_detail(rs, detail, sizeof detail));
 	response_say(e, inc, who, now, "declined by", !waiting ? "" :
 	    more ? "; escalating" : "; no further step: call the person in "
 	    "charge");
@@ -60,7 +76,9 @@ static void
 response_arrived(struct engine *e, struct incident *inc, const char *who,
     const struct respond *rs, int64_t now)
 {
-	incident_event(e, inc, now, "arrived", who, inc->step, "%s", rs->note);
+	char detail[DETAIL_MAX + 1];
+	incident_event(e, inc, now, "arrived", who, inc->step, "%s",
+	    response_detail(rs, detail, sizeof detail));
 	if (inc->acked_by[0] == '\0')
 		strlcpy_utf8(inc->acked_by, who, sizeof inc->acked_by);
 	inc->state = ST_ON_SCENE;
@@ -73,7 +91,9 @@ static void
 response_resolve(struct engine *e, struct incident *inc, const char *who,
     const struct respond *rs, int64_t now)
 {
-	incident_event(e, inc, now, "resolve", who, inc->step, "%s", rs->note);
+	char detail[DETAIL_MAX + 1];
+	incident_event(e, inc, now, "resolve", who, inc->step, "%s",
+	    response_detail(rs, detail, sizeof detail));
 	inc->state = ST_RESOLVED;
 	inc->due_at = -1;
 	remind_cancel(e, inc);
@@ -215,4 +235,62 @@ response_handle(struct engine *e, const struct input *in)
 	log_info("incident=%lld event=%s responder=%s", (long long)inc.id,
 	    msg_action_name(rs.action), who);
 	action_table[rs.action](e, &inc, who, &rs, clock_now());
+}
+
+/* What the person who used an action link reads. */
+static void
+response_act_said(const struct respond *rs, char *msg, size_t len)
+{
+	if (rs->action == ACT_ACK)
+		snprintf(msg, len, "Acknowledged incident %lld: the reporter "
+		    "is told you are coming.", (long long)rs->incident);
+	else
+		snprintf(msg, len, "Declined incident %lld: recorded; Beacon "
+		    "goes on calling the next responders.",
+		    (long long)rs->incident);
+}
+
+/* The input as it would have come on beacon/respond/{who}: kept in this
+ * turn's backlog, so that a degraded turn replays it like any other. */
+static void
+response_act_keep(struct engine *e, const char *who, const struct respond *rs)
+{
+	char *topic, *payload;
+
+	if (!turn_enter(e))
+		return;
+	topic = topic_make(e->cf->topic_prefix, TOPIC_RESPOND, who, NULL);
+	payload = msg_respond_encode(rs);
+	backlog_request(&e->turn.inputs, clock_now(), topic, payload,
+	    strlen(payload), NULL, NULL, 0);
+	free(topic);
+	free(payload);
+}
+
+int
+response_act(struct engine *e, const char *who, const struct respond *rs,
+    const char *key, char *msg, size_t len)
+{
+	struct incident inc;
+	int found;
+
+	if (store_link_used(e->st, key) == 1) {
+		snprintf(msg, len, "Already answered with this link: nothing "
+		    "more is recorded.");
+		return ENGINE_ACT_REPEAT;
+	}
+	memset(&inc, 0, sizeof inc);
+	found = store_incident_get(e->st, rs->incident, &inc);
+	inc.id = rs->incident;
+	if (response_refusal(e, who, &inc, found, msg, len) != NULL)
+		return ENGINE_ACT_REFUSED;
+	response_act_keep(e, who, rs);
+	turn_touch(e);
+	store_link_use(e->st, key, inc.id, who, msg_action_name(rs->action),
+	    clock_now());
+	log_info("incident=%lld event=%s responder=%s via=push",
+	    (long long)inc.id, msg_action_name(rs->action), who);
+	action_table[rs->action](e, &inc, who, rs, clock_now());
+	response_act_said(rs, msg, len);
+	return ENGINE_ACT_DONE;
 }

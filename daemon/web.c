@@ -9,10 +9,13 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "crypto.h"
 #include "log.h"
 #include "web.h"
 #include "xmalloc.h"
@@ -27,6 +30,11 @@
 	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'; " \
 	"form-action 'self'"
 
+/* HTTPS only, for a year, on this host name alone (other hosts of the
+ * library's domain may still need plain http). Sent over TLS only: a
+ * browser ignores it on plain http. */
+#define WEB_HSTS "max-age=31536000"
+
 #define WEB_ROUTES 4
 
 struct web_route {
@@ -37,6 +45,7 @@ struct web_route {
 
 struct web {
 	struct evhttp *http;
+	struct ssl_ctx_st *tls;		/* NULL: plain HTTP */
 	int root_fd;
 	struct web_route routes[WEB_ROUTES];
 	size_t nroutes;
@@ -106,6 +115,19 @@ web_cache_control(const char *path)
 
 /* ---- answers ----------------------------------------------------------- */
 
+/* Whether the request came over TLS: its connection's bufferevent is
+ * an OpenSSL one. */
+static int
+web_over_tls(struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
+
+	if (c == NULL || (bev = evhttp_connection_get_bufferevent(c)) == NULL)
+		return 0;
+	return bufferevent_openssl_get_ssl(bev) != NULL;
+}
+
 static void
 web_headers(struct evhttp_request *req)
 {
@@ -114,6 +136,8 @@ web_headers(struct evhttp_request *req)
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 	evhttp_add_header(h, "Content-Security-Policy", WEB_CSP);
+	if (web_over_tls(req))
+		evhttp_add_header(h, "Strict-Transport-Security", WEB_HSTS);
 }
 
 void
@@ -316,9 +340,49 @@ web_bind(struct web *w, const char *addr, char **cause)
 	return 0;
 }
 
+/* Each new connection's bufferevent when serving HTTPS: TLS on the
+ * socket evhttp accepted (it sets the descriptor), the handshake first.
+ * There is no falling back to plain HTTP: evhttp would make a plain
+ * bufferevent if this returned NULL, so a failure here (memory) is
+ * fatal. */
+static struct bufferevent *
+web_tls_bev(struct event_base *base, void *arg)
+{
+	struct web *w = arg;
+	struct ssl_st *ssl;
+	struct bufferevent *bev;
+
+	if ((ssl = crypto_tls_accept(w->tls)) == NULL)
+		fatalx("http: no TLS state for a new connection");
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		fatalx("bufferevent_openssl_socket_new");
+	/* A browser may close without TLS's close_notify: an end of the
+	 * connection, not an error. */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* The TLS context from cert and key, when both are given. */
+static int
+web_tls(struct web *w, const char *cert, const char *key, char **cause)
+{
+	char err[1024];
+
+	if (cert == NULL || key == NULL)
+		return 0;
+	if ((w->tls = crypto_tls_server(cert, key, err, sizeof err)) == NULL) {
+		*cause = xstrdup(err);
+		return -1;
+	}
+	evhttp_set_bevcb(w->http, web_tls_bev, w);
+	return 0;
+}
+
 struct web *
 web_new(struct event_base *base, const char *addr, const char *root,
-    char **cause)
+    const char *tls_cert, const char *tls_key, char **cause)
 {
 	struct web *w = xcalloc(1, sizeof *w);
 
@@ -332,6 +396,10 @@ web_new(struct event_base *base, const char *addr, const char *root,
 	}
 	if ((w->http = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new");
+	if (web_tls(w, tls_cert, tls_key, cause) != 0) {
+		web_free(w);
+		return NULL;
+	}
 	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
@@ -354,6 +422,7 @@ web_free(struct web *w)
 	if (w == NULL)
 		return;
 	evhttp_free(w->http);
+	crypto_tls_free(w->tls);
 	close(w->root_fd);
 	free(w);
 }

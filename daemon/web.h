@@ -2,7 +2,8 @@
  * beacond's HTTP listener for the web pages (docs/web.md): GET and HEAD of
  * the built pages under one root directory, with their Content-Type, a
  * Content-Security-Policy and cache headers, on beacond's event loop
- * (libevent's evhttp). Off unless the configuration has http: { }.
+ * (libevent's evhttp), over HTTPS when a certificate is configured. Off
+ * unless the configuration has http: { }.
  */
 #ifndef BEACON_WEB_H
 #define BEACON_WEB_H
@@ -18,10 +19,14 @@ struct web;
 typedef void (*web_route_fn)(struct evhttp_request *, const char *rest,
     void *arg);
 
-/* Listen on addr ("host:port") and serve the files under root; NULL and
- * *cause (to free) when the address cannot be bound or root opened. */
+/* Listen on addr ("host:port") and serve the files under root, over
+ * HTTPS with the PEM certificate chain tls_cert and key tls_key when
+ * both are given (NULL: plain HTTP); NULL and *cause (to free) when the
+ * address cannot be bound, root opened, or the certificate and key
+ * loaded. */
 struct web *web_new(struct event_base *base, const char *addr,
-    const char *root, char **cause);
+    const char *root, const char *tls_cert, const char *tls_key,
+    char **cause);
 void web_free(struct web *w);
 /* Send the requests under prefix (a string that outlives w, "/a/") to fn,
  * whatever their method. */

@@ -48,7 +48,12 @@ fuzz_push(const uint8_t *data, size_t size)
 	s = msg_push_encode(&pn, "crisis-1", NULL, NULL);
 	free(s);
 	s = msg_push_encode(&pn, "crisis-1", "Central Library",
-	    "https://beacon.example.org/app/");
+	    &(struct push_links){ "https://beacon.example.org/app/",
+	    "https://beacon.example.org/a/x", NULL });
+	free(s);
+	s = msg_webpush_encode(&pn, "Central Library",
+	    &(struct push_links){ "/responder.html", "https://b/a/x",
+	    "https://b/a/y" });
 	free(s);
 }
 

@@ -59,6 +59,7 @@ struct respond {
 	int action;
 	char note[NOTE_MAX + 1];
 	char role[ID_MAX + 1]; /* backup: the role asked for; "" next step */
+	char via[16];	/* how it was answered ("push": an action link), or "" */
 };
 int msg_respond_decode(const void *payload, size_t len, struct respond *,
     char *err, size_t errlen);
@@ -352,6 +353,8 @@ void msg_library_category(struct msg_doc *, const char *type,
     const char *label, int severity);
 void msg_library_responder(struct msg_doc *, const char *id,
     const char *role, const char *label);
+/* "webpush": {"public_key"}: the VAPID key the app subscribes with. */
+void msg_library_webpush(struct msg_doc *, const char *public_key);
 
 /* ---- push --------------------------------------------------------------
  * A notification (beacon/notify/{responder}: an incident, a debrief or a
@@ -388,11 +391,57 @@ int msg_push_decode(const void *payload, size_t len, struct push_note *,
 /* ntfy's priority, 5 (max) to 1 (min): severity 1 -> 5, 2 -> 4, 3 -> 3,
  * 4 -> 2; debrief and device notices have their own. */
 int msg_push_priority(const struct push_note *);
+/* Where a push's taps lead: click opens the app at the incident; ack and
+ * decline are signed action links (POST). Any may be NULL. */
+struct push_links {
+	const char *click;
+	const char *ack;
+	const char *decline;
+};
 /* The request body. topic is ntfy's topic (the responder id); place names
- * the branch for people ("Central Library"; NULL: the branch id); url,
- * when not NULL, becomes "click" and a "view" action. The caller frees. */
+ * the branch for people ("Central Library"; NULL: the branch id); with
+ * links, click becomes "click" and a "view" action, ack and decline ntfy
+ * "http" actions that POST. The caller frees. */
 char *msg_push_encode(const struct push_note *, const char *topic,
-    const char *place, const char *url);
+    const char *place, const struct push_links *);
+/* Whether a notice asks for an answer (acknowledge or decline). */
+int msg_push_asks(const struct push_note *);
+/* The plaintext of a Web Push message for the service worker
+ * (docs/protocol.md, "Web Push"): the same title and body as the ntfy
+ * push, the incident as tag, and the actions. The caller frees. */
+char *msg_webpush_encode(const struct push_note *, const char *place,
+    const struct push_links *);
+
+/* ---- Web Push subscriptions -------------------------------------------
+ * beacon/push/{responder}: {"device": "phone-a", "subscription":
+ * {"endpoint", "keys": {"p256dh", "auth"}}}; a null subscription removes
+ * the device's. Answered on beacon/reply/{responder}/push.
+ */
+#define ENDPOINT_MAX 1024
+struct pushsub {
+	char device[ID_MAX + 1];
+	int remove;			/* subscription: null */
+	char endpoint[ENDPOINT_MAX + 1];
+	char p256dh[128];		/* base64url, as sent */
+	char auth[64];
+};
+int msg_pushsub_decode(const void *payload, size_t len, struct pushsub *,
+    char *err, size_t errlen);
+char *msg_pushsub_encode(const struct pushsub *);
+/* {"ok": true, "device", "subscriptions": n} or {"ok": false, "device",
+ * "error"} when error is not NULL. */
+char *msg_pushsub_reply(const char *device, int n, const char *error);
+
+/* The answer to POST /a/{token}: {"ok": true, "incident", "action",
+ * "responder", "repeat", "message"} or {"ok": false, ..., "error"}. */
+struct link_answer {
+	int64_t incident;	/* 0: not known */
+	const char *action;	/* NULL: not known */
+	const char *responder;
+	int repeat;
+	const char *message;
+};
+char *msg_link_answer(int ok, const struct link_answer *);
 
 /* ---- devices (clients' side) ------------------------------------------
  * beacon/device/{branch}/{device}: {"state": "online" | "offline", "kind",

@@ -237,3 +237,13 @@ msg_selftest_result_decode(const void *payload, size_t len, char *id,
 	json_decref(root);
 	return rc;
 }
+
+void
+msg_library_webpush(struct msg_doc *o, const char *public_key)
+{
+	json_t *w = json_pack("{s:s}", "public_key", public_key);
+
+	if (w == NULL)
+		fatalx("msg: cannot build the library's configuration");
+	json_object_set_new(o->o, "webpush", w);
+}

@@ -74,6 +74,11 @@ int msg_list_unpack(json_t *a, char *list, size_t size);
 json_t *msg_debrief_object(const struct debrief *);
 int msg_debrief_json(json_t *o, struct debrief *d, char *err, size_t errlen);
 
+/* msg_push.c: a notice's title and body, as people read them. */
+void msg_push_title(const struct push_note *, const char *place, char *buf,
+    size_t len);
+void msg_push_body(const struct push_note *, char *buf, size_t len);
+
 /* msg_device.c: the fields every device payload has. */
 json_t *msg_device_base(const struct device *);
 

@@ -102,8 +102,8 @@ msg_push_priority(const struct push_note *pn)
 	return 3;
 }
 
-static void
-push_title(const struct push_note *pn, const char *place, char *buf,
+void
+msg_push_title(const struct push_note *pn, const char *place, char *buf,
     size_t len)
 {
 	int k = push_kind(pn->kind);
@@ -157,8 +157,8 @@ push_more(const struct push_note *pn, char *buf, size_t len, size_t *off)
 }
 
 /* The body: what the responder must know first comes first. */
-static void
-push_body(const struct push_note *pn, char *buf, size_t len)
+void
+msg_push_body(const struct push_note *pn, char *buf, size_t len)
 {
 	size_t off = 0;
 
@@ -211,24 +211,50 @@ push_tags(const struct push_note *pn)
 	return tags;
 }
 
+int
+msg_push_asks(const struct push_note *pn)
+{
+	return pn->incident > 0 && strcmp(pn->kind, "incident") == 0;
+}
+
+/* ntfy's actions: open the app, and the two answers as POSTs that clear
+ * the notification. */
+static json_t *
+push_actions(const struct push_note *pn, const struct push_links *l)
+{
+	json_t *a = json_array();
+
+	if (l->ack != NULL && msg_push_asks(pn))
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:b}",
+		    "action", "http", "label", "Acknowledge", "url", l->ack,
+		    "method", "POST", "clear", 1));
+	if (l->decline != NULL && msg_push_asks(pn))
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:b}",
+		    "action", "http", "label", "Decline", "url", l->decline,
+		    "method", "POST", "clear", 1));
+	if (l->click != NULL)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "action",
+		    "view", "label", "Open", "url", l->click));
+	return a;
+}
+
 char *
 msg_push_encode(const struct push_note *pn, const char *topic,
-    const char *place, const char *url)
+    const char *place, const struct push_links *l)
 {
 	char title[DETAIL_MAX + 1], body[2048];
 	json_t *o;
 
-	push_title(pn, place ? place : pn->branch, title, sizeof title);
-	push_body(pn, body, sizeof body);
+	msg_push_title(pn, place ? place : pn->branch, title, sizeof title);
+	msg_push_body(pn, body, sizeof body);
 	o = json_pack("{s:s, s:s, s:s, s:i, s:o}", "topic", topic, "title",
 	    title, "message", body[0] ? body : title, "priority",
 	    msg_push_priority(pn), "tags", push_tags(pn));
 	if (o == NULL)
 		fatalx("msg: cannot build push");
-	if (url != NULL) {
-		json_object_set_new(o, "click", json_string(url));
-		json_object_set_new(o, "actions", json_pack("[{s:s, s:s, s:s}]",
-		    "action", "view", "label", "Open", "url", url));
-	}
+	if (l != NULL && l->click != NULL)
+		json_object_set_new(o, "click", json_string(l->click));
+	if (l != NULL && (l->click != NULL || l->ack != NULL))
+		json_object_set_new(o, "actions", push_actions(pn, l));
 	return msg_dump(o);
 }

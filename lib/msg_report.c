@@ -194,6 +194,7 @@ msg_respond_decode(const void *payload, size_t len, struct respond *rs,
 		FINT("incident", 1, struct respond, incident, 1, 2147483647),
 		FSTR("note", 0, struct respond, note),
 		FSTR("role", 0, struct respond, role),
+		FSTR("via", 0, struct respond, via),
 	};
 	char action[16] = "";
 	static const struct field afield =
@@ -231,5 +232,7 @@ msg_respond_encode(const struct respond *rs)
 		json_object_set_new(o, "note", json_string(rs->note));
 	if (o != NULL && rs->role[0])
 		json_object_set_new(o, "role", json_string(rs->role));
+	if (o != NULL && rs->via[0])
+		json_object_set_new(o, "via", json_string(rs->via));
 	return msg_dump(o);
 }

@@ -102,6 +102,30 @@ int store_timeline(struct store *, int64_t incident, store_event_cb,
 int store_was_notified(struct store *, int64_t incident,
     const char *responder);
 
+/* ---- Web Push ---------------------------------------------------------
+ * Each responder's subscriptions, one per device, and the action links
+ * already used (by their signature).
+ */
+struct pushsub;
+typedef void (*store_pushsub_cb)(const struct pushsub *, void *arg);
+/* Keep (or replace) the device's subscription. */
+int store_pushsub_put(struct store *, const char *responder,
+    const struct pushsub *, int64_t now);
+/* How many were removed (0 or 1), or -1. */
+int store_pushsub_delete(struct store *, const char *responder,
+    const char *device);
+/* Forget every subscription with this endpoint (the push service said it
+ * is gone); how many, or -1. */
+int store_pushsub_drop(struct store *, const char *endpoint);
+/* Each of the responder's subscriptions to cb (NULL: count only); how
+ * many, or -1. */
+int store_pushsub_each(struct store *, const char *responder,
+    store_pushsub_cb, void *arg);
+/* 1 if the link with this key was used, 0 if not, -1 error. */
+int store_link_used(struct store *, const char *key);
+int store_link_use(struct store *, const char *key, int64_t incident,
+    const char *responder, const char *action, int64_t now);
+
 /* ---- debriefs ---------------------------------------------------------
  * A debrief's lifecycle (one row per resolved incident) and its revisions
  * (append-only; each holds the whole record as JSON, msg_debrief_encode).

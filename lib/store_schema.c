@@ -252,6 +252,23 @@ static const char *const store_migrations[] = {
 	"UPDATE incidents SET locations = location, notes = note,"
 	"  devices = device;"
 	"CREATE INDEX presses_incident ON presses (incident);",
+	/* 10 -> 11: Web Push. Each responder's phones (one subscription
+	 * per device; a new one replaces it), and the action links already
+	 * used, by their signature, so that a link acts once. */
+	"CREATE TABLE push_subscriptions ("
+	"  responder TEXT NOT NULL,"
+	"  device TEXT NOT NULL,"
+	"  endpoint TEXT NOT NULL,"
+	"  p256dh TEXT NOT NULL,"
+	"  auth TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  PRIMARY KEY (responder, device));"
+	"CREATE TABLE links_used ("
+	"  key TEXT PRIMARY KEY,"
+	"  incident INTEGER NOT NULL,"
+	"  responder TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL);",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 

@@ -174,4 +174,17 @@ const struct store_statement store_sql[S_COUNT] = {
 	    " term = excluded.term, seq = excluded.seq, ts = excluded.ts", 1 },
 	[S_REPL_LAST] = { "SELECT term, seq FROM replication"
 	    " WHERE instance = ?", 0 },
+	[S_PUSHSUB_PUT] = { "INSERT OR REPLACE INTO push_subscriptions"
+	    " (responder, device, endpoint, p256dh, auth, ts)"
+	    " VALUES (?, ?, ?, ?, ?, ?)", 1 },
+	[S_PUSHSUB_DELETE] = { "DELETE FROM push_subscriptions"
+	    " WHERE responder = ? AND device = ?", 1 },
+	[S_PUSHSUB_DROP] = { "DELETE FROM push_subscriptions"
+	    " WHERE endpoint = ?", 1 },
+	[S_PUSHSUB_LIST] = { "SELECT device, endpoint, p256dh, auth"
+	    " FROM push_subscriptions WHERE responder = ? ORDER BY device", 0 },
+	[S_LINK_USED] = { "SELECT incident FROM links_used WHERE key = ?", 0 },
+	[S_LINK_USE] = { "INSERT INTO links_used"
+	    " (key, incident, responder, action, ts) VALUES (?, ?, ?, ?, ?)",
+	    1 },
 };

@@ -22,6 +22,7 @@
 #define TOPIC_DAEMON	"daemon"
 #define TOPIC_TEST	"test"
 #define TOPIC_ERROR	"error"
+#define TOPIC_PUSH	"push"
 
 /* prefix/kind/level/...: the levels up to a NULL, each joined with '/'
  * (a level may itself hold '/' or be "+" or "#"). Never NULL. */

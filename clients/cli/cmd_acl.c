@@ -62,6 +62,7 @@ static const struct acl_rule acl_responder[] = {
 	{ "readwrite", TOPIC_DEVICE, { "_responders", ACL_ID } },
 	{ "write", TOPIC_QUERY, { ACL_ID } },
 	{ "read", TOPIC_REPLY, { ACL_ID, "+" } },
+	{ "write", TOPIC_PUSH, { ACL_ID } },
 };
 
 /* A responder whose role may make supervisor requests also follows every

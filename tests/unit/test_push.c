@@ -52,7 +52,8 @@ note_of(const struct incident *inc, int step, int repeat,
 static json_t *
 encode(const struct push_note *pn, const char *place, const char *url)
 {
-	char *s = msg_push_encode(pn, "crisis-1", place, url);
+	struct push_links l = { url, NULL, NULL };
+	char *s = msg_push_encode(pn, "crisis-1", place, url ? &l : NULL);
 	json_t *o = json_loads(s, 0, NULL);
 
 	assert_non_null(o);

@@ -1,0 +1,200 @@
+/*
+ * Action links over HTTP (link.h): POST /a/{token} acts, GET shows a page
+ * that asks first. Answers are JSON for the service worker (Accept:
+ * application/json) and a small page for a person; requests are counted
+ * per address, so a guesser gets 429 long before a signature.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "clock.h"
+#include "engine.h"
+#include "link_int.h"
+#include "msg.h"
+#include "web.h"
+#include "xmalloc.h"
+
+#define LINK_PAGE_MAX 4096
+#define LINK_TOKEN_MAX 400
+
+/* 1 when addr has used up its requests in this window. */
+static int
+link_limited(struct link *l, const char *addr, int64_t now)
+{
+	struct link_peer *p, *oldest = &l->peers[0];
+	size_t i;
+
+	for (i = 0; i < LINK_PEERS; i++) {
+		p = &l->peers[i];
+		if (strcmp(p->addr, addr) == 0)
+			break;
+		if (p->start < oldest->start)
+			oldest = p;
+	}
+	if (i == LINK_PEERS) {
+		p = oldest;
+		snprintf(p->addr, sizeof p->addr, "%s", addr);
+		p->start = now;
+		p->n = 0;
+	}
+	if (now - p->start >= LINK_WINDOW) {
+		p->start = now;
+		p->n = 0;
+	}
+	return ++p->n > LINK_PEER_MAX;
+}
+
+static int
+link_wants_json(struct evhttp_request *req)
+{
+	const char *accept = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "Accept");
+
+	return accept != NULL && strstr(accept, "application/json") != NULL;
+}
+
+/* s with &, <, >, " escaped, into buf. */
+static const char *
+link_escape(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	const char *rep;
+
+	for (; *s != '\0' && o + 7 < len; s++) {
+		rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ?
+		    "&gt;" : *s == '"' ? "&quot;" : NULL;
+		if (rep != NULL) {
+			memcpy(buf + o, rep, strlen(rep));
+			o += strlen(rep);
+		} else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* A page: a heading, a sentence, and an optional form. */
+static void
+link_page(struct evhttp_request *req, int code, const char *reason,
+    const char *title, const char *text, const char *button)
+{
+	char page[LINK_PAGE_MAX], t[512], x[1024], b[128];
+	int n;
+
+	n = snprintf(page, sizeof page, "<!doctype html>\n<html lang=\"en\">"
+	    "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\"><title>Beacon: "
+	    "%s</title><link rel=\"stylesheet\" href=\"/beacon.css\"></head>"
+	    "<body class=\"link-page\"><main class=\"wrap\"><h1>%s</h1>"
+	    "<p class=\"link-text\">%s</p>%s%s%s<p><a href=\"/responder.html\">"
+	    "Open the Beacon app</a></p></main></body></html>\n",
+	    link_escape(title, t, sizeof t), t, link_escape(text, x, sizeof x),
+	    button ? "<form method=\"post\"><button type=\"submit\" "
+	    "class=\"act primary\">" : "", button ? link_escape(button, b,
+	    sizeof b) : "", button ? "</button></form>" : "");
+	if (n < 0 || (size_t)n >= sizeof page)
+		n = snprintf(page, sizeof page, "%s\n", reason);
+	web_reply(req, code, reason, "text/html; charset=utf-8", page,
+	    (size_t)n);
+}
+
+static void
+link_answer(struct evhttp_request *req, int code, const char *reason,
+    int ok, const struct link_answer *a)
+{
+	char *body;
+
+	if (code == 429)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "60");
+	if (!link_wants_json(req)) {
+		link_page(req, code, reason, ok ? "done" : "not done",
+		    a->message, NULL);
+		return;
+	}
+	body = msg_link_answer(ok, a);
+	web_reply(req, code, reason, "application/json", body, strlen(body));
+	free(body);
+}
+
+/* GET: what the link would do, and one button to do it. */
+static void
+link_confirm(struct link *l, struct evhttp_request *req,
+    const struct link_token *t)
+{
+	char what[512] = "", text[768], title[64];
+	int ack = t->action == ACT_ACK;
+
+	if (l->describe != NULL)
+		l->describe(l->arg, t->incident, what, sizeof what);
+	snprintf(title, sizeof title, "%s incident %lld?", ack ?
+	    "Acknowledge" : "Decline", (long long)t->incident);
+	snprintf(text, sizeof text, "%s%sThis link is for %s.", what,
+	    what[0] ? ". " : "", t->responder);
+	link_page(req, HTTP_OK, "OK", title, text, ack ? "Acknowledge" :
+	    "Decline");
+}
+
+static void
+link_post(struct link *l, struct evhttp_request *req,
+    const struct link_token *t)
+{
+	char msg[DETAIL_MAX + 1];
+	struct link_answer a = { t->incident, msg_action_name(t->action),
+		t->responder, 0, msg };
+	int rc = l->act(l->arg, t, msg, sizeof msg);
+
+	a.repeat = rc == ENGINE_ACT_REPEAT;
+	if (rc == ENGINE_ACT_REFUSED)
+		link_answer(req, 409, "Conflict", 0, &a);
+	else
+		link_answer(req, HTTP_OK, "OK", 1, &a);
+}
+
+static void
+link_request(struct evhttp_request *req, const char *rest, void *arg)
+{
+	struct link *l = arg;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	struct link_answer a = { 0, NULL, NULL, 0, NULL };
+	struct link_token t;
+
+	if (link_limited(l, web_peer(req), clock_now())) {
+		a.message = "Too many requests from this address: wait a "
+		    "minute, or open the Beacon app.";
+		link_answer(req, 429, "Too Many Requests", 0, &a);
+		return;
+	}
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
+	    cmd != EVHTTP_REQ_POST) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET, HEAD, POST");
+		a.message = "A link is opened (GET) or used (POST).";
+		link_answer(req, 405, "Method Not Allowed", 0, &a);
+		return;
+	}
+	if (strlen(rest) > LINK_TOKEN_MAX ||
+	    link_check(l, rest, clock_now(), &t, &a.message) != 0) {
+		link_answer(req, 403, "Forbidden", 0, &a);
+		return;
+	}
+	if (cmd == EVHTTP_REQ_POST)
+		link_post(l, req, &t);
+	else
+		link_confirm(l, req, &t);
+}
+
+void
+link_serve(struct link *l, struct web *w, link_act_fn act,
+    link_describe_fn describe, void *arg)
+{
+	l->act = act;
+	l->describe = describe;
+	l->arg = arg;
+	web_route(w, "/a/", link_request, l);
+}

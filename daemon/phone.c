@@ -1,0 +1,156 @@
+/*
+ * What reaches a responder's phone in a pocket (beacond.h): Web Push to
+ * the app's subscriptions and the signed action links its notifications
+ * carry, served on the http listener. Their keys live beside the
+ * database unless beacon.conf names a path, made at first start.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "beacond.h"
+#include "conf.h"
+#include "crypto.h"
+#include "engine.h"
+#include "link.h"
+#include "log.h"
+#include "mqtt.h"
+#include "push.h"
+#include "store.h"
+#include "webpush.h"
+#include "xmalloc.h"
+
+/* A key file's path: as configured, else name beside the database. */
+static char *
+phone_path(const struct daemon *d, const char *configured, const char *name)
+{
+	char *db, *dir, *path;
+
+	if (configured != NULL)
+		return xstrdup(configured);
+	db = xstrdup(d->args.db != NULL ? d->args.db : d->cf->database);
+	dir = dirname(db);
+	path = xasprintf("%s/%s", dir, name);
+	free(db);
+	return path;
+}
+
+/* The address phones use: http.url, else the listener's own. */
+static char *
+phone_base(const struct config *cf)
+{
+	if (cf->http_url != NULL)
+		return xstrdup(cf->http_url);
+	return xasprintf("%s://%s", cf->http_tls_cert != NULL ? "https" :
+	    "http", cf->http_listen);
+}
+
+/* An action link used: only the active instance answers. */
+static int
+phone_act(void *arg, const struct link_token *t, char *msg, size_t len)
+{
+	struct daemon *d = arg;
+	int rc;
+
+	if (!d->active || d->engine == NULL) {
+		snprintf(msg, len, "This Beacon is standing by for its "
+		    "partner: nothing was recorded. Open the Beacon app.");
+		return ENGINE_ACT_REFUSED;
+	}
+	rc = engine_act(d->engine, t->responder, t->incident, t->action,
+	    t->key, msg, len);
+	/* Durable before the answer: the action is committed now. */
+	mqtt_cork(d->mqtt, 1);
+	engine_flush(d->engine);
+	mqtt_cork(d->mqtt, 0);
+	return rc;
+}
+
+/* "Suspected overdose at Central Library: Children's area" */
+static void
+phone_describe(void *arg, int64_t incident, char *buf, size_t len)
+{
+	struct daemon *d = arg;
+	const struct conf_category *cat;
+	struct incident inc;
+
+	memset(&inc, 0, sizeof inc);
+	if (store_incident_get(d->st, incident, &inc) != 1)
+		return;
+	cat = conf_category(d->cf, inc.r.type);
+	snprintf(buf, len, "%s%s at %s%s%s", inc.r.drill ? "DRILL: " : "",
+	    cat != NULL ? cat->label : inc.r.type, push_branch_name(d->cf,
+	    inc.branch), inc.r.location[0] ? ": " : "", inc.r.location);
+}
+
+static void
+phone_gone(void *arg, const char *responder, const char *endpoint,
+    const char *why)
+{
+	struct daemon *d = arg;
+
+	if (d->engine != NULL)
+		engine_pushsub_gone(d->engine, responder, endpoint, why);
+}
+
+static void
+phone_links(struct daemon *d)
+{
+	unsigned char secret[CRYPTO_KEY_LEN];
+	char err[256], *path, *base;
+
+	path = phone_path(d, d->cf->links_secret_file, "links.key");
+	if (crypto_secret_load(path, secret, err, sizeof err) != 0)
+		fatalx("links: %s", err);
+	base = phone_base(d->cf);
+	d->links = link_new(secret, base, d->cf->links_lifetime);
+	explicit_bzero(secret, sizeof secret);
+	link_serve(d->links, d->web, phone_act, phone_describe, d);
+	log_info("event=links_ready base=%s secret=%s", base, path);
+	free(path);
+	free(base);
+}
+
+void
+phone_setup(struct daemon *d)
+{
+	char *path, *cause = NULL;
+
+	if (d->web == NULL)
+		return;
+	path = phone_path(d, d->cf->webpush_key_file, "vapid.pem");
+	if ((d->wp = webpush_new(path, &cause)) == NULL)
+		fatalx("%s", cause);
+	log_info("event=webpush_ready key=%s public_key=%s", path,
+	    webpush_public_key(d->wp));
+	free(path);
+	phone_links(d);
+}
+
+void
+phone_engine(struct daemon *d, const struct config *cf)
+{
+	if (d->wp == NULL || d->engine == NULL)
+		return;
+	engine_set_webpush(d->engine, webpush_public_key(d->wp));
+	if (d->push != NULL)
+		push_set_links(d->push, d->links);
+	webpush_set(d->wp, d->push, d->st, d->links, cf, phone_gone, d);
+}
+
+void
+phone_notify(struct daemon *d, const char *responder, const char *payload)
+{
+	if (d->wp != NULL)
+		webpush_notify(d->wp, responder, payload);
+}
+
+void
+phone_free(struct daemon *d)
+{
+	webpush_free(d->wp);
+	d->wp = NULL;
+	link_free(d->links);
+	d->links = NULL;
+}
