@@ -38,7 +38,7 @@ timeline_json 1 >"$TMP/t1.json"
 jq -e '[.events[] | select(.kind == "ack")] | length == 1 and
     .[0].actor == "crisis-1"' "$TMP/t1.json" >/dev/null ||
 	fail "incident 1's acknowledgment: $(timeline_kinds 1)"
-jq -e '.events[] | select(.kind == "ack") | tostring | test("\"via\":\"push\"")' \
+jq -e '.events[] | select(.kind == "ack") | .detail | test("^via push")' \
     "$TMP/t1.json" >/dev/null ||
 	fail "the acknowledgment is not marked via push: $(jq -c \
 	    '.events[] | select(.kind == "ack")' "$TMP/t1.json")"
