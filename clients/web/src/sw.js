@@ -105,6 +105,7 @@ async function post(url) {
 		return { ok: false, text: body.error.replace(/\.$/, '') };
 	return { ok: false, text: res.status === 429 ? 'too many requests, ' +
 	    `try again in ${res.headers.get('Retry-After') || 60} s` :
+	    res.ok ? 'an answer this phone could not read' :
 	    `Beacon answered ${res.status}` };
 }
 

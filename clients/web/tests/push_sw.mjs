@@ -59,9 +59,7 @@ async function signIn(ctx) {
 
 // A subscription at the stand-in, for beacond's key, registered with
 // beacond as crisis-1's device "phone-test".
-async function subscribe() {
-	const mq = await listen('beacon/config/_library',
-	    'beacon/reply/crisis-1/push');
+async function subscribe(mq) {
 	const lib = await until('the library configuration with a key', () => {
 		const m = mq.heard.find((h) => h.topic === 'beacon/config/_library');
 		return m && JSON.parse(m.text);
@@ -83,7 +81,6 @@ async function subscribe() {
 	});
 	reply.ok || fail(`beacond refused the subscription: ${reply.error}`);
 	say('subscribed at the stand-in:', endpoint);
-	await mq.endAsync();
 	return clientHash;
 }
 
@@ -174,12 +171,14 @@ async function acknowledge(ctx, page) {
 
 await run(async () => {
 	const ctx = await browser('chrome-push-sw', PHONE);
+	const mq = await listen('beacon/config/_library',
+	    'beacon/reply/crisis-1/push');
+	const status = await listen('beacon/status/central/web-p1');
 
 	try {
 		await ctx.grantPermissions(['notifications'], { origin: http });
 		const page = await signIn(ctx);
-		const status = await listen('beacon/status/central/web-p1');
-		const clientHash = await subscribe();
+		const clientHash = await subscribe(mq);
 
 		cli('report', '--branch', 'central', '--type', 'mental_health',
 		    '--id', 'web-p1', '--location', 'Reading room, 2nd floor');
@@ -195,8 +194,9 @@ await run(async () => {
 		    status.heard.some((h) => /crisis-1/.test(
 		    h.text && JSON.parse(h.text).message)), 8000);
 		say('the reporter was told:', status.heard.at(-1).text);
-		await status.endAsync();
 	} finally {
 		await ctx.close();
+		await mq.endAsync();
+		await status.endAsync();
 	}
 });
