@@ -2,12 +2,14 @@
 # Web Push into the responder app's service worker, with real parts: the
 # pages served by beacond's own listener, headless Chromium, and the push
 # service stand-in web-push-testing (npm), which checks VAPID and decrypts.
-# The app signs in whether or not the browser reaches a push service, and
-# says which; beacond's push for a report, delivered to the service worker
-# through the DevTools protocol, shows the incident with Acknowledge and
-# Decline; Acknowledge POSTs the action link, and beacond records the
-# acknowledgment as crisis-1's, via push. The picture of the app after
-# sign-in is left in build/responder-push.png.
+# The app signs in without a push service, and says so; given a
+# subscription at the stand-in, it registers it with beacond and says
+# alerts reach the locked phone; beacond's push for a report, delivered to
+# the service worker through the DevTools protocol, shows the incident with
+# Acknowledge and Decline; Acknowledge POSTs the action link, and beacond
+# records the acknowledgment as crisis-1's, via push. The pictures of the
+# app after sign-in are left in build/responder-push-signed-in.png (no push
+# service) and build/responder-push-pushed.png.
 . "$(dirname "$0")/lib.sh"
 
 write_conf
@@ -31,7 +33,11 @@ web_config central
 BEACON_HTTP_URL=http://127.0.0.1:$HTTP_PORT \
     BEACON_PUSH_URL=http://localhost:$PUSH_PORT \
     web_test push_sw.mjs "$TMP/responder-push"
-cp "$TMP/responder-push-signed-in.png" "$BEACON_BUILD/responder-push.png"
+say "the notification was $(grep -o 'shown after [0-9]* deliveries' \
+    "$TMP/push_sw.out")"
+for p in signed-in pushed; do
+	cp "$TMP/responder-push-$p.png" "$BEACON_BUILD/responder-push-$p.png"
+done
 
 # What beacond recorded: crisis-1's acknowledgment, taken from the push.
 timeline_json 1 >"$TMP/t1.json"
