@@ -19,7 +19,8 @@
 //   crisis-1 is coming, and the answer takes the alert's place.
 //
 // The pictures after each sign-in are written to the first argument
-// followed by -signed-in.png (no push) and -pushed.png.
+// followed by -signed-in.png (no push) and -pushed.png. Last, the app at
+// a tapped notification's address (#incident=1) shows that incident.
 import { browser, cli, env, fail, listen, run, say, screenshot, text, until
     } from './lib.mjs';
 
@@ -267,6 +268,12 @@ await run(async () => {
 		    heard(status, 'beacon/status/central/web-p1', (p) =>
 		    /crisis-1/.test(p.message)).length, 8000);
 		say('the reporter was told:', status.heard.at(-1).text);
+		// The app at a tapped notification's address shows its incident.
+		await page.click('#card button.back');
+		await until('the card closed', () => page.$('#card[hidden]'));
+		await page.evaluate(() => { location.hash = '#incident=1'; });
+		await until('the card of incident 1 again', () =>
+		    page.$('#card:not([hidden]) [data-incident="1"]'));
 	} finally {
 		await ctx.close();
 		await mq.endAsync();
