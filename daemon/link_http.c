@@ -130,6 +130,12 @@ link_answer(struct evhttp_request *req, int code, const char *reason,
 		return;
 	}
 	body = msg_link_answer(ok, a);
+	/* The app's service worker may come from another origin than the
+	 * links (a proxy in front of one of them): it must still read what
+	 * happened. The answer gives nobody more than the link already
+	 * does. */
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Access-Control-Allow-Origin", "*");
 	web_reply(req, code, reason, "application/json", body, strlen(body));
 	free(body);
 }

@@ -107,7 +107,10 @@ expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$ACK")" 405 \
 
 # ---- POST acts once ---------------------------------------------------------
 
-expect_eq "$(post ack "$ACK")" 200 "POST of the acknowledge link"
+expect_eq "$(post ack "$ACK" -H 'Origin: https://app.example.org')" 200 \
+    "POST of the acknowledge link"
+grep -qi '^access-control-allow-origin: \*' "$TMP/ack.h" ||
+	fail "a service worker of another origin could not read the answer"
 jq -e '.ok and .incident == 1 and .action == "ack" and
     .responder == "crisis-1" and .repeat == false' "$TMP/ack.json" \
     >/dev/null || fail "the answer: $(cat "$TMP/ack.json")"
