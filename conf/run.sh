@@ -121,7 +121,9 @@ web_hints() {
     http://127.0.0.1:$HTTP_PORT/report.html?branch=central&$ws
         (the staff report page: press a button, watch the answer)
     http://127.0.0.1:$HTTP_PORT/responder.html?$ws
-        (the responder app: sign in as crisis-1, no password here)
+        (the responder app: sign in as crisis-1, no password here; it
+        asks to show notifications, for Web Push, which needs the
+        browser's push service on the internet)
 HINTS
 }
 

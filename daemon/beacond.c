@@ -492,12 +492,13 @@ teardown(struct daemon *d)
 {
 	size_t i;
 
-	/* Pushes still under way are recorded as failed, then committed. */
+	/* Web Pushes waiting for this turn's end are started, then every
+	 * push still under way is recorded as failed, then committed. */
+	phone_free(d);
 	push_free(d->push);
 	d->push = NULL;
 	web_free(d->web);
 	d->web = NULL;
-	phone_free(d);
 	if (d->engine != NULL) {
 		engine_stop(d->engine);
 		engine_flush(d->engine);

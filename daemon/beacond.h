@@ -24,6 +24,7 @@ struct store;
 struct timers;
 struct web;
 struct webpush;
+struct phone_queue;
 
 struct args {
 	const char *config;
@@ -44,6 +45,7 @@ struct daemon {
 	struct push *push; /* NULL: no push service configured */
 	struct web *web;   /* the pages' listener; NULL: no http: { } */
 	struct webpush *wp;  /* Web Push; NULL: no listener */
+	struct phone_queue *phoneq; /* notifications waiting for Web Push */
 	struct link *links;  /* the action links; NULL: no listener */
 	struct event *flush_ev;
 	struct event *hb_ev;	/* the heartbeat, every cf->heartbeat s */
@@ -76,6 +78,7 @@ void phone_engine(struct daemon *d, const struct config *cf);
 /* A committed notification for responder: Web Push to its phones. */
 void phone_notify(struct daemon *d, const char *responder,
     const char *payload);
+/* Start the Web Pushes still queued, then free (before push_free). */
 void phone_free(struct daemon *d);
 
 /* A message on {prefix}/test/clock (beacond-test only; testclock.c). */

@@ -284,7 +284,7 @@ vapid_create(const char *path, char *err, size_t errlen)
 		EVP_PKEY_free(key);
 		return NULL;
 	}
-	log_info("vapid key=%s event=created", path);
+	log_info("event=key_created kind=vapid file=%s", path);
 	return key;
 }
 
@@ -756,7 +756,7 @@ secret_create(const char *path, unsigned char *key, char *err,
 	ok = fwrite(key, 1, CRYPTO_KEY_LEN, fp) == CRYPTO_KEY_LEN;
 	if (key_finish(fp, path, ok, err, errlen) == -1)
 		return -1;
-	log_info("secret file=%s event=created", path);
+	log_info("event=key_created kind=secret file=%s", path);
 	return 0;
 }
 

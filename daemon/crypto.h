@@ -83,5 +83,19 @@ struct ssl_ctx_st *crypto_tls_server(const char *cert, const char *key,
  * when OpenSSL cannot make one. */
 struct ssl_st *crypto_tls_accept(struct ssl_ctx_st *);
 void crypto_tls_free(struct ssl_ctx_st *);
+/* The push requests' TLS: a client context that verifies peers against
+ * the system's CA store (or SSL_CERT_FILE), TLS 1.2 at least; NULL when
+ * the store cannot be loaded. */
+struct ssl_ctx_st *crypto_tls_client(void);
+/* A connection's TLS state to host (a name, with SNI, or an address),
+ * whose certificate must name it; NULL when OpenSSL cannot make one. */
+struct ssl_st *crypto_tls_connect(struct ssl_ctx_st *, const char *host);
+/* Free a connection's state that no bufferevent took. */
+void crypto_tls_drop(struct ssl_st *);
+/* Why a connection failed, as far as TLS says: the certificate's
+ * verification, else err (bufferevent_get_openssl_error); 1 and buf
+ * filled, or 0 when TLS has nothing to say. */
+int crypto_tls_why(struct ssl_st *, unsigned long err, char *buf,
+    size_t len);
 
 #endif

@@ -1,10 +1,15 @@
 /* The HTTP listener's TLS, through OpenSSL (crypto.h). */
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "crypto.h"
 #include "log.h"
@@ -138,4 +143,70 @@ void
 crypto_tls_free(struct ssl_ctx_st *ctx)
 {
 	SSL_CTX_free(ctx);
+}
+
+/* ---- the push requests' side: a client ------------------------------- */
+
+struct ssl_ctx_st *
+crypto_tls_client(void)
+{
+	SSL_CTX *ctx;
+
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return NULL;
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+struct ssl_st *
+crypto_tls_connect(struct ssl_ctx_st *ctx, const char *host)
+{
+	struct in6_addr a;
+	SSL *ssl;
+	int ok;
+
+	if ((ssl = SSL_new(ctx)) == NULL)
+		return NULL;
+	/* The certificate must name the host; SNI is for names only. */
+	if (inet_pton(AF_INET, host, &a) == 1 ||
+	    inet_pton(AF_INET6, host, &a) == 1)
+		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
+		    host) == 1;
+	else
+		ok = SSL_set1_host(ssl, host) == 1 &&
+		    SSL_set_tlsext_host_name(ssl, host) == 1;
+	if (!ok) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	return ssl;
+}
+
+void
+crypto_tls_drop(struct ssl_st *ssl)
+{
+	SSL_free(ssl);
+}
+
+int
+crypto_tls_why(struct ssl_st *ssl, unsigned long err, char *buf, size_t len)
+{
+	long v;
+
+	if (ssl != NULL && (v = SSL_get_verify_result(ssl)) != X509_V_OK) {
+		snprintf(buf, len, "TLS: certificate not trusted: %s",
+		    X509_verify_cert_error_string(v));
+		return 1;
+	}
+	if (err != 0) {
+		snprintf(buf, len, "TLS: %s", ERR_reason_error_string(err) ?
+		    ERR_reason_error_string(err) : "handshake failed");
+		return 1;
+	}
+	return 0;
 }

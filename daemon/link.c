@@ -113,7 +113,7 @@ link_verify(const struct link *l, const char *token, char *payload,
 {
 	const char *dot = strchr(token, '.');
 	unsigned char mac[CRYPTO_MAC_LEN + 1], want[CRYPTO_MAC_LEN];
-	char part[LINK_PAYLOAD_MAX * 2];
+	char part[LINK_PAYLOAD_MAX * 2], *key;
 	ssize_t n;
 
 	if (dot == NULL || (size_t)(dot - token) >= sizeof part ||
@@ -128,7 +128,11 @@ link_verify(const struct link *l, const char *token, char *payload,
 	crypto_hmac(l->secret, payload, (size_t)n, want);
 	if (!crypto_equal(mac, want, sizeof want))
 		return -1;
-	strlcpy_utf8(t->key, dot + 1, sizeof t->key);
+	/* The signature as we spell it: a token spelt another way (unused
+	 * low bits in its last character) is the same link. */
+	key = crypto_b64url(mac, CRYPTO_MAC_LEN);
+	strlcpy_utf8(t->key, key, sizeof t->key);
+	free(key);
 	return 0;
 }
 

@@ -103,6 +103,18 @@ link_page(struct evhttp_request *req, int code, const char *reason,
 	    (size_t)n);
 }
 
+/* The page's heading after a POST: what happened, in two words. */
+static const char *
+link_heading(int code, const struct link_answer *a)
+{
+	if (code != HTTP_OK)
+		return code == 429 ? "Please wait" : "Not recorded";
+	if (a->repeat)
+		return "Already answered";
+	return a->action != NULL && strcmp(a->action, "ack") == 0 ?
+	    "Acknowledged" : "Declined";
+}
+
 static void
 link_answer(struct evhttp_request *req, int code, const char *reason,
     int ok, const struct link_answer *a)
@@ -113,11 +125,17 @@ link_answer(struct evhttp_request *req, int code, const char *reason,
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "60");
 	if (!link_wants_json(req)) {
-		link_page(req, code, reason, ok ? "done" : "not done",
+		link_page(req, code, reason, link_heading(code, a),
 		    a->message, NULL);
 		return;
 	}
 	body = msg_link_answer(ok, a);
+	/* The app's service worker may come from another origin than the
+	 * links (a proxy in front of one of them): it must still read what
+	 * happened. The answer gives nobody more than the link already
+	 * does. */
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Access-Control-Allow-Origin", "*");
 	web_reply(req, code, reason, "application/json", body, strlen(body));
 	free(body);
 }

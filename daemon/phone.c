@@ -4,10 +4,14 @@
  * carry, served on the http listener. Their keys live beside the
  * database unless beacon.conf names a path, made at first start.
  */
+#include <sys/queue.h>
+
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/event.h>
 
 #include "beacond.h"
 #include "conf.h"
@@ -20,6 +24,22 @@
 #include "store.h"
 #include "webpush.h"
 #include "xmalloc.h"
+
+/* Notifications committed in this turn, pushed once the turn's MQTT
+ * publications are out: encrypting and signing for every phone must not
+ * hold up the notification that is already on its way. */
+struct phone_note {
+	STAILQ_ENTRY(phone_note) entry;
+	char *responder;
+	char *payload;
+};
+
+struct phone_queue {
+	STAILQ_HEAD(, phone_note) notes;
+	struct event *ev;
+};
+
+static void phone_drain(evutil_socket_t, short, void *);
 
 /* A key file's path: as configured, else name beside the database. */
 static char *
@@ -125,6 +145,11 @@ phone_setup(struct daemon *d)
 		fatalx("%s", cause);
 	log_info("event=webpush_ready key=%s public_key=%s", path,
 	    webpush_public_key(d->wp));
+	d->phoneq = xcalloc(1, sizeof *d->phoneq);
+	STAILQ_INIT(&d->phoneq->notes);
+	if ((d->phoneq->ev = event_new(d->base, -1, 0, phone_drain, d)) ==
+	    NULL)
+		fatalx("cannot create the Web Push event");
 	free(path);
 	phone_links(d);
 }
@@ -140,16 +165,49 @@ phone_engine(struct daemon *d, const struct config *cf)
 	webpush_set(d->wp, d->push, d->st, d->links, cf, phone_gone, d);
 }
 
+static void
+phone_drain(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	struct phone_note *n;
+
+	(void)fd;
+	(void)what;
+	while ((n = STAILQ_FIRST(&d->phoneq->notes)) != NULL) {
+		STAILQ_REMOVE_HEAD(&d->phoneq->notes, entry);
+		if (d->wp != NULL)
+			webpush_notify(d->wp, n->responder, n->payload);
+		free(n->responder);
+		free(n->payload);
+		free(n);
+	}
+}
+
 void
 phone_notify(struct daemon *d, const char *responder, const char *payload)
 {
-	if (d->wp != NULL)
-		webpush_notify(d->wp, responder, payload);
+	struct phone_note *n;
+
+	if (d->wp == NULL)
+		return;
+	n = xcalloc(1, sizeof *n);
+	n->responder = xstrdup(responder);
+	n->payload = xstrdup(payload);
+	STAILQ_INSERT_TAIL(&d->phoneq->notes, n, entry);
+	/* Runs after the callback that flushed, and with it the MQTT
+	 * publications it corked. */
+	event_active(d->phoneq->ev, 0, 0);
 }
 
 void
 phone_free(struct daemon *d)
 {
+	if (d->phoneq != NULL) {
+		phone_drain(-1, 0, d);
+		event_free(d->phoneq->ev);
+		free(d->phoneq);
+		d->phoneq = NULL;
+	}
 	webpush_free(d->wp);
 	d->wp = NULL;
 	link_free(d->links);

@@ -11,6 +11,8 @@
 #include "engine_int.h"
 
 /* The retention cutoff, or -1 when retention is off. */
+#define PURGE_LINKS_MS (24 * 3600 * 1000LL)
+
 static int64_t
 purge_cutoff(struct engine *e, int64_t now)
 {
@@ -79,6 +81,11 @@ purge_job(struct engine *e, int64_t now)
 	if (e->cf->retention_days > 0 &&
 	    (err = purge_run(e, 0, NULL)) != NULL)
 		log_warnx("event=purge error=\"%s\"", err);
+	/* A link acts for at most 12 hours: a day after its use, the record
+	 * that it was used has nothing left to stop. The use itself stays
+	 * on the incident's timeline. */
+	turn_touch(e);
+	store_link_forget(e->st, now - PURGE_LINKS_MS);
 	if (e->sched != NULL)
 		timers_at(e->sched, e->purge_timer, 0, now + PURGE_EVERY_MS);
 }

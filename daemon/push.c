@@ -1,7 +1,8 @@
 /*
  * The push notifier: one POST per notification to the configured push
  * service, on beacond's event loop (libevent's evhttp client, with
- * bufferevent_openssl for https and evdns so that no name lookup blocks).
+ * bufferevent_openssl for https, its TLS from crypto_tls.c, and evdns so
+ * that no name lookup blocks).
  *
  * Each push is a struct push_req that owns its connection and one timer.
  * The timer bounds an attempt (push.timeout), then runs the outcome
@@ -11,10 +12,6 @@
  */
 #include <sys/queue.h>
 
-#include <sys/socket.h>
-#include <netinet/in.h>
-
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +23,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/util.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include "beacon.h"
 #include "conf.h"
+#include "crypto.h"
 #include "clock.h"
 #include "link.h"
 #include "log.h"
@@ -40,6 +35,53 @@
 #include "xmalloc.h"
 
 static void push_attempt(struct push_req *);
+
+/* ---- outcomes ---------------------------------------------------------- */
+
+/*
+ * Outcomes reach the timeline together, PUSH_OUTCOME_MS after the first
+ * of them: each on its own would be a commit, and at a hundred pushes a
+ * second the commits would hold up the alerts themselves. An outcome
+ * announces nothing, so it may wait.
+ */
+static void
+push_outcomes_record(struct push *p)
+{
+	struct push_outcome *o;
+
+	while ((o = STAILQ_FIRST(&p->outcomes)) != NULL) {
+		STAILQ_REMOVE_HEAD(&p->outcomes, entry);
+		if (p->record != NULL)
+			p->record(p->arg, o->incident, o->kind, o->responder,
+			    o->step, o->detail);
+		free(o);
+	}
+}
+
+static void
+push_outcomes_due(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	push_outcomes_record(arg);
+}
+
+static void
+push_note_outcome(struct push *p, int64_t incident, const char *kind,
+    const char *responder, int step, const char *detail)
+{
+	struct push_outcome *o = xcalloc(1, sizeof *o);
+	struct timeval tv = { 0, PUSH_OUTCOME_MS * 1000 };
+
+	o->incident = incident;
+	strlcpy_utf8(o->kind, kind, sizeof o->kind);
+	strlcpy_utf8(o->responder, responder, sizeof o->responder);
+	o->step = step;
+	strlcpy_utf8(o->detail, detail, sizeof o->detail);
+	STAILQ_INSERT_TAIL(&p->outcomes, o, entry);
+	if (!evtimer_pending(p->outcome_ev, NULL))
+		evtimer_add(p->outcome_ev, &tv);
+}
 
 /* ---- one push ---------------------------------------------------------- */
 
@@ -90,7 +132,7 @@ push_finish(struct push_req *r, const char *kind, const char *detail)
 		    "attempts=%d error=\"%s\"", (long long)r->incident,
 		    r->responder, r->attempts, detail);
 	if (r->incident > 0 && r->p->record != NULL)
-		r->p->record(r->p->arg, r->incident, kind, r->responder,
+		push_note_outcome(r->p, r->incident, kind, r->responder,
 		    r->step, detail);
 	push_req_free(r);
 }
@@ -171,10 +213,7 @@ push_tick(evutil_socket_t fd, short what, void *arg)
 static int
 push_conn_error(struct push_req *r, char *buf, size_t len)
 {
-	unsigned long e;
-	long v;
 	int dns;
-	SSL *ssl;
 
 	if (r->bev == NULL)
 		return 0;
@@ -185,18 +224,8 @@ push_conn_error(struct push_req *r, char *buf, size_t len)
 	}
 	if (!r->t->https)
 		return 0;
-	ssl = bufferevent_openssl_get_ssl(r->bev);
-	if (ssl != NULL && (v = SSL_get_verify_result(ssl)) != X509_V_OK) {
-		snprintf(buf, len, "TLS: certificate not trusted: %s",
-		    X509_verify_cert_error_string(v));
-		return 1;
-	}
-	if ((e = bufferevent_get_openssl_error(r->bev)) != 0) {
-		snprintf(buf, len, "TLS: %s", ERR_reason_error_string(e) ?
-		    ERR_reason_error_string(e) : "handshake failed");
-		return 1;
-	}
-	return 0;
+	return crypto_tls_why(bufferevent_openssl_get_ssl(r->bev),
+	    bufferevent_get_openssl_error(r->bev), buf, len);
 }
 
 /* "HTTP 400 Bad Request: {...}": the start of the answer, printable. */
@@ -277,31 +306,16 @@ push_error(enum evhttp_request_error e, void *arg)
 static struct bufferevent *
 push_tls_bev(struct push_req *r)
 {
-	const char *host = r->t->host;
-	struct in6_addr a;
 	struct bufferevent *bev;
-	SSL *ssl;
-	int ok;
+	struct ssl_st *ssl;
 
-	if ((ssl = SSL_new(r->p->tls)) == NULL)
+	if ((ssl = crypto_tls_connect(r->p->tls, r->t->host)) == NULL)
 		return NULL;
-	/* The certificate must name the host; SNI is for names only. */
-	if (inet_pton(AF_INET, host, &a) == 1 ||
-	    inet_pton(AF_INET6, host, &a) == 1)
-		ok = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
-		    host) == 1;
-	else
-		ok = SSL_set1_host(ssl, host) == 1 &&
-		    SSL_set_tlsext_host_name(ssl, host) == 1;
-	if (!ok) {
-		SSL_free(ssl);
-		return NULL;
-	}
 	bev = bufferevent_openssl_socket_new(r->p->base, -1, ssl,
 	    BUFFEREVENT_SSL_CONNECTING,
 	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	if (bev == NULL) {
-		SSL_free(ssl);
+		crypto_tls_drop(ssl);
 		return NULL;
 	}
 	/* Many servers close without a TLS close_notify. */
@@ -393,11 +407,15 @@ push_new(struct event_base *base, push_record_fn record, void *arg)
 	p->record = record;
 	p->arg = arg;
 	TAILQ_INIT(&p->reqs);
+	STAILQ_INIT(&p->outcomes);
+	if ((p->outcome_ev = evtimer_new(base, push_outcomes_due, p)) == NULL)
+		fatalx("push: cannot create a timer");
 	/* Without a resolver evhttp would look names up, blocking. */
 	p->dns = evdns_base_new(base, EVDNS_BASE_INITIALIZE_NAMESERVERS |
 	    EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 	if (p->dns == NULL) {
 		log_warnx("push: cannot set up a DNS resolver");
+		event_free(p->outcome_ev);
 		free(p);
 		return NULL;
 	}
@@ -415,9 +433,11 @@ push_free(struct push *p)
 		push_disconnect(r);
 		push_fail(r, "beacond stopped before the outcome was known");
 	}
+	push_outcomes_record(p);
+	event_free(p->outcome_ev);
 	evdns_base_free(p->dns, 0);
 	if (p->tls != NULL)
-		SSL_CTX_free(p->tls);
+		crypto_tls_free(p->tls);
 	push_target_drop(p->t);
 	free(p);
 }
@@ -437,7 +457,7 @@ push_record(struct push *p, int64_t incident, const char *responder,
     int step, const char *detail)
 {
 	if (incident > 0 && p->record != NULL)
-		p->record(p->arg, incident, "push_failed", responder, step,
+		push_note_outcome(p, incident, "push_failed", responder, step,
 		    detail);
 }
 
@@ -461,7 +481,7 @@ push_full(struct push *p, const char *where, int64_t incident, int step,
 	log_warnx("event=push_failed incident=%lld responder=%s "
 	    "error=\"queue full\"", (long long)incident, responder);
 	if (incident > 0 && p->record != NULL)
-		p->record(p->arg, incident, "push_failed", responder, step,
+		push_note_outcome(p, incident, "push_failed", responder, step,
 		    detail);
 	return 1;
 }
@@ -565,7 +585,7 @@ push_post(struct push *p, const struct push_post *pp)
 		log_warnx("event=push_failed incident=%lld responder=%s "
 		    "error=\"%s\"", (long long)pp->incident, pp->responder, why);
 		if (pp->incident > 0 && p->record != NULL)
-			p->record(p->arg, pp->incident, "push_failed",
+			push_note_outcome(p, pp->incident, "push_failed",
 			    pp->responder, pp->step, detail);
 		return -1;
 	}

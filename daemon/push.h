@@ -18,7 +18,7 @@ struct push;
 
 /* At most this many pushes under way; more are recorded as failed, so a
  * dead push service cannot make beacond hoard notifications. */
-#define PUSH_MAX_PENDING 256
+#define PUSH_MAX_PENDING 1024
 
 /* Where an outcome goes: an event for the incident's timeline, kind
  * "pushed" or "push_failed", the responder as actor, a sentence as

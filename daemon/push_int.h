@@ -11,7 +11,6 @@
 
 #include <event2/event.h>
 #include <event2/http.h>
-#include <openssl/ssl.h>
 
 #include "beacon.h"
 #include "push.h"
@@ -19,6 +18,17 @@
 #define PUSH_PAUSE_MAX 60	  /* seconds between attempts, at most */
 #define PUSH_ANSWER_MAX 65536 /* a longer answer is an error */
 #define PUSH_HEADERS_MAX 16384
+#define PUSH_OUTCOME_MS 250	/* outcomes go to the timeline together */
+
+/* An outcome waiting for the timeline. */
+struct push_outcome {
+	STAILQ_ENTRY(push_outcome) entry;
+	int64_t incident;
+	char kind[16];
+	char responder[ID_MAX + 1];
+	int step;
+	char detail[DETAIL_MAX + 1];
+};
 
 /* One configuration's settings, shared by the pushes made under it: a
  * reload changes new pushes, never those under way. */
@@ -67,7 +77,7 @@ struct push_req {
 struct push {
 	struct event_base *base;
 	struct evdns_base *dns;
-	SSL_CTX *tls;		/* made when an https URL is first used */
+	struct ssl_ctx_st *tls;	/* made when an https URL is first used */
 	struct push_target *t;	/* NULL: pushing is off */
 	const struct config *cf;
 	push_record_fn record;
@@ -75,6 +85,8 @@ struct push {
 	const struct link *links; /* ntfy's action links; NULL: none */
 	TAILQ_HEAD(, push_req) reqs;
 	size_t n;
+	STAILQ_HEAD(, push_outcome) outcomes;
+	struct event *outcome_ev; /* records them, PUSH_OUTCOME_MS later */
 };
 
 /* push.c: start a request made up by the caller (r->t, hdrs, body set). */

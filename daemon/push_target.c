@@ -8,9 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/ssl.h>
 
 #include "conf.h"
+#include "crypto.h"
 #include "log.h"
 #include "push_int.h"
 #include "xmalloc.h"
@@ -32,18 +32,9 @@ push_target_drop(struct push_target *t)
 static int
 push_tls_init(struct push *p)
 {
-	if (p->tls != NULL)
-		return 0;
-	if ((p->tls = SSL_CTX_new(TLS_client_method())) == NULL)
-		return -1;
-	SSL_CTX_set_min_proto_version(p->tls, TLS1_2_VERSION);
-	SSL_CTX_set_verify(p->tls, SSL_VERIFY_PEER, NULL);
-	if (SSL_CTX_set_default_verify_paths(p->tls) != 1) {
-		SSL_CTX_free(p->tls);
-		p->tls = NULL;
-		return -1;
-	}
-	return 0;
+	if (p->tls == NULL)
+		p->tls = crypto_tls_client();
+	return p->tls != NULL ? 0 : -1;
 }
 
 /* The parts of the URL a request needs; NULL with *why set on error. */

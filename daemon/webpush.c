@@ -148,11 +148,14 @@ webpush_send(const struct pushsub *ps, void *arg)
 	if (auth == NULL)
 		webpush_fail(m, ps, "cannot sign the request (VAPID)");
 	else {
+		/* A repeat about the same incident replaces the push
+		 * before it; notices about no incident do not. */
 		const char *hdrs[] = { "Content-Type",
 			"application/octet-stream", "Content-Encoding",
 			"aes128gcm", "TTL", ttl, "Urgency",
 			m->pn->severity >= 1 && m->pn->severity <= 2 ? "high" :
-			"normal", "Topic", topic, "Authorization", auth, NULL };
+			"normal", "Authorization", auth,
+			m->pn->incident > 0 ? "Topic" : NULL, topic, NULL };
 		struct push_post pp = { ps->endpoint, hdrs, body, len,
 			w->cf->webpush_timeout, w->cf->webpush_retries,
 			m->pn->incident, m->pn->step, m->responder, w->gone,

@@ -225,6 +225,7 @@ conf_summary(const struct config *cf)
 	    cf->ncategories, conf_plural(cf->ncategories, "category",
 	    "categories"),
 	    cf->npolicies, conf_plural(cf->npolicies, "policy", "policies"),
-	    cf->http_listen != NULL ? ", pages on http://" : "",
+	    cf->http_listen == NULL ? "" : cf->http_tls_cert != NULL ?
+	    ", pages on https://" : ", pages on http://",
 	    cf->http_listen != NULL ? cf->http_listen : "");
 }

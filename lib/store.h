@@ -125,6 +125,9 @@ int store_pushsub_each(struct store *, const char *responder,
 int store_link_used(struct store *, const char *key);
 int store_link_use(struct store *, const char *key, int64_t incident,
     const char *responder, const char *action, int64_t now);
+/* Forget the links used before `before` (they have expired since): how
+ * many, or -1. */
+int store_link_forget(struct store *, int64_t before);
 
 /* ---- phones being enrolled (beacon enroll) ------------------------------
  * A device's broker account waiting for its one-time code.

@@ -128,3 +128,19 @@ store_link_use(struct store *s, const char *key, int64_t incident,
 	}
 	return store_run(s, st, "link use");
 }
+
+int
+store_link_forget(struct store *s, int64_t before)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(s, S_LINK_FORGET, "link forget")) == NULL)
+		return -1;
+	if (sqlite3_bind_int64(st, 1, before) != SQLITE_OK) {
+		store_done(st);
+		return store_fail(s, "link forget");
+	}
+	if (store_run(s, st, "link forget") != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}

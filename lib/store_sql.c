@@ -187,6 +187,7 @@ const struct store_statement store_sql[S_COUNT] = {
 	[S_LINK_USE] = { "INSERT INTO links_used"
 	    " (key, incident, responder, action, ts) VALUES (?, ?, ?, ?, ?)",
 	    1 },
+	[S_LINK_FORGET] = { "DELETE FROM links_used WHERE ts < ?", 1 },
 	[S_ENROLL_EXPIRE] = { "DELETE FROM enrollments"
 	    " WHERE claimed = 0 AND expires <= ?", 1 },
 	[S_ENROLL_FORGET] = { "DELETE FROM enrollments"

@@ -519,6 +519,44 @@ has() {
 	n=$(count "$@") && ((n > 0))
 }
 
+# ---- HTTP and the test push service ----------------------------------------
+
+# http_get NAME URL [CURL ARGS...]: the answer's headers in $TMP/NAME.h
+# (names lower-cased, no CR), its body in $TMP/NAME.b; prints the status.
+http_get() {
+	local name=$1 url=$2
+
+	shift 2
+	curl -s --max-time 10 -o "$TMP/$name.b" -D "$TMP/$name.raw" \
+	    -w '%{http_code}' "$@" "$url"
+	tr -d '\r' <"$TMP/$name.raw" |
+	    awk 'NR > 1 && (i = index($0, ": ")) > 0 {
+		print tolower(substr($0, 1, i - 1)) substr($0, i) }' \
+	    >"$TMP/$name.h"
+}
+
+# header NAME FIELD: the value of FIELD in NAME's answer.
+header() {
+	sed -n "s/^$2: //p" "$TMP/$1.h"
+}
+
+# start_pushd NAME ARGS...: the test push service (push_server.py); its
+# port in PUSHD_PORT, its requests in $TMP/NAME.jsonl, its pid in PUSHD_PID.
+start_pushd() {
+	local name=$1
+
+	shift
+	rm -f "$TMP/$name.port"
+	python3 "$BEACON_SRC/tests/integration/push_server.py" \
+	    --log "$TMP/$name.jsonl" --port-file "$TMP/$name.port" "$@" \
+	    2>>"$TMP/$name.err" &
+	PUSHD_PID=$!
+	PIDS+=("$PUSHD_PID")
+	wait_for 5 test -s "$TMP/$name.port"
+	PUSHD_PORT=$(cat "$TMP/$name.port")
+	: >>"$TMP/$name.jsonl"
+}
+
 # ---- the CLI ---------------------------------------------------------------
 
 # cli NAME ARGS...: run `beacon ARGS...` with stdout in $TMP/NAME.out and

@@ -79,6 +79,27 @@ grep -q ': http: listen "127.0.0.1:0" has no port 1-65535' \
 grep -q ": http: root \"$TMP/none\": No such file or directory" \
     "$TMP/http-bad.err" || fail "missing root: $(cat "$TMP/http-bad.err")"
 
+# HTTPS needs both halves; the address phones use and the VAPID subject
+# are checked where they are written.
+cp "$BEACON_SRC/conf/beacon.conf" "$TMP/push-bad.conf"
+cat >>"$TMP/push-bad.conf" <<EOF
+http = { listen = "127.0.0.1:18832"; root = "$TMP";
+    url = "https://beacon.example.org/app/"; tls_cert = "x.pem"; };
+webpush = { subject = "it@library.example.org"; ttl = -1; };
+links = { lifetime = 10; };
+EOF
+rc=0
+"$BEACOND" --check-config -c "$TMP/push-bad.conf" 2>"$TMP/push-bad.err" ||
+	rc=$?
+expect_eq "$rc" 1 "exit status for bad web push settings"
+for want in 'http: tls_cert and tls_key go together' \
+    'url "https://beacon.example.org/app/" must be scheme://host' \
+    'subject "it@library.example.org" must be a mailto: or https:' \
+    'ttl' 'lifetime'; do
+	grep -q "$want" "$TMP/push-bad.err" ||
+		fail "no \"$want\" in: $(cat "$TMP/push-bad.err")"
+done
+
 rc=0
 "$BEACOND" --check-config -c "$TMP/missing.conf" 2>"$TMP/missing.err" ||
     rc=$?

@@ -9,13 +9,7 @@
 
 need python3
 
-rm -f "$TMP/pushd.port"
-python3 "$BEACON_SRC/tests/integration/push_server.py" \
-    --log "$TMP/pushd.jsonl" --port-file "$TMP/pushd.port" \
-    2>>"$TMP/pushd.err" &
-PIDS+=("$!")
-wait_for 5 test -s "$TMP/pushd.port"
-: >>"$TMP/pushd.jsonl"
+start_pushd pushd
 write_conf
 cat >>"$CONF" <<EOF
 push: { url = "http://127.0.0.1:$(cat "$TMP/pushd.port")/b"; timeout = 2;

@@ -27,23 +27,13 @@ grep -q "event=http_listening addr=127.0.0.1:$HTTP_PORT" "$TMP/beacond.log" ||
 	fail "beacond did not log event=http_listening"
 BASE=http://127.0.0.1:$HTTP_PORT
 
-# get NAME PATH [CURL ARGS...]: the answer's headers in $TMP/NAME.h (names
-# lower-cased, no CR), its body in $TMP/NAME.b; prints the status code.
+# get NAME PATH [CURL ARGS...]: http_get under the listener, the path as
+# it is written.
 get() {
 	local name=$1 path=$2
 
 	shift 2
-	curl -s --path-as-is -o "$TMP/$name.b" -D "$TMP/$name.raw" \
-	    -w '%{http_code}' "$@" "$BASE$path"
-	tr -d '\r' <"$TMP/$name.raw" |
-	    awk 'NR > 1 && (i = index($0, ": ")) > 0 {
-		print tolower(substr($0, 1, i - 1)) substr($0, i) }' \
-	    >"$TMP/$name.h"
-}
-
-# header NAME FIELD: the value of FIELD in NAME's answer.
-header() {
-	sed -n "s/^$2: //p" "$TMP/$1.h"
+	http_get "$name" "$BASE$path" --path-as-is "$@"
 }
 
 CSP="default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'; worker-src 'self' blob:; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'"

@@ -42,29 +42,10 @@ http_conf() {
 	fi
 }
 
-# get NAME URL [CURL ARGS...]: the answer's headers in $TMP/NAME.h (names
-# lower-cased, no CR), its body in $TMP/NAME.b; prints the status code.
-get() {
-	local name=$1 url=$2
-
-	shift 2
-	curl -s --max-time 10 -o "$TMP/$name.b" -D "$TMP/$name.raw" \
-	    -w '%{http_code}' "$@" "$url"
-	tr -d '\r' <"$TMP/$name.raw" |
-	    awk 'NR > 1 && (i = index($0, ": ")) > 0 {
-		print tolower(substr($0, 1, i - 1)) substr($0, i) }' \
-	    >"$TMP/$name.h"
-}
-
-# header NAME FIELD: the value of FIELD in NAME's answer.
-header() {
-	sed -n "s/^$2: //p" "$TMP/$1.h"
-}
-
 # page NAME PATH TYPE: PATH served whole over HTTPS, as TYPE, with the
 # policy and HSTS.
 page() {
-	expect_eq "$(get "$1" "$HTTPS$2" --cacert "$CERTS/ca.crt")" 200 \
+	expect_eq "$(http_get "$1" "$HTTPS$2" --cacert "$CERTS/ca.crt")" 200 \
 	    "GET $2 over https"
 	expect_eq "$(header "$1" content-type)" "$3" "Content-Type of $2"
 	expect_eq "$(header "$1" strict-transport-security)" "$HSTS" \
@@ -91,14 +72,14 @@ page manifest /manifest.webmanifest application/manifest+json
 page script /responder.js 'text/javascript; charset=utf-8'
 
 # The certificate verifies by name as well as by address.
-expect_eq "$(get byname "https://localhost:$HTTP_PORT/index.html" \
+expect_eq "$(http_get byname "https://localhost:$HTTP_PORT/index.html" \
     --cacert "$CERTS/ca.crt")" 200 "GET https://localhost"
 # Two requests on one connection: the second makes no new one.
 expect_eq "$(curl -s --max-time 10 --cacert "$CERTS/ca.crt" -o /dev/null \
     -o /dev/null -w '%{num_connects} ' "$HTTPS/index.html" \
     "$HTTPS/beacon.css")" "1 0 " "connections made for two requests"
 # An error answer has the headers too.
-expect_eq "$(get missing "$HTTPS/nothing.html" --cacert "$CERTS/ca.crt")" \
+expect_eq "$(http_get missing "$HTTPS/nothing.html" --cacert "$CERTS/ca.crt")" \
     404 "GET a missing file over https"
 expect_eq "$(header missing strict-transport-security)" "$HSTS" "404's HSTS"
 # A client that does not trust the CA is refused by its own check.
@@ -128,7 +109,7 @@ http_conf
 start_beacond
 grep -q "event=http_listening addr=127.0.0.1:$HTTP_PORT .*tls=0" \
     "$TMP/beacond.log" || fail "beacond did not log event=http_listening tls=0"
-expect_eq "$(get plain "http://127.0.0.1:$HTTP_PORT/index.html")" 200 \
+expect_eq "$(http_get plain "http://127.0.0.1:$HTTP_PORT/index.html")" 200 \
     "GET over plain http"
 [ -z "$(header plain strict-transport-security)" ] ||
 	fail "Strict-Transport-Security over plain http"

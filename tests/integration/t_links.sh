@@ -14,15 +14,6 @@ need python3
 need curl
 need jq
 
-start_pushd() {
-	python3 "$BEACON_SRC/tests/integration/push_server.py" \
-	    --log "$TMP/pushd.jsonl" --port-file "$TMP/pushd.port" \
-	    2>>"$TMP/pushd.err" &
-	PIDS+=("$!")
-	wait_for 5 test -s "$TMP/pushd.port"
-	: >>"$TMP/pushd.jsonl"
-}
-
 events() {
 	timeline_json "$1" | jq --arg k "$2" \
 	    "[.events[] | select(.kind == \$k) | select(${3:-true})] | length"
@@ -56,7 +47,7 @@ report() {
 	wait_for 10 has_link "$1" Acknowledge
 }
 
-start_pushd
+start_pushd pushd
 write_conf
 HTTP_PORT=$(free_port)
 cat >>"$CONF" <<EOF2
@@ -116,7 +107,10 @@ expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$ACK")" 405 \
 
 # ---- POST acts once ---------------------------------------------------------
 
-expect_eq "$(post ack "$ACK")" 200 "POST of the acknowledge link"
+expect_eq "$(post ack "$ACK" -H 'Origin: https://app.example.org')" 200 \
+    "POST of the acknowledge link"
+grep -qi '^access-control-allow-origin: \*' "$TMP/ack.h" ||
+	fail "a service worker of another origin could not read the answer"
 jq -e '.ok and .incident == 1 and .action == "ack" and
     .responder == "crisis-1" and .repeat == false' "$TMP/ack.json" \
     >/dev/null || fail "the answer: $(cat "$TMP/ack.json")"

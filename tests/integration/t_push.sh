@@ -9,23 +9,6 @@
 need python3
 need openssl
 
-# start_pushd NAME ARGS...: the test push service; its port in PUSHD_PORT,
-# its requests in $TMP/NAME.jsonl, its pid in PUSHD_PID.
-start_pushd() {
-	local name=$1
-
-	shift
-	rm -f "$TMP/$name.port"
-	python3 "$BEACON_SRC/tests/integration/push_server.py" \
-	    --log "$TMP/$name.jsonl" --port-file "$TMP/$name.port" "$@" \
-	    2>>"$TMP/$name.err" &
-	PUSHD_PID=$!
-	PIDS+=("$PUSHD_PID")
-	wait_for 5 test -s "$TMP/$name.port"
-	PUSHD_PORT=$(cat "$TMP/$name.port")
-	: >>"$TMP/$name.jsonl"
-}
-
 # push_conf URL TIMEOUT RETRIES: the test configuration with a push group.
 push_conf() {
 	write_conf

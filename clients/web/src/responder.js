@@ -3,7 +3,9 @@
 // beacon/notify/{responder}, so notifications wait at the broker while the
 // phone is away. An alert fills the screen and sounds until this responder
 // answers; the answer goes to beacon/respond/{responder}, and the incident
-// topic (or beacon/error/{responder}) says how it was taken.
+// topic (or beacon/error/{responder}) says how it was taken. Where the
+// browser can, beacond also pushes the alerts (Web Push) to the service
+// worker, which rings the phone while it is locked (sw.js).
 import { Conn, topicPrefix } from './conn.js';
 import { Alarm, soundReady, unlock } from './sound.js';
 import { $, ago, el, load, randomHex, registerWorker, save, severityName,
@@ -36,6 +38,12 @@ const labels = new Map();	/* category id -> label, from the configs */
 const LIBRARY = '_library';	/* beacon/config/_library: every id and label */
 let library = null;		/* its responders: id -> role label */
 const roleLabels = new Map();	/* role id -> label, from the same */
+let wanted = null;		/* the incident a tapped notification named */
+// Web Push: this phone's id for beacond, the VAPID key of the library's
+// configuration, and what the page says about push.
+const device = load('device', null) || `phone-${randomHex(4)}`;
+save('device', device);
+const push = { key: '', sent: '', line: null };
 
 function topic(...levels) {
 	return [prefix, ...levels].join('/');
@@ -63,7 +71,7 @@ function onNotify(n) {
 	}
 	alerts.set(n.incident, { n, answered: null, pending: null,
 	    result: '', error: '', confirm: false });
-	if (!shown || !ringing(alerts.get(shown)))
+	if (!shown || !ringing(alerts.get(shown)) || wanted === n.incident)
 		shown = n.incident;
 	notifySystem(n);
 }
@@ -112,6 +120,8 @@ function onLibrary(p) {
 		labels.set(c.type, c.label || c.type);
 	if (me && !library.has(me.id))
 		refuse(me.id);
+	push.key = (p.webpush && p.webpush.public_key) || '';
+	pushSync();
 }
 
 function onConfig(branch, p) {
@@ -139,12 +149,17 @@ function onMessage(t, p) {
 		onConfig(a, p);
 	else if (kind === 'daemon')
 		daemonOnline = !p || p.state !== 'offline';
+	else if (kind === 'reply' && p && me && t === topic('reply', me.id,
+	    'push'))
+		onPushReply(p);
 	render();
 }
 
 function onState(state, detail) {
 	connState = state;
 	connDetail = detail || '';
+	if (state === 'online')
+		pushSync();
 	if (state === 'refused') {
 		conn = null;
 		$('#login-error').textContent = `The broker refused: ${connDetail}.`;
@@ -227,8 +242,12 @@ function updateAlarm() {
 	document.title = ring ? 'ALERT · Beacon' : 'Beacon responder';
 }
 
+// Where beacond pushes to this phone, the service worker shows the alert
+// with its Acknowledge and Decline buttons (sw.js): one from the page
+// under the same tag would take its place without them.
 function notifySystem(n) {
-	if (!('Notification' in window) || Notification.permission !== 'granted')
+	if (!('Notification' in window) || Notification.permission !== 'granted' ||
+	    (push.line && push.line.ok))
 		return;
 	const title = `${n.drill ? 'DRILL: ' : ''}${n.label || n.type}`;
 	const opts = { body: `${branchNames.get(n.branch) || n.branch}` +
@@ -240,6 +259,129 @@ function notifySystem(n) {
 	(sw ? sw.getRegistration() : Promise.resolve(null)).then((reg) =>
 	    (reg ? reg.showNotification(title, opts) :
 		new Notification(title, opts))).catch(() => {});
+}
+
+// ---- Web Push ----------------------------------------------------------------
+
+// With the library's VAPID key, this phone's push subscription goes to
+// beacond on {p}/push/{responder}, once per connection, and beacond's
+// answer on {p}/reply/{responder}/push says whether alerts now reach the
+// phone when it is locked. Push never holds up signing in or the alerts
+// that come over MQTT: where it fails, the page says so and goes on.
+const NO_PUSH = 'Push is not available in this browser: alerts only while ' +
+    'the app is open';
+
+function pushLine(ok, text) {
+	push.line = text ? { ok, text } : null;
+	render();
+}
+
+function keyBytes(b64url) {
+	const s = atob(b64url.replace(/-/g, '+').replace(/_/g, '/'));
+
+	return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+function keyText(buf) {
+	return buf ? btoa(String.fromCharCode(...new Uint8Array(buf)))
+	    .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') : '';
+}
+
+// The service worker, or null after ms (a server that does not serve it
+// as JavaScript never gives one).
+function workerReady(ms) {
+	return Promise.race([navigator.serviceWorker.ready,
+	    new Promise((r) => setTimeout(() => r(null), ms))]);
+}
+
+// This browser's subscription for key: the one it has, or a new one when
+// there is none or it was made for another key.
+async function subscription(key) {
+	const reg = await workerReady(10000);
+
+	if (!reg)
+		throw new Error('no service worker');
+	let sub = await reg.pushManager.getSubscription();
+	if (sub && keyText(sub.options.applicationServerKey) !== key) {
+		await sub.unsubscribe();
+		sub = null;
+	}
+	// A push service out of reach can leave the promise hanging.
+	return sub || Promise.race([reg.pushManager.subscribe({
+	    userVisibleOnly: true, applicationServerKey: keyBytes(key) }),
+	new Promise((resolve, reject) => setTimeout(() =>
+	    reject(new Error('the push service did not answer')), 15000))]);
+}
+
+function pushBlocked() {
+	if (!('serviceWorker' in navigator) || !('PushManager' in window) ||
+	    !('Notification' in window) ||
+	    !window.isSecureContext)
+		return NO_PUSH;
+	if (Notification.permission === 'denied')
+		return 'Notifications are blocked for this page: alerts only ' +
+		    'while the app is open. Allow them in the browser\'s settings.';
+	return '';
+}
+
+async function pushSync() {
+	const key = push.key;
+	const c = conn;
+
+	if (!me || !c || !c.online || !key || !library ||
+	    !library.has(me.id) || push.sent === `${key}|${me.id}` || push.busy)
+		return;
+	const blocked = pushBlocked();
+	if (blocked) {
+		pushLine(false, blocked);
+		return;
+	}
+	// Not asked yet: the hint above asks, and this runs again after.
+	if (Notification.permission !== 'granted') {
+		pushLine(null, '');
+		return;
+	}
+	push.busy = true;
+	pushLine(null, 'Setting up alerts for when this phone is locked…');
+	try {
+		const sub = await subscription(key);
+		if (c === conn && c.publish(topic('push', me.id),
+		    { device, subscription: sub.toJSON() })) {
+			push.sent = `${key}|${me.id}`;
+		}
+	} catch (e) {
+		console.info('beacon: no push subscription:', e.message);
+		pushLine(false, NO_PUSH);
+	} finally {
+		push.busy = false;
+	}
+}
+
+function onPushReply(p) {
+	if (p.device !== device)
+		return;
+	pushLine(!!p.ok, p.ok ? 'Alerts reach this phone when it is locked' :
+	    `Alerts cannot reach this phone when it is locked (${p.error}): ` +
+	    'alerts only while the app is open');
+}
+
+// Signing out: beacond forgets this phone's subscription (if it had one).
+function pushForget() {
+	if (push.key && conn)
+		conn.publish(topic('push', me.id), { device, subscription: null });
+}
+
+// A tapped notification names its incident (#incident=9): its card is
+// shown, now or when its alert comes.
+function openIncident(hash) {
+	const m = /^#incident=([0-9]+)$/.exec(hash || '');
+
+	if (!m)
+		return;
+	wanted = Number(m[1]);
+	if (alerts.has(wanted))
+		shown = wanted;
+	render();
 }
 
 // ---- the screens -----------------------------------------------------------
@@ -435,6 +577,10 @@ function status() {
 	$('#sound-hint').hidden = !me || soundReady();
 	$('#notify-hint').hidden = !me || !('Notification' in window) ||
 	    Notification.permission !== 'default';
+	$('#push-state').hidden = !me || !push.line;
+	$('#push-state').className = push.line && push.line.ok ? 'panel' :
+	    'warn-banner';
+	$('#push-state').textContent = push.line ? push.line.text : '';
 	document.body.dataset.ready = connState === 'online' && checked ?
 	    '1' : '0';
 }
@@ -498,7 +644,7 @@ function connect() {
 		    kind: 'responder_app' },
 		topics: [topic('notify', me.id), topic('error', me.id),
 		    topic('incident', '+'), topic('config', '+'),
-		    topic('daemon', 'status')],
+		    topic('daemon', 'status'), topic('reply', me.id, 'push')],
 		onMessage, onState,
 	});
 	conn.start();
@@ -530,8 +676,12 @@ function signIn(e) {
 	me = { id, username: f.username.value.trim(), password: f.password.value,
 	    signedIn: true };
 	save('responder', me);
+	// Asked now, while the click counts as the user's: push needs it.
 	if ('Notification' in window && Notification.permission === 'default')
-		Notification.requestPermission().then(render, () => {});
+		Notification.requestPermission().then(() => {
+			render();
+			pushSync();
+		}, () => {});
 	$('#login').hidden = true;
 	$('#home').hidden = false;
 	connect();
@@ -542,6 +692,7 @@ function signIn(e) {
 // phone any more.
 function signOut() {
 	if (conn) {
+		pushForget();
 		conn.publish(topic('device', '_responders', me.id),
 		    conn.presence('offline'), true);
 		conn.client.end(false, { properties: { sessionExpiryInterval: 0 } });
@@ -582,7 +733,15 @@ function main() {
 	$('#sign-out').addEventListener('click', signOut);
 	$('#sound-hint').addEventListener('click', () => { unlock(); render(); });
 	$('#notify-hint').addEventListener('click', () =>
-	    Notification.requestPermission().then(render, () => {}));
+	    Notification.requestPermission().then(() => {
+		render();
+		pushSync();
+	    }, () => {}));
+	window.addEventListener('hashchange', () => openIncident(location.hash));
+	if ('serviceWorker' in navigator)
+		navigator.serviceWorker.addEventListener('message', (e) =>
+		    openIncident(e.data && e.data.open));
+	openIncident(location.hash);
 	document.addEventListener('pointerdown', () => {
 		unlock();
 		setTimeout(status, 100);
