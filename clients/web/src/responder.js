@@ -1,5 +1,6 @@
 // The responder app (responder.html): signed in once with the responder's
-// broker account, it keeps a persistent MQTT session on
+// broker account, or with the phone's own from its enrollment link (beacon
+// enroll), it keeps a persistent MQTT session on
 // beacon/notify/{responder}, so notifications wait at the broker while the
 // phone is away. An alert fills the screen and sounds until this responder
 // answers; the answer goes to beacon/respond/{responder}, and the incident
@@ -41,9 +42,11 @@ const roleLabels = new Map();	/* role id -> label, from the same */
 let wanted = null;		/* the incident a tapped notification named */
 // Web Push: this phone's id for beacond, the VAPID key of the library's
 // configuration, and what the page says about push.
-const device = load('device', null) || `phone-${randomHex(4)}`;
+// An enrolled phone's id is the device name of its account (beacon
+// enroll), so that revoking the device also drops its subscription.
+let device = load('device', null) || `phone-${randomHex(4)}`;
 save('device', device);
-const push = { key: '', sent: '', line: null };
+const push = { key: '', sent: '', line: null, forget: '' };
 
 function topic(...levels) {
 	return [prefix, ...levels].join('/');
@@ -158,6 +161,12 @@ function onMessage(t, p) {
 function onState(state, detail) {
 	connState = state;
 	connDetail = detail || '';
+	if (state === 'online' && push.forget) {
+		/* This phone's subscription under its id before enrollment. */
+		conn.publish(topic('push', me.id), { device: push.forget,
+		    subscription: null });
+		push.forget = '';
+	}
 	if (state === 'online')
 		pushSync();
 	if (state === 'refused') {
@@ -728,6 +737,50 @@ function refuse(id) {
 	library = null;
 }
 
+// ---- a phone enrolled with its own account (beacon enroll) ------------------
+
+// The link beacon enroll prints, responder.html#enroll=CODE, opened once:
+// the code is claimed from beacond (POST e/CODE beside this page), which
+// answers this phone's own broker account once; it is kept as the
+// sign-in, and the code leaves the address. What happened, in words.
+async function enrollFromLink(code) {
+	let r = null, a = {};
+
+	history.replaceState(null, '', location.pathname + location.search);
+	try {
+		r = await fetch(`e/${code}`, { method: 'POST',
+		    headers: { Accept: 'application/json' } });
+		a = await r.json();
+	} catch (e) {
+		a = { error: `beacond could not be reached (${e.message})` };
+	}
+	if (!r || !r.ok || !validId(a.responder || '') || !a.username ||
+	    !validId(a.device || ''))
+		return { ok: false, text: 'This enrollment link did not work: ' +
+		    `${a.error || 'no answer'}` };
+	if (me && me.id === a.responder && a.device !== device)
+		push.forget = device;
+	me = { id: a.responder, username: a.username, password: a.password,
+	    signedIn: true };
+	save('responder', me);
+	device = a.device;
+	save('device', device);
+	push.sent = '';
+	return { ok: true, text: `This phone is enrolled as ${a.responder} ` +
+	    `(${a.device})` };
+}
+
+function start() {
+	if (me && me.signedIn && validId(me.id)) {
+		$('#home').hidden = false;
+		$('#login').hidden = true;
+		connect();
+	} else {
+		showLogin();
+	}
+	render();
+}
+
 function main() {
 	$('#login-form').addEventListener('submit', signIn);
 	$('#sign-out').addEventListener('click', signOut);
@@ -748,13 +801,17 @@ function main() {
 	});
 	window.addEventListener('pagehide', () => conn && conn.close());
 	setInterval(tick, 5000);
-	if (me && me.signedIn && validId(me.id)) {
-		$('#home').hidden = false;
-		connect();
+	const code = /^#enroll=([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+	if (code) {
+		enrollFromLink(code[1]).then((said) => {
+			$('main').prepend(el('p', { id: 'enrolled', class:
+			    said.ok ? 'enrolled' : 'error', role: 'status' },
+			    said.text));
+			start();
+		});
 	} else {
-		showLogin();
+		start();
 	}
-	render();
 	registerWorker();
 }
 
