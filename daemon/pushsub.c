@@ -56,6 +56,11 @@ pushsub_store(struct engine *e, const char *who, const struct pushsub *ps)
 	if (ps->remove)
 		return store_pushsub_delete(e->st, who, ps->device) < 0 ? -1 :
 		    0;
+	/* An endpoint is one browser: kept under one responder and one
+	 * device name, the last to register it (a phone that changed hands
+	 * or names rings for its new holder only). */
+	if (store_pushsub_drop(e->st, ps->endpoint) < 0)
+		return -1;
 	return store_pushsub_put(e->st, who, ps, clock_now());
 }
 

@@ -139,6 +139,17 @@ HASH_A=$(jq -r .hash "$TMP/a.sub")
 register phone-a a
 wait_for 5 reply '.ok == true and .device == "phone-a" and
     .subscriptions == 1'
+# The same browser under another device name is one subscription, not two:
+# the last name it registered under keeps it.
+register phone-renamed a
+wait_for 5 reply '.ok == true and .device == "phone-renamed" and
+    .subscriptions == 1'
+register phone-a a
+two_replies() {
+	(($(count replies "$PREFIX/reply/crisis-1/push" '.ok == true and
+	    .device == "phone-a" and .subscriptions == 1') >= 2))
+}
+wait_for 5 two_replies
 
 # Refused, each with the field at fault named, and not kept (phone-b's
 # registration below counts one subscription).
