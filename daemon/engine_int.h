@@ -345,6 +345,9 @@ void request_handle(struct engine *, const struct request *);
 void request_answer(struct engine *, const struct request *, char *reply);
 void request_refuse(struct engine *, const struct request *, int method,
     const char *error);
+/* The refusal of a request that names no response topic. */
+#define REQUEST_NO_REPLY_TO "no MQTT v5 response topic: the answer " \
+	"would have nowhere to go; nothing was done"
 const char *request_may_query(struct engine *, const char *who, char *buf,
     size_t len);
 

@@ -144,8 +144,7 @@ enroll_request(struct engine *e, const struct request *rq)
 	if (rc != MSG_OK)
 		why = err;
 	else if (rq->reply_to == NULL)
-		why = "no MQTT v5 response topic: the answer would have nowhere "
-		    "to go; nothing was done";
+		why = REQUEST_NO_REPLY_TO;
 	else
 		why = enroll_answer(e, rq, &q, err, sizeof err, &reply);
 	explicit_bzero(q.password, sizeof q.password);

@@ -541,8 +541,7 @@ oncall_request(struct engine *e, const struct request *rq)
 	if (rc != MSG_OK)
 		why = err;
 	else if (rq->reply_to == NULL)
-		why = "no MQTT v5 response topic: the answer would have nowhere "
-		    "to go; nothing was done";
+		why = REQUEST_NO_REPLY_TO;
 	else
 		why = request_may_query(e, rq->who, err, sizeof err);
 	if (why == NULL) {

@@ -183,8 +183,7 @@ request_handle(struct engine *e, const struct request *rq)
 	    MSG_OK)
 		request_refuse(e, rq, -1, err);
 	else if (rq->reply_to == NULL)
-		request_refuse(e, rq, q->method, "no MQTT v5 response topic: "
-		    "the answer would have nowhere to go; nothing was done");
+		request_refuse(e, rq, q->method, REQUEST_NO_REPLY_TO);
 	else if (request_may_query(e, rq->who, err, sizeof err) != NULL)
 		request_refuse(e, rq, q->method, err);
 	else if (query_is_read(q->method))

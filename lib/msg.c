@@ -321,3 +321,16 @@ msg_doc_finish(struct msg_doc *m)
 	free(m);
 	return msg_dump(o);
 }
+
+int
+msg_method(json_t *root, const char *const *names, int n)
+{
+	json_t *m = json_object_get(root, "method");
+	int i;
+
+	for (i = 0; json_is_string(m) && i < n; i++)
+		if (names[i] != NULL &&
+		    strcmp(json_string_value(m), names[i]) == 0)
+			return i;
+	return -1;
+}

@@ -54,6 +54,9 @@ int msg_objects(json_t *r, const char *key, const struct field *,
     size_t nfields, void *base, size_t size, size_t *n, char *err,
     size_t errlen);
 
+/* The index in names (n of them) of root's "method", or -1. */
+int msg_method(json_t *root, const char *const *names, int n);
+
 /* A struct msg_doc is an object being built (msg.c). */
 struct msg_doc {
 	json_t *o;

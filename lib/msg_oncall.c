@@ -60,18 +60,14 @@ int
 msg_oncall_decode(const void *payload, size_t len, struct oncall_req *q,
     char *err, size_t errlen)
 {
-	json_t *root, *m;
-	int rc = MSG_BAD, i;
+	json_t *root;
+	int rc = MSG_BAD;
 
 	memset(q, 0, sizeof *q);
 	q->method = -1;
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
-	m = json_object_get(root, "method");
-	for (i = 0; json_is_string(m) && i < ONCALL_COUNT; i++)
-		if (strcmp(json_string_value(m), oncall_names[i]) == 0)
-			q->method = i;
-	if (q->method < 0) {
+	if ((q->method = msg_method(root, oncall_names, ONCALL_COUNT)) < 0) {
 		json_decref(root);
 		return MSG_NOID;
 	}
