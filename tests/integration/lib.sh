@@ -207,6 +207,21 @@ user $(id -un)
 EOF
 }
 
+# acl_broker_conf: a broker that takes only the accounts in $TMP/passwd,
+# each with what $TMP/acl allows (a test sets broker_conf to it).
+acl_broker_conf() {
+	cat <<EOF
+set_tcp_nodelay true
+persistence false
+user $(id -un)
+
+listener $PORT 127.0.0.1
+allow_anonymous false
+password_file $TMP/passwd
+acl_file $TMP/acl
+EOF
+}
+
 # mosquitto says "running" only once its listener is open, which tells our
 # broker apart from anything else that might hold the port.
 broker_up() {

@@ -20,16 +20,7 @@ unset BEACON_USERNAME BEACON_PASSWORD
 # account signs in and the ACL applies. lib.sh's start_broker writes its
 # configuration with this.
 broker_conf() {
-	cat <<EOF
-set_tcp_nodelay true
-persistence false
-user $(id -un)
-
-listener $PORT 127.0.0.1
-allow_anonymous false
-password_file $TMP/passwd
-acl_file $TMP/acl
-EOF
+	acl_broker_conf
 }
 
 # The test's own subscribers and publishers (lib.sh's sub, pub, probes

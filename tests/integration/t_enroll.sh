@@ -21,16 +21,7 @@ need mosquitto_passwd curl jq sqlite3 openssl
 unset BEACON_USERNAME BEACON_PASSWORD
 
 broker_conf() {
-	cat <<EOF2
-set_tcp_nodelay true
-persistence false
-user $(id -un)
-
-listener $PORT 127.0.0.1
-allow_anonymous false
-password_file $TMP/passwd
-acl_file $TMP/acl
-EOF2
+	acl_broker_conf
 }
 
 # The test's own subscribers sign in as beacond's account, the one the

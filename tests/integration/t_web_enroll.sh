@@ -13,16 +13,7 @@ unset BEACON_USERNAME BEACON_PASSWORD
 # password_file and acl_file are global here, so start_broker_ws's
 # websockets listener asks for them too.
 broker_conf() {
-	cat <<EOF2
-set_tcp_nodelay true
-persistence false
-user $(id -un)
-
-listener $PORT 127.0.0.1
-allow_anonymous false
-password_file $TMP/passwd
-acl_file $TMP/acl
-EOF2
+	acl_broker_conf
 }
 
 BEACOND_PW="pw-beacond-$RANDOM$RANDOM"
