@@ -252,7 +252,9 @@ web_send_file(struct evhttp_request *req, const char *rel, int fd,
 		evhttp_add_header(h, "Content-Length", len);
 		close(fd);
 	} else if (evbuffer_add_file(body, fd, 0, sb->st_size) != 0) {
-		/* Only when memory or mappings run out. */
+		/* Only when memory or mappings run out; the descriptor is
+		 * still ours then. */
+		close(fd);
 		evbuffer_free(body);
 		web_error(req, 500, "Internal Server Error");
 		return;
