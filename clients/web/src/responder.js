@@ -374,9 +374,11 @@ function onPushReply(p) {
 	    'alerts only while the app is open');
 }
 
-// Signing out: beacond forgets this phone's subscription (if it had one).
+// Signing out: beacond forgets this phone's subscription (if it had one),
+// even when this session has not yet heard beacond's key: an earlier one
+// may have subscribed.
 function pushForget() {
-	if (push.key && conn)
+	if (conn)
 		conn.publish(topic('push', me.id), { device, subscription: null });
 }
 
@@ -700,18 +702,32 @@ function signIn(e) {
 // Signing out ends the session at the broker: nothing waits for this
 // phone any more.
 function signOut() {
-	if (conn) {
+	const c = conn;
+	const reload = () => location.reload();
+
+	if (c) {
 		pushForget();
-		conn.publish(topic('device', '_responders', me.id),
-		    conn.presence('offline'), true);
-		conn.client.end(false, { properties: { sessionExpiryInterval: 0 } });
+		c.publish(topic('device', '_responders', me.id),
+		    c.presence('offline'), true);
 		conn = null;
 	}
 	save('responder', { id: me.id, username: me.username, password: '',
 	    signedIn: false });
 	me = null;
 	alarm.stop();
-	location.reload();
+	if (!c) {
+		reload();
+		return;
+	}
+	// What was just published (the subscription forgotten, the app
+	// offline) must reach the broker before the page goes: reload once
+	// the session has ended, or after 3 s without a broker.
+	const late = setTimeout(reload, 3000);
+	c.client.end(false, { properties: { sessionExpiryInterval: 0 } },
+	    () => {
+		clearTimeout(late);
+		reload();
+	});
 }
 
 // An id beacond does not know would never be called: say so, and leave
