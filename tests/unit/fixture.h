@@ -13,5 +13,10 @@ struct config;
 const char *fixture_path(const char *name, char *buf, size_t len);
 /* The fixture loaded, or NULL with the errors printed. */
 struct config *fixture_config(const char *name);
+/* What the code under test writes to stderr (the log) between the two
+ * calls; the text is kept until the next capture. A capture that cannot
+ * be set up aborts the test. */
+void fixture_capture_start(void);
+char *fixture_capture_stop(void);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * The SQLite store's test fixture, shared by the test_store_*.c files:
  * an empty ":memory:" store and a temporary directory for files, builders
- * of incidents and events, walks that collect what they see, and a capture
- * of the log.
+ * of incidents and events, and walks that collect what they see (the log
+ * is captured with fixture.h's fixture_capture_*).
  */
 #include <sys/stat.h>
 
@@ -104,38 +104,6 @@ sql_true(struct store *st, const char *expr)
 	snprintf(sql, sizeof sql, "CREATE TEMP TABLE IF NOT EXISTS probe "
 	    "(ok CHECK (ok IS 1)); INSERT INTO probe SELECT (%s)", expr);
 	return store_exec(st, sql);
-}
-
-/* What the code under test writes to stderr (the log) between the two
- * calls. */
-static FILE *capture_file;
-static int capture_saved = -1;
-
-void
-capture_start(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	assert_non_null(capture_file);
-	capture_saved = dup(STDERR_FILENO);
-	assert_true(capture_saved >= 0);
-	assert_true(dup2(fileno(capture_file), STDERR_FILENO) >= 0);
-}
-
-char *
-capture_stop(void)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(stderr);
-	dup2(capture_saved, STDERR_FILENO);
-	close(capture_saved);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof buf - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	return buf;
 }
 
 /* An incident with every field set to something distinct. */

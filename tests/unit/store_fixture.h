@@ -46,12 +46,6 @@ open_refused(const char *path, int flags);
 int
 sql_true(struct store *st, const char *expr);
 
-void
-capture_start(void);
-
-char *
-capture_stop(void);
-
 /* An incident with every field set to something distinct. */
 void
 fill(struct incident *inc, const char *branch, const char *report_id);

@@ -22,6 +22,7 @@
 #include "beacon.h"
 #include "button.h"
 #include "button_conf.h"
+#include "fixture.h"
 #include "input.h"
 #include "msg.h"
 #include "press.h"
@@ -120,37 +121,6 @@ lines(const char *s)
 	return n;
 }
 
-/* What the code under test logs to stderr between the two calls. */
-static FILE *capture_file;
-static int capture_saved = -1;
-
-static void
-capture_start(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	assert_non_null(capture_file);
-	capture_saved = dup(STDERR_FILENO);
-	assert_true(capture_saved >= 0);
-	assert_true(dup2(fileno(capture_file), STDERR_FILENO) >= 0);
-}
-
-static char *
-capture_stop(void)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(stderr);
-	dup2(capture_saved, STDERR_FILENO);
-	close(capture_saved);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof buf - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	return buf;
-}
-
 /* ---- the spool ---------------------------------------------------------- */
 
 static void
@@ -220,9 +190,9 @@ test_spool_damaged(void **state)
 		file_write(d->spool, all);
 		free(all);
 	}
-	capture_start();
+	fixture_capture_start();
 	s = spool_must(d->spool);
-	log = capture_stop();
+	log = fixture_capture_stop();
 	assert_int_equal(spool_count(s), 1);
 	assert_string_equal(spool_get(s, 0)->id, "btn-00000000000000aa");
 	assert_non_null(strstr(log, ".spool:2: unreadable report dropped"));

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "beacon.h"
+#include "fixture.h"
 #include "log.h"
 #include "store.h"
 
@@ -101,9 +102,9 @@ test_event_needs_incident(void **state)
 {
 	struct fixture *f = *state;
 
-	capture_start();
+	fixture_capture_start();
 	assert_int_equal(try_event(f->st, 42), -1);
-	assert_non_null(strstr(capture_stop(), "FOREIGN KEY"));
+	assert_non_null(strstr(fixture_capture_stop(), "FOREIGN KEY"));
 }
 
 static void
@@ -123,9 +124,9 @@ test_events_append_only(void **state)
 	add_event(f->st, a, T0, "reported", "desk-3");
 	add_event(f->st, a, T0 + 5, "ack", "crisis-1");
 	for (i = 0; i < sizeof refused / sizeof *refused; i++) {
-		capture_start();
+		fixture_capture_start();
 		assert_int_equal(store_exec(f->st, refused[i]), -1);
-		assert_non_null(strstr(capture_stop(),
+		assert_non_null(strstr(fixture_capture_stop(),
 		    "events are append-only"));
 	}
 	s = walk_timeline(f->st, a);
@@ -285,9 +286,9 @@ test_filter(void **state)
 	assert_int_equal(store_incident_hold(f->st, 1, 0), 0);
 	assert_int_equal(store_incident_get(f->st, 1, &got), 1);
 	assert_int_equal(got.hold, 0);
-	capture_start();
+	fixture_capture_start();
 	assert_int_equal(store_incident_hold(f->st, 99, 1), -1);
-	capture_stop();
+	fixture_capture_stop();
 }
 
 static void
@@ -372,16 +373,16 @@ test_debrief_revisions(void **state)
 	assert_int_equal(r.rev[0], 2);
 
 	/* Revisions are evidence too. */
-	capture_start();
+	fixture_capture_start();
 	assert_int_equal(store_exec(f->st, "UPDATE debriefs SET record = "
 	    "'{}'"), -1);
 	assert_int_equal(store_exec(f->st, "DELETE FROM debriefs"), -1);
-	assert_non_null(strstr(capture_stop(), "debriefs are append-only"));
+	assert_non_null(strstr(fixture_capture_stop(), "debriefs are append-only"));
 	/* And one for an incident that does not exist is refused. */
-	capture_start();
+	fixture_capture_start();
 	assert_int_equal(store_debrief_add(f->st, 99, T0, "x", 0, "{}", &rev),
 	    -1);
-	capture_stop();
+	fixture_capture_stop();
 }
 
 static int
@@ -491,9 +492,9 @@ test_purge(void **state)
 	assert_int_equal(sql_true(f->st, "(SELECT count(*) FROM purges WHERE "
 	    "done = 1 AND incidents = 1 AND events = 2) = 1"), 0);
 	/* Outside a purge the held incident's events are still evidence. */
-	capture_start();
+	fixture_capture_start();
 	assert_int_equal(store_exec(f->st, "DELETE FROM events"), -1);
-	assert_non_null(strstr(capture_stop(), "events are append-only"));
+	assert_non_null(strstr(fixture_capture_stop(), "events are append-only"));
 	/* Nothing left to purge: a second run removes nothing. */
 	assert_int_equal(store_purge(f->st, cutoff, T0 + 21 * day, 0, &c), 0);
 	assert_int_equal(c.incidents, 0);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "beacon.h"
+#include "fixture.h"
 #include "log.h"
 #include "store.h"
 
@@ -207,9 +208,9 @@ test_duplicate_report(void **state)
 	assert_int_equal(store_incident_insert(f->st, &a), 0);
 	fill(&b, "central", "r1");
 	b.id = 77;
-	capture_start();
+	fixture_capture_start();
 	assert_int_equal(store_incident_insert(f->st, &b), -1);
-	log = capture_stop();
+	log = fixture_capture_stop();
 	assert_string_equal(log, "");
 	assert_int_equal(b.id, 77);
 	/* The same id on another branch is another report. */
@@ -354,9 +355,9 @@ test_nested_walk(void **state)
 
 	add_incident(f->st, "central", "a", ST_ROUTED, -1);
 	add_incident(f->st, "central", "b", ST_ROUTED, -1);
-	capture_start();
+	fixture_capture_start();
 	assert_int_equal(store_incidents(f->st, 0, NULL, nested_cb, f), 0);
-	assert_non_null(strstr(capture_stop(), "own callback"));
+	assert_non_null(strstr(fixture_capture_stop(), "own callback"));
 	s = walk_incidents(f->st, 0, NULL);
 	assert_int_equal(s.n, 2);
 }

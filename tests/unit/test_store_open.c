@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "beacon.h"
+#include "fixture.h"
 #include "log.h"
 #include "store.h"
 
@@ -213,14 +214,14 @@ test_survives_reopen(void **state)
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_commit(f->st), 0);
 
-	capture_start();
+	fixture_capture_start();
 	fill(&in, "central", "r2");
 	assert_int_equal(store_incident_insert(f->st, &in), -1);
 	assert_int_equal(store_incident_update(f->st, &out), -1);
 	assert_int_equal(try_event(f->st, out.id), -1);
 	assert_int_equal(store_reject(f->st, T0, "t", NULL, "e", NULL, 0), -1);
 	assert_int_equal(store_exec(f->st, "DELETE FROM rejects"), -1);
-	assert_non_null(strstr(capture_stop(), "read-only"));
+	assert_non_null(strstr(fixture_capture_stop(), "read-only"));
 	assert_int_equal(store_reject_count(f->st), 1);
 }
 
