@@ -348,6 +348,10 @@ void request_refuse(struct engine *, const struct request *, int method,
 /* The refusal of a request that names no response topic. */
 #define REQUEST_NO_REPLY_TO "no MQTT v5 response topic: the answer " \
 	"would have nowhere to go; nothing was done"
+/* Why a request decoded with rc (err its error) cannot be answered: the
+ * decoding's error, or no response topic; NULL when it can. */
+const char *request_unanswerable(const struct request *, int rc,
+    const char *err);
 const char *request_may_query(struct engine *, const char *who, char *buf,
     size_t len);
 

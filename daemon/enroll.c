@@ -141,11 +141,7 @@ enroll_request(struct engine *e, const struct request *rq)
 	if ((rc = msg_enroll_decode(rq->p, rq->len, &q, err, sizeof err)) ==
 	    MSG_NOID)
 		return 0;
-	if (rc != MSG_OK)
-		why = err;
-	else if (rq->reply_to == NULL)
-		why = REQUEST_NO_REPLY_TO;
-	else
+	if ((why = request_unanswerable(rq, rc, err)) == NULL)
 		why = enroll_answer(e, rq, &q, err, sizeof err, &reply);
 	explicit_bzero(q.password, sizeof q.password);
 	if (why == NULL) {

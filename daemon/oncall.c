@@ -532,17 +532,13 @@ oncall_request(struct engine *e, const struct request *rq)
 	struct oncall_ask a;
 	struct msg_reply *r;
 	char err[DETAIL_MAX + 1];
-	const char *why = NULL;
+	const char *why;
 	int rc;
 
 	if ((rc = msg_oncall_decode(rq->p, rq->len, &q, err, sizeof err)) ==
 	    MSG_NOID)
 		return 0;
-	if (rc != MSG_OK)
-		why = err;
-	else if (rq->reply_to == NULL)
-		why = REQUEST_NO_REPLY_TO;
-	else
+	if ((why = request_unanswerable(rq, rc, err)) == NULL)
 		why = request_may_query(e, rq->who, err, sizeof err);
 	if (why == NULL) {
 		if (oncall_writes(q.method))

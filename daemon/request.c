@@ -198,3 +198,11 @@ request_handle(struct engine *e, const struct request *rq)
 	}
 	free(q);
 }
+
+const char *
+request_unanswerable(const struct request *rq, int rc, const char *err)
+{
+	if (rc != MSG_OK)
+		return err;
+	return rq->reply_to == NULL ? REQUEST_NO_REPLY_TO : NULL;
+}

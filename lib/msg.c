@@ -322,7 +322,7 @@ msg_doc_finish(struct msg_doc *m)
 	return msg_dump(o);
 }
 
-int
+static int
 msg_method(json_t *root, const char *const *names, int n)
 {
 	json_t *m = json_object_get(root, "method");
@@ -333,4 +333,22 @@ msg_method(json_t *root, const char *const *names, int n)
 		    strcmp(json_string_value(m), names[i]) == 0)
 			return i;
 	return -1;
+}
+
+int
+msg_method_unpack(const void *payload, size_t len,
+    const struct msg_methods *ms, void *dst, int *method, char *err,
+    size_t errlen)
+{
+	json_t *root;
+	int rc = MSG_NOID;
+
+	*method = -1;
+	if ((root = msg_load(payload, len, err, errlen)) == NULL)
+		return MSG_NOID;
+	if ((*method = msg_method(root, ms->names, ms->n)) >= 0)
+		rc = msg_fields_unpack(root, ms->fields, ms->nfields, dst, err,
+		    errlen) == 0 ? MSG_OK : MSG_BAD;
+	json_decref(root);
+	return rc;
 }

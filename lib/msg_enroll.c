@@ -46,21 +46,14 @@ int
 msg_enroll_decode(const void *payload, size_t len, struct enroll_req *q,
     char *err, size_t errlen)
 {
-	json_t *root;
-	int rc = MSG_BAD;
+	static const struct msg_methods ms = { enroll_names, ENROLL_COUNT,
+		enroll_fields, NFIELDS(enroll_fields) };
+	int rc;
 
 	memset(q, 0, sizeof *q);
-	q->method = -1;
-	if ((root = msg_load(payload, len, err, errlen)) == NULL)
-		return MSG_NOID;
-	if ((q->method = msg_method(root, enroll_names, ENROLL_COUNT)) < 0) {
-		json_decref(root);
-		return MSG_NOID;
-	}
-	if (msg_fields_unpack(root, enroll_fields, NFIELDS(enroll_fields), q,
-	    err, errlen) == 0 && msg_enroll_check(q, err, errlen) == 0)
-		rc = MSG_OK;
-	json_decref(root);
+	rc = msg_method_unpack(payload, len, &ms, q, &q->method, err, errlen);
+	if (rc == MSG_OK && msg_enroll_check(q, err, errlen) != 0)
+		rc = MSG_BAD;
 	return rc;
 }
 

@@ -54,8 +54,18 @@ int msg_objects(json_t *r, const char *key, const struct field *,
     size_t nfields, void *base, size_t size, size_t *n, char *err,
     size_t errlen);
 
-/* The index in names (n of them) of root's "method", or -1. */
-int msg_method(json_t *root, const char *const *names, int n);
+/* A request named by its "method", one of names (n of them): the index
+ * into *method and fields into dst. MSG_NOID when payload is not JSON
+ * or has another method (*method -1), MSG_BAD when a field is wrong. */
+struct msg_methods {
+	const char *const *names;
+	int n;
+	const struct field *fields;
+	size_t nfields;
+};
+int msg_method_unpack(const void *payload, size_t len,
+    const struct msg_methods *, void *dst, int *method, char *err,
+    size_t errlen);
 
 /* A struct msg_doc is an object being built (msg.c). */
 struct msg_doc {
