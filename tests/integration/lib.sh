@@ -222,6 +222,33 @@ acl_file $TMP/acl
 EOF
 }
 
+# acl_beacond: a fresh configuration in which beacond signs in with an
+# account of its own, the one the test's own clients use too (it may read
+# and write everything under the prefix).
+acl_beacond() {
+	BEACOND_PW="pw-beacond-$RANDOM$RANDOM"
+	MQTT_OPTS=(-u beacond -P "$BEACOND_PW")
+	(umask 077 && echo "$BEACOND_PW" >"$TMP/beacond.pw")
+	write_conf
+	conf_beacon "  username = \"beacond\";
+  password_file = \"$TMP/beacond.pw\";"
+}
+
+# acl_accounts USER...: beacond's account and each USER's (password
+# pw-USER) in $TMP/passwd, and in $TMP/acl the ACL that beacon acl-conf
+# makes of the configuration and that password file.
+acl_accounts() {
+	local u
+
+	mosquitto_passwd -c -b "$TMP/passwd" beacond "$BEACOND_PW"
+	for u; do
+		mosquitto_passwd -b "$TMP/passwd" "$u" "pw-$u"
+	done
+	cli acl acl-conf --config "$CONF" --passwd "$TMP/passwd"
+	expect_rc 0 acl
+	cp "$TMP/acl.out" "$TMP/acl"
+}
+
 # mosquitto says "running" only once its listener is open, which tells our
 # broker apart from anything else that might hold the port.
 broker_up() {

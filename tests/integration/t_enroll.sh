@@ -26,25 +26,14 @@ broker_conf() {
 
 # The test's own subscribers sign in as beacond's account, the one the
 # ACL beacon enroll makes again gives everything under the prefix.
-BEACOND_PW="pw-beacond-$RANDOM$RANDOM"
-MQTT_OPTS=(-u beacond -P "$BEACOND_PW")
-(umask 077 && echo "$BEACOND_PW" >"$TMP/beacond.pw")
-write_conf
-conf_beacon "  username = \"beacond\";
-  password_file = \"$TMP/beacond.pw\";"
+acl_beacond
 HTTP_PORT=$(free_port)
 BASE=http://127.0.0.1:$HTTP_PORT
 cat >>"$CONF" <<EOF2
 http = { listen = "127.0.0.1:$HTTP_PORT"; root = "$BEACON_BUILD/web"; };
 EOF2
 
-mosquitto_passwd -c -b "$TMP/passwd" beacond "$BEACOND_PW"
-for u in central crisis-1 supervisor-1; do
-	mosquitto_passwd -b "$TMP/passwd" "$u" "pw-$u"
-done
-cli acl acl-conf --config "$CONF" --passwd "$TMP/passwd"
-expect_rc 0 acl
-cp "$TMP/acl.out" "$TMP/acl"
+acl_accounts central crisis-1 supervisor-1
 
 start_broker
 start_beacond

@@ -16,23 +16,12 @@ broker_conf() {
 	acl_broker_conf
 }
 
-BEACOND_PW="pw-beacond-$RANDOM$RANDOM"
-MQTT_OPTS=(-u beacond -P "$BEACOND_PW")
-(umask 077 && echo "$BEACOND_PW" >"$TMP/beacond.pw")
-write_conf
-conf_beacon "  username = \"beacond\";
-  password_file = \"$TMP/beacond.pw\";"
+acl_beacond
 need_web
 HTTP_PORT=$(free_port)
 printf 'http = { listen = "127.0.0.1:%s"; root = "%s"; };\n' \
     "$HTTP_PORT" "$WEB" >>"$CONF"
-mosquitto_passwd -c -b "$TMP/passwd" beacond "$BEACOND_PW"
-for u in central supervisor-1; do
-	mosquitto_passwd -b "$TMP/passwd" "$u" "pw-$u"
-done
-cli acl acl-conf --config "$CONF" --passwd "$TMP/passwd"
-expect_rc 0 acl
-cp "$TMP/acl.out" "$TMP/acl"
+acl_accounts central supervisor-1
 
 start_broker_ws "$WEB"
 start_beacond
