@@ -58,7 +58,19 @@ function status() {
 	$('#sound-hint').hidden = !me || !mounted || soundReady();
 }
 
-function show() {
+// After a change of view by the keyboard, the focus goes to the view's
+// start, not lost on a hidden link.
+function focusView() {
+	const m = $('#main');
+
+	if (document.activeElement && document.activeElement !== document.body &&
+	    !document.activeElement.closest('section[hidden]'))
+		return;
+	m.focus({ preventScroll: true });
+	scrollTo(0, 0);
+}
+
+function show(e) {
 	const params = route(location.hash);
 
 	if (!mounted)
@@ -76,6 +88,8 @@ function show() {
 		VIEWS[current].hide();
 	current = params.view;
 	VIEWS[params.view].show(params);
+	if (e)
+		focusView();
 }
 
 function mountAll() {

@@ -126,7 +126,8 @@ function card(b, modes, devices) {
 
 	return el('li', { class: 'branch-card', 'data-branch': b.branch },
 	    el('h3', null, b.name || b.branch, ' ',
-		el('small', null, `${b.branch} · ${b.timezone || ''}`)),
+		el('small', null, b.timezone ? `${b.branch} · ${b.timezone}` :
+		b.branch)),
 	    modes.error ? el('p', { class: 'msg bad' },
 		`Mode unknown: ${modes.error}`) : modeLine(b.branch, m),
 	    modeForm(b.branch, m),
