@@ -96,6 +96,7 @@ for ((r = 0; r < 5; r++)); do board+=("$(board_ms "$r")"); done
 nboard=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["incidents"]))' "$TMP/board.json")
 ((nboard == OPEN)) || die "the board has $nboard incidents, not $OPEN"
 bytes=$(wc -c <"$TMP/board.json")
+say "the board request: ${board[*]} ms, $bytes bytes, $nboard incidents"
 
 node "$SRC/bench/console.mjs" \
     --url "http://127.0.0.1:$HTTP_PORT/console.html?as=supervisor-1&broker=ws://127.0.0.1:$WS_PORT/mqtt" \
