@@ -15,8 +15,8 @@ let stamp = null;
 const msgs = new Map();		/* branch -> its last message {ok, text} */
 
 const MODE = {
-	drill: 'Drill: reports are labelled DRILL and kept out of statistics',
-	pause: 'Paused for device testing: reports are recorded as tests, ' +
+	drill: 'reports are labelled DRILL and kept out of statistics',
+	pause: 'for device testing: reports are recorded as tests, ' +
 	    'nobody is paged',
 };
 
@@ -34,7 +34,7 @@ function modeLine(b, m) {
 		return el('p', { class: 'mode none', 'data-mode': '' },
 		    'Normal: reports page responders.');
 	return el('p', { class: `mode ${m.mode}`, 'data-mode': m.mode },
-	    el('strong', null, m.mode === 'drill' ? 'DRILL' : 'PAUSED'), ' ',
+	    el('strong', null, m.mode === 'drill' ? 'DRILL:' : 'PAUSED'), ' ',
 	    MODE[m.mode] || m.mode,
 	    m.until ? `, until ${ctx.fmtDate(m.until, b)} ` +
 	    `${ctx.fmtTime(m.until, b)} (${ctx.zoneLabel(b)})` : '',

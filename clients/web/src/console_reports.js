@@ -115,8 +115,9 @@ function draw() {
 	    !ok && el('p', { class: 'msg bad', id: 'no-report' },
 		'The board report needs beacond\'s http listener, and this ' +
 		'beacond has none (http in beacon.conf). Ask whoever runs ' +
-		'beacond to turn it on; until then, `beacon report-html` ' +
-		'makes the same report on beacond\'s machine.'),
+		'beacond to turn it on; until then, ',
+		el('code', null, 'beacon report-html'),
+		' makes the same report on beacond\'s machine.'),
 	    form].filter(Boolean));
 }
 

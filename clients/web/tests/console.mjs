@@ -8,8 +8,8 @@
 // drill is started and stopped; a responder is refused in words. Pictures
 // of each view at both sizes go to the directory given as the argument.
 import { join } from 'node:path';
-import { browser, cli, clock, env, fail, run, say, screenshot, text, until,
-    signIn } from './lib.mjs';
+import { browser, cli, clock, env, fail, listen, run, say, screenshot, text,
+    until, signIn } from './lib.mjs';
 
 const dir = process.argv[2];
 const SIZES = [[1280, 800], [820, 1180]];
@@ -110,7 +110,8 @@ async function more(page) {
 	await page.click('#alert-banner .life-seen');
 	cli('report', '--branch', 'eastside', '--type', 'mental_health',
 	    '--id', 'con-4', '--location', 'Entrance');
-	await until('incident 4', () => page.$(row(4)), 2000);
+	await until('incident 4 and who was called', async () =>
+	    /security-2/.test(await text(page, row(4))), 2000);
 	(await page.$('#alert-banner:not([hidden])')) &&
 	    fail('a severity 2 incident was announced as a threat to life');
 	await shoot(page, 'board', ['Open incidents', 'Suspected overdose',
@@ -248,12 +249,22 @@ async function correct(page) {
 }
 
 async function branches(page) {
+	// A desk page that went offline a while ago.
+	const c = await listen();
+	const ts = new Date(Date.now() - 600000).toISOString();
+	for (const state of ['online', 'offline'])
+		await c.publishAsync('beacon/device/central/desk-3',
+		    JSON.stringify({ state, kind: 'report_page', ts }),
+		    { qos: 1, retain: true });
+	await c.endAsync();
 	await page.click('#nav a[data-view=branches]');
 	const card = '#view-branches li[data-branch="central"]';
 	await until('the branches', () => page.$(card), 5000);
 	await page.click(`${card} button[data-act=drill]`);
 	await until('the drill in force', async () =>
 	    /DRILL/.test(await text(page, `${card} .mode`)), 5000);
+	await until('the offline desk page', async () => /desk-3 \(report page\): last seen/
+	    .test(await text(page, card)), 5000);
 	await shoot(page, 'branches', ['Branches: modes and devices',
 	    'Central Library', 'Eastside Branch', 'Start drill']);
 	await page.click(`${card} button[data-act=stop]`);
