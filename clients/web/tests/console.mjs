@@ -131,6 +131,20 @@ async function more(page) {
 	    (l) => l.map((e) => e.dataset.incident));
 	sev.join() === '3,2' || fail(`severity 1 shows ${sev}`);
 	await page.selectOption('select[name=severity]', '0');
+	// By the keyboard: a row is a link; Enter opens the incident, and the
+	// focus goes to the view.
+	await page.focus(`${row(2)} a.inc-main`);
+	await page.keyboard.press('Enter');
+	await until('incident 2 opened', () =>
+	    page.$('#view-incident[data-incident="2"]:not([hidden]) #play'), 5000);
+	const focus = await page.evaluate(() => document.activeElement.id);
+	focus === 'main' || fail(`the focus is on "${focus}", not the view`);
+	await page.keyboard.press('Tab');
+	const next = await page.evaluate(() => document.activeElement.textContent);
+	next === 'Back to the board' || fail(`Tab went to "${next}"`);
+	await page.keyboard.press('Enter');
+	await until('the board again', () =>
+	    page.$('#view-board:not([hidden]) #board'), 5000);
 }
 
 // Minutes between the answers, on beacond's clock.
