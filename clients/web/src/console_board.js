@@ -415,8 +415,8 @@ function drawn() {
 
 // The board is drawn from whichever comes first: the retained messages of
 // beacon/incident/+ (small: the broker's websockets pass them at once),
-// known to be all in when a small request made after the subscription is
-// answered; or the `board` answer, which names who was called and
+// known to be all in when the subscription came before the `console`
+// request, or when a small request made after it is answered; or the `board` answer, which names who was called and
 // answered, and which a broker's websockets can take seconds to pass when
 // hundreds of incidents are open (so it is asked after that small one,
 // not to hold it up). The rows are drawn again, in one pass, when the
@@ -427,8 +427,12 @@ async function load() {
 	loading = true;
 	let a;
 	try {
-		await subscribed;
-		await ctx.request('modes').catch(() => null);
+		// Subscribed with the connection: its retained messages came
+		// before the `console` answer. Else a small request's answer
+		// comes after them.
+		if ((await subscribed) !== 'early')
+			await ctx.request('modes').catch(() => null);
+		performance.mark('console:retained');
 		if (!loaded && incidents.size > 0)
 			drawn();
 		a = await ask();
@@ -445,6 +449,7 @@ async function load() {
 		ctx.ready();
 		return;
 	}
+	performance.mark('console:board');
 	merge(a.incidents || []);
 	drawn();
 }

@@ -77,9 +77,13 @@ function zoneOffset(t, zone) {
 	return asUtc - Math.floor(t / 1000) * 1000;
 }
 
-// conn: a started Conn (conn.js) whose topics include replyTopic; as: the
-// account's id; prefix: the topic prefix.
-export function createCtx({ conn, as, prefix, replyTopic }) {
+// conn: a Conn (conn.js) whose topics include replyTopic and the filters
+// `early`; as: the account's id; prefix: the topic prefix. The early
+// filters are subscribed with the connection, before the `console`
+// request: their retained messages are all in when its answer comes, and
+// are kept until a view subscribes (which then resolves to "early").
+export function createCtx({ conn, as, prefix, replyTopic, early = [] }) {
+	const held = new Map();		/* topic -> payload, for early filters */
 	const pending = new Map();	/* correlation hex -> {resolve, timer} */
 	const listeners = [];		/* {filter, fn} */
 	const subscribed = new Map();	/* filter -> its subscription */
@@ -148,9 +152,16 @@ export function createCtx({ conn, as, prefix, replyTopic }) {
 				    error: 'an answer that is not JSON' });
 				return;
 			}
+			let heard = false;
 			for (const l of listeners.slice())
-				if (topicMatches(l.filter, topic))
+				if (topicMatches(l.filter, topic)) {
 					l.fn(topic, payload);
+					heard = true;
+				}
+			// A topic subscribed at the connection, before its view
+			// listens: kept (the last message of each topic) for it.
+			if (!heard && early.some((f) => topicMatches(f, topic)))
+				held.set(topic, payload);
 		},
 
 		// Messages on a topic filter (e.g. beacon/incident/+), subscribed
@@ -159,6 +170,14 @@ export function createCtx({ conn, as, prefix, replyTopic }) {
 		// when offline, at the next connection.
 		subscribe(filter, fn) {
 			listeners.push({ filter, fn });
+			if (early.includes(filter)) {
+				for (const [t, p] of held)
+					if (topicMatches(filter, t)) {
+						held.delete(t);
+						fn(t, p);
+					}
+				return Promise.resolve('early');
+			}
 			const topics = conn.opts.topics;
 			if (subscribed.has(filter))
 				return subscribed.get(filter);
