@@ -360,6 +360,9 @@ int oncall_request(struct engine *, const struct request *);
 /* enroll.c: a phone's credential for a one-time claim ("enroll",
  * "enroll_revoke"): 1 when the request was one, answered or refused. */
 int enroll_request(struct engine *, const struct request *);
+/* boardreport.c: a link to the board report ("report_link"): 1 when the
+ * request was one, answered or refused. */
+int boardreport_request(struct engine *, const struct request *);
 int oncall_restore(struct engine *, int64_t now);
 
 /* purge.c */
