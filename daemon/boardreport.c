@@ -25,6 +25,8 @@ boardreport_range(const struct report_link_req *q, int64_t now,
 	    (int64_t)BOARDREPORT_DAYS * 24 * 3600 * 1000;
 	if (g->since < 0)
 		g->since = 0;
+	if (q->until == 0 && g->since >= now)
+		return "since: must be before now";
 	if (g->until <= g->since)
 		return "until: must be after since";
 	return NULL;

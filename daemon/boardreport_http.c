@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,7 @@ static int
 br_start(struct evhttp_request *req, const struct boardreport_grant *g)
 {
 	struct br_job *j = xcalloc(1, sizeof *j);
+	sigset_t all, old;
 	int rc;
 
 	j->req = req;
@@ -175,7 +177,12 @@ br_start(struct evhttp_request *req, const struct boardreport_grant *g)
 	j->now = clock_now();
 	br->job = j;
 	log_debug("event=board_report_started by=%s", g->supervisor);
-	if ((rc = pthread_create(&j->thread, NULL, br_main, j)) != 0) {
+	/* Signals are the loop's (evsignal): the thread takes none. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&j->thread, NULL, br_main, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		log_warnx("board report: pthread_create: %s", strerror(rc));
 		br->job = NULL;
 		free(j);

@@ -202,6 +202,9 @@ refused since "since: must be an RFC 3339 time"
 link back supervisor-1 '{"method": "report_link",
     "since": "2026-03-01T00:00:00Z", "until": "2026-02-01T00:00:00Z"}'
 refused back "until: must be after since"
+link future supervisor-1 '{"method": "report_link",
+    "since": "2099-01-01T00:00:00Z"}'
+refused future "since: must be before now"
 
 # ---- an expired link --------------------------------------------------------
 
