@@ -114,6 +114,8 @@ br_main(void *arg)
 	store_close(s);
 	conf_free(cf);
 	j->ms = br_ms() - t0;
+	log_debug("event=board_report_made by=%s ok=%d ms=%lld",
+	    j->g.supervisor, j->ok, (long long)j->ms);
 	if (write(br->fds[1], "", 1) != 1)
 		fatal("board report: cannot wake the loop");
 	return NULL;
