@@ -13,6 +13,7 @@ need curl
 need jq
 need python3
 need sqlite3
+need chromium
 
 # Incidents added for a report that takes a while to make.
 BULK=${BULK:-30000}
@@ -129,6 +130,54 @@ expect_eq "$CSP" "default-src 'none'; style-src 'sha256-$HASH'; frame-ancestors 
     "the page's Content-Security-Policy"
 ! grep -qi '<script\| style=' "$TMP/all.b" ||
 	fail "the page has a script or an inline style attribute"
+
+# In a browser, under that policy: the page is drawn with its style (the
+# header's rule and the headings' blue are the stylesheet's alone).
+HOME=$TMP timeout -k 5 60 chromium --headless --no-sandbox --disable-gpu \
+    --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync \
+    --user-data-dir="$TMP/chrome" --screenshot="$TMP/all.png" \
+    --window-size=1000,800 "$URL" >"$TMP/chrome.out" 2>>"$TMP/chrome.err"
+python3 - "$TMP/all.png" <<'PY' || fail "the page is not drawn with its style"
+import struct, sys, zlib
+
+data = open(sys.argv[1], 'rb').read()
+assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
+pos, idat = 8, []
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+    if kind == b'IHDR':
+        w, h, depth, ctype = struct.unpack('>IIBB', data[pos + 8:pos + 18])
+    elif kind == b'IDAT':
+        idat.append(data[pos + 8:pos + 8 + n])
+    pos += 12 + n
+bpp = {2: 3, 6: 4}[ctype]
+raw, stride = zlib.decompress(b''.join(idat)), w * bpp
+prev, blue = bytearray(stride), 0
+for y in range(h):
+    f = raw[y * (stride + 1)]
+    line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if f == 1:
+            line[i] = (line[i] + a) & 255
+        elif f == 2:
+            line[i] = (line[i] + b) & 255
+        elif f == 3:
+            line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else
+                                  b if pb <= pc else c)) & 255
+    for x in range(0, stride, bpp):
+        r, g, bl = line[x:x + 3]
+        blue += abs(r - 0x1d) <= 4 and abs(g - 0x4f) <= 4 and \
+            abs(bl - 0x7c) <= 4
+    prev = line
+assert blue >= 1000, 'only %d pixels of the header blue' % blue
+PY
 
 expect_eq "$(http_get head "$URL" -I)" 200 "HEAD of the link"
 # curl -I writes the headers where the body would go.
