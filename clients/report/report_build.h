@@ -20,7 +20,7 @@ struct report_ask {
 	int64_t since;		/* ms; 0: from the first record */
 	int64_t until;		/* ms, excluded; 0: up to now */
 	const char *branch;	/* NULL: every branch */
-	int64_t now;		/* ms: "generated", and today for debriefs */
+	int64_t now;		/* ms: "generated"; today, for debriefs */
 };
 
 /* Count the incidents of the range into *st (stats_free it, even after a

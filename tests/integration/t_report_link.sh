@@ -65,8 +65,9 @@ same_page() {
 write_conf
 conf_debrief_later
 # A supervisor of Central only.
-sed -i 's|^  { id = "manager-1"; |  { id = "supervisor-2"; name = "Supervisor, Central"; role = "supervisor"; branches = [ "central" ]; },\n&|' \
-    "$CONF"
+SUP2='{ id = "supervisor-2"; name = "Supervisor, Central"; role = "supervisor"; '
+SUP2+='branches = [ "central" ]; },'
+sed -i "s|^  { id = \"manager-1\"; |  $SUP2\n&|" "$CONF"
 grep -q '"supervisor-2"' "$CONF" || fail "the test could not add supervisor-2"
 HTTP_PORT=$(free_port)
 BASE=http://127.0.0.1:$HTTP_PORT
@@ -126,7 +127,8 @@ styles = re.findall(r"<style>(.*?)</style>", page, re.S)
 assert len(styles) == 1, styles
 print(base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode())
 ' "$TMP/all.b")
-expect_eq "$CSP" "default-src 'none'; style-src 'sha256-$HASH'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" \
+expect_eq "$CSP" "default-src 'none'; style-src 'sha256-$HASH'; \
+frame-ancestors 'none'; base-uri 'none'; form-action 'none'" \
     "the page's Content-Security-Policy"
 ! grep -qi '<script\| style=' "$TMP/all.b" ||
 	fail "the page has a script or an inline style attribute"
@@ -337,5 +339,6 @@ stop_beacond
 sed -i '/^http = /d' "$CONF"
 start_beacond
 link nohttp supervisor-1 '{"method": "report_link"}'
-refused nohttp "the board report needs beacond's http listener (http in beacon.conf)"
+refused nohttp \
+    "the board report needs beacond's http listener (http in beacon.conf)"
 say "ok"

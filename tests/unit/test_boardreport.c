@@ -139,7 +139,8 @@ test_request(void **state)
 	assert_int_equal(q.until, 0);
 	assert_string_equal(q.branch, "");
 	p = "{\"method\": \"report_link\", \"since\": \"2026-11-01T00:00:00Z\","
-	    " \"until\": \"2026-12-01T00:00:00.000Z\", \"branch\": \"central\"}";
+	    " \"until\": \"2026-12-01T00:00:00.000Z\","
+	    " \"branch\": \"central\"}";
 	assert_int_equal(msg_report_link_decode(p, strlen(p), &q, err,
 	    sizeof err), MSG_OK);
 	assert_int_equal(q.since, 1793491200000LL);
