@@ -18,8 +18,6 @@ need chromium
 # Incidents added for a report that takes a while to make.
 BULK=${BULK:-30000}
 
-B=(--broker "127.0.0.1:$PORT")
-
 # report BRANCH ID TYPE: report, and wait until beacond has routed it.
 report() {
 	pub "$PREFIX/report/$1" "{\"id\": \"$2\", \"type\": \"$3\"}"
