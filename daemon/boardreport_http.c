@@ -206,13 +206,11 @@ br_start(struct evhttp_request *req, const struct boardreport_grant *g)
 }
 
 static void
-br_busy(struct evhttp_request *req)
+br_busy(struct evhttp_request *req, const char *text)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Retry-After", "5");
-	br_page(req, 503, "Service Unavailable", "Please wait",
-	    "Another board report is being made just now. Try again in a few "
-	    "seconds.");
+	br_page(req, 503, "Service Unavailable", "Please wait", text);
 }
 
 static void
@@ -226,7 +224,7 @@ br_request(struct evhttp_request *req, const char *rest, void *arg)
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "GET, HEAD");
-		br_page(req, 405, "Method Not Allowed", "Not here",
+		br_page(req, 405, "Method Not Allowed", "Not allowed",
 		    "A report link is opened (GET).");
 		return;
 	}
@@ -236,8 +234,12 @@ br_request(struct evhttp_request *req, const char *rest, void *arg)
 		    BR_TOKEN_MAX ? "This link is not valid." : why);
 		return;
 	}
-	if (br->job != NULL || br_start(req, &g) != 0)
-		br_busy(req);
+	if (br->job != NULL)
+		br_busy(req, "Another board report is being made just now. Try "
+		    "again in a few seconds.");
+	else if (br_start(req, &g) != 0)
+		br_busy(req, "beacond cannot start a report just now. Try again "
+		    "in a few seconds.");
 }
 
 /* ---- the module --------------------------------------------------------- */
