@@ -32,16 +32,33 @@ boardreport_range(const struct report_link_req *q, int64_t now,
 	return NULL;
 }
 
-/* The branch asked for: one of beacon.conf's that who covers. */
+/* 1 when who covers every branch of beacon.conf. */
+static int
+boardreport_covers_all(const struct config *cf,
+    const struct conf_responder *rp)
+{
+	size_t i;
+
+	for (i = 0; rp != NULL && i < cf->nbranches; i++)
+		if (!conf_covers(rp, cf->branches[i].id))
+			return 0;
+	return rp != NULL;
+}
+
+/* The branch asked for: one of beacon.conf's that who covers; none (the
+ * whole library) only for one who covers them all. */
 static const char *
 boardreport_branch(struct engine *e, const char *who,
     const struct report_link_req *q, char *err, size_t len)
 {
 	const struct conf_responder *rp = conf_responder(e->cf, who);
 
-	if (q->branch[0] == '\0')
+	if (q->branch[0] == '\0' && boardreport_covers_all(e->cf, rp))
 		return NULL;
-	if (conf_branch(e->cf, q->branch) == NULL)
+	if (q->branch[0] == '\0')
+		snprintf(err, len, "branch: required: %s does not cover every "
+		    "branch, so its report is of one branch", who);
+	else if (conf_branch(e->cf, q->branch) == NULL)
 		snprintf(err, len, "branch: \"%s\" is no branch of beacon.conf",
 		    q->branch);
 	else if (rp == NULL || !conf_covers(rp, q->branch))

@@ -244,6 +244,8 @@ link crisis crisis-1 '{"method": "report_link"}'
 refused crisis "crisis-1 may not make supervisor requests"
 link east supervisor-2 '{"method": "report_link", "branch": "eastside"}'
 refused east "branch: supervisor-2 does not cover eastside"
+link whole supervisor-2 '{"method": "report_link"}'
+refused whole "branch: required: supervisor-2 does not cover every branch"
 link nowhere supervisor-1 '{"method": "report_link", "branch": "nowhere"}'
 refused nowhere 'branch: "nowhere" is no branch of beacon.conf'
 link since supervisor-1 '{"method": "report_link", "since": "last week"}'
