@@ -91,7 +91,7 @@ async function console_(ctx) {
 	// The incident of the responder part, resolved: a debrief is due.
 	cli('resolve', '1', '--as', 'crisis-1');
 	await page.goto(`${env.url}/console.html?as=supervisor-1#board`);
-	await until('the console', () => page.$('body[data-ready="1"]'), 10000);
+	await until('the console', () => page.$('#nav:not([hidden])'), 10000);
 	await view(page, 'board', 'board');
 	await view(page, 'incident=1', 'incident');
 	await view(page, 'debriefs', 'debriefs');
