@@ -246,6 +246,9 @@ function listChanged(list) {
 	list.querySelectorAll('li').forEach((li, i) => {
 		for (const l of li.querySelectorAll('[data-n]'))
 			l.textContent = l.dataset.label.replace('#', String(i + 1));
+		li.querySelector('.cf-remove').setAttribute('aria-label',
+		    `Remove ${li.classList.contains('action-row') ? 'action' :
+		    'referral'} ${i + 1}`);
 	});
 }
 
@@ -632,14 +635,14 @@ async function showForm(id, message) {
 	    .sort((a, b) => a.revision - b.revision);
 	const state = { incident: id, branch: t.incident.branch,
 	    latest: revs.length ? revs[revs.length - 1] : {} };
-	s.replaceChildren(head, back,
+	s.replaceChildren(...[head, back,
 	    el('p', { id: 'df-done', role: 'status', class: 'ok-text' },
 		message || ''),
 	    el('div', { class: 'cf-side' }, summary(t.incident, t.events),
 		revisionsList(revs, state.branch)),
 	    d.ok ? null : el('p', { class: 'error', role: 'alert' },
 		`The revisions could not be read: ${d.error}`),
-	    form(state));
+	    form(state)].filter(Boolean));
 	s.dataset.loaded = String(n);
 	busy(s, false);
 }
