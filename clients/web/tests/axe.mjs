@@ -78,7 +78,7 @@ async function view(page, hash, name) {
 	await page.evaluate((h) => { location.hash = h; }, hash);
 	await until(`the ${name} view`, () => page.evaluate((n) => {
 		const s = document.getElementById(`view-${n}`);
-		return s && !s.hidden && s.children.length > 0 &&
+		return s && !s.hidden && s.textContent.trim() !== "" &&
 		    s.getAttribute('aria-busy') !== 'true' &&
 		    !s.querySelector('[aria-busy="true"]');
 	}, name), 10000);
