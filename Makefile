@@ -104,7 +104,7 @@ bench: DEPS += valgrind hyperfine
 bench: deps build
 	BUILD=$(BUILD) bench/run.sh $(if $(filter 1,$(QUICK)),--quick)
 ifneq ($(QUICK),1)
-	for s in timers memory restart queries open flood valgrind push; do \
+	for s in timers memory restart queries open flood valgrind push console; do \
 		BUILD=$(BUILD) bench/$$s.sh || exit 1; \
 	done
 endif

@@ -21,6 +21,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/beacon-bench-$NAME.XXXXXX")
 DB=$TMP/beacon.db
 PIDS=()
 PORT=
+WS_PORT=
 MOSQ_PID=
 BEACOND_PID=
 
@@ -86,6 +87,7 @@ free_port() {
 }
 
 # Unlimited queues: a benchmark must not lose messages to broker limits.
+# BROKER_WS=1 adds a websockets listener on WS_PORT, for the pages.
 start_broker() {
 	local tries=0
 	while :; do
@@ -99,6 +101,11 @@ max_queued_messages 0
 max_inflight_messages 0
 user $(id -un)
 EOC
+		if [ "${BROKER_WS:-0}" = 1 ]; then
+			WS_PORT=$(free_port)
+			printf 'listener %s 127.0.0.1\nprotocol websockets\n' \
+			    "$WS_PORT" >>"$TMP/mosquitto.conf"
+		fi
 		: >"$TMP/mosquitto.log"
 		mosquitto -c "$TMP/mosquitto.conf" >>"$TMP/mosquitto.log" 2>&1 &
 		MOSQ_PID=$!

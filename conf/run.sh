@@ -124,6 +124,9 @@ web_hints() {
         (the responder app: sign in as crisis-1, no password here; it
         asks to show notifications, for Web Push, which needs the
         browser's push service on the internet)
+    http://127.0.0.1:$HTTP_PORT/console.html?as=supervisor-1&$ws
+        (the supervisors' console: the live board, replays, debriefs,
+        who is on duty, branch modes and devices, the board report)
 HINTS
 }
 

@@ -360,6 +360,10 @@ int oncall_request(struct engine *, const struct request *);
 /* enroll.c: a phone's credential for a one-time claim ("enroll",
  * "enroll_revoke"): 1 when the request was one, answered or refused. */
 int enroll_request(struct engine *, const struct request *);
+
+/* console.c: the console's reads (console, board, debriefs_due, devices,
+ * modes); 1 when the request was one of them (answered or refused). */
+int console_request(struct engine *, const struct request *);
 int oncall_restore(struct engine *, int64_t now);
 
 /* purge.c */

@@ -252,6 +252,9 @@ void msg_reply_add(struct msg_reply *, const char *key, char *item);
 void msg_reply_set_json(struct msg_reply *, const char *key, char *item);
 void msg_reply_set_int(struct msg_reply *, const char *key, int64_t v);
 void msg_reply_set_str(struct msg_reply *, const char *key, const char *v);
+void msg_reply_set_bool(struct msg_reply *, const char *key, int v);
+/* An RFC 3339 time stamp from ms since the epoch. */
+void msg_reply_set_time(struct msg_reply *, const char *key, int64_t ms);
 /* Encode (ok unless error is set) and free the reply. */
 char *msg_reply_finish(struct msg_reply *, const char *error);
 
@@ -506,6 +509,25 @@ const char *msg_oncall_method_name(int);
 int msg_oncall_decode(const void *, size_t, struct oncall_req *,
     char *err, size_t errlen);
 char *msg_oncall_encode(const struct oncall_req *);
+
+/* ---- the supervisor console --------------------------------------------
+ * Reads on beacon/query/{responder} for the console page: "console" (the
+ * account, its branches and the labels the page needs), "board" (open
+ * incidents with who was called and how each answered; or one incident),
+ * "debriefs_due", "devices" and "modes" (drill or pause in force).
+ */
+enum { CONSOLE_INFO = 0, CONSOLE_BOARD, CONSOLE_DEBRIEFS, CONSOLE_DEVICES,
+	CONSOLE_MODES, CONSOLE_COUNT };
+struct console_req {
+	int method;
+	char branch[ID_MAX + 1];	/* "": every branch the account covers */
+	int64_t incident;		/* board: only this one; 0: every open */
+};
+const char *msg_console_method_name(int);
+/* MSG_OK; MSG_NOID when the payload is no console request; MSG_BAD with
+ * err naming the field. */
+int msg_console_decode(const void *, size_t, struct console_req *,
+    char *err, size_t errlen);
 
 /* The string key of a reply, or NULL; the caller frees it. */
 char *msg_reply_str(const void *payload, size_t len, const char *key);

@@ -157,6 +157,25 @@ msg_notify_decode(const void *payload, size_t len, struct incident *inc,
 	return rc;
 }
 
+/* The escalation deadline pending, for the console's countdown: the
+ * step (from 0) that fires at "at", "repeat" when it is the same step
+ * again. Before the first step (a cancel window) "step" is 0 and the
+ * incident's own step -1. */
+static void
+msg_incident_next(json_t *o, const struct incident *inc)
+{
+	json_t *n;
+
+	if (inc->due_at < 0 || !state_open(inc->state))
+		return;
+	n = json_pack("{s:i, s:b}", "step", inc->due_step, "repeat",
+	    inc->due_step == inc->step);
+	if (n == NULL)
+		fatalx("msg: cannot build incident");
+	msg_set_time(n, "at", inc->due_at);
+	json_object_set_new(o, "next", n);
+}
+
 char *
 msg_incident_encode(const struct incident *inc)
 {
@@ -171,6 +190,7 @@ msg_incident_encode(const struct incident *inc)
 	msg_set_time(o, "updated", inc->updated);
 	json_object_set_new(o, "nsteps", json_integer(inc->nsteps));
 	json_object_set_new(o, "hold", json_boolean(inc->hold));
+	msg_incident_next(o, inc);
 	if (outcome_name(inc->outcome) != NULL)
 		msg_set_str(o, "outcome", outcome_name(inc->outcome));
 	if (inc->last_kind[0] != '\0') {
@@ -193,10 +213,15 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 		FSTR("by", 0, struct incident, last_by),
 		FTIME("ts", struct incident, last_ts),
 	};
-	json_t *root, *last;
+	static const struct field next_fields[] = {
+		FINT("step", 1, struct incident, due_step, 0, 1000),
+		FTIME("at", struct incident, due_at),
+	};
+	json_t *root, *last, *next;
 	int rc = MSG_BAD;
 
 	memset(inc, 0, sizeof *inc);
+	inc->due_at = -1;
 	if ((root = msg_load(payload, len, err, errlen)) == NULL)
 		return MSG_NOID;
 	if (msg_fields_unpack(root, incident_fields, NFIELDS(incident_fields),
@@ -212,6 +237,10 @@ msg_incident_decode(const void *payload, size_t len, struct incident *inc,
 	last = json_object_get(root, "last");
 	if (json_is_object(last) && msg_fields_unpack(last, last_fields,
 	    NFIELDS(last_fields), inc, err, errlen) != 0)
+		goto out;
+	next = json_object_get(root, "next");
+	if (json_is_object(next) && msg_fields_unpack(next, next_fields,
+	    NFIELDS(next_fields), inc, err, errlen) != 0)
 		goto out;
 	msg_incident_lists_unpack(root, inc);
 	msg_would_call(root, inc);

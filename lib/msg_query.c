@@ -272,6 +272,18 @@ msg_reply_set_str(struct msg_reply *r, const char *key, const char *v)
 	json_object_set_new(r->root, key, json_string(v));
 }
 
+void
+msg_reply_set_bool(struct msg_reply *r, const char *key, int v)
+{
+	json_object_set_new(r->root, key, json_boolean(v));
+}
+
+void
+msg_reply_set_time(struct msg_reply *r, const char *key, int64_t ms)
+{
+	msg_set_time(r->root, key, ms);
+}
+
 char *
 msg_reply_finish(struct msg_reply *r, const char *error)
 {

@@ -173,6 +173,9 @@ int store_debrief_due_update(struct store *, const struct debrief_due *);
 typedef int (*store_due_cb)(const struct debrief_due *, void *arg);
 /* Rows with a timer (next_at >= 0), for restart. */
 int store_debrief_pending(struct store *, store_due_cb, void *arg);
+/* Rows whose debrief is not recorded yet, the earliest due first (cb
+ * returns non-zero to stop). */
+int store_debrief_waiting(struct store *, store_due_cb, void *arg);
 
 struct debrief_row {
 	int64_t incident;

@@ -67,14 +67,15 @@ store_debrief_due_get(struct store *s, int64_t incident,
 	    "debrief get");
 }
 
-int
-store_debrief_pending(struct store *s, store_due_cb cb, void *arg)
+static int
+store_due_walk(struct store *s, enum store_stmt id, store_due_cb cb,
+    void *arg, const char *what)
 {
-	sqlite3_stmt *st = s->stmt[S_DUE_PENDING];
+	sqlite3_stmt *st = s->stmt[id];
 	struct debrief_due d;
 	int rc;
 
-	if (store_walk_busy(st, "debrief pending"))
+	if (store_walk_busy(st, what))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_row_due(st, &d);
@@ -83,9 +84,21 @@ store_debrief_pending(struct store *s, store_due_cb cb, void *arg)
 			break;
 		}
 	}
-	rc = rc == SQLITE_DONE ? 0 : store_fail(s, "debrief pending");
+	rc = rc == SQLITE_DONE ? 0 : store_fail(s, what);
 	store_done(st);
 	return rc;
+}
+
+int
+store_debrief_pending(struct store *s, store_due_cb cb, void *arg)
+{
+	return store_due_walk(s, S_DUE_PENDING, cb, arg, "debrief pending");
+}
+
+int
+store_debrief_waiting(struct store *s, store_due_cb cb, void *arg)
+{
+	return store_due_walk(s, S_DUE_WAITING, cb, arg, "debrief waiting");
 }
 
 int

@@ -80,6 +80,8 @@ const struct store_statement store_sql[S_COUNT] = {
 	    "next_at = ?4, stage = ?5 WHERE incident = ?1", 1 },
 	[S_DUE_PENDING] = { "SELECT incident, opened, due_at, next_at, stage"
 	    " FROM debrief_due WHERE next_at >= 0 ORDER BY next_at", 0 },
+	[S_DUE_WAITING] = { "SELECT incident, opened, due_at, next_at, stage"
+	    " FROM debrief_due WHERE stage < 3 ORDER BY due_at, incident", 0 },
 	[S_DEBRIEF_ADD] = { "INSERT INTO debriefs (incident, revision, ts, "
 	    "author, open_actions, record) SELECT ?1, coalesce(max(revision), "
 	    "0) + 1, ?2, ?3, ?4, ?5 FROM debriefs WHERE incident = ?1"
