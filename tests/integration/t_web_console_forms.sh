@@ -38,6 +38,7 @@ resolved 2 welfare
 resolved 3 welfare
 
 web_test console_forms.mjs "$TMP"
+grep -E ': the same|^[0-9:.]+ (at \+|set:|cleared:|df-)' "$TMP/console_forms.out"
 cp "$TMP"/console-*.png "$BEACON_BUILD/"
 
 # Both incidents' debriefs as kept, for the record: two revisions each.

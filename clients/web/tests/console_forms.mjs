@@ -232,6 +232,19 @@ async function debrief(page, q) {
 	    'Wellbeing debrief', 'never recorded', 'Revision 2 by supervisor-1']);
 }
 
+// "YYYY-MM-DDTHH:MM" hours after local, on the same wall clock.
+function later(local, hours) {
+	return new Date(Date.parse(`${local}:00Z`) + hours * 3600e3)
+	    .toISOString().slice(0, 16);
+}
+
+// The crisis workers' row of #duty: "role|on duty|off duty".
+function crisisRow(page) {
+	return page.$$eval('#view-duty .duty-roles tbody tr', (rows) => rows.map(
+	    (r) => [...r.children].map((c) => c.textContent.trim()).join('|'))
+	    .find((t) => t.startsWith('crisis worker')) || '');
+}
+
 function oncall() {
 	const a = JSON.parse(cli('oncall', '--branch', 'central', '--json', ...AS));
 	const b = (a.branches || [a])[0];
@@ -261,10 +274,7 @@ async function duty(page) {
 	await until('the empty until error', async () => (await text(page,
 	    '#duty-set-until-error')).includes('ends'));
 	oncall().overrides.length && fail('an override was set');
-	// Two hours after from, on the branch's wall clock.
-	const until2 = new Date(Date.parse(`${from}:00Z`) + 7200e3).toISOString()
-	    .slice(0, 16);
-	await page.fill('#duty-set-until', until2);
+	await page.fill('#duty-set-until', later(from, 2));
 	const before = await page.$eval('#view-duty', (s) => s.dataset.loaded);
 	await page.click('.duty-set button[type=submit]');
 	await until('the override shown', () => page.evaluate((b) => {
@@ -281,6 +291,28 @@ async function duty(page) {
 	log.includes('set') || fail(`the log lacks the set: ${log}`);
 	await pictures(page, 'duty', ['On duty', 'Overrides in force',
 	    'Clear crisis-1', 'Set an override']);
+
+	// At a chosen time, in Central's local time: inside the override
+	// crisis-1 is off duty, after it on duty again.
+	for (const [hours, on] of [[1, false], [3, true], [0, false]]) {
+		if (hours)
+			await page.fill('#duty-at', later(from, hours));
+		const shown = await page.$eval('#view-duty', (s) => s.dataset.loaded);
+		await page.click(hours ? '.duty-choose button[type=submit]' :
+		    '.duty-choose button[type=button]');
+		await until(`#duty at +${hours} h`, () => page.evaluate((b) => {
+			const s = document.getElementById('view-duty');
+			return s.dataset.loaded !== b &&
+			    s.getAttribute('aria-busy') === 'false';
+		}, shown), 10000);
+		const row = await crisisRow(page);
+		say(`at +${hours} h:`, await text(page, '.duty-now h3'), '|', row);
+		row.startsWith('crisis worker') && row.includes('crisis-1') ||
+		    fail(`no crisis worker row: ${row}`);
+		(row.split('|')[1].includes('crisis-1')) === on ||
+		    fail(`at +${hours} h crisis-1 should be ${on ? 'on' : 'off'} ` +
+		    `duty: ${row}`);
+	}
 
 	await page.click('[data-clear="crisis-1"]');
 	await until('crisis-1 on duty again', () => oncall().on);
