@@ -6,7 +6,9 @@
 # records what `beacon debrief` records for the same content (the request
 # sent and the record kept, revision for revision); bad values are shown
 # by their fields and nothing is recorded; an override set from #duty
-# changes `beacon oncall`'s answer and Clear undoes it. The pictures of
+# changes `beacon oncall`'s answer and Clear undoes it; a refusal of
+# beacond's (a referral type taken out of its configuration) is shown by
+# its field. The pictures of
 # each view at 1280x800 and 820x1180 are left in build/console-*.png.
 . "$(dirname "$0")/lib.sh"
 
@@ -37,8 +39,8 @@ clock_move 7201000
 resolved 2 welfare
 resolved 3 welfare
 
-web_test console_forms.mjs "$TMP"
-grep -E ': the same|^[0-9:.]+ (at \+|set:|cleared:|df-)' "$TMP/console_forms.out"
+web_test console_forms.mjs "$TMP" "$BEACOND_PID" "$CONF"
+grep -E ': the same|^[0-9:.]+ (at \+|set:|cleared:|df-|beacon debrief 3)' "$TMP/console_forms.out"
 cp "$TMP"/console-*.png "$BEACON_BUILD/"
 
 # Both incidents' debriefs as kept, for the record: two revisions each.

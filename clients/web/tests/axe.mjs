@@ -96,6 +96,12 @@ async function console_(ctx) {
 	await view(page, 'incident=1', 'incident');
 	await view(page, 'debriefs', 'debriefs');
 	await view(page, 'debrief=1', 'debrief');
+	// The form with errors shown by its fields.
+	await page.fill('#df-participants', '-1');
+	await page.fill('#df-facilitator', 'not an id');
+	await page.click('#debrief-form button[type=submit]');
+	await until('the errors', () => page.$('#df-participants[aria-invalid]'));
+	await check(page, 'console #debrief=1 with errors');
 	await view(page, 'duty', 'duty');
 	await page.close();
 }

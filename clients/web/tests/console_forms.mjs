@@ -10,14 +10,19 @@
 // keeps for 3 but for the incident and the time, revision for revision.
 // A count of -1 and a 600-byte text are shown by their fields, and
 // nothing is recorded. On #duty, crisis-1 set off duty changes `beacon
-// oncall`'s answer, and Clear changes it back. Pictures of each view at
-// 1280x800 and 820x1180 are written to the directory of the first
-// argument; none is blank, each shows its text, none is wider than the
-// window.
+// oncall`'s answer, and Clear changes it back. A referral type taken out
+// of beacond's configuration (SIGHUP) is refused by beacond, and the page
+// shows the refusal by that referral. Pictures of each view at 1280x800
+// and 820x1180 are written to the directory of the first argument (the
+// others: beacond's pid and its configuration file); none is blank, each
+// shows its text, none is wider than the window.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { browser, cli, env, fail, listen, run, say, screenshot, text,
     until } from './lib.mjs';
 
-const out = process.argv[2] || env.tmp;
+const [out, beacond, confPath] = [process.argv[2], +process.argv[3],
+	process.argv[4]];
 const AS = ['--as', 'supervisor-1'];
 const SIZES = [[1280, 800], [820, 1180]];
 
@@ -224,6 +229,24 @@ async function debrief(page, q) {
 	(await text(page, '#view-debrief .cf-revisions')).includes(
 	    'Revision 2 by supervisor-1') || fail('revision 2 is not listed');
 
+	// A referral type the page still offers and beacond no longer knows:
+	// beacond's refusal by the row's type, and nothing recorded.
+	await unconfigure('"legal"');
+	await page.click('#debrief-form #df-referrals .cf-add');
+	const row = '#debrief-form .referral-row:last-child';
+	await page.selectOption(`${row} [data-key=type]`, 'legal');
+	await page.click('#debrief-form button[type=submit]');
+	const type = await page.$eval(`${row} [data-key=type]`, (e) => e.id);
+	const why = await until('beacond\'s refusal by the referral', () =>
+	    text(page, `#${type}-error`), 10000);
+	say(`${type}: ${why}`);
+	why.includes('unknown referral type "legal"') ||
+	    fail(`the refusal by the referral: ${why}`);
+	(await text(page, '#df-result')).includes('Nothing was recorded') ||
+	    fail('no "Nothing was recorded" for the refusal');
+	debriefJson(2, true).length === 2 || fail('a revision was recorded');
+	await page.click(`${row} .cf-remove`);
+
 	// Nothing changed: beacond's refusal, in its words.
 	await page.click('#debrief-form button[type=submit]');
 	await until('beacond\'s refusal', async () => (await text(page,
@@ -243,6 +266,20 @@ function crisisRow(page) {
 	return page.$$eval('#view-duty .duty-roles tbody tr', (rows) => rows.map(
 	    (r) => [...r.children].map((c) => c.textContent.trim()).join('|'))
 	    .find((t) => t.startsWith('crisis worker')) || '');
+}
+
+// Take a referral type out of beacond's configuration (SIGHUP); the page
+// still has the configuration it was given.
+async function unconfigure(quoted) {
+	const conf = readFileSync(confPath, 'utf8');
+	const reloads = () => (readFileSync(join(env.tmp, 'beacond.log'), 'utf8')
+	    .match(/event=reloaded/g) || []).length;
+	const n = reloads();
+
+	conf.includes(`, ${quoted} ]`) || fail(`no ${quoted} at a list's end`);
+	writeFileSync(confPath, conf.replace(`, ${quoted} ]`, ' ]'));
+	process.kill(beacond, 'SIGHUP');
+	await until('beacond reloaded', () => reloads() > n, 5000);
 }
 
 function oncall() {
