@@ -145,8 +145,13 @@ async function fillRev1(page) {
 	await page.check(`${f} input[name=notice][value=warning]`);
 	await page.check(`${f} input[name=notice][value=trespass]`);
 	for (const [type, n] of [['housing', '1'], ['food', '2']]) {
-		await page.click(`${f} #df-referrals .cf-add`);
+		// By the keyboard: Add puts the focus in the new row.
+		await page.focus(`${f} #df-referrals .cf-add`);
+		await page.keyboard.press('Enter');
 		const row = `${f} .referral-row:last-child`;
+		(await page.$eval(`${row} [data-key=type]`, (e) =>
+		    e === document.activeElement)) ||
+		    fail('the new referral row does not have the focus');
 		await page.selectOption(`${row} [data-key=type]`, type);
 		await page.fill(`${row} [data-key=count]`, n);
 	}
@@ -191,7 +196,9 @@ async function refused(page, sel, value, want) {
 }
 
 async function debrief(page, q) {
-	await page.click('#view-debriefs a[href="#debrief=2"]');
+	// From the list by the keyboard.
+	await page.focus('#view-debriefs a[href="#debrief=2"]');
+	await page.keyboard.press('Enter');
 	await go(page, 'debrief=2', 'debrief');
 	const t = await text(page, '#view-debrief');
 	for (const w of ['Incident 2', 'Welfare check', 'Revision', 'never recorded',
