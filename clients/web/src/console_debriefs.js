@@ -563,6 +563,7 @@ async function submit(f, state) {
 	const result = f.querySelector('#df-result');
 
 	clearErrors(f);
+	sections.debrief.querySelector('#df-done').textContent = '';
 	const record = recordOf(f, state, bad);
 	if (bad.length) {
 		result.textContent = `Nothing was recorded: ${bad.length === 1 ?

@@ -300,6 +300,10 @@ function oncall() {
 async function duty(page) {
 	oncall().on || fail('crisis-1 is not on duty to begin with');
 	await go(page, 'duty', 'duty');
+	const bare = await page.$$eval('#view-duty input, #view-duty select',
+	    (l) => l.filter((e) => !e.labels || !e.labels.length)
+	    .map((e) => e.name || e.id));
+	bare.length && fail(`#duty: controls without a label: ${bare}`);
 	const t = await text(page, '#view-duty');
 	for (const w of ['On duty', 'crisis worker', 'America/Toronto',
 	    'Set an override', 'Log of overrides'])
