@@ -361,7 +361,8 @@ function logTable(a) {
 		el('td', null, when(ev.ts)),
 		el('td', null, ev.kind === 'set' ? `set (override ${ev.override})` :
 		    `${ev.kind} (override ${ev.override})`),
-		el('td', null, ev.responder), el('td', null, ev.actor),
+		el('td', { class: 'id' }, ev.responder),
+		el('td', { class: 'id' }, ev.actor),
 		el('td', null, ev.detail || ''))))));
 	return box;
 }
