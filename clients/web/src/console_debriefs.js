@@ -588,6 +588,10 @@ async function submit(f, state) {
 	const done = `Revision ${a.revision} recorded`;
 	ctx.announce(done);
 	await showForm(state.incident, done);
+	// The form is drawn anew: the focus goes to what happened.
+	const said = sections.debrief.querySelector('#df-done');
+	if (said)
+		said.focus();
 }
 
 function form(state) {
@@ -637,7 +641,8 @@ async function showForm(id, message) {
 	const state = { incident: id, branch: t.incident.branch,
 	    latest: revs.length ? revs[revs.length - 1] : {} };
 	s.replaceChildren(...[head, back,
-	    el('p', { id: 'df-done', role: 'status', class: 'ok-text' },
+	    el('p', { id: 'df-done', role: 'status', class: 'ok-text',
+		tabindex: -1 },
 		message || ''),
 	    el('div', { class: 'cf-side' }, summary(t.incident, t.events),
 		revisionsList(revs, state.branch)),

@@ -319,7 +319,7 @@ async function submitSet(form, status) {
 	}
 	const text = (a.text || 'Override set.').trim();
 	ctx.announce(text);
-	await draw(text);
+	await draw(text, true);
 }
 
 async function clear(responder, status) {
@@ -332,7 +332,7 @@ async function clear(responder, status) {
 	}
 	const text = (a.text || `Cleared ${responder}.`).trim();
 	ctx.announce(text);
-	await draw(text);
+	await draw(text, true);
 }
 
 // ---- the log --------------------------------------------------------------------
@@ -369,7 +369,9 @@ function logTable(a) {
 
 // ---- the view -------------------------------------------------------------------
 
-async function draw(message) {
+// Draw the view; with focus, the focus goes to the message (the view is
+// drawn anew after an action, and the button pressed is gone).
+async function draw(message, focus = false) {
 	const n = ++drawn;
 	const fields = { branch };
 
@@ -381,7 +383,7 @@ async function draw(message) {
 	if (n !== drawn)
 		return;
 	const status = el('p', { id: 'duty-status', role: 'status',
-	    class: 'ok-text' }, message || '');
+	    class: 'ok-text', tabindex: -1 }, message || '');
 	section.replaceChildren(el('h2', null, 'On duty'), chooser(), status);
 	if (!now.ok) {
 		section.append(problem(`beacond refused: ${now.error}`));
@@ -393,6 +395,8 @@ async function draw(message) {
 	section.append(setForm(status), logTable(log));
 	section.dataset.loaded = String(n);
 	busy(false);
+	if (focus)
+		status.focus();
 }
 
 export function mount(s, c) {
