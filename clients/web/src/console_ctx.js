@@ -37,6 +37,10 @@ function format(kind, zone) {
 	else if (kind === 'seconds')
 		Object.assign(opts, { hour: '2-digit', minute: '2-digit',
 		    second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+	else if (kind === 'parts')
+		Object.assign(opts, { year: 'numeric', month: '2-digit',
+		    day: '2-digit', hour: '2-digit', minute: '2-digit',
+		    second: '2-digit', hourCycle: 'h23' });
 	else
 		Object.assign(opts, { weekday: 'short', day: 'numeric',
 		    month: 'short', year: 'numeric' });
@@ -59,6 +63,18 @@ function timeText(f, d) {
 		p[x.type] = x.value;
 	return `${p.hour}:${p.minute}${p.second ? `:${p.second}` : ''} ` +
 	    `${p.timeZoneName || ''}`.trim();
+}
+
+// The zone's offset from UTC (ms) at the moment t (ms).
+function zoneOffset(t, zone) {
+	const p = {};
+
+	for (const x of format('parts', zone).formatToParts(new Date(t)))
+		p[x.type] = x.value;
+	const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1,
+	    Number(p.day), Number(p.hour) % 24, Number(p.minute),
+	    Number(p.second));
+	return asUtc - Math.floor(t / 1000) * 1000;
 }
 
 // conn: a started Conn (conn.js) whose topics include replyTopic; as: the
@@ -195,6 +211,34 @@ export function createCtx({ conn, as, prefix, replyTopic }) {
 		// "Central Library time": what the times of a branch are in.
 		zoneLabel(branchId) {
 			return `${ctx.branchName(branchId)} time`;
+		},
+
+		// "2026-12-07T14:05" (or "2026-12-07") as the branch's local
+		// time -> RFC 3339 in UTC; "" when it cannot be read.
+		localToIso(value, branchId) {
+			const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/
+			    .exec(value || '');
+
+			if (!m)
+				return '';
+			const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1,
+			    Number(m[3]), Number(m[4] || 0), Number(m[5] || 0));
+			const zone = ctx.zone(branchId);
+			let t = guess - zoneOffset(guess, zone);
+			t = guess - zoneOffset(t, zone);
+			return new Date(t).toISOString();
+		},
+
+		// The branch's local "YYYY-MM-DDTHH:MM" of the moment t (ms), for
+		// a datetime-local input.
+		localInput(t, branchId) {
+			const p = {};
+
+			for (const x of format('parts', ctx.zone(branchId))
+			    .formatToParts(new Date(t)))
+				p[x.type] = x.value;
+			return `${p.year}-${p.month}-${p.day}T` +
+			    `${String(Number(p.hour) % 24).padStart(2, '0')}:${p.minute}`;
 		},
 
 		go(hash) {
