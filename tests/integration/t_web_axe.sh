@@ -2,7 +2,8 @@
 # axe-core, the accessibility checker, in headless Chromium: the staff
 # report page of a branch, the responder app signed in with an alert card
 # shown (before and after Acknowledge), and the supervisor's console
-# (board, incident, debriefs, the debrief form, on duty) have no violation
+# (board, incident, debriefs, the debrief form, on duty, branches,
+# reports) have no violation
 # of impact serious or critical (clients/web/tests/axe.mjs prints every
 # violation it finds). With the argument "pages", only the report page and
 # the responder app are checked.

@@ -1,8 +1,8 @@
 // axe-core in headless Chromium (tests/integration/t_web_axe.sh starts the
 // broker, beacond and this): the staff report page of a branch, the
 // responder app signed in with an alert card shown, and each view of the
-// supervisor's console (board, incident, debriefs, the debrief form, on
-// duty). Any violation of impact serious or critical fails the test, and
+// supervisor's console (board, incident, debriefs, the debrief form with
+// and without errors, on duty, branches, reports). Any violation of impact serious or critical fails the test, and
 // every violation found is printed with the elements it names.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -88,12 +88,20 @@ async function view(page, hash, name) {
 async function console_(ctx) {
 	const page = await ctx.newPage();
 
-	// The incident of the responder part, resolved: a debrief is due.
+	// The incident of the responder part, resolved: a debrief is due. On
+	// the board: a threat to life (its banner too) and a drill.
 	cli('resolve', '1', '--as', 'crisis-1');
+	cli('report', '--branch', 'central', '--type', 'overdose', '--id', 'axe-r2',
+	    '--location', 'Main floor, east washroom');
+	cli('report', '--branch', 'eastside', '--type', 'welfare', '--id', 'axe-r3',
+	    '--location', 'Entrance', '--drill');
 	await page.goto(`${env.url}/console.html?as=supervisor-1#board`);
 	await until('the console', () => page.$('#nav:not([hidden])'), 10000);
 	await view(page, 'board', 'board');
-	await view(page, 'incident=1', 'incident');
+	await until('the board\'s incidents', async () =>
+	    (await text(page, '#view-board')).includes('east washroom'), 10000);
+	await check(page, 'console #board with incidents');
+	await view(page, 'incident=2', 'incident');
 	await view(page, 'debriefs', 'debriefs');
 	await view(page, 'debrief=1', 'debrief');
 	// The form with errors shown by its fields.
@@ -103,6 +111,8 @@ async function console_(ctx) {
 	await until('the errors', () => page.$('#df-participants[aria-invalid]'));
 	await check(page, 'console #debrief=1 with errors');
 	await view(page, 'duty', 'duty');
+	await view(page, 'branches', 'branches');
+	await view(page, 'reports', 'reports');
 	await page.close();
 }
 
