@@ -309,13 +309,28 @@ function listPart(kind, legend, hint, items, makeRow, blank) {
 	return box;
 }
 
+// A free text's hint says how many bytes it holds once it is typed in.
+function counted(box) {
+	const t = box.querySelector('textarea');
+	const hint = box.querySelector('.hint-text');
+	const base = hint.textContent;
+	const count = () => {
+		const n = bytes(t.value);
+		hint.textContent = n ? `${base} ${n} now.` : base;
+	};
+
+	t.addEventListener('input', count);
+	count();
+	return box;
+}
+
 function reviewPart(r) {
 	return el('fieldset', { class: 'panel cf-part' },
 	    el('legend', null, 'Operational review'),
 	    routePart(r),
-	    TEXTS.map(([k, label, hint]) => field(`df-${k}`, label,
+	    TEXTS.map(([k, label, hint]) => counted(field(`df-${k}`, label,
 		el('textarea', { name: k, rows: 3 }, r[k] || ''),
-		`${hint ? `${hint} ` : ''}Up to ${TEXT_MAX} bytes.`, 'cf-wide')),
+		`${hint ? `${hint} ` : ''}Up to ${TEXT_MAX} bytes.`, 'cf-wide'))),
 	    notices(r),
 	    listPart('referral', 'Referrals to community partners',
 		`By type, with how many; up to ${LIST_MAX}.`, r.referrals || [],
