@@ -244,15 +244,25 @@ function listChanged(list) {
 
 	add.disabled = list.children.length >= LIST_MAX;
 	list.querySelectorAll('li').forEach((li, i) => {
-		for (const l of li.querySelectorAll('[data-n]'))
-			l.textContent = l.dataset.label.replace('#', String(i + 1));
+		const kind = li.classList.contains('action-row') ? 'action' :
+		    'referral';
+
+		// A label with a number says it; the others ("Due date") name
+		// the row to screen readers only.
+		for (const l of li.querySelectorAll('[data-n]')) {
+			if (l.dataset.label.includes('#'))
+				l.textContent = l.dataset.label.replace('#',
+				    String(i + 1));
+			else
+				li.querySelector(`#${l.htmlFor}`).setAttribute('aria-label',
+				    `${l.dataset.label}, ${kind} ${i + 1}`);
+		}
 		li.querySelector('.cf-remove').setAttribute('aria-label',
-		    `Remove ${li.classList.contains('action-row') ? 'action' :
-		    'referral'} ${i + 1}`);
+		    `Remove ${kind} ${i + 1}`);
 	});
 }
 
-// A cell of a row: its label names the row's number ("Type of referral 2").
+// A cell of a row, its label kept in data-label ("#": the row's number).
 function cell(kind, key, label, input) {
 	const id = `df-${kind}-${++rows}-${key}`;
 	const lab = el('label', { for: id, 'data-n': '', 'data-label': label },

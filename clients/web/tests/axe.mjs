@@ -104,7 +104,10 @@ async function console_(ctx) {
 	await view(page, 'incident=2', 'incident');
 	await view(page, 'debriefs', 'debriefs');
 	await view(page, 'debrief=1', 'debrief');
-	// The form with errors shown by its fields.
+	// The form with a referral and an action row, and errors shown by
+	// their fields.
+	await page.click('#df-referrals .cf-add');
+	await page.click('#df-actions .cf-add');
 	await page.fill('#df-participants', '-1');
 	await page.fill('#df-facilitator', 'not an id');
 	await page.click('#debrief-form button[type=submit]');
