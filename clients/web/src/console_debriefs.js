@@ -592,8 +592,9 @@ async function submit(f, state) {
 	const record = recordOf(f, state, bad);
 	if (bad.length) {
 		result.textContent = `Nothing was recorded: ${bad.length === 1 ?
-		    'one field needs' : `${bad.length} fields need`} changing ` +
-		    '(marked below each).';
+		    'one field needs changing; see the error under it' :
+		    `${bad.length} fields need changing; see the errors under ` +
+		    'them'}.`;
 		result.className = 'error';
 		showErrors(f, bad);
 		return;

@@ -212,6 +212,8 @@ async function debrief(page, q) {
 
 	await fillRev1(page);
 	await refused(page, '#df-participants', '-1', 'use 0 to 10000');
+	await pictures(page, 'debrief-error', ['use 0 to 10000',
+	    'Nothing was recorded']);
 	await page.fill('#df-participants', '3');
 	await refused(page, '#df-went_well', 'é'.repeat(300), 'At most 512 bytes');
 	await page.fill('#df-went_well', 'the crisis worker came in 20 s');
