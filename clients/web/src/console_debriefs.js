@@ -74,7 +74,7 @@ function dueRow(d) {
 	    'data-incident': d.incident },
 	    el('th', { scope: 'row' }, el('a', { href: `#debrief=${d.incident}` },
 		label)),
-	    el('td', null, ctx.categoryLabel(d.type),
+	    el('td', null, d.label || ctx.categoryLabel(d.type),
 		d.drill ? [' ', el('span', { class: 'tag drill-tag' }, 'DRILL')] :
 		    null),
 	    el('td', null, when(d.resolved, d.branch)),
