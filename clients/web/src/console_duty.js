@@ -168,10 +168,16 @@ function chooser() {
 		selected: b.branch === branch }, `${b.name} (${b.branch})`)));
 	const time = el('input', { id: 'duty-at', name: 'at',
 	    type: 'datetime-local', value: at,
-	    'aria-describedby': 'duty-at-hint' });
+	    'aria-describedby': 'duty-at-hint duty-at-error' });
 	const form = el('form', { class: 'panel cf-form duty-choose',
 	    onsubmit: (e) => {
 		e.preventDefault();
+		if (time.validity.badInput) {
+			setError(form, 'duty-at', 'Give a whole date and time, ' +
+			    'or press Now.');
+			time.focus();
+			return;
+		}
 		branch = sel.value;
 		at = time.value;
 		draw();
@@ -182,7 +188,8 @@ function chooser() {
 		el('div', { class: 'cf-field' },
 		    el('label', { for: 'duty-at' }, 'At a chosen time'), time,
 		    el('p', { id: 'duty-at-hint', class: 'hint-text' },
-			`Local time at the branch; empty: now. ${zoneNote()}`))),
+			`Local time at the branch; empty: now. ${zoneNote()}`),
+		    el('p', { id: 'duty-at-error', class: 'field-error' }))),
 	    el('div', { class: 'cf-buttons' },
 		el('button', { type: 'submit', class: 'plain' }, 'Show'),
 		el('button', { type: 'button', class: 'plain', onclick: () => {
