@@ -19,6 +19,7 @@ let counter = null;
 let loaded = false;
 let loading = false;
 let oldBeacond = false;		/* no `board` request: see fromTimeline */
+let subscribed = null;		/* the subscription to beacon/incident/+ */
 const refresh = new Set();	/* ids whose responders are to be asked */
 let refreshTimer = null;
 const filter = { branch: '', severity: 0 };
@@ -389,12 +390,47 @@ async function fromTimeline(id) {
 	    responders: [...who.values()] }] };
 }
 
+// The incidents as they stand: the board's answer (with who was called)
+// over what the topic said, unless the topic's is newer.
+function merge(list) {
+	for (const inc of list) {
+		const mine = incidents.get(inc.incident);
+		if (inc.state === 'resolved')
+			continue;
+		if (mine && Date.parse(mine.updated) > Date.parse(inc.updated))
+			incidents.set(inc.incident, { ...mine,
+			    responders: inc.responders });
+		else
+			incidents.set(inc.incident, inc);
+	}
+}
+
+function drawn() {
+	for (const id of incidents.keys())
+		seen.add(id);
+	loaded = true;
+	draw();
+	ctx.ready();
+}
+
+// The board is drawn from whichever comes first: the retained messages of
+// beacon/incident/+ (small: the broker's websockets pass them at once),
+// known to be all in when a small request made after the subscription is
+// answered; or the `board` answer, which names who was called and
+// answered, and which a broker's websockets can take seconds to pass when
+// hundreds of incidents are open (so it is asked after that small one,
+// not to hold it up). The rows are drawn again, in one pass, when the
+// answer comes.
 async function load() {
 	if (loading)
 		return;
 	loading = true;
 	let a;
 	try {
+		await subscribed;
+		await ctx.request('modes').catch(() => null);
+		if (!loaded && incidents.size > 0)
+			drawn();
 		a = await ask();
 	} catch (e) {
 		loading = false;
@@ -409,21 +445,8 @@ async function load() {
 		ctx.ready();
 		return;
 	}
-	for (const inc of a.incidents || []) {
-		const mine = incidents.get(inc.incident);
-		if (inc.state === 'resolved')
-			continue;
-		if (mine && Date.parse(mine.updated) > Date.parse(inc.updated))
-			incidents.set(inc.incident, { ...mine,
-			    responders: inc.responders });
-		else
-			incidents.set(inc.incident, inc);
-	}
-	for (const id of incidents.keys())
-		seen.add(id);
-	loaded = true;
-	draw();
-	ctx.ready();
+	merge(a.incidents || []);
+	drawn();
 }
 
 // ---- the view ---------------------------------------------------------------
@@ -463,7 +486,7 @@ export function mount(s, c) {
 	    'Open incidents' });
 	section.append(el('div', { class: 'view-head' },
 	    el('h2', null, 'Open incidents'), filters()), counter, list);
-	ctx.subscribe(ctx.topic('incident', '+'), onIncident);
+	subscribed = ctx.subscribe(ctx.topic('incident', '+'), onIncident);
 	setInterval(tick, 1000);
 	setInterval(tickAgo, 10000);
 	load();

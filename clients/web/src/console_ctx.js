@@ -82,6 +82,7 @@ function zoneOffset(t, zone) {
 export function createCtx({ conn, as, prefix, replyTopic }) {
 	const pending = new Map();	/* correlation hex -> {resolve, timer} */
 	const listeners = [];		/* {filter, fn} */
+	const subscribed = new Map();	/* filter -> its subscription */
 	let offset = 0;
 	let live = null;
 
@@ -153,10 +154,25 @@ export function createCtx({ conn, as, prefix, replyTopic }) {
 		},
 
 		// Messages on a topic filter (e.g. beacon/incident/+), subscribed
-		// now and after every reconnection.
+		// now and after every reconnection. Resolves once the broker has
+		// the subscription (the retained messages then follow at once);
+		// when offline, at the next connection.
 		subscribe(filter, fn) {
 			listeners.push({ filter, fn });
-			conn.subscribe(filter);
+			const topics = conn.opts.topics;
+			if (subscribed.has(filter))
+				return subscribed.get(filter);
+			if (!topics.includes(filter))
+				topics.push(filter);
+			const p = new Promise((resolve) => {
+				if (conn.online)
+					conn.client.subscribe(filter, { qos: 1 },
+					    () => resolve());
+				else
+					resolve();
+			});
+			subscribed.set(filter, p);
+			return p;
 		},
 
 		setNow(iso) {
