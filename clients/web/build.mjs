@@ -50,7 +50,8 @@ async function files(dir, base = dir) {
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
 await bundle({ report: join(here, 'src/report.js'),
-	responder: join(here, 'src/responder.js') });
+	responder: join(here, 'src/responder.js'),
+	console: join(here, 'src/console.js') });
 await cp(join(here, 'static'), out, { recursive: true });
 for (const size of [192, 512])
 	await writeFile(join(out, `icon-${size}.png`), drawIcon(size));

@@ -1,0 +1,287 @@
+// The supervisor console (console.html): one page for supervisors and
+// managers over the same MQTT v5 requests as `beacon --remote`. This is the
+// shell: signing in, the connection, the `console` answer, and one view at
+// a time chosen by the hash (#board, #incident=7, #debriefs, #debrief=7,
+// #duty, #branches, #reports). The views are modules of their own that
+// share console_ctx.js.
+import { Conn, topicPrefix } from './conn.js';
+import { createCtx } from './console_ctx.js';
+import { soundReady, unlock } from './sound.js';
+import { $, load, parse, randomHex, save, validId } from './util.js';
+import * as board from './console_board.js';
+import * as incident from './console_incident.js';
+import * as debriefs from './console_debriefs.js';
+import * as duty from './console_duty.js';
+import * as branches from './console_branches.js';
+import * as reports from './console_reports.js';
+
+// view (the hash's name) -> its module. A module that serves two views is
+// mounted once per section (section.id says which) and show(params) gets
+// params.view.
+const VIEWS = {
+	board, incident, debriefs, debrief: debriefs, duty, branches, reports,
+};
+// The nav's entry that stays marked while a view is open.
+const NAV = { incident: 'board', debrief: 'debriefs' };
+
+const prefix = topicPrefix();
+let me = null;			/* {id, username, password, signedIn} */
+let conn = null;
+let ctx = null;
+let connState = 'offline';
+let connDetail = '';
+let current = null;		/* the view shown */
+let mounted = false;
+let asking = false;
+
+// "#incident=7" -> {view: "incident", id: 7, arg: "7"}.
+export function route(hash) {
+	const m = /^#?([a-z]+)(?:=([^&]*))?/.exec(hash || '');
+	const view = m && VIEWS[m[1]] ? m[1] : 'board';
+	const arg = m && m[1] === view && m[2] !== undefined ?
+	    decodeURIComponent(m[2]) : '';
+	const id = /^[0-9]+$/.test(arg) ? Number(arg) : undefined;
+
+	return { view, id, arg };
+}
+
+function status() {
+	const line = connState === 'online' ? ['ok', 'Online'] :
+	    connState === 'refused' ? ['bad', `Refused: ${connDetail}`] :
+	    connState === 'connecting' ? ['warn', 'Connecting…'] :
+	    ['bad', 'Offline: the board is not updating'];
+	const c = $('#conn');
+
+	c.className = `conn ${line[0]}`;
+	c.textContent = line[1];
+	document.body.dataset.conn = connState;
+	$('#sound-hint').hidden = !me || !mounted || soundReady();
+}
+
+// After a change of view by the keyboard, the focus goes to the view's
+// start, not lost on a hidden link.
+function focusView() {
+	const m = $('#main');
+
+	if (document.activeElement && document.activeElement !== document.body &&
+	    !document.activeElement.closest('section[hidden]'))
+		return;
+	m.focus({ preventScroll: true });
+	scrollTo(0, 0);
+}
+
+function show(e) {
+	const params = route(location.hash);
+
+	if (!mounted)
+		return;
+	for (const s of document.querySelectorAll('section.view'))
+		s.hidden = s.id !== `view-${params.view}`;
+	const nav = NAV[params.view] || params.view;
+	for (const a of document.querySelectorAll('#nav a')) {
+		if (a.dataset.view === nav)
+			a.setAttribute('aria-current', 'page');
+		else
+			a.removeAttribute('aria-current');
+	}
+	if (current && current !== params.view && VIEWS[current].hide)
+		VIEWS[current].hide();
+	current = params.view;
+	VIEWS[params.view].show(params);
+	if (e)
+		focusView();
+}
+
+function mountAll() {
+	for (const [name, mod] of Object.entries(VIEWS))
+		mod.mount($(`#view-${name}`), ctx);
+	mounted = true;
+	$('#nav').hidden = false;
+	$('#foot').hidden = false;
+	status();
+	show();
+}
+
+// The refusal, in words, and nothing else: never a blank page.
+function refused(error) {
+	const r = $('#refused');
+
+	r.replaceChildren();
+	const h = document.createElement('h2');
+	h.textContent = 'This console is for supervisors and managers.';
+	const p = document.createElement('p');
+	p.textContent = `beacond says: ${error || 'refused'}`;
+	const q = document.createElement('p');
+	q.textContent = `You are signed in as ${me.id}. Sign in with a ` +
+	    'supervisor\'s or manager\'s account to use it.';
+	const b = document.createElement('button');
+	b.type = 'button';
+	b.className = 'plain';
+	b.textContent = 'Sign in as someone else';
+	b.addEventListener('click', signOut);
+	r.append(h, p, q, b);
+	r.hidden = false;
+	document.body.dataset.refused = '1';
+}
+
+// A beacond older than the `console` request: the same facts from the
+// retained beacon/config/_library (no time zones: the browser's), once an
+// `incidents` request shows that the account may ask.
+async function olderBeacond() {
+	const probe = await ctx.request('incidents', { limit: 1 });
+
+	if (!probe.ok)
+		return probe;
+	const lib = await new Promise((resolve) => {
+		const late = setTimeout(() => resolve({}), 5000);
+		ctx.subscribe(ctx.topic('config', '_library'), (t, p) => {
+			clearTimeout(late);
+			resolve(p || {});
+		});
+	});
+	const who = (lib.responders || []).find((r) => r.id === me.id) || {};
+	const roles = new Map((lib.responders || []).map((r) =>
+	    [r.role, r.label]));
+	return { ok: true, method: 'console', responder: me.id,
+	    role: who.role || '', label: who.label || '',
+	    branches: (lib.branches || []).map((b) => ({ ...b, timezone: '' })),
+	    categories: lib.categories || [],
+	    roles: [...roles].map(([role, label]) => ({ role, label })),
+	    responders: lib.responders || [], life_severity: 1,
+	    debrief: {}, report: false };
+}
+
+async function askConsole() {
+	if (asking || ctx.info)
+		return;
+	asking = true;
+	let a;
+	try {
+		a = await ctx.request('console');
+		if (!a.ok && /^method: /.test(a.error || ''))
+			a = await olderBeacond();
+	} catch (e) {
+		asking = false;
+		connDetail = e.message;
+		$('#conn').textContent = `Online, but ${e.message}`;
+		setTimeout(askConsole, 3000);
+		return;
+	}
+	asking = false;
+	if (!a.ok) {
+		refused(a.error);
+		return;
+	}
+	ctx.info = a;
+	$('#who').textContent = `${a.responder} · ${a.label || a.role}`;
+	mountAll();
+}
+
+function onState(state, detail) {
+	connState = state;
+	connDetail = detail || '';
+	if (state === 'refused') {
+		$('#login-error').textContent = `The broker refused: ${connDetail}.`;
+		showLogin();
+	}
+	if (state === 'online')
+		askConsole();
+	status();
+	if (ctx)
+		for (const mod of new Set(Object.values(VIEWS)))
+			if (mod.online)
+				mod.online(state === 'online');
+}
+
+function connect() {
+	const reply = `${prefix}/reply/${me.id}/${randomHex(8)}`;
+
+	conn = new Conn({
+		clientId: `console-${me.id}-${randomHex(4)}`,
+		clean: true,
+		username: me.username || me.id, password: me.password || '',
+		presence: null,
+		topics: [reply],
+		onMessage: () => {},
+		onState,
+	});
+	ctx = createCtx({ conn, as: me.id, prefix, replyTopic: reply });
+	conn.start();
+	conn.client.on('message', (t, payload, packet) =>
+	    ctx.dispatch(t, parse(payload), packet));
+}
+
+function showLogin() {
+	const f = $('#login-form');
+
+	$('#login').hidden = false;
+	if (me) {
+		f.responder.value = me.id;
+		f.username.value = me.username || '';
+	}
+}
+
+function signIn(e) {
+	const f = $('#login-form');
+	const id = f.responder.value.trim();
+
+	e.preventDefault();
+	unlock();
+	if (!validId(id)) {
+		$('#login-error').textContent =
+		    'An id is 1 to 64 letters, digits, ".", "_", ":" or "-".';
+		return;
+	}
+	me = { id, username: f.username.value.trim(), password: f.password.value,
+	    signedIn: true };
+	save('console', me);
+	// A fresh page: one connection, one set of views.
+	location.reload();
+}
+
+function signOut() {
+	if (me)
+		save('console', { id: me.id, username: me.username, password: '',
+		    signedIn: false });
+	if (conn)
+		conn.close();
+	const url = new URL(location.href);
+	url.searchParams.delete('as');
+	location.replace(url.pathname + url.search);
+}
+
+function start() {
+	const as = new URLSearchParams(location.search).get('as');
+
+	if (as !== null && validId(as)) {
+		me = { id: as, username: as, password: '', signedIn: true };
+	} else {
+		me = load('console', null);
+	}
+	if (me && me.signedIn && validId(me.id)) {
+		$('#who').textContent = me.id;
+		connect();
+	} else {
+		showLogin();
+	}
+	status();
+}
+
+function main() {
+	$('#login-form').addEventListener('submit', signIn);
+	$('#sign-out').addEventListener('click', signOut);
+	$('#sound-hint').addEventListener('click', () => {
+		unlock();
+		setTimeout(status, 100);
+	});
+	for (const ev of ['pointerdown', 'keydown'])
+		document.addEventListener(ev, () => {
+			unlock();
+			setTimeout(status, 100);
+		});
+	window.addEventListener('hashchange', show);
+	window.addEventListener('pagehide', () => conn && conn.close());
+	start();
+}
+
+main();

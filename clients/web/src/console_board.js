@@ -1,0 +1,503 @@
+// The live board (#board): every open incident of the account's branches.
+// Drawn once from the `board` answer, then kept by beacon/incident/+
+// (retained while open; an empty payload or "resolved" takes it off): each
+// message redraws its row at once, and a `board {incident}` request a
+// moment later brings who was notified and who answered. A new
+// threat-to-life incident shows a banner and sounds until it is seen.
+import { Alarm } from './sound.js';
+import { ago, el, severityName } from './util.js';
+
+const REFRESH_MS = 250;		/* responders asked this long after a change */
+const ALARM_MS = 60000;		/* the alarm stops by itself after a minute */
+
+let section = null;
+let ctx = null;
+const incidents = new Map();	/* id -> incident (with responders) */
+const rows = new Map();		/* id -> its <li> */
+let list = null;
+let counter = null;
+let loaded = false;
+let loading = false;
+let oldBeacond = false;		/* no `board` request: see fromTimeline */
+let subscribed = null;		/* the subscription to beacon/incident/+ */
+const refresh = new Set();	/* ids whose responders are to be asked */
+let refreshTimer = null;
+const filter = { branch: '', severity: 0 };
+const alarm = new Alarm();
+let alarmTimer = null;
+const seen = new Set();		/* ids already announced or on the board */
+
+// "0:42", "12:05", "1:02:03".
+export function countdown(ms) {
+	const s = Math.max(0, Math.ceil(ms / 1000));
+	const h = Math.floor(s / 3600);
+	const m = Math.floor(s / 60) % 60;
+	const ss = String(s % 60).padStart(2, '0');
+
+	return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+// What comes next, without the time: "step 2", "repeat of step 1",
+// "first notifications".
+export function nextWhat(inc) {
+	const n = inc.next;
+
+	if (!n || !n.at)
+		return '';
+	if (inc.step < 0)
+		return 'first notifications';
+	return n.repeat ? `repeat of step ${n.step + 1}` : `step ${n.step + 1}`;
+}
+
+export function nextText(inc, now) {
+	const what = nextWhat(inc);
+
+	if (!what)
+		return '';
+	const left = Date.parse(inc.next.at) - now;
+	return left > 0 ? `${what} in ${countdown(left)}` : `${what} due now`;
+}
+
+export function severityText(n) {
+	return `${n} ${severityName(n)}`;
+}
+
+const STATE = {
+	received: 'received',
+	routed: 'waiting for an acknowledgment',
+	acknowledged: 'acknowledged',
+	on_scene: 'on scene',
+	resolved: 'resolved',
+};
+
+const PEOPLE = [
+	['on_scene', 'On scene'],
+	['acknowledged', 'Acknowledged'],
+	['notified', 'Notified, no answer yet'],
+	['declined', 'Declined'],
+	['stood_down', 'Stood down'],
+];
+
+function people(inc) {
+	const r = inc.responders;
+
+	if (!Array.isArray(r)) {
+		const line = [`${inc.notified || 0} notified`];
+		if (inc.acked_by)
+			line.push(`acknowledged by ${ctx.responderLabel(inc.acked_by)}`);
+		return el('p', { class: 'people' }, line.join('; '));
+	}
+	if (!r.length)
+		return el('p', { class: 'people none' }, 'Nobody notified yet');
+	const dl = el('dl', { class: 'people' });
+	for (const [state, label] of PEOPLE) {
+		const who = r.filter((x) => x.state === state);
+		if (!who.length)
+			continue;
+		dl.append(el('dt', { class: `st-${state}` }, label),
+		    el('dd', null, who.map((x) => `${x.id} (${x.label ||
+		    ctx.roleLabel(x.role)})`).join(', ')));
+	}
+	return dl;
+}
+
+function marks(inc) {
+	return [
+		inc.drill && el('span', { class: 'tag drill-tag' }, 'DRILL'),
+		inc.silent && el('span', { class: 'tag silent-tag' }, 'SILENT'),
+		inc.call_911 && el('span', { class: 'tag call-tag' }, '911 called'),
+		inc.hold && el('span', { class: 'tag' }, 'legal hold'),
+	];
+}
+
+function locations(inc) {
+	const l = Array.isArray(inc.locations) && inc.locations.length ?
+	    inc.locations : inc.location ? [inc.location] : [];
+
+	return l.length ? l.join(' · ') : 'no location given';
+}
+
+function related(inc) {
+	const r = Array.isArray(inc.related) ? inc.related : [];
+
+	if (!r.length)
+		return null;
+	return el('p', { class: 'related' }, 'May be related to ',
+	    r.map((id, i) => [i ? ', ' : '',
+	    el('a', { href: `#incident=${id}` }, `incident ${id}`)]));
+}
+
+function row(inc) {
+	const id = inc.incident;
+	const now = ctx.now();
+	const next = nextText(inc, now);
+	const b = inc.branch;
+	const sev = Math.min(4, Math.max(1, Number(inc.severity) || 4));
+	const li = el('li', { class: `inc sev${sev}${inc.drill ? ' drill' : ''}`,
+	    'data-incident': id, 'data-branch': b, 'data-severity': sev,
+	    'data-state': inc.state });
+
+	li.append(
+	    el('a', { class: 'inc-main', href: `#incident=${id}` },
+		el('span', { class: 'inc-title' }, marks(inc),
+		    el('span', { class: 'cat' }, ctx.categoryLabel(inc.type)),
+		    el('span', { class: 'branch' }, ctx.branchName(b))),
+		el('span', { class: 'loc' }, locations(inc)),
+		el('span', { class: 'sev' }, `Severity ${severityText(sev)}`),
+		el('span', { class: 'id' }, `Incident ${id}`)),
+	    el('div', { class: 'inc-state' },
+		el('p', { class: 'state' }, STATE[inc.state] || inc.state),
+		el('p', { class: 'countdown', 'data-at': next ?
+		    inc.next.at : null, 'data-what': nextWhat(inc) || null },
+		    next || (inc.state === 'routed' ? '' :
+		    'no escalation pending')),
+		el('p', { class: 'age' }, 'Reported ',
+		    el('time', { datetime: inc.created },
+		    ctx.fmtTime(inc.created, b)), `, ${ctx.zoneLabel(b)} · `,
+		    el('span', { class: 'ago', 'data-ts': inc.created },
+		    ago(inc.created, now)))),
+	    el('div', { class: 'inc-people' }, people(inc)));
+	if (inc.related && inc.related.length)
+		li.append(related(inc));
+	li.hidden = !visible(inc);
+	return li;
+}
+
+function visible(inc) {
+	return (!filter.branch || inc.branch === filter.branch) &&
+	    (!filter.severity || inc.severity <= filter.severity);
+}
+
+function sorted() {
+	return [...incidents.values()].sort((a, b) =>
+	    Date.parse(b.created) - Date.parse(a.created) ||
+	    b.incident - a.incident);
+}
+
+function count() {
+	let shown = 0;
+
+	for (const inc of incidents.values())
+		shown += visible(inc);
+	counter.textContent = incidents.size === 0 ?
+	    'No open incidents.' : shown === incidents.size ?
+	    `${incidents.size} open incident${incidents.size === 1 ? '' : 's'}` :
+	    `Showing ${shown} of ${incidents.size} open incidents`;
+}
+
+// All rows in one pass.
+function draw() {
+	const frag = document.createDocumentFragment();
+
+	rows.clear();
+	for (const inc of sorted()) {
+		const li = row(inc);
+		rows.set(inc.incident, li);
+		frag.append(li);
+	}
+	list.replaceChildren(frag);
+	count();
+}
+
+// One row, drawn again where it belongs (newest first).
+function redraw(id) {
+	const inc = incidents.get(id);
+	const old = rows.get(id);
+
+	if (!inc) {
+		if (old)
+			old.remove();
+		rows.delete(id);
+		count();
+		return;
+	}
+	const li = row(inc);
+	rows.set(id, li);
+	if (old) {
+		old.replaceWith(li);
+	} else {
+		const after = sorted().find((x) => rows.has(x.incident) &&
+		    x.incident !== id && (Date.parse(x.created) <
+		    Date.parse(inc.created) || (x.created === inc.created &&
+		    x.incident < id)));
+		list.insertBefore(li, after ? rows.get(after.incident) : null);
+	}
+	count();
+}
+
+function tick() {
+	const now = ctx.now();
+
+	for (const e of list.querySelectorAll('.countdown[data-at]')) {
+		const left = Date.parse(e.dataset.at) - now;
+		e.textContent = left > 0 ?
+		    `${e.dataset.what} in ${countdown(left)}` :
+		    `${e.dataset.what} due now`;
+	}
+}
+
+function tickAgo() {
+	const now = ctx.now();
+
+	for (const e of list.querySelectorAll('.ago[data-ts]'))
+		e.textContent = ago(e.dataset.ts, now);
+}
+
+// ---- the life banner and its sound ----------------------------------------
+
+function stopAlarm() {
+	alarm.stop();
+	clearTimeout(alarmTimer);
+	alarmTimer = null;
+}
+
+function dismiss() {
+	const b = document.getElementById('alert-banner');
+
+	stopAlarm();
+	b.hidden = true;
+	b.replaceChildren();
+}
+
+function announceLife(inc) {
+	const b = document.getElementById('alert-banner');
+	const id = inc.incident;
+	const what = `${ctx.categoryLabel(inc.type)} at ` +
+	    `${ctx.branchName(inc.branch)}, ${locations(inc)}`;
+
+	b.className = inc.drill ? 'life-banner drill' : 'life-banner';
+	b.replaceChildren(
+	    el('p', { class: 'life-what' }, inc.drill ? 'DRILL: ' :
+		'Threat to life: ', what),
+	    el('p', { class: 'life-acts' },
+		el('a', { class: 'life-open', href: `#incident=${id}`,
+		    onclick: stopAlarm }, `Open incident ${id}`),
+		el('button', { type: 'button', class: 'life-seen',
+		    onclick: dismiss }, 'Seen')));
+	b.hidden = false;
+	ctx.announce(`${inc.drill ? 'Drill' : 'Threat to life'}: ${what}`);
+	if (inc.drill)
+		return;
+	alarm.start();
+	clearTimeout(alarmTimer);
+	alarmTimer = setTimeout(stopAlarm, ALARM_MS);
+}
+
+function isLife(inc) {
+	const life = (ctx.info && ctx.info.life_severity) || 1;
+
+	return Number(inc.severity) <= life;
+}
+
+// ---- what comes in ----------------------------------------------------------
+
+function onIncident(topic, p) {
+	const id = Number(topic.split('/').pop());
+
+	if (!Number.isInteger(id) || id <= 0)
+		return;
+	if (!p || p.state === 'resolved') {
+		if (incidents.delete(id) && loaded)
+			redraw(id);
+		return;
+	}
+	if (p.branch && ctx.info && !ctx.branch(p.branch))
+		return;		/* a branch this account does not cover */
+	const old = incidents.get(id);
+	if (old && old.updated === p.updated && old.responders)
+		return;		/* the same message again (retained) */
+	incidents.set(id, { ...p, responders: old && old.responders });
+	if (!loaded)
+		return;
+	redraw(id);
+	if (!seen.has(id)) {
+		seen.add(id);
+		if (isLife(p))
+			announceLife(p);
+	}
+	refresh.add(id);
+	clearTimeout(refreshTimer);
+	refreshTimer = setTimeout(askResponders, REFRESH_MS);
+}
+
+async function askResponders() {
+	const ids = [...refresh];
+
+	refresh.clear();
+	// Many at once (after a gap): one request for the whole board.
+	if (ids.length > 20) {
+		load();
+		return;
+	}
+	for (const id of ids) {
+		let a;
+		try {
+			a = oldBeacond ? await fromTimeline(id) :
+			    await ctx.request('board', { incident: id });
+		} catch {
+			continue;
+		}
+		const got = a.ok && Array.isArray(a.incidents) && a.incidents[0];
+		const inc = incidents.get(id);
+		if (!got || !inc)
+			continue;
+		// The message may be newer than the answer: keep its fields.
+		const newer = Date.parse(inc.updated) > Date.parse(got.updated);
+		incidents.set(id, newer ? { ...inc, responders: got.responders } :
+		    got.state === 'resolved' ? inc : got);
+		redraw(id);
+	}
+}
+
+// The whole board: `board`, or `incidents {open}` where beacond has no
+// `board` yet (nobody's answers then, only counts, until a change).
+async function ask() {
+	let a = await ctx.request('board');
+
+	if (!a.ok && /^method: /.test(a.error || '')) {
+		oldBeacond = true;
+		a = await ctx.request('incidents', { open: true });
+	}
+	return a;
+}
+
+const ANSWER = { ack: 'acknowledged', decline: 'declined',
+    arrived: 'on_scene', stand_down: 'stood_down' };
+
+// An older beacond: the responders of one incident from its timeline, as
+// `board {incident}` would give them.
+async function fromTimeline(id) {
+	const a = await ctx.request('timeline', { incident: id });
+	const who = new Map();
+
+	if (!a.ok)
+		return a;
+	for (const ev of a.events || []) {
+		const r = ev.actor;
+		if (ev.kind === 'notified' && r && !who.has(r) &&
+		    !/^debrief_/.test(ev.detail || '')) {
+			const known = (ctx.info.responders || []).find((x) =>
+			    x.id === r) || {};
+			who.set(r, { id: r, role: known.role || '',
+			    label: known.label || '', step: ev.step,
+			    state: 'notified', ts: ev.ts });
+		} else if (ANSWER[ev.kind] && who.has(r)) {
+			Object.assign(who.get(r), { state: ANSWER[ev.kind],
+			    ts: ev.ts });
+		}
+	}
+	return { ok: true, incidents: [{ ...a.incident,
+	    responders: [...who.values()] }] };
+}
+
+// The incidents as they stand: the board's answer (with who was called)
+// over what the topic said, unless the topic's is newer.
+function merge(list) {
+	for (const inc of list) {
+		const mine = incidents.get(inc.incident);
+		if (inc.state === 'resolved')
+			continue;
+		if (mine && Date.parse(mine.updated) > Date.parse(inc.updated))
+			incidents.set(inc.incident, { ...mine,
+			    responders: inc.responders });
+		else
+			incidents.set(inc.incident, inc);
+	}
+}
+
+function drawn() {
+	for (const id of incidents.keys())
+		seen.add(id);
+	loaded = true;
+	draw();
+	ctx.ready();
+}
+
+// The board is drawn from whichever comes first: the retained messages of
+// beacon/incident/+ (small: the broker's websockets pass them at once),
+// known to be all in when a small request made after the subscription is
+// answered; or the `board` answer, which names who was called and
+// answered, and which a broker's websockets can take seconds to pass when
+// hundreds of incidents are open (so it is asked after that small one,
+// not to hold it up). The rows are drawn again, in one pass, when the
+// answer comes.
+async function load() {
+	if (loading)
+		return;
+	loading = true;
+	let a;
+	try {
+		await subscribed;
+		await ctx.request('modes').catch(() => null);
+		if (!loaded && incidents.size > 0)
+			drawn();
+		a = await ask();
+	} catch (e) {
+		loading = false;
+		counter.textContent = `The board could not be read: ${e.message}. ` +
+		    'Trying again…';
+		setTimeout(load, 3000);
+		return;
+	}
+	loading = false;
+	if (!a.ok) {
+		counter.textContent = `The board could not be read: ${a.error}`;
+		ctx.ready();
+		return;
+	}
+	merge(a.incidents || []);
+	drawn();
+}
+
+// ---- the view ---------------------------------------------------------------
+
+function select(label, name, options, onchange) {
+	return el('label', { class: 'filter' }, el('span', null, label),
+	    el('select', { name, onchange },
+	    options.map(([v, t]) => el('option', { value: v }, t))));
+}
+
+function filters() {
+	const branches = (ctx.info.branches || []).map((b) =>
+	    [b.branch, b.name || b.branch]);
+
+	return el('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
+	    select('Branch', 'branch', [['', 'All branches'], ...branches],
+		(e) => setFilter('branch', e.target.value)),
+	    select('Severity', 'severity', [['0', 'All severities'],
+		['1', '1 threat to life'], ['2', '1–2: urgent or worse'],
+		['3', '1–3: needs care or worse']],
+		(e) => setFilter('severity', Number(e.target.value))));
+}
+
+function setFilter(k, v) {
+	filter[k] = v;
+	for (const [id, li] of rows)
+		li.hidden = !visible(incidents.get(id));
+	count();
+}
+
+export function mount(s, c) {
+	section = s;
+	ctx = c;
+	counter = el('p', { id: 'board-count', class: 'count', role: 'status' },
+	    'Reading the board…');
+	list = el('ul', { id: 'board', class: 'board', 'aria-label':
+	    'Open incidents' });
+	section.append(el('div', { class: 'view-head' },
+	    el('h2', null, 'Open incidents'), filters()), counter, list);
+	subscribed = ctx.subscribe(ctx.topic('incident', '+'), onIncident);
+	setInterval(tick, 1000);
+	setInterval(tickAgo, 10000);
+	load();
+}
+
+export function show() {
+	tick();
+}
+
+// Back online after a gap: the whole board again.
+export function online(up) {
+	if (up && ctx && loaded)
+		load();
+}

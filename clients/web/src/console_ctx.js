@@ -1,0 +1,306 @@
+// What the console's views share (the ctx of docs/web.md "The console"):
+// supervisor requests over MQTT v5 request/response, the `console` answer
+// (branches, categories, responders), beacond's clock, times in each
+// branch's own zone, navigation and a polite announcement for screen
+// readers. A view module exports mount(section, ctx) and show(params).
+import { randomHex } from './util.js';
+
+const TIMEOUT_MS = 15000;
+
+function hexOf(bytes) {
+	if (!bytes)
+		return '';
+	return Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function bytesOf(hex) {
+	const b = new Uint8Array(hex.length / 2);
+
+	for (let i = 0; i < b.length; i++)
+		b[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+	return b;
+}
+
+// Formatters are slow to make and the board asks for hundreds of times:
+// one per zone and kind, kept.
+const formats = new Map();
+
+function format(kind, zone) {
+	const key = `${kind} ${zone}`;
+	const opts = { timeZone: zone || undefined };
+
+	if (formats.has(key))
+		return formats.get(key);
+	if (kind === 'time')
+		Object.assign(opts, { hour: '2-digit', minute: '2-digit',
+		    hourCycle: 'h23', timeZoneName: 'short' });
+	else if (kind === 'seconds')
+		Object.assign(opts, { hour: '2-digit', minute: '2-digit',
+		    second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+	else if (kind === 'parts')
+		Object.assign(opts, { year: 'numeric', month: '2-digit',
+		    day: '2-digit', hour: '2-digit', minute: '2-digit',
+		    second: '2-digit', hourCycle: 'h23' });
+	else
+		Object.assign(opts, { weekday: 'short', day: 'numeric',
+		    month: 'short', year: 'numeric' });
+	let f;
+	try {
+		f = new Intl.DateTimeFormat('en-US', opts);
+	} catch {
+		delete opts.timeZone;	/* a zone this browser does not know */
+		f = new Intl.DateTimeFormat('en-US', opts);
+	}
+	formats.set(key, f);
+	return f;
+}
+
+// "14:05 EST" from the parts, so that the order is the same everywhere.
+function timeText(f, d) {
+	const p = {};
+
+	for (const x of f.formatToParts(d))
+		p[x.type] = x.value;
+	return `${p.hour}:${p.minute}${p.second ? `:${p.second}` : ''} ` +
+	    `${p.timeZoneName || ''}`.trim();
+}
+
+// The zone's offset from UTC (ms) at the moment t (ms).
+function zoneOffset(t, zone) {
+	const p = {};
+
+	for (const x of format('parts', zone).formatToParts(new Date(t)))
+		p[x.type] = x.value;
+	const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1,
+	    Number(p.day), Number(p.hour) % 24, Number(p.minute),
+	    Number(p.second));
+	return asUtc - Math.floor(t / 1000) * 1000;
+}
+
+// conn: a started Conn (conn.js) whose topics include replyTopic; as: the
+// account's id; prefix: the topic prefix.
+export function createCtx({ conn, as, prefix, replyTopic }) {
+	const pending = new Map();	/* correlation hex -> {resolve, timer} */
+	const listeners = [];		/* {filter, fn} */
+	const subscribed = new Map();	/* filter -> its subscription */
+	let offset = 0;
+	let live = null;
+
+	function topicMatches(filter, topic) {
+		const f = filter.split('/');
+		const t = topic.split('/');
+
+		for (let i = 0; i < f.length; i++) {
+			if (f[i] === '#')
+				return true;
+			if (i >= t.length || (f[i] !== '+' && f[i] !== t[i]))
+				return false;
+		}
+		return f.length === t.length;
+	}
+
+	const ctx = {
+		as,
+		prefix,
+		info: null,
+
+		topic(...levels) {
+			return [prefix, ...levels].join('/');
+		},
+
+		// A supervisor request; resolves with beacond's answer (ok:false
+		// too), rejects only when offline or without an answer in 15 s.
+		request(method, fields = {}) {
+			return new Promise((resolve, reject) => {
+				const c = conn.client;
+				const id = randomHex(16);
+
+				if (!conn.online || !c) {
+					reject(new Error('not connected to the broker'));
+					return;
+				}
+				const timer = setTimeout(() => {
+					pending.delete(id);
+					reject(new Error(`no answer from beacond to ${method}`));
+				}, TIMEOUT_MS);
+				pending.set(id, { resolve, timer });
+				c.publish(ctx.topic('query', as),
+				    JSON.stringify({ ...fields, method }),
+				    { qos: 1, properties: { responseTopic: replyTopic,
+				    correlationData: bytesOf(id) } });
+			});
+		},
+
+		// Every message (topic, object or null) reaches the shell here.
+		dispatch(topic, payload, packet) {
+			if (topic === replyTopic) {
+				const props = packet && packet.properties;
+				const id = hexOf(props && props.correlationData);
+				const p = pending.get(id);
+
+				if (!p)
+					return;
+				pending.delete(id);
+				clearTimeout(p.timer);
+				if (payload && typeof payload.now === 'string')
+					ctx.setNow(payload.now);
+				p.resolve(payload || { ok: false,
+				    error: 'an answer that is not JSON' });
+				return;
+			}
+			for (const l of listeners.slice())
+				if (topicMatches(l.filter, topic))
+					l.fn(topic, payload);
+		},
+
+		// Messages on a topic filter (e.g. beacon/incident/+), subscribed
+		// now and after every reconnection. Resolves once the broker has
+		// the subscription (the retained messages then follow at once);
+		// when offline, at the next connection.
+		subscribe(filter, fn) {
+			listeners.push({ filter, fn });
+			const topics = conn.opts.topics;
+			if (subscribed.has(filter))
+				return subscribed.get(filter);
+			if (!topics.includes(filter))
+				topics.push(filter);
+			const p = new Promise((resolve) => {
+				if (conn.online)
+					conn.client.subscribe(filter, { qos: 1 },
+					    () => resolve());
+				else
+					resolve();
+			});
+			subscribed.set(filter, p);
+			return p;
+		},
+
+		setNow(iso) {
+			const t = Date.parse(iso);
+
+			if (Number.isFinite(t))
+				offset = t - Date.now();
+		},
+
+		// beacond's clock, in milliseconds.
+		now() {
+			return Date.now() + offset;
+		},
+
+		branch(id) {
+			const list = (ctx.info && ctx.info.branches) || [];
+
+			return list.find((b) => b.branch === id) || null;
+		},
+
+		branchName(id) {
+			const b = ctx.branch(id);
+
+			return (b && b.name) || id || '';
+		},
+
+		zone(branchId) {
+			const b = ctx.branch(branchId);
+
+			return (b && b.timezone) || '';
+		},
+
+		// "14:05 EST", in the branch's zone.
+		fmtTime(iso, branchId, seconds = false) {
+			const d = new Date(iso);
+
+			if (!iso || Number.isNaN(d.getTime()))
+				return '';
+			return timeText(format(seconds ? 'seconds' : 'time',
+			    ctx.zone(branchId)), d);
+		},
+
+		// "Mon, Dec 7, 2026", the day at the branch.
+		fmtDate(iso, branchId) {
+			const d = new Date(iso);
+
+			if (!iso || Number.isNaN(d.getTime()))
+				return '';
+			return format('date', ctx.zone(branchId)).format(d);
+		},
+
+		// "Central Library time": what the times of a branch are in.
+		zoneLabel(branchId) {
+			return `${ctx.branchName(branchId)} time`;
+		},
+
+		// "2026-12-07T14:05" (or "2026-12-07") as the branch's local
+		// time -> RFC 3339 in UTC; "" when it cannot be read.
+		localToIso(value, branchId) {
+			const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/
+			    .exec(value || '');
+
+			if (!m)
+				return '';
+			const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1,
+			    Number(m[3]), Number(m[4] || 0), Number(m[5] || 0));
+			const zone = ctx.zone(branchId);
+			let t = guess - zoneOffset(guess, zone);
+			t = guess - zoneOffset(t, zone);
+			return new Date(t).toISOString();
+		},
+
+		// The branch's local "YYYY-MM-DDTHH:MM" of the moment t (ms), for
+		// a datetime-local input.
+		localInput(t, branchId) {
+			const p = {};
+
+			for (const x of format('parts', ctx.zone(branchId))
+			    .formatToParts(new Date(t)))
+				p[x.type] = x.value;
+			return `${p.year}-${p.month}-${p.day}T` +
+			    `${String(Number(p.hour) % 24).padStart(2, '0')}:${p.minute}`;
+		},
+
+		go(hash) {
+			const h = hash.startsWith('#') ? hash : `#${hash}`;
+
+			if (location.hash === h)
+				window.dispatchEvent(new HashChangeEvent('hashchange'));
+			else
+				location.hash = h;
+		},
+
+		categoryLabel(type) {
+			const list = (ctx.info && ctx.info.categories) || [];
+			const c = list.find((x) => x.type === type);
+
+			return (c && c.label) || type || 'incident';
+		},
+
+		roleLabel(role) {
+			const list = (ctx.info && ctx.info.roles) || [];
+			const r = list.find((x) => x.role === role);
+
+			return (r && r.label) || role || '';
+		},
+
+		// "crisis-1 (crisis worker)".
+		responderLabel(id) {
+			const list = (ctx.info && ctx.info.responders) || [];
+			const r = list.find((x) => x.id === id);
+
+			return r && r.label ? `${id} (${r.label})` : id;
+		},
+
+		// The page is usable: the board is drawn (body data-ready="1").
+		ready() {
+			document.body.dataset.ready = '1';
+		},
+
+		announce(text) {
+			if (!live)
+				live = document.getElementById('live');
+			if (!live)
+				return;
+			live.textContent = '';
+			setTimeout(() => { live.textContent = text; }, 50);
+		},
+	};
+	return ctx;
+}
