@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boardreport.h"
 #include "engine_int.h"
 
 #define CONSOLE_LIMIT 1000	/* items per answer, as the other reads */
@@ -131,7 +132,7 @@ console_info(struct console_ask *a)
 	console_info_responders(a);
 	msg_reply_set_int(a->r, "life_severity", cf->life_severity);
 	msg_reply_set_json(a->r, "debrief", console_debrief_conf(cf));
-	msg_reply_set_bool(a->r, "report", cf->http_listen != NULL);
+	msg_reply_set_bool(a->r, "report", boardreport_on());
 	return NULL;
 }
 

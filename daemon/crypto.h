@@ -74,6 +74,10 @@ void crypto_hmac(const unsigned char *key, const void *msg, size_t len,
 /* 1 when the n bytes at a and b are equal, in time that does not depend
  * on where they differ. */
 int crypto_equal(const void *a, const void *b, size_t n);
+/* A Content-Security-Policy source for an inline element whose text is
+ * the len bytes at p: "'sha256-BASE64'" (crypto_hash.c); the caller
+ * frees. */
+char *crypto_csp_hash(const void *p, size_t len);
 
 /* The HTTP listener's TLS (crypto_tls.c): a server context from a PEM
  * certificate chain and key, TLS 1.2 at least. NULL with err set. */

@@ -364,6 +364,10 @@ int enroll_request(struct engine *, const struct request *);
 /* console.c: the console's reads (console, board, debriefs_due, devices,
  * modes); 1 when the request was one of them (answered or refused). */
 int console_request(struct engine *, const struct request *);
+
+/* boardreport.c: a link to the board report ("report_link"): 1 when the
+ * request was one, answered or refused. */
+int boardreport_request(struct engine *, const struct request *);
 int oncall_restore(struct engine *, int64_t now);
 
 /* purge.c */

@@ -1,8 +1,10 @@
 /*
  * What reaches a responder's phone in a pocket (beacond.h): Web Push to
  * the app's subscriptions and the signed action links its notifications
- * carry, served on the http listener. Their keys live beside the
- * database unless beacon.conf names a path, made at first start.
+ * carry, served on the http listener; the board report's links
+ * (boardreport.h) are signed with the same secret. Their keys live
+ * beside the database unless beacon.conf names a path, made at first
+ * start.
  */
 #include <sys/queue.h>
 
@@ -14,6 +16,7 @@
 #include <event2/event.h>
 
 #include "beacond.h"
+#include "boardreport.h"
 #include "conf.h"
 #include "crypto.h"
 #include "engine.h"
@@ -125,6 +128,8 @@ phone_links(struct daemon *d)
 		fatalx("links: %s", err);
 	base = phone_base(d->cf);
 	d->links = link_new(secret, base, d->cf->links_lifetime);
+	boardreport_serve(d->web, d->base, secret, d->args.config,
+	    d->args.db != NULL ? d->args.db : d->cf->database);
 	explicit_bzero(secret, sizeof secret);
 	link_serve(d->links, d->web, phone_act, phone_describe, d);
 	enroll_serve(d->web, &d->engine, &d->active);
@@ -210,6 +215,7 @@ phone_free(struct daemon *d)
 	}
 	webpush_free(d->wp);
 	d->wp = NULL;
+	boardreport_free();
 	link_free(d->links);
 	d->links = NULL;
 }

@@ -181,6 +181,8 @@ request_handle(struct engine *e, const struct request *rq)
 		;
 	else if (console_request(e, rq))
 		;
+	else if (boardreport_request(e, rq))
+		;
 	else if (msg_query_decode(rq->p, rq->len, q, err, sizeof err) !=
 	    MSG_OK)
 		request_refuse(e, rq, -1, err);

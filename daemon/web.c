@@ -129,27 +129,40 @@ web_over_tls(struct evhttp_request *req)
 }
 
 static void
-web_headers(struct evhttp_request *req)
+web_headers_csp(struct evhttp_request *req, const char *csp)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-	evhttp_add_header(h, "Content-Security-Policy", WEB_CSP);
+	evhttp_add_header(h, "Content-Security-Policy", csp);
 	if (web_over_tls(req))
 		evhttp_add_header(h, "Strict-Transport-Security", WEB_HSTS);
+}
+
+static void
+web_headers(struct evhttp_request *req)
+{
+	web_headers_csp(req, WEB_CSP);
 }
 
 void
 web_reply(struct evhttp_request *req, int code, const char *reason,
     const char *type, const char *body, size_t len)
 {
+	web_reply_csp(req, code, reason, type, body, len, WEB_CSP);
+}
+
+void
+web_reply_csp(struct evhttp_request *req, int code, const char *reason,
+    const char *type, const char *body, size_t len, const char *csp)
+{
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	struct evbuffer *b = evbuffer_new();
 
 	if (b == NULL)
 		fatalx("evbuffer_new");
-	web_headers(req);
+	web_headers_csp(req, csp);
 	evhttp_add_header(h, "Content-Type", type);
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_HEAD)

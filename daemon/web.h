@@ -35,6 +35,10 @@ void web_route(struct web *w, const char *prefix, web_route_fn fn,
 /* An answer with the listener's security headers and no caching. */
 void web_reply(struct evhttp_request *, int code, const char *reason,
     const char *type, const char *body, size_t len);
+/* The same with its own Content-Security-Policy (a page with an inline
+ * style of its own, the board report). */
+void web_reply_csp(struct evhttp_request *, int code, const char *reason,
+    const char *type, const char *body, size_t len, const char *csp);
 /* The address the request came from ("" when unknown). */
 const char *web_peer(struct evhttp_request *);
 

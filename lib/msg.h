@@ -529,6 +529,22 @@ const char *msg_console_method_name(int);
 int msg_console_decode(const void *, size_t, struct console_req *,
     char *err, size_t errlen);
 
+/* ---- the board report's link (report_link) ------------------------------
+ * A supervisor request on beacon/query/{responder}: {"method":
+ * "report_link", "since", "until" (RFC 3339), "branch"}, each optional.
+ * beacond answers with a link to GET /r/{token} on its listener.
+ */
+struct report_link_req {
+	int method;			/* 0: the only one */
+	int64_t since, until;		/* ms; 0: not given */
+	char branch[ID_MAX + 1];	/* "": every branch */
+};
+/* MSG_OK; MSG_NOID when the payload is no report_link request (not JSON,
+ * or another method); MSG_BAD with err naming the field. */
+int msg_report_link_decode(const void *, size_t, struct report_link_req *,
+    char *err, size_t errlen);
+char *msg_report_link_encode(const struct report_link_req *);
+
 /* The string key of a reply, or NULL; the caller frees it. */
 char *msg_reply_str(const void *payload, size_t len, const char *key);
 /* ---- alarms that are not real -----------------------------------------

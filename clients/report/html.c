@@ -21,7 +21,7 @@
  * the colours and never splits a chart or a table row across pages.
  */
 static const char html_css[] =
-    "@page{size:A4;margin:14mm}\n"
+    "\n@page{size:A4;margin:14mm}\n"
     "*{box-sizing:border-box}\n"
     "html{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "body{margin:0;background:#f4f5f7;color:#1f2933;"
@@ -100,6 +100,12 @@ static const char html_css[] =
     "border-top:0;box-shadow:none;max-width:none}h2{break-after:avoid}"
     "section{break-inside:auto}}\n";
 
+const char *
+html_style(void)
+{
+	return html_css;
+}
+
 /* "%-d %B %Y" of a local time: "1 March 2026". */
 static char *
 html_date(int64_t ms, const char *format, char *buf, size_t len)
@@ -146,7 +152,7 @@ html_head(FILE *fp, const struct report_meta *m)
 		fputs(", ", fp);
 		html_text(fp, m->branch);
 	}
-	fprintf(fp, " (generated %s)</title>\n<style>\n%s</style>\n</head>\n",
+	fprintf(fp, " (generated %s)</title>\n<style>%s</style>\n</head>\n",
 	    html_date(m->generated, "%Y-%m-%d %H:%M", gen, sizeof gen),
 	    html_css);
 }

@@ -22,6 +22,9 @@ struct report_meta {
 	int zones;	/* 1: months and hours in each branch's zone */
 };
 
+/* The text of the page's one <style> element, exactly (for a
+ * Content-Security-Policy hash); static. */
+const char *html_style(void);
 /* The whole page, from <!doctype html> to </html>. */
 void html_report(FILE *, const struct stats *, const struct report_meta *);
 

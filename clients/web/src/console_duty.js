@@ -1,4 +1,429 @@
-// Placeholder for the #duty view(s): replaced by the real module.
+// The console's #duty view (#duty=BRANCH opens a branch): who is on duty
+// at a branch now, or at a chosen time, per role (the `oncall` request,
+// as `beacon oncall`); the overrides in force, each with a Clear button
+// (`oncall_clear`); a form that sets an override (`oncall_set`); and the
+// overrides' own log (`oncall_log`). Times typed here are the branch's
+// local time, "YYYY-MM-DDTHH:MM", which beacond reads in the branch's
+// zone; times shown are in the branch's zone, labelled.
+import { el, validId } from './util.js';
+
+const NOTE_MAX = 512;
+const LOG_SHOWN = 50;
+
+let ctx = null;
 let section = null;
-export function mount(s, ctx) { section = s; void ctx; }
-export function show(params) { section = document.getElementById(`view-${params.view}`) || section; section.textContent = `${params.view}: not written yet`; }
+let branch = '';	/* the branch shown */
+let at = '';		/* "YYYY-MM-DDTHH:MM" at the branch, or "" for now */
+let drawn = 0;		/* a counter: an answer for an older draw is dropped */
+
+// ---- time at a branch -------------------------------------------------------
+
+function parts(ms, zone) {
+	const p = {};
+	let f;
+
+	try {
+		f = new Intl.DateTimeFormat('en-CA', { timeZone: zone || undefined,
+		    year: 'numeric', month: '2-digit', day: '2-digit',
+		    hour: '2-digit', minute: '2-digit', second: '2-digit',
+		    hourCycle: 'h23' });
+	} catch {
+		f = new Intl.DateTimeFormat('en-CA', { year: 'numeric',
+		    month: '2-digit', day: '2-digit', hour: '2-digit',
+		    minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+	}
+	for (const x of f.formatToParts(new Date(ms)))
+		p[x.type] = x.value;
+	return p;
+}
+
+// "YYYY-MM-DDTHH:MM", the wall clock of zone at ms (a datetime-local
+// input's value).
+export function zoneLocal(ms, zone) {
+	const p = parts(ms, zone);
+
+	return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+// The instant (ms) whose wall clock in zone is local ("YYYY-MM-DDTHH:MM"
+// or with ":SS"), or NaN. A time skipped by a clock change is read with
+// the offset from before it.
+export function zoneUtc(local, zone) {
+	const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(
+	    local || '');
+
+	if (!m)
+		return NaN;
+	const want = Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+	let t = want;
+	for (let i = 0; i < 3; i++) {
+		const p = parts(t, zone);
+		const seen = Date.UTC(+p.year, p.month - 1, +p.day, +p.hour,
+		    +p.minute, +p.second);
+		if (seen === want)
+			return t;
+		t += want - seen;
+	}
+	return t;
+}
+
+// ---- drawing -----------------------------------------------------------------
+
+function when(iso) {
+	return iso ? `${ctx.fmtDate(iso, branch)}, ${ctx.fmtTime(iso, branch)}` :
+	    '';
+}
+
+function zoneNote() {
+	const b = ctx.branch(branch);
+
+	return `Times are ${ctx.zoneLabel(branch)}` +
+	    `${b && b.timezone ? ` (${b.timezone})` : ''}.`;
+}
+
+function busy(on) {
+	section.setAttribute('aria-busy', on ? 'true' : 'false');
+}
+
+// A refusal or a failure, in beacond's words.
+function problem(text) {
+	return el('p', { class: 'error', role: 'alert' }, text);
+}
+
+function ask(method, fields) {
+	return ctx.request(method, fields).catch((e) =>
+	    ({ ok: false, error: e.message }));
+}
+
+function names(ids) {
+	return ids && ids.length ? ids.map((id) => ctx.responderLabel(id))
+	    .join(', ') : 'no one';
+}
+
+function rolesTable(b) {
+	const rows = (b.roles || []).map((r) => el('tr', null,
+	    el('th', { scope: 'row' }, r.label || ctx.roleLabel(r.role)),
+	    el('td', { class: r.on_duty && r.on_duty.length ? '' : 'nobody' },
+		r.on_duty && r.on_duty.length ? names(r.on_duty) : 'no one'),
+	    el('td', null, names(r.off_duty))));
+
+	return el('table', { class: 'cf-table duty-roles' },
+	    el('caption', null, 'Who is on duty, per role'),
+	    el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Role'),
+		el('th', { scope: 'col' }, 'On duty'),
+		el('th', { scope: 'col' }, 'Off duty'))),
+	    el('tbody', null, rows));
+}
+
+function overrideLine(o) {
+	const note = o.note ? `: ${o.note}` : '';
+
+	return `${ctx.responderLabel(o.responder)} ${o.on_duty ? 'on duty' :
+	    'off duty'} from ${when(o.from)} until ${when(o.until)}, set by ` +
+	    `${o.by}${note}`;
+}
+
+function overridesList(b, status) {
+	const list = b.overrides || [];
+	const box = el('div', { class: 'duty-overrides' },
+	    el('h3', null, 'Overrides in force'));
+
+	if (!list.length) {
+		box.append(el('p', { class: 'empty' }, 'None: the shifts of the ' +
+		    'configuration apply.'));
+		return box;
+	}
+	const seen = new Set();
+	const ul = el('ul', { class: 'cf-list' });
+	for (const o of list) {
+		const li = el('li', null, el('span', null, overrideLine(o)));
+		if (!seen.has(o.responder)) {
+			seen.add(o.responder);
+			li.append(el('button', { type: 'button', class: 'plain',
+			    'data-clear': o.responder,
+			    onclick: () => clear(o.responder, status) },
+			    `Clear ${o.responder}`));
+		}
+		ul.append(li);
+	}
+	box.append(ul);
+	return box;
+}
+
+function nowPanel(b, status) {
+	const open = b.open ? 'open' : `closed${b.closed ? `, ${b.closed}` : ''}`;
+
+	return el('div', { class: 'panel duty-now' },
+	    el('h3', null, `${b.name || ctx.branchName(b.branch)} ${at ?
+		'at' : 'now,'} ${when(b.at)}: ${open}`),
+	    rolesTable(b), overridesList(b, status));
+}
+
+// ---- the choice of branch and time ------------------------------------------
+
+function chooser() {
+	const branches = (ctx.info && ctx.info.branches) || [];
+	const sel = el('select', { id: 'duty-branch', name: 'branch' },
+	    branches.map((b) => el('option', { value: b.branch,
+		selected: b.branch === branch }, `${b.name} (${b.branch})`)));
+	const time = el('input', { id: 'duty-at', name: 'at',
+	    type: 'datetime-local', value: at,
+	    'aria-describedby': 'duty-at-hint duty-at-error' });
+	const form = el('form', { class: 'panel cf-form duty-choose',
+	    onsubmit: (e) => {
+		e.preventDefault();
+		if (time.validity.badInput) {
+			setError(form, 'duty-at', 'Give a whole date and time, ' +
+			    'or press Now.');
+			time.focus();
+			return;
+		}
+		branch = sel.value;
+		at = time.value;
+		draw();
+	    } },
+	    el('div', { class: 'cf-row' },
+		el('div', { class: 'cf-field' },
+		    el('label', { for: 'duty-branch' }, 'Branch'), sel),
+		el('div', { class: 'cf-field' },
+		    el('label', { for: 'duty-at' }, 'At a chosen time'), time,
+		    el('p', { id: 'duty-at-hint', class: 'hint-text' },
+			`Local time at the branch; empty: now. ${zoneNote()}`),
+		    el('p', { id: 'duty-at-error', class: 'field-error' }))),
+	    el('div', { class: 'cf-buttons' },
+		el('button', { type: 'submit', class: 'plain' }, 'Show'),
+		el('button', { type: 'button', class: 'plain', onclick: () => {
+			at = '';
+			branch = sel.value;
+			draw();
+		} }, 'Now')));
+
+	sel.addEventListener('change', () => {
+		branch = sel.value;
+		draw();
+	});
+	return form;
+}
+
+// ---- setting and clearing an override ---------------------------------------
+
+function field(id, label, input, hint) {
+	const desc = [hint ? `${id}-hint` : '', `${id}-error`].filter(Boolean);
+
+	input.id = id;
+	input.setAttribute('aria-describedby', desc.join(' '));
+	return el('div', { class: 'cf-field' }, el('label', { for: id }, label),
+	    input, hint ? el('p', { id: `${id}-hint`, class: 'hint-text' }, hint) :
+	    null, el('p', { id: `${id}-error`, class: 'field-error' }));
+}
+
+function setError(form, id, text) {
+	const input = form.querySelector(`#${id}`);
+	const err = form.querySelector(`#${id}-error`);
+
+	if (err)
+		err.textContent = text || '';
+	if (input && text)
+		input.setAttribute('aria-invalid', 'true');
+	else if (input)
+		input.removeAttribute('aria-invalid');
+}
+
+function covering(b) {
+	return ((ctx.info && ctx.info.responders) || []).filter((r) =>
+	    (r.branches || []).includes(b) || (r.branches || []).includes('*'));
+}
+
+function setForm(status) {
+	const zone = ctx.zone(branch);
+	const now = ctx.now();
+	const who = el('select', { name: 'responder' },
+	    el('option', { value: '' }, 'Choose a responder'),
+	    covering(branch).map((r) => el('option', { value: r.id },
+		ctx.responderLabel(r.id))));
+	const on = el('input', { type: 'radio', name: 'duty', value: 'on',
+	    id: 'duty-set-on', checked: true });
+	const off = el('input', { type: 'radio', name: 'duty', value: 'off',
+	    id: 'duty-set-off' });
+	const from = el('input', { type: 'datetime-local', name: 'from',
+	    value: zoneLocal(now, zone) });
+	const until = el('input', { type: 'datetime-local', name: 'until',
+	    value: zoneLocal(now + 8 * 3600e3, zone) });
+	const note = el('input', { type: 'text', name: 'note' });
+	const form = el('form', { class: 'panel cf-form duty-set', novalidate: true },
+	    el('h3', null, 'Set an override'),
+	    el('p', null, `Puts a responder on or off duty at ` +
+		`${ctx.branchName(branch)} over the shifts of the configuration; ` +
+		'the latest override set wins.'),
+	    el('div', { class: 'cf-row' },
+		field('duty-set-responder', 'Responder', who),
+		el('fieldset', { class: 'cf-radios' },
+		    el('legend', null, 'Duty'),
+		    el('label', { for: 'duty-set-on' }, on, ' On duty'),
+		    el('label', { for: 'duty-set-off' }, off, ' Off duty'))),
+	    el('div', { class: 'cf-row' },
+		field('duty-set-from', 'From', from, `Local time at the branch. ` +
+		    zoneNote()),
+		field('duty-set-until', 'Until', until, 'Local time at the branch.')),
+	    field('duty-set-note', 'Note (optional)', note),
+	    el('div', { class: 'cf-buttons' },
+		el('button', { type: 'submit', class: 'act primary' },
+		    'Set override')),
+	    el('p', { id: 'duty-set-result', class: 'error', role: 'alert' }));
+
+	form.addEventListener('submit', (e) => {
+		e.preventDefault();
+		submitSet(form, status);
+	});
+	return form;
+}
+
+function checkSet(form) {
+	const v = (n) => form.elements[n].value;
+	let ok = true;
+	const bad = (id, text) => {
+		setError(form, id, text);
+		ok = false;
+	};
+
+	for (const id of ['responder', 'from', 'until', 'note'])
+		setError(form, `duty-set-${id}`, '');
+	if (!validId(v('responder')))
+		bad('duty-set-responder', 'Choose a responder.');
+	if (!v('from'))
+		bad('duty-set-from', 'Give the date and time the override starts.');
+	if (!v('until'))
+		bad('duty-set-until', 'Give the date and time the override ends.');
+	else if (v('from') && v('until') <= v('from'))
+		bad('duty-set-until', 'Until must come after from.');
+	if (new TextEncoder().encode(v('note')).length > NOTE_MAX)
+		bad('duty-set-note', `At most ${NOTE_MAX} bytes.`);
+	if (!ok) {
+		const first = form.querySelector('[aria-invalid="true"]');
+		if (first)
+			first.focus();
+	}
+	return ok;
+}
+
+async function submitSet(form, status) {
+	const v = (n) => form.elements[n].value;
+	const result = form.querySelector('#duty-set-result');
+
+	result.textContent = '';
+	if (!checkSet(form))
+		return;
+	const fields = { responder: v('responder'), branch, from: v('from'),
+	    until: v('until') };
+	if (form.elements.duty.value === 'off')
+		fields.off = true;
+	if (v('note'))
+		fields.note = v('note');
+	const a = await ask('oncall_set', fields);
+	if (!a.ok) {
+		result.textContent = `Not set: ${a.error}`;
+		return;
+	}
+	const text = (a.text || 'Override set.').trim();
+	ctx.announce(text);
+	await draw(text, true);
+}
+
+async function clear(responder, status) {
+	const a = await ask('oncall_clear', { responder, branch });
+
+	if (!a.ok) {
+		status.textContent = `Not cleared: ${a.error}`;
+		status.className = 'error';
+		return;
+	}
+	const text = (a.text || `Cleared ${responder}.`).trim();
+	ctx.announce(text);
+	await draw(text, true);
+}
+
+// ---- the log --------------------------------------------------------------------
+
+function logTable(a) {
+	const box = el('div', { class: 'panel duty-log' },
+	    el('h3', null, 'Log of overrides'));
+
+	if (!a.ok) {
+		box.append(problem(`The log could not be read: ${a.error}`));
+		return box;
+	}
+	const events = (a.events || []).slice().reverse().slice(0, LOG_SHOWN);
+	if (!events.length) {
+		box.append(el('p', { class: 'empty' }, 'No override was set or ' +
+		    'cleared at this branch.'));
+		return box;
+	}
+	box.append(el('p', { class: 'hint-text' }, `Most recent first. ` +
+	    zoneNote()), el('table', { class: 'cf-table duty-log-table' },
+	    el('caption', { class: 'sr-only' }, 'Log of overrides'),
+	    el('thead', null, el('tr', null,
+		['Time', 'What', 'Responder', 'By', 'Detail'].map((h) =>
+		    el('th', { scope: 'col' }, h)))),
+	    el('tbody', null, events.map((ev) => el('tr', null,
+		el('td', null, when(ev.ts)),
+		el('td', null, ev.kind === 'set' ? `set (override ${ev.override})` :
+		    `${ev.kind} (override ${ev.override})`),
+		el('td', { class: 'id' }, ev.responder),
+		el('td', { class: 'id' }, ev.actor),
+		el('td', null, ev.detail || ''))))));
+	return box;
+}
+
+// ---- the view -------------------------------------------------------------------
+
+// Draw the view; with focus, the focus goes to the message (the view is
+// drawn anew after an action, and the button pressed is gone).
+async function draw(message, focus = false) {
+	const n = ++drawn;
+	const fields = { branch };
+
+	if (at)
+		fields.at = at;
+	busy(true);
+	const [now, log] = await Promise.all([ask('oncall', fields),
+	    ask('oncall_log', { branch })]);
+	if (n !== drawn)
+		return;
+	const status = el('p', { id: 'duty-status', role: 'status',
+	    class: 'ok-text', tabindex: -1 }, message || '');
+	section.replaceChildren(el('h2', null, 'On duty'), chooser(), status);
+	if (!now.ok) {
+		section.append(problem(`beacond refused: ${now.error}`));
+	} else {
+		const b = (now.branches || [])[0];
+		if (b)
+			section.append(nowPanel(b, status));
+	}
+	section.append(setForm(status), logTable(log));
+	section.dataset.loaded = String(n);
+	busy(false);
+	if (focus)
+		status.focus();
+}
+
+export function mount(s, c) {
+	section = s;
+	ctx = c;
+	section.classList.add('console-forms');
+}
+
+export function show(params) {
+	const branches = (ctx.info && ctx.info.branches) || [];
+	const want = params && params.arg;
+
+	if (want && branches.some((b) => b.branch === want))
+		branch = want;
+	if (!branch && branches.length)
+		branch = branches[0].branch;
+	if (!branch) {
+		section.replaceChildren(el('h2', null, 'On duty'),
+		    el('p', { class: 'empty' }, 'This account covers no branch.'));
+		return;
+	}
+	draw();
+}
