@@ -6,8 +6,9 @@
 # acknowledgment from the responder app updates its row; the incident's
 # replay at 60x shows the events in the recorded order and the gaps that
 # `beacon replay --json` prints; a correction is shown under the event it
-# corrects; a drill is started and stopped from the branches view; a
-# responder's account is refused in words. Pictures of the board, an
+# corrects; a drill is started and stopped from the branches view; the
+# board report opens in a new tab; a responder's account is refused in
+# words. Pictures of the board, an
 # incident, the branches and the reports at 1280x800 and 820x1180 go to
 # build/console-*.png. On the test clock: the supervisor's step is 600 s
 # away, and clock_move makes the minutes between the answers.
@@ -22,6 +23,10 @@ sed -i 's/{ id = "central";  name = "Central Library"; timezone = "UTC"; }/{ id 
 grep -q 'America/Toronto' "$CONF" || fail "the time zone was not set"
 TEST_CLOCK=1
 need_web
+# beacond's own listener, for the board report's link.
+HTTP_PORT=$(free_port)
+printf 'http = { listen = "127.0.0.1:%s"; root = "%s"; url = "http://127.0.0.1:%s"; };\n' \
+    "$HTTP_PORT" "$WEB" "$HTTP_PORT" >>"$CONF"
 start_broker_ws "$WEB"
 start_beacond
 sub_notify

@@ -290,14 +290,25 @@ async function branches(page) {
 	    /^Normal/.test(await text(page, `${card} .mode`)), 5000);
 }
 
-async function reports(page) {
+// The board report, from beacond's link, in a new tab.
+async function reports(ctx, page) {
 	await page.click('#nav a[data-view=reports]');
 	await until('the reports', () => page.$('#open-report'), 5000);
-	const info = await page.evaluate(() =>
-	    document.querySelector('#no-report') ? 'none' : 'listener');
-	say('report:', info);
+	(await page.$('#no-report')) &&
+	    fail('the page says beacond has no http listener');
 	await shoot(page, 'reports', ['Reports', 'Open the board report',
 	    'First day']);
+	const [tab] = await Promise.all([ctx.waitForEvent('page'),
+	    page.click('#open-report')]);
+	await until('the report in the tab', async () =>
+	    /\/r\/[A-Za-z0-9_.-]+$/.test(tab.url()) &&
+	    /Incidents and responses/.test(await tab.evaluate(() =>
+	    document.body ? document.body.innerText : '')), 10000);
+	say('report tab:', tab.url());
+	await until('the link on the page', async () =>
+	    /The report is open in a new tab/.test(await text(page,
+	    '#report-msg')), 3000);
+	await tab.close();
 }
 
 // A responder's account is refused, in words.
@@ -358,7 +369,7 @@ async function steps(ctx, app, page) {
 	await replay(page);
 	await correct(page);
 	await branches(page);
-	await reports(page);
+	await reports(ctx, page);
 	await refused(ctx);
 }
 
