@@ -247,6 +247,7 @@ function tickAgo() {
 
 function stopAlarm() {
 	alarm.stop();
+	document.getElementById('alert-banner').dataset.ringing = '0';
 	clearTimeout(alarmTimer);
 	alarmTimer = null;
 }
@@ -261,6 +262,10 @@ function dismiss() {
 
 function announceLife(inc) {
 	const b = document.getElementById('alert-banner');
+
+	// A drill never covers a real threat to life not yet seen.
+	if (inc.drill && !b.hidden && !b.classList.contains('drill'))
+		return;
 	const id = inc.incident;
 	const what = `${ctx.categoryLabel(inc.type)} at ` +
 	    `${ctx.branchName(inc.branch)}, ${locations(inc)}`;
@@ -276,9 +281,13 @@ function announceLife(inc) {
 		    onclick: dismiss }, 'Seen')));
 	b.hidden = false;
 	ctx.announce(`${inc.drill ? 'Drill' : 'Threat to life'}: ${what}`);
-	if (inc.drill)
+	b.dataset.ringing = '0';
+	if (inc.drill) {
+		stopAlarm();
 		return;
+	}
 	alarm.start();
+	b.dataset.ringing = '1';
 	clearTimeout(alarmTimer);
 	alarmTimer = setTimeout(stopAlarm, ALARM_MS);
 }

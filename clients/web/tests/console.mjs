@@ -102,6 +102,9 @@ async function more(page) {
 	await until('the threat-to-life banner', async () =>
 	    /Threat to life: Suspected overdose at Central Library/.test(
 	    await text(page, '#alert-banner')), 2000);
+	(await page.$('#alert-banner[data-ringing="1"]')) ||
+	    fail('the threat to life does not sound');
+	await page.click('#alert-banner .life-seen');
 	cli('report', '--branch', 'eastside', '--type', 'overdose',
 	    '--id', 'con-3', '--drill', '--location',
 	    'Study carrels, north wall, beside the large-print collection and ' +
@@ -111,6 +114,8 @@ async function more(page) {
 	await until('the drill banner', async () =>
 	    /^DRILL: Suspected overdose at Eastside Branch/.test(await text(page,
 	    '#alert-banner')), 2000);
+	(await page.$('#alert-banner[data-ringing="0"]')) ||
+	    fail('a drill sounds the alarm');
 	await page.click('#alert-banner .life-seen');
 	cli('report', '--branch', 'eastside', '--type', 'mental_health',
 	    '--id', 'con-4', '--location', 'Entrance');
