@@ -39,10 +39,14 @@ for f in "$TMP"/console-*.png; do
 done
 
 # What the page did is beacond's record: the acknowledgment from the app,
-# the correction and the drill, each by its author.
+# the correction and the legal hold, each by its author.
 timeline_json 1 | jq -e '[.events[] | select(.kind == "ack")][0].actor ==
     "crisis-1"' >/dev/null || fail "incident 1: $(timeline_kinds 1)"
 timeline_json 1 | jq -e '[.events[] | select(.kind == "correction")][0] |
     .actor == "supervisor-1" and .corrects > 0' >/dev/null ||
 	fail "no correction by supervisor-1: $(timeline_kinds 1)"
+timeline_json 1 | jq -e '[.events[] | select(.kind == "hold" or
+    .kind == "hold_released") | [.kind, .actor]] == [["hold", "supervisor-1"],
+    ["hold_released", "supervisor-1"]]' >/dev/null ||
+	fail "incident 1's legal hold: $(timeline_kinds 1)"
 stop_beacond

@@ -266,6 +266,14 @@ async function correct(page) {
 	    fail(`the correction: ${c}`);
 	const orig = await text(page, `#events > li[data-event="${ev}"] .ev-text`);
 	orig === 'crisis-1 arrived on scene' || fail(`the original: ${orig}`);
+	// Legal hold, on and off, recorded as supervisor-1's.
+	await page.fill('#hold-note', 'records request from a patron');
+	await page.click('#hold-form button[type=submit]');
+	await until('the hold', async () =>
+	    /on legal hold/.test(await text(page, '.facts')), 5000);
+	await page.click('#hold-form button[type=submit]');
+	await until('the hold released', async () =>
+	    /Not on legal hold/.test(await text(page, '#hold-form')), 5000);
 	await shoot(page, 'incident', ['Incident 1: Welfare check',
 	    'The gaps that mattered', 'Correction by supervisor-1',
 	    'Central Library time'], { fullPage: true });
@@ -316,7 +324,8 @@ async function reports(ctx, page) {
 	await tab.close();
 }
 
-// A responder's account is refused, in words.
+// A responder's account is refused, in words; signing in with the form
+// as a supervisor opens the board.
 async function refused(ctx) {
 	const page = await ctx.newPage();
 
@@ -326,6 +335,16 @@ async function refused(ctx) {
 	/This console is for supervisors and managers\./.test(t) &&
 	    /crisis-1 may not make supervisor requests/.test(t) ||
 	    fail(`the refusal: ${t}`);
+	(await page.$('#nav:not([hidden])')) && fail('the refused page has a nav');
+	await page.goto(`${env.url}/console.html`);
+	await until('the sign-in form', () => page.$('#login:not([hidden])'), 5000);
+	await page.fill('input[name=responder]', 'manager-1');
+	await page.click('#login-form button[type=submit]');
+	await until('the board, signed in', () => page.$('body[data-ready="1"]'),
+	    10000);
+	const who = await text(page, '#who');
+	/^manager-1/.test(who) || fail(`signed in as "${who}"`);
+	(await text(page, '#conn')) === 'Online' || fail('not said online');
 	await page.close();
 }
 
