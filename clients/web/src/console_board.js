@@ -400,8 +400,16 @@ async function fromTimeline(id) {
 }
 
 // The incidents as they stand: the board's answer (with who was called)
-// over what the topic said, unless the topic's is newer.
-function merge(list) {
+// over what the topic said, unless the topic's is newer. One the answer
+// does not have was closed (while the page was offline, say), unless it
+// changed after the answer was made.
+function merge(list, now) {
+	const open = new Set(list.map((inc) => inc.incident));
+	const asOf = Date.parse(now);
+
+	for (const [id, inc] of incidents)
+		if (!open.has(id) && Date.parse(inc.updated) <= asOf)
+			incidents.delete(id);
 	for (const inc of list) {
 		const mine = incidents.get(inc.incident);
 		if (inc.state === 'resolved')
@@ -459,7 +467,7 @@ async function load() {
 		return;
 	}
 	performance.mark('console:board');
-	merge(a.incidents || []);
+	merge(a.incidents || [], a.now);
 	drawn();
 }
 

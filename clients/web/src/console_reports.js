@@ -103,8 +103,8 @@ function draw() {
 		    (ctx.info.branches || []).map((b) => el('option',
 		    { value: b.branch }, b.name || b.branch))))),
 	    el('p', { class: 'muted' }, 'Days are counted in the chosen ' +
-		'branch\'s own time zone. Drills and tests are left out of ' +
-		'the figures.'),
+		'branch\'s own time zone. Drills and false alarms are counted ' +
+		'apart; device tests are left out.'),
 	    el('button', { type: 'submit', class: 'btn', id: 'open-report',
 		disabled: !ok }, 'Open the board report'),
 	    msg);
