@@ -77,249 +77,255 @@ function zoneOffset(t, zone) {
 	return asUtc - Math.floor(t / 1000) * 1000;
 }
 
+// Whether an MQTT topic filter (with + and #) matches a topic.
+function topicMatches(filter, topic) {
+	const f = filter.split('/');
+	const t = topic.split('/');
+
+	for (let i = 0; i < f.length; i++) {
+		if (f[i] === '#')
+			return true;
+		if (i >= t.length || (f[i] !== '+' && f[i] !== t[i]))
+			return false;
+	}
+	return f.length === t.length;
+}
+
 // conn: a Conn (conn.js) whose topics include replyTopic and the filters
 // `early`; as: the account's id; prefix: the topic prefix. The early
 // filters are subscribed with the connection, before the `console`
 // request: their retained messages are all in when its answer comes, and
 // are kept until a view subscribes (which then resolves to "early").
-export function createCtx({ conn, as, prefix, replyTopic, early = [] }) {
-	const held = new Map();		/* topic -> payload, for early filters */
-	const pending = new Map();	/* correlation hex -> {resolve, timer} */
-	const listeners = [];		/* {filter, fn} */
-	const subscribed = new Map();	/* filter -> its subscription */
-	let offset = 0;
-	let live = null;
-
-	function topicMatches(filter, topic) {
-		const f = filter.split('/');
-		const t = topic.split('/');
-
-		for (let i = 0; i < f.length; i++) {
-			if (f[i] === '#')
-				return true;
-			if (i >= t.length || (f[i] !== '+' && f[i] !== t[i]))
-				return false;
-		}
-		return f.length === t.length;
+class Ctx {
+	constructor({ conn, as, prefix, replyTopic, early = [] }) {
+		this.conn = conn;
+		this.as = as;
+		this.prefix = prefix;
+		this.replyTopic = replyTopic;
+		this.early = early;
+		this.info = null;		/* the console answer */
+		this.held = new Map();		/* topic -> payload, for early filters */
+		this.pending = new Map();	/* correlation hex -> {resolve, timer} */
+		this.listeners = [];		/* {filter, fn} */
+		this.subscribed = new Map();	/* filter -> its subscription */
+		this.offset = 0;
+		this.live = null;
 	}
 
-	const ctx = {
-		as,
-		prefix,
-		info: null,
+	topic(...levels) {
+		return [this.prefix, ...levels].join('/');
+	}
 
-		topic(...levels) {
-			return [prefix, ...levels].join('/');
-		},
+	// A supervisor request; resolves with beacond's answer (ok:false
+	// too), rejects only when offline or without an answer in 15 s.
+	request(method, fields = {}) {
+		return new Promise((resolve, reject) => {
+			const c = this.conn.client;
+			const id = randomHex(16);
 
-		// A supervisor request; resolves with beacond's answer (ok:false
-		// too), rejects only when offline or without an answer in 15 s.
-		request(method, fields = {}) {
-			return new Promise((resolve, reject) => {
-				const c = conn.client;
-				const id = randomHex(16);
-
-				if (!conn.online || !c) {
-					reject(new Error('not connected to the broker'));
-					return;
-				}
-				const timer = setTimeout(() => {
-					pending.delete(id);
-					reject(new Error(`no answer from beacond to ${method}`));
-				}, TIMEOUT_MS);
-				pending.set(id, { resolve, timer });
-				c.publish(ctx.topic('query', as),
-				    JSON.stringify({ ...fields, method }),
-				    { qos: 1, properties: { responseTopic: replyTopic,
-				    correlationData: bytesOf(id) } });
-			});
-		},
-
-		// Every message (topic, object or null) reaches the shell here.
-		dispatch(topic, payload, packet) {
-			if (topic === replyTopic) {
-				const props = packet && packet.properties;
-				const id = hexOf(props && props.correlationData);
-				const p = pending.get(id);
-
-				if (!p)
-					return;
-				pending.delete(id);
-				clearTimeout(p.timer);
-				if (payload && typeof payload.now === 'string')
-					ctx.setNow(payload.now);
-				p.resolve(payload || { ok: false,
-				    error: 'an answer that is not JSON' });
+			if (!this.conn.online || !c) {
+				reject(new Error('not connected to the broker'));
 				return;
 			}
-			let heard = false;
-			for (const l of listeners.slice())
-				if (topicMatches(l.filter, topic)) {
-					l.fn(topic, payload);
-					heard = true;
-				}
-			// A topic subscribed at the connection, before its view
-			// listens: kept (the last message of each topic) for it.
-			if (!heard && early.some((f) => topicMatches(f, topic)))
-				held.set(topic, payload);
-		},
+			const timer = setTimeout(() => {
+				this.pending.delete(id);
+				reject(new Error(`no answer from beacond to ${method}`));
+			}, TIMEOUT_MS);
+			this.pending.set(id, { resolve, timer });
+			c.publish(this.topic('query', this.as),
+			    JSON.stringify({ ...fields, method }),
+			    { qos: 1, properties: { responseTopic: this.replyTopic,
+			    correlationData: bytesOf(id) } });
+		});
+	}
 
-		// Messages on a topic filter (e.g. beacon/incident/+), subscribed
-		// now and after every reconnection. Resolves once the broker has
-		// the subscription (the retained messages then follow at once);
-		// when offline, at the next connection.
-		subscribe(filter, fn) {
-			listeners.push({ filter, fn });
-			if (early.includes(filter)) {
-				for (const [t, p] of held)
-					if (topicMatches(filter, t)) {
-						held.delete(t);
-						fn(t, p);
-					}
-				return Promise.resolve('early');
+	// Every message (topic, object or null) reaches the shell here.
+	dispatch(topic, payload, packet) {
+		if (topic === this.replyTopic) {
+			const props = packet && packet.properties;
+			const id = hexOf(props && props.correlationData);
+			const p = this.pending.get(id);
+
+			if (!p)
+				return;
+			this.pending.delete(id);
+			clearTimeout(p.timer);
+			if (payload && typeof payload.now === 'string')
+				this.setNow(payload.now);
+			p.resolve(payload || { ok: false,
+			    error: 'an answer that is not JSON' });
+			return;
+		}
+		let heard = false;
+		for (const l of this.listeners.slice())
+			if (topicMatches(l.filter, topic)) {
+				l.fn(topic, payload);
+				heard = true;
 			}
-			const topics = conn.opts.topics;
-			if (subscribed.has(filter))
-				return subscribed.get(filter);
-			if (!topics.includes(filter))
-				topics.push(filter);
-			const p = new Promise((resolve) => {
-				if (conn.online)
-					conn.client.subscribe(filter, { qos: 1 },
-					    () => resolve());
-				else
-					resolve();
-			});
-			subscribed.set(filter, p);
-			return p;
-		},
+		// A topic subscribed at the connection, before its view
+		// listens: kept (the last message of each topic) for it.
+		if (!heard && this.early.some((f) => topicMatches(f, topic)))
+			this.held.set(topic, payload);
+	}
 
-		setNow(iso) {
-			const t = Date.parse(iso);
-
-			if (Number.isFinite(t))
-				offset = t - Date.now();
-		},
-
-		// beacond's clock, in milliseconds.
-		now() {
-			return Date.now() + offset;
-		},
-
-		branch(id) {
-			const list = (ctx.info && ctx.info.branches) || [];
-
-			return list.find((b) => b.branch === id) || null;
-		},
-
-		branchName(id) {
-			const b = ctx.branch(id);
-
-			return (b && b.name) || id || '';
-		},
-
-		zone(branchId) {
-			const b = ctx.branch(branchId);
-
-			return (b && b.timezone) || '';
-		},
-
-		// "14:05 EST", in the branch's zone.
-		fmtTime(iso, branchId, seconds = false) {
-			const d = new Date(iso);
-
-			if (!iso || Number.isNaN(d.getTime()))
-				return '';
-			return timeText(format(seconds ? 'seconds' : 'time',
-			    ctx.zone(branchId)), d);
-		},
-
-		// "Mon, Dec 7, 2026", the day at the branch.
-		fmtDate(iso, branchId) {
-			const d = new Date(iso);
-
-			if (!iso || Number.isNaN(d.getTime()))
-				return '';
-			return format('date', ctx.zone(branchId)).format(d);
-		},
-
-		// "Central Library time": what the times of a branch are in.
-		zoneLabel(branchId) {
-			return `${ctx.branchName(branchId)} time`;
-		},
-
-		// "2026-12-07T14:05" (or "2026-12-07") as the branch's local
-		// time -> RFC 3339 in UTC; "" when it cannot be read.
-		localToIso(value, branchId) {
-			const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/
-			    .exec(value || '');
-
-			if (!m)
-				return '';
-			const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1,
-			    Number(m[3]), Number(m[4] || 0), Number(m[5] || 0));
-			const zone = ctx.zone(branchId);
-			let t = guess - zoneOffset(guess, zone);
-			t = guess - zoneOffset(t, zone);
-			return new Date(t).toISOString();
-		},
-
-		// The branch's local "YYYY-MM-DDTHH:MM" of the moment t (ms), for
-		// a datetime-local input.
-		localInput(t, branchId) {
-			const p = {};
-
-			for (const x of format('parts', ctx.zone(branchId))
-			    .formatToParts(new Date(t)))
-				p[x.type] = x.value;
-			return `${p.year}-${p.month}-${p.day}T` +
-			    `${String(Number(p.hour) % 24).padStart(2, '0')}:${p.minute}`;
-		},
-
-		go(hash) {
-			const h = hash.startsWith('#') ? hash : `#${hash}`;
-
-			if (location.hash === h)
-				window.dispatchEvent(new HashChangeEvent('hashchange'));
+	// Messages on a topic filter (e.g. beacon/incident/+), subscribed
+	// now and after every reconnection. Resolves once the broker has
+	// the subscription (the retained messages then follow at once);
+	// when offline, at the next connection.
+	subscribe(filter, fn) {
+		this.listeners.push({ filter, fn });
+		if (this.early.includes(filter)) {
+			for (const [t, p] of this.held)
+				if (topicMatches(filter, t)) {
+					this.held.delete(t);
+					fn(t, p);
+				}
+			return Promise.resolve('early');
+		}
+		const topics = this.conn.opts.topics;
+		if (this.subscribed.has(filter))
+			return this.subscribed.get(filter);
+		if (!topics.includes(filter))
+			topics.push(filter);
+		const p = new Promise((resolve) => {
+			if (this.conn.online)
+				this.conn.client.subscribe(filter, { qos: 1 },
+				    () => resolve());
 			else
-				location.hash = h;
-		},
+				resolve();
+		});
+		this.subscribed.set(filter, p);
+		return p;
+	}
 
-		categoryLabel(type) {
-			const list = (ctx.info && ctx.info.categories) || [];
-			const c = list.find((x) => x.type === type);
+	setNow(iso) {
+		const t = Date.parse(iso);
 
-			return (c && c.label) || type || 'incident';
-		},
+		if (Number.isFinite(t))
+			this.offset = t - Date.now();
+	}
 
-		roleLabel(role) {
-			const list = (ctx.info && ctx.info.roles) || [];
-			const r = list.find((x) => x.role === role);
+	// beacond's clock, in milliseconds.
+	now() {
+		return Date.now() + this.offset;
+	}
 
-			return (r && r.label) || role || '';
-		},
+	branch(id) {
+		const list = (this.info && this.info.branches) || [];
 
-		// "crisis-1 (crisis worker)".
-		responderLabel(id) {
-			const list = (ctx.info && ctx.info.responders) || [];
-			const r = list.find((x) => x.id === id);
+		return list.find((b) => b.branch === id) || null;
+	}
 
-			return r && r.label ? `${id} (${r.label})` : id;
-		},
+	branchName(id) {
+		const b = this.branch(id);
 
-		// The page is usable: the board is drawn (body data-ready="1").
-		ready() {
-			document.body.dataset.ready = '1';
-		},
+		return (b && b.name) || id || '';
+	}
 
-		announce(text) {
-			if (!live)
-				live = document.getElementById('live');
-			if (!live)
-				return;
-			live.textContent = '';
-			setTimeout(() => { live.textContent = text; }, 50);
-		},
-	};
-	return ctx;
+	zone(branchId) {
+		const b = this.branch(branchId);
+
+		return (b && b.timezone) || '';
+	}
+
+	// "14:05 EST", in the branch's zone.
+	fmtTime(iso, branchId, seconds = false) {
+		const d = new Date(iso);
+
+		if (!iso || Number.isNaN(d.getTime()))
+			return '';
+		return timeText(format(seconds ? 'seconds' : 'time',
+		    this.zone(branchId)), d);
+	}
+
+	// "Mon, Dec 7, 2026", the day at the branch.
+	fmtDate(iso, branchId) {
+		const d = new Date(iso);
+
+		if (!iso || Number.isNaN(d.getTime()))
+			return '';
+		return format('date', this.zone(branchId)).format(d);
+	}
+
+	// "Central Library time": what the times of a branch are in.
+	zoneLabel(branchId) {
+		return `${this.branchName(branchId)} time`;
+	}
+
+	// "2026-12-07T14:05" (or "2026-12-07") as the branch's local
+	// time -> RFC 3339 in UTC; "" when it cannot be read.
+	localToIso(value, branchId) {
+		const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/
+		    .exec(value || '');
+
+		if (!m)
+			return '';
+		const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1,
+		    Number(m[3]), Number(m[4] || 0), Number(m[5] || 0));
+		const zone = this.zone(branchId);
+		let t = guess - zoneOffset(guess, zone);
+		t = guess - zoneOffset(t, zone);
+		return new Date(t).toISOString();
+	}
+
+	// The branch's local "YYYY-MM-DDTHH:MM" of the moment t (ms), for
+	// a datetime-local input.
+	localInput(t, branchId) {
+		const p = {};
+
+		for (const x of format('parts', this.zone(branchId))
+		    .formatToParts(new Date(t)))
+			p[x.type] = x.value;
+		return `${p.year}-${p.month}-${p.day}T` +
+		    `${String(Number(p.hour) % 24).padStart(2, '0')}:${p.minute}`;
+	}
+
+	go(hash) {
+		const h = hash.startsWith('#') ? hash : `#${hash}`;
+
+		if (location.hash === h)
+			window.dispatchEvent(new HashChangeEvent('hashchange'));
+		else
+			location.hash = h;
+	}
+
+	categoryLabel(type) {
+		const list = (this.info && this.info.categories) || [];
+		const c = list.find((x) => x.type === type);
+
+		return (c && c.label) || type || 'incident';
+	}
+
+	roleLabel(role) {
+		const list = (this.info && this.info.roles) || [];
+		const r = list.find((x) => x.role === role);
+
+		return (r && r.label) || role || '';
+	}
+
+	// "crisis-1 (crisis worker)".
+	responderLabel(id) {
+		const list = (this.info && this.info.responders) || [];
+		const r = list.find((x) => x.id === id);
+
+		return r && r.label ? `${id} (${r.label})` : id;
+	}
+
+	// The page is usable: the board is drawn (body data-ready="1").
+	ready() {
+		document.body.dataset.ready = '1';
+	}
+
+	announce(text) {
+		if (!this.live)
+			this.live = document.getElementById('live');
+		if (!this.live)
+			return;
+		this.live.textContent = '';
+		setTimeout(() => { this.live.textContent = text; }, 50);
+	}
+}
+
+export function createCtx(opts) {
+	return new Ctx(opts);
 }
