@@ -318,54 +318,64 @@ function start() {
 	drawAt(play.t);
 }
 
-function replay() {
-	const end = lastMark();
+// The replay goes to t ms after the report (the scrubber, a jump).
+function seek(t) {
+	play.t = t;
+	play.last = performance.now();
+	drawAt(play.t);
+}
 
+// To the next event (dir 1) or the one before (-1).
+function jump(dir) {
+	const to = dir > 0 ? marks.find((m) => m > play.t) :
+	    [...marks].reverse().find((m) => m < play.t);
+
+	if (to !== undefined)
+		seek(to);
+}
+
+function speedButtons() {
+	const speeds = el('div', { class: 'speeds', role: 'group',
+	    'aria-label': 'Speed' });
+
+	speeds.append(...SPEEDS.map((s) => el('button', { type: 'button',
+	    class: 'speed', 'data-speed': s,
+	    'aria-pressed': String(s === play.speed), onclick: (e) => {
+		play.speed = s;
+		for (const b of speeds.children)
+			b.setAttribute('aria-pressed',
+			    String(b === e.currentTarget));
+	    } }, `${s}×`)));
+	return speeds;
+}
+
+function controls() {
 	els.playBtn = el('button', { type: 'button', class: 'btn', id: 'play',
 	    'aria-pressed': 'false',
 	    onclick: () => (play.timer ? stop() : start()) }, 'Play');
 	els.scrub = el('input', { type: 'range', id: 'scrub', min: 0,
-	    max: Math.max(1, Math.ceil(end / 1000) * 1000), step: 1000,
-	    value: play.t,
-	    'aria-label': 'Replay position', oninput: () => {
-		play.t = Number(els.scrub.value);
-		play.last = performance.now();
-		drawAt(play.t);
-	    } });
+	    max: Math.max(1, Math.ceil(lastMark() / 1000) * 1000), step: 1000,
+	    value: play.t, 'aria-label': 'Replay position',
+	    oninput: () => seek(Number(els.scrub.value)) });
 	els.pos = el('span', { class: 'pos', id: 'replay-pos' });
+	return [el('div', { class: 'controls' }, els.playBtn, speedButtons(),
+	    el('label', { class: 'scrub' }, els.scrub), els.pos),
+	    el('p', { class: 'act-row' },
+		el('button', { type: 'button', class: 'btn secondary',
+		    id: 'prev-event', onclick: () => jump(-1) }, 'Previous event'),
+		el('button', { type: 'button', class: 'btn secondary',
+		    id: 'next-event', onclick: () => jump(1) }, 'Next event'))];
+}
+
+function replay() {
 	els.sawAt = el('span');
 	els.saw = el('ul', { class: 'saw', id: 'saw' });
-	const speeds = el('div', { class: 'speeds', role: 'group',
-	    'aria-label': 'Speed' },
-	    SPEEDS.map((s) => el('button', { type: 'button',
-		class: 'speed', 'data-speed': s,
-		'aria-pressed': String(s === play.speed), onclick: (e) => {
-		    play.speed = s;
-		    for (const b of speeds.children)
-			b.setAttribute('aria-pressed',
-			    String(b === e.currentTarget));
-		} }, `${s}×`)));
-	const jump = (dir) => {
-		const to = dir > 0 ? marks.find((m) => m > play.t) :
-		    [...marks].reverse().find((m) => m < play.t);
-		if (to === undefined)
-			return;
-		play.t = to;
-		play.last = performance.now();
-		drawAt(play.t);
-	};
 	return el('section', { class: 'replay', 'aria-labelledby': 'rp-h' },
 	    el('h3', { id: 'rp-h' }, 'Replay'),
 	    el('p', { class: 'muted' }, 'Plays the timeline back in the ' +
 		'rhythm it happened; a pause longer than a minute at that ' +
 		'speed is cut to a minute.'),
-	    el('div', { class: 'controls' }, els.playBtn, speeds,
-		el('label', { class: 'scrub' }, els.scrub), els.pos),
-	    el('p', { class: 'act-row' },
-		el('button', { type: 'button', class: 'btn secondary',
-		    id: 'prev-event', onclick: () => jump(-1) }, 'Previous event'),
-		el('button', { type: 'button', class: 'btn secondary',
-		    id: 'next-event', onclick: () => jump(1) }, 'Next event')),
+	    controls(),
 	    el('div', { class: 'saw-box' },
 		el('h4', null, 'What each person saw at ', els.sawAt), els.saw),
 	    gapList());

@@ -52,8 +52,10 @@ async function open(e) {
 	// Now, inside the click: a tab opened after the answer would be
 	// taken for a popup and blocked.
 	const tab = window.open('', '_blank');
-	if (tab)
+	if (tab) {
+		tab.opener = null;	/* the report has no hold on this page */
 		tab.document.title = 'Beacon board report…';
+	}
 	say(true, 'Asking beacond for the report…');
 	const fields = { ...r };
 	if (form.branch.value)
@@ -64,6 +66,11 @@ async function open(e) {
 	} catch (err) {
 		a = { ok: false, error: err.message };
 	}
+	opened(tab, a);
+}
+
+// The tab goes to the link, or closes when there is none.
+function opened(tab, a) {
 	if (!a.ok || !(a.url || a.path)) {
 		if (tab)
 			tab.close();
