@@ -248,7 +248,7 @@ engine_request(struct engine *e, const char *topic, const void *payload,
 	}
 	if (strcmp(kind, TOPIC_QUERY) == 0 && topic_levels(in.rest) == 1) {
 		struct request rq = { topic, in.rest, payload, len, reply_to,
-			corr, corrlen };
+			corr, corrlen, 0 };
 
 		request_handle(e, &rq);
 		return;

@@ -171,6 +171,7 @@ struct request {
 	const char *reply_to;
 	const void *corr;
 	size_t corrlen;
+	size_t chunk;		/* answer in parts of this size; 0: whole */
 };
 
 #define FB_MAX ROUTE_MAX

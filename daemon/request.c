@@ -11,10 +11,21 @@
 
 #include "engine_int.h"
 
+/* The answer, in parts when the request asked for them ("chunk"). */
 void
 request_answer(struct engine *e, const struct request *rq, char *reply)
 {
-	turn_reply(e, rq->reply_to, rq->corr, rq->corrlen, reply);
+	char **parts;
+	size_t i, n;
+
+	if (rq->chunk == 0) {
+		turn_reply(e, rq->reply_to, rq->corr, rq->corrlen, reply);
+		return;
+	}
+	n = msg_reply_split(reply, rq->chunk, &parts);
+	for (i = 0; i < n; i++)
+		turn_reply(e, rq->reply_to, rq->corr, rq->corrlen, parts[i]);
+	free(parts);
 }
 
 void
@@ -165,8 +176,8 @@ request_not_yours(struct engine *e, const struct request *rq)
 	request_refuse(e, &own, -1, err);
 }
 
-void
-request_handle(struct engine *e, const struct request *rq)
+static void
+request_dispatch(struct engine *e, const struct request *rq)
 {
 	struct query *q = xmalloc(sizeof *q);
 	struct msg_reply *r;
@@ -201,6 +212,19 @@ request_handle(struct engine *e, const struct request *rq)
 			request_answer(e, rq, msg_reply_finish(r, NULL));
 	}
 	free(q);
+}
+
+void
+request_handle(struct engine *e, const struct request *rq)
+{
+	struct request own = *rq;
+	char err[DETAIL_MAX + 1];
+
+	if (msg_request_chunk(rq->p, rq->len, &own.chunk, err,
+	    sizeof err) != 0)
+		request_refuse(e, rq, -1, err);
+	else
+		request_dispatch(e, &own);
 }
 
 const char *

@@ -258,6 +258,25 @@ void msg_reply_set_time(struct msg_reply *, const char *key, int64_t ms);
 /* Encode (ok unless error is set) and free the reply. */
 char *msg_reply_finish(struct msg_reply *, const char *error);
 
+/*
+ * Answers in parts. A request may carry "chunk": N (bytes, from
+ * MSG_CHUNK_MIN to MSG_CHUNK_MAX): its answer then comes as parts of
+ * about N bytes each, all to its response topic with its correlation
+ * data, in order: its longest array shared out among them, its other
+ * members in each, and "part" (from 1) and "parts" (how many). A browser
+ * behind mosquitto's websockets asks for it: a large message there takes
+ * seconds where several small ones take milliseconds.
+ */
+#define MSG_CHUNK_MIN 1024
+#define MSG_CHUNK_MAX 1048576
+/* The request's "chunk" into *chunk (0: none): 0, or -1 with err. */
+int msg_request_chunk(const void *payload, size_t len, size_t *chunk,
+    char *err, size_t errlen);
+/* Cut answer (taken over) into parts of about chunk bytes; returns how
+ * many, in *parts (the caller frees each and the array). An answer that
+ * fits, or that has no array, is the one part, as it was. */
+size_t msg_reply_split(char *answer, size_t chunk, char ***parts);
+
 /* Walk a reply: cb gets each item of the array key as a JSON text.
  * Returns 0 when ok, MSG_BAD with the server's error in err, MSG_NOID
  * when it is not a reply. */

@@ -389,3 +389,131 @@ msg_reply_str(const void *payload, size_t len, const char *key)
 	json_decref(root);
 	return s;
 }
+
+/* ---- answers in parts ---------------------------------------------------- */
+
+int
+msg_request_chunk(const void *payload, size_t len, size_t *chunk, char *err,
+    size_t errlen)
+{
+	json_t *root = json_loadb(payload, len, 0, NULL), *v;
+	int rc = 0;
+
+	*chunk = 0;
+	if (root == NULL || !json_is_object(root) ||
+	    (v = json_object_get(root, "chunk")) == NULL || json_is_null(v))
+		goto out;
+	if (!json_is_integer(v) || json_integer_value(v) < MSG_CHUNK_MIN ||
+	    json_integer_value(v) > MSG_CHUNK_MAX) {
+		msg_err(err, errlen, "chunk: must be a number of bytes from "
+		    "%d to %d", MSG_CHUNK_MIN, MSG_CHUNK_MAX);
+		rc = -1;
+	} else
+		*chunk = (size_t)json_integer_value(v);
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* The answer's longest array: the one shared out among the parts. */
+static const char *
+msg_split_key(json_t *root)
+{
+	const char *key, *best = NULL;
+	size_t most = 0;
+	json_t *v;
+
+	json_object_foreach(root, key, v)
+		if (json_is_array(v) && json_array_size(v) > most) {
+			most = json_array_size(v);
+			best = key;
+		}
+	return best;
+}
+
+static size_t
+msg_json_size(json_t *v)
+{
+	return json_dumpb(v, NULL, 0, JSON_COMPACT);
+}
+
+struct msg_split {
+	json_t *base;		/* the answer without its array */
+	char *key;
+	json_t *items;
+	char **parts;
+	size_t nparts;
+};
+
+/* Part n of the answer: base, items [from, to) and "part", "parts". The
+ * number of parts is filled in by msg_split_number. */
+static void
+msg_split_part(struct msg_split *s, size_t from, size_t to)
+{
+	json_t *o = json_copy(s->base), *a = json_array();
+	size_t i;
+
+	if (o == NULL || a == NULL)
+		fatalx("msg: cannot split an answer");
+	for (i = from; i < to; i++)
+		json_array_append(a, json_array_get(s->items, i));
+	json_object_set_new(o, s->key, a);
+	json_object_set_new(o, "part", json_integer((json_int_t)s->nparts + 1));
+	s->parts = xreallocarray(s->parts, s->nparts + 1, sizeof *s->parts);
+	s->parts[s->nparts++] = (char *)o;	/* dumped once counted */
+}
+
+static void
+msg_split_number(struct msg_split *s)
+{
+	size_t i;
+	json_t *o;
+
+	for (i = 0; i < s->nparts; i++) {
+		o = (json_t *)s->parts[i];
+		json_object_set_new(o, "parts", json_integer((json_int_t)
+		    s->nparts));
+		s->parts[i] = msg_dump(o);
+	}
+}
+
+size_t
+msg_reply_split(char *answer, size_t chunk, char ***parts)
+{
+	struct msg_split s = { NULL, NULL, NULL, NULL, 0 };
+	const char *key;
+	json_t *root;
+	size_t i, from = 0, used, room, size;
+
+	root = strlen(answer) > chunk ? json_loads(answer, 0, NULL) : NULL;
+	if ((key = root != NULL ? msg_split_key(root) : NULL) == NULL) {
+		json_decref(root);
+		*parts = xcalloc(1, sizeof **parts);
+		(*parts)[0] = answer;
+		return 1;
+	}
+	free(answer);
+	s.key = xstrdup(key);
+	s.items = json_incref(json_object_get(root, s.key));
+	json_object_del(root, s.key);
+	s.base = root;
+	/* Room for the items in each part, past the rest and "part"s. */
+	size = msg_json_size(root) + strlen(s.key) + 48;
+	room = chunk > size ? chunk - size : 1;
+	for (i = 0, used = 0; i < json_array_size(s.items); i++) {
+		size = msg_json_size(json_array_get(s.items, i)) + 1;
+		if (i > from && used + size > room) {
+			msg_split_part(&s, from, i);
+			from = i;
+			used = 0;
+		}
+		used += size;
+	}
+	msg_split_part(&s, from, i);
+	msg_split_number(&s);
+	json_decref(s.items);
+	json_decref(root);
+	free(s.key);
+	*parts = s.parts;
+	return s.nparts;
+}

@@ -67,6 +67,25 @@ expect_eq "$(answer b1 '.incidents[0].next.at')" "$next_at" "board: next"
 query b2 supervisor-1 '{"method": "board"}'
 expect_eq "$(answer b2 '[.incidents[].incident] | sort | join(",")')" "1,2" \
     "board of supervisor-1: every branch"
+# In parts of about 1 KB ("chunk", as the page asks behind mosquitto's
+# websockets): the same incidents, in order, over several messages.
+rt="$PREFIX/reply/supervisor-1/parts"
+sub parts "$rt" "$rt"
+mosquitto_pub -h 127.0.0.1 -p "$PORT" -V mqttv5 -q 1 -t "$PREFIX/query/supervisor-1" \
+    -D publish response-topic "$rt" -D publish correlation-data parts \
+    -m '{"method": "board", "chunk": 1024}'
+wait_for 10 has parts "$rt" '.part == .parts'
+nparts=$(payloads parts "$rt" | jq -s 'length')
+((nparts > 1)) || fail "board in parts: one message of $(payloads parts "$rt" | wc -c) bytes"
+expect_eq "$(payloads parts "$rt" | jq -rs 'map(.part) | join(",")')" \
+    "$(seq -s, 1 "$nparts")" "board in parts: numbered in order"
+expect_eq "$(payloads parts "$rt" | jq -sc '[.[].incidents[]]')" \
+    "$(jq -c '.incidents' "$TMP/b2.json")" "board in parts: the same incidents"
+payloads parts "$rt" | awk 'length($0) > 1024 { exit 1 }' ||
+	fail "board in parts: a part over 1 KB"
+query chunk supervisor-1 '{"method": "board", "chunk": 10}'
+answer chunk .error | grep -q '^chunk: must be a number of bytes' ||
+	fail "a chunk too small: $(cat "$TMP/chunk.json")"
 query b3 supervisor-1 '{"method": "board", "branch": "eastside"}'
 expect_eq "$(answer b3 '[.incidents[].incident] | join(",")')" "2" "board --branch"
 expect_eq "$(answer b3 '.incidents[0].responders | map("\(.id):\(.state)") | join(",")')" \
