@@ -6,6 +6,23 @@
 import { randomHex } from './util.js';
 
 const TIMEOUT_MS = 15000;
+// Answers come in parts of about this many bytes ("chunk"): mosquitto's
+// websockets pass a message of hundreds of KB in seconds, and small ones
+// in milliseconds.
+const CHUNK = 3500;
+
+// The parts of an answer as one: the arrays (the one shared out) joined
+// in order, the other members as the first part has them.
+function joinParts(parts) {
+	const whole = { ...parts[0] };
+
+	for (const [k, v] of Object.entries(parts[0]))
+		if (Array.isArray(v))
+			whole[k] = [].concat(...parts.map((p) => p[k] || []));
+	delete whole.part;
+	delete whole.parts;
+	return whole;
+}
 
 function hexOf(bytes) {
 	if (!bytes)
@@ -127,13 +144,14 @@ class Ctx {
 				reject(new Error('not connected to the broker'));
 				return;
 			}
-			const timer = setTimeout(() => {
+			const late = () => {
 				this.pending.delete(id);
 				reject(new Error(`no answer from beacond to ${method}`));
-			}, TIMEOUT_MS);
-			this.pending.set(id, { resolve, timer });
+			};
+			this.pending.set(id, { resolve, late, parts: [],
+			    timer: setTimeout(late, TIMEOUT_MS) });
 			c.publish(this.topic('query', this.as),
-			    JSON.stringify({ ...fields, method }),
+			    JSON.stringify({ chunk: CHUNK, ...fields, method }),
 			    { qos: 1, properties: { responseTopic: this.replyTopic,
 			    correlationData: bytesOf(id) } });
 		});
@@ -146,14 +164,8 @@ class Ctx {
 			const id = hexOf(props && props.correlationData);
 			const p = this.pending.get(id);
 
-			if (!p)
-				return;
-			this.pending.delete(id);
-			clearTimeout(p.timer);
-			if (payload && typeof payload.now === 'string')
-				this.setNow(payload.now);
-			p.resolve(payload || { ok: false,
-			    error: 'an answer that is not JSON' });
+			if (p)
+				this.answer(id, p, payload);
 			return;
 		}
 		let heard = false;
@@ -166,6 +178,24 @@ class Ctx {
 		// listens: kept (the last message of each topic) for it.
 		if (!heard && this.early.some((f) => topicMatches(f, topic)))
 			this.held.set(topic, payload);
+	}
+
+	// One answer, or one part of it: resolved once every part is in.
+	answer(id, p, payload) {
+		clearTimeout(p.timer);
+		if (payload && payload.parts > 1 && payload.part >= 1) {
+			p.parts[payload.part - 1] = payload;
+			if (p.parts.filter(Boolean).length < payload.parts) {
+				p.timer = setTimeout(p.late, TIMEOUT_MS);
+				return;
+			}
+			payload = joinParts(p.parts);
+		}
+		this.pending.delete(id);
+		if (payload && typeof payload.now === 'string')
+			this.setNow(payload.now);
+		p.resolve(payload || { ok: false,
+		    error: 'an answer that is not JSON' });
 	}
 
 	// Messages on a topic filter (e.g. beacon/incident/+), subscribed
