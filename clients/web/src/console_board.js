@@ -426,7 +426,9 @@ function drawn() {
 	for (const id of incidents.keys())
 		seen.add(id);
 	loaded = true;
+	performance.mark('console:merged');
 	draw();
+	performance.mark('console:drawn');
 	ctx.ready();
 }
 
