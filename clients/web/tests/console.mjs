@@ -8,6 +8,7 @@
 // drill is started and stopped; a responder is refused in words. Pictures
 // of each view at both sizes go to the directory given as the argument.
 import { join } from 'node:path';
+import { nextText } from '../src/console_board.js';
 import { advance, duration, gaps } from '../src/console_replay.js';
 import { browser, cli, clock, env, fail, listen, run, say, screenshot, text,
     until, signIn } from './lib.mjs';
@@ -363,6 +364,22 @@ function arithmetic() {
 	    kind: 'notified', detail: 'role=security' }],
 	    '2026-12-07T10:00:00.000Z');
 	g.first_notified_ms === 7000 || fail(`first notified ${g.first_notified_ms}`);
+	// The board's words for what comes next.
+	const T = Date.parse('2026-12-07T10:00:00.000Z');
+	const iso = (ms) => new Date(T + ms).toISOString();
+	for (const [inc, want] of [
+	    [{ step: -1, next: { step: 0, at: iso(3000) } },
+		'first notifications in 0:03'],
+	    [{ step: 0, next: { step: 0, at: iso(12000), repeat: true } },
+		'repeat of step 1 in 0:12'],
+	    [{ step: 0, next: { step: 1, at: iso(42000), repeat: false } },
+		'step 2 in 0:42'],
+	    [{ step: 1, next: { step: 2, at: iso(3723000) } }, 'step 3 in 1:02:03'],
+	    [{ step: 1, next: { step: 2, at: iso(-1000) } }, 'step 3 due now'],
+	    [{ step: 1 }, '']]) {
+		const got = nextText(inc, T);
+		got === want || fail(`next ${JSON.stringify(inc)}: "${got}", not "${want}"`);
+	}
 }
 
 async function main() {
