@@ -11,14 +11,19 @@ const TIMEOUT_MS = 15000;
 // in milliseconds.
 const CHUNK = 3500;
 
-// The parts of an answer as one: the arrays (the one shared out) joined
-// in order, the other members as the first part has them.
+// The parts of an answer as one: beacond shares out its longest array
+// among them, in order, and repeats the other members in each; the array
+// shared out is the one the first two parts do not have alike.
 function joinParts(parts) {
 	const whole = { ...parts[0] };
+	const arrays = Object.keys(whole).filter((k) => Array.isArray(whole[k]));
+	const same = (k) => JSON.stringify(parts[0][k]) ===
+	    JSON.stringify(parts[1][k]);
+	const shared = arrays.find((k) => !same(k)) ||
+	    arrays.sort((a, b) => whole[b].length - whole[a].length)[0];
 
-	for (const [k, v] of Object.entries(parts[0]))
-		if (Array.isArray(v))
-			whole[k] = [].concat(...parts.map((p) => p[k] || []));
+	if (shared)
+		whole[shared] = [].concat(...parts.map((p) => p[shared] || []));
 	delete whole.part;
 	delete whole.parts;
 	return whole;
