@@ -77,6 +77,32 @@ function zoneOffset(t, zone) {
 	return asUtc - Math.floor(t / 1000) * 1000;
 }
 
+// Answers come in parts of about this many bytes ("chunk", docs/protocol.md
+// "Answers in parts"): the broker's websockets (libwebsockets in Debian
+// 12's mosquitto) write 4 KB at once, and what is left of a larger message
+// waits for the next turn of the broker's loop, about 100 ms, when the
+// browser is the reader. A board of 360 KB took 10 s in one message, 2.5 s
+// in parts of 8 KB, and 0.3 s in parts of 3.5 KB (with the MQTT header,
+// one websockets write each).
+const CHUNK = 3584;
+
+// One part of an answer ({"part": i, "parts": n, "split": key}, the
+// array key shared out in order); the whole answer once every part is in,
+// else null. An answer without "parts" is whole.
+function joinParts(p, payload) {
+	if (!payload || !payload.parts || typeof payload.split !== 'string')
+		return payload;
+	p.parts[payload.part - 1] = payload;
+	if (p.parts.filter(Boolean).length < payload.parts)
+		return null;
+	const whole = { ...p.parts[0] };
+	whole[payload.split] = p.parts.flatMap((x) => x[payload.split] || []);
+	delete whole.part;
+	delete whole.parts;
+	delete whole.split;
+	return whole;
+}
+
 // conn: a started Conn (conn.js) whose topics include replyTopic; as: the
 // account's id; prefix: the topic prefix.
 export function createCtx({ conn, as, prefix, replyTopic }) {
@@ -123,9 +149,9 @@ export function createCtx({ conn, as, prefix, replyTopic }) {
 					pending.delete(id);
 					reject(new Error(`no answer from beacond to ${method}`));
 				}, TIMEOUT_MS);
-				pending.set(id, { resolve, timer });
+				pending.set(id, { resolve, timer, parts: [] });
 				c.publish(ctx.topic('query', as),
-				    JSON.stringify({ ...fields, method }),
+				    JSON.stringify({ ...fields, method, chunk: CHUNK }),
 				    { qos: 1, properties: { responseTopic: replyTopic,
 				    correlationData: bytesOf(id) } });
 			});
@@ -140,11 +166,14 @@ export function createCtx({ conn, as, prefix, replyTopic }) {
 
 				if (!p)
 					return;
+				const whole = joinParts(p, payload);
+				if (whole === null)
+					return;		/* more parts to come */
 				pending.delete(id);
 				clearTimeout(p.timer);
-				if (payload && typeof payload.now === 'string')
-					ctx.setNow(payload.now);
-				p.resolve(payload || { ok: false,
+				if (whole && typeof whole.now === 'string')
+					ctx.setNow(whole.now);
+				p.resolve(whole || { ok: false,
 				    error: 'an answer that is not JSON' });
 				return;
 			}
