@@ -263,7 +263,8 @@ char *msg_reply_finish(struct msg_reply *, const char *error);
  * MSG_CHUNK_MIN to MSG_CHUNK_MAX): its answer then comes as parts of
  * about N bytes each, all to its response topic with its correlation
  * data, in order: its longest array shared out among them, its other
- * members in each, and "part" (from 1) and "parts" (how many). A browser
+ * members in each, and "part" (from 1), "parts" (how many) and "split"
+ * (the name of the array shared out). A browser
  * behind mosquitto's websockets asks for it: a large message there takes
  * seconds where several small ones take milliseconds.
  */

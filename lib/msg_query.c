@@ -459,6 +459,7 @@ msg_split_part(struct msg_split *s, size_t from, size_t to)
 		json_array_append(a, json_array_get(s->items, i));
 	json_object_set_new(o, s->key, a);
 	json_object_set_new(o, "part", json_integer((json_int_t)s->nparts + 1));
+	json_object_set_new(o, "split", json_string(s->key));
 	s->parts = xreallocarray(s->parts, s->nparts + 1, sizeof *s->parts);
 	s->parts[s->nparts++] = (char *)o;	/* dumped once counted */
 }
@@ -498,7 +499,7 @@ msg_reply_split(char *answer, size_t chunk, char ***parts)
 	json_object_del(root, s.key);
 	s.base = root;
 	/* Room for the items in each part, past the rest and "part"s. */
-	size = msg_json_size(root) + strlen(s.key) + 48;
+	size = msg_json_size(root) + 2 * strlen(s.key) + 64;
 	room = chunk > size ? chunk - size : 1;
 	for (i = 0, used = 0; i < json_array_size(s.items); i++) {
 		size = msg_json_size(json_array_get(s.items, i)) + 1;

@@ -79,6 +79,8 @@ nparts=$(payloads parts "$rt" | jq -s 'length')
 ((nparts > 1)) || fail "board in parts: one message of $(payloads parts "$rt" | wc -c) bytes"
 expect_eq "$(payloads parts "$rt" | jq -rs 'map(.part) | join(",")')" \
     "$(seq -s, 1 "$nparts")" "board in parts: numbered in order"
+expect_eq "$(payloads parts "$rt" | jq -rs 'map(.split) | unique | join(",")')" \
+    incidents "board in parts: the array shared out"
 expect_eq "$(payloads parts "$rt" | jq -sc '[.[].incidents[]]')" \
     "$(jq -c '.incidents' "$TMP/b2.json")" "board in parts: the same incidents"
 payloads parts "$rt" | awk 'length($0) > 1024 { exit 1 }' ||

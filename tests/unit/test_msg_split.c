@@ -98,6 +98,7 @@ test_split(void **state)
 		    "parts"), (int64_t)n);
 		assert_int_equal(msg_reply_int(parts[i], strlen(parts[i]),
 		    "count"), 100);
+		assert_non_null(strstr(parts[i], "\"split\":\"incidents\""));
 		assert_int_equal(msg_reply_decode(parts[i], strlen(parts[i]),
 		    "incidents", seen_item, &s, err, sizeof err), 0);
 		free(parts[i]);

@@ -6,26 +6,33 @@
 import { randomHex } from './util.js';
 
 const TIMEOUT_MS = 15000;
-// Answers come in parts of about this many bytes ("chunk"): mosquitto's
-// websockets pass a message of hundreds of KB in seconds, and small ones
-// in milliseconds.
-const CHUNK = 3500;
+// Answers come in parts of about this many bytes ("chunk", docs/protocol.md
+// "Answers in parts"): the broker's websockets (libwebsockets in Debian
+// 12's mosquitto) write 4 KB at once, and what is left of a larger message
+// waits for the next turn of the broker's loop, about 100 ms, when the
+// browser is the reader. A board of 360 KB took 10 s in one message, 2.5 s
+// in parts of 8 KB, and 0.3 s in parts of 3.5 KB (with the MQTT header,
+// one websockets write each).
+const CHUNK = 3584;
 
-// The parts of an answer as one: beacond shares out its longest array
-// among them, in order, and repeats the other members in each; the array
-// shared out is the one the first two parts do not have alike.
+// The parts of an answer as one: beacond shares out one array among them
+// in order ("split" names it) and repeats the other members in each.
+// Without "split" (an older beacond), the array shared out is the one the
+// first two parts do not have alike.
 function joinParts(parts) {
 	const whole = { ...parts[0] };
 	const arrays = Object.keys(whole).filter((k) => Array.isArray(whole[k]));
 	const same = (k) => JSON.stringify(parts[0][k]) ===
 	    JSON.stringify(parts[1][k]);
-	const shared = arrays.find((k) => !same(k)) ||
+	const shared = typeof whole.split === 'string' ? whole.split :
+	    arrays.find((k) => !same(k)) ||
 	    arrays.sort((a, b) => whole[b].length - whole[a].length)[0];
 
 	if (shared)
 		whole[shared] = [].concat(...parts.map((p) => p[shared] || []));
 	delete whole.part;
 	delete whole.parts;
+	delete whole.split;
 	return whole;
 }
 
