@@ -124,33 +124,6 @@ function refused(error) {
 	document.body.dataset.refused = '1';
 }
 
-// A beacond older than the `console` request: the same facts from the
-// retained beacon/config/_library (no time zones: the browser's), once an
-// `incidents` request shows that the account may ask.
-async function olderBeacond() {
-	const probe = await ctx.request('incidents', { limit: 1 });
-
-	if (!probe.ok)
-		return probe;
-	const lib = await new Promise((resolve) => {
-		const late = setTimeout(() => resolve({}), 5000);
-		ctx.subscribe(ctx.topic('config', '_library'), (t, p) => {
-			clearTimeout(late);
-			resolve(p || {});
-		});
-	});
-	const who = (lib.responders || []).find((r) => r.id === me.id) || {};
-	const roles = new Map((lib.responders || []).map((r) =>
-	    [r.role, r.label]));
-	return { ok: true, method: 'console', responder: me.id,
-	    role: who.role || '', label: who.label || '',
-	    branches: (lib.branches || []).map((b) => ({ ...b, timezone: '' })),
-	    categories: lib.categories || [],
-	    roles: [...roles].map(([role, label]) => ({ role, label })),
-	    responders: lib.responders || [], life_severity: 1,
-	    debrief: {}, report: false };
-}
-
 async function askConsole() {
 	if (asking || ctx.info)
 		return;
@@ -158,8 +131,6 @@ async function askConsole() {
 	let a;
 	try {
 		a = await ctx.request('console');
-		if (!a.ok && /^method: /.test(a.error || ''))
-			a = await olderBeacond();
 	} catch (e) {
 		asking = false;
 		connDetail = e.message;

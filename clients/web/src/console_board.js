@@ -18,7 +18,6 @@ let list = null;
 let counter = null;
 let loaded = false;
 let loading = false;
-let oldBeacond = false;		/* no `board` request: see fromTimeline */
 let subscribed = null;		/* the subscription to beacon/incident/+ */
 const refresh = new Set();	/* ids whose responders are to be asked */
 let refreshTimer = null;
@@ -341,8 +340,7 @@ async function askResponders() {
 	for (const id of ids) {
 		let a;
 		try {
-			a = oldBeacond ? await fromTimeline(id) :
-			    await ctx.request('board', { incident: id });
+			a = await ctx.request('board', { incident: id });
 		} catch {
 			continue;
 		}
@@ -356,47 +354,6 @@ async function askResponders() {
 		    got.state === 'resolved' ? inc : got);
 		redraw(id);
 	}
-}
-
-// The whole board: `board`, or `incidents {open}` where beacond has no
-// `board` yet (nobody's answers then, only counts, until a change).
-async function ask() {
-	let a = await ctx.request('board');
-
-	if (!a.ok && /^method: /.test(a.error || '')) {
-		oldBeacond = true;
-		a = await ctx.request('incidents', { open: true });
-	}
-	return a;
-}
-
-const ANSWER = { ack: 'acknowledged', decline: 'declined',
-    arrived: 'on_scene', stand_down: 'stood_down' };
-
-// An older beacond: the responders of one incident from its timeline, as
-// `board {incident}` would give them.
-async function fromTimeline(id) {
-	const a = await ctx.request('timeline', { incident: id });
-	const who = new Map();
-
-	if (!a.ok)
-		return a;
-	for (const ev of a.events || []) {
-		const r = ev.actor;
-		if (ev.kind === 'notified' && r && !who.has(r) &&
-		    !/^debrief_/.test(ev.detail || '')) {
-			const known = (ctx.info.responders || []).find((x) =>
-			    x.id === r) || {};
-			who.set(r, { id: r, role: known.role || '',
-			    label: known.label || '', step: ev.step,
-			    state: 'notified', ts: ev.ts });
-		} else if (ANSWER[ev.kind] && who.has(r)) {
-			Object.assign(who.get(r), { state: ANSWER[ev.kind],
-			    ts: ev.ts });
-		}
-	}
-	return { ok: true, incidents: [{ ...a.incident,
-	    responders: [...who.values()] }] };
 }
 
 // The incidents as they stand: the board's answer (with who was called)
@@ -454,7 +411,7 @@ async function load() {
 		performance.mark('console:retained');
 		if (!loaded && incidents.size > 0)
 			drawn();
-		a = await ask();
+		a = await ctx.request('board');
 	} catch (e) {
 		loading = false;
 		counter.textContent = `The board could not be read: ${e.message}. ` +
