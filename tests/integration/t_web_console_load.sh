@@ -1,12 +1,9 @@
 #!/usr/bin/env bash
 # The console with 500 open incidents (clients/web/tests/console_load.mjs):
-# 500 reports made through the broker, then console.html loaded three
-# times in a fresh browser context each, timed from the navigation's start
-# to its board drawn (body data-ready="1") with all 500 rows, and the
-# responders of every row filled in once the board answer is in. Prints the
-# times, with where they went (the page's performance marks and its files);
-# fails when the median is above 3 s, as when the board waited for the
-# board answer, which the broker's websockets take seconds to pass.
+# 500 reports made through the broker, then console.html loaded in a fresh
+# browser context: all 500 rows on the board, and the responders of every
+# row filled in from the board answer, which comes in parts. The times are
+# printed; bench/console.sh measures them (docs/benchmarks.md).
 . "$(dirname "$0")/lib.sh"
 
 write_conf
@@ -18,5 +15,5 @@ start_beacond
 web_config central
 
 web_test console_load.mjs 500
-grep -E 'load [0-9]|board drawn|who was' "$TMP/console_load.out"
+grep -E 'board drawn' "$TMP/console_load.out"
 stop_beacond

@@ -17,6 +17,19 @@ export function topicPrefix() {
 	return setting('prefix', 'beacon');
 }
 
+// The socket a page opened early for url (console-boot.js), once, while
+// it is still open or opening; else a new one, as mqtt.js would make it.
+function takeSocket(url, protocols) {
+	const early = window.beaconSocket;
+
+	window.beaconSocket = null;
+	if (early && early.url === url && early.ws.readyState <= 1)
+		return early.ws;
+	if (early)
+		early.ws.close();
+	return new WebSocket(url, protocols);
+}
+
 // MQTT v5 CONNACK reason codes that no retry will mend.
 const REFUSED = {
 	133: 'this client id is not allowed',
@@ -64,6 +77,7 @@ export class Conn {
 			options.username = o.username;
 		if (o.password)
 			options.password = o.password;
+		options.createWebsocket = takeSocket;
 		o.onState('connecting');
 		this.client = mqtt.connect(brokerUrl(), options);
 		this.client.on('connect', () => this.connected());

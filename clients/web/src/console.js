@@ -130,7 +130,13 @@ async function askConsole() {
 	asking = true;
 	let a;
 	try {
-		a = await ctx.request('console');
+		// The board is asked at once, just after the console's request
+		// (whose small answer then comes first), not after its answer:
+		// the board view takes it (ctx.prefetched).
+		const info = ctx.request('console');
+		ctx.prefetched.board = ctx.request('board');
+		ctx.prefetched.board.catch(() => {});
+		a = await info;
 	} catch (e) {
 		asking = false;
 		connDetail = e.message;

@@ -139,6 +139,16 @@ class Ctx {
 		this.subscribed = new Map();	/* filter -> its subscription */
 		this.offset = 0;
 		this.live = null;
+		this.prefetched = {};		/* method -> its answer's promise */
+	}
+
+	// An answer asked for before its view was there (console.js), once:
+	// the promise, or null.
+	take(method) {
+		const p = this.prefetched[method] || null;
+
+		delete this.prefetched[method];
+		return p;
 	}
 
 	topic(...levels) {
