@@ -43,7 +43,9 @@ export class Conn {
 	// opts: clientId, username, password, clean, sessionExpiry (seconds),
 	// presence {topic, kind} or null, topics (to subscribe to, QoS 1),
 	// onMessage(topic, object or null), onState(state, detail) with state
-	// "connecting", "online", "offline" or "refused".
+	// "connecting", "online", "offline" or "refused", and optionally
+	// onSubscribing() once the subscriptions are sent, before the broker
+	// acknowledges them.
 	constructor(opts) {
 		this.opts = opts;
 		this.client = null;
@@ -104,6 +106,11 @@ export class Conn {
 			else
 				o.onState('online');
 		});
+		// The broker takes a client's packets in order: what is sent now
+		// is read after the subscription is made, one round trip sooner
+		// than waiting for its acknowledgment.
+		if (o.onSubscribing)
+			o.onSubscribing();
 	}
 
 	failed(e) {

@@ -186,6 +186,8 @@ function connect() {
 		topics: [reply, ...early],
 		onMessage: () => {},
 		onState,
+		// Asked with the subscriptions, not after their acknowledgment.
+		onSubscribing: askConsole,
 	});
 	ctx = createCtx({ conn, as: me.id, prefix, replyTopic: reply, early });
 	mark('connect');
