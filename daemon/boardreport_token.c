@@ -27,19 +27,11 @@ char *
 boardreport_token(const unsigned char *secret,
     const struct boardreport_grant *g)
 {
-	unsigned char mac[CRYPTO_MAC_LEN];
-	char payload[BR_PAYLOAD_MAX], *p, *m, *t;
-	int n;
+	char payload[BR_PAYLOAD_MAX];
 
-	if ((n = boardreport_payload(payload, sizeof payload, g)) < 0)
+	if (boardreport_payload(payload, sizeof payload, g) < 0)
 		return NULL;
-	crypto_hmac(secret, payload, (size_t)n, mac);
-	p = crypto_b64url(payload, (size_t)n);
-	m = crypto_b64url(mac, sizeof mac);
-	t = xasprintf("%s.%s", p, m);
-	free(p);
-	free(m);
-	return t;
+	return crypto_token_seal(secret, payload);
 }
 
 /* A whole decimal number of ms, at least 0. */
@@ -80,28 +72,6 @@ boardreport_parse(char *payload, struct boardreport_grant *g)
 	return 0;
 }
 
-/* The signed payload into buf (NUL-terminated) when the signature is
- * ours. */
-static int
-boardreport_verify(const unsigned char *secret, const char *token,
-    char *buf, size_t len)
-{
-	const char *dot = strchr(token, '.');
-	unsigned char mac[CRYPTO_MAC_LEN + 1], want[CRYPTO_MAC_LEN];
-	char part[BR_PAYLOAD_MAX * 2];
-	ssize_t n;
-
-	if (dot == NULL || (size_t)(dot - token) >= sizeof part)
-		return -1;
-	memcpy(part, token, (size_t)(dot - token));
-	part[dot - token] = '\0';
-	if ((n = crypto_b64url_decode(part, buf, len - 1)) <= 0 ||
-	    crypto_b64url_decode(dot + 1, mac, sizeof mac) != CRYPTO_MAC_LEN)
-		return -1;
-	buf[n] = '\0';
-	crypto_hmac(secret, buf, (size_t)n, want);
-	return crypto_equal(mac, want, sizeof want) ? 0 : -1;
-}
 
 int
 boardreport_check(const unsigned char *secret, const char *token,
@@ -110,7 +80,8 @@ boardreport_check(const unsigned char *secret, const char *token,
 	char payload[BR_PAYLOAD_MAX];
 
 	memset(g, 0, sizeof *g);
-	if (boardreport_verify(secret, token, payload, sizeof payload) != 0 ||
+	if (crypto_token_open(secret, token, payload, sizeof payload,
+	    NULL) < 0 ||
 	    boardreport_parse(payload, g) != 0) {
 		*why = "This link is not valid: it was changed, cut short, or "
 		    "made by another Beacon. Ask for the report again from "

@@ -71,6 +71,14 @@ int crypto_secret_load(const char *path, unsigned char *key, char *err,
 /* HMAC-SHA256 of msg under key (CRYPTO_KEY_LEN bytes). */
 void crypto_hmac(const unsigned char *key, const void *msg, size_t len,
     unsigned char *mac);
+/* crypto_token.c: a token signed with key, base64url(payload) "."
+ * base64url(HMAC); the caller frees. */
+char *crypto_token_seal(const unsigned char *key, const char *payload);
+/* The payload of a token signed with key, into buf (NUL-terminated; at
+ * most len - 1 bytes), and its HMAC into mac (CRYPTO_MAC_LEN bytes) unless
+ * NULL: its length, or -1 when it is malformed or not signed with key. */
+ssize_t crypto_token_open(const unsigned char *key, const char *token,
+    char *buf, size_t len, unsigned char *mac);
 /* 1 when the n bytes at a and b are equal, in time that does not depend
  * on where they differ. */
 int crypto_equal(const void *a, const void *b, size_t n);

@@ -48,20 +48,12 @@ char *
 link_token(const struct link *l, const char *responder, int64_t incident,
     int action, int64_t expiry)
 {
-	unsigned char mac[CRYPTO_MAC_LEN];
-	char payload[LINK_PAYLOAD_MAX], *p, *m, *t;
-	int n;
+	char payload[LINK_PAYLOAD_MAX];
 
-	if ((n = link_payload(payload, sizeof payload, responder, incident,
-	    action, expiry)) < 0)
+	if (link_payload(payload, sizeof payload, responder, incident, action,
+	    expiry) < 0)
 		return NULL;
-	crypto_hmac(l->secret, payload, (size_t)n, mac);
-	p = crypto_b64url(payload, (size_t)n);
-	m = crypto_b64url(mac, sizeof mac);
-	t = xasprintf("%s.%s", p, m);
-	free(p);
-	free(m);
-	return t;
+	return crypto_token_seal(l->secret, payload);
 }
 
 char *
@@ -112,21 +104,11 @@ link_verify(const struct link *l, const char *token, char *payload,
     size_t len, struct link_token *t)
 {
 	const char *dot = strchr(token, '.');
-	unsigned char mac[CRYPTO_MAC_LEN + 1], want[CRYPTO_MAC_LEN];
-	char part[LINK_PAYLOAD_MAX * 2], *key;
-	ssize_t n;
+	unsigned char mac[CRYPTO_MAC_LEN];
+	char *key;
 
-	if (dot == NULL || (size_t)(dot - token) >= sizeof part ||
-	    strlen(dot + 1) >= sizeof t->key)
-		return -1;
-	memcpy(part, token, (size_t)(dot - token));
-	part[dot - token] = '\0';
-	if ((n = crypto_b64url_decode(part, payload, len - 1)) <= 0 ||
-	    crypto_b64url_decode(dot + 1, mac, sizeof mac) != CRYPTO_MAC_LEN)
-		return -1;
-	payload[n] = '\0';
-	crypto_hmac(l->secret, payload, (size_t)n, want);
-	if (!crypto_equal(mac, want, sizeof want))
+	if (dot == NULL || strlen(dot + 1) >= sizeof t->key ||
+	    crypto_token_open(l->secret, token, payload, len, mac) < 0)
 		return -1;
 	/* The signature as we spell it: a token spelt another way (unused
 	 * low bits in its last character) is the same link. */
