@@ -104,7 +104,7 @@ function marks(inc) {
 	return [
 		inc.drill && el('span', { class: 'tag drill-tag' }, 'DRILL'),
 		inc.silent && el('span', { class: 'tag silent-tag' }, 'SILENT'),
-		inc.call_911 && el('span', { class: 'tag call-tag' }, '911 called'),
+		inc.call_911 && el('span', { class: 'tag call-tag' }, 'Staff told: CALL 911'),
 		inc.hold && el('span', { class: 'tag' }, 'legal hold'),
 	];
 }

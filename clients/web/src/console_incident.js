@@ -63,7 +63,7 @@ function summary() {
 		next && el('dt', null, 'Next'), next && el('dd', null, next),
 		el('dt', null, 'Marks'), el('dd', null, [
 		    inc.drill ? 'DRILL' : 'real', inc.silent ? 'silent' : '',
-		    inc.call_911 ? '911 called' : '',
+		    inc.call_911 ? 'staff told to call 911' : '',
 		    inc.hold ? 'on legal hold' : ''].filter(Boolean).join(', ')),
 		Array.isArray(inc.related) && inc.related.length > 0 &&
 		    el('dt', null, 'May be related'),
