@@ -94,16 +94,45 @@ function timeText(f, d) {
 	    `${p.timeZoneName || ''}`.trim();
 }
 
-// The zone's offset from UTC (ms) at the moment t (ms).
-function zoneOffset(t, zone) {
+// The wall clock of zone at the moment ms, as strings (hour "00"-"23").
+function parts(ms, zone) {
 	const p = {};
 
-	for (const x of format('parts', zone).formatToParts(new Date(t)))
+	for (const x of format('parts', zone).formatToParts(new Date(ms)))
 		p[x.type] = x.value;
-	const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1,
-	    Number(p.day), Number(p.hour) % 24, Number(p.minute),
-	    Number(p.second));
-	return asUtc - Math.floor(t / 1000) * 1000;
+	p.hour = String(Number(p.hour) % 24).padStart(2, '0');
+	return p;
+}
+
+// "YYYY-MM-DDTHH:MM", the wall clock of zone at ms (a datetime-local
+// input's value).
+export function zoneLocal(ms, zone) {
+	const p = parts(ms, zone);
+
+	return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+// The instant (ms) whose wall clock in zone is local ("YYYY-MM-DD",
+// "YYYY-MM-DDTHH:MM" or with ":SS"), or NaN. A time skipped by a clock
+// change is read with the offset from before it.
+export function zoneUtc(local, zone) {
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/
+	    .exec(local || '');
+
+	if (!m)
+		return NaN;
+	const want = Date.UTC(+m[1], m[2] - 1, +m[3], +(m[4] || 0),
+	    +(m[5] || 0), +(m[6] || 0));
+	let t = want;
+	for (let i = 0; i < 3; i++) {
+		const p = parts(t, zone);
+		const seen = Date.UTC(+p.year, p.month - 1, +p.day, +p.hour,
+		    +p.minute, +p.second);
+		if (seen === want)
+			return t;
+		t += want - seen;
+	}
+	return t;
 }
 
 // Whether an MQTT topic filter (with + and #) matches a topic.
@@ -307,29 +336,15 @@ class Ctx {
 	// "2026-12-07T14:05" (or "2026-12-07") as the branch's local
 	// time -> RFC 3339 in UTC; "" when it cannot be read.
 	localToIso(value, branchId) {
-		const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?$/
-		    .exec(value || '');
+		const t = zoneUtc(value, this.zone(branchId));
 
-		if (!m)
-			return '';
-		const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1,
-		    Number(m[3]), Number(m[4] || 0), Number(m[5] || 0));
-		const zone = this.zone(branchId);
-		let t = guess - zoneOffset(guess, zone);
-		t = guess - zoneOffset(t, zone);
-		return new Date(t).toISOString();
+		return Number.isNaN(t) ? '' : new Date(t).toISOString();
 	}
 
 	// The branch's local "YYYY-MM-DDTHH:MM" of the moment t (ms), for
 	// a datetime-local input.
 	localInput(t, branchId) {
-		const p = {};
-
-		for (const x of format('parts', this.zone(branchId))
-		    .formatToParts(new Date(t)))
-			p[x.type] = x.value;
-		return `${p.year}-${p.month}-${p.day}T` +
-		    `${String(Number(p.hour) % 24).padStart(2, '0')}:${p.minute}`;
+		return zoneLocal(t, this.zone(branchId));
 	}
 
 	go(hash) {

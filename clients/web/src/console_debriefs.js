@@ -8,7 +8,7 @@
 // (msg_debrief_object), so that the same content makes the same record.
 // What anyone said in the wellbeing debrief has no field, here as there.
 import { el, validId } from './util.js';
-import { zoneLocal, zoneUtc } from './console_duty.js';
+import { zoneLocal, zoneUtc } from './console_ctx.js';
 
 const LIST_MAX = 16;	/* notices, referrals, actions */
 const TEXT_MAX = 512;	/* bytes of each free text */

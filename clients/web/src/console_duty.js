@@ -5,6 +5,7 @@
 // overrides' own log (`oncall_log`). Times typed here are the branch's
 // local time, "YYYY-MM-DDTHH:MM", which beacond reads in the branch's
 // zone; times shown are in the branch's zone, labelled.
+import { zoneLocal } from './console_ctx.js';
 import { el, validId } from './util.js';
 
 const NOTE_MAX = 512;
@@ -15,57 +16,6 @@ let section = null;
 let branch = '';	/* the branch shown */
 let at = '';		/* "YYYY-MM-DDTHH:MM" at the branch, or "" for now */
 let drawn = 0;		/* a counter: an answer for an older draw is dropped */
-
-// ---- time at a branch -------------------------------------------------------
-
-function parts(ms, zone) {
-	const p = {};
-	let f;
-
-	try {
-		f = new Intl.DateTimeFormat('en-CA', { timeZone: zone || undefined,
-		    year: 'numeric', month: '2-digit', day: '2-digit',
-		    hour: '2-digit', minute: '2-digit', second: '2-digit',
-		    hourCycle: 'h23' });
-	} catch {
-		f = new Intl.DateTimeFormat('en-CA', { year: 'numeric',
-		    month: '2-digit', day: '2-digit', hour: '2-digit',
-		    minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-	}
-	for (const x of f.formatToParts(new Date(ms)))
-		p[x.type] = x.value;
-	return p;
-}
-
-// "YYYY-MM-DDTHH:MM", the wall clock of zone at ms (a datetime-local
-// input's value).
-export function zoneLocal(ms, zone) {
-	const p = parts(ms, zone);
-
-	return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
-
-// The instant (ms) whose wall clock in zone is local ("YYYY-MM-DDTHH:MM"
-// or with ":SS"), or NaN. A time skipped by a clock change is read with
-// the offset from before it.
-export function zoneUtc(local, zone) {
-	const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(
-	    local || '');
-
-	if (!m)
-		return NaN;
-	const want = Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
-	let t = want;
-	for (let i = 0; i < 3; i++) {
-		const p = parts(t, zone);
-		const seen = Date.UTC(+p.year, p.month - 1, +p.day, +p.hour,
-		    +p.minute, +p.second);
-		if (seen === want)
-			return t;
-		t += want - seen;
-	}
-	return t;
-}
 
 // ---- drawing -----------------------------------------------------------------
 
