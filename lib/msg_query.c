@@ -441,12 +441,11 @@ struct msg_split {
 	json_t *base;		/* the answer without its array */
 	char *key;
 	json_t *items;
-	char **parts;
+	json_t **parts;		/* dumped once they are all counted */
 	size_t nparts;
 };
 
-/* Part n of the answer: base, items [from, to) and "part", "parts". The
- * number of parts is filled in by msg_split_number. */
+/* Part n of the answer: base, items [from, to), "part" and "split". */
 static void
 msg_split_part(struct msg_split *s, size_t from, size_t to)
 {
@@ -461,21 +460,23 @@ msg_split_part(struct msg_split *s, size_t from, size_t to)
 	json_object_set_new(o, "part", json_integer((json_int_t)s->nparts + 1));
 	json_object_set_new(o, "split", json_string(s->key));
 	s->parts = xreallocarray(s->parts, s->nparts + 1, sizeof *s->parts);
-	s->parts[s->nparts++] = (char *)o;	/* dumped once counted */
+	s->parts[s->nparts++] = o;
 }
 
-static void
-msg_split_number(struct msg_split *s)
+/* Each part with "parts", as text. */
+static char **
+msg_split_dump(struct msg_split *s)
 {
+	char **out = xcalloc(s->nparts, sizeof *out);
 	size_t i;
-	json_t *o;
 
 	for (i = 0; i < s->nparts; i++) {
-		o = (json_t *)s->parts[i];
-		json_object_set_new(o, "parts", json_integer((json_int_t)
-		    s->nparts));
-		s->parts[i] = msg_dump(o);
+		json_object_set_new(s->parts[i], "parts",
+		    json_integer((json_int_t)s->nparts));
+		out[i] = msg_dump(s->parts[i]);
 	}
+	free(s->parts);
+	return out;
 }
 
 size_t
@@ -511,10 +512,9 @@ msg_reply_split(char *answer, size_t chunk, char ***parts)
 		used += size;
 	}
 	msg_split_part(&s, from, i);
-	msg_split_number(&s);
+	*parts = msg_split_dump(&s);
 	json_decref(s.items);
 	json_decref(root);
 	free(s.key);
-	*parts = s.parts;
 	return s.nparts;
 }
