@@ -1,10 +1,11 @@
-// The console's #duty view (#duty=BRANCH opens a branch): who is on duty
-// at a branch now, or at a chosen time, per role (the `oncall` request,
-// as `beacon oncall`); the overrides in force, each with a Clear button
-// (`oncall_clear`); a form that sets an override (`oncall_set`); and the
-// overrides' own log (`oncall_log`). Times typed here are the branch's
-// local time, "YYYY-MM-DDTHH:MM", which beacond reads in the branch's
-// zone; times shown are in the branch's zone, labelled.
+// The console's #duty view (#duty=BRANCH opens a branch): every branch at
+// a glance, then who is on duty at one branch now, or at a chosen time,
+// per role (the `oncall` request, as `beacon oncall`); the overrides in
+// force, each with a Clear button (`oncall_clear`); a form that sets an
+// override (`oncall_set`); and the overrides' own log (`oncall_log`).
+// Times typed here are the branch's local time, "YYYY-MM-DDTHH:MM", which
+// beacond reads in the branch's zone; times shown are in the branch's
+// zone, labelled.
 import { zoneLocal } from './console_ctx.js';
 import { el, validId } from './util.js';
 
@@ -107,6 +108,43 @@ function nowPanel(b, status) {
 	    el('h3', null, `${b.name || ctx.branchName(b.branch)} ${at ?
 		'at' : 'now,'} ${when(b.at)}: ${open}`),
 	    rolesTable(b), overridesList(b, status));
+}
+
+// Every branch the account covers at a glance: open or closed, who is on
+// duty per role, and the roles with nobody (a branch's name opens it).
+function overview(a) {
+	const mine = new Set(((ctx.info && ctx.info.branches) || []).map((b) =>
+	    b.branch));
+	const rows = (a.branches || []).filter((b) => mine.has(b.branch))
+	    .map((b) => {
+		const on = (b.roles || []).filter((r) => r.on_duty &&
+		    r.on_duty.length);
+		const none = (b.roles || []).filter((r) => !r.on_duty ||
+		    !r.on_duty.length);
+		return el('tr', { 'data-branch': b.branch },
+		    el('th', { scope: 'row' }, el('button', { type: 'button',
+			class: 'link', onclick: () => {
+				branch = b.branch;
+				draw();
+			} }, b.name || ctx.branchName(b.branch))),
+		    el('td', null, b.open ? 'open' : `closed${b.closed ?
+			`: ${b.closed}` : ''}`),
+		    el('td', null, on.map((r) => `${r.label}: ` +
+			r.on_duty.join(', ')).join('; ') || 'no one'),
+		    el('td', { class: none.length ? 'nobody' : '' },
+			none.map((r) => r.label).join(', ') || 'every role'));
+	    });
+
+	return el('div', { class: 'panel duty-all' },
+	    el('table', { class: 'cf-table duty-branches' },
+		el('caption', null, at ? 'Every branch at the chosen time, ' +
+		    'in each branch\'s own time' : 'Every branch now'),
+		el('thead', null, el('tr', null,
+		    el('th', { scope: 'col' }, 'Branch'),
+		    el('th', { scope: 'col' }, 'Open'),
+		    el('th', { scope: 'col' }, 'On duty'),
+		    el('th', { scope: 'col' }, 'Nobody on duty'))),
+		el('tbody', null, rows)));
 }
 
 // ---- the choice of branch and time ------------------------------------------
@@ -335,13 +373,16 @@ async function draw(message, focus = false) {
 	if (at)
 		fields.at = at;
 	busy(true);
-	const [now, log] = await Promise.all([ask('oncall', fields),
-	    ask('oncall_log', { branch })]);
+	const [now, log, all] = await Promise.all([ask('oncall', fields),
+	    ask('oncall_log', { branch }), ask('oncall', at ? { at } : {})]);
 	if (n !== drawn)
 		return;
 	const status = el('p', { id: 'duty-status', role: 'status',
 	    class: 'ok-text', tabindex: -1 }, message || '');
-	section.replaceChildren(el('h2', null, 'On duty'), chooser(), status);
+	section.replaceChildren(el('h2', null, 'On duty'));
+	if (all.ok && (ctx.info.branches || []).length > 1)
+		section.append(overview(all));
+	section.append(chooser(), status);
 	if (!now.ok) {
 		section.append(problem(`beacond refused: ${now.error}`));
 	} else {

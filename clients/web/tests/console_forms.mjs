@@ -310,6 +310,18 @@ async function duty(page) {
 	for (const w of ['On duty', 'crisis worker', 'America/Toronto',
 	    'Set an override', 'Log of overrides'])
 		t.includes(w) || fail(`#duty lacks "${w}"`);
+	// Every branch at a glance: Eastside has no crisis worker at all.
+	const all = await page.$$eval('#view-duty .duty-branches tbody tr',
+	    (rows) => rows.map((r) => [...r.children].map((c) =>
+	    c.textContent.trim()).join('|')));
+	say('every branch:', all.join(' / '));
+	all.length === 2 || fail(`the overview has ${all.length} branches`);
+	all.find((r) => r.startsWith('Central Library|') &&
+	    r.includes('crisis worker: crisis-1')) ||
+	    fail(`the overview lacks Central's crisis worker: ${all}`);
+	all.find((r) => r.startsWith('Eastside Branch|') &&
+	    r.split('|')[3].includes('crisis worker')) ||
+	    fail(`the overview does not say Eastside has no crisis worker: ${all}`);
 	await page.selectOption('#duty-set-responder', 'crisis-1');
 	await page.check('#duty-set-off');
 	await page.fill('#duty-set-note', 'training day');
