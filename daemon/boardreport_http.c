@@ -33,7 +33,6 @@
 #include "xmalloc.h"
 
 #define BR_TOKEN_MAX 600
-#define BR_PAGE_MAX 2048
 
 /* No scripts, nothing loaded: only the page's own stylesheet. */
 #define BR_CSP "default-src 'none'; style-src %s; frame-ancestors 'none'; " \
@@ -123,27 +122,6 @@ br_main(void *arg)
 
 /* ---- answers ------------------------------------------------------------ */
 
-/* A short page for a person: a heading and a sentence. */
-static void
-br_page(struct evhttp_request *req, int code, const char *reason,
-    const char *title, const char *text)
-{
-	char page[BR_PAGE_MAX];
-	int n;
-
-	n = snprintf(page, sizeof page, "<!doctype html>\n<html lang=\"en\">"
-	    "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\"><title>Beacon: "
-	    "%s</title><link rel=\"stylesheet\" href=\"/beacon.css\"></head>"
-	    "<body class=\"link-page\"><main class=\"wrap\"><h1>%s</h1>"
-	    "<p class=\"link-text\">%s</p></main></body></html>\n", title,
-	    title, text);
-	if (n < 0 || (size_t)n >= sizeof page)
-		n = snprintf(page, sizeof page, "%s\n", reason);
-	web_reply(req, code, reason, "text/html; charset=utf-8", page,
-	    (size_t)n);
-}
-
 /* The loop: the thread is done; answer, unless the asker has gone. */
 static void
 br_done(evutil_socket_t fd, short what, void *arg)
@@ -171,9 +149,9 @@ br_done(evutil_socket_t fd, short what, void *arg)
 		web_reply_csp(j->req, HTTP_OK, "OK", "text/html; charset=utf-8",
 		    j->page, j->len, br->csp);
 	else
-		br_page(j->req, 500, "Internal Server Error", "No report",
+		web_page(j->req, 500, "Internal Server Error", "No report",
 		    "The board report could not be made: beacond's log says "
-		    "why. Try again in a minute.");
+		    "why. Try again in a minute.", NULL, NULL);
 	free(j->page);
 	free(j);
 }
@@ -210,7 +188,8 @@ br_busy(struct evhttp_request *req, const char *text)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Retry-After", "5");
-	br_page(req, 503, "Service Unavailable", "Please wait", text);
+	web_page(req, 503, "Service Unavailable", "Please wait", text, NULL,
+	    NULL);
 }
 
 static void
@@ -224,14 +203,14 @@ br_request(struct evhttp_request *req, const char *rest, void *arg)
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "GET, HEAD");
-		br_page(req, 405, "Method Not Allowed", "Not allowed",
-		    "A report link is opened (GET).");
+		web_page(req, 405, "Method Not Allowed", "Not allowed",
+		    "A report link is opened (GET).", NULL, NULL);
 		return;
 	}
 	if (strlen(rest) > BR_TOKEN_MAX || boardreport_check(br->secret, rest,
 	    clock_now(), &g, &why) != 0) {
-		br_page(req, 403, "Forbidden", "No report", strlen(rest) >
-		    BR_TOKEN_MAX ? "This link is not valid." : why);
+		web_page(req, 403, "Forbidden", "No report", strlen(rest) >
+		    BR_TOKEN_MAX ? "This link is not valid." : why, NULL, NULL);
 		return;
 	}
 	if (br->job != NULL)

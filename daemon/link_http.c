@@ -19,7 +19,6 @@
 #include "web.h"
 #include "xmalloc.h"
 
-#define LINK_PAGE_MAX 4096
 #define LINK_TOKEN_MAX 400
 
 /* 1 when addr has used up its requests in this window. */
@@ -58,49 +57,13 @@ link_wants_json(struct evhttp_request *req)
 	return accept != NULL && strstr(accept, "application/json") != NULL;
 }
 
-/* s with &, <, >, " escaped, into buf. */
-static const char *
-link_escape(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-	const char *rep;
-
-	for (; *s != '\0' && o + 7 < len; s++) {
-		rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ?
-		    "&gt;" : *s == '"' ? "&quot;" : NULL;
-		if (rep != NULL) {
-			memcpy(buf + o, rep, strlen(rep));
-			o += strlen(rep);
-		} else
-			buf[o++] = *s;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-/* A page: a heading, a sentence, and an optional form. */
+/* A page: a heading, a sentence, an optional form, and the app's link. */
 static void
 link_page(struct evhttp_request *req, int code, const char *reason,
     const char *title, const char *text, const char *button)
 {
-	char page[LINK_PAGE_MAX], t[512], x[1024], b[128];
-	int n;
-
-	n = snprintf(page, sizeof page, "<!doctype html>\n<html lang=\"en\">"
-	    "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-	    "content=\"width=device-width, initial-scale=1\"><title>Beacon: "
-	    "%s</title><link rel=\"stylesheet\" href=\"/beacon.css\"></head>"
-	    "<body class=\"link-page\"><main class=\"wrap\"><h1>%s</h1>"
-	    "<p class=\"link-text\">%s</p>%s%s%s<p><a href=\"/responder.html\">"
-	    "Open the Beacon app</a></p></main></body></html>\n",
-	    link_escape(title, t, sizeof t), t, link_escape(text, x, sizeof x),
-	    button ? "<form method=\"post\"><button type=\"submit\" "
-	    "class=\"act primary\">" : "", button ? link_escape(button, b,
-	    sizeof b) : "", button ? "</button></form>" : "");
-	if (n < 0 || (size_t)n >= sizeof page)
-		n = snprintf(page, sizeof page, "%s\n", reason);
-	web_reply(req, code, reason, "text/html; charset=utf-8", page,
-	    (size_t)n);
+	web_page(req, code, reason, title, text, button,
+	    "<p><a href=\"/responder.html\">Open the Beacon app</a></p>");
 }
 
 /* The page's heading after a POST: what happened, in two words. */

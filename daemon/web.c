@@ -20,6 +20,8 @@
 #include "web.h"
 #include "xmalloc.h"
 
+#define WEB_PAGE_MAX 4096	/* web_page */
+
 /* What the pages need and no more: scripts, styles and the service
  * worker from this origin, MQTT over websockets to the broker's port, and
  * the timers' worker that mqtt.js makes from a blob: URL (worker-timers,
@@ -169,6 +171,50 @@ web_reply_csp(struct evhttp_request *req, int code, const char *reason,
 		evbuffer_add(b, body, len);
 	evhttp_send_reply(req, code, reason, b);
 	evbuffer_free(b);
+}
+
+/* s with &, <, >, " escaped, into buf (cut short to fit). */
+static const char *
+web_escape(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	const char *rep;
+
+	for (; *s != '\0' && o + 7 < len; s++) {
+		rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ?
+		    "&gt;" : *s == '"' ? "&quot;" : NULL;
+		if (rep != NULL) {
+			memcpy(buf + o, rep, strlen(rep));
+			o += strlen(rep);
+		} else
+			buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+void
+web_page(struct evhttp_request *req, int code, const char *reason,
+    const char *title, const char *text, const char *button,
+    const char *tail)
+{
+	char page[WEB_PAGE_MAX], t[512], x[1024], b[128];
+	int n;
+
+	n = snprintf(page, sizeof page, "<!doctype html>\n<html lang=\"en\">"
+	    "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\"><title>Beacon: "
+	    "%s</title><link rel=\"stylesheet\" href=\"/beacon.css\"></head>"
+	    "<body class=\"link-page\"><main class=\"wrap\"><h1>%s</h1>"
+	    "<p class=\"link-text\">%s</p>%s%s%s%s</main></body></html>\n",
+	    web_escape(title, t, sizeof t), t, web_escape(text, x, sizeof x),
+	    button ? "<form method=\"post\"><button type=\"submit\" "
+	    "class=\"act primary\">" : "", button ? web_escape(button, b,
+	    sizeof b) : "", button ? "</button></form>" : "", tail ? tail : "");
+	if (n < 0 || (size_t)n >= sizeof page)
+		n = snprintf(page, sizeof page, "%s\n", reason);
+	web_reply(req, code, reason, "text/html; charset=utf-8", page,
+	    (size_t)n);
 }
 
 const char *

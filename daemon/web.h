@@ -39,6 +39,12 @@ void web_reply(struct evhttp_request *, int code, const char *reason,
  * style of its own, the board report). */
 void web_reply_csp(struct evhttp_request *, int code, const char *reason,
     const char *type, const char *body, size_t len, const char *csp);
+/* A short page for a person: title as its heading, text, then a button
+ * that POSTs to the same address (none when NULL) and tail, HTML of the
+ * caller's own (none when NULL). Title, text and button are escaped. */
+void web_page(struct evhttp_request *, int code, const char *reason,
+    const char *title, const char *text, const char *button,
+    const char *tail);
 /* The address the request came from ("" when unknown). */
 const char *web_peer(struct evhttp_request *);
 
