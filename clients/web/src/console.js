@@ -7,7 +7,8 @@
 import { Conn, topicPrefix } from './conn.js';
 import { createCtx } from './console_ctx.js';
 import { soundReady, unlock } from './sound.js';
-import { $, load, parse, randomHex, save, validId } from './util.js';
+import { $, load, loginRead, loginShow, parse, randomHex, save, validId }
+    from './util.js';
 import * as board from './console_board.js';
 import * as incident from './console_incident.js';
 import * as debriefs from './console_debriefs.js';
@@ -197,28 +198,16 @@ function connect() {
 }
 
 function showLogin() {
-	const f = $('#login-form');
-
-	$('#login').hidden = false;
-	if (me) {
-		f.responder.value = me.id;
-		f.username.value = me.username || '';
-	}
+	loginShow(me);
 }
 
 function signIn(e) {
-	const f = $('#login-form');
-	const id = f.responder.value.trim();
-
 	e.preventDefault();
 	unlock();
-	if (!validId(id)) {
-		$('#login-error').textContent =
-		    'An id is 1 to 64 letters, digits, ".", "_", ":" or "-".';
+	const next = loginRead('An id');
+	if (!next)
 		return;
-	}
-	me = { id, username: f.username.value.trim(), password: f.password.value,
-	    signedIn: true };
+	me = next;
 	save('console', me);
 	// A fresh page: one connection, one set of views.
 	location.reload();

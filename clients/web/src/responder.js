@@ -9,8 +9,8 @@
 // worker, which rings the phone while it is locked (sw.js).
 import { Conn, topicPrefix } from './conn.js';
 import { Alarm, soundReady, unlock } from './sound.js';
-import { $, ago, el, load, randomHex, registerWorker, save, severityName,
-    validId } from './util.js';
+import { $, ago, el, load, loginRead, loginShow, randomHex, registerWorker,
+    save, severityName, validId } from './util.js';
 
 // Notifications wait at the broker this long while the phone is away.
 const SESSION_EXPIRY = 24 * 3600;
@@ -662,30 +662,17 @@ function connect() {
 }
 
 function showLogin() {
-	const f = $('#login-form');
-
-	$('#login').hidden = false;
+	loginShow(me);
 	$('#home').hidden = true;
-	if (me) {
-		f.responder.value = me.id;
-		f.username.value = me.username || '';
-	}
 }
 
 function signIn(e) {
-	const f = $('#login-form');
-	const id = f.responder.value.trim();
-
 	e.preventDefault();
 	unlock();
-	if (!validId(id)) {
-		$('#login-error').textContent =
-		    'A responder id is 1 to 64 letters, digits, ".", "_", ":" or "-".';
+	const next = loginRead('A responder id');
+	if (!next)
 		return;
-	}
-	$('#login-error').textContent = '';
-	me = { id, username: f.username.value.trim(), password: f.password.value,
-	    signedIn: true };
+	me = next;
 	save('responder', me);
 	// Asked now, while the click counts as the user's: push needs it.
 	if ('Notification' in window && Notification.permission === 'default')

@@ -140,3 +140,31 @@ export function registerWorker() {
 		console.info('beacon: no service worker:', e.message);
 	});
 }
+
+// The sign-in form (#login in the responder app and the console), shown
+// with the account this browser kept, if any.
+export function loginShow(me) {
+	const f = $('#login-form');
+
+	$('#login').hidden = false;
+	if (me) {
+		f.responder.value = me.id;
+		f.username.value = me.username || '';
+	}
+}
+
+// The account the sign-in form gives, or null, with why in #login-error
+// (what: how the page names the id, "A responder id").
+export function loginRead(what) {
+	const f = $('#login-form');
+	const id = f.responder.value.trim();
+
+	if (!validId(id)) {
+		$('#login-error').textContent =
+		    `${what} is 1 to 64 letters, digits, ".", "_", ":" or "-".`;
+		return null;
+	}
+	$('#login-error').textContent = '';
+	return { id, username: f.username.value.trim(),
+	    password: f.password.value, signedIn: true };
+}
