@@ -502,6 +502,7 @@ teardown(struct daemon *d)
 	if (d->engine != NULL) {
 		engine_stop(d->engine);
 		engine_flush(d->engine);
+		engine_settle(d->engine);
 	}
 	mqtt_free(d->mqtt);
 	engine_free(d->engine);

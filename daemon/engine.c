@@ -120,6 +120,12 @@ engine_stop(struct engine *e)
 	ratelimit_roll(e);
 }
 
+void
+engine_settle(struct engine *e)
+{
+	turn_stop(e);
+}
+
 
 int
 engine_append(struct engine *e, int64_t incident, const char *kind,
@@ -264,7 +270,9 @@ engine_restore(struct engine *e)
 {
 	int rc;
 
-	rc = turn_resend(e);
+	rc = turn_rebuild(e);
+	if (rc == 0)
+		rc = turn_resend(e);
 	if (rc == 0)
 		rc = oncall_restore(e, clock_now());
 	if (rc == 0)

@@ -40,6 +40,9 @@ void engine_free(struct engine *);
 /* Shutting down: record what the senders over their limits sent in the
  * current window (then engine_flush). */
 void engine_stop(struct engine *);
+/* After the last flush: the projection and the outbox states written now
+ * (lib/store_project.c), as the projection's timer would have. */
+void engine_settle(struct engine *);
 /* Hand the engine its scheduler: each of its rooms registers there the
  * kinds of timer it keeps, with what runs when one falls due. */
 void engine_set_sched(struct engine *, struct timers *);

@@ -48,7 +48,7 @@
 #define PURGE_EVERY_MS (24 * 3600 * 1000) /* the daily retention job */
 #define RETRY_MS 2000	/* degraded: try the database again this often */
 #define LIMIT_KEYS 4096	/* senders counted in one window (limit.h) */
-#define MARKS_MS 10	/* outbox states wait at most this for a commit */
+#define PROJECT_MS 10	/* the projection and outbox states wait this */
 #define MODE_MAX_MS (24 * 3600 * 1000LL) /* drill mode, pause: a day */
 
 /* A publication waiting for the commit (turn.c). */
@@ -59,6 +59,7 @@ struct outmsg {
 	void *corr;    /* a reply's correlation data, or NULL */
 	size_t corrlen;
 	int64_t outbox; /* a notification's outbox row, or 0 */
+	int notice;	/* a notification: published first */
 };
 
 /* Outbox rows whose new state waits for the next transaction. */
@@ -81,7 +82,7 @@ struct turn {
 	struct marks published, delivered;
 	struct backlog inputs;	/* this turn's inputs */
 	int in_txn;		/* a transaction was begun this turn */
-	int marks_timer;	/* outbox states that wait for a commit */
+	int project_timer;	/* the projection and the outbox states */
 };
 
 /* degraded.c: the database takes no writes. */
@@ -217,6 +218,8 @@ int turn_resend(struct engine *);
 void turn_discard(struct engine *, size_t from);
 void turn_deadline(struct engine *, int timer, int64_t id, int64_t due);
 void turn_timers(struct engine *);
+int turn_rebuild(struct engine *);
+void turn_stop(struct engine *);
 void turn_free(struct turn *);
 
 /* degraded.c */

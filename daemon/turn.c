@@ -2,8 +2,11 @@
  * The transaction and outbox turn: each loop turn's writes go into one
  * transaction, opened by the first write (turn_touch); what it must
  * publish waits in struct turn until turn_flush has committed it (durable
- * before announced). Notifications go through the outbox, whose rows are
- * marked published and delivered in a later transaction.
+ * before announced), the notifications first. That commit is the turn's
+ * events with their records (lib/store_project.c); the projection (the
+ * incidents and outbox rows) and the outbox's states are written by a
+ * later transaction of their own (turn_project), which need not reach the
+ * disk before the loop goes on.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -153,24 +156,26 @@ marks_add(struct marks *mk, int64_t id)
 }
 
 /*
- * Outbox states are written by the next transaction, whatever opens it;
- * if none comes within MARKS_MS, the timer opens one. A PUBACK does not
- * cost a commit of its own: under load, the states ride with the reports'
- * transactions. A state lost in a crash only means the notification is
- * published again at the next start (a repeat, never a gap).
+ * The projection and the outbox states are written PROJECT_MS after the
+ * turn that made them, by a transaction of their own, so that the commit a
+ * notification waits for holds the record alone. A PUBACK does not cost a
+ * commit of its own: under load, the states ride with the projection. A
+ * state lost in a crash only means the notification is published again at
+ * the next start (a repeat, never a gap); a projection lost is written
+ * again from the records.
  */
 static void
-turn_marks_due(struct engine *e)
+turn_project_due(struct engine *e)
 {
 	if (e->sched != NULL &&
-	    timers_due(e->sched, e->turn.marks_timer, 0) < 0)
-		timers_at(e->sched, e->turn.marks_timer, 0, clock_now() +
-		    MARKS_MS);
+	    timers_due(e->sched, e->turn.project_timer, 0) < 0)
+		timers_at(e->sched, e->turn.project_timer, 0, clock_now() +
+		    PROJECT_MS);
 }
 
-/* Write the outbox's new states into this turn's transaction: published
- * first, so that a PUBACK already seen lands on top of it. A mark that
- * cannot be written costs a repeat after a restart, never a gap. */
+/* Write the outbox's new states: published first, so that a PUBACK
+ * already seen lands on top of it. A mark that cannot be written costs a
+ * repeat after a restart, never a gap. */
 static void
 turn_write_marks(struct engine *e)
 {
@@ -178,11 +183,6 @@ turn_write_marks(struct engine *e)
 	int64_t now = clock_now();
 	size_t i, j;
 
-	if (e->turn.published.n == 0 && e->turn.delivered.n == 0)
-		return;
-	turn_begin(e);
-	if (!store_in_txn(e->st))
-		return;
 	for (i = 0; i < sizeof mk / sizeof *mk; i++) {
 		for (j = 0; j < mk[i]->n; j++)
 			if (store_outbox_mark(e->st, mk[i]->id[j], (int)i,
@@ -191,10 +191,33 @@ turn_write_marks(struct engine *e)
 				    (long long)mk[i]->id[j]);
 		mk[i]->n = 0;
 	}
-	/* Written: the timer is for states that wait, not a commit of its
-	 * own every MARKS_MS under load. */
-	if (e->sched != NULL)
-		timers_cancel(e->sched, e->turn.marks_timer, 0);
+}
+
+/* The projection and the marks, in a transaction of their own. Not in a
+ * turn's: one that is open (a deadline in the same loop pass) takes them
+ * at its end instead. */
+static void
+turn_project(struct engine *e)
+{
+	if (e->degraded.on)
+		return;
+	if (e->turn.in_txn || store_in_txn(e->st)) {
+		turn_project_due(e);
+		return;
+	}
+	if (e->turn.published.n == 0 && e->turn.delivered.n == 0 &&
+	    !store_proj_pending(e->st))
+		return;
+	if (store_begin_light(e->st) != 0) {
+		store_rollback(e->st);
+		return;
+	}
+	turn_write_marks(e);
+	if (store_project(e->st) != 0 || store_commit(e->st) != 0) {
+		log_warnx("engine: projection not written: %s; the records "
+		    "hold it", store_error(e->st));
+		store_rollback(e->st);
+	}
 }
 
 void
@@ -206,17 +229,46 @@ turn_acked(struct engine *e, int64_t tag, int ok, const char *why)
 		log_warnx("outbox=%lld event=notify_refused why=\"%s\": "
 		    "published again at the next start", (long long)tag,
 		    why ? why : "");
-	turn_marks_due(e);
+	turn_project_due(e);
+}
+
+/* Hand out the turn's publications: the notifications first (what a
+ * responder waits for), then the statuses and snapshots, each in the order
+ * queued. */
+static void
+turn_publish(struct engine *e, int failed)
+{
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < e->turn.nout; i++) {
+			struct outmsg *m = &e->turn.out[i];
+
+			if ((pass == 0) != (m->notice != 0))
+				continue;
+			e->turn.publish(e->turn.arg, m->topic, m->payload ?
+			    m->payload : "", m->payload ?
+			    strlen(m->payload) : 0, m->retain, m->corr,
+			    m->corrlen, failed ? 0 : m->outbox);
+			if (m->outbox > 0 && !failed)
+				marks_add(&e->turn.published, m->outbox);
+			turn_push(e, m);
+		}
+	for (i = 0; i < e->turn.nout; i++) {
+		free(e->turn.out[i].topic);
+		free(e->turn.out[i].payload);
+		free(e->turn.out[i].corr);
+	}
+	e->turn.nout = 0;
 }
 
 int
 turn_flush(struct engine *e)
 {
-	size_t i;
 	int failed, committed = 0, recovered;
 
 	e->turn.woken = 0;
-	turn_write_marks(e);
 	failed = store_failed(e->st);
 	if (store_in_txn(e->st)) {
 		if (!failed && store_commit(e->st) == 0)
@@ -237,22 +289,10 @@ turn_flush(struct engine *e)
 	e->degraded.replayed = 0;
 	/* Safety first: in degraded mode what this turn decided goes out
 	 * although it is not recorded yet (it is kept in the backlog). */
-	for (i = 0; i < e->turn.nout; i++) {
-		struct outmsg *m = &e->turn.out[i];
-
-		e->turn.publish(e->turn.arg, m->topic, m->payload ?
-		    m->payload : "", m->payload ? strlen(m->payload) : 0,
-		    m->retain, m->corr, m->corrlen, failed ? 0 : m->outbox);
-		if (m->outbox > 0 && !failed) {
-			marks_add(&e->turn.published, m->outbox);
-			turn_marks_due(e);
-		}
-		turn_push(e, m);
-		free(m->topic);
-		free(m->payload);
-		free(m->corr);
-	}
-	e->turn.nout = 0;
+	turn_publish(e, failed);
+	if (!failed && (store_proj_pending(e->st) ||
+	    e->turn.published.n > 0 || e->turn.delivered.n > 0))
+		turn_project_due(e);
 	/* The WAL's copy into the database waits until this turn's news is
 	 * out (daemon/store.c, "checkpoints"). */
 	if (!failed && store_checkpoint_due(e->st))
@@ -283,6 +323,7 @@ turn_notice(struct engine *e, int64_t incident, const char *who,
 		    (long long)incident, who);
 	turn_queue(e, topic, payload, 0);
 	e->turn.out[e->turn.nout - 1].outbox = id > 0 ? id : 0;
+	e->turn.out[e->turn.nout - 1].notice = 1;
 }
 
 /* An outbox row the broker never acknowledged, copied out of the walk. */
@@ -349,6 +390,7 @@ turn_resend(struct engine *e)
 		    r->responder, (long long)r->id, r->attempts);
 		turn_queue(e, r->topic, r->payload, 0);
 		e->turn.out[e->turn.nout - 1].outbox = r->id;
+		e->turn.out[e->turn.nout - 1].notice = 1;
 		free(r->responder);
 	}
 	free(rs.r);
@@ -396,19 +438,42 @@ turn_deadline(struct engine *e, int timer, int64_t id, int64_t due)
 }
 
 static void
-turn_marks_timer(int64_t id, int64_t due, void *arg)
+turn_project_timer(int64_t id, int64_t due, void *arg)
 {
 	struct engine *e = arg;
 
 	(void)id;
 	(void)due;
-	if (e->turn.published.n > 0 || e->turn.delivered.n > 0)
-		turn_touch(e);	/* the flush writes them */
+	turn_project(e);
 }
 
 void
 turn_timers(struct engine *e)
 {
-	e->turn.marks_timer = timers_handler(e->sched, "marks",
-	    turn_marks_timer, e);
+	e->turn.project_timer = timers_handler(e->sched, "project",
+	    turn_project_timer, e);
+}
+
+/* Write the records the rows lack (a crash, or the partner's last commits
+ * before a takeover). */
+int
+turn_rebuild(struct engine *e)
+{
+	long incidents, outbox;
+
+	if (store_rebuild(e->st, &incidents, &outbox) != 0)
+		return -1;
+	if (incidents > 0 || outbox > 0)
+		log_info("event=rebuilt incidents=%ld outbox=%ld: written "
+		    "from the timeline's records", incidents, outbox);
+	return 0;
+}
+
+/* Before the engine goes: the rows, written now. */
+void
+turn_stop(struct engine *e)
+{
+	if (e->sched != NULL)
+		timers_cancel(e->sched, e->turn.project_timer, 0);
+	turn_project(e);
 }

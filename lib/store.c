@@ -58,10 +58,24 @@ store_cause(struct store *s, const char *what)
 	return xasprintf("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
+/* A statement to read with: the projection is written first when the
+ * statement reads incidents, outbox or debriefs (store_project.c). A
+ * projection that cannot be written leaves the read to the rows as they
+ * are, and the transaction failed. */
+sqlite3_stmt *
+store_q(struct store *s, enum store_stmt id)
+{
+	if (s->sync[id])
+		store_sync(s);
+	return s->stmt[id];
+}
+
 /* The statement, or NULL (logged) when this mode did not prepare it. */
 sqlite3_stmt *
 store_stmt(struct store *s, enum store_stmt id, const char *what)
 {
+	if (s->sync[id] && store_sync(s) != 0)
+		return NULL;
 	if (s->stmt[id] == NULL)
 		log_warnx("store: %s: database %s is open read-only", what,
 		    s->path);
@@ -91,6 +105,8 @@ store_int(struct store *s, const char *sql)
 	sqlite3_stmt *st;
 	int64_t v = -1;
 
+	store_sync(s);
+
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -105,11 +121,33 @@ store_exec_quiet(struct store *s, const char *sql)
 	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* The statements served without the projection written first: the
+ * incident lookups and the outbox's own, which look at it (store_project.c),
+ * and the projection's own. */
+static const enum store_stmt store_unsynced[] = { S_INCIDENT_GET, S_INCIDENT_BY_REPORT, S_JOINABLE,
+	S_OUTBOX_ADD, S_OUTBOX_PUBLISHED, S_OUTBOX_DELIVERED, S_PROJ_INCIDENT,
+	S_PROJ_OUTBOX, S_PROJ_MARK, S_RECORD_INCIDENT, S_RECORD_OUTBOX,
+	S_REBUILD_INCIDENTS, S_REBUILD_OUTBOX };
+
+static void
+store_sync_flags(struct store *s)
+{
+	size_t i;
+
+	for (i = 0; i < S_COUNT; i++)
+		s->sync[i] = strstr(store_sql[i].sql, "incidents") != NULL ||
+		    strstr(store_sql[i].sql, "outbox") != NULL ||
+		    strstr(store_sql[i].sql, "debrief") != NULL;
+	for (i = 0; i < nitems(store_unsynced); i++)
+		s->sync[store_unsynced[i]] = 0;
+}
+
 static int
 store_prepare(struct store *s, char **cause)
 {
 	size_t i;
 
+	store_sync_flags(s);
 	for (i = 0; i < S_COUNT; i++) {
 		if ((s->flags & STORE_RDONLY) && store_sql[i].write)
 			continue;
@@ -170,7 +208,11 @@ store_setup(struct store *s, char **cause)
 	if ((s->flags & (STORE_LATE_CHECKPOINT | STORE_RDONLY)) ==
 	    STORE_LATE_CHECKPOINT && strcmp(s->path, ":memory:") != 0)
 		store_ckpt_start(s);
-	return store_prepare(s, cause);
+	if (store_prepare(s, cause) != 0)
+		return -1;
+	if (!(s->flags & STORE_RDONLY))
+		store_proj_init(s);
+	return 0;
 }
 
 struct store *
@@ -198,6 +240,11 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	/* The rows, as a clean stop leaves them for other readers (a
+	 * start would write them from the records anyway). */
+	if (s->proj != NULL && !store_in_txn(s))
+		store_sync(s);
+	store_proj_free(s);
 	store_ckpt_stop(s);
 	store_replica_free(s);
 	for (i = 0; i < S_COUNT; i++)
@@ -220,6 +267,7 @@ store_exec(struct store *s, const char *sql)
 {
 	char *err = NULL;
 
+	store_sync(s);
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
 		log_warnx("store: exec: %s", err ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
@@ -248,9 +296,10 @@ store_commit(struct store *s)
 		log_warnx("store: commit refused: %s", s->err);
 		return -1;
 	}
-	if (store_replica_count(s) != 0 ||
+	if (store_proj_record(s) != 0 || store_replica_count(s) != 0 ||
 	    store_run(s, s->stmt[S_COMMIT], "commit") != 0)
 		return -1;
+	store_proj_committed(s);
 	store_replica_send(s);
 	return 0;
 }
@@ -273,6 +322,7 @@ store_rollback(struct store *s)
 	/* Some errors (a full disk) have already rolled it back. */
 	if (store_in_txn(s))
 		store_run(s, s->stmt[S_ROLLBACK], "rollback");
+	store_proj_rolled_back(s);
 	store_replica_forget(s);
 }
 

@@ -47,6 +47,26 @@ int store_failed(struct store *);
 /* What failed last: "commit: database or disk is full". */
 const char *store_error(struct store *);
 
+/*
+ * The record and its projection (store_project.c). A commit holds the
+ * turn's events, each changed incident's state and new notifications
+ * riding on its last event (events.record); the incidents and outbox rows
+ * are written later, by store_project(), in a transaction that need not
+ * reach the disk first. Reads of the store see the incidents as they are
+ * now either way.
+ *
+ * store_project: write the rows that wait (in the open transaction, or in
+ * one of its own). store_begin_light: a transaction for the projection
+ * and other writes a crash may lose (synchronous NORMAL until its end).
+ * store_rebuild: write the records the rows lack (at start, on takeover);
+ * how many incidents and outbox rows it wrote.
+ */
+int store_project(struct store *);
+int store_proj_pending(struct store *);
+int store_begin_light(struct store *);
+int store_rebuild(struct store *, long *incidents, long *outbox);
+long store_projections(struct store *);
+
 /* Insert a new incident; sets inc->id. -1 also on a duplicate report. */
 int store_incident_insert(struct store *, struct incident *inc);
 /* Write back the mutable fields: state, call_911, notified, updated, step,

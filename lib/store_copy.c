@@ -268,6 +268,15 @@ store_copy_install(struct store *s, const char *source, const void *buf,
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE)
 		*cause = xasprintf("cannot replace: %s", sqlite3_errstr(rc));
+	else {
+		/* The copy's records its rows do not hold yet, written. */
+		long ni, no;
+
+		store_proj_reset(s);
+		if (store_rebuild(s, &ni, &no) != 0)
+			*cause = xasprintf("cannot write the copy's rows: %s",
+			    store_error(s));
+	}
 out:
 	sqlite3_close(db);
 	unlink(tmp);

@@ -71,7 +71,7 @@ static int
 store_due_walk(struct store *s, enum store_stmt id, store_due_cb cb,
     void *arg, const char *what)
 {
-	sqlite3_stmt *st = s->stmt[id];
+	sqlite3_stmt *st = store_q(s, id);
 	struct debrief_due d;
 	int rc;
 
@@ -132,7 +132,7 @@ int
 store_debriefs(struct store *s, int64_t incident, int latest_only,
     store_debrief_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_DEBRIEFS];
+	sqlite3_stmt *st = store_q(s, S_DEBRIEFS);
 	struct debrief_row row;
 	int rc;
 

@@ -57,7 +57,7 @@ int
 store_device_get(struct store *s, const char *branch, const char *device,
     struct device *out)
 {
-	sqlite3_stmt *st = s->stmt[S_DEVICE_GET];
+	sqlite3_stmt *st = store_q(s, S_DEVICE_GET);
 
 	if ((store_bind_text(st, 1, branch) |
 	    store_bind_text(st, 2, device)) != SQLITE_OK) {
@@ -97,7 +97,7 @@ int
 store_devices(struct store *s, const char *branch, store_device_cb cb,
     void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_DEVICES];
+	sqlite3_stmt *st = store_q(s, S_DEVICES);
 
 	if (store_walk_busy(st, "devices"))
 		return -1;
@@ -111,7 +111,7 @@ store_devices(struct store *s, const char *branch, store_device_cb cb,
 int
 store_devices_pending(struct store *s, store_device_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_DEVICES_PENDING];
+	sqlite3_stmt *st = store_q(s, S_DEVICES_PENDING);
 
 	if (store_walk_busy(st, "devices pending"))
 		return -1;

@@ -78,7 +78,7 @@ static int
 store_enroll_get(struct store *s, const char *code, int64_t now,
     struct enroll_req *e)
 {
-	sqlite3_stmt *st = s->stmt[S_ENROLL_GET];
+	sqlite3_stmt *st = store_q(s, S_ENROLL_GET);
 	int rc;
 
 	if ((store_bind_text(st, 1, code) | sqlite3_bind_int64(st, 2, now)) !=

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "log.h"
 #include "store_int.h"
 
 int
@@ -13,6 +14,13 @@ store_event_append(struct store *s, struct event *ev)
 
 	if ((st = store_stmt(s, S_EVENT_APPEND, "event append")) == NULL)
 		return -1;
+	/* The rows come after the events now (store_project.c): the
+	 * incident must exist all the same. */
+	if (s->proj != NULL && !store_proj_exists(s, ev->incident)) {
+		log_warnx("store: event append: FOREIGN KEY: no incident %lld",
+		    (long long)ev->incident);
+		return -1;
+	}
 	rc |= sqlite3_bind_int64(st, 1, ev->incident);
 	rc |= sqlite3_bind_int64(st, 2, ev->ts);
 	rc |= store_bind_text(st, 3, ev->kind);
@@ -27,6 +35,8 @@ store_event_append(struct store *s, struct event *ev)
 	if (store_run(s, st, "event append") != 0)
 		return -1;
 	ev->id = sqlite3_last_insert_rowid(s->db);
+	if (s->proj != NULL)
+		store_proj_event(s, ev->incident, ev->id);
 	return 0;
 }
 
@@ -48,7 +58,7 @@ int
 store_timeline(struct store *s, int64_t incident, store_event_cb cb,
     void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_TIMELINE];
+	sqlite3_stmt *st = store_q(s, S_TIMELINE);
 	struct event ev;
 	int rc;
 
@@ -73,7 +83,7 @@ store_timeline(struct store *s, int64_t incident, store_event_cb cb,
 int
 store_was_notified(struct store *s, int64_t incident, const char *responder)
 {
-	sqlite3_stmt *st = s->stmt[S_WAS_NOTIFIED];
+	sqlite3_stmt *st = store_q(s, S_WAS_NOTIFIED);
 	int rc;
 
 	if ((sqlite3_bind_int64(st, 1, incident) |

@@ -56,6 +56,14 @@ store_col_ids(sqlite3_stmt *st, int col, int64_t *ids)
 	return n;
 }
 
+static void
+store_sep_space(char *p)
+{
+	for (; *p != '\0'; p++)
+		if (*p == LIST_SEP)
+			*p = ' ';
+}
+
 /* A list as one text (free it): entries joined by LIST_SEP, any LIST_SEP
  * inside an entry made a space. */
 static char *
@@ -155,105 +163,90 @@ store_row_incident(sqlite3_stmt *st, struct incident *inc)
 		inc->outcome = sqlite3_column_int(st, 29);
 }
 
-/* Bind everything after the id, in INCIDENT_COLUMNS order; 0 or an SQLite
- * error code. */
-static int
-store_bind_incident(sqlite3_stmt *st, const struct incident *inc)
+/* The lists as their row keeps them: LIST_SEP inside an entry a space. */
+void
+store_list_clean(struct incident *inc)
+{
+	int i;
+
+	for (i = 0; i < inc->nlocations && i < JOINED_MAX; i++)
+		store_sep_space(inc->locations[i]);
+	for (i = 0; i < inc->nnotes && i < JOINED_MAX; i++)
+		store_sep_space(inc->notes[i]);
+	for (i = 0; i < inc->ndevices && i < JOINED_MAX; i++)
+		store_sep_space(inc->devices[i]);
+}
+
+/* Bind all of inc at 1 to 29, in INCIDENT_COLUMNS order (the projection
+ * and the record); 0 or an SQLite error code. */
+int
+store_bind_row(sqlite3_stmt *st, const struct incident *inc)
 {
 	const struct report *r = &inc->r;
 	int rc = 0;
 
-	rc |= store_bind_text(st, 1, inc->branch);
-	rc |= store_bind_text(st, 2, r->id);
-	rc |= store_bind_text(st, 3, r->type);
-	rc |= sqlite3_bind_int(st, 4, r->severity);
-	rc |= store_bind_text(st, 5, r->location);
-	rc |= store_bind_text(st, 6, r->device);
-	rc |= store_bind_text(st, 7, r->reporter);
-	rc |= store_bind_text(st, 8, r->note);
-	rc |= sqlite3_bind_int(st, 9, r->silent != 0);
-	rc |= sqlite3_bind_int(st, 10, r->drill != 0);
-	rc |= store_bind_text(st, 11, inc->policy);
-	rc |= store_bind_text(st, 12, state_name(inc->state));
-	rc |= sqlite3_bind_int(st, 13, inc->call_911 != 0);
-	rc |= sqlite3_bind_int(st, 14, inc->notified);
-	rc |= sqlite3_bind_int64(st, 15, inc->created);
-	rc |= sqlite3_bind_int64(st, 16, inc->updated);
-	rc |= sqlite3_bind_int(st, 17, inc->step);
-	rc |= sqlite3_bind_int64(st, 18, inc->step_at);
-	rc |= sqlite3_bind_int64(st, 19, inc->due_at);
-	rc |= sqlite3_bind_int(st, 20, inc->due_step);
-	rc |= store_bind_text(st, 21, inc->acked_by);
-	rc |= sqlite3_bind_int(st, 22, inc->nsteps);
-	rc |= store_bind_lists(st, 23, inc);
-	rc |= sqlite3_bind_text(st, 26, store_ids_text(inc->related,
+	rc |= sqlite3_bind_int64(st, 1, inc->id);
+	rc |= store_bind_text(st, 2, inc->branch);
+	rc |= store_bind_text(st, 3, r->id);
+	rc |= store_bind_text(st, 4, r->type);
+	rc |= sqlite3_bind_int(st, 5, r->severity);
+	rc |= store_bind_text(st, 6, r->location);
+	rc |= store_bind_text(st, 7, r->device);
+	rc |= store_bind_text(st, 8, r->reporter);
+	rc |= store_bind_text(st, 9, r->note);
+	rc |= sqlite3_bind_int(st, 10, r->silent != 0);
+	rc |= sqlite3_bind_int(st, 11, r->drill != 0);
+	rc |= store_bind_text(st, 12, inc->policy);
+	rc |= store_bind_text(st, 13, state_name(inc->state));
+	rc |= sqlite3_bind_int(st, 14, inc->call_911 != 0);
+	rc |= sqlite3_bind_int(st, 15, inc->notified);
+	rc |= sqlite3_bind_int64(st, 16, inc->created);
+	rc |= sqlite3_bind_int64(st, 17, inc->updated);
+	rc |= sqlite3_bind_int(st, 18, inc->step);
+	rc |= sqlite3_bind_int64(st, 19, inc->step_at);
+	rc |= sqlite3_bind_int64(st, 20, inc->due_at);
+	rc |= sqlite3_bind_int(st, 21, inc->due_step);
+	rc |= store_bind_text(st, 22, inc->acked_by);
+	rc |= sqlite3_bind_int(st, 23, inc->nsteps);
+	rc |= sqlite3_bind_int(st, 24, inc->hold != 0);
+	rc |= sqlite3_bind_int(st, 25, inc->presses > 0 ? inc->presses : 1);
+	rc |= store_bind_lists(st, 26, inc);
+	rc |= sqlite3_bind_text(st, 29, store_ids_text(inc->related,
 	    inc->nrelated), -1, free);
 	return rc;
 }
 
+/* The incident's row is written later, by the projection
+ * (store_project.c); its id is the store's. */
 int
 store_incident_insert(struct store *s, struct incident *inc)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = store_stmt(s, S_INCIDENT_INSERT, "incident insert")) == NULL)
+	if (s->proj == NULL) {
+		log_warnx("store: incident insert: database %s is open "
+		    "read-only", s->path);
 		return -1;
+	}
 	if (state_name(inc->state) == NULL) {
 		log_warnx("store: incident insert: bad state %d", inc->state);
 		return -1;
 	}
-	if (store_bind_incident(st, inc) != SQLITE_OK)
-		rc = store_fail(s, "incident insert");
-	else if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		inc->id = sqlite3_last_insert_rowid(s->db);
-		rc = 0;
-	} else if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		/* Expected: a client retried the same report. */
-		log_debug("store: branch=%s report=%s already recorded",
-		    inc->branch, inc->r.id);
-		rc = -1;
-	} else
-		rc = store_fail(s, "incident insert");
-	store_done(st);
-	return rc;
+	return store_proj_insert(s, inc);
 }
 
 int
 store_incident_update(struct store *s, const struct incident *inc)
 {
-	sqlite3_stmt *st;
-	int rc = 0;
-
-	if ((st = store_stmt(s, S_INCIDENT_UPDATE, "incident update")) == NULL)
+	if (s->proj == NULL) {
+		log_warnx("store: incident update: database %s is open "
+		    "read-only", s->path);
 		return -1;
+	}
 	if (state_name(inc->state) == NULL) {
 		log_warnx("store: incident %lld: bad state %d",
 		    (long long)inc->id, inc->state);
 		return -1;
 	}
-	rc |= store_bind_text(st, 1, state_name(inc->state));
-	rc |= sqlite3_bind_int(st, 2, inc->call_911 != 0);
-	rc |= sqlite3_bind_int(st, 3, inc->notified);
-	rc |= sqlite3_bind_int64(st, 4, inc->updated);
-	rc |= sqlite3_bind_int(st, 5, inc->step);
-	rc |= sqlite3_bind_int64(st, 6, inc->step_at);
-	rc |= sqlite3_bind_int64(st, 7, inc->due_at);
-	rc |= sqlite3_bind_int(st, 8, inc->due_step);
-	rc |= store_bind_text(st, 9, inc->acked_by);
-	rc |= sqlite3_bind_int64(st, 10, inc->id);
-	if (rc != SQLITE_OK) {
-		store_done(st);
-		return store_fail(s, "incident update");
-	}
-	if (store_run(s, st, "incident update") != 0)
-		return -1;
-	if (sqlite3_changes(s->db) == 0) {
-		log_warnx("store: incident update: no incident %lld",
-		    (long long)inc->id);
-		return -1;
-	}
-	return 0;
+	return store_proj_update(s, inc);
 }
 
 int
@@ -283,7 +276,7 @@ int
 store_get_one(struct store *s, enum store_stmt id, int64_t key,
     store_row_fn fn, void *out, const char *what)
 {
-	sqlite3_stmt *st = s->stmt[id];
+	sqlite3_stmt *st = store_q(s, id);
 
 	if (sqlite3_bind_int64(st, 1, key) != SQLITE_OK) {
 		store_done(st);
@@ -301,12 +294,24 @@ store_read_incident(sqlite3_stmt *st, void *out)
 int
 store_incident_get(struct store *s, int64_t id, struct incident *out)
 {
+	if (store_proj_get(s, id, out))
+		return 1;
 	return store_get_one(s, S_INCIDENT_GET, id, store_read_incident, out,
 	    "incident get");
 }
 
 int
 store_incident_by_report(struct store *s, const char *branch,
+    const char *report_id, struct incident *out)
+{
+	if (store_proj_by_report(s, branch, report_id, out))
+		return 1;
+	return store_sql_by_report(s, branch, report_id, out);
+}
+
+/* The row only. */
+int
+store_sql_by_report(struct store *s, const char *branch,
     const char *report_id, struct incident *out)
 {
 	sqlite3_stmt *st = s->stmt[S_INCIDENT_BY_REPORT];
@@ -356,7 +361,8 @@ store_incidents(struct store *s, int flags, const char *branch,
 {
 	sqlite3_stmt *st;
 
-	st = s->stmt[(flags & STORE_OPEN_ONLY) ? S_INCIDENTS_OPEN : S_INCIDENTS];
+	st = store_q(s, (flags & STORE_OPEN_ONLY) ? S_INCIDENTS_OPEN :
+	    S_INCIDENTS);
 	if (store_walk_busy(st, "incidents"))
 		return -1;
 	if (store_bind_text(st, 1, branch) != SQLITE_OK) {
@@ -369,7 +375,7 @@ store_incidents(struct store *s, int flags, const char *branch,
 int
 store_pending(struct store *s, store_incident_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_PENDING];
+	sqlite3_stmt *st = store_q(s, S_PENDING);
 
 	if (store_walk_busy(st, "pending"))
 		return -1;

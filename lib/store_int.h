@@ -36,8 +36,6 @@ enum store_stmt {
 	S_BEGIN_READ,
 	S_COMMIT,
 	S_ROLLBACK,
-	S_INCIDENT_INSERT,
-	S_INCIDENT_UPDATE,
 	S_INCIDENT_GET,
 	S_INCIDENT_BY_REPORT,
 	S_INCIDENTS,
@@ -101,6 +99,13 @@ enum store_stmt {
 	S_ENROLL_PUT,
 	S_ENROLL_GET,
 	S_ENROLL_CLAIM,
+	S_PROJ_INCIDENT,
+	S_PROJ_OUTBOX,
+	S_PROJ_MARK,
+	S_RECORD_INCIDENT,
+	S_RECORD_OUTBOX,
+	S_REBUILD_INCIDENTS,
+	S_REBUILD_OUTBOX,
 	S_COUNT
 };
 
@@ -135,6 +140,8 @@ struct store {
 	struct store_checkpointer *ckpt;
 	char err[256];	  /* what failed last */
 	struct store_replica *rep; /* NULL: not replicating */
+	struct store_proj *proj;   /* store_project.c; NULL: read-only */
+	unsigned char sync[S_COUNT]; /* reads the projection: store_sync */
 };
 
 /* Forget the last step and its bindings: the statement is ready again. */
@@ -165,7 +172,9 @@ store_col_text(sqlite3_stmt *st, int col, char *dst, size_t len)
  * 1 found, 0 not, -1 error. */
 typedef void (*store_row_fn)(sqlite3_stmt *, void *out);
 
-/* store.c: errors, statements, plain SQL. */
+/* store.c: errors, statements, plain SQL. store_q: a statement to read
+ * with, the projection written first when it reads incidents or outbox. */
+sqlite3_stmt *store_q(struct store *s, enum store_stmt id);
 int store_fail(struct store *s, const char *what);
 char *store_cause(struct store *s, const char *what);
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id,
@@ -193,6 +202,44 @@ void store_read_incident(sqlite3_stmt *st, void *out);
 int store_walk(struct store *s, sqlite3_stmt *st, store_incident_cb cb,
     void *arg, const char *what);
 int store_walk_busy(sqlite3_stmt *st, const char *what);
+
+/* store_incident.c */
+int store_bind_row(sqlite3_stmt *st, const struct incident *inc);
+void store_list_clean(struct incident *inc);
+int store_sql_by_report(struct store *s, const char *branch,
+    const char *report_id, struct incident *out);
+
+/* store_project.c: the record and its projection. */
+struct proj_match {
+	const char *branch, *type;
+	int drill;
+	int64_t since;
+};
+struct proj_walk;
+void store_proj_init(struct store *s);
+void store_proj_free(struct store *s);
+void store_proj_reset(struct store *s);
+int store_proj_insert(struct store *s, struct incident *inc);
+int store_proj_update(struct store *s, const struct incident *inc);
+int store_proj_exists(struct store *s, int64_t incident);
+void store_proj_event(struct store *s, int64_t incident, int64_t id);
+int64_t store_proj_outbox(struct store *s, int64_t incident,
+    const char *responder, const char *topic, const char *payload,
+    int64_t ts);
+int store_proj_mark(struct store *s, int64_t id, int delivered, int64_t ts);
+int store_proj_get(struct store *s, int64_t id, struct incident *out);
+int store_proj_by_report(struct store *s, const char *branch,
+    const char *report, struct incident *out);
+struct proj_walk *store_proj_walk_new(struct store *s,
+    const struct proj_match *m);
+int store_proj_walk_row(const struct incident *inc, void *arg);
+int store_proj_walk_end(struct proj_walk *w, store_incident_cb cb,
+    void *arg);
+int store_sync(struct store *s);
+int store_proj_record(struct store *s);
+void store_proj_committed(struct store *s);
+void store_proj_rolled_back(struct store *s);
+void store_proj_light_end(struct store *s);
 
 /* store_replica.c: the standby pair. */
 void store_replica_free(struct store *s);

@@ -13,6 +13,10 @@ store_outbox_add(struct store *s, int64_t incident, const char *responder,
 	sqlite3_stmt *st;
 	int rc = 0;
 
+	/* Written by the projection; the record carries it until then. */
+	if (s->proj != NULL)
+		return store_proj_outbox(s, incident, responder, topic, payload,
+		    ts);
 	if ((st = store_stmt(s, S_OUTBOX_ADD, "outbox add")) == NULL)
 		return -1;
 	rc |= sqlite3_bind_int64(st, 1, incident);
@@ -36,6 +40,8 @@ store_outbox_mark(struct store *s, int64_t id, int delivered, int64_t ts)
 	    S_OUTBOX_PUBLISHED;
 	sqlite3_stmt *st;
 
+	if (store_proj_mark(s, id, delivered, ts))
+		return 0;
 	if ((st = store_stmt(s, sid, "outbox mark")) == NULL)
 		return -1;
 	if ((sqlite3_bind_int64(st, 1, id) |
@@ -49,7 +55,7 @@ store_outbox_mark(struct store *s, int64_t id, int delivered, int64_t ts)
 int
 store_outbox_undelivered(struct store *s, store_outbox_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_OUTBOX_UNDELIVERED];
+	sqlite3_stmt *st = store_q(s, S_OUTBOX_UNDELIVERED);
 	struct outbox_row r;
 	int rc;
 

@@ -39,7 +39,7 @@ static int
 store_incident_names(struct store *s, enum store_stmt which,
     const char *what, int64_t incident, store_name_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[which];
+	sqlite3_stmt *st = store_q(s, which);
 	int rc;
 
 	if (sqlite3_bind_int64(st, 1, incident) != SQLITE_OK) {
@@ -76,6 +76,9 @@ store_incident_joinable(struct store *s, const char *branch, const char *type,
     int drill, int64_t since, store_incident_cb cb, void *arg)
 {
 	sqlite3_stmt *st = s->stmt[S_JOINABLE];
+	struct proj_match m = { branch, type, drill, since };
+	struct proj_walk *w;
+	int rc;
 
 	if (store_walk_busy(st, "joinable incidents"))
 		return -1;
@@ -85,7 +88,12 @@ store_incident_joinable(struct store *s, const char *branch, const char *type,
 		store_done(st);
 		return store_fail(s, "joinable incidents");
 	}
-	return store_walk(s, st, cb, arg, "joinable incidents");
+	/* The rows and the incidents not yet in them, each once, the
+	 * latest first. */
+	w = store_proj_walk_new(s, &m);
+	rc = store_walk(s, st, store_proj_walk_row, w, "joinable incidents");
+	store_proj_walk_end(w, rc == 0 ? cb : NULL, arg);
+	return rc;
 }
 
 int
@@ -140,7 +148,7 @@ int
 store_mode_get(struct store *s, const char *branch, const char *mode,
     struct branch_mode *out)
 {
-	sqlite3_stmt *st = s->stmt[S_MODE_GET];
+	sqlite3_stmt *st = store_q(s, S_MODE_GET);
 
 	memset(out, 0, sizeof *out);
 	strlcpy_utf8(out->branch, branch, sizeof out->branch);
@@ -174,12 +182,21 @@ int
 store_press_incident(struct store *s, const char *branch,
     const char *report_id, struct incident *out)
 {
-	sqlite3_stmt *st = s->stmt[S_PRESS_GET];
+	sqlite3_stmt *st = store_q(s, S_PRESS_GET);
+	int64_t id = 0;
+	int rc;
 
 	if ((store_bind_text(st, 1, branch) |
 	    store_bind_text(st, 2, report_id)) != SQLITE_OK) {
 		store_done(st);
 		return store_fail(s, "press get");
 	}
-	return store_step_one(s, st, store_read_incident, out, "press get");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		rc = store_fail(s, "press get");
+	store_done(st);
+	if (rc < 0 || id == 0)
+		return rc < 0 ? -1 : 0;
+	return store_incident_get(s, id, out);
 }

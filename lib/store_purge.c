@@ -133,7 +133,7 @@ int
 store_purge_candidates(struct store *s, int64_t cutoff, store_incident_cb cb,
     void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_PURGE_CANDIDATES];
+	sqlite3_stmt *st = store_q(s, S_PURGE_CANDIDATES);
 
 	if (store_walk_busy(st, "purge candidates"))
 		return -1;

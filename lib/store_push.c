@@ -68,7 +68,7 @@ int
 store_pushsub_each(struct store *s, const char *responder,
     store_pushsub_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_PUSHSUB_LIST];
+	sqlite3_stmt *st = store_q(s, S_PUSHSUB_LIST);
 	struct pushsub ps;
 	int rc, n = 0;
 
@@ -94,7 +94,7 @@ store_pushsub_each(struct store *s, const char *responder,
 int
 store_link_used(struct store *s, const char *key)
 {
-	sqlite3_stmt *st = s->stmt[S_LINK_USED];
+	sqlite3_stmt *st = store_q(s, S_LINK_USED);
 	int rc;
 
 	if (store_bind_text(st, 1, key) != SQLITE_OK) {

@@ -101,7 +101,7 @@ int
 store_incidents_filter(struct store *s, const struct incident_filter *f,
     store_incident_cb cb, void *arg)
 {
-	sqlite3_stmt *st = s->stmt[S_FILTER];
+	sqlite3_stmt *st = store_q(s, S_FILTER);
 
 	if (store_walk_busy(st, "incidents filter"))
 		return -1;

@@ -82,7 +82,7 @@ store_reject_recount(struct store *s, int64_t id, int64_t ts,
 static int64_t
 store_count(struct store *s, enum store_stmt id, const char *what)
 {
-	sqlite3_stmt *st = s->stmt[id];
+	sqlite3_stmt *st = store_q(s, id);
 	int64_t n;
 
 	if (sqlite3_step(st) == SQLITE_ROW)

@@ -29,7 +29,10 @@ static int
 store_replica_filter(void *arg, const char *table)
 {
 	(void)arg;
-	return strcmp(table, "replication") != 0;
+	/* Each instance keeps its own: where it is in the partner's changes,
+	 * and how far its rows follow its records (store_project.c). */
+	return strcmp(table, "replication") != 0 &&
+	    strcmp(table, "projection") != 0;
 }
 
 /* A new session: it records from now on. */
@@ -169,13 +172,22 @@ struct store_apply {
  * was cut off and thought itself active (its publications went nowhere,
  * so nobody saw it), and the timeline must be the one people were told.
  * A row to change that is missing, or a constraint, is skipped (counted).
+ * The incidents and outbox rows are the projection of the records, which
+ * this instance writes itself as they come (store_replica_apply): the
+ * active one's rows replace them without counting.
  */
 static int
 store_replica_conflict(void *arg, int kind, sqlite3_changeset_iter *it)
 {
 	struct store_apply *a = arg;
+	const char *table = NULL;
+	int ncol, op, indirect;
 
-	(void)it;
+	if (sqlite3changeset_op(it, &table, &ncol, &op, &indirect) ==
+	    SQLITE_OK && table != NULL && (strcmp(table, "incidents") == 0 ||
+	    strcmp(table, "outbox") == 0) && (kind == SQLITE_CHANGESET_DATA ||
+	    kind == SQLITE_CHANGESET_CONFLICT))
+		return SQLITE_CHANGESET_REPLACE;
 	a->differ++;
 	return kind == SQLITE_CHANGESET_DATA ||
 	    kind == SQLITE_CHANGESET_CONFLICT ? SQLITE_CHANGESET_REPLACE :
@@ -227,7 +239,7 @@ static int
 store_replica_last(struct store *s, const char *instance, int64_t *term,
     int64_t *seq)
 {
-	sqlite3_stmt *st = s->stmt[S_REPL_LAST];
+	sqlite3_stmt *st = store_q(s, S_REPL_LAST);
 	int rc;
 
 	*term = *seq = 0;
@@ -296,6 +308,17 @@ store_replica_apply(struct store *s, const char *source, const void *buf,
 		*cause = xasprintf("cannot apply: %s", sqlite3_errstr(rc));
 		return -1;
 	}
+	/* The rows of the records just applied, as the active one will
+	 * write them (store_project.c): a takeover finds them current. */
+	if (store_run(s, s->stmt[S_REBUILD_INCIDENTS], "replica: rows") != 0 ||
+	    store_run(s, s->stmt[S_REBUILD_OUTBOX], "replica: outbox") != 0 ||
+	    sqlite3_step(s->stmt[S_PROJ_MARK]) != SQLITE_ROW) {
+		store_done(s->stmt[S_PROJ_MARK]);
+		*cause = xstrdup(store_error(s));
+		return -1;
+	}
+	store_done(s->stmt[S_PROJ_MARK]);
+	store_proj_reset(s);
 	if (store_replica_mark(s, source, term, seq, now) != 0) {
 		*cause = xstrdup(store_error(s));
 		return -1;

@@ -280,6 +280,49 @@ static const char *const store_migrations[] = {
 	"  password TEXT NOT NULL,"
 	"  expires INTEGER NOT NULL,"
 	"  claimed INTEGER NOT NULL DEFAULT 0);",
+	/* 11 -> 12: the record (docs/architecture.md, "The record"). What
+	 * must be durable before beacond announces anything is the turn's
+	 * events; the last event of each incident the turn changed carries
+	 * the incident's row and its new notifications (record, JSON), and
+	 * the incidents and outbox rows are written later, as a projection
+	 * of the timeline. projection.event says how far it goes: a start
+	 * writes the records after it into the rows. An event may come
+	 * before its incident's row, so events lose their foreign key (a
+	 * table rebuild); record is the only column a commit may change. */
+	"CREATE TABLE events_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  incident INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  actor TEXT NOT NULL DEFAULT '',"
+	"  step INTEGER NOT NULL DEFAULT -1,"
+	"  detail TEXT NOT NULL DEFAULT '',"
+	"  corrects INTEGER NOT NULL DEFAULT 0,"
+	"  record TEXT);"
+	"INSERT INTO events_new (id, incident, ts, kind, actor, step, detail,"
+	"  corrects) SELECT id, incident, ts, kind, actor, step, detail,"
+	"  corrects FROM events ORDER BY id;"
+	"DROP TABLE events;"
+	"ALTER TABLE events_new RENAME TO events;"
+	"CREATE INDEX events_incident ON events (incident, id);"
+	"CREATE INDEX events_actor ON events (actor, incident);"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE OF id, incident, ts,"
+	"  kind, actor, step, detail, corrects ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	"  WHEN NOT " PURGING
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	/* What the foreign key did: an incident with a timeline stays
+	 * (the purge removes the events first). */
+	"CREATE TRIGGER incidents_keep_timeline BEFORE DELETE ON incidents"
+	"  WHEN EXISTS (SELECT 1 FROM events WHERE incident = OLD.id)"
+	"  BEGIN SELECT RAISE(ABORT, 'FOREIGN KEY constraint failed: the"
+	" incident has a timeline'); END;"
+	"CREATE TABLE projection ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  event INTEGER NOT NULL);"
+	"INSERT INTO projection VALUES (1,"
+	"  (SELECT coalesce(max(id), 0) FROM events));",
 };
 #define STORE_VERSION ((int)nitems(store_migrations))
 

@@ -32,12 +32,6 @@ const struct store_statement store_sql[S_COUNT] = {
 	[S_BEGIN_READ] = { "BEGIN DEFERRED", 0 },
 	[S_COMMIT] = { "COMMIT", 0 },
 	[S_ROLLBACK] = { "ROLLBACK", 0 },
-	[S_INCIDENT_INSERT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS
-	    ") VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?, ?)", 1 },
-	[S_INCIDENT_UPDATE] = { "UPDATE incidents SET state = ?, call_911 = ?, "
-	    "notified = ?, updated = ?, step = ?, step_at = ?, due_at = ?, "
-	    "due_step = ?, acked_by = ? WHERE id = ?", 1 },
 	[S_INCIDENT_GET] = { "SELECT " INCIDENT_COLUMNS
 	    " FROM incidents WHERE id = ?", 0 },
 	[S_INCIDENT_BY_REPORT] = { "SELECT " INCIDENT_COLUMNS
@@ -166,9 +160,8 @@ const struct store_statement store_sql[S_COUNT] = {
 	    " WHERE branch = ? AND mode = ? ORDER BY id DESC LIMIT 1", 0 },
 	[S_PRESS_ADD] = { "INSERT OR IGNORE INTO presses (branch, report_id,"
 	    " incident, ts) VALUES (?, ?, ?, ?)", 1 },
-	[S_PRESS_GET] = { "SELECT " INCIDENT_COLUMNS " FROM incidents"
-	    " WHERE id = (SELECT incident FROM presses WHERE branch = ?"
-	    " AND report_id = ?)", 0 },
+	[S_PRESS_GET] = { "SELECT incident FROM presses WHERE branch = ?"
+	    " AND report_id = ?", 0 },
 	[S_PRESS_REPORTS] = { "SELECT report_id FROM presses WHERE incident = ?"
 	    " ORDER BY ts, rowid", 0 },
 	[S_REPL_MARK] = { "INSERT INTO replication (instance, term, seq, ts)"
@@ -202,4 +195,65 @@ const struct store_statement store_sql[S_COUNT] = {
 	    " AND expires > ?", 0 },
 	[S_ENROLL_CLAIM] = { "UPDATE enrollments SET password = '',"
 	    " claimed = ? WHERE code = ? AND claimed = 0", 1 },
+	/* The projection (store_project.c): the rows it writes, and the records
+	 * the timeline carries until it has. */
+	[S_PROJ_INCIDENT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS ") VALUES ("
+	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+	    "?27, ?28, ?29) ON CONFLICT (id) DO UPDATE SET state = "
+	    "excluded.state, call_911 = excluded.call_911, notified = "
+	    "excluded.notified, updated = excluded.updated, step = "
+	    "excluded.step, step_at = excluded.step_at, due_at = "
+	    "excluded.due_at, due_step = excluded.due_step, acked_by = "
+	    "excluded.acked_by", 1 },
+	[S_PROJ_OUTBOX] = { "INSERT INTO outbox (id, incident, responder, topic, "
+	    "payload, state, attempts, created, updated) VALUES (?1, ?2, "
+	    "?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
+	    "state = excluded.state, attempts = excluded.attempts, updated "
+	    "= excluded.updated", 1 },
+	[S_PROJ_MARK] = { "UPDATE projection SET event = (SELECT coalesce(max(id), 0)"
+	    " FROM events) RETURNING event", 1 },
+	[S_RECORD_INCIDENT] = { "UPDATE events SET record = json_set(coalesce(record,"
+	    "'{\"o\":[]}'), '$.i', json_array(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+	    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)) WHERE id = ?30", 1 },
+	[S_RECORD_OUTBOX] = { "UPDATE events SET record = json_insert(coalesce(record,"
+	    "'{\"o\":[]}'), '$.o[#]', json_array(?1, ?3, ?4, ?5, ?8)) WHERE "
+	    "id = ?10", 1 },
+	[S_REBUILD_INCIDENTS] = { "INSERT INTO incidents (" INCIDENT_COLUMNS ") SELECT "
+	    "json_extract(record, '$.i[0]'), json_extract(record, "
+	    "'$.i[1]'), json_extract(record, '$.i[2]'), "
+	    "json_extract(record, '$.i[3]'), json_extract(record, "
+	    "'$.i[4]'), json_extract(record, '$.i[5]'), "
+	    "json_extract(record, '$.i[6]'), json_extract(record, "
+	    "'$.i[7]'), json_extract(record, '$.i[8]'), "
+	    "json_extract(record, '$.i[9]'), json_extract(record, "
+	    "'$.i[10]'), json_extract(record, '$.i[11]'), "
+	    "json_extract(record, '$.i[12]'), json_extract(record, "
+	    "'$.i[13]'), json_extract(record, '$.i[14]'), "
+	    "json_extract(record, '$.i[15]'), json_extract(record, "
+	    "'$.i[16]'), json_extract(record, '$.i[17]'), "
+	    "json_extract(record, '$.i[18]'), json_extract(record, "
+	    "'$.i[19]'), json_extract(record, '$.i[20]'), "
+	    "json_extract(record, '$.i[21]'), json_extract(record, "
+	    "'$.i[22]'), json_extract(record, '$.i[23]'), "
+	    "json_extract(record, '$.i[24]'), json_extract(record, "
+	    "'$.i[25]'), json_extract(record, '$.i[26]'), "
+	    "json_extract(record, '$.i[27]'), json_extract(record, "
+	    "'$.i[28]') FROM events WHERE id > (SELECT event FROM "
+	    "projection) AND json_type(record, '$.i') = 'array' ORDER BY id "
+	    "ON CONFLICT (id) DO UPDATE SET state = excluded.state, "
+	    "call_911 = excluded.call_911, notified = excluded.notified, "
+	    "updated = excluded.updated, step = excluded.step, step_at = "
+	    "excluded.step_at, due_at = excluded.due_at, due_step = "
+	    "excluded.due_step, acked_by = excluded.acked_by", 1 },
+	[S_REBUILD_OUTBOX] = { "INSERT OR IGNORE INTO outbox (id, incident, responder, "
+	    "topic, payload, state, attempts, created, updated) SELECT "
+	    "json_extract(o.value, '$[0]'), e.incident, "
+	    "json_extract(o.value, '$[1]'), json_extract(o.value, '$[2]'), "
+	    "json_extract(o.value, '$[3]'), 'pending', 0, "
+	    "json_extract(o.value, '$[4]'), json_extract(o.value, '$[4]') "
+	    "FROM events e, json_each(e.record, '$.o') o WHERE e.id > "
+	    "(SELECT event FROM projection) AND e.record IS NOT NULL ORDER "
+	    "BY e.id, o.key", 1 },
 };

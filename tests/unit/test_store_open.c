@@ -32,7 +32,7 @@ test_file_pragmas(void **state)
 	struct fixture *f = *state;
 
 	use_file(f, 0);
-	assert_int_equal(store_schema_version(f->st), 11);
+	assert_int_equal(store_schema_version(f->st), 12);
 	assert_int_equal(sql_true(f->st, "(SELECT journal_mode FROM "
 	    "pragma_journal_mode) = 'wal'"), 0);
 	assert_int_equal(sql_true(f->st, "(SELECT synchronous FROM "
@@ -42,7 +42,7 @@ test_file_pragmas(void **state)
 	assert_int_equal(sql_true(f->st, "(SELECT timeout FROM "
 	    "pragma_busy_timeout) = 5000"), 0);
 	assert_int_equal(sql_true(f->st, "(SELECT user_version FROM "
-	    "pragma_user_version) = 11"), 0);
+	    "pragma_user_version) = 12"), 0);
 	/* Migration 9: the open incidents are found through the partial
 	 * index alone (S_INCIDENTS_OPEN names it: store_open would fail). */
 	assert_int_equal(sql_true(f->st, "NOT EXISTS (SELECT 1 FROM "
@@ -157,7 +157,7 @@ test_newer_schema(void **state)
 	struct fixture *f = *state;
 	static const int modes[] = { 0, STORE_RDONLY };
 	const char *want = "database schema version 999 is newer than this "
-	    "beacond supports (11)";
+	    "beacond supports (12)";
 	char *cause;
 	size_t i;
 
@@ -190,7 +190,7 @@ test_survives_reopen(void **state)
 	    "not valid JSON", "{", 1), 0);
 
 	use_file(f, 0);
-	assert_int_equal(store_schema_version(f->st), 11);
+	assert_int_equal(store_schema_version(f->st), 12);
 	assert_int_equal(store_incident_get(f->st, in.id, &out), 1);
 	assert_incident_equal(&in, &out);
 	s = walk_timeline(f->st, in.id);
@@ -200,7 +200,7 @@ test_survives_reopen(void **state)
 
 	/* Read-only sees it all and writes nothing. */
 	use_file(f, STORE_RDONLY);
-	assert_int_equal(store_schema_version(f->st), 11);
+	assert_int_equal(store_schema_version(f->st), 12);
 	assert_int_equal(store_incident_by_report(f->st, "central", "r1",
 	    &out), 1);
 	assert_incident_equal(&in, &out);

@@ -95,7 +95,7 @@ test_replication(void **state)
 	ev = add_event(f->st, inc.id, T0, "reported", "desk-1");
 	assert_int_equal(store_commit(f->st), 0);
 	assert_int_equal(s.n, 1);
-	assert_memory_equal(s.buf[0], "beacon-replica 1 11 3 1\n", 24);
+	assert_memory_equal(s.buf[0], "beacon-replica 1 12 3 1\n", 24);
 
 	/* Rolled back: nothing to send, and the next commit carries only
 	 * its own rows. */
