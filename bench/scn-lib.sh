@@ -274,12 +274,14 @@ LOADGEN=${TOOLS:-$BUILD}/bench/beacon-loadgen
 # shellcheck disable=SC2034
 RELAY=${TOOLS:-$BUILD}/bench/beacon-relay
 
-# subscribed CLIENT TOPIC [SINCE_LINE]: the broker has taken CLIENT's
-# subscription to TOPIC (after line SINCE_LINE of its log): reports
-# published from now on reach it.
+# subscribed CLIENT TOPIC [SINCE_LINE]: the broker has taken the
+# subscription to TOPIC of CLIENT (or of a client id beginning with it)
+# after line SINCE_LINE of its log: what is published from now on
+# reaches it.
 subscribed() {
 	tail -n +"$((${3:-0} + 1))" "$TMP/mosquitto.log" |
-	    grep -qF " $1 1 $2"
+	    awk -v c="$1" -v t="$2" 'index($2, c) == 1 && $3 == 1 &&
+	    $4 == t { f = 1 } END { exit !f }'
 }
 
 log_lines() { wc -l <"$TMP/mosquitto.log"; }
