@@ -308,20 +308,22 @@ client_new(struct run *r, const char *role, struct mosquitto **mp)
 }
 
 /* A realistic report, varied by seq; returns its length. With --unique
- * the device and the location are the report's own, so that no report is
- * taken for a repeat of another. */
+ * the device and the location are the report's own (named by its id), so
+ * that no report is taken for a repeat of another. */
 static int
 report_payload(const struct opts *o, const char *id, long seq, char *buf,
     size_t len)
 {
 	long sev = o->severity > 0 ? o->severity : 2 + seq % 3;
-	long dev = o->unique ? seq : seq % 7;
-	char where[64] = "";
+	char where[80] = "", dev[80];
 
-	if (o->unique)
-		snprintf(where, sizeof where, ", spot %ld", seq);
+	if (o->unique) {
+		snprintf(where, sizeof where, ", spot %s", id);
+		snprintf(dev, sizeof dev, "%s", id);
+	} else
+		snprintf(dev, sizeof dev, "%ld", seq % 7);
 	return snprintf(buf, len, "{\"id\":\"%s\",\"type\":\"%s\","
-	    "\"severity\":%ld,\"location\":\"%s%s\",\"device\":\"desk-%ld\","
+	    "\"severity\":%ld,\"location\":\"%s%s\",\"device\":\"desk-%s\","
 	    "\"reporter\":\"%s\",\"note\":\"patron asked for help, report "
 	    "%ld of the benchmark\",\"silent\":false,\"drill\":false}",
 	    id, o->type, sev, locations[seq % NITEMS(locations)], where, dev,
