@@ -13,7 +13,9 @@
 # file, and why.
 #
 # Writes bench/results/shipped.json: every run, the medians over the
-# rounds and the ratios beacond:floor of p50 and p99, steady and first 3 s.
+# rounds and the ratios beacond:floor of p50 and p99, steady and first 3 s;
+# and each system's CPU per report (its user and system time during the
+# load generator's run), which a busy machine disturbs less than latency.
 #
 #   ROUNDS=3 QUICK=0 REPEAT_WINDOW=0 BUILD=build [TOOLS=build] bench/shipped.sh
 #
@@ -105,7 +107,10 @@ summary() {
 	              p99: ($runs | med($s; "first3s"; "p99"))},
 	    lost: ([$runs[] | select(.system == $s) | .lost] | add),
 	    ready_ms: ($runs | [.[] | select(.system == $s) | .ready_ms]
-	        | median)}}] | add) as $m
+	        | median),
+	    cpu_ms_per_report: ($runs | [.[] | select(.system == $s) |
+	        .cpu_system_ms / .sent] | median | . * 1000 | round / 1000)}}]
+	    | add) as $m
 	| ([["steady", "first3s"][] as $w | {($w): {
 	    p50: ($m.beacond[$w].p50 / $m.store[$w].p50 | r2),
 	    p99: ($m.beacond[$w].p99 / $m.store[$w].p99 | r2)}}] | add) as $ratio
@@ -124,7 +129,7 @@ summary() {
 	        $m.beacond.lost == 0),
 	   runs: $runs}' "$TMP"/runs/*.json >"$RESULTS/$NAME.json"
 	jq -r '"shipped: medians of \(.rounds) rounds (ms)",
-	  (.median | to_entries[] | "  \(.key): steady p50 \(.value.steady.p50) p99 \(.value.steady.p99); first 3 s p50 \(.value.first3s.p50) p99 \(.value.first3s.p99); lost \(.value.lost)"),
+	  (.median | to_entries[] | "  \(.key): steady p50 \(.value.steady.p50) p99 \(.value.steady.p99); first 3 s p50 \(.value.first3s.p50) p99 \(.value.first3s.p99); lost \(.value.lost); CPU \(.value.cpu_ms_per_report) ms/report"),
 	  "  beacond:floor steady p50 \(.ratio.steady.p50)x p99 \(.ratio.steady.p99)x; first 3 s p50 \(.ratio.first3s.p50)x p99 \(.ratio.first3s.p99)x (targets 1.5x, 2x): \(if .ok then "OK" else "MISSED" end)"' \
 	    "$RESULTS/$NAME.json"
 }
