@@ -60,7 +60,7 @@ run_one() {
 		client=beacon-relay expect=1 ;;
 	beacond)
 		"$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT" \
-		    --db "$TMP/$r-$sys.db" 2>>"$TMP/$r-$sys.log" &
+		    --db "$TMP/$r-$sys.db" 2>>"$TMP/beacond.log" &
 		client=beacond expect=3 ;;
 	esac
 	pid=$!

@@ -97,7 +97,7 @@ measure() {
 		client=beacon-relay expect=1 ;;
 	beacond)
 		"$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT" --db "$db" \
-		    2>>"$TMP/$sys.log" &
+		    2>>"$TMP/beacond.log" &
 		client=beacond expect=3 ;;
 	esac
 	pid=$!
