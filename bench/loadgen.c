@@ -10,6 +10,14 @@
  * valid reports are sent: the valid reports' latency is then measured
  * under the flood.
  *
+ * With --no-warmup the reports are sent as soon as the subscription is
+ * acknowledged, without waiting for the system under test to answer: a
+ * system started just before is measured from its start. With --split S
+ * the JSON also gives the latency of the reports sent within S seconds of
+ * the first publish ("first{S}s") and of the others ("after{S}s").
+ * --type, --severity, --branch and --unique shape the reports for a
+ * configuration of beacond other than the benchmarks' own.
+ *
  * A load generator is not beacond: it runs libmosquitto's own threads
  * (loop_start), one client to publish and one to subscribe.
  */
@@ -43,6 +51,12 @@ struct opts {
 	double drain;		/* seconds after the last publish */
 	double garbage;		/* malformed reports/s during the run; 0: none */
 	const char *garbage_branch;
+	int warmup;		/* 0: --no-warmup */
+	double split;		/* seconds; 0: no per-window figures */
+	const char *type;	/* the reports' category */
+	int severity;		/* 0: 2 to 4, varied */
+	const char *branch;	/* NULL: b000 to b{branches - 1} */
+	int unique;		/* a device and a location per report */
 };
 
 struct run {
@@ -56,6 +70,7 @@ struct run {
 	long warm;		/* warm-up notifications seen (atomic) */
 	long other;		/* notifications of no report of ours */
 	int subscribed;		/* atomic */
+	int pubconn;		/* atomic: the publisher is connected */
 	struct mosquitto *pub;
 	struct mosquitto *sub;
 	int64_t t0, tlast;
@@ -112,7 +127,9 @@ usage(void)
 	    "[--expect K]\n"
 	    "    [--drain S] [--system NAME] [--scenario NAME] "
 	    "[--json FILE]\n"
-	    "    [--garbage RATE [--garbage-branch BRANCH]]\n");
+	    "    [--garbage RATE [--garbage-branch BRANCH]] [--no-warmup]\n"
+	    "    [--split S] [--type T] [--severity N] [--branch B] "
+	    "[--unique]\n");
 	exit(2);
 }
 
@@ -134,12 +151,18 @@ parse_args(int argc, char **argv, struct opts *o)
 		{ "drain", required_argument, NULL, 'D' },
 		{ "garbage", required_argument, NULL, 'g' },
 		{ "garbage-branch", required_argument, NULL, 'G' },
+		{ "no-warmup", no_argument, NULL, 'W' },
+		{ "split", required_argument, NULL, 'x' },
+		{ "type", required_argument, NULL, 't' },
+		{ "severity", required_argument, NULL, 'v' },
+		{ "branch", required_argument, NULL, 'B' },
+		{ "unique", no_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
 
 	*o = (struct opts){ "127.0.0.1", 0, "beacon", "system", "run", NULL,
-	    0, 0, 0, 100, 1, 30, 0, "b000" };
+	    0, 0, 0, 100, 1, 30, 0, "b000", 1, 0, "welfare", 0, NULL, 0 };
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'h': o->host = optarg; break;
@@ -156,11 +179,18 @@ parse_args(int argc, char **argv, struct opts *o)
 		case 'D': o->drain = atof(optarg); break;
 		case 'g': o->garbage = atof(optarg); break;
 		case 'G': o->garbage_branch = optarg; break;
+		case 'W': o->warmup = 0; break;
+		case 'x': o->split = atof(optarg); break;
+		case 't': o->type = optarg; break;
+		case 'v': o->severity = atoi(optarg); break;
+		case 'B': o->branch = optarg; break;
+		case 'u': o->unique = 1; break;
 		default: usage();
 		}
 	}
 	if (o->port <= 0 || o->branches <= 0 || o->expect <= 0 ||
-	    o->garbage < 0 ||
+	    o->garbage < 0 || o->split < 0 || o->severity < 0 ||
+	    o->severity > 4 ||
 	    (o->rate > 0 ? o->duration <= 0 : o->count <= 0))
 		usage();
 }
@@ -247,6 +277,8 @@ on_connect(struct mosquitto *m, void *arg, int rc)
 	struct run *r = arg;
 	char topic[256];
 
+	if (rc == 0 && m == r->pub)
+		__atomic_store_n(&r->pubconn, 1, __ATOMIC_RELEASE);
 	if (rc != 0 || m != r->sub)
 		return;
 	snprintf(topic, sizeof topic, "%s/notify/+", r->o.prefix);
@@ -275,15 +307,26 @@ client_new(struct run *r, const char *role, struct mosquitto **mp)
 		die("mosquitto_loop_start failed");
 }
 
-/* A realistic report, varied by seq; returns its length. */
+/* A realistic report, varied by seq; returns its length. With --unique
+ * the device and the location are the report's own (named by its id), so
+ * that no report is taken for a repeat of another. */
 static int
-report_payload(const char *id, long seq, char *buf, size_t len)
+report_payload(const struct opts *o, const char *id, long seq, char *buf,
+    size_t len)
 {
-	return snprintf(buf, len, "{\"id\":\"%s\",\"type\":\"welfare\","
-	    "\"severity\":%ld,\"location\":\"%s\",\"device\":\"desk-%ld\","
+	long sev = o->severity > 0 ? o->severity : 2 + seq % 3;
+	char where[80] = "", dev[80];
+
+	if (o->unique) {
+		snprintf(where, sizeof where, ", spot %s", id);
+		snprintf(dev, sizeof dev, "%s", id);
+	} else
+		snprintf(dev, sizeof dev, "%ld", seq % 7);
+	return snprintf(buf, len, "{\"id\":\"%s\",\"type\":\"%s\","
+	    "\"severity\":%ld,\"location\":\"%s%s\",\"device\":\"desk-%s\","
 	    "\"reporter\":\"%s\",\"note\":\"patron asked for help, report "
 	    "%ld of the benchmark\",\"silent\":false,\"drill\":false}",
-	    id, 2 + seq % 3, locations[seq % NITEMS(locations)], seq % 7,
+	    id, o->type, sev, locations[seq % NITEMS(locations)], where, dev,
 	    reporters[seq % NITEMS(reporters)], seq);
 }
 
@@ -294,9 +337,13 @@ publish(struct run *r, const char *kind, long seq)
 	int n;
 
 	snprintf(id, sizeof id, "%s-%s-%ld", kind, r->runid, seq);
-	snprintf(topic, sizeof topic, "%s/report/b%03ld", r->o.prefix,
-	    seq % r->o.branches);
-	n = report_payload(id, seq, buf, sizeof buf);
+	if (r->o.branch != NULL)
+		snprintf(topic, sizeof topic, "%s/report/%s", r->o.prefix,
+		    r->o.branch);
+	else
+		snprintf(topic, sizeof topic, "%s/report/b%03ld", r->o.prefix,
+		    seq % r->o.branches);
+	n = report_payload(&r->o, id, seq, buf, sizeof buf);
 	if (mosquitto_publish(r->pub, NULL, topic, n, buf, 1, false) !=
 	    MOSQ_ERR_SUCCESS)
 		die("mosquitto_publish failed");
@@ -401,8 +448,8 @@ junk_stop(struct run *r)
 	mosquitto_destroy(r->junk);
 }
 
-/* Wait for the subscription, then until the system under test answers a
- * warm-up report, so that start-up is not measured. */
+/* Wait for the subscription, then (unless --no-warmup) until the system
+ * under test answers a warm-up report, so that start-up is not measured. */
 static void
 warm_up(struct run *r)
 {
@@ -413,6 +460,14 @@ warm_up(struct run *r)
 		if (now_ns() > deadline)
 			die("no SUBACK from the broker");
 		usleep(10000);
+	}
+	if (!r->o.warmup) {
+		while (!__atomic_load_n(&r->pubconn, __ATOMIC_ACQUIRE)) {
+			if (now_ns() > deadline)
+				die("no CONNACK from the broker");
+			usleep(1000);
+		}
+		return;
 	}
 	while (__atomic_load_n(&r->warm, __ATOMIC_ACQUIRE) == 0) {
 		if (now_ns() > deadline)
@@ -520,6 +575,32 @@ static const double chart_ps[] = {
 	99.9, 99.95, 99.99, 100
 };
 
+/* The latency of the reports sent before (first) or from (!first) split
+ * seconds after the first publish: "first{S}s" or "after{S}s". */
+static void
+write_window(FILE *f, const struct run *r, int first)
+{
+	int64_t cut = r->t0 + (int64_t)(r->o.split * NS), *v;
+	long i, n = 0, sent = 0, lost = 0;
+
+	if ((v = calloc(r->n ? r->n : 1, sizeof *v)) == NULL)
+		die("out of memory");
+	for (i = 0; i < r->n; i++) {
+		if ((r->sent[i] < cut) != first)
+			continue;
+		sent++;
+		lost += r->hits[i] < r->o.expect;
+		if (r->hits[i] > 0)
+			v[n++] = r->first[i] - r->sent[i];
+	}
+	qsort(v, n, sizeof *v, cmp64);
+	fprintf(f, "\"%s%gs\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
+	    "\"max\":%.3f,\"n\":%ld,\"sent\":%ld,\"lost\":%ld},",
+	    first ? "first" : "after", r->o.split, pct(v, n, 50),
+	    pct(v, n, 90), pct(v, n, 99), pct(v, n, 100), n, sent, lost);
+	free(v);
+}
+
 static void
 write_json(FILE *f, const struct run *r, const struct result *res)
 {
@@ -536,6 +617,11 @@ write_json(FILE *f, const struct run *r, const struct result *res)
 	    r->o.branches, r->o.expect, res->sent, res->received, res->notes,
 	    res->lost, res->dups, r->other, res->elapsed, res->throughput,
 	    res->pubrate, r->junk_sent, r->junk_rate);
+	if (r->o.split > 0) {
+		fprintf(f, "\"warmup\":%s,", r->o.warmup ? "true" : "false");
+		write_window(f, r, 1);
+		write_window(f, r, 0);
+	}
 	fprintf(f, "\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,"
 	    "\"p99.9\":%.3f,\"max\":%.3f},\"percentiles\":[",
 	    pct(res->lat, res->nlat, 50), pct(res->lat, res->nlat, 90),

@@ -88,6 +88,7 @@ free_port() {
 
 # Unlimited queues: a benchmark must not lose messages to broker limits.
 # BROKER_WS=1 adds a websockets listener on WS_PORT, for the pages.
+# BROKER_SUBLOG=1 logs the subscriptions (subscribed below).
 start_broker() {
 	local tries=0
 	while :; do
@@ -105,6 +106,12 @@ EOC
 			WS_PORT=$(free_port)
 			printf 'listener %s 127.0.0.1\nprotocol websockets\n' \
 			    "$WS_PORT" >>"$TMP/mosquitto.conf"
+		fi
+		# BROKER_SUBLOG=1: the log also names every subscription
+		# ("CLIENT QOS TOPIC"), for subscribed.
+		if [ "${BROKER_SUBLOG:-0}" = 1 ]; then
+			printf 'log_type %s\n' error warning notice \
+			    information subscribe >>"$TMP/mosquitto.conf"
 		fi
 		: >"$TMP/mosquitto.log"
 		mosquitto -c "$TMP/mosquitto.conf" >>"$TMP/mosquitto.log" 2>&1 &
@@ -259,4 +266,52 @@ EOSQL
 arm_due() {
 	sqlite3 "$DB" "UPDATE incidents SET due_at = $1 + (id % 1000) * $2 / 1000
 	    WHERE state = 'routed' AND due_at >= 0"
+}
+
+# Issue 24's instruments (bench/shipped.sh, walpages.sh, profile.sh).
+# shellcheck disable=SC2034 # used by the scripts that source this
+LOADGEN=${TOOLS:-$BUILD}/bench/beacon-loadgen
+# shellcheck disable=SC2034
+RELAY=${TOOLS:-$BUILD}/bench/beacon-relay
+
+# subscribed CLIENT TOPIC [SINCE_LINE]: the broker has taken the
+# subscription to TOPIC of CLIENT (or of a client id beginning with it)
+# after line SINCE_LINE of its log: what is published from now on
+# reaches it.
+subscribed() {
+	tail -n +"$((${3:-0} + 1))" "$TMP/mosquitto.log" |
+	    awk -v c="$1" -v t="$2" 'index($2, c) == 1 && $3 == 1 &&
+	    $4 == t { f = 1 } END { exit !f }'
+}
+
+log_lines() { wc -l <"$TMP/mosquitto.log"; }
+
+# end_session CLIENT: a clean connect with CLIENT's id ends its durable
+# session, so that the next system's reports are not queued for it.
+end_session() {
+	mosquitto_pub -h 127.0.0.1 -p "$PORT" -i "$1" -t bench/_end -m x
+}
+
+# shipped_conf FILE: conf/beacon.conf's routing for a load of overdoses
+# at one branch, changed where the load would otherwise measure something
+# else than a report's cost: the limits off (one branch sends 1,000
+# reports/s); without the roles' own repeats (crisis_worker, security: the
+# load generator never acknowledges, so each report would be notified
+# again every 10 s); repeat_window REPEAT_WINDOW (default 0, off: with the
+# shipped 120 s, every report walks all the branch's open overdoses of the
+# last 2 minutes, tens of thousands here, and is marked related to 8 of
+# them). Everything else as shipped.
+shipped_conf() {
+	local rw=${REPEAT_WINDOW:-0} want=5
+
+	[ "$rw" != 120 ] || want=4
+	sed -e 's/^\(  per_device = \)30;/\10;/' \
+	    -e 's/^\(  per_source = \)300;/\10;/' \
+	    -e "s/^\\(  repeat_window = \\)120;/\\1$rw;/" \
+	    -e '/id = "\(crisis_worker\|security\)"/s/ repeat = 10;//' \
+	    "$SRC/conf/beacon.conf" >"$1"
+	[ "$(diff "$SRC/conf/beacon.conf" "$1" | grep -c '^>')" = "$want" ] ||
+	    die "conf/beacon.conf changed: update shipped_conf"
+	"$BEACOND" --check-config -c "$1" >/dev/null ||
+	    die "$1: not a valid configuration"
 }
