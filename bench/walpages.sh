@@ -45,25 +45,43 @@ page = int(sys.argv[2])
 call = re.compile(r'^(?:\d+\s+)?(pwrite64|fdatasync|fsync|write)\((\d+)<([^>]*)>'
                   r'(.*)\)\s+=\s+(-?\d+)\s*$')
 size = re.compile(r', (\d+), \d+$')
-commits, n, last = [], 0, None
+hexbyte = re.compile(r'\\x([0-9a-f]{2})')
+def data(rest):
+    return bytes(int(h, 16) for h in hexbyte.findall(rest))
+# A transaction's frames end with its commit frame: the frame header's
+# bytes 4-7 (the database size after the commit) are not zero. A sync of
+# the -wal file makes every transaction written since the last one
+# durable: a commit with synchronous NORMAL has none of its own.
+commits, n, last, ending, unsynced = [], 0, None, False, []
 for line in open(sys.argv[1], errors="replace"):
     m = call.match(line)
     if not m:
         continue
-    kind, path, rest = m.group(1), m.group(3), m.group(4)
+    kind, rest = m.group(1), m.group(4)
+    path = data(m.group(3)).decode(errors="replace")
     if kind == "write":
-        if last is not None and "/notify/" in rest:
+        if last is not None and b"/notify/" in data(rest):
             last["report"] = True
         continue
     if not path.endswith("-wal"):
         continue
     if kind == "pwrite64":
         z = size.search(rest)
-        n += z is not None and int(z.group(1)) == page
-    elif n:
-        last = {"frames": n, "report": False}
-        commits.append(last)
-        n = 0
+        w = int(z.group(1)) if z else 0
+        if w == 24:
+            ending = int.from_bytes(data(rest)[4:8], "big") != 0
+        elif w == page:
+            n += 1
+            if ending:
+                last = {"frames": n, "report": False, "synced": 0}
+                commits.append(last)
+                unsynced.append(last)
+                n, ending = 0, False
+    elif unsynced:
+        total = sum(c["frames"] for c in unsynced)
+        for c in unsynced:
+            c["synced"] = total
+        unsynced = []
 def pct(v, p):
     v = sorted(v)
     if not v:
@@ -81,6 +99,9 @@ def figures(v):
 out = figures([c["frames"] for c in commits if c["report"]])
 out["frames"] = sum(c["frames"] for c in commits)
 out["all_commits"] = figures([c["frames"] for c in commits])
+# What the sync that made a report durable wrote: its own frames and
+# those of the commits without a sync of their own before it.
+out["synced"] = figures([c["synced"] for c in commits if c["report"]])
 print(json.dumps(out))
 PY
 }
@@ -103,7 +124,7 @@ measure() {
 	pid=$!
 	PIDS+=("$pid")
 	wait_for 20 subscribed "$client" beacon/report/+ "$since"
-	strace -f -qq -y -s 4096 -e trace=pwrite64,fdatasync,fsync,write \
+	strace -f -qq -y -xx -s 4096 -e trace=pwrite64,fdatasync,fsync,write \
 	    -o "$TMP/$sys.trace" -p "$pid" 2>"$TMP/$sys.strace" &
 	spid=$!
 	PIDS+=("$spid")
@@ -127,7 +148,7 @@ measure() {
 	      lost: $load[0].lost} + . +
 	      {frames_per_report: (.frames / $load[0].sent * 100 | round / 100)}' \
 	    >"$TMP/$sys.json"
-	jq -r '"\(.system): \(.commits) report commits (\(.all_commits.commits) in all) for \(.reports) reports; frames per report commit median \(.median) p90 \(.p90) max \(.max); all commits median \(.all_commits.median) p90 \(.all_commits.p90); frames per report \(.frames_per_report)"' \
+	jq -r '"\(.system): \(.commits) report commits (\(.all_commits.commits) in all) for \(.reports) reports; frames per report commit median \(.median) p90 \(.p90) max \(.max); synced with it median \(.synced.median) p90 \(.synced.p90); all commits median \(.all_commits.median) p90 \(.all_commits.p90); frames per report \(.frames_per_report)"' \
 	    "$TMP/$sys.json"
 }
 
@@ -140,7 +161,7 @@ main() {
 	jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	    --argjson rate "$RATE" --argjson secs "$SECS" \
 	    '{scenario: "walpages", date: $date, rate: $rate, duration_s: $secs,
-	      method: "strace -y: page-sized pwrite64 to the -wal file between its syncs; report commits: followed by a write naming /notify/ before the next commit",
+	      method: "strace -y -xx: page-sized pwrite64 to the -wal file, a transaction ending at the frame whose header holds a database size; report commits: followed by a write naming /notify/ before the next commit; synced: the frames the sync that made it durable wrote",
 	      target: {beacond_median: 4},
 	      ok: (.[1].median <= 4), systems: .}' \
 	    "$TMP/store.json" "$TMP/beacond.json" >"$RESULTS/$NAME.json"

@@ -210,6 +210,8 @@ void turn_reply(struct engine *, const char *reply_to, const void *corr,
     size_t corrlen, char *payload);
 void turn_notice(struct engine *, int64_t incident, const char *who,
     char *payload, int64_t now);
+void turn_notice_recipe(struct engine *, int64_t incident, const char *who,
+    char *payload, char *recipe, int64_t now);
 int turn_append(struct engine *, int64_t incident, const char *kind,
     const char *actor, int step, const char *detail);
 void turn_acked(struct engine *, int64_t tag, int ok, const char *why);

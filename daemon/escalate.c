@@ -19,7 +19,8 @@ escalate_notify_one(struct engine *e, struct incident *inc,
 	struct notify n = { inc, cat ? cat->label : inc->r.type, role, step,
 		repeat, now, NULL, NULL };
 
-	turn_notice(e, inc->id, rp->id, msg_notify_encode(&n), now);
+	turn_notice_recipe(e, inc->id, rp->id, msg_notify_encode(&n),
+	    msg_notify_recipe(&n), now);
 }
 
 /* Join role labels into buf: "crisis worker, security". */

@@ -313,11 +313,22 @@ void
 turn_notice(struct engine *e, int64_t incident, const char *who,
     char *payload, int64_t now)
 {
+	turn_notice_recipe(e, incident, who, payload, NULL, now);
+}
+
+/* The same for a step's notification, which the record keeps as its
+ * recipe (taken over too; NULL: none). */
+void
+turn_notice_recipe(struct engine *e, int64_t incident, const char *who,
+    char *payload, char *recipe, int64_t now)
+{
 	char *topic = topic_make(e->cf->topic_prefix, TOPIC_NOTIFY, who, NULL);
 	int64_t id;
 
 	turn_touch(e);
-	id = store_outbox_add(e->st, incident, who, topic, payload, now);
+	id = store_outbox_add_recipe(e->st, incident, who, topic, payload,
+	    recipe, now);
+	free(recipe);
 	if (id < 0)
 		log_warnx("incident=%lld responder=%s: outbox row not recorded",
 		    (long long)incident, who);
@@ -358,6 +369,37 @@ turn_resend_collect(const struct outbox_row *row, void *arg)
 	return 0;
 }
 
+/* A row rebuilt from the record holds its notification's recipe: the
+ * notification made again from the incident as it is now. */
+static void
+turn_derive(struct engine *e, struct resend *r)
+{
+	const struct conf_category *cat;
+	struct incident *inc;
+	struct notify n;
+	char role[ID_MAX + 1];
+	int step, repeat;
+	int64_t ts;
+
+	if (!msg_notify_recipe_decode(r->payload, role, sizeof role, &step,
+	    &repeat, &ts))
+		return;
+	inc = xmalloc(sizeof *inc);
+	if (store_incident_get(e->st, r->incident, inc) == 1) {
+		cat = conf_category(e->cf, inc->r.type);
+		memset(&n, 0, sizeof n);
+		n.inc = inc;
+		n.label = cat ? cat->label : inc->r.type;
+		n.role = role;
+		n.step = step;
+		n.repeat = repeat;
+		n.ts = ts;
+		free(r->payload);
+		r->payload = msg_notify_encode(&n);
+	}
+	free(inc);
+}
+
 /* Publish again what the broker never acknowledged, each attempt on the
  * incident's timeline: a responder may see a repeat, never a gap. */
 int
@@ -374,6 +416,7 @@ turn_resend(struct engine *e)
 	for (i = 0; i < rs.n; i++) {
 		struct resend *r = &rs.r[i];
 
+		turn_derive(e, r);
 		if (r->attempts == 0)
 			snprintf(detail, sizeof detail, "published again after "
 			    "a %s: outbox %lld was pending", why,

@@ -133,6 +133,12 @@ struct notify {
 	const char *backup_note;
 };
 char *msg_notify_encode(const struct notify *);
+/* A step's notification as the record keeps it: what makes it again with
+ * the incident (role, step, repeat, ts), not its text. decode: 1 when p is
+ * one (role, step, repeat and ts filled in), else 0. */
+char *msg_notify_recipe(const struct notify *);
+int msg_notify_recipe_decode(const char *p, char *role, size_t rolelen,
+    int *step, int *repeat, int64_t *ts);
 /* What a notification of a silent report tells the responder ("advice"). */
 #define MSG_SILENT_ADVICE "Silent alarm: do not call the reporting desk " \
 	"back; approach discreetly."

@@ -105,6 +105,44 @@ msg_notify_encode(const struct notify *n)
 	return msg_dump(o);
 }
 
+/* How to make a step's notification again (the record keeps this, not
+ * its text: lib/store_project.c): {"derive": "notify", "role", "step",
+ * "repeat", "ts"}. */
+char *
+msg_notify_recipe(const struct notify *n)
+{
+	json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:I}", "derive", "notify",
+	    "role", n->role, "step", n->step, "repeat", n->repeat, "ts",
+	    (json_int_t)n->ts);
+
+	if (o == NULL)
+		fatalx("msg: cannot build a notification's recipe");
+	return msg_dump(o);
+}
+
+int
+msg_notify_recipe_decode(const char *p, char *role, size_t rolelen,
+    int *step, int *repeat, int64_t *ts)
+{
+	json_t *o;
+	const char *d = NULL, *r = NULL;
+	json_int_t t = 0;
+	int ok;
+
+	if (p == NULL || strncmp(p, "{\"derive\"", 10) != 0 ||
+	    (o = json_loads(p, 0, NULL)) == NULL)
+		return 0;
+	ok = json_unpack(o, "{s:s, s:s, s:i, s:i, s:I}", "derive", &d, "role",
+	    &r, "step", step, "repeat", repeat, "ts", &t) == 0 &&
+	    strcmp(d, "notify") == 0;
+	if (ok) {
+		strlcpy_utf8(role, r, rolelen);
+		*ts = t;
+	}
+	json_decref(o);
+	return ok;
+}
+
 static const struct field incident_fields[] = {
 	FINT("incident", 1, struct incident, id, 0, 0),
 	FSTR("report", 1, struct incident, r.id),

@@ -302,6 +302,13 @@ struct outbox_row {
 int64_t store_outbox_add(struct store *, int64_t incident,
     const char *responder, const char *topic, const char *payload,
     int64_t ts);
+/* The same, for a notification the record keeps as a recipe (a shorter
+ * text that makes payload again: msg_notify_recipe). A row rebuilt from
+ * the record has the recipe for its payload: the engine makes the
+ * notification again when it publishes it after a restart. */
+int64_t store_outbox_add_recipe(struct store *, int64_t incident,
+    const char *responder, const char *topic, const char *payload,
+    const char *recipe, int64_t ts);
 /* Mark a row published (attempts + 1; never undoes delivered) or
  * delivered. 0 or -1. */
 int store_outbox_mark(struct store *, int64_t id, int delivered, int64_t ts);

@@ -225,7 +225,7 @@ int store_proj_exists(struct store *s, int64_t incident);
 void store_proj_event(struct store *s, int64_t incident, int64_t id);
 int64_t store_proj_outbox(struct store *s, int64_t incident,
     const char *responder, const char *topic, const char *payload,
-    int64_t ts);
+    const char *recipe, int64_t ts);
 int store_proj_mark(struct store *s, int64_t id, int delivered, int64_t ts);
 int store_proj_get(struct store *s, int64_t id, struct incident *out);
 int store_proj_by_report(struct store *s, const char *branch,

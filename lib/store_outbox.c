@@ -16,7 +16,7 @@ store_outbox_add(struct store *s, int64_t incident, const char *responder,
 	/* Written by the projection; the record carries it until then. */
 	if (s->proj != NULL)
 		return store_proj_outbox(s, incident, responder, topic, payload,
-		    ts);
+		    NULL, ts);
 	if ((st = store_stmt(s, S_OUTBOX_ADD, "outbox add")) == NULL)
 		return -1;
 	rc |= sqlite3_bind_int64(st, 1, incident);
@@ -31,6 +31,18 @@ store_outbox_add(struct store *s, int64_t incident, const char *responder,
 	if (store_run(s, st, "outbox add") != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
+}
+
+int64_t
+store_outbox_add_recipe(struct store *s, int64_t incident,
+    const char *responder, const char *topic, const char *payload,
+    const char *recipe, int64_t ts)
+{
+	if (s->proj == NULL)
+		return store_outbox_add(s, incident, responder, topic, payload,
+		    ts);
+	return store_proj_outbox(s, incident, responder, topic, payload,
+	    recipe, ts);
 }
 
 int

@@ -39,6 +39,7 @@ struct proj_inc {
 struct proj_out {
 	int64_t id, incident, created, updated;
 	char *responder, *topic, *payload;
+	char *recipe;		/* what the record keeps instead, or NULL */
 	int state;		/* 0 pending, 1 published, 2 delivered */
 	int attempts;
 	int committed;
@@ -80,6 +81,7 @@ proj_out_free(struct proj_out *po)
 	free(po->responder);
 	free(po->topic);
 	free(po->payload);
+	free(po->recipe);
 }
 
 static struct proj_inc *
@@ -301,7 +303,7 @@ store_proj_event(struct store *s, int64_t incident, int64_t id)
 
 int64_t
 store_proj_outbox(struct store *s, int64_t incident, const char *responder,
-    const char *topic, const char *payload, int64_t ts)
+    const char *topic, const char *payload, const char *recipe, int64_t ts)
 {
 	struct store_proj *p = s->proj;
 	struct proj_out *po;
@@ -317,6 +319,7 @@ store_proj_outbox(struct store *s, int64_t incident, const char *responder,
 	po->responder = xstrdup(responder);
 	po->topic = xstrdup(topic);
 	po->payload = xstrdup(payload);
+	po->recipe = recipe != NULL ? xstrdup(recipe) : NULL;
 	po->created = po->updated = ts;
 	return po->id;
 }
@@ -617,8 +620,9 @@ proj_record_out(struct store *s, int64_t event, const struct proj_out *po)
 {
 	sqlite3_stmt *st = s->stmt[S_RECORD_OUTBOX];
 
-	if ((proj_bind_out(st, po) | sqlite3_bind_int64(st, 10, event)) !=
-	    SQLITE_OK) {
+	if ((proj_bind_out(st, po) | sqlite3_bind_int64(st, 10, event) |
+	    (po->recipe != NULL ? store_bind_text(st, 5, po->recipe) :
+	    SQLITE_OK)) != SQLITE_OK) {
 		store_done(st);
 		return store_fail(s, "record: outbox");
 	}

@@ -288,7 +288,8 @@ static const char *const store_migrations[] = {
 	 * of the timeline. projection.event says how far it goes: a start
 	 * writes the records after it into the rows. An event may come
 	 * before its incident's row, so events lose their foreign key (a
-	 * table rebuild); record is the only column a commit may change. */
+	 * table rebuild; a trigger keeps an incident with a timeline from
+	 * going); record is the only column a commit may change. */
 	"CREATE TABLE events_new ("
 	"  id INTEGER PRIMARY KEY,"
 	"  incident INTEGER NOT NULL,"
@@ -305,7 +306,10 @@ static const char *const store_migrations[] = {
 	"DROP TABLE events;"
 	"ALTER TABLE events_new RENAME TO events;"
 	"CREATE INDEX events_incident ON events (incident, id);"
-	"CREATE INDEX events_actor ON events (actor, incident);"
+	/* events_actor is not made again: it cost up to a page per actor
+	 * in each commit, and a responder's incidents are found through
+	 * the incidents in range and events_incident (docs/benchmarks.md,
+	 * "What each index is worth"). */
 	"CREATE TRIGGER events_no_update BEFORE UPDATE OF id, incident, ts,"
 	"  kind, actor, step, detail, corrects ON events"
 	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
