@@ -522,6 +522,20 @@ teardown(struct daemon *d)
 	free(d->clock_topic);
 }
 
+/* The loop, a pass at a time: the log lines of a pass go out together
+ * (log_hold), one write instead of one for each report and notification. */
+static void
+beacond_loop(struct daemon *d)
+{
+	int rc;
+
+	do {
+		rc = event_base_loop(d->base, EVLOOP_ONCE);
+		log_flush();
+	} while (rc == 0 && !event_base_got_exit(d->base) &&
+	    !event_base_got_break(d->base));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -536,6 +550,7 @@ main(int argc, char **argv)
 	args_parse(argc, argv, &d.args);
 	d.started = clock_now();
 	log_init("beacond", d.args.verbose);
+	log_hold();
 	d.cf = args_config(&d.args);
 	if (d.args.check) {
 		char *sum = conf_summary(d.cf);
@@ -562,7 +577,7 @@ main(int argc, char **argv)
 	    " standing_by=" : "", d.pair != NULL ?
 	    d.cf->standby_instance : "");
 	sdnotify_ready();
-	event_base_dispatch(d.base);
+	beacond_loop(&d);
 	teardown(&d);
 	log_info("event=stopped");
 	return 0;

@@ -16,6 +16,7 @@
 static _Atomic(const char *) log_name = "beacon";
 static atomic_int log_debug_on;
 static atomic_int log_muted;
+static atomic_int log_held;
 
 void
 log_init(const char *progname, int verbose)
@@ -28,6 +29,23 @@ void
 log_mute(int on)
 {
 	atomic_store(&log_muted, on);
+}
+
+/* A loop that writes its lines once a pass (log_flush) rather than one
+ * system call each: beacond logs every report and notification. */
+void
+log_hold(void)
+{
+	static char buf[1 << 16];
+
+	setvbuf(stderr, buf, _IOFBF, sizeof buf);
+	atomic_store(&log_held, 1);
+}
+
+void
+log_flush(void)
+{
+	fflush(stderr);
 }
 
 static void
@@ -50,7 +68,8 @@ log_vwrite(const char *level, int err, const char *fmt, va_list ap)
 		    strerror(err));
 	else
 		fprintf(stderr, "%s: %s: %s\n", name, level, buf);
-	fflush(stderr);
+	if (!atomic_load(&log_held))
+		fflush(stderr);
 }
 
 #define LOG_BODY(level, err)                                                   \

@@ -12,6 +12,10 @@ void log_init(const char *progname, int verbose);
 /* While on, nothing is written (beacond replaying what it has logged
  * already; fatal still is). */
 void log_mute(int on);
+/* Lines wait in stderr's buffer until log_flush() (beacond: after each
+ * pass of its loop; exit flushes too). Call before any thread starts. */
+void log_hold(void);
+void log_flush(void);
 void log_warn(const char *, ...) LOGF(1, 2);  /* appends strerror(errno) */
 void log_warnx(const char *, ...) LOGF(1, 2);
 void log_info(const char *, ...) LOGF(1, 2);
