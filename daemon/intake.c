@@ -170,6 +170,10 @@ intake_report(struct engine *e, const struct input *in)
 	char err[DETAIL_MAX + 1], cid[ID_MAX + 1];
 	int rc;
 
+	/* Every report writes (its incident, a duplicate's event, a
+	 * refusal): its lookups read inside the turn's transaction, not each
+	 * in one of its own with its own locks. */
+	turn_touch(e);
 	rc = msg_report_decode(p, len, &r, err, sizeof err);
 	if (ratelimit_check(e, TOPIC_REPORT, branch, r.device, p, len,
 	    in->recorded))
