@@ -49,6 +49,7 @@
 #define RETRY_MS 2000	/* degraded: try the database again this often */
 #define LIMIT_KEYS 4096	/* senders counted in one window (limit.h) */
 #define PROJECT_MS 10	/* the projection and outbox states wait this */
+#define PROJECT_MAX 128	/* or until this many incidents wait */
 #define MODE_MAX_MS (24 * 3600 * 1000LL) /* drill mode, pause: a day */
 
 /* A publication waiting for the commit (turn.c). */

@@ -290,7 +290,11 @@ turn_flush(struct engine *e)
 	/* Safety first: in degraded mode what this turn decided goes out
 	 * although it is not recorded yet (it is kept in the backlog). */
 	turn_publish(e, failed);
-	if (!failed && (store_proj_pending(e->st) ||
+	/* A burst: the rows written now, once the news is out, so that the
+	 * incidents waiting in memory stay few. */
+	if (!failed && store_proj_backlog(e->st) >= PROJECT_MAX)
+		turn_project(e);
+	else if (!failed && (store_proj_pending(e->st) ||
 	    e->turn.published.n > 0 || e->turn.delivered.n > 0))
 		turn_project_due(e);
 	/* The WAL's copy into the database waits until this turn's news is

@@ -129,7 +129,7 @@ msg_notify_recipe_decode(const char *p, char *role, size_t rolelen,
 	json_int_t t = 0;
 	int ok;
 
-	if (p == NULL || strncmp(p, "{\"derive\"", 10) != 0 ||
+	if (p == NULL || strncmp(p, "{\"derive\"", 9) != 0 ||
 	    (o = json_loads(p, 0, NULL)) == NULL)
 		return 0;
 	ok = json_unpack(o, "{s:s, s:s, s:i, s:i, s:I}", "derive", &d, "role",

@@ -63,6 +63,7 @@ const char *store_error(struct store *);
  */
 int store_project(struct store *);
 int store_proj_pending(struct store *);
+size_t store_proj_backlog(struct store *);
 int store_begin_light(struct store *);
 int store_rebuild(struct store *, long *incidents, long *outbox);
 long store_projections(struct store *);

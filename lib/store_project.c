@@ -18,6 +18,7 @@
  * one. Invariant: the rows hold each incident as of projection.event, and
  * the records after it, in order, bring it to its last committed state.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 /* An incident newer than its row. */
 struct proj_inc {
 	struct incident *cur;	/* the latest, this transaction's if touched */
+	uint32_t rhash;		/* of its branch and report id */
 	struct incident *base;	/* the last committed, when committed */
 	int committed;		/* a record holds base (not yet its row) */
 	int touched;		/* changed in the open transaction */
@@ -64,6 +66,22 @@ struct store_proj {
 	int light;		/* this transaction is a projection's own */
 	long projections;
 };
+
+/* FNV-1a of the branch and the report id: a lookup by report compares
+ * this first (a burst holds hundreds of incidents with long ids alike). */
+static uint32_t
+proj_rhash(const char *branch, const char *report)
+{
+	uint32_t h = 2166136261u;
+	const char *p;
+
+	for (p = branch; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ 0x1e) * 16777619u;
+	for (p = report; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
 
 static const char *const out_states[] = { "pending", "published",
 	"delivered" };
@@ -106,16 +124,41 @@ proj_find_out(struct store_proj *p, int64_t id)
 	return NULL;
 }
 
+static int
+proj_ev_cmp(const void *a, const void *b)
+{
+	const struct proj_ev *x = a, *y = b;
+
+	if (x->incident != y->incident)
+		return x->incident < y->incident ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The open transaction's events by incident, then id: the carriers'
+ * table (proj_carrier), sorted once a commit. */
+static void
+proj_ev_sort(struct store_proj *p)
+{
+	qsort(p->ev, p->nev, sizeof *p->ev, proj_ev_cmp);
+}
+
 /* The open transaction's last event of the incident after mark_txn, or 0:
- * a record there is after projection.event. */
+ * a record there is after projection.event. p->ev is sorted. */
 static int64_t
 proj_carrier(struct store_proj *p, int64_t incident)
 {
-	size_t i;
+	size_t lo = 0, hi = p->nev, mid;
 
-	for (i = p->nev; i-- > 0;)
-		if (p->ev[i].incident == incident && p->ev[i].id > p->mark_txn)
-			return p->ev[i].id;
+	while (lo < hi) {	/* the first entry past the incident */
+		mid = lo + (hi - lo) / 2;
+		if (p->ev[mid].incident <= incident)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && p->ev[lo - 1].incident == incident &&
+	    p->ev[lo - 1].id > p->mark_txn)
+		return p->ev[lo - 1].id;
 	return 0;
 }
 
@@ -188,6 +231,7 @@ proj_add(struct store_proj *p, const struct incident *inc)
 	memset(pi, 0, sizeof *pi);
 	pi->cur = xmalloc(sizeof *pi->cur);
 	*pi->cur = *inc;
+	pi->rhash = proj_rhash(inc->branch, inc->r.id);
 	return pi;
 }
 
@@ -196,10 +240,11 @@ static struct proj_inc *
 proj_find_report(struct store_proj *p, const char *branch,
     const char *report)
 {
+	uint32_t h = proj_rhash(branch, report);
 	size_t i;
 
 	for (i = p->ninc; i-- > 0;)
-		if (!p->inc[i].written &&
+		if (p->inc[i].rhash == h && !p->inc[i].written &&
 		    strcmp(p->inc[i].cur->r.id, report) == 0 &&
 		    strcmp(p->inc[i].cur->branch, branch) == 0)
 			return &p->inc[i];
@@ -293,6 +338,11 @@ store_proj_event(struct store *s, int64_t incident, int64_t id)
 {
 	struct store_proj *p = s->proj;
 
+	/* A run of events of one incident needs its last one only. */
+	if (p->nev > 0 && p->ev[p->nev - 1].incident == incident) {
+		p->ev[p->nev - 1].id = id;
+		return;
+	}
 	if (p->nev == p->evcap) {
 		p->evcap = p->evcap ? p->evcap * 2 : 64;
 		p->ev = xreallocarray(p->ev, p->evcap, sizeof *p->ev);
@@ -525,6 +575,13 @@ proj_write(struct store *s)
 	return 0;
 }
 
+/* How many incidents wait for their rows. */
+size_t
+store_proj_backlog(struct store *s)
+{
+	return s->proj != NULL ? s->proj->ninc : 0;
+}
+
 int
 store_proj_pending(struct store *s)
 {
@@ -658,6 +715,7 @@ store_proj_record(struct store *s)
 
 	if (p == NULL || p->light)
 		return 0;
+	proj_ev_sort(p);
 	if (proj_homeless(p))
 		return proj_write(s);
 	for (i = 0; i < p->ninc; i++) {

@@ -4,6 +4,7 @@
  * the policy of open incidents, and turns that fail to commit.
  */
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <setjmp.h>
 #include <signal.h>
@@ -85,6 +86,64 @@ test_restart_fires_late(void **state)
 }
 
 /* The outbox rows not delivered, by state. */
+/*
+ * The record (docs/architecture.md): a report's commit holds its events and
+ * their record, not the incident's row nor the outbox's. A crash after the
+ * notifications went out and before the projection loses nothing: the
+ * next start writes the rows from the records and publishes again what was
+ * never acknowledged, each step's notification made again from its recipe.
+ */
+static void
+test_crash_before_projection(void **state)
+{
+	struct fixture *f;
+	char dir[] = "/tmp/beacon-test-XXXXXX", path[4200];
+	char *cause = NULL;
+	const struct pub *p;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	temp_db(dir, path, sizeof path);
+	if ((pid = fork()) == 0) {
+		/* Committed and published, then killed: no projection. */
+		if (setup_path((void **)&f, path) != 0)
+			_exit(2);
+		report(f, "central", "r1", "overdose");
+		_exit(find(f, "beacon/notify/dispatch", "\"role\":\"emergency\"")
+		    != NULL ? 0 : 3);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	f = NULL;
+	assert_int_equal(setup_path((void **)&f, path), 0);
+	/* The commit held the record alone. */
+	assert_int_equal(store_count_incidents(f->st), 0);
+	assert_int_equal(store_count_events(f->st), 4);
+	/* The start writes the rows from the records, and the three
+	 * notifications go out again. */
+	f->npubs = 0;
+	assert_int_equal(engine_restore(f->e), 0);
+	assert_int_equal(engine_flush(f->e), 0);
+	assert_int_equal(store_count_incidents(f->st), 1);
+	assert_int_equal(incident_state(f, 1), ST_ROUTED);
+	assert_int_equal(has_event(f, 1, "renotified", "was pending"), 3);
+	p = find(f, "beacon/notify/crisis-1", "\"role\":\"crisis_worker\"");
+	assert_non_null(p);
+	assert_non_null(strstr(p->payload, "\"report\":\"r1\""));
+	assert_non_null(strstr(p->payload, "\"label\":\"Suspected overdose\""));
+	assert_null(strstr(p->payload, "derive"));
+	assert_true(p->tag > 0);
+	assert_non_null(find(f, "beacon/notify/security-1", "\"step\":0"));
+	assert_non_null(find(f, "beacon/notify/dispatch", NULL));
+	teardown((void **)&f);
+	(void)cause;
+	remove_db(dir);
+}
+
 struct undelivered {
 	int pending, published, attempts;
 	int64_t ids[8];
@@ -372,6 +431,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restart_fires_late),
 		cmocka_unit_test(test_outbox),
+		cmocka_unit_test(test_crash_before_projection),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_policy, setup,
 		    teardown),
 		cmocka_unit_test(test_degraded),
