@@ -6,6 +6,7 @@
 #   make fuzz       each libFuzzer harness for FUZZ_TIME seconds (clang)
 #   make bench      the benchmarks (docs/benchmarks.md); QUICK=1 for a smoke run
 #   make bench-pair the standby pair's cost and takeovers (docs/deployment.md)
+#   make bench-profile  perf profiles of beacond (docs/benchmarks.md)
 #   make soak       the fault tests' long forms (docs/reliability.md)
 #   make install    install what `make build` built (PREFIX=/usr to change)
 #   make certs      a private CA and TLS certificates (docs/security.md)
@@ -50,7 +51,7 @@ DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:
 .PHONY: all deps build check run sanitize clean install bench bench-pair \
-	fuzz certs
+	bench-profile fuzz certs
 
 all: build
 
@@ -100,11 +101,12 @@ endif
 # seconds each into bench/results/quick and leaves docs/benchmarks.md alone.
 # valgrind.sh needs valgrind; queries.sh times with hyperfine. A
 # target-specific value reaches the deps prerequisite too.
-bench: DEPS += valgrind hyperfine
+bench: DEPS += valgrind hyperfine strace
 bench: deps build
 	BUILD=$(BUILD) bench/run.sh $(if $(filter 1,$(QUICK)),--quick)
 ifneq ($(QUICK),1)
-	for s in timers memory restart queries open flood valgrind push console; do \
+	for s in timers memory restart queries open flood valgrind push console \
+	    shipped walpages nodered; do \
 		BUILD=$(BUILD) bench/$$s.sh || exit 1; \
 	done
 endif
@@ -112,6 +114,12 @@ endif
 # Apart from make bench, which must stay under 10 minutes: 2 minutes more.
 bench-pair: deps build
 	BUILD=$(BUILD) bench/pair.sh
+
+# perf profiles of beacond, steady and over its first 3 s
+# (bench/results/profile-*.txt; docs/benchmarks.md, "Profiles"): a minute.
+bench-profile: DEPS += linux-perf
+bench-profile: deps build
+	BUILD=$(BUILD) bench/profile.sh
 
 run: deps build
 	BUILD=$(BUILD) conf/run.sh

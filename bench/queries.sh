@@ -5,9 +5,12 @@
 # process's start-up, which the target does not count), for
 #   beacon timeline ID --db                     target <= 5 ms
 #   beacon incidents --since M --until M+1 --db  one month, target <= 50 ms
+#   the same for one responder (--responder r-1)  target <= 50 ms
 #   beacon report-html --since Y --until now     a year, target <= 2 s
 # with hyperfine when installed, else a loop timed with date +%s%N.
 # BENCH_QUERY_RUNS (default 20) runs each. Writes bench/results/queries.json.
+# BENCH_INDEX="CREATE INDEX ..." adds an index to the database first (what
+# an index is worth: docs/benchmarks.md), and writes queries-index.json.
 # shellcheck source=bench/scn-lib.sh
 . "$(dirname "$0")/scn-lib.sh"
 
@@ -17,6 +20,11 @@ RUNS=${BENCH_QUERY_RUNS:-20}
 start_broker
 gen_db
 rows=$(db_int "SELECT count(*) FROM events")
+if [ -n "${BENCH_INDEX:-}" ]; then
+	sqlite3 "$DB" "$BENCH_INDEX"
+	NAME=queries-index
+	say "with: $BENCH_INDEX"
+fi
 kill -TERM "$MOSQ_PID" # beacond is stopped; the CLI reads the file
 ID=50000
 month=$(date -u -d '6 months ago' +%Y-%m-01)
@@ -30,9 +38,11 @@ declare -A CMDS=(
 	[startup]="$BEACON --version"
 	[timeline]="$BEACON timeline $ID --db $DB"
 	[incidents_month]="$BEACON incidents --since $month --until $month_end --db $DB"
+	[responder_month]="$BEACON incidents --responder r-1 --since $month --until $month_end --db $DB"
 	[report_html_year]="$BEACON report-html --since $year --until $until --db $DB --config $CONF --out $TMP/report.html"
 )
-declare -A TARGET=([timeline]=5 [incidents_month]=50 [report_html_year]=2000)
+declare -A TARGET=([timeline]=5 [incidents_month]=50 [responder_month]=50
+	[report_html_year]=2000)
 
 # median_ms NAME: the median of RUNS runs, in ms (after one warm-up run).
 median_ms() {
@@ -63,7 +73,7 @@ shown() {
 res=()
 start=$(median_ms startup)
 say "start-up (beacon --version): median $start ms"
-for q in timeline incidents_month report_html_year; do
+for q in timeline incidents_month responder_month report_html_year; do
 	m=$(median_ms "$q")
 	own=$(python3 -c 'import sys; print(round(max(0.0, float(sys.argv[1]) - float(sys.argv[2])), 2))' "$m" "$start")
 	say "$q: median $m ms, the query's own $own ms (target ${TARGET[$q]} ms)"
@@ -82,7 +92,7 @@ startup = float(sys.argv[8])
 ok = all(v["own_ms"] <= v["target_ms"] for v in q.values())
 print(json.dumps({
   "scenario": "queries",
-  "target": "timeline <= 5 ms, one-month incidents <= 50 ms, one-year report-html <= 2 s",
+  "target": "timeline <= 5 ms, one-month incidents (all, and one responder's) <= 50 ms, one-year report-html <= 2 s",
   "measured": ", ".join("%s %.1f ms" % (k, v["own_ms"]) for k, v in q.items()),
   "startup_ms": startup,
   "ok": ok,

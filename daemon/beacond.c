@@ -475,6 +475,7 @@ on_pair_restart(void *arg)
 		engine_flush(d->engine);
 	mqtt_disconnect(d->mqtt);
 	teardown(d);
+	log_flush();
 	execv("/proc/self/exe", d->argv);
 	fatal("exec /proc/self/exe");
 }

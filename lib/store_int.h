@@ -215,8 +215,53 @@ struct proj_match {
 	int drill;
 	int64_t since;
 };
+/* An incident newer than its row. */
+struct proj_inc {
+	struct incident *cur;	/* the latest, this transaction's if touched */
+	uint32_t rhash;		/* of its branch and report id */
+	struct incident *base;	/* the last committed, when committed */
+	int committed;		/* a record holds base (not yet its row) */
+	int touched;		/* changed in the open transaction */
+	int written;		/* its row was written in the open transaction */
+};
+
+/* A notification not yet in the outbox table. */
+struct proj_out {
+	int64_t id, incident, created, updated;
+	char *responder, *topic, *payload;
+	char *recipe;		/* what the record keeps instead, or NULL */
+	int state;		/* 0 pending, 1 published, 2 delivered */
+	int attempts;
+	int committed;
+	int written;
+};
+
+/* An event of the open transaction: where an incident's record can go. */
+struct proj_ev {
+	int64_t incident, id;
+};
+
+struct store_proj {
+	struct proj_inc *inc;
+	size_t ninc, inccap;
+	struct proj_out *out;
+	size_t nout, outcap;
+	struct proj_ev *ev;
+	size_t nev, evcap;
+	int64_t next_incident, next_incident_base;
+	int64_t next_outbox, next_outbox_base;
+	int64_t mark_txn;	/* projection.event written in the open txn */
+	int light;		/* this transaction is a projection's own */
+	long projections;
+};
+
 struct proj_walk;
 void store_proj_init(struct store *s);
+void store_proj_ids(struct store *s);
+void store_proj_inc_free(struct proj_inc *pi);
+void store_proj_out_free(struct proj_out *po);
+int store_proj_bind_out(sqlite3_stmt *st, const struct proj_out *po);
+int store_proj_write(struct store *s);
 void store_proj_free(struct store *s);
 void store_proj_reset(struct store *s);
 int store_proj_insert(struct store *s, struct incident *inc);

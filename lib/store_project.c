@@ -27,46 +27,6 @@
 #include "store_int.h"
 #include "xmalloc.h"
 
-/* An incident newer than its row. */
-struct proj_inc {
-	struct incident *cur;	/* the latest, this transaction's if touched */
-	uint32_t rhash;		/* of its branch and report id */
-	struct incident *base;	/* the last committed, when committed */
-	int committed;		/* a record holds base (not yet its row) */
-	int touched;		/* changed in the open transaction */
-	int written;		/* its row was written in the open transaction */
-};
-
-/* A notification not yet in the outbox table. */
-struct proj_out {
-	int64_t id, incident, created, updated;
-	char *responder, *topic, *payload;
-	char *recipe;		/* what the record keeps instead, or NULL */
-	int state;		/* 0 pending, 1 published, 2 delivered */
-	int attempts;
-	int committed;
-	int written;
-};
-
-/* An event of the open transaction: where an incident's record can go. */
-struct proj_ev {
-	int64_t incident, id;
-};
-
-struct store_proj {
-	struct proj_inc *inc;
-	size_t ninc, inccap;
-	struct proj_out *out;
-	size_t nout, outcap;
-	struct proj_ev *ev;
-	size_t nev, evcap;
-	int64_t next_incident, next_incident_base;
-	int64_t next_outbox, next_outbox_base;
-	int64_t mark_txn;	/* projection.event written in the open txn */
-	int light;		/* this transaction is a projection's own */
-	long projections;
-};
-
 /* FNV-1a of the branch and the report id: a lookup by report compares
  * this first (a burst holds hundreds of incidents with long ids alike). */
 static uint32_t
@@ -86,15 +46,15 @@ proj_rhash(const char *branch, const char *report)
 static const char *const out_states[] = { "pending", "published",
 	"delivered" };
 
-static void
-proj_inc_free(struct proj_inc *pi)
+void
+store_proj_inc_free(struct proj_inc *pi)
 {
 	free(pi->cur);
 	free(pi->base);
 }
 
-static void
-proj_out_free(struct proj_out *po)
+void
+store_proj_out_free(struct proj_out *po)
 {
 	free(po->responder);
 	free(po->topic);
@@ -124,47 +84,9 @@ proj_find_out(struct store_proj *p, int64_t id)
 	return NULL;
 }
 
-static int
-proj_ev_cmp(const void *a, const void *b)
-{
-	const struct proj_ev *x = a, *y = b;
-
-	if (x->incident != y->incident)
-		return x->incident < y->incident ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* The open transaction's events by incident, then id: the carriers'
- * table (proj_carrier), sorted once a commit. */
-static void
-proj_ev_sort(struct store_proj *p)
-{
-	qsort(p->ev, p->nev, sizeof *p->ev, proj_ev_cmp);
-}
-
-/* The open transaction's last event of the incident after mark_txn, or 0:
- * a record there is after projection.event. p->ev is sorted. */
-static int64_t
-proj_carrier(struct store_proj *p, int64_t incident)
-{
-	size_t lo = 0, hi = p->nev, mid;
-
-	while (lo < hi) {	/* the first entry past the incident */
-		mid = lo + (hi - lo) / 2;
-		if (p->ev[mid].incident <= incident)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0 && p->ev[lo - 1].incident == incident &&
-	    p->ev[lo - 1].id > p->mark_txn)
-		return p->ev[lo - 1].id;
-	return 0;
-}
-
 /* The next ids: past every row and every record not yet written. */
-static void
-proj_ids(struct store *s)
+void
+store_proj_ids(struct store *s)
 {
 	struct store_proj *p = s->proj;
 	int64_t a, b;
@@ -183,7 +105,7 @@ void
 store_proj_init(struct store *s)
 {
 	s->proj = xcalloc(1, sizeof *s->proj);
-	proj_ids(s);
+	store_proj_ids(s);
 }
 
 /* The database changed under this connection (a partner's changes, a
@@ -206,9 +128,9 @@ store_proj_free(struct store *s)
 	if (p == NULL)
 		return;
 	for (i = 0; i < p->ninc; i++)
-		proj_inc_free(&p->inc[i]);
+		store_proj_inc_free(&p->inc[i]);
 	for (i = 0; i < p->nout; i++)
-		proj_out_free(&p->out[i]);
+		store_proj_out_free(&p->out[i]);
 	free(p->inc);
 	free(p->out);
 	free(p->ev);
@@ -513,8 +435,8 @@ proj_write_incident(struct store *s, const struct incident *inc)
 	return store_run(s, st, "projection: incident");
 }
 
-static int
-proj_bind_out(sqlite3_stmt *st, const struct proj_out *po)
+int
+store_proj_bind_out(sqlite3_stmt *st, const struct proj_out *po)
 {
 	int rc = 0;
 
@@ -535,7 +457,7 @@ proj_write_out(struct store *s, const struct proj_out *po)
 {
 	sqlite3_stmt *st = s->stmt[S_PROJ_OUTBOX];
 
-	if (proj_bind_out(st, po) != SQLITE_OK) {
+	if (store_proj_bind_out(st, po) != SQLITE_OK) {
 		store_done(st);
 		return store_fail(s, "projection: outbox");
 	}
@@ -544,8 +466,8 @@ proj_write_out(struct store *s, const struct proj_out *po)
 
 /* Write every row that waits, and projection.event, into the open
  * transaction. */
-static int
-proj_write(struct store *s)
+int
+store_proj_write(struct store *s)
 {
 	struct store_proj *p = s->proj;
 	sqlite3_stmt *st = s->stmt[S_PROJ_MARK];
@@ -634,10 +556,10 @@ store_sync(struct store *s)
 	if (!store_proj_pending(s))
 		return 0;
 	if (store_in_txn(s))
-		return proj_write(s);
+		return store_proj_write(s);
 	if (s->failed || store_begin_light(s) != 0)
 		return -1;
-	if ((rc = proj_write(s)) == 0)
+	if ((rc = store_proj_write(s)) == 0)
 		rc = store_commit(s);
 	if (rc != 0)
 		store_rollback(s);
@@ -654,196 +576,4 @@ long
 store_projections(struct store *s)
 {
 	return s->proj != NULL ? s->proj->projections : 0;
-}
-
-/* ---- the records, written before the commit ----------------------- */
-
-static int
-proj_record_incident(struct store *s, int64_t event,
-    const struct incident *inc)
-{
-	sqlite3_stmt *st = s->stmt[S_RECORD_INCIDENT];
-
-	if ((store_bind_row(st, inc) | sqlite3_bind_int64(st, 30, event)) !=
-	    SQLITE_OK) {
-		store_done(st);
-		return store_fail(s, "record");
-	}
-	return store_run(s, st, "record");
-}
-
-static int
-proj_record_out(struct store *s, int64_t event, const struct proj_out *po)
-{
-	sqlite3_stmt *st = s->stmt[S_RECORD_OUTBOX];
-
-	if ((proj_bind_out(st, po) | sqlite3_bind_int64(st, 10, event) |
-	    (po->recipe != NULL ? store_bind_text(st, 5, po->recipe) :
-	    SQLITE_OK)) != SQLITE_OK) {
-		store_done(st);
-		return store_fail(s, "record: outbox");
-	}
-	return store_run(s, st, "record: outbox");
-}
-
-/* 1 when something changed in this transaction has no event after
- * projection.event to carry its record. */
-static int
-proj_homeless(struct store_proj *p)
-{
-	size_t i;
-
-	for (i = 0; i < p->ninc; i++)
-		if (p->inc[i].touched && !p->inc[i].written &&
-		    proj_carrier(p, p->inc[i].cur->id) == 0)
-			return 1;
-	for (i = 0; i < p->nout; i++)
-		if (!p->out[i].committed && !p->out[i].written &&
-		    proj_carrier(p, p->out[i].incident) == 0)
-			return 1;
-	return 0;
-}
-
-/* Before the commit: each changed incident's record on its last event,
- * with the notifications it queued; or, when one has no event to carry it,
- * the projection itself. */
-int
-store_proj_record(struct store *s)
-{
-	struct store_proj *p = s->proj;
-	size_t i;
-
-	if (p == NULL || p->light)
-		return 0;
-	proj_ev_sort(p);
-	if (proj_homeless(p))
-		return proj_write(s);
-	for (i = 0; i < p->ninc; i++) {
-		struct proj_inc *pi = &p->inc[i];
-
-		if (pi->touched && !pi->written && proj_record_incident(s,
-		    proj_carrier(p, pi->cur->id), pi->cur) != 0)
-			return -1;
-	}
-	for (i = 0; i < p->nout; i++) {
-		struct proj_out *po = &p->out[i];
-
-		if (!po->committed && !po->written && proj_record_out(s,
-		    proj_carrier(p, po->incident), po) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* After the commit: what was written is its row now; what was recorded
- * is committed. */
-void
-store_proj_committed(struct store *s)
-{
-	struct store_proj *p = s->proj;
-	size_t i, j;
-
-	if (p == NULL)
-		return;
-	for (i = j = 0; i < p->ninc; i++) {
-		struct proj_inc *pi = &p->inc[i];
-
-		if (pi->written) {
-			proj_inc_free(pi);
-			continue;
-		}
-		if (pi->touched) {
-			if (pi->base == NULL)
-				pi->base = xmalloc(sizeof *pi->base);
-			*pi->base = *pi->cur;
-			pi->committed = 1;
-			pi->touched = 0;
-		}
-		p->inc[j++] = *pi;
-	}
-	p->ninc = j;
-	for (i = j = 0; i < p->nout; i++) {
-		if (p->out[i].written) {
-			proj_out_free(&p->out[i]);
-			continue;
-		}
-		p->out[i].committed = 1;
-		p->out[j++] = p->out[i];
-	}
-	p->nout = j;
-	p->nev = 0;
-	p->mark_txn = 0;
-	p->next_incident_base = p->next_incident;
-	p->next_outbox_base = p->next_outbox;
-	store_proj_light_end(s);
-}
-
-/* After a rollback: back to what was committed. */
-void
-store_proj_rolled_back(struct store *s)
-{
-	struct store_proj *p = s->proj;
-	size_t i, j;
-
-	if (p == NULL)
-		return;
-	for (i = j = 0; i < p->ninc; i++) {
-		struct proj_inc *pi = &p->inc[i];
-
-		pi->written = 0;
-		if (pi->touched && !pi->committed) {
-			proj_inc_free(pi);
-			continue;
-		}
-		if (pi->touched)
-			*pi->cur = *pi->base;
-		pi->touched = 0;
-		p->inc[j++] = *pi;
-	}
-	p->ninc = j;
-	for (i = j = 0; i < p->nout; i++) {
-		p->out[i].written = 0;
-		if (!p->out[i].committed) {
-			proj_out_free(&p->out[i]);
-			continue;
-		}
-		p->out[j++] = p->out[i];
-	}
-	p->nout = j;
-	p->nev = 0;
-	p->mark_txn = 0;
-	p->next_incident = p->next_incident_base;
-	p->next_outbox = p->next_outbox_base;
-	store_proj_light_end(s);
-}
-
-/* ---- the rebuild -------------------------------------------------- */
-
-int
-store_rebuild(struct store *s, long *incidents, long *outbox)
-{
-	int rc;
-
-	*incidents = *outbox = 0;
-	if (s->proj == NULL)
-		return 0;
-	if (store_sync(s) != 0 || store_begin(s) != 0)
-		return -1;
-	rc = store_run(s, s->stmt[S_REBUILD_INCIDENTS], "rebuild: incidents");
-	if (rc == 0)
-		*incidents = sqlite3_changes(s->db);
-	if (rc == 0 && (rc = store_run(s, s->stmt[S_REBUILD_OUTBOX],
-	    "rebuild: outbox")) == 0)
-		*outbox = sqlite3_changes(s->db);
-	if (rc == 0 && sqlite3_step(s->stmt[S_PROJ_MARK]) != SQLITE_ROW)
-		rc = store_fail(s, "rebuild: mark");
-	store_done(s->stmt[S_PROJ_MARK]);
-	if (rc == 0)
-		rc = store_commit(s);
-	if (rc != 0) {
-		store_rollback(s);
-		return -1;
-	}
-	proj_ids(s);
-	return 0;
 }
