@@ -128,6 +128,15 @@ store_proj_record(struct store *s)
 	return 0;
 }
 
+/* The transaction is over, either way. */
+static void
+proj_txn_end(struct store *s)
+{
+	s->proj->nev = 0;
+	s->proj->mark_txn = 0;
+	store_proj_light_end(s);
+}
+
 /* After the commit: what was written is its row now; what was recorded
  * is committed. */
 void
@@ -164,11 +173,9 @@ store_proj_committed(struct store *s)
 		p->out[j++] = p->out[i];
 	}
 	p->nout = j;
-	p->nev = 0;
-	p->mark_txn = 0;
 	p->next_incident_base = p->next_incident;
 	p->next_outbox_base = p->next_outbox;
-	store_proj_light_end(s);
+	proj_txn_end(s);
 }
 
 /* After a rollback: back to what was committed. */
@@ -203,11 +210,9 @@ store_proj_rolled_back(struct store *s)
 		p->out[j++] = p->out[i];
 	}
 	p->nout = j;
-	p->nev = 0;
-	p->mark_txn = 0;
 	p->next_incident = p->next_incident_base;
 	p->next_outbox = p->next_outbox_base;
-	store_proj_light_end(s);
+	proj_txn_end(s);
 }
 
 /* ---- the rebuild -------------------------------------------------- */
