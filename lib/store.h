@@ -66,7 +66,6 @@ int store_proj_pending(struct store *);
 size_t store_proj_backlog(struct store *);
 int store_begin_light(struct store *);
 int store_rebuild(struct store *, long *incidents, long *outbox);
-long store_projections(struct store *);
 
 /* Insert a new incident; sets inc->id. -1 also on a duplicate report. */
 int store_incident_insert(struct store *, struct incident *inc);

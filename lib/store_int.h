@@ -252,7 +252,6 @@ struct store_proj {
 	int64_t next_outbox, next_outbox_base;
 	int64_t mark_txn;	/* projection.event written in the open txn */
 	int light;		/* this transaction is a projection's own */
-	long projections;
 };
 
 struct proj_walk;

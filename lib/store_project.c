@@ -493,7 +493,6 @@ store_proj_write(struct store *s)
 	}
 	p->mark_txn = sqlite3_column_int64(st, 0);
 	store_done(st);
-	p->projections++;
 	return 0;
 }
 
@@ -570,10 +569,4 @@ int
 store_project(struct store *s)
 {
 	return store_sync(s);
-}
-
-long
-store_projections(struct store *s)
-{
-	return s->proj != NULL ? s->proj->projections : 0;
 }

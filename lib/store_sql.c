@@ -15,6 +15,14 @@
 #define DEVICE_COLUMNS                                                         \
 	"id, branch, device, kind, online, last_seen, since, due_at, "        \
 	"flagged, selftest_at, rtt_ms"
+/* The projection's and the rebuild's upsert of an incident: a row there
+ * already takes only what store_incident_update writes. */
+#define INCIDENT_UPSERT                                                        \
+	"ON CONFLICT (id) DO UPDATE SET state = excluded.state, "              \
+	"call_911 = excluded.call_911, notified = excluded.notified, "        \
+	"updated = excluded.updated, step = excluded.step, "                  \
+	"step_at = excluded.step_at, due_at = excluded.due_at, "              \
+	"due_step = excluded.due_step, acked_by = excluded.acked_by"
 #define EVENT_COLUMNS "id, incident, ts, kind, actor, step, detail, corrects"
 /* An incident's enum outcome (beacon.h), read from its timeline and its
  * drill flag: test 5, cancelled 2, false_alarm 3, drill 4, else real 1. */
@@ -200,12 +208,7 @@ const struct store_statement store_sql[S_COUNT] = {
 	[S_PROJ_INCIDENT] = { "INSERT INTO incidents (" INCIDENT_COLUMNS ") VALUES ("
 	    "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
 	    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
-	    "?27, ?28, ?29) ON CONFLICT (id) DO UPDATE SET state = "
-	    "excluded.state, call_911 = excluded.call_911, notified = "
-	    "excluded.notified, updated = excluded.updated, step = "
-	    "excluded.step, step_at = excluded.step_at, due_at = "
-	    "excluded.due_at, due_step = excluded.due_step, acked_by = "
-	    "excluded.acked_by", 1 },
+	    "?27, ?28, ?29) " INCIDENT_UPSERT, 1 },
 	[S_PROJ_OUTBOX] = { "INSERT INTO outbox (id, incident, responder, topic, "
 	    "payload, state, attempts, created, updated) VALUES (?1, ?2, "
 	    "?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO UPDATE SET "
@@ -242,11 +245,7 @@ const struct store_statement store_sql[S_COUNT] = {
 	    "json_extract(record, '$.i[27]'), json_extract(record, "
 	    "'$.i[28]') FROM events WHERE id > (SELECT event FROM "
 	    "projection) AND json_type(record, '$.i') = 'array' ORDER BY id "
-	    "ON CONFLICT (id) DO UPDATE SET state = excluded.state, "
-	    "call_911 = excluded.call_911, notified = excluded.notified, "
-	    "updated = excluded.updated, step = excluded.step, step_at = "
-	    "excluded.step_at, due_at = excluded.due_at, due_step = "
-	    "excluded.due_step, acked_by = excluded.acked_by", 1 },
+	    INCIDENT_UPSERT, 1 },
 	[S_REBUILD_OUTBOX] = { "INSERT OR IGNORE INTO outbox (id, incident, responder, "
 	    "topic, payload, state, attempts, created, updated) SELECT "
 	    "json_extract(o.value, '$[0]'), e.incident, "
