@@ -410,7 +410,8 @@ store_proj_walk_end(struct proj_walk *w, store_incident_cb cb, void *arg)
 	size_t i;
 	int stop = 0;
 
-	qsort(w->v, w->n, sizeof *w->v, proj_by_id_desc);
+	if (w->n > 1)
+		qsort(w->v, w->n, sizeof *w->v, proj_by_id_desc);
 	for (i = 0; i < w->n; i++) {
 		if (!stop && cb != NULL && cb(w->v[i], arg) != 0)
 			stop = 1;

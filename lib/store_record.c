@@ -26,7 +26,8 @@ proj_ev_cmp(const void *a, const void *b)
 static void
 proj_ev_sort(struct store_proj *p)
 {
-	qsort(p->ev, p->nev, sizeof *p->ev, proj_ev_cmp);
+	if (p->nev > 1)
+		qsort(p->ev, p->nev, sizeof *p->ev, proj_ev_cmp);
 }
 
 /* The open transaction's last event of the incident after mark_txn, or 0:
