@@ -3,7 +3,6 @@
  * has a locale object (uselocale() for the lookup only, so the process
  * keeps the C locale for its numbers and JSON), made once, on first use.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <libintl.h>
 #include <limits.h>
