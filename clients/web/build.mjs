@@ -19,8 +19,36 @@ const out = resolve(process.argv[2] || join(here, '../../build/web'));
 // Old enough browsers for the phones and desk PCs branches keep.
 const target = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 
+// The catalogs: i18n/<lang>/*.json merged into one object per language
+// (src/i18n.js imports them as "beacon-catalogs"). English first.
+async function catalogs() {
+	const all = {};
+	const langs = (await readdir(join(here, 'i18n'))).sort((a, b) =>
+	    (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+
+	for (const lang of langs) {
+		all[lang] = {};
+		for (const f of (await readdir(join(here, 'i18n', lang))).sort())
+			if (f.endsWith('.json'))
+				Object.assign(all[lang], JSON.parse(await readFile(
+				    join(here, 'i18n', lang, f), 'utf8')));
+	}
+	return all;
+}
+const texts = await catalogs();
+const catalogPlugin = {
+	name: 'beacon-catalogs',
+	setup(b) {
+		b.onResolve({ filter: /^beacon-catalogs$/ }, () =>
+		    ({ path: 'beacon-catalogs', namespace: 'beacon' }));
+		b.onLoad({ filter: /.*/, namespace: 'beacon' }, () =>
+		    ({ contents: JSON.stringify(texts), loader: 'json' }));
+	},
+};
+
 async function bundle(entries, extra = {}) {
 	await esbuild.build({
+		plugins: [catalogPlugin],
 		entryPoints: entries,
 		outdir: out,
 		bundle: true,
@@ -53,6 +81,10 @@ await bundle({ report: join(here, 'src/report.js'),
 	responder: join(here, 'src/responder.js'),
 	console: join(here, 'src/console.js') });
 await cp(join(here, 'static'), out, { recursive: true });
+await mkdir(join(out, 'i18n'));
+for (const [lang, cat] of Object.entries(texts))
+	await writeFile(join(out, 'i18n', `${lang}.json`),
+	    JSON.stringify(cat, null, '\t') + '\n');
 for (const size of [192, 512])
 	await writeFile(join(out, `icon-${size}.png`), drawIcon(size));
 await writeFile(join(out, 'apple-touch-icon.png'), drawIcon(180, false));
