@@ -7,6 +7,7 @@ import { has, langTag, t } from './i18n.js';
 export const PAUSE_MAX = 60000;	/* ms, after scaling */
 
 // What each kind of event says: $a the actor, $A the actor and a space,
+// $p " by " and the actor (for languages whose verb comes first),
 // $d the detail, $n ": " and the detail, $S ", step N", $c the corrected
 // event, $k the kind: the catalog's "console.event.<kind>" (the English
 // ones are cmd_replay.c's). The detail is shown as beacond recorded it.
@@ -17,9 +18,10 @@ export function sentence(ev) {
 	const detail = ev.detail || '';
 	const step = Number.isInteger(ev.step) ? ev.step : -1;
 
-	return frame.replace(/\$([aAdnSck])/g, (m, k) => ({
+	return frame.replace(/\$([aAdnpSck])/g, (m, k) => ({
 		a: actor || '-',
 		A: actor ? `${actor} ` : '',
+		p: actor ? ` ${t('console.event.by', { who: actor })}` : '',
 		d: detail,
 		n: detail ? `${t('console.colon')}${detail}` : '',
 		S: step >= 0 ? t('console.event.step', { n: step + 1 }) : '',
