@@ -151,6 +151,7 @@ async function askConsole() {
 	}
 	asking = false;
 	if (!a.ok) {
+		speak();
 		refused(a.error);
 		return;
 	}
@@ -203,8 +204,13 @@ function connect() {
 	// The library's ids and settings: the account's language. Retained,
 	// subscribed with the connection: in before the `console` answer.
 	ctx.subscribe(`${prefix}/config/_library`, (topic, p) => {
-		if (p)
-			library = ctx.library = p;
+		if (!p)
+			return;
+		library = ctx.library = p;
+		// The account's language changed in beacon.conf: the views are
+		// drawn in one language, so the page starts again in the new one.
+		if (mounted && wanted() !== language())
+			location.reload();
 	});
 	conn.client.on('message', (topic, payload, packet) =>
 	    ctx.dispatch(topic, parse(payload), packet));
@@ -246,10 +252,14 @@ function account() {
 
 // The console speaks the account's language (its `language` in
 // beacon.conf), else the browser's (i18n.js pickLanguage).
-function speak() {
+function wanted() {
 	const r = account();
 
-	setLanguage(pickLanguage(r && r.language));
+	return pickLanguage(r && r.language);
+}
+
+function speak() {
+	setLanguage(wanted());
 }
 
 // The account's role, in its language when the library names it so.
