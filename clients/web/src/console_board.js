@@ -100,8 +100,8 @@ function people(inc) {
 			continue;
 		dl.append(el('dt', { class: `st-${state}`, 'data-state': state },
 		    t(`console.people.${state}`)),
-		    el('dd', null, who.map((x) => `${x.id} (${x.label ||
-		    ctx.roleLabel(x.role)})`).join(', ')));
+		    el('dd', null, who.map((x) => `${x.id} (${ctx.roleLabelHere(
+		    x.role) || x.label || ctx.roleLabel(x.role)})`).join(', ')));
 	}
 	return dl;
 }

@@ -386,8 +386,18 @@ class Ctx {
 		const list = (this.info && this.info.roles) || [];
 		const r = list.find((x) => x.role === role);
 
+		return this.roleLabelHere(role) || (r && r.label) || role || '';
+	}
+
+	// A role's label in the page's language from beacon/config/_library
+	// (its roles, else a responder of that role), or ''.
+	roleLabelHere(role) {
+		const list = (this.library && this.library.responders) || [];
+		const x = list.find((e) => e.role === role && e.labels &&
+		    e.labels[language()]);
+
 		return this.libraryLabel('roles', 'role', role) ||
-		    (r && r.label) || role || '';
+		    (x ? x.labels[language()] : '');
 	}
 
 	// "crisis-1 (crisis worker)".

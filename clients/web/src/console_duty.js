@@ -52,9 +52,15 @@ function names(ids) {
 	    .join(', ') : t('console.duty.no_one');
 }
 
+// A role of an `oncall` answer: its label in the page's language when
+// the library has one, else beacond's.
+function roleLabel(r) {
+	return ctx.roleLabelHere(r.role) || r.label || ctx.roleLabel(r.role);
+}
+
 function rolesTable(b) {
 	const rows = (b.roles || []).map((r) => el('tr', null,
-	    el('th', { scope: 'row' }, r.label || ctx.roleLabel(r.role)),
+	    el('th', { scope: 'row' }, roleLabel(r)),
 	    el('td', { class: r.on_duty && r.on_duty.length ? '' : 'nobody' },
 		r.on_duty && r.on_duty.length ? names(r.on_duty) :
 		t('console.duty.no_one')),
@@ -136,10 +142,10 @@ function overview(a) {
 		    el('td', null, b.open ? t('console.duty.open') : b.closed ?
 			`${t('console.duty.closed')}${t('console.colon')}${b.closed}` :
 			t('console.duty.closed')),
-		    el('td', null, on.map((r) => `${r.label}${t('console.colon')}` +
+		    el('td', null, on.map((r) => `${roleLabel(r)}${t('console.colon')}` +
 			r.on_duty.join(', ')).join('; ') || t('console.duty.no_one')),
 		    el('td', { class: none.length ? 'nobody' : '' },
-			none.map((r) => r.label).join(', ') ||
+			none.map(roleLabel).join(', ') ||
 			t('console.duty.every_role')));
 	    });
 

@@ -101,7 +101,42 @@ async function french(ctx) {
 	H12.test(inc) && fail('a 12-hour time in the incident');
 	await shoot(page, 'fr-incident', ['Incident 1 :', 'Gravité',
 	    'Retour au tableau']);
+	await views(page);
 	await page.close();
+}
+
+// The other views in French, with no catalog key left showing.
+const VIEWS = [
+	['debriefs', '#view-debriefs[data-loaded]', ['Comptes rendus à faire',
+	    'Actualiser']],
+	['debrief=1', '#debrief-form', ['Compte rendu de l\'incident 1',
+	    'Rencontre de soutien au bien-être', 'Bilan opérationnel',
+	    'Consigner la révision 1']],
+	['duty', '#view-duty[data-loaded]', ['De garde', 'Créer une dérogation',
+	    'Journal des dérogations']],
+	['branches', '#view-branches[data-loaded]', ['Succursales : modes et ' +
+	    'appareils', 'Lancer un exercice', 'Appareils']],
+	['reports', '#open-report', ['Premier jour', 'Dernier jour',
+	    'Ouvrir le rapport pour le conseil']],
+];
+
+async function views(page) {
+	for (const [hash, ready, words] of VIEWS) {
+		await page.evaluate((h) => { location.hash = h; }, hash);
+		await until(`#${hash} drawn`, () => page.$(ready), 5000);
+		const view = hash.replace(/=.*/, '');
+		await has(page, `#view-${view}`, words, `#${hash} in French`);
+		const body = await text(page, `#view-${view}`);
+		/\bconsole\.[a-z_]+\.?[a-z_]*/.test(body) &&
+		    fail(`#${hash}: a catalog key shows: ${body.slice(0, 300)}`);
+		say(`#${hash}:`, body.slice(0, 120));
+	}
+	await screenshot(page, join(dir, 'console-fr-reports-1280.png'),
+	    ['Rapports', 'Premier jour']);
+	await page.evaluate(() => { location.hash = 'duty'; });
+	await until('#duty again', () => page.$('#view-duty:not([hidden])'), 5000);
+	await screenshot(page, join(dir, 'console-fr-duty-1280.png'),
+	    ['De garde']);
 }
 
 async function english(ctx) {
