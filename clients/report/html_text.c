@@ -136,7 +136,9 @@ html_text_date(const char *lang, int64_t ms, int clock, char *buf,
 	else if (clock)
 		snprintf(at, sizeof at, " at %02d:%02d", tm.tm_hour,
 		    tm.tm_min);
-	snprintf(buf, len, "%d %s %d%s", tm.tm_mday, html_text_month(lang,
-	    tm.tm_mon, 0), tm.tm_year + 1900, at);
+	/* French: « 1er décembre », then « 2 décembre ». */
+	snprintf(buf, len, "%d%s %s %d%s", tm.tm_mday, html_fr(lang) &&
+	    tm.tm_mday == 1 ? "er" : "", html_text_month(lang, tm.tm_mon, 0),
+	    tm.tm_year + 1900, at);
 	return buf;
 }
