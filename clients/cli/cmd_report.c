@@ -158,7 +158,8 @@ report_first(const struct status *st, const char *text, char *buf,
 	if ((p = strstr(text, named)) != NULL &&
 	    !isdigit((unsigned char)p[strlen(named)]))
 		return text;
-	if (st->message[0] == '\0' && st->state == ST_RECEIVED)
+	if (st->state == ST_RECEIVED && (st->message[0] == '\0' ||
+	    strcmp(st->message, "received") == 0))
 		snprintf(buf, len, _("received: incident %lld"), id);
 	else if (strncmp(text, "received: ", 10) == 0)
 		snprintf(buf, len, _("received: incident %lld; %s"), id,

@@ -241,8 +241,9 @@ html_cards(FILE *fp, const struct stats *s, const char *l)
 	snprintf(a, sizeof a, TN_(l, "%s still open", "%s still open",
 	    (unsigned long)s->open), html_text_count(l, s->open, n1,
 	    sizeof n1));
-	snprintf(b, sizeof b, T_(l, "of %s escalated"), html_text_count(l,
-	    s->escalated, n1, sizeof n1));
+	snprintf(b, sizeof b, TN_(l, "of %s escalated", "of %s escalated",
+	    (unsigned long)s->escalated), html_text_count(l, s->escalated, n1,
+	    sizeof n1));
 	snprintf(c, sizeof c, TN_(l, "%s held", "%s held",
 	    (unsigned long)s->debriefs[SD_HELD]), html_text_count(l,
 	    s->debriefs[SD_HELD], n1, sizeof n1));
