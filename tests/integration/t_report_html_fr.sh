@@ -6,6 +6,8 @@
 # with <html lang="fr-CA">, and the screenshot is kept beside the build
 # (board-report-fr.png). An unknown --lang is refused, naming the
 # languages; a branch without a language gets English.
+# French writes its apostrophe ’ (U+2019): in quotes on purpose.
+# shellcheck disable=SC1112
 . "$(dirname "$0")/lib.sh"
 
 need python3
@@ -18,9 +20,11 @@ sed -i 's/label = "Suspected overdose"; /label = "Suspected overdose"; labels = 
     "$CONF"
 sed -i 's/label = "Welfare check"; /label = "Welfare check"; labels = { fr = "Vérification du bien-être"; }; /' \
     "$CONF"
-grep -q 'language = "fr"; }' "$CONF" && grep -q 'Surdose soupçonnée' "$CONF" &&
-	grep -q 'Vérification du bien-être' "$CONF" ||
+if ! grep -q 'language = "fr"; }' "$CONF" ||
+    ! grep -q 'Surdose soupçonnée' "$CONF" ||
+    ! grep -q 'Vérification du bien-être' "$CONF"; then
 	fail "cannot set the languages in $CONF"
+fi
 
 start_broker
 start_beacond

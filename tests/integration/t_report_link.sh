@@ -198,9 +198,10 @@ grep -q '<p class="range">.* · branch central</p>' "$TMP/central.b" ||
 # a language Beacon does not speak is the branch's (here English).
 expect_eq "$(http_get central-fr "$(answer central .url)?lang=fr")" 200 \
     "GET of a branch's link in French"
-grep -q '<html lang="fr-CA">' "$TMP/central-fr.b" &&
-	grep -q '<h2>Délais d’intervention</h2>' "$TMP/central-fr.b" ||
+grep -q '<html lang="fr-CA">' "$TMP/central-fr.b" ||
 	fail "?lang=fr did not give the French page"
+grep -q "<h2>Délais d$(printf '\u2019')intervention</h2>" \
+    "$TMP/central-fr.b" || fail "?lang=fr: no French heading"
 cli html-central-fr report-html --db "$DB" --config "$CONF" --out - \
     --since 2026-01-01T00:00:00Z --until "$UNTIL" --branch central --lang fr
 expect_rc 0 "report-html --lang fr"
