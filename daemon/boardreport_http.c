@@ -45,7 +45,7 @@ struct br_job {
 	struct evhttp_request *req;
 	struct boardreport_grant g;
 	int64_t now;
-	char lang[8];		/* ?lang=; "": the branch's (report_build) */
+	char lang[8];		/* ?lang=; "": the branch's */
 	pthread_t thread;
 	char *page;
 	size_t len;
@@ -140,8 +140,8 @@ br_done(evutil_socket_t fd, short what, void *arg)
 	br->job = NULL;
 	log_info("event=board_report by=%s branch=%s lang=%s ok=%d bytes=%zu "
 	    "ms=%lld connected=%d", j->g.supervisor, j->g.branch[0] ?
-	    j->g.branch : "*", j->lang[0] ? j->lang : "-", j->ok, j->len, (long long)j->ms,
-	    evhttp_request_get_connection(j->req) != NULL);
+	    j->g.branch : "*", j->lang[0] ? j->lang : "-", j->ok, j->len,
+	    (long long)j->ms, evhttp_request_get_connection(j->req) != NULL);
 	/* A connection libevent saw closed meanwhile left the request to us
 	 * (it detaches it): free it, there is nobody to answer. Otherwise
 	 * the answer goes out, and a connection closed unseen is freed with

@@ -148,7 +148,8 @@ health_devices(const struct heartbeat *hb, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (i = 0; i < hb->nlisted && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, _("%s%s/%s%s%s%s since %s"),
+		n += (size_t)snprintf(buf + n, len - n,
+		    _("%s%s/%s%s%s%s since %s"),
 		    i ? ", " : "", hb->listed[i].branch, hb->listed[i].device,
 		    hb->listed[i].kind[0] ? " (" : "", hb->listed[i].kind,
 		    hb->listed[i].kind[0] ? ")" : "",
@@ -197,8 +198,8 @@ health_pair(const struct health_run *h, int64_t now, char *pair, size_t len)
 		    "of %s would lose part of the record\n"), who, active,
 		    note[0] ? note : _("changes missed"), active);
 	else if (who != NULL && strcmp(state, "joining") == 0)
-		printf(_("WARNING: %s is joining %s: it does not yet know where "
-		    "it is in %s's changes; a failure of %s would not be "
+		printf(_("WARNING: %s is joining %s: it does not yet know "
+		    "where it is in %s's changes; a failure of %s would not be "
 		    "covered\n"), who, active, active, active);
 	else if (who != NULL)
 		printf(_("WARNING: no standby for %s: %s is offline; a failure "

@@ -193,8 +193,8 @@ report_own(struct report_run *r, struct pending *p, const struct status *st)
 			report_print_json(st);
 		else if (st->state != ST_REJECTED) {
 			printf("%s %s%s\n", fmt_hms(st->ts ? st->ts :
-			    clock_now(), t, sizeof t), st->drill ? _("DRILL: ") :
-			    "", text);
+			    clock_now(), t, sizeof t), st->drill ?
+			    _("DRILL: ") : "", text);
 			p->printed = 1;
 		}
 		if (!r->o->json && st->nrelated > 0 && !r->related) {
@@ -237,8 +237,8 @@ report_old(struct report_run *r, struct pending *p, const struct status *st)
 		return;
 	if (st->state == ST_REJECTED) {
 		fprintf(stderr, _("beacon: spooled report %s rejected: %s; "
-		    "taken out of the spool\n"), p->d.r.id, st->error[0] ? st->error :
-		    st->message);
+		    "taken out of the spool\n"), p->d.r.id, st->error[0] ?
+		    st->error : st->message);
 		r->refused = 1;
 	}
 	if (r->o->flush && r->o->json)
@@ -573,8 +573,8 @@ report_run(struct conn *c, struct report_run *r)
 
 	for (i = 0; i < r->n; i++)
 		if (!r->p[i].own)
-			fprintf(stderr, _("beacon: sending report %s (%s at %s) "
-			    "again from the spool\n"), r->p[i].d.r.id,
+			fprintf(stderr, _("beacon: sending report %s (%s at "
+			    "%s) again from the spool\n"), r->p[i].d.r.id,
 			    r->p[i].d.r.type, r->p[i].d.branch);
 	if (r->own != NULL)
 		conn_subscribe(c, topic_make(r->o->prefix, TOPIC_ERROR,

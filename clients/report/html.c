@@ -295,8 +295,8 @@ html_summary(FILE *fp, const struct stats *s, const char *l)
 
 	fputs("<p class=\"summary\">", fp);
 	if (s->total == 0) {
-		fprintf(fp, "<strong>%s</strong> ", T_(l, "No incidents in this "
-		    "range."));
+		fprintf(fp, "<strong>%s</strong> ", T_(l, "No incidents in "
+		    "this range."));
 	} else {
 		fputs("<strong>", fp);
 		html_say(fp, l, TN_(l, "%s incident", "%s incidents",
@@ -309,8 +309,8 @@ html_summary(FILE *fp, const struct stats *s, const char *l)
 		    (unsigned long)s->open), s->open);
 		fputs("). ", fp);
 		if (s->ack.n > 0)
-			fprintf(fp, T_(l, "Half were acknowledged within %s and "
-			    "90%% within %s"), html_text_duration(l,
+			fprintf(fp, T_(l, "Half were acknowledged within %s "
+			    "and 90%% within %s"), html_text_duration(l,
 			    s->ack.median, a, sizeof a), html_text_duration(l,
 			    s->ack.p90, b, sizeof b));
 		else

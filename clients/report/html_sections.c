@@ -473,7 +473,8 @@ html_sections_apart(FILE *fp, const struct stats *s, const char *l)
 	    "apart from every other figure: drills are practice, and false "
 	    "alarms were cancelled as such."));
 	if (s->drills + s->false_alarms == 0) {
-		sect_empty(fp, T_(l, "No drills or false alarms in this range."));
+		sect_empty(fp, T_(l, "No drills or false alarms in this "
+		    "range."));
 		fputs("</section>\n", fp);
 		return;
 	}
