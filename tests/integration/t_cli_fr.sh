@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The command line in the reader's language: beacon health, a report's
-# follow output and a usage error in French under LANG=fr_CA.UTF-8, in
+# follow output, a response and a usage error in French under LANG=fr_CA.UTF-8, in
 # English under LANG=C. Machine output (--json) is the same in both, and
 # health's first word (OK, WARNING...) is the monitoring plugins' in both.
 . "$(dirname "$0")/lib.sh"
@@ -61,8 +61,9 @@ PIDS+=("$FOLLOW")
 wait_for 10 has status "$PREFIX/status/central/fr-1" '.state == "routed"'
 cli ack ack 1 --as crisis-1
 expect_rc 0 ack
-cli resolve resolve 1 --as crisis-1
+in_lang fr_CA.UTF-8 resolve resolve 1 --as crisis-1
 expect_rc 0 resolve
+expect_line resolve '^incident 1 : résolu par crisis-1$'
 rc=0
 wait "$FOLLOW" || rc=$?
 ((rc == 0)) || fail "report --follow exited $rc: $(cat "$TMP/follow-fr.err")"
