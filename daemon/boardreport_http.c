@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "crypto.h"
 #include "html.h"
+#include "i18n.h"
 #include "log.h"
 #include "report_build.h"
 #include "store.h"
@@ -44,6 +45,7 @@ struct br_job {
 	struct evhttp_request *req;
 	struct boardreport_grant g;
 	int64_t now;
+	char lang[8];		/* ?lang=; "": the branch's */
 	pthread_t thread;
 	char *page;
 	size_t len;
@@ -80,7 +82,8 @@ static int
 br_make(struct br_job *j, struct store *s, const struct config *cf)
 {
 	struct report_ask a = { j->g.since, j->g.until,
-		j->g.branch[0] != '\0' ? j->g.branch : NULL, j->now };
+		j->g.branch[0] != '\0' ? j->g.branch : NULL, j->now,
+		j->lang[0] != '\0' ? j->lang : NULL };
 	FILE *fp;
 	int rc;
 
@@ -135,10 +138,10 @@ br_done(evutil_socket_t fd, short what, void *arg)
 		return;
 	pthread_join(j->thread, NULL);
 	br->job = NULL;
-	log_info("event=board_report by=%s branch=%s ok=%d bytes=%zu ms=%lld "
-	    "connected=%d", j->g.supervisor, j->g.branch[0] ? j->g.branch :
-	    "*", j->ok, j->len, (long long)j->ms,
-	    evhttp_request_get_connection(j->req) != NULL);
+	log_info("event=board_report by=%s branch=%s lang=%s ok=%d bytes=%zu "
+	    "ms=%lld connected=%d", j->g.supervisor, j->g.branch[0] ?
+	    j->g.branch : "*", j->lang[0] ? j->lang : "-", j->ok, j->len,
+	    (long long)j->ms, evhttp_request_get_connection(j->req) != NULL);
 	/* A connection libevent saw closed meanwhile left the request to us
 	 * (it detaches it): free it, there is nobody to answer. Otherwise
 	 * the answer goes out, and a connection closed unseen is freed with
@@ -156,6 +159,24 @@ br_done(evutil_socket_t fd, short what, void *arg)
 	free(j);
 }
 
+/* ?lang=fr: a language Beacon speaks, into lang; anything else is the
+ * branch's language (a link is often forwarded: it still opens). */
+static void
+br_lang(struct evhttp_request *req, char *lang, size_t len)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *q = uri != NULL ? evhttp_uri_get_query(uri) : NULL, *v;
+	struct evkeyvalq params;
+
+	lang[0] = '\0';
+	if (q == NULL || evhttp_parse_query_str(q, &params) != 0)
+		return;
+	if ((v = evhttp_find_header(&params, "lang")) != NULL &&
+	    i18n_known(v))
+		snprintf(lang, len, "%s", v);
+	evhttp_clear_headers(&params);
+}
+
 /* Start the thread for g; -1 when it cannot be started. */
 static int
 br_start(struct evhttp_request *req, const struct boardreport_grant *g)
@@ -166,6 +187,7 @@ br_start(struct evhttp_request *req, const struct boardreport_grant *g)
 
 	j->req = req;
 	j->g = *g;
+	br_lang(req, j->lang, sizeof j->lang);
 	j->now = clock_now();
 	br->job = j;
 	log_debug("event=board_report_started by=%s", g->supervisor);

@@ -12,6 +12,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "i18n.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -130,6 +131,9 @@ static const struct arg_def arg_table[] = {
 	    "before TIME (excluded), in the same forms as --since" },
 	{ "out", ARG_STR, "FILE", OFF(out), 0, 0,
 	    "write to FILE instead of standard output" },
+	{ "lang", ARG_STR, "LANG", OFF(lang), 0, 0,
+	    "the report's language, en or fr (default: the branch's, with "
+	    "--branch; else en)" },
 	{ "format", ARG_STR, "FMT", OFF(format), 0, 0,
 	    "the output format (see the usage line)" },
 	{ "responder", ARG_ID, "ID", OFF(responder), 0, 0,
@@ -439,9 +443,9 @@ args_ll(const struct arg_def *d, const char *v, long long *n, char **cause)
 	if (*v == '\0' || *ep != '\0' || errno != 0 || *n < d->min ||
 	    *n > d->max) {
 		/* Ids and the like have no upper bound worth saying. */
-		*cause = d->max > INT_MAX ? xasprintf("--%s: must be a number "
-		    "from %lld", d->name, d->min) : xasprintf("--%s: must be "
-		    "%lld to %lld", d->name, d->min, d->max);
+		*cause = d->max > INT_MAX ? xasprintf(_("--%s: must be a "
+		    "number from %lld"), d->name, d->min) : xasprintf(_("--%s: "
+		    "must be %lld to %lld"), d->name, d->min, d->max);
 		return -1;
 	}
 	return 0;
@@ -492,8 +496,8 @@ args_secs(const struct arg_def *d, const char *v, struct cli_opts *o,
 
 	if (args_real(v, (double)d->min / 1000, (double)d->max / 1000,
 	    &s) != 0) {
-		*cause = xasprintf("--%s: must be a number of seconds from "
-		    "0.001 to %lld", d->name, d->max / 1000);
+		*cause = xasprintf(_("--%s: must be a number of seconds from "
+		    "0.001 to %lld"), d->name, d->max / 1000);
 		return -1;
 	}
 	*(int64_t *)((char *)o + d->off) = (int64_t)(s * 1000 + 0.5);
@@ -507,8 +511,8 @@ args_num(const struct arg_def *d, const char *v, struct cli_opts *o,
 	double n;
 
 	if (args_real(v, (double)d->min, (double)d->max, &n) != 0) {
-		*cause = xasprintf("--%s: must be a number from %lld to %lld",
-		    d->name, d->min, d->max);
+		*cause = xasprintf(_("--%s: must be a number from %lld to "
+		    "%lld"), d->name, d->min, d->max);
 		return -1;
 	}
 	*(double *)((char *)o + d->off) = n;
@@ -537,8 +541,8 @@ args_enum(const struct arg_def *d, const char *v, struct cli_opts *o,
 		len += (size_t)snprintf(choices + len, sizeof choices - len,
 		    "%s%s", i == d->min ? "" : i < d->max ? ", " : " or ",
 		    e->toname((int)i));
-	*cause = xasprintf("--%s: \"%s\" is not valid: use %s", d->name, v,
-	    choices);
+	*cause = xasprintf(_("--%s: \"%s\" is not valid: use %s"), d->name,
+	    v, choices);
 	return -1;
 }
 
@@ -549,7 +553,8 @@ args_list(const struct arg_def *d, const char *v, struct cli_opts *o,
 	struct arg_list *l = (struct arg_list *)((char *)o + d->off);
 
 	if (l->n == ARG_LIST_MAX) {
-		*cause = xasprintf("--%s: at most %d", d->name, ARG_LIST_MAX);
+		*cause = xasprintf(_("--%s: at most %d"), d->name,
+		    ARG_LIST_MAX);
 		return -1;
 	}
 	l->v[l->n++] = v;
@@ -561,9 +566,9 @@ args_when(const struct arg_def *d, const char *v, struct cli_opts *o,
     char **cause)
 {
 	if (args_time(v, (int64_t *)((char *)o + d->off)) != 0) {
-		*cause = xasprintf("--%s: \"%s\" is not a time: use "
+		*cause = xasprintf(_("--%s: \"%s\" is not a time: use "
 		    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time), HH:MM "
-		    "(today) or RFC 3339 (2026-11-22T10:00:00Z)", d->name, v);
+		    "(today) or RFC 3339 (2026-11-22T10:00:00Z)"), d->name, v);
 		return -1;
 	}
 	/* beacon oncall sends the time as written: beacond reads it in the
@@ -600,15 +605,15 @@ args_set(const struct arg_def *d, const char *v, struct cli_opts *o,
 		return args_list(d, v, o, cause);
 	case ARG_DATE:
 		if (!date_valid(v)) {
-			*cause = xasprintf("--%s: \"%s\" is not a date: use "
-			    "YYYY-MM-DD", d->name, v);
+			*cause = xasprintf(_("--%s: \"%s\" is not a date: use "
+			    "YYYY-MM-DD"), d->name, v);
 			return -1;
 		}
 		break;
 	case ARG_ID:
 		if (!id_valid(v)) {
-			*cause = xasprintf("--%s: \"%s\" is not valid: use 1 "
-			    "to %d letters, digits, '.', '_', ':' or '-'",
+			*cause = xasprintf(_("--%s: \"%s\" is not valid: use 1 "
+			    "to %d letters, digits, '.', '_', ':' or '-'"),
 			    d->name, v, ID_MAX);
 			return -1;
 		}
@@ -644,10 +649,10 @@ args_bad_option(int ch, int argc, char **argv)
 	    "?";
 
 	if (ch == ':')
-		return xasprintf("%s needs a value", arg);
+		return xasprintf(_("%s needs a value"), arg);
 	if (optopt > 0 && optopt < 256)
-		return xasprintf("unknown option -%c", optopt);
-	return xasprintf("unknown or ambiguous option %s", arg);
+		return xasprintf(_("unknown option -%c"), optopt);
+	return xasprintf(_("unknown or ambiguous option %s"), arg);
 }
 
 /* The INCIDENT operand, words, or none. */
@@ -662,7 +667,8 @@ args_operands(const struct cmd *c, int argc, char **argv, struct cli_opts *o,
 		for (; optind < argc; optind++) {
 			if (o->nwords == (int)(sizeof o->words /
 			    sizeof o->words[0])) {
-				*cause = xasprintf("unexpected argument \"%s\"",
+				*cause = xasprintf(_("unexpected argument "
+				    "\"%s\""),
 				    argv[optind]);
 				return -1;
 			}
@@ -672,18 +678,18 @@ args_operands(const struct cmd *c, int argc, char **argv, struct cli_opts *o,
 	}
 	if (!c->operand) {
 		if (optind < argc) {
-			*cause = xasprintf("unexpected argument \"%s\"",
+			*cause = xasprintf(_("unexpected argument \"%s\""),
 			    argv[optind]);
 			return -1;
 		}
 		return 0;
 	}
 	if (optind >= argc) {
-		*cause = xstrdup("INCIDENT is missing");
+		*cause = xstrdup(_("INCIDENT is missing"));
 		return -1;
 	}
 	if (optind + 1 < argc) {
-		*cause = xasprintf("unexpected argument \"%s\"",
+		*cause = xasprintf(_("unexpected argument \"%s\""),
 		    argv[optind + 1]);
 		return -1;
 	}
@@ -691,8 +697,8 @@ args_operands(const struct cmd *c, int argc, char **argv, struct cli_opts *o,
 	n = strtoll(argv[optind], &ep, 10);
 	if (*argv[optind] == '\0' || *ep != '\0' || errno != 0 || n < 1 ||
 	    n > INT32_MAX) {
-		*cause = xasprintf("INCIDENT must be an incident number, not "
-		    "\"%s\"", argv[optind]);
+		*cause = xasprintf(_("INCIDENT must be an incident number, "
+		    "not \"%s\""), argv[optind]);
 		return -1;
 	}
 	o->incident = n;
@@ -710,18 +716,19 @@ args_check(const struct arg_def **defs, const int *required, size_t n,
 	for (i = 0; i < n && !o->flush; i++) {
 		if (required[i] &&
 		    *(const char **)((char *)o + defs[i]->off) == NULL) {
-			*cause = xasprintf("--%s is required", defs[i]->name);
+			*cause = xasprintf(_("--%s is required"),
+			    defs[i]->name);
 			return -1;
 		}
 	}
 	if ((o->cert != NULL) != (o->key != NULL)) {
-		*cause = xstrdup("--cert and --key go together: a client "
-		    "certificate needs its key");
+		*cause = xstrdup(_("--cert and --key go together: a client "
+		    "certificate needs its key"));
 		return -1;
 	}
 	if (o->cert != NULL && o->cafile == NULL) {
-		*cause = xstrdup("--cert needs --cafile: a client certificate "
-		    "is for TLS");
+		*cause = xstrdup(_("--cert needs --cafile: a client "
+		    "certificate is for TLS"));
 		return -1;
 	}
 	/* A responder's broker account is normally its id (beacon
@@ -730,8 +737,8 @@ args_check(const struct arg_def **defs, const int *required, size_t n,
 		o->username = o->as;
 	/* Checked here, not in args_set: it may come from BEACON_PREFIX. */
 	if (!args_prefix_ok(o->prefix)) {
-		*cause = xasprintf("prefix \"%s\" is not valid: 1 to 128 "
-		    "characters, no '+' or '#', no empty level", o->prefix);
+		*cause = xasprintf(_("prefix \"%s\" is not valid: 1 to 128 "
+		    "characters, no '+' or '#', no empty level"), o->prefix);
 		return -1;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include "beacon.h"
 #include "cli.h"
 #include "conn.h"
+#include "i18n.h"
 #include "log.h"
 
 static const struct cmd *const cmd_table[] = {
@@ -100,8 +101,8 @@ cmd_main(const struct cmd *c, int argc, char **argv)
 
 	args_defaults(&o);
 	if (args_parse(c, argc, argv, &o, &cause) != 0) {
-		fprintf(stderr, "beacon %s: %s\nusage: beacon ", c->name,
-		    cause);
+		fprintf(stderr, "beacon %s: %s\n%s", c->name, cause,
+		    _("usage: beacon "));
 		fmt_wrap(stderr, c->usage, 14, 14, 79);
 		free(cause);
 		return EXIT_LOCAL;
@@ -127,7 +128,8 @@ help_main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if ((c = cmd_find(argv[1])) == NULL) {
-		fprintf(stderr, "beacon: unknown command \"%s\"\n", argv[1]);
+		fprintf(stderr, _("beacon: unknown command \"%s\"\n"),
+		    argv[1]);
 		return EXIT_LOCAL;
 	}
 	cmd_help(c, stdout);
@@ -152,8 +154,8 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if ((c = cmd_find(argv[1])) == NULL) {
-		fprintf(stderr, "beacon: unknown command \"%s\"; beacon --help "
-		    "lists them\n", argv[1]);
+		fprintf(stderr, _("beacon: unknown command \"%s\"; beacon "
+		    "--help lists them\n"), argv[1]);
 		return EXIT_LOCAL;
 	}
 	return cmd_main(c, argc - 1, argv + 1);

@@ -84,6 +84,7 @@ struct cli_opts {
 	int outcome;	/* enum outcome; OUTCOME_UNKNOWN (0): any */
 	int redact;
 	int all;
+	const char *lang;	/* report-html: its language; NULL: default */
 
 	/* beacon oncall: times as written, read by beacond in the branch's
 	 * time zone. */

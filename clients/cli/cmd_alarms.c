@@ -13,6 +13,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "i18n.h"
 #include "clock.h"
 #include "conn.h"
 #include "log.h"
@@ -70,7 +71,7 @@ cancel_message(struct conn *c, void *arg, const char *topic,
 		printf("%s\n", json);
 		free(json);
 	} else if (st.state == ST_REJECTED)
-		fprintf(stderr, "beacon: cancel refused: %s\n", st.error);
+		fprintf(stderr, _("beacon: cancel refused: %s\n"), st.error);
 	else
 		printf("report %s: %s%s\n", st.report, st.drill ? "DRILL: " :
 		    "", st.message);
@@ -83,10 +84,10 @@ cancel_timeout(struct conn *c, void *arg)
 {
 	struct cancel_run *r = arg;
 
-	fprintf(stderr, "beacon: no answer to the cancel of report %s within "
-	    "%g s%s\n", r->o->id, (double)r->o->timeout / 1000,
-	    conn_connected(c) ? "; is beacond running?" :
-	    ": cannot reach the broker");
+	fprintf(stderr, _("beacon: no answer to the cancel of report %s within "
+	    "%g s%s\n"), r->o->id, (double)r->o->timeout / 1000,
+	    conn_connected(c) ? _("; is beacond running?") :
+	    _(": cannot reach the broker"));
 	conn_exit(c, EXIT_TIMEOUT);
 }
 
@@ -101,8 +102,8 @@ cmd_cancel(const struct cmd *cmd, struct cli_opts *o)
 
 	(void)cmd;
 	if (!id_valid(o->id)) {
-		fprintf(stderr, "beacon cancel: --id must be 1 to %d "
-		    "characters of A-Za-z0-9._:-\n", ID_MAX);
+		fprintf(stderr, _("beacon cancel: --id must be 1 to %d "
+		    "characters of A-Za-z0-9._:-\n"), ID_MAX);
 		return EXIT_LOCAL;
 	}
 	memset(&r, 0, sizeof r);
@@ -150,12 +151,13 @@ mode_ask(const char *cmd, struct cli_opts *o, const char *branch,
 	int rc;
 
 	if (stop && o->until != 0) {
-		fprintf(stderr, "beacon %s: --until is for a start, not a "
-		    "stop\n", cmd);
+		fprintf(stderr, _("beacon %s: --until is for a start, not a "
+		    "stop\n"), cmd);
 		return EXIT_LOCAL;
 	}
 	if (!stop && o->until == 0) {
-		fprintf(stderr, "beacon %s: --until TIME is required\n", cmd);
+		fprintf(stderr, _("beacon %s: --until TIME is required\n"),
+		    cmd);
 		return EXIT_LOCAL;
 	}
 	memset(&q, 0, sizeof q);
@@ -188,11 +190,11 @@ cmd_drill(const struct cmd *cmd, struct cli_opts *o)
 	(void)cmd;
 	if (o->nwords != 1 || (strcmp(o->words[0], "start") != 0 &&
 	    strcmp(o->words[0], "stop") != 0)) {
-		fprintf(stderr, "beacon drill: say start or stop\n");
+		fprintf(stderr, _("beacon drill: say start or stop\n"));
 		return EXIT_LOCAL;
 	}
 	if (o->branch == NULL) {
-		fprintf(stderr, "beacon drill: --branch is required\n");
+		fprintf(stderr, _("beacon drill: --branch is required\n"));
 		return EXIT_LOCAL;
 	}
 	return mode_ask("drill", o, o->branch, "drill",
@@ -205,8 +207,8 @@ cmd_branch(const struct cmd *cmd, struct cli_opts *o)
 	(void)cmd;
 	if (o->nwords != 2 || (strcmp(o->words[0], "pause") != 0 &&
 	    strcmp(o->words[0], "resume") != 0)) {
-		fprintf(stderr, "beacon branch: say pause BRANCH or resume "
-		    "BRANCH\n");
+		fprintf(stderr, _("beacon branch: say pause BRANCH or resume "
+		    "BRANCH\n"));
 		return EXIT_LOCAL;
 	}
 	return mode_ask("branch", o, o->words[1], "pause",

@@ -14,6 +14,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "i18n.h"
 #include "store.h"
 
 struct db_sub {
@@ -38,8 +39,8 @@ db_check(struct store *s, const struct cli_opts *o)
 
 	rc = store_check(s, db_problem, &n);
 	if (rc < 0) {
-		fprintf(stderr, "beacon db check: %s: the checks could not "
-		    "run\n", o->db);
+		fprintf(stderr, _("beacon db check: %s: the checks could not "
+		    "run\n"), o->db);
 		return EXIT_LOCAL;
 	}
 	if (rc > 0) {
@@ -97,7 +98,7 @@ cmd_db(const struct cmd *cmd, struct cli_opts *o)
 		if (strcmp(o->words[0], db_subs[i].name) == 0)
 			sub = &db_subs[i];
 	if (sub == NULL || o->nwords != 1 + sub->nargs) {
-		fprintf(stderr, "beacon db: %s\nusage: beacon %s\n",
+		fprintf(stderr, _("beacon db: %s\nusage: beacon %s\n"),
 		    sub != NULL ? "wrong number of arguments" : o->nwords ?
 		    "unknown subcommand" : "check or backup?", cmd->usage);
 		return EXIT_LOCAL;

@@ -15,6 +15,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "i18n.h"
 #include "debrief_edit.h"
 #include "log.h"
 #include "msg.h"
@@ -123,8 +124,8 @@ debrief_stdin(struct debrief *d)
 	rc = msg_debrief_decode(buf, len, d, err, sizeof err);
 	free(buf);
 	if (rc != MSG_OK) {
-		fprintf(stderr, "beacon debrief: the record on standard input "
-		    "cannot be read: %s\n", err);
+		fprintf(stderr, _("beacon debrief: the record on standard "
+		    "input cannot be read: %s\n"), err);
 		return EXIT_LOCAL;
 	}
 	return EXIT_OK;
@@ -138,7 +139,7 @@ debrief_interactive(struct debrief *d)
 	char *cause = NULL;
 
 	if (debrief_edit_ask(stdin, stderr, echo, d, &cause) != 0) {
-		fprintf(stderr, "beacon debrief: %s; nothing recorded\n",
+		fprintf(stderr, _("beacon debrief: %s; nothing recorded\n"),
 		    cause);
 		free(cause);
 		return EXIT_LOCAL;
@@ -148,7 +149,7 @@ debrief_interactive(struct debrief *d)
 	fprintf(stderr, "\n");
 	if (!debrief_edit_confirm(stdin, stderr, echo, "Record this revision?",
 	    1)) {
-		fprintf(stderr, "beacon debrief: nothing recorded\n");
+		fprintf(stderr, _("beacon debrief: nothing recorded\n"));
 		return EXIT_LOCAL;
 	}
 	return EXIT_OK;
@@ -210,21 +211,21 @@ cmd_debrief(const struct cmd *cmd, struct cli_opts *o)
 	    isatty(STDIN_FILENO));
 
 	if ((record || ask) && o->as == NULL) {
-		fprintf(stderr, "beacon debrief: recording needs --as "
-		    "RESPONDER: beacond records it in your name\n");
+		fprintf(stderr, _("beacon debrief: recording needs --as "
+		    "RESPONDER: beacond records it in your name\n"));
 		return EXIT_LOCAL;
 	}
 	if (o->json && (fields || o->interactive)) {
-		fprintf(stderr, "beacon debrief: --json records the record "
-		    "on standard input: no field options with it\n");
+		fprintf(stderr, _("beacon debrief: --json records the record "
+		    "on standard input: no field options with it\n"));
 		return EXIT_LOCAL;
 	}
 	if (record || ask)
 		return debrief_record(o, ask);
 	if (o->as != NULL && !o->remote) {
-		fprintf(stderr, "beacon debrief: nothing to record: give field "
-		    "options, --interactive, or --json with the record on "
-		    "standard input (--remote reads)\n");
+		fprintf(stderr, _("beacon debrief: nothing to record: give "
+		    "field options, --interactive, or --json with the record "
+		    "on standard input (--remote reads)\n"));
 		return EXIT_LOCAL;
 	}
 	return debrief_read(cmd, o);

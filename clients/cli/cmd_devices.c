@@ -9,6 +9,7 @@
 #include "beacon.h"
 #include "clock.h"
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "store.h"
 
@@ -86,7 +87,8 @@ cmd_devices(const struct cmd *cmd, struct cli_opts *o)
 	table_free(r.t);
 	store_close(s);
 	if (rc != 0) {
-		fprintf(stderr, "beacon %s: cannot read %s\n", cmd->name, o->db);
+		fprintf(stderr, _("beacon %s: cannot read %s\n"), cmd->name,
+		    o->db);
 		return EXIT_LOCAL;
 	}
 	return EXIT_OK;

@@ -16,6 +16,7 @@
 #include "beacon.h"
 #include "clock.h"
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "source.h"
 #include "store.h"
@@ -337,7 +338,7 @@ export_format(const struct cli_opts *o)
 	for (i = 0; i < sizeof export_formats / sizeof *export_formats; i++)
 		if (strcmp(export_formats[i].name, name) == 0)
 			return &export_formats[i];
-	fprintf(stderr, "beacon export: --format %s: use jsonl or csv\n",
+	fprintf(stderr, _("beacon export: --format %s: use jsonl or csv\n"),
 	    name);
 	return NULL;
 }
@@ -402,8 +403,8 @@ cmd_export(const struct cmd *cmd, struct cli_opts *o)
 	memset(&x, 0, sizeof x);
 	x.o = o;
 	if (o->since == 0) {
-		fprintf(stderr, "beacon export: --since is required: a records "
-		    "request covers a time range\n");
+		fprintf(stderr, _("beacon export: --since is required: a "
+		    "records request covers a time range\n"));
 		return EXIT_LOCAL;
 	}
 	if ((f = export_format(o)) == NULL)
@@ -412,8 +413,8 @@ cmd_export(const struct cmd *cmd, struct cli_opts *o)
 		return rc;
 	x.fp = stdout;
 	if (o->out != NULL && (x.fp = export_open(o->out)) == NULL) {
-		fprintf(stderr, "beacon export: cannot write %s: %s\n", o->out,
-		    strerror(errno));
+		fprintf(stderr, _("beacon export: cannot write %s: %s\n"),
+		    o->out, strerror(errno));
 		source_close(s);
 		return EXIT_LOCAL;
 	}
@@ -421,13 +422,13 @@ cmd_export(const struct cmd *cmd, struct cli_opts *o)
 	source_close(s);
 	if ((x.fp != stdout ? fclose(x.fp) : fflush(x.fp)) != 0 &&
 	    rc == EXIT_OK) {
-		fprintf(stderr, "beacon export: cannot write %s\n",
+		fprintf(stderr, _("beacon export: cannot write %s\n"),
 		    o->out != NULL ? o->out : "standard output");
 		rc = EXIT_LOCAL;
 	}
 	if (rc == EXIT_OK && o->out != NULL)
-		fprintf(stderr, "beacon export: %lld incidents, %lld events, "
-		    "%lld debrief revisions to %s\n", (long long)x.incidents,
+		fprintf(stderr, _("beacon export: %lld incidents, %lld events, "
+		    "%lld debrief revisions to %s\n"), (long long)x.incidents,
 		    (long long)x.events, (long long)x.debriefs, o->out);
 	return rc;
 }

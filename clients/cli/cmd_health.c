@@ -12,6 +12,9 @@
  *   2 CRITICAL  beacond offline, never seen, or stale: no heartbeat for
  *               three of its intervals (a hung loop, a stopped process)
  *   3 UNKNOWN   the broker cannot be reached within --timeout
+ *
+ * The line's first word (OK, WARNING...) is the plugins' and stays as it
+ * is; the rest is in the reader's language (_()).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "conn.h"
+#include "i18n.h"
 #include "log.h"
 #include "msg.h"
 #include "topic.h"
@@ -144,13 +148,14 @@ health_devices(const struct heartbeat *hb, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (i = 0; i < hb->nlisted && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s/%s%s%s%s since %s",
+		n += (size_t)snprintf(buf + n, len - n,
+		    _("%s%s/%s%s%s%s since %s"),
 		    i ? ", " : "", hb->listed[i].branch, hb->listed[i].device,
 		    hb->listed[i].kind[0] ? " (" : "", hb->listed[i].kind,
 		    hb->listed[i].kind[0] ? ")" : "",
 		    fmt_date(hb->listed[i].since, t, sizeof t));
 	if ((size_t)hb->offline > hb->nlisted && n < len)
-		snprintf(buf + n, len - n, " and %zu more",
+		snprintf(buf + n, len - n, _(" and %zu more"),
 		    (size_t)hb->offline - hb->nlisted);
 }
 
@@ -177,7 +182,7 @@ health_pair(const struct health_run *h, int64_t now, char *pair, size_t len)
 		if (strcmp(h->peers[i].instance, active) == 0)
 			continue;
 		if (strcmp(h->peers[i].state, "standby") == 0) {
-			snprintf(pair, len, ", %s standing by for %s",
+			snprintf(pair, len, _(", %s standing by for %s"),
 			    h->peers[i].instance, active);
 			return 0;
 		}
@@ -188,21 +193,21 @@ health_pair(const struct health_run *h, int64_t now, char *pair, size_t len)
 		}
 	}
 	if (who != NULL && strcmp(state, "gap") == 0)
-		printf("WARNING: %s's copy of %s has a gap (%s); it is "
+		printf(_("WARNING: %s's copy of %s has a gap (%s); it is "
 		    "rebuilding from a fresh copy, and until it has, a failure "
-		    "of %s would lose part of the record\n", who, active,
-		    note[0] ? note : "changes missed", active);
+		    "of %s would lose part of the record\n"), who, active,
+		    note[0] ? note : _("changes missed"), active);
 	else if (who != NULL && strcmp(state, "joining") == 0)
-		printf("WARNING: %s is joining %s: it does not yet know where it "
-		    "is in %s's changes; a failure of %s would not be "
-		    "covered\n", who, active, active, active);
+		printf(_("WARNING: %s is joining %s: it does not yet know "
+		    "where it is in %s's changes; a failure of %s would not be "
+		    "covered\n"), who, active, active, active);
 	else if (who != NULL)
-		printf("WARNING: no standby for %s: %s is offline; a failure "
-		    "of %s would not be covered\n", active, who, active);
+		printf(_("WARNING: no standby for %s: %s is offline; a failure "
+		    "of %s would not be covered\n"), active, who, active);
 	else
-		printf("WARNING: no standby for %s: none has stood by on this "
-		    "broker; a failure of %s would not be covered\n", active,
-		    active);
+		printf(_("WARNING: no standby for %s: none has stood by on "
+		    "this broker; a failure of %s would not be covered\n"),
+		    active, active);
 	return 1;
 }
 
@@ -214,40 +219,42 @@ health_judge(const struct health_run *h, int64_t now)
 	int64_t age;
 
 	if (!h->have_status && !h->have_hb) {
-		printf("CRITICAL: beacond has published no status on this "
-		    "broker\n");
+		printf(_("CRITICAL: beacond has published no status on this "
+		    "broker\n"));
 		return HEALTH_CRITICAL;
 	}
 	if (h->have_status && strcmp(h->state, "online") != 0) {
-		printf("CRITICAL: beacond is %s since %s\n", h->state,
+		printf(_("CRITICAL: beacond is %s since %s\n"), h->state,
 		    fmt_date(h->state_ts, t, sizeof t));
 		return HEALTH_CRITICAL;
 	}
 	if (!h->have_hb) {
-		printf("CRITICAL: beacond is online but publishes no "
-		    "heartbeat\n");
+		printf(_("CRITICAL: beacond is online but publishes no "
+		    "heartbeat\n"));
 		return HEALTH_CRITICAL;
 	}
 	age = now - h->hb.ts;
 	if (age > (int64_t)h->hb.interval * 1000 * HEALTH_MISSED) {
-		printf("CRITICAL: beacond is stale: its last heartbeat was "
-		    "%lld s ago (at %s; one is due every %d s)\n",
+		printf(_("CRITICAL: beacond is stale: its last heartbeat was "
+		    "%lld s ago (at %s; one is due every %d s)\n"),
 		    (long long)(age / 1000), fmt_date(h->hb.ts, t, sizeof t),
 		    h->hb.interval);
 		return HEALTH_CRITICAL;
 	}
 	if (h->hb.offline > 0) {
 		health_devices(&h->hb, devs, sizeof devs);
-		printf("WARNING: %d device%s offline: %s\n", h->hb.offline,
-		    h->hb.offline == 1 ? "" : "s", devs);
+		printf(TN_(i18n_env(), "WARNING: %d device offline: %s\n",
+		    "WARNING: %d devices offline: %s\n",
+		    (unsigned long)h->hb.offline), h->hb.offline, devs);
 		return HEALTH_WARNING;
 	}
 	if (health_pair(h, now, pair, sizeof pair) != 0)
 		return HEALTH_WARNING;
-	printf("OK: beacond online, heartbeat %lld s ago, %lld open "
-	    "incident%s, no device offline%s\n", (long long)(age > 0 ?
-	    age / 1000 : 0), (long long)h->hb.open, h->hb.open == 1 ? "" :
-	    "s", pair);
+	printf(TN_(i18n_env(), "OK: beacond online, heartbeat %lld s ago, "
+	    "%lld open incident, no device offline%s\n", "OK: beacond "
+	    "online, heartbeat %lld s ago, %lld open incidents, no device "
+	    "offline%s\n", (unsigned long)h->hb.open), (long long)(age > 0 ?
+	    age / 1000 : 0), (long long)h->hb.open, pair);
 	return HEALTH_OK;
 }
 
@@ -282,8 +289,9 @@ cmd_health(const struct cmd *cmd, struct cli_opts *o)
 	conn_timer(c, o->timeout, 0, health_timeout);
 	rc = conn_run(c);
 	if (rc == HEALTH_UNKNOWN)
-		printf("UNKNOWN: no answer from the broker at %s within "
-		    "%lld s\n", conn_broker(c), (long long)(o->timeout / 1000));
+		printf(_("UNKNOWN: no answer from the broker at %s within "
+		    "%lld s\n"), conn_broker(c), (long long)(o->timeout /
+		    1000));
 	else if (rc == HEALTH_OK)
 		rc = health_judge(h, clock_now());
 	conn_free(c);

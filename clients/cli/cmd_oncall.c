@@ -15,6 +15,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "i18n.h"
 #include "source.h"
 #include "conn.h"
 #include "msg.h"
@@ -39,8 +40,8 @@ oncall_method(const struct cli_opts *o)
 		if (strcmp(o->words[0], oncall_subs[i]) == 0)
 			break;
 	if (i == ONCALL_COUNT) {
-		fprintf(stderr, "beacon oncall: \"%s\": use show, set, clear or "
-		    "log\n", o->words[0]);
+		fprintf(stderr, _("beacon oncall: \"%s\": use show, set, clear "
+		    "or log\n"), o->words[0]);
 		return -1;
 	}
 	if ((i == ONCALL_SET || i == ONCALL_CLEAR) != (o->nwords == 2)) {
@@ -65,7 +66,8 @@ oncall_request(const struct cli_opts *o, struct oncall_req *q)
 		missing = o->branch == NULL ? "--branch" : o->from_text == NULL ?
 		    "--from" : o->until_text == NULL ? "--until" : NULL;
 	if (missing != NULL) {
-		fprintf(stderr, "beacon oncall set: %s is required\n", missing);
+		fprintf(stderr, _("beacon oncall set: %s is required\n"),
+		    missing);
 		return -1;
 	}
 	if (o->nwords == 2)

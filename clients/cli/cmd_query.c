@@ -10,6 +10,7 @@
 #include "beacon.h"
 #include "clock.h"
 #include "cli.h"
+#include "i18n.h"
 #include "log.h"
 #include "msg.h"
 #include "source.h"
@@ -138,8 +139,8 @@ incidents_format(const struct cli_opts *o, int *format)
 			*format = (int)i;
 			return 0;
 		}
-	fprintf(stderr, "beacon incidents: --format %s: use table, json or "
-	    "csv (--json is --format json)\n", o->format);
+	fprintf(stderr, _("beacon incidents: --format %s: use table, json or "
+	    "csv (--json is --format json)\n"), o->format);
 	return -1;
 }
 
@@ -198,8 +199,8 @@ cmd_incidents(const struct cmd *cmd, struct cli_opts *o)
 	int rc;
 
 	if (o->drill && o->no_drill) {
-		fprintf(stderr, "beacon incidents: --drill and --no-drill "
-		    "exclude each other\n");
+		fprintf(stderr, _("beacon incidents: --drill and --no-drill "
+		    "exclude each other\n"));
 		return EXIT_LOCAL;
 	}
 	if (incidents_format(o, &q.format) != 0)

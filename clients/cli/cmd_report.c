@@ -10,7 +10,8 @@
  * idempotency"). What a run
  * leaves in the spool (no answer in time, interrupted, killed) the next run
  * sends first, with the same ids, and waits for too; --flush sends only
- * that.
+ * that. What it prints for people is in their language (_()); beacond's
+ * messages come in the branch's; --json is the same in every language.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "cli.h"
 #include "conn.h"
 #include "deliver.h"
+#include "i18n.h"
 #include "log.h"
 #include "msg.h"
 #include "spooldir.h"
@@ -110,6 +112,25 @@ report_repeat(struct pending *p, const struct status *st)
 	return 0;
 }
 
+/* A state in words, when beacond gave none: by state, in the catalog. */
+static const char *const report_states[] = {
+	[ST_RECEIVED] = N_("received"),
+	[ST_ROUTED] = N_("routed"),
+	[ST_ACKNOWLEDGED] = N_("acknowledged"),
+	[ST_ON_SCENE] = N_("on scene"),
+	[ST_RESOLVED] = N_("resolved"),
+	[ST_REJECTED] = N_("rejected"),
+};
+
+static const char *
+report_state_text(int state)
+{
+	if (state < 0 || (size_t)state >= sizeof report_states /
+	    sizeof report_states[0] || report_states[state] == NULL)
+		return state_name(state);
+	return _(report_states[state]);
+}
+
 /* beacond's sentence, or, for an escalation, who was called in words. */
 static const char *
 report_text(const struct status *st, char *buf, size_t len)
@@ -118,7 +139,7 @@ report_text(const struct status *st, char *buf, size_t len)
 
 	if (s != NULL)
 		return s;
-	return st->message[0] ? st->message : state_name(st->state);
+	return st->message[0] ? st->message : report_state_text(st->state);
 }
 
 /* The first line names the incident: "received: incident 12", unless
@@ -137,13 +158,14 @@ report_first(const struct status *st, const char *text, char *buf,
 	if ((p = strstr(text, named)) != NULL &&
 	    !isdigit((unsigned char)p[strlen(named)]))
 		return text;
-	if (strcmp(text, "received") == 0)
-		snprintf(buf, len, "received: incident %lld", id);
+	if (st->state == ST_RECEIVED && (st->message[0] == '\0' ||
+	    strcmp(st->message, "received") == 0))
+		snprintf(buf, len, _("received: incident %lld"), id);
 	else if (strncmp(text, "received: ", 10) == 0)
-		snprintf(buf, len, "received: incident %lld; %s", id,
+		snprintf(buf, len, _("received: incident %lld; %s"), id,
 		    text + 10);
 	else
-		snprintf(buf, len, "incident %lld: %s", id, text);
+		snprintf(buf, len, _("incident %lld: %s"), id, text);
 	return buf;
 }
 
@@ -171,29 +193,31 @@ report_own(struct report_run *r, struct pending *p, const struct status *st)
 			report_print_json(st);
 		else if (st->state != ST_REJECTED) {
 			printf("%s %s%s\n", fmt_hms(st->ts ? st->ts :
-			    clock_now(), t, sizeof t), st->drill ? "DRILL: " :
-			    "", text);
+			    clock_now(), t, sizeof t), st->drill ?
+			    _("DRILL: ") : "", text);
 			p->printed = 1;
 		}
 		if (!r->o->json && st->nrelated > 0 && !r->related) {
 			char rel[200];
 
-			printf("  may be related to incident %s: the same "
+			printf(_("  may be related to incident %s: the same "
 			    "category, from another device at another place; "
-			    "each is handled on its own\n", fmt_ids(st->related,
-			    st->nrelated, rel, sizeof rel));
+			    "each is handled on its own\n"),
+			    fmt_ids(st->related, st->nrelated, rel,
+			    sizeof rel));
 			r->related = 1;
 		}
 		if (!r->o->json && st->cancel_until > 0 &&
 		    st->state == ST_RECEIVED)
-			printf("  pressed by mistake? until %s: beacon cancel "
-			    "--branch %s --id %s\n", fmt_hms(st->cancel_until,
+			printf(_("  pressed by mistake? until %s: beacon "
+			    "cancel --branch %s --id %s\n"),
+			    fmt_hms(st->cancel_until,
 			    t, sizeof t), p->d.branch, p->d.r.id);
 		fflush(stdout);
 	}
 	if (st->state == ST_REJECTED) {
 		if (!r->rejected)
-			fprintf(stderr, "beacon: report %s rejected: %s\n",
+			fprintf(stderr, _("beacon: report %s rejected: %s\n"),
 			    p->d.r.id, st->error[0] ? st->error : st->message);
 		r->rejected = 1;
 	} else if (st->state != ST_RECEIVED) {
@@ -212,19 +236,19 @@ report_old(struct report_run *r, struct pending *p, const struct status *st)
 	if (report_repeat(p, st))
 		return;
 	if (st->state == ST_REJECTED) {
-		fprintf(stderr, "beacon: spooled report %s rejected: %s; taken "
-		    "out of the spool\n", p->d.r.id, st->error[0] ? st->error :
-		    st->message);
+		fprintf(stderr, _("beacon: spooled report %s rejected: %s; "
+		    "taken out of the spool\n"), p->d.r.id, st->error[0] ?
+		    st->error : st->message);
 		r->refused = 1;
 	}
 	if (r->o->flush && r->o->json)
 		report_print_json(st);
 	else if (r->o->flush && st->state != ST_REJECTED)
 		printf("%s %s: %s%s\n", fmt_hms(st->ts ? st->ts : clock_now(),
-		    t, sizeof t), p->d.r.id, st->drill ? "DRILL: " : "",
+		    t, sizeof t), p->d.r.id, st->drill ? _("DRILL: ") : "",
 		    report_text(st, buf, sizeof buf));
 	else if (st->state != ST_REJECTED)
-		fprintf(stderr, "beacon: spooled report %s: %s\n", p->d.r.id,
+		fprintf(stderr, _("beacon: spooled report %s: %s\n"), p->d.r.id,
 		    report_text(st, buf, sizeof buf));
 	fflush(stdout);
 }
@@ -342,14 +366,14 @@ report_kept(struct report_run *r)
 		if (r->p[i].answered)
 			continue;
 		if (r->p[i].d.spool != NULL)
-			fprintf(stderr, "beacon: report %s is kept in the spool "
-			    "%s: the next beacon report sends it again (same "
-			    "id); beacon report --flush sends it now\n",
+			fprintf(stderr, _("beacon: report %s is kept in the "
+			    "spool %s: the next beacon report sends it again "
+			    "(same id); beacon report --flush sends it now\n"),
 			    r->p[i].d.r.id, r->spool);
 		else
-			fprintf(stderr, "beacon: report %s is not in the "
+			fprintf(stderr, _("beacon: report %s is not in the "
 			    "spool: report again with --id %s to learn where "
-			    "it stands\n", r->p[i].d.r.id, r->p[i].d.r.id);
+			    "it stands\n"), r->p[i].d.r.id, r->p[i].d.r.id);
 	}
 }
 
@@ -358,12 +382,12 @@ static void
 report_silence(struct conn *c, struct report_run *r, double secs)
 {
 	if (!conn_connected(c))
-		fprintf(stderr, "beacon: no answer within %g s: cannot reach "
-		    "the broker at %s\n", secs, conn_broker(c));
+		fprintf(stderr, _("beacon: no answer within %g s: cannot "
+		    "reach the broker at %s\n"), secs, conn_broker(c));
 	else
-		fprintf(stderr, "beacon: no answer from beacond within %g s; "
-		    "is beacond running?%s%s\n", secs, r->branch_error[0] ?
-		    " It refused a report on this branch: " : "",
+		fprintf(stderr, _("beacon: no answer from beacond within %g "
+		    "s; is beacond running?%s%s\n"), secs, r->branch_error[0] ?
+		    _(" It refused a report on this branch: ") : "",
 		    r->branch_error);
 }
 
@@ -377,10 +401,10 @@ report_timeout(struct conn *c, void *arg)
 	if (own != NULL && own->answered && !r->routed && !r->rejected) {
 		/* The report may yet be routed: the same id asks again
 		 * without making a second incident. */
-		fprintf(stderr, "beacon: report %s was received but not "
-		    "routed within %g s\n", own->d.r.id, secs);
-		fprintf(stderr, "beacon: report again with --id %s to learn "
-		    "where it stands\n", own->d.r.id);
+		fprintf(stderr, _("beacon: report %s was received but not "
+		    "routed within %g s\n"), own->d.r.id, secs);
+		fprintf(stderr, _("beacon: report again with --id %s to learn "
+		    "where it stands\n"), own->d.r.id);
 	} else if (own == NULL ? r->unanswered > 0 : !own->answered)
 		report_silence(c, r, secs);
 	report_kept(r);
@@ -449,15 +473,15 @@ report_spool_open(struct report_run *r)
 	char *cause = NULL;
 
 	if ((r->spool = spooldir_path(o->spool)) == NULL)
-		cause = xstrdup("no home directory for the spool: use --spool "
-		    "or BEACON_SPOOL");
+		cause = xstrdup(_("no home directory for the spool: use "
+		    "--spool or BEACON_SPOOL"));
 	else if ((r->sd = spooldir_open(r->spool, o->prefix, &cause)) != NULL)
 		return 0;
 	if (o->flush)
 		fprintf(stderr, "beacon: %s\n", cause);
 	else
-		log_warnx("%s: the report goes out, but is not kept if no "
-		    "answer comes", cause);
+		log_warnx(_("%s: the report goes out, but is not kept if no "
+		    "answer comes"), cause);
 	free(cause);
 	return o->flush ? -1 : 0;
 }
@@ -498,7 +522,8 @@ report_load(struct conn *c, struct report_run *r)
 			char cut[DETAIL_MAX + 1];
 
 			msg_shortened_text(own.shortened, cut, sizeof cut);
-			fprintf(stderr, "beacon: %s; the report is sent\n", cut);
+			fprintf(stderr, _("beacon: %s; the report is sent\n"),
+			    cut);
 		}
 		p = report_add(c, r, o->branch, &own);
 		if (r->sd != NULL &&
@@ -531,10 +556,10 @@ report_check(const struct cli_opts *o)
 	    o->id != NULL || o->severity != 0 || o->location != NULL ||
 	    o->note != NULL || o->device != NULL || o->reporter != NULL ||
 	    o->silent || o->drill || o->follow))
-		why = "--flush sends the spooled reports only: it takes no "
-		    "--branch, --type or other option of a new report";
+		why = _("--flush sends the spooled reports only: it takes no "
+		    "--branch, --type or other option of a new report");
 	else if (!o->flush && *o->type == '\0')
-		why = "--type must not be empty";
+		why = _("--type must not be empty");
 	if (why == NULL)
 		return 0;
 	fprintf(stderr, "beacon report: %s\n", why);
@@ -548,8 +573,8 @@ report_run(struct conn *c, struct report_run *r)
 
 	for (i = 0; i < r->n; i++)
 		if (!r->p[i].own)
-			fprintf(stderr, "beacon: sending report %s (%s at %s) "
-			    "again from the spool\n", r->p[i].d.r.id,
+			fprintf(stderr, _("beacon: sending report %s (%s at "
+			    "%s) again from the spool\n"), r->p[i].d.r.id,
 			    r->p[i].d.r.type, r->p[i].d.branch);
 	if (r->own != NULL)
 		conn_subscribe(c, topic_make(r->o->prefix, TOPIC_ERROR,
@@ -586,7 +611,8 @@ cmd_report(const struct cmd *cmd, struct cli_opts *o)
 			rc = report_run(c, &r);
 		else {
 			if (!o->json)
-				printf("no reports in the spool %s\n", r.spool);
+				printf(_("no reports in the spool %s\n"),
+				    r.spool);
 			rc = EXIT_OK;
 		}
 	}

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "conf.h"
+#include "i18n.h"
 #include "report_build.h"
 #include "stats.h"
 #include "store.h"
@@ -66,7 +67,7 @@ report_write(const struct report_run *r, const struct cli_opts *o)
 	if (rc == 0 && rename(tmp, o->out) != 0)
 		rc = -1;
 	if (rc != 0) {
-		fprintf(stderr, "beacon report-html: cannot write %s: %s\n",
+		fprintf(stderr, _("beacon report-html: cannot write %s: %s\n"),
 		    o->out, strerror(errno));
 		unlink(tmp);
 	}
@@ -74,23 +75,40 @@ report_write(const struct report_run *r, const struct cli_opts *o)
 	return rc;
 }
 
-static const char *
-report_s(int64_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
 /* What went into the file, for whoever ran the command. */
 static void
 report_said(const char *out, const struct stats *st)
 {
-	printf("%s: %lld incident%s; set apart: %lld drill%s, %lld false "
-	    "alarm%s\n", out, (long long)st->total, report_s(st->total),
-	    (long long)st->drills, report_s(st->drills),
-	    (long long)st->false_alarms, report_s(st->false_alarms));
-	if (st->tests > 0)
-		printf("%s: %lld device test%s left out (branch paused)\n",
-		    out, (long long)st->tests, report_s(st->tests));
+	printf("%s: ", out);
+	printf(TN_(i18n_env(), "%lld incident; ", "%lld incidents; ",
+	    (unsigned long)st->total), (long long)st->total);
+	printf(TN_(i18n_env(), "set apart: %lld drill, ",
+	    "set apart: %lld drills, ", (unsigned long)st->drills),
+	    (long long)st->drills);
+	printf(TN_(i18n_env(), "%lld false alarm\n", "%lld false alarms\n",
+	    (unsigned long)st->false_alarms), (long long)st->false_alarms);
+	if (st->tests > 0) {
+		printf("%s: ", out);
+		printf(TN_(i18n_env(), "%lld device test left out (branch "
+		    "paused)\n", "%lld device tests left out (branch "
+		    "paused)\n", (unsigned long)st->tests),
+		    (long long)st->tests);
+	}
+}
+
+/* A language asked for that this machine cannot show: said once, and
+ * the page is in English. */
+static void
+report_lang(const struct report_run *r)
+{
+	const char *want = r->ask.lang;
+	char why[512];
+
+	if (want == NULL && r->ask.branch != NULL && r->cf != NULL)
+		want = conf_branch_lang(r->cf, r->ask.branch);
+	if (want != NULL && i18n_check(want, why, sizeof why) != 0)
+		fprintf(stderr, _("beacon report-html: %s: the report is in "
+		    "English\n"), why);
 }
 
 /* The configuration is optional: without it the report shows ids. One
@@ -106,7 +124,7 @@ report_config(struct report_run *r, const struct cli_opts *o)
 	if (conf_load(o->config, &r->cf, &cause) == 0)
 		return 0;
 	fprintf(stderr, "beacon report-html: %s", cause ? cause :
-	    "cannot read the configuration\n");
+	    _("cannot read the configuration\n"));
 	free(cause);
 	return given ? -1 : 0;
 }
@@ -118,21 +136,29 @@ cmd_report_html(const struct cmd *cmd, struct cli_opts *o)
 	char *cause = NULL;
 	int rc = EXIT_OK;
 
+	if (o->lang != NULL && !i18n_known(o->lang)) {
+		fprintf(stderr, _("beacon %s: --lang: \"%s\" is not a language "
+		    "Beacon speaks: use en (English) or fr (French)\n"),
+		    cmd->name, o->lang);
+		return EXIT_LOCAL;
+	}
 	memset(&r, 0, sizeof r);
+	r.ask.lang = o->lang;
 	r.ask.since = o->since;
 	r.ask.until = o->until;
 	r.ask.branch = o->branch;
 	r.ask.now = clock_now();
 	if (report_config(&r, o) != 0)
 		return EXIT_LOCAL;
+	report_lang(&r);
 	if ((r.s = store_open(o->db, STORE_RDONLY, &cause)) == NULL) {
 		fprintf(stderr, "beacon %s: %s\n", cmd->name, cause ? cause :
-		    "cannot open the database");
+		    _("cannot open the database"));
 		free(cause);
 		return EXIT_LOCAL;
 	}
 	if (report_build_read(r.s, r.cf, &r.ask, &r.st) != 0) {
-		fprintf(stderr, "beacon %s: cannot read %s\n", cmd->name,
+		fprintf(stderr, _("beacon %s: cannot read %s\n"), cmd->name,
 		    o->db);
 		rc = EXIT_LOCAL;
 	} else if (report_write(&r, o) != 0)
@@ -147,11 +173,11 @@ cmd_report_html(const struct cmd *cmd, struct cli_opts *o)
 
 const struct cmd cmd_report_html_entry = {
 	"report-html",
-	"report-html [--since TIME] [--until TIME] [--branch B] [--db PATH] "
-	"[--config FILE] --out FILE",
+	"report-html [--since TIME] [--until TIME] [--branch B] [--lang LANG] "
+	"[--db PATH] [--config FILE] --out FILE",
 	"write the board report: one self-contained HTML page with incidents, "
 	"response times and debriefs for a range",
-	"db config since until branch out!",
+	"db config since until branch lang out!",
 	0,
 	cmd_report_html,
 };

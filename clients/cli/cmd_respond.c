@@ -21,6 +21,7 @@
 #include "beacon.h"
 #include "cli.h"
 #include "conn.h"
+#include "i18n.h"
 #include "log.h"
 #include "msg.h"
 #include "topic.h"
@@ -36,11 +37,11 @@ struct respond_run {
 
 /* What the responder reads when it worked, by action. */
 static const char *const respond_done[ACT_COUNT] = {
-	[ACT_ACK] = "acknowledged by",
-	[ACT_DECLINE] = "declined by",
-	[ACT_ARRIVED] = "on scene:",
-	[ACT_RESOLVE] = "resolved by",
-	[ACT_BACKUP] = "backup requested by",
+	[ACT_ACK] = N_("incident %lld: acknowledged by %s\n"),
+	[ACT_DECLINE] = N_("incident %lld: declined by %s\n"),
+	[ACT_ARRIVED] = N_("incident %lld: on scene: %s\n"),
+	[ACT_RESOLVE] = N_("incident %lld: resolved by %s\n"),
+	[ACT_BACKUP] = N_("incident %lld: backup requested by %s\n"),
 };
 
 static void
@@ -84,8 +85,8 @@ respond_incident(struct conn *c, struct respond_run *r, const char *payload,
 		printf("%s\n", json);
 		free(json);
 	} else
-		printf("incident %lld: %s %s\n", (long long)inc.id,
-		    respond_done[r->action], r->o->as);
+		printf(_(respond_done[r->action]), (long long)inc.id,
+		    r->o->as);
 	conn_exit(c, EXIT_OK);
 }
 
@@ -99,8 +100,8 @@ respond_error(struct conn *c, struct respond_run *r, const char *payload,
 	if (msg_error_decode(payload, len, error, sizeof error, &incident) !=
 	    MSG_OK || incident != r->o->incident || respond_stale(c, r))
 		return;
-	fprintf(stderr, "beacon: %s refused: %s\n", msg_action_name(r->action),
-	    error);
+	fprintf(stderr, _("beacon: %s refused: %s\n"),
+	    msg_action_name(r->action), error);
 	conn_exit(c, EXIT_REFUSED);
 }
 
@@ -123,11 +124,11 @@ respond_timeout(struct conn *c, void *arg)
 	double secs = (double)r->o->timeout / 1000;
 
 	if (!conn_connected(c))
-		fprintf(stderr, "beacon: no answer within %g s: cannot reach "
-		    "the broker at %s\n", secs, conn_broker(c));
+		fprintf(stderr, _("beacon: no answer within %g s: cannot "
+		    "reach the broker at %s\n"), secs, conn_broker(c));
 	else
-		fprintf(stderr, "beacon: no answer from beacond within %g s "
-		    "(incident %lld); is beacond running?\n", secs,
+		fprintf(stderr, _("beacon: no answer from beacond within %g s "
+		    "(incident %lld); is beacond running?\n"), secs,
 		    (long long)r->o->incident);
 	conn_exit(c, EXIT_TIMEOUT);
 }

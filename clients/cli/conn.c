@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "conn.h"
+#include "i18n.h"
 #include "log.h"
 #include "mqtt.h"
 #include "topic.h"
@@ -168,8 +169,8 @@ conn_new(const char *broker, const char *prefix, const struct conn_cb *cb,
 	struct conn *c = xcalloc(1, sizeof *c);
 
 	if (mqtt_parse_addr(broker, 1883, &c->host, &c->port) != 0) {
-		*cause = xasprintf("bad broker address \"%s\": use HOST:PORT",
-		    broker);
+		*cause = xasprintf(_("bad broker address \"%s\": use "
+		    "HOST:PORT"), broker);
 		free(c);
 		return NULL;
 	}
@@ -391,13 +392,13 @@ conn_request(const char *broker, const char *prefix, const char *as,
 		*reply = rq.reply;
 		*len = rq.len;
 	} else if (rc == EXIT_TIMEOUT && !conn_connected(c))
-		*cause = xasprintf("no answer within %g s: cannot reach the "
-		    "broker at %s", (double)timeout_ms / 1000, c->broker);
+		*cause = xasprintf(_("no answer within %g s: cannot reach the "
+		    "broker at %s"), (double)timeout_ms / 1000, c->broker);
 	else if (rc == EXIT_TIMEOUT)
-		*cause = xasprintf("no answer from beacond within %g s; is "
-		    "beacond running?", (double)timeout_ms / 1000);
+		*cause = xasprintf(_("no answer from beacond within %g s; is "
+		    "beacond running?"), (double)timeout_ms / 1000);
 	else if (rc == EXIT_LOCAL)
-		*cause = xasprintf("cannot connect to %s", c->broker);
+		*cause = xasprintf(_("cannot connect to %s"), c->broker);
 	conn_free(c);
 	free(rq.topic);
 	free(rq.reply_topic);

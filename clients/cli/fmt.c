@@ -6,6 +6,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "i18n.h"
 #include "msg.h"
 #include "xmalloc.h"
 
@@ -148,8 +149,12 @@ fmt_escalation(const struct status *st, char *buf, size_t len)
 	const char *tail = strstr(st->message, "; no one available: ");
 	size_t off = 0;
 
-	/* Only the status the step's own firing published says it. */
-	if (x->step <= 0 || x->at != st->ts || x->ncalled == 0 || len == 0)
+	/* Only the status the step's own firing published says it. The
+	 * words are English (role articles, "is now called"): a reader of
+	 * another language reads beacond's message, already in the
+	 * branch's language. */
+	if (x->step <= 0 || x->at != st->ts || x->ncalled == 0 || len == 0 ||
+	    strcmp(i18n_env(), "en") != 0)
 		return NULL;
 	buf[0] = '\0';
 	fmt_labels(buf, len, &off, x->declined, x->ndeclined);

@@ -10,6 +10,7 @@
 
 #include "beacon.h"
 #include "cli.h"
+#include "i18n.h"
 #include "conn.h"
 #include "msg.h"
 #include "source.h"
@@ -30,8 +31,8 @@ source_open(const char *cmd, const struct cli_opts *o, int *rc)
 	char *cause = NULL;
 
 	if (o->remote && o->as == NULL) {
-		fprintf(stderr, "beacon %s: --remote needs --as RESPONDER: "
-		    "beacond answers supervisors by their id\n", cmd);
+		fprintf(stderr, _("beacon %s: --remote needs --as RESPONDER: "
+		    "beacond answers supervisors by their id\n"), cmd);
 		*rc = EXIT_LOCAL;
 		return NULL;
 	}
@@ -112,7 +113,7 @@ source_send(const char *cmd, const struct cli_opts *o, char *req,
 	case MSG_OK:
 		return EXIT_OK;
 	case MSG_BAD:
-		fprintf(stderr, "beacon: %s refused: %s\n", cmd, err);
+		fprintf(stderr, _("beacon: %s refused: %s\n"), cmd, err);
 		rc = EXIT_REFUSED;
 		break;
 	default:
@@ -158,8 +159,8 @@ source_walk(const char *cmd, const char *reply, size_t len, const char *key,
 
 	if (msg_reply_decode(reply, len, key, source_item, w, err,
 	    sizeof err) != MSG_OK || w->bad) {
-		fprintf(stderr, "beacon %s: beacond's answer cannot be read%s"
-		    "%s\n", cmd, w->bad ? "" : ": ", w->bad ? "" : err);
+		fprintf(stderr, _("beacon %s: beacond's answer cannot be "
+		    "read%s%s\n"), cmd, w->bad ? "" : ": ", w->bad ? "" : err);
 		return EXIT_LOCAL;
 	}
 	return EXIT_OK;
@@ -253,7 +254,8 @@ source_incidents(struct source *s, const struct incident_filter *f,
 	if (s->st == NULL)
 		return source_incidents_remote(s, f, cb, arg);
 	if (store_incidents_filter(s->st, f, cb, arg) != 0) {
-		fprintf(stderr, "beacon %s: cannot read %s\n", s->cmd, s->name);
+		fprintf(stderr, _("beacon %s: cannot read %s\n"), s->cmd,
+		    s->name);
 		return EXIT_LOCAL;
 	}
 	return EXIT_OK;
@@ -315,11 +317,12 @@ source_get(struct source *s, int64_t incident, struct incident *inc)
 	case 1:
 		return EXIT_OK;
 	case 0:
-		fprintf(stderr, "beacon %s: no incident %lld in %s\n", s->cmd,
-		    (long long)incident, s->name);
+		fprintf(stderr, _("beacon %s: no incident %lld in %s\n"),
+		    s->cmd, (long long)incident, s->name);
 		return EXIT_LOCAL;
 	default:
-		fprintf(stderr, "beacon %s: cannot read %s\n", s->cmd, s->name);
+		fprintf(stderr, _("beacon %s: cannot read %s\n"), s->cmd,
+		    s->name);
 		return EXIT_LOCAL;
 	}
 }
@@ -335,7 +338,8 @@ source_timeline(struct source *s, int64_t incident, struct incident *inc,
 	if ((rc = source_get(s, incident, inc)) != EXIT_OK)
 		return rc;
 	if (store_timeline(s->st, incident, cb, arg) != 0) {
-		fprintf(stderr, "beacon %s: cannot read the timeline from %s\n",
+		fprintf(stderr, _("beacon %s: cannot read the timeline from "
+		    "%s\n"),
 		    s->cmd, s->name);
 		return EXIT_LOCAL;
 	}
@@ -390,7 +394,8 @@ source_debriefs(struct source *s, int64_t incident, int all,
 		return rc;
 	if (store_debriefs(s->st, incident, !all, source_debrief_row, &w) !=
 	    0 || w.bad) {
-		fprintf(stderr, "beacon %s: cannot read the debriefs from %s\n",
+		fprintf(stderr, _("beacon %s: cannot read the debriefs from "
+		    "%s\n"),
 		    s->cmd, s->name);
 		return EXIT_LOCAL;
 	}

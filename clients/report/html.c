@@ -4,7 +4,8 @@
  * numbers were made. The sections with the charts and tables are in
  * html_sections.c, the escaping of text in html_text.c. The page is
  * written for a person reading it on screen or on paper, offline: nothing
- * is loaded from anywhere.
+ * is loaded from anywhere. Every word is in the report's language
+ * (report_meta.lang), numbers and dates too (html_text.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "html.h"
 #include "html_sections.h"
 #include "html_text.h"
+#include "i18n.h"
 
 /*
  * One palette: blue for counts, the severity scale from red (threat to
@@ -106,9 +108,9 @@ html_style(void)
 	return html_css;
 }
 
-/* "%-d %B %Y" of a local time: "1 March 2026". */
+/* strftime of a local time, for what needs no words: the zone. */
 static char *
-html_date(int64_t ms, const char *format, char *buf, size_t len)
+html_strftime(int64_t ms, const char *format, char *buf, size_t len)
 {
 	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
@@ -124,59 +126,71 @@ html_date(int64_t ms, const char *format, char *buf, size_t len)
 static void
 html_range(FILE *fp, const struct report_meta *m)
 {
+	const char *l = m->lang;
 	int64_t last = m->until > 0 ? m->until - 1 : m->generated;
 	char a[64], b[64];
 
-	html_date(last, "%-d %B %Y", b, sizeof b);
+	html_text_date(l, last, 0, b, sizeof b);
+	html_text_date(l, m->since, 0, a, sizeof a);
 	if (m->since <= 0)
-		fprintf(fp, "Everything recorded up to %s", b);
+		fprintf(fp, T_(l, "Everything recorded up to %s"), b);
 	else if (m->since > last)
-		fprintf(fp, "From %s", html_date(m->since, "%-d %B %Y", a,
-		    sizeof a));
+		fprintf(fp, T_(l, "From %s"), a);
 	else
-		fprintf(fp, "%s to %s", html_date(m->since, "%-d %B %Y", a,
-		    sizeof a), b);
+		fprintf(fp, T_(l, "%s to %s"), a, b);
+}
+
+/* "en" or "fr-CA": the texts are Canadian French. */
+static const char *
+html_lang_tag(const char *lang)
+{
+	return lang != NULL && strcmp(lang, "fr") == 0 ? "fr-CA" : "en";
 }
 
 static void
 html_head(FILE *fp, const struct report_meta *m)
 {
+	const char *l = m->lang;
 	char gen[64];
 
-	fputs("<!doctype html>\n<html lang=\"en\">\n<head>\n"
+	fprintf(fp, "<!doctype html>\n<html lang=\"%s\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>Incident report: ", fp);
+	    "initial-scale=1\">\n<title>%s", html_lang_tag(l),
+	    T_(l, "Incident report: "));
 	html_range(fp, m);
 	if (m->branch != NULL) {
 		fputs(", ", fp);
 		html_text(fp, m->branch);
 	}
-	fprintf(fp, " (generated %s)</title>\n<style>%s</style>\n</head>\n",
-	    html_date(m->generated, "%Y-%m-%d %H:%M", gen, sizeof gen),
-	    html_css);
+	fputs(" (", fp);
+	fprintf(fp, T_(l, "generated %s"), html_text_date(l, m->generated, 1,
+	    gen, sizeof gen));
+	fprintf(fp, ")</title>\n<style>%s</style>\n</head>\n", html_css);
 }
 
 static void
 html_header(FILE *fp, const struct report_meta *m)
 {
+	const char *l = m->lang;
 	char gen[64], zone[64];
 
-	fputs("<header>\n<p class=\"kicker\">Beacon · report to the library "
-	    "board</p>\n<h1>Incidents and responses</h1>\n<p class=\"range\">",
-	    fp);
+	fprintf(fp, "<header>\n<p class=\"kicker\">%s</p>\n<h1>%s</h1>\n"
+	    "<p class=\"range\">", T_(l, "Beacon · report to the library "
+	    "board"), T_(l, "Incidents and responses"));
 	html_range(fp, m);
 	fputs(" · ", fp);
 	if (m->branch != NULL) {
-		fputs("branch ", fp);
+		fprintf(fp, "%s ", T_(l, "branch"));
 		html_text(fp, m->branch);
 	} else
-		fputs("all branches", fp);
-	fprintf(fp, "</p>\n<p class=\"meta\">Generated %s (%s). Drills and "
-	    "false alarms are set apart and left out of every figure but "
-	    "their own.</p>\n</header>\n",
-	    html_date(m->generated, "%-d %B %Y at %H:%M", gen, sizeof gen),
-	    html_date(m->generated, "%Z", zone, sizeof zone));
+		fputs(T_(l, "all branches"), fp);
+	fputs("</p>\n<p class=\"meta\">", fp);
+	fprintf(fp, T_(l, "Generated %s (%s). Drills and false alarms are set "
+	    "apart and left out of every figure but their own."),
+	    html_text_date(l, m->generated, 1, gen, sizeof gen),
+	    html_strftime(m->generated, "%Z", zone, sizeof zone));
+	fputs("</p>\n</header>\n", fp);
 }
 
 /* ---- key figures --------------------------------------------------------- */
@@ -194,152 +208,195 @@ html_card(FILE *fp, const char *tone, const char *key, const char *value,
 }
 
 static void
-html_card_time(FILE *fp, const char *key, const struct stats_summary *t)
+html_card_time(FILE *fp, const char *l, const char *key,
+    const struct stats_summary *t)
 {
-	char v[32], p[32], sub[96];
+	char v[32], p[32], n[32], sub[128];
 
 	if (t->n == 0)
-		snprintf(sub, sizeof sub, "none recorded");
+		snprintf(sub, sizeof sub, "%s", T_(l, "none recorded"));
 	else
-		snprintf(sub, sizeof sub, "90%% within %s · n = %zu",
-		    html_text_duration(t->p90, p, sizeof p), t->n);
-	html_card(fp, "", key, html_text_duration(t->median, v, sizeof v), sub);
+		snprintf(sub, sizeof sub, T_(l, "90%% within %s · n = %s"),
+		    html_text_duration(l, t->p90, p, sizeof p),
+		    html_text_count(l, (int64_t)t->n, n, sizeof n));
+	html_card(fp, "", key, html_text_duration(l, t->median, v, sizeof v),
+	    sub);
 }
 
 static void
-html_card_count(FILE *fp, const char *tone, const char *key, int64_t n,
-    const char *sub)
+html_card_count(FILE *fp, const char *l, const char *tone, const char *key,
+    int64_t n, const char *sub)
 {
-	char v[24];
+	char v[32];
 
-	snprintf(v, sizeof v, "%lld", (long long)n);
-	html_card(fp, n > 0 ? tone : "", key, v, sub);
+	html_card(fp, n > 0 ? tone : "", key, html_text_count(l, n, v,
+	    sizeof v), sub);
 }
 
 static void
-html_cards(FILE *fp, const struct stats *s)
+html_cards(FILE *fp, const struct stats *s, const char *l)
 {
-	char a[64], b[64], c[64], d[64], e[64];
+	char a[96], b[96], c[96], d[160], e[96], n1[32], n2[32];
 
-	snprintf(a, sizeof a, "%lld still open", (long long)s->open);
-	snprintf(b, sizeof b, "of %lld escalated", (long long)s->escalated);
-	snprintf(c, sizeof c, "%lld held", (long long)s->debriefs[SD_HELD]);
-	snprintf(d, sizeof d, "%lld drill%s · %lld false alarm%s",
-	    (long long)s->drills, s->drills == 1 ? "" : "s",
-	    (long long)s->false_alarms, s->false_alarms == 1 ? "" : "s");
+	snprintf(a, sizeof a, TN_(l, "%s still open", "%s still open",
+	    (unsigned long)s->open), html_text_count(l, s->open, n1,
+	    sizeof n1));
+	snprintf(b, sizeof b, TN_(l, "of %s escalated", "of %s escalated",
+	    (unsigned long)s->escalated), html_text_count(l, s->escalated, n1,
+	    sizeof n1));
+	snprintf(c, sizeof c, TN_(l, "%s held", "%s held",
+	    (unsigned long)s->debriefs[SD_HELD]), html_text_count(l,
+	    s->debriefs[SD_HELD], n1, sizeof n1));
+	snprintf(e, sizeof e, TN_(l, "%s drill", "%s drills",
+	    (unsigned long)s->drills), html_text_count(l, s->drills, n1,
+	    sizeof n1));
+	snprintf(d, sizeof d, TN_(l, "%s · %s false alarm",
+	    "%s · %s false alarms", (unsigned long)s->false_alarms), e,
+	    html_text_count(l, s->false_alarms, n2, sizeof n2));
 	fputs("<div class=\"cards\">\n", fp);
-	html_card_count(fp, "", "Incidents", s->total, a);
-	html_card_time(fp, "Median to acknowledge", &s->ack);
-	html_card_time(fp, "Median to on scene", &s->scene);
-	html_card_count(fp, "warn", "Reached last step", s->last_step, b);
-	html_card_count(fp, "warn", "No one available", s->no_one,
-	    "incidents with an unstaffed step");
-	html_card_count(fp, "warn", "Debriefs overdue",
+	html_card_count(fp, l, "", T_(l, "Incidents"), s->total, a);
+	html_card_time(fp, l, T_(l, "Median to acknowledge"), &s->ack);
+	html_card_time(fp, l, T_(l, "Median to on scene"), &s->scene);
+	html_card_count(fp, l, "warn", T_(l, "Reached last step"),
+	    s->last_step, b);
+	html_card_count(fp, l, "warn", T_(l, "No one available"), s->no_one,
+	    T_(l, "incidents with an unstaffed step"));
+	html_card_count(fp, l, "warn", T_(l, "Debriefs overdue"),
 	    s->debriefs[SD_OVERDUE], c);
 	if (s->actions_overdue > 0)
-		snprintf(e, sizeof e, "%lld overdue",
-		    (long long)s->actions_overdue);
+		snprintf(e, sizeof e, T_(l, "%s overdue"), html_text_count(l,
+		    s->actions_overdue, n1, sizeof n1));
 	else
-		snprintf(e, sizeof e, "corrective actions from debriefs");
-	html_card_count(fp, "warn", "Actions open", s->actions_open, e);
-	html_card_count(fp, "quiet", "Set apart", s->drills + s->false_alarms,
-	    d);
+		snprintf(e, sizeof e, "%s", T_(l, "corrective actions from "
+		    "debriefs"));
+	html_card_count(fp, l, "warn", T_(l, "Actions open"), s->actions_open,
+	    e);
+	html_card_count(fp, l, "quiet", T_(l, "Set apart"), s->drills +
+	    s->false_alarms, d);
 	fputs("</div>\n", fp);
 }
 
-static const char *
-html_s(int64_t n)
+/* A sentence with one count in it, fmt chosen by TN_ for n. */
+static void
+html_say(FILE *fp, const char *l, const char *fmt, int64_t n)
 {
-	return n == 1 ? "" : "s";
+	char num[32];
+
+	fprintf(fp, fmt, html_text_count(l, n, num, sizeof num));
 }
 
 /* The key figures in one paragraph, for whoever reads only that. */
 static void
-html_summary(FILE *fp, const struct stats *s)
+html_summary(FILE *fp, const struct stats *s, const char *l)
 {
+	int64_t nb = (int64_t)s->branches.n, held = s->debriefs[SD_HELD];
+	int64_t late = s->debriefs[SD_OVERDUE];
 	char a[32], b[32], c[32];
 
 	fputs("<p class=\"summary\">", fp);
 	if (s->total == 0) {
-		fputs("<strong>No incidents in this range.</strong>", fp);
+		fprintf(fp, "<strong>%s</strong> ", T_(l, "No incidents in "
+		    "this range."));
 	} else {
-		fprintf(fp, "<strong>%lld incident%s</strong> at %zu branch%s "
-		    "(%lld still open). ", (long long)s->total,
-		    html_s(s->total), s->branches.n, s->branches.n == 1 ? "" :
-		    "es", (long long)s->open);
+		fputs("<strong>", fp);
+		html_say(fp, l, TN_(l, "%s incident", "%s incidents",
+		    (unsigned long)s->total), s->total);
+		fputs("</strong> ", fp);
+		html_say(fp, l, TN_(l, "at %s branch", "at %s branches",
+		    (unsigned long)nb), nb);
+		fputs(" (", fp);
+		html_say(fp, l, TN_(l, "%s still open", "%s still open",
+		    (unsigned long)s->open), s->open);
+		fputs("). ", fp);
 		if (s->ack.n > 0)
-			fprintf(fp, "Half were acknowledged within %s and 90%% "
-			    "within %s",
-			    html_text_duration(s->ack.median, a, sizeof a),
-			    html_text_duration(s->ack.p90, b, sizeof b));
+			fprintf(fp, T_(l, "Half were acknowledged within %s "
+			    "and 90%% within %s"), html_text_duration(l,
+			    s->ack.median, a, sizeof a), html_text_duration(l,
+			    s->ack.p90, b, sizeof b));
 		else
-			fputs("None was acknowledged", fp);
+			fputs(T_(l, "None was acknowledged"), fp);
 		if (s->scene.n > 0)
-			fprintf(fp, "; the median time to a responder on scene "
-			    "was %s", html_text_duration(s->scene.median, c,
-			    sizeof c));
-		fprintf(fp, ". %lld escalation%s reached the last step; no one "
-		    "was available for %lld incident%s. %lld debrief%s held, "
-		    "%lld overdue. ", (long long)s->last_step,
-		    html_s(s->last_step), (long long)s->no_one,
-		    html_s(s->no_one), (long long)s->debriefs[SD_HELD],
-		    s->debriefs[SD_HELD] == 1 ? " was" : "s were",
-		    (long long)s->debriefs[SD_OVERDUE]);
+			fprintf(fp, T_(l, "; the median time to a responder on "
+			    "scene was %s"), html_text_duration(l,
+			    s->scene.median, c, sizeof c));
+		fputs(". ", fp);
+		html_say(fp, l, TN_(l, "%s escalation reached the last step;",
+		    "%s escalations reached the last step;",
+		    (unsigned long)s->last_step), s->last_step);
+		fputs(" ", fp);
+		html_say(fp, l, TN_(l, "no one was available for %s incident.",
+		    "no one was available for %s incidents.",
+		    (unsigned long)s->no_one), s->no_one);
+		fputs(" ", fp);
+		html_say(fp, l, TN_(l, "%s debrief was held,",
+		    "%s debriefs were held,", (unsigned long)held), held);
+		fputs(" ", fp);
+		html_say(fp, l, TN_(l, "%s overdue.", "%s overdue.",
+		    (unsigned long)late), late);
+		fputs(" ", fp);
 	}
-	fprintf(fp, " Set apart: %lld drill%s and %lld false alarm%s.",
-	    (long long)s->drills, html_s(s->drills),
-	    (long long)s->false_alarms, html_s(s->false_alarms));
-	if (s->tests > 0)
-		fprintf(fp, " Left out: %lld device test%s while a branch was "
-		    "paused.", (long long)s->tests, html_s(s->tests));
+	fprintf(fp, "%s ", T_(l, "Set apart:"));
+	html_say(fp, l, TN_(l, "%s drill", "%s drills",
+	    (unsigned long)s->drills), s->drills);
+	fprintf(fp, " %s ", T_(l, "and"));
+	html_say(fp, l, TN_(l, "%s false alarm.", "%s false alarms.",
+	    (unsigned long)s->false_alarms), s->false_alarms);
+	if (s->tests > 0) {
+		fputs(" ", fp);
+		html_say(fp, l, TN_(l, "Left out: %s device test while a "
+		    "branch was paused.", "Left out: %s device tests while a "
+		    "branch was paused.", (unsigned long)s->tests), s->tests);
+	}
 	fputs("</p>\n", fp);
 }
 
 static void
 html_footer(FILE *fp, const struct report_meta *m)
 {
+	const char *l = m->lang;
 	char zone[64], off[16];
 
+	html_strftime(m->generated, "%Z", zone, sizeof zone);
+	html_strftime(m->generated, "%z", off, sizeof off);
+	fputs("<footer>\n<p>", fp);
 	if (m->zones)
-		fprintf(fp, "<footer>\n<p>Months and hours are those of each "
+		fprintf(fp, T_(l, "Months and hours are those of each "
 		    "incident's branch, in its time zone from beacon.conf; a "
 		    "branch it does not name uses the zone of the computer "
-		    "that made this report (%s, UTC%s). ",
-		    html_date(m->generated, "%Z", zone, sizeof zone),
-		    html_date(m->generated, "%z", off, sizeof off));
+		    "that made this report (%s, UTC%s)."), zone, off);
 	else
-		fprintf(fp, "<footer>\n<p>Months and hours are in the local "
-		    "time zone of the computer that made this report (%s, "
-		    "UTC%s): no configuration gave the branches' zones. ",
-		    html_date(m->generated, "%Z", zone, sizeof zone),
-		    html_date(m->generated, "%z", off, sizeof off));
-	fputs("The range (--since, --until) is in the computer's zone. A "
-	    "range counts the incidents reported in it.</p>\n", fp);
-	fputs("<p>Response times run from the report to the first "
-	    "acknowledgment and to the first responder on scene. Medians and "
-	    "90th percentiles use the nearest-rank method, so each is a time "
-	    "that was actually recorded; n is how many incidents had one. "
-	    "Drills and incidents cancelled as false alarms are counted apart "
-	    "and left out of every other figure.</p>\n"
-	    "<p>Made by beacon report-html " BEACON_VERSION
-	    " from the incident timeline, which is never edited. Each number "
-	    "is explained in the board report guide (docs/board-report.md)."
-	    "</p>\n</footer>\n", fp);
+		fprintf(fp, T_(l, "Months and hours are in the local time zone "
+		    "of the computer that made this report (%s, UTC%s): no "
+		    "configuration gave the branches' zones."), zone, off);
+	fprintf(fp, " %s</p>\n<p>%s</p>\n<p>", T_(l, "The range (--since, "
+	    "--until) is in the computer's zone. A range counts the incidents "
+	    "reported in it."), T_(l, "Response times run from the report to "
+	    "the first acknowledgment and to the first responder on scene. "
+	    "Medians and 90th percentiles use the nearest-rank method, so "
+	    "each is a time that was actually recorded; n is how many "
+	    "incidents had one. Drills and incidents cancelled as false "
+	    "alarms are counted apart and left out of every other figure."));
+	fprintf(fp, T_(l, "Made by beacon report-html %s from the incident "
+	    "timeline, which is never edited. Each number is explained in the "
+	    "board report guide (docs/board-report.md)."), BEACON_VERSION);
+	fputs("</p>\n</footer>\n", fp);
 }
 
 void
 html_report(FILE *fp, const struct stats *s, const struct report_meta *m)
 {
+	const char *l = m->lang;
+
 	html_head(fp, m);
 	fputs("<body>\n<main>\n", fp);
 	html_header(fp, m);
-	html_cards(fp, s);
-	html_summary(fp, s);
-	html_sections_incidents(fp, s);
-	html_sections_response(fp, s);
-	html_sections_escalation(fp, s);
-	html_sections_debriefs(fp, s);
-	html_sections_apart(fp, s);
+	html_cards(fp, s, l);
+	html_summary(fp, s, l);
+	html_sections_incidents(fp, s, l);
+	html_sections_response(fp, s, l);
+	html_sections_escalation(fp, s, l);
+	html_sections_debriefs(fp, s, l);
+	html_sections_apart(fp, s, l);
 	html_footer(fp, m);
 	fputs("</main>\n</body>\n</html>\n", fp);
 }

@@ -20,6 +20,7 @@ struct report_meta {
 	const char *branch;	/* NULL: every branch */
 	int64_t generated;	/* ms */
 	int zones;	/* 1: months and hours in each branch's zone */
+	const char *lang;	/* "en", "fr": every word of the page */
 };
 
 /* The text of the page's one <style> element, exactly (for a

@@ -2,13 +2,14 @@
  * The board report's sections: incidents, response times, escalation,
  * debriefs and what was set apart. Each is a heading, a sentence on what
  * it counts, charts and tables; an empty range says so in words instead
- * of drawing empty axes.
+ * of drawing empty axes. Every text is in the report's language (l).
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "html_sections.h"
 #include "html_text.h"
+#include "i18n.h"
 #include "stats.h"
 #include "svg.h"
 #include "xmalloc.h"
@@ -28,6 +29,14 @@ sect_empty(FILE *fp, const char *text)
 	fprintf(fp, "<p class=\"empty\">%s</p>\n", text);
 }
 
+/* An empty range: the section says so and ends. */
+static void
+sect_none(FILE *fp, const char *l)
+{
+	sect_empty(fp, T_(l, "No incidents in this range."));
+	fputs("</section>\n", fp);
+}
+
 static void
 sect_figure(FILE *fp, void (*draw)(FILE *, const struct chart *),
     const struct chart *c)
@@ -35,6 +44,14 @@ sect_figure(FILE *fp, void (*draw)(FILE *, const struct chart *),
 	fputs("<figure>\n", fp);
 	draw(fp, c);
 	fputs("</figure>\n", fp);
+}
+
+static void
+sect_count(FILE *fp, const char *l, int64_t n)
+{
+	char buf[32];
+
+	fputs(html_text_count(l, n, buf, sizeof buf), fp);
 }
 
 /* ---- charts of groups ---------------------------------------------------- */
@@ -81,39 +98,39 @@ sect_groups(FILE *fp, const struct stats_groups *gs, struct chart *c,
 /* ---- incidents ----------------------------------------------------------- */
 
 static const char *const sect_sev_labels[STATS_SEVERITIES + 1] = {
-	"unknown", "1 · threat to life", "2 · urgent", "3 · needs care",
-	"4 · record only",
+	N_("unknown"), N_("1 · threat to life"), N_("2 · urgent"),
+	N_("3 · needs care"), N_("4 · record only"),
 };
 static const char *const sect_sev_classes[STATS_SEVERITIES + 1] = {
 	"bar sev0", "bar sev1", "bar sev2", "bar sev3", "bar sev4",
 };
 
 static void
-sect_severity(FILE *fp, const struct stats *s)
+sect_severity(FILE *fp, const struct stats *s, const char *l)
 {
-	struct chart c = { .title = "Severity mix", .desc = "incidents by "
-	    "severity, 1 the most severe", .xlabel = "incidents" };
+	struct chart c = { .title = T_(l, "Severity mix"), .desc = T_(l,
+	    "incidents by severity, 1 the most severe"), .xlabel = T_(l,
+	    "incidents"), .lang = l };
+	const char *labels[STATS_SEVERITIES + 1];
 	/* Unknown only when there is any: configured sites have none. */
-	size_t first = s->severity[0] > 0 ? 0 : 1;
+	size_t first = s->severity[0] > 0 ? 0 : 1, i;
 
+	for (i = 0; i < NITEMS(labels); i++)
+		labels[i] = T_(l, sect_sev_labels[i]);
 	c.n = STATS_SEVERITIES + 1 - first;
-	c.labels = sect_sev_labels + first;
+	c.labels = labels + first;
 	c.values = s->severity + first;
 	c.classes = sect_sev_classes + first;
 	sect_figure(fp, svg_hbars, &c);
 }
 
-static const char *const sect_month_names[12] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-	"Nov", "Dec",
-};
-
 static void
-sect_months(FILE *fp, const struct stats *s)
+sect_months(FILE *fp, const struct stats *s, const char *l)
 {
-	struct chart c = { .title = "Monthly trend", .desc = "incidents per "
-	    "month", .xlabel = "month", .ylabel = "incidents" };
-	char (*names)[16] = xcalloc(s->nmonths, sizeof *names);
+	struct chart c = { .title = T_(l, "Monthly trend"), .desc = T_(l,
+	    "incidents per month"), .xlabel = T_(l, "month"), .ylabel = T_(l,
+	    "incidents"), .lang = l };
+	char (*names)[32] = xcalloc(s->nmonths, sizeof *names);
 	const char **labels = xcalloc(s->nmonths, sizeof *labels);
 	size_t i;
 	int m;
@@ -121,7 +138,7 @@ sect_months(FILE *fp, const struct stats *s)
 	for (i = 0; i < s->nmonths; i++) {
 		m = s->month_first + (int)i;
 		snprintf(names[i], sizeof names[i], "%s %d",
-		    sect_month_names[m % 12], m / 12);
+		    html_text_month(l, m % 12, 1), m / 12);
 		labels[i] = names[i];
 	}
 	c.n = s->nmonths;
@@ -133,18 +150,19 @@ sect_months(FILE *fp, const struct stats *s)
 }
 
 static void
-sect_hours(FILE *fp, const struct stats *s)
+sect_hours(FILE *fp, const struct stats *s, const char *l)
 {
-	struct chart c = { .title = "Hour of the day", .desc = "incidents by "
-	    "the hour they were reported, local time", .xlabel = "hour of the "
-	    "day (local time)", .ylabel = "incidents", .n = STATS_HOURS,
-	    .values = s->hours };
-	char names[STATS_HOURS][4];
+	struct chart c = { .title = T_(l, "Hour of the day"), .desc = T_(l,
+	    "incidents by the hour they were reported, local time"),
+	    .xlabel = T_(l, "hour of the day (local time)"), .ylabel = T_(l,
+	    "incidents"), .n = STATS_HOURS, .values = s->hours, .lang = l };
+	char names[STATS_HOURS][8];
 	const char *labels[STATS_HOURS];
 	size_t i;
 
+	/* 24-hour in both: "14" in English, "14 h" in French. */
 	for (i = 0; i < STATS_HOURS; i++) {
-		snprintf(names[i], sizeof names[i], "%02zu", i);
+		snprintf(names[i], sizeof names[i], T_(l, "%02d"), (int)i);
 		labels[i] = names[i];
 	}
 	c.labels = labels;
@@ -154,212 +172,238 @@ sect_hours(FILE *fp, const struct stats *s)
 /* Reports joined to an open incident, and incidents reported apart that
  * may be the same event (docs/protocol.md, "Repeated presses"). */
 static void
-sect_joins(FILE *fp, const struct stats *s)
+sect_joins(FILE *fp, const struct stats *s, const char *l)
 {
-	fprintf(fp, "<table class=\"facts\">\n<tbody>\n"
-	    "<tr><td>Incidents with more reports joined to them (the same "
-	    "device again, or the same place)</td><td class=\"num\">%lld"
-	    "</td></tr>\n<tr><td>Incidents that may be related to another "
-	    "(the same category at the same branch, from another device at "
-	    "another place; each handled on its own)</td>"
-	    "<td class=\"num\">%lld</td></tr>\n</tbody>\n</table>\n",
-	    (long long)s->joined, (long long)s->related);
+	fprintf(fp, "<table class=\"facts\">\n<tbody>\n<tr><td>%s</td>"
+	    "<td class=\"num\">", T_(l, "Incidents with more reports joined "
+	    "to them (the same device again, or the same place)"));
+	sect_count(fp, l, s->joined);
+	fprintf(fp, "</td></tr>\n<tr><td>%s</td><td class=\"num\">", T_(l,
+	    "Incidents that may be related to another (the same category at "
+	    "the same branch, from another device at another place; each "
+	    "handled on its own)"));
+	sect_count(fp, l, s->related);
+	fputs("</td></tr>\n</tbody>\n</table>\n", fp);
 }
 
 void
-html_sections_incidents(FILE *fp, const struct stats *s)
+html_sections_incidents(FILE *fp, const struct stats *s, const char *l)
 {
-	struct chart branch = { .title = "By branch", .desc = "incidents per "
-	    "branch", .xlabel = "incidents" };
-	struct chart cat = { .title = "By category", .desc = "incidents per "
-	    "category", .xlabel = "incidents", .width = 860 };
+	struct chart branch = { .title = T_(l, "By branch"), .desc = T_(l,
+	    "incidents per branch"), .xlabel = T_(l, "incidents"), .lang = l };
+	struct chart cat = { .title = T_(l, "By category"), .desc = T_(l,
+	    "incidents per category"), .xlabel = T_(l, "incidents"),
+	    .width = 860, .lang = l };
 
-	sect_open(fp, "incidents", "Incidents", "Every incident reported in "
-	    "the range, by where, what, how severe and when.");
+	sect_open(fp, "incidents", T_(l, "Incidents"), T_(l, "Every incident "
+	    "reported in the range, by where, what, how severe and when."));
 	if (s->total == 0) {
-		sect_empty(fp, "No incidents in this range.");
-		fputs("</section>\n", fp);
+		sect_none(fp, l);
 		return;
 	}
 	fputs("<div class=\"pair\">\n", fp);
 	sect_groups(fp, &s->branches, &branch, SV_COUNT, NULL);
-	sect_severity(fp, s);
+	sect_severity(fp, s, l);
 	fputs("</div>\n", fp);
 	sect_groups(fp, &s->categories, &cat, SV_COUNT, NULL);
-	sect_months(fp, s);
-	sect_hours(fp, s);
-	sect_joins(fp, s);
+	sect_months(fp, s, l);
+	sect_hours(fp, s, l);
+	sect_joins(fp, s, l);
 	fputs("</section>\n", fp);
 }
 
 /* ---- response times ------------------------------------------------------ */
 
 static void
-sect_time_cells(FILE *fp, const struct stats_summary *t)
+sect_time_cells(FILE *fp, const char *l, const struct stats_summary *t)
 {
-	char a[32], b[32];
+	char a[32], b[32], n[32];
 
 	if (t->n == 0) {
-		fputs("<td class=\"num\">0</td><td class=\"num none\">none</td>"
-		    "<td class=\"num none\">none</td>", fp);
+		fprintf(fp, "<td class=\"num\">0</td><td class=\"num none\">%s"
+		    "</td><td class=\"num none\">%s</td>", T_(l, "none"),
+		    T_(l, "none"));
 		return;
 	}
-	fprintf(fp, "<td class=\"num\">%zu</td><td class=\"num\">%s</td>"
-	    "<td class=\"num\">%s</td>", t->n,
-	    html_text_duration(t->median, a, sizeof a),
-	    html_text_duration(t->p90, b, sizeof b));
+	fprintf(fp, "<td class=\"num\">%s</td><td class=\"num\">%s</td>"
+	    "<td class=\"num\">%s</td>", html_text_count(l, (int64_t)t->n, n,
+	    sizeof n), html_text_duration(l, t->median, a, sizeof a),
+	    html_text_duration(l, t->p90, b, sizeof b));
 }
 
 static void
-sect_time_row(FILE *fp, const char *cls, const char *name, int64_t n,
-    const struct stats_summary *ack, const struct stats_summary *scene)
+sect_time_row(FILE *fp, const char *l, const char *cls, const char *name,
+    int64_t n, const struct stats_summary *ack,
+    const struct stats_summary *scene)
 {
 	fprintf(fp, "<tr%s><td>", cls);
 	html_text(fp, name);
-	fprintf(fp, "</td><td class=\"num\">%lld</td>", (long long)n);
-	sect_time_cells(fp, ack);
-	sect_time_cells(fp, scene);
+	fputs("</td><td class=\"num\">", fp);
+	sect_count(fp, l, n);
+	fputs("</td>", fp);
+	sect_time_cells(fp, l, ack);
+	sect_time_cells(fp, l, scene);
 	fputs("</tr>\n", fp);
 }
 
 static void
-sect_time_table(FILE *fp, const char *what, const struct stats_groups *gs,
-    const struct stats *s)
+sect_time_table(FILE *fp, const char *l, const char *what,
+    const struct stats_groups *gs, const struct stats *s)
 {
+	const char *n = T_(l, "n"), *med = T_(l, "median"), *p90 = T_(l,
+	    "p90");
 	size_t i;
 
 	fprintf(fp, "<table>\n<thead><tr><th rowspan=\"2\">%s</th>"
-	    "<th rowspan=\"2\" class=\"num\">Incidents</th>"
-	    "<th colspan=\"3\" class=\"grp\">Time to acknowledge</th>"
-	    "<th colspan=\"3\" class=\"grp\">Time to on scene</th></tr>\n"
-	    "<tr><th class=\"num\">n</th><th class=\"num\">median</th>"
-	    "<th class=\"num\">p90</th><th class=\"num\">n</th>"
-	    "<th class=\"num\">median</th><th class=\"num\">p90</th></tr>"
-	    "</thead>\n<tbody>\n", what);
+	    "<th rowspan=\"2\" class=\"num\">%s</th>"
+	    "<th colspan=\"3\" class=\"grp\">%s</th>"
+	    "<th colspan=\"3\" class=\"grp\">%s</th></tr>\n", what,
+	    T_(l, "Incidents"), T_(l, "Time to acknowledge"),
+	    T_(l, "Time to on scene"));
+	fprintf(fp, "<tr><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+	    "<th class=\"num\">%s</th><th class=\"num\">%s</th>"
+	    "<th class=\"num\">%s</th><th class=\"num\">%s</th></tr>"
+	    "</thead>\n<tbody>\n", n, med, p90, n, med, p90);
 	for (i = 0; i < gs->n; i++)
 		if (gs->g[i].n > 0)
-			sect_time_row(fp, "", gs->g[i].key, gs->g[i].n,
+			sect_time_row(fp, l, "", gs->g[i].key, gs->g[i].n,
 			    &gs->g[i].ack, &gs->g[i].scene);
-	sect_time_row(fp, " class=\"total\"", "All", s->total, &s->ack,
-	    &s->scene);
+	sect_time_row(fp, l, " class=\"total\"", T_(l, "All"), s->total,
+	    &s->ack, &s->scene);
 	fputs("</tbody>\n</table>\n", fp);
 }
 
 void
-html_sections_response(FILE *fp, const struct stats *s)
+html_sections_response(FILE *fp, const struct stats *s, const char *l)
 {
-	struct chart b = { .title = "Median time to acknowledge, by branch",
-	    .desc = "median time from report to first acknowledgment" };
-	struct chart c = { .title = "Median time to acknowledge, by category",
-	    .desc = "median time from report to first acknowledgment" };
+	struct chart b = { .title = T_(l, "Median time to acknowledge, by "
+	    "branch"), .desc = T_(l, "median time from report to first "
+	    "acknowledgment"), .lang = l };
+	struct chart c = { .title = T_(l, "Median time to acknowledge, by "
+	    "category"), .desc = T_(l, "median time from report to first "
+	    "acknowledgment"), .lang = l };
 
-	sect_open(fp, "response", "Response times", "From the report to the "
-	    "first acknowledgment by a responder, and to the first responder "
-	    "on scene. n counts the incidents that had one; p90 is the time "
-	    "within which 90% of them had it.");
+	sect_open(fp, "response", T_(l, "Response times"),
+	    /* xgettext:no-c-format */
+	    T_(l, "From the "
+	    "report to the first acknowledgment by a responder, and to the "
+	    "first responder on scene. n counts the incidents that had one; "
+	    "p90 is the time within which 90% of them had it."));
 	if (s->total == 0) {
-		sect_empty(fp, "No incidents in this range.");
-		fputs("</section>\n", fp);
+		sect_none(fp, l);
 		return;
 	}
 	fputs("<div class=\"pair\">\n", fp);
 	sect_groups(fp, &s->branches, &b, SV_ACK, "bar time");
 	sect_groups(fp, &s->categories, &c, SV_ACK, "bar time");
-	fputs("</div>\n<h3>By branch</h3>\n", fp);
-	sect_time_table(fp, "Branch", &s->branches, s);
-	fputs("<h3>By category</h3>\n", fp);
-	sect_time_table(fp, "Category", &s->categories, s);
+	fprintf(fp, "</div>\n<h3>%s</h3>\n", T_(l, "By branch"));
+	sect_time_table(fp, l, T_(l, "Branch"), &s->branches, s);
+	fprintf(fp, "<h3>%s</h3>\n", T_(l, "By category"));
+	sect_time_table(fp, l, T_(l, "Category"), &s->categories, s);
 	fputs("</section>\n", fp);
 }
 
 /* ---- escalation ---------------------------------------------------------- */
 
-/* A two-column table of counts: what, how many. */
+/* A two-column table of counts: what (HTML, in lang), how many. */
 struct sect_fact {
 	const char *what;
 	int64_t n;
 };
 
 static void
-sect_facts(FILE *fp, const struct sect_fact *f, size_t n)
+sect_facts(FILE *fp, const char *l, const struct sect_fact *f, size_t n)
 {
 	size_t i;
 
 	fputs("<table class=\"facts\">\n<tbody>\n", fp);
-	for (i = 0; i < n; i++)
-		fprintf(fp, "<tr><td>%s</td><td class=\"num\">%lld</td></tr>\n",
-		    f[i].what, (long long)f[i].n);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "<tr><td>%s</td><td class=\"num\">", f[i].what);
+		sect_count(fp, l, f[i].n);
+		fputs("</td></tr>\n", fp);
+	}
 	fputs("</tbody>\n</table>\n", fp);
 }
 
+/* A row under the one before it, indented: "&#8195;of which ...". */
+#define SECT_SUB "&#8195;"
+
 void
-html_sections_escalation(FILE *fp, const struct stats *s)
+html_sections_escalation(FILE *fp, const struct stats *s, const char *l)
 {
+	char of1[512], of2[512];
 	const struct sect_fact f[] = {
-		{ "Incidents escalated at least once (nobody acknowledged in "
-		  "time)", s->escalated },
-		{ "&#8195;of which the escalation reached the last step of "
-		  "its policy", s->last_step },
-		{ "Incidents passed on to the next step because a responder "
-		  "declined", s->declined },
-		{ "Incidents never acknowledged", s->not_acked },
-		{ "Incidents with a step for which no one was available",
-		  s->no_one },
-		{ "&#8195;&#8220;no one available&#8221; notices in all",
-		  s->no_one_events },
+		{ T_(l, "Incidents escalated at least once (nobody "
+		  "acknowledged in time)"), s->escalated },
+		{ of1, s->last_step },
+		{ T_(l, "Incidents passed on to the next step because a "
+		  "responder declined"), s->declined },
+		{ T_(l, "Incidents never acknowledged"), s->not_acked },
+		{ T_(l, "Incidents with a step for which no one was "
+		  "available"), s->no_one },
+		{ of2, s->no_one_events },
 	};
 	char a[32], b[32];
 
-	sect_open(fp, "escalation", "Escalation and availability", "An "
-	    "incident escalates when nobody acknowledges it in time; a "
-	    "responder who declines passes it on at once, counted apart. The "
-	    "last step is the policy's final group of people. &#8220;No one "
-	    "available&#8221; means a step had a role with nobody on duty.");
+	snprintf(of1, sizeof of1, SECT_SUB "%s", T_(l, "of which the "
+	    "escalation reached the last step of its policy"));
+	snprintf(of2, sizeof of2, SECT_SUB "%s", T_(l, "&#8220;no one "
+	    "available&#8221; notices in all"));
+	sect_open(fp, "escalation", T_(l, "Escalation and availability"),
+	    T_(l, "An incident escalates when nobody acknowledges it in time; "
+	    "a responder who declines passes it on at once, counted apart. "
+	    "The last step is the policy's final group of people. &#8220;No "
+	    "one available&#8221; means a step had a role with nobody on "
+	    "duty."));
 	if (s->total == 0) {
-		sect_empty(fp, "No incidents in this range.");
-		fputs("</section>\n", fp);
+		sect_none(fp, l);
 		return;
 	}
-	sect_facts(fp, f, NITEMS(f));
-	fprintf(fp, "<p class=\"lead\">From the report to the first responder "
-	    "notified: median %s, 90%% within %s.</p>\n",
-	    html_text_duration(s->notify.median, a, sizeof a),
-	    html_text_duration(s->notify.p90, b, sizeof b));
-	fputs("</section>\n", fp);
+	sect_facts(fp, l, f, NITEMS(f));
+	fputs("<p class=\"lead\">", fp);
+	fprintf(fp, T_(l, "From the report to the first responder notified: "
+	    "median %s, 90%% within %s."), html_text_duration(l,
+	    s->notify.median, a, sizeof a), html_text_duration(l,
+	    s->notify.p90, b, sizeof b));
+	fputs("</p>\n</section>\n", fp);
 }
 
 /* ---- debriefs ------------------------------------------------------------ */
 
 static const char *const sect_debrief_labels[] = {
-	"held", "recorded, not held", "due", "overdue",
+	N_("held"), N_("recorded, not held"), N_("due"), N_("overdue"),
 };
 static const char *const sect_debrief_classes[] = {
 	"bar", "bar sev4", "bar sev0", "bar sev1",
 };
 
 static void
-sect_debrief_chart(FILE *fp, const struct stats *s)
+sect_debrief_chart(FILE *fp, const struct stats *s, const char *l)
 {
 	const int64_t v[] = { s->debriefs[SD_HELD], s->debriefs[SD_RECORDED],
 	    s->debriefs[SD_PENDING], s->debriefs[SD_OVERDUE] };
-	struct chart c = { .title = "Debriefs", .desc = "debriefs of resolved "
-	    "incidents, by status", .xlabel = "incidents", .n = NITEMS(v),
-	    .labels = sect_debrief_labels, .values = v,
-	    .classes = sect_debrief_classes };
+	const char *labels[NITEMS(sect_debrief_labels)];
+	struct chart c = { .title = T_(l, "Debriefs"), .desc = T_(l,
+	    "debriefs of resolved incidents, by status"), .xlabel = T_(l,
+	    "incidents"), .n = NITEMS(v), .labels = labels, .values = v,
+	    .classes = sect_debrief_classes, .lang = l };
+	size_t i;
 
+	for (i = 0; i < NITEMS(labels); i++)
+		labels[i] = T_(l, sect_debrief_labels[i]);
 	sect_figure(fp, svg_hbars, &c);
 }
 
 static void
-sect_referrals(FILE *fp, const struct stats *s)
+sect_referrals(FILE *fp, const struct stats *s, const char *l)
 {
-	struct chart c = { .title = "Referrals by type", .desc = "referrals "
-	    "to community partners recorded in debriefs",
-	    .xlabel = "referrals" };
+	struct chart c = { .title = T_(l, "Referrals by type"), .desc = T_(l,
+	    "referrals to community partners recorded in debriefs"),
+	    .xlabel = T_(l, "referrals"), .lang = l };
 
 	if (s->referrals.n == 0) {
-		fputs("<figure>\n<h3>Referrals by type</h3>\n", fp);
-		sect_empty(fp, "No referrals recorded.");
+		fprintf(fp, "<figure>\n<h3>%s</h3>\n", c.title);
+		sect_empty(fp, T_(l, "No referrals recorded."));
 		fputs("</figure>\n", fp);
 		return;
 	}
@@ -367,77 +411,84 @@ sect_referrals(FILE *fp, const struct stats *s)
 }
 
 void
-html_sections_debriefs(FILE *fp, const struct stats *s)
+html_sections_debriefs(FILE *fp, const struct stats *s, const char *l)
 {
+	char of[512];
 	const struct sect_fact f[] = {
-		{ "Wellbeing debriefs held", s->debriefs[SD_HELD] },
-		{ "Debriefs recorded without a wellbeing debrief held",
+		{ T_(l, "Wellbeing debriefs held"), s->debriefs[SD_HELD] },
+		{ T_(l, "Debriefs recorded without a wellbeing debrief held"),
 		  s->debriefs[SD_RECORDED] },
-		{ "Debriefs due, not yet overdue", s->debriefs[SD_PENDING] },
-		{ "Debriefs overdue (nothing recorded by the due time)",
-		  s->debriefs[SD_OVERDUE] },
-		{ "Incidents not resolved or without a debrief",
+		{ T_(l, "Debriefs due, not yet overdue"),
+		  s->debriefs[SD_PENDING] },
+		{ T_(l, "Debriefs overdue (nothing recorded by the due "
+		  "time)"), s->debriefs[SD_OVERDUE] },
+		{ T_(l, "Incidents not resolved or without a debrief"),
 		  s->debriefs[SD_NONE] },
-		{ "Referrals to community partners", s->referrals_total },
-		{ "Corrective actions still open", s->actions_open },
-		{ "&#8195;of which overdue (past their due date)",
-		  s->actions_overdue },
+		{ T_(l, "Referrals to community partners"),
+		  s->referrals_total },
+		{ T_(l, "Corrective actions still open"), s->actions_open },
+		{ of, s->actions_overdue },
 	};
 
-	sect_open(fp, "debriefs", "Debriefs and follow-up", "After each "
-	    "resolved incident: whether the wellbeing debrief was held, the "
-	    "referrals made and the corrective actions, from each debrief's "
-	    "latest revision.");
+	snprintf(of, sizeof of, SECT_SUB "%s", T_(l, "of which overdue (past "
+	    "their due date)"));
+	sect_open(fp, "debriefs", T_(l, "Debriefs and follow-up"), T_(l,
+	    "After each resolved incident: whether the wellbeing debrief was "
+	    "held, the referrals made and the corrective actions, from each "
+	    "debrief's latest revision."));
 	if (s->total == 0) {
-		sect_empty(fp, "No incidents in this range.");
-		fputs("</section>\n", fp);
+		sect_none(fp, l);
 		return;
 	}
 	fputs("<div class=\"pair\">\n", fp);
-	sect_debrief_chart(fp, s);
-	sect_referrals(fp, s);
+	sect_debrief_chart(fp, s, l);
+	sect_referrals(fp, s, l);
 	fputs("</div>\n", fp);
-	sect_facts(fp, f, NITEMS(f));
+	sect_facts(fp, l, f, NITEMS(f));
 	fputs("</section>\n", fp);
 }
 
 /* ---- set apart ----------------------------------------------------------- */
 
 static void
-sect_apart_row(FILE *fp, const char *cls, const char *name, int64_t d,
-    int64_t fa)
+sect_apart_row(FILE *fp, const char *l, const char *cls, const char *name,
+    int64_t d, int64_t fa)
 {
 	fprintf(fp, "<tr%s><td>", cls);
 	html_text(fp, name);
-	fprintf(fp, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld"
-	    "</td></tr>\n", (long long)d, (long long)fa);
+	fputs("</td><td class=\"num\">", fp);
+	sect_count(fp, l, d);
+	fputs("</td><td class=\"num\">", fp);
+	sect_count(fp, l, fa);
+	fputs("</td></tr>\n", fp);
 }
 
 void
-html_sections_apart(FILE *fp, const struct stats *s)
+html_sections_apart(FILE *fp, const struct stats *s, const char *l)
 {
 	const struct stats_group *g;
 	size_t i;
 
-	sect_open(fp, "apart", "Drills and false alarms", "Set apart from "
-	    "every other figure: drills are practice, and false alarms were "
-	    "cancelled as such.");
+	sect_open(fp, "apart", T_(l, "Drills and false alarms"), T_(l, "Set "
+	    "apart from every other figure: drills are practice, and false "
+	    "alarms were cancelled as such."));
 	if (s->drills + s->false_alarms == 0) {
-		sect_empty(fp, "No drills or false alarms in this range.");
+		sect_empty(fp, T_(l, "No drills or false alarms in this "
+		    "range."));
 		fputs("</section>\n", fp);
 		return;
 	}
-	fputs("<table class=\"narrow\">\n<thead><tr><th>Branch</th>"
-	    "<th class=\"num\">Drills"
-	    "</th><th class=\"num\">False alarms</th></tr></thead>\n<tbody>\n",
-	    fp);
+	fprintf(fp, "<table class=\"narrow\">\n<thead><tr><th>%s</th>"
+	    "<th class=\"num\">%s</th><th class=\"num\">%s</th></tr></thead>\n"
+	    "<tbody>\n", T_(l, "Branch"), T_(l, "Drills"), T_(l,
+	    "False alarms"));
 	for (i = 0; i < s->branches.n; i++) {
 		g = &s->branches.g[i];
 		if (g->drills + g->false_alarms > 0)
-			sect_apart_row(fp, "", g->key, g->drills,
+			sect_apart_row(fp, l, "", g->key, g->drills,
 			    g->false_alarms);
 	}
-	sect_apart_row(fp, " class=\"total\"", "All", s->drills,
+	sect_apart_row(fp, l, " class=\"total\"", T_(l, "All"), s->drills,
 	    s->false_alarms);
 	fputs("</tbody>\n</table>\n</section>\n", fp);
 }

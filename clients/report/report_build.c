@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "duty.h"
 #include "html.h"
+#include "i18n.h"
 #include "log.h"
 #include "msg.h"
 #include "report_build.h"
@@ -23,6 +24,7 @@ struct report_run {
 	const struct config *cf;	/* names and labels; NULL: ids */
 	struct stats *st;
 	int64_t now;
+	const char *lang;	/* the categories' labels in it */
 };
 
 /* Reading one incident's debrief: its fact and the day it is now (in the
@@ -230,7 +232,8 @@ report_names(const struct report_run *r, const struct incident *inc,
 		c = conf_category(r->cf, inc->r.type);
 	}
 	strlcpy_utf8(f->branch, b ? b->name : inc->branch, sizeof f->branch);
-	strlcpy_utf8(f->type, c ? c->label : inc->r.type, sizeof f->type);
+	strlcpy_utf8(f->type, c ? conf_category_label(c, r->lang) :
+	    inc->r.type, sizeof f->type);
 }
 
 static void
@@ -265,11 +268,24 @@ report_incident(const struct incident *inc, void *arg)
 	return 0;
 }
 
+const char *
+report_build_lang(const struct config *cf, const struct report_ask *a)
+{
+	const char *lang = a->lang;
+	char why[512];
+
+	if (lang == NULL && a->branch != NULL && cf != NULL)
+		lang = conf_branch_lang(cf, a->branch);
+	if (lang == NULL || i18n_check(lang, why, sizeof why) != 0)
+		return "en";
+	return lang;
+}
+
 int
 report_build_read(struct store *s, const struct config *cf,
     const struct report_ask *a, struct stats *st)
 {
-	struct report_run r = { s, cf, st, a->now };
+	struct report_run r = { s, cf, st, a->now, report_build_lang(cf, a) };
 	struct incident_filter f;
 	int last;
 
@@ -291,7 +307,7 @@ report_build_write(FILE *fp, const struct config *cf,
     const struct report_ask *a, const struct stats *st)
 {
 	struct report_meta m = { a->since, a->until, a->branch, a->now,
-		cf != NULL };
+		cf != NULL, report_build_lang(cf, a) };
 
 	html_report(fp, st, &m);
 	return fflush(fp) != 0 || ferror(fp) ? -1 : 0;

@@ -21,7 +21,15 @@ struct report_ask {
 	int64_t until;		/* ms, excluded; 0: up to now */
 	const char *branch;	/* NULL: every branch */
 	int64_t now;		/* ms: "generated"; today, for debriefs */
+	const char *lang;	/* "en", "fr"; NULL: report_build_lang's */
 };
+
+/* The report's language: a->lang when set, else the branch's
+ * (conf_branch_lang) when the report is of one branch, else English;
+ * English too when the language cannot be shown on this machine
+ * (i18n_check). */
+const char *report_build_lang(const struct config *cf,
+    const struct report_ask *a);
 
 /* Count the incidents of the range into *st (stats_free it, even after a
  * failure): cf gives branch names, category labels and zones (NULL: ids

@@ -82,12 +82,10 @@ svg_scale(const struct chart *c)
 static void
 svg_value(const struct chart *c, int64_t v, char *buf, size_t len)
 {
-	if (v < 0)
-		snprintf(buf, len, "none");
-	else if (c->duration)
-		html_text_duration(v, buf, len);
+	if (c->duration || v < 0)
+		html_text_duration(c->lang, v, buf, len);
 	else
-		snprintf(buf, len, "%lld", (long long)v);
+		html_text_count(c->lang, v, buf, len);
 }
 
 static const char *

@@ -10,7 +10,8 @@
 
 /*
  * A chart: n values, each with a label. Values below zero mean "none"
- * (an empty set): no bar, the word "none" instead of a number.
+ * (an empty set): no bar, the word "none" (in lang) instead of a number.
+ * The texts given are already in lang.
  */
 struct chart {
 	const char *title;	/* shown, and the SVG's <title> */
@@ -23,6 +24,7 @@ struct chart {
 	const char *const *classes; /* per value (colours), or NULL */
 	int duration;		/* values are ms, ticks and labels times */
 	int width;		/* px; 0: the default of the chart's kind */
+	const char *lang;	/* numbers and "none" in it ("en", "fr") */
 };
 
 /* Horizontal bars, a label on the left of each: few, named things. */

@@ -194,6 +194,24 @@ same_page central --since 2026-01-01T00:00:00Z --until "$UNTIL" \
     --branch central
 grep -q '<p class="range">.* · branch central</p>' "$TMP/central.b" ||
 	fail "the page is not Central's"
+# ?lang=fr: the same page in French, as report-html --lang fr makes it;
+# a language Beacon does not speak is the branch's (here English).
+expect_eq "$(http_get central-fr "$(answer central .url)?lang=fr")" 200 \
+    "GET of a branch's link in French"
+grep -q '<html lang="fr-CA">' "$TMP/central-fr.b" ||
+	fail "?lang=fr did not give the French page"
+grep -q "<h2>Délais d$(printf '\u2019')intervention</h2>" \
+    "$TMP/central-fr.b" || fail "?lang=fr: no French heading"
+cli html-central-fr report-html --db "$DB" --config "$CONF" --out - \
+    --since 2026-01-01T00:00:00Z --until "$UNTIL" --branch central --lang fr
+expect_rc 0 "report-html --lang fr"
+cmp -s <(sed '/roduit le /d' "$TMP/central-fr.b") \
+    <(sed '/roduit le /d' "$TMP/html-central-fr.out") ||
+	fail "?lang=fr: the page is not report-html --lang fr's"
+expect_eq "$(http_get central-xx "$(answer central .url)?lang=xx")" 200 \
+    "GET of a branch's link with an unknown language"
+grep -q '<html lang="en">' "$TMP/central-xx.b" ||
+	fail "?lang=xx did not give the branch's language"
 
 # ---- links that are not ours ------------------------------------------------
 

@@ -180,6 +180,11 @@ test_fmt_escalation(void **state)
 	assert_string_equal(fmt_escalation(st, buf, sizeof buf),
 	    "the outreach worker declined: security is now called; no one "
 	    "available: branch manager");
+	/* A French reader reads beacond's sentence, in the branch's
+	 * language: the English words are not made for them. */
+	setenv("LC_ALL", "fr_CA.UTF-8", 1);
+	assert_null(fmt_escalation(st, buf, sizeof buf));
+	setenv("LC_ALL", "C", 1);
 	/* A later status of the same step (an acknowledgment) says its own
 	 * sentence. */
 	st->ts = 2000;
@@ -238,5 +243,8 @@ main(void)
 		cmocka_unit_test(test_csv),
 	};
 
+	/* The sentences compared are English, whatever the runner's
+	 * locale (the command line speaks the reader's: i18n_env). */
+	setenv("LC_ALL", "C", 1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * The board report's statistics: nearest-rank percentiles with known
  * inputs, empty sets, tallies, months without gaps, and drills and false
- * alarms kept out of every number but their own.
+ * alarms kept out of every number but their own; and the report's
+ * numbers, durations and dates in English and French (html_text.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,8 @@
 #include <cmocka.h>
 
 #include "beacon.h"
+#include "html_text.h"
+#include "i18n.h"
 #include "stats.h"
 
 #define SEC 1000
@@ -406,6 +409,59 @@ test_empty(void **state)
 	stats_free(&s);
 }
 
+/* Numbers need no catalog: French groups thousands with a no-break
+ * space and writes a decimal comma. */
+static void
+test_numbers(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(html_text_count("en", 1234567, buf, sizeof buf),
+	    "1,234,567");
+	assert_string_equal(html_text_count("fr", 1234567, buf, sizeof buf),
+	    "1" HTML_NBSP "234" HTML_NBSP "567");
+	assert_string_equal(html_text_count("fr", 999, buf, sizeof buf),
+	    "999");
+	assert_string_equal(html_text_count("en", -1234, buf, sizeof buf),
+	    "-1,234");
+	assert_string_equal(html_text_pct("en", 12, buf, sizeof buf), "12%");
+	assert_string_equal(html_text_pct("fr", 12, buf, sizeof buf),
+	    "12" HTML_NBSP "%");
+	assert_string_equal(html_text_duration("en", 4200, buf, sizeof buf),
+	    "4.2 s");
+	assert_string_equal(html_text_duration("fr", 4200, buf, sizeof buf),
+	    "4,2 s");
+	assert_string_equal(html_text_duration("fr", 3725000, buf,
+	    sizeof buf), "1 h 02 min");
+	assert_string_equal(html_text_duration("en", -1, buf, sizeof buf),
+	    "none");
+}
+
+/* Words come from the catalog: French only where it can be shown. */
+static void
+test_words(void **state)
+{
+	char buf[64], why[512];
+
+	(void)state;
+	assert_string_equal(html_text_date("en", T0, 1, buf, sizeof buf),
+	    "2 March 2026 at 09:15");
+	assert_string_equal(html_text_month("en", 11, 1), "Dec");
+	if (i18n_check("fr", why, sizeof why) != 0) {
+		print_message("no French: %s\n", why);
+		skip();
+	}
+	assert_string_equal(html_text_date("fr", T0, 1, buf, sizeof buf),
+	    "2 mars 2026 à 9 h 15");
+	assert_string_equal(html_text_date("fr", T0 - 86400000LL, 0, buf,
+	    sizeof buf), "1er mars 2026");
+	assert_string_equal(html_text_month("fr", 11, 1), "déc.");
+	assert_string_equal(html_text_month("fr", 7, 0), "août");
+	assert_string_equal(html_text_duration("fr", -1, buf, sizeof buf),
+	    "aucune");
+}
+
 int
 main(void)
 {
@@ -421,6 +477,8 @@ main(void)
 		cmocka_unit_test(test_set_apart),
 		cmocka_unit_test(test_months),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_words),
 	};
 
 	setenv("TZ", "UTC", 1);
