@@ -152,9 +152,10 @@ br_done(evutil_socket_t fd, short what, void *arg)
 		web_reply_csp(j->req, HTTP_OK, "OK", "text/html; charset=utf-8",
 		    j->page, j->len, br->csp);
 	else
-		web_page(j->req, 500, "Internal Server Error", "No report",
-		    "The board report could not be made: beacond's log says "
-		    "why. Try again in a minute.", NULL, NULL);
+		web_page_lang(j->req, j->lang, 500, "Internal Server Error",
+		    T_(j->lang, "No report"), T_(j->lang, "The board report "
+		    "could not be made: beacond's log says why. Try again in a "
+		    "minute."), NULL, NULL);
 	free(j->page);
 	free(j);
 }
@@ -206,12 +207,12 @@ br_start(struct evhttp_request *req, const struct boardreport_grant *g)
 }
 
 static void
-br_busy(struct evhttp_request *req, const char *text)
+br_busy(struct evhttp_request *req, const char *lang, const char *text)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Retry-After", "5");
-	web_page(req, 503, "Service Unavailable", "Please wait", text, NULL,
-	    NULL);
+	web_page_lang(req, lang, 503, "Service Unavailable", T_(lang,
+	    "Please wait"), text, NULL, NULL);
 }
 
 static void
@@ -220,27 +221,31 @@ br_request(struct evhttp_request *req, const char *rest, void *arg)
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	struct boardreport_grant g;
 	const char *why;
+	char lang[8];
 
 	(void)arg;
+	br_lang(req, lang, sizeof lang);
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "GET, HEAD");
-		web_page(req, 405, "Method Not Allowed", "Not allowed",
-		    "A report link is opened (GET).", NULL, NULL);
+		web_page_lang(req, lang, 405, "Method Not Allowed", T_(lang,
+		    "Not allowed"), T_(lang, "A report link is opened (GET)."),
+		    NULL, NULL);
 		return;
 	}
 	if (strlen(rest) > BR_TOKEN_MAX || boardreport_check(br->secret, rest,
 	    clock_now(), &g, &why) != 0) {
-		web_page(req, 403, "Forbidden", "No report", strlen(rest) >
-		    BR_TOKEN_MAX ? "This link is not valid." : why, NULL, NULL);
+		web_page_lang(req, lang, 403, "Forbidden", T_(lang, "No report"),
+		    strlen(rest) > BR_TOKEN_MAX ? T_(lang, "This link is not "
+		    "valid.") : why, NULL, NULL);
 		return;
 	}
 	if (br->job != NULL)
-		br_busy(req, "Another board report is being made just now. Try "
-		    "again in a few seconds.");
+		br_busy(req, lang, T_(lang, "Another board report is being "
+		    "made just now. Try again in a few seconds."));
 	else if (br_start(req, &g) != 0)
-		br_busy(req, "beacond cannot start a report just now. Try again "
-		    "in a few seconds.");
+		br_busy(req, lang, T_(lang, "beacond cannot start a report just "
+		    "now. Try again in a few seconds."));
 }
 
 /* ---- the module --------------------------------------------------------- */

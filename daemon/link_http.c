@@ -67,7 +67,7 @@ link_page(struct evhttp_request *req, int code, const char *reason,
 
 	snprintf(foot, sizeof foot, "<p><a href=\"/responder.html\">%s</a>"
 	    "</p>", T_(lang, "Open the Beacon app"));
-	web_page(req, code, reason, title, text, button, foot);
+	web_page_lang(req, lang, code, reason, title, text, button, foot);
 }
 
 /* The page's heading after a POST: what happened, in two words. */

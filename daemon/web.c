@@ -198,15 +198,24 @@ web_page(struct evhttp_request *req, int code, const char *reason,
     const char *title, const char *text, const char *button,
     const char *tail)
 {
+	web_page_lang(req, NULL, code, reason, title, text, button, tail);
+}
+
+void
+web_page_lang(struct evhttp_request *req, const char *lang, int code,
+    const char *reason, const char *title, const char *text,
+    const char *button, const char *tail)
+{
 	char page[WEB_PAGE_MAX], t[512], x[1024], b[128];
 	int n;
 
-	n = snprintf(page, sizeof page, "<!doctype html>\n<html lang=\"en\">"
+	n = snprintf(page, sizeof page, "<!doctype html>\n<html lang=\"%s\">"
 	    "<head><meta charset=\"utf-8\"><meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\"><title>Beacon: "
 	    "%s</title><link rel=\"stylesheet\" href=\"/beacon.css\"></head>"
 	    "<body class=\"link-page\"><main class=\"wrap\"><h1>%s</h1>"
 	    "<p class=\"link-text\">%s</p>%s%s%s%s</main></body></html>\n",
+	    lang != NULL && strcmp(lang, "fr") == 0 ? "fr-CA" : "en",
 	    web_escape(title, t, sizeof t), t, web_escape(text, x, sizeof x),
 	    button ? "<form method=\"post\"><button type=\"submit\" "
 	    "class=\"act primary\">" : "", button ? web_escape(button, b,

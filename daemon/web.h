@@ -45,6 +45,11 @@ void web_reply_csp(struct evhttp_request *, int code, const char *reason,
 void web_page(struct evhttp_request *, int code, const char *reason,
     const char *title, const char *text, const char *button,
     const char *tail);
+/* The same in lang ("fr": <html lang="fr-CA">; the texts are the
+ * caller's, in that language). */
+void web_page_lang(struct evhttp_request *, const char *lang, int code,
+    const char *reason, const char *title, const char *text,
+    const char *button, const char *tail);
 /* The address the request came from ("" when unknown). */
 const char *web_peer(struct evhttp_request *);
 
