@@ -1,0 +1,157 @@
+// The pages in French and English on one beacond (tests/integration/
+// t_web_i18n.sh starts the broker, beacond and this), in a browser whose
+// own language is English: Central's language is "fr" in beacon.conf, so
+// its report page speaks French (<html lang="fr-CA">, the overdose
+// button's French label, a French answer after the press and the red
+// « COMPOSEZ LE 911 MAINTENANT »); crisis-1's language is "fr", so the
+// responder app signed in as crisis-1 speaks French, its alert card too;
+// Eastside has no language and its page stays English. Pictures at
+// 360x740 and 1280x800 go to the directory given as the first argument.
+import { join } from 'node:path';
+import { browser, fail, env, run, say, screenshot, text, until } from './lib.mjs';
+
+const dir = process.argv[2];
+const NARROW = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1,
+	isMobile: true, hasTouch: true, locale: 'en-US' };
+const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-US' };
+const RED = 'rgb(180, 35, 24)';
+
+async function lang(page) {
+	return page.evaluate(() => document.documentElement.lang);
+}
+
+// The report page of branch, its buttons drawn and connected (in either
+// language: the connection line is one of the catalog's).
+async function open(page, branch, connected) {
+	await page.goto(`${env.url}/report.html?branch=${branch}`);
+	await until('the buttons', () => page.$('#buttons button[data-type]'),
+	    8000);
+	await until(`"${connected}"`, async () =>
+	    (await text(page, '#conn')) === connected, 8000);
+}
+
+async function history(page) {
+	return page.$$eval('#answer .history .msg', (l) =>
+	    l.map((e) => e.textContent));
+}
+
+// Central, in French, whatever the browser says.
+async function french(page, shot) {
+	await open(page, 'central', 'Connecté');
+	const l = await lang(page);
+	l === 'fr-CA' || fail(`Central's page is <html lang="${l}">`);
+	const label = await text(page,
+	    '#buttons button[data-type=overdose] .label');
+	say('overdose button:', label);
+	label === 'Surdose soupçonnée' ||
+	    fail(`the overdose button says "${label}"`);
+	const ask = await text(page, '.ask');
+	ask === 'Que se passe-t-il? Appuyez sur un bouton :' ||
+	    fail(`the question says "${ask}"`);
+	const sev = await text(page, '#buttons button[data-type=overdose] .sev');
+	sev.toLowerCase() === '1 · danger de mort' ||
+	    fail(`the severity says "${sev}"`);
+	(await page.title()) === 'Beacon : signaler un incident' ||
+	    fail(`the title is "${await page.title()}"`);
+
+	await page.fill('#location', 'Rez-de-chaussée, toilettes est');
+	await page.click('#buttons button[data-type=overdose]');
+	const call = await until('the red CALL 911 banner', () => page.$eval(
+	    '#answer [data-banner=call911]', (e) => [e.textContent.trim(),
+	    getComputedStyle(e).backgroundColor]).catch(() => null), 10000);
+	say('banner:', call.join(' on '));
+	call[0] === 'COMPOSEZ LE 911 MAINTENANT' && call[1] === RED ||
+	    fail(`the 911 banner: "${call[0]}" on ${call[1]}`);
+	const h = await until('the routing', async () => {
+		const x = await history(page);
+		return x.length >= 2 && x;
+	}, 10000);
+	say('history:', h.join(' | '));
+	// beacond's words, as they come: French for a French branch.
+	h.some((m) => /^(received|routed)\b/.test(m)) &&
+	    fail(`beacond answered Central in English: ${h.join(' | ')}`);
+	const head = await text(page, '#answer .headline');
+	say('headline:', head);
+	['Reçu', 'On appelle de l\'aide'].includes(head) ||
+	    fail(`the headline says "${head}"`);
+	const what = await text(page, '#answer .what');
+	what.includes('Surdose soupçonnée') ||
+	    fail(`the answer names the report "${what}"`);
+	await screenshot(page, shot, ['COMPOSEZ LE 911 MAINTENANT',
+	    'Surdose soupçonnée', head], { fullPage: true });
+}
+
+// Eastside: no language in beacon.conf, an English browser: English.
+async function english(page, shot) {
+	await open(page, 'eastside', 'Connected');
+	const l = await lang(page);
+	l === 'en-CA' || fail(`Eastside's page is <html lang="${l}">`);
+	const label = await text(page,
+	    '#buttons button[data-type=overdose] .label');
+	label === 'Suspected overdose' ||
+	    fail(`Eastside's overdose button says "${label}"`);
+	(await text(page, '.ask')) === 'What is happening? Press one:' ||
+	    fail(`Eastside's question: "${await text(page, '.ask')}"`);
+	await screenshot(page, shot, ['Suspected overdose',
+	    'What is happening? Press one:']);
+}
+
+// crisis-1 (language "fr") signs in on an English phone: the app speaks
+// French; the overdose at Central shows a French card.
+async function responder(ctx, report, shot) {
+	const page = await ctx.newPage();
+
+	await page.goto(`${env.url}/responder.html`);
+	(await text(page, '#login h2')) === 'Sign in once' ||
+	    fail('before signing in, the app does not speak the browser\'s ' +
+	    `English: "${await text(page, '#login h2')}"`);
+	await page.fill('input[name=responder]', 'crisis-1');
+	await page.click('#login-form button[type=submit]');
+	await until('connection', () => page.$('body[data-ready="1"]'), 10000);
+	await until('French', async () => (await lang(page)) === 'fr-CA');
+	const conn = await text(page, '#conn');
+	say('responder:', conn, '·', await text(page, '#who'));
+	conn === 'Connecté : les alertes sonneront' ||
+	    fail(`the app's connection line: "${conn}"`);
+	(await text(page, '#home h2')) === 'Incidents en cours' ||
+	    fail(`the app's heading: "${await text(page, '#home h2')}"`);
+
+	await report();
+	await until('the alert card', () => page.$('#card [data-incident]'),
+	    10000);
+	const c = await text(page, '#card');
+	say('card:', c);
+	for (const want of ['Surdose soupçonnée', 'Prendre en charge',
+	    'Décliner', 'GRAVITÉ 1 · DANGER DE MORT'])
+		c.includes(want) || fail(`the card lacks "${want}": ${c}`);
+	await screenshot(page, shot, ['Surdose soupçonnée', 'Prendre en charge',
+	    'Décliner']);
+	await page.click('#card button[data-action=ack]');
+	await until('the French answer', async () =>
+	    (await text(page, '#card .result.good')).startsWith(
+	    'Vous avez pris l\'alerte en charge'), 8000);
+	await page.close();
+}
+
+await run(async () => {
+	const phone = await browser('chrome-i18n-phone', NARROW);
+	const desk = await browser('chrome-i18n-desk', DESK);
+
+	try {
+		const p = phone.pages()[0] || await phone.newPage();
+		const d = desk.pages()[0] || await desk.newPage();
+		// The responder is signed in before the report, to be called.
+		await responder(phone, () => french(p, join(dir,
+		    'i18n-report-fr-360.png')), join(dir,
+		    'i18n-responder-fr-360.png'));
+		await open(d, 'central', 'Connecté');
+		await screenshot(d, join(dir, 'i18n-report-fr-1280.png'),
+		    ['Surdose soupçonnée',
+		    'Que se passe-t-il? Appuyez sur un bouton :']);
+		await english(d, join(dir, 'i18n-report-en-1280.png'));
+		await english(p, join(dir, 'i18n-report-en-360.png'));
+	} finally {
+		await phone.close();
+		await desk.close();
+	}
+});
