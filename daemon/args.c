@@ -82,5 +82,9 @@ args_config(const struct args *a)
 		free(cause);
 		exit(1);
 	}
+	/* Before anything else is written: --check-config's readers see
+	 * them above its summary, the journal at the start. */
+	if (cf->warnings != NULL)
+		fputs(cf->warnings, stderr);
 	return cf;
 }

@@ -281,6 +281,8 @@ reload(struct daemon *d)
 		sdnotify_ready();
 		return;
 	}
+	if (cf->warnings != NULL)
+		log_warnx("reloaded with warnings:\n%s", cf->warnings);
 	if (d->engine != NULL) {
 		engine_flush(d->engine);
 		engine_set_config(d->engine, cf);

@@ -270,6 +270,28 @@ health_restore(struct engine *e)
 	return store_devices_pending(e->st, health_restore_one, e);
 }
 
+/* A label in every language it has, English first. */
+static void
+health_labels(const char **out, const char *label, char *const *labels)
+{
+	size_t i;
+
+	out[0] = label;
+	for (i = 1; i < I18N_NLANGS; i++)
+		out[i] = labels[i];
+}
+
+static void
+health_button(struct msg_doc *o, const struct conf_category *c,
+    const struct conf_branch *b)
+{
+	const char *l[I18N_NLANGS];
+
+	health_labels(l, c->label, c->labels);
+	msg_config_button(o, c->id, conf_category_label(c, b->language), l,
+	    c->severity);
+}
+
 /* The branch's buttons: its own list, else every category, most severe
  * first (in the order of the file within a severity). */
 static void
@@ -282,12 +304,11 @@ health_buttons(const struct config *cf, const struct conf_branch *b,
 
 	for (i = 0; i < b->nbuttons; i++)
 		if ((c = conf_category(cf, b->buttons[i])) != NULL)
-			msg_config_button(o, c->id, c->label, c->severity);
+			health_button(o, c, b);
 	for (sev = 1; b->buttons == NULL && sev <= 4; sev++)
 		for (i = 0; i < cf->ncategories; i++)
 			if (cf->categories[i].severity == sev)
-				msg_config_button(o, cf->categories[i].id,
-				    cf->categories[i].label, sev);
+				health_button(o, &cf->categories[i], b);
 }
 
 /* The library's ids and labels, for the pages to check a responder or a
@@ -296,19 +317,28 @@ static char *
 health_library(const struct config *cf, const char *webpush_key, int64_t now)
 {
 	struct msg_doc *o = msg_library_new();
+	const struct conf_responder *rp;
 	const struct conf_role *r;
+	const char *l[I18N_NLANGS];
 	size_t i;
 
 	for (i = 0; i < cf->nbranches; i++)
-		msg_library_branch(o, cf->branches[i].id, cf->branches[i].name);
-	for (i = 0; i < cf->ncategories; i++)
+		msg_library_branch(o, cf->branches[i].id, cf->branches[i].name,
+		    cf->branches[i].timezone, cf->branches[i].language);
+	for (i = 0; i < cf->ncategories; i++) {
+		health_labels(l, cf->categories[i].label,
+		    cf->categories[i].labels);
 		msg_library_category(o, cf->categories[i].id,
-		    cf->categories[i].label, cf->categories[i].severity);
+		    cf->categories[i].label, l, cf->categories[i].severity);
+	}
 	for (i = 0; i < cf->nresponders; i++) {
-		r = conf_role(cf, cf->responders[i].role);
-		msg_library_responder(o, cf->responders[i].id,
-		    cf->responders[i].role, r != NULL ? r->label :
-		    cf->responders[i].role);
+		rp = &cf->responders[i];
+		if ((r = conf_role(cf, rp->role)) != NULL)
+			health_labels(l, r->label, r->labels);
+		else
+			health_labels(l, rp->role, (char *[I18N_NLANGS]){ 0 });
+		msg_library_responder(o, rp->id, rp->role, l[0], l,
+		    rp->language);
 	}
 	if (webpush_key != NULL)
 		msg_library_webpush(o, webpush_key);
@@ -324,7 +354,7 @@ health_config(struct engine *e, int64_t now)
 
 	for (i = 0; i < e->cf->nbranches; i++) {
 		b = &e->cf->branches[i];
-		o = msg_config_new(b->id, b->name, b->timezone);
+		o = msg_config_new(b->id, b->name, b->timezone, b->language);
 		health_buttons(e->cf, b, o);
 		msg_doc_int(o, "offline_after", e->cf->page_no_answer);
 		turn_queue(e, topic_make(e->cf->topic_prefix,

@@ -24,8 +24,9 @@
 
 /* ---- errors ------------------------------------------------------------ */
 
-static void check_vadd(struct conf_check *, const char *, int, const char *,
-    va_list) __attribute__((format(printf, 4, 0)));
+static void check_vadd(struct conf_err **, size_t *, struct conf_check *,
+    const char *, int, const char *, va_list)
+    __attribute__((format(printf, 6, 0)));
 
 /* The name of file for errors; the caller frees it. libconfig names an
  * included file as @include wrote it. */
@@ -40,19 +41,19 @@ conf_check_file(const struct conf_check *ck, const char *file)
 }
 
 static void
-check_vadd(struct conf_check *ck, const char *file, int line, const char *fmt,
-    va_list ap)
+check_vadd(struct conf_err **errs, size_t *n, struct conf_check *ck,
+    const char *file, int line, const char *fmt, va_list ap)
 {
 	struct conf_err *e;
 	char *msg;
 
 	if (vasprintf(&msg, fmt, ap) == -1)
 		msg = xstrdup("out of memory");
-	ck->errs = xreallocarray(ck->errs, ck->nerrs + 1, sizeof *ck->errs);
-	e = &ck->errs[ck->nerrs];
+	*errs = xreallocarray(*errs, *n + 1, sizeof **errs);
+	e = &(*errs)[*n];
 	e->file = conf_check_file(ck, file);
 	e->line = line > 0 ? line : 1; /* a file-wide error: point at the top */
-	e->seq = ck->nerrs++;
+	e->seq = (*n)++;
 	e->msg = msg;
 }
 
@@ -63,7 +64,7 @@ conf_check_at(struct conf_check *ck, const char *file, int line,
 	va_list ap;
 
 	va_start(ap, fmt);
-	check_vadd(ck, file, line, fmt, ap);
+	check_vadd(&ck->errs, &ck->nerrs, ck, file, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -81,7 +82,21 @@ conf_check_err(struct conf_check *ck, const config_setting_t *s,
 		line = (int)config_setting_source_line(s);
 	}
 	va_start(ap, fmt);
-	check_vadd(ck, file, line, fmt, ap);
+	check_vadd(&ck->errs, &ck->nerrs, ck, file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* A warning about setting s: the file loads, the warning is printed. */
+void
+conf_check_warn(struct conf_check *ck, const config_setting_t *s,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_vadd(&ck->warns, &ck->nwarns, ck, s ?
+	    config_setting_source_file(s) : NULL, s ?
+	    (int)config_setting_source_line(s) : 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -98,35 +113,57 @@ check_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* In file and line order, one "file:line: <what>message" a line. */
+static char *
+check_lines(struct conf_err *errs, size_t n, const char *what)
+{
+	char *all = xstrdup(""), *next;
+	size_t i;
+
+	if (n > 1)
+		qsort(errs, n, sizeof *errs, check_cmp);
+	for (i = 0; i < n; i++) {
+		next = xasprintf("%s%s:%d: %s%s\n", all, errs[i].file,
+		    errs[i].line, what, errs[i].msg);
+		free(all);
+		all = next;
+	}
+	return all;
+}
+
 /* All errors in file and line order, one "file:line: message" a line. */
 char *
 conf_check_cause(struct conf_check *ck)
 {
-	char *cause = xstrdup(""), *next;
+	return check_lines(ck->errs, ck->nerrs, "");
+}
+
+char *
+conf_check_warnings(struct conf_check *ck)
+{
+	return ck->nwarns > 0 ? check_lines(ck->warns, ck->nwarns,
+	    "warning: ") : NULL;
+}
+
+static void
+errs_clear(struct conf_err **errs, size_t *n)
+{
 	size_t i;
 
-	qsort(ck->errs, ck->nerrs, sizeof *ck->errs, check_cmp);
-	for (i = 0; i < ck->nerrs; i++) {
-		next = xasprintf("%s%s:%d: %s\n", cause, ck->errs[i].file,
-		    ck->errs[i].line, ck->errs[i].msg);
-		free(cause);
-		cause = next;
+	for (i = 0; i < *n; i++) {
+		free((*errs)[i].file);
+		free((*errs)[i].msg);
 	}
-	return cause;
+	free(*errs);
+	*errs = NULL;
+	*n = 0;
 }
 
 void
 conf_check_clear(struct conf_check *ck)
 {
-	size_t i;
-
-	for (i = 0; i < ck->nerrs; i++) {
-		free(ck->errs[i].file);
-		free(ck->errs[i].msg);
-	}
-	free(ck->errs);
-	ck->errs = NULL;
-	ck->nerrs = 0;
+	errs_clear(&ck->errs, &ck->nerrs);
+	errs_clear(&ck->warns, &ck->nwarns);
 }
 
 /* ---- lookups ----------------------------------------------------------- */

@@ -8,11 +8,15 @@
 
 #include <stddef.h>
 
+#include "i18n.h"
+
 #define CONF_ID_MAX 64 /* longest id of a branch, role, responder... */
 
 struct conf_role {
 	char *id;    /* "crisis_worker" */
 	char *label; /* "crisis worker" */
+	char *labels[I18N_NLANGS]; /* by i18n_index: "intervenant·e"; [0]
+				    * unused (label is English); NULL: none */
 	char *reports_to; /* the role one up (overdue debriefs), or NULL */
 	int drill;   /* a life_threat role is notified for drills only
 		      * when set (default 0); other roles always are */
@@ -47,6 +51,8 @@ struct conf_branch {
 	char *id;       /* "central": the {branch} topic segment */
 	char *name;     /* "Central Library" */
 	char *timezone; /* "America/Toronto" */
+	char *language; /* "fr"; NULL: not set (beacond speaks English, the
+			 * pages follow the browser) */
 	char **buttons; /* categories on the staff report page, in order;
 			 * NULL: every category, most severe first */
 	size_t nbuttons;
@@ -65,6 +71,7 @@ struct conf_responder {
 	char *id;    /* "crisis-1": the {responder} topic segment */
 	char *name;  /* "Crisis worker on duty" */
 	char *role;  /* a conf_role id */
+	char *language; /* "fr"; NULL: the incident's branch's */
 	char **branches; /* branch ids; "*" covers every branch */
 	size_t nbranches;
 	int line;
@@ -93,6 +100,7 @@ struct conf_policy {
 struct conf_category {
 	char *id;    /* "overdose": the report's "type" */
 	char *label; /* "Suspected overdose" */
+	char *labels[I18N_NLANGS]; /* as conf_role's */
 	int severity; /* default severity 1..4 */
 	char *policy; /* a conf_policy id */
 	const struct conf_policy *pol; /* resolved by conf_load */
@@ -110,6 +118,10 @@ struct conf_category {
 
 struct config {
 	char *path; /* the file it was read from, or the name given */
+	/* What is valid but will surprise: "file:line: warning: ..." lines
+	 * (a label with no translation for a language in use, a language
+	 * this machine cannot show), or NULL. */
+	char *warnings;
 
 	/* beacon: { ... } */
 	char *topic_prefix;   /* "beacon" */
@@ -279,6 +291,16 @@ void conf_policy_free(struct conf_policy *);
 /* 1 if the two have the same steps (timing, repeats, roles, responders). */
 int conf_policy_equal(const struct conf_policy *,
     const struct conf_policy *);
+/* The label in lang (a branch's or a responder's language), else the
+ * English one. */
+const char *conf_role_label(const struct conf_role *, const char *lang);
+const char *conf_category_label(const struct conf_category *,
+    const char *lang);
+/* The language beacond speaks to a branch ("en" when not set), and to a
+ * responder about an incident at branch (their own, else the branch's). */
+const char *conf_branch_lang(const struct config *, const char *branch);
+const char *conf_responder_lang(const struct config *,
+    const char *responder, const char *branch);
 /* 1 if the list holds s. */
 int conf_has(char *const *list, size_t n, const char *s);
 /* 1 if the responder covers the branch. */

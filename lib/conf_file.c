@@ -131,9 +131,9 @@ conf_file_close(struct conf_file *f, char **cause)
 
 	if (f->ck.nerrs != 0) {
 		*cause = conf_check_cause(&f->ck);
-		conf_check_clear(&f->ck);
 		rc = -1;
 	}
+	conf_check_clear(&f->ck);
 	config_destroy(&f->lc);
 	free(f);
 	return rc;

@@ -24,6 +24,15 @@ strs_free(char **v, size_t n)
 }
 
 static void
+labels_free(char **labels)
+{
+	size_t i;
+
+	for (i = 0; i < I18N_NLANGS; i++)
+		free(labels[i]);
+}
+
+static void
 policy_free(struct conf_policy *pol)
 {
 	size_t i;
@@ -159,18 +168,21 @@ conf_free_lists(struct config *cf)
 	for (i = 0; i < cf->nroles; i++) {
 		free(cf->roles[i].id);
 		free(cf->roles[i].label);
+		labels_free(cf->roles[i].labels);
 		free(cf->roles[i].reports_to);
 	}
 	for (i = 0; i < cf->nbranches; i++) {
 		free(cf->branches[i].id);
 		free(cf->branches[i].name);
 		free(cf->branches[i].timezone);
+		free(cf->branches[i].language);
 		strs_free(cf->branches[i].buttons, cf->branches[i].nbuttons);
 	}
 	for (i = 0; i < cf->nresponders; i++) {
 		free(cf->responders[i].id);
 		free(cf->responders[i].name);
 		free(cf->responders[i].role);
+		free(cf->responders[i].language);
 		strs_free(cf->responders[i].branches,
 		    cf->responders[i].nbranches);
 	}
@@ -179,6 +191,7 @@ conf_free_lists(struct config *cf)
 	for (i = 0; i < cf->ncategories; i++) {
 		free(cf->categories[i].id);
 		free(cf->categories[i].label);
+		labels_free(cf->categories[i].labels);
 		free(cf->categories[i].policy);
 		strs_free(cf->categories[i].require,
 		    cf->categories[i].nrequire);
@@ -198,6 +211,7 @@ conf_free(struct config *cf)
 	free(cf->policies);
 	free(cf->categories);
 	strs_free(cf->life_roles, cf->nlife_roles);
+	free(cf->warnings);
 	free(cf->debrief_role);
 	free(cf->push_url);
 	free(cf->push_token);

@@ -33,6 +33,8 @@ struct conf_check {
 	const char *dir;  /* where @include finds its files, or NULL */
 	struct conf_err *errs;
 	size_t nerrs;
+	struct conf_err *warns;	/* the same, for warnings */
+	size_t nwarns;
 };
 
 /* One top-level list of groups: roles, branches, responders... */
@@ -58,6 +60,10 @@ struct list_desc {
 void conf_check_at(struct conf_check *, const char *file, int line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 char *conf_check_file(const struct conf_check *ck, const char *file);
+void conf_check_warn(struct conf_check *ck, const config_setting_t *s,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The warnings as "file:line: warning: message" lines, or NULL. */
+char *conf_check_warnings(struct conf_check *ck);
 char *conf_check_cause(struct conf_check *ck);
 void conf_check_clear(struct conf_check *ck);
 
@@ -68,6 +74,13 @@ const char *conf_valid_base_url(const char *s);
 const char *conf_valid_vapid_subject(const char *s);
 const char *conf_valid_listen(const char *s);
 const char *conf_valid_timezone(const char *s);
+const char *conf_valid_language(const char *s);
+void conf_field_labels(struct conf_check *ck, const config_setting_t *s,
+    const char *ctx, const struct conf_field *f, void *base);
+/* conf_lang.c: labels of languages in use, languages this machine
+ * cannot show. */
+void conf_check_languages(struct conf_check *ck, const config_t *lc,
+    const struct config *cf);
 void conf_field_secret(struct conf_check *ck, const config_setting_t *s,
     const char *ctx, const struct conf_field *f, void *base);
 void conf_field_strs(struct conf_check *ck, const config_setting_t *s,

@@ -442,6 +442,8 @@ conf_read(struct conf_check *ck, const config_t *lc, struct config *cf)
 	for (i = 0; i < conf_nlists; i++)
 		conf_list_check(ck, root, &conf_lists[i], cf);
 	conf_check_records(ck, lc, cf);
+	if (ck->nerrs == 0)
+		conf_check_languages(ck, lc, cf);
 }
 
 /* Check a parsed file; on success *out owns the result. */
@@ -452,8 +454,10 @@ conf_finish(struct conf_file *f, const char *name, struct config **out,
 	struct config *cf = xcalloc(1, sizeof *cf);
 
 	cf->path = xstrdup(name);
-	if (conf_file_root(f) != NULL)
+	if (conf_file_root(f) != NULL) {
 		conf_read(conf_file_check(f), conf_file_config(f), cf);
+		cf->warnings = conf_check_warnings(conf_file_check(f));
+	}
 	*out = NULL;
 	if (conf_file_close(f, cause) != 0) {
 		conf_free(cf);

@@ -56,6 +56,16 @@ lang_def(const char *code, size_t *ix)
 	return NULL;
 }
 
+_Static_assert(NLANGS == I18N_NLANGS, "one lang_def per language");
+
+int
+i18n_index(const char *code)
+{
+	size_t i;
+
+	return lang_def(code, &i) != NULL ? (int)i : -1;
+}
+
 int
 i18n_known(const char *code)
 {

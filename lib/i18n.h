@@ -21,6 +21,10 @@
 /* The languages Beacon speaks, English first; NULL-terminated. */
 extern const char *const i18n_languages[];
 
+#define I18N_NLANGS 2
+
+/* code's index in i18n_languages (English is 0), or -1. */
+int i18n_index(const char *code);
 /* 1 if code is one of i18n_languages ("en", "fr"). */
 int i18n_known(const char *code);
 /* The language's name in itself ("English", "français"), or NULL. */

@@ -8,6 +8,7 @@
 #ifndef BEACON_MSG_H
 #define BEACON_MSG_H
 
+#include "i18n.h"
 #include "beacon.h"
 
 enum action {
@@ -364,24 +365,30 @@ char *msg_selftest_result_encode(const char *id, int64_t ts);
  * "ts"}. */
 char *msg_device_notice_encode(const struct device *, const char *kind,
     const char *message, int64_t ts);
-/* beacon/config/{branch}: {"branch", "name", "timezone", "buttons":
- * [{"type", "label", "severity"}...], "ts"}. Build with _new, add the
- * buttons, then _finish (the caller frees the text). */
+/* beacon/config/{branch}: {"branch", "name", "timezone", "language" (when
+ * set), "buttons": [{"type", "label", "labels", "severity"}...], "ts"}.
+ * Build with _new, add the buttons, then _finish (the caller frees the
+ * text). labels: a label per language, by i18n_index ([0] English; NULL:
+ * none); "label" is the one in the branch's language. */
 struct msg_doc *msg_config_new(const char *branch, const char *name,
-    const char *timezone);
+    const char *timezone, const char *language);
 void msg_config_button(struct msg_doc *, const char *type, const char *label,
-    int severity);
+    const char *const *labels, int severity);
 char *msg_config_finish(struct msg_doc *, int64_t ts);
 /* beacon/config/_library: what the pages check ids against and name them
- * by: {"branches": [{"branch", "name"}], "categories": [{"type", "label",
- * "severity"}], "responders": [{"id", "role", "label"}], "ts"}: ids and
- * labels, nothing personal. Finished with msg_config_finish. */
+ * by: {"branches": [{"branch", "name", "timezone", "language"}],
+ * "categories": [{"type", "label", "labels", "severity"}], "responders":
+ * [{"id", "role", "label", "labels", "language"}], "ts"}: ids, labels and
+ * languages ("language" only where set), nothing personal. Finished with
+ * msg_config_finish. */
 struct msg_doc *msg_library_new(void);
-void msg_library_branch(struct msg_doc *, const char *id, const char *name);
+void msg_library_branch(struct msg_doc *, const char *id, const char *name,
+    const char *timezone, const char *language);
 void msg_library_category(struct msg_doc *, const char *type,
-    const char *label, int severity);
+    const char *label, const char *const *labels, int severity);
 void msg_library_responder(struct msg_doc *, const char *id,
-    const char *role, const char *label);
+    const char *role, const char *label, const char *const *labels,
+    const char *language);
 /* "webpush": {"public_key"}: the VAPID key the app subscribes with. */
 void msg_library_webpush(struct msg_doc *, const char *public_key);
 

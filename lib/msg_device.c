@@ -113,23 +113,40 @@ msg_device_notice_encode(const struct device *d, const char *kind,
 }
 
 struct msg_doc *
-msg_config_new(const char *branch, const char *name, const char *timezone)
+msg_config_new(const char *branch, const char *name, const char *timezone,
+    const char *language)
 {
 	struct msg_doc *m = msg_doc_new();
 
 	json_object_set_new(m->o, "branch", json_string(branch));
 	json_object_set_new(m->o, "name", json_string(name));
 	json_object_set_new(m->o, "timezone", json_string(timezone));
+	if (language != NULL)
+		json_object_set_new(m->o, "language", json_string(language));
 	json_object_set_new(m->o, "buttons", json_array());
 	return m;
 }
 
+/* {"en": "Suspected overdose", "fr": "Surdose soupçonnée"} */
+static json_t *
+msg_labels(const char *const *labels)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < I18N_NLANGS; i++)
+		if (labels[i] != NULL)
+			json_object_set_new(o, i18n_languages[i],
+			    json_string(labels[i]));
+	return o;
+}
+
 void
 msg_config_button(struct msg_doc *o, const char *type, const char *label,
-    int severity)
+    const char *const *labels, int severity)
 {
-	json_t *b = json_pack("{s:s, s:s, s:i}", "type", type, "label", label,
-	    "severity", severity);
+	json_t *b = json_pack("{s:s, s:s, s:o, s:i}", "type", type, "label",
+	    label, "labels", msg_labels(labels), "severity", severity);
 
 	if (b == NULL)
 		fatalx("msg: cannot build a button");
@@ -156,26 +173,36 @@ msg_library_add(struct msg_doc *o, const char *list, json_t *x)
 }
 
 void
-msg_library_branch(struct msg_doc *o, const char *id, const char *name)
+msg_library_branch(struct msg_doc *o, const char *id, const char *name,
+    const char *timezone, const char *language)
 {
-	msg_library_add(o, "branches", json_pack("{s:s, s:s}", "branch", id,
-	    "name", name));
+	json_t *b = json_pack("{s:s, s:s, s:s}", "branch", id, "name", name,
+	    "timezone", timezone);
+
+	if (b != NULL && language != NULL)
+		json_object_set_new(b, "language", json_string(language));
+	msg_library_add(o, "branches", b);
 }
 
 void
 msg_library_category(struct msg_doc *o, const char *type, const char *label,
-    int severity)
+    const char *const *labels, int severity)
 {
-	msg_library_add(o, "categories", json_pack("{s:s, s:s, s:i}", "type",
-	    type, "label", label, "severity", severity));
+	msg_library_add(o, "categories", json_pack("{s:s, s:s, s:o, s:i}",
+	    "type", type, "label", label, "labels", msg_labels(labels),
+	    "severity", severity));
 }
 
 void
 msg_library_responder(struct msg_doc *o, const char *id, const char *role,
-    const char *label)
+    const char *label, const char *const *labels, const char *language)
 {
-	msg_library_add(o, "responders", json_pack("{s:s, s:s, s:s}", "id", id,
-	    "role", role, "label", label));
+	json_t *r = json_pack("{s:s, s:s, s:s, s:o}", "id", id, "role", role,
+	    "label", label, "labels", msg_labels(labels));
+
+	if (r != NULL && language != NULL)
+		json_object_set_new(r, "language", json_string(language));
+	msg_library_add(o, "responders", r);
 }
 
 char *

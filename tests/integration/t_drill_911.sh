@@ -59,7 +59,8 @@ has status "$PREFIX/incident/1" '.call_911 == false and .would_call_911' ||
 	fail "the drill's incident topic: $(payloads status "$PREFIX/incident/1")"
 
 # Pushes: the drill's say what a real event would need, never CALL 911.
-wait_for 10 test "$(jq -s 'length' "$TMP/pushd.jsonl")" -ge 5
+pushes_at_least() { [ "$(jq -s 'length' "$TMP/pushd.jsonl")" -ge "$1" ]; }
+wait_for 10 pushes_at_least 5
 jq -c '.json | {title, message}' "$TMP/pushd.jsonl"
 expect_eq "$(jq -s 'map(select(.json.title | startswith("DRILL:")) |
     select(.json.message | contains("CALL 911"))) | length' \

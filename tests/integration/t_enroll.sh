@@ -176,7 +176,8 @@ subs() {
 	sqlite3 "$DB" "SELECT count(*) FROM push_subscriptions
 	    WHERE responder = 'crisis-1' AND device = '$1'"
 }
-wait_for 5 test "$(subs phone-a)" = 1
+subs_are() { [ "$(subs "$1")" = "$2" ]; }
+wait_for 5 subs_are phone-a 1
 
 # ---- revoke ------------------------------------------------------------------
 
