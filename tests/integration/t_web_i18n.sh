@@ -28,6 +28,10 @@ start_broker_ws "$WEB"
 start_beacond
 web_config central eastside _library
 
+# beacond's own status messages in French, once po/fr.po has them.
+BEACON_DAEMON_FR=0
+grep -q '^msgid "received"$' "$BEACON_SRC/po/fr.po" && BEACON_DAEMON_FR=1
+export BEACON_DAEMON_FR
 web_test i18n_pages.mjs "$TMP"
 for f in report-fr-360 responder-fr-360 report-fr-1280 report-en-1280 \
     report-en-360; do
