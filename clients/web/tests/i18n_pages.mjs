@@ -7,14 +7,34 @@
 // responder app signed in as crisis-1 speaks French, its alert card too;
 // Eastside has no language and its page stays English. Pictures at
 // 360x740 and 1280x800 go to the directory given as the first argument.
-import { join } from 'node:path';
+// axe-core checks the French report page and alert card as t_web_axe
+// checks the English ones: a serious or critical violation fails.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { browser, fail, env, run, say, screenshot, text, until } from './lib.mjs';
 
 const dir = process.argv[2];
 const NARROW = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1,
-	isMobile: true, hasTouch: true, locale: 'en-US' };
-const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-US' };
+	isMobile: true, hasTouch: true, locale: 'en-US', bypassCSP: true };
+const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-US',
+	bypassCSP: true };
 const RED = 'rgb(180, 35, 24)';
+const AXE = readFileSync(join(dirname(fileURLToPath(import.meta.url)),
+    '../node_modules/axe-core/axe.min.js'), 'utf8');
+
+async function axe(page, what) {
+	if (!(await page.evaluate(() => typeof window.axe === 'object')))
+		await page.addScriptTag({ content: AXE });
+	const v = await page.evaluate(async () =>
+	    (await window.axe.run(document, { resultTypes: ['violations'] }))
+		.violations.map((x) => `${x.impact} ${x.id}: ${x.nodes.map((n) =>
+		n.target.join(' ')).slice(0, 4).join(', ')}`));
+	const bad = v.filter((x) => /^(serious|critical) /.test(x));
+
+	say(`axe, ${what}: ${v.length} violation(s)`, v.join('; '));
+	bad.length && fail(`axe, ${what}: ${bad.join('; ')}`);
+}
 
 async function lang(page) {
 	return page.evaluate(() => document.documentElement.lang);
@@ -91,6 +111,7 @@ async function french(page, shot) {
 	    fail(`the answer names the report "${what}"`);
 	await screenshot(page, shot, ['COMPOSEZ LE 911 MAINTENANT',
 	    'Surdose soupçonnée', head], { fullPage: true });
+	await axe(page, 'the French report page');
 }
 
 // Eastside: no language in beacon.conf, an English browser: English.
@@ -138,6 +159,7 @@ async function responder(ctx, report, shot) {
 		c.includes(want) || fail(`the card lacks "${want}": ${c}`);
 	await screenshot(page, shot, ['Surdose soupçonnée', 'Prendre en charge',
 	    'Décliner']);
+	await axe(page, 'the French alert card');
 	await page.click('#card button[data-action=ack]');
 	await until('the French answer', async () =>
 	    (await text(page, '#card .result.good')).startsWith(
