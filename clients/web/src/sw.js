@@ -101,12 +101,11 @@ self.addEventListener('fetch', (e) => {
 
 // ---- pushed alerts -----------------------------------------------------------
 
-// The push message (docs/protocol.md), or null when it cannot be read.
-function pushed(data) {
+// The push message (docs/protocol.md) as JSON, or null.
+function json(data) {
 	try {
 		const m = data ? data.json() : null;
-		return m && typeof m === 'object' && typeof m.title === 'string' ?
-		    m : null;
+		return m && typeof m === 'object' ? m : null;
 	} catch {
 		return null;
 	}
@@ -126,8 +125,9 @@ function buttons(m, lang) {
 // advice, in the words the app uses: shown as they come. A message this
 // worker cannot read still rings: never a push dropped in silence.
 async function showPush(data) {
-	const m = pushed(data);
-	const lang = await pickLanguage(m && m.lang);
+	const j = json(data);
+	const m = j && typeof j.title === 'string' ? j : null;
+	const lang = await pickLanguage(j && j.lang);
 
 	if (!m)
 		return self.registration.showNotification(t(lang, 'sw.unreadable'), {

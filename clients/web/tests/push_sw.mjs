@@ -14,7 +14,10 @@
 //   stand-in, is delivered to the app's service worker through the
 //   DevTools protocol: it shows the incident with Acknowledge and Decline
 //   (and a message that is not JSON as a plain "open the app"
-//   notification, never nothing). Acknowledge, as the notification's
+//   notification, never nothing). Told French by the page, the worker
+//   says its own words in French: « Beacon : ouvrez l'application », and
+//   Prendre en charge and Décliner for buttons a push names without a
+//   title. Acknowledge, as the notification's
 //   button runs it, POSTs beacond's action link: the reporter is told
 //   crisis-1 is coming, and the answer takes the alert's place.
 //
@@ -222,6 +225,41 @@ async function deliver(ctx, page, payload) {
 	await until('a notification for the message that is not JSON',
 	    async () => (await shown(page, 'beacon')).some((x) =>
 	    x.title === 'Beacon: open the app'));
+	await french(cdp, page, registration, payload);
+}
+
+// The worker's own words in the language the page last told it.
+async function french(cdp, page, registration, payload) {
+	const told = (lang) => page.evaluate(async (l) =>
+	    (await navigator.serviceWorker.ready).active.postMessage({ lang: l }),
+	lang);
+	const m = JSON.parse(payload);
+
+	await told('fr');
+	await cdp.send('ServiceWorker.deliverPushMessage',
+	    { origin: http, registrationId: registration, data: 'not JSON' });
+	await until('« Beacon : ouvrez l\'application »', async () =>
+	    (await shown(page, 'beacon')).some((x) =>
+	    x.title === 'Beacon : ouvrez l\'application'));
+	m.tag = 'titles-fr';
+	m.actions = m.actions.map((a) => ({ action: a.action, url: a.url }));
+	await cdp.send('ServiceWorker.deliverPushMessage',
+	    { origin: http, registrationId: registration,
+	    data: JSON.stringify(m) });
+	const n = await until('buttons named in French', async () =>
+	    (await shown(page, 'titles-fr')).find((x) => x.actions.length));
+	say('without titles, in French:', JSON.stringify(n.actions));
+	JSON.stringify(n.actions) === JSON.stringify([['ack',
+	    'Prendre en charge'], ['decline', 'Décliner']]) ||
+	    fail(`the buttons named by the worker: ${n.actions}`);
+	n.title.includes('Mental-health crisis') ||
+	    fail(`beacond's title was not shown as it came: ${n.title}`);
+	await page.evaluate(async () => {
+		const reg = await navigator.serviceWorker.ready;
+		for (const x of await reg.getNotifications({ tag: 'titles-fr' }))
+			x.close();
+	});
+	await told('en');
 }
 
 // Acknowledge, as notificationclick runs it for the button.
