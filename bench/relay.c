@@ -273,7 +273,7 @@ relay_notify(struct relay *r, const char *branch, const struct report *rep)
 	inc.r = *rep;
 	inc.created = inc.updated = clock_now();
 	n = (struct notify){ &inc, "Welfare check", "floor", 0, 0,
-	    inc.created, NULL, NULL };
+	    inc.created, NULL, NULL, NULL };
 	json = msg_notify_encode(&n);
 	if (r->st != NULL && record_write(r, &inc, json) != 0) {
 		free(json);

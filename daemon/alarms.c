@@ -145,48 +145,53 @@ alarms_relate(struct incident *inc, int64_t other)
 	return 1;
 }
 
+/* labels are in lang already; English puts an article before each. */
 void
 alarms_called_text(const char *const *labels, size_t n, int routed,
-    char *buf, size_t len)
+    const char *lang, char *buf, size_t len)
 {
+	char list[DETAIL_MAX + 1];
 	size_t i, off = 0;
+	int en = i18n_index(lang) <= 0;
 
 	buf[0] = '\0';
 	if (n == 0) {
-		snprintf(buf, len, routed ? "no one could be called" :
-		    "nobody has been called yet");
+		snprintf(buf, len, "%s", routed ? T_(lang, "no one could be "
+		    "called") : T_(lang, "nobody has been called yet"));
 		return;
 	}
-	for (i = 0; i < n && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s%s", i == 0 ? "" :
-		    i + 1 == n ? " and " : ", ", role_article(labels[i]),
-		    labels[i]);
-	if (off < len)
-		snprintf(buf + off, len - off, " %s already called",
-		    n == 1 ? "is" : "are");
+	list[0] = '\0';
+	for (i = 0; i < n && off < sizeof list; i++)
+		off += snprintf(list + off, sizeof list - off, "%s%s%s",
+		    i == 0 ? "" : i + 1 == n ? T_(lang, " and ") : ", ",
+		    en ? role_article(labels[i]) : "", labels[i]);
+	snprintf(buf, len, TN_(lang, "%s is already called",
+	    "%s are already called", n), list);
 }
 
 void
 alarms_press_text(const struct incident *inc, const struct report *r,
-    const char *called, const char *acked, char *buf, size_t len)
+    const char *called, const char *acked, const char *lang, char *buf,
+    size_t len)
 {
 	size_t off;
 
 	/* A drill's status says drill: its clients put DRILL first. */
-	off = (size_t)snprintf(buf, len, "joined to incident %lld",
-	    (long long)inc->id);
-	if (off < len && inc->r.location[0] != '\0')
-		off += (size_t)snprintf(buf + off, len - off, " at %s",
-		    inc->r.location);
+	if (inc->r.location[0] != '\0')
+		off = (size_t)snprintf(buf, len, T_(lang, "joined to incident "
+		    "%lld at %s"), (long long)inc->id, inc->r.location);
+	else
+		off = (size_t)snprintf(buf, len, T_(lang, "joined to incident "
+		    "%lld"), (long long)inc->id);
 	if (off < len)
 		off += (size_t)snprintf(buf + off, len - off, ": %s", called);
 	if (off < len && acked != NULL && acked[0] != '\0')
-		off += (size_t)snprintf(buf + off, len - off, "; %s "
-		    "acknowledged", acked);
+		off += (size_t)snprintf(buf + off, len - off, T_(lang, "; %s "
+		    "acknowledged"), acked);
 	if (off < len && r->location[0] != '\0' &&
 	    !alarms_same_text(r->location, inc->r.location))
-		snprintf(buf + off, len - off, "; your location, %s, is added "
-		    "to it", r->location);
+		snprintf(buf + off, len - off, T_(lang, "; your location, %s, "
+		    "is added to it"), r->location);
 }
 
 /* ---- the engine acting on them ------------------------------------------ */
@@ -275,6 +280,7 @@ alarms_stand_down_all(struct engine *e, struct incident *inc,
 	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	struct names ns = { NULL, 0, 0 };
 	size_t i, told = 0;
+	const char *lang;
 
 	if (store_notified(e->st, inc->id, incident_names_add, &ns) != 0)
 		log_warnx("incident=%lld: who was notified is unknown",
@@ -282,11 +288,16 @@ alarms_stand_down_all(struct engine *e, struct incident *inc,
 	for (i = 0; i < ns.n; i++) {
 		/* The same notice as a stand-down on acknowledgment
 		 * (feedback_stand_down); `by` is the reporter's device here. */
-		struct notice nt = { inc, "stand_down", cat ? cat->label :
-			inc->r.type, reason, by, NULL, NULL, message, now };
+		struct notice nt = { inc, "stand_down", inc->r.type, reason, by,
+			NULL, NULL, message, now, NULL };
 
 		if (except != NULL && strcmp(ns.v[i], except) == 0)
 			continue;
+		lang = conf_responder_lang(e->cf, ns.v[i], inc->branch);
+		nt.lang = lang;
+		nt.message = T_(lang, message);
+		if (cat != NULL)
+			nt.label = conf_category_label(cat, lang);
 		incident_event(e, inc, now, "stand_down", ns.v[i], -1,
 		    "%sreason=%s by=%s", inc->r.drill ? "DRILL: " : "", reason,
 		    by);
@@ -326,8 +337,8 @@ alarms_cancel(struct engine *e, const char *topic, const char *branch,
 	if (!state_open(inc.state)) {
 		incident_event(e, &inc, now, "cancel_refused", by, -1,
 		    "cancel received after the incident was closed");
-		reporter_tell(e, &inc, NULL,
-		    "already closed: nothing to cancel");
+		reporter_tell(e, &inc, NULL, T_(REPORTER_LANG(e, &inc),
+		    "already closed: nothing to cancel"));
 		return;
 	}
 	inc.due_at = -1;
@@ -338,26 +349,27 @@ alarms_cancel(struct engine *e, const char *topic, const char *branch,
 		    inc.r.drill ? "DRILL: " : "");
 		log_info("incident=%lld event=cancelled", (long long)inc.id);
 		incident_save(e, &inc, now);
-		reporter_announce(e, &inc, by,
-		    "cancelled: nobody was notified");
+		reporter_announce(e, &inc, by, T_(REPORTER_LANG(e, &inc),
+		    "cancelled: nobody was notified"));
 		return;
 	}
 	incident_event(e, &inc, now, "false_alarm", by, inc.step, "%sfalse "
 	    "alarm: cancelled by the reporter", inc.r.drill ? "DRILL: " : "");
 	log_info("incident=%lld event=false_alarm", (long long)inc.id);
 	n = alarms_stand_down_all(e, &inc, "false_alarm", by, NULL,
-	    "false alarm: cancelled by the reporter; stand down", now);
+	    N_("false alarm: cancelled by the reporter; stand down"), now);
 	incident_save(e, &inc, now);
-	snprintf(text, sizeof text, "false alarm: %zu responder%s told to "
-	    "stand down", n, n == 1 ? "" : "s");
+	snprintf(text, sizeof text, TN_(REPORTER_LANG(e, &inc), "false alarm: "
+	    "%zu responder told to stand down", "false alarm: %zu responders "
+	    "told to stand down", n), n);
 	reporter_announce(e, &inc, by, text);
 }
 
 /* Who was called for inc, in words (alarms_called_text): the labels of
  * the roles of everyone notified, each once. */
 void
-alarms_who_called(struct engine *e, const struct incident *inc, char *buf,
-    size_t len)
+alarms_who_called(struct engine *e, const struct incident *inc,
+    const char *lang, char *buf, size_t len)
 {
 	struct names ns = { NULL, 0, 0 };
 	const char **labels;
@@ -370,15 +382,15 @@ alarms_who_called(struct engine *e, const struct incident *inc, char *buf,
 	labels = xcalloc(ns.n + 1, sizeof *labels);
 	for (i = 0; i < ns.n; i++) {
 		const char *role = engine_responder_role(e->cf, ns.v[i]);
-		const char *l = role[0] ? engine_role_label(e->cf, role) :
-		    ns.v[i];
+		const char *l = role[0] ? engine_role_label_in(e->cf, role,
+		    lang) : ns.v[i];
 
 		for (j = 0; j < n && strcmp(labels[j], l) != 0; j++)
 			;
 		if (j == n)
 			labels[n++] = l;
 	}
-	alarms_called_text(labels, n, inc->step >= 0, buf, len);
+	alarms_called_text(labels, n, inc->step >= 0, lang, buf, len);
 	free(labels);
 	free(ns.v);
 }
@@ -428,7 +440,8 @@ alarms_test_report(struct engine *e, const char *branch,
 	    clock_fmt(m->until, until, sizeof until));
 	log_info("incident=%lld event=test branch=%s report=%s",
 	    (long long)inc.id, branch, r->id);
-	reporter_announce(e, &inc, NULL, "test recorded: nobody was paged");
+	reporter_announce(e, &inc, NULL, T_(REPORTER_LANG(e, &inc),
+	    "test recorded: nobody was paged"));
 }
 
 /* Before a valid report opens an incident: a paused branch records it

@@ -45,12 +45,13 @@ int alarms_relate(struct incident *, int64_t other);
  * first step: the cancel window) or, once routed, "no one could be
  * called". */
 void alarms_called_text(const char *const *labels, size_t n, int routed,
-    char *buf, size_t len);
+    const char *lang, char *buf, size_t len);
 /* The sentence for report r, joined to inc: "joined to incident 9 at
  * Children's area, 1st floor: the crisis worker is already called", with
  * who acknowledged (or "") and the reporter's own location when it
  * differs. */
 void alarms_press_text(const struct incident *, const struct report *r,
-    const char *called, const char *acked, char *buf, size_t len);
+    const char *called, const char *acked, const char *lang, char *buf,
+    size_t len);
 
 #endif

@@ -23,12 +23,37 @@ debriefs_arm(struct engine *e, const struct debrief_due *d)
 
 /* Tell every responder of `role` on the incident's branch; falls back to
  * the debrief role when `role` has nobody there. Returns how many. */
+/* What a debrief notice says, in lang. */
+static void
+debriefs_text(const struct incident *inc, const char *kind, int64_t due,
+    const char *lang, char *buf, size_t len)
+{
+	char when[40];
+	int off = snprintf(buf, len, "%s", engine_drill(inc, lang));
+
+	clock_fmt(due, when, sizeof when);
+	if (off < 0 || (size_t)off >= len)
+		return;
+	buf += off;
+	len -= (size_t)off;
+	if (strcmp(kind, "debrief_due") == 0)
+		snprintf(buf, len, T_(lang, "debrief due for incident %lld by "
+		    "%s"), (long long)inc->id, when);
+	else if (strcmp(kind, "debrief_overdue") == 0)
+		snprintf(buf, len, T_(lang, "debrief overdue for incident %lld: "
+		    "due by %s"), (long long)inc->id, when);
+	else
+		snprintf(buf, len, T_(lang, "reminder: debrief for incident "
+		    "%lld: due by %s"), (long long)inc->id, when);
+}
+
 static size_t
 debriefs_tell(struct engine *e, struct incident *inc,
-    const char *role, const char *kind, int64_t due, const char *message,
-    int64_t now)
+    const char *role, const char *kind, int64_t due, int64_t now)
 {
 	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
+	char msg[DETAIL_MAX + 1];
+	const char *lang;
 	struct route rt;
 	size_t i;
 
@@ -41,9 +66,12 @@ debriefs_tell(struct engine *e, struct incident *inc,
 	for (i = 0; i < rt.n; i++) {
 		incident_event(e, inc, now, "notified", rt.who[i]->id, -1,
 		    "%s", kind);
+		lang = conf_responder_lang(e->cf, rt.who[i]->id, inc->branch);
+		debriefs_text(inc, kind, due, lang, msg, sizeof msg);
 		turn_notice(e, inc->id, rt.who[i]->id,
-		    msg_debrief_notice_encode(inc, kind, cat ? cat->label :
-		    NULL, due, message, now), now);
+		    msg_debrief_notice_encode(inc, kind, cat ?
+		    conf_category_label(cat, lang) : NULL, due, msg, lang,
+		    now), now);
 	}
 	if (rt.n == 0)
 		incident_event(e, inc, now, "no_one_available", NULL, -1,
@@ -56,7 +84,7 @@ void
 debriefs_open(struct engine *e, struct incident *inc, int64_t now)
 {
 	struct debrief_due d;
-	char when[40], msg[DETAIL_MAX + 1];
+	char when[40];
 
 	memset(&d, 0, sizeof d);
 	d.incident = inc->id;
@@ -65,11 +93,9 @@ debriefs_open(struct engine *e, struct incident *inc, int64_t now)
 		log_warnx("incident=%lld: debrief not recorded",
 		    (long long)inc->id);
 	clock_fmt(d.due_at, when, sizeof when);
-	snprintf(msg, sizeof msg, "%sdebrief due for incident %lld by %s",
-	    inc->r.drill ? "DRILL: " : "", (long long)inc->id, when);
 	incident_event(e, inc, now, "debrief_due", NULL, -1, "due by %s", when);
 	debriefs_tell(e, inc, e->cf->debrief_role, "debrief_due",
-	    d.due_at, msg, now);
+	    d.due_at, now);
 	log_info("incident=%lld event=debrief_due due=%s", (long long)inc->id,
 	    when);
 	debriefs_arm(e, &d);
@@ -82,7 +108,7 @@ debriefs_fire(struct engine *e, int64_t id, int64_t now)
 	struct debrief_due d;
 	struct incident inc;
 	const char *kind, *role;
-	char when[40], msg[DETAIL_MAX + 1];
+	char msg[DETAIL_MAX + 1];
 
 	memset(&inc, 0, sizeof inc);
 	if (store_debrief_due_get(e->st, id, &d) != 1 ||
@@ -93,12 +119,10 @@ debriefs_fire(struct engine *e, int64_t id, int64_t now)
 	if (store_debrief_due_update(e->st, &d) != 0)
 		log_warnx("incident=%lld: debrief state not recorded",
 		    (long long)id);
-	clock_fmt(d.due_at, when, sizeof when);
-	snprintf(msg, sizeof msg, "%s%s for incident %lld: due by %s",
-	    inc.r.drill ? "DRILL: " : "", d.stage == DEBRIEF_OVERDUE ?
-	    "debrief overdue" : "reminder: debrief", (long long)id, when);
+	debriefs_text(&inc, d.stage == DEBRIEF_OVERDUE ? "debrief_overdue" :
+	    "debrief_reminder", d.due_at, "en", msg, sizeof msg);
 	incident_event(e, &inc, now, kind, NULL, -1, "%s", msg);
-	debriefs_tell(e, &inc, role, kind, d.due_at, msg, now);
+	debriefs_tell(e, &inc, role, kind, d.due_at, now);
 	log_info("incident=%lld event=%s", (long long)id, kind);
 	debriefs_arm(e, &d);
 }

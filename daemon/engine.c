@@ -107,6 +107,44 @@ engine_role_label(const struct config *cf, const char *role)
 }
 
 const char *
+engine_role_label_in(const struct config *cf, const char *role,
+    const char *lang)
+{
+	const struct conf_role *r = conf_role(cf, role);
+
+	return r != NULL ? conf_role_label(r, lang) : role;
+}
+
+void
+engine_labels_in(const struct config *cf, const char *labels,
+    const char *lang, char *buf, size_t len)
+{
+	const char *p = labels, *end, *l;
+	size_t i, n, off = 0;
+
+	buf[0] = '\0';
+	while (*p != '\0' && off < len) {
+		end = strstr(p, ", ");
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		l = NULL;
+		for (i = 0; i < cf->nroles && l == NULL; i++)
+			if (strlen(cf->roles[i].label) == n &&
+			    strncmp(cf->roles[i].label, p, n) == 0)
+				l = conf_role_label(&cf->roles[i], lang);
+		off += (size_t)snprintf(buf + off, len - off, "%s%.*s",
+		    off > 0 ? ", " : "", l != NULL ? (int)strlen(l) : (int)n,
+		    l != NULL ? l : p);
+		p = end != NULL ? end + 2 : p + n;
+	}
+}
+
+const char *
+engine_drill(const struct incident *inc, const char *lang)
+{
+	return inc->r.drill ? T_(lang, "DRILL: ") : "";
+}
+
+const char *
 engine_responder_role(const struct config *cf, const char *id)
 {
 	const struct conf_responder *rp = conf_responder(cf, id);

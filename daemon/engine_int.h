@@ -198,6 +198,18 @@ struct feedback {
 
 /* engine.c */
 const char *engine_role_label(const struct config *, const char *role);
+/* The same in lang (a reader's language: conf_branch_lang for the
+ * reporter, conf_responder_lang for a responder). */
+const char *engine_role_label_in(const struct config *, const char *role,
+    const char *lang);
+/* "crisis worker, security" (English labels, as the timeline has them)
+ * in lang, into buf. */
+void engine_labels_in(const struct config *, const char *labels,
+    const char *lang, char *buf, size_t len);
+/* What a reader reads before a drill's text: "DRILL: " in lang, or "". */
+const char *engine_drill(const struct incident *, const char *lang);
+/* The language of the incident's reporters (its branch's). */
+#define REPORTER_LANG(e, inc) conf_branch_lang((e)->cf, (inc)->branch)
 const char *engine_responder_role(const struct config *, const char *id);
 
 /* turn.c */
@@ -242,7 +254,7 @@ void incident_publish(struct engine *, const struct incident *);
 int incident_names_add(const char *name, void *arg);
 
 /* reporter.c */
-const char *reporter_call_911(const struct incident *);
+const char *reporter_call_911(const struct incident *, const char *lang);
 void reporter_status(struct engine *, const struct incident *,
     const char *by, const char *message, int shortened, struct status *);
 void reporter_publish(struct engine *, const struct incident *,
@@ -278,6 +290,8 @@ void escalate_timers(struct engine *);
 /* feedback.c */
 int feedback_scan(struct engine *, const struct incident *,
     struct feedback *);
+void feedback_who_in(struct engine *, char (*ids)[ID_MAX + 1], size_t n,
+    const char *lang, char *buf, size_t len);
 void feedback_who(struct engine *, char (*ids)[ID_MAX + 1], size_t n,
     char *buf, size_t len);
 int feedback_awaiting(struct engine *, const struct incident *);
@@ -324,7 +338,8 @@ void alarms_related(struct engine *, struct incident *,
     const struct related *, int64_t now);
 void alarms_cancel(struct engine *, const char *topic, const char *branch,
     const struct report *, const void *p, size_t len);
-void alarms_who_called(struct engine *, const struct incident *, char *buf,
+void alarms_who_called(struct engine *, const struct incident *,
+    const char *lang, char *buf,
     size_t len);
 int alarms_divert(struct engine *, const char *branch, struct report *,
     const struct conf_category *, struct related *,

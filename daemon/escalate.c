@@ -16,8 +16,9 @@ escalate_notify_one(struct engine *e, struct incident *inc,
     int64_t now)
 {
 	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
-	struct notify n = { inc, cat ? cat->label : inc->r.type, role, step,
-		repeat, now, NULL, NULL };
+	const char *lang = conf_responder_lang(e->cf, rp->id, inc->branch);
+	struct notify n = { inc, cat ? conf_category_label(cat, lang) :
+		inc->r.type, role, step, repeat, now, NULL, NULL, lang };
 
 	turn_notice_recipe(e, inc->id, rp->id, msg_notify_encode(&n),
 	    msg_notify_recipe(&n), now);
@@ -126,58 +127,76 @@ escalate_route(struct engine *e, struct incident *inc, int step, int64_t now,
  * first time (each counts once in `notified`); a step that reached only
  * people notified before says "1 responder notified again". */
 static void
-escalate_more_text(size_t reached, size_t fresh, char *buf, size_t len)
+escalate_more_text(size_t reached, size_t fresh, const char *lang, char *buf,
+    size_t len)
 {
 	if (fresh > 0)
-		snprintf(buf, len, "%zu more responder%s notified", fresh,
-		    fresh == 1 ? "" : "s");
+		snprintf(buf, len, TN_(lang, "%zu more responder notified",
+		    "%zu more responders notified", fresh), fresh);
 	else
-		snprintf(buf, len, "%zu responder%s notified again", reached,
-		    reached == 1 ? "" : "s");
+		snprintf(buf, len, TN_(lang, "%zu responder notified again",
+		    "%zu responders notified again", reached), reached);
 }
 
-/* The reporter's sentence after a routing step. */
+/* The reporter's sentence after a routing step, in lang (English for
+ * the timeline); empty: the English labels of the roles with nobody. */
 static void
-escalate_routed_text(const struct incident *inc, size_t reached, size_t fresh,
-    int first, const char *empty, char *buf, size_t len)
+escalate_routed_text(const struct engine *e, const struct incident *inc,
+    size_t reached, size_t fresh, int first, const char *empty,
+    const char *lang, char *buf, size_t len)
 {
-	const char *call = reporter_call_911(inc);
-	char more[64];
+	const char *call = reporter_call_911(inc, lang);
+	char more[64], none[320], labels[256];
+	int off;
 
-	escalate_more_text(reached, fresh, more, sizeof more);
+	escalate_more_text(reached, fresh, lang, more, sizeof more);
+	none[0] = '\0';
+	if (empty[0] != '\0') {
+		engine_labels_in(e->cf, empty, lang, labels, sizeof labels);
+		snprintf(none, sizeof none, T_(lang, "; no one available: %s"),
+		    labels);
+	}
 	if (inc->notified == 0)
-		snprintf(buf, len, "no one available: call the person in "
-		    "charge%s", call);
+		off = snprintf(buf, len, "%s", T_(lang, "no one available: "
+		    "call the person in charge"));
 	else if (first)
-		snprintf(buf, len, "routed: %d responder%s notified%s%s%s",
-		    inc->notified, inc->notified == 1 ? "" : "s", call,
-		    empty[0] ? "; no one available: " : "", empty);
+		off = snprintf(buf, len, TN_(lang, "routed: %d responder "
+		    "notified", "routed: %d responders notified",
+		    (unsigned long)inc->notified), inc->notified);
 	else if (reached > 0 && inc->state >= ST_ACKNOWLEDGED)
-		snprintf(buf, len, "a required role has not acknowledged yet: "
-		    "escalated to step %d, %s%s%s%s", inc->step + 1, more, call,
-		    empty[0] ? "; no one available: " : "", empty);
+		off = snprintf(buf, len, T_(lang, "a required role has not "
+		    "acknowledged yet: escalated to step %d, %s"),
+		    inc->step + 1, more);
 	else if (reached > 0)
-		snprintf(buf, len, "no acknowledgment yet: escalated to step "
-		    "%d, %s%s%s%s", inc->step + 1, more, call,
-		    empty[0] ? "; no one available: " : "", empty);
+		off = snprintf(buf, len, T_(lang, "no acknowledgment yet: "
+		    "escalated to step %d, %s"), inc->step + 1, more);
 	else
-		snprintf(buf, len, "no acknowledgment yet and no one else "
-		    "available: call the person in charge%s", call);
+		off = snprintf(buf, len, "%s", T_(lang, "no acknowledgment yet "
+		    "and no one else available: call the person in charge"));
+	if (off >= 0 && (size_t)off < len)
+		snprintf(buf + off, len - (size_t)off, "%s%s", call,
+		    inc->notified > 0 && reached + (first ? 1 : 0) > 0 ?
+		    none : "");
 }
 
 void
 escalate_step(struct engine *e, struct incident *inc, int step, int64_t now)
 {
+	const char *lang = REPORTER_LANG(e, inc);
 	char empty[256], text[DETAIL_MAX + 1];
 	int before = inc->notified;
-	size_t n;
+	size_t n, fresh;
 
 	n = escalate_route(e, inc, step, now, empty, sizeof empty);
-	escalate_routed_text(inc, n, (size_t)(inc->notified - before),
-	    step == 0, empty, text, sizeof text);
-	if (step > 0)
+	fresh = (size_t)(inc->notified - before);
+	if (step > 0) {
+		escalate_routed_text(e, inc, n, fresh, 0, empty, "en", text,
+		    sizeof text);
 		incident_event(e, inc, now, "escalated", NULL, inc->step, "%s",
 		    text);
+	}
+	escalate_routed_text(e, inc, n, fresh, step == 0, empty, lang, text,
+	    sizeof text);
 	incident_save(e, inc, now);
 	reporter_announce(e, inc, NULL, text);
 }

@@ -116,14 +116,21 @@ void
 feedback_who(struct engine *e, char (*ids)[ID_MAX + 1], size_t n,
     char *buf, size_t len)
 {
+	feedback_who_in(e, ids, n, NULL, buf, len);
+}
+
+void
+feedback_who_in(struct engine *e, char (*ids)[ID_MAX + 1], size_t n,
+    const char *lang, char *buf, size_t len)
+{
 	size_t i, off = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < n && off < len; i++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s (%s)",
-		    i == 0 ? "" : i + 1 == n ? " and " : ", ", ids[i],
-		    engine_role_label(e->cf, engine_responder_role(e->cf,
-		    ids[i])));
+		    i == 0 ? "" : i + 1 == n ? T_(lang, " and ") : ", ",
+		    ids[i], engine_role_label_in(e->cf,
+		    engine_responder_role(e->cf, ids[i]), lang));
 }
 
 /* Acknowledged and still waiting for a required role: escalation goes on. */
@@ -160,7 +167,7 @@ static void
 feedback_escalation(struct engine *e, const struct incident *inc,
     struct feedback *f, struct status_escalation *x)
 {
-	const char *label;
+	const char *label, *lang = REPORTER_LANG(e, inc);
 	size_t i;
 
 	if (!state_open(inc->state) || inc->step <= 0)
@@ -168,8 +175,8 @@ feedback_escalation(struct engine *e, const struct incident *inc,
 	x->step = inc->step;
 	x->at = inc->step_at;
 	for (i = 0; i < f->nnotified; i++) {
-		label = engine_role_label(e->cf, engine_responder_role(e->cf,
-		    f->notified[i]));
+		label = engine_role_label_in(e->cf, engine_responder_role(e->cf,
+		    f->notified[i]), lang);
 		if (f->notified_step[i] >= inc->step)
 			fb_label(x->called, &x->ncalled, label);
 		else if (fb_has(f->decliners, f->ndecliners, f->notified[i]))
@@ -179,13 +186,41 @@ feedback_escalation(struct engine *e, const struct incident *inc,
 	}
 }
 
+/* What the reporter must do when nobody (of a role) can come. */
+static void
+feedback_instruction(struct engine *e, const struct incident *inc,
+    const struct feedback *f, const char *lang, struct status *s)
+{
+	char who[320], none[400];
+	const char *call = !inc->call_911 ? T_(lang, "call the person in "
+	    "charge") : inc->r.drill ? T_(lang, "call the person in charge "
+	    "(DRILL: in a real event you would call 911 now)") :
+	    T_(lang, "call 911 now, then the person in charge");
+
+	if (f->empty[0] != '\0') {
+		engine_labels_in(e->cf, f->empty, lang, who, sizeof who);
+		snprintf(none, sizeof none, T_(lang, "No %.300s available"),
+		    who);
+	} else
+		snprintf(none, sizeof none, "%s", T_(lang, "No one available"));
+	if (inc->notified == 0)
+		snprintf(s->instruction, sizeof s->instruction, "%.400s: %s",
+		    none, call);
+	else
+		snprintf(s->instruction, sizeof s->instruction, TN_(lang,
+		    "%s (%d other responder notified): if you need help "
+		    "before they come, %s", "%s (%d other responders "
+		    "notified): if you need help before they come, %s",
+		    (unsigned long)inc->notified), none, inc->notified, call);
+}
+
 void
 feedback_status(struct engine *e, const struct incident *inc,
     struct status *s)
 {
 	struct feedback *f;
 	const struct conf_responder *rp;
-	const char *aw[STATUS_ACKS], *role;
+	const char *aw[STATUS_ACKS], *role, *lang = REPORTER_LANG(e, inc);
 	size_t i, n;
 
 	/* Before the first step nobody was notified: nothing to add. */
@@ -203,8 +238,8 @@ feedback_status(struct engine *e, const struct incident *inc,
 		rp = conf_responder(e->cf, f->ackers[i]);
 		strlcpy_utf8(a->by, f->ackers[i], sizeof a->by);
 		strlcpy_utf8(a->role, role, sizeof a->role);
-		strlcpy_utf8(a->label, role[0] ? engine_role_label(e->cf,
-		    role) : "", sizeof a->label);
+		strlcpy_utf8(a->label, role[0] ? engine_role_label_in(e->cf,
+		    role, lang) : "", sizeof a->label);
 		strlcpy_utf8(a->name, rp != NULL ? rp->name : "",
 		    sizeof a->name);
 	}
@@ -216,23 +251,8 @@ feedback_status(struct engine *e, const struct incident *inc,
 			    sizeof s->awaiting[0]);
 	}
 	if (state_open(inc->state) && inc->state < ST_ACKNOWLEDGED &&
-	    inc->step >= 0 && (f->empty[0] != '\0' || inc->notified == 0)) {
-		const char *who = f->empty[0] ? f->empty : "one";
-		const char *call = !inc->call_911 ? "call the person in "
-		    "charge" : inc->r.drill ? "call the person in charge "
-		    "(DRILL: in a real event you would call 911 now)" :
-		    "call 911 now, then the person in charge";
-
-		if (inc->notified == 0)
-			snprintf(s->instruction, sizeof s->instruction,
-			    "No %.300s available: %s", who, call);
-		else
-			snprintf(s->instruction, sizeof s->instruction,
-			    "No %.300s available (%d other responder%s notified): "
-			    "if you need help before they come, %s", who,
-			    inc->notified, inc->notified == 1 ? "" : "s",
-			    call);
-	}
+	    inc->step >= 0 && (f->empty[0] != '\0' || inc->notified == 0))
+		feedback_instruction(e, inc, f, lang, s);
 	feedback_escalation(e, inc, f, &s->esc);
 	free(f);
 }
@@ -299,45 +319,60 @@ feedback_repeat(struct engine *e, const struct incident *inc,
  * completed it) or was a false alarm ("false_alarm", by whoever said so).
  * One notice each and one timeline event. Returns how many were told.
  */
+/* A responder's stand-down notice, in their language. */
+static char *
+feedback_stand_down_notice(struct engine *e, struct incident *inc,
+    const struct feedback *f, const char *reason, const char *by,
+    const char *to, int64_t now)
+{
+	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
+	const char *lang = conf_responder_lang(e->cf, to, inc->branch);
+	const char *label = cat != NULL ? conf_category_label(cat, lang) :
+	    inc->r.type;
+	const char *role = by != NULL ? engine_responder_role(e->cf, by) : "";
+	char who[DETAIL_MAX + 1], msg[DETAIL_MAX + 1];
+	int off = snprintf(msg, sizeof msg, "%s", engine_drill(inc, lang));
+	struct notice nt = { inc, "stand_down", label, reason, by, role,
+		role[0] ? engine_role_label_in(e->cf, role, lang) : NULL, msg,
+		now, lang };
+
+	feedback_who_in(e, (char (*)[ID_MAX + 1])f->ackers, f->nackers, lang,
+	    who, sizeof who);
+	if (strcmp(reason, "taken") == 0)
+		snprintf(msg + off, sizeof msg - (size_t)off, T_(lang, "stand "
+		    "down: incident %lld (%.100s) is taken by %.300s"),
+		    (long long)inc->id, label, who);
+	else if (strcmp(reason, "false_alarm") == 0)
+		snprintf(msg + off, sizeof msg - (size_t)off, T_(lang, "stand "
+		    "down: incident %lld (%s) was a false alarm"),
+		    (long long)inc->id, label);
+	else
+		snprintf(msg + off, sizeof msg - (size_t)off, T_(lang, "stand "
+		    "down: incident %lld (%s): %s"), (long long)inc->id, label,
+		    reason);
+	return msg_notice_encode(&nt);
+}
+
 size_t
 feedback_stand_down(struct engine *e, struct incident *inc, const char *reason,
     const char *by, int64_t now)
 {
-	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
-	const char *label = cat != NULL ? cat->label : inc->r.type;
-	const char *role = by != NULL ? engine_responder_role(e->cf, by) : "";
 	struct feedback *f = xmalloc(sizeof *f);
-	char who[DETAIL_MAX + 1], msg[DETAIL_MAX + 1], told[DETAIL_MAX + 1];
+	char told[DETAIL_MAX + 1];
 	size_t i, n = 0, off = 0;
 
 	if (feedback_scan(e, inc, f) != 0) {
 		free(f);
 		return 0;
 	}
-	feedback_who(e, f->ackers, f->nackers, who, sizeof who);
-	if (strcmp(reason, "taken") == 0)
-		snprintf(msg, sizeof msg, "%sstand down: incident %lld (%.100s) "
-		    "is taken by %.300s", inc->r.drill ? "DRILL: " : "",
-		    (long long)inc->id, label, who);
-	else if (strcmp(reason, "false_alarm") == 0)
-		snprintf(msg, sizeof msg, "%sstand down: incident %lld (%s) "
-		    "was a false alarm", inc->r.drill ? "DRILL: " : "",
-		    (long long)inc->id, label);
-	else
-		snprintf(msg, sizeof msg, "%sstand down: incident %lld (%s): "
-		    "%s", inc->r.drill ? "DRILL: " : "", (long long)inc->id,
-		    label, reason);
 	told[0] = '\0';
 	for (i = 0; i < f->nnotified; i++) {
-		struct notice nt = { inc, "stand_down", label, reason, by,
-			role, role[0] ? engine_role_label(e->cf, role) : NULL,
-			msg, now };
-
 		if (fb_has(f->ackers, f->nackers, f->notified[i]) ||
 		    (by != NULL && strcmp(by, f->notified[i]) == 0))
 			continue;
 		turn_notice(e, inc->id, f->notified[i],
-		    msg_notice_encode(&nt), now);
+		    feedback_stand_down_notice(e, inc, f, reason, by,
+		    f->notified[i], now), now);
 		if (off < sizeof told)
 			off += (size_t)snprintf(told + off, sizeof told - off,
 			    "%s%s", n ? ", " : "", f->notified[i]);
@@ -366,7 +401,7 @@ feedback_ack(struct engine *e, struct incident *inc, const char *who,
 	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
 	const struct conf_policy *pol = policy_get(e, inc);
 	struct feedback *f = xmalloc(sizeof *f);
-	const char *aw[STATUS_ACKS];
+	const char *aw[STATUS_ACKS], *lang = REPORTER_LANG(e, inc);
 	char names[DETAIL_MAX + 1];
 	size_t i, n, off = 0;
 
@@ -381,13 +416,13 @@ feedback_ack(struct engine *e, struct incident *inc, const char *who,
 		names[0] = '\0';
 		for (i = 0; i < n && off < sizeof names; i++)
 			off += (size_t)snprintf(names + off, sizeof names - off,
-			    "%s%s", i ? " and " : "", engine_role_label(e->cf,
-			    aw[i]));
-		snprintf(tail, len, "; waiting for %s", names);
+			    "%s%s", i ? T_(lang, " and ") : "",
+			    engine_role_label_in(e->cf, aw[i], lang));
+		snprintf(tail, len, T_(lang, "; waiting for %s"), names);
 		if (pol != NULL && inc->step >= 0)
 			feedback_next(e, inc, pol, now);
-		log_info("incident=%lld event=awaiting roles=\"%s\"",
-		    (long long)inc->id, names);
+		log_info("incident=%lld event=awaiting roles=%s%s",
+		    (long long)inc->id, aw[0], n > 1 ? ",..." : "");
 		free(f);
 		return tail;
 	}
@@ -395,7 +430,8 @@ feedback_ack(struct engine *e, struct incident *inc, const char *who,
 		feedback_who(e, f->ackers, f->nackers, names, sizeof names);
 		incident_event(e, inc, now, "taken", who, inc->step,
 		    "taken by %s", names);
-		snprintf(tail, len, "; every required role has acknowledged");
+		snprintf(tail, len, "%s", T_(lang, "; every required role has "
+		    "acknowledged"));
 	}
 	feedback_stand_down(e, inc, "taken", who, now);
 	f->taken_at = now;

@@ -60,21 +60,46 @@ health_record(struct engine *e, const struct device *d,
 	    detail[0] ? " detail=\"" : "", detail, detail[0] ? "\"" : "");
 }
 
-/* Tell the branch's supervisors (the debrief role); returns how many. */
+static const char *health_branch_name(struct engine *, const char *);
+
+/* What a device notice (device_back, device_offline) says, in lang. */
+static void
+health_text(struct engine *e, const struct device *d, const char *kind,
+    const char *lang, char *buf, size_t len)
+{
+	char since[40];
+
+	if (strcmp(kind, "device_back") == 0)
+		snprintf(buf, len, T_(lang, "%s %s at %s is back online"),
+		    d->kind, d->device, health_branch_name(e, d->branch));
+	else
+		snprintf(buf, len, T_(lang, "%s %s at %s has been offline since "
+		    "%s: check its power and network"), d->kind, d->device,
+		    health_branch_name(e, d->branch), clock_fmt(d->since, since,
+		    sizeof since));
+}
+
+/* Tell the branch's supervisors (the debrief role), each in their
+ * language; returns how many. */
 static size_t
 health_tell(struct engine *e, const struct device *d,
-    const char *kind, const char *message, int64_t now)
+    const char *kind, int64_t now)
 {
+	char msg[DETAIL_MAX + 1];
+	const char *lang;
 	struct route rt;
 	size_t i;
 
 	if (e->cf->debrief_role == NULL)
 		return 0;
 	rules_role(e->cf, e->cf->debrief_role, d->branch, &rt);
-	for (i = 0; i < rt.n; i++)
+	for (i = 0; i < rt.n; i++) {
+		lang = conf_responder_lang(e->cf, rt.who[i]->id, d->branch);
+		health_text(e, d, kind, lang, msg, sizeof msg);
 		turn_queue(e, topic_make(e->cf->topic_prefix,
 		    TOPIC_NOTIFY, rt.who[i]->id, NULL),
-		    msg_device_notice_encode(d, kind, message, now), 0);
+		    msg_device_notice_encode(d, kind, msg, lang, now), 0);
+	}
 	return rt.n;
 }
 
@@ -89,16 +114,17 @@ health_branch_name(struct engine *e, const char *branch)
 /* Tell, and record who was told (or that nobody could be). */
 static void
 health_announce(struct engine *e, const struct device *d,
-    const char *kind, const char *message, int64_t now)
+    const char *kind, int64_t now)
 {
-	char detail[DETAIL_MAX + 1];
-	size_t n = health_tell(e, d, kind, message, now);
+	char detail[DETAIL_MAX + 1], message[DETAIL_MAX + 1];
+	size_t n = health_tell(e, d, kind, now);
 
+	health_text(e, d, kind, "en", message, sizeof message);
 	if (n == 0)
-		snprintf(detail, sizeof detail, "%s; no one available to tell",
-		    message);
+		snprintf(detail, sizeof detail, "%.450s; no one available to "
+		    "tell", message);
 	else
-		snprintf(detail, sizeof detail, "%s; %zu told", message, n);
+		snprintf(detail, sizeof detail, "%.450s; %zu told", message, n);
 	health_record(e, d, now, kind, detail);
 }
 
@@ -107,17 +133,13 @@ health_announce(struct engine *e, const struct device *d,
 static void
 health_up(struct engine *e, struct device *d, int64_t now)
 {
-	char msg[DETAIL_MAX + 1];
-
 	if (!d->online) {
 		d->online = 1;
 		d->since = now;
 		health_record(e, d, now, "online", "");
 	}
 	if (d->flagged) {
-		snprintf(msg, sizeof msg, "%s %s at %s is back online",
-		    d->kind, d->device, health_branch_name(e, d->branch));
-		health_announce(e, d, "device_back", msg, now);
+		health_announce(e, d, "device_back", now);
 		d->flagged = 0;
 	}
 	d->due_at = -1;
@@ -237,7 +259,6 @@ static void
 health_offline(struct engine *e, int64_t id, int64_t now)
 {
 	struct device d;
-	char msg[DETAIL_MAX + 1], since[40];
 
 	if (store_device_by_id(e->st, id, &d) != 1 || d.online || d.flagged ||
 	    d.due_at < 0)
@@ -247,11 +268,7 @@ health_offline(struct engine *e, int64_t id, int64_t now)
 		health_arm(e, &d);
 		return;
 	}
-	snprintf(msg, sizeof msg, "%s %s at %s has been offline since %s: "
-	    "check its power and network", d.kind, d.device,
-	    health_branch_name(e, d.branch),
-	    clock_fmt(d.since, since, sizeof since));
-	health_announce(e, &d, "device_offline", msg, now);
+	health_announce(e, &d, "device_offline", now);
 	d.flagged = 1;
 	d.due_at = -1;
 	health_save(e, &d);

@@ -51,6 +51,7 @@ intake_duplicate(struct engine *e, struct incident *inc)
 {
 	int64_t now = clock_now();
 	char called[DETAIL_MAX + 1], text[DETAIL_MAX + 1];
+	const char *lang = REPORTER_LANG(e, inc);
 
 	incident_event(e, inc, now, "duplicate", inc->r.device, -1,
 	    "report %s received again", inc->r.id);
@@ -58,10 +59,10 @@ intake_duplicate(struct engine *e, struct incident *inc)
 	    inc->r.id);
 	/* Its own status again, saying where the incident is now; not to
 	 * the reports joined to it, whose news this is not. */
-	alarms_who_called(e, inc, called, sizeof called);
-	snprintf(text, sizeof text, "received again: incident %lld, %.400s",
-	    (long long)inc->id, state_open(inc->state) ? called :
-	    "resolved");
+	alarms_who_called(e, inc, lang, called, sizeof called);
+	snprintf(text, sizeof text, T_(lang, "received again: incident %lld, "
+	    "%.400s"), (long long)inc->id, state_open(inc->state) ? called :
+	    T_(lang, "resolved"));
 	reporter_tell(e, inc, inc->acked_by[0] ? inc->acked_by : NULL, text);
 	incident_publish(e, inc);
 }
@@ -90,6 +91,7 @@ intake_open(struct engine *e, const char *branch, const struct report *r,
 	const struct conf_policy *pol;
 	int after, loc, note;
 	char cut[DETAIL_MAX + 1];
+	const char *lang;
 
 	memset(&inc, 0, sizeof inc);
 	strlcpy_utf8(inc.branch, branch, sizeof inc.branch);
@@ -143,12 +145,13 @@ intake_open(struct engine *e, const char *branch, const struct report *r,
 	 * one, a moment later in this turn: a "received" one before it would
 	 * cost the broker a publication that every subscriber sees replaced
 	 * at once (docs/benchmarks.md). The reporter is told both. */
+	lang = REPORTER_LANG(e, &inc);
 	if (wait > 0)
-		reporter_announce(e, &inc, NULL, cw > 0 ?
-		    "received: you may cancel it before anyone is notified" :
-		    "received");
+		reporter_announce(e, &inc, NULL, cw > 0 ? T_(lang, "received: "
+		    "you may cancel it before anyone is notified") :
+		    T_(lang, "received"));
 	else
-		reporter_tell(e, &inc, NULL, "received");
+		reporter_tell(e, &inc, NULL, T_(lang, "received"));
 	if (wait > 0)
 		incident_save(e, &inc, now);
 	else

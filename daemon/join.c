@@ -19,19 +19,20 @@ join_tell(struct engine *e, const struct incident *inc,
     const struct report *r)
 {
 	struct status s;
-	char called[DETAIL_MAX + 1], acked[2 * ID_MAX + 8];
+	char called[DETAIL_MAX + 1], acked[DETAIL_MAX + 1];
 	char text[DETAIL_MAX + 1];
+	const char *lang = REPORTER_LANG(e, inc);
 
-	alarms_who_called(e, inc, called, sizeof called);
+	alarms_who_called(e, inc, lang, called, sizeof called);
 	acked[0] = '\0';
 	if (inc->acked_by[0] != '\0') {
 		const char *role = engine_responder_role(e->cf, inc->acked_by);
 
 		snprintf(acked, sizeof acked, "%s%s%s%s", inc->acked_by,
-		    role[0] ? " (" : "", role[0] ? engine_role_label(e->cf,
-		    role) : "", role[0] ? ")" : "");
+		    role[0] ? " (" : "", role[0] ? engine_role_label_in(e->cf,
+		    role, lang) : "", role[0] ? ")" : "");
 	}
-	alarms_press_text(inc, r, called, acked, text, sizeof text);
+	alarms_press_text(inc, r, called, acked, lang, text, sizeof text);
 	reporter_status(e, inc, NULL, text, r->shortened, &s);
 	strlcpy_utf8(s.report, r->id, sizeof s.report);
 	s.cancel_until = 0;
@@ -62,8 +63,11 @@ join_resend(struct engine *e, struct incident *inc,
 		    (long long)inc->id);
 	for (i = 0; i < ns.n; i++) {
 		const char *role = engine_responder_role(e->cf, ns.v[i]);
-		struct notify n = { inc, cat ? cat->label : inc->r.type, role,
-			inc->step, 0, now, NULL, NULL };
+		const char *lang = conf_responder_lang(e->cf, ns.v[i],
+		    inc->branch);
+		struct notify n = { inc, cat ? conf_category_label(cat, lang) :
+			inc->r.type, role, inc->step, 0, now, NULL, NULL,
+			lang };
 
 		incident_event(e, inc, now, "updated", ns.v[i], inc->step,
 		    "sent again: %s changed", update);
@@ -182,8 +186,9 @@ join_report(struct engine *e, const char *branch, const struct report *r,
 	else
 		incident_save(e, &inc, now);
 	/* The first report hears of it; the joined one had its own answer. */
-	reporter_tell(e, &inc, NULL, update[0] ? "pressed again: incident "
-	    "updated and sent again" : "pressed again");
+	reporter_tell(e, &inc, NULL, update[0] ? T_(REPORTER_LANG(e, &inc),
+	    "pressed again: incident updated and sent again") :
+	    T_(REPORTER_LANG(e, &inc), "pressed again"));
 	incident_publish(e, &inc);
 	return 1;
 }

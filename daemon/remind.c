@@ -52,19 +52,30 @@ remind_send(struct engine *e, struct incident *inc,
     const struct feedback *f, int64_t now)
 {
 	const struct conf_category *cat = conf_category(e->cf, inc->r.type);
-	const char *label = cat != NULL ? cat->label : inc->r.type;
-	char msg[DETAIL_MAX + 1];
+	const char *label, *lang;
+	char msg[DETAIL_MAX + 1], what[DETAIL_MAX + 1];
 	size_t i;
 	int mins = (int)((now - f->taken_at) / 60000);
 
-	snprintf(msg, sizeof msg, "%sreminder: incident %lld (%s%s%s) was "
-	    "acknowledged %d min ago and nobody is on scene yet: say arrived "
-	    "when you get there, or decline so that someone else is sent",
-	    inc->r.drill ? "DRILL: " : "", (long long)inc->id, label,
-	    inc->r.location[0] ? ", at " : "", inc->r.location, mins);
 	for (i = 0; i < f->nackers; i++) {
-		struct notice nt = { inc, "reminder", label, NULL, NULL, NULL,
-			NULL, msg, now };
+		struct notice nt = { inc, "reminder", NULL, NULL, NULL, NULL,
+			NULL, msg, now, NULL };
+
+		lang = conf_responder_lang(e->cf, f->ackers[i], inc->branch);
+		label = cat != NULL ? conf_category_label(cat, lang) :
+		    inc->r.type;
+		if (inc->r.location[0] != '\0')
+			snprintf(what, sizeof what, T_(lang, "%s, at %s"),
+			    label, inc->r.location);
+		else
+			snprintf(what, sizeof what, "%s", label);
+		snprintf(msg, sizeof msg, T_(lang, "%sreminder: incident %lld "
+		    "(%s) was acknowledged %d min ago and nobody is on scene "
+		    "yet: say arrived when you get there, or decline so that "
+		    "someone else is sent"), engine_drill(inc, lang),
+		    (long long)inc->id, what, mins);
+		nt.label = label;
+		nt.lang = lang;
 
 		incident_event(e, inc, now, "reminder", f->ackers[i], inc->step,
 		    "acknowledged %d min ago, not on scene", mins);
@@ -73,6 +84,33 @@ remind_send(struct engine *e, struct incident *inc,
 	}
 	log_info("incident=%lld event=reminder told=%zu", (long long)inc->id,
 	    f->nackers);
+}
+
+/* The reporter's sentence when those who took the incident are not on
+ * scene: the next step notified (n reached, fresh of them new), or
+ * nobody else. */
+static void
+remind_forgotten_text(const struct incident *inc, int mins, size_t n,
+    size_t fresh, const char *lang, char *text, size_t len)
+{
+	const char *call = reporter_call_911(inc, lang);
+
+	if (fresh > 0)
+		snprintf(text, len, TN_(lang, "acknowledged %d min ago, nobody "
+		    "on scene yet: step %d notified, %zu more responder%s",
+		    "acknowledged %d min ago, nobody on scene yet: step %d "
+		    "notified, %zu more responders%s", fresh), mins,
+		    inc->step + 1, fresh, call);
+	else if (n > 0)
+		snprintf(text, len, TN_(lang, "acknowledged %d min ago, nobody "
+		    "on scene yet: step %d notified, %zu responder again%s",
+		    "acknowledged %d min ago, nobody on scene yet: step %d "
+		    "notified, %zu responders again%s", n), mins,
+		    inc->step + 1, n, call);
+	else
+		snprintf(text, len, T_(lang, "acknowledged %d min ago, nobody on "
+		    "scene yet and no one else available: call the person in "
+		    "charge%s"), mins, call);
 }
 
 /* Still not on scene: notify the next step, and tell the reporter. */
@@ -100,20 +138,8 @@ remind_forgotten(struct engine *e, struct incident *inc,
 		    "acknowledged by %s %d min ago, nobody on scene: no "
 		    "further step", who, mins);
 	fresh = (size_t)(inc->notified - before);
-	if (fresh > 0)
-		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
-		    "scene yet: step %d notified, %zu more responder%s%s",
-		    mins, inc->step + 1, fresh, fresh == 1 ? "" : "s",
-		    reporter_call_911(inc));
-	else if (n > 0)
-		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
-		    "scene yet: step %d notified, %zu responder%s again%s",
-		    mins, inc->step + 1, n, n == 1 ? "" : "s",
-		    reporter_call_911(inc));
-	else
-		snprintf(text, sizeof text, "acknowledged %d min ago, nobody on "
-		    "scene yet and no one else available: call the person in "
-		    "charge%s", mins, reporter_call_911(inc));
+	remind_forgotten_text(inc, mins, n, fresh, REPORTER_LANG(e, inc), text,
+	    sizeof text);
 	log_info("incident=%lld event=forgotten notified=%zu",
 	    (long long)inc->id, n);
 	incident_save(e, inc, now);

@@ -12,17 +12,18 @@
 /* What the reporter's sentence adds about 911: a drill says what a real
  * event would need, never to call. */
 const char *
-reporter_call_911(const struct incident *inc)
+reporter_call_911(const struct incident *inc, const char *lang)
 {
 	if (!inc->call_911)
 		return "";
-	return inc->r.drill ? "; DRILL: in a real event you would call 911 "
-	    "now" : ", CALL 911";
+	return inc->r.drill ? T_(lang, "; DRILL: in a real event you would "
+	    "call 911 now") : T_(lang, ", CALL 911");
 }
 
 /* The reporter's status of inc, saying message and naming the report's
  * fields cut to their limit (shortened, from the report that opened the
- * incident or joined it, in the turn it did). */
+ * incident or joined it, in the turn it did). message is in the
+ * branch's language (REPORTER_LANG), as everything the status says. */
 void
 reporter_status(struct engine *e, const struct incident *inc,
     const char *by, const char *message, int shortened, struct status *s)
@@ -42,7 +43,8 @@ reporter_status(struct engine *e, const struct incident *inc,
 	s->silent = inc->r.silent;
 	strlcpy_utf8(s->message, message, sizeof s->message);
 	if ((s->shortened = shortened) != 0) {
-		msg_shortened_text(s->shortened, cut, sizeof cut);
+		msg_shortened_text_in(s->shortened, REPORTER_LANG(e, inc), cut,
+		    sizeof cut);
 		snprintf(s->message, sizeof s->message, "%.300s; %.200s",
 		    message, cut);
 	}

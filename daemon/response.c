@@ -24,14 +24,21 @@ response_detail(const struct respond *rs, char *buf, size_t len)
 	return buf;
 }
 
+/* what: a sentence of two %s, who and their role, as N_("acknowledged
+ * by %s (%s)"); tail: what follows, in the reporter's language. */
 static void
 response_say(struct engine *e, struct incident *inc, const char *who,
     int64_t now, const char *what, const char *tail)
 {
+	const char *lang = REPORTER_LANG(e, inc);
 	char text[DETAIL_MAX + 1];
+	int off;
 
-	snprintf(text, sizeof text, "%s %s (%s)%s", what, who,
-	    engine_role_label(e->cf, engine_responder_role(e->cf, who)), tail);
+	off = snprintf(text, sizeof text, T_(lang, what), who,
+	    engine_role_label_in(e->cf, engine_responder_role(e->cf, who),
+	    lang));
+	if (off >= 0 && (size_t)off < sizeof text)
+		snprintf(text + off, sizeof text - (size_t)off, "%s", tail);
 	incident_save(e, inc, now);
 	reporter_announce(e, inc, who, text);
 }
@@ -50,7 +57,7 @@ response_ack(struct engine *e, struct incident *inc, const char *who,
 	if (inc->state < ST_ACKNOWLEDGED)
 		inc->state = ST_ACKNOWLEDGED;
 	inc->due_at = -1;
-	response_say(e, inc, who, now, "acknowledged by",
+	response_say(e, inc, who, now, N_("acknowledged by %s (%s)"),
 	    feedback_ack(e, inc, who, now, tail, sizeof tail));
 }
 
@@ -65,9 +72,10 @@ response_decline(struct engine *e, struct incident *inc, const char *who,
 
 	incident_event(e, inc, now, "decline", who, inc->step, "%s",
 	    response_detail(rs, detail, sizeof detail));
-	response_say(e, inc, who, now, "declined by", !waiting ? "" :
-	    more ? "; escalating" : "; no further step: call the person in "
-	    "charge");
+	response_say(e, inc, who, now, N_("declined by %s (%s)"), !waiting ?
+	    "" : more ? T_(REPORTER_LANG(e, inc), "; escalating") :
+	    T_(REPORTER_LANG(e, inc), "; no further step: call the person "
+	    "in charge"));
 	if (waiting && more)
 		escalate_step(e, inc, inc->step + 1, now);
 }
@@ -84,7 +92,7 @@ response_arrived(struct engine *e, struct incident *inc, const char *who,
 	inc->state = ST_ON_SCENE;
 	inc->due_at = -1;
 	remind_cancel(e, inc);
-	response_say(e, inc, who, now, "on scene:", "");
+	response_say(e, inc, who, now, N_("on scene: %s (%s)"), "");
 }
 
 static void
@@ -97,8 +105,32 @@ response_resolve(struct engine *e, struct incident *inc, const char *who,
 	inc->state = ST_RESOLVED;
 	inc->due_at = -1;
 	remind_cancel(e, inc);
-	response_say(e, inc, who, now, "resolved by", "");
+	response_say(e, inc, who, now, N_("resolved by %s (%s)"), "");
 	debriefs_open(e, inc, now);
+}
+
+/* The reporter's words after a backup request: who more was called, or
+ * that nobody (of empty, English role labels) can come. */
+static void
+response_backup_tail(struct engine *e, const struct incident *inc, size_t n,
+    const char *empty, char *tail, size_t len)
+{
+	const char *lang = REPORTER_LANG(e, inc);
+	char labels[256];
+
+	if (n > 0) {
+		snprintf(tail, len, TN_(lang, ": %zu more responder notified",
+		    ": %zu more responders notified", n), n);
+		return;
+	}
+	if (empty[0] != '\0') {
+		engine_labels_in(e->cf, empty, lang, labels, sizeof labels);
+		snprintf(tail, len, T_(lang, ": no %s available: call the "
+		    "person in charge%s"), labels, reporter_call_911(inc,
+		    lang));
+	} else
+		snprintf(tail, len, T_(lang, ": no one available: call the "
+		    "person in charge%s"), reporter_call_911(inc, lang));
 }
 
 /*
@@ -139,9 +171,12 @@ response_backup(struct engine *e, struct incident *inc, const char *who,
 	if (rs->role[0] != '\0') {
 		rules_role(e->cf, rs->role, inc->branch, &rt);
 		for (i = 0; i < rt.n; i++) {
-			struct notify nt = { inc, cat ? cat->label :
-				inc->r.type, rt.role[i], inc->step, 0, now, who,
-				rs->note };
+			const char *lang = conf_responder_lang(e->cf,
+			    rt.who[i]->id, inc->branch);
+			struct notify nt = { inc, cat ?
+				conf_category_label(cat, lang) : inc->r.type,
+				rt.role[i], inc->step, 0, now, who, rs->note,
+				lang };
 
 			if (strcmp(rt.who[i]->id, who) == 0)
 				continue;
@@ -171,14 +206,9 @@ response_backup(struct engine *e, struct incident *inc, const char *who,
 	log_info("incident=%lld event=backup by=%s role=%s notified=%zu",
 	    (long long)inc->id, who, rs->role[0] ? rs->role : "(next step)",
 	    n);
-	if (n > 0)
-		snprintf(tail, sizeof tail, ": %zu more responder%s notified",
-		    n, n == 1 ? "" : "s");
-	else
-		snprintf(tail, sizeof tail, ": no %s available: call the "
-		    "person in charge%s", empty[0] ? empty : "one",
-		    reporter_call_911(inc));
-	response_say(e, inc, who, now, "backup requested by", tail);
+	response_backup_tail(e, inc, n, empty, tail, sizeof tail);
+	response_say(e, inc, who, now, N_("backup requested by %s (%s)"),
+	    tail);
 }
 
 static const action_fn action_table[ACT_COUNT] = {

@@ -393,7 +393,8 @@ turn_derive(struct engine *e, struct resend *r)
 		cat = conf_category(e->cf, inc->r.type);
 		memset(&n, 0, sizeof n);
 		n.inc = inc;
-		n.label = cat ? cat->label : inc->r.type;
+		n.lang = conf_responder_lang(e->cf, r->responder, inc->branch);
+		n.label = cat ? conf_category_label(cat, n.lang) : inc->r.type;
 		n.role = role;
 		n.step = step;
 		n.repeat = repeat;

@@ -164,6 +164,15 @@ msg_set_str(json_t *o, const char *key, const char *s)
 		json_object_set_new(o, key, json_string(s));
 }
 
+/* "lang": the language of the message's texts, for its reader's
+ * clients (machine fields never change with it). */
+void
+msg_set_lang(json_t *o, const char *lang)
+{
+	if (lang != NULL && i18n_known(lang))
+		json_object_set_new(o, "lang", json_string(lang));
+}
+
 /* Incident ids as a JSON array. */
 json_t *
 msg_ids(const int64_t *ids, int n)

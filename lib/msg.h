@@ -53,6 +53,9 @@ char *msg_report_encode(const struct report *);
 /* "location shortened to 128 bytes, ..." for the REPORT_CUT_* bits; "" for
  * none. */
 void msg_shortened_text(unsigned bits, char *buf, size_t len);
+/* The same in lang (NULL: English). */
+void msg_shortened_text_in(unsigned bits, const char *lang, char *buf,
+    size_t len);
 
 /* beacon/respond/{responder} */
 struct respond {
@@ -132,6 +135,8 @@ struct notify {
 	int64_t ts;
 	const char *backup_by;   /* a backup request: who asked, or NULL */
 	const char *backup_note;
+	const char *lang;	/* the responder's language (its texts and
+				 * label are in it: "lang"); NULL: English */
 };
 char *msg_notify_encode(const struct notify *);
 /* A step's notification as the record keeps it: what makes it again with
@@ -141,8 +146,8 @@ char *msg_notify_recipe(const struct notify *);
 int msg_notify_recipe_decode(const char *p, char *role, size_t rolelen,
     int *step, int *repeat, int64_t *ts);
 /* What a notification of a silent report tells the responder ("advice"). */
-#define MSG_SILENT_ADVICE "Silent alarm: do not call the reporting desk " \
-	"back; approach discreetly."
+#define MSG_SILENT_ADVICE N_("Silent alarm: do not call the reporting " \
+	"desk back; approach discreetly.")
 /* The same sent again after a repeated press, with "update": what changed
  * ("location", "severity"). */
 char *msg_notify_update_encode(const struct notify *, const char *update);
@@ -199,11 +204,13 @@ struct notice {
 	const char *by_label;
 	const char *message;
 	int64_t ts;
+	const char *lang;	/* as struct notify's */
 };
 char *msg_notice_encode(const struct notice *);
 
 char *msg_debrief_notice_encode(const struct incident *, const char *kind,
-    const char *label, int64_t due, const char *message, int64_t ts);
+    const char *label, int64_t due, const char *message, const char *lang,
+    int64_t ts);
 
 /* ---- supervisor requests ----------------------------------------------
  * beacon/query/{responder}: {"method": "...", ...}. Replies go to the MQTT
@@ -364,7 +371,7 @@ char *msg_selftest_result_encode(const char *id, int64_t ts);
  * "device_back", "branch", "device", "device_kind", "since", "message",
  * "ts"}. */
 char *msg_device_notice_encode(const struct device *, const char *kind,
-    const char *message, int64_t ts);
+    const char *message, const char *lang, int64_t ts);
 /* beacon/config/{branch}: {"branch", "name", "timezone", "language" (when
  * set), "buttons": [{"type", "label", "labels", "severity"}...], "ts"}.
  * Build with _new, add the buttons, then _finish (the caller frees the
@@ -420,6 +427,7 @@ struct push_note {
 	int nnotes;
 	int64_t related[RELATED_MAX];
 	int nrelated;
+	char lang[8];			/* its texts' language ("lang"), or "" */
 };
 /* Read a notification's payload; unknown kinds are kept as they are. */
 int msg_push_decode(const void *payload, size_t len, struct push_note *,
@@ -427,6 +435,8 @@ int msg_push_decode(const void *payload, size_t len, struct push_note *,
 /* ntfy's priority, 5 (max) to 1 (min): severity 1 -> 5, 2 -> 4, 3 -> 3,
  * 4 -> 2; debrief and device notices have their own. */
 int msg_push_priority(const struct push_note *);
+/* The language of its texts: "lang", or NULL (English). */
+const char *msg_push_lang(const struct push_note *);
 /* Where a push's taps lead: click opens the app at the incident; ack and
  * decline are signed action links (POST). Any may be NULL. */
 struct push_links {

@@ -342,7 +342,8 @@ msg_debrief_diff(const struct debrief *a, const struct debrief *b, char *buf,
 
 char *
 msg_debrief_notice_encode(const struct incident *inc, const char *kind,
-    const char *label, int64_t due, const char *message, int64_t ts)
+    const char *label, int64_t due, const char *message, const char *lang,
+    int64_t ts)
 {
 	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:s, s:b, s:s}", "kind",
 	    kind, "incident", (json_int_t)inc->id, "report", inc->r.id,
@@ -352,6 +353,7 @@ msg_debrief_notice_encode(const struct incident *inc, const char *kind,
 	if (o == NULL)
 		fatalx("msg: cannot build debrief notice");
 	msg_set_str(o, "label", label);
+	msg_set_lang(o, lang);
 	msg_set_time(o, "due", due);
 	msg_set_time(o, "ts", ts);
 	return msg_dump(o);

@@ -102,12 +102,13 @@ msg_device_base(const struct device *d)
 
 char *
 msg_device_notice_encode(const struct device *d, const char *kind,
-    const char *message, int64_t ts)
+    const char *message, const char *lang, int64_t ts)
 {
 	json_t *o = msg_device_base(d);
 
 	msg_set_str(o, "kind", kind);
 	msg_set_str(o, "message", message);
+	msg_set_lang(o, lang);
 	msg_set_time(o, "ts", ts);
 	return msg_dump(o);
 }

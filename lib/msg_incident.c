@@ -91,8 +91,9 @@ msg_notify_encode(const struct notify *n)
 	json_object_set_new(o, "role", json_string(n->role));
 	json_object_set_new(o, "step", json_integer(n->step));
 	json_object_set_new(o, "repeat", json_integer(n->repeat));
+	msg_set_lang(o, n->lang);
 	if (n->inc->r.silent)
-		msg_set_str(o, "advice", MSG_SILENT_ADVICE);
+		msg_set_str(o, "advice", T_(n->lang, MSG_SILENT_ADVICE));
 	msg_set_time(o, "ts", n->ts);
 	if (n->backup_by != NULL) {
 		json_t *b = json_pack("{s:s}", "by", n->backup_by);
@@ -389,6 +390,7 @@ msg_notice_encode(const struct notice *n)
 	msg_set_str(o, "by_role", n->by_role);
 	msg_set_str(o, "by_label", n->by_label);
 	msg_set_str(o, "message", n->message);
+	msg_set_lang(o, n->lang);
 	msg_set_time(o, "ts", n->ts);
 	return msg_dump(o);
 }

@@ -46,6 +46,7 @@ int msg_fields_unpack(json_t *root, const struct field *, size_t n, void *dst,
     char *err, size_t errlen);
 void msg_set_time(json_t *o, const char *key, int64_t ms);
 void msg_set_str(json_t *o, const char *key, const char *s);
+void msg_set_lang(json_t *o, const char *lang);
 json_t *msg_ids(const int64_t *ids, int n);
 int msg_ids_unpack(json_t *a, int64_t *ids);
 int msg_array(json_t *o, const char *key, size_t max, json_t **out,

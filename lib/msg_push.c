@@ -30,6 +30,7 @@ static const struct field push_fields[] = {
 	FBOOL("silent", struct push_note, silent),
 	FBOOL("call_911", struct push_note, call_911),
 	FBOOL("would_call_911", struct push_note, would_call_911),
+	FSTR("lang", 0, struct push_note, lang),
 };
 
 int
@@ -67,12 +68,12 @@ static const struct {
 	const char *tag;
 } push_kinds[] = {
 	{ "incident", NULL, 0, NULL },
-	{ "debrief_due", "Debrief due", 3, "clipboard" },
-	{ "debrief_reminder", "Debrief reminder", 3, "clipboard" },
-	{ "debrief_overdue", "Debrief overdue", 4, "clipboard" },
-	{ "device_offline", "Device offline", 4, "electric_plug" },
-	{ "device_back", "Device back online", 2, "white_check_mark" },
-	{ "stand_down", "Stand down", 3, "white_check_mark" },
+	{ "debrief_due", N_("Debrief due"), 3, "clipboard" },
+	{ "debrief_reminder", N_("Debrief reminder"), 3, "clipboard" },
+	{ "debrief_overdue", N_("Debrief overdue"), 4, "clipboard" },
+	{ "device_offline", N_("Device offline"), 4, "electric_plug" },
+	{ "device_back", N_("Device back online"), 2, "white_check_mark" },
+	{ "stand_down", N_("Stand down"), 3, "white_check_mark" },
 };
 
 /* ntfy tags that are emoji short codes, by severity. */
@@ -102,18 +103,32 @@ msg_push_priority(const struct push_note *pn)
 	return 3;
 }
 
+/* The push's language: the notification's "lang" (NULL: English). */
+const char *
+msg_push_lang(const struct push_note *pn)
+{
+	return pn->lang[0] != '\0' ? pn->lang : NULL;
+}
+
 void
 msg_push_title(const struct push_note *pn, const char *place, char *buf,
     size_t len)
 {
-	int k = push_kind(pn->kind);
+	const char *lang = msg_push_lang(pn);
+	int k = push_kind(pn->kind), off;
 	const char *prefix = k >= 0 ? push_kinds[k].title : NULL;
 	const char *what = pn->label[0] ? pn->label : pn->device[0] ?
 	    pn->device : pn->type[0] ? pn->type : pn->kind;
 
-	snprintf(buf, len, "%s%s%s%s%s%s", pn->drill ? "DRILL: " : "",
-	    prefix ? prefix : "", prefix ? ": " : "", what,
-	    place[0] ? " at " : "", place);
+	off = snprintf(buf, len, "%s%s%s", pn->drill ? T_(lang, "DRILL: ") :
+	    "", prefix ? T_(lang, prefix) : "", prefix ? ": " : "");
+	if (off < 0 || (size_t)off >= len)
+		return;
+	if (place[0] != '\0')
+		snprintf(buf + off, len - (size_t)off, T_(lang, "%s at %s"),
+		    what, place);
+	else
+		snprintf(buf + off, len - (size_t)off, "%s", what);
 }
 
 /* Append one line to buf (of size len, used up to *off). */
@@ -144,15 +159,17 @@ push_line(char *buf, size_t len, size_t *off, const char *fmt, ...)
 static void
 push_more(const struct push_note *pn, char *buf, size_t len, size_t *off)
 {
+	const char *lang = msg_push_lang(pn);
 	int i;
 
 	for (i = 1; i < pn->nlocations; i++)
-		push_line(buf, len, off, "Also at: %s", pn->locations[i]);
+		push_line(buf, len, off, T_(lang, "Also at: %s"),
+		    pn->locations[i]);
 	for (i = 1; i < pn->nnotes; i++)
-		push_line(buf, len, off, "Note: %s", pn->notes[i]);
+		push_line(buf, len, off, T_(lang, "Note: %s"), pn->notes[i]);
 	for (i = 0; i < pn->nrelated; i++)
-		push_line(buf, len, off, "May be related to incident %lld: "
-		    "the same category, reported from another place.",
+		push_line(buf, len, off, T_(lang, "May be related to incident "
+		    "%lld: the same category, reported from another place."),
 		    (long long)pn->related[i]);
 }
 
@@ -160,37 +177,39 @@ push_more(const struct push_note *pn, char *buf, size_t len, size_t *off)
 void
 msg_push_body(const struct push_note *pn, char *buf, size_t len)
 {
+	const char *lang = msg_push_lang(pn);
 	size_t off = 0;
 
 	buf[0] = '\0';
 	if (pn->drill)
-		push_line(buf, len, &off, "DRILL: this is an exercise.");
+		push_line(buf, len, &off, "%s", T_(lang, "DRILL: this is an "
+		    "exercise."));
 	if (pn->call_911 && !pn->drill)
-		push_line(buf, len, &off, "Threat to life: branch staff have "
-		    "been told to CALL 911.");
+		push_line(buf, len, &off, "%s", T_(lang, "Threat to life: "
+		    "branch staff have been told to CALL 911."));
 	else if (pn->call_911 || pn->would_call_911)
-		push_line(buf, len, &off, "DRILL: in a real event branch staff "
-		    "would be told to call 911 now.");
+		push_line(buf, len, &off, "%s", T_(lang, "DRILL: in a real "
+		    "event branch staff would be told to call 911 now."));
 	if (pn->silent)
-		push_line(buf, len, &off, "%s", MSG_SILENT_ADVICE);
+		push_line(buf, len, &off, "%s", T_(lang, MSG_SILENT_ADVICE));
 	if (pn->message[0])
 		push_line(buf, len, &off, "%s", pn->message);
 	if (pn->location[0])
-		push_line(buf, len, &off, "Where: %s", pn->location);
+		push_line(buf, len, &off, T_(lang, "Where: %s"), pn->location);
 	if (pn->note[0])
-		push_line(buf, len, &off, "Note: %s", pn->note);
+		push_line(buf, len, &off, T_(lang, "Note: %s"), pn->note);
 	push_more(pn, buf, len, &off);
 	if (pn->repeat > 0)
-		push_line(buf, len, &off, "Reminder %d: nobody has "
-		    "acknowledged yet.", pn->repeat);
+		push_line(buf, len, &off, T_(lang, "Reminder %d: nobody has "
+		    "acknowledged yet."), pn->repeat);
 	else if (pn->step > 0)
-		push_line(buf, len, &off, "Escalated to step %lld: nobody "
-		    "acknowledged in time.", (long long)pn->step + 1);
+		push_line(buf, len, &off, T_(lang, "Escalated to step %lld: "
+		    "nobody acknowledged in time."), (long long)pn->step + 1);
 	if (pn->incident > 0 && pn->severity > 0)
-		push_line(buf, len, &off, "Incident %lld, severity %d.",
-		    (long long)pn->incident, pn->severity);
+		push_line(buf, len, &off, T_(lang, "Incident %lld, severity "
+		    "%d."), (long long)pn->incident, pn->severity);
 	else if (pn->incident > 0)
-		push_line(buf, len, &off, "Incident %lld.",
+		push_line(buf, len, &off, T_(lang, "Incident %lld."),
 		    (long long)pn->incident);
 }
 
@@ -226,15 +245,18 @@ push_actions(const struct push_note *pn, const struct push_links *l)
 
 	if (l->ack != NULL && msg_push_asks(pn))
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:b}",
-		    "action", "http", "label", "Acknowledge", "url", l->ack,
+		    "action", "http", "label", T_(msg_push_lang(pn),
+		    "Acknowledge"), "url", l->ack,
 		    "method", "POST", "clear", 1));
 	if (l->decline != NULL && msg_push_asks(pn))
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:b}",
-		    "action", "http", "label", "Decline", "url", l->decline,
+		    "action", "http", "label", T_(msg_push_lang(pn), "Decline"),
+		    "url", l->decline,
 		    "method", "POST", "clear", 1));
 	if (l->click != NULL)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "action",
-		    "view", "label", "Open", "url", l->click));
+		    "view", "label", T_(msg_push_lang(pn), "Open"), "url",
+		    l->click));
 	return a;
 }
 

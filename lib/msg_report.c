@@ -53,11 +53,15 @@ static const struct {
 	const char *key;
 	unsigned bit;
 	size_t max;
+	const char *text;	/* what the reporter reads */
 } report_cuts[] = {
-	{ "location", REPORT_CUT_LOCATION, LOCATION_MAX },
-	{ "note", REPORT_CUT_NOTE, NOTE_MAX },
-	{ "device", REPORT_CUT_DEVICE, DEVICE_MAX },
-	{ "reporter", REPORT_CUT_REPORTER, REPORTER_MAX },
+	{ "location", REPORT_CUT_LOCATION, LOCATION_MAX,
+	    N_("location shortened to %zu bytes") },
+	{ "note", REPORT_CUT_NOTE, NOTE_MAX, N_("note shortened to %zu bytes") },
+	{ "device", REPORT_CUT_DEVICE, DEVICE_MAX,
+	    N_("device shortened to %zu bytes") },
+	{ "reporter", REPORT_CUT_REPORTER, REPORTER_MAX,
+	    N_("reporter shortened to %zu bytes") },
 };
 
 static unsigned
@@ -78,6 +82,12 @@ msg_report_cuts(json_t *root)
 void
 msg_shortened_text(unsigned bits, char *buf, size_t len)
 {
+	msg_shortened_text_in(bits, NULL, buf, len);
+}
+
+void
+msg_shortened_text_in(unsigned bits, const char *lang, char *buf, size_t len)
+{
 	size_t i, off = 0;
 	int n;
 
@@ -86,9 +96,12 @@ msg_shortened_text(unsigned bits, char *buf, size_t len)
 	for (i = 0; i < NFIELDS(report_cuts) && off < len; i++) {
 		if (!(bits & report_cuts[i].bit))
 			continue;
-		n = snprintf(buf + off, len - off, "%s%s shortened to %zu "
-		    "bytes", off > 0 ? ", " : "", report_cuts[i].key,
-		    report_cuts[i].max);
+		n = snprintf(buf + off, len - off, "%s", off > 0 ? ", " : "");
+		if (n < 0 || (size_t)n >= len - off)
+			break;
+		off += (size_t)n;
+		n = snprintf(buf + off, len - off, T_(lang,
+		    report_cuts[i].text), report_cuts[i].max);
 		if (n < 0)
 			break;
 		off += (size_t)n;

@@ -21,10 +21,12 @@ webpush_actions(const struct push_note *pn, const struct push_links *l)
 		return a;
 	if (l->ack != NULL)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "action",
-		    "ack", "title", "Acknowledge", "url", l->ack));
+		    "ack", "title", T_(msg_push_lang(pn), "Acknowledge"), "url",
+		    l->ack));
 	if (l->decline != NULL)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "action",
-		    "decline", "title", "Decline", "url", l->decline));
+		    "decline", "title", T_(msg_push_lang(pn), "Decline"), "url",
+		    l->decline));
 	return a;
 }
 
@@ -49,6 +51,7 @@ msg_webpush_encode(const struct push_note *pn, const char *place,
 	    "actions", webpush_actions(pn, l));
 	if (o == NULL)
 		fatalx("msg: cannot build a web push");
+	msg_set_lang(o, msg_push_lang(pn));
 	if (l != NULL && l->click != NULL)
 		json_object_set_new(o, "url", json_string(l->click));
 	return msg_dump(o);

@@ -10,7 +10,7 @@ cd "$src"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-find lib daemon clients -name '*.c' | sort > "$tmp/files"
+find lib daemon clients -name '*.[ch]' | sort > "$tmp/files"
 xgettext --from-code=UTF-8 --language=C -kT_:2 -kTN_:2,3 -k_ -kN_ \
 	--flag=T_:2:c-format --flag=TN_:2:c-format --flag=TN_:3:c-format \
 	--add-location=file --sort-by-file --force-po \

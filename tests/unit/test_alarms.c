@@ -249,16 +249,16 @@ test_press_text(void **state)
 	char called[128], text[256];
 
 	(void)state;
-	alarms_called_text(labels, 0, 0, called, sizeof called);
+	alarms_called_text(labels, 0, 0, "en", called, sizeof called);
 	assert_string_equal(called, "nobody has been called yet");
-	alarms_called_text(labels, 0, 1, called, sizeof called);
+	alarms_called_text(labels, 0, 1, "en", called, sizeof called);
 	assert_string_equal(called, "no one could be called");
-	alarms_called_text(labels, 1, 1, called, sizeof called);
+	alarms_called_text(labels, 1, 1, "en", called, sizeof called);
 	assert_string_equal(called, "the crisis worker is already called");
-	alarms_called_text(labels, 2, 1, called, sizeof called);
+	alarms_called_text(labels, 2, 1, "en", called, sizeof called);
 	assert_string_equal(called, "the crisis worker and security are "
 	    "already called");
-	alarms_called_text(labels, 3, 1, called, sizeof called);
+	alarms_called_text(labels, 3, 1, "en", called, sizeof called);
 	assert_string_equal(called, "the crisis worker, security and "
 	    "emergency dispatch are already called");
 
@@ -267,13 +267,13 @@ test_press_text(void **state)
 	inc.state = ST_ROUTED;
 	strcpy(inc.r.location, "Children's area, 1st floor");
 	report(&r, "desk-7", "children's area, 1st floor", "");
-	alarms_called_text(labels, 1, 1, called, sizeof called);
-	alarms_press_text(&inc, &r, called, "", text, sizeof text);
+	alarms_called_text(labels, 1, 1, "en", called, sizeof called);
+	alarms_press_text(&inc, &r, called, "", "en", text, sizeof text);
 	assert_string_equal(text, "joined to incident 9 at Children's area, "
 	    "1st floor: the crisis worker is already called");
 	report(&r, "desk-1", "Parking garage level 2", "");
-	alarms_press_text(&inc, &r, called, "crisis-1 (crisis worker)", text,
-	    sizeof text);
+	alarms_press_text(&inc, &r, called, "crisis-1 (crisis worker)", "en",
+	    text, sizeof text);
 	assert_string_equal(text, "joined to incident 9 at Children's area, "
 	    "1st floor: the crisis worker is already called; crisis-1 (crisis "
 	    "worker) acknowledged; your location, Parking garage level 2, is "
@@ -281,8 +281,8 @@ test_press_text(void **state)
 	inc.r.location[0] = '\0';
 	inc.r.drill = 1;
 	report(&r, "desk-1", "", "");
-	alarms_called_text(labels, 0, 0, called, sizeof called);
-	alarms_press_text(&inc, &r, called, NULL, text, sizeof text);
+	alarms_called_text(labels, 0, 0, "en", called, sizeof called);
+	alarms_press_text(&inc, &r, called, NULL, "en", text, sizeof text);
 	assert_string_equal(text, "joined to incident 9: nobody has been "
 	    "called yet");
 }

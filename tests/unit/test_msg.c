@@ -224,7 +224,7 @@ test_feedback_codec(void **state)
 	strcpy(inc.r.type, "overdose");
 	nt = (struct notice){ &inc, "stand_down", "Suspected overdose",
 		"taken", "crisis-1", "crisis_worker", "crisis worker",
-		"stand down", 1795000000000 };
+		"stand down", 1795000000000, NULL };
 	s = msg_notice_encode(&nt);
 	assert_non_null(strstr(s, "\"kind\":\"stand_down\""));
 	assert_non_null(strstr(s, "\"reason\":\"taken\",\"by\":\"crisis-1\","

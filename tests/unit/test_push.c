@@ -40,7 +40,7 @@ note_of(const struct incident *inc, int step, int repeat,
     struct push_note *pn)
 {
 	struct notify n = { inc, "Suspected overdose", "crisis_worker", step,
-		repeat, 1795860000000, NULL, NULL };
+		repeat, 1795860000000, NULL, NULL, NULL };
 	char *p = msg_notify_encode(&n), err[256];
 
 	assert_int_equal(msg_push_decode(p, strlen(p), pn, err, sizeof err),
@@ -252,7 +252,7 @@ test_debrief_notice(void **state)
 	overdose(&inc);
 	p = msg_debrief_notice_encode(&inc, "debrief_due",
 	    "Suspected overdose", 1796119200000, "debrief due for incident 7 "
-	    "by 2026-11-25T10:00:00.000Z", 1795860000000);
+	    "by 2026-11-25T10:00:00.000Z", NULL, 1795860000000);
 	assert_int_equal(msg_push_decode(p, strlen(p), &pn, err, sizeof err),
 	    MSG_OK);
 	free(p);
