@@ -37,5 +37,5 @@ for f in report-fr-360 responder-fr-360 report-fr-1280 report-en-1280 \
     report-en-360; do
 	cp "$TMP/i18n-$f.png" "$BEACON_BUILD/i18n-$f.png"
 done
-grep -E 'history:|banner:|headline:|responder:|axe,' "$TMP/i18n_pages.out" || true
+grep -E 'history:|banner:|headline:|responder:|came at:|axe,' "$TMP/i18n_pages.out" || true
 stop_beacond

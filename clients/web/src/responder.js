@@ -8,8 +8,8 @@
 // browser can, beacond also pushes the alerts (Web Push) to the service
 // worker, which rings the phone while it is locked (sw.js).
 import { Conn, topicPrefix } from './conn.js';
-import { language, onLanguage, pickLanguage, setLanguage, t,
-    translateDom } from './i18n.js';
+import { fmtDateTime, language, onLanguage, pickLanguage, setLanguage,
+    setZone, t, translateDom } from './i18n.js';
 import { Alarm, soundReady, unlock } from './sound.js';
 import { $, ago, el, load, loginRead, loginShow, randomHex, registerWorker,
     save, severityName, tellWorker, validId } from './util.js';
@@ -37,6 +37,7 @@ const resolved = new Map();	/* id -> who resolved it ("" unknown) */
 const notices = [];		/* debrief notices, newest first */
 const drawn = { card: '', home: '' };
 const branchNames = new Map();
+const branchZones = new Map();	/* branch id -> its time zone, from _library */
 const labels = new Map();	/* category id -> {label, labels by language} */
 const LIBRARY = '_library';	/* beacon/config/_library: every id and label */
 let library = null;		/* its responders: id -> their entry */
@@ -119,8 +120,11 @@ function onLibrary(p) {
 	library = new Map((p.responders || []).map((r) => [r.id, r]));
 	for (const r of p.responders || [])
 		roleLabels.set(r.role, { label: r.label || r.role, labels: r.labels });
-	for (const b of p.branches || [])
+	for (const b of p.branches || []) {
 		branchNames.set(b.branch, b.name || b.branch);
+		if (b.timezone)
+			branchZones.set(b.branch, b.timezone);
+	}
 	for (const c of p.categories || [])
 		labels.set(c.type, { label: c.label || c.type, labels: c.labels });
 	if (me && !library.has(me.id))
@@ -402,6 +406,14 @@ function openIncident(hash) {
 
 // ---- the screens -----------------------------------------------------------
 
+// When, in the incident's branch's zone and the app's language.
+function when(p, ts = p.ts) {
+	if (!ts || !Number.isFinite(Date.parse(ts)))
+		return null;
+	setZone(branchZones.get(p.branch));
+	return fmtDateTime(ts);
+}
+
 function branchName(id) {
 	return branchNames.get(id) || id;
 }
@@ -502,7 +514,8 @@ function card(id) {
 	el('p', { class: 'sev-band' },
 	    el('span', {}, t('responder.severity', { n: n.severity,
 		name: severityName(n.severity) })),
-	    el('span', { class: 'ago', 'data-ts': n.ts }, ago(n.ts))),
+	    el('span', { class: 'ago', 'data-ts': n.ts, title: when(n) },
+		ago(n.ts))),
 	el('div', { class: 'card-body' },
 	    el('h1', { id: 'card-title' }, labelOf(n)),
 	    el('p', { class: 'branch' }, branchName(n.branch)),
@@ -554,7 +567,8 @@ function incidentItem(p) {
 	el('span', { class: 'title' }, el('span', {}, p.drill ?
 	    `${t('common.drill')} · ` : '',
 	    `${labelOf(p)} · ${branchName(p.branch)}`),
-	    el('span', { class: 'ago', 'data-ts': p.created }, ago(p.created))),
+	    el('span', { class: 'ago', 'data-ts': p.created,
+		title: when(p, p.created) }, ago(p.created))),
 	p.location && el('span', { class: 'line' }, p.location),
 	el('span', { class: 'line state' },
 	    `${t(`common.state.${p.state}`)} · ${whoLine(id)}`),

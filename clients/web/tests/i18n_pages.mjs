@@ -20,6 +20,24 @@ const NARROW = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1,
 const DESK = { viewport: { width: 1280, height: 800 }, locale: 'en-US',
 	bypassCSP: true };
 const RED = 'rgb(180, 35, 24)';
+// Central's zone in the test's beacon.conf.
+const ZONE = 'America/Toronto';
+
+// The hour now and a minute ago in Central's zone, "00" to "23".
+function hours() {
+	return [0, 60000].map((d) => new Intl.DateTimeFormat('en-CA',
+	    { timeZone: ZONE, hour: '2-digit', hourCycle: 'h23' })
+	    .format(Date.now() - d));
+}
+
+// A French time of day in Central's zone: "17 h 45", 24-hour.
+function frenchTime(s, what) {
+	const m = /\b(\d{2}) h \d{2}\b/.exec(s || '');
+
+	m && hours().includes(m[1]) ||
+	    fail(`${what}: "${s}" is not the time in ${ZONE} in French ` +
+	    `(hour ${hours()[0]})`);
+}
 const AXE = readFileSync(join(dirname(fileURLToPath(import.meta.url)),
     '../node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -109,6 +127,7 @@ async function french(page, shot) {
 	const what = await text(page, '#answer .what');
 	what.includes('Surdose soupçonnée') ||
 	    fail(`the answer names the report "${what}"`);
+	frenchTime(await text(page, '#answer .when'), 'the report\'s time');
 	await screenshot(page, shot, ['COMPOSEZ LE 911 MAINTENANT',
 	    'Surdose soupçonnée', head], { fullPage: true });
 	await axe(page, 'the French report page');
@@ -157,6 +176,9 @@ async function responder(ctx, report, shot) {
 	for (const want of ['Surdose soupçonnée', 'Prendre en charge',
 	    'Décliner', 'GRAVITÉ 1 · DANGER DE MORT'])
 		c.includes(want) || fail(`the card lacks "${want}": ${c}`);
+	const at = await page.$eval('#card .ago', (e) => e.title);
+	say('the alert came at:', at);
+	frenchTime(at, 'the alert\'s time');
 	await screenshot(page, shot, ['Surdose soupçonnée', 'Prendre en charge',
 	    'Décliner']);
 	await axe(page, 'the French alert card');

@@ -228,12 +228,39 @@ async function deliver(ctx, page, payload) {
 	await french(cdp, page, registration, payload);
 }
 
-// The worker's own words in the language the page last told it.
+// The worker's own words: in the push's lang when it names one, else in
+// the language the page last told it.
 async function french(cdp, page, registration, payload) {
 	const told = (lang) => page.evaluate(async (l) =>
 	    (await navigator.serviceWorker.ready).active.postMessage({ lang: l }),
 	lang);
 	const m = JSON.parse(payload);
+	const untitled = async (tag, lang, what) => {
+		const x = { ...m, tag, actions: m.actions.map((a) =>
+		    ({ action: a.action, url: a.url })) };
+		delete x.lang;
+		if (lang)
+			x.lang = lang;
+		await cdp.send('ServiceWorker.deliverPushMessage',
+		    { origin: http, registrationId: registration,
+		    data: JSON.stringify(x) });
+		const n = await until(`buttons named in French (${what})`,
+		    async () => (await shown(page, tag)).find((y) =>
+		    y.actions.length));
+		say(`without titles, in French (${what}):`,
+		    JSON.stringify(n.actions));
+		JSON.stringify(n.actions) === JSON.stringify([['ack',
+		    'Prendre en charge'], ['decline', 'Décliner']]) ||
+		    fail(`the buttons named by the worker (${what}): ` +
+		    `${n.actions}`);
+		n.title === m.title ||
+		    fail(`beacond's title was not shown as it came: ${n.title}`);
+		await page.evaluate(async (t) => {
+			const reg = await navigator.serviceWorker.ready;
+			for (const y of await reg.getNotifications({ tag: t }))
+				y.close();
+		}, tag);
+	};
 
 	await told('fr');
 	await cdp.send('ServiceWorker.deliverPushMessage',
@@ -241,25 +268,9 @@ async function french(cdp, page, registration, payload) {
 	await until('« Beacon : ouvrez l\'application »', async () =>
 	    (await shown(page, 'beacon')).some((x) =>
 	    x.title === 'Beacon : ouvrez l\'application'));
-	m.tag = 'titles-fr';
-	m.actions = m.actions.map((a) => ({ action: a.action, url: a.url }));
-	await cdp.send('ServiceWorker.deliverPushMessage',
-	    { origin: http, registrationId: registration,
-	    data: JSON.stringify(m) });
-	const n = await until('buttons named in French', async () =>
-	    (await shown(page, 'titles-fr')).find((x) => x.actions.length));
-	say('without titles, in French:', JSON.stringify(n.actions));
-	JSON.stringify(n.actions) === JSON.stringify([['ack',
-	    'Prendre en charge'], ['decline', 'Décliner']]) ||
-	    fail(`the buttons named by the worker: ${n.actions}`);
-	n.title.includes('Mental-health crisis') ||
-	    fail(`beacond's title was not shown as it came: ${n.title}`);
-	await page.evaluate(async () => {
-		const reg = await navigator.serviceWorker.ready;
-		for (const x of await reg.getNotifications({ tag: 'titles-fr' }))
-			x.close();
-	});
+	await untitled('titles-told', '', 'as the page told it');
 	await told('en');
+	await untitled('titles-lang', 'fr', 'the push\'s lang');
 }
 
 // Acknowledge, as notificationclick runs it for the button.
