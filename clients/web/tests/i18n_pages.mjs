@@ -200,6 +200,15 @@ await run(async () => {
 		await responder(phone, () => french(p, join(dir,
 		    'i18n-report-fr-360.png')), join(dir,
 		    'i18n-responder-fr-360.png'));
+		// The acknowledgment on the report page: the role's French
+		// label (from the library's configuration) in the catalog's
+		// sentence.
+		const acked = 'Intervenant·e de crise : pris en charge, en route';
+		let head = '';
+		await until(`« ${acked} »`, async () => (head = await text(p,
+		    '#answer .headline')) === acked, 8000).catch((e) =>
+		    fail(`${e.message}; the headline says "${head}"`));
+		say('headline:', head);
 		await open(d, 'central', 'Connecté');
 		await screenshot(d, join(dir, 'i18n-report-fr-1280.png'),
 		    ['Surdose soupçonnée',
