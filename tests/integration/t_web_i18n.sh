@@ -4,7 +4,10 @@
 # report page is French (the overdose button's French label, the answer,
 # « COMPOSEZ LE 911 MAINTENANT »); crisis-1 has language = "fr", so the
 # responder app signed in as crisis-1 is French; Eastside, without a
-# language, stays English. The pictures (360x740 and 1280x800) are left in
+# language, stays English; Central's configuration republished with "en"
+# switches its open page to English at once. Times are French 24-hour in
+# Central's zone (America/Toronto). axe checks the French pages. The
+# pictures (360x740 and 1280x800) are left in
 # build/i18n-*.png.
 . "$(dirname "$0")/lib.sh"
 
@@ -37,5 +40,5 @@ for f in report-fr-360 responder-fr-360 report-fr-1280 report-en-1280 \
     report-en-360; do
 	cp "$TMP/i18n-$f.png" "$BEACON_BUILD/i18n-$f.png"
 done
-grep -E 'history:|banner:|headline:|responder:|came at:|axe,' "$TMP/i18n_pages.out" || true
+grep -E 'history:|banner:|headline:|responder:|came at:|switched|axe,' "$TMP/i18n_pages.out" || true
 stop_beacond

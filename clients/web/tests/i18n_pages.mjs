@@ -5,14 +5,17 @@
 // button's French label, a French answer after the press and the red
 // « COMPOSEZ LE 911 MAINTENANT »); crisis-1's language is "fr", so the
 // responder app signed in as crisis-1 speaks French, its alert card too;
-// Eastside has no language and its page stays English. Pictures at
+// Eastside has no language and its page stays English. A configuration
+// that says "en" switches Central's open page to English at once, answer
+// and banner included, and "fr" back to French. Pictures at
 // 360x740 and 1280x800 go to the directory given as the first argument.
 // axe-core checks the French report page and alert card as t_web_axe
 // checks the English ones: a serious or critical violation fails.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { browser, fail, env, run, say, screenshot, text, until } from './lib.mjs';
+import { browser, fail, env, listen, run, say, screenshot, text, until
+    } from './lib.mjs';
 
 const dir = process.argv[2];
 const NARROW = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 1,
@@ -133,6 +136,47 @@ async function french(page, shot) {
 	await axe(page, 'the French report page');
 }
 
+// Central's configuration says "en" (as a reload of beacon.conf would):
+// the page switches at once, and everything on it is drawn again in
+// English, the answer and its banner too. Then French again.
+async function live(page) {
+	const mq = await listen('beacon/config/central');
+	const say_ = async (language) => {
+		cfg.language = language;
+		await mq.publishAsync('beacon/config/central', JSON.stringify(cfg),
+		    { qos: 1, retain: true });
+	};
+	let cfg;
+
+	try {
+		cfg = JSON.parse((await until('Central\'s configuration', () =>
+		    mq.heard[0])).text);
+		await say_('en');
+		await until('the page in English', async () =>
+		    (await lang(page)) === 'en-CA');
+		const want = { '#answer [data-banner=call911]': 'CALL 911 NOW',
+			'#answer .headline': 'Crisis worker acknowledged, on the way',
+			'.ask': 'What is happening? Press one:',
+			'#buttons button[data-type=overdose] .label':
+			    'Suspected overdose',
+			'#conn': 'Connected' };
+		for (const [sel, w] of Object.entries(want)) {
+			let got = '';
+			await until(`"${w}"`, async () => (got = await text(page,
+			    sel)) === w).catch(() =>
+			    fail(`switched to English, ${sel} says "${got}"`));
+		}
+		say('switched to English and back:', Object.values(want)
+		    .join(' | '));
+		await say_('fr');
+		await until('the page in French again', async () =>
+		    (await text(page, '#answer [data-banner=call911]')) ===
+		    'COMPOSEZ LE 911 MAINTENANT');
+	} finally {
+		await mq.endAsync();
+	}
+}
+
 // Eastside: no language in beacon.conf, an English browser: English.
 async function english(page, shot) {
 	await open(page, 'eastside', 'Connected');
@@ -209,6 +253,7 @@ await run(async () => {
 		    '#answer .headline')) === acked, 8000).catch((e) =>
 		    fail(`${e.message}; the headline says "${head}"`));
 		say('headline:', head);
+		await live(p);
 		await open(d, 'central', 'Connecté');
 		await screenshot(d, join(dir, 'i18n-report-fr-1280.png'),
 		    ['Surdose soupçonnée',
