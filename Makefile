@@ -40,8 +40,12 @@ CERTS_CLIENTS ?=
 # with which t_systemd, t_button_systemd and t_unit_security check the
 # units (a container's minimal Debian may lack it). A package whose command is
 # already on the PATH counts as installed (a Node.js from elsewhere brings
-# its own npm, and Debian's npm would conflict with it).
+# its own npm, and Debian's npm would conflict with it). gettext because
+# the build compiles po/*.po with msgfmt; locales because beacond's French
+# texts are looked up in a French C library locale, which deps makes
+# (fr_CA.UTF-8) when the machine lacks one (docs/translation.md).
 DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
+	gettext locales \
 	libssl-dev openssl \
 	libsqlite3-dev sqlite3 libjansson-dev libconfig-dev libcmocka-dev \
 	mosquitto mosquitto-clients libsystemd-dev tzdata jq python3 curl \
@@ -50,7 +54,7 @@ DEPS = build-essential cmake pkg-config libmosquitto-dev libevent-dev \
 
 # Prerequisites run in the order written: deps, then build, then the rest.
 .NOTPARALLEL:
-.PHONY: all deps build check run sanitize clean install bench bench-pair \
+.PHONY: all deps locale build check run sanitize clean install bench bench-pair \
 	bench-profile fuzz certs
 
 all: build
@@ -83,6 +87,30 @@ deps:
 	$$sudo apt-get update && \
 	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y \
 	    --no-install-recommends $$missing
+	@$(MAKE) --no-print-directory locale
+
+# The French locale beacond's French texts need (lib/i18n.c), made from
+# Debian's locales package when the machine has no French UTF-8 locale.
+locale:
+	@if locale -a 2>/dev/null | grep -qi '^fr_[A-Z][A-Z]\.utf-\?8$$'; then \
+		exit 0; \
+	fi; \
+	if ! command -v localedef >/dev/null 2>&1; then \
+		echo "locale: no localedef; French texts will fall back to" \
+		    "English (docs/translation.md)" >&2; \
+		exit 0; \
+	fi; \
+	sudo=""; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+		command -v sudo >/dev/null 2>&1 || { \
+			echo "locale: run 'make locale' as root to make" \
+			    "fr_CA.UTF-8" >&2; \
+			exit 1; }; \
+		sudo=sudo; \
+	fi; \
+	echo "locale: making fr_CA.UTF-8"; \
+	$$sudo localedef -i fr_CA -c -f UTF-8 -A /usr/share/locale/locale.alias \
+	    fr_CA.UTF-8
 
 build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo

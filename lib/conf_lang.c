@@ -131,22 +131,22 @@ static void
 check_labels(struct conf_check *ck, const config_t *lc,
     const struct config *cf, int ix)
 {
-	const char *lang = i18n_languages[ix], *name = i18n_name(lang);
+	const char *lang = i18n_languages[ix];
 	size_t i;
 
 	for (i = 0; i < cf->ncategories; i++)
 		if (cf->categories[i].labels[ix] == NULL)
 			conf_check_warn(ck, elem(lc, "categories", i, "label"),
-			    "category \"%s\" has no \"%s\" label: readers in "
-			    "%s see \"%s\" (add labels = { %s = \"...\"; })",
-			    cf->categories[i].id, lang, name,
+			    "category \"%s\" has no \"%s\" label: its \"%s\" "
+			    "readers see \"%s\" (add labels = { %s = \"...\"; "
+			    "})", cf->categories[i].id, lang, lang,
 			    cf->categories[i].label, lang);
 	for (i = 0; i < cf->nroles; i++)
 		if (cf->roles[i].labels[ix] == NULL)
 			conf_check_warn(ck, elem(lc, "roles", i, "label"),
-			    "role \"%s\" has no \"%s\" label: readers in %s "
-			    "see \"%s\" (add labels = { %s = \"...\"; })",
-			    cf->roles[i].id, lang, name, cf->roles[i].label,
+			    "role \"%s\" has no \"%s\" label: its \"%s\" "
+			    "readers see \"%s\" (add labels = { %s = \"...\"; "
+			    "})", cf->roles[i].id, lang, lang, cf->roles[i].label,
 			    lang);
 }
 

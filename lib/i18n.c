@@ -92,8 +92,8 @@ has_catalog(const char *dir, const char *code)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* BEACON_LOCALEDIR, else locale/ beside the program (the build tree),
- * else the installed directory. */
+/* BEACON_LOCALEDIR, else locale/ beside the program or one directory up
+ * (the build tree), else the installed directory. */
 static void
 find_dir(void)
 {
@@ -112,6 +112,11 @@ find_dir(void)
 			*slash = '\0';
 			snprintf(i18n.dir, sizeof i18n.dir, "%.*s/locale",
 			    (int)(sizeof i18n.dir - 8), exe);
+			if (has_catalog(i18n.dir, "fr"))
+				return;
+			/* build/bench/, build/tests/: the build tree's */
+			snprintf(i18n.dir, sizeof i18n.dir, "%.*s/../locale",
+			    (int)(sizeof i18n.dir - 11), exe);
 			if (has_catalog(i18n.dir, "fr"))
 				return;
 		}

@@ -33,6 +33,6 @@ for po in po/*.po; do
 		echo "$po: lacks sentences the source marks (above)" >&2
 		rc=1
 	fi
-	echo "$po: $(cat "$tmp/stat") for $((n - 1)) marked sentences"
+	echo "$po: $(tr -d "\n" <"$tmp/stat") for $((n - 1)) marked sentences"
 done
 exit $rc
