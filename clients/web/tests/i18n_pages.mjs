@@ -217,19 +217,19 @@ async function responder(ctx, report, shot) {
 	    10000);
 	const c = await text(page, '#card');
 	say('card:', c);
-	for (const want of ['Surdose soupçonnée', 'Prendre en charge',
+	for (const want of ['Surdose soupçonnée', 'Confirmer',
 	    'Décliner', 'GRAVITÉ 1 · DANGER DE MORT'])
 		c.includes(want) || fail(`the card lacks "${want}": ${c}`);
 	const at = await page.$eval('#card .ago', (e) => e.title);
 	say('the alert came at:', at);
 	frenchTime(at, 'the alert\'s time');
-	await screenshot(page, shot, ['Surdose soupçonnée', 'Prendre en charge',
+	await screenshot(page, shot, ['Surdose soupçonnée', 'Confirmer',
 	    'Décliner']);
 	await axe(page, 'the French alert card');
 	await page.click('#card button[data-action=ack]');
 	await until('the French answer', async () =>
 	    (await text(page, '#card .result.good')).startsWith(
-	    'Vous avez pris l\'alerte en charge'), 8000);
+	    'Vous avez confirmé'), 8000);
 	await page.close();
 }
 
@@ -247,7 +247,7 @@ await run(async () => {
 		// The acknowledgment on the report page: the role's French
 		// label (from the library's configuration) in the catalog's
 		// sentence.
-		const acked = 'Intervenant·e de crise : pris en charge, en route';
+		const acked = 'Intervenant·e de crise : confirmé, en route';
 		let head = '';
 		await until(`« ${acked} »`, async () => (head = await text(p,
 		    '#answer .headline')) === acked, 8000).catch((e) =>

@@ -16,7 +16,7 @@
 //   (and a message that is not JSON as a plain "open the app"
 //   notification, never nothing). Told French by the page, the worker
 //   says its own words in French: « Beacon : ouvrez l'application », and
-//   Prendre en charge and Décliner for buttons a push names without a
+//   Confirmer and Décliner for buttons a push names without a
 //   title. Acknowledge, as the notification's
 //   button runs it, POSTs beacond's action link: the reporter is told
 //   crisis-1 is coming, and the answer takes the alert's place.
@@ -250,7 +250,7 @@ async function french(cdp, page, registration, payload) {
 		say(`without titles, in French (${what}):`,
 		    JSON.stringify(n.actions));
 		JSON.stringify(n.actions) === JSON.stringify([['ack',
-		    'Prendre en charge'], ['decline', 'Décliner']]) ||
+		    'Confirmer'], ['decline', 'Décliner']]) ||
 		    fail(`the buttons named by the worker (${what}): ` +
 		    `${n.actions}`);
 		n.title === m.title ||
