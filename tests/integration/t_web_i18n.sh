@@ -14,14 +14,16 @@
 need_web
 write_conf
 # Central and crisis-1 speak French; the overdose and the crisis worker
-# have French labels.
+# have French labels. Northside, French too, has no crisis worker: a
+# child-safety report there reaches no one.
 sed -i \
     -e 's/{ id = "central";  name = "Central Library"; timezone = "UTC"; }/{ id = "central";  name = "Central Library"; timezone = "America\/Toronto"; language = "fr"; }/' \
     -e 's/{ id = "crisis-1";      name = "Crisis worker on duty"; role = "crisis_worker";/{ id = "crisis-1";      name = "Crisis worker on duty"; role = "crisis_worker"; language = "fr";/' \
     -e 's/label = "Suspected overdose";      severity = 1;/label = "Suspected overdose"; labels = { fr = "Surdose soupçonnée"; }; severity = 1;/' \
+    -e 's/{ id = "eastside"; name = "Eastside Branch"; timezone = "UTC"; }/{ id = "eastside"; name = "Eastside Branch"; timezone = "UTC"; },\n  { id = "northside"; name = "Succursale Nord"; timezone = "America\/Montreal"; language = "fr"; }/' \
     -e 's/{ id = "crisis_worker"; label = "crisis worker"; }/{ id = "crisis_worker"; label = "crisis worker"; labels = { fr = "intervenant·e de crise"; }; }/' \
     "$CONF"
-for want in 'language = "fr"; }' 'role = "crisis_worker"; language = "fr";' \
+for want in 'language = "fr"; }' 'id = "northside";' 'role = "crisis_worker"; language = "fr";' \
     'labels = { fr = "Surdose soupçonnée"; }' \
     'labels = { fr = "intervenant·e de crise"; }'; do
 	grep -qF "$want" "$CONF" || fail "the test could not set: $want"
@@ -29,7 +31,7 @@ done
 
 start_broker_ws "$WEB"
 start_beacond
-web_config central eastside _library
+web_config central eastside northside _library
 
 # beacond's own status messages in French, once po/fr.po has them.
 BEACON_DAEMON_FR=0
@@ -40,5 +42,5 @@ for f in report-fr-360 responder-fr-360 report-fr-1280 report-en-1280 \
     report-en-360; do
 	cp "$TMP/i18n-$f.png" "$BEACON_BUILD/i18n-$f.png"
 done
-grep -E 'history:|banner:|headline:|responder:|came at:|switched|axe,' "$TMP/i18n_pages.out" || true
+grep -E 'history:|banner:|headline:|responder:|came at:|switched|nobody at|axe,' "$TMP/i18n_pages.out" || true
 stop_beacond

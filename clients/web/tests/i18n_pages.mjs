@@ -7,7 +7,9 @@
 // responder app signed in as crisis-1 speaks French, its alert card too;
 // Eastside has no language and its page stays English. A configuration
 // that says "en" switches Central's open page to English at once, answer
-// and banner included, and "fr" back to French. Pictures at
+// and banner included, and "fr" back to French. At Northside (French,
+// no crisis worker) a child-safety report says in French, in red, that
+// no one is available. Pictures at
 // 360x740 and 1280x800 go to the directory given as the first argument.
 // axe-core checks the French report page and alert card as t_web_axe
 // checks the English ones: a serious or critical violation fails.
@@ -177,6 +179,28 @@ async function live(page) {
 	}
 }
 
+// Northside (French, no crisis worker): a child-safety report reaches no
+// one. beacond says so in French; the page knows it from the status's
+// numbers, not its words, and says so in red in French.
+async function nobody(page) {
+	await open(page, 'northside', 'Connecté');
+	await page.click('#buttons button[data-type=child_safety]');
+	const want = 'Personne n\'est disponible : appelez la personne responsable';
+	let seen = 'nothing';
+	await until(`« ${want} » in red`, async () => {
+		const got = await page.$eval('#answer [data-banner=nobody]',
+		    (e) => [e.textContent.trim(),
+		    getComputedStyle(e).backgroundColor]).catch(() => null);
+		if (got)
+			seen = `"${got[0]}" on ${got[1]}`;
+		return got && got[0] === want && got[1] === RED;
+	}, 10000).catch((e) => fail(`${e.message}; last seen ${seen}`));
+	const h = await history(page);
+	say('nobody at Northside:', seen, '·', h.join(' | '));
+	(await text(page, '#answer .headline')) === 'Personne n\'est disponible' ||
+	    fail(`Northside's headline: "${await text(page, '#answer .headline')}"`);
+}
+
 // Eastside: no language in beacon.conf, an English browser: English.
 async function english(page, shot) {
 	await open(page, 'eastside', 'Connected');
@@ -258,6 +282,7 @@ await run(async () => {
 		await screenshot(d, join(dir, 'i18n-report-fr-1280.png'),
 		    ['Surdose soupçonnée',
 		    'Que se passe-t-il? Appuyez sur un bouton :']);
+		await nobody(d);
 		await english(d, join(dir, 'i18n-report-en-1280.png'));
 		await english(p, join(dir, 'i18n-report-en-360.png'));
 	} finally {
