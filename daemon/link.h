@@ -32,9 +32,10 @@ struct link_token {
 typedef int (*link_act_fn)(void *arg, const struct link_token *, char *msg,
     size_t len);
 /* A line for the confirmation page: what the incident is and where
- * ("Suspected overdose at Central Library: Children's area"). */
-typedef void (*link_describe_fn)(void *arg, int64_t incident, char *buf,
-    size_t len);
+ * ("Suspected overdose at Central Library: Children's area"), in the
+ * language of the link's responder, which it returns ("en", "fr"). */
+typedef const char *(*link_describe_fn)(void *arg, int64_t incident,
+    const char *responder, char *buf, size_t len);
 
 /* secret: CRYPTO_KEY_LEN bytes; base: "https://host[:port]" with no
  * trailing slash; lifetime in seconds. */

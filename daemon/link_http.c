@@ -60,27 +60,32 @@ link_wants_json(struct evhttp_request *req)
 /* A page: a heading, a sentence, an optional form, and the app's link. */
 static void
 link_page(struct evhttp_request *req, int code, const char *reason,
-    const char *title, const char *text, const char *button)
+    const char *title, const char *text, const char *button,
+    const char *lang)
 {
-	web_page(req, code, reason, title, text, button,
-	    "<p><a href=\"/responder.html\">Open the Beacon app</a></p>");
+	char foot[256];
+
+	snprintf(foot, sizeof foot, "<p><a href=\"/responder.html\">%s</a>"
+	    "</p>", T_(lang, "Open the Beacon app"));
+	web_page(req, code, reason, title, text, button, foot);
 }
 
 /* The page's heading after a POST: what happened, in two words. */
 static const char *
-link_heading(int code, const struct link_answer *a)
+link_heading(int code, const struct link_answer *a, const char *lang)
 {
 	if (code != HTTP_OK)
-		return code == 429 ? "Please wait" : "Not recorded";
+		return code == 429 ? T_(lang, "Please wait") :
+		    T_(lang, "Not recorded");
 	if (a->repeat)
-		return "Already answered";
+		return T_(lang, "Already answered");
 	return a->action != NULL && strcmp(a->action, "ack") == 0 ?
-	    "Acknowledged" : "Declined";
+	    T_(lang, "Acknowledged") : T_(lang, "Declined");
 }
 
 static void
 link_answer(struct evhttp_request *req, int code, const char *reason,
-    int ok, const struct link_answer *a)
+    int ok, const struct link_answer *a, const char *lang)
 {
 	char *body;
 
@@ -88,8 +93,8 @@ link_answer(struct evhttp_request *req, int code, const char *reason,
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "60");
 	if (!link_wants_json(req)) {
-		link_page(req, code, reason, link_heading(code, a),
-		    a->message, NULL);
+		link_page(req, code, reason, link_heading(code, a, lang),
+		    a->message, NULL, lang);
 		return;
 	}
 	body = msg_link_answer(ok, a);
@@ -108,33 +113,39 @@ static void
 link_confirm(struct link *l, struct evhttp_request *req,
     const struct link_token *t)
 {
-	char what[512] = "", text[768], title[64];
+	char what[512] = "", text[768], title[128];
 	int ack = t->action == ACT_ACK;
+	const char *lang = NULL;
 
 	if (l->describe != NULL)
-		l->describe(l->arg, t->incident, what, sizeof what);
-	snprintf(title, sizeof title, "%s incident %lld?", ack ?
-	    "Acknowledge" : "Decline", (long long)t->incident);
-	snprintf(text, sizeof text, "%s%sThis link is for %s.", what,
-	    what[0] ? ". " : "", t->responder);
-	link_page(req, HTTP_OK, "OK", title, text, ack ? "Acknowledge" :
-	    "Decline");
+		lang = l->describe(l->arg, t->incident, t->responder, what,
+		    sizeof what);
+	snprintf(title, sizeof title, ack ? T_(lang, "Acknowledge incident "
+	    "%lld?") : T_(lang, "Decline incident %lld?"),
+	    (long long)t->incident);
+	snprintf(text, sizeof text, "%s%s", what, what[0] ? ". " : "");
+	snprintf(text + strlen(text), sizeof text - strlen(text),
+	    T_(lang, "This link is for %s."), t->responder);
+	link_page(req, HTTP_OK, "OK", title, text, ack ? T_(lang,
+	    "Acknowledge") : T_(lang, "Decline"), lang);
 }
 
 static void
 link_post(struct link *l, struct evhttp_request *req,
     const struct link_token *t)
 {
-	char msg[DETAIL_MAX + 1];
+	char msg[DETAIL_MAX + 1], what[512];
 	struct link_answer a = { t->incident, msg_action_name(t->action),
 		t->responder, 0, msg };
 	int rc = l->act(l->arg, t, msg, sizeof msg);
+	const char *lang = l->describe != NULL ? l->describe(l->arg,
+	    t->incident, t->responder, what, sizeof what) : NULL;
 
 	a.repeat = rc == ENGINE_ACT_REPEAT;
 	if (rc == ENGINE_ACT_REFUSED)
-		link_answer(req, 409, "Conflict", 0, &a);
+		link_answer(req, 409, "Conflict", 0, &a, lang);
 	else
-		link_answer(req, HTTP_OK, "OK", 1, &a);
+		link_answer(req, HTTP_OK, "OK", 1, &a, lang);
 }
 
 static void
@@ -148,7 +159,7 @@ link_request(struct evhttp_request *req, const char *rest, void *arg)
 	if (link_limited(l, web_peer(req), clock_now())) {
 		a.message = "Too many requests from this address: wait a "
 		    "minute, or open the Beacon app.";
-		link_answer(req, 429, "Too Many Requests", 0, &a);
+		link_answer(req, 429, "Too Many Requests", 0, &a, NULL);
 		return;
 	}
 	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD &&
@@ -156,12 +167,12 @@ link_request(struct evhttp_request *req, const char *rest, void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "GET, HEAD, POST");
 		a.message = "A link is opened (GET) or used (POST).";
-		link_answer(req, 405, "Method Not Allowed", 0, &a);
+		link_answer(req, 405, "Method Not Allowed", 0, &a, NULL);
 		return;
 	}
 	if (strlen(rest) > LINK_TOKEN_MAX ||
 	    link_check(l, rest, clock_now(), &t, &a.message) != 0) {
-		link_answer(req, 403, "Forbidden", 0, &a);
+		link_answer(req, 403, "Forbidden", 0, &a, NULL);
 		return;
 	}
 	if (cmd == EVHTTP_REQ_POST)

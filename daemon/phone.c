@@ -91,20 +91,30 @@ phone_act(void *arg, const struct link_token *t, char *msg, size_t len)
 }
 
 /* "Suspected overdose at Central Library: Children's area" */
-static void
-phone_describe(void *arg, int64_t incident, char *buf, size_t len)
+static const char *
+phone_describe(void *arg, int64_t incident, const char *responder, char *buf,
+    size_t len)
 {
 	struct daemon *d = arg;
 	const struct conf_category *cat;
 	struct incident inc;
+	const char *lang;
+	int off;
 
 	memset(&inc, 0, sizeof inc);
 	if (store_incident_get(d->st, incident, &inc) != 1)
-		return;
+		return conf_responder_lang(d->cf, responder, "");
+	lang = conf_responder_lang(d->cf, responder, inc.branch);
 	cat = conf_category(d->cf, inc.r.type);
-	snprintf(buf, len, "%s%s at %s%s%s", inc.r.drill ? "DRILL: " : "",
-	    cat != NULL ? cat->label : inc.r.type, push_branch_name(d->cf,
-	    inc.branch), inc.r.location[0] ? ": " : "", inc.r.location);
+	off = snprintf(buf, len, "%s", inc.r.drill ? T_(lang, "DRILL: ") : "");
+	if (off >= 0 && (size_t)off < len)
+		snprintf(buf + off, len - (size_t)off, T_(lang, "%s at %s"),
+		    cat != NULL ? conf_category_label(cat, lang) : inc.r.type,
+		    push_branch_name(d->cf, inc.branch));
+	off = (int)strlen(buf);
+	if (inc.r.location[0] != '\0' && (size_t)off < len)
+		snprintf(buf + off, len - (size_t)off, ": %s", inc.r.location);
+	return lang;
 }
 
 static void

@@ -224,15 +224,18 @@ static const char *
 response_refusal(struct engine *e, const char *who, const struct incident *inc,
     int found, char *buf, size_t len)
 {
+	const char *lang = conf_responder_lang(e->cf, who, found == 1 ?
+	    inc->branch : "");
+
 	if (found != 1)
-		snprintf(buf, len, "incident %lld does not exist",
+		snprintf(buf, len, T_(lang, "incident %lld does not exist"),
 		    (long long)inc->id);
 	else if (!state_open(inc->state))
-		snprintf(buf, len, "incident %lld is already resolved",
-		    (long long)inc->id);
+		snprintf(buf, len, T_(lang, "incident %lld is already "
+		    "resolved"), (long long)inc->id);
 	else if (store_was_notified(e->st, inc->id, who) != 1)
-		snprintf(buf, len, "%s was not notified for incident %lld",
-		    who, (long long)inc->id);
+		snprintf(buf, len, T_(lang, "%s was not notified for incident "
+		    "%lld"), who, (long long)inc->id);
 	else
 		return NULL;
 	return buf;
@@ -269,14 +272,16 @@ response_handle(struct engine *e, const struct input *in)
 
 /* What the person who used an action link reads. */
 static void
-response_act_said(const struct respond *rs, char *msg, size_t len)
+response_act_said(const struct respond *rs, const char *lang, char *msg,
+    size_t len)
 {
 	if (rs->action == ACT_ACK)
-		snprintf(msg, len, "Acknowledged incident %lld: the reporter "
-		    "is told you are coming.", (long long)rs->incident);
+		snprintf(msg, len, T_(lang, "Acknowledged incident %lld: the "
+		    "reporter is told you are coming."),
+		    (long long)rs->incident);
 	else
-		snprintf(msg, len, "Declined incident %lld: recorded; Beacon "
-		    "goes on calling the next responders.",
+		snprintf(msg, len, T_(lang, "Declined incident %lld: recorded; "
+		    "Beacon goes on calling the next responders."),
 		    (long long)rs->incident);
 }
 
@@ -305,8 +310,9 @@ response_act(struct engine *e, const char *who, const struct respond *rs,
 	int found;
 
 	if (store_link_used(e->st, key) == 1) {
-		snprintf(msg, len, "Already answered with this link: nothing "
-		    "more is recorded.");
+		snprintf(msg, len, "%s", T_(conf_responder_lang(e->cf, who,
+		    ""), "Already answered with this link: nothing more is "
+		    "recorded."));
 		return ENGINE_ACT_REPEAT;
 	}
 	memset(&inc, 0, sizeof inc);
@@ -321,6 +327,7 @@ response_act(struct engine *e, const char *who, const struct respond *rs,
 	log_info("incident=%lld event=%s responder=%s via=push",
 	    (long long)inc.id, msg_action_name(rs->action), who);
 	action_table[rs->action](e, &inc, who, rs, clock_now());
-	response_act_said(rs, msg, len);
+	response_act_said(rs, conf_responder_lang(e->cf, who, inc.branch), msg,
+	    len);
 	return ENGINE_ACT_DONE;
 }

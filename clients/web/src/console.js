@@ -6,6 +6,7 @@
 // share console_ctx.js.
 import { Conn, topicPrefix } from './conn.js';
 import { createCtx } from './console_ctx.js';
+import { language, pickLanguage, setLanguage, t } from './i18n.js';
 import { soundReady, unlock } from './sound.js';
 import { $, load, loginRead, loginShow, parse, randomHex, save, validId }
     from './util.js';
@@ -34,6 +35,7 @@ let connDetail = '';
 let current = null;		/* the view shown */
 let mounted = false;
 let asking = false;
+let library = null;		/* beacon/config/_library, when it came */
 
 // "#incident=7" -> {view: "incident", id: 7, arg: "7"}.
 export function route(hash) {
@@ -47,10 +49,11 @@ export function route(hash) {
 }
 
 function status() {
-	const line = connState === 'online' ? ['ok', 'Online'] :
-	    connState === 'refused' ? ['bad', `Refused: ${connDetail}`] :
-	    connState === 'connecting' ? ['warn', 'Connecting…'] :
-	    ['bad', 'Offline: the board is not updating'];
+	const line = connState === 'online' ? ['ok', t('console.conn.online')] :
+	    connState === 'refused' ? ['bad',
+	    t('console.conn.refused', { detail: connDetail })] :
+	    connState === 'connecting' ? ['warn', t('console.conn.connecting')] :
+	    ['bad', t('console.conn.offline')];
 	const c = $('#conn');
 
 	c.className = `conn ${line[0]}`;
@@ -109,16 +112,16 @@ function refused(error) {
 
 	r.replaceChildren();
 	const h = document.createElement('h2');
-	h.textContent = 'This console is for supervisors and managers.';
+	h.textContent = t('console.refused.title');
 	const p = document.createElement('p');
-	p.textContent = `beacond says: ${error || 'refused'}`;
+	p.textContent = t('console.refused.says',
+	    { error: error || t('console.refused.refused') });
 	const q = document.createElement('p');
-	q.textContent = `You are signed in as ${me.id}. Sign in with a ` +
-	    'supervisor\'s or manager\'s account to use it.';
+	q.textContent = t('console.refused.who', { id: me.id });
 	const b = document.createElement('button');
 	b.type = 'button';
 	b.className = 'plain';
-	b.textContent = 'Sign in as someone else';
+	b.textContent = t('console.refused.other');
 	b.addEventListener('click', signOut);
 	r.append(h, p, q, b);
 	r.hidden = false;
@@ -141,18 +144,22 @@ async function askConsole() {
 	} catch (e) {
 		asking = false;
 		connDetail = e.message;
-		$('#conn').textContent = `Online, but ${e.message}`;
+		$('#conn').textContent = t('console.conn.online_but',
+		    { error: e.message });
 		setTimeout(askConsole, 3000);
 		return;
 	}
 	asking = false;
 	if (!a.ok) {
+		speak();
 		refused(a.error);
 		return;
 	}
 	mark('console');
 	ctx.info = a;
-	$('#who').textContent = `${a.responder} · ${a.label || a.role}`;
+	ctx.library = library;
+	speak();
+	$('#who').textContent = `${a.responder} · ${roleLabel(a)}`;
 	mountAll();
 }
 
@@ -160,7 +167,8 @@ function onState(state, detail) {
 	connState = state;
 	connDetail = detail || '';
 	if (state === 'refused') {
-		$('#login-error').textContent = `The broker refused: ${connDetail}.`;
+		$('#login-error').textContent = t('console.login.refused',
+		    { detail: connDetail });
 		showLogin();
 	}
 	if (state === 'online') {
@@ -177,7 +185,7 @@ function onState(state, detail) {
 function connect() {
 	const reply = `${prefix}/reply/${me.id}/${randomHex(8)}`;
 	// The board's incidents come with the connection (see createCtx).
-	const early = [`${prefix}/incident/+`];
+	const early = [`${prefix}/incident/+`, `${prefix}/config/_library`];
 
 	conn = new Conn({
 		clientId: `console-${me.id}-${randomHex(4)}`,
@@ -193,8 +201,19 @@ function connect() {
 	ctx = createCtx({ conn, as: me.id, prefix, replyTopic: reply, early });
 	mark('connect');
 	conn.start();
-	conn.client.on('message', (t, payload, packet) =>
-	    ctx.dispatch(t, parse(payload), packet));
+	// The library's ids and settings: the account's language. Retained,
+	// subscribed with the connection: in before the `console` answer.
+	ctx.subscribe(`${prefix}/config/_library`, (topic, p) => {
+		if (!p)
+			return;
+		library = ctx.library = p;
+		// The account's language changed in beacon.conf: the views are
+		// drawn in one language, so the page starts again in the new one.
+		if (mounted && wanted() !== language())
+			location.reload();
+	});
+	conn.client.on('message', (topic, payload, packet) =>
+	    ctx.dispatch(topic, parse(payload), packet));
 }
 
 function showLogin() {
@@ -224,6 +243,33 @@ function signOut() {
 	location.replace(url.pathname + url.search);
 }
 
+// The account's entry in beacon/config/_library, or null.
+function account() {
+	const list = (library && library.responders) || [];
+
+	return (me && list.find((r) => r.id === me.id)) || null;
+}
+
+// The console speaks the account's language (its `language` in
+// beacon.conf), else the browser's (i18n.js pickLanguage).
+function wanted() {
+	const r = account();
+
+	return pickLanguage(r && r.language);
+}
+
+function speak() {
+	setLanguage(wanted());
+}
+
+// The account's role, in its language when the library names it so.
+function roleLabel(a) {
+	const r = account();
+	const l = r && r.labels && r.labels[language()];
+
+	return l || a.label || a.role;
+}
+
 function start() {
 	const as = new URLSearchParams(location.search).get('as');
 
@@ -250,6 +296,7 @@ function mark(what) {
 
 function main() {
 	mark('script');
+	setLanguage(pickLanguage());
 	$('#login-form').addEventListener('submit', signIn);
 	$('#sign-out').addEventListener('click', signOut);
 	$('#sound-hint').addEventListener('click', () => {

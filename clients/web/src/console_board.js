@@ -5,6 +5,7 @@
 // moment later brings who was notified and who answered. A new
 // threat-to-life incident shows a banner and sounds until it is seen.
 import { Alarm } from './sound.js';
+import { num, t, tn } from './i18n.js';
 import { ago, el, severityName } from './util.js';
 
 const REFRESH_MS = 250;		/* responders asked this long after a change */
@@ -44,8 +45,15 @@ export function nextWhat(inc) {
 	if (!n || !n.at)
 		return '';
 	if (inc.step < 0)
-		return 'first notifications';
-	return n.repeat ? `repeat of step ${n.step + 1}` : `step ${n.step + 1}`;
+		return t('console.next.first');
+	return t(n.repeat ? 'console.next.repeat' : 'console.next.step',
+	    { n: num(n.step + 1) });
+}
+
+// "step 2 in 0:42", "step 2 due now".
+function leftText(what, left) {
+	return left > 0 ? t('console.next.in', { what, left: countdown(left) }) :
+	    t('console.next.due', { what });
 }
 
 export function nextText(inc, now) {
@@ -53,59 +61,60 @@ export function nextText(inc, now) {
 
 	if (!what)
 		return '';
-	const left = Date.parse(inc.next.at) - now;
-	return left > 0 ? `${what} in ${countdown(left)}` : `${what} due now`;
+	return leftText(what, Date.parse(inc.next.at) - now);
 }
 
 export function severityText(n) {
 	return `${n} ${severityName(n)}`;
 }
 
-const STATE = {
-	received: 'received',
-	routed: 'waiting for an acknowledgment',
-	acknowledged: 'acknowledged',
-	on_scene: 'on scene',
-	resolved: 'resolved',
-};
+// An incident's state as people read it ("console.state.routed"); an
+// unknown one as it came.
+export function stateText(state) {
+	const key = `console.state.${state}`;
+	const s = t(key);
 
-const PEOPLE = [
-	['on_scene', 'On scene'],
-	['acknowledged', 'Acknowledged'],
-	['notified', 'Notified, no answer yet'],
-	['declined', 'Declined'],
-	['stood_down', 'Stood down'],
-];
+	return s === key ? state : s;
+}
+
+// The responders' states, in the order shown (labels "console.people.*").
+const PEOPLE = ['on_scene', 'acknowledged', 'notified', 'declined',
+    'stood_down'];
 
 function people(inc) {
 	const r = inc.responders;
 
 	if (!Array.isArray(r)) {
-		const line = [`${inc.notified || 0} notified`];
+		const line = [tn('console.people.count', inc.notified || 0)];
 		if (inc.acked_by)
-			line.push(`acknowledged by ${ctx.responderLabel(inc.acked_by)}`);
+			line.push(t('console.people.acked_by',
+			    { who: ctx.responderLabel(inc.acked_by) }));
 		return el('p', { class: 'people' }, line.join('; '));
 	}
 	if (!r.length)
-		return el('p', { class: 'people none' }, 'Nobody notified yet');
+		return el('p', { class: 'people none' }, t('console.people.none'));
 	const dl = el('dl', { class: 'people' });
-	for (const [state, label] of PEOPLE) {
+	for (const state of PEOPLE) {
 		const who = r.filter((x) => x.state === state);
 		if (!who.length)
 			continue;
-		dl.append(el('dt', { class: `st-${state}` }, label),
-		    el('dd', null, who.map((x) => `${x.id} (${x.label ||
-		    ctx.roleLabel(x.role)})`).join(', ')));
+		dl.append(el('dt', { class: `st-${state}`, 'data-state': state },
+		    t(`console.people.${state}`)),
+		    el('dd', null, who.map((x) => `${x.id} (${ctx.roleLabelHere(
+		    x.role) || x.label || ctx.roleLabel(x.role)})`).join(', ')));
 	}
 	return dl;
 }
 
 function marks(inc) {
 	return [
-		inc.drill && el('span', { class: 'tag drill-tag' }, 'DRILL'),
-		inc.silent && el('span', { class: 'tag silent-tag' }, 'SILENT'),
-		inc.call_911 && el('span', { class: 'tag call-tag' }, 'Staff told: CALL 911'),
-		inc.hold && el('span', { class: 'tag' }, 'legal hold'),
+		inc.drill && el('span', { class: 'tag drill-tag' },
+		    t('console.tag.drill')),
+		inc.silent && el('span', { class: 'tag silent-tag' },
+		    t('console.tag.silent')),
+		inc.call_911 && el('span', { class: 'tag call-tag' },
+		    t('console.tag.call_911')),
+		inc.hold && el('span', { class: 'tag' }, t('console.tag.hold')),
 	];
 }
 
@@ -113,7 +122,7 @@ function locations(inc) {
 	const l = Array.isArray(inc.locations) && inc.locations.length ?
 	    inc.locations : inc.location ? [inc.location] : [];
 
-	return l.length ? l.join(' · ') : 'no location given';
+	return l.length ? l.join(' · ') : t('console.no_location');
 }
 
 function related(inc) {
@@ -121,9 +130,10 @@ function related(inc) {
 
 	if (!r.length)
 		return null;
-	return el('p', { class: 'related' }, 'May be related to ',
+	return el('p', { class: 'related' }, t('console.related'), ' ',
 	    r.map((id, i) => [i ? ', ' : '',
-	    el('a', { href: `#incident=${id}` }, `incident ${id}`)]));
+	    el('a', { href: `#incident=${id}` },
+	    t('console.related.one', { id }))]));
 }
 
 function row(inc) {
@@ -142,15 +152,17 @@ function row(inc) {
 		    el('span', { class: 'cat' }, ctx.categoryLabel(inc.type)),
 		    el('span', { class: 'branch' }, ctx.branchName(b))),
 		el('span', { class: 'loc' }, locations(inc)),
-		el('span', { class: 'sev' }, `Severity ${severityText(sev)}`),
-		el('span', { class: 'id' }, `Incident ${id}`)),
+		el('span', { class: 'sev' }, t('console.severity',
+		    { severity: severityText(sev) })),
+		el('span', { class: 'id' }, t('console.incident.id', { id }))),
 	    el('div', { class: 'inc-state' },
-		el('p', { class: 'state' }, STATE[inc.state] || inc.state),
+		el('p', { class: 'state', 'data-state': inc.state },
+		    stateText(inc.state)),
 		el('p', { class: 'countdown', 'data-at': next ?
 		    inc.next.at : null, 'data-what': nextWhat(inc) || null },
 		    next || (inc.state === 'routed' ? '' :
-		    'no escalation pending')),
-		el('p', { class: 'age' }, 'Reported ',
+		    t('console.next.none'))),
+		el('p', { class: 'age' }, t('console.reported'), ' ',
 		    el('time', { datetime: inc.created },
 		    ctx.fmtTime(inc.created, b)), `, ${ctx.zoneLabel(b)} · `,
 		    el('span', { class: 'ago', 'data-ts': inc.created },
@@ -179,9 +191,10 @@ function count() {
 	for (const inc of incidents.values())
 		shown += visible(inc);
 	counter.textContent = incidents.size === 0 ?
-	    'No open incidents.' : shown === incidents.size ?
-	    `${incidents.size} open incident${incidents.size === 1 ? '' : 's'}` :
-	    `Showing ${shown} of ${incidents.size} open incidents`;
+	    t('console.board.empty') : shown === incidents.size ?
+	    tn('console.board.count', incidents.size) :
+	    t('console.board.showing', { shown: num(shown),
+	    n: num(incidents.size) });
 }
 
 // The rows in two passes: a screenful at once, the rest in the next
@@ -250,10 +263,8 @@ function tick() {
 	const now = ctx.now();
 
 	for (const e of list.querySelectorAll('.countdown[data-at]')) {
-		const left = Date.parse(e.dataset.at) - now;
-		e.textContent = left > 0 ?
-		    `${e.dataset.what} in ${countdown(left)}` :
-		    `${e.dataset.what} due now`;
+		e.textContent = leftText(e.dataset.what,
+		    Date.parse(e.dataset.at) - now);
 	}
 }
 
@@ -288,20 +299,22 @@ function announceLife(inc) {
 	if (inc.drill && !b.hidden && !b.classList.contains('drill'))
 		return;
 	const id = inc.incident;
-	const what = `${ctx.categoryLabel(inc.type)} at ` +
-	    `${ctx.branchName(inc.branch)}, ${locations(inc)}`;
+	const what = t('console.life.what', { category:
+	    ctx.categoryLabel(inc.type), branch: ctx.branchName(inc.branch),
+	    location: locations(inc) });
 
 	b.className = inc.drill ? 'life-banner drill' : 'life-banner';
 	b.replaceChildren(
-	    el('p', { class: 'life-what' }, inc.drill ? 'DRILL: ' :
-		'Threat to life: ', what),
+	    el('p', { class: 'life-what' }, t(inc.drill ? 'console.life.drill' :
+		'console.life.life'), ' ', what),
 	    el('p', { class: 'life-acts' },
 		el('a', { class: 'life-open', href: `#incident=${id}`,
-		    onclick: stopAlarm }, `Open incident ${id}`),
+		    onclick: stopAlarm }, t('console.life.open', { id })),
 		el('button', { type: 'button', class: 'life-seen',
-		    onclick: dismiss }, 'Seen')));
+		    onclick: dismiss }, t('console.life.seen'))));
 	b.hidden = false;
-	ctx.announce(`${inc.drill ? 'Drill' : 'Threat to life'}: ${what}`);
+	ctx.announce(`${t(inc.drill ? 'console.life.drill' :
+	    'console.life.life')} ${what}`);
 	b.dataset.ringing = '0';
 	if (inc.drill) {
 		stopAlarm();
@@ -436,14 +449,14 @@ async function load() {
 		a = await (ctx.take('board') || ctx.request('board'));
 	} catch (e) {
 		loading = false;
-		counter.textContent = `The board could not be read: ${e.message}. ` +
-		    'Trying again…';
+		counter.textContent = t('console.board.retry',
+		    { error: e.message });
 		setTimeout(load, 3000);
 		return;
 	}
 	loading = false;
 	if (!a.ok) {
-		counter.textContent = `The board could not be read: ${a.error}`;
+		counter.textContent = t('console.board.error', { error: a.error });
 		ctx.ready();
 		return;
 	}
@@ -465,11 +478,13 @@ function filters() {
 	    [b.branch, b.name || b.branch]);
 
 	return el('form', { class: 'filters', onsubmit: (e) => e.preventDefault() },
-	    select('Branch', 'branch', [['', 'All branches'], ...branches],
+	    select(t('console.filter.branch'), 'branch',
+		[['', t('console.filter.all_branches')], ...branches],
 		(e) => setFilter('branch', e.target.value)),
-	    select('Severity', 'severity', [['0', 'All severities'],
-		['1', '1 threat to life'], ['2', '1–2: urgent or worse'],
-		['3', '1–3: needs care or worse']],
+	    select(t('console.filter.severity'), 'severity',
+		[['0', t('console.filter.all_severities')],
+		['1', t('console.filter.sev1')], ['2', t('console.filter.sev2')],
+		['3', t('console.filter.sev3')]],
 		(e) => setFilter('severity', Number(e.target.value))));
 }
 
@@ -484,11 +499,11 @@ export function mount(s, c) {
 	section = s;
 	ctx = c;
 	counter = el('p', { id: 'board-count', class: 'count', role: 'status' },
-	    'Reading the board…');
+	    t('console.board.reading'));
 	list = el('ul', { id: 'board', class: 'board', 'aria-label':
-	    'Open incidents' });
+	    t('console.board.title') });
 	section.append(el('div', { class: 'view-head' },
-	    el('h2', null, 'Open incidents'), filters()), counter, list);
+	    el('h2', null, t('console.board.title')), filters()), counter, list);
 	subscribed = ctx.subscribe(ctx.topic('incident', '+'), onIncident);
 	setInterval(tick, 1000);
 	setInterval(tickAgo, 10000);

@@ -2,6 +2,7 @@
 // (drill or pause, until when) started and stopped with `branch_mode`, and
 // the devices that are offline with when they were last seen (`devices`),
 // read again every 15 s while the view is shown.
+import { num, t, tn } from './i18n.js';
 import { ago, el } from './util.js';
 
 const EVERY_MS = 15000;
@@ -14,11 +15,13 @@ let list = null;
 let stamp = null;
 const msgs = new Map();		/* branch -> its last message {ok, text} */
 
-const MODE = {
-	drill: 'reports are labelled DRILL and kept out of statistics',
-	pause: 'for device testing: reports are recorded as tests, ' +
-	    'nobody is paged',
-};
+// A mode in words ("console.mode.drill"); an unknown one as it came.
+function modeText(mode) {
+	const key = `console.mode.${mode}`;
+	const s = t(key);
+
+	return s === key ? mode : s;
+}
 
 async function ask(method) {
 	try {
@@ -32,28 +35,29 @@ async function ask(method) {
 function modeLine(b, m) {
 	if (!m)
 		return el('p', { class: 'mode none', 'data-mode': '' },
-		    'Normal: reports page responders.');
+		    t('console.mode.normal'));
 	return el('p', { class: `mode ${m.mode}`, 'data-mode': m.mode },
-	    el('strong', null, m.mode === 'drill' ? 'DRILL:' : 'PAUSED'), ' ',
-	    MODE[m.mode] || m.mode,
-	    m.until ? `, until ${ctx.fmtDate(m.until, b)} ` +
-	    `${ctx.fmtTime(m.until, b)} (${ctx.zoneLabel(b)})` : '',
-	    m.by ? `; started by ${m.by}` : '');
+	    el('strong', null, t(m.mode === 'drill' ? 'console.life.drill' :
+		'console.mode.paused')), ' ',
+	    modeText(m.mode),
+	    m.until ? t('console.mode.until', { date: ctx.fmtDate(m.until, b),
+		time: ctx.fmtTime(m.until, b), zone: ctx.zoneLabel(b) }) : '',
+	    m.by ? t('console.mode.by', { who: m.by }) : '');
 }
 
 async function setMode(b, fields, msg) {
 	let a;
 
 	msg.className = 'msg';
-	msg.textContent = 'Sending…';
+	msg.textContent = t('console.sending');
 	try {
 		a = await ctx.request('branch_mode', { branch: b, ...fields });
 	} catch (e) {
 		a = { ok: false, error: e.message };
 	}
-	const text = a.ok ? (a.active ? `${a.mode === 'drill' ? 'Drill' :
-	    'Pause'} started.` : 'Stopped: the branch pages responders again.') :
-	    `Not done: ${a.error}`;
+	const text = a.ok ? t(a.active ? a.mode === 'drill' ?
+	    'console.mode.drill_started' : 'console.mode.pause_started' :
+	    'console.mode.stopped') : t('console.not_done', { error: a.error });
 	msgs.set(b, { ok: a.ok, text });
 	ctx.announce(text);
 	refresh();
@@ -70,10 +74,10 @@ function modeForm(b, m) {
 	    ''}`, role: 'status' }, last ? last.text : '');
 	const startIt = (mode) => {
 		const iso = ctx.localToIso(until.value, b);
-		const t = Date.parse(iso);
-		if (!iso || !(t > ctx.now()) || t - ctx.now() > DAY_MS) {
+		const end = Date.parse(iso);
+		if (!iso || !(end > ctx.now()) || end - ctx.now() > DAY_MS) {
 			msg.className = 'msg bad';
-			msg.textContent = 'The end time must be in the next 24 hours.';
+			msg.textContent = t('console.mode.end_bad');
 			until.focus();
 			return;
 		}
@@ -82,43 +86,48 @@ function modeForm(b, m) {
 
 	return el('form', { class: 'mode-form', onsubmit: (e) => e.preventDefault() },
 	    el('label', { for: id, class: 'field-s' },
-		`Ends at (${ctx.zoneLabel(b)}, at most 24 h from now)`),
+		t('console.mode.ends', { zone: ctx.zoneLabel(b) })),
 	    until,
 	    el('p', { class: 'act-row' },
 		el('button', { type: 'button', class: 'btn', 'data-act': 'drill',
-		    onclick: () => startIt('drill') }, 'Start drill'),
+		    onclick: () => startIt('drill') }, t('console.mode.start_drill')),
 		el('button', { type: 'button', class: 'btn secondary',
 		    'data-act': 'pause', onclick: () => startIt('pause') },
-		    'Pause for device testing'),
+		    t('console.mode.start_pause')),
 		m && el('button', { type: 'button', class: 'btn danger',
 		    'data-act': 'stop', onclick: () =>
 		    setMode(b, { mode: m.mode, stop: true }, msg) },
-		    `Stop the ${m.mode}`)),
+		    t(m.mode === 'drill' ? 'console.mode.stop_drill' :
+		    m.mode === 'pause' ? 'console.mode.stop_pause' :
+		    'console.mode.stop', { mode: m.mode }))),
 	    msg);
 }
 
 function deviceList(b, devices, error) {
 	if (error)
-		return el('p', { class: 'msg bad' }, `Devices unknown: ${error}`);
+		return el('p', { class: 'msg bad' },
+		    t('console.devices.unknown', { error }));
 	const mine = devices.filter((d) => d.branch === b);
 	const off = mine.filter((d) => d.state === 'offline');
 	const now = ctx.now();
 
 	if (!off.length)
 		return el('p', { class: 'devices-ok' }, mine.length ?
-		    `All ${mine.length} device${mine.length === 1 ? '' : 's'} online.` :
-		    'No devices have checked in.');
+		    tn('console.devices.all_online', mine.length) :
+		    t('console.devices.none'));
 	return el('div', null,
-	    el('p', { class: 'devices-bad' }, `${off.length} of ${mine.length} ` +
-		`device${mine.length === 1 ? '' : 's'} offline:`),
+	    el('p', { class: 'devices-bad' }, tn('console.devices.offline',
+		mine.length, { off: num(off.length) })),
 	    el('ul', { class: 'devices' }, off.map((d) => el('li',
 		{ 'data-device': d.device },
 		el('strong', null, d.device), d.device_kind ?
 		` (${d.device_kind.replace(/_/g, ' ')})` : '',
-		d.flagged ? el('span', { class: 'tag call-tag' }, 'flagged') : '',
-		': last seen ', d.last_seen ? `${ctx.fmtDate(d.last_seen, b)} ` +
+		d.flagged ? el('span', { class: 'tag call-tag' },
+		    t('console.devices.flagged')) : '',
+		t('console.devices.last_seen'), d.last_seen ?
+		`${ctx.fmtDate(d.last_seen, b)} ` +
 		`${ctx.fmtTime(d.last_seen, b)}, ${ago(d.last_seen, now)}` :
-		'never'))));
+		t('console.never')))));
 }
 
 function card(b, modes, devices) {
@@ -129,9 +138,10 @@ function card(b, modes, devices) {
 		el('small', null, b.timezone ? `${b.branch} · ${b.timezone}` :
 		b.branch)),
 	    modes.error ? el('p', { class: 'msg bad' },
-		`Mode unknown: ${modes.error}`) : modeLine(b.branch, m),
+		t('console.mode.unknown', { error: modes.error })) :
+		modeLine(b.branch, m),
 	    modeForm(b.branch, m),
-	    el('h4', null, 'Devices'),
+	    el('h4', null, t('console.devices.title')),
 	    deviceList(b.branch, devices.devices || [], devices.error));
 }
 
@@ -145,8 +155,7 @@ async function refresh() {
 		return;
 	list.replaceChildren(...(ctx.info.branches || []).map((b) =>
 	    card(b, modes, devices)));
-	stamp.textContent = 'Modes and devices as beacond knows them now; ' +
-	    'read again every 15 s.';
+	stamp.textContent = t('console.branches.stamp');
 	section.dataset.loaded = '1';
 	if (focused && focused.dataset.act) {
 		const again = list.querySelector(`[data-branch="${focused.closest(
@@ -163,7 +172,7 @@ export function mount(s, c) {
 	stamp = el('p', { class: 'count' });
 	list = el('ul', { class: 'branch-cards' });
 	section.append(el('div', { class: 'view-head' },
-	    el('h2', null, 'Branches: modes and devices')), stamp, list);
+	    el('h2', null, t('console.branches.title'))), stamp, list);
 }
 
 export function show() {

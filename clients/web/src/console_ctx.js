@@ -3,6 +3,7 @@
 // (branches, categories, responders), beacond's clock, times in each
 // branch's own zone, navigation and a polite announcement for screen
 // readers. A view module exports mount(section, ctx) and show(params).
+import { fmtDate, fmtTime, langTag, language, setZone, t } from './i18n.js';
 import { randomHex } from './util.js';
 
 const TIMEOUT_MS = 15000;
@@ -60,19 +61,11 @@ function format(kind, zone) {
 
 	if (formats.has(key))
 		return formats.get(key);
-	if (kind === 'time')
-		Object.assign(opts, { hour: '2-digit', minute: '2-digit',
-		    hourCycle: 'h23', timeZoneName: 'short' });
-	else if (kind === 'seconds')
-		Object.assign(opts, { hour: '2-digit', minute: '2-digit',
-		    second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
-	else if (kind === 'parts')
-		Object.assign(opts, { year: 'numeric', month: '2-digit',
-		    day: '2-digit', hour: '2-digit', minute: '2-digit',
-		    second: '2-digit', hourCycle: 'h23' });
-	else
-		Object.assign(opts, { weekday: 'short', day: 'numeric',
-		    month: 'short', year: 'numeric' });
+	// Only the machine's "parts" (zoneLocal, zoneUtc): what people
+	// read is i18n.js's, in the page's language.
+	Object.assign(opts, { year: 'numeric', month: '2-digit',
+	    day: '2-digit', hour: '2-digit', minute: '2-digit',
+	    second: '2-digit', hourCycle: 'h23' });
 	let f;
 	try {
 		f = new Intl.DateTimeFormat('en-US', opts);
@@ -84,14 +77,25 @@ function format(kind, zone) {
 	return f;
 }
 
-// "14:05 EST" from the parts, so that the order is the same everywhere.
-function timeText(f, d) {
-	const p = {};
+// The zone's short name at d in the page's language ("EST", "HNE").
+const zoneNames = new Map();
 
-	for (const x of f.formatToParts(d))
-		p[x.type] = x.value;
-	return `${p.hour}:${p.minute}${p.second ? `:${p.second}` : ''} ` +
-	    `${p.timeZoneName || ''}`.trim();
+function zoneName(d, zone) {
+	const key = `${langTag()} ${zone}`;
+	let f = zoneNames.get(key);
+
+	if (!f) {
+		try {
+			f = new Intl.DateTimeFormat(langTag(),
+			    { timeZone: zone || undefined, timeZoneName: 'short' });
+		} catch {	/* a zone this browser does not know */
+			f = new Intl.DateTimeFormat(langTag(),
+			    { timeZoneName: 'short' });
+		}
+		zoneNames.set(key, f);
+	}
+	const p = f.formatToParts(d).find((x) => x.type === 'timeZoneName');
+	return p ? p.value : '';
 }
 
 // The wall clock of zone at the moment ms, as strings (hour "00"-"23").
@@ -192,12 +196,13 @@ class Ctx {
 			const id = randomHex(16);
 
 			if (!this.conn.online || !c) {
-				reject(new Error('not connected to the broker'));
+				reject(new Error(t('console.err.offline')));
 				return;
 			}
 			const late = () => {
 				this.pending.delete(id);
-				reject(new Error(`no answer from beacond to ${method}`));
+				reject(new Error(t('console.err.no_answer',
+				    { method })));
 			};
 			this.pending.set(id, { resolve, late, parts: [],
 			    timer: setTimeout(late, TIMEOUT_MS) });
@@ -246,7 +251,7 @@ class Ctx {
 		if (payload && typeof payload.now === 'string')
 			this.setNow(payload.now);
 		p.resolve(payload || { ok: false,
-		    error: 'an answer that is not JSON' });
+		    error: t('console.err.not_json') });
 	}
 
 	// Messages on a topic filter (e.g. beacon/incident/+), subscribed
@@ -309,28 +314,32 @@ class Ctx {
 		return (b && b.timezone) || '';
 	}
 
-	// "14:05 EST", in the branch's zone.
+	// "2:05 p.m. EST" or "14 h 05 HNE", in the branch's zone
+	// (i18n.js, the page's language).
 	fmtTime(iso, branchId, seconds = false) {
 		const d = new Date(iso);
+		const zone = this.zone(branchId);
 
 		if (!iso || Number.isNaN(d.getTime()))
 			return '';
-		return timeText(format(seconds ? 'seconds' : 'time',
-		    this.zone(branchId)), d);
+		setZone(zone);
+		return `${fmtTime(d, seconds)} ${zoneName(d, zone)}`.trim();
 	}
 
-	// "Mon, Dec 7, 2026", the day at the branch.
+	// "Mon, Dec 7, 2026" or "lun. 7 déc. 2026", the day at the branch.
 	fmtDate(iso, branchId) {
 		const d = new Date(iso);
 
 		if (!iso || Number.isNaN(d.getTime()))
 			return '';
-		return format('date', this.zone(branchId)).format(d);
+		setZone(this.zone(branchId));
+		return fmtDate(d, { weekday: 'short', day: 'numeric',
+		    month: 'short', year: 'numeric' });
 	}
 
 	// "Central Library time": what the times of a branch are in.
 	zoneLabel(branchId) {
-		return `${this.branchName(branchId)} time`;
+		return t('console.zone', { branch: this.branchName(branchId) });
 	}
 
 	// "2026-12-07T14:05" (or "2026-12-07") as the branch's local
@@ -356,18 +365,39 @@ class Ctx {
 			location.hash = h;
 	}
 
+	// The library's entry of kind (categories, roles, responders) for
+	// id, from beacon/config/_library: its labels per language.
+	libraryLabel(kind, key, id) {
+		const list = (this.library && this.library[kind]) || [];
+		const x = list.find((e) => e[key] === id);
+
+		return (x && x.labels && x.labels[language()]) || '';
+	}
+
 	categoryLabel(type) {
 		const list = (this.info && this.info.categories) || [];
 		const c = list.find((x) => x.type === type);
 
-		return (c && c.label) || type || 'incident';
+		return this.libraryLabel('categories', 'type', type) ||
+		    (c && c.label) || type || t('console.incident');
 	}
 
 	roleLabel(role) {
 		const list = (this.info && this.info.roles) || [];
 		const r = list.find((x) => x.role === role);
 
-		return (r && r.label) || role || '';
+		return this.roleLabelHere(role) || (r && r.label) || role || '';
+	}
+
+	// A role's label in the page's language from beacon/config/_library
+	// (its roles, else a responder of that role), or ''.
+	roleLabelHere(role) {
+		const list = (this.library && this.library.responders) || [];
+		const x = list.find((e) => e.role === role && e.labels &&
+		    e.labels[language()]);
+
+		return this.libraryLabel('roles', 'role', role) ||
+		    (x ? x.labels[language()] : '');
 	}
 
 	// "crisis-1 (crisis worker)".
@@ -375,7 +405,10 @@ class Ctx {
 		const list = (this.info && this.info.responders) || [];
 		const r = list.find((x) => x.id === id);
 
-		return r && r.label ? `${id} (${r.label})` : id;
+		const label = this.libraryLabel('responders', 'id', id) ||
+		    (r && r.label);
+
+		return label ? `${id} (${label})` : id;
 	}
 
 	// The page is usable: the board is drawn (body data-ready="1").

@@ -9,20 +9,21 @@
 // What anyone said in the wellbeing debrief has no field, here as there.
 import { el, validId } from './util.js';
 import { zoneLocal, zoneUtc } from './console_ctx.js';
+import { num, t, tn } from './i18n.js';
 
 const LIST_MAX = 16;	/* notices, referrals, actions */
 const TEXT_MAX = 512;	/* bytes of each free text */
 const COUNT_MAX = 10000;
-const WELLBEING = [['', 'Not recorded'], ['offered', 'Offered'],
-	['held', 'Held'], ['declined', 'Declined'], ['not_offered', 'Not offered']];
+// The values are the record's; their labels the catalog's
+// ("console.df.wb.held", "console.df.status.open", "console.df.route_note").
+const WELLBEING = ['', 'offered', 'held', 'declined', 'not_offered'];
 const ACTION_STATUS = ['open', 'done', 'dropped'];
-const TEXTS = [
-	['route_note', 'Route note', 'Why the route was right or wrong.'],
-	['went_well', 'What went well', ''],
-	['to_improve', 'What to improve', ''],
-	['training', 'Training needs', ''],
-];
-const ID_HINT = '1 to 64 letters, digits, ".", "_", ":" or "-"';
+const TEXTS = [['route_note', true], ['went_well', false],
+    ['to_improve', false], ['training', false]];
+
+function idHint() {
+	return t('console.df.id_hint');
+}
 
 let ctx = null;
 const sections = {};	/* view name -> its section */
@@ -46,8 +47,8 @@ function when(iso, branch) {
 function zoneNote(branch) {
 	const b = ctx.branch(branch);
 
-	return `Times are ${ctx.zoneLabel(branch)}` +
-	    `${b && b.timezone ? ` (${b.timezone})` : ''}.`;
+	return t(b && b.timezone ? 'console.duty.zone_tz' : 'console.duty.zone',
+	    { zone: ctx.zoneLabel(branch), tz: b && b.timezone });
 }
 
 function bytes(s) {
@@ -68,19 +69,20 @@ function dateValid(s) {
 // ---- #debriefs: the list ------------------------------------------------------
 
 function dueRow(d) {
-	const label = `Incident ${d.incident}`;
+	const label = t('console.incident.id', { id: d.incident });
 
 	return el('tr', { class: d.overdue ? 'overdue' : '',
 	    'data-incident': d.incident },
 	    el('th', { scope: 'row' }, el('a', { href: `#debrief=${d.incident}` },
 		label)),
 	    el('td', null, d.label || ctx.categoryLabel(d.type),
-		d.drill ? [' ', el('span', { class: 'tag drill-tag' }, 'DRILL')] :
-		    null),
+		d.drill ? [' ', el('span', { class: 'tag drill-tag' },
+		    t('console.tag.drill'))] : null),
 	    el('td', null, when(d.resolved, d.branch)),
 	    el('td', null, when(d.due, d.branch)),
 	    el('td', null, d.overdue ?
-		el('strong', { class: 'overdue-mark' }, 'OVERDUE') : 'due'));
+		el('strong', { class: 'overdue-mark' }, t('console.df.overdue')) :
+		t('console.df.due')));
 }
 
 function branchDue(b, list) {
@@ -89,17 +91,19 @@ function branchDue(b, list) {
 	    el('h3', { id: `due-${b.branch}` }, b.name || b.branch));
 
 	if (!list.length) {
-		box.append(el('p', { class: 'empty' }, 'No debrief due.'));
+		box.append(el('p', { class: 'empty' }, t('console.df.none_due')));
 		return box;
 	}
 	const late = list.filter((d) => d.overdue).length;
-	box.append(el('p', { class: 'hint-text' }, `${list.length} due` +
-	    `${late ? `, ${late} overdue` : ''}. ${zoneNote(b.branch)}`),
+	box.append(el('p', { class: 'hint-text' },
+	    `${t(late ? 'console.df.count_late' : 'console.df.count',
+	    { n: num(list.length), late: num(late) })} ${zoneNote(b.branch)}`),
 	    el('table', { class: 'cf-table due-table' },
-	    el('caption', { class: 'sr-only' }, `Debriefs due at ${b.name}`),
-	    el('thead', null, el('tr', null, ['Incident', 'Category',
-		'Resolved', 'Due', 'Status'].map((h) =>
-		el('th', { scope: 'col' }, h)))),
+	    el('caption', { class: 'sr-only' }, t('console.df.caption',
+		{ branch: b.name })),
+	    el('thead', null, el('tr', null, ['incident', 'category',
+		'resolved', 'due', 'status'].map((h) =>
+		el('th', { scope: 'col' }, t(`console.df.col.${h}`))))),
 	    el('tbody', null, list.map(dueRow))));
 	return box;
 }
@@ -112,15 +116,14 @@ async function showList() {
 	const a = await ask('debriefs_due', {});
 	if (n !== drawn)
 		return;
-	const head = el('div', { class: 'cf-head' }, el('h2', null, 'Debriefs due'),
+	const head = el('div', { class: 'cf-head' },
+	    el('h2', null, t('console.df.list_title')),
 	    el('button', { type: 'button', class: 'plain', onclick: showList },
-		'Refresh'));
-	s.replaceChildren(head, el('p', null, 'Resolved incidents whose ' +
-	    'debrief is not recorded yet, the oldest due first. Open one to ' +
-	    'record its debrief.'));
+		t('console.df.refresh')));
+	s.replaceChildren(head, el('p', null, t('console.df.list_intro')));
 	if (!a.ok) {
 		s.append(el('p', { class: 'error', role: 'alert' },
-		    `beacond refused: ${a.error}`));
+		    t('console.beacond_refused', { error: a.error })));
 	} else {
 		const due = a.debriefs || [];
 		const branches = ((ctx.info && ctx.info.branches) || []).slice();
@@ -172,26 +175,30 @@ function wellbeingPart(w, branch) {
 	at.dataset.was = at.value;
 	at.dataset.iso = w.at || '';
 	return el('fieldset', { class: 'panel cf-part' },
-	    el('legend', null, 'Wellbeing debrief'),
-	    el('p', { class: 'cf-never' }, 'What anyone said is never ' +
-		'recorded: this form has no place for it.'),
+	    el('legend', null, t('console.df.wellbeing')),
+	    el('p', { class: 'cf-never' }, t('console.df.never')),
 	    el('div', { class: 'cf-row' },
-		field('df-status', 'Status', select('status', WELLBEING, w.status)),
-		field('df-at', 'When it was held or offered', at,
-		    `Local time at the branch. ${zoneNote(branch)}`)),
+		field('df-status', t('console.df.col.status'), select('status',
+		    WELLBEING.map((v) => [v, t(`console.df.wb.${v || 'none'}`)]),
+		    w.status)),
+		field('df-at', t('console.df.at'), at,
+		    `${t('console.duty.local')} ${zoneNote(branch)}`)),
 	    el('div', { class: 'cf-row' },
-		field('df-facilitator', 'Facilitator\'s role',
+		field('df-facilitator', t('console.df.facilitator'),
 		    text('facilitator', w.facilitator),
-		    `An id, e.g. eap_counsellor: ${ID_HINT}.`),
-		field('df-participants', 'Number of participants', participants,
-		    '0 to 10000.')),
+		    t('console.df.id_eg', { eg: 'eap_counsellor',
+		    hint: idHint() })),
+		field('df-participants', t('console.df.participants'),
+		    participants, t('console.df.participants_hint',
+		    { max: num(COUNT_MAX) }))),
 	    el('div', { class: 'cf-row' },
-		field('df-follow_up', 'Follow-up check', el('input', {
+		field('df-follow_up', t('console.df.follow_up'), el('input', {
 		    type: 'date', name: 'follow_up', value: w.follow_up || '' }),
-		    'The date of the follow-up check.'),
-		field('df-support', 'Support referred',
+		    t('console.df.follow_up_hint')),
+		field('df-support', t('console.df.support'),
 		    text('support', w.support),
-		    `An id, e.g. employee_assistance: ${ID_HINT}.`)));
+		    t('console.df.id_eg', { eg: 'employee_assistance',
+		    hint: idHint() }))));
 }
 
 function routePart(r) {
@@ -201,9 +208,10 @@ function routePart(r) {
 
 	return el('fieldset', { class: 'cf-radios', id: 'df-route',
 	    'aria-describedby': 'df-route-error' },
-	    el('legend', null, 'Was the route right?'),
-	    radio('right', 'Right'), radio('wrong', 'Wrong'),
-	    radio('', 'Not recorded'),
+	    el('legend', null, t('console.df.route')),
+	    radio('right', t('console.df.route_right')),
+	    radio('wrong', t('console.df.route_wrong')),
+	    radio('', t('console.df.wb.none')),
 	    el('p', { id: 'df-route-error', class: 'field-error' }));
 }
 
@@ -211,16 +219,15 @@ function notices(r) {
 	const types = (ctx.info && ctx.info.debrief &&
 	    ctx.info.debrief.notice_types) || [];
 	const had = r.notices || [];
-	const all = [...types, ...had.filter((t) => !types.includes(t))];
+	const all = [...types, ...had.filter((x) => !types.includes(x))];
 
 	return el('fieldset', { class: 'cf-checks', id: 'df-notices',
 	    'aria-describedby': 'df-notices-error' },
-	    el('legend', null, 'Notices issued'),
-	    all.length ? all.map((t) => el('label', { class: 'cf-check' },
-		el('input', { type: 'checkbox', name: 'notice', value: t,
-		    checked: had.includes(t) }), ` ${t.replace(/_/g, ' ')}`)) :
-		el('p', { class: 'empty' }, 'No notice types are configured ' +
-		    '(debrief.notice_types).'),
+	    el('legend', null, t('console.df.notices')),
+	    all.length ? all.map((x) => el('label', { class: 'cf-check' },
+		el('input', { type: 'checkbox', name: 'notice', value: x,
+		    checked: had.includes(x) }), ` ${x.replace(/_/g, ' ')}`)) :
+		el('p', { class: 'empty' }, t('console.df.notices_none')),
 	    el('p', { id: 'df-notices-error', class: 'field-error' }));
 }
 
@@ -235,7 +242,7 @@ function listRow(kind, cells, list) {
 		listChanged(list);
 		const f = next && next.querySelector('input, select');
 		(f || list.parentElement.querySelector('.cf-add')).focus();
-	    } }, 'Remove'));
+	    } }, t('console.df.remove')));
 	return row;
 }
 
@@ -255,10 +262,12 @@ function listChanged(list) {
 				    String(i + 1));
 			else
 				li.querySelector(`#${l.htmlFor}`).setAttribute('aria-label',
-				    `${l.dataset.label}, ${kind} ${i + 1}`);
+				    t('console.df.row_label', { label: l.dataset.label,
+				    row: t(`console.df.${kind}_n`, { n: i + 1 }) }));
 		}
 		li.querySelector('.cf-remove').setAttribute('aria-label',
-		    `Remove ${kind} ${i + 1}`);
+		    t('console.df.remove_n', { row: t(`console.df.${kind}_n`,
+		    { n: i + 1 }) }));
 	});
 }
 
@@ -280,10 +289,10 @@ function referralRow(x, list) {
 	    ctx.info.debrief.referral_types) || [];
 
 	return listRow('referral', [
-	    cell('referral', 'type', 'Referral # to', select('referral_type',
-		[['', 'Choose a type'], ...types.map((t) => [t,
-		t.replace(/_/g, ' ')])], x.type)),
-	    cell('referral', 'count', 'How many (referral #)',
+	    cell('referral', 'type', t('console.df.referral_to'),
+		select('referral_type', [['', t('console.df.choose_type')],
+		...types.map((y) => [y, y.replace(/_/g, ' ')])], x.type)),
+	    cell('referral', 'count', t('console.df.referral_count'),
 		el('input', { type: 'number', min: 1, max: COUNT_MAX, step: 1,
 		    inputmode: 'numeric', value: String(x.count || 1) })),
 	], list);
@@ -291,12 +300,15 @@ function referralRow(x, list) {
 
 function actionRow(x, list) {
 	return listRow('action', [
-	    cell('action', 'what', 'Action #: what', text('what', x.what)),
-	    cell('action', 'owner', 'Owner (an id)', text('owner', x.owner)),
-	    cell('action', 'due', 'Due date', el('input', { type: 'date',
-		value: x.due || '' })),
-	    cell('action', 'status', 'Status', select('action_status',
-		ACTION_STATUS.map((s) => [s, s]), x.status || 'open')),
+	    cell('action', 'what', t('console.df.action_what'),
+		text('what', x.what)),
+	    cell('action', 'owner', t('console.df.action_owner'),
+		text('owner', x.owner)),
+	    cell('action', 'due', t('console.df.action_due'),
+		el('input', { type: 'date', value: x.due || '' })),
+	    cell('action', 'status', t('console.df.col.status'),
+		select('action_status', ACTION_STATUS.map((v) =>
+		[v, t(`console.df.status.${v}`)]), x.status || 'open')),
 	], list);
 }
 
@@ -311,7 +323,7 @@ function listPart(kind, legend, hint, items, makeRow, blank) {
 		list.append(makeRow(blank, list));
 		listChanged(list);
 		list.lastElementChild.querySelector('input, select').focus();
-	    } }, `Add ${kind === 'referral' ? 'a referral' : 'an action'}`));
+	    } }, t(`console.df.add_${kind}`)));
 
 	for (const x of items)
 		list.append(makeRow(x, list));
@@ -321,32 +333,35 @@ function listPart(kind, legend, hint, items, makeRow, blank) {
 
 // A free text's hint says how many bytes it holds once it is typed in.
 function counted(box) {
-	const t = box.querySelector('textarea');
+	const area = box.querySelector('textarea');
 	const hint = box.querySelector('.hint-text');
 	const base = hint.textContent;
 	const count = () => {
-		const n = bytes(t.value);
-		hint.textContent = n ? `${base} ${n} now.` : base;
+		const n = bytes(area.value);
+		hint.textContent = n ? `${base} ${t('console.df.now',
+		    { n: num(n) })}` : base;
 	};
 
-	t.addEventListener('input', count);
+	area.addEventListener('input', count);
 	count();
 	return box;
 }
 
 function reviewPart(r) {
 	return el('fieldset', { class: 'panel cf-part' },
-	    el('legend', null, 'Operational review'),
+	    el('legend', null, t('console.df.review')),
 	    routePart(r),
-	    TEXTS.map(([k, label, hint]) => counted(field(`df-${k}`, label,
+	    TEXTS.map(([k, hint]) => counted(field(`df-${k}`,
+		t(`console.df.${k}`),
 		el('textarea', { name: k, rows: 3 }, r[k] || ''),
-		`${hint ? `${hint} ` : ''}Up to ${TEXT_MAX} bytes.`, 'cf-wide'))),
+		`${hint ? `${t(`console.df.${k}_hint`)} ` : ''}` +
+		t('console.df.up_to', { n: num(TEXT_MAX) }), 'cf-wide'))),
 	    notices(r),
-	    listPart('referral', 'Referrals to community partners',
-		`By type, with how many; up to ${LIST_MAX}.`, r.referrals || [],
+	    listPart('referral', t('console.df.referrals'),
+		t('console.df.referrals_hint', { n: LIST_MAX }), r.referrals || [],
 		referralRow, { type: '', count: 1 }),
-	    listPart('action', 'Corrective actions', `What, who owns it, when ` +
-		`it is due, and its status; up to ${LIST_MAX}.`, r.actions || [],
+	    listPart('action', t('console.df.actions'),
+		t('console.df.actions_hint', { n: LIST_MAX }), r.actions || [],
 		actionRow, { what: '', owner: '', due: '', status: 'open' }));
 }
 
@@ -359,35 +374,36 @@ function summary(inc, events) {
 	const item = (k, v) => v ? dl.append(el('dt', null, k), el('dd', null, v)) :
 	    null;
 
-	item('Category', ctx.categoryLabel(inc.type));
-	item('Branch', ctx.branchName(b));
-	item('Severity', String(inc.severity));
-	item('Where', where);
-	item('Reported', when(inc.created, b));
-	item('Resolved', resolved ? when(resolved.ts, b) :
-	    inc.state === 'resolved' ? 'yes' : 'not yet: the incident is open');
-	item('Acknowledged by', inc.acked_by);
+	item(t('console.df.col.category'), ctx.categoryLabel(inc.type));
+	item(t('console.filter.branch'), ctx.branchName(b));
+	item(t('console.filter.severity'), String(inc.severity));
+	item(t('console.df.where'), where);
+	item(t('console.inc.reported'), when(inc.created, b));
+	item(t('console.df.col.resolved'), resolved ? when(resolved.ts, b) :
+	    t(inc.state === 'resolved' ? 'console.df.yes' :
+	    'console.df.still_open'));
+	item(t('console.df.acked_by'), inc.acked_by);
 	return el('div', { class: 'panel cf-incident' },
-	    el('h3', null, `Incident ${inc.incident}`,
-		inc.drill ? [' ', el('span', { class: 'tag drill-tag' }, 'DRILL')] :
-		    null),
+	    el('h3', null, t('console.incident.id', { id: inc.incident }),
+		inc.drill ? [' ', el('span', { class: 'tag drill-tag' },
+		t('console.tag.drill'))] : null),
 	    dl, el('p', { class: 'hint-text' }, zoneNote(b)),
 	    el('p', null, el('a', { href: `#incident=${inc.incident}` },
-		'Its timeline and replay')));
+		t('console.df.timeline'))));
 }
 
 function revisionsList(revs, branch) {
 	const box = el('div', { class: 'panel cf-revisions' },
-	    el('h3', null, 'Revisions'));
+	    el('h3', null, t('console.df.revisions')));
 
 	if (!revs.length) {
-		box.append(el('p', { class: 'empty' }, 'None yet: this will be ' +
-		    'revision 1.'));
+		box.append(el('p', { class: 'empty' }, t('console.df.revisions_none')));
 		return box;
 	}
 	box.append(el('ol', { class: 'cf-list' }, revs.map((d) => el('li', null,
-	    `Revision ${d.revision} by ${d.author || 'unknown'}, ` +
-	    `${when(d.ts, branch)}`))));
+	    t('console.df.revision', { n: d.revision,
+	    who: d.author || t('console.df.unknown'),
+	    when: when(d.ts, branch) })))));
 	return box;
 }
 
@@ -411,7 +427,7 @@ function wellbeingOf(f, branch, bad) {
 	if (v('status'))
 		w.status = v('status');
 	if (at.validity.badInput || (at.value && !at.value.includes('T')))
-		bad.add('df-at', 'Give a whole date and time, or leave it empty.');
+		bad.add('df-at', t('console.df.err_at'));
 	else if (at.value && at.value === at.dataset.was && at.dataset.iso)
 		w.at = at.dataset.iso;
 	else if (at.value) {
@@ -419,22 +435,24 @@ function wellbeingOf(f, branch, bad) {
 		if (Number.isFinite(ms))
 			w.at = new Date(ms).toISOString();
 		else
-			bad.add('df-at', 'Not a date and time that exists.');
+			bad.add('df-at', t('console.df.err_at_none'));
 	}
 	for (const k of ['facilitator', 'support']) {
 		if (v(k) && !validId(v(k)))
-			bad.add(`df-${k}`, `"${v(k).slice(0, 40)}": use ${ID_HINT}.`);
+			bad.add(`df-${k}`, t('console.df.err_id',
+			    { value: v(k).slice(0, 40), hint: idHint() }));
 		else if (v(k))
 			w[k] = v(k);
 	}
 	if (n.validity.badInput || (n.value.trim() && (!/^\d+$/.test(n.value.trim()) ||
 	    +n.value > COUNT_MAX)))
-		bad.add('df-participants', `"${n.value}": use 0 to ${COUNT_MAX}.`);
+		bad.add('df-participants', t('console.df.err_participants',
+		    { value: n.value, max: COUNT_MAX }));
 	else if (+n.value > 0)	/* 0 is not recorded, as by the command line */
 		w.participants = +n.value;
 	if (c('follow_up').validity.badInput ||
 	    (v('follow_up') && !dateValid(v('follow_up'))))
-		bad.add('df-follow_up', 'Use a date that exists, YYYY-MM-DD.');
+		bad.add('df-follow_up', t('console.df.err_date'));
 	else if (v('follow_up'))
 		w.follow_up = v('follow_up');
 	return w;
@@ -448,19 +466,20 @@ function referralsOf(f, bad) {
 		const count = row.querySelector('[data-key=count]');
 		const c = count.value.trim();
 		if (!validId(type.value))
-			bad.add(type.id, `Choose the type of referral ${i + 1}.`);
+			bad.add(type.id, t('console.df.err_type', { n: i + 1 }));
 		else if (out.some((x) => x.type === type.value))
-			bad.add(type.id, `${type.value} is listed twice: give one ` +
-			    'count.');
+			bad.add(type.id, t('console.df.err_twice',
+			    { type: type.value }));
 		if (count.validity.badInput || !/^\d+$/.test(c) || +c < 1 ||
 		    +c > COUNT_MAX)
-			bad.add(count.id, `"${count.value}": the count must be 1 to ` +
-			    `${COUNT_MAX}.`);
+			bad.add(count.id, t('console.df.err_count',
+			    { value: count.value, max: COUNT_MAX }));
 		else if (validId(type.value))
 			out.push({ type: type.value, count: +c });
 	});
 	if (out.length > LIST_MAX)
-		bad.add('df-referrals', `At most ${LIST_MAX} referrals.`);
+		bad.add('df-referrals', t('console.df.err_referrals',
+		    { n: LIST_MAX }));
 	return out;
 }
 
@@ -477,20 +496,21 @@ function actionsOf(f, bad) {
 			ok = false;
 		};
 		if (!what)
-			no('what', 'Say what is to be done.');
+			no('what', t('console.df.err_what'));
 		else if (bytes(what) > TEXT_MAX)
-			no('what', `At most ${TEXT_MAX} bytes (${bytes(what)} now).`);
+			no('what', t('console.df.err_bytes', { max: TEXT_MAX,
+			    n: bytes(what) }));
 		if (!validId(owner))
-			no('owner', `The owner's id: ${ID_HINT}.`);
+			no('owner', t('console.df.err_owner', { hint: idHint() }));
 		if (g('due').validity.badInput || !dateValid(due))
-			no('due', 'A due date that exists, YYYY-MM-DD.');
+			no('due', t('console.df.err_due'));
 		if (!ACTION_STATUS.includes(status))
-			no('status', 'open, done or dropped.');
+			no('status', t('console.df.err_status'));
 		if (ok)
 			out.push({ what, status, owner, due });
 	});
 	if (out.length > LIST_MAX)
-		bad.add('df-actions', `At most ${LIST_MAX} actions.`);
+		bad.add('df-actions', t('console.df.err_actions', { n: LIST_MAX }));
 	return out;
 }
 
@@ -505,16 +525,16 @@ function reviewOf(f, had, bad) {
 	for (const [k] of TEXTS) {
 		const s = f.querySelector(`#df-${k}`).value;
 		if (bytes(s) > TEXT_MAX)
-			bad.add(`df-${k}`, `At most ${TEXT_MAX} bytes (${bytes(s)} ` +
-			    'now).');
+			bad.add(`df-${k}`, t('console.df.err_bytes',
+			    { max: TEXT_MAX, n: bytes(s) }));
 		else if (s)
 			r[k] = s;
 	}
 	// The notices in the order they were recorded, new ones after.
-	r.notices = [...(had.notices || []).filter((t) => checked.includes(t)),
-	    ...checked.filter((t) => !(had.notices || []).includes(t))];
+	r.notices = [...(had.notices || []).filter((x) => checked.includes(x)),
+	    ...checked.filter((x) => !(had.notices || []).includes(x))];
 	if (r.notices.length > LIST_MAX)
-		bad.add('df-notices', `At most ${LIST_MAX} notices.`);
+		bad.add('df-notices', t('console.df.err_notices', { n: LIST_MAX }));
 	r.referrals = referralsOf(f, bad);
 	r.actions = actionsOf(f, bad);
 	return r;
@@ -573,9 +593,9 @@ function refusalField(f, error) {
 		return c ? c.id : `df-${key}`;
 	}
 	if (key === 'referrals') {
-		const t = /"([^"]*)"/.exec(error);
-		const sel = t && [...f.querySelectorAll('.referral-row [data-key=type]')]
-		    .find((s) => s.value === t[1]);
+		const q = /"([^"]*)"/.exec(error);
+		const sel = q && [...f.querySelectorAll('.referral-row [data-key=type]')]
+		    .find((s) => s.value === q[1]);
 		return sel ? sel.id : 'df-referrals';
 	}
 	return f.querySelector(`#df-${key}`) ? `df-${key}` : null;
@@ -591,10 +611,7 @@ async function submit(f, state) {
 	sections.debrief.querySelector('#df-done').textContent = '';
 	const record = recordOf(f, state, bad);
 	if (bad.length) {
-		result.textContent = `Nothing was recorded: ${bad.length === 1 ?
-		    'one field needs changing; see the error under it' :
-		    `${bad.length} fields need changing; see the errors under ` +
-		    'them'}.`;
+		result.textContent = tn('console.df.err_fields', bad.length);
 		result.className = 'error';
 		showErrors(f, bad);
 		return;
@@ -606,12 +623,12 @@ async function submit(f, state) {
 	if (!a.ok) {
 		const id = refusalField(f, a.error);
 		result.className = 'error';
-		result.textContent = `Nothing was recorded: ${a.error}`;
+		result.textContent = t('console.df.refused', { error: a.error });
 		if (id)
 			showErrors(f, [{ id, why: a.error }]);
 		return;
 	}
-	const done = `Revision ${a.revision} recorded`;
+	const done = t('console.df.recorded', { n: a.revision });
 	ctx.announce(done);
 	await showForm(state.incident, done);
 	// The form is drawn anew: the focus goes to what happened.
@@ -624,12 +641,13 @@ function form(state) {
 	const d = state.latest;
 	const next = (d.revision || 0) + 1;
 	const f = el('form', { class: 'cf-form', id: 'debrief-form',
-	    novalidate: true, 'aria-label': `Debrief of incident ${state.incident}` },
+	    novalidate: true, 'aria-label': t('console.df.title',
+		{ id: state.incident }) },
 	    wellbeingPart(d.wellbeing || {}, state.branch),
 	    reviewPart(d.review || {}),
 	    el('div', { class: 'cf-buttons' },
 		el('button', { type: 'submit', class: 'act primary' },
-		    `Record revision ${next}`)),
+		    t('console.df.submit', { n: next }))),
 	    el('p', { id: 'df-result', role: 'alert', class: 'error' }));
 
 	f.addEventListener('submit', (e) => {
@@ -642,38 +660,40 @@ function form(state) {
 async function showForm(id, message) {
 	const s = sections.debrief;
 	const n = ++drawn;
-	const head = el('h2', null, id ? `Debrief of incident ${id}` : 'Debrief');
+	const head = el('h2', null, id ? t('console.df.title', { id }) :
+	    t('console.df.title_none'));
 
 	if (!id) {
-		s.replaceChildren(head, el('p', null, 'Choose an incident in ',
-		    el('a', { href: '#debriefs' }, 'Debriefs due'), '.'));
+		s.replaceChildren(head, el('p', null, t('console.df.choose'), ' ',
+		    el('a', { href: '#debriefs' }, t('console.df.list_title')), '.'));
 		return;
 	}
 	busy(s, true);
-	const [t, d] = await Promise.all([ask('timeline', { incident: id }),
+	const [tl, d] = await Promise.all([ask('timeline', { incident: id }),
 	    ask('debrief', { incident: id, all: true })]);
 	if (n !== drawn)
 		return;
 	const back = el('p', null, el('a', { href: '#debriefs' },
-	    'Back to the debriefs due'));
-	if (!t.ok || !t.incident) {
+	    t('console.df.back')));
+	if (!tl.ok || !tl.incident) {
 		s.replaceChildren(head, back, el('p', { class: 'error',
-		    role: 'alert' }, `beacond refused: ${t.error || 'no incident'}`));
+		    role: 'alert' }, t('console.beacond_refused',
+		    { error: tl.error || t('console.df.no_incident') })));
 		busy(s, false);
 		return;
 	}
 	const revs = (d.ok ? d.debriefs || [] : []).slice()
 	    .sort((a, b) => a.revision - b.revision);
-	const state = { incident: id, branch: t.incident.branch,
+	const state = { incident: id, branch: tl.incident.branch,
 	    latest: revs.length ? revs[revs.length - 1] : {} };
 	s.replaceChildren(...[head, back,
 	    el('p', { id: 'df-done', role: 'status', class: 'ok-text',
 		tabindex: -1 },
 		message || ''),
-	    el('div', { class: 'cf-side' }, summary(t.incident, t.events),
+	    el('div', { class: 'cf-side' }, summary(tl.incident, tl.events),
 		revisionsList(revs, state.branch)),
 	    d.ok ? null : el('p', { class: 'error', role: 'alert' },
-		`The revisions could not be read: ${d.error}`),
+		t('console.df.revisions_error', { error: d.error })),
 	    form(state)].filter(Boolean));
 	s.dataset.loaded = String(n);
 	busy(s, false);

@@ -7,6 +7,7 @@
 // beacond reads in the branch's zone; times shown are in the branch's
 // zone, labelled.
 import { zoneLocal } from './console_ctx.js';
+import { t } from './i18n.js';
 import { el, validId } from './util.js';
 
 const NOTE_MAX = 512;
@@ -28,8 +29,8 @@ function when(iso) {
 function zoneNote() {
 	const b = ctx.branch(branch);
 
-	return `Times are ${ctx.zoneLabel(branch)}` +
-	    `${b && b.timezone ? ` (${b.timezone})` : ''}.`;
+	return t(b && b.timezone ? 'console.duty.zone_tz' : 'console.duty.zone',
+	    { zone: ctx.zoneLabel(branch), tz: b && b.timezone });
 }
 
 function busy(on) {
@@ -48,40 +49,48 @@ function ask(method, fields) {
 
 function names(ids) {
 	return ids && ids.length ? ids.map((id) => ctx.responderLabel(id))
-	    .join(', ') : 'no one';
+	    .join(', ') : t('console.duty.no_one');
+}
+
+// A role of an `oncall` answer: its label in the page's language when
+// the library has one, else beacond's.
+function roleLabel(r) {
+	return ctx.roleLabelHere(r.role) || r.label || ctx.roleLabel(r.role);
 }
 
 function rolesTable(b) {
 	const rows = (b.roles || []).map((r) => el('tr', null,
-	    el('th', { scope: 'row' }, r.label || ctx.roleLabel(r.role)),
+	    el('th', { scope: 'row' }, roleLabel(r)),
 	    el('td', { class: r.on_duty && r.on_duty.length ? '' : 'nobody' },
-		r.on_duty && r.on_duty.length ? names(r.on_duty) : 'no one'),
+		r.on_duty && r.on_duty.length ? names(r.on_duty) :
+		t('console.duty.no_one')),
 	    el('td', null, names(r.off_duty))));
 
 	return el('table', { class: 'cf-table duty-roles' },
-	    el('caption', null, 'Who is on duty, per role'),
-	    el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Role'),
-		el('th', { scope: 'col' }, 'On duty'),
-		el('th', { scope: 'col' }, 'Off duty'))),
+	    el('caption', null, t('console.duty.per_role')),
+	    el('thead', null, el('tr', null,
+		el('th', { scope: 'col' }, t('console.duty.role')),
+		el('th', { scope: 'col' }, t('console.duty.on')),
+		el('th', { scope: 'col' }, t('console.duty.off')))),
 	    el('tbody', null, rows));
 }
 
 function overrideLine(o) {
-	const note = o.note ? `: ${o.note}` : '';
+	const note = o.note ? `${t('console.colon')}${o.note}` : '';
 
-	return `${ctx.responderLabel(o.responder)} ${o.on_duty ? 'on duty' :
-	    'off duty'} from ${when(o.from)} until ${when(o.until)}, set by ` +
-	    `${o.by}${note}`;
+	return t(o.on_duty ? 'console.duty.override_on' :
+	    'console.duty.override_off', { who: ctx.responderLabel(o.responder),
+	    from: when(o.from), until: when(o.until), by: o.by }) + note;
 }
 
 function overridesList(b, status) {
 	const list = b.overrides || [];
 	const box = el('div', { class: 'duty-overrides' },
-	    el('h3', null, 'Overrides in force'));
+	    el('h3', null, t('console.duty.overrides')));
 
 	if (!list.length) {
-		box.append(el('p', { class: 'empty' }, 'None: the shifts of the ' +
-		    'configuration apply.'));
+		box.append(el('p', { class: 'empty' },
+		    t('console.duty.overrides_none')));
 		return box;
 	}
 	const seen = new Set();
@@ -93,7 +102,7 @@ function overridesList(b, status) {
 			li.append(el('button', { type: 'button', class: 'plain',
 			    'data-clear': o.responder,
 			    onclick: () => clear(o.responder, status) },
-			    `Clear ${o.responder}`));
+			    t('console.duty.clear', { who: o.responder })));
 		}
 		ul.append(li);
 	}
@@ -102,11 +111,14 @@ function overridesList(b, status) {
 }
 
 function nowPanel(b, status) {
-	const open = b.open ? 'open' : `closed${b.closed ? `, ${b.closed}` : ''}`;
+	const open = b.open ? t('console.duty.open') : b.closed ?
+	    t('console.duty.closed_why', { why: b.closed }) :
+	    t('console.duty.closed');
 
 	return el('div', { class: 'panel duty-now' },
-	    el('h3', null, `${b.name || ctx.branchName(b.branch)} ${at ?
-		'at' : 'now,'} ${when(b.at)}: ${open}`),
+	    el('h3', null, t(at ? 'console.duty.head_at' : 'console.duty.head_now',
+		{ branch: b.name || ctx.branchName(b.branch), when: when(b.at),
+		open })),
 	    rolesTable(b), overridesList(b, status));
 }
 
@@ -127,23 +139,25 @@ function overview(a) {
 				branch = b.branch;
 				draw();
 			} }, b.name || ctx.branchName(b.branch))),
-		    el('td', null, b.open ? 'open' : `closed${b.closed ?
-			`: ${b.closed}` : ''}`),
-		    el('td', null, on.map((r) => `${r.label}: ` +
-			r.on_duty.join(', ')).join('; ') || 'no one'),
+		    el('td', null, b.open ? t('console.duty.open') : b.closed ?
+			`${t('console.duty.closed')}${t('console.colon')}${b.closed}` :
+			t('console.duty.closed')),
+		    el('td', null, on.map((r) => `${roleLabel(r)}${t('console.colon')}` +
+			r.on_duty.join(', ')).join('; ') || t('console.duty.no_one')),
 		    el('td', { class: none.length ? 'nobody' : '' },
-			none.map((r) => r.label).join(', ') || 'every role'));
+			none.map(roleLabel).join(', ') ||
+			t('console.duty.every_role')));
 	    });
 
 	return el('div', { class: 'panel duty-all' },
 	    el('table', { class: 'cf-table duty-branches' },
-		el('caption', null, at ? 'Every branch at the chosen time, ' +
-		    'in each branch\'s own time' : 'Every branch now'),
+		el('caption', null, t(at ? 'console.duty.all_at' :
+		    'console.duty.all_now')),
 		el('thead', null, el('tr', null,
-		    el('th', { scope: 'col' }, 'Branch'),
-		    el('th', { scope: 'col' }, 'Open'),
-		    el('th', { scope: 'col' }, 'On duty'),
-		    el('th', { scope: 'col' }, 'Nobody on duty'))),
+		    el('th', { scope: 'col' }, t('console.filter.branch')),
+		    el('th', { scope: 'col' }, t('console.duty.open_col')),
+		    el('th', { scope: 'col' }, t('console.duty.on')),
+		    el('th', { scope: 'col' }, t('console.duty.nobody')))),
 		el('tbody', null, rows)));
 }
 
@@ -161,8 +175,7 @@ function chooser() {
 	    onsubmit: (e) => {
 		e.preventDefault();
 		if (time.validity.badInput) {
-			setError(form, 'duty-at', 'Give a whole date and time, ' +
-			    'or press Now.');
+			setError(form, 'duty-at', t('console.duty.at_bad'));
 			time.focus();
 			return;
 		}
@@ -172,19 +185,21 @@ function chooser() {
 	    } },
 	    el('div', { class: 'cf-row' },
 		el('div', { class: 'cf-field' },
-		    el('label', { for: 'duty-branch' }, 'Branch'), sel),
+		    el('label', { for: 'duty-branch' }, t('console.filter.branch')),
+		    sel),
 		el('div', { class: 'cf-field' },
-		    el('label', { for: 'duty-at' }, 'At a chosen time'), time,
+		    el('label', { for: 'duty-at' }, t('console.duty.at')), time,
 		    el('p', { id: 'duty-at-hint', class: 'hint-text' },
-			`Local time at the branch; empty: now. ${zoneNote()}`),
+			`${t('console.duty.at_hint')} ${zoneNote()}`),
 		    el('p', { id: 'duty-at-error', class: 'field-error' }))),
 	    el('div', { class: 'cf-buttons' },
-		el('button', { type: 'submit', class: 'plain' }, 'Show'),
+		el('button', { type: 'submit', class: 'plain' },
+		    t('console.duty.show')),
 		el('button', { type: 'button', class: 'plain', onclick: () => {
 			at = '';
 			branch = sel.value;
 			draw();
-		} }, 'Now')));
+		} }, t('console.duty.now'))));
 
 	sel.addEventListener('change', () => {
 		branch = sel.value;
@@ -226,7 +241,7 @@ function setForm(status) {
 	const zone = ctx.zone(branch);
 	const now = ctx.now();
 	const who = el('select', { name: 'responder' },
-	    el('option', { value: '' }, 'Choose a responder'),
+	    el('option', { value: '' }, t('console.duty.choose')),
 	    covering(branch).map((r) => el('option', { value: r.id },
 		ctx.responderLabel(r.id))));
 	const on = el('input', { type: 'radio', name: 'duty', value: 'on',
@@ -239,24 +254,26 @@ function setForm(status) {
 	    value: zoneLocal(now + 8 * 3600e3, zone) });
 	const note = el('input', { type: 'text', name: 'note' });
 	const form = el('form', { class: 'panel cf-form duty-set', novalidate: true },
-	    el('h3', null, 'Set an override'),
-	    el('p', null, `Puts a responder on or off duty at ` +
-		`${ctx.branchName(branch)} over the shifts of the configuration; ` +
-		'the latest override set wins.'),
+	    el('h3', null, t('console.duty.set_title')),
+	    el('p', null, t('console.duty.set_intro',
+		{ branch: ctx.branchName(branch) })),
 	    el('div', { class: 'cf-row' },
-		field('duty-set-responder', 'Responder', who),
+		field('duty-set-responder', t('console.duty.responder'), who),
 		el('fieldset', { class: 'cf-radios' },
-		    el('legend', null, 'Duty'),
-		    el('label', { for: 'duty-set-on' }, on, ' On duty'),
-		    el('label', { for: 'duty-set-off' }, off, ' Off duty'))),
+		    el('legend', null, t('console.duty.duty')),
+		    el('label', { for: 'duty-set-on' }, on, ' ',
+			t('console.duty.on')),
+		    el('label', { for: 'duty-set-off' }, off, ' ',
+			t('console.duty.off')))),
 	    el('div', { class: 'cf-row' },
-		field('duty-set-from', 'From', from, `Local time at the branch. ` +
-		    zoneNote()),
-		field('duty-set-until', 'Until', until, 'Local time at the branch.')),
-	    field('duty-set-note', 'Note (optional)', note),
+		field('duty-set-from', t('console.duty.from'), from,
+		    `${t('console.duty.local')} ${zoneNote()}`),
+		field('duty-set-until', t('console.duty.until'), until,
+		    t('console.duty.local'))),
+	    field('duty-set-note', t('console.duty.note'), note),
 	    el('div', { class: 'cf-buttons' },
 		el('button', { type: 'submit', class: 'act primary' },
-		    'Set override')),
+		    t('console.duty.set'))),
 	    el('p', { id: 'duty-set-result', class: 'error', role: 'alert' }));
 
 	form.addEventListener('submit', (e) => {
@@ -277,15 +294,15 @@ function checkSet(form) {
 	for (const id of ['responder', 'from', 'until', 'note'])
 		setError(form, `duty-set-${id}`, '');
 	if (!validId(v('responder')))
-		bad('duty-set-responder', 'Choose a responder.');
+		bad('duty-set-responder', t('console.duty.err_who'));
 	if (!v('from'))
-		bad('duty-set-from', 'Give the date and time the override starts.');
+		bad('duty-set-from', t('console.duty.err_from'));
 	if (!v('until'))
-		bad('duty-set-until', 'Give the date and time the override ends.');
+		bad('duty-set-until', t('console.duty.err_until'));
 	else if (v('from') && v('until') <= v('from'))
-		bad('duty-set-until', 'Until must come after from.');
+		bad('duty-set-until', t('console.duty.err_order'));
 	if (new TextEncoder().encode(v('note')).length > NOTE_MAX)
-		bad('duty-set-note', `At most ${NOTE_MAX} bytes.`);
+		bad('duty-set-note', t('console.bytes_max', { n: NOTE_MAX }));
 	if (!ok) {
 		const first = form.querySelector('[aria-invalid="true"]');
 		if (first)
@@ -309,10 +326,10 @@ async function submitSet(form, status) {
 		fields.note = v('note');
 	const a = await ask('oncall_set', fields);
 	if (!a.ok) {
-		result.textContent = `Not set: ${a.error}`;
+		result.textContent = t('console.duty.not_set', { error: a.error });
 		return;
 	}
-	const text = (a.text || 'Override set.').trim();
+	const text = (a.text || t('console.duty.set_done')).trim();
 	ctx.announce(text);
 	await draw(text, true);
 }
@@ -321,41 +338,51 @@ async function clear(responder, status) {
 	const a = await ask('oncall_clear', { responder, branch });
 
 	if (!a.ok) {
-		status.textContent = `Not cleared: ${a.error}`;
+		status.textContent = t('console.duty.not_cleared',
+		    { error: a.error });
 		status.className = 'error';
 		return;
 	}
-	const text = (a.text || `Cleared ${responder}.`).trim();
+	const text = (a.text || t('console.duty.cleared',
+	    { who: responder })).trim();
 	ctx.announce(text);
 	await draw(text, true);
 }
 
 // ---- the log --------------------------------------------------------------------
 
+// A log entry's kind in words ("console.duty.kind.set"); another as it came.
+function logKind(kind) {
+	const key = `console.duty.kind.${kind}`;
+	const s = t(key);
+
+	return s === key ? kind : s;
+}
+
 function logTable(a) {
 	const box = el('div', { class: 'panel duty-log' },
-	    el('h3', null, 'Log of overrides'));
+	    el('h3', null, t('console.duty.log')));
 
 	if (!a.ok) {
-		box.append(problem(`The log could not be read: ${a.error}`));
+		box.append(problem(t('console.duty.log_error', { error: a.error })));
 		return box;
 	}
 	const events = (a.events || []).slice().reverse().slice(0, LOG_SHOWN);
 	if (!events.length) {
-		box.append(el('p', { class: 'empty' }, 'No override was set or ' +
-		    'cleared at this branch.'));
+		box.append(el('p', { class: 'empty' }, t('console.duty.log_none')));
 		return box;
 	}
-	box.append(el('p', { class: 'hint-text' }, `Most recent first. ` +
-	    zoneNote()), el('table', { class: 'cf-table duty-log-table' },
-	    el('caption', { class: 'sr-only' }, 'Log of overrides'),
+	box.append(el('p', { class: 'hint-text' },
+	    `${t('console.duty.log_order')} ${zoneNote()}`),
+	    el('table', { class: 'cf-table duty-log-table' },
+	    el('caption', { class: 'sr-only' }, t('console.duty.log')),
 	    el('thead', null, el('tr', null,
-		['Time', 'What', 'Responder', 'By', 'Detail'].map((h) =>
-		    el('th', { scope: 'col' }, h)))),
+		['time', 'what', 'responder', 'by', 'detail'].map((h) =>
+		    el('th', { scope: 'col' }, t(`console.duty.col.${h}`))))),
 	    el('tbody', null, events.map((ev) => el('tr', null,
 		el('td', null, when(ev.ts)),
-		el('td', null, ev.kind === 'set' ? `set (override ${ev.override})` :
-		    `${ev.kind} (override ${ev.override})`),
+		el('td', { 'data-kind': ev.kind }, t('console.duty.log_what',
+		    { what: logKind(ev.kind), n: ev.override })),
 		el('td', { class: 'id' }, ev.responder),
 		el('td', { class: 'id' }, ev.actor),
 		el('td', null, ev.detail || ''))))));
@@ -379,12 +406,13 @@ async function draw(message, focus = false) {
 		return;
 	const status = el('p', { id: 'duty-status', role: 'status',
 	    class: 'ok-text', tabindex: -1 }, message || '');
-	section.replaceChildren(el('h2', null, 'On duty'));
+	section.replaceChildren(el('h2', null, t('console.nav.duty')));
 	if (all.ok && (ctx.info.branches || []).length > 1)
 		section.append(overview(all));
 	section.append(chooser(), status);
 	if (!now.ok) {
-		section.append(problem(`beacond refused: ${now.error}`));
+		section.append(problem(t('console.beacond_refused',
+		    { error: now.error })));
 	} else {
 		const b = (now.branches || [])[0];
 		if (b)
@@ -412,8 +440,8 @@ export function show(params) {
 	if (!branch && branches.length)
 		branch = branches[0].branch;
 	if (!branch) {
-		section.replaceChildren(el('h2', null, 'On duty'),
-		    el('p', { class: 'empty' }, 'This account covers no branch.'));
+		section.replaceChildren(el('h2', null, t('console.nav.duty')),
+		    el('p', { class: 'empty' }, t('console.duty.no_branch')));
 		return;
 	}
 	draw();

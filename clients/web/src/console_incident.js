@@ -5,7 +5,8 @@
 // hold, corrections and the debrief are a button away.
 import { advance, elapsed, gaps, isDebriefNotice, sentence } from
     './console_replay.js';
-import { nextText, severityText } from './console_board.js';
+import { nextText, severityText, stateText } from './console_board.js';
+import { num, t, tn } from './i18n.js';
 import { el } from './util.js';
 
 const TICK_MS = 50;
@@ -46,30 +47,38 @@ function summary() {
 
 	return el('div', { class: `inc-summary sev${inc.severity}` },
 	    el('h2', { id: 'incident-title' },
-		inc.drill && el('span', { class: 'tag drill-tag' }, 'DRILL'), ' ',
-		`Incident ${inc.incident}: ${ctx.categoryLabel(inc.type)}, `,
-		ctx.branchName(b)),
+		inc.drill && el('span', { class: 'tag drill-tag' },
+		    t('console.tag.drill')), ' ',
+		t('console.inc.title', { id: inc.incident,
+		    category: ctx.categoryLabel(inc.type),
+		    branch: ctx.branchName(b) })),
 	    el('dl', { class: 'facts' },
-		el('dt', null, 'Severity'), el('dd', null, severityText(inc.severity)),
-		el('dt', null, 'State'), el('dd', { id: 'incident-state' },
-		    inc.state.replace('_', ' ')),
-		el('dt', null, 'Location'), el('dd', null,
-		    locs.join(' · ') || 'none given'),
-		notes.length > 0 && el('dt', null, 'Note'),
+		el('dt', null, t('console.filter.severity')),
+		el('dd', null, severityText(inc.severity)),
+		el('dt', null, t('console.inc.state')),
+		el('dd', { id: 'incident-state', 'data-state': inc.state },
+		    stateText(inc.state)),
+		el('dt', null, t('console.inc.location')), el('dd', null,
+		    locs.join(' · ') || t('console.inc.none_given')),
+		notes.length > 0 && el('dt', null, t('console.inc.note')),
 		notes.length > 0 && el('dd', null, notes.join(' · ')),
-		el('dt', null, 'Reported'), el('dd', null,
+		el('dt', null, t('console.inc.reported')), el('dd', null,
 		    `${ctx.fmtDate(inc.created, b)}, ` +
 		    `${ctx.fmtTime(inc.created, b, true)}, ${ctx.zoneLabel(b)}`),
-		next && el('dt', null, 'Next'), next && el('dd', null, next),
-		el('dt', null, 'Marks'), el('dd', null, [
-		    inc.drill ? 'DRILL' : 'real', inc.silent ? 'silent' : '',
-		    inc.call_911 ? 'staff told to call 911' : '',
-		    inc.hold ? 'on legal hold' : ''].filter(Boolean).join(', ')),
+		next && el('dt', null, t('console.inc.next')),
+		next && el('dd', null, next),
+		el('dt', null, t('console.inc.marks')), el('dd', null, [
+		    t(inc.drill ? 'console.tag.drill' : 'console.inc.real'),
+		    inc.silent ? t('console.inc.silent') : '',
+		    inc.call_911 ? t('console.inc.call_911') : '',
+		    inc.hold ? t('console.inc.hold') : ''].filter(Boolean)
+		    .join(', ')),
 		Array.isArray(inc.related) && inc.related.length > 0 &&
-		    el('dt', null, 'May be related'),
+		    el('dt', null, t('console.inc.related')),
 		Array.isArray(inc.related) && inc.related.length > 0 &&
 		    el('dd', null, inc.related.map((r, i) => [i ? ', ' : '',
-		    el('a', { href: `#incident=${r}` }, `incident ${r}`)]))));
+		    el('a', { href: `#incident=${r}` },
+		    t('console.related.one', { id: r }))]))));
 }
 
 // ---- actions: debrief, legal hold, correction ---------------------------------
@@ -84,11 +93,11 @@ async function send(method, fields, where, done) {
 	try {
 		a = await ctx.request(method, fields);
 	} catch (e) {
-		say(where, false, `Not sent: ${e.message}.`);
+		say(where, false, t('console.not_sent', { error: e.message }));
 		return;
 	}
 	if (!a.ok) {
-		say(where, false, `beacond refused: ${a.error}`);
+		say(where, false, t('console.beacond_refused', { error: a.error }));
 		return;
 	}
 	say(where, true, done(a));
@@ -105,48 +114,48 @@ function holdForm() {
 	return el('form', { class: 'act-form', id: 'hold-form', onsubmit: (e) => {
 		e.preventDefault();
 		send('hold', { incident: id, hold: !on, note: note.value.trim() },
-		    msg, (a) => a.hold ? 'Put on legal hold.' :
-		    'The legal hold is released.');
+		    msg, (a) => t(a.hold ? 'console.hold.done' :
+		    'console.hold.released'));
 	} },
-	    el('h3', null, 'Legal hold'),
-	    el('p', null, on ? 'This incident is on legal hold: the ' +
-		'retention purge keeps it.' : 'Not on legal hold.'),
-	    el('label', { class: 'field-s', for: 'hold-note' }, 'Note ',
-		el('small', null, '(why, for the record)')), note,
+	    el('h3', null, t('console.hold.title')),
+	    el('p', null, t(on ? 'console.hold.on' : 'console.hold.off')),
+	    el('label', { class: 'field-s', for: 'hold-note' },
+		t('console.inc.note'), ' ',
+		el('small', null, t('console.hold.why'))), note,
 	    el('button', { type: 'submit', class: on ? 'btn secondary' : 'btn' },
-		on ? 'Release the legal hold' : 'Put on legal hold'), msg);
+		t(on ? 'console.hold.release' : 'console.hold.put')), msg);
 }
 
 function correctForm() {
 	const pick = el('select', { name: 'event', id: 'correct-event',
 	    required: true },
 	    events.map((ev) => el('option', { value: ev.id },
-	    `${ctx.fmtTime(ev.ts, inc.branch, true)} ${ev.kind}: ` +
+	    `${ctx.fmtTime(ev.ts, inc.branch, true)} ${kindText(ev.kind)}: ` +
 	    `${sentence(ev)}`.slice(0, 120))));
 	const note = el('textarea', { name: 'note', id: 'correct-note',
 	    required: true, rows: 2 });
 	const msg = el('p', { class: 'msg', role: 'status' });
 
 	return el('details', { class: 'act-form', id: 'correct' },
-	    el('summary', null, 'Correct an event'),
+	    el('summary', null, t('console.correct.title')),
 	    el('form', { onsubmit: (e) => {
 		e.preventDefault();
 		if (!note.value.trim()) {
-			say(msg, false, 'Say what is wrong and what is right.');
+			say(msg, false, t('console.correct.empty'));
 			return;
 		}
 		send('correct', { incident: id, event: Number(pick.value),
 		    note: note.value.trim() }, msg, (a) =>
-		    `Correction recorded as event ${a.event}.`);
+		    t('console.correct.done', { event: a.event }));
 	    } },
-		el('p', null, 'The event stays as it was recorded; the ' +
-		    'correction is added under it, with your name.'),
-		el('label', { class: 'field-s', for: 'correct-event' }, 'Event'),
+		el('p', null, t('console.correct.intro')),
+		el('label', { class: 'field-s', for: 'correct-event' },
+		    t('console.correct.event')),
 		pick,
 		el('label', { class: 'field-s', for: 'correct-note' },
-		    'Correction'), note,
+		    t('console.correct.note')), note,
 		el('button', { type: 'submit', class: 'btn' },
-		    'Record the correction'), msg));
+		    t('console.correct.submit')), msg));
 }
 
 function actions() {
@@ -154,15 +163,24 @@ function actions() {
 
 	return el('div', { class: 'inc-actions' },
 	    el('p', { class: 'act-row' },
-		el('a', { class: 'btn secondary', href: '#board' }, 'Back to the board'),
+		el('a', { class: 'btn secondary', href: '#board' },
+		    t('console.back')),
 		resolved ? el('a', { class: 'btn', id: 'record-debrief',
-		    href: `#debrief=${id}` }, 'Record debrief') :
-		    el('span', { class: 'muted' },
-		    'The debrief is recorded once it is resolved.')),
+		    href: `#debrief=${id}` }, t('console.inc.debrief')) :
+		    el('span', { class: 'muted' }, t('console.inc.debrief_later'))),
 	    holdForm(), correctForm());
 }
 
 // ---- the timeline ---------------------------------------------------------------
+
+// An event's kind as people read it ("console.kind.ack"); an unknown
+// one as it came, its underscores as spaces.
+export function kindText(kind) {
+	const key = `console.kind.${kind}`;
+	const s = t(key);
+
+	return s === key ? kind.replace(/_/g, ' ') : s;
+}
 
 function eventItem(ev) {
 	const b = inc.branch;
@@ -173,19 +191,22 @@ function eventItem(ev) {
 	    el('span', { class: 'ev-when' },
 		el('time', { datetime: ev.ts }, ctx.fmtTime(ev.ts, b, true)),
 		el('span', { class: 'ev-el' }, elapsed(ms(ev)))),
-	    el('span', { class: 'ev-kind' }, ev.kind.replace(/_/g, ' ')),
+	    el('span', { class: 'ev-kind', 'data-kind': ev.kind },
+		kindText(ev.kind)),
 	    el('span', { class: 'ev-text' }, sentence(ev)),
 	    fixes.map((c) => el('div', { class: 'correction',
 		'data-corrects': ev.id, 'data-event': c.id },
-		el('strong', null, `Correction by ${c.actor || 'someone'}`),
-		` at ${ctx.fmtTime(c.ts, b)}: ${c.detail}`)));
+		el('strong', null, t('console.correction.by',
+		    { who: c.actor || t('console.someone') })),
+		t('console.correction.at', { time: ctx.fmtTime(c.ts, b),
+		    detail: c.detail }))));
 }
 
 function timeline() {
 	return el('section', { class: 'timeline', 'aria-labelledby': 'tl-h' },
-	    el('h3', { id: 'tl-h' }, 'Timeline ',
-		el('small', null, `(times are ${ctx.zoneLabel(inc.branch)}; ` +
-		'+ is the time since the report)')),
+	    el('h3', { id: 'tl-h' }, t('console.timeline.title'), ' ',
+		el('small', null, t('console.timeline.note',
+		    { zone: ctx.zoneLabel(inc.branch) }))),
 	    els.list = el('ol', { class: 'events', id: 'events' },
 		events.map(eventItem)));
 }
@@ -197,77 +218,89 @@ function gapList() {
 	const row = (label, key, extra = '') => [el('dt', null, label),
 	    el('dd', { 'data-gap': key, 'data-ms': g[key] === null ? '' :
 	    g[key] }, elapsed(g[key]) + extra)];
-	const plural = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
-
 	return el('div', { class: 'gaps', id: 'gaps' },
-	    el('h3', null, 'The gaps that mattered'),
+	    el('h3', null, t('console.gaps.title')),
 	    el('dl', null,
-		row('First notification', 'first_notified_ms'),
-		row('First acknowledgment', 'first_ack_ms',
-		    g.first_ack_by ? ` by ${g.first_ack_by}` : ''),
-		row('On scene', 'on_scene_ms'),
-		row('Resolved', 'resolved_ms')),
+		row(t('console.gaps.first_notified'), 'first_notified_ms'),
+		row(t('console.gaps.first_ack'), 'first_ack_ms',
+		    g.first_ack_by ? ` ${t('console.gaps.by',
+		    { who: g.first_ack_by })}` : ''),
+		row(t('console.people.on_scene'), 'on_scene_ms'),
+		row(t('console.gaps.resolved'), 'resolved_ms')),
 	    el('p', { 'data-gap': 'counts', 'data-escalations': g.escalations,
 		'data-declines': g.declines, 'data-no-one': g.no_one_available },
-		`${plural(g.escalations, 'escalation')}, ` +
-		`${plural(g.declines, 'decline')}, ` +
-		`${plural(g.no_one_available, 'time')} no one available`));
+		`${tn('console.gaps.escalations', g.escalations)}, ` +
+		`${tn('console.gaps.declines', g.declines)}, ` +
+		`${tn('console.gaps.no_one', g.no_one_available)}`));
 }
 
-// Who had been paged and who had answered, by t ms after the report.
-function sawAt(t) {
+// What a responder's answer reads as in the replay ("acknowledged at
+// +1 min 2 s").
+const SAID = {
+	ack: 'console.saw.ack', decline: 'console.saw.decline',
+	arrived: 'console.saw.arrived', resolve: 'console.saw.resolve',
+	stand_down: 'console.saw.stand_down',
+};
+
+// Who had been paged and who had answered, by `at` ms after the report.
+function sawAt(upTo) {
 	const people = new Map();
-	let staff = 'Received: help is being called';
+	let answered = false;
+	let staff = t('console.saw.received');
 
 	for (const ev of events) {
-		if (ms(ev) > t)
+		if (ms(ev) > upTo)
 			break;
 		const who = ev.actor;
 		const at = elapsed(ms(ev));
 		if (ev.kind === 'notified' && !isDebriefNotice(ev) && who &&
 		    !people.has(who))
-			people.set(who, `paged at ${at}` +
-			    `${ev.step >= 0 ? ` (step ${ev.step + 1})` : ''}: no answer yet`);
-		const said = { ack: 'acknowledged', decline: 'declined',
-		    arrived: 'on scene', resolve: 'resolved it',
-		    stand_down: 'stood down' }[ev.kind];
+			people.set(who, ev.step >= 0 ?
+			    t('console.saw.paged_step', { at, step: num(ev.step + 1) }) :
+			    t('console.saw.paged', { at }));
+		const said = SAID[ev.kind];
 		if (said && who && people.has(who))
-			people.set(who, `${said} at ${at}`);
-		if (ev.kind === 'ack' || ev.kind === 'arrived')
-			staff = `${who} ${ev.kind === 'ack' ?
-			    'acknowledged, on the way' : 'is on scene'}`;
-		if (ev.kind === 'no_one_available' && !/acknowledged|scene/.test(staff))
-			staff = 'No one available: call for help';
+			people.set(who, t(said, { at }));
+		if (ev.kind === 'ack' || ev.kind === 'arrived') {
+			staff = t(ev.kind === 'ack' ? 'console.saw.staff_ack' :
+			    'console.saw.staff_arrived', { who });
+			answered = true;
+		}
+		if (ev.kind === 'no_one_available' && !answered)
+			staff = t('console.saw.no_one');
 		if (ev.kind === 'resolve')
-			staff = 'Resolved';
+			staff = t('console.saw.resolved');
 		if (ev.kind === 'cancelled' || ev.kind === 'false_alarm')
-			staff = 'Cancelled';
+			staff = t('console.saw.cancelled');
 	}
 	return { people, staff };
 }
 
-function drawSaw(t) {
-	const { people, staff } = sawAt(t);
+function drawSaw(at) {
+	const { people, staff } = sawAt(at);
 
-	els.sawAt.textContent = elapsed(t);
+	els.sawAt.textContent = elapsed(at);
 	els.saw.replaceChildren(
-	    el('li', { class: 'saw-staff' }, el('strong', null, 'Staff at the branch'),
-		`: ${staff}`),
+	    el('li', { class: 'saw-staff' },
+		el('strong', null, t('console.saw.staff')), `${t('console.colon')}${staff}`),
 	    ...[...people].map(([who, what]) => el('li', { 'data-who': who },
-		el('strong', null, ctx.responderLabel(who)), `: ${what}`)));
+		el('strong', null, ctx.responderLabel(who)),
+		`${t('console.colon')}${what}`)));
 	if (!people.size)
-		els.saw.append(el('li', null, 'Nobody paged yet'));
+		els.saw.append(el('li', null, t('console.saw.nobody')));
 }
 
 // The events up to t are the replay's past; the others are still to come.
-function drawAt(t) {
+function drawAt(at) {
 	let n = 0;
 
-	while (n < marks.length && marks[n] <= t)
+	while (n < marks.length && marks[n] <= at)
 		n++;
-	els.scrub.value = String(Math.round(t));
-	els.scrub.setAttribute('aria-valuetext', `${elapsed(t)} after the report`);
-	els.pos.textContent = `${elapsed(t)} of ${elapsed(lastMark())}`;
+	els.scrub.value = String(Math.round(at));
+	els.scrub.setAttribute('aria-valuetext', t('console.replay.after',
+	    { at: elapsed(at) }));
+	els.pos.textContent = t('console.replay.pos', { at: elapsed(at),
+	    end: elapsed(lastMark()) });
 	if (n !== play.shown) {
 		play.shown = n;
 		const items = els.list.children;
@@ -276,16 +309,16 @@ function drawAt(t) {
 			items[i].classList.toggle('current', i === n - 1);
 		}
 		els.section.dataset.played = String(n);
-		drawSaw(t);
+		drawSaw(at);
 	}
-	els.sawAt.textContent = elapsed(t);
+	els.sawAt.textContent = elapsed(at);
 }
 
 function stop() {
 	clearInterval(play.timer);
 	play.timer = null;
 	if (els.playBtn) {
-		els.playBtn.textContent = 'Play';
+		els.playBtn.textContent = t('console.replay.play');
 		els.playBtn.setAttribute('aria-pressed', 'false');
 		els.section.dataset.playing = '0';
 	}
@@ -300,7 +333,7 @@ function step() {
 	drawAt(play.t);
 	if (play.t >= end) {
 		stop();
-		ctx.announce('The replay reached the end.');
+		ctx.announce(t('console.replay.end'));
 	}
 }
 
@@ -312,15 +345,15 @@ function start() {
 	play.last = performance.now();
 	clearInterval(play.timer);
 	play.timer = setInterval(step, TICK_MS);
-	els.playBtn.textContent = 'Pause';
+	els.playBtn.textContent = t('console.replay.pause');
 	els.playBtn.setAttribute('aria-pressed', 'true');
 	els.section.dataset.playing = '1';
 	drawAt(play.t);
 }
 
 // The replay goes to t ms after the report (the scrubber, a jump).
-function seek(t) {
-	play.t = t;
+function seek(at) {
+	play.t = at;
 	play.last = performance.now();
 	drawAt(play.t);
 }
@@ -336,7 +369,7 @@ function jump(dir) {
 
 function speedButtons() {
 	const speeds = el('div', { class: 'speeds', role: 'group',
-	    'aria-label': 'Speed' });
+	    'aria-label': t('console.replay.speed') });
 
 	speeds.append(...SPEEDS.map((s) => el('button', { type: 'button',
 	    class: 'speed', 'data-speed': s,
@@ -352,32 +385,33 @@ function speedButtons() {
 function controls() {
 	els.playBtn = el('button', { type: 'button', class: 'btn', id: 'play',
 	    'aria-pressed': 'false',
-	    onclick: () => (play.timer ? stop() : start()) }, 'Play');
+	    onclick: () => (play.timer ? stop() : start()) },
+	    t('console.replay.play'));
 	els.scrub = el('input', { type: 'range', id: 'scrub', min: 0,
 	    max: Math.max(1, Math.ceil(lastMark() / 1000) * 1000), step: 1000,
-	    value: play.t, 'aria-label': 'Replay position',
+	    value: play.t, 'aria-label': t('console.replay.position'),
 	    oninput: () => seek(Number(els.scrub.value)) });
 	els.pos = el('span', { class: 'pos', id: 'replay-pos' });
 	return [el('div', { class: 'controls' }, els.playBtn, speedButtons(),
 	    el('label', { class: 'scrub' }, els.scrub), els.pos),
 	    el('p', { class: 'act-row' },
 		el('button', { type: 'button', class: 'btn secondary',
-		    id: 'prev-event', onclick: () => jump(-1) }, 'Previous event'),
+		    id: 'prev-event', onclick: () => jump(-1) },
+		    t('console.replay.prev')),
 		el('button', { type: 'button', class: 'btn secondary',
-		    id: 'next-event', onclick: () => jump(1) }, 'Next event'))];
+		    id: 'next-event', onclick: () => jump(1) },
+		    t('console.replay.next')))];
 }
 
 function replay() {
 	els.sawAt = el('span');
 	els.saw = el('ul', { class: 'saw', id: 'saw' });
 	return el('section', { class: 'replay', 'aria-labelledby': 'rp-h' },
-	    el('h3', { id: 'rp-h' }, 'Replay'),
-	    el('p', { class: 'muted' }, 'Plays the timeline back in the ' +
-		'rhythm it happened; a pause longer than a minute at that ' +
-		'speed is cut to a minute.'),
+	    el('h3', { id: 'rp-h' }, t('console.replay.title')),
+	    el('p', { class: 'muted' }, t('console.replay.intro')),
 	    controls(),
 	    el('div', { class: 'saw-box' },
-		el('h4', null, 'What each person saw at ', els.sawAt), els.saw),
+		el('h4', null, t('console.replay.saw'), ' ', els.sawAt), els.saw),
 	    gapList());
 }
 
@@ -401,16 +435,17 @@ async function load() {
 		a = await ctx.request('timeline', { incident: want });
 	} catch (e) {
 		section.replaceChildren(el('p', { class: 'msg bad' },
-		    `The timeline could not be read: ${e.message}.`));
+		    t('console.timeline.error', { error: e.message })));
 		return;
 	}
 	if (want !== id)
 		return;
 	if (!a.ok) {
-		section.replaceChildren(el('h2', null, `Incident ${want}`),
+		section.replaceChildren(el('h2', null,
+		    t('console.incident.id', { id: want })),
 		    el('p', { class: 'msg bad' }, a.error),
 		    el('a', { class: 'btn secondary', href: '#board' },
-		    'Back to the board'));
+		    t('console.back')));
 		return;
 	}
 	const atEnd = !play.timer && play.t >= lastMark();
@@ -451,11 +486,12 @@ export function show(params) {
 		marks = [];
 		play.t = Infinity;
 		section.dataset.incident = '';
-		section.replaceChildren(el('p', null, `Reading incident ${id}…`));
+		section.replaceChildren(el('p', null,
+		    t('console.inc.reading', { id })));
 	}
 	if (!id) {
 		section.replaceChildren(el('p', { class: 'msg bad' },
-		    'No incident named.'));
+		    t('console.inc.unnamed')));
 		return;
 	}
 	load();

@@ -2,48 +2,29 @@
 // cmd_replay.c): each event's sentence, the gaps that mattered, and the
 // pauses between events scaled by the speed and cut to a minute.
 
+import { has, langTag, t } from './i18n.js';
+
 export const PAUSE_MAX = 60000;	/* ms, after scaling */
 
 // What each kind of event says: $a the actor, $A the actor and a space,
+// $p " by " and the actor (for languages whose verb comes first),
 // $d the detail, $n ": " and the detail, $S ", step N", $c the corrected
-// event, $k the kind.
-const SENTENCES = {
-	reported: '$Areported: $d',
-	notified: '$a notified$S ($d)',
-	after_hours: 'after hours: $d',
-	off_duty: '$d$S',
-	no_one_available: '$d',
-	escalated: '$d',
-	repeated: '$d',
-	late: 'late: $d',
-	duplicate: '$Areported again ($d)',
-	ack: '$a acknowledged$n',
-	decline: '$a declined$n',
-	arrived: '$a arrived on scene$n',
-	resolve: '$a resolved it$n',
-	debrief_due: 'debrief $d',
-	debrief_reminder: 'debrief reminder: $d',
-	debrief_overdue: 'debrief overdue: $d',
-	debrief: '$a recorded the debrief: $d',
-	hold: '$a put it on legal hold$n',
-	hold_released: '$a released the legal hold$n',
-	correction: '$a corrected event $c$n',
-	pushed: 'pushed to $a\'s phone$S: $d',
-	push_failed: 'push to $a\'s phone failed$S: $d',
-};
-
+// event, $k the kind: the catalog's "console.event.<kind>" (the English
+// ones are cmd_replay.c's). The detail is shown as beacond recorded it.
 export function sentence(ev) {
-	const t = SENTENCES[ev.kind] || '$A$k$n';
+	const key = `console.event.${ev.kind}`;
+	const frame = has(key) ? t(key) : '$A$k$n';
 	const actor = ev.actor || '';
 	const detail = ev.detail || '';
 	const step = Number.isInteger(ev.step) ? ev.step : -1;
 
-	return t.replace(/\$([aAdnSck])/g, (m, k) => ({
+	return frame.replace(/\$([aAdnpSck])/g, (m, k) => ({
 		a: actor || '-',
 		A: actor ? `${actor} ` : '',
+		p: actor ? ` ${t('console.event.by', { who: actor })}` : '',
 		d: detail,
-		n: detail ? `: ${detail}` : '',
-		S: step >= 0 ? `, step ${step + 1}` : '',
+		n: detail ? `${t('console.colon')}${detail}` : '',
+		S: step >= 0 ? t('console.event.step', { n: step + 1 }) : '',
 		c: String(ev.corrects || 0),
 		k: ev.kind,
 	})[k]);
@@ -84,15 +65,27 @@ export function gaps(events, created) {
 	return s;
 }
 
-// "+0.0 s", "+42.5 s", "+1 min 16 s", "+2 h 5 min".
+// "42.5" or "42,5".
+const tenthsFormats = {};
+
+function tenths(x) {
+	const tag = langTag();
+	const f = tenthsFormats[tag] || (tenthsFormats[tag] = new Intl.NumberFormat(
+	    tag, { minimumFractionDigits: 1, maximumFractionDigits: 1,
+	    useGrouping: false }));
+
+	return f.format(x);
+}
+
+// "+0.0 s", "+42.5 s", "+1 min 16 s", "+2 h 5 min" ("+42,5 s" in French).
 export function elapsed(ms) {
 	if (ms === null || ms === undefined)
-		return 'never';
+		return t('console.never');
 	const sign = ms < 0 ? '-' : '+';
 	const a = Math.abs(ms);
 
 	if (a < 60000)
-		return `${sign}${(Math.floor(a / 100) / 10).toFixed(1)} s`;
+		return `${sign}${tenths(Math.floor(a / 100) / 10)} s`;
 	if (a < 3600000)
 		return `${sign}${Math.floor(a / 60000)} min ${Math.floor(a / 1000) % 60} s`;
 	return `${sign}${Math.floor(a / 3600000)} h ${Math.floor(a / 60000) % 60} min`;

@@ -2,6 +2,7 @@
 // opened in a new tab. beacond answers `report_link` with a link to its
 // http listener; the tab is opened inside the click (so that popup
 // blockers let it) and sent there once the answer is in.
+import { t } from './i18n.js';
 import { el } from './util.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -45,8 +46,7 @@ async function open(e) {
 
 	e.preventDefault();
 	if (!r) {
-		say(false, 'Choose a first day and a last day, the last one ' +
-		    'not before the first.');
+		say(false, t('console.reports.bad_range'));
 		return;
 	}
 	// Now, inside the click: a tab opened after the answer would be
@@ -54,9 +54,9 @@ async function open(e) {
 	const tab = window.open('', '_blank');
 	if (tab) {
 		tab.opener = null;	/* the report has no hold on this page */
-		tab.document.title = 'Beacon board report…';
+		tab.document.title = t('console.reports.tab');
 	}
-	say(true, 'Asking beacond for the report…');
+	say(true, t('console.reports.asking'));
 	const fields = { ...r };
 	if (form.branch.value)
 		fields.branch = form.branch.value;
@@ -74,7 +74,8 @@ function opened(tab, a) {
 	if (!a.ok || !(a.url || a.path)) {
 		if (tab)
 			tab.close();
-		say(false, `No report: ${a.error || 'beacond gave no link'}`);
+		say(false, t('console.reports.none',
+		    { error: a.error || t('console.reports.no_link') }));
 		return;
 	}
 	const href = a.url || new URL(a.path, location.href).href;
@@ -84,10 +85,11 @@ function opened(tab, a) {
 		window.open(href, '_blank');
 	section.dataset.link = href;
 	say(true, '');
-	msg.replaceChildren('The report is open in a new tab: ',
-	    el('a', { href, target: '_blank', rel: 'noopener' }, 'open it again'),
-	    a.expires ? ` (the link works until ${new Date(a.expires)
-		.toISOString().slice(0, 16).replace('T', ' ')} UTC)` : '', '.');
+	msg.replaceChildren(t('console.reports.open'), ' ',
+	    el('a', { href, target: '_blank', rel: 'noopener' },
+		t('console.reports.again')),
+	    a.expires ? t('console.reports.expires', { when: new Date(a.expires)
+		.toISOString().slice(0, 16).replace('T', ' ') }) : '', '.');
 }
 
 function draw() {
@@ -98,33 +100,28 @@ function draw() {
 	msg = el('p', { class: 'msg', role: 'status', id: 'report-msg' });
 	form = el('form', { class: 'report-form', onsubmit: open },
 	    el('div', { class: 'fields-row' },
-		el('label', { class: 'field-s' }, 'First day',
+		el('label', { class: 'field-s' }, t('console.reports.since'),
 		    el('input', { type: 'date', name: 'since', required: true,
 		    value: day(now - 30 * DAY_MS, first) })),
-		el('label', { class: 'field-s' }, 'Last day',
+		el('label', { class: 'field-s' }, t('console.reports.until'),
 		    el('input', { type: 'date', name: 'until', required: true,
 		    value: day(now, first) })),
-		el('label', { class: 'field-s' }, 'Branch',
+		el('label', { class: 'field-s' }, t('console.filter.branch'),
 		    el('select', { name: 'branch' },
-		    el('option', { value: '' }, 'All my branches'),
+		    el('option', { value: '' }, t('console.reports.all')),
 		    (ctx.info.branches || []).map((b) => el('option',
 		    { value: b.branch }, b.name || b.branch))))),
-	    el('p', { class: 'muted' }, 'Days are counted in the chosen ' +
-		'branch\'s own time zone. Drills and false alarms are counted ' +
-		'apart; device tests are left out.'),
+	    el('p', { class: 'muted' }, t('console.reports.days')),
 	    el('button', { type: 'submit', class: 'btn', id: 'open-report',
-		disabled: !ok }, 'Open the board report'),
+		disabled: !ok }, t('console.reports.submit')),
 	    msg);
 	section.replaceChildren(...[el('div', { class: 'view-head' },
-	    el('h2', null, 'Reports')),
-	    el('p', null, 'The board report: incidents per branch, type, ' +
-		'month and open hour, and response times, for the library board.'),
+	    el('h2', null, t('console.nav.reports'))),
+	    el('p', null, t('console.reports.intro')),
 	    !ok && el('p', { class: 'msg bad', id: 'no-report' },
-		'The board report needs beacond\'s http listener, and this ' +
-		'beacond has none (http in beacon.conf). Ask whoever runs ' +
-		'beacond to turn it on; until then, ',
-		el('code', null, 'beacon report-html'),
-		' makes the same report on beacond\'s machine.'),
+		t('console.reports.no_http'), ' ',
+		el('code', null, 'beacon report-html'), ' ',
+		t('console.reports.no_http_cli')),
 	    form].filter(Boolean));
 }
 

@@ -106,15 +106,19 @@ function fmt(kind, opts) {
 	return fmts[k];
 }
 
-// 24-hour times in French ("14 h 05"), the branch's zone.
+// 24-hour times in the branch's zone, as the command line and the
+// timeline write them: "14:05" in English, "14 h 05" in French; with
+// seconds, "14:05:09" in both (a timeline's column, where « 14 h 05 min
+// 09 s » would not fit).
 export function fmtTime(ts, seconds = false) {
 	const d = ts instanceof Date ? ts : new Date(ts || Date.now());
-	const opts = { hour: '2-digit', minute: '2-digit',
-	    hourCycle: lang === 'fr' ? 'h23' : undefined };
+	const opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 
-	if (seconds)
-		opts.second = '2-digit';
-	return fmt(seconds ? 'ts' : 't', opts).format(d);
+	if (!seconds)
+		return fmt('t', opts).format(d);
+	const parts = fmt('ts', { ...opts, second: '2-digit' }).formatToParts(d);
+	const part = (t) => (parts.find((p) => p.type === t) || {}).value || '';
+	return `${part('hour')}:${part('minute')}:${part('second')}`;
 }
 
 export function fmtDate(ts, opts = { dateStyle: 'medium' }) {
@@ -127,7 +131,7 @@ export function fmtDateTime(ts) {
 	const d = ts instanceof Date ? ts : new Date(ts);
 
 	return fmt('dt', { dateStyle: 'medium', timeStyle: 'short',
-	    hourCycle: lang === 'fr' ? 'h23' : undefined }).format(d);
+	    hourCycle: 'h23' }).format(d);
 }
 
 // Elements marked in the HTML: data-i18n="key" sets the text;

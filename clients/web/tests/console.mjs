@@ -8,11 +8,12 @@
 // drill is started and stopped; a responder is refused in words. Pictures
 // of each view at both sizes go to the directory given as the argument.
 import { join } from 'node:path';
-import { nextText } from '../src/console_board.js';
-import { advance, duration, gaps } from '../src/console_replay.js';
+import { board as boardSrc, replay as replaySrc } from './console_src.mjs';
 import { browser, cli, clock, env, fail, listen, run, say, screenshot, text,
     until, signIn } from './lib.mjs';
 
+const { nextText } = boardSrc;
+const { advance, duration, gaps } = replaySrc;
 const dir = process.argv[2];
 const SIZES = [[1280, 800], [820, 1180]];
 
