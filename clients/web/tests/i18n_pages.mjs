@@ -35,9 +35,10 @@ function hours() {
 	    .format(Date.now() - d));
 }
 
-// A French time of day in Central's zone: "17 h 45", 24-hour.
+// A time of day in Central's zone, 24-hour: "17 h 45" in French, or with
+// seconds "17:45:09" (a column of times).
 function frenchTime(s, what) {
-	const m = /\b(\d{2}) h \d{2}\b/.exec(s || '');
+	const m = /\b(\d{2})(?: h |:)\d{2}\b/.exec(s || '');
 
 	m && hours().includes(m[1]) ||
 	    fail(`${what}: "${s}" is not the time in ${ZONE} in French ` +
