@@ -13,7 +13,7 @@ start_beacond
 web_config central eastside _library
 
 # What the topic holds: every branch, category and responder, by id and
-# label, and no responder's name.
+# label (and its labels per language), and no responder's name.
 p=$(mosquitto_sub -h 127.0.0.1 -p "$PORT" -C 1 -W 2 \
     -t "$PREFIX/config/_library")
 jq -e '(.branches | map(.branch + "=" + .name)) ==
@@ -24,7 +24,8 @@ jq -e '(.branches | map(.branch + "=" + .name)) ==
     (.responders | map(.id) | sort) == ["crisis-1", "dispatch", "manager-1",
         "security-1", "security-2", "staff-central", "supervisor-1"] and
     (.responders[] | select(.id == "crisis-1")) ==
-        {"id": "crisis-1", "role": "crisis_worker", "label": "crisis worker"} and
+        {"id": "crisis-1", "role": "crisis_worker", "label": "crisis worker",
+        "labels": {"en": "crisis worker"}} and
     (tostring | test("Crisis worker on duty") | not)' <<<"$p" >/dev/null ||
 	fail "beacon/config/_library: $p"
 

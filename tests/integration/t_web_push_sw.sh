@@ -35,6 +35,8 @@ BEACON_HTTP_URL=http://127.0.0.1:$HTTP_PORT \
     web_test push_sw.mjs "$TMP/responder-push"
 say "the notification was $(grep -o 'shown after [0-9]* deliveries' \
     "$TMP/push_sw.out")"
+grep -F 'without titles, in French' "$TMP/push_sw.out" ||
+	fail "the worker's own French was not checked"
 for p in signed-in pushed; do
 	cp "$TMP/responder-push-$p.png" "$BEACON_BUILD/responder-push-$p.png"
 done

@@ -3,6 +3,7 @@
 // with the same topic), subscriptions made again after every reconnection,
 // and one callback for the state people see.
 import mqtt from 'mqtt';
+import { t } from './i18n.js';
 import { nowIso, parse, setting } from './util.js';
 
 // The broker's websockets listener serves these pages too, so it is the
@@ -30,13 +31,14 @@ function takeSocket(url, protocols) {
 	return new WebSocket(url, protocols);
 }
 
-// MQTT v5 CONNACK reason codes that no retry will mend.
+// MQTT v5 CONNACK reason codes that no retry will mend, and the catalog's
+// words for them.
 const REFUSED = {
-	133: 'this client id is not allowed',
-	134: 'wrong user name or password',
-	135: 'not allowed: check the user name and password',
-	138: 'this account is banned',
-	140: 'wrong sign-in method',
+	133: 'common.refused.133',
+	134: 'common.refused.134',
+	135: 'common.refused.135',
+	138: 'common.refused.138',
+	140: 'common.refused.140',
 };
 
 export class Conn {
@@ -114,7 +116,7 @@ export class Conn {
 	}
 
 	failed(e) {
-		const why = REFUSED[e.code];
+		const why = REFUSED[e.code] && t(REFUSED[e.code]);
 
 		if (why) {
 			this.refused = why;

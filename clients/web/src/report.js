@@ -7,9 +7,11 @@
 // a retry never opens a second incident (docs/protocol.md, "Delivery,
 // retries and idempotency").
 import { Conn, topicPrefix } from './conn.js';
+import { language, onLanguage, pickLanguage, setLanguage, setZone, t,
+    translateDom } from './i18n.js';
 import { chime, unlock } from './sound.js';
 import { $, clock, el, load, randomHex, registerWorker, save, setting,
-    severityName, validId } from './util.js';
+    severityName, tellWorker, validId } from './util.js';
 
 const RETRY_MS = 2000;		/* as the protocol asks */
 const SLOW_MS = 5000;		/* no answer by then: tell staff */
@@ -35,6 +37,8 @@ let drawnAnswer = '';
 const branches = new Map();	/* id -> name, for setting up the device */
 const LIBRARY = '_library';	/* beacon/config/_library: every id and label */
 let known = null;		/* the library's branch ids, once heard */
+let libBranch = null;		/* this branch's entry in the library's config */
+let roleLabels = new Map();	/* role id -> labels by language, from the same */
 const timers = new Map();	/* report id -> retry interval */
 const heard = new Set();	/* ids with a status since the last connect */
 
@@ -131,7 +135,7 @@ function press(button) {
 	save('location', location);
 	const r = {
 		id: `${deviceId}-${Date.now().toString(36)}${randomHex(2)}`,
-		branch, type: button.type, label: button.label,
+		branch, type: button.type, label: buttonLabel(button),
 		severity: button.severity, location, note, drill,
 		silent: $('#silent').checked, created: new Date().toISOString(),
 		statuses: [],
@@ -167,9 +171,12 @@ function onStatus(r, s) {
 	}
 	if (prev && prev.message === s.message && prev.state === s.state)
 		return;
-	r.statuses.push({ state: s.state, message: s.message || s.state,
+	r.statuses.push({ state: s.state, message: s.message ||
+	    t(`common.state.${s.state}`),
 	    call_911: !!s.call_911, would_call_911: !!s.would_call_911,
-	    by: s.by || '', ts: s.ts || '',
+	    by: s.by || '', by_role: s.by_role || '', ts: s.ts || '',
+	    notified: Number.isInteger(s.notified) ? s.notified : null,
+	    nobody: nobodyNow(s),
 	    cancel_until: s.cancel_until || '' });
 	keep();
 	if (cancelOpen(r))
@@ -188,11 +195,17 @@ function onMessage(t, p) {
 		daemonOnline = !p || p.state !== 'offline';
 	} else if (kind === 'config' && a === LIBRARY && p) {
 		known = new Set((p.branches || []).map((b) => b.branch));
+		libBranch = (p.branches || []).find((b) => b.branch === branch) ||
+		    null;
+		roleLabels = new Map((p.responders || []).filter((x) => x.role)
+		    .map((x) => [x.role, x.labels || { en: x.label }]));
+		speak();
 	} else if (kind === 'config' && p) {
 		branches.set(a, p.name || '');
 		if (a === branch) {
 			config = p;
 			save(`config.${branch}`, p);
+			speak();
 		}
 	} else if (r && p) {
 		onStatus(r, p);
@@ -232,18 +245,48 @@ function onState(state, detail) {
 
 // ---- the page ---------------------------------------------------------------
 
-const DRILL_911 = 'DRILL: in a real event you would call 911 now';
+// The branch's language (beacon/config/{branch}, else its entry in the
+// library's), else the browser's; times in the branch's zone.
+function speak() {
+	const setting = (config && config.language) ||
+	    (libBranch && libBranch.language);
+
+	setZone((config && config.timezone) || (libBranch && libBranch.timezone));
+	setLanguage(pickLanguage(setting));
+}
+
+// A button's label in the page's language: its labels[lang], else label.
+function buttonLabel(b) {
+	return (b.labels && b.labels[language()]) || b.label || b.type;
+}
+
+// A report's category as the buttons name it now, else as it was pressed.
+function reportLabel(r) {
+	const b = config && Array.isArray(config.buttons) &&
+	    config.buttons.find((x) => x.type === r.type);
+
+	return b ? buttonLabel(b) : r.label;
+}
 
 const STATE_HEAD = {
-	received: 'Received',
-	routed: 'Help is being called',
-	on_scene: 'Help has arrived',
-	resolved: 'Resolved',
+	received: 'report.head.received',
+	routed: 'report.head.routed',
+	on_scene: 'report.head.on_scene',
+	resolved: 'report.head.resolved',
 };
 
-function roleOf(message) {
-	const m = /\(([^)]+)\)/.exec(message || '');
+function drill911() {
+	return t('report.drill_911');
+}
 
+// The role that acknowledged, in the page's language: its label from the
+// library's configuration, else the one in the message's parentheses.
+function roleOf(s) {
+	const l = s.by_role && roleLabels.get(s.by_role);
+	const m = /\(([^)]+)\)/.exec(s.message || '');
+
+	if (l && (l[language()] || l.en))
+		return l[language()] || l.en;
 	return m ? m[1] : '';
 }
 
@@ -251,12 +294,25 @@ function capital(s) {
 	return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-// Told to call the person in charge, and nobody has acknowledged since
+// A status that says nobody could be called: nobody was notified at all
+// (routed, 0 notified), an escalation that reached no one else (its
+// escalation names no role called), or, from a beacond that says it only
+// in words, "call the person in charge".
+function nobodyNow(s) {
+	const e = s.escalation;
+
+	return (s.state === 'routed' && s.notified === 0) ||
+	    (s.state === 'routed' && !!e && e.at === s.ts &&
+	    Array.isArray(e.called) && e.called.length === 0) ||
+	    /call the person in charge/.test(s.message || '');
+}
+
+// Told that nobody could be called, and nobody has acknowledged since
 // (a later "received again" must not hide it).
 function nobody(r) {
 	for (let i = r.statuses.length - 1; i >= 0; i--) {
 		const s = r.statuses[i];
-		if (/call the person in charge/.test(s.message))
+		if (s.nobody || /call the person in charge/.test(s.message))
 			return true;
 		if (s.state !== 'routed' && s.state !== 'received')
 			return false;
@@ -264,27 +320,42 @@ function nobody(r) {
 	return false;
 }
 
+// Closed by this page's cancel: before anyone was notified, or after
+// (a false alarm). Older statuses say so only in words.
+function cancelled(r, s) {
+	if (s.state !== 'resolved')
+		return '';
+	if (/^cancelled/.test(s.message))
+		return 'nobody';
+	if (/^false alarm/.test(s.message))
+		return 'false';
+	if (r.cancelling && !s.by_role)
+		return s.notified > 0 ? 'false' : 'nobody';
+	return '';
+}
+
 function headline(r) {
 	const s = last(r);
 
 	if (r.error)
-		return `Not sent: ${r.error}`;
+		return t('report.head.not_sent_why', { error: r.error });
 	if (!s)
-		return conn.online ? 'Sending…' : 'Waiting for the connection…';
+		return conn.online ? t('report.head.sending') :
+		    t('report.head.waiting');
 	if (s.state === 'rejected')
-		return 'Not sent';
-	if (s.state === 'resolved' && /^cancelled/.test(s.message))
-		return 'Cancelled: nobody was notified';
-	if (s.state === 'resolved' && /^false alarm/.test(s.message))
-		return 'Cancelled: a false alarm';
+		return t('report.head.not_sent');
+	if (cancelled(r, s) === 'nobody')
+		return t('report.head.cancelled');
+	if (cancelled(r, s) === 'false')
+		return t('report.head.false_alarm');
 	if (s.state === 'acknowledged') {
-		const role = roleOf(s.message);
-		return role ? `${capital(role)} acknowledged, on the way` :
-		    'Acknowledged, help is on the way';
+		const role = roleOf(s);
+		return role ? t('report.head.acked_role', { role: capital(role) }) :
+		    t('report.head.acked');
 	}
 	if (nobody(r))
-		return 'No one available';
-	return STATE_HEAD[s.state] || s.message;
+		return t('report.head.nobody');
+	return STATE_HEAD[s.state] ? t(STATE_HEAD[s.state]) : s.message;
 }
 
 function banners(r) {
@@ -296,14 +367,13 @@ function banners(r) {
 	// A drill never shows the red banner, whatever an older beacond says.
 	if (s.call_911 && !r.drill)
 		out.push(el('p', { class: 'alarm-banner', role: 'alert',
-		    'data-banner': 'call911' }, 'CALL 911 NOW'));
+		    'data-banner': 'call911' }, t('report.call911')));
 	else if (s.call_911 || s.would_call_911)
 		out.push(el('p', { class: 'drill-911', role: 'alert',
-		    'data-banner': 'would911' }, DRILL_911));
+		    'data-banner': 'would911' }, drill911()));
 	if (nobody(r))
 		out.push(el('p', { class: 'alarm-banner', role: 'alert',
-		    'data-banner': 'nobody' },
-		    'No one available: call the person in charge'));
+		    'data-banner': 'nobody' }, t('report.nobody_banner')));
 	return out;
 }
 
@@ -332,13 +402,11 @@ function offlinePanel(r) {
 	const secs = Math.round(offlineMs() / 1000);
 
 	return [el('p', { class: 'alarm-banner', role: 'alert',
-	    'data-banner': 'offline' }, 'Offline: call directly'),
+	    'data-banner': 'offline' }, t('report.offline.banner')),
 	el('p', { class: 'warn offline-help' },
-	    `No answer from Beacon for ${secs} s: nobody may have been ` +
-	    'called yet. Call the person in charge now' +
-	    (r.severity !== 1 ? '.' : r.drill ? ` (${DRILL_911}).` :
-	    ', and CALL 911.') +
-	    ' This page keeps sending the report.')];
+	    t(r.severity !== 1 ? 'report.offline.help' : r.drill ?
+	    'report.offline.help_drill' : 'report.offline.help_911',
+	    { secs, drill: drill911() }))];
 }
 
 function answerPanel(r) {
@@ -351,9 +419,9 @@ function answerPanel(r) {
 	return el('section', { class: cls, id: 'answer', 'data-report': r.id,
 	    'data-state': s ? s.state : 'sending' },
 	el('p', { class: 'what' },
-	    r.drill && el('span', { class: 'tag drill-tag' }, 'DRILL'),
-	    r.silent && el('span', { class: 'tag' }, 'silent'),
-	    `${r.label}${r.location ? ` · ${r.location}` : ''}`,
+	    r.drill && el('span', { class: 'tag drill-tag' }, t('common.drill')),
+	    r.silent && el('span', { class: 'tag' }, t('report.silent_tag')),
+	    `${reportLabel(r)}${r.location ? ` · ${r.location}` : ''}`,
 	    el('span', { class: 'when' }, clock(r.created))),
 	banners(r),
 	offline(r) && offlinePanel(r),
@@ -361,12 +429,10 @@ function answerPanel(r) {
 	s && el('p', { class: 'message' }, s.message),
 	cancelOpen(r) && el('button', { type: 'button', class: 'cancel',
 	    disabled: r.cancelling ? true : null, onclick: () => cancel(r) },
-	r.cancelling ? 'Cancelling…' : 'Cancel: pressed by mistake'),
+	t(r.cancelling ? 'report.cancelling' : 'report.cancel')),
 	slow(r) && !offline(r) && el('p', { class: 'warn', role: 'alert' },
-	    'No answer from Beacon yet; still sending. If help is needed now, ' +
-	    'call the person in charge.'),
-	r.pressedAgain && el('p', { class: 'again' },
-	    'Pressed again: sent again as the same report, not a new one.'),
+	    t('report.slow')),
+	r.pressedAgain && el('p', { class: 'again' }, t('report.again')),
 	el('ol', { class: 'history' }, r.statuses.map((x) =>
 	    el('li', {}, el('time', {}, clock(x.ts)), ' ',
 		el('span', { class: 'msg' }, x.message)))));
@@ -379,11 +445,12 @@ function earlier(current) {
 	if (!rest.length)
 		return null;
 	return el('section', { class: 'earlier' },
-	    el('h2', {}, 'Earlier from this device'),
+	    el('h2', {}, t('report.earlier')),
 	    el('ul', {}, rest.map((r) => el('li', {},
 		el('time', {}, clock(r.created)), ' ',
-		r.drill ? 'DRILL · ' : '', r.label, ': ',
-		last(r) ? last(r).message : 'no answer'))));
+		r.drill ? `${t('common.drill')} · ` : '', reportLabel(r),
+		t('report.earlier_sep'),
+		last(r) ? last(r).message : t('report.no_answer')))));
 }
 
 // A branch beacond does not know: a report from here would reach no one.
@@ -394,38 +461,36 @@ function unknownBranch() {
 function buttonsOf() {
 	if (unknownBranch())
 		return [el('p', { class: 'error', role: 'alert',
-		    'data-refused': 'branch' }, `No branch '${branch}' in this ` +
-		    'library\'s configuration: reports from this page would reach ' +
-		    'no one. Choose the branch under "This device".')];
+		    'data-refused': 'branch' }, t('report.unknown_branch',
+		    { branch }))];
 	if (!config || !Array.isArray(config.buttons) || !config.buttons.length)
-		return [el('p', { class: 'empty' }, connState === 'online' ?
-		    'Waiting for this branch\'s buttons from Beacon…' :
-		    'Connecting to Beacon…')];
+		return [el('p', { class: 'empty' }, t(connState === 'online' ?
+		    'report.waiting_buttons' : 'report.connecting_beacon'))];
 	return config.buttons.map((b) => el('button', {
 		type: 'button', class: `report-button sev${b.severity}`,
 		'data-type': b.type, onclick: () => press(b) },
-	el('span', { class: 'label' }, b.label || b.type),
+	el('span', { class: 'label' }, buttonLabel(b)),
 	el('span', { class: 'sev' }, `${b.severity} · ${severityName(b.severity)}`)));
 }
 
 function connLine() {
 	if (unknownBranch())
-		return ['bad', `No branch '${branch}'`];
+		return ['bad', t('report.conn.no_branch', { branch })];
 	if (connState === 'online' && daemonOnline)
-		return ['ok', 'Connected'];
+		return ['ok', t('report.conn.online')];
 	if (connState === 'online')
-		return ['bad', 'Beacon is offline'];
+		return ['bad', t('report.conn.daemon_offline')];
 	if (connState === 'refused')
-		return ['bad', `Refused: ${connDetail}`];
-	return ['warn', connState === 'connecting' ? 'Connecting…' :
-	    'Not connected, retrying'];
+		return ['bad', t('report.conn.refused', { why: connDetail })];
+	return ['warn', t(connState === 'connecting' ? 'report.conn.connecting' :
+	    'report.conn.retrying')];
 }
 
 // Only what changed is drawn again: a button replaced under a finger
 // would lose the press.
 function renderButtons() {
 	const key = JSON.stringify([config && config.buttons, connState,
-	    unknownBranch()]);
+	    unknownBranch(), language()]);
 
 	if (key !== drawnButtons) {
 		drawnButtons = key;
@@ -438,7 +503,8 @@ function renderButtons() {
 function renderAnswer(current) {
 	const key = JSON.stringify([current, current && slow(current),
 	    current && offline(current), current && cancelOpen(current),
-	    connState === 'online', reports.length]);
+	    connState === 'online', reports.length, language(),
+	    [...roleLabels]]);
 
 	if (key === drawnAnswer)
 		return;
@@ -463,7 +529,7 @@ function render() {
 	renderAnswer(current);
 	renderButtons();
 	$('#device-id').textContent = deviceId;
-	$('#device-branch').textContent = branch || '(not set)';
+	$('#device-branch').textContent = branch || t('report.device.not_set');
 }
 
 // ---- setting the device up ---------------------------------------------------
@@ -475,7 +541,7 @@ function setupPanel() {
 		type: 'button', class: 'choice',
 		onclick: () => { location.search = `?branch=${id}`; } },
 	    name || id, el('small', {}, id))) :
-	    [el('p', {}, 'Looking for the branches…')]));
+	    [el('p', {}, t('report.setup.looking'))]));
 
 	draw();
 	return { list, draw };
@@ -515,6 +581,10 @@ function start() {
 }
 
 function main() {
+	// The branch's language as this device last heard it, else the
+	// browser's, until the configuration comes.
+	translateDom(document);
+	speak();
 	$('#location').value = load('location', '');
 	// Enter in a field never submits: the buttons report. Here, not as
 	// an inline handler, which the Content-Security-Policy refuses.
@@ -531,8 +601,16 @@ function main() {
 		setInterval(setup.draw, 500);
 	}
 	start();
+	// A new language redraws everything already on the screen.
+	onLanguage(() => {
+		drawnButtons = '';
+		drawnAnswer = '';
+		render();
+		tellWorker(language());
+	});
 	render();
 	registerWorker();
+	tellWorker(language());
 }
 
 main();

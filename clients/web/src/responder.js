@@ -8,9 +8,11 @@
 // browser can, beacond also pushes the alerts (Web Push) to the service
 // worker, which rings the phone while it is locked (sw.js).
 import { Conn, topicPrefix } from './conn.js';
+import { fmtDateTime, language, onLanguage, pickLanguage, setLanguage,
+    setZone, t, translateDom } from './i18n.js';
 import { Alarm, soundReady, unlock } from './sound.js';
 import { $, ago, el, load, loginRead, loginShow, randomHex, registerWorker,
-    save, severityName, validId } from './util.js';
+    save, severityName, tellWorker, validId } from './util.js';
 
 // Notifications wait at the broker this long while the phone is away.
 const SESSION_EXPIRY = 24 * 3600;
@@ -35,10 +37,11 @@ const resolved = new Map();	/* id -> who resolved it ("" unknown) */
 const notices = [];		/* debrief notices, newest first */
 const drawn = { card: '', home: '' };
 const branchNames = new Map();
-const labels = new Map();	/* category id -> label, from the configs */
+const branchZones = new Map();	/* branch id -> its time zone, from _library */
+const labels = new Map();	/* category id -> {label, labels by language} */
 const LIBRARY = '_library';	/* beacon/config/_library: every id and label */
-let library = null;		/* its responders: id -> role label */
-const roleLabels = new Map();	/* role id -> label, from the same */
+let library = null;		/* its responders: id -> their entry */
+const roleLabels = new Map();	/* role id -> {label, labels}, from the same */
 let wanted = null;		/* the incident a tapped notification named */
 // Web Push: this phone's id for beacond, the VAPID key of the library's
 // configuration, and what the page says about push.
@@ -61,7 +64,7 @@ function onNotify(n) {
 		// Someone else took it (or it was a false alarm): no need to
 		// come, and the alarm stops.
 		if (n.kind === 'stand_down' && called)
-			called.standDown = n.message || 'Stand down';
+			called.standDown = n.message || t('responder.stand_down');
 		notices.unshift(n);
 		notices.splice(20);
 		return;
@@ -114,15 +117,19 @@ function onError(p) {
 
 // The library's ids and labels: who may sign in, what to call things.
 function onLibrary(p) {
-	library = new Map((p.responders || []).map((r) => [r.id, r.label || '']));
+	library = new Map((p.responders || []).map((r) => [r.id, r]));
 	for (const r of p.responders || [])
-		roleLabels.set(r.role, r.label || r.role);
-	for (const b of p.branches || [])
+		roleLabels.set(r.role, { label: r.label || r.role, labels: r.labels });
+	for (const b of p.branches || []) {
 		branchNames.set(b.branch, b.name || b.branch);
+		if (b.timezone)
+			branchZones.set(b.branch, b.timezone);
+	}
 	for (const c of p.categories || [])
-		labels.set(c.type, c.label || c.type);
+		labels.set(c.type, { label: c.label || c.type, labels: c.labels });
 	if (me && !library.has(me.id))
 		refuse(me.id);
+	speak();
 	push.key = (p.webpush && p.webpush.public_key) || '';
 	pushSync();
 }
@@ -136,7 +143,8 @@ function onConfig(branch, p) {
 	}
 	branchNames.set(branch, p.name || branch);
 	for (const b of p.buttons || [])
-		labels.set(b.type, b.label);
+		if (!labels.has(b.type))
+			labels.set(b.type, { label: b.label, labels: b.labels });
 }
 
 function onMessage(t, p) {
@@ -171,7 +179,8 @@ function onState(state, detail) {
 		pushSync();
 	if (state === 'refused') {
 		conn = null;
-		$('#login-error').textContent = `The broker refused: ${connDetail}.`;
+		$('#login-error').textContent = t('responder.refused',
+		    { why: connDetail });
 		showLogin();
 	}
 	render();
@@ -179,18 +188,18 @@ function onState(state, detail) {
 
 // ---- answering -------------------------------------------------------------
 
-const DONE = {
-	ack: 'You acknowledged: the reporter is told you are on the way.',
-	decline: 'You declined: Beacon calls the next responders.',
-	arrived: 'You are on scene: the reporter is told.',
-	resolve: 'You resolved it: the incident is closed.',
-};
-
+// What an answer did, kept as what to say ({action, first}) and said in
+// the language of the moment.
 function accepted(action, p) {
-	const first = p.acked_by && p.acked_by !== me.id ?
-	    ` First to acknowledge: ${p.acked_by}.` : '';
+	return { action, first: p.acked_by && p.acked_by !== me.id ?
+	    p.acked_by : '' };
+}
 
-	return DONE[action] + first;
+function acceptedText(r) {
+	const done = t(`responder.done.${r.action}`);
+
+	return r.first ? `${done} ${t('responder.done.first', { who: r.first })}` :
+	    done;
 }
 
 function respond(id, action) {
@@ -207,7 +216,7 @@ function respond(id, action) {
 	if (action === 'ack' || action === 'decline' || action === 'arrived')
 		a.answered = a.answered || action;
 	if (!conn || !conn.publish(topic('respond', me.id), body)) {
-		a.error = 'Not connected: not sent. Try again when connected.';
+		a.error = { key: 'responder.not_sent' };
 		render();
 		return;
 	}
@@ -248,7 +257,7 @@ function updateAlarm() {
 		alarmTimer = null;
 		alarm.stop();
 	}
-	document.title = ring ? 'ALERT · Beacon' : 'Beacon responder';
+	document.title = t(ring ? 'responder.title_alert' : 'responder.title');
 }
 
 // Where beacond pushes to this phone, the service worker shows the alert
@@ -258,7 +267,8 @@ function notifySystem(n) {
 	if (!('Notification' in window) || Notification.permission !== 'granted' ||
 	    (push.line && push.line.ok))
 		return;
-	const title = `${n.drill ? 'DRILL: ' : ''}${n.label || n.type}`;
+	const title = n.drill ? t('common.drill_prefix', { text: labelOf(n) }) :
+	    labelOf(n);
 	const opts = { body: `${branchNames.get(n.branch) || n.branch}` +
 	    `${n.location ? `, ${n.location}` : ''}`, tag: `incident-${n.incident}`,
 	renotify: true, requireInteraction: true, icon: 'icon-192.png' };
@@ -277,11 +287,12 @@ function notifySystem(n) {
 // answer on {p}/reply/{responder}/push says whether alerts now reach the
 // phone when it is locked. Push never holds up signing in or the alerts
 // that come over MQTT: where it fails, the page says so and goes on.
-const NO_PUSH = 'Push is not available in this browser: alerts only while ' +
-    'the app is open';
+const NO_PUSH = 'responder.push.none';
 
-function pushLine(ok, text) {
-	push.line = text ? { ok, text } : null;
+// What the page says about push: a catalog key and its values, said in
+// the language of the moment.
+function pushLine(ok, key, vars) {
+	push.line = key ? { ok, key, vars } : null;
 	render();
 }
 
@@ -328,8 +339,7 @@ function pushBlocked() {
 	    !window.isSecureContext)
 		return NO_PUSH;
 	if (Notification.permission === 'denied')
-		return 'Notifications are blocked for this page: alerts only ' +
-		    'while the app is open. Allow them in the browser\'s settings.';
+		return 'responder.push.blocked';
 	return '';
 }
 
@@ -351,7 +361,7 @@ async function pushSync() {
 		return;
 	}
 	push.busy = true;
-	pushLine(null, 'Setting up alerts for when this phone is locked…');
+	pushLine(null, 'responder.push.setting_up');
 	try {
 		const sub = await subscription(key);
 		if (c === conn && c.publish(topic('push', me.id),
@@ -369,9 +379,8 @@ async function pushSync() {
 function onPushReply(p) {
 	if (p.device !== device)
 		return;
-	pushLine(!!p.ok, p.ok ? 'Alerts reach this phone when it is locked' :
-	    `Alerts cannot reach this phone when it is locked (${p.error}): ` +
-	    'alerts only while the app is open');
+	pushLine(!!p.ok, p.ok ? 'responder.push.ok' : 'responder.push.failed',
+	    { error: p.error });
 }
 
 // Signing out: beacond forgets this phone's subscription (if it had one),
@@ -397,26 +406,41 @@ function openIncident(hash) {
 
 // ---- the screens -----------------------------------------------------------
 
+// When, in the incident's branch's zone and the app's language.
+function when(p, ts = p.ts) {
+	if (!ts || !Number.isFinite(Date.parse(ts)))
+		return null;
+	setZone(branchZones.get(p.branch));
+	return fmtDateTime(ts);
+}
+
 function branchName(id) {
 	return branchNames.get(id) || id;
 }
 
-function labelOf(p) {
-	return p.label || labels.get(p.type) || p.type;
+// A label of the configuration ({label, labels}) in the app's language.
+function inLanguage(l) {
+	return l ? (l.labels && l.labels[language()]) || l.label : '';
 }
 
-const ACTED = { ack: 'acknowledged', decline: 'declined', arrived: 'on scene',
-    resolve: 'resolved' };
+// A category's label in the app's language, else as beacond sent it.
+function labelOf(p) {
+	return inLanguage(labels.get(p.type)) || p.label || p.type;
+}
+
+function roleName(role) {
+	return inLanguage(roleLabels.get(role)) || (role || '').replace(/_/g, ' ');
+}
 
 function whoLine(id) {
 	const m = ackers.get(id);
 	const p = incidents.get(id);
-	const parts = m ? [...m].map(([who, act]) =>
-	    `${who === me.id ? `${who} (you)` : who} ${ACTED[act]}`) : [];
+	const parts = m ? [...m].map(([who, act]) => t(`responder.acted.${act}`,
+	    { who: who === me.id ? t('responder.you', { who }) : who })) : [];
 
 	if (!parts.length && p && p.acked_by)
-		parts.push(`${p.acked_by} acknowledged`);
-	return parts.length ? parts.join(' · ') : 'Nobody has acknowledged yet';
+		parts.push(t('responder.acted.ack', { who: p.acked_by }));
+	return parts.length ? parts.join(' · ') : t('responder.nobody_acked');
 }
 
 function actions(id, a) {
@@ -430,8 +454,8 @@ function actions(id, a) {
 	if (!isOpen(id))
 		return [];
 	if (!a.answered || a.answered === 'decline')
-		return [big('ack', 'Acknowledge', 'primary'),
-		    big('decline', 'Decline', 'secondary')];
+		return [big('ack', t('responder.ack'), 'primary'),
+		    big('decline', t('responder.decline'), 'secondary')];
 	const resolve = el('button', { type: 'button', class: 'act secondary',
 	    'data-action': 'resolve', disabled: a.pending ? true : null,
 	    onclick: () => {
@@ -440,20 +464,21 @@ function actions(id, a) {
 		else
 			a.confirm = true;
 		render();
-	} }, a.confirm ? 'Tap again to resolve' : 'Resolve');
+	} }, t(a.confirm ? 'responder.resolve_confirm' : 'responder.resolve'));
 	return state === 'on_scene' ? [resolve] :
-	    [big('arrived', 'Arrived', 'primary'), resolve];
+	    [big('arrived', t('responder.arrived'), 'primary'), resolve];
 }
 
 function resultLine(a) {
+	// beacond's error as it comes; the page's own in its language.
 	if (a.error)
-		return el('p', { class: 'result bad', role: 'alert' }, a.error);
+		return el('p', { class: 'result bad', role: 'alert' },
+		    a.error.key ? t(a.error.key) : a.error);
 	if (a.pending)
-		return el('p', { class: 'result' }, Date.now() - a.pendingAt >
-		    PENDING_MS ? 'No answer from Beacon yet: check the connection.' :
-		    'Sending…');
+		return el('p', { class: 'result' }, t(Date.now() - a.pendingAt >
+		    PENDING_MS ? 'responder.no_answer' : 'responder.sending'));
 	return a.result ? el('p', { class: 'result good', role: 'status' },
-	    a.result) : null;
+	    acceptedText(a.result)) : null;
 }
 
 // Every location or note reported, the first one first (a press joined
@@ -469,8 +494,8 @@ function listOf(p, n, key, first) {
 function relatedLine(p, n) {
 	const r = (p && p.related) || (n && n.related) || [];
 
-	return r.length > 0 ? `May be related to incident ${r.join(', ')}: ` +
-	    'the same category here, reported from another place' : null;
+	return r.length > 0 ? t('responder.related', { ids: r.join(', ') }) :
+	    null;
 }
 
 function card(id) {
@@ -485,46 +510,49 @@ function card(id) {
 	return el('div', { class: `card-inner sev${n.severity}`,
 	    'data-incident': id, 'data-ringing': ringing(a) ? 'true' : 'false' },
 	n.drill && el('p', { class: 'drill-banner' },
-	    el('span', {}, 'DRILL · practice only')),
+	    el('span', {}, t('responder.drill_banner'))),
 	el('p', { class: 'sev-band' },
-	    el('span', {}, `Severity ${n.severity} · ${severityName(n.severity)}`),
-	    el('span', { class: 'ago', 'data-ts': n.ts }, ago(n.ts))),
+	    el('span', {}, t('responder.severity', { n: n.severity,
+		name: severityName(n.severity) })),
+	    el('span', { class: 'ago', 'data-ts': n.ts, title: when(n) },
+		ago(n.ts))),
 	el('div', { class: 'card-body' },
 	    el('h1', { id: 'card-title' }, labelOf(n)),
 	    el('p', { class: 'branch' }, branchName(n.branch)),
-	    el('p', { class: 'location' }, el('span', { class: 'k' }, 'Where'),
-		locs[0] || 'not given'),
+	    el('p', { class: 'location' }, el('span', { class: 'k' },
+		t('responder.where')), locs[0] || t('responder.not_given')),
 	    locs.slice(1).map((l) => el('p', { class: 'location also' },
-		el('span', { class: 'k' }, 'Also at'), l)),
-	    notes.map((t) => el('p', { class: 'note' }, el('span', { class: 'k' },
-		'Note'), t)),
+		el('span', { class: 'k' }, t('responder.also_at')), l)),
+	    notes.map((x) => el('p', { class: 'note' }, el('span', { class: 'k' },
+		t('responder.note')), x)),
 	    related && el('p', { class: 'note related' }, related),
 	    n.call_911 && !n.drill && el('p', { class: 'call911' },
-		'Threat to life: the reporter was told to call 911.'),
+		t('responder.told_911')),
 	    n.drill && (n.call_911 || n.would_call_911) && el('p',
-		{ class: 'drill-911' }, 'DRILL: in a real event the reporter ' +
-		'would be told to call 911 now.'),
+		{ class: 'drill-911' }, t('responder.drill_911')),
 	    n.silent && el('p', { class: 'silent' },
-		n.advice || 'Silent alarm: do not call the desk back; ' +
-		'approach discreetly.'),
-	    el('p', { class: 'meta' }, `Incident ${id} · you are called as ` +
-		`${roleLabels.get(n.role) || (n.role || '').replace(/_/g, ' ')}` +
-		` · step ${n.step + 1}` +
-		`${n.repeat ? ` · reminder ${n.repeat}` : ''}`),
-	    el('p', { class: 'who' }, closed ? `Resolved${resolved.get(id) ?
-		` by ${resolved.get(id)}` : ''}` : whoLine(id)),
+		n.advice || t('responder.silent')),
+	    el('p', { class: 'meta' }, [t('responder.meta', { id,
+		role: roleName(n.role), step: n.step + 1 }),
+		n.repeat ? t('responder.reminder', { n: n.repeat }) : '']
+		.join('')),
+	    el('p', { class: 'who' }, closed ? (resolved.get(id) ?
+		t('responder.resolved_by', { who: resolved.get(id) }) :
+		t('responder.resolved')) : whoLine(id)),
 	    a.standDown && el('p', { class: 'result good stand-down',
 		role: 'status' }, a.standDown),
 	    resultLine(a),
 	    el('div', { class: 'spacer' }),
 	    ringing(a) && el('p', { class: 'sounding' },
-		'The alarm sounds until you acknowledge or decline.'),
-	    isOpen(id) && el('label', { class: 'note-field' }, 'Note (optional)',
+		t('responder.sounding')),
+	    isOpen(id) && el('label', { class: 'note-field' },
+		t('responder.note_optional'),
 		el('input', { id: 'card-note', maxlength: '512',
 		    autocomplete: 'off' })),
 	    el('div', { class: 'actions' }, actions(id, a)),
 	    el('button', { type: 'button', class: 'back',
-		onclick: () => { shown = null; render(); } }, 'Back to the list')));
+		onclick: () => { shown = null; render(); } },
+	    t('responder.back'))));
 }
 
 function incidentItem(p) {
@@ -536,15 +564,17 @@ function incidentItem(p) {
 	    'data-incident': id },
 	el(a ? 'button' : 'div', { type: a ? 'button' : null, class: 'open',
 	    onclick: a ? () => { shown = id; render(); } : null },
-	el('span', { class: 'title' }, el('span', {}, p.drill ? 'DRILL · ' : '',
+	el('span', { class: 'title' }, el('span', {}, p.drill ?
+	    `${t('common.drill')} · ` : '',
 	    `${labelOf(p)} · ${branchName(p.branch)}`),
-	    el('span', { class: 'ago', 'data-ts': p.created }, ago(p.created))),
+	    el('span', { class: 'ago', 'data-ts': p.created,
+		title: when(p, p.created) }, ago(p.created))),
 	p.location && el('span', { class: 'line' }, p.location),
 	el('span', { class: 'line state' },
-	    `${p.state.replace('_', ' ')} · ${whoLine(id)}`),
+	    `${t(`common.state.${p.state}`)} · ${whoLine(id)}`),
 	relatedLine(p) && el('span', { class: 'line related' }, relatedLine(p)),
 	a && ringing(a) && el('span', { class: 'line waiting' },
-	    'Waiting for your answer')));
+	    t('responder.waiting'))));
 }
 
 function home() {
@@ -557,41 +587,44 @@ function home() {
 	// incidents: drawn again when they do.
 	const key = JSON.stringify([open, [...ackers.keys()].map((k) =>
 	    [k, ...ackers.get(k)]), [...alerts.values()].map(ringing),
-	    notices.length, [...branchNames], [...labels]]);
+	    notices.length, [...branchNames], [...labels], language()]);
 
 	if (key === drawn.home)
 		return;
 	drawn.home = key;
 	$('#incidents').replaceChildren(...(open.length ?
 	    open.map(incidentItem) :
-	    [el('li', { class: 'empty' }, 'No open incidents.')]));
+	    [el('li', { class: 'empty' }, t('responder.no_incidents'))]));
 	$('#notices').replaceChildren(...notices.map((n) => el('li', {},
-	    n.message || `${n.kind} for incident ${n.incident}`)));
+	    n.message || t('responder.notice', { kind: n.kind,
+	    id: n.incident }))));
 	$('#notices-box').hidden = !notices.length;
 }
 
 function status() {
 	const checked = !!me && !!library && library.has(me.id);
-	const line = !me ? ['warn', 'Not signed in'] :
+	const line = !me ? ['warn', t('responder.conn.signed_out')] :
 	    connState === 'online' && !checked ?
-	    ['warn', `Connected: checking ${me.id} with Beacon…`] :
+	    ['warn', t('responder.conn.checking', { id: me.id })] :
 	    connState === 'online' ? (daemonOnline ?
-	    ['ok', 'Connected: alerts will sound'] :
-	    ['bad', 'Beacon is offline: no alerts until it is back']) :
-	    connState === 'connecting' ? ['warn', 'Connecting…'] :
-	    ['bad', 'Not connected: no alerts'];
+	    ['ok', t('responder.conn.online')] :
+	    ['bad', t('responder.conn.daemon_offline')]) :
+	    connState === 'connecting' ? ['warn', t('responder.conn.connecting')] :
+	    ['bad', t('responder.conn.offline')];
+	const mine = checked && library.get(me.id);
+	const role = mine && (inLanguage(mine) || roleName(mine.role));
 
 	$('#conn').className = `conn ${line[0]}`;
 	$('#conn').textContent = line[1];
-	$('#who').textContent = !me ? '' : checked && library.get(me.id) ?
-	    `${me.id} · ${library.get(me.id)}` : me.id;
+	$('#who').textContent = !me ? '' : role ? `${me.id} · ${role}` : me.id;
 	$('#sound-hint').hidden = !me || soundReady();
 	$('#notify-hint').hidden = !me || !('Notification' in window) ||
 	    Notification.permission !== 'default';
 	$('#push-state').hidden = !me || !push.line;
 	$('#push-state').className = push.line && push.line.ok ? 'panel' :
 	    'warn-banner';
-	$('#push-state').textContent = push.line ? push.line.text : '';
+	$('#push-state').textContent = push.line ? t(push.line.key,
+	    push.line.vars) : '';
 	document.body.dataset.ready = connState === 'online' && checked ?
 	    '1' : '0';
 }
@@ -610,7 +643,8 @@ function render() {
 		    alerts.get(shown)), incidents.get(shown), resolved.get(shown),
 		    [...(ackers.get(shown) || [])], branchNames.get(
 		    alerts.get(shown).n.branch), roleLabels.get(
-		    alerts.get(shown).n.role), (alerts.get(shown).pending &&
+		    alerts.get(shown).n.role), language(),
+		    (alerts.get(shown).pending &&
 		    Date.now() - alerts.get(shown).pendingAt > PENDING_MS)]);
 		if (key === drawn.card && !c.hidden) {
 			updateAlarm();
@@ -646,6 +680,14 @@ function tick() {
 
 // ---- signing in and out ----------------------------------------------------
 
+// The signed-in responder's language (their entry in the library's
+// configuration), else the browser's.
+function speak() {
+	const mine = me && library && library.get(me.id);
+
+	setLanguage(pickLanguage(mine && mine.language));
+}
+
 function connect() {
 	conn = new Conn({
 		clientId: `app-${me.id}-${appDevice}`,
@@ -669,11 +711,12 @@ function showLogin() {
 function signIn(e) {
 	e.preventDefault();
 	unlock();
-	const next = loginRead('A responder id');
+	const next = loginRead('common.login.what_responder');
 	if (!next)
 		return;
 	me = next;
 	save('responder', me);
+	speak();
 	// Asked now, while the click counts as the user's: push needs it.
 	if ('Notification' in window && Notification.permission === 'default')
 		Notification.requestPermission().then(() => {
@@ -732,9 +775,7 @@ function refuse(id) {
 	me.signedIn = false;
 	save('responder', { id, username: me.username, password: '',
 	    signedIn: false });
-	$('#login-error').textContent = `No responder '${id}' in this ` +
-	    'library\'s configuration: no alert would ever reach it. Check ' +
-	    'the responder id you were given.';
+	$('#login-error').textContent = t('responder.unknown', { id });
 	showLogin();
 	me = null;
 	library = null;
@@ -755,12 +796,12 @@ async function enrollFromLink(code) {
 		    headers: { Accept: 'application/json' } });
 		a = await r.json();
 	} catch (e) {
-		a = { error: `beacond could not be reached (${e.message})` };
+		a = { error: t('responder.enroll.unreachable', { why: e.message }) };
 	}
 	if (!r || !r.ok || !validId(a.responder || '') || !a.username ||
 	    !validId(a.device || ''))
-		return { ok: false, text: 'This enrollment link did not work: ' +
-		    `${a.error || 'no answer'}` };
+		return { ok: false, text: t('responder.enroll.failed',
+		    { why: a.error || t('responder.enroll.no_answer') }) };
 	if (me && me.id === a.responder && a.device !== device)
 		push.forget = device;
 	me = { id: a.responder, username: a.username, password: a.password,
@@ -769,8 +810,8 @@ async function enrollFromLink(code) {
 	device = a.device;
 	save('device', device);
 	push.sent = '';
-	return { ok: true, text: `This phone is enrolled as ${a.responder} ` +
-	    `(${a.device})` };
+	return { ok: true, text: t('responder.enroll.done',
+	    { id: a.responder, device: a.device }) };
 }
 
 function start() {
@@ -785,6 +826,17 @@ function start() {
 }
 
 function main() {
+	translateDom(document);
+	speak();
+	// A new language redraws everything already on the screen, and the
+	// service worker hears of it for its own texts.
+	onLanguage((lang) => {
+		drawn.card = '';
+		drawn.home = '';
+		render();
+		tellWorker(lang);
+	});
+	tellWorker(language());
 	$('#login-form').addEventListener('submit', signIn);
 	$('#sign-out').addEventListener('click', signOut);
 	$('#sound-hint').addEventListener('click', () => { unlock(); render(); });

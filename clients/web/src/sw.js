@@ -6,10 +6,71 @@
 // the network does not. BEACON_SHELL and BEACON_CACHE are filled in by
 // build.mjs.
 /* global BEACON_SHELL, BEACON_CACHE */
+import catalogs from 'beacon-catalogs';
 
 const APP = 'responder.html';
 const VIBRATE = [500, 200, 500, 200, 500];
 const ICON = 'icon-192.png';
+// What the pages last said their language is, kept across restarts of
+// the worker (a cache of its own, which a new build does not empty).
+const SETTINGS = 'beacon-settings';
+const LANG_URL = 'beacon-language';
+
+// ---- the worker's own texts --------------------------------------------------
+
+// beacond sends a push's title and body already in the responder's
+// language; the worker's own words (its action buttons when a push names
+// none, its notes on a push it cannot read or an answer that failed) are
+// in the language of the payload (lang), else the one the page told it,
+// else the browser's.
+let told = null;
+
+async function toldLanguage() {
+	if (told === null) {
+		try {
+			const c = await caches.open(SETTINGS);
+			const r = await c.match(LANG_URL);
+			told = r ? await r.text() : '';
+		} catch {
+			told = '';
+		}
+	}
+	return told;
+}
+
+async function keepLanguage(lang) {
+	if (!catalogs[lang] || lang === told)
+		return;
+	told = lang;
+	try {
+		const c = await caches.open(SETTINGS);
+		await c.put(LANG_URL, new Response(lang));
+	} catch {
+		/* Not kept: said again at the page's next visit. */
+	}
+}
+
+async function pickLanguage(wanted) {
+	for (const w of [wanted, await toldLanguage(), ...(navigator.languages ||
+	    [navigator.language])]) {
+		const code = typeof w === 'string' ? w.slice(0, 2).toLowerCase() : '';
+		if (catalogs[code])
+			return code;
+	}
+	return 'en';
+}
+
+function t(lang, key, vars) {
+	const s = (catalogs[lang] || {})[key] || catalogs.en[key] || key;
+
+	return vars ? s.replace(/\{(\w+)\}/g, (m, k) =>
+	    vars[k] !== undefined ? String(vars[k]) : m) : s;
+}
+
+self.addEventListener('message', (e) => {
+	if (e.data && typeof e.data.lang === 'string')
+		e.waitUntil(keepLanguage(e.data.lang));
+});
 
 self.addEventListener('install', (e) => {
 	e.waitUntil(caches.open(BEACON_CACHE)
@@ -19,7 +80,8 @@ self.addEventListener('install', (e) => {
 
 self.addEventListener('activate', (e) => {
 	e.waitUntil(caches.keys()
-	    .then((keys) => Promise.all(keys.filter((k) => k !== BEACON_CACHE)
+	    .then((keys) => Promise.all(keys.filter((k) => k !== BEACON_CACHE &&
+		k !== SETTINGS)
 		.map((k) => caches.delete(k))))
 	    .then(() => self.clients.claim()));
 });
@@ -39,43 +101,47 @@ self.addEventListener('fetch', (e) => {
 
 // ---- pushed alerts -----------------------------------------------------------
 
-// The push message (docs/protocol.md), or null when it cannot be read.
-function pushed(data) {
+// The push message (docs/protocol.md) as JSON, or null.
+function json(data) {
 	try {
 		const m = data ? data.json() : null;
-		return m && typeof m === 'object' && typeof m.title === 'string' ?
-		    m : null;
+		return m && typeof m === 'object' ? m : null;
 	} catch {
 		return null;
 	}
 }
 
-// The buttons a message offers: only those with somewhere to answer.
-function buttons(m) {
+// The buttons a message offers: only those with somewhere to answer; one
+// without a title is named by the catalog (Acknowledge, Decline).
+function buttons(m, lang) {
 	return (Array.isArray(m.actions) ? m.actions : []).filter((a) =>
-	    a && typeof a.action === 'string' && typeof a.title === 'string' &&
-	    typeof a.url === 'string');
+	    a && typeof a.action === 'string' && typeof a.url === 'string' &&
+	    (typeof a.title === 'string' || catalogs.en[`sw.action.${a.action}`]))
+	    .map((a) => (typeof a.title === 'string' ? a :
+		{ ...a, title: t(lang, `sw.action.${a.action}`) }));
 }
 
 // beacond's title and body already say DRILL and the silent alarm's
 // advice, in the words the app uses: shown as they come. A message this
 // worker cannot read still rings: never a push dropped in silence.
-function showPush(data) {
-	const m = pushed(data);
+async function showPush(data) {
+	const j = json(data);
+	const m = j && typeof j.title === 'string' ? j : null;
+	const lang = await pickLanguage(j && j.lang);
 
 	if (!m)
-		return self.registration.showNotification('Beacon: open the app', {
-			body: 'An alert came that this phone could not read.',
+		return self.registration.showNotification(t(lang, 'sw.unreadable'), {
+			body: t(lang, 'sw.unreadable_body'),
 			tag: 'beacon', renotify: true, requireInteraction: true,
 			vibrate: VIBRATE, icon: ICON, badge: ICON,
 			data: { url: APP, actions: [] } });
-	const actions = buttons(m);
+	const actions = buttons(m, lang);
 	return self.registration.showNotification(m.title, {
 		body: m.body || '',
 		tag: m.tag || (m.incident ? `incident-${m.incident}` : 'beacon'),
 		renotify: true, requireInteraction: true, vibrate: VIBRATE,
 		icon: ICON, badge: ICON,
-		data: { url: m.url || APP, actions, incident: m.incident },
+		data: { url: m.url || APP, actions, incident: m.incident, lang },
 		actions: actions.map((a) => ({ action: a.action, title: a.title })),
 	});
 }
@@ -84,15 +150,16 @@ self.addEventListener('push', (e) => e.waitUntil(showPush(e.data)));
 
 // ---- answers from the notification -------------------------------------------
 
-// What the action link answered, as {ok, text}.
-async function post(url) {
+// What the action link answered, as {ok, text}: beacond's own words as
+// they come, the worker's in lang.
+async function post(url, lang) {
 	let res, body = {};
 
 	try {
 		res = await fetch(url, { method: 'POST',
 		    headers: { Accept: 'application/json' } });
 	} catch {
-		return { ok: false, text: 'no connection to Beacon' };
+		return { ok: false, text: t(lang, 'sw.no_connection') };
 	}
 	try {
 		body = await res.json();
@@ -100,13 +167,13 @@ async function post(url) {
 		/* An answer that is not JSON: its status says enough. */
 	}
 	if (res.ok && body.ok)
-		return { ok: true, text: body.message || 'Recorded.' };
+		return { ok: true, text: body.message || t(lang, 'sw.recorded') };
 	if (typeof body.error === 'string' && body.error)
 		return { ok: false, text: body.error.replace(/\.$/, '') };
-	return { ok: false, text: res.status === 429 ? 'too many requests, ' +
-	    `try again in ${res.headers.get('Retry-After') || 60} s` :
-	    res.ok ? 'an answer this phone could not read' :
-	    `Beacon answered ${res.status}` };
+	return { ok: false, text: res.status === 429 ? t(lang, 'sw.too_many',
+	    { secs: res.headers.get('Retry-After') || 60 }) :
+	    res.ok ? t(lang, 'sw.unreadable_answer') :
+	    t(lang, 'sw.answered', { status: res.status }) };
 }
 
 // Acknowledge or Decline pressed on notification n: POST to its link, then
@@ -116,19 +183,20 @@ async function post(url) {
 async function answerAction(n, action) {
 	const data = n.data || {};
 	const link = (data.actions || []).find((a) => a.action === action);
+	const lang = await pickLanguage(data.lang);
 
 	n.close();
 	if (!link) {
 		await openApp(data.url);
-		return { ok: false, text: `no link for "${action}"` };
+		return { ok: false, text: t(lang, 'sw.no_link', { action }) };
 	}
-	const answer = await post(link.url);
+	const answer = await post(link.url, lang);
 	await self.registration.showNotification(answer.ok ? answer.text :
-	    `Not recorded: ${answer.text}. Open the app.`, {
+	    t(lang, 'sw.not_recorded', { why: answer.text }), {
 		tag: n.tag || 'beacon', renotify: !answer.ok,
 		requireInteraction: !answer.ok, icon: ICON, badge: ICON,
 		data: { url: data.url || APP, actions: [],
-		    incident: data.incident } });
+		    incident: data.incident, lang: data.lang } });
 	return answer;
 }
 self.answerAction = answerAction;

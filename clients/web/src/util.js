@@ -1,5 +1,7 @@
 // Small helpers both pages share: settings kept on the device, ids, time,
-// severity names and the DOM.
+// severity names and the DOM. Their words come from the catalogs (i18n.js),
+// in the page's language.
+import { fmtTime, has, t } from './i18n.js';
 
 const KEY = 'beacon.';
 
@@ -50,30 +52,30 @@ export function nowIso() {
 	return new Date().toISOString();
 }
 
-// "just now", "40 s ago", "2 min ago", "1 h 5 min ago".
+// "just now", "40 s ago", "2 min ago", "1 h 5 min ago" (in French
+// « à l'instant », « il y a 2 min »).
 export function ago(ts, now = Date.now()) {
 	const s = Math.max(0, Math.round((now - Date.parse(ts)) / 1000));
 
 	if (!Number.isFinite(s))
 		return '';
 	if (s < 10)
-		return 'just now';
+		return t('common.ago.now');
 	if (s < 60)
-		return `${s} s ago`;
+		return t('common.ago.s', { n: s });
 	if (s < 3600)
-		return `${Math.floor(s / 60)} min ago`;
+		return t('common.ago.min', { n: Math.floor(s / 60) });
 	if (s < 86400) {
 		const m = Math.floor(s / 60) % 60;
-		return `${Math.floor(s / 3600)} h${m ? ` ${m} min` : ''} ago`;
+		return m ? t('common.ago.h_min', { h: Math.floor(s / 3600), m }) :
+		    t('common.ago.h', { h: Math.floor(s / 3600) });
 	}
-	return `${Math.floor(s / 86400)} d ago`;
+	return t('common.ago.d', { n: Math.floor(s / 86400) });
 }
 
+// The time of day with seconds, in the page's language and zone.
 export function clock(ts) {
-	const d = ts ? new Date(ts) : new Date();
-
-	return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit',
-	    second: '2-digit' });
+	return fmtTime(ts ? new Date(ts) : new Date(), true);
 }
 
 // As the board report names them.
@@ -85,7 +87,8 @@ export const SEVERITY = {
 };
 
 export function severityName(n) {
-	return SEVERITY[n] || 'unknown severity';
+	return SEVERITY[n] ? t(`common.severity.${n}`) :
+	    t('common.severity.unknown');
 }
 
 // el('button', {class: 'x', onclick: f}, 'text', child...): an element.
@@ -141,6 +144,17 @@ export function registerWorker() {
 	});
 }
 
+// The service worker speaks the page's language in the texts of its own
+// (sw.js): told each time the language is chosen, it keeps it.
+export function tellWorker(lang) {
+	if (!('serviceWorker' in navigator) || !window.isSecureContext)
+		return;
+	navigator.serviceWorker.ready.then((reg) => {
+		if (reg.active)
+			reg.active.postMessage({ lang });
+	}).catch(() => {});
+}
+
 // The sign-in form (#login in the responder app and the console), shown
 // with the account this browser kept, if any.
 export function loginShow(me) {
@@ -153,15 +167,23 @@ export function loginShow(me) {
 	}
 }
 
+// How a page names the id it asks for, as loginRead is given it: a
+// catalog key, or one of these English names.
+const WHAT = {
+	'A responder id': 'common.login.what_responder',
+	'An id': 'common.login.what_id',
+};
+
 // The account the sign-in form gives, or null, with why in #login-error
-// (what: how the page names the id, "A responder id").
+// (what: how the page names the id, "A responder id", or a catalog key).
 export function loginRead(what) {
 	const f = $('#login-form');
 	const id = f.responder.value.trim();
+	const name = WHAT[what] ? t(WHAT[what]) : has(what) ? t(what) : what;
 
 	if (!validId(id)) {
-		$('#login-error').textContent =
-		    `${what} is 1 to 64 letters, digits, ".", "_", ":" or "-".`;
+		$('#login-error').textContent = t('common.login.bad_id',
+		    { what: name });
 		return null;
 	}
 	$('#login-error').textContent = '';

@@ -14,7 +14,10 @@
 //   stand-in, is delivered to the app's service worker through the
 //   DevTools protocol: it shows the incident with Acknowledge and Decline
 //   (and a message that is not JSON as a plain "open the app"
-//   notification, never nothing). Acknowledge, as the notification's
+//   notification, never nothing). Told French by the page, the worker
+//   says its own words in French: « Beacon : ouvrez l'application », and
+//   Confirmer and Décliner for buttons a push names without a
+//   title. Acknowledge, as the notification's
 //   button runs it, POSTs beacond's action link: the reporter is told
 //   crisis-1 is coming, and the answer takes the alert's place.
 //
@@ -222,6 +225,52 @@ async function deliver(ctx, page, payload) {
 	await until('a notification for the message that is not JSON',
 	    async () => (await shown(page, 'beacon')).some((x) =>
 	    x.title === 'Beacon: open the app'));
+	await french(cdp, page, registration, payload);
+}
+
+// The worker's own words: in the push's lang when it names one, else in
+// the language the page last told it.
+async function french(cdp, page, registration, payload) {
+	const told = (lang) => page.evaluate(async (l) =>
+	    (await navigator.serviceWorker.ready).active.postMessage({ lang: l }),
+	lang);
+	const m = JSON.parse(payload);
+	const untitled = async (tag, lang, what) => {
+		const x = { ...m, tag, actions: m.actions.map((a) =>
+		    ({ action: a.action, url: a.url })) };
+		delete x.lang;
+		if (lang)
+			x.lang = lang;
+		await cdp.send('ServiceWorker.deliverPushMessage',
+		    { origin: http, registrationId: registration,
+		    data: JSON.stringify(x) });
+		const n = await until(`buttons named in French (${what})`,
+		    async () => (await shown(page, tag)).find((y) =>
+		    y.actions.length));
+		say(`without titles, in French (${what}):`,
+		    JSON.stringify(n.actions));
+		JSON.stringify(n.actions) === JSON.stringify([['ack',
+		    'Confirmer'], ['decline', 'Décliner']]) ||
+		    fail(`the buttons named by the worker (${what}): ` +
+		    `${n.actions}`);
+		n.title === m.title ||
+		    fail(`beacond's title was not shown as it came: ${n.title}`);
+		await page.evaluate(async (t) => {
+			const reg = await navigator.serviceWorker.ready;
+			for (const y of await reg.getNotifications({ tag: t }))
+				y.close();
+		}, tag);
+	};
+
+	await told('fr');
+	await cdp.send('ServiceWorker.deliverPushMessage',
+	    { origin: http, registrationId: registration, data: 'not JSON' });
+	await until('« Beacon : ouvrez l\'application »', async () =>
+	    (await shown(page, 'beacon')).some((x) =>
+	    x.title === 'Beacon : ouvrez l\'application'));
+	await untitled('titles-told', '', 'as the page told it');
+	await told('en');
+	await untitled('titles-lang', 'fr', 'the push\'s lang');
 }
 
 // Acknowledge, as notificationclick runs it for the button.
