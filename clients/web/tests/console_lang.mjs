@@ -96,7 +96,9 @@ async function french(ctx) {
 	    'Retour au tableau', 'Conservation légale'], 'the French incident');
 	const ev = await text(page, '#events li:first-child');
 	say('first event:', ev.replace(/\s+/g, ' '));
-	H24.test(ev) || fail(`no 24-hour time in the timeline: ${ev}`);
+	// The timeline's column: seconds, "14:05:09", 24-hour.
+	/\b([01]\d|2[0-3]):[0-5]\d:[0-5]\d\b/.test(ev) ||
+	    fail(`no 24-hour time in the timeline: ${ev}`);
 	/signalement/.test(ev) || fail(`the event's kind is not in French: ${ev}`);
 	H12.test(inc) && fail('a 12-hour time in the incident');
 	await shoot(page, 'fr-incident', ['Incident 1 :', 'Gravité',
