@@ -146,7 +146,7 @@ escalate_routed_text(const struct engine *e, const struct incident *inc,
     const char *lang, char *buf, size_t len)
 {
 	const char *call = reporter_call_911(inc, lang);
-	char more[64], none[320], labels[256];
+	char more[128], none[320], labels[256];
 	int off;
 
 	escalate_more_text(reached, fresh, lang, more, sizeof more);

@@ -313,12 +313,6 @@ feedback_repeat(struct engine *e, const struct incident *inc,
 	return want == 1;
 }
 
-/*
- * Tell every notified responder who has not acknowledged to stand down,
- * through the outbox: the incident is taken (reason "taken", by whoever
- * completed it) or was a false alarm ("false_alarm", by whoever said so).
- * One notice each and one timeline event. Returns how many were told.
- */
 /* A responder's stand-down notice, in their language. */
 static char *
 feedback_stand_down_notice(struct engine *e, struct incident *inc,
@@ -353,6 +347,12 @@ feedback_stand_down_notice(struct engine *e, struct incident *inc,
 	return msg_notice_encode(&nt);
 }
 
+/*
+ * Tell every notified responder who has not acknowledged to stand down,
+ * through the outbox: the incident is taken (reason "taken", by whoever
+ * completed it) or was a false alarm ("false_alarm", by whoever said so).
+ * One notice each and one timeline event. Returns how many were told.
+ */
 size_t
 feedback_stand_down(struct engine *e, struct incident *inc, const char *reason,
     const char *by, int64_t now)
