@@ -134,7 +134,7 @@ bench: deps build
 	BUILD=$(BUILD) bench/run.sh $(if $(filter 1,$(QUICK)),--quick)
 ifneq ($(QUICK),1)
 	for s in timers memory restart queries open flood valgrind push console \
-	    shipped walpages nodered; do \
+	    shipped walpages nodered langcost; do \
 		BUILD=$(BUILD) bench/$$s.sh || exit 1; \
 	done
 endif
