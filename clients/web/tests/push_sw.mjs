@@ -228,6 +228,22 @@ async function deliver(ctx, page, payload) {
 	await french(cdp, page, registration, payload);
 }
 
+// data pushed until check() says it is shown (at most three times, 3 s
+// apart: the notification Headless Chromium may lose, as delivered()
+// says); check()'s last answer.
+async function pushUntil(cdp, registration, data, what, check) {
+	for (let i = 1; ; i++) {
+		await cdp.send('ServiceWorker.deliverPushMessage',
+		    { origin: http, registrationId: registration, data });
+		try {
+			return await until(what, check, 3000);
+		} catch (e) {
+			if (i === 3)
+				throw e;
+		}
+	}
+}
+
 // The worker's own words: in the push's lang when it names one, else in
 // the language the page last told it.
 async function french(cdp, page, registration, payload) {
@@ -241,12 +257,9 @@ async function french(cdp, page, registration, payload) {
 		delete x.lang;
 		if (lang)
 			x.lang = lang;
-		await cdp.send('ServiceWorker.deliverPushMessage',
-		    { origin: http, registrationId: registration,
-		    data: JSON.stringify(x) });
-		const n = await until(`buttons named in French (${what})`,
-		    async () => (await shown(page, tag)).find((y) =>
-		    y.actions.length));
+		const n = await pushUntil(cdp, registration, JSON.stringify(x),
+		    `buttons named in French (${what})`, async () =>
+		    (await shown(page, tag)).find((y) => y.actions.length));
 		say(`without titles, in French (${what}):`,
 		    JSON.stringify(n.actions));
 		JSON.stringify(n.actions) === JSON.stringify([['ack',
@@ -263,9 +276,8 @@ async function french(cdp, page, registration, payload) {
 	};
 
 	await told('fr');
-	await cdp.send('ServiceWorker.deliverPushMessage',
-	    { origin: http, registrationId: registration, data: 'not JSON' });
-	await until('« Beacon : ouvrez l\'application »', async () =>
+	await pushUntil(cdp, registration, 'not JSON',
+	    '« Beacon : ouvrez l\'application »', async () =>
 	    (await shown(page, 'beacon')).some((x) =>
 	    x.title === 'Beacon : ouvrez l\'application'));
 	await untitled('titles-told', '', 'as the page told it');
