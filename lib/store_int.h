@@ -104,6 +104,10 @@ enum store_stmt {
 	S_PROJ_MARK,
 	S_RECORD_INCIDENT,
 	S_RECORD_OUTBOX,
+	S_RECORD_WITH_1,	/* the incident and its first 1..4 */
+	S_RECORD_WITH_2,	/* notifications, in one statement */
+	S_RECORD_WITH_3,
+	S_RECORD_WITH_4,
 	S_REBUILD_INCIDENTS,
 	S_REBUILD_OUTBOX,
 	S_COUNT
@@ -234,6 +238,7 @@ struct proj_out {
 	int attempts;
 	int committed;
 	int written;
+	int recorded;		/* in this commit's record already */
 };
 
 /* An event of the open transaction: where an incident's record can go. */

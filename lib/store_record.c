@@ -52,18 +52,55 @@ proj_carrier(struct store_proj *p, int64_t incident)
 
 /* ---- the records, written before the commit ----------------------- */
 
+/* The notifications one statement writes with their incident's row. */
+#define RECORD_WITH_MAX 4
+
+static int
+proj_bind_record_out(sqlite3_stmt *st, int at, const struct proj_out *po)
+{
+	return sqlite3_bind_int64(st, at, po->id) |
+	    store_bind_text(st, at + 1, po->responder) |
+	    store_bind_text(st, at + 2, po->topic) |
+	    store_bind_text(st, at + 3, po->recipe != NULL ? po->recipe :
+	    po->payload) |
+	    sqlite3_bind_int64(st, at + 4, po->created);
+}
+
+/* The incident's row on event, with the first notifications the same
+ * event carries (up to RECORD_WITH_MAX, marked recorded): one statement,
+ * where one for the row and one for each notification cost a rewrite of
+ * the growing record each. */
 static int
 proj_record_incident(struct store *s, int64_t event,
     const struct incident *inc)
 {
-	sqlite3_stmt *st = s->stmt[S_RECORD_INCIDENT];
+	struct store_proj *p = s->proj;
+	struct proj_out *with[RECORD_WITH_MAX];
+	sqlite3_stmt *st;
+	size_t i, n = 0;
+	int rc;
 
-	if ((store_bind_row(st, inc) | sqlite3_bind_int64(st, 30, event)) !=
-	    SQLITE_OK) {
+	for (i = 0; i < p->nout && n < RECORD_WITH_MAX; i++) {
+		struct proj_out *po = &p->out[i];
+
+		if (!po->committed && !po->written && !po->recorded &&
+		    po->incident == inc->id)
+			with[n++] = po;
+	}
+	st = s->stmt[n == 0 ? S_RECORD_INCIDENT : S_RECORD_WITH_1 + (int)n -
+	    1];
+	rc = store_bind_row(st, inc) | sqlite3_bind_int64(st, 30, event);
+	for (i = 0; i < n; i++)
+		rc |= proj_bind_record_out(st, 31 + 5 * (int)i, with[i]);
+	if (rc != SQLITE_OK) {
 		store_done(st);
 		return store_fail(s, "record");
 	}
-	return store_run(s, st, "record");
+	if (store_run(s, st, "record") != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		with[i]->recorded = 1;
+	return 0;
 }
 
 static int
@@ -112,6 +149,8 @@ store_proj_record(struct store *s)
 	proj_ev_sort(p);
 	if (proj_homeless(p))
 		return store_proj_write(s);
+	for (i = 0; i < p->nout; i++)
+		p->out[i].recorded = 0;
 	for (i = 0; i < p->ninc; i++) {
 		struct proj_inc *pi = &p->inc[i];
 
@@ -122,8 +161,8 @@ store_proj_record(struct store *s)
 	for (i = 0; i < p->nout; i++) {
 		struct proj_out *po = &p->out[i];
 
-		if (!po->committed && !po->written && proj_record_out(s,
-		    proj_carrier(p, po->incident), po) != 0)
+		if (!po->committed && !po->written && !po->recorded &&
+		    proj_record_out(s, proj_carrier(p, po->incident), po) != 0)
 			return -1;
 	}
 	return 0;

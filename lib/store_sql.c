@@ -23,6 +23,17 @@
 	"updated = excluded.updated, step = excluded.step, "                  \
 	"step_at = excluded.step_at, due_at = excluded.due_at, "              \
 	"due_step = excluded.due_step, acked_by = excluded.acked_by"
+/* A record's incident and notifications in one statement (store_record.c):
+ * the incident's row as S_RECORD_INCIDENT sets it (?1..?29, the event
+ * ?30), then each notification appended as S_RECORD_OUTBOX appends it:
+ * its id, responder, topic, payload or recipe, and created. */
+#define RECORD_WITH                                                            \
+	"UPDATE events SET record = json_set(coalesce(record, '{\"o\":[]}'), " \
+	"'$.i', json_array(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, " \
+	"?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "    \
+	"?26, ?27, ?28, ?29)"
+#define RECORD_OUT(a, b, c, d, e)                                              \
+	"'$.o[#]', json_array(?" #a ", ?" #b ", ?" #c ", ?" #d ", ?" #e ")"
 #define EVENT_COLUMNS "id, incident, ts, kind, actor, step, detail, corrects"
 /* An incident's enum outcome (beacon.h), read from its timeline and its
  * drill flag: test 5, cancelled 2, false_alarm 3, drill 4, else real 1. */
@@ -223,6 +234,17 @@ const struct store_statement store_sql[S_COUNT] = {
 	[S_RECORD_OUTBOX] = { "UPDATE events SET record = json_insert(coalesce(record,"
 	    "'{\"o\":[]}'), '$.o[#]', json_array(?1, ?3, ?4, ?5, ?8)) WHERE "
 	    "id = ?10", 1 },
+	[S_RECORD_WITH_1] = { RECORD_WITH ", " RECORD_OUT(31, 32, 33, 34, 35)
+	    ") WHERE id = ?30", 1 },
+	[S_RECORD_WITH_2] = { RECORD_WITH ", " RECORD_OUT(31, 32, 33, 34, 35)
+	    ", " RECORD_OUT(36, 37, 38, 39, 40) ") WHERE id = ?30", 1 },
+	[S_RECORD_WITH_3] = { RECORD_WITH ", " RECORD_OUT(31, 32, 33, 34, 35)
+	    ", " RECORD_OUT(36, 37, 38, 39, 40) ", "
+	    RECORD_OUT(41, 42, 43, 44, 45) ") WHERE id = ?30", 1 },
+	[S_RECORD_WITH_4] = { RECORD_WITH ", " RECORD_OUT(31, 32, 33, 34, 35)
+	    ", " RECORD_OUT(36, 37, 38, 39, 40) ", "
+	    RECORD_OUT(41, 42, 43, 44, 45) ", " RECORD_OUT(46, 47, 48, 49, 50)
+	    ") WHERE id = ?30", 1 },
 	[S_REBUILD_INCIDENTS] = { "INSERT INTO incidents (" INCIDENT_COLUMNS ") SELECT "
 	    "json_extract(record, '$.i[0]'), json_extract(record, "
 	    "'$.i[1]'), json_extract(record, '$.i[2]'), "

@@ -93,57 +93,6 @@ test_restart_fires_late(void **state)
  * next start writes the rows from the records and publishes again what was
  * never acknowledged, each step's notification made again from its recipe.
  */
-static void
-test_crash_before_projection(void **state)
-{
-	struct fixture *f;
-	char dir[] = "/tmp/beacon-test-XXXXXX", path[4200];
-	char *cause = NULL;
-	const struct pub *p;
-	pid_t pid;
-	int status;
-
-	(void)state;
-	temp_db(dir, path, sizeof path);
-	if ((pid = fork()) == 0) {
-		/* Committed and published, then killed: no projection. */
-		if (setup_path((void **)&f, path) != 0)
-			_exit(2);
-		report(f, "central", "r1", "overdose");
-		_exit(find(f, "beacon/notify/dispatch", "\"role\":\"emergency\"")
-		    != NULL ? 0 : 3);
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-
-	f = NULL;
-	assert_int_equal(setup_path((void **)&f, path), 0);
-	/* The commit held the record alone. */
-	assert_int_equal(store_count_incidents(f->st), 0);
-	assert_int_equal(store_count_events(f->st), 4);
-	/* The start writes the rows from the records, and the three
-	 * notifications go out again. */
-	f->npubs = 0;
-	assert_int_equal(engine_restore(f->e), 0);
-	assert_int_equal(engine_flush(f->e), 0);
-	assert_int_equal(store_count_incidents(f->st), 1);
-	assert_int_equal(incident_state(f, 1), ST_ROUTED);
-	assert_int_equal(has_event(f, 1, "renotified", "was pending"), 3);
-	p = find(f, "beacon/notify/crisis-1", "\"role\":\"crisis_worker\"");
-	assert_non_null(p);
-	assert_non_null(strstr(p->payload, "\"report\":\"r1\""));
-	assert_non_null(strstr(p->payload, "\"label\":\"Suspected overdose\""));
-	assert_null(strstr(p->payload, "derive"));
-	assert_true(p->tag > 0);
-	assert_non_null(find(f, "beacon/notify/security-1", "\"step\":0"));
-	assert_non_null(find(f, "beacon/notify/dispatch", NULL));
-	teardown((void **)&f);
-	(void)cause;
-	remove_db(dir);
-}
-
 struct undelivered {
 	int pending, published, attempts;
 	int64_t ids[8];
@@ -177,6 +126,63 @@ undelivered(struct fixture *f)
 	    0);
 	return u;
 }
+
+static void
+test_crash_before_projection(void **state)
+{
+	struct fixture *f;
+	char dir[] = "/tmp/beacon-test-XXXXXX", path[4200];
+	char *cause = NULL;
+	const struct pub *p;
+	struct undelivered u;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	temp_db(dir, path, sizeof path);
+	if ((pid = fork()) == 0) {
+		/* Committed and published, then killed: no projection. */
+		if (setup_path((void **)&f, path) != 0)
+			_exit(2);
+		report(f, "central", "r1", "overdose");
+		_exit(find(f, "beacon/notify/dispatch", "\"role\":\"emergency\"")
+		    != NULL ? 0 : 3);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	f = NULL;
+	assert_int_equal(setup_path((void **)&f, path), 0);
+	/* The commit held the record alone. */
+	assert_int_equal(store_count_incidents(f->st), 0);
+	assert_int_equal(store_count_events(f->st), 4);
+	/* The start writes the rows from the records, and the three
+	 * notifications go out again. */
+	f->npubs = 0;
+	assert_int_equal(engine_restore(f->e), 0);
+	/* Each outbox row as the record kept it: its responder's topic. */
+	u = undelivered(f);
+	assert_int_equal(u.n, 3);
+	assert_int_equal(u.pending, 3);
+	assert_int_equal(engine_flush(f->e), 0);
+	assert_int_equal(store_count_incidents(f->st), 1);
+	assert_int_equal(incident_state(f, 1), ST_ROUTED);
+	assert_int_equal(has_event(f, 1, "renotified", "was pending"), 3);
+	p = find(f, "beacon/notify/crisis-1", "\"role\":\"crisis_worker\"");
+	assert_non_null(p);
+	assert_non_null(strstr(p->payload, "\"report\":\"r1\""));
+	assert_non_null(strstr(p->payload, "\"label\":\"Suspected overdose\""));
+	assert_null(strstr(p->payload, "derive"));
+	assert_true(p->tag > 0);
+	assert_non_null(find(f, "beacon/notify/security-1", "\"step\":0"));
+	assert_non_null(find(f, "beacon/notify/dispatch", NULL));
+	teardown((void **)&f);
+	(void)cause;
+	remove_db(dir);
+}
+
 
 /* Every notification is an outbox row, committed before it is handed out
  * and tagged with the row's id: pending, then published, then delivered
