@@ -61,6 +61,11 @@ struct outmsg {
 	size_t corrlen;
 	int64_t outbox; /* a notification's outbox row, or 0 */
 	int notice;	/* a notification: published first */
+	/* A status or an incident snapshot is encoded only once the
+	 * notifications are out (turn_publish): its payload is NULL until
+	 * then, and one of these holds what it will say. */
+	struct status *status;
+	struct incident *inc;
 };
 
 /* Outbox rows whose new state waits for the next transaction. */
@@ -219,6 +224,10 @@ void turn_set_push(struct turn *, engine_push_fn, void *arg);
 void turn_touch(struct engine *);
 int turn_enter(struct engine *);
 void turn_queue(struct engine *, char *topic, char *payload, int retain);
+void turn_queue_status(struct engine *, char *topic, const struct status *,
+    int retain);
+void turn_queue_incident(struct engine *, char *topic,
+    const struct incident *, int retain);
 void turn_reply(struct engine *, const char *reply_to, const void *corr,
     size_t corrlen, char *payload);
 void turn_notice(struct engine *, int64_t incident, const char *who,

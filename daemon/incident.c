@@ -55,8 +55,8 @@ incident_publish(struct engine *e, const struct incident *inc)
 	int open = state_open(inc->state);
 
 	snprintf(id, sizeof id, "%lld", (long long)inc->id);
-	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_INCIDENT, id,
-	    NULL), msg_incident_encode(inc), open);
+	turn_queue_incident(e, topic_make(e->cf->topic_prefix, TOPIC_INCIDENT,
+	    id, NULL), inc, open);
 	if (!open)
 		turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_INCIDENT,
 		    id, NULL), NULL, 1);

@@ -68,8 +68,8 @@ reporter_publish(struct engine *e, const struct incident *inc,
 {
 	int open = state_open(inc->state);
 
-	turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_STATUS,
-	    inc->branch, s->report, NULL), msg_status_encode(s), open);
+	turn_queue_status(e, topic_make(e->cf->topic_prefix, TOPIC_STATUS,
+	    inc->branch, s->report, NULL), s, open);
 	if (!open)
 		turn_queue(e, topic_make(e->cf->topic_prefix, TOPIC_STATUS,
 		    inc->branch, s->report, NULL), NULL, 1);

@@ -90,6 +90,53 @@ turn_queue(struct engine *e, char *topic, char *payload, int retain)
 	turn_touch(e);
 }
 
+static void
+turn_outmsg_free(struct outmsg *m)
+{
+	free(m->topic);
+	free(m->payload);
+	free(m->corr);
+	free(m->status);
+	free(m->inc);
+}
+
+/* Queue a reporter's status, encoded after the notifications are out:
+ * what a responder waits for leaves first, and the encoding after. */
+void
+turn_queue_status(struct engine *e, char *topic, const struct status *s,
+    int retain)
+{
+	turn_queue(e, topic, NULL, retain);
+	e->turn.out[e->turn.nout - 1].status = xmalloc(sizeof *s);
+	memcpy(e->turn.out[e->turn.nout - 1].status, s, sizeof *s);
+}
+
+/* Queue an incident's snapshot, encoded as a status is. */
+void
+turn_queue_incident(struct engine *e, char *topic, const struct incident *inc,
+    int retain)
+{
+	turn_queue(e, topic, NULL, retain);
+	e->turn.out[e->turn.nout - 1].inc = xmalloc(sizeof *inc);
+	memcpy(e->turn.out[e->turn.nout - 1].inc, inc, sizeof *inc);
+}
+
+/* A queued message's payload, encoded now if it waited. */
+static const char *
+turn_payload(struct outmsg *m)
+{
+	if (m->status != NULL) {
+		m->payload = msg_status_encode(m->status);
+		free(m->status);
+		m->status = NULL;
+	} else if (m->inc != NULL) {
+		m->payload = msg_incident_encode(m->inc);
+		free(m->inc);
+		m->inc = NULL;
+	}
+	return m->payload != NULL ? m->payload : "";
+}
+
 /* Queue a reply to a request: to its response topic, with its
  * correlation data. */
 void
@@ -238,6 +285,7 @@ turn_acked(struct engine *e, int64_t tag, int ok, const char *why)
 static void
 turn_publish(struct engine *e, int failed)
 {
+	const char *payload;
 	size_t i;
 	int pass;
 
@@ -247,19 +295,16 @@ turn_publish(struct engine *e, int failed)
 
 			if ((pass == 0) != (m->notice != 0))
 				continue;
-			e->turn.publish(e->turn.arg, m->topic, m->payload ?
-			    m->payload : "", m->payload ?
-			    strlen(m->payload) : 0, m->retain, m->corr,
-			    m->corrlen, failed ? 0 : m->outbox);
+			payload = turn_payload(m);
+			e->turn.publish(e->turn.arg, m->topic, payload,
+			    strlen(payload), m->retain, m->corr, m->corrlen,
+			    failed ? 0 : m->outbox);
 			if (m->outbox > 0 && !failed)
 				marks_add(&e->turn.published, m->outbox);
 			turn_push(e, m);
 		}
-	for (i = 0; i < e->turn.nout; i++) {
-		free(e->turn.out[i].topic);
-		free(e->turn.out[i].payload);
-		free(e->turn.out[i].corr);
-	}
+	for (i = 0; i < e->turn.nout; i++)
+		turn_outmsg_free(&e->turn.out[i]);
 	e->turn.nout = 0;
 }
 
@@ -452,11 +497,8 @@ turn_discard(struct engine *e, size_t from)
 {
 	size_t i;
 
-	for (i = from; i < e->turn.nout; i++) {
-		free(e->turn.out[i].topic);
-		free(e->turn.out[i].payload);
-		free(e->turn.out[i].corr);
-	}
+	for (i = from; i < e->turn.nout; i++)
+		turn_outmsg_free(&e->turn.out[i]);
 	e->turn.nout = from;
 }
 
@@ -465,11 +507,8 @@ turn_free(struct turn *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nout; i++) {
-		free(t->out[i].topic);
-		free(t->out[i].payload);
-		free(t->out[i].corr);
-	}
+	for (i = 0; i < t->nout; i++)
+		turn_outmsg_free(&t->out[i]);
 	free(t->out);
 	free(t->published.id);
 	free(t->delivered.id);
