@@ -15,7 +15,7 @@
  * synchronous FULL and late checkpoints), the record beacond keeps of such
  * a report: the incident, three timeline events and two outbox rows. Like
  * beacond it commits once a turn (the reports read together) and only
- * then publishes, corked. That is the least any program could do that
+ * then publishes, corked when the turn has many (CORK_MIN). That is the least any program could do that
  * keeps beacond's record and publishes what it publishes: no rules, no
  * queries, no updates.
  *
@@ -181,12 +181,15 @@ relay_pub(struct relay *r, const char *topic, char *payload, int retain)
 }
 
 /* --record: the end of a turn, as beacond's: commit, then publish what it
- * decided, corked; then the late checkpoint. */
+ * decided, corked when a burst queued many (daemon_flush in beacond.c);
+ * then the late checkpoint. */
+#define CORK_MIN 16
 static void
 relay_flush(evutil_socket_t fd, short what, void *arg)
 {
 	struct relay *r = arg;
 	size_t i;
+	int cork;
 
 	(void)fd;
 	(void)what;
@@ -197,7 +200,9 @@ relay_flush(evutil_socket_t fd, short what, void *arg)
 		    store_error(r->st), r->nout);
 		store_rollback(r->st);
 	}
-	mqtt_cork(r->mqtt, 1);
+	cork = r->nout >= CORK_MIN;
+	if (cork)
+		mqtt_cork(r->mqtt, 1);
 	for (i = 0; i < r->nout; i++) {
 		if (!r->failed)
 			mqtt_publish(r->mqtt, r->out[i].topic,
@@ -206,7 +211,8 @@ relay_flush(evutil_socket_t fd, short what, void *arg)
 		free(r->out[i].topic);
 		free(r->out[i].payload);
 	}
-	mqtt_cork(r->mqtt, 0);
+	if (cork)
+		mqtt_cork(r->mqtt, 0);
 	r->nout = 0;
 	r->in_turn = r->failed = 0;
 	if (store_checkpoint_due(r->st))

@@ -71,6 +71,30 @@ on_wakeup(void *arg)
 	event_active(d->flush_ev, 0, 0);
 }
 
+/*
+ * Commit the turn, then send what it decided. A turn of a few
+ * publications (a report's notifications, statuses and snapshot) sends
+ * each at once: the first notification must not wait behind the rest. A
+ * turn of many is a burst: its publications are corked (TCP_CORK) and
+ * leave in as few segments as they fill, which costs the kernel and the
+ * broker far less than one segment each (docs/benchmarks.md, "The
+ * record").
+ */
+#define CORK_MIN 16	/* publications: more than two reports' */
+
+int
+daemon_flush(struct daemon *d)
+{
+	int cork = engine_queued(d->engine) >= CORK_MIN, rc;
+
+	if (cork)
+		mqtt_cork(d->mqtt, 1);
+	rc = engine_flush(d->engine);
+	if (cork)
+		mqtt_cork(d->mqtt, 0);
+	return rc;
+}
+
 static void
 on_flush(evutil_socket_t fd, short what, void *arg)
 {
@@ -82,9 +106,7 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 		pair_flushed(d->pair);
 		return;
 	}
-	mqtt_cork(d->mqtt, 1);
-	engine_flush(d->engine);
-	mqtt_cork(d->mqtt, 0);
+	daemon_flush(d);
 	if (d->pair != NULL)
 		pair_flushed(d->pair);
 }

@@ -72,6 +72,8 @@ struct config *args_config(const struct args *a);
 /* Web Push and the action links, when the listener is on (phone.c):
  * the keys, made at first start; the /a/ route. Fatal when a key file
  * cannot be read or made. */
+/* beacond.c: commit the turn and send what it decided (engine_flush). */
+int daemon_flush(struct daemon *d);
 void phone_setup(struct daemon *d);
 /* The engine learns the VAPID key (and the config topic carries it). */
 void phone_engine(struct daemon *d, const struct config *cf);

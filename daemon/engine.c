@@ -211,6 +211,12 @@ engine_flush(struct engine *e)
 	return turn_flush(e);
 }
 
+size_t
+engine_queued(const struct engine *e)
+{
+	return e->turn.nout;
+}
+
 char *
 engine_status(struct engine *e)
 {

@@ -101,6 +101,8 @@ void engine_heartbeat(struct engine *, int64_t started);
  * publications go out all the same, its inputs are kept in memory and
  * written by the first commit that succeeds; docs/reliability.md). */
 int engine_flush(struct engine *);
+/* Publications this turn has queued so far. */
+size_t engine_queued(const struct engine *);
 /* beacon/daemon/status as it stands: online, or degraded with the reason
  * (retained; beacond publishes it when it connects). The caller frees. */
 char *engine_status(struct engine *);

@@ -84,9 +84,7 @@ phone_act(void *arg, const struct link_token *t, char *msg, size_t len)
 	rc = engine_act(d->engine, t->responder, t->incident, t->action,
 	    t->key, msg, len);
 	/* Durable before the answer: the action is committed now. */
-	mqtt_cork(d->mqtt, 1);
-	engine_flush(d->engine);
-	mqtt_cork(d->mqtt, 0);
+	daemon_flush(d);
 	return rc;
 }
 
@@ -209,8 +207,8 @@ phone_notify(struct daemon *d, const char *responder, const char *payload)
 	n->responder = xstrdup(responder);
 	n->payload = xstrdup(payload);
 	STAILQ_INSERT_TAIL(&d->phoneq->notes, n, entry);
-	/* Runs after the callback that flushed, and with it the MQTT
-	 * publications it corked. */
+	/* Runs after the callback that flushed, once its MQTT
+	 * publications are out. */
 	event_active(d->phoneq->ev, 0, 0);
 }
 
