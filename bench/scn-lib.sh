@@ -11,7 +11,7 @@ BUILD=${BUILD:-$SRC/build}
 BUILD=$(cd "$BUILD" && pwd)
 BEACOND=$BUILD/beacond
 BEACON=$BUILD/beacon
-RESULTS=$SRC/bench/results
+RESULTS=${RESULTS:-$SRC/bench/results}
 PATH=$PATH:/usr/sbin:/sbin
 export LC_ALL=C.UTF-8 TZ=UTC
 unset BEACON_BROKER BEACON_PREFIX BEACON_DB

@@ -17,7 +17,12 @@
 # and each system's CPU per report (its user and system time during the
 # load generator's run), which a busy machine disturbs less than latency.
 #
-#   ROUNDS=3 QUICK=0 REPEAT_WINDOW=0 BUILD=build [TOOLS=build] bench/shipped.sh
+#   ROUNDS=3 QUICK=0 REPEAT_WINDOW=0 BUILD=build [TOOLS=build] \
+#       [AGAINST=OTHER_BUILD] bench/shipped.sh
+#
+# AGAINST=OTHER_BUILD adds that build's beacond ("other") to every round,
+# between the floor and this build, the order of the three rotating: an
+# A/B of two builds on one broker with the floor beside them.
 #
 # QUICK=1: 6 s runs, one round unless ROUNDS says otherwise. TOOLS is the
 # build of the load generator and the relay (default: BUILD's).
@@ -33,6 +38,7 @@ if [ "$QUICK" = 1 ]; then
 fi
 ROUNDS=${ROUNDS:-3}
 SPLIT=3
+AGAINST=${AGAINST:+$(cd "$AGAINST" && pwd)}
 TCK=$(getconf CLK_TCK)
 
 for f in "$LOADGEN" "$RELAY"; do
@@ -48,7 +54,7 @@ cpu_ms() {
 
 # run_one SYSTEM ROUND: one run, its JSON in $TMP/runs.
 run_one() {
-	local sys=$1 r=$2 since pid t0 ready c0 b0 client expect
+	local sys=$1 r=$2 since pid t0 ready c0 b0 client expect bin
 	local base=$TMP/runs/$r-$sys
 
 	since=$(log_lines)
@@ -58,8 +64,10 @@ run_one() {
 		"$RELAY" --broker "127.0.0.1:$PORT" --store "$TMP/$r-$sys.db" \
 		    2>>"$TMP/$r-$sys.log" &
 		client=beacon-relay expect=1 ;;
-	beacond)
-		"$BEACOND" -c "$CONF" --broker "127.0.0.1:$PORT" \
+	beacond | other)
+		bin=$BEACOND
+		[ "$sys" = beacond ] || bin=$AGAINST/beacond
+		"$bin" -c "$CONF" --broker "127.0.0.1:$PORT" \
 		    --db "$TMP/$r-$sys.db" 2>>"$TMP/beacond.log" &
 		client=beacond expect=3 ;;
 	esac
@@ -91,7 +99,7 @@ summary() {
 	jq -s --argjson quick "$QUICK" --argjson rounds "$ROUNDS" \
 	    --argjson rate "$RATE" --argjson dur "$DUR" \
 	    --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-	    --arg rw "${REPEAT_WINDOW:-0}" \
+	    --arg rw "${REPEAT_WINDOW:-0}" --arg against "${AGAINST:-}" \
 	    --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)" \
 	    --argjson cores "$(nproc)" '
 	def median: sort | if length == 0 then null
@@ -100,7 +108,8 @@ summary() {
 	def med($s; $w; $p): [.[] | select(.system == $s) | .[$w][$p]] | median;
 	def r2: . * 100 | round / 100;
 	. as $runs
-	| ([["store", "beacond"][] as $s | {($s): {
+	| ([$runs[].system] | unique) as $systems
+	| ([$systems[] as $s | {($s): {
 	    steady: {p50: ($runs | med($s; "after3s"; "p50")),
 	             p99: ($runs | med($s; "after3s"; "p99"))},
 	    first3s: {p50: ($runs | med($s; "first3s"; "p50")),
@@ -114,6 +123,10 @@ summary() {
 	| ([["steady", "first3s"][] as $w | {($w): {
 	    p50: ($m.beacond[$w].p50 / $m.store[$w].p50 | r2),
 	    p99: ($m.beacond[$w].p99 / $m.store[$w].p99 | r2)}}] | add) as $ratio
+	| (if $m.other == null then null else [["steady", "first3s"][] as $w |
+	    {($w): {p50: ($m.other[$w].p50 / $m.store[$w].p50 | r2),
+	            p99: ($m.other[$w].p99 / $m.store[$w].p99 | r2)}}] | add
+	   end) as $ratio_other
 	| {scenario: "shipped", date: $date, quick: ($quick == 1),
 	   machine: {cpu: ($cpu | ltrimstr(" ")), cores: $cores},
 	   rate: $rate, duration_s: $dur, rounds: $rounds,
@@ -123,6 +136,8 @@ summary() {
 	       + "repeat_window = " + $rw),
 	   load: "type overdose, severity 1, branch central, a device and a location per report",
 	   median: $m, ratio: $ratio,
+	   against: (if $ratio_other == null then null else
+	       {build: $against, ratio: $ratio_other} end),
 	   target: {p50: 1.5, p99: 2},
 	   ok: ($ratio.steady.p50 <= 1.5 and $ratio.steady.p99 <= 2 and
 	        $ratio.first3s.p50 <= 1.5 and $ratio.first3s.p99 <= 2 and
@@ -130,7 +145,8 @@ summary() {
 	   runs: $runs}' "$TMP"/runs/*.json >"$RESULTS/$NAME.json"
 	jq -r '"shipped: medians of \(.rounds) rounds (ms)",
 	  (.median | to_entries[] | "  \(.key): steady p50 \(.value.steady.p50) p99 \(.value.steady.p99); first 3 s p50 \(.value.first3s.p50) p99 \(.value.first3s.p99); lost \(.value.lost); CPU \(.value.cpu_ms_per_report) ms/report"),
-	  "  beacond:floor steady p50 \(.ratio.steady.p50)x p99 \(.ratio.steady.p99)x; first 3 s p50 \(.ratio.first3s.p50)x p99 \(.ratio.first3s.p99)x (targets 1.5x, 2x): \(if .ok then "OK" else "MISSED" end)"' \
+	  "  beacond:floor steady p50 \(.ratio.steady.p50)x p99 \(.ratio.steady.p99)x; first 3 s p50 \(.ratio.first3s.p50)x p99 \(.ratio.first3s.p99)x (targets 1.5x, 2x): \(if .ok then "OK" else "MISSED" end)",
+	  (.against // empty | "  other:floor steady p50 \(.ratio.steady.p50)x p99 \(.ratio.steady.p99)x; first 3 s p50 \(.ratio.first3s.p50)x p99 \(.ratio.first3s.p99)x (other: \(.build))")' \
 	    "$RESULTS/$NAME.json"
 }
 
@@ -143,8 +159,16 @@ main() {
 	shipped_conf "$CONF"
 	say "mosquitto on 127.0.0.1:$PORT; beacond: $BEACOND"
 	for ((r = 1; r <= ROUNDS; r++)); do
-		pair=(store beacond)
-		((r % 2)) || pair=(beacond store)
+		if [ -n "$AGAINST" ]; then
+			case $((r % 3)) in
+			1) pair=(store beacond other) ;;
+			2) pair=(other store beacond) ;;
+			0) pair=(beacond other store) ;;
+			esac
+		else
+			pair=(store beacond)
+			((r % 2)) || pair=(beacond store)
+		fi
 		for sys in "${pair[@]}"; do
 			run_one "$sys" "$r"
 		done
