@@ -69,7 +69,10 @@ def ids(odd):
 sub(r'^(\s*client_id = )"beacond";', r'\1"%s";' % cid)
 sub(r'^limits: \{.*?^\};', "limits: { interval = 10; per_device = 0; per_source = 0; };")
 sub(r'^alarms: \{.*?^\};', "alarms: { cancel_window = 0; repeat_window = 0; };")
-c = re.sub(r'(label = "[^"]*";) repeat = \d+; \}', r'\1 }', c)
+c, k = re.subn(r'^(\s*\{ id = "[^"]*";.*?) repeat = \d+; \}', r'\1 }', c,
+    flags=re.M)
+if k < 2:
+    sys.exit("conf/beacon.conf changed: the roles' repeats were not found")
 sub(r'^branches = \(.*?^\);', "branches = (\n" + ",\n".join(
     '  { id = "b%03d"; name = "Branch %d"; timezone = "UTC"; }' % (i, i)
     for i in range(n)) + "\n);")
