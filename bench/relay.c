@@ -183,7 +183,7 @@ relay_pub(struct relay *r, const char *topic, char *payload, int retain)
 /* --record: the end of a turn, as beacond's: commit, then publish what it
  * decided, corked when a burst queued many (daemon_flush in beacond.c);
  * then the late checkpoint. */
-#define CORK_MIN 16
+#define CORK_MIN 8
 static void
 relay_flush(evutil_socket_t fd, short what, void *arg)
 {

@@ -80,7 +80,7 @@ on_wakeup(void *arg)
  * broker far less than one segment each (docs/benchmarks.md, "The
  * record").
  */
-#define CORK_MIN 16	/* publications: more than two reports' */
+#define CORK_MIN 8	/* publications: more than one report's six */
 
 int
 daemon_flush(struct daemon *d)
