@@ -10,6 +10,14 @@
 #
 #   bench/run.sh [--quick] [--no-docs] [--out DIR]
 #   bench/run.sh --against OTHER_BUILD [--rounds N] [--out DIR]
+#   bench/run.sh --burst-rounds N [--against OTHER_BUILD] [--out DIR]
+#
+# --burst-rounds N runs the burst (20,000 reports) N times for the bare
+# floor and beacond (and OTHER_BUILD's beacond with --against), the order
+# rotating each round, and prints the median throughputs and beacond's
+# ratio to the bare floor (target 75 %): one burst of each is too noisy on
+# a shared machine to judge by. It leaves OUT/burst-rounds.json (default
+# bench/results/burst-rounds.json); never the docs.
 #
 # --against compares two builds of beacond (BUILD's and OTHER_BUILD's) in
 # interleaved rounds on one broker: N rounds (default 3) of the steady
@@ -34,6 +42,7 @@ DOCS=1
 OUT=
 AGAINST=
 ROUNDS=3
+BURST_ROUNDS=0
 
 while (($#)); do
 	case $1 in
@@ -42,8 +51,10 @@ while (($#)); do
 	--out) OUT=$2; shift ;;
 	--against) AGAINST=$(cd "$2" && pwd); shift ;;
 	--rounds) ROUNDS=$2; shift ;;
+	--burst-rounds) BURST_ROUNDS=$2; shift ;;
 	*) echo "usage: bench/run.sh [--quick] [--no-docs] [--out DIR]" \
-	       "| --against OTHER_BUILD [--rounds N] [--out DIR]" >&2
+	       "| --against OTHER_BUILD [--rounds N] [--out DIR]" \
+	       "| --burst-rounds N [--against OTHER_BUILD] [--out DIR]" >&2
 	   exit 2 ;;
 	esac
 	shift
@@ -52,6 +63,7 @@ if [ -z "$OUT" ]; then
 	OUT=$SRC/bench/results
 	((QUICK == 0)) || OUT=$SRC/bench/results/quick
 	[ -z "$AGAINST" ] || OUT=$SRC/bench/results/ab
+	((BURST_ROUNDS == 0)) || OUT=$SRC/bench/results
 fi
 ((QUICK == 0)) || DOCS=0
 
@@ -269,6 +281,57 @@ ab() {
 	say "wrote $OUT/ab.json"
 }
 
+# --burst-rounds: the burst, bare floor against beacond, in rounds.
+burst_rounds() {
+	local r i sys systems=(floor beacond) order
+
+	[ -z "$AGAINST" ] || systems+=(beacond-b)
+	mkdir -p "$TMP/runs"
+	start_broker
+	say "mosquitto on 127.0.0.1:$PORT; $BURST_ROUNDS rounds of a" \
+	    "20,000-report burst: ${systems[*]}"
+	for ((r = 1; r <= BURST_ROUNDS; r++)); do
+		order=()
+		for ((i = 0; i < ${#systems[@]}; i++)); do
+			order+=("${systems[(i + r - 1) % ${#systems[@]}]}")
+		done
+		for sys in "${order[@]}"; do
+			run_one "burst-$r" burst 0 0 20000 60 "$sys"
+			jq -r '"\(.scenario) \(.system): \(.throughput_rps) reports/s, lost \(.lost), CPU \(.cpu_system_ms) ms, broker CPU \(.cpu_broker_ms) ms"' \
+			    "$TMP/runs/burst-$r-$sys.json"
+		done
+	done
+	mkdir -p "$OUT"
+	jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+	    --argjson machine "$(machine)" '
+	def median: sort | if length % 2 == 1 then .[length / 2 | floor]
+	    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+	. as $runs
+	| ([$runs[].system] | unique) as $systems
+	| ([$systems[] as $s | {($s): {
+	    throughput: ([$runs[] | select(.system == $s) | .throughput_rps]
+	        | median),
+	    lost: ([$runs[] | select(.system == $s) | .lost] | add)}}] | add)
+	  as $m
+	| {scenario: "burst-rounds", date: $date, machine: $machine,
+	   rounds: ($runs | length / ($systems | length)), median: $m,
+	   ratio: ($m.beacond.throughput / $m.floor.throughput
+	       | . * 1000 | round / 1000),
+	   ratio_b: (if $m["beacond-b"] == null then null else
+	       $m["beacond-b"].throughput / $m.floor.throughput
+	       | . * 1000 | round / 1000 end),
+	   target: 0.75, ok: ($m.beacond.throughput >= 0.75 *
+	       $m.floor.throughput and $m.beacond.lost == 0),
+	   runs: $runs}' "$TMP"/runs/*.json >"$OUT/burst-rounds.json"
+	jq -r '"burst: medians of \(.rounds) rounds: " + ([.median | to_entries[]
+	    | "\(.key) \(.value.throughput)/s (lost \(.value.lost))"]
+	    | join(", ")) + "; beacond \(.ratio * 100 | round) % of the bare"
+	    + " floor (target 75 %): \(if .ok then "met" else "MISSED" end)"
+	    + (if .ratio_b == null then "" else "; beacond-b \(.ratio_b * 100
+	    | round) %" end)' "$OUT/burst-rounds.json"
+	say "wrote $OUT/burst-rounds.json"
+}
+
 main() {
 	local s sys systems
 
@@ -297,8 +360,11 @@ main() {
 	fi
 }
 
-if [ -n "$AGAINST" ]; then
-	[ -x "$AGAINST/beacond" ] || { say "$AGAINST/beacond is missing"; exit 1; }
+[ -z "$AGAINST" ] || [ -x "$AGAINST/beacond" ] ||
+	{ say "$AGAINST/beacond is missing"; exit 1; }
+if ((BURST_ROUNDS > 0)); then
+	burst_rounds
+elif [ -n "$AGAINST" ]; then
 	ab
 else
 	main
