@@ -100,15 +100,23 @@ turn_outmsg_free(struct outmsg *m)
 	free(m->inc);
 }
 
+/* Queue a publication whose payload waits (turn_payload): returns its
+ * entry, holding a copy of what it will say. */
+static struct outmsg *
+turn_queue_later(struct engine *e, char *topic, int retain)
+{
+	turn_queue(e, topic, NULL, retain);
+	return &e->turn.out[e->turn.nout - 1];
+}
+
 /* Queue a reporter's status, encoded after the notifications are out:
  * what a responder waits for leaves first, and the encoding after. */
 void
 turn_queue_status(struct engine *e, char *topic, const struct status *s,
     int retain)
 {
-	turn_queue(e, topic, NULL, retain);
-	e->turn.out[e->turn.nout - 1].status = xmalloc(sizeof *s);
-	memcpy(e->turn.out[e->turn.nout - 1].status, s, sizeof *s);
+	turn_queue_later(e, topic, retain)->status = memcpy(xmalloc(sizeof
+	    *s), s, sizeof *s);
 }
 
 /* Queue an incident's snapshot, encoded as a status is. */
@@ -116,9 +124,8 @@ void
 turn_queue_incident(struct engine *e, char *topic, const struct incident *inc,
     int retain)
 {
-	turn_queue(e, topic, NULL, retain);
-	e->turn.out[e->turn.nout - 1].inc = xmalloc(sizeof *inc);
-	memcpy(e->turn.out[e->turn.nout - 1].inc, inc, sizeof *inc);
+	turn_queue_later(e, topic, retain)->inc = memcpy(xmalloc(sizeof
+	    *inc), inc, sizeof *inc);
 }
 
 /* A queued message's payload, encoded now if it waited. */
