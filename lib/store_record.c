@@ -108,9 +108,8 @@ proj_record_out(struct store *s, int64_t event, const struct proj_out *po)
 {
 	sqlite3_stmt *st = s->stmt[S_RECORD_OUTBOX];
 
-	if ((store_proj_bind_out(st, po) | sqlite3_bind_int64(st, 10, event) |
-	    (po->recipe != NULL ? store_bind_text(st, 5, po->recipe) :
-	    SQLITE_OK)) != SQLITE_OK) {
+	if ((proj_bind_record_out(st, 1, po) | sqlite3_bind_int64(st, 6,
+	    event)) != SQLITE_OK) {
 		store_done(st);
 		return store_fail(s, "record: outbox");
 	}

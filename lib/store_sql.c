@@ -232,8 +232,7 @@ const struct store_statement store_sql[S_COUNT] = {
 	    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
 	    "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)) WHERE id = ?30", 1 },
 	[S_RECORD_OUTBOX] = { "UPDATE events SET record = json_insert(coalesce(record,"
-	    "'{\"o\":[]}'), '$.o[#]', json_array(?1, ?3, ?4, ?5, ?8)) WHERE "
-	    "id = ?10", 1 },
+	    "'{\"o\":[]}'), " RECORD_OUT(1, 2, 3, 4, 5) ") WHERE id = ?6", 1 },
 	[S_RECORD_WITH_1] = { RECORD_WITH ", " RECORD_OUT(31, 32, 33, 34, 35)
 	    ") WHERE id = ?30", 1 },
 	[S_RECORD_WITH_2] = { RECORD_WITH ", " RECORD_OUT(31, 32, 33, 34, 35)
