@@ -74,6 +74,17 @@ async function open(page, branch, connected) {
 	    (await text(page, '#conn')) === connected, 8000);
 }
 
+// open, then the page's <html lang> and its overdose button's label.
+async function openIn(page, branch, connected, want, label) {
+	await open(page, branch, connected);
+	const l = await lang(page);
+	l === want || fail(`${branch}'s page is <html lang="${l}">`);
+	const got = await text(page,
+	    '#buttons button[data-type=overdose] .label');
+	say(`${branch}'s overdose button:`, got);
+	got === label || fail(`${branch}'s overdose button says "${got}"`);
+}
+
 async function history(page) {
 	return page.$$eval('#answer .history .msg', (l) =>
 	    l.map((e) => e.textContent));
@@ -81,14 +92,8 @@ async function history(page) {
 
 // Central, in French, whatever the browser says.
 async function french(page, shot) {
-	await open(page, 'central', 'Connecté');
-	const l = await lang(page);
-	l === 'fr-CA' || fail(`Central's page is <html lang="${l}">`);
-	const label = await text(page,
-	    '#buttons button[data-type=overdose] .label');
-	say('overdose button:', label);
-	label === 'Surdose soupçonnée' ||
-	    fail(`the overdose button says "${label}"`);
+	await openIn(page, 'central', 'Connecté', 'fr-CA',
+	    'Surdose soupçonnée');
 	const ask = await text(page, '.ask');
 	ask === 'Que se passe-t-il? Appuyez sur un bouton :' ||
 	    fail(`the question says "${ask}"`);
@@ -204,13 +209,8 @@ async function nobody(page) {
 
 // Eastside: no language in beacon.conf, an English browser: English.
 async function english(page, shot) {
-	await open(page, 'eastside', 'Connected');
-	const l = await lang(page);
-	l === 'en-CA' || fail(`Eastside's page is <html lang="${l}">`);
-	const label = await text(page,
-	    '#buttons button[data-type=overdose] .label');
-	label === 'Suspected overdose' ||
-	    fail(`Eastside's overdose button says "${label}"`);
+	await openIn(page, 'eastside', 'Connected', 'en-CA',
+	    'Suspected overdose');
 	(await text(page, '.ask')) === 'What is happening? Press one:' ||
 	    fail(`Eastside's question: "${await text(page, '.ask')}"`);
 	await screenshot(page, shot, ['Suspected overdose',
